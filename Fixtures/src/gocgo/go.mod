@@ -1,0 +1,3 @@
+module example.com/basefit/gocgo
+
+go 1.19

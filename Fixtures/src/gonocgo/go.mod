@@ -1,0 +1,3 @@
+module example.com/basefit/gonocgo
+
+go 1.19

@@ -1,0 +1,36 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "basefit",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "basefit", targets: ["basefit"]),
+        .library(name: "ELFInspection", targets: ["ELFInspection"]),
+        .library(name: "ProjectScan", targets: ["ProjectScan"]),
+        .library(name: "Reporting", targets: ["Reporting"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // Debian's libelf-dev (elfutils). Only ELFInspection/LibElf.swift imports it.
+        .systemLibrary(
+            name: "CLibElf",
+            pkgConfig: "libelf",
+            providers: [.apt(["libelf-dev"])]
+        ),
+        .target(name: "ELFInspection", dependencies: ["CLibElf"]),
+        .target(name: "ProjectScan", dependencies: ["ELFInspection"]),
+        .target(name: "Reporting", dependencies: ["ProjectScan", "ELFInspection"]),
+        .executableTarget(
+            name: "basefit",
+            dependencies: [
+                "ProjectScan", "Reporting", "ELFInspection",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "ELFInspectionTests", dependencies: ["ELFInspection"]),
+        .testTarget(name: "BasefitCLITests", dependencies: ["ProjectScan", "Reporting", "ELFInspection"]),
+    ]
+)

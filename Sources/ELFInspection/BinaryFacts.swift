@@ -1,0 +1,98 @@
+/// Which C library a file needs from the image.
+public enum LibcFamily: String, Sendable, Codable, Hashable, CaseIterable {
+    case glibc
+    case musl
+    /// Statically linked: brings its own libc (or none), needs none from the image.
+    case none
+    /// Dynamically linked but needs no libc itself (pure glue); loads on either.
+    case either
+    case unknown
+}
+
+public enum Linkage: String, Sendable, Codable, Hashable {
+    case dynamic
+    case `static`
+    case staticPIE = "static-pie"
+    /// An object file (`ET_REL`): not loadable by itself.
+    case relocatable
+}
+
+public enum ELFFileType: String, Sendable, Codable, Hashable {
+    case relocatable = "REL"
+    case executable = "EXEC"
+    case sharedObject = "DYN"
+    case core = "CORE"
+    case other = "OTHER"
+
+    init(code: UInt16) {
+        switch code {
+        case 1: self = .relocatable
+        case 2: self = .executable
+        case 3: self = .sharedObject
+        case 4: self = .core
+        default: self = .other
+        }
+    }
+}
+
+/// One version a file requires from one library, with the undefined symbols bound to it.
+public struct VersionNeed: Sendable, Codable, Hashable {
+    public var version: SymbolVersion
+    /// `VER_FLG_WEAK`: the loader only warns when the version is missing.
+    public var weak: Bool
+    public var symbols: [String]
+}
+
+/// The versions a file requires from one library (`.gnu.version_r`).
+public struct LibraryVersionNeeds: Sendable, Codable, Hashable {
+    public var library: String
+    public var versions: [VersionNeed]
+}
+
+/// The highest version of one family (GLIBC, GLIBCXX …) a file requires, where
+/// it comes from, and the undefined symbols that force it.
+public struct MinimumVersion: Sendable, Codable, Hashable {
+    public var family: String
+    public var version: VersionNumber
+    public var versionName: String
+    public var library: String
+    public var symbols: [String]
+}
+
+/// What `.go.buildinfo` says about a Go binary.
+public struct GoBuildInfo: Sendable, Codable, Hashable {
+    /// `go1.19.8`, or nil when the build info uses the pre-1.18 pointer layout.
+    public var version: String?
+    /// True when the build settings say `CGO_ENABLED=1`, false when `0`,
+    /// nil when the binary does not record it.
+    public var cgo: Bool?
+}
+
+/// Everything basefit knows about one ELF file. Missing values are nil.
+public struct BinaryFacts: Sendable, Codable, Hashable {
+    public var is64Bit: Bool
+    public var littleEndian: Bool
+    public var machine: String
+    public var machineCode: UInt16
+    public var fileType: ELFFileType
+    public var pie: Bool
+    public var interpreter: String?
+    public var soname: String?
+    public var needed: [String]
+    public var rpath: String?
+    public var runpath: String?
+    /// Names of the `DT_FLAGS_1` bits that are set (`NOW`, `PIE`, `NODEFLIB` …).
+    public var flags1: [String]
+    public var versionNeeds: [LibraryVersionNeeds]
+    /// Highest required version per family, keyed by family.
+    public var minimum: [String: MinimumVersion]
+    /// Versions this file defines (`.gnu.version_d`), without the base entry.
+    public var versionDefinitions: [String]
+    /// Dynamic symbols this file defines whose names the caller asked for.
+    public var exports: [String]
+    public var go: GoBuildInfo?
+    /// x86-64 micro-architecture level from `GNU_PROPERTY_X86_ISA_1_NEEDED` (1…4).
+    public var x86ISALevel: Int?
+    public var libc: LibcFamily
+    public var linkage: Linkage
+}

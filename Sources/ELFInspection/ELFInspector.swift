@@ -1,0 +1,303 @@
+/// What the caller wants beyond the standard facts.
+public struct InspectionOptions: Sendable {
+    /// Defined dynamic symbols whose names start with one of these prefixes are
+    /// reported in `BinaryFacts.exports` (e.g. `napi_register_module_v1`).
+    public var exportPrefixes: [String]
+
+    public init(exportPrefixes: [String] = []) {
+        self.exportPrefixes = exportPrefixes
+    }
+}
+
+/// Turns one ELF file (on disk or in memory) into `BinaryFacts`.
+public enum ELFInspector {
+    public static func inspect(path: String, options: InspectionOptions = .init()) throws(ELFError) -> BinaryFacts {
+        let handle = try ELFHandle(path: path)
+        return try facts(of: handle, options: options)
+    }
+
+    public static func inspect(
+        bytes: some Collection<UInt8>, path: String, options: InspectionOptions = .init()
+    ) throws(ELFError) -> BinaryFacts {
+        let handle = try ELFHandle(bytes: bytes, path: path)
+        return try facts(of: handle, options: options)
+    }
+
+    /// True when the bytes start with the ELF magic.
+    public static func hasMagic(_ bytes: some Collection<UInt8>) -> Bool {
+        bytes.starts(with: [0x7f, 0x45, 0x4c, 0x46])
+    }
+
+    // ELF constants used below (values from the gABI and the GNU extensions).
+    private enum ProgramType {
+        static let load: UInt32 = 1, dynamic: UInt32 = 2, interp: UInt32 = 3
+    }
+    private enum SectionType {
+        static let dynamic: UInt32 = 6, note: UInt32 = 7, dynsym: UInt32 = 11
+        static let verdef: UInt32 = 0x6fff_fffd, verneed: UInt32 = 0x6fff_fffe, versym: UInt32 = 0x6fff_ffff
+    }
+    private enum DynamicTag {
+        static let needed: Int64 = 1, stringTable: Int64 = 5, stringTableSize: Int64 = 10
+        static let soname: Int64 = 14, rpath: Int64 = 15, runpath: Int64 = 29
+        static let flags1: Int64 = 0x6fff_fffb
+    }
+
+    static func facts(of handle: borrowing ELFHandle, options: InspectionOptions) throws(ELFError) -> BinaryFacts {
+        let header = try handle.header()
+        guard header.elfClass == 1 || header.elfClass == 2 else {
+            throw ELFError(.unsupported, path: handle.path, location: "ELF header",
+                           detail: "unknown ELF class \(header.elfClass)")
+        }
+        guard header.dataEncoding == 1 || header.dataEncoding == 2 else {
+            throw ELFError(.unsupported, path: handle.path, location: "ELF header",
+                           detail: "unknown data encoding \(header.dataEncoding)")
+        }
+        let is64Bit = header.elfClass == 2
+        let littleEndian = header.dataEncoding == 1
+        let fileType = ELFFileType(code: header.type)
+
+        let programHeaders = try handle.programHeaders()
+        var interpreter: String?
+        if let interp = programHeaders.first(where: { $0.type == ProgramType.interp }) {
+            guard let bytes = handle.bytes(at: interp.offset, count: min(interp.fileSize, 4096)) else {
+                throw ELFError(.malformed, path: handle.path, location: "PT_INTERP",
+                               detail: "the interpreter path lies outside the file")
+            }
+            interpreter = cString(bytes, at: 0)
+        }
+        let dynamicHeader = programHeaders.first(where: { $0.type == ProgramType.dynamic })
+
+        let sections = try handle.sections()
+        let dynamic = try readDynamic(handle, sections: sections, dynamicHeader: dynamicHeader,
+                                      loads: programHeaders.filter { $0.type == ProgramType.load })
+
+        // Version needs and the symbols bound to each needed version.
+        var needs: [LibraryVersionNeeds] = []
+        var versionByIndex: [UInt16: (library: Int, version: Int)] = [:]
+        if let section = sections.first(where: { $0.type == SectionType.verneed }) {
+            for need in try handle.versionNeeds(section) {
+                var entry = LibraryVersionNeeds(library: need.file ?? "?", versions: [])
+                for aux in need.versions {
+                    versionByIndex[aux.index & 0x7fff] = (needs.count, entry.versions.count)
+                    entry.versions.append(VersionNeed(
+                        version: SymbolVersion(aux.name ?? "?"), weak: aux.flags & 0x2 != 0, symbols: []))
+                }
+                needs.append(entry)
+            }
+        }
+        var exports: [String] = []
+        if let dynsym = sections.first(where: { $0.type == SectionType.dynsym }),
+           !versionByIndex.isEmpty || !options.exportPrefixes.isEmpty {
+            let versym = try sections.first(where: { $0.type == SectionType.versym }).map {
+                section throws(ELFError) in try handle.versionIndices(section)
+            } ?? []
+            let wantsExports = !options.exportPrefixes.isEmpty
+            try handle.forEachSymbol(dynsym, wantsName: { index, sectionIndex, binding in
+                if sectionIndex == 0 {
+                    return index > 0 && index < versym.count && versionByIndex[versym[index] & 0x7fff] != nil
+                }
+                return wantsExports && (binding == 1 || binding == 2)
+            }) { index, symbol in
+                guard let name = symbol.name, !name.isEmpty else { return }
+                if symbol.sectionIndex == 0 {
+                    if let slot = versionByIndex[versym[index] & 0x7fff] {
+                        needs[slot.library].versions[slot.version].symbols.append(name)
+                    }
+                } else if options.exportPrefixes.contains(where: { name.hasPrefix($0) }) {
+                    exports.append(name)
+                }
+            }
+        }
+        for library in needs.indices {
+            for version in needs[library].versions.indices {
+                needs[library].versions[version].symbols = Array(Set(needs[library].versions[version].symbols)).sorted()
+            }
+        }
+
+        var definitions: [String] = []
+        if let section = sections.first(where: { $0.type == SectionType.verdef }) {
+            for definition in try handle.versionDefinitions(section) where definition.flags & 0x1 == 0 {
+                if let name = definition.names.first { definitions.append(name) }
+            }
+        }
+
+        var isaLevel: Int?
+        for section in sections where section.type == SectionType.note && section.name == ".note.gnu.property" {
+            for note in try handle.notes(section) where note.name == "GNU" && note.type == 5 {
+                if let level = x86ISALevel(note.descriptor, is64Bit: is64Bit, littleEndian: littleEndian) {
+                    isaLevel = max(isaLevel ?? 0, level)
+                }
+            }
+        }
+
+        var go: GoBuildInfo?
+        if let section = sections.first(where: { $0.name == ".go.buildinfo" }) {
+            go = GoBuildInfo.parse(try handle.sectionBytes(section, limit: 64 * 1024))
+        }
+
+        let flags1 = dynamic.flags1 ?? 0
+        let linkage = linkageOf(fileType: fileType, interpreter: interpreter, needed: dynamic.needed,
+                                hasDynamic: dynamicHeader != nil || dynamic.found, flags1: flags1)
+        let libc = libcOf(interpreter: interpreter, needed: dynamic.needed, needs: needs, linkage: linkage)
+        return BinaryFacts(
+            is64Bit: is64Bit, littleEndian: littleEndian,
+            machine: Machine.name(code: header.machine, is64Bit: is64Bit, littleEndian: littleEndian),
+            machineCode: header.machine, fileType: fileType,
+            pie: fileType == .sharedObject && (flags1 & DynamicFlags.pie != 0 || interpreter != nil),
+            interpreter: interpreter, soname: dynamic.soname, needed: dynamic.needed,
+            rpath: dynamic.rpath, runpath: dynamic.runpath,
+            flags1: DynamicFlags.flags1Names(flags1), versionNeeds: needs,
+            minimum: minimumVersions(needs), versionDefinitions: definitions,
+            exports: Array(Set(exports)).sorted(), go: go, x86ISALevel: isaLevel,
+            libc: libc, linkage: linkage)
+    }
+
+    // MARK: Dynamic section
+
+    private struct DynamicInfo {
+        var found = false
+        var needed: [String] = []
+        var soname: String?
+        var rpath: String?
+        var runpath: String?
+        var flags1: UInt64?
+    }
+
+    private static func readDynamic(
+        _ handle: borrowing ELFHandle, sections: [RawSection], dynamicHeader: RawProgramHeader?,
+        loads: [RawProgramHeader]
+    ) throws(ELFError) -> DynamicInfo {
+        var info = DynamicInfo()
+        let entries: [RawDynamicEntry]
+        var tableIndex: Int?
+        var tableBytes: [UInt8] = []
+        if let section = sections.first(where: { $0.type == SectionType.dynamic }) {
+            entries = try handle.dynamicEntries(.section(section))
+            tableIndex = Int(section.link)
+        } else if let dynamicHeader {
+            // No section headers (stripped with sstrip, or hostile): follow PT_DYNAMIC
+            // and find the string table through DT_STRTAB's address in a PT_LOAD.
+            entries = try handle.dynamicEntries(.programHeader(dynamicHeader))
+            if let address = entries.first(where: { $0.tag == DynamicTag.stringTable })?.value,
+               let size = entries.first(where: { $0.tag == DynamicTag.stringTableSize })?.value,
+               let load = loads.first(where: { address >= $0.virtualAddress && address - $0.virtualAddress < $0.fileSize }) {
+                let offset = load.offset + (address - load.virtualAddress)
+                tableBytes = handle.bytes(at: offset, count: min(size, load.fileSize - (address - load.virtualAddress))) ?? []
+            }
+        } else {
+            return info
+        }
+        func lookup(_ offset: UInt64) -> String? {
+            if let tableIndex { return handle.string(table: tableIndex, offset: offset) }
+            return offset < UInt64(tableBytes.count) ? cString(tableBytes, at: Int(offset)) : nil
+        }
+        info.found = true
+        for entry in entries {
+            switch entry.tag {
+            case DynamicTag.needed:
+                if let name = lookup(entry.value) { info.needed.append(name) }
+            case DynamicTag.soname: info.soname = lookup(entry.value)
+            case DynamicTag.rpath: info.rpath = lookup(entry.value)
+            case DynamicTag.runpath: info.runpath = lookup(entry.value)
+            case DynamicTag.flags1: info.flags1 = entry.value
+            default: break
+            }
+        }
+        return info
+    }
+
+    // MARK: Verdicts
+
+    static func linkageOf(
+        fileType: ELFFileType, interpreter: String?, needed: [String], hasDynamic: Bool, flags1: UInt64
+    ) -> Linkage {
+        if fileType == .relocatable { return .relocatable }
+        if interpreter != nil || !needed.isEmpty { return .dynamic }
+        if !hasDynamic { return .static }
+        if fileType == .sharedObject && flags1 & DynamicFlags.pie != 0 { return .staticPIE }
+        if fileType == .executable { return .static }
+        return .dynamic
+    }
+
+    static func libcOf(interpreter: String?, needed: [String], needs: [LibraryVersionNeeds], linkage: Linkage) -> LibcFamily {
+        if let interpreter {
+            let name = interpreter.split(separator: "/").last.map(String.init) ?? interpreter
+            if name.hasPrefix("ld-musl-") { return .musl }
+            if name.hasPrefix("ld-linux") || name.hasPrefix("ld64.so") || name == "ld.so.1" { return .glibc }
+        }
+        for library in needed {
+            if library.hasPrefix("libc.musl-") || library == "libc.so" || library.hasPrefix("ld-musl-") { return .musl }
+            if library == "libc.so.6" || library == "libc.so.6.1" || library == "libc.so.7"
+                || library.hasPrefix("ld-linux") || library.hasPrefix("ld64.so") {
+                return .glibc
+            }
+        }
+        if needs.contains(where: { $0.versions.contains { $0.version.family == "GLIBC" } }) { return .glibc }
+        switch linkage {
+        case .static, .staticPIE: return .none
+        case .relocatable: return .unknown
+        case .dynamic: return interpreter == nil ? .either : .unknown
+        }
+    }
+
+    /// The highest numbered version per family over all libraries, with every
+    /// undefined symbol bound to exactly that version.
+    static func minimumVersions(_ needs: [LibraryVersionNeeds]) -> [String: MinimumVersion] {
+        var result: [String: MinimumVersion] = [:]
+        for library in needs {
+            for need in library.versions {
+                guard let number = need.version.number else { continue }
+                let family = need.version.family
+                if let current = result[family] {
+                    if number > current.version {
+                        result[family] = MinimumVersion(family: family, version: number, versionName: need.version.name,
+                                                        library: library.library, symbols: need.symbols)
+                    } else if number == current.version {
+                        result[family]!.symbols = Array(Set(current.symbols + need.symbols)).sorted()
+                    }
+                } else {
+                    result[family] = MinimumVersion(family: family, version: number, versionName: need.version.name,
+                                                    library: library.library, symbols: need.symbols)
+                }
+            }
+        }
+        return result
+    }
+
+    /// The x86-64 ISA level a GNU property note says the file needs.
+    static func x86ISALevel(_ descriptor: [UInt8], is64Bit: Bool, littleEndian: Bool) -> Int? {
+        let alignment = is64Bit ? 8 : 4
+        func word(_ at: Int) -> UInt32 {
+            let bytes = descriptor[at..<at + 4]
+            return bytes.enumerated().reduce(UInt32(0)) { value, pair in
+                let shift = littleEndian ? pair.offset * 8 : (3 - pair.offset) * 8
+                return value | UInt32(pair.element) << UInt32(shift)
+            }
+        }
+        var cursor = 0
+        var level: Int?
+        while cursor + 8 <= descriptor.count {
+            let type = word(cursor)
+            let size = Int(word(cursor + 4))
+            cursor += 8
+            guard size <= descriptor.count - cursor else { break }
+            // GNU_PROPERTY_X86_ISA_1_NEEDED (binutils ≥ 2.36) and its older number.
+            if (type == 0xc000_8002 || type == 0xc000_0002) && size >= 4 {
+                let bits = word(cursor)
+                for (bit, value) in [(UInt32(8), 4), (4, 3), (2, 2), (1, 1)] where bits & bit != 0 {
+                    level = max(level ?? 0, value)
+                    break
+                }
+            }
+            cursor += (size + alignment - 1) / alignment * alignment
+        }
+        return level
+    }
+}
+
+/// The NUL-terminated string at `offset` of `bytes` (to the end when unterminated).
+func cString(_ bytes: [UInt8], at offset: Int) -> String {
+    guard offset < bytes.count else { return "" }
+    let end = bytes[offset...].firstIndex(of: 0) ?? bytes.count
+    return String(decoding: bytes[offset..<end], as: UTF8.self)
+}

@@ -1,0 +1,394 @@
+// The one gateway to libelf (elfutils). Every C call basefit makes on an ELF
+// file lives in this file; everything above it sees only the `Raw…` records.
+
+import CLibElf
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Upper bounds on every count or chain libelf lets us walk. A hostile file can
+/// claim billions of entries; basefit stops at these and says so.
+public enum ELFLimits {
+    public static let programHeaders = 4_096
+    public static let sections = 65_536
+    public static let dynamicEntries = 100_000
+    public static let versionNeedFiles = 4_096
+    public static let versionAuxPerFile = 4_096
+    public static let versionDefinitions = 16_384
+    public static let symbols = 2_000_000
+    public static let notes = 4_096
+}
+
+/// libelf must be told the ELF version once per process before any other call.
+private let libelfReady: Bool = elf_version(UInt32(EV_CURRENT)) != UInt32(EV_NONE)
+
+private func libelfMessage() -> String {
+    if let message = elf_errmsg(-1) { return String(cString: message) }
+    return "unknown libelf error"
+}
+
+/// Owns one `Elf*` and the file descriptor (or memory) behind it; releases both.
+struct ELFHandle: ~Copyable {
+    private let elf: OpaquePointer
+    private let descriptor: Int32
+    private let memory: UnsafeMutableRawBufferPointer?
+    let path: String
+    /// Size of the underlying file or buffer in bytes.
+    let byteCount: UInt64
+
+    /// Opens `path` for reading without following it anywhere the caller did not
+    /// choose, refuses anything but a regular file, and checks the ELF magic
+    /// before libelf sees the file.
+    init(path: String) throws(ELFError) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
+        guard fd >= 0 else {
+            throw ELFError(.unreadable, path: path, detail: String(cString: strerror(errno)))
+        }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            let message = String(cString: strerror(errno))
+            close(fd)
+            throw ELFError(.unreadable, path: path, detail: message)
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
+            throw ELFError(.notELF, path: path, detail: "not a regular file")
+        }
+        var ident = [UInt8](repeating: 0, count: 16)
+        let got = ident.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 16, 0) }
+        guard got >= 0 else {
+            let message = String(cString: strerror(errno))
+            close(fd)
+            throw ELFError(.unreadable, path: path, detail: message)
+        }
+        guard got >= 4, ident[0] == 0x7f, ident[1] == 0x45, ident[2] == 0x4c, ident[3] == 0x46 else {
+            close(fd)
+            throw ELFError(.notELF, path: path, detail: "no ELF magic")
+        }
+        guard got == 16 else {
+            close(fd)
+            throw ELFError(.malformed, path: path, location: "ELF header",
+                           detail: "file ends after \(got) bytes, inside the identification bytes")
+        }
+        guard libelfReady, let elf = elf_begin(fd, ELF_C_READ_MMAP, nil) else {
+            let message = libelfMessage()
+            close(fd)
+            throw ELFError(.malformed, path: path, location: "ELF header", detail: message)
+        }
+        guard elf_kind(elf) == ELF_K_ELF else {
+            elf_end(elf)
+            close(fd)
+            throw Self.notRecognised(path)
+        }
+        self.elf = elf
+        self.descriptor = fd
+        self.memory = nil
+        self.path = path
+        self.byteCount = UInt64(info.st_size)
+    }
+
+    /// Reads an ELF image held in memory (an archive member, a fuzz input).
+    init(bytes: some Collection<UInt8>, path: String) throws(ELFError) {
+        let count = bytes.count
+        guard count >= 4, bytes.starts(with: [0x7f, 0x45, 0x4c, 0x46]) else {
+            throw ELFError(.notELF, path: path, detail: "no ELF magic")
+        }
+        guard count >= 16 else {
+            throw ELFError(.malformed, path: path, location: "ELF header",
+                           detail: "file ends after \(count) bytes, inside the identification bytes")
+        }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: count, alignment: 16)
+        _ = buffer.initializeMemory(as: UInt8.self, from: bytes)
+        guard libelfReady,
+              let elf = elf_memory(buffer.baseAddress!.assumingMemoryBound(to: CChar.self), count)
+        else {
+            buffer.deallocate()
+            throw ELFError(.malformed, path: path, location: "ELF header", detail: libelfMessage())
+        }
+        guard elf_kind(elf) == ELF_K_ELF else {
+            elf_end(elf)
+            buffer.deallocate()
+            throw Self.notRecognised(path)
+        }
+        self.elf = elf
+        self.descriptor = -1
+        self.memory = buffer
+        self.path = path
+        self.byteCount = UInt64(count)
+    }
+
+    deinit {
+        elf_end(elf)
+        if descriptor >= 0 { close(descriptor) }
+        memory?.deallocate()
+    }
+
+    private static func notRecognised(_ path: String) -> ELFError {
+        ELFError(.malformed, path: path, location: "ELF header", detail: "libelf does not recognise the file as ELF")
+    }
+
+    private func malformed(_ location: String, _ detail: String? = nil) -> ELFError {
+        ELFError(.malformed, path: path, location: location, detail: detail ?? libelfMessage())
+    }
+
+    // MARK: Header and tables
+
+    func header() throws(ELFError) -> RawHeader {
+        var ehdr = GElf_Ehdr()
+        guard gelf_getehdr(elf, &ehdr) != nil else { throw malformed("ELF header") }
+        let ident = withUnsafeBytes(of: ehdr.e_ident) { Array($0) }
+        return RawHeader(
+            elfClass: ident[Int(EI_CLASS)], dataEncoding: ident[Int(EI_DATA)],
+            osABI: ident[Int(EI_OSABI)], type: ehdr.e_type, machine: ehdr.e_machine,
+            flags: ehdr.e_flags, entry: ehdr.e_entry)
+    }
+
+    func programHeaders() throws(ELFError) -> [RawProgramHeader] {
+        var count = 0
+        guard elf_getphdrnum(elf, &count) == 0 else { throw malformed("program headers") }
+        guard count <= ELFLimits.programHeaders else {
+            throw malformed("program headers", "\(count) entries exceed the limit of \(ELFLimits.programHeaders)")
+        }
+        var result: [RawProgramHeader] = []
+        result.reserveCapacity(count)
+        for index in 0..<count {
+            var phdr = GElf_Phdr()
+            guard gelf_getphdr(elf, Int32(index), &phdr) != nil else {
+                throw malformed("program header \(index)")
+            }
+            result.append(RawProgramHeader(
+                type: phdr.p_type, offset: phdr.p_offset, virtualAddress: phdr.p_vaddr,
+                fileSize: phdr.p_filesz, memorySize: phdr.p_memsz))
+        }
+        return result
+    }
+
+    func sections() throws(ELFError) -> [RawSection] {
+        var count = 0
+        guard elf_getshdrnum(elf, &count) == 0 else { throw malformed("section headers") }
+        guard count <= ELFLimits.sections else {
+            throw malformed("section headers", "\(count) entries exceed the limit of \(ELFLimits.sections)")
+        }
+        var namesIndex = 0
+        let hasNames = elf_getshdrstrndx(elf, &namesIndex) == 0
+        var result: [RawSection] = []
+        result.reserveCapacity(count)
+        var scn = elf_nextscn(elf, nil)
+        while let current = scn, result.count < count {
+            var shdr = GElf_Shdr()
+            let index = elf_ndxscn(current)
+            guard gelf_getshdr(current, &shdr) != nil else { throw malformed("section header \(index)") }
+            var name: String?
+            if hasNames, let cName = elf_strptr(elf, namesIndex, Int(shdr.sh_name)) {
+                name = String(cString: cName)
+            }
+            result.append(RawSection(
+                index: index, name: name, type: shdr.sh_type, flags: shdr.sh_flags,
+                address: shdr.sh_addr, offset: shdr.sh_offset, size: shdr.sh_size,
+                link: shdr.sh_link, info: shdr.sh_info))
+            scn = elf_nextscn(elf, current)
+        }
+        return result
+    }
+
+    // MARK: Section contents
+
+    private func data(of section: RawSection) throws(ELFError) -> UnsafeMutablePointer<Elf_Data>? {
+        guard let scn = elf_getscn(elf, section.index) else {
+            throw malformed(section.name ?? "section \(section.index)")
+        }
+        guard let data = elf_getdata(scn, nil) else {
+            if section.size == 0 { return nil }
+            throw malformed(section.name ?? "section \(section.index)")
+        }
+        return data
+    }
+
+    /// A NUL-terminated string at `offset` of the string table in section `tableIndex`.
+    /// libelf checks that the offset lies inside the table and that the string ends there.
+    func string(table tableIndex: Int, offset: UInt64) -> String? {
+        guard offset <= UInt64(Int.max), let cString = elf_strptr(elf, tableIndex, Int(offset)) else {
+            return nil
+        }
+        return String(cString: cString)
+    }
+
+    func dynamicEntries(_ source: DynamicSource) throws(ELFError) -> [RawDynamicEntry] {
+        let data: UnsafeMutablePointer<Elf_Data>?
+        let location: String
+        switch source {
+        case .section(let section):
+            location = section.name ?? ".dynamic"
+            data = try self.data(of: section)
+        case .programHeader(let phdr):
+            location = "PT_DYNAMIC"
+            guard phdr.fileSize > 0 else { return [] }
+            guard phdr.offset <= byteCount, phdr.fileSize <= byteCount - phdr.offset,
+                  let chunk = elf_getdata_rawchunk(elf, Int64(phdr.offset), Int(phdr.fileSize), ELF_T_DYN)
+            else { throw malformed(location, "PT_DYNAMIC lies outside the file") }
+            data = chunk
+        }
+        guard let data else { return [] }
+        let entrySize = gelf_fsize(elf, ELF_T_DYN, 1, UInt32(EV_CURRENT))
+        guard entrySize > 0 else { throw malformed(location) }
+        let count = min(data.pointee.d_size / entrySize, ELFLimits.dynamicEntries)
+        var result: [RawDynamicEntry] = []
+        result.reserveCapacity(count)
+        for index in 0..<count {
+            var dyn = GElf_Dyn()
+            guard gelf_getdyn(data, Int32(index), &dyn) != nil else { throw malformed(location) }
+            if dyn.d_tag == Int64(DT_NULL) { break }
+            result.append(RawDynamicEntry(tag: dyn.d_tag, value: dyn.d_un.d_val))
+        }
+        return result
+    }
+
+    func versionNeeds(_ section: RawSection) throws(ELFError) -> [RawVersionNeed] {
+        let location = section.name ?? ".gnu.version_r"
+        guard let data = try self.data(of: section) else { return [] }
+        let size = data.pointee.d_size
+        let stringTable = Int(section.link)
+        var result: [RawVersionNeed] = []
+        var offset = 0
+        // sh_info holds the number of entries; the chain must also end by itself.
+        let expected = min(Int(section.info), ELFLimits.versionNeedFiles)
+        while result.count < expected, offset < size {
+            var need = GElf_Verneed()
+            guard gelf_getverneed(data, Int32(offset), &need) != nil else {
+                throw malformed(location, "entry at offset \(offset) lies outside the section")
+            }
+            var versions: [RawVersionAux] = []
+            var auxOffset = offset + Int(need.vn_aux)
+            let auxCount = min(Int(need.vn_cnt), ELFLimits.versionAuxPerFile)
+            while versions.count < auxCount {
+                guard auxOffset < size else {
+                    throw malformed(location, "version entry at offset \(auxOffset) lies outside the section")
+                }
+                var aux = GElf_Vernaux()
+                guard gelf_getvernaux(data, Int32(auxOffset), &aux) != nil else {
+                    throw malformed(location, "version entry at offset \(auxOffset) lies outside the section")
+                }
+                versions.append(RawVersionAux(
+                    name: string(table: stringTable, offset: UInt64(aux.vna_name)),
+                    flags: aux.vna_flags, index: aux.vna_other))
+                if aux.vna_next == 0 { break }
+                auxOffset += Int(aux.vna_next)
+            }
+            result.append(RawVersionNeed(
+                file: string(table: stringTable, offset: UInt64(need.vn_file)), versions: versions))
+            if need.vn_next == 0 { break }
+            offset += Int(need.vn_next)
+        }
+        return result
+    }
+
+    func versionDefinitions(_ section: RawSection) throws(ELFError) -> [RawVersionDefinition] {
+        let location = section.name ?? ".gnu.version_d"
+        guard let data = try self.data(of: section) else { return [] }
+        let size = data.pointee.d_size
+        let stringTable = Int(section.link)
+        var result: [RawVersionDefinition] = []
+        var offset = 0
+        let expected = min(Int(section.info), ELFLimits.versionDefinitions)
+        while result.count < expected, offset < size {
+            var definition = GElf_Verdef()
+            guard gelf_getverdef(data, Int32(offset), &definition) != nil else {
+                throw malformed(location, "entry at offset \(offset) lies outside the section")
+            }
+            var names: [String] = []
+            var auxOffset = offset + Int(definition.vd_aux)
+            for _ in 0..<min(Int(definition.vd_cnt), 64) {
+                var aux = GElf_Verdaux()
+                guard auxOffset < size, gelf_getverdaux(data, Int32(auxOffset), &aux) != nil else {
+                    throw malformed(location, "name entry at offset \(auxOffset) lies outside the section")
+                }
+                if let name = string(table: stringTable, offset: UInt64(aux.vda_name)) { names.append(name) }
+                if aux.vda_next == 0 { break }
+                auxOffset += Int(aux.vda_next)
+            }
+            result.append(RawVersionDefinition(index: definition.vd_ndx, flags: definition.vd_flags, names: names))
+            if definition.vd_next == 0 { break }
+            offset += Int(definition.vd_next)
+        }
+        return result
+    }
+
+    /// The `.gnu.version` array: one version index per `.dynsym` entry.
+    func versionIndices(_ section: RawSection) throws(ELFError) -> [UInt16] {
+        guard let data = try self.data(of: section) else { return [] }
+        let count = min(data.pointee.d_size / 2, ELFLimits.symbols)
+        var result = [UInt16](repeating: 0, count: count)
+        for index in 0..<count {
+            var value = GElf_Versym()
+            guard gelf_getversym(data, Int32(index), &value) != nil else {
+                throw malformed(section.name ?? ".gnu.version")
+            }
+            result[index] = value
+        }
+        return result
+    }
+
+    /// Calls `body` for each symbol of a symbol table section with its index;
+    /// the name is resolved only when `wantsName` says so (names cost a string).
+    func forEachSymbol(
+        _ section: RawSection, wantsName: (Int, UInt16, UInt8) -> Bool, _ body: (Int, RawSymbol) -> Void
+    ) throws(ELFError) {
+        guard let data = try self.data(of: section) else { return }
+        let entrySize = gelf_fsize(elf, ELF_T_SYM, 1, UInt32(EV_CURRENT))
+        guard entrySize > 0 else { throw malformed(section.name ?? ".dynsym") }
+        let count = min(data.pointee.d_size / entrySize, ELFLimits.symbols)
+        for index in 0..<count {
+            var sym = GElf_Sym()
+            guard gelf_getsym(data, Int32(index), &sym) != nil else { throw malformed(section.name ?? ".dynsym") }
+            let binding = sym.st_info >> 4
+            let type = sym.st_info & 0xf
+            var name: String?
+            if wantsName(index, sym.st_shndx, binding) {
+                name = string(table: Int(section.link), offset: UInt64(sym.st_name))
+            }
+            body(index, RawSymbol(name: name, sectionIndex: sym.st_shndx, binding: binding, type: type))
+        }
+    }
+
+    func notes(_ section: RawSection) throws(ELFError) -> [RawNote] {
+        guard let data = try self.data(of: section), let base = data.pointee.d_buf else { return [] }
+        let size = data.pointee.d_size
+        var result: [RawNote] = []
+        var offset = 0
+        while offset < size, result.count < ELFLimits.notes {
+            var header = GElf_Nhdr()
+            var nameOffset = 0
+            var descOffset = 0
+            let next = gelf_getnote(data, offset, &header, &nameOffset, &descOffset)
+            guard next > offset else { break }
+            let bytes = UnsafeRawBufferPointer(start: base, count: size)
+            let nameEnd = min(nameOffset + Int(header.n_namesz), size)
+            let descEnd = min(descOffset + Int(header.n_descsz), size)
+            var nameBytes = Array(bytes[nameOffset..<max(nameOffset, nameEnd)])
+            while nameBytes.last == 0 { nameBytes.removeLast() }
+            result.append(RawNote(
+                name: String(decoding: nameBytes, as: UTF8.self), type: header.n_type,
+                descriptor: Array(bytes[descOffset..<max(descOffset, descEnd)])))
+            offset = next
+        }
+        return result
+    }
+
+    /// Up to `limit` bytes of a section as stored in the file.
+    func sectionBytes(_ section: RawSection, limit: Int) throws(ELFError) -> [UInt8] {
+        guard let data = try self.data(of: section), let base = data.pointee.d_buf else { return [] }
+        let count = min(data.pointee.d_size, limit)
+        return Array(UnsafeRawBufferPointer(start: base, count: count))
+    }
+
+    /// `size` raw bytes at file `offset`, or nil when they lie outside the file.
+    func bytes(at offset: UInt64, count size: UInt64) -> [UInt8]? {
+        guard size > 0, offset <= byteCount, size <= byteCount - offset, size <= UInt64(Int32.max),
+              let chunk = elf_getdata_rawchunk(elf, Int64(offset), Int(size), ELF_T_BYTE),
+              let base = chunk.pointee.d_buf
+        else { return nil }
+        return Array(UnsafeRawBufferPointer(start: base, count: chunk.pointee.d_size))
+    }
+}

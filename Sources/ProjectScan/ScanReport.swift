@@ -1,0 +1,16 @@
+/// Everything one scan found.
+public struct ScanReport: Sendable {
+    /// ELF files, sorted by path.
+    public var artifacts: [Artifact]
+    public var warnings: [ScanWarning]
+    /// Regular files looked at (ELF or not).
+    public var filesExamined: Int
+    /// Symbolic links inside the scanned roots: link path → target path.
+    public var aliases: [String: String]
+    public var requirements: Requirements
+
+    /// True when nothing at all could be read: the exit code is then 2.
+    public var nothingReadable: Bool {
+        filesExamined == 0 && !warnings.isEmpty
+    }
+}

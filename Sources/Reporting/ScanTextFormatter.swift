@@ -1,0 +1,84 @@
+import ELFInspection
+import ProjectScan
+
+/// `basefit scan --format text`: one line per ELF file, then what the project needs.
+public enum ScanTextFormatter {
+    public static func format(_ report: ScanReport) -> String {
+        var rows: [[String]] = [["PATH", "ARCH", "LIBC", "LINKAGE", "GLIBC", "GLIBCXX", "NEEDED"]]
+        for artifact in report.artifacts {
+            let facts = artifact.facts
+            rows.append([
+                artifact.path, facts.machine, facts.libc.rawValue, facts.linkage.rawValue,
+                facts.minimum["GLIBC"]?.version.description ?? "-",
+                facts.minimum["GLIBCXX"]?.version.description ?? "-",
+                facts.needed.isEmpty ? "-" : facts.needed.joined(separator: " "),
+            ])
+        }
+        var output = ""
+        if report.artifacts.isEmpty {
+            output += "No ELF files among \(report.filesExamined) files examined.\n"
+        } else {
+            output += table(rows)
+            output += "\n"
+            output += requirementsText(report.requirements)
+            output += "\(report.artifacts.count) ELF file\(report.artifacts.count == 1 ? "" : "s") among \(report.filesExamined) files examined.\n"
+        }
+        return output
+    }
+
+    static func requirementsText(_ requirements: Requirements) -> String {
+        var lines = ["Requirements:"]
+        lines.append("  architectures: " + (requirements.architectures.isEmpty ? "-" : requirements.architectures.joined(separator: ", ")))
+        var libc = "  libc: \(requirements.libc.rawValue)"
+        if requirements.libc == .conflict {
+            let glibc = requirements.libcEvidence[.glibc]?.first ?? "?"
+            let musl = requirements.libcEvidence[.musl]?.first ?? "?"
+            libc += " (glibc needed by \(glibc), musl needed by \(musl))"
+        }
+        lines.append(libc)
+        for family in requirements.minimum.keys.sorted() {
+            let need = requirements.minimum[family]!
+            var line = "  \(family) >= \(need.version)  (\(need.artifact)"
+            if !need.symbols.isEmpty {
+                let shown = need.symbols.prefix(3).joined(separator: ", ")
+                line += ": \(shown)" + (need.symbols.count > 3 ? ", +\(need.symbols.count - 3) more" : "")
+            }
+            lines.append(line + ")")
+        }
+        if let level = requirements.x86ISALevel { lines.append("  x86-64 ISA level: v\(level)") }
+        if requirements.sonames.isEmpty {
+            lines.append("  libraries from the image: none beyond libc")
+        } else {
+            lines.append("  libraries from the image:")
+            for soname in requirements.sonames {
+                let users = soname.neededBy.prefix(3).joined(separator: ", ")
+                    + (soname.neededBy.count > 3 ? ", +\(soname.neededBy.count - 3) more" : "")
+                lines.append("    \(soname.soname)  (\(users))")
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Left-aligned columns separated by two spaces; the last column is not padded.
+    static func table(_ rows: [[String]]) -> String {
+        guard let columns = rows.first?.count else { return "" }
+        var widths = [Int](repeating: 0, count: columns)
+        for row in rows {
+            for (index, cell) in row.enumerated() where index < columns - 1 {
+                widths[index] = max(widths[index], cell.count)
+            }
+        }
+        var output = ""
+        for row in rows {
+            for (index, cell) in row.enumerated() {
+                if index == columns - 1 {
+                    output += cell
+                } else {
+                    output += cell + String(repeating: " ", count: widths[index] - cell.count + 2)
+                }
+            }
+            output += "\n"
+        }
+        return output
+    }
+}

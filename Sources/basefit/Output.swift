@@ -1,0 +1,40 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import ProjectScan
+
+/// Writes to stdout and stderr. Warnings go to stderr only, one line each.
+enum Output {
+    static func standard(_ text: String) { write(text, to: 1) }
+
+    static func error(_ message: String) {
+        write("basefit: error: \(message)\(message.hasSuffix("\n") ? "" : "\n")", to: 2)
+    }
+
+    static func warnings(_ warnings: [ScanWarning], options: GlobalOptions) {
+        guard !options.quiet else { return }
+        var text = ""
+        for warning in warnings {
+            text += "basefit: warning: \(warning.path): \(warning.message)\n"
+        }
+        write(text, to: 2)
+    }
+
+    /// Writes all of `text`, retrying short writes and EINTR. A closed pipe ends quietly.
+    private static func write(_ text: String, to descriptor: Int32) {
+        var text = text
+        text.withUTF8 { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
+                offset += written
+            }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import ProjectScan
+import Reporting
+
+struct ScanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scan",
+        abstract: "Report the ELF facts of every file under the paths and what they need from an image."
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    @Argument(help: "Files or directories to scan (recursively).")
+    var paths: [String]
+
+    @Option(help: "Output format: text or json.")
+    var format: Format = .text
+
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        if paths.isEmpty { throw ValidationError("Give at least one file or directory to scan.") }
+    }
+
+    func run() throws {
+        let report: ScanReport
+        do {
+            report = try Scanner().scan(paths)
+        } catch {
+            Output.error(error.description)
+            throw ExitCodes.usage
+        }
+        Output.warnings(report.warnings, options: global)
+        switch format {
+        case .text: Output.standard(ScanTextFormatter.format(report))
+        case .json: Output.standard(ScanJSONFormatter.format(report))
+        }
+        if report.nothingReadable { throw ExitCodes.usage }
+    }
+}
