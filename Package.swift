@@ -30,7 +30,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "ELFInspectionTests", dependencies: ["ELFInspection"]),
-        .testTarget(name: "BasefitCLITests", dependencies: ["ProjectScan", "Reporting", "ELFInspection"]),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "ELFInspectionTests", dependencies: ["ELFInspection", "TestSupport"]),
+        .testTarget(
+            name: "BasefitCLITests",
+            dependencies: ["ProjectScan", "Reporting", "ELFInspection", "TestSupport"],
+            exclude: ["Golden"]
+        ),
     ]
 )

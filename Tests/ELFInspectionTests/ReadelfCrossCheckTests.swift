@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import ELFInspection
+
+/// What binutils' readelf prints for a file, parsed from `readelf -W -l -d -V`.
+struct ReadelfFacts: Equatable {
+    var interpreter: String?
+    var needed: [String] = []
+    var soname: String?
+    var rpath: String?
+    var runpath: String?
+    var flags1: [String] = []
+    var versionNeeds: [String: Set<String>] = [:]
+
+    init(output: String) {
+        var currentFile: String?
+        var inVersionNeeds = false
+        for line in output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+            if let value = Self.bracketed(line, after: "[Requesting program interpreter: ") {
+                interpreter = String(value.dropLast())  // readelf closes with "]"
+            } else if line.contains("(NEEDED)"), let value = Self.bracketed(line, after: "Shared library: [") {
+                needed.append(String(value.dropLast()))
+            } else if line.contains("(SONAME)"), let value = Self.bracketed(line, after: "Library soname: [") {
+                soname = String(value.dropLast())
+            } else if line.contains("(RPATH)"), let value = Self.bracketed(line, after: "Library rpath: [") {
+                rpath = String(value.dropLast())
+            } else if line.contains("(RUNPATH)"), let value = Self.bracketed(line, after: "Library runpath: [") {
+                runpath = String(value.dropLast())
+            } else if line.contains("(FLAGS_1)"), let value = Self.bracketed(line, after: "Flags: ") {
+                flags1 = value.split(separator: " ").map(String.init)
+            } else if line.hasPrefix("Version needs section") {
+                inVersionNeeds = true
+            } else if line.hasPrefix("Version") && !line.hasPrefix("Version needs") {
+                inVersionNeeds = false
+            } else if inVersionNeeds, let file = Self.field(line, "File: ") {
+                currentFile = file
+                versionNeeds[file, default: []] = versionNeeds[file] ?? []
+            } else if inVersionNeeds, let name = Self.field(line, "Name: "), let currentFile {
+                versionNeeds[currentFile, default: []].insert(name)
+            }
+        }
+    }
+
+    private static func bracketed(_ line: String, after marker: String) -> String? {
+        guard let range = line.range(of: marker) else { return nil }
+        return String(line[range.upperBound...]).trimmingCharacters(in: .whitespaces)
+    }
+
+    private static func field(_ line: String, _ marker: String) -> String? {
+        guard let range = line.range(of: marker) else { return nil }
+        return line[range.upperBound...].split(separator: " ").first.map(String.init)
+    }
+}
+
+@Suite(.enabled(if: Run.which("readelf") != nil, "binutils readelf is not installed"))
+struct ReadelfCrossCheckTests {
+    @Test(arguments: TestPaths.elfFixtures)
+    func factsEqualWhatReadelfPrints(_ name: String) throws {
+        let path = TestPaths.elf(name)
+        let result = try Run.program(Run.which("readelf")!, ["-W", "-l", "-d", "-V", path],
+                                     environment: ["LC_ALL": "C", "PATH": "/usr/bin:/bin"])
+        #expect(result.status == 0, "readelf failed: \(result.stderr)")
+        let expected = ReadelfFacts(output: result.stdout)
+        let facts = try ELFInspector.inspect(path: path)
+        #expect(facts.interpreter == expected.interpreter)
+        #expect(facts.needed == expected.needed)
+        #expect(facts.soname == expected.soname)
+        #expect(facts.rpath == expected.rpath)
+        #expect(facts.runpath == expected.runpath)
+        #expect(facts.flags1 == expected.flags1)
+        var ours: [String: Set<String>] = [:]
+        for need in facts.versionNeeds { ours[need.library] = Set(need.versions.map(\.version.name)) }
+        #expect(ours == expected.versionNeeds)
+    }
+
+    @Test func parserReadsRealReadelfOutput() throws {
+        // Guards the oracle itself: a parser that read nothing would make every comparison pass.
+        let result = try Run.program(Run.which("readelf")!, ["-W", "-l", "-d", "-V", TestPaths.elf("libcxxdemo.so")],
+                                     environment: ["LC_ALL": "C", "PATH": "/usr/bin:/bin"])
+        let parsed = ReadelfFacts(output: result.stdout)
+        #expect(parsed.soname == "libcxxdemo.so")
+        #expect(parsed.needed.count == 4)
+        #expect(parsed.versionNeeds["libstdc++.so.6"]?.contains("GLIBCXX_3.4.21") == true)
+        #expect(parsed.versionNeeds["libgcc_s.so.1"] == ["GCC_3.0"])
+    }
+}

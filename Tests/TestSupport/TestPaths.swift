@@ -1,0 +1,78 @@
+import Foundation
+
+/// Where the package's committed fixtures and the built executable are.
+public enum TestPaths {
+    public static let packageRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    public static let fixtures = packageRoot.appendingPathComponent("Fixtures")
+    public static let elf = fixtures.appendingPathComponent("elf")
+
+    public static func elf(_ name: String) -> String {
+        elf.appendingPathComponent(name).path
+    }
+
+    /// The `basefit` executable next to the test bundle (`swift build` puts both in one directory).
+    public static var executable: URL {
+        let direct = Bundle.main.bundleURL.appendingPathComponent("basefit")
+        if FileManager.default.isExecutableFile(atPath: direct.path) { return direct }
+        return Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("basefit")
+    }
+
+    /// Every ELF fixture, relative to `Fixtures/elf` (not the truncated one).
+    public static let elfFixtures = [
+        "abi-addon.node", "go-cgo", "go-nocgo", "hello-glibc", "hello-glibc-nopie", "hello-i386",
+        "hello-musl", "hello-musl-static", "hello-static", "hello-static-pie", "libcxxdemo.so",
+        "napi-addon.node", "needs-glibc-2.39.so", "needs-glibcxx-3.4.32.so", "origin/bin/app",
+        "origin/lib/libdep.so", "origin/lib/libold-rpath.so", "tiny-ppc64be.so", "x86-64-v3.so",
+    ]
+}
+
+/// Runs a program and captures its output. Test-only: the product never runs anything.
+public struct ProcessResult: Sendable {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+}
+
+public enum Run {
+    public static func program(
+        _ executable: String, _ arguments: [String], currentDirectory: URL? = nil,
+        environment: [String: String]? = nil
+    ) throws -> ProcessResult {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let currentDirectory { process.currentDirectoryURL = currentDirectory }
+        if let environment { process.environment = environment }
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        // Read both pipes before waiting so a large output cannot block the child.
+        let group = DispatchGroup()
+        nonisolated(unsafe) var errData = Data()
+        group.enter()
+        DispatchQueue.global().async {
+            errData = err.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        return ProcessResult(status: process.terminationStatus,
+                             stdout: String(decoding: outData, as: UTF8.self),
+                             stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// Looks a program up on PATH.
+    public static func which(_ name: String) -> String? {
+        for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+            let candidate = "\(directory)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+}

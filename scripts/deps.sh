@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs the Debian packages basefit builds and tests with, when missing.
+# Needs root (or sudo) only when something is missing.
+set -euo pipefail
+packages=(libelf-dev libsqlite3-dev pkg-config binutils util-linux)
+missing=()
+for package in "${packages[@]}"; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if ((${#missing[@]} > 0)); then
+    echo "deps.sh: installing ${missing[*]}" >&2
+    sudo=""
+    if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
+    export DEBIAN_FRONTEND=noninteractive
+    $sudo apt-get update -qq
+    $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The test command: installs what is missing, builds, runs every test.
+# BASEFIT_RECORD_GOLDEN=1 re-records the golden files instead of comparing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/deps.sh
+swift build
+swift test "$@"
