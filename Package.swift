@@ -12,6 +12,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
     ],
     targets: [
         // Debian's libelf-dev (elfutils). Only ELFInspection/LibElf.swift imports it.
@@ -21,7 +22,7 @@ let package = Package(
             providers: [.apt(["libelf-dev"])]
         ),
         .target(name: "ELFInspection", dependencies: ["CLibElf"]),
-        .target(name: "ProjectScan", dependencies: ["ELFInspection"]),
+        .target(name: "ProjectScan", dependencies: ["ELFInspection", "ZIPFoundation"]),
         .target(name: "Reporting", dependencies: ["ProjectScan", "ELFInspection"]),
         .executableTarget(
             name: "basefit",

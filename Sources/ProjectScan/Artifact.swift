@@ -1,14 +1,29 @@
 import ELFInspection
 
 /// One ELF file found by a scan: where it is, as the user will recognise it, and its facts.
-public struct Artifact: Sendable, Hashable, Codable {
+public struct Artifact: Sendable, Hashable {
     /// The path as given on the command line joined with the path inside it
     /// (archive members, later, as `archive.whl!/member/path`).
     public var path: String
     public var facts: BinaryFacts
+    /// NEEDED sonames the scanned tree itself provides: soname → path of the provider.
+    public var bundled: [String: String] = [:]
+    /// NEEDED sonames the image must provide (the libc's own sonames excluded).
+    /// Until resolution runs, every non-libc NEEDED entry.
+    public var external: [String]
+    /// The npm or PyPI package the file belongs to, when known.
+    public var origin: PackageOrigin?
+    /// Node.js addon facts (for `.node` files).
+    public var nodeAddon: NodeAddon?
+    /// CPython extension facts (from the file name suffix).
+    public var pythonExtension: PythonExtension?
+    /// True when the project also ships this package built for the other libc,
+    /// so this file does not force its libc on the image.
+    public var hasOtherLibcVariant = false
 
     public init(path: String, facts: BinaryFacts) {
         self.path = path
         self.facts = facts
+        self.external = facts.needed.filter { !LibcSonames.isLibc($0) }
     }
 }

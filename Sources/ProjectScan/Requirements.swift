@@ -29,6 +29,9 @@ public struct Requirements: Sendable, Hashable {
     public struct Soname: Sendable, Hashable {
         public var soname: String
         public var neededBy: [String]
+        /// Set when only builds for one libc need it (the project ships a build for
+        /// the other libc too): the image needs it only if it has that libc.
+        public var onlyFor: LibcFamily?
     }
 
     public var architectures: [String]
@@ -39,26 +42,34 @@ public struct Requirements: Sendable, Hashable {
     public var sonames: [Soname]
     /// The highest x86-64 ISA level any artifact declares.
     public var x86ISALevel: Int?
+    /// What the Node.js addons need of the node runtime (nil: no Node content).
+    public var node: NodeRuntime?
+    /// What the Python extension modules need of the interpreter (nil: none).
+    public var python: PythonRuntime?
 
     /// Aggregates the artifacts. Sonames of the libc itself become the libc
-    /// requirement; `bundled` are sonames the project itself provides.
-    public init(artifacts: [Artifact], bundled: Set<String> = []) {
+    /// requirement; sonames the project bundles are not asked of the image.
+    public init(artifacts: [Artifact], node: NodeRuntime? = nil, python: PythonRuntime? = nil) {
         var machines = Set<String>()
         var evidence: [LibcFamily: [String]] = [:]
         var minimum: [String: Minimum] = [:]
         var sonames: [String: [String]] = [:]
+        var sonameLibc: [String: Set<LibcFamily?>] = [:]
         var isa: Int?
         for artifact in artifacts {
             let facts = artifact.facts
             if facts.linkage != .relocatable { machines.insert(facts.machine) }
-            evidence[facts.libc, default: []].append(artifact.path)
+            // A build whose package also ships the other libc's build forces neither.
+            let libc = artifact.hasOtherLibcVariant ? LibcFamily.either : facts.libc
+            evidence[libc, default: []].append(artifact.path)
             for (family, need) in facts.minimum {
                 if let current = minimum[family], current.version >= need.version { continue }
                 minimum[family] = Minimum(family: family, version: need.version, versionName: need.versionName,
                                           library: need.library, artifact: artifact.path, symbols: need.symbols)
             }
-            for soname in facts.needed where !LibcSonames.isLibc(soname) && !bundled.contains(soname) {
+            for soname in artifact.external {
                 sonames[soname, default: []].append(artifact.path)
+                sonameLibc[soname, default: []].insert(artifact.hasOtherLibcVariant ? facts.libc : nil)
             }
             if let level = facts.x86ISALevel, level > 1 { isa = max(isa ?? 0, level) }
         }
@@ -82,7 +93,13 @@ public struct Requirements: Sendable, Hashable {
         self.libc = libc
         self.libcEvidence = evidence
         self.minimum = minimum
-        self.sonames = sonames.keys.sorted().map { Soname(soname: $0, neededBy: sonames[$0]!) }
+        self.sonames = sonames.keys.sorted().map { soname in
+            let conditions = sonameLibc[soname] ?? []
+            let only = conditions.count == 1 ? conditions.first! : nil
+            return Soname(soname: soname, neededBy: sonames[soname]!, onlyFor: only)
+        }
         self.x86ISALevel = isa
+        self.node = node.flatMap { $0.isEmpty ? nil : $0 }
+        self.python = python.flatMap { $0.isEmpty ? nil : $0 }
     }
 }

@@ -1,13 +1,11 @@
 import Dispatch
 import ELFInspection
 
-/// Walks the inputs, inspects every ELF file, and aggregates the requirements.
+/// Walks the inputs, inspects every ELF file (and every ELF member of every wheel),
+/// resolves bundled libraries, attributes files to npm/PyPI packages, and
+/// aggregates the requirements. The order of the passes matters where noted.
 public struct Scanner: Sendable {
-    public var inspection: InspectionOptions
-
-    public init(inspection: InspectionOptions = .init()) {
-        self.inspection = inspection
-    }
+    public init() {}
 
     /// Scans the paths in order. Throws only when a path itself is missing or
     /// unusable; unreadable or malformed files become warnings.
@@ -17,16 +15,23 @@ public struct Scanner: Sendable {
             try walker.walk(root: path)
         }
         let files = walker.files
-        let results = inspectAll(files)
-        var artifacts: [Artifact] = []
         var warnings = walker.warnings
         var examined = 0
-        for (file, result) in zip(files, results) {
-            switch result {
-            case .success(let facts):
+        var artifacts: [Artifact] = []
+        var wheels: [WheelSummary] = []
+
+        // 1. Inspect every file on all cores; wheels are read member by member in memory.
+        for (file, outcome) in zip(files, inspectAll(files)) {
+            switch outcome {
+            case .elf(let facts):
                 examined += 1
                 artifacts.append(Artifact(path: file.displayPath, facts: facts))
-            case .failure(let error):
+            case .wheel(let summary, let members, let messages):
+                examined += 1
+                artifacts += members
+                warnings += messages.map { ScanWarning(path: file.displayPath, message: $0) }
+                wheels.append(summary)
+            case .failed(let error):
                 switch error.kind {
                 case .notELF:
                     examined += 1
@@ -39,8 +44,27 @@ public struct Scanner: Sendable {
             }
         }
         artifacts.sort { $0.path < $1.path }
-        return ScanReport(artifacts: artifacts, warnings: warnings, filesExamined: examined,
-                          aliases: walker.aliases, requirements: Requirements(artifacts: artifacts))
+
+        // 2. Bundled libraries: needs the whole set of artifacts and the links among them.
+        let resolutions = LibraryResolver(artifacts: artifacts, aliases: walker.aliases).resolve()
+        for index in artifacts.indices {
+            artifacts[index].bundled = resolutions[index].bundled
+            artifacts[index].external = resolutions[index].external
+        }
+
+        // 3. Ecosystems: npm first, then PyPI (a wheel's members are PyPI's even inside node_modules).
+        var node = NodeProjectAnalyzer(files: files, roots: paths)
+        node.analyze(&artifacts)
+        var python = PythonProjectAnalyzer(files: files)
+        python.analyze(&artifacts, wheels: wheels)
+        warnings += node.warnings + python.warnings
+
+        let findings = (node.findings + python.findings).sorted { ($0.path, $0.kind.rawValue) < ($1.path, $1.kind.rawValue) }
+        wheels.sort { $0.path < $1.path }
+        return ScanReport(
+            artifacts: artifacts, warnings: warnings, filesExamined: examined, aliases: walker.aliases,
+            findings: findings, wheels: wheels,
+            requirements: Requirements(artifacts: artifacts, node: node.runtime, python: python.runtime))
     }
 
     private static func message(for error: ELFError) -> String {
@@ -49,33 +73,71 @@ public struct Scanner: Sendable {
         return "\(what): \(error.detail)"
     }
 
+    enum Outcome: Sendable {
+        case elf(BinaryFacts)
+        case wheel(WheelSummary, [Artifact], [String])
+        case failed(ELFError)
+    }
+
     /// Inspects files on all cores; results come back in input order.
-    private func inspectAll(_ files: [FoundFile]) -> [Result<BinaryFacts, ELFError>] {
-        let slots = ResultSlots(count: files.count)
-        let options = inspection
+    private func inspectAll(_ files: [FoundFile]) -> [Outcome] {
+        let slots = OutcomeSlots(count: files.count)
         let chunk = 64
         let chunks = (files.count + chunk - 1) / chunk
         DispatchQueue.concurrentPerform(iterations: chunks) { chunkIndex in
             let start = chunkIndex * chunk
             for index in start..<min(start + chunk, files.count) {
-                var result = Result<BinaryFacts, ELFError> { () throws(ELFError) in
-                    try ELFInspector.inspect(path: files[index].fileSystemPath, options: options)
-                }
-                if case .failure(var located) = result {
-                    located.path = files[index].displayPath
-                    result = .failure(located)
-                }
-                slots.store(result, at: index)
+                slots.store(Self.inspect(files[index]), at: index)
             }
         }
         return slots.values()
+    }
+
+    private static func inspect(_ file: FoundFile) -> Outcome {
+        if file.displayPath.hasSuffix(".whl") {
+            return inspectWheel(file)
+        }
+        let options = InspectionOptions(exportPrefixes: file.displayPath.hasSuffix(".node") ? NodeAddon.exportPrefixes : [])
+        do {
+            return .elf(try ELFInspector.inspect(path: file.fileSystemPath, options: options))
+        } catch {
+            var located = error
+            located.path = file.displayPath
+            return .failed(located)
+        }
+    }
+
+    private static func inspectWheel(_ file: FoundFile) -> Outcome {
+        let contents: WheelContents
+        do {
+            contents = try WheelReader.read(fileSystemPath: file.fileSystemPath)
+        } catch {
+            switch error {
+            case .unreadable(let detail):
+                return .failed(ELFError(.malformed, path: file.displayPath, location: "wheel", detail: detail))
+            }
+        }
+        var artifacts: [Artifact] = []
+        var messages = contents.warnings
+        for member in contents.elfMembers {
+            let path = file.displayPath + "!/" + member.path
+            let options = InspectionOptions(exportPrefixes: member.path.hasSuffix(".node") ? NodeAddon.exportPrefixes : [])
+            do {
+                artifacts.append(Artifact(path: path, facts: try ELFInspector.inspect(bytes: member.bytes, path: path, options: options)))
+            } catch {
+                messages.append("member \(member.path): \(message(for: error))")
+            }
+        }
+        let summary = WheelSummary(path: file.displayPath, name: WheelName(fileName: PathText.fileName(of: file.displayPath)),
+                                   declaredTags: contents.declaredTags, elfMembers: artifacts.count)
+        return .wheel(summary, artifacts, messages)
     }
 }
 
 /// Fixed slots written by exactly one worker each, read after all workers finish.
 /// Raw memory, so concurrent writes to different slots need no exclusive access.
-private final class ResultSlots: @unchecked Sendable {
-    private let storage: UnsafeMutablePointer<Result<BinaryFacts, ELFError>?>
+private final class OutcomeSlots: @unchecked Sendable {
+    private let storage: UnsafeMutablePointer<Scanner.Outcome?>
     private let count: Int
 
     init(count: Int) {
@@ -89,9 +151,7 @@ private final class ResultSlots: @unchecked Sendable {
         storage.deallocate()
     }
 
-    func store(_ value: Result<BinaryFacts, ELFError>, at index: Int) {
-        storage[index] = value
-    }
+    func store(_ value: Scanner.Outcome, at index: Int) { storage[index] = value }
 
-    func values() -> [Result<BinaryFacts, ELFError>] { (0..<count).map { storage[$0]! } }
+    func values() -> [Scanner.Outcome] { (0..<count).map { storage[$0]! } }
 }

@@ -12,6 +12,8 @@ public enum ScanJSONFormatter {
             ("command", .string("scan")),
             ("artifacts", .array(report.artifacts.map(artifact))),
             ("requirements", requirements(report.requirements)),
+            ("findings", .array(report.findings.map(finding))),
+            ("wheels", .array(report.wheels.map(wheel))),
             ("warnings", .array(report.warnings.map { .object([("path", .string($0.path)), ("message", .string($0.message))]) })),
             ("summary", .object([
                 ("filesExamined", .int(report.filesExamined)),
@@ -56,6 +58,97 @@ public enum ScanJSONFormatter {
                 .object([("version", .optional(go.version)), ("cgo", go.cgo.map(JSONValue.bool) ?? .null)])
             } ?? .null),
             ("x86ISALevel", facts.x86ISALevel.map { .string(isaName($0)) } ?? .null),
+            ("bundled", .object(artifact.bundled.keys.sorted().map { ($0, .string(artifact.bundled[$0]!)) })),
+            ("external", .strings(artifact.external)),
+            ("package", artifact.origin.map(origin) ?? .null),
+            ("node", artifact.nodeAddon.map(nodeAddon) ?? .null),
+            ("python", artifact.pythonExtension.map(pythonExtension) ?? .null),
+            ("hasOtherLibcVariant", .bool(artifact.hasOtherLibcVariant)),
+        ])
+    }
+
+    static func origin(_ origin: PackageOrigin) -> JSONValue {
+        .object([
+            ("ecosystem", .string(origin.ecosystem.rawValue)),
+            ("name", .string(origin.name)),
+            ("version", .optional(origin.version)),
+            ("manifest", .string(origin.manifest)),
+            ("os", origin.declaredOS.map(JSONValue.strings) ?? .null),
+            ("cpu", origin.declaredCPU.map(JSONValue.strings) ?? .null),
+            ("libc", origin.declaredLibc.map(JSONValue.strings) ?? .null),
+            ("glibcRange", .optional(origin.declaredGlibcRange)),
+            ("muslRange", .optional(origin.declaredMuslRange)),
+        ])
+    }
+
+    static func nodeAddon(_ addon: NodeAddon) -> JSONValue {
+        var binding = "unknown"
+        var moduleVersion: JSONValue = .null
+        switch addon.binding {
+        case .napi: binding = "napi"
+        case .abi(let version):
+            binding = "abi"
+            moduleVersion = .int(version)
+        case .unknown: break
+        }
+        return .object([
+            ("binding", .string(binding)),
+            ("moduleVersion", moduleVersion),
+            ("nodeMajor", addon.nodeMajor.map(JSONValue.int) ?? .null),
+            ("libnodeModuleVersion", addon.libnodeModuleVersion.map(JSONValue.int) ?? .null),
+            ("prebuildPlatform", .optional(addon.prebuildPlatform)),
+            ("prebuildTags", .strings(addon.prebuildTags)),
+        ])
+    }
+
+    static func pythonExtension(_ module: PythonExtension) -> JSONValue {
+        .object([
+            ("implementation", .string(module.implementation)),
+            ("pythonVersion", .optional(module.pythonVersion)),
+            ("abi", .string(module.abi)),
+            ("platform", .optional(module.platform)),
+        ])
+    }
+
+    static func finding(_ finding: Finding) -> JSONValue {
+        .object([
+            ("kind", .string(finding.kind.rawValue)),
+            ("path", .string(finding.path)),
+            ("message", .string(finding.message)),
+            ("fix", .optional(finding.fix)),
+        ])
+    }
+
+    static func wheel(_ wheel: WheelSummary) -> JSONValue {
+        .object([
+            ("path", .string(wheel.path)),
+            ("distribution", .optional(wheel.name?.distribution)),
+            ("version", .optional(wheel.name?.version)),
+            ("pythonTags", .strings(wheel.name?.pythonTags ?? [])),
+            ("abiTags", .strings(wheel.name?.abiTags ?? [])),
+            ("platformTags", .strings(wheel.name?.platformTags ?? [])),
+            ("declaredTags", .strings(wheel.declaredTags)),
+            ("elfMembers", .int(wheel.elfMembers)),
+        ])
+    }
+
+    static func nodeRuntime(_ node: NodeRuntime) -> JSONValue {
+        .object([
+            ("pinnedModuleVersions", .object(node.pinnedModuleVersions.keys.sorted().map { (String($0), .strings(node.pinnedModuleVersions[$0]!)) })),
+            ("pinnedNodeMajors", .array(node.pinnedMajors.map(JSONValue.int))),
+            ("napiAddons", .strings(node.napiAddons)),
+            ("libnodeAddons", .object(node.libnodeAddons.keys.sorted().map { ($0, .int(node.libnodeAddons[$0]!)) })),
+            ("engines", .optional(node.enginesRange)),
+            ("nvmrc", .optional(node.nvmrc)),
+            ("nodeVersionFile", .optional(node.nodeVersionFile)),
+        ])
+    }
+
+    static func pythonRuntime(_ python: PythonRuntime) -> JSONValue {
+        .object([
+            ("versions", .object(python.versions.keys.sorted().map { ($0, .strings(python.versions[$0]!)) })),
+            ("abi3Modules", .strings(python.abi3Modules)),
+            ("virtualenvVersion", .optional(python.virtualenvVersion)),
         ])
     }
 
@@ -76,6 +169,13 @@ public enum ScanJSONFormatter {
             })),
             ("sonames", .strings(requirements.sonames.map(\.soname))),
             ("sonamesNeededBy", .object(requirements.sonames.map { ($0.soname, .strings($0.neededBy)) })),
+            ("sonamesOnlyFor", .object(requirements.sonames.compactMap { soname in
+                soname.onlyFor.map { (soname.soname, .string($0.rawValue)) }
+            })),
+            ("runtime", .object([
+                ("node", requirements.node.map(nodeRuntime) ?? .null),
+                ("python", requirements.python.map(pythonRuntime) ?? .null),
+            ])),
             ("x86ISALevel", requirements.x86ISALevel.map { .string(isaName($0)) } ?? .null),
         ])
     }

@@ -11,7 +11,8 @@ public enum ScanTextFormatter {
                 artifact.path, facts.machine, facts.libc.rawValue, facts.linkage.rawValue,
                 facts.minimum["GLIBC"]?.version.description ?? "-",
                 facts.minimum["GLIBCXX"]?.version.description ?? "-",
-                facts.needed.isEmpty ? "-" : facts.needed.joined(separator: " "),
+                facts.needed.isEmpty ? "-" : facts.needed.map { artifact.bundled[$0] != nil ? "\($0)(bundled)" : $0 }
+                    .joined(separator: " "),
             ])
         }
         var output = ""
@@ -21,6 +22,7 @@ public enum ScanTextFormatter {
             output += table(rows)
             output += "\n"
             output += requirementsText(report.requirements)
+            output += findingsText(report.findings)
             output += "\(report.artifacts.count) ELF file\(report.artifacts.count == 1 ? "" : "s") among \(report.filesExamined) files examined.\n"
         }
         return output
@@ -46,6 +48,27 @@ public enum ScanTextFormatter {
             lines.append(line + ")")
         }
         if let level = requirements.x86ISALevel { lines.append("  x86-64 ISA level: v\(level)") }
+        if let node = requirements.node {
+            var parts: [String] = []
+            if !node.pinnedModuleVersions.isEmpty {
+                parts.append("pinned to " + node.pinnedModuleVersions.keys.sorted().map { version in
+                    let major = NodeABI.major(forModuleVersion: version).map { "Node \($0)" } ?? "unofficial"
+                    return "NODE_MODULE_VERSION \(version) (\(major))"
+                }.joined(separator: ", "))
+            }
+            if !node.napiAddons.isEmpty { parts.append("\(node.napiAddons.count) N-API addon\(node.napiAddons.count == 1 ? "" : "s")") }
+            if !node.libnodeAddons.isEmpty { parts.append("\(node.libnodeAddons.count) built for a shared libnode") }
+            if let engines = node.enginesRange { parts.append("engines \(engines)") }
+            if let nvmrc = node.nvmrc { parts.append(".nvmrc \(nvmrc)") }
+            if let file = node.nodeVersionFile { parts.append(".node-version \(file)") }
+            lines.append("  node: " + parts.joined(separator: "; "))
+        }
+        if let python = requirements.python {
+            var parts = python.versions.keys.sorted().map { "CPython \($0) (\(python.versions[$0]!.count) module\(python.versions[$0]!.count == 1 ? "" : "s"))" }
+            if !python.abi3Modules.isEmpty { parts.append("\(python.abi3Modules.count) abi3") }
+            if let venv = python.virtualenvVersion { parts.append("virtualenv \(venv)") }
+            lines.append("  python: " + parts.joined(separator: "; "))
+        }
         if requirements.sonames.isEmpty {
             lines.append("  libraries from the image: none beyond libc")
         } else {
@@ -53,8 +76,19 @@ public enum ScanTextFormatter {
             for soname in requirements.sonames {
                 let users = soname.neededBy.prefix(3).joined(separator: ", ")
                     + (soname.neededBy.count > 3 ? ", +\(soname.neededBy.count - 3) more" : "")
-                lines.append("    \(soname.soname)  (\(users))")
+                let condition = soname.onlyFor.map { " [only on \($0.rawValue) images]" } ?? ""
+                lines.append("    \(soname.soname)\(condition)  (\(users))")
             }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func findingsText(_ findings: [Finding]) -> String {
+        guard !findings.isEmpty else { return "" }
+        var lines = ["Findings:"]
+        for finding in findings {
+            lines.append("  [\(finding.kind.rawValue)] \(finding.path): \(finding.message)")
+            if let fix = finding.fix { lines.append("    fix: \(fix)") }
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -1,0 +1,191 @@
+import ELFInspection
+import Foundation
+
+/// Attributes ELF files to npm packages and reads what Node-specific naming and
+/// metadata say: prebuild tags, napi-rs/sharp platform packages, `libc`/`cpu`
+/// fields, the Node runtime the addons need.
+struct NodeProjectAnalyzer {
+    private let roots: [String]
+    private var manifests: [String: String] = [:]       // display directory → file system path of package.json
+    private var parsed: [String: PackageJSON?] = [:]    // display directory → parsed manifest (nil: malformed)
+    private var versionFiles: [String: String] = [:]    // display path of .nvmrc/.node-version → file system path
+    private(set) var warnings: [ScanWarning] = []
+    private(set) var findings: [Finding] = []
+    private(set) var runtime = NodeRuntime()
+
+    init(files: [FoundFile], roots: [String]) {
+        self.roots = roots.map(PathText.normalize)
+        for file in files {
+            let name = PathText.fileName(of: file.displayPath)
+            if name == "package.json" {
+                manifests[PathText.normalize(PathText.directory(of: file.displayPath))] = file.fileSystemPath
+            } else if name == ".nvmrc" || name == ".node-version" {
+                versionFiles[PathText.normalize(file.displayPath)] = file.fileSystemPath
+            }
+        }
+    }
+
+    var hasNodeContent: Bool { !manifests.isEmpty }
+
+    mutating func analyze(_ artifacts: inout [Artifact]) {
+        readProjectHints()
+        var variants: [String: [(index: Int, libc: LibcFamily)]] = [:]
+        var platformPackages: [String: (name: NodePlatformName, packageName: String, artifact: String)] = [:]
+        var allOptionalDependencies: Set<String> = []
+        for directory in manifests.keys {
+            if let manifest = manifest(at: directory) { allOptionalDependencies.formUnion(manifest.optionalDependencies) }
+        }
+
+        for index in artifacts.indices where !artifacts[index].path.contains("!/") {
+            let path = PathText.normalize(artifacts[index].path)
+            let isAddon = path.hasSuffix(".node")
+            guard let (directory, manifest) = nearestManifest(above: path) else { continue }
+            guard isAddon || path.contains("/node_modules/") || path.hasPrefix("node_modules/") else { continue }
+            var origin = PackageOrigin(ecosystem: .npm, name: manifest.name ?? PathText.fileName(of: directory),
+                                       version: manifest.version, manifest: PathText.join(directory, "package.json"))
+            origin.declaredOS = manifest.os
+            origin.declaredCPU = manifest.cpu
+            origin.declaredLibc = manifest.libc
+            origin.declaredGlibcRange = manifest.configGlibc
+            origin.declaredMuslRange = manifest.configMusl
+            artifacts[index].origin = origin
+            let facts = artifacts[index].facts
+            checkMetadata(origin, facts: facts, path: artifacts[index].path)
+
+            if isAddon {
+                let addon = NodeAddon(facts: facts, path: path)
+                artifacts[index].nodeAddon = addon
+                recordRuntime(addon, path: artifacts[index].path)
+                if let platform = addon.prebuildPlatform, platform.hasPrefix("linux") {
+                    let otherTags = addon.prebuildTags.filter { $0 != "glibc" && $0 != "musl" }
+                    let key = "prebuild:" + directory + "|" + platform + "|" + otherTags.joined(separator: ".")
+                    if facts.libc == .glibc || facts.libc == .musl { variants[key, default: []].append((index, facts.libc)) }
+                    if let tagged = addon.taggedLibc, (facts.libc == .glibc || facts.libc == .musl), tagged != facts.libc {
+                        findings.append(Finding(
+                            kind: .metadataMismatch, path: artifacts[index].path,
+                            message: "prebuild is tagged \(tagged.rawValue) but the file is linked against \(facts.libc.rawValue)"))
+                    } else if addon.taggedLibc == nil && facts.libc == .glibc {
+                        findings.append(Finding(
+                            kind: .untaggedPrebuild, path: artifacts[index].path,
+                            message: "prebuild has no libc tag, so node-gyp-build also picks it on musl (Alpine), where this glibc build fails to load",
+                            fix: "rebuild the prebuilds with prebuildify --tag-libc, or add a musl prebuild"))
+                    }
+                }
+            }
+            if let platform = NodePlatformName(packageName: origin.name), facts.libc == .glibc || facts.libc == .musl {
+                variants["package:" + platform.family + "|" + platform.cpu, default: []].append((index, facts.libc))
+                platformPackages[origin.name] = (platform, origin.name, artifacts[index].path)
+            }
+        }
+
+        // Packages that ship both a glibc and a musl build load on either libc.
+        for (_, members) in variants {
+            let families = Set(members.map(\.libc))
+            guard families.contains(.glibc), families.contains(.musl) else { continue }
+            for member in members { artifacts[member.index].hasOtherLibcVariant = true }
+            if let first = members.first {
+                findings.append(Finding(
+                    kind: .bothLibcVariants, path: artifacts[first.index].path,
+                    message: "both a glibc and a musl build are installed (\(members.map { artifacts[$0.index].path }.sorted().joined(separator: ", "))): this package loads on either libc"))
+            }
+        }
+        // Only the glibc platform package is installed, but the family publishes a musl one.
+        for (packageName, entry) in platformPackages.sorted(by: { $0.key < $1.key }) where entry.name.libc == .glibc {
+            let sibling = entry.name.sibling(libc: .musl, originalName: packageName)
+            guard platformPackages[sibling] == nil, allOptionalDependencies.contains(sibling) else { continue }
+            findings.append(Finding(
+                kind: .muslVariantAvailable, path: entry.artifact,
+                message: "only the glibc build \(packageName) is installed; the package also publishes \(sibling)",
+                fix: "install \(sibling) for musl images (run npm ci inside the musl image, or add it explicitly)"))
+        }
+    }
+
+    // MARK: Pieces
+
+    private mutating func manifest(at directory: String) -> PackageJSON? {
+        if let cached = parsed[directory] { return cached }
+        guard let fileSystemPath = manifests[directory] else { return nil }
+        var result: PackageJSON?
+        do {
+            result = try PackageJSON.load(fileSystemPath: fileSystemPath)
+        } catch {
+            let message: String
+            switch error {
+            case .unreadable(let detail), .malformed(let detail): message = detail
+            }
+            warnings.append(ScanWarning(path: PathText.join(directory, "package.json"), message: message))
+        }
+        parsed[directory] = result
+        return result
+    }
+
+    /// The closest package.json above `path`, not above the scan root it came from.
+    private mutating func nearestManifest(above path: String) -> (String, PackageJSON)? {
+        var directory = PathText.directory(of: path)
+        let root = roots.filter { path == $0 || path.hasPrefix($0 == "/" ? "/" : $0 + "/") || $0 == "." }
+            .max(by: { $0.count < $1.count })
+        for _ in 0..<256 {
+            if manifests[directory] != nil, let manifest = manifest(at: directory) { return (directory, manifest) }
+            if directory == root || directory == "." || directory == "/" { return nil }
+            let parent = PathText.directory(of: directory)
+            if parent == directory { return nil }
+            directory = parent
+        }
+        return nil
+    }
+
+    private mutating func checkMetadata(_ origin: PackageOrigin, facts: BinaryFacts, path: String) {
+        if let declared = origin.declaredLibc, facts.libc == .glibc || facts.libc == .musl {
+            let allowed = declared.filter { !$0.hasPrefix("!") }
+            let denied = declared.filter { $0.hasPrefix("!") }.map { String($0.dropFirst()) }
+            if (!allowed.isEmpty && !allowed.contains(facts.libc.rawValue)) || denied.contains(facts.libc.rawValue) {
+                findings.append(Finding(
+                    kind: .metadataMismatch, path: path,
+                    message: "\(origin.name) declares libc \(declared) in package.json but this file is linked against \(facts.libc.rawValue)"))
+            }
+        }
+        if let declared = origin.declaredCPU, let cpu = NodePlatformName.npmCPU(forMachine: facts.machine) {
+            let allowed = declared.filter { !$0.hasPrefix("!") }
+            if !allowed.isEmpty && !allowed.contains(cpu) {
+                findings.append(Finding(
+                    kind: .metadataMismatch, path: path,
+                    message: "\(origin.name) declares cpu \(declared) in package.json but this file is \(facts.machine)"))
+            }
+        }
+    }
+
+    private mutating func recordRuntime(_ addon: NodeAddon, path: String) {
+        switch addon.binding {
+        case .napi: runtime.napiAddons.append(path)
+        case .abi(let version): runtime.pinnedModuleVersions[version, default: []].append(path)
+        case .unknown: break
+        }
+        if let version = addon.libnodeModuleVersion {
+            runtime.libnodeAddons[path] = version
+            findings.append(Finding(
+                kind: .libnodeAddon, path: path,
+                message: "needs libnode.so.\(version): built against a distribution's shared Node (apt's nodejs), it will not load on the official node images",
+                fix: "rebuild it against the official Node headers (npm rebuild inside the node image)"))
+        }
+    }
+
+    /// engines.node of the root package.json, .nvmrc and .node-version in the roots.
+    private mutating func readProjectHints() {
+        for root in roots {
+            if runtime.enginesRange == nil, manifests[root] != nil { runtime.enginesRange = manifest(at: root)?.enginesNode }
+            if runtime.nvmrc == nil, let file = versionFiles[PathText.join(root, ".nvmrc")] { runtime.nvmrc = Self.firstLine(file) }
+            if runtime.nodeVersionFile == nil, let file = versionFiles[PathText.join(root, ".node-version")] {
+                runtime.nodeVersionFile = Self.firstLine(file)
+            }
+        }
+    }
+
+    private static func firstLine(_ fileSystemPath: String) -> String? {
+        guard let handle = FileHandle(forReadingAtPath: fileSystemPath) else { return nil }
+        defer { try? handle.close() }
+        let data = (try? handle.read(upToCount: 256)) ?? Data()
+        let line = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).first
+        let trimmed = line.map { $0.trimmingCharacters(in: .whitespaces) }
+        return trimmed?.isEmpty == false ? trimmed : nil
+    }
+}

@@ -1,0 +1,42 @@
+/// Lexical path arithmetic on the paths basefit shows (which may contain archive
+/// members as `wheel.whl!/member`). Never touches the file system.
+enum PathText {
+    /// Collapses `.`, `..` and repeated slashes. A leading `/` is kept; `..` that
+    /// climbs above a relative start is kept as is.
+    static func normalize(_ path: String) -> String {
+        let absolute = path.hasPrefix("/")
+        var parts: [Substring] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if part == "." { continue }
+            if part == ".." {
+                if let last = parts.last, last != ".." {
+                    parts.removeLast()
+                } else if !absolute {
+                    parts.append(part)
+                }
+                continue
+            }
+            parts.append(part)
+        }
+        let joined = parts.joined(separator: "/")
+        if absolute { return "/" + joined }
+        return joined.isEmpty ? "." : joined
+    }
+
+    static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        if slash == path.startIndex { return "/" }
+        return String(path[..<slash])
+    }
+
+    static func fileName(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return path }
+        return String(path[path.index(after: slash)...])
+    }
+
+    static func join(_ directory: String, _ name: String) -> String {
+        if name.hasPrefix("/") { return name }
+        if directory == "/" { return "/" + name }
+        return directory + "/" + name
+    }
+}
