@@ -33,6 +33,7 @@ let package = Package(
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ELFInspectionTests", dependencies: ["ELFInspection", "TestSupport"]),
+        .testTarget(name: "ProjectScanTests", dependencies: ["ProjectScan", "ELFInspection", "TestSupport"]),
         .testTarget(
             name: "BasefitCLITests",
             dependencies: ["ProjectScan", "Reporting", "ELFInspection", "TestSupport"],

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Rebuild every fixture binary in Fixtures/elf/ from the sources in Fixtures/src/.
+# Rebuild every fixture binary in Fixtures/elf/ from the sources in Fixtures/src/,
+# then the project trees in Fixtures/projects/ (build_projects, at the end).
 #
 #   bash Fixtures/build.sh
 #
@@ -202,3 +203,277 @@ check_contains tiny-ppc64be.so -d "(RUNPATH)"
 # --- checksums -----------------------------------------------------------------------
 (cd "$OUT" && find . -type f ! -name SHA256SUMS | sed 's|^\./||' | sort | xargs sha256sum > SHA256SUMS)
 echo "done: $(find "$OUT" -type f | wc -l) files, $(du -sb "$OUT" | cut -f1) bytes"
+
+# =====================================================================================
+# Projects: Fixtures/projects/ — node_modules trees, virtualenvs and wheels.
+# =====================================================================================
+# Hand-written files there (package.json, .nvmrc, pyvenv.cfg, wheels/SOURCES.md,
+# wheels/AUDITWHEEL.md) and the real PyPI wheels are committed and never regenerated.
+# Everything else is rebuilt here from Fixtures/src/projects/: every .node/.so, the
+# crafted wheels, the pnpm tree (copied from node-glibc-addon) and the venvs'
+# site-packages (unpacked from wheels/). Same reproducibility rules as above.
+build_projects() {
+    local P="$HERE/projects" PS="$SRC/projects" PW="$WORK/projects"
+    local nm="$P/node-glibc-addon/node_modules" rs="$P/node-napi-rs/node_modules"
+    mkdir -p "$PW"
+    echo "building projects into $P"
+
+    # --- clean generated files (the real wheels stay) -----------------------------
+    find "$P" -path "$P/wheels" -prune -o -type f \
+        \( -name '*.node' -o -name '*.so' -o -name '*.so.*' \) -print0 | xargs -0 rm -f
+    rm -rf "$P/node-pnpm/node_modules" "$P"/python-venv*/lib "$P"/python-venv*/bin
+    rm -f "$P"/wheels/liar-*.whl "$P"/wheels/wrongc-*.whl "$P/SHA256SUMS"
+
+    local NAPI=(-fPIC -shared "${CFLAGS[@]}" "${LDFLAGS[@]}")
+
+    # --- 1. node-glibc-addon ----------------------------------------------------------
+    step fastcrypt.node         "g++ -shared, napi_register_module_v1, libstdc++/libgcc_s"
+    mkdir -p "$nm/fastcrypt/build/Release"
+    g++ "${NAPI[@]}" -Wl,--no-as-needed "$PS/fastcrypt.cpp" \
+        -o "$nm/fastcrypt/build/Release/fastcrypt.node"
+
+    step helper.node            "gcc -shared (nested node_modules)"
+    mkdir -p "$nm/fastcrypt/node_modules/helper/build/Release"
+    gcc "${NAPI[@]}" -DADDON_NAME='"helper"' "$PS/napi-c.c" \
+        -o "$nm/fastcrypt/node_modules/helper/build/Release/helper.node"
+
+    step pinned.node            "gcc -shared, node_register_module_v115"
+    mkdir -p "$nm/@acme/pinned/lib/binding/node-v115-linux-x64"
+    gcc "${NAPI[@]}" "$PS/pinned.c" \
+        -o "$nm/@acme/pinned/lib/binding/node-v115-linux-x64/pinned.node"
+
+    step distro.node            "gcc -shared, NEEDED libnode.so.115 (stub, not shipped)"
+    gcc "${STUBFLAGS[@]}" -Wl,-soname,libnode.so.115 "$PS/stubs/libnode-stub.c" \
+        -o "$PW/libnode.so.115"
+    mkdir -p "$nm/distro-node/build/Release"
+    gcc "${NAPI[@]}" -Wl,--no-as-needed "$PS/distro.c" "$PW/libnode.so.115" \
+        -o "$nm/distro-node/build/Release/distro.node"
+
+    # --- 2. node-prebuilds --------------------------------------------------------------
+    local pb="$P/node-prebuilds/node_modules"
+    mkdir -p "$pb/dualbuild/prebuilds/linux-x64" "$pb/untagged/prebuilds/linux-x64"
+    step node.napi.glibc.node   "gcc -shared (dualbuild)"
+    gcc "${NAPI[@]}" -DADDON_NAME='"dualbuild"' "$PS/napi-c.c" \
+        -o "$pb/dualbuild/prebuilds/linux-x64/node.napi.glibc.node"
+    step node.napi.musl.node    "musl-gcc -shared (dualbuild)"
+    musl-gcc "${NAPI[@]}" -DADDON_NAME='"dualbuild"' "$PS/napi-c.c" \
+        -o "$pb/dualbuild/prebuilds/linux-x64/node.napi.musl.node"
+    step node.napi.node         "gcc -shared, no libc tag (untagged)"
+    gcc "${NAPI[@]}" -DADDON_NAME='"untagged"' "$PS/napi-c.c" \
+        -o "$pb/untagged/prebuilds/linux-x64/node.napi.node"
+
+    # --- 3. node-napi-rs --------------------------------------------------------------------
+    local nd="$rs/@napi-demo"
+    step core.linux-x64-gnu.node  "gcc -shared"
+    gcc "${NAPI[@]}" -DADDON_NAME='"core"' "$PS/napi-c.c" \
+        -o "$nd/core-linux-x64-gnu/core.linux-x64-gnu.node"
+    step core.linux-x64-musl.node "musl-gcc -shared"
+    musl-gcc "${NAPI[@]}" -DADDON_NAME='"core"' "$PS/napi-c.c" \
+        -o "$nd/core-linux-x64-musl/core.linux-x64-musl.node"
+    step solo.linux-x64-gnu.node  "gcc -shared (musl sibling not installed)"
+    gcc "${NAPI[@]}" -DADDON_NAME='"solo"' "$PS/napi-c.c" \
+        -o "$nd/solo-linux-x64-gnu/solo.linux-x64-gnu.node"
+    step liar.linux-x64-musl.node "gcc -shared: glibc build in a libc:[musl] package"
+    gcc "${NAPI[@]}" -DADDON_NAME='"liar"' "$PS/napi-c.c" \
+        -o "$nd/liar-linux-x64-musl/liar.linux-x64-musl.node"
+
+    step libvips-cpp.so.42      "g++ -shared, SONAME libvips-cpp.so.42"
+    mkdir -p "$rs/@img/sharp-libvips-linux-x64/lib" "$rs/@img/sharp-linux-x64/lib"
+    g++ "${NAPI[@]}" -Wl,-soname,libvips-cpp.so.42 "$PS/vips.cpp" \
+        -o "$rs/@img/sharp-libvips-linux-x64/lib/libvips-cpp.so.42"
+    step sharp-linux-x64.node   "g++ -shared, DT_RPATH across packages"
+    g++ "${NAPI[@]}" "$PS/sharp.cpp" \
+        -L"$rs/@img/sharp-libvips-linux-x64/lib" -l:libvips-cpp.so.42 \
+        -Wl,--disable-new-dtags \
+        -Wl,-rpath,'$ORIGIN/../../sharp-libvips-linux-x64/lib' \
+        -Wl,-rpath,'$ORIGIN/../../../node_modules/@img/sharp-libvips-linux-x64/lib' \
+        -o "$rs/@img/sharp-linux-x64/lib/sharp-linux-x64.node"
+
+    # --- 4. node-pnpm: real files under .pnpm, relative symlinks --------------------------
+    step node-pnpm              "copy of fastcrypt + helper in .pnpm, symlinks"
+    local pn="$P/node-pnpm/node_modules"
+    local fc="$pn/.pnpm/fastcrypt@1.0.0/node_modules"
+    local hp="$pn/.pnpm/helper@1.0.0/node_modules"
+    mkdir -p "$fc/fastcrypt/build/Release" "$hp/helper/build/Release"
+    cp "$nm/fastcrypt/package.json" "$fc/fastcrypt/package.json"
+    cp "$nm/fastcrypt/build/Release/fastcrypt.node" "$fc/fastcrypt/build/Release/"
+    cp "$nm/fastcrypt/node_modules/helper/package.json" "$hp/helper/package.json"
+    cp "$nm/fastcrypt/node_modules/helper/build/Release/helper.node" "$hp/helper/build/Release/"
+    ln -s ../../helper@1.0.0/node_modules/helper "$fc/helper"
+    ln -s .pnpm/fastcrypt@1.0.0/node_modules/fastcrypt "$pn/fastcrypt"
+    printf '%s\n' 'hoistPattern:' "  - '*'" 'layoutVersion: 5' 'nodeLinker: isolated' \
+        'packageManager: pnpm@9.15.0' 'included:' '  dependencies: true' \
+        '  devDependencies: true' '  optionalDependencies: true' > "$pn/.modules.yaml"
+
+    # --- 6. wheels: the real ones (verify; download only if missing) ------------------------
+    step wheels/*.whl           "real PyPI wheels: sha256 from wheels/SOURCES.md"
+    local row file req plat sum got nreal=0
+    while IFS= read -r row; do
+        # | `file` | `req` | `platform` | `sha256` | date |
+        IFS='|' read -r _ file req plat sum _ <<<"$row"
+        file="$(tr -d ' `' <<<"$file")"; req="$(tr -d ' `' <<<"$req")"
+        plat="$(tr -d ' `' <<<"$plat")"; sum="$(tr -d ' `' <<<"$sum")"
+        if [ ! -f "$P/wheels/$file" ]; then
+            echo "    downloading $req for $plat"
+            mkdir -p "$PW/dl"
+            pip download --no-deps --only-binary=:all: --platform "$plat" \
+                --python-version 3.11 --implementation cp --abi cp311 "$req" -d "$PW/dl" >&2
+            mv "$PW/dl/$file" "$P/wheels/$file"
+        fi
+        got="$(sha256sum "$P/wheels/$file" | cut -d' ' -f1)"
+        if [ "$got" != "$sum" ]; then
+            echo "sha256 mismatch for wheels/$file: $got, SOURCES.md says $sum" >&2
+            exit 1
+        fi
+        chmod 0644 "$P/wheels/$file"
+        nreal=$((nreal + 1))
+    done < <(grep -E '^\| `[^`]+\.whl` \|' "$P/wheels/SOURCES.md")
+    [ "$nreal" -gt 0 ] || { echo "no wheels listed in wheels/SOURCES.md" >&2; exit 1; }
+
+    # --- 6. wheels: crafted --------------------------------------------------------------------
+    step liar-1.0.whl            "fcntl64@GLIBC_2.28 via stub libc.so.6, tag says 2_17"
+    mkdir -p "$PW/stubs"
+    gcc "${STUBFLAGS[@]}" -Wl,-soname,libc.so.6 \
+        -Wl,--version-script="$PS/stubs/libc-stub.map" \
+        "$PS/stubs/libc-stub.c" -o "$PW/stubs/libc.so.6"
+    gcc "${NAPI[@]}" -nostdlib -fno-builtin -DUSE_FCNTL64 "$PS/wheel-native.c" \
+        "$PW/stubs/libc.so.6" -o "$PW/liar-native.so"
+    printf '' > "$PW/empty-init.py"
+    python3 "$PS/make_wheel.py" "$P/wheels/liar-1.0-cp311-cp311-manylinux_2_17_x86_64.whl" \
+        liar 1.0 cp311-cp311-manylinux_2_17_x86_64 \
+        "liar/__init__.py=$PW/empty-init.py" \
+        "liar/_native.cpython-311-x86_64-linux-gnu.so=$PW/liar-native.so"
+
+    step wrongc-1.0.whl          "glibc (gcc) extension in a musllinux wheel"
+    gcc "${NAPI[@]}" "$PS/wheel-native.c" -o "$PW/wrongc-native.so"
+    python3 "$PS/make_wheel.py" "$P/wheels/wrongc-1.0-cp311-cp311-musllinux_1_2_x86_64.whl" \
+        wrongc 1.0 cp311-cp311-musllinux_1_2_x86_64 \
+        "wrongc/__init__.py=$PW/empty-init.py" \
+        "wrongc/_native.cpython-311-x86_64-linux-musl.so=$PW/wrongc-native.so"
+    chmod 0644 "$P"/wheels/liar-*.whl "$P"/wheels/wrongc-*.whl
+
+    # --- 5. virtualenvs: site-packages unpacked from the real wheels -------------------------
+    local venv w
+    for venv in python-venv python-venv-mixed; do
+        step "$venv"            "unpack wheels into lib/python3.11/site-packages"
+        mkdir -p "$P/$venv/bin" "$P/$venv/lib/python3.11/site-packages"
+        ln -s /usr/local/bin/python3.11 "$P/$venv/bin/python3.11"
+        ln -s python3.11 "$P/$venv/bin/python3"
+        ln -s python3.11 "$P/$venv/bin/python"
+    done
+    for w in cffi-2.1.1-cp311-cp311-manylinux2014_x86_64.manylinux_2_17_x86_64.whl \
+             google_crc32c-1.9.0-cp311-cp311-manylinux2014_x86_64.manylinux_2_17_x86_64.whl; do
+        python3 "$PS/unpack_wheel.py" "$P/wheels/$w" "$P/python-venv/lib/python3.11/site-packages"
+    done
+    for w in cffi-2.1.1-cp311-cp311-manylinux2014_x86_64.manylinux_2_17_x86_64.whl \
+             markupsafe-3.0.3-cp311-cp311-musllinux_1_2_x86_64.whl; do
+        python3 "$PS/unpack_wheel.py" "$P/wheels/$w" "$P/python-venv-mixed/lib/python3.11/site-packages"
+    done
+
+    # modes: built .node/.so executable as linkers write them; text 0644
+    find "$P" -path "$P/wheels" -prune -o -path "$P/python-venv*/lib" -prune -o -type f \
+        \( -name '*.node' -o -name '*.so' -o -name '*.so.*' \) -print0 | xargs -0 chmod 0755
+    find "$P" -type f \( -name '*.json' -o -name '*.md' -o -name '*.cfg' -o -name '*.yaml' \
+        -o -name .nvmrc \) -print0 | xargs -0 chmod 0644
+
+    check_projects
+    # --- checksums: every ELF and wheel under projects/ ---------------------------------------
+    (cd "$P" && find . -type f ! -name SHA256SUMS -print0 | sort -z |
+        while IFS= read -r -d '' f; do
+            case "$f" in *.whl) ;; *) [ "$(head -c4 "$f" | od -An -tx1 | tr -d ' ')" = 7f454c46 ] || continue ;; esac
+            sha256sum "${f#./}"
+        done > SHA256SUMS)
+    echo "done: $(wc -l < "$P/SHA256SUMS") ELF/wheel files, $(du -sb "$P" | cut -f1) bytes"
+}
+
+# Self-check for the projects: readelf silent on every ELF, plus the facts tests rely on.
+check_projects() {
+    local P="$HERE/projects" fail=0 f rel
+    echo "checking projects with readelf"
+    rp() { readelf "$2" -W "$P/$1"; }
+    expect() { # file, readelf option, expected text
+        if ! rp "$1" "$2" | grep -qF -- "$3"; then
+            echo "expected '$3' in readelf $2 $1" >&2; fail=1
+        fi
+    }
+    reject() { # file, readelf option, text that must not appear
+        if rp "$1" "$2" | grep -qF -- "$3"; then
+            echo "unexpected '$3' in readelf $2 $1" >&2; fail=1
+        fi
+    }
+    while IFS= read -r -d '' f; do
+        [ "$(head -c4 "$f" | od -An -tx1 | tr -d ' ')" = 7f454c46 ] || continue
+        rel="${f#"$P"/}"
+        if ! err="$(readelf -h -l -d -V -n -W --dyn-syms "$f" 2>&1 >/dev/null)" || [ -n "$err" ]; then
+            echo "readelf complains about $rel:" >&2; printf '%s\n' "$err" >&2; fail=1
+        fi
+    done < <(find "$P" -type f -print0)
+
+    local A=node-glibc-addon/node_modules R=node-napi-rs/node_modules
+    expect $A/fastcrypt/build/Release/fastcrypt.node -V "File: libstdc++.so.6"
+    expect $A/fastcrypt/build/Release/fastcrypt.node -V "Name: GLIBCXX_3.4.21"
+    expect $A/fastcrypt/build/Release/fastcrypt.node -V "Name: CXXABI_1.3"
+    expect $A/fastcrypt/build/Release/fastcrypt.node -V "File: libgcc_s.so.1"
+    expect $A/fastcrypt/build/Release/fastcrypt.node --dyn-syms " napi_register_module_v1"
+    expect $A/fastcrypt/node_modules/helper/build/Release/helper.node --dyn-syms " napi_register_module_v1"
+    reject $A/fastcrypt/node_modules/helper/build/Release/helper.node -d "libstdc++"
+    expect $A/@acme/pinned/lib/binding/node-v115-linux-x64/pinned.node --dyn-syms " node_register_module_v115"
+    expect $A/distro-node/build/Release/distro.node -d "Shared library: [libnode.so.115]"
+    expect node-prebuilds/node_modules/dualbuild/prebuilds/linux-x64/node.napi.glibc.node -d "[libc.so.6]"
+    expect node-prebuilds/node_modules/dualbuild/prebuilds/linux-x64/node.napi.musl.node -d "Shared library: [libc.so]"
+    reject node-prebuilds/node_modules/dualbuild/prebuilds/linux-x64/node.napi.musl.node -d "libc.so.6"
+    expect node-prebuilds/node_modules/untagged/prebuilds/linux-x64/node.napi.node -d "[libc.so.6]"
+    expect $R/@napi-demo/core-linux-x64-gnu/core.linux-x64-gnu.node -d "[libc.so.6]"
+    expect $R/@napi-demo/core-linux-x64-musl/core.linux-x64-musl.node -d "Shared library: [libc.so]"
+    expect $R/@napi-demo/solo-linux-x64-gnu/solo.linux-x64-gnu.node -d "[libc.so.6]"
+    expect $R/@napi-demo/liar-linux-x64-musl/liar.linux-x64-musl.node -d "[libc.so.6]"
+    expect $R/@img/sharp-libvips-linux-x64/lib/libvips-cpp.so.42 -d "Library soname: [libvips-cpp.so.42]"
+    expect $R/@img/sharp-libvips-linux-x64/lib/libvips-cpp.so.42 -d "[libstdc++.so.6]"
+    expect $R/@img/sharp-linux-x64/lib/sharp-linux-x64.node -d "(RPATH)"
+    reject $R/@img/sharp-linux-x64/lib/sharp-linux-x64.node -d "(RUNPATH)"
+    expect $R/@img/sharp-linux-x64/lib/sharp-linux-x64.node -d "[libvips-cpp.so.42]"
+    expect python-venv/lib/python3.11/site-packages/google_crc32c/_crc32c.cpython-311-x86_64-linux-gnu.so -d "(RPATH)"
+
+    # $ORIGIN resolution: each NEEDED that is not a system library must be found in the
+    # RPATH/RUNPATH directories, relative to the file, inside projects/.
+    resolves() { # file, soname
+        local f="$P/$1" d dir found=
+        local paths
+        paths="$(readelf -d -W "$f" | sed -n 's/.*(R\(UN\)\{0,1\}PATH).*\[\(.*\)\]/\2/p')"
+        IFS=: read -r -a dirs <<<"$paths"
+        for d in "${dirs[@]}"; do
+            dir="${d//\$ORIGIN/$(dirname "$f")}"
+            if [ -f "$dir/$2" ]; then found="$(realpath "$dir/$2")"; break; fi
+        done
+        case "$found" in
+            "$P"/*) ;;
+            *) echo "$1: $2 does not resolve inside projects/ via '$paths'" >&2; fail=1 ;;
+        esac
+    }
+    resolves $R/@img/sharp-linux-x64/lib/sharp-linux-x64.node libvips-cpp.so.42
+    resolves python-venv/lib/python3.11/site-packages/google_crc32c/_crc32c.cpython-311-x86_64-linux-gnu.so \
+        libcrc32c-7ebc40c5.so.1.1.0
+    # pnpm: the symlinks resolve to the real package directories
+    [ -f "$P/node-pnpm/node_modules/fastcrypt/build/Release/fastcrypt.node" ] &&
+        [ -f "$P/node-pnpm/node_modules/.pnpm/fastcrypt@1.0.0/node_modules/helper/build/Release/helper.node" ] ||
+        { echo "node-pnpm symlinks do not resolve" >&2; fail=1; }
+    cmp -s "$P/node-pnpm/node_modules/fastcrypt/build/Release/fastcrypt.node" \
+        "$P/$A/fastcrypt/build/Release/fastcrypt.node" || { echo "pnpm copy differs" >&2; fail=1; }
+
+    # crafted wheels: members and facts
+    local x="$WORK/projects/check"
+    mkdir -p "$x"
+    python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' \
+        "$P/wheels/liar-1.0-cp311-cp311-manylinux_2_17_x86_64.whl" "$x/liar"
+    python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' \
+        "$P/wheels/wrongc-1.0-cp311-cp311-musllinux_1_2_x86_64.whl" "$x/wrongc"
+    readelf -V -W "$x/liar/liar/_native.cpython-311-x86_64-linux-gnu.so" | grep -qF "Name: GLIBC_2.28" ||
+        { echo "liar: no GLIBC_2.28 need" >&2; fail=1; }
+    grep -qx 'Tag: cp311-cp311-manylinux_2_17_x86_64' "$x/liar/liar-1.0.dist-info/WHEEL" ||
+        { echo "liar: wrong Tag" >&2; fail=1; }
+    readelf -d -W "$x/wrongc/wrongc/_native.cpython-311-x86_64-linux-musl.so" | grep -qF "[libc.so.6]" ||
+        { echo "wrongc: not glibc-linked" >&2; fail=1; }
+    [ "$fail" = 0 ] || { echo "projects self-check failed" >&2; exit 1; }
+}
+
+build_projects

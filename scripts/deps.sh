@@ -15,3 +15,10 @@ if ((${#missing[@]} > 0)); then
     $sudo apt-get update -qq
     $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+
+# auditwheel (PyPI) is the peer the wheel tests compare against; optional.
+if ! command -v auditwheel >/dev/null 2>&1 && command -v python3 >/dev/null 2>&1 \
+    && python3 -m pip --version >/dev/null 2>&1; then
+    python3 -m pip install --quiet --disable-pip-version-check auditwheel==6.8.2 >/dev/null 2>&1 \
+        || echo "deps.sh: could not install auditwheel; the auditwheel comparison tests will be skipped" >&2
+fi

@@ -1,0 +1,128 @@
+import Testing
+import TestSupport
+@testable import ELFInspection
+@testable import ProjectScan
+
+/// The glibc search order, case by case (libtree's conformance list is the model):
+/// RPATH of the object and its loaders unless RUNPATH is set, then RUNPATH, $ORIGIN,
+/// already-loaded sonames, machine checks, links inside the tree.
+@Suite struct LibraryResolverTests {
+    static func facts(
+        needed: [String] = [], soname: String? = nil, rpath: String? = nil, runpath: String? = nil,
+        machine: UInt16 = 62
+    ) -> BinaryFacts {
+        BinaryFacts(
+            is64Bit: true, littleEndian: true, machine: machine == 62 ? "x86_64" : "aarch64", machineCode: machine,
+            fileType: .sharedObject, pie: false, interpreter: nil, soname: soname, needed: needed,
+            rpath: rpath, runpath: runpath, flags1: [], versionNeeds: [], minimum: [:], versionDefinitions: [],
+            exports: [], go: nil, x86ISALevel: nil, libc: .glibc, linkage: .dynamic)
+    }
+
+    func resolve(_ items: [(String, BinaryFacts)], aliases: [String: String] = [:]) -> [String: Resolution] {
+        let artifacts = items.map { Artifact(path: $0.0, facts: $0.1) }
+        let resolutions = LibraryResolver(artifacts: artifacts, aliases: aliases).resolve()
+        return Dictionary(uniqueKeysWithValues: zip(items.map(\.0), resolutions))
+    }
+
+    @Test func originRunpathFindsTheSiblingDirectory() {
+        let result = resolve([
+            ("p/bin/app", Self.facts(needed: ["liba.so", "libc.so.6"], runpath: "$ORIGIN/../lib")),
+            ("p/lib/liba.so", Self.facts(soname: "liba.so")),
+        ])
+        #expect(result["p/bin/app"]?.bundled == ["liba.so": "p/lib/liba.so"])
+        #expect(result["p/bin/app"]?.external == [])
+    }
+
+    @Test func bracedOriginIsExpandedToo() {
+        let result = resolve([
+            ("p/app", Self.facts(needed: ["liba.so"], runpath: "${ORIGIN}/libs")),
+            ("p/libs/liba.so", Self.facts()),
+        ])
+        #expect(result["p/app"]?.bundled["liba.so"] == "p/libs/liba.so")
+    }
+
+    @Test func rpathIsInheritedByWhatItLoads() {
+        // app (RPATH $ORIGIN/lib) → liba.so (no paths) → libb.so, found through app's RPATH.
+        let result = resolve([
+            ("p/app", Self.facts(needed: ["liba.so"], rpath: "$ORIGIN/lib")),
+            ("p/lib/liba.so", Self.facts(needed: ["libb.so"], soname: "liba.so")),
+            ("p/lib/libb.so", Self.facts(soname: "libb.so")),
+        ])
+        #expect(result["p/lib/liba.so"]?.bundled["libb.so"] == "p/lib/libb.so")
+        #expect(result["p/lib/liba.so"]?.external == [])
+    }
+
+    @Test func runpathIsNotInherited() {
+        // Same tree with RUNPATH: liba.so's own search has no path to libb.so.
+        let result = resolve([
+            ("p/app", Self.facts(needed: ["liba.so"], runpath: "$ORIGIN/lib")),
+            ("p/lib/liba.so", Self.facts(needed: ["libb.so"], soname: "liba.so")),
+            ("p/lib/libb.so", Self.facts(soname: "libb.so")),
+        ])
+        #expect(result["p/app"]?.bundled["liba.so"] == "p/lib/liba.so")
+        #expect(result["p/lib/liba.so"]?.external == ["libb.so"])
+    }
+
+    @Test func runpathOfTheObjectDisablesInheritedRpath() {
+        // app has RPATH; liba.so has a RUNPATH that does not reach libb.so: app's RPATH is ignored.
+        let result = resolve([
+            ("p/app", Self.facts(needed: ["liba.so"], rpath: "$ORIGIN/lib:$ORIGIN/other")),
+            ("p/lib/liba.so", Self.facts(needed: ["libb.so"], soname: "liba.so", runpath: "$ORIGIN/nowhere")),
+            ("p/other/libb.so", Self.facts(soname: "libb.so")),
+        ])
+        #expect(result["p/lib/liba.so"]?.external == ["libb.so"])
+    }
+
+    @Test func alreadyLoadedSonameSatisfiesLaterNeeds() {
+        // app loads liba.so and libb.so through its RUNPATH; libb.so needs liba.so and has no paths.
+        let result = resolve([
+            ("p/app", Self.facts(needed: ["liba.so", "libb.so"], runpath: "$ORIGIN/lib")),
+            ("p/lib/liba.so", Self.facts(soname: "liba.so")),
+            ("p/lib/libb.so", Self.facts(needed: ["liba.so"], soname: "libb.so")),
+        ])
+        #expect(result["p/lib/libb.so"]?.bundled["liba.so"] == "p/lib/liba.so")
+    }
+
+    @Test func aLibraryForAnotherMachineIsSkipped() {
+        let result = resolve([
+            ("p/app", Self.facts(needed: ["liba.so"], runpath: "$ORIGIN/arm:$ORIGIN/x86")),
+            ("p/arm/liba.so", Self.facts(machine: 183)),
+            ("p/x86/liba.so", Self.facts()),
+        ])
+        #expect(result["p/app"]?.bundled["liba.so"] == "p/x86/liba.so")
+    }
+
+    @Test func sharpStyleRpathReachesASiblingPackageThroughALink() {
+        // pnpm-like: the sibling package directory is a symbolic link inside the tree.
+        let result = resolve([
+            ("nm/@img/sharp-linux-x64/lib/sharp.node",
+             Self.facts(needed: ["libvips-cpp.so.42"], rpath: "$ORIGIN/../../sharp-libvips-linux-x64/lib")),
+            ("nm/.store/libvips/lib/libvips-cpp.so.42", Self.facts(soname: "libvips-cpp.so.42")),
+        ], aliases: ["nm/@img/sharp-libvips-linux-x64": "nm/.store/libvips"])
+        #expect(result["nm/@img/sharp-linux-x64/lib/sharp.node"]?.bundled["libvips-cpp.so.42"]
+                == "nm/.store/libvips/lib/libvips-cpp.so.42")
+    }
+
+    @Test func libcSonamesAreNeverExternal() {
+        let result = resolve([("p/app", Self.facts(needed: ["libc.so.6", "libm.so.6", "ld-linux-x86-64.so.2", "libz.so.1"]))])
+        #expect(result["p/app"]?.external == ["libz.so.1"])
+    }
+
+    @Test func realOriginFixtureResolvesBothWays() throws {
+        let report = try Scanner().scan([TestPaths.elf("origin")])
+        let app = try #require(report.artifacts.first { $0.path.hasSuffix("bin/app") })
+        #expect(app.bundled["libdep.so"]?.hasSuffix("origin/lib/libdep.so") == true)
+        let old = try #require(report.artifacts.first { $0.path.hasSuffix("libold-rpath.so") })
+        #expect(old.bundled["libdep.so"]?.hasSuffix("origin/lib/libdep.so") == true)
+        #expect(report.requirements.sonames.isEmpty)
+    }
+
+    @Test func pathArithmetic() {
+        #expect(PathText.normalize("a/b/../../c") == "c")
+        #expect(PathText.normalize("/a/../../b") == "/b")
+        #expect(PathText.normalize("../x/./y") == "../x/y")
+        #expect(PathText.normalize("w.whl!/pkg/../pkg.libs/x.so") == "w.whl!/pkg.libs/x.so")
+        #expect(PathText.directory(of: "a") == ".")
+        #expect(PathText.directory(of: "/a") == "/")
+    }
+}
