@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
@@ -13,6 +13,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // Debian's libelf-dev (elfutils). Only ELFInspection/LibElf.swift imports it.
@@ -23,11 +24,15 @@ let package = Package(
         ),
         .target(name: "ELFInspection", dependencies: ["CLibElf"]),
         .target(name: "ProjectScan", dependencies: ["ELFInspection", "ZIPFoundation"]),
-        .target(name: "Reporting", dependencies: ["ProjectScan", "ELFInspection"]),
+        .target(
+            name: "ImageCatalog",
+            dependencies: ["ProjectScan", "ELFInspection", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(name: "Reporting", dependencies: ["ImageCatalog", "ProjectScan", "ELFInspection"]),
         .executableTarget(
             name: "basefit",
             dependencies: [
-                "ProjectScan", "Reporting", "ELFInspection",
+                "ProjectScan", "ImageCatalog", "Reporting", "ELFInspection",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

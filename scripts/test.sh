@@ -4,5 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh
+bash scripts/rootfs.sh bullseye bookworm trixie || echo "test.sh: no root filesystems; their tests will be skipped" >&2
 swift build
 swift test "$@"

@@ -1,0 +1,145 @@
+import Foundation
+import GRDB
+
+/// Owns the SQLite connection and the schema. Migrations are registered once and
+/// never edited after they ship: a change is a new migration.
+public struct CatalogDatabase: Sendable {
+    let writer: DatabaseQueue
+    public let path: String
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-images") { db in
+            try db.create(table: "image") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("reference", .text).notNull().unique()
+                table.column("family", .text).notNull()
+                table.column("variant", .text).notNull()
+                table.column("osName", .text).notNull()
+                table.column("osVersion", .text)
+                table.column("osCodename", .text)
+                table.column("basedOn", .text)
+                table.column("libcFamily", .text).notNull().check { ["glibc", "musl", "none"].contains($0) }
+                table.column("libcVersion", .text)
+                table.column("runtimeKind", .text).check { $0 == nil || ["node", "python"].contains($0) }
+                table.column("runtimeVersion", .text)
+                table.column("runtimePath", .text)
+                table.column("runtimeABI", .text)
+                table.column("shell", .text)
+                table.column("packageManager", .text)
+                table.column("defaultUser", .text)
+                table.column("discontinuedDate", .text)
+                table.column("discontinuedSource", .text)
+                table.column("measured", .text)
+                table.column("provenance", .text).notNull()
+            }
+            try db.create(table: "imageArchitecture") { table in
+                table.column("imageId", .integer).notNull().references("image", onDelete: .cascade)
+                table.column("architecture", .text).notNull()
+                table.primaryKey(["imageId", "architecture"])
+            }
+            try db.create(table: "imageSize") { table in
+                table.column("imageId", .integer).notNull().references("image", onDelete: .cascade)
+                table.column("architecture", .text).notNull()
+                table.column("compressedBytes", .integer).check { $0 == nil || $0 >= 0 }
+                table.column("uncompressedBytes", .integer).check { $0 == nil || $0 >= 0 }
+                table.column("estimate", .boolean).notNull()
+                table.column("source", .text).notNull()
+                table.column("date", .text)
+                table.primaryKey(["imageId", "architecture"])
+            }
+            try db.create(table: "providedLibrary") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("imageId", .integer).notNull().references("image", onDelete: .cascade)
+                table.column("soname", .text).notNull()
+                table.column("path", .text)
+                table.column("package", .text)
+                table.column("estimate", .boolean).notNull()
+                table.column("source", .text).notNull()
+                table.uniqueKey(["imageId", "soname"])
+            }
+            try db.create(table: "libraryVersion") { table in
+                table.column("libraryId", .integer).notNull().references("providedLibrary", onDelete: .cascade)
+                table.column("name", .text).notNull()
+                table.column("isMaximum", .boolean).notNull()
+                table.primaryKey(["libraryId", "name"])
+            }
+            try db.create(table: "packageHint") { table in
+                table.column("soname", .text).notNull()
+                table.column("manager", .text).notNull()
+                table.column("release", .text).notNull()
+                table.column("package", .text).notNull()
+                table.column("installedBytes", .integer)
+                table.column("estimate", .boolean).notNull()
+                table.column("source", .text)
+                table.primaryKey(["soname", "manager", "release"])
+            }
+            try db.create(table: "catalogMeta") { table in
+                table.column("key", .text).primaryKey()
+                table.column("value", .text).notNull()
+            }
+        }
+        return migrator
+    }
+
+    public enum Mode: Sendable {
+        /// Read an existing catalog; never create or change it.
+        case readOnly
+        /// Create the file if needed and migrate it to the current schema.
+        case readWrite
+    }
+
+    public init(path: String, mode: Mode) throws(CatalogError) {
+        self.path = path
+        let exists = FileManager.default.fileExists(atPath: path)
+        if mode == .readOnly && !exists {
+            throw CatalogError(.missing, path: path, detail: "no catalog database here")
+        }
+        var configuration = Configuration()
+        configuration.readonly = mode == .readOnly
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(2)
+        do {
+            writer = try DatabaseQueue(path: path, configuration: configuration)
+            let migrator = Self.migrator
+            let known = Set(migrator.migrations)
+            let applied = try writer.read { db in
+                try db.tableExists("grdb_migrations") ? try migrator.appliedIdentifiers(db) : []
+            }
+            if !applied.isSubset(of: known) {
+                throw CatalogError(.newerSchema, path: path,
+                                   detail: "the catalog was written by a newer basefit (schema \(applied.subtracting(known).sorted().joined(separator: ", "))); upgrade basefit or use another --catalog")
+            }
+            if mode == .readWrite {
+                try migrator.migrate(writer)
+            } else if applied != known {
+                throw CatalogError(.corrupt, path: path, detail: "not a basefit catalog (schema incomplete)")
+            }
+        } catch let error as CatalogError {
+            throw error
+        } catch {
+            throw Self.translate(error, path: path)
+        }
+    }
+
+    /// Maps SQLite failures to errors a user can act on.
+    static func translate(_ error: any Error, path: String) -> CatalogError {
+        if let error = error as? DatabaseError {
+            switch error.resultCode {
+            case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+                return CatalogError(.corrupt, path: path, detail: "not a SQLite database, or damaged (\(error.message ?? "corrupt"))")
+            case .SQLITE_READONLY:
+                return CatalogError(.readOnly, path: path, detail: "the catalog is read-only (\(error.message ?? "read-only"))")
+            case .SQLITE_BUSY, .SQLITE_LOCKED:
+                return CatalogError(.locked, path: path, detail: "the catalog is locked by another process; try again")
+            case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH:
+                return CatalogError(.unreadable, path: path, detail: "cannot open the catalog (\(error.message ?? "permission denied"))")
+            case .SQLITE_FULL, .SQLITE_IOERR:
+                return CatalogError(.writeFailed, path: path, detail: "could not write the catalog (\(error.message ?? "disk full or I/O error")); nothing was changed")
+            default:
+                return CatalogError(.corrupt, path: path, detail: error.message ?? "\(error)")
+            }
+        }
+        return CatalogError(.unreadable, path: path, detail: "\(error)")
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+
+/// The catalog compiled into the binary, materialised as SQLite in the user's
+/// cache directory on first use and rebuilt whenever the embedded data changes.
+public enum DefaultCatalog {
+    /// Where materialised catalogs live: $BASEFIT_CACHE_DIR, else $XDG_CACHE_HOME/basefit,
+    /// else ~/.cache/basefit.
+    public static var cacheDirectory: String {
+        let environment = ProcessInfo.processInfo.environment
+        if let explicit = environment["BASEFIT_CACHE_DIR"], !explicit.isEmpty { return explicit }
+        if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty { return xdg + "/basefit" }
+        return (environment["HOME"] ?? NSTemporaryDirectory()) + "/.cache/basefit"
+    }
+
+    /// The embedded data, decoded.
+    public static func data() throws(CatalogError) -> CatalogDataSet {
+        try CatalogDataSet(files: EmbeddedCatalogData.files)
+    }
+
+    /// Opens the default catalog, building it first if this binary's data has not
+    /// been materialised yet. The database is written to a temporary file and
+    /// renamed into place, so a reader never sees half a catalog.
+    public static func open() throws(CatalogError) -> CatalogStore {
+        let data = try data()
+        let directory = cacheDirectory
+        let path = directory + "/catalog-\(data.digest).sqlite"
+        if FileManager.default.fileExists(atPath: path),
+           let database = try? CatalogDatabase(path: path, mode: .readOnly),
+           (try? CatalogStore(database: database).meta("digest")) == data.digest {
+            return CatalogStore(database: database)
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw CatalogError(.writeFailed, path: directory, detail: "cannot create the cache directory (\(error.localizedDescription)); set BASEFIT_CACHE_DIR or use --catalog")
+        }
+        let temporary = directory + "/.catalog-\(data.digest)-\(ProcessInfo.processInfo.processIdentifier).sqlite"
+        try? FileManager.default.removeItem(atPath: temporary)
+        do {
+            let database = try CatalogDatabase(path: temporary, mode: .readWrite)
+            try build(into: CatalogStore(database: database), data: data)
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw error
+        }
+        guard rename(temporary, path) == 0 else {
+            let message = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw CatalogError(.writeFailed, path: path, detail: "cannot move the new catalog into place (\(message))")
+        }
+        return CatalogStore(database: try CatalogDatabase(path: path, mode: .readOnly))
+    }
+
+    /// Writes every image and hint of `data` into `store`.
+    public static func build(into store: CatalogStore, data: CatalogDataSet) throws(CatalogError) {
+        try store.write(images: CatalogBuilder.images(from: data), hints: CatalogBuilder.hints(from: data),
+                        meta: ["digest": data.digest, "source": "embedded Data/"])
+    }
+}

@@ -1,0 +1,83 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Paths inside a root filesystem, resolved as the root's own processes would see
+/// them: absolute symbolic links are taken relative to the root, and nothing
+/// resolves outside it (`..` stops at the root).
+struct RootPath {
+    let root: String
+
+    /// The host path of `path` (absolute inside the root) after following every
+    /// symbolic link, or nil when it does not exist or loops.
+    func resolve(_ path: String) -> String? {
+        var pending = path.split(separator: "/").map(String.init)
+        var resolved: [String] = []
+        var hops = 0
+        while !pending.isEmpty {
+            let component = pending.removeFirst()
+            if component == "." || component.isEmpty { continue }
+            if component == ".." {
+                if !resolved.isEmpty { resolved.removeLast() }
+                continue
+            }
+            let candidate = host(resolved + [component])
+            var info = stat()
+            guard lstat(candidate, &info) == 0 else { return nil }
+            if info.st_mode & S_IFMT == S_IFLNK {
+                hops += 1
+                guard hops <= 40, let target = Self.readLink(candidate) else { return nil }
+                let parts = target.split(separator: "/").map(String.init)
+                if target.hasPrefix("/") { resolved = [] }
+                pending = parts + pending
+                continue
+            }
+            resolved.append(component)
+        }
+        return host(resolved)
+    }
+
+    /// The path inside the root of a host path under it.
+    func inside(_ hostPath: String) -> String {
+        let trimmed = hostPath.dropFirst(root.count)
+        return trimmed.isEmpty ? "/" : String(trimmed)
+    }
+
+    func host(_ components: [String]) -> String {
+        (root == "/" ? "" : root) + "/" + components.joined(separator: "/")
+    }
+
+    static func readLink(_ path: String) -> String? {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let count = readlink(path, &buffer, buffer.count - 1)
+        guard count > 0 else { return nil }
+        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    func isRegularFile(_ path: String) -> Bool {
+        guard let resolved = resolve(path) else { return false }
+        var info = stat()
+        return stat(resolved, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
+    }
+
+    func readText(_ path: String, limit: Int = 1 << 20) -> String? {
+        guard let resolved = resolve(path), let file = fopen(resolved, "r") else { return nil }
+        defer { fclose(file) }
+        var bytes = [UInt8](repeating: 0, count: limit)
+        let count = fread(&bytes, 1, limit, file)
+        return String(decoding: bytes[0..<count], as: UTF8.self)
+    }
+
+    func list(_ path: String) -> [String] {
+        guard let resolved = resolve(path), let directory = opendir(resolved) else { return [] }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
+}

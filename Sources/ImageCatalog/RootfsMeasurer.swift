@@ -1,0 +1,254 @@
+import ELFInspection
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Measures what a real root filesystem offers a dynamically linked program: the
+/// loader's search path, every soname found there with its version definitions,
+/// the libc and its version, shell, package manager, users and size. Nothing in
+/// the root is executed.
+public struct RootfsMeasurer {
+    public let root: String
+    private let paths: RootPath
+
+    public init(root: String) throws(CatalogError) {
+        var info = stat()
+        guard stat(root, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
+            throw CatalogError(.missing, path: root, detail: "not a directory")
+        }
+        var normalized = root
+        while normalized.count > 1 && normalized.hasSuffix("/") { normalized.removeLast() }
+        self.root = normalized
+        self.paths = RootPath(root: normalized)
+    }
+
+    public struct Result: Sendable {
+        public var machine: String?
+        public var libcFamily: String
+        public var libcVersion: VersionNumber?
+        public var searchPath: [String]
+        public var libraries: [ProvidedLibrary]
+        public var shell: String?
+        public var packageManager: String?
+        public var users: [String]
+        public var totalBytes: Int64
+        public var osName: String
+        public var osVersion: String?
+        public var osCodename: String?
+    }
+
+    public func measure() -> Result {
+        let machine = detectMachine()
+        let (family, loaderPath) = detectLibc()
+        let searchPath = family == "musl" ? muslSearchPath(loaderPath) : glibcSearchPath(machine: machine)
+        var libraries: [String: ProvidedLibrary] = [:]
+        for directory in searchPath {
+            for name in paths.list(directory) where name.contains(".so") && libraries[name] == nil {
+                let inside = directory + "/" + name
+                guard let host = paths.resolve(inside), paths.isRegularFile(inside),
+                      let facts = try? ELFInspector.inspect(path: host),
+                      facts.fileType == .sharedObject, machine == nil || facts.machine == machine
+                else { continue }
+                libraries[name] = ProvidedLibrary(
+                    soname: name, path: inside, package: nil, versions: Set(facts.versionDefinitions),
+                    maxima: [:], estimate: false, source: "measured")
+            }
+        }
+        var version: VersionNumber?
+        if family == "glibc", let libc = libraries["libc.so.6"] {
+            // glibc releases without new symbols (2.31) define no version node of their
+            // own: the release string inside libc.so.6 is the version; the highest
+            // GLIBC_ definition is only the fallback.
+            version = libc.path.flatMap(glibcReleaseVersion) ?? libc.highest("GLIBC")
+        } else if family == "musl" {
+            version = muslVersion()
+        }
+        let os = osRelease()
+        return Result(
+            machine: machine, libcFamily: family, libcVersion: version, searchPath: searchPath,
+            libraries: libraries.values.sorted { $0.soname < $1.soname },
+            shell: paths.isRegularFile("/bin/sh") ? "/bin/sh" : nil, packageManager: packageManager(),
+            users: users(), totalBytes: treeBytes(), osName: os.name, osVersion: os.version, osCodename: os.codename)
+    }
+
+    // MARK: Pieces
+
+    /// The machine of /bin/sh, or of any ELF in /bin or /usr/bin.
+    private func detectMachine() -> String? {
+        for candidate in ["/bin/sh", "/bin/busybox", "/usr/bin/env"] {
+            if let host = paths.resolve(candidate), let facts = try? ELFInspector.inspect(path: host),
+               facts.linkage != .relocatable {
+                return facts.machine
+            }
+        }
+        for directory in ["/lib", "/usr/lib", "/lib64"] {
+            for name in paths.list(directory) where name.hasPrefix("ld-") {
+                if let host = paths.resolve(directory + "/" + name), let facts = try? ELFInspector.inspect(path: host) {
+                    return facts.machine
+                }
+            }
+        }
+        return nil
+    }
+
+    /// glibc when a glibc loader exists, musl when a musl loader exists, else none.
+    private func detectLibc() -> (String, String?) {
+        for directory in ["/lib", "/lib64", "/usr/lib", "/usr/lib64"] {
+            for name in paths.list(directory) where name.hasPrefix("ld-musl-") {
+                return ("musl", directory + "/" + name)
+            }
+        }
+        for directory in ["/lib64", "/lib", "/usr/lib64", "/usr/lib"] {
+            for name in paths.list(directory) where name.hasPrefix("ld-linux") || name.hasPrefix("ld64.so") || name == "ld.so.1" {
+                if paths.isRegularFile(directory + "/" + name) { return ("glibc", directory + "/" + name) }
+            }
+        }
+        // Debian multiarch keeps the real loader in /lib/<triplet>/.
+        for name in paths.list("/lib") where name.contains("-linux-") {
+            if paths.list("/lib/" + name).contains(where: { $0.hasPrefix("ld-linux") }) { return ("glibc", nil) }
+        }
+        return ("none", nil)
+    }
+
+    /// ld.so.conf (with `include` globs, relative to /etc) then the trusted directories.
+    private func glibcSearchPath(machine: String?) -> [String] {
+        var result: [String] = []
+        var seenFiles = Set<String>()
+        func read(_ file: String, depth: Int) {
+            guard depth < 8, seenFiles.insert(file).inserted, let text = paths.readText(file) else { return }
+            for rawLine in text.split(whereSeparator: \.isNewline) {
+                let line = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)?
+                    .trimmingCharacters(in: .whitespaces) ?? ""
+                if line.isEmpty { continue }
+                if line.hasPrefix("include") {
+                    for pattern in line.dropFirst("include".count).split(separator: " ") where !pattern.isEmpty {
+                        let absolute = pattern.hasPrefix("/") ? String(pattern) : "/etc/" + pattern
+                        for match in glob(absolute) { read(match, depth: depth + 1) }
+                    }
+                } else if line.hasPrefix("hwcap") {
+                    continue
+                } else {
+                    for directory in line.split(whereSeparator: { $0 == ":" || $0 == "," || $0 == " " || $0 == "\t" })
+                    where directory.hasPrefix("/") {
+                        result.append(String(directory))
+                    }
+                }
+            }
+        }
+        read("/etc/ld.so.conf", depth: 0)
+        let is64 = ["x86_64", "aarch64", "ppc64le", "ppc64", "s390x", "riscv64", "loongarch64"].contains(machine ?? "")
+        let trusted = is64 && machine != "aarch64" && machine != "riscv64" ? ["/lib64", "/usr/lib64", "/lib", "/usr/lib"] : ["/lib", "/usr/lib"]
+        for directory in trusted where !result.contains(directory) { result.append(directory) }
+        return result.filter { paths.resolve($0) != nil }
+    }
+
+    /// /etc/ld-musl-<arch>.path, else musl's built-in default.
+    private func muslSearchPath(_ loader: String?) -> [String] {
+        let arch = loader.map { String($0.split(separator: "/").last!.dropFirst("ld-musl-".count).dropLast(".so.1".count)) }
+        var result: [String] = []
+        if let arch, let text = paths.readText("/etc/ld-musl-\(arch).path") {
+            result = text.split(whereSeparator: { $0 == ":" || $0.isNewline }).map(String.init).filter { $0.hasPrefix("/") }
+        }
+        if result.isEmpty { result = ["/lib", "/usr/local/lib", "/usr/lib"] }
+        return result.filter { paths.resolve($0) != nil }
+    }
+
+    /// The version in glibc's banner ("… release version 2.31."), read from libc.so.6.
+    private func glibcReleaseVersion(_ inside: String) -> VersionNumber? {
+        guard let host = paths.resolve(inside), let file = fopen(host, "r") else { return nil }
+        defer { fclose(file) }
+        let limit = 32 << 20
+        var bytes = [UInt8](repeating: 0, count: limit)
+        let count = fread(&bytes, 1, limit, file)
+        let marker = Array("release version ".utf8)
+        guard count > marker.count else { return nil }
+        var index = 0
+        while index + marker.count < count {
+            if bytes[index] == marker[0], Array(bytes[index..<index + marker.count]) == marker {
+                var end = index + marker.count
+                while end < count, bytes[end] == UInt8(ascii: ".") || (bytes[end] >= 48 && bytes[end] <= 57) { end += 1 }
+                var text = String(decoding: bytes[(index + marker.count)..<end], as: UTF8.self)
+                while text.hasSuffix(".") { text.removeLast() }
+                if let version = VersionNumber(text) { return version }
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    /// musl's version from apk's database (Alpine, Wolfi), when present.
+    private func muslVersion() -> VersionNumber? {
+        guard let text = paths.readText("/lib/apk/db/installed", limit: 32 << 20) else { return nil }
+        var isMusl = false
+        for line in text.split(whereSeparator: \.isNewline) {
+            if line.hasPrefix("P:") { isMusl = line == "P:musl" }
+            if isMusl, line.hasPrefix("V:") {
+                let version = line.dropFirst(2).split(separator: "-").first.map(String.init) ?? ""
+                return VersionNumber(version)
+            }
+        }
+        return nil
+    }
+
+    private func packageManager() -> String? {
+        let candidates = [("/usr/bin/apt-get", "apt"), ("/sbin/apk", "apk"), ("/usr/bin/apk", "apk"),
+                          ("/usr/bin/dnf", "dnf"), ("/usr/bin/microdnf", "microdnf"), ("/usr/bin/yum", "yum")]
+        return candidates.first { paths.isRegularFile($0.0) }?.1
+    }
+
+    private func users() -> [String] {
+        guard let text = paths.readText("/etc/passwd") else { return [] }
+        return text.split(whereSeparator: \.isNewline).compactMap { $0.split(separator: ":").first.map(String.init) }
+    }
+
+    private func osRelease() -> (name: String, version: String?, codename: String?) {
+        guard let text = paths.readText("/etc/os-release") ?? paths.readText("/usr/lib/os-release") else {
+            return ("none", nil, nil)
+        }
+        var fields: [String: String] = [:]
+        for line in text.split(whereSeparator: \.isNewline) {
+            let parts = line.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { continue }
+            fields[parts[0]] = parts[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+        }
+        return (fields["ID"] ?? "none", fields["VERSION_ID"], fields["VERSION_CODENAME"])
+    }
+
+    /// Sum of regular file sizes, not following links, bounded in depth.
+    private func treeBytes() -> Int64 {
+        var total: Int64 = 0
+        var stack = [root]
+        var seen = 0
+        while let directory = stack.popLast(), seen < 5_000_000 {
+            guard let handle = opendir(directory) else { continue }
+            while let entry = readdir(handle) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+                if name == "." || name == ".." { continue }
+                seen += 1
+                let path = directory + "/" + name
+                var info = stat()
+                guard lstat(path, &info) == 0 else { continue }
+                switch info.st_mode & S_IFMT {
+                case S_IFDIR: stack.append(path)
+                case S_IFREG: total += Int64(info.st_size)
+                default: break
+                }
+            }
+            closedir(handle)
+        }
+        return total
+    }
+
+    /// Shell-style `*` globbing of the last path component inside the root.
+    private func glob(_ pattern: String) -> [String] {
+        let directory = String(pattern[..<(pattern.lastIndex(of: "/") ?? pattern.startIndex)])
+        let namePattern = String(pattern.split(separator: "/").last ?? "")
+        guard namePattern.contains("*") || namePattern.contains("?") else { return [pattern] }
+        return paths.list(directory.isEmpty ? "/" : directory)
+            .filter { fnmatch(namePattern, $0, 0) == 0 }
+            .map { (directory.isEmpty ? "" : directory) + "/" + $0 }
+    }
+}
