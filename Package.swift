@@ -40,6 +40,10 @@ let package = Package(
         .testTarget(name: "ELFInspectionTests", dependencies: ["ELFInspection", "TestSupport"]),
         .testTarget(name: "ProjectScanTests", dependencies: ["ProjectScan", "ELFInspection", "TestSupport"]),
         .testTarget(
+            name: "ImageCatalogTests",
+            dependencies: ["ImageCatalog", "ELFInspection", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
             name: "BasefitCLITests",
             dependencies: ["ProjectScan", "Reporting", "ELFInspection", "TestSupport"],
             exclude: ["Golden"]

@@ -59,7 +59,7 @@ public enum CatalogBuilder {
                 libcFamily: row.libc.family, libcVersion: libcVersion,
                 runtime: row.runtime.map { Image.Runtime(kind: $0.kind, version: $0.version, path: $0.path, abi: $0.abi) },
                 shell: row.shell, packageManager: row.packageManager, defaultUser: row.defaultUser,
-                architectures: row.architectures, discontinuedDate: row.discontinued?.date,
+                architectures: row.architectures.sorted(), discontinuedDate: row.discontinued?.date,
                 discontinuedSource: row.discontinued?.source,
                 sizes: row.sizes.map { Image.Size(architecture: $0.arch, compressedBytes: $0.compressedBytes,
                                                   uncompressedBytes: $0.uncompressedBytes, estimate: $0.estimate,

@@ -1,0 +1,73 @@
+import Foundation
+import GRDB
+import Testing
+import TestSupport
+@testable import ImageCatalog
+
+@Suite struct CatalogDatabaseTests {
+    func temporaryPath(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("basefit-\(UUID().uuidString)-\(name)").path
+    }
+
+    @Test func buildsAndReadsBackTheEmbeddedCatalog() throws {
+        let path = temporaryPath("catalog.sqlite")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let store = CatalogStore(database: try CatalogDatabase(path: path, mode: .readWrite))
+        let data = try DefaultCatalog.data()
+        try DefaultCatalog.build(into: store, data: data)
+        let built = try CatalogBuilder.images(from: data)
+        let read = try store.images()
+        #expect(read.count == built.count)
+        let original = try #require(built.first { $0.reference == "node:22-bookworm-slim" })
+        let roundTrip = try #require(try store.image("node:22-bookworm-slim"))
+        #expect(roundTrip == original, "round trip of node:22-bookworm-slim differs")
+        #expect(try store.images(.init(libc: "musl")).allSatisfy { $0.libcFamily == "musl" })
+        #expect(try store.images(.init(family: "distroless")).count >= 8)
+        #expect(!(try store.hints(for: "libpq.so.5")).isEmpty)
+    }
+
+    @Test func missingDatabaseIsReported() {
+        #expect {
+            _ = try CatalogDatabase(path: temporaryPath("none.sqlite"), mode: .readOnly)
+        } throws: { ($0 as? CatalogError)?.kind == .missing }
+    }
+
+    @Test func corruptDatabaseIsReportedNotCrashed() throws {
+        let path = temporaryPath("corrupt.sqlite")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data(repeating: 0x41, count: 8192).write(to: URL(fileURLWithPath: path))
+        for mode in [CatalogDatabase.Mode.readOnly, .readWrite] {
+            #expect {
+                _ = try CatalogDatabase(path: path, mode: mode)
+            } throws: { ($0 as? CatalogError)?.kind == .corrupt }
+        }
+        // Nothing was written over the user's file.
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(repeating: 0x41, count: 8192))
+    }
+
+    @Test func newerSchemaIsRefused() throws {
+        let path = temporaryPath("newer.sqlite")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        _ = try CatalogDatabase(path: path, mode: .readWrite)
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-future')") }
+        #expect {
+            _ = try CatalogDatabase(path: path, mode: .readOnly)
+        } throws: { error in
+            guard let error = error as? CatalogError else { return false }
+            return error.kind == .newerSchema && error.detail.contains("v99-future")
+        }
+    }
+
+    @Test func aFailedWriteLeavesTheCatalogAsItWas() throws {
+        let path = temporaryPath("atomic.sqlite")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let store = CatalogStore(database: try CatalogDatabase(path: path, mode: .readWrite))
+        let images = try CatalogBuilder.images(from: DefaultCatalog.data())
+        try store.write(images: Array(images.prefix(3)))
+        var broken = images[3]
+        broken.libcFamily = "bionic"  // violates the CHECK constraint
+        #expect(throws: CatalogError.self) { try store.write(images: [images[4], broken]) }
+        #expect(try store.images().map(\.reference) == images.prefix(3).map(\.reference).sorted())
+    }
+}
