@@ -28,17 +28,19 @@ let package = Package(
             name: "ImageCatalog",
             dependencies: ["ProjectScan", "ELFInspection", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .target(name: "Reporting", dependencies: ["ImageCatalog", "ProjectScan", "ELFInspection"]),
+        .target(name: "Advisor", dependencies: ["ImageCatalog", "ProjectScan", "ELFInspection"]),
+        .target(name: "Reporting", dependencies: ["Advisor", "ImageCatalog", "ProjectScan", "ELFInspection"]),
         .executableTarget(
             name: "basefit",
             dependencies: [
-                "ProjectScan", "ImageCatalog", "Reporting", "ELFInspection",
+                "ProjectScan", "ImageCatalog", "Advisor", "Reporting", "ELFInspection",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ELFInspectionTests", dependencies: ["ELFInspection", "TestSupport"]),
         .testTarget(name: "ProjectScanTests", dependencies: ["ProjectScan", "ELFInspection", "TestSupport"]),
+        .testTarget(name: "AdvisorTests", dependencies: ["Advisor", "ImageCatalog", "ProjectScan", "ELFInspection", "TestSupport"]),
         .testTarget(
             name: "ImageCatalogTests",
             dependencies: ["ImageCatalog", "ELFInspection", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]

@@ -60,6 +60,20 @@ public struct CatalogStore: Sendable {
         }
     }
 
+    /// Every package hint, by soname (one query; the advisor asks for many sonames).
+    public func allHints() throws(CatalogError) -> [String: [PackageHint]] {
+        do {
+            return try database.writer.read { db in
+                Dictionary(grouping: try PackageHintRecord.order(Column("soname"), Column("manager"), Column("release")).fetchAll(db)
+                    .map { PackageHint(soname: $0.soname, manager: $0.manager, release: $0.release, package: $0.package,
+                                       installedBytes: $0.installedBytes, estimate: $0.estimate, source: $0.source) },
+                           by: \.soname)
+            }
+        } catch {
+            throw CatalogDatabase.translate(error, path: database.path)
+        }
+    }
+
     public func meta(_ key: String) throws(CatalogError) -> String? {
         do {
             return try database.writer.read { db in try CatalogMetaRecord.fetchOne(db, key: key)?.value }

@@ -39,18 +39,24 @@ struct NodeProjectAnalyzer {
         for index in artifacts.indices where !artifacts[index].path.contains("!/") {
             let path = PathText.normalize(artifacts[index].path)
             let isAddon = path.hasSuffix(".node")
-            guard let (directory, manifest) = nearestManifest(above: path) else { continue }
-            guard isAddon || path.contains("/node_modules/") || path.hasPrefix("node_modules/") else { continue }
-            var origin = PackageOrigin(ecosystem: .npm, name: manifest.name ?? PathText.fileName(of: directory),
-                                       version: manifest.version, manifest: PathText.join(directory, "package.json"))
-            origin.declaredOS = manifest.os
-            origin.declaredCPU = manifest.cpu
-            origin.declaredLibc = manifest.libc
-            origin.declaredGlibcRange = manifest.configGlibc
-            origin.declaredMuslRange = manifest.configMusl
-            artifacts[index].origin = origin
+            let manifestHit = nearestManifest(above: path)
+            let inPackage = manifestHit != nil && (isAddon || path.contains("/node_modules/") || path.hasPrefix("node_modules/"))
+            guard isAddon || inPackage else { continue }
+            let directory = manifestHit?.0 ?? PathText.directory(of: path)
+            var origin: PackageOrigin?
+            if inPackage, let (manifestDirectory, manifest) = manifestHit {
+                var found = PackageOrigin(ecosystem: .npm, name: manifest.name ?? PathText.fileName(of: manifestDirectory),
+                                          version: manifest.version, manifest: PathText.join(manifestDirectory, "package.json"))
+                found.declaredOS = manifest.os
+                found.declaredCPU = manifest.cpu
+                found.declaredLibc = manifest.libc
+                found.declaredGlibcRange = manifest.configGlibc
+                found.declaredMuslRange = manifest.configMusl
+                artifacts[index].origin = found
+                origin = found
+                checkMetadata(found, facts: artifacts[index].facts, path: artifacts[index].path)
+            }
             let facts = artifacts[index].facts
-            checkMetadata(origin, facts: facts, path: artifacts[index].path)
 
             if isAddon {
                 let addon = NodeAddon(facts: facts, path: path)
@@ -72,7 +78,7 @@ struct NodeProjectAnalyzer {
                     }
                 }
             }
-            if let platform = NodePlatformName(packageName: origin.name), facts.libc == .glibc || facts.libc == .musl {
+            if let origin, let platform = NodePlatformName(packageName: origin.name), facts.libc == .glibc || facts.libc == .musl {
                 variants["package:" + platform.family + "|" + platform.cpu, default: []].append((index, facts.libc))
                 platformPackages[origin.name] = (platform, origin.name, artifacts[index].path)
             }

@@ -13,7 +13,7 @@ struct Basefit: ParsableCommand {
         commandName: "basefit",
         abstract: "Find the smallest container base image this project's native code will load on.",
         version: "0.1.0",
-        subcommands: [ScanCommand.self, CatalogCommand.self]
+        subcommands: [ScanCommand.self, RecommendCommand.self, CheckCommand.self, CatalogCommand.self]
     )
 
     static func main() {

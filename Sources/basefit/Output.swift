@@ -13,6 +13,10 @@ enum Output {
         write("basefit: error: \(message)\(message.hasSuffix("\n") ? "" : "\n")", to: 2)
     }
 
+    static func warning(_ message: String) {
+        write("basefit: warning: \(message)\n", to: 2)
+    }
+
     static func warnings(_ warnings: [ScanWarning], options: GlobalOptions) {
         guard !options.quiet else { return }
         var text = ""

@@ -1,0 +1,18 @@
+/// `basefit check`: one image judged, and how it was chosen.
+public struct CheckResult: Sendable {
+    public var verdict: Verdict
+    public var profile: ProjectProfile
+    /// Where the image came from: `--base node:22`, `Dockerfile:3 (stage runtime)`, `--rootfs /path`.
+    public var source: String
+    /// The Dockerfile and line that named the image, for annotations.
+    public var dockerfile: String?
+    public var dockerfileLine: Int?
+
+    public init(verdict: Verdict, profile: ProjectProfile, source: String, dockerfile: String? = nil, dockerfileLine: Int? = nil) {
+        self.verdict = verdict
+        self.profile = profile
+        self.source = source
+        self.dockerfile = dockerfile
+        self.dockerfileLine = dockerfileLine
+    }
+}

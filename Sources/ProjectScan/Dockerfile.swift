@@ -1,0 +1,186 @@
+/// The base image a Dockerfile builds on: the final (or named) stage's FROM,
+/// following `FROM <stage>` chains and substituting `ARG` defaults.
+public struct DockerfileBase: Sendable, Hashable {
+    public var image: String
+    /// The tag or digest-free reference to look up in the catalog (`node:22-bookworm-slim`).
+    public var reference: String
+    public var digest: String?
+    public var platform: String?
+    public var stage: String?
+    /// 1-based line of the FROM that names the image.
+    public var line: Int
+    public var warnings: [String]
+}
+
+public struct DockerfileError: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var line: Int?
+    public var detail: String
+
+    public var description: String { "\(path)\(line.map { ":\($0)" } ?? ""): \(detail)" }
+}
+
+public enum Dockerfile {
+    /// Dockerfiles larger than this are refused (real ones are a few KB).
+    public static let sizeLimit = 4 * 1024 * 1024
+
+    struct Stage {
+        var from: String
+        var name: String?
+        var platform: String?
+        var line: Int
+    }
+
+    public static func base(of text: String, path: String, stage wanted: String?) throws(DockerfileError) -> DockerfileBase {
+        guard text.utf8.count <= sizeLimit else {
+            throw DockerfileError(path: path, line: nil, detail: "larger than \(sizeLimit) bytes")
+        }
+        var globalArgs: [String: String] = [:]
+        var stages: [Stage] = []
+        for (number, instruction) in logicalLines(text) {
+            let words = instruction.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+            guard let keyword = words.first?.uppercased() else { continue }
+            if keyword == "ARG" && stages.isEmpty {
+                for word in words.dropFirst() {
+                    let parts = word.split(separator: "=", maxSplits: 1).map(String.init)
+                    globalArgs[parts[0]] = parts.count > 1 ? unquote(parts[1]) : globalArgs[parts[0]]
+                }
+            } else if keyword == "FROM" {
+                var rest = Array(words.dropFirst())
+                var platform: String?
+                while let flag = rest.first, flag.hasPrefix("--") {
+                    if flag.hasPrefix("--platform=") { platform = substitute(String(flag.dropFirst("--platform=".count)), globalArgs) }
+                    rest.removeFirst()
+                }
+                guard let image = rest.first else {
+                    throw DockerfileError(path: path, line: number, detail: "FROM without an image")
+                }
+                var name: String?
+                if rest.count >= 3, rest[1].uppercased() == "AS" { name = rest[2].lowercased() }
+                stages.append(Stage(from: substitute(image, globalArgs), name: name, platform: platform, line: number))
+            }
+        }
+        guard !stages.isEmpty else { throw DockerfileError(path: path, line: nil, detail: "no FROM instruction") }
+        var current: Stage
+        if let wanted {
+            guard let found = stages.first(where: { $0.name == wanted.lowercased() }) else {
+                let names = stages.compactMap(\.name)
+                throw DockerfileError(path: path, line: nil, detail: "no stage named \(wanted)" + (names.isEmpty ? "" : " (stages: \(names.joined(separator: ", ")))"))
+            }
+            current = found
+        } else {
+            current = stages.last!
+        }
+        var chain = [current.name ?? "final stage"]
+        var platform = current.platform
+        for _ in 0..<stages.count {
+            guard let parent = stages.first(where: { $0.name == current.from.lowercased() && $0.line < current.line }) else { break }
+            current = parent
+            chain.append(parent.name ?? "?")
+            platform = platform ?? parent.platform
+        }
+        var warnings: [String] = []
+        if current.from.contains("$") {
+            throw DockerfileError(path: path, line: current.line, detail: "FROM \(current.from) uses an ARG without a default; give --base instead")
+        }
+        if current.from.lowercased() == "scratch" {
+            return DockerfileBase(image: "scratch", reference: "scratch", digest: nil, platform: platform,
+                                  stage: chain.first, line: current.line, warnings: [])
+        }
+        let (reference, digest) = normalize(current.from)
+        if digest == nil {
+            warnings.append("\(path):\(current.line): FROM \(current.from) is not pinned by digest (@sha256:…); the image behind the tag can change under you")
+        }
+        return DockerfileBase(image: current.from, reference: reference, digest: digest, platform: platform,
+                              stage: chain.first, line: current.line, warnings: warnings)
+    }
+
+    /// `docker.io/library/node:22@sha256:…` → (`node:22`, `sha256:…`); no tag → `:latest`.
+    public static func normalize(_ image: String) -> (String, String?) {
+        var name = image
+        var digest: String?
+        if let at = name.firstIndex(of: "@") {
+            digest = String(name[name.index(after: at)...])
+            name = String(name[..<at])
+        }
+        for prefix in ["docker.io/library/", "index.docker.io/library/", "library/", "docker.io/"] where name.hasPrefix(prefix) {
+            name = String(name.dropFirst(prefix.count))
+            break
+        }
+        let lastComponent = name.split(separator: "/").last ?? Substring(name)
+        if !lastComponent.contains(":") && digest == nil { name += ":latest" }
+        return (name, digest)
+    }
+
+    /// Lines with continuations joined and comments dropped, with their first line number.
+    static func logicalLines(_ text: String) -> [(Int, String)] {
+        var result: [(Int, String)] = []
+        var pending = ""
+        var start = 0
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            var line = String(raw)
+            if line.hasSuffix("\r") { line.removeLast() }
+            let trimmed = line.drop(while: { $0 == " " || $0 == "\t" })
+            if trimmed.hasPrefix("#") { continue }
+            if pending.isEmpty { start = index + 1 }
+            if line.hasSuffix("\\") {
+                pending += line.dropLast() + " "
+                continue
+            }
+            pending += line
+            if !pending.trimmingWhitespace().isEmpty { result.append((start, pending.trimmingWhitespace())) }
+            pending = ""
+        }
+        if !pending.trimmingWhitespace().isEmpty { result.append((start, pending.trimmingWhitespace())) }
+        return result
+    }
+
+    /// `${NAME}`, `${NAME:-default}` and `$NAME` from ARG defaults.
+    static func substitute(_ text: String, _ args: [String: String]) -> String {
+        var result = ""
+        var index = text.startIndex
+        while index < text.endIndex {
+            let character = text[index]
+            guard character == "$" else {
+                result.append(character)
+                index = text.index(after: index)
+                continue
+            }
+            let next = text.index(after: index)
+            if next < text.endIndex, text[next] == "{", let close = text[next...].firstIndex(of: "}") {
+                let body = String(text[text.index(after: next)..<close])
+                let parts = body.components(separatedByString: ":-")
+                result += args[parts[0]] ?? (parts.count > 1 ? parts[1] : "$" + "{" + body + "}")
+                index = text.index(after: close)
+            } else {
+                var end = next
+                while end < text.endIndex, text[end].isLetter || text[end].isNumber || text[end] == "_" { end = text.index(after: end) }
+                let name = String(text[next..<end])
+                result += name.isEmpty ? "$" : (args[name] ?? "$" + name)
+                index = end
+            }
+        }
+        return result
+    }
+
+    static func unquote(_ text: String) -> String {
+        if text.count >= 2, let first = text.first, first == "\"" || first == "'", text.last == first {
+            return String(text.dropFirst().dropLast())
+        }
+        return text
+    }
+}
+
+extension String {
+    func trimmingWhitespace() -> String {
+        var slice = self[...]
+        while let first = slice.first, first == " " || first == "\t" { slice.removeFirst() }
+        while let last = slice.last, last == " " || last == "\t" { slice.removeLast() }
+        return String(slice)
+    }
+
+    func components(separatedByString separator: String) -> [String] {
+        guard let range = firstRange(of: separator) else { return [self] }
+        return [String(self[..<range.lowerBound]), String(self[range.upperBound...])]
+    }
+}

@@ -1,0 +1,36 @@
+import Advisor
+
+/// `basefit recommend --format json` (keys per DESIGN.md's contract).
+public enum RecommendJSONFormatter {
+    public static func format(_ recommendation: Recommendation) -> String {
+        JSONValue.object([
+            ("schemaVersion", .int(ScanJSONFormatter.schemaVersion)),
+            ("command", .string("recommend")),
+            ("architecture", .string(recommendation.profile.architecture)),
+            ("runtime", .string(recommendation.runtime.rawValue)),
+            ("allowInstalls", .bool(recommendation.allowInstalls)),
+            ("recommended", .optional(recommendation.recommended?.image.reference)),
+            ("ranked", .strings(recommendation.ranked.map(\.image.reference))),
+            ("candidates", .array(recommendation.candidates.map(VerdictJSON.verdict))),
+            ("rejectedGroups", .array(recommendation.rejectedGroups.map { group in
+                .object([
+                    ("group", .string(group.name)),
+                    ("closest", .string(group.best.image.reference)),
+                    ("reason", group.best.mainProblem.map(VerdictJSON.problem) ?? .null),
+                ])
+            })),
+            ("migrations", .array(recommendation.migrations.map { migration in
+                .object([
+                    ("question", .string(migration.question)),
+                    ("target", .string(migration.target)),
+                    ("possible", .bool(migration.possible)),
+                    ("image", .optional(migration.verdict?.image.reference)),
+                    ("blockers", .array((migration.verdict?.problems ?? []).map(VerdictJSON.problem))),
+                    ("unblockers", .strings(migration.unblockers)),
+                ])
+            })),
+            ("requirements", ScanJSONFormatter.requirements(recommendation.profile.requirements)),
+            ("findings", .array(recommendation.profile.findings.map(ScanJSONFormatter.finding))),
+        ]).rendered()
+    }
+}

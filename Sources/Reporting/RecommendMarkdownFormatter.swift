@@ -1,0 +1,37 @@
+import Advisor
+
+/// `basefit recommend --format markdown`: for a pull-request comment.
+public enum RecommendMarkdownFormatter {
+    public static func format(_ recommendation: Recommendation) -> String {
+        var lines = ["### basefit: base image recommendation", ""]
+        if let best = recommendation.recommended {
+            lines.append("**Recommended:** `\(best.image.reference)` — \(megabytes(best.compressedBytes)) compressed (\(recommendation.profile.architecture))")
+        } else {
+            lines.append("**No compatible base image** among \(recommendation.candidates.count) candidates.")
+        }
+        lines += ["", "| image | compatible | size | main problem |", "|---|---|---|---|"]
+        let shown = recommendation.ranked.prefix(5) + recommendation.rejectedGroups.map(\.best)
+        for verdict in shown {
+            let problem = verdict.mainProblem.map { escape($0.message) } ?? ""
+            lines.append("| `\(verdict.image.reference)` | \(verdict.compatible ? "yes" : (verdict.fixable ? "after install" : "no")) | \(megabytes(verdict.compressedBytes)) | \(problem) |")
+        }
+        lines.append("")
+        for migration in recommendation.migrations {
+            lines.append("- **\(migration.question)** " + (migration.possible ? "Yes: `\(migration.verdict!.image.reference)`." : "No: \(escape(migration.verdict?.mainProblem?.message ?? "no candidate"))"))
+            if !migration.possible {
+                for unblocker in migration.unblockers.prefix(3) { lines.append("  - to unblock: \(escape(unblocker))") }
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func escape(_ text: String) -> String {
+        text.replacingAll("|", with: "\\|").replacingAll("\n", with: " ")
+    }
+}
+
+extension String {
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        split(separator: Character(target), omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}

@@ -1,0 +1,63 @@
+import Advisor
+
+/// `basefit recommend` as text.
+public enum RecommendTextFormatter {
+    public static func format(_ recommendation: Recommendation) -> String {
+        var lines: [String] = []
+        let profile = recommendation.profile
+        lines.append("Project: \(profile.artifacts.count) ELF file\(profile.artifacts.count == 1 ? "" : "s") for \(profile.architecture); libc \(profile.requirements.libc.rawValue)"
+                     + (profile.requirements.minimum["GLIBC"].map { ", GLIBC ≥ \($0.version)" } ?? "")
+                     + (profile.requirements.minimum["GLIBCXX"].map { ", GLIBCXX ≥ \($0.version)" } ?? "")
+                     + "; runtime \(recommendation.runtime.rawValue)"
+                     + (recommendation.preferredNodeMajor.map { " (Node \($0) from .nvmrc)" } ?? ""))
+        if !profile.otherArchitectureArtifacts.isEmpty {
+            lines.append("  (\(profile.otherArchitectureArtifacts.count) file(s) for other architectures left out; use --arch to target them)")
+        }
+        lines.append("")
+        if let best = recommendation.recommended {
+            lines.append("Recommended: \(best.image.reference)  \(describe(best))")
+            let runnersUp = recommendation.ranked.dropFirst().prefix(4)
+            if !runnersUp.isEmpty {
+                lines.append("Runners-up:")
+                for verdict in runnersUp { lines.append("  \(verdict.image.reference)  \(describe(verdict))") }
+            }
+        } else {
+            lines.append("No compatible image among \(recommendation.candidates.count) candidates.")
+        }
+        if !recommendation.rejectedGroups.isEmpty {
+            lines.append("")
+            lines.append("Rejected:")
+            for group in recommendation.rejectedGroups {
+                guard let problem = group.best.mainProblem else { continue }
+                lines.append("  \(group.name) (e.g. \(group.best.image.reference)): \(problem.message)")
+                if let install = problem.fix?.install {
+                    lines.append("    fix: \(install.command)\(install.bytes.map { " (+\(megabytes($0)))" } ?? "")")
+                } else if let advice = problem.fix?.advice {
+                    lines.append("    fix: \(advice)")
+                }
+            }
+        }
+        lines.append("")
+        for migration in recommendation.migrations {
+            if migration.possible, let verdict = migration.verdict {
+                lines.append("\(migration.question) Yes: \(verdict.image.reference) (\(megabytes(verdict.compressedBytes))).")
+            } else {
+                let reason = migration.verdict?.mainProblem?.message ?? migration.unblockers.first ?? "no candidate"
+                lines.append("\(migration.question) No: \(reason)")
+                for unblocker in migration.unblockers.prefix(4) { lines.append("  to unblock: \(unblocker)") }
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func describe(_ verdict: Verdict) -> String {
+        var parts = [megabytes(verdict.compressedBytes) + (verdict.image.size(for: verdict.architecture)?.estimate == true ? " (estimate)" : "")]
+        parts.append(verdict.image.libcFamily == "none" ? "no libc" : "\(verdict.image.libcFamily) \(verdict.image.libcVersion?.description ?? "")")
+        if !verdict.compatible {
+            parts.append("after " + verdict.installs.map { "\($0.package)" }.joined(separator: ", ")
+                         + (verdict.installBytes.map { " (+\(megabytes($0)))" } ?? ""))
+        }
+        parts += verdict.notes
+        return "(" + parts.joined(separator: ", ") + ")"
+    }
+}

@@ -1,0 +1,59 @@
+import Advisor
+import ImageCatalog
+
+/// JSON pieces shared by `check` and `recommend`.
+enum VerdictJSON {
+    static func problem(_ problem: Problem) -> JSONValue {
+        .object([
+            ("kind", .string(problem.kind.rawValue)),
+            ("artifact", .optional(problem.artifact)),
+            ("library", .optional(problem.library)),
+            ("version", .optional(problem.version)),
+            ("symbols", .strings(problem.symbols)),
+            ("message", .string(problem.message)),
+            ("fixable", .bool(problem.isFixable)),
+            ("fix", problem.fix.map(fix) ?? .null),
+        ])
+    }
+
+    static func fix(_ fix: Fix) -> JSONValue {
+        .object([
+            ("install", fix.install.map(install) ?? .null),
+            ("advice", .optional(fix.advice)),
+        ])
+    }
+
+    static func install(_ install: Fix.Install) -> JSONValue {
+        .object([
+            ("manager", .string(install.manager)),
+            ("package", .string(install.package)),
+            ("command", .string(install.command)),
+            ("bytes", install.bytes.map { .int(Int($0)) } ?? .null),
+            ("estimate", .bool(install.estimate)),
+        ])
+    }
+
+    static func verdict(_ verdict: Verdict) -> JSONValue {
+        .object([
+            ("image", .string(verdict.image.reference)),
+            ("compatible", .bool(verdict.compatible)),
+            ("fixable", .bool(verdict.fixable)),
+            ("architecture", .string(verdict.architecture)),
+            ("compressedBytes", verdict.compressedBytes.map { .int(Int($0)) } ?? .null),
+            ("sizeEstimate", .bool(verdict.image.size(for: verdict.architecture)?.estimate ?? true)),
+            ("installBytes", verdict.installBytes.map { .int(Int($0)) } ?? .null),
+            ("libc", .string(verdict.image.libcFamily)),
+            ("libcVersion", .optional(verdict.image.libcVersion?.description)),
+            ("problems", .array(verdict.problems.map(problem))),
+            ("fixes", .array(verdict.installs.map(install))),
+            ("notes", .strings(verdict.notes)),
+        ])
+    }
+}
+
+/// Human sizes: 79.9 MB (decimal megabytes, as registries report).
+func megabytes(_ bytes: Int64?) -> String {
+    guard let bytes else { return "size unknown" }
+    let tenths = (bytes + 50_000) / 100_000
+    return "\(tenths / 10).\(tenths % 10) MB"
+}

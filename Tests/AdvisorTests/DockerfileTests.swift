@@ -1,0 +1,47 @@
+import Testing
+@testable import ProjectScan
+
+@Suite struct DockerfileTests {
+    @Test func finalStageThroughChainsAndArgs() throws {
+        let text = """
+        # syntax=docker/dockerfile:1
+        ARG NODE=22
+        ARG VARIANT=bookworm-slim
+        FROM node:${NODE}-bookworm AS build
+        RUN npm ci
+        FROM --platform=linux/arm64 node:${NODE}-${VARIANT} AS base
+        FROM base AS runtime
+        COPY --from=build /app /app
+        """
+        let found = try Dockerfile.base(of: text, path: "Dockerfile", stage: nil)
+        #expect(found.reference == "node:22-bookworm-slim")
+        #expect(found.platform == "linux/arm64")
+        #expect(found.line == 6)
+        #expect(found.warnings.first?.contains("not pinned") == true)
+        let build = try Dockerfile.base(of: text, path: "Dockerfile", stage: "build")
+        #expect(build.reference == "node:22-bookworm")
+    }
+
+    @Test func digestsAndRegistries() throws {
+        let pinned = try Dockerfile.base(of: "FROM docker.io/library/python:3.12-slim@sha256:abc\n", path: "D", stage: nil)
+        #expect(pinned.reference == "python:3.12-slim")
+        #expect(pinned.digest == "sha256:abc")
+        #expect(pinned.warnings.isEmpty)
+        #expect(try Dockerfile.base(of: "FROM alpine\n", path: "D", stage: nil).reference == "alpine:latest")
+        #expect(try Dockerfile.base(of: "from scratch\n", path: "D", stage: nil).reference == "scratch")
+        #expect(try Dockerfile.base(of: "FROM gcr.io/distroless/cc-debian12:nonroot\n", path: "D", stage: nil).reference
+                == "gcr.io/distroless/cc-debian12:nonroot")
+    }
+
+    @Test func continuationLinesAndErrors() throws {
+        let text = "FROM \\\n  node:20-alpine3.22 \\\n  AS app\n"
+        #expect(try Dockerfile.base(of: text, path: "D", stage: "app").reference == "node:20-alpine3.22")
+        #expect(throws: DockerfileError.self) { try Dockerfile.base(of: "RUN true\n", path: "D", stage: nil) }
+        #expect {
+            try Dockerfile.base(of: "FROM node:22 AS a\n", path: "D", stage: "b")
+        } throws: { ($0 as? DockerfileError)?.detail.contains("no stage named b (stages: a)") == true }
+        #expect {
+            try Dockerfile.base(of: "ARG BASE\nFROM $BASE\n", path: "D", stage: nil)
+        } throws: { ($0 as? DockerfileError)?.line == 2 }
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import Advisor
+@testable import ELFInspection
+@testable import ImageCatalog
+@testable import ProjectScan
+
+/// Each problem kind on real fixtures against the embedded catalog's real rows.
+@Suite struct EvaluatorTests {
+    static let images: [String: Image] = {
+        let list = (try? CatalogBuilder.images(from: DefaultCatalog.data())) ?? []
+        return Dictionary(uniqueKeysWithValues: list.map { ($0.reference, $0) })
+    }()
+    static let hints: [String: [PackageHint]] = {
+        guard let data = try? DefaultCatalog.data() else { return [:] }
+        return Dictionary(grouping: CatalogBuilder.hints(from: data), by: \.soname)
+    }()
+    static let evaluator = Evaluator(hints: { hints[$0] ?? [] }, catalog: Array(images.values))
+
+    func verdict(_ paths: [String], _ reference: String, runtime: RuntimeChoice = .none, arch: String? = nil) throws -> Verdict {
+        let report = try Scanner().scan(paths)
+        let profile = try ProjectProfile(report: report, architecture: arch)
+        let image = try #require(Self.images[reference], "\(reference) not in the catalog")
+        return Self.evaluator.evaluate(profile, on: image, runtime: runtime)
+    }
+
+    func project(_ name: String) -> String { TestPaths.fixtures.appendingPathComponent("projects/\(name)").path }
+
+    @Test func glibcAddonOnAlpineNamesTheLoader() throws {
+        let result = try verdict([TestPaths.elf("hello-glibc")], "alpine:3.22")
+        let problem = try #require(result.problems.first { $0.kind == .libcMismatch })
+        #expect(problem.message.contains("ld-linux-x86-64.so.2"))
+        #expect(problem.fix?.advice?.contains("gcompat") == true)
+        #expect(!result.compatible)
+    }
+
+    @Test func dynamicBinaryOnScratchHasNoLoader() throws {
+        let dynamic = try verdict([TestPaths.elf("hello-glibc")], "scratch")
+        #expect(dynamic.problems.map(\.kind) == [.noLibc])
+        #expect(try verdict([TestPaths.elf("hello-static")], "scratch").compatible)
+        #expect(try verdict([TestPaths.elf("go-nocgo")], "gcr.io/distroless/static-debian12").compatible)
+        #expect(!(try verdict([TestPaths.elf("hello-glibc")], "busybox:1.37-musl").compatible))
+    }
+
+    @Test func glibcTooOldNamesVersionAndSymbol() throws {
+        let old = try verdict([TestPaths.elf("hello-glibc")], "debian:bullseye-slim")
+        let problem = try #require(old.problems.first { $0.kind == .glibcTooOld })
+        #expect(problem.version == "GLIBC_2.34")
+        #expect(problem.symbols.contains("__libc_start_main"))
+        #expect(problem.message.contains("glibc 2.31"))
+        #expect(try verdict([TestPaths.elf("hello-glibc")], "debian:bookworm-slim").compatible)
+        let newest = try verdict([TestPaths.elf("needs-glibc-2.39.so")], "debian:bookworm-slim")
+        #expect(newest.problems.first?.message.contains("pidfd_spawn") == true)
+        #expect(try verdict([TestPaths.elf("needs-glibc-2.39.so")], "debian:trixie-slim").compatible)
+    }
+
+    @Test func libstdcxxTooOldSaysWhatTheImageHas() throws {
+        let result = try verdict([TestPaths.elf("needs-glibcxx-3.4.32.so")], "debian:bookworm-slim")
+        let problem = try #require(result.problems.first { $0.kind == .versionTooOld })
+        #expect(problem.library == "libstdc++.so.6")
+        #expect(problem.version == "GLIBCXX_3.4.32")
+        #expect(problem.symbols == ["_ZSt21ios_base_library_initv"])
+        #expect(problem.message.contains("up to GLIBCXX_3.4.30"))
+        #expect(try verdict([TestPaths.elf("needs-glibcxx-3.4.32.so")], "debian:trixie-slim").compatible)
+        // bullseye's libstdc++ (3.4.28) is older than what g++ 12's libcxxdemo needs? No: it needs 3.4.21.
+        #expect(try verdict([TestPaths.elf("libcxxdemo.so")], "debian:bullseye-slim").compatible)
+    }
+
+    @Test func missingLibraryWithAnInstallThatFixesIt() throws {
+        let result = try verdict([TestPaths.elf("libcxxdemo.so")], "cgr.dev/chainguard/wolfi-base")
+        let missing = result.problems.filter { $0.kind == .missingLibrary }
+        let libstdcxx = try #require(missing.first { $0.library == "libstdc++.so.6" })
+        #expect(libstdcxx.isFixable)
+        #expect(libstdcxx.fix?.install?.manager == "apk")
+        #expect(libstdcxx.fix?.install?.command.hasPrefix("apk add") == true)
+        #expect(result.fixable)
+    }
+
+    @Test func missingLibraryWithoutAPackageManagerNamesASibling() throws {
+        let result = try verdict([TestPaths.elf("libcxxdemo.so")], "gcr.io/distroless/base-debian12")
+        let problem = try #require(result.problems.first { $0.library == "libstdc++.so.6" })
+        #expect(!problem.isFixable)
+        #expect(problem.fix?.advice?.contains("gcr.io/distroless/cc-debian12") == true)
+        #expect(try verdict([TestPaths.elf("libcxxdemo.so")], "gcr.io/distroless/cc-debian12").compatible)
+    }
+
+    @Test func architectureNotOffered() throws {
+        var image = try #require(Self.images["debian:bookworm-slim"])
+        image.architectures = ["amd64"]
+        let report = try Scanner().scan([project("wheels")])
+        let profile = try ProjectProfile(report: report, architecture: "arm64")
+        #expect(profile.machine == "aarch64")
+        let result = Self.evaluator.evaluate(profile, on: image, runtime: .none)
+        #expect(result.problems.first?.kind == .architecture)
+    }
+
+    @Test func nodeRuntimeChecks() throws {
+        let pinned = try verdict([TestPaths.elf("abi-addon.node")], "node:22-bookworm-slim", runtime: .node)
+        let problem = try #require(pinned.problems.first { $0.kind == .runtimeMismatch })
+        #expect(problem.message.contains("Node 20"))
+        #expect(try verdict([TestPaths.elf("abi-addon.node")], "node:20-bookworm-slim", runtime: .node).compatible)
+        let distro = try verdict([project("node-glibc-addon")], "node:20-bookworm-slim", runtime: .node)
+        #expect(distro.problems.contains { $0.kind == .libnodeAddon && $0.library == "libnode.so.115" })
+        let bare = try verdict([TestPaths.elf("napi-addon.node")], "debian:bookworm-slim", runtime: .node)
+        #expect(bare.problems.map(\.kind) == [.runtimeMissing])
+    }
+
+    @Test func pythonRuntimeAndLibcConflict() throws {
+        let wrong = try verdict([project("python-venv")], "python:3.12-slim-bookworm", runtime: .python)
+        #expect(wrong.problems.contains { $0.kind == .runtimeMismatch && $0.message.contains("CPython 3.11") })
+        #expect(try verdict([project("python-venv")], "python:3.11-slim-bookworm", runtime: .python).compatible)
+        let mixed = try verdict([project("python-venv-mixed")], "python:3.11-slim-bookworm", runtime: .python)
+        #expect(mixed.problems.contains { $0.kind == .libcConflict })
+    }
+
+    @Test func bothLibcVariantsLoadOnEither() throws {
+        let alpine = try verdict([project("node-prebuilds") + "/node_modules/dualbuild"], "node:22-alpine3.22", runtime: .node)
+        #expect(alpine.compatible)
+        let debian = try verdict([project("node-prebuilds") + "/node_modules/dualbuild"], "node:22-bookworm-slim", runtime: .node)
+        #expect(debian.compatible)
+    }
+}
