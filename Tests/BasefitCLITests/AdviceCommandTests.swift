@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `recommend` and `check` as a user and a CI job run them: exit codes, formats, Dockerfiles.
+@Suite struct AdviceCommandTests {
+    func basefit(_ arguments: [String]) throws -> ProcessResult {
+        try Run.program(TestPaths.executable.path, arguments, currentDirectory: TestPaths.packageRoot)
+    }
+
+    func json(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    @Test func recommendJSONCarriesTheContractKeys() throws {
+        let result = try basefit(["recommend", "Fixtures/projects/node-napi-rs", "--format", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try json(result.stdout)
+        #expect(object["schemaVersion"] as? Int == 1)
+        let recommended = try #require(object["recommended"] as? String)
+        let candidates = try #require(object["candidates"] as? [[String: Any]])
+        for key in ["image", "compatible", "compressedBytes", "problems", "fixes"] {
+            #expect(candidates.allSatisfy { $0.keys.contains(key) }, "candidate key \(key)")
+        }
+        #expect(candidates.contains { $0["image"] as? String == recommended && $0["compatible"] as? Bool == true })
+        let migrations = try #require(object["migrations"] as? [[String: Any]])
+        #expect(migrations.map { $0["target"] as? String } == ["alpine", "distroless"])
+    }
+
+    @Test func recommendExitsOneWhenNothingFits() throws {
+        let result = try basefit(["recommend", "Fixtures/projects/python-venv-mixed"])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("No compatible image"))
+        #expect(result.stdout.contains("glibc"))
+    }
+
+    @Test func recommendMarkdownIsATable() throws {
+        let result = try basefit(["recommend", "Fixtures/projects/python-venv", "--format", "markdown"])
+        #expect(result.status == 0)
+        #expect(result.stdout.hasPrefix("### basefit"))
+        #expect(result.stdout.contains("| image | compatible | size | main problem |"))
+    }
+
+    @Test func checkExitCodesAndContractKeys() throws {
+        let good = try basefit(["check", "Fixtures/elf/libcxxdemo.so", "--base", "gcr.io/distroless/cc-debian12", "--format", "json"])
+        #expect(good.status == 0)
+        #expect(try json(good.stdout)["compatible"] as? Bool == true)
+        let bad = try basefit(["check", "Fixtures/elf/libcxxdemo.so", "--base", "gcr.io/distroless/base-debian12", "--format", "json"])
+        #expect(bad.status == 1)
+        let object = try json(bad.stdout)
+        #expect(object["compatible"] as? Bool == false)
+        #expect(object["image"] as? String == "gcr.io/distroless/base-debian12")
+        let problems = try #require(object["problems"] as? [[String: Any]])
+        #expect(problems.allSatisfy { $0["artifact"] != nil && $0["kind"] != nil && $0["message"] != nil })
+        #expect(problems.contains { $0["kind"] as? String == "missing-library" && $0["library"] as? String == "libstdc++.so.6" })
+    }
+
+    @Test func checkUsageErrors() throws {
+        let none = try basefit(["check", "Fixtures/elf/hello-glibc"])
+        #expect(none.status == 2)
+        #expect(none.stderr.contains("exactly one of --base, --dockerfile or --rootfs"))
+        let unknown = try basefit(["check", "Fixtures/elf/hello-glibc", "--base", "node:99-nothing"])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("not in the catalog"))
+        let missing = try basefit(["check", "Fixtures/elf/hello-glibc", "--dockerfile", "/nonexistent/Dockerfile"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("/nonexistent/Dockerfile"))
+    }
+
+    @Test func checkReadsTheDockerfileAndWarnsAboutUnpinnedTags() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("basefit-df-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let dockerfile = directory.appendingPathComponent("Dockerfile")
+        try """
+        ARG DEBIAN=bullseye
+        FROM gcc:12 AS build
+        FROM debian:${DEBIAN}-slim AS runtime
+        COPY --from=build /out/app /app
+        """.write(to: dockerfile, atomically: true, encoding: .utf8)
+        let result = try basefit(["check", "Fixtures/elf/hello-glibc", "--dockerfile", dockerfile.path, "--format", "github"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("not pinned by digest"))
+        #expect(result.stdout.hasPrefix("::error file=\(dockerfile.path),line=3,title=basefit glibc-too-old::"))
+        #expect(result.stdout.contains("GLIBC_2.34"))
+    }
+
+    @Test func sarifIsValidJSONWithRulesAndResults() throws {
+        let result = try basefit(["check", "Fixtures/elf/hello-glibc", "--base", "alpine:3.22", "--format", "sarif"])
+        #expect(result.status == 1)
+        let object = try json(result.stdout)
+        #expect(object["version"] as? String == "2.1.0")
+        let run = try #require((object["runs"] as? [[String: Any]])?.first)
+        let results = try #require(run["results"] as? [[String: Any]])
+        #expect(results.first?["ruleId"] as? String == "libc-mismatch")
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `basefit check --rootfs` against what the real glibc loader says, inside a chroot
+/// of each debootstrapped root (test-only oracle: ldd runs on fixtures we built,
+/// never on user input, and never in the product).
+enum OracleRoots {
+    static let cache = ProcessInfo.processInfo.environment["BASEFIT_ROOTFS_CACHE"] ?? "/var/cache/basefit/rootfs"
+    static let present = ["bullseye", "bookworm", "trixie"].filter {
+        FileManager.default.fileExists(atPath: cache + "/" + $0 + "/.basefit-complete")
+    }
+    static var usable: Bool { getuid() == 0 && !present.isEmpty && FileManager.default.fileExists(atPath: "/usr/sbin/chroot") }
+}
+
+@Suite(.enabled(if: OracleRoots.usable, "needs root and debootstrapped roots (scripts/rootfs.sh)"), .serialized)
+struct LoaderOracleTests {
+    /// Dynamically linked fixtures (ldd cannot judge static files) and whether each
+    /// one's directory must be copied with it (for $ORIGIN).
+    static let cases: [(fixture: String, copyDirectory: Bool)] = [
+        ("elf/hello-glibc", false), ("elf/hello-glibc-nopie", false), ("elf/libcxxdemo.so", false),
+        ("elf/napi-addon.node", false), ("elf/abi-addon.node", false), ("elf/needs-glibc-2.39.so", false),
+        ("elf/needs-glibcxx-3.4.32.so", false), ("elf/go-cgo", false), ("elf/x86-64-v3.so", false),
+        ("elf/hello-musl", false), ("elf/hello-i386", false), ("elf/origin", true),
+        ("projects/node-glibc-addon/node_modules/fastcrypt/build/Release/fastcrypt.node", false),
+        ("projects/node-glibc-addon/node_modules/distro-node/build/Release/distro.node", false),
+        ("projects/node-napi-rs/node_modules/@img", true),
+        ("projects/python-venv/lib/python3.11/site-packages/google_crc32c", false),
+    ]
+
+    @Test(arguments: OracleRoots.present)
+    func checkAgreesWithTheLoader(_ suite: String) throws {
+        let root = OracleRoots.cache + "/" + suite
+        let work = "/tmp/basefit-oracle-\(UUID().uuidString.prefix(8))"
+        let hostWork = root + work
+        try FileManager.default.createDirectory(atPath: hostWork, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: hostWork) }
+        var compatibleCount = 0
+        for (index, item) in Self.cases.enumerated() {
+            let source = TestPaths.fixtures.appendingPathComponent(item.fixture).path
+            let destination = hostWork + "/\(index)"
+            try FileManager.default.createDirectory(atPath: destination, withIntermediateDirectories: true)
+            let copied = destination + "/" + (item.fixture.split(separator: "/").last.map(String.init) ?? "x")
+            try FileManager.default.copyItem(atPath: source, toPath: copied)
+
+            let check = try Run.program(TestPaths.executable.path, ["check", copied, "--rootfs", root, "--format", "json"])
+            try #require(check.status == 0 || check.status == 1, "\(item.fixture) on \(suite): \(check.stderr)")
+            let basefitSays = check.status == 0
+
+            // Every ELF under the copy, judged by the root's own loader.
+            var loaderSays = true
+            var evidence: [String] = []
+            let elves = try elfFiles(under: copied)
+            for file in elves {
+                let inside = String(file.dropFirst(root.count))
+                let ldd = try Run.program("/usr/sbin/chroot", [root, "/usr/bin/ldd", inside],
+                                          environment: ["PATH": "/usr/bin:/bin", "LC_ALL": "C"])
+                let text = ldd.stdout + ldd.stderr
+                if ldd.status != 0 || text.contains("not found") || text.contains("not a dynamic executable") {
+                    loaderSays = false
+                    evidence.append("\(inside): \(text.split(separator: "\n").filter { $0.contains("not") }.prefix(2).joined(separator: "; "))")
+                }
+            }
+            #expect(basefitSays == loaderSays,
+                    "\(item.fixture) on \(suite): basefit says \(basefitSays ? "compatible" : "incompatible"), the loader says \(loaderSays ? "loads" : "fails") \(evidence)")
+            if basefitSays { compatibleCount += 1 }
+        }
+        #expect(compatibleCount > 0, "no compatible case: the oracle would prove nothing")
+    }
+
+    private func elfFiles(under path: String) throws -> [String] {
+        var isDirectory: ObjCBool = false
+        FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        let candidates: [String]
+        if isDirectory.boolValue {
+            candidates = (FileManager.default.enumerator(atPath: path)?.allObjects as? [String] ?? []).map { path + "/" + $0 }
+        } else {
+            candidates = [path]
+        }
+        return candidates.filter { file in
+            guard let handle = FileHandle(forReadingAtPath: file) else { return false }
+            defer { try? handle.close() }
+            return (try? handle.read(upToCount: 4)) == Data([0x7f, 0x45, 0x4c, 0x46])
+        }
+    }
+}
