@@ -125,10 +125,10 @@ public struct Recommender: Sendable {
         guard !members.isEmpty else {
             return .init(question: question, target: target, verdict: nil, unblockers: ["no \(target) image carries this runtime in the catalog"])
         }
-        // Prefer the group the question names (distroless before chainguard), then maintained, then small.
+        // Prefer maintained images, then the group the question names (distroless before chainguard), then small.
         let compatible = members.filter(\.compatible).sorted {
-            (Self.group(of: $0.image) == target ? 0 : 1, $0.image.discontinuedDate == nil ? 0 : 1, $0.compressedBytes ?? .max)
-                < (Self.group(of: $1.image) == target ? 0 : 1, $1.image.discontinuedDate == nil ? 0 : 1, $1.compressedBytes ?? .max)
+            ($0.image.discontinuedDate == nil ? 0 : 1, Self.group(of: $0.image) == target ? 0 : 1, $0.compressedBytes ?? .max)
+                < ($1.image.discontinuedDate == nil ? 0 : 1, Self.group(of: $1.image) == target ? 0 : 1, $1.compressedBytes ?? .max)
         }
         let verdict = compatible.first ?? Self.closest(members)
         var unblockers: [String] = []

@@ -40,7 +40,8 @@ public enum RecommendTextFormatter {
         lines.append("")
         for migration in recommendation.migrations {
             if migration.possible, let verdict = migration.verdict {
-                lines.append("\(migration.question) Yes: \(verdict.image.reference) (\(megabytes(verdict.compressedBytes))).")
+                lines.append("\(migration.question) Yes: \(verdict.image.reference) (\(megabytes(verdict.compressedBytes))"
+                             + (verdict.image.discontinuedDate.map { ", discontinued since \($0)" } ?? "") + ").")
             } else {
                 let reason = migration.verdict?.mainProblem?.message ?? migration.unblockers.first ?? "no candidate"
                 lines.append("\(migration.question) No: \(reason)")

@@ -23,7 +23,8 @@ public enum ScanTextFormatter {
             output += "\n"
             output += requirementsText(report.requirements)
             output += findingsText(report.findings)
-            output += "\(report.artifacts.count) ELF file\(report.artifacts.count == 1 ? "" : "s") among \(report.filesExamined) files examined.\n"
+            let wheels = report.wheels.isEmpty ? "" : " (\(report.wheels.count) wheel\(report.wheels.count == 1 ? "" : "s") read member by member)"
+            output += "\(report.artifacts.count) ELF file\(report.artifacts.count == 1 ? "" : "s") in \(report.filesExamined) files examined\(wheels).\n"
         }
         return output
     }
