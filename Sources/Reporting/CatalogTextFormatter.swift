@@ -53,8 +53,8 @@ public enum CatalogTextFormatter {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// `79.9` (decimal megabytes, no unit: the column header says MB).
     static func megabytes(_ bytes: Int64) -> String {
-        let tenths = (bytes + 50_000) / 100_000
-        return "\(tenths / 10).\(tenths % 10)"
+        String(Reporting.megabytes(bytes).dropLast(3))
     }
 }

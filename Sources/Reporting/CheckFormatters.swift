@@ -1,4 +1,5 @@
 import Advisor
+import ProjectScan
 
 /// `basefit check --format text`.
 public enum CheckTextFormatter {

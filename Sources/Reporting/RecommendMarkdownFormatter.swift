@@ -1,4 +1,5 @@
 import Advisor
+import ProjectScan
 
 /// `basefit recommend --format markdown`: for a pull-request comment.
 public enum RecommendMarkdownFormatter {
@@ -27,11 +28,5 @@ public enum RecommendMarkdownFormatter {
 
     static func escape(_ text: String) -> String {
         text.replacingAll("|", with: "\\|").replacingAll("\n", with: " ")
-    }
-}
-
-extension String {
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        split(separator: Character(target), omittingEmptySubsequences: false).joined(separator: replacement)
     }
 }

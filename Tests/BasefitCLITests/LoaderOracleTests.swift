@@ -6,11 +6,7 @@ import TestSupport
 /// of each debootstrapped root (test-only oracle: ldd runs on fixtures we built,
 /// never on user input, and never in the product).
 enum OracleRoots {
-    static let cache = ProcessInfo.processInfo.environment["BASEFIT_ROOTFS_CACHE"] ?? "/var/cache/basefit/rootfs"
-    static let present = ["bullseye", "bookworm", "trixie"].filter {
-        FileManager.default.fileExists(atPath: cache + "/" + $0 + "/.basefit-complete")
-    }
-    static var usable: Bool { getuid() == 0 && !present.isEmpty && FileManager.default.fileExists(atPath: "/usr/sbin/chroot") }
+    static var usable: Bool { getuid() == 0 && !DebianRoots.present.isEmpty && FileManager.default.fileExists(atPath: "/usr/sbin/chroot") }
 }
 
 @Suite(.enabled(if: OracleRoots.usable, "needs root and debootstrapped roots (scripts/rootfs.sh)"), .serialized)
@@ -28,9 +24,9 @@ struct LoaderOracleTests {
         ("projects/python-venv/lib/python3.11/site-packages/google_crc32c", false),
     ]
 
-    @Test(arguments: OracleRoots.present)
+    @Test(arguments: DebianRoots.present)
     func checkAgreesWithTheLoader(_ suite: String) throws {
-        let root = OracleRoots.cache + "/" + suite
+        let root = DebianRoots.path(suite)
         let work = "/tmp/basefit-oracle-\(UUID().uuidString.prefix(8))"
         let hostWork = root + work
         try FileManager.default.createDirectory(atPath: hostWork, withIntermediateDirectories: true)

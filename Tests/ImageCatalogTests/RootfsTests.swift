@@ -4,25 +4,12 @@ import TestSupport
 @testable import ELFInspection
 @testable import ImageCatalog
 
-/// Real Debian root filesystems made by `debootstrap --variant=minbase` (scripts/rootfs.sh).
-enum Roots {
-    static let cache = ProcessInfo.processInfo.environment["BASEFIT_ROOTFS_CACHE"] ?? "/var/cache/basefit/rootfs"
-    static let suites = ["bullseye", "bookworm", "trixie"]
-
-    static func path(_ suite: String) -> String { cache + "/" + suite }
-    static func available(_ suite: String) -> Bool {
-        FileManager.default.fileExists(atPath: path(suite) + "/.basefit-complete")
-    }
-    static var any: Bool { suites.contains(where: available) }
-    static var present: [String] { suites.filter(available) }
-}
-
-@Suite(.enabled(if: Roots.any, "no debootstrapped roots in \(Roots.cache): run scripts/rootfs.sh (root, network to Debian's mirror)"))
+@Suite(.enabled(if: !DebianRoots.present.isEmpty, "no debootstrapped roots in \(DebianRoots.cache): run scripts/rootfs.sh (root, network to Debian's mirror)"))
 struct RootfsTests {
     /// The acceptance: the catalog's debian rows equal what the real roots contain.
-    @Test(arguments: Roots.present)
+    @Test(arguments: DebianRoots.present)
     func catalogRowsEqualTheRealRoot(_ suite: String) throws {
-        let measured = try RootfsMeasurer(root: Roots.path(suite)).measure()
+        let measured = try RootfsMeasurer(root: DebianRoots.path(suite)).measure()
         let images = try CatalogBuilder.images(from: DefaultCatalog.data())
         for reference in ["debian:\(suite)", "debian:\(suite)-slim"] {
             let row = try #require(images.first { $0.reference == reference })
@@ -35,9 +22,9 @@ struct RootfsTests {
     }
 
     /// Oracles outside basefit: dpkg's record of libc6 and the root's own ld.so.cache.
-    @Test(arguments: Roots.present)
+    @Test(arguments: DebianRoots.present)
     func measurementAgreesWithDpkgAndLdconfig(_ suite: String) throws {
-        let root = Roots.path(suite)
+        let root = DebianRoots.path(suite)
         let measured = try RootfsMeasurer(root: root).measure()
         #expect(measured.libcFamily == "glibc")
         #expect(measured.machine == "x86_64")
@@ -64,10 +51,10 @@ struct RootfsTests {
     }
 
     @Test func importWritesAMeasuredImageIntoAUserCatalog() throws {
-        let suite = try #require(Roots.present.first)
+        let suite = try #require(DebianRoots.present.first)
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("basefit-import-\(UUID().uuidString).sqlite").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let result = try RootfsMeasurer(root: Roots.path(suite)).measure()
+        let result = try RootfsMeasurer(root: DebianRoots.path(suite)).measure()
         let image = RootfsImport.image(result, reference: "local/\(suite):test", source: "measured by test")
         let store = CatalogStore(database: try CatalogDatabase(path: path, mode: .readWrite))
         try store.write(images: [image])
