@@ -70,4 +70,27 @@ import TestSupport
         #expect(result.stderr.contains("bad.sqlite"))
         #expect(result.stderr.contains("not a SQLite database"))
     }
+
+    /// A catalog the user may not write: a clear error, the file untouched.
+    @Test func readOnlyCatalogIsAClearErrorAndStaysIntact() throws {
+        guard getuid() == 0, let setpriv = Run.which("setpriv") else { return }
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let rootfs = directory.appendingPathComponent("rootfs")
+        try FileManager.default.createDirectory(at: rootfs, withIntermediateDirectories: true)
+        let database = directory.appendingPathComponent("mine.sqlite").path
+        let first = try Run.program(TestPaths.executable.path, ["catalog", "import", "--rootfs", rootfs.path, "--name", "empty:1", "--catalog", database])
+        #expect(first.status == 0, "\(first.stderr)")
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory.path)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: database)
+        let before = try Data(contentsOf: URL(fileURLWithPath: database))
+        let second = try Run.program(setpriv, ["--reuid=65534", "--regid=65534", "--clear-groups", TestPaths.executable.path,
+                                               "catalog", "import", "--rootfs", rootfs.path, "--name", "empty:2", "--catalog", database])
+        #expect(second.status == 2)
+        #expect(second.stderr.contains("mine.sqlite"))
+        #expect(second.stderr.contains("read-only") || second.stderr.contains("cannot open"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: database)) == before)
+        let listed = try Run.program(TestPaths.executable.path, ["catalog", "list", "--catalog", database])
+        #expect(listed.stdout.contains("empty:1") && !listed.stdout.contains("empty:2"))
+    }
 }
