@@ -112,6 +112,19 @@ public struct Evaluator: Sendable {
                 continue
             }
             guard let provided = image.libraries[library.library] else { continue }  // reported as missing below
+            // Unnumbered versions (OPENSSL_1_1_1d, LIBSYSTEMD_PRIVATE…) can only be checked
+            // where the image's version definitions were measured.
+            let unnumbered = library.versions.filter {
+                $0.version.number == nil && !$0.weak && !provided.versions.isEmpty
+                    && provided.maxima[$0.version.family] == nil && !provided.versions.contains($0.version.name)
+            }
+            if let first = unnumbered.first {
+                problems.append(Problem(
+                    kind: .versionTooOld, artifact: artifact.path, library: library.library, version: first.version.name,
+                    symbols: first.symbols,
+                    message: "\(artifact.path) needs \(first.version.name)\(symbolText(first.symbols)) from \(library.library); \(image.reference)'s \(library.library) does not define it",
+                    fix: Fix(install: nil, advice: "use an image whose \(library.library) defines \(first.version.name), or rebuild against the image's version")))
+            }
             let missing = library.versions.filter { $0.version.number != nil && !provided.provides($0.version) }
             guard let worst = missing.max(by: { ($0.version.number ?? VersionNumber([0])) < ($1.version.number ?? VersionNumber([0])) }) else { continue }
             let highest = provided.highest(worst.version.family).map { "up to \(worst.version.family)_\($0)" } ?? "no \(worst.version.family) versions"

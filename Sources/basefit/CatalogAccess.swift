@@ -5,9 +5,12 @@ enum CatalogAccess {
     static func open(_ options: GlobalOptions) throws -> CatalogStore {
         do {
             if let path = options.catalog {
+                Output.verbose("catalog: \(path)", options: options)
                 return CatalogStore(database: try CatalogDatabase(path: path, mode: .readOnly))
             }
-            return try DefaultCatalog.open()
+            let store = try DefaultCatalog.open()
+            Output.verbose("catalog: embedded, materialised at \(store.database.path)", options: options)
+            return store
         } catch {
             Output.error(error.description)
             throw ExitCodes.usage

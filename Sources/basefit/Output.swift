@@ -17,6 +17,11 @@ enum Output {
         write("basefit: warning: \(message)\n", to: 2)
     }
 
+    static func verbose(_ message: String, options: GlobalOptions) {
+        guard options.verbose else { return }
+        write("basefit: \(message)\n", to: 2)
+    }
+
     static func warnings(_ warnings: [ScanWarning], options: GlobalOptions) {
         guard !options.quiet else { return }
         var text = ""

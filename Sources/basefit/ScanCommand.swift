@@ -25,14 +25,7 @@ struct ScanCommand: ParsableCommand {
     }
 
     func run() throws {
-        let report: ScanReport
-        do {
-            report = try Scanner().scan(paths)
-        } catch {
-            Output.error(error.description)
-            throw ExitCodes.usage
-        }
-        Output.warnings(report.warnings, options: global)
+        let report = try ProjectInput.scan(paths, global, exitWhenNothingReadable: false)
         switch format {
         case .text: Output.standard(ScanTextFormatter.format(report))
         case .json: Output.standard(ScanJSONFormatter.format(report))

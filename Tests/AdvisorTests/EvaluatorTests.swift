@@ -120,4 +120,23 @@ import TestSupport
         let debian = try verdict([project("node-prebuilds") + "/node_modules/dualbuild"], "node:22-bookworm-slim", runtime: .node)
         #expect(debian.compatible)
     }
+
+    @Test func unnumberedVersionsAreCheckedAgainstMeasuredDefinitions() throws {
+        // A real fixture's facts, with one need rewritten to an unnumbered version bookworm's libz lacks.
+        var facts = try ELFInspector.inspect(path: TestPaths.elf("libcxxdemo.so"))
+        facts.needed.append("libz.so.1")
+        facts.versionNeeds.append(LibraryVersionNeeds(library: "libz.so.1", versions: [
+            VersionNeed(version: SymbolVersion("ZLIB_NG_PRIVATE"), weak: false, symbols: ["zng_inflate"]),
+        ]))
+        let artifact = Artifact(path: "app.so", facts: facts)
+        let report = ScanReport(artifacts: [artifact], warnings: [], filesExamined: 1, aliases: [:], findings: [], wheels: [],
+                                requirements: Requirements(artifacts: [artifact]))
+        let profile = try ProjectProfile(report: report, architecture: nil)
+        let image = try #require(Self.images["debian:bookworm-slim"])
+        let result = Self.evaluator.evaluate(profile, on: image, runtime: .none)
+        let problem = try #require(result.problems.first { $0.library == "libz.so.1" })
+        #expect(problem.kind == .versionTooOld)
+        #expect(problem.message.contains("does not define it"))
+        #expect(problem.symbols == ["zng_inflate"])
+    }
 }
