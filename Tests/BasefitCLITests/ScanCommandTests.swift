@@ -40,6 +40,15 @@ import TestSupport
         #expect(result.stderr.isEmpty)
     }
 
+    @Test func verboseSaysWhatWasScanned() throws {
+        let result = try basefit(["scan", "--verbose", "Fixtures/elf/origin"])
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("basefit: scanned 3 files (3 ELF, 0 wheels) in "))
+        let both = try basefit(["scan", "--verbose", "--quiet", "Fixtures/elf/origin"])
+        #expect(both.status == 2)
+        #expect(both.stderr.contains("--quiet and --verbose"))
+    }
+
     @Test func missingPathIsAUsageError() throws {
         let result = try basefit(["scan", "Fixtures/no-such-dir"])
         #expect(result.status == 2)
