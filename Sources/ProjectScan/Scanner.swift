@@ -1,11 +1,19 @@
 import Dispatch
 import ELFInspection
+import Foundation
 
 /// Walks the inputs, inspects every ELF file (and every ELF member of every wheel),
 /// resolves bundled libraries, attributes files to npm/PyPI packages, and
 /// aggregates the requirements. The order of the passes matters where noted.
 public struct Scanner: Sendable {
-    public init() {}
+    /// Called from worker threads as files are inspected: (files done, ELF found, files in total).
+    public typealias Progress = @Sendable (_ done: Int, _ elf: Int, _ total: Int) -> Void
+
+    public var progress: Progress?
+
+    public init(progress: Progress? = nil) {
+        self.progress = progress
+    }
 
     /// Scans the paths in order. Throws only when a path itself is missing or
     /// unusable; unreadable or malformed files become warnings.
@@ -82,12 +90,21 @@ public struct Scanner: Sendable {
     /// Inspects files on all cores; results come back in input order.
     private func inspectAll(_ files: [FoundFile]) -> [Outcome] {
         let slots = OutcomeSlots(count: files.count)
+        let counter = ProgressCounter()
         let chunk = 64
         let chunks = (files.count + chunk - 1) / chunk
+        let progress = self.progress
         DispatchQueue.concurrentPerform(iterations: chunks) { chunkIndex in
             let start = chunkIndex * chunk
+            var elf = 0
             for index in start..<min(start + chunk, files.count) {
-                slots.store(Self.inspect(files[index]), at: index)
+                let outcome = Self.inspect(files[index])
+                if case .elf = outcome { elf += 1 }
+                slots.store(outcome, at: index)
+            }
+            if let progress {
+                let (done, found) = counter.add(files: min(start + chunk, files.count) - start, elf: elf)
+                progress(done, found, files.count)
             }
         }
         return slots.values()
@@ -131,6 +148,21 @@ public struct Scanner: Sendable {
         let summary = WheelSummary(path: file.displayPath, name: WheelName(fileName: PathText.fileName(of: file.displayPath)),
                                    declaredTags: contents.declaredTags, elfMembers: artifacts.count)
         return .wheel(summary, artifacts, messages)
+    }
+}
+
+/// Files done and ELF found so far, shared by the workers.
+private final class ProgressCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var files = 0
+    private var elf = 0
+
+    func add(files newFiles: Int, elf newELF: Int) -> (Int, Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        files += newFiles
+        elf += newELF
+        return (files, elf)
     }
 }
 

@@ -10,7 +10,8 @@ enum ProjectInput {
     static func scan(_ paths: [String], _ global: GlobalOptions, exitWhenNothingReadable: Bool = true) throws -> ScanReport {
         do {
             let start = DispatchTime.now()
-            let report = try Scanner().scan(paths)
+            let report = try ProjectScan.Scanner(progress: ProgressLine.make(global)).scan(paths)
+            ProgressLine.finish(global)
             Output.warnings(report.warnings, options: global)
             Output.verbose(summary(report, since: start), options: global)
             if report.nothingReadable && exitWhenNothingReadable {
