@@ -49,6 +49,17 @@ import TestSupport
         #expect(both.stderr.contains("--quiet and --verbose"))
     }
 
+    @Test func progressOnlyOnATerminal() throws {
+        let piped = try basefit(["scan", "Fixtures/elf/origin"])
+        #expect(!piped.stderr.contains("files/s"))
+        guard let script = Run.which("script") else { return }
+        // util-linux script gives the command a pseudo-terminal, as a person's shell would.
+        let command = "\(TestPaths.executable.path) scan Fixtures/elf/origin > /dev/null"
+        let terminal = try Run.program(script, ["-qec", command, "/dev/null"], currentDirectory: TestPaths.packageRoot)
+        #expect(terminal.status == 0)
+        #expect(terminal.stdout.contains("3/3 files, 3 ELF"))
+    }
+
     @Test func missingPathIsAUsageError() throws {
         let result = try basefit(["scan", "Fixtures/no-such-dir"])
         #expect(result.status == 2)
