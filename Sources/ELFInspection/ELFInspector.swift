@@ -16,11 +16,25 @@ public enum ELFInspector {
         return try facts(of: handle, options: options)
     }
 
+    /// Inspects `name` inside the open directory `directory` without following a
+    /// symbolic link there (the walker already decided what the entry is).
     public static func inspect(
-        bytes: some Collection<UInt8>, path: String, options: InspectionOptions = .init()
+        directory: Int32, name: String, path: String, options: InspectionOptions = .init()
     ) throws(ELFError) -> BinaryFacts {
-        let handle = try ELFHandle(bytes: bytes, path: path)
+        let handle = try ELFHandle(directory: directory, name: name, path: path, followLinks: false)
         return try facts(of: handle, options: options)
+    }
+
+    public static func inspect(
+        bytes: [UInt8], path: String, options: InspectionOptions = .init()
+    ) throws(ELFError) -> BinaryFacts {
+        let result = bytes.withUnsafeBytes { raw in
+            Result { () throws(ELFError) in
+                let handle = try ELFHandle(bytes: raw, path: path)
+                return try facts(of: handle, options: options)
+            }
+        }
+        return try result.get()
     }
 
     /// True when the bytes start with the ELF magic.

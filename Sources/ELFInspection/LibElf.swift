@@ -38,11 +38,13 @@ struct ELFHandle: ~Copyable {
     /// Size of the underlying file or buffer in bytes.
     let byteCount: UInt64
 
-    /// Opens `path` for reading without following it anywhere the caller did not
-    /// choose, refuses anything but a regular file, and checks the ELF magic
-    /// before libelf sees the file.
-    init(path: String) throws(ELFError) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
+    /// Opens `name` relative to the open directory `directory` (or `path` itself with
+    /// `AT_FDCWD`), refuses anything but a regular file, and checks the ELF magic
+    /// before libelf sees the file. `followLinks: false` refuses a symbolic link
+    /// swapped in after the directory was read.
+    init(directory: Int32 = AT_FDCWD, name: String? = nil, path: String, followLinks: Bool = true) throws(ELFError) {
+        let flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | (followLinks ? 0 : O_NOFOLLOW)
+        let fd = openat(directory, name ?? path, flags)
         guard fd >= 0 else {
             throw ELFError(.unreadable, path: path, detail: String(cString: strerror(errno)))
         }
@@ -56,14 +58,15 @@ struct ELFHandle: ~Copyable {
             close(fd)
             throw ELFError(.notELF, path: path, detail: "not a regular file")
         }
-        var ident = [UInt8](repeating: 0, count: 16)
-        let got = ident.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 16, 0) }
+        var ident: (UInt64, UInt64) = (0, 0)
+        let got = withUnsafeMutableBytes(of: &ident) { pread(fd, $0.baseAddress, 16, 0) }
         guard got >= 0 else {
             let message = String(cString: strerror(errno))
             close(fd)
             throw ELFError(.unreadable, path: path, detail: message)
         }
-        guard got >= 4, ident[0] == 0x7f, ident[1] == 0x45, ident[2] == 0x4c, ident[3] == 0x46 else {
+        let isELF = withUnsafeBytes(of: ident) { $0[0] == 0x7f && $0[1] == 0x45 && $0[2] == 0x4c && $0[3] == 0x46 }
+        guard got >= 4, isELF else {
             close(fd)
             throw ELFError(.notELF, path: path, detail: "no ELF magic")
         }
@@ -89,10 +92,11 @@ struct ELFHandle: ~Copyable {
         self.byteCount = UInt64(info.st_size)
     }
 
-    /// Reads an ELF image held in memory (an archive member, a fuzz input).
-    init(bytes: some Collection<UInt8>, path: String) throws(ELFError) {
+    /// Reads an ELF image held in memory (an archive member, a fuzz input). The bytes
+    /// are copied once into a buffer the handle owns.
+    init(bytes: UnsafeRawBufferPointer, path: String) throws(ELFError) {
         let count = bytes.count
-        guard count >= 4, bytes.starts(with: [0x7f, 0x45, 0x4c, 0x46]) else {
+        guard count >= 4, bytes[0] == 0x7f, bytes[1] == 0x45, bytes[2] == 0x4c, bytes[3] == 0x46 else {
             throw ELFError(.notELF, path: path, detail: "no ELF magic")
         }
         guard count >= 16 else {
@@ -100,7 +104,7 @@ struct ELFHandle: ~Copyable {
                            detail: "file ends after \(count) bytes, inside the identification bytes")
         }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: count, alignment: 16)
-        _ = buffer.initializeMemory(as: UInt8.self, from: bytes)
+        buffer.copyMemory(from: bytes)
         guard libelfReady,
               let elf = elf_memory(buffer.baseAddress!.assumingMemoryBound(to: CChar.self), count)
         else {

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The fields of an npm `package.json` basefit reads. Unknown shapes are ignored:
 /// a malformed manifest leaves the fields nil and yields a warning, never a crash.
@@ -21,20 +24,18 @@ struct PackageJSON: Sendable {
         case malformed(String)
     }
 
+    /// One open, one fstat, one bounded read (no ownership or xattr look-ups).
     static func load(fileSystemPath: String) throws(LoadError) -> PackageJSON {
-        let url = URL(fileURLWithPath: fileSystemPath)
-        let data: Data
-        do {
-            let attributes = try FileManager.default.attributesOfItem(atPath: fileSystemPath)
-            if let size = attributes[.size] as? NSNumber, size.intValue > sizeLimit {
-                throw LoadError.malformed("larger than \(sizeLimit) bytes; not parsed")
-            }
-            data = try Data(contentsOf: url)
-        } catch let error as LoadError {
-            throw error
-        } catch {
-            throw .unreadable("cannot read: \(error.localizedDescription)")
-        }
+        let fd = open(fileSystemPath, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW)
+        guard fd >= 0 else { throw .unreadable("cannot read: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { throw .unreadable("not a regular file") }
+        guard info.st_size <= sizeLimit else { throw .malformed("larger than \(sizeLimit) bytes; not parsed") }
+        var data = Data(count: Int(info.st_size))
+        let read = data.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
+        guard read >= 0 else { throw .unreadable("cannot read: \(String(cString: strerror(errno)))") }
+        data.count = read
         return try parse(data)
     }
 

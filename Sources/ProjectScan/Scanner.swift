@@ -6,7 +6,8 @@ import Foundation
 /// resolves bundled libraries, attributes files to npm/PyPI packages, and
 /// aggregates the requirements. The order of the passes matters where noted.
 public struct Scanner: Sendable {
-    /// Called from worker threads as files are inspected: (files done, ELF found, files in total).
+    /// Called from worker threads as files are inspected: (files done, ELF found, files in
+    /// total — 0 while the walk is still finding files).
     public typealias Progress = @Sendable (_ done: Int, _ elf: Int, _ total: Int) -> Void
 
     public var progress: Progress?
@@ -18,110 +19,65 @@ public struct Scanner: Sendable {
     /// Scans the paths in order. Throws only when a path itself is missing or
     /// unusable; unreadable or malformed files become warnings.
     public func scan(_ paths: [String]) throws(ScanError) -> ScanReport {
-        var walker = TreeWalker()
-        for path in paths {
-            try walker.walk(root: path)
-        }
-        let files = walker.files
-        var warnings = walker.warnings
-        var examined = 0
-        var artifacts: [Artifact] = []
+        // 1. Walk and inspect on all cores; wheels are then read member by member in memory.
+        var walk = try TreeWalker.walk(paths, progress: progress)
+        var artifacts = walk.artifacts
+        var warnings = walk.warnings
         var wheels: [WheelSummary] = []
-
-        // 1. Inspect every file on all cores; wheels are read member by member in memory.
-        for (file, outcome) in zip(files, inspectAll(files)) {
+        for (file, outcome) in zip(walk.wheels, inspectWheels(walk.wheels)) {
             switch outcome {
-            case .elf(let facts):
-                examined += 1
-                artifacts.append(Artifact(path: file.displayPath, facts: facts))
             case .wheel(let summary, let members, let messages):
-                examined += 1
                 artifacts += members
                 warnings += messages.map { ScanWarning(path: file.displayPath, message: $0) }
                 wheels.append(summary)
             case .failed(let error):
-                switch error.kind {
-                case .notELF:
-                    examined += 1
-                case .malformed, .unsupported:
-                    examined += 1
-                    warnings.append(ScanWarning(path: file.displayPath, message: Self.message(for: error)))
-                case .unreadable:
-                    warnings.append(ScanWarning(path: file.displayPath, message: "cannot read: \(error.detail)"))
-                }
+                warnings.append(ScanWarning(path: file.displayPath, message: Self.message(for: error)))
             }
         }
+        progress?(walk.examined, artifacts.count, walk.examined)
         artifacts.sort { $0.path < $1.path }
+        walk.artifacts = []
 
         // 2. Bundled libraries: needs the whole set of artifacts and the links among them.
-        let resolutions = LibraryResolver(artifacts: artifacts, aliases: walker.aliases).resolve()
+        let resolutions = LibraryResolver(artifacts: artifacts, aliases: walk.aliases).resolve()
         for index in artifacts.indices {
             artifacts[index].bundled = resolutions[index].bundled
             artifacts[index].external = resolutions[index].external
         }
 
         // 3. Ecosystems: npm first, then PyPI (a wheel's members are PyPI's even inside node_modules).
-        var node = NodeProjectAnalyzer(files: files, roots: paths)
+        var node = NodeProjectAnalyzer(files: walk.manifests, roots: paths)
         node.analyze(&artifacts)
-        var python = PythonProjectAnalyzer(files: files)
+        var python = PythonProjectAnalyzer(files: walk.manifests)
         python.analyze(&artifacts, wheels: wheels)
         warnings += node.warnings + python.warnings
 
         let findings = (node.findings + python.findings).sorted { ($0.path, $0.kind.rawValue) < ($1.path, $1.kind.rawValue) }
         wheels.sort { $0.path < $1.path }
         return ScanReport(
-            artifacts: artifacts, warnings: warnings, filesExamined: examined, aliases: walker.aliases,
+            artifacts: artifacts, warnings: warnings, filesExamined: walk.examined, aliases: walk.aliases,
             findings: findings, wheels: wheels,
             requirements: Requirements(artifacts: artifacts, node: node.runtime, python: python.runtime))
     }
 
-    private static func message(for error: ELFError) -> String {
+    static func message(for error: ELFError) -> String {
         let what = error.kind == .unsupported ? "unsupported ELF" : "malformed ELF"
         if let location = error.location { return "\(what): \(location): \(error.detail)" }
         return "\(what): \(error.detail)"
     }
 
     enum Outcome: Sendable {
-        case elf(BinaryFacts)
         case wheel(WheelSummary, [Artifact], [String])
         case failed(ELFError)
     }
 
-    /// Inspects files on all cores; results come back in input order.
-    private func inspectAll(_ files: [FoundFile]) -> [Outcome] {
+    /// Reads wheels on all cores; results come back in input order.
+    private func inspectWheels(_ files: [FoundFile]) -> [Outcome] {
         let slots = OutcomeSlots(count: files.count)
-        let counter = ProgressCounter()
-        let chunk = 64
-        let chunks = (files.count + chunk - 1) / chunk
-        let progress = self.progress
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunkIndex in
-            let start = chunkIndex * chunk
-            var elf = 0
-            for index in start..<min(start + chunk, files.count) {
-                let outcome = Self.inspect(files[index])
-                if case .elf = outcome { elf += 1 }
-                slots.store(outcome, at: index)
-            }
-            if let progress {
-                let (done, found) = counter.add(files: min(start + chunk, files.count) - start, elf: elf)
-                progress(done, found, files.count)
-            }
+        DispatchQueue.concurrentPerform(iterations: files.count) { index in  // one wheel per iteration
+            slots.store(Self.inspectWheel(files[index]), at: index)
         }
         return slots.values()
-    }
-
-    private static func inspect(_ file: FoundFile) -> Outcome {
-        if file.displayPath.hasSuffix(".whl") {
-            return inspectWheel(file)
-        }
-        let options = InspectionOptions(exportPrefixes: file.displayPath.hasSuffix(".node") ? NodeAddon.exportPrefixes : [])
-        do {
-            return .elf(try ELFInspector.inspect(path: file.fileSystemPath, options: options))
-        } catch {
-            var located = error
-            located.path = file.displayPath
-            return .failed(located)
-        }
     }
 
     private static func inspectWheel(_ file: FoundFile) -> Outcome {
@@ -152,7 +108,7 @@ public struct Scanner: Sendable {
 }
 
 /// Files done and ELF found so far, shared by the workers.
-private final class ProgressCounter: @unchecked Sendable {
+final class ProgressCounter: @unchecked Sendable {
     private let lock = NSLock()
     private var files = 0
     private var elf = 0

@@ -1,112 +1,272 @@
+import ELFInspection
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
 
-/// A regular file the walk found, with the path to show the user and the path to open.
+/// A regular file the walk kept for later: the path to show the user and the path to open.
 public struct FoundFile: Sendable, Hashable {
     public var displayPath: String
     public var fileSystemPath: String
 }
 
-/// Walks files and directories without leaving the scanned root.
+/// What one walk found.
+struct WalkResult: Sendable {
+    var artifacts: [Artifact] = []
+    var warnings: [ScanWarning] = []
+    /// Regular files looked at (ELF or not, wheels included).
+    var examined = 0
+    /// Symbolic links inside a scanned root: display path → display path of the target.
+    var aliases: [String: String] = [:]
+    /// Manifests the ecosystem passes read: package.json, RECORD, pyvenv.cfg, .nvmrc, .node-version.
+    var manifests: [FoundFile] = []
+    var wheels: [FoundFile] = []
+
+    mutating func merge(_ other: WalkResult) {
+        artifacts += other.artifacts
+        warnings += other.warnings
+        examined += other.examined
+        aliases.merge(other.aliases) { first, _ in first }
+        manifests += other.manifests
+        wheels += other.wheels
+    }
+}
+
+/// Walks files and directories on all cores without leaving the scanned root, and
+/// inspects each regular file where it stands (one `openat` and one small read
+/// rejects a non-ELF file; nothing else is kept of it).
 ///
 /// - Symbolic links are never followed out of the root. Links inside the root need
 ///   no following: their targets are walked under their own names. Every link is
 ///   recorded as an alias so the library resolver can use the names it adds.
-/// - Directory loops (bind mounts, hard-linked directories) are cut by device and inode.
+/// - Directory loops (bind mounts) are cut by device and inode.
 /// - FIFOs, sockets and device nodes are never opened.
 struct TreeWalker {
-    private(set) var files: [FoundFile] = []
-    private(set) var warnings: [ScanWarning] = []
-    /// Symbolic links inside the root: display path → display path of the target.
-    private(set) var aliases: [String: String] = [:]
-    private var visitedDirectories: Set<DirectoryID> = []
+    private struct Job: Sendable {
+        var display: String
+        var real: String
+        var realRoot: String
+        var displayRoot: String
+    }
 
-    private struct DirectoryID: Hashable {
+    private struct DirectoryID: Hashable, Sendable {
         var device: UInt64
         var inode: UInt64
     }
 
-    /// Walks one command-line path. Throws when the path itself cannot be used.
-    mutating func walk(root displayRoot: String) throws(ScanError) {
-        var info = stat()
-        guard stat(displayRoot, &info) == 0 else {
-            let code = errno
-            if code == ENOENT {
-                throw ScanError(kind: .missingPath, path: displayRoot, detail: "no such file or directory")
-            }
-            throw ScanError(kind: .unreadablePath, path: displayRoot, detail: String(cString: strerror(code)))
+    /// Directories waiting to be read, shared by the workers.
+    private final class WorkQueue: @unchecked Sendable {
+        private let condition = NSCondition()
+        private var jobs: [Job] = []
+        private var active = 0
+        private var visited: Set<DirectoryID> = []
+
+        func push(_ job: Job) {
+            condition.lock()
+            jobs.append(job)
+            condition.signal()
+            condition.unlock()
         }
-        switch info.st_mode & S_IFMT {
-        case S_IFREG:
-            files.append(FoundFile(displayPath: displayRoot, fileSystemPath: displayRoot))
-        case S_IFDIR:
-            guard let resolved = realpath(displayRoot, nil) else {
-                throw ScanError(kind: .unreadablePath, path: displayRoot, detail: String(cString: strerror(errno)))
+
+        /// The next directory, or nil once every worker is idle and nothing is queued.
+        func next() -> Job? {
+            condition.lock()
+            defer { condition.unlock() }
+            while jobs.isEmpty {
+                if active == 0 { return nil }
+                condition.wait()
             }
-            let realRoot = String(cString: resolved)
-            free(resolved)
-            var display = displayRoot
-            while display.count > 1 && display.hasSuffix("/") { display.removeLast() }
-            visitedDirectories.insert(DirectoryID(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)))
-            walkDirectory(display: display, real: realRoot, realRoot: realRoot, displayRoot: display)
-        default:
-            // A FIFO, socket or device named on the command line: never opened.
-            warnings.append(ScanWarning(path: displayRoot, message: "not a regular file or directory; skipped"))
+            active += 1
+            return jobs.removeLast()
+        }
+
+        func finished() {
+            condition.lock()
+            active -= 1
+            if active == 0 && jobs.isEmpty { condition.broadcast() }
+            condition.unlock()
+        }
+
+        /// True the first time a directory is seen.
+        func visit(_ id: DirectoryID) -> Bool {
+            condition.lock()
+            defer { condition.unlock() }
+            return visited.insert(id).inserted
         }
     }
 
-    private mutating func walkDirectory(display: String, real: String, realRoot: String, displayRoot: String) {
-        guard let directory = opendir(real) else {
-            warnings.append(ScanWarning(path: display, message: "cannot read directory: \(String(cString: strerror(errno)))"))
+    private final class Results: @unchecked Sendable {
+        private let lock = NSLock()
+        private var result = WalkResult()
+
+        func merge(_ other: WalkResult) {
+            lock.lock()
+            result.merge(other)
+            lock.unlock()
+        }
+
+        var value: WalkResult {
+            lock.lock()
+            defer { lock.unlock() }
+            return result
+        }
+    }
+
+    static let nodeOptions = InspectionOptions(exportPrefixes: NodeAddon.exportPrefixes)
+
+    /// One worker per core; BASEFIT_WORKERS overrides (benchmarking).
+    static var defaultWorkers: Int {
+        if let text = ProcessInfo.processInfo.environment["BASEFIT_WORKERS"], let value = Int(text), value > 0 { return min(value, 64) }
+        return ProcessInfo.processInfo.activeProcessorCount
+    }
+
+    /// Walks the command-line paths. Throws when a path itself cannot be used.
+    static func walk(
+        _ roots: [String], workers: Int = defaultWorkers, progress: Scanner.Progress? = nil
+    ) throws(ScanError) -> WalkResult {
+        let queue = WorkQueue()
+        var direct = WalkResult()
+        for root in roots {
+            var info = stat()
+            guard stat(root, &info) == 0 else {
+                let code = errno
+                if code == ENOENT { throw ScanError(kind: .missingPath, path: root, detail: "no such file or directory") }
+                throw ScanError(kind: .unreadablePath, path: root, detail: String(cString: strerror(code)))
+            }
+            switch info.st_mode & S_IFMT {
+            case S_IFREG:
+                handleFile(directory: AT_FDCWD, name: root, parentDisplay: nil, parentReal: nil, into: &direct)
+            case S_IFDIR:
+                guard let resolved = realpath(root, nil) else {
+                    throw ScanError(kind: .unreadablePath, path: root, detail: String(cString: strerror(errno)))
+                }
+                let realRoot = String(cString: resolved)
+                free(resolved)
+                var display = root
+                while display.count > 1 && display.hasSuffix("/") { display.removeLast() }
+                if queue.visit(DirectoryID(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))) {
+                    queue.push(Job(display: display, real: realRoot, realRoot: realRoot, displayRoot: display))
+                }
+            default:
+                direct.warnings.append(ScanWarning(path: root, message: "not a regular file or directory; skipped"))
+            }
+        }
+        let results = Results()
+        results.merge(direct)
+        let counter = ProgressCounter()
+        DispatchQueue.concurrentPerform(iterations: max(1, workers)) { _ in
+            var local = WalkResult()
+            while let job = queue.next() {
+                let before = (local.examined, local.artifacts.count)
+                readDirectory(job, queue: queue, into: &local)
+                queue.finished()
+                if let progress {
+                    let (done, elf) = counter.add(files: local.examined - before.0, elf: local.artifacts.count - before.1)
+                    progress(done, elf, 0)
+                }
+            }
+            results.merge(local)
+        }
+        var result = results.value
+        result.warnings.sort { ($0.path, $0.message) < ($1.path, $1.message) }
+        return result
+    }
+
+    private static func readDirectory(_ job: Job, queue: WorkQueue, into result: inout WalkResult) {
+        guard let directory = opendir(job.real) else {
+            result.warnings.append(ScanWarning(path: job.display, message: "cannot read directory: \(String(cString: strerror(errno)))"))
             return
         }
-        var entries: [(name: String, type: UInt8)] = []
+        defer { closedir(directory) }
+        let descriptor = dirfd(directory)
         while let entry = readdir(directory) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
             }
             if name == "." || name == ".." { continue }
-            entries.append((name, entry.pointee.d_type))
-        }
-        closedir(directory)
-        entries.sort { $0.name < $1.name }
-
-        for (name, type) in entries {
-            let childDisplay = display == "/" ? "/" + name : display + "/" + name
-            let childReal = real == "/" ? "/" + name : real + "/" + name
-            var kind = type
+            var kind = entry.pointee.d_type
             if kind == UInt8(DT_UNKNOWN) {
                 var info = stat()
-                guard lstat(childReal, &info) == 0 else { continue }
-                kind = Self.direntType(info.st_mode)
+                guard fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
+                kind = direntType(info.st_mode)
             }
             switch kind {
             case UInt8(DT_REG):
-                files.append(FoundFile(displayPath: childDisplay, fileSystemPath: childReal))
+                handleFile(directory: descriptor, name: name, parentDisplay: job.display, parentReal: job.real, into: &result)
             case UInt8(DT_DIR):
                 var info = stat()
-                guard lstat(childReal, &info) == 0 else { continue }
-                let id = DirectoryID(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
-                guard visitedDirectories.insert(id).inserted else {
-                    warnings.append(ScanWarning(path: childDisplay, message: "directory loop; not walked again"))
+                let display = join(job.display, name)
+                guard fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else {
+                    result.warnings.append(ScanWarning(path: display, message: "cannot read directory: \(String(cString: strerror(errno)))"))
                     continue
                 }
-                walkDirectory(display: childDisplay, real: childReal, realRoot: realRoot, displayRoot: displayRoot)
+                guard queue.visit(DirectoryID(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))) else {
+                    result.warnings.append(ScanWarning(path: display, message: "directory loop; not walked again"))
+                    continue
+                }
+                queue.push(Job(display: display, real: join(job.real, name), realRoot: job.realRoot, displayRoot: job.displayRoot))
             case UInt8(DT_LNK):
-                recordLink(display: childDisplay, real: childReal, realRoot: realRoot, displayRoot: displayRoot)
+                recordLink(display: join(job.display, name), real: join(job.real, name), realRoot: job.realRoot,
+                           displayRoot: job.displayRoot, into: &result)
             default:
                 continue  // FIFO, socket, character or block device: never opened.
             }
         }
     }
 
-    private mutating func recordLink(display: String, real: String, realRoot: String, displayRoot: String) {
+    /// Keeps manifests and wheels for later passes and inspects everything else as ELF.
+    /// Paths are only built for files that are kept or warned about: most files are
+    /// neither, and a path per file is the walk's main allocation.
+    private static func handleFile(
+        directory: Int32, name: String, parentDisplay: String?, parentReal: String?, into result: inout WalkResult
+    ) {
+        func display() -> String { parentDisplay.map { join($0, name) } ?? name }
+        func real() -> String { parentReal.map { join($0, name) } ?? name }
+        let fileName = parentDisplay == nil ? PathText.fileName(of: name) : name
+        if isManifest(fileName, parent: parentDisplay.map { PathText.fileName(of: $0) } ?? PathText.fileName(of: PathText.directory(of: name))) {
+            result.manifests.append(FoundFile(displayPath: display(), fileSystemPath: real()))
+        }
+        if fileName.hasSuffix(".whl") {
+            result.examined += 1
+            result.wheels.append(FoundFile(displayPath: display(), fileSystemPath: real()))
+            return
+        }
+        let options = fileName.hasSuffix(".node") ? nodeOptions : InspectionOptions()
+        do {
+            let facts = directory == AT_FDCWD
+                ? try ELFInspector.inspect(path: name, options: options)
+                : try ELFInspector.inspect(directory: directory, name: name, path: name, options: options)
+            result.examined += 1
+            result.artifacts.append(Artifact(path: display(), facts: facts))
+        } catch {
+            var error = error
+            error.path = display()
+            switch error.kind {
+            case .notELF:
+                result.examined += 1
+            case .malformed, .unsupported:
+                result.examined += 1
+                result.warnings.append(ScanWarning(path: error.path, message: Scanner.message(for: error)))
+            case .unreadable:
+                result.warnings.append(ScanWarning(path: error.path, message: "cannot read: \(error.detail)"))
+            }
+        }
+    }
+
+    private static func isManifest(_ name: String, parent: String) -> Bool {
+        switch name {
+        case "package.json", ".nvmrc", ".node-version", "pyvenv.cfg": return true
+        case "RECORD": return parent.hasSuffix(".dist-info")
+        default: return false
+        }
+    }
+
+    private static func recordLink(display: String, real: String, realRoot: String, displayRoot: String, into result: inout WalkResult) {
         guard let resolved = realpath(real, nil) else {
             if errno == ELOOP {
-                warnings.append(ScanWarning(path: display, message: "symbolic link loop; not followed"))
+                result.warnings.append(ScanWarning(path: display, message: "symbolic link loop; not followed"))
             }
             return  // A dangling link names nothing to scan.
         }
@@ -115,7 +275,11 @@ struct TreeWalker {
         let prefix = realRoot == "/" ? "/" : realRoot + "/"
         guard target == realRoot || target.hasPrefix(prefix) else { return }  // outside the root: not followed
         let relative = target == realRoot ? "" : String(target.dropFirst(prefix.count))
-        aliases[display] = relative.isEmpty ? displayRoot : (displayRoot == "/" ? "/" : displayRoot + "/") + relative
+        result.aliases[display] = relative.isEmpty ? displayRoot : join(displayRoot, relative)
+    }
+
+    private static func join(_ directory: String, _ name: String) -> String {
+        directory == "/" ? "/" + name : directory + "/" + name
     }
 
     private static func direntType(_ mode: mode_t) -> UInt8 {

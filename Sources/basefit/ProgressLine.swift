@@ -28,7 +28,8 @@ enum ProgressLine {
             state.lastDraw = now
             state.drawn = true
             let seconds = max(Double(now - state.start) / 1e9, 0.001)
-            let line = "\r\u{1b}[Kbasefit: \(done)/\(total) files, \(elf) ELF, \(Int(Double(done) / seconds)) files/s"
+            let files = total > 0 ? "\(done)/\(total) files" : "\(done) files"
+            let line = "\r\u{1b}[Kbasefit: \(files), \(elf) ELF, \(Int(Double(done) / seconds)) files/s"
             _ = line.withCString { write(2, $0, strlen($0)) }
         }
     }
