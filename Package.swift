@@ -23,10 +23,13 @@ let package = Package(
             providers: [.apt(["libelf-dev"])]
         ),
         .target(name: "ELFInspection", dependencies: ["CLibElf"]),
+        // Debian's libarchive-dev. Only ImageLayers/LibArchive.swift imports it.
+        .systemLibrary(name: "CLibArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+        .target(name: "ImageLayers", dependencies: ["CLibArchive"]),
         .target(name: "ProjectScan", dependencies: ["ELFInspection", "ZIPFoundation"]),
         .target(
             name: "ImageCatalog",
-            dependencies: ["ProjectScan", "ELFInspection", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["ProjectScan", "ELFInspection", "ImageLayers", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(name: "Advisor", dependencies: ["ImageCatalog", "ProjectScan", "ELFInspection"]),
         .target(name: "Reporting", dependencies: ["Advisor", "ImageCatalog", "ProjectScan", "ELFInspection"]),
@@ -40,6 +43,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ELFInspectionTests", dependencies: ["ELFInspection", "TestSupport"]),
         .testTarget(name: "ProjectScanTests", dependencies: ["ProjectScan", "ELFInspection", "TestSupport"]),
+        .testTarget(name: "ImageLayersTests", dependencies: ["ImageLayers", "TestSupport"]),
         .testTarget(name: "AdvisorTests", dependencies: ["Advisor", "ImageCatalog", "ProjectScan", "ELFInspection", "TestSupport"]),
         .testTarget(
             name: "ImageCatalogTests",

@@ -11,26 +11,51 @@ struct CatalogImportCommand: ParsableCommand {
     @Option(help: "A root filesystem directory (e.g. from debootstrap).")
     var rootfs: String?
 
+    @Option(help: "An OCI image layout directory (index.json, blobs/).")
+    var oci: String?
+
+    @Option(help: "A `docker save` archive.")
+    var dockerArchive: String?
+
+    @Option(help: "With --oci or --docker-archive: which image inside (ref name annotation or repo:tag).")
+    var imageRef: String?
+
+    @Option(help: "With --oci: the platform to pick from an image index, e.g. linux/arm64.")
+    var platform: String?
+
     @Option(help: "The reference to record the image under, e.g. debian:bookworm-slim.")
     var name: String
 
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        guard rootfs != nil else { throw ValidationError("Give --rootfs DIR.") }
+        guard [rootfs, oci, dockerArchive].compactMap({ $0 }).count == 1 else {
+            throw ValidationError("Give exactly one of --rootfs DIR, --oci DIR or --docker-archive TAR.")
+        }
         guard global.catalog != nil else {
             throw ValidationError("catalog import writes to your own database: give --catalog PATH.")
         }
     }
 
     func run() throws {
-        let source = "measured by basefit catalog import --rootfs \(rootfs!)"
         do {
-            let result = try RootfsMeasurer(root: rootfs!).measure()
-            let image = RootfsImport.image(result, reference: name, source: source)
+            let image: Image
+            var skipped: [String] = []
+            if let rootfs {
+                let result = try RootfsMeasurer(root: rootfs).measure()
+                image = RootfsImport.image(result, reference: name, source: "measured by basefit catalog import --rootfs \(rootfs)")
+            } else if let oci {
+                (image, skipped) = try ImageImport.image(from: .ociLayout(path: oci, reference: imageRef, platform: platform), name: name)
+            } else {
+                (image, skipped) = try ImageImport.image(from: .dockerArchive(path: dockerArchive!, reference: imageRef), name: name)
+            }
+            for entry in skipped where !global.quiet { Output.warning(entry) }
             let store = CatalogStore(database: try CatalogDatabase(path: global.catalog!, mode: .readWrite))
             try store.write(images: [image])
-            Output.standard("imported \(name): \(result.libcFamily) \(result.libcVersion?.description ?? "-"), \(result.libraries.count) libraries, \(result.totalBytes) bytes → \(global.catalog!)\n")
+            let size = image.sizes.first
+            Output.standard("imported \(name): \(image.libcFamily) \(image.libcVersion?.description ?? "-"), \(image.libraries.count) libraries, "
+                            + "\(size?.uncompressedBytes.map(String.init) ?? "?") bytes unpacked"
+                            + (size?.compressedBytes.map { ", \($0) bytes of layers" } ?? "") + " → \(global.catalog!)\n")
         } catch {
             Output.error(error.description)
             throw ExitCodes.usage

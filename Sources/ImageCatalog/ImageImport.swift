@@ -1,0 +1,57 @@
+import Foundation
+import ImageLayers
+
+/// Imports a real container image (an OCI layout or `docker save` output): its layers
+/// are applied into a private temporary directory (whiteouts honoured, nothing written
+/// outside it), the result is measured like any root filesystem, and the directory is
+/// removed again whatever happens.
+public enum ImageImport {
+    public enum Source: Sendable {
+        case ociLayout(path: String, reference: String?, platform: String?)
+        case dockerArchive(path: String, reference: String?)
+
+        var path: String {
+            switch self {
+            case .ociLayout(let path, _, _), .dockerArchive(let path, _): return path
+            }
+        }
+
+        var flag: String {
+            switch self {
+            case .ociLayout: return "--oci"
+            case .dockerArchive: return "--docker-archive"
+            }
+        }
+    }
+
+    public static func image(from source: Source, name: String) throws(CatalogError) -> (Image, [String]) {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("basefit-import-\(UUID().uuidString)").path
+        do {
+            try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: false,
+                                                    attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw CatalogError(.writeFailed, path: scratch, detail: "cannot create a temporary directory (\(error.localizedDescription))")
+        }
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let rootfs = scratch + "/rootfs"
+        try? FileManager.default.createDirectory(atPath: rootfs, withIntermediateDirectories: false)
+        let config: ImageConfig
+        do {
+            switch source {
+            case .ociLayout(let path, let reference, let platform):
+                config = try ImageLayers.unpackOCILayout(at: path, reference: reference, platform: platform, into: rootfs)
+            case .dockerArchive(let path, let reference):
+                config = try ImageLayers.unpackDockerArchive(at: path, reference: reference, into: rootfs)
+            }
+        } catch {
+            throw CatalogError(.invalidData, path: source.path, detail: error.description)
+        }
+        let measured = try RootfsMeasurer(root: rootfs).measure()
+        let description = "measured by basefit catalog import \(source.flag) \(source.path)"
+        let image = RootfsImport.image(
+            measured, reference: name, source: description,
+            compressedBytes: config.compressedBytes <= UInt64(Int64.max) ? Int64(config.compressedBytes) : nil,
+            defaultUser: config.user, architecture: config.architecture)
+        return (image, config.skippedEntries.map(\.description))
+    }
+}

@@ -1,0 +1,338 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import ImageLayers
+
+/// Changeset rules and the safety policy, on hand-made layers in an OCI layout.
+/// Each destination lives inside a sentinel directory that must hold nothing else afterwards.
+@Suite struct LayerRulesTests {
+    struct Outcome {
+        var result: Result<ImageConfig, ImageLayersError>
+        var destination: String
+        var sentinel: String
+        let scratch: Scratch
+
+        var config: ImageConfig? { try? result.get() }
+        var error: ImageLayersError? {
+            if case .failure(let error) = result { return error }
+            return nil
+        }
+        func path(_ relative: String) -> String { destination + "/" + relative }
+    }
+
+    func unpack(_ layers: [TarBuilder], gzip useGzip: Bool = false, limits: UnpackLimits = .default,
+                configure: (inout OCILayoutBuilder) -> Void = { _ in }) throws -> Outcome {
+        let scratch = try Scratch()
+        defer { withExtendedLifetime(scratch) {} }
+        var builder = OCILayoutBuilder()
+        for layer in layers {
+            if useGzip { try builder.addGzip(layer) } else { builder.add(layer) }
+        }
+        configure(&builder)
+        let layout = try scratch.directory("layout")
+        try builder.write(to: layout)
+        let sentinel = try scratch.directory("sentinel")
+        let destination = try scratch.directory("sentinel/rootfs")
+        let result: Result<ImageConfig, ImageLayersError>
+        do {
+            result = .success(try ImageLayers.unpackOCILayout(
+                at: layout, reference: nil, platform: nil, into: destination, limits: limits))
+        } catch {
+            result = .failure(error)
+        }
+        return Outcome(result: result, destination: destination, sentinel: sentinel, scratch: scratch)
+    }
+
+    /// Nothing but the destination in the sentinel; on failure, an empty destination.
+    func expectContained(_ outcome: Outcome, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(listing(outcome.sentinel) == ["rootfs"], sourceLocation: sourceLocation)
+        #expect(listing(outcome.scratch.root.path).sorted() == ["layout", "sentinel"], sourceLocation: sourceLocation)
+        if outcome.error != nil {
+            #expect(listing(outcome.destination).isEmpty, "a failed unpack leaves the destination empty", sourceLocation: sourceLocation)
+        }
+    }
+
+    // MARK: - Changesets
+
+    @Test func filesDirectoriesLinksAndModes() throws {
+        var layer = TarBuilder()
+        layer.directory("usr/")
+        layer.directory("usr/bin/")
+        layer.file("usr/bin/tool", "#!/bin/sh\n", mode: 0o4755)
+        layer.file("usr/bin/group-tool", "x", mode: 0o2711)
+        layer.hardlink("usr/bin/tool-again", to: "usr/bin/tool")
+        layer.symlink("bin", to: "usr/bin")
+        layer.file("bin/through-relative-link", "inside")
+        layer.directory("tmp/", mode: 0o1777)
+        layer.file("./dot/slash", "normalised")
+        layer.symlink("etc/localtime", to: "/usr/share/zoneinfo/UTC")
+        let outcome = try unpack([layer])
+        let config = try #require(outcome.config)
+        expectContained(outcome)
+        #expect(contents(outcome.path("usr/bin/tool")) == "#!/bin/sh\n")
+        let tool = try #require(lstatInfo(outcome.path("usr/bin/tool")))
+        #expect(tool.st_mode & 0o7777 == 0o755, "setuid dropped")
+        #expect(try #require(lstatInfo(outcome.path("usr/bin/group-tool"))).st_mode & 0o7000 == 0, "setgid dropped")
+        #expect(try #require(lstatInfo(outcome.path("usr/bin/tool-again"))).st_ino == tool.st_ino)
+        #expect(isSymlink(outcome.path("bin")))
+        #expect(contents(outcome.path("usr/bin/through-relative-link")) == "inside")
+        #expect(try #require(lstatInfo(outcome.path("tmp"))).st_mode & 0o7777 == 0o1777)
+        #expect(contents(outcome.path("dot/slash")) == "normalised")
+        #expect(isSymlink(outcome.path("etc/localtime")))
+        #expect(config.uncompressedBytes == UInt64("#!/bin/sh\n".utf8.count + 1 + "inside".utf8.count + "normalised".utf8.count))
+        #expect(config.layerCount == 1)
+        #expect(config.architecture == "amd64")
+        #expect(config.user == "app")
+        #expect(config.skippedEntries.isEmpty)
+    }
+
+    @Test func whiteoutsAndOpaqueDirectories() throws {
+        var lower = TarBuilder()
+        lower.file("etc/gone", "lower")
+        lower.file("etc/stays", "lower")
+        lower.file("etc/dir/deep", "lower")
+        lower.file("var/cache/a", "lower")
+        lower.file("var/cache/sub/b", "lower")
+        var upper = TarBuilder()
+        upper.file("etc/.wh.gone", "")
+        upper.file("etc/.wh.dir", "")
+        upper.file("etc/.wh.never-existed", "")
+        upper.directory("var/cache/")
+        upper.file("var/cache/.wh..wh..opq", "")
+        upper.file("var/cache/new", "upper")
+        upper.file("var/cache/sub/c", "upper")
+        upper.file("var/.wh..wh.plnk", "")
+        var top = TarBuilder()
+        top.file("etc/gone", "recreated")
+        let outcome = try unpack([lower, upper, top], gzip: true)
+        let config = try #require(outcome.config)
+        expectContained(outcome)
+        #expect(contents(outcome.path("etc/gone")) == "recreated")
+        #expect(contents(outcome.path("etc/stays")) == "lower")
+        #expect(!FileManager.default.fileExists(atPath: outcome.path("etc/dir")))
+        #expect(listing(outcome.path("var/cache")) == ["new", "sub"])
+        #expect(listing(outcome.path("var/cache/sub")) == ["c"])
+        #expect(config.layerCount == 3)
+        #expect(config.skippedEntries == [SkippedEntry(layer: 1, path: "var/.wh..wh.plnk", reason: .unknownWhiteout)])
+    }
+
+    @Test func opaqueMarkerAfterTheLayersOwnFiles() throws {
+        var lower = TarBuilder()
+        lower.file("d/old", "lower")
+        var upper = TarBuilder()
+        upper.file("d/new", "upper")
+        upper.file("d/.wh..wh..opq", "")
+        let outcome = try unpack([lower, upper])
+        #expect(outcome.config != nil)
+        #expect(listing(outcome.path("d")) == ["new"])
+    }
+
+    @Test func laterEntriesReplaceEarlierOnes() throws {
+        var lower = TarBuilder()
+        lower.file("a/file", "x")
+        lower.file("b", "file")
+        lower.symlink("c", to: "/etc")
+        var upper = TarBuilder()
+        upper.file("a", "now a file")
+        upper.directory("b/")
+        upper.file("c", "now a file")
+        let outcome = try unpack([lower, upper])
+        #expect(outcome.config != nil)
+        #expect(contents(outcome.path("a")) == "now a file")
+        #expect(try #require(lstatInfo(outcome.path("b"))).st_mode & S_IFMT == S_IFDIR)
+        #expect(contents(outcome.path("c")) == "now a file")
+        #expect(!isSymlink(outcome.path("c")))
+    }
+
+    // MARK: - Hostile entries
+
+    @Test func parentTraversalIsRejected() throws {
+        var layer = TarBuilder()
+        layer.file("ok", "fine")
+        layer.file("../escape", "evil")
+        let outcome = try unpack([layer])
+        #expect(outcome.error?.kind == .unsafeEntry)
+        #expect(outcome.error?.description.contains("..") == true)
+        #expect(!FileManager.default.fileExists(atPath: outcome.sentinel + "/escape"))
+        expectContained(outcome)
+    }
+
+    @Test func nestedParentTraversalIsRejected() throws {
+        var layer = TarBuilder()
+        layer.file("a/b/../../../escape", "evil")
+        let outcome = try unpack([layer])
+        #expect(outcome.error?.kind == .unsafeEntry)
+        expectContained(outcome)
+    }
+
+    @Test func absolutePathIsRejected() throws {
+        var layer = TarBuilder()
+        layer.file("/etc/evil", "evil")
+        let outcome = try unpack([layer])
+        #expect(outcome.error?.kind == .unsafeEntry)
+        #expect(outcome.error?.detail.contains("absolute") == true)
+        #expect(!FileManager.default.fileExists(atPath: "/etc/evil"))
+        expectContained(outcome)
+    }
+
+    @Test func writingThroughAnAbsoluteSymlinkIsRejected() throws {
+        let hostPath = "/basefit-evil-\(UUID().uuidString)"
+        var layer = TarBuilder()
+        layer.symlink("link", to: "/")
+        layer.file("link" + hostPath, "evil")
+        let outcome = try unpack([layer])
+        #expect(outcome.error?.kind == .unsafeEntry)
+        #expect(outcome.error?.detail.contains("symbolic link link -> /") == true)
+        #expect(!FileManager.default.fileExists(atPath: hostPath))
+        expectContained(outcome)
+    }
+
+    @Test func symlinkFromALowerLayerIsNotFollowedOut() throws {
+        var lower = TarBuilder()
+        lower.symlink("up", to: "../..")
+        var upper = TarBuilder()
+        upper.file("up/escape", "evil")
+        let outcome = try unpack([lower, upper])
+        #expect(outcome.error?.kind == .unsafeEntry)
+        #expect(!FileManager.default.fileExists(atPath: outcome.scratch.root.path + "/escape"))
+        expectContained(outcome)
+    }
+
+    @Test func aSymlinkAtTheFinalComponentIsReplacedNotFollowed() throws {
+        let passwd = try String(contentsOfFile: "/etc/passwd", encoding: .utf8)
+        let outside = try Scratch()
+        defer { withExtendedLifetime(outside) {} }
+        let target = try outside.directory("outside")
+        var lower = TarBuilder()
+        lower.symlink("etc/passwd", to: "/etc/passwd")
+        lower.symlink("victim", to: target + "/victim")
+        var upper = TarBuilder()
+        upper.file("etc/passwd", "root:x:0:0::/root:/bin/sh\n")
+        upper.file("victim", "mine")
+        let outcome = try unpack([lower, upper])
+        #expect(outcome.config != nil)
+        #expect(try String(contentsOfFile: "/etc/passwd", encoding: .utf8) == passwd)
+        #expect(!isSymlink(outcome.path("etc/passwd")))
+        #expect(contents(outcome.path("etc/passwd")) == "root:x:0:0::/root:/bin/sh\n")
+        #expect(!FileManager.default.fileExists(atPath: target + "/victim"))
+        expectContained(outcome)
+    }
+
+    @Test func hardLinkToAHostFileIsRejected() throws {
+        var layer = TarBuilder()
+        layer.hardlink("passwd", to: "/etc/passwd")
+        let outcome = try unpack([layer])
+        #expect(outcome.error?.kind == .unsafeEntry)
+        #expect(!FileManager.default.fileExists(atPath: outcome.path("passwd")))
+        expectContained(outcome)
+    }
+
+    @Test func hardLinkOutOfTheDestinationIsRejected() throws {
+        var traversal = TarBuilder()
+        traversal.hardlink("passwd", to: "../../../../../../etc/passwd")
+        let first = try unpack([traversal])
+        #expect(first.error?.kind == .unsafeEntry)
+        expectContained(first)
+
+        var throughLink = TarBuilder()
+        throughLink.symlink("root", to: "/")
+        throughLink.hardlink("passwd", to: "root/etc/passwd")
+        let second = try unpack([throughLink])
+        #expect(second.error?.kind == .unsafeEntry)
+        expectContained(second)
+    }
+
+    @Test func devicesFifosAreSkipped() throws {
+        var layer = TarBuilder()
+        layer.entry("dev/null", type: .characterDevice, mode: 0o666)
+        layer.entry("dev/sda", type: .blockDevice, mode: 0o660)
+        layer.entry("run/pipe", type: .fifo, mode: 0o644)
+        layer.file("etc/kept", "yes")
+        let outcome = try unpack([layer])
+        let config = try #require(outcome.config)
+        #expect(config.skippedEntries.map(\.reason) == [.characterDevice, .blockDevice, .fifo])
+        #expect(config.skippedEntries.map(\.path) == ["dev/null", "dev/sda", "run/pipe"])
+        #expect(lstatInfo(outcome.path("dev/null")) == nil)
+        #expect(lstatInfo(outcome.path("dev/sda")) == nil)
+        #expect(lstatInfo(outcome.path("run/pipe")) == nil)
+        #expect(contents(outcome.path("etc/kept")) == "yes")
+        expectContained(outcome)
+    }
+
+    // MARK: - Limits and digests
+
+    @Test func byteLimitStopsTheUnpack() throws {
+        var layer = TarBuilder()
+        layer.file("small", String(repeating: "a", count: 600))
+        layer.file("big", String(repeating: "b", count: 600))
+        let outcome = try unpack([layer], limits: UnpackLimits(maxBytes: 1000, maxEntries: 100))
+        #expect(outcome.error?.kind == .limitExceeded)
+        expectContained(outcome)
+    }
+
+    @Test func entryLimitStopsTheUnpack() throws {
+        var layer = TarBuilder()
+        for index in 0..<20 { layer.file("f\(index)", "x") }
+        let outcome = try unpack([layer], limits: UnpackLimits(maxBytes: 1 << 20, maxEntries: 10))
+        #expect(outcome.error?.kind == .limitExceeded)
+        #expect(outcome.error?.detail.contains("10 entries") == true)
+        expectContained(outcome)
+    }
+
+    @Test func digestMismatchIsAnError() throws {
+        var layer = TarBuilder()
+        layer.file("a", "x")
+        let outcome = try unpack([layer]) { $0.corruptFirstLayerDigest = true }
+        #expect(outcome.error?.kind == .digestMismatch)
+        expectContained(outcome)
+    }
+
+    @Test func destinationMustBeEmpty() throws {
+        let scratch = try Scratch()
+        defer { withExtendedLifetime(scratch) {} }
+        var builder = OCILayoutBuilder()
+        var layer = TarBuilder()
+        layer.file("a", "x")
+        builder.add(layer)
+        let layout = try scratch.directory("layout")
+        try builder.write(to: layout)
+        let destination = try scratch.directory("rootfs")
+        try Data("x".utf8).write(to: URL(fileURLWithPath: destination + "/existing"))
+        #expect(throws: ImageLayersError.self) {
+            try ImageLayers.unpackOCILayout(at: layout, reference: nil, platform: nil, into: destination)
+        }
+        #expect(listing(destination) == ["existing"])
+    }
+
+    @Test func referenceSelection() throws {
+        let scratch = try Scratch()
+        defer { withExtendedLifetime(scratch) {} }
+        var builder = OCILayoutBuilder()
+        builder.referenceName = "v1"
+        var layer = TarBuilder()
+        layer.file("a", "x")
+        builder.add(layer)
+        let layout = try scratch.directory("layout")
+        try builder.write(to: layout)
+        let one = try scratch.directory("one")
+        do {
+            _ = try ImageLayers.unpackOCILayout(at: layout, reference: "v2", platform: nil, into: one)
+            Issue.record("an unknown reference must fail")
+        } catch {
+            #expect(error.kind == .selection)
+            #expect(error.detail.contains("v1"))
+        }
+        let config = try ImageLayers.unpackOCILayout(at: layout, reference: "v1", platform: nil, into: try scratch.directory("two"))
+        #expect(config.layerCount == 1)
+    }
+
+    @Test func nonUTF8AndSelfLinksAreSkipped() throws {
+        var layer = TarBuilder()
+        layer.file("same", "x")
+        layer.hardlink("same", to: "same")
+        let outcome = try unpack([layer])
+        let config = try #require(outcome.config)
+        #expect(config.skippedEntries.map(\.reason) == [.selfHardLink])
+        #expect(contents(outcome.path("same")) == "x")
+    }
+}
