@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "basefit", targets: ["basefit"]),
         .library(name: "ELFInspection", targets: ["ELFInspection"]),
         .library(name: "ProjectScan", targets: ["ProjectScan"]),
+        .library(name: "ImageCatalog", targets: ["ImageCatalog"]),
         .library(name: "Reporting", targets: ["Reporting"]),
     ],
     dependencies: [

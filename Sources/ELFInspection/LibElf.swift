@@ -16,9 +16,16 @@ public enum ELFLimits {
     public static let dynamicEntries = 100_000
     public static let versionNeedFiles = 4_096
     public static let versionAuxPerFile = 4_096
+    /// Version entries (needs plus their aux entries, or definitions plus their
+    /// names) read from one section in all: entries can share aux chains, so the
+    /// per-chain bounds alone would allow millions.
+    public static let versionEntriesPerSection = 65_536
     public static let versionDefinitions = 16_384
     public static let symbols = 2_000_000
     public static let notes = 4_096
+    /// Bytes of one section basefit reads (the dynamic symbol table, string table,
+    /// version tables, notes). Real ones are a few MB; a 2 GB section is an attack.
+    public static let sectionBytes: UInt64 = 256 * 1024 * 1024
 }
 
 /// libelf must be told the ELF version once per process before any other call.
@@ -75,7 +82,10 @@ struct ELFHandle: ~Copyable {
             throw ELFError(.malformed, path: path, location: "ELF header",
                            detail: "file ends after \(got) bytes, inside the identification bytes")
         }
-        guard libelfReady, let elf = elf_begin(fd, ELF_C_READ_MMAP, nil) else {
+        // ELF_C_READ, not ELF_C_READ_MMAP: libelf then reads each table with pread when
+        // asked, so only what basefit looks at is read, and a file truncated while it
+        // is being scanned gives a read error instead of SIGBUS on a mapped page.
+        guard libelfReady, let elf = elf_begin(fd, ELF_C_READ, nil) else {
             let message = libelfMessage()
             close(fd)
             throw ELFError(.malformed, path: path, location: "ELF header", detail: message)
@@ -200,12 +210,19 @@ struct ELFHandle: ~Copyable {
     // MARK: Section contents
 
     private func data(of section: RawSection) throws(ELFError) -> UnsafeMutablePointer<Elf_Data>? {
+        let location = section.name ?? "section \(section.index)"
+        guard section.type == 8 /* SHT_NOBITS */ || section.size <= ELFLimits.sectionBytes else {
+            throw malformed(location, "\(section.size) bytes, over the \(ELFLimits.sectionBytes)-byte limit for one section")
+        }
+        guard section.type == 8 || (section.offset <= byteCount && section.size <= byteCount - section.offset) else {
+            throw malformed(location, "the section (offset \(section.offset), \(section.size) bytes) lies past the end of the \(byteCount)-byte file")
+        }
         guard let scn = elf_getscn(elf, section.index) else {
-            throw malformed(section.name ?? "section \(section.index)")
+            throw malformed(location)
         }
         guard let data = elf_getdata(scn, nil) else {
             if section.size == 0 { return nil }
-            throw malformed(section.name ?? "section \(section.index)")
+            throw malformed(location)
         }
         return data
     }
@@ -230,6 +247,7 @@ struct ELFHandle: ~Copyable {
             location = "PT_DYNAMIC"
             guard phdr.fileSize > 0 else { return [] }
             guard phdr.offset <= byteCount, phdr.fileSize <= byteCount - phdr.offset,
+                  phdr.fileSize <= ELFLimits.sectionBytes,
                   let chunk = elf_getdata_rawchunk(elf, Int64(phdr.offset), Int(phdr.fileSize), ELF_T_DYN)
             else { throw malformed(location, "PT_DYNAMIC lies outside the file") }
             data = chunk
@@ -258,6 +276,7 @@ struct ELFHandle: ~Copyable {
         var offset = 0
         // sh_info holds the number of entries; the chain must also end by itself.
         let expected = min(Int(section.info), ELFLimits.versionNeedFiles)
+        var budget = ELFLimits.versionEntriesPerSection
         while result.count < expected, offset < size {
             var need = GElf_Verneed()
             guard gelf_getverneed(data, Int32(offset), &need) != nil else {
@@ -267,6 +286,10 @@ struct ELFHandle: ~Copyable {
             var auxOffset = offset + Int(need.vn_aux)
             let auxCount = min(Int(need.vn_cnt), ELFLimits.versionAuxPerFile)
             while versions.count < auxCount {
+                budget -= 1
+                guard budget >= 0 else {
+                    throw malformed(location, "more than \(ELFLimits.versionEntriesPerSection) version entries (chains that share or repeat entries)")
+                }
                 guard auxOffset < size else {
                     throw malformed(location, "version entry at offset \(auxOffset) lies outside the section")
                 }
@@ -296,6 +319,7 @@ struct ELFHandle: ~Copyable {
         var result: [RawVersionDefinition] = []
         var offset = 0
         let expected = min(Int(section.info), ELFLimits.versionDefinitions)
+        var budget = ELFLimits.versionEntriesPerSection
         while result.count < expected, offset < size {
             var definition = GElf_Verdef()
             guard gelf_getverdef(data, Int32(offset), &definition) != nil else {
@@ -304,6 +328,10 @@ struct ELFHandle: ~Copyable {
             var names: [String] = []
             var auxOffset = offset + Int(definition.vd_aux)
             for _ in 0..<min(Int(definition.vd_cnt), 64) {
+                budget -= 1
+                guard budget >= 0 else {
+                    throw malformed(location, "more than \(ELFLimits.versionEntriesPerSection) version entries (chains that share or repeat entries)")
+                }
                 var aux = GElf_Verdaux()
                 guard auxOffset < size, gelf_getverdaux(data, Int32(auxOffset), &aux) != nil else {
                     throw malformed(location, "name entry at offset \(auxOffset) lies outside the section")

@@ -21,6 +21,9 @@ public enum CatalogBuilder {
             guard let (family, row) = rows[reference] else {
                 throw CatalogError(.invalidData, path: "Data/images", detail: "\(chain.last ?? reference) is based on \(reference), which is not in the catalog")
             }
+            guard chain.count < 64 else {
+                throw CatalogError(.invalidData, path: "Data/images/\(family).json", detail: "basedOn chain of \(reference) is deeper than 64 images")
+            }
             guard !chain.contains(reference) else {
                 throw CatalogError(.invalidData, path: "Data/images/\(family).json", detail: "basedOn loop: \((chain + [reference]).joined(separator: " → "))")
             }

@@ -134,6 +134,8 @@ public struct CatalogDatabase: Sendable {
                 return CatalogError(.locked, path: path, detail: "the catalog is locked by another process; try again")
             case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH:
                 return CatalogError(.unreadable, path: path, detail: "cannot open the catalog (\(error.message ?? "permission denied"))")
+            case .SQLITE_CONSTRAINT:
+                return CatalogError(.invalidData, path: path, detail: "the data breaks a catalog rule (\(error.message ?? "constraint failed")); nothing was changed")
             case .SQLITE_FULL, .SQLITE_IOERR:
                 return CatalogError(.writeFailed, path: path, detail: "could not write the catalog (\(error.message ?? "disk full or I/O error")); nothing was changed")
             default:

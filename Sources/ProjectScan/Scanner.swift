@@ -80,30 +80,43 @@ public struct Scanner: Sendable {
         return slots.values()
     }
 
+    /// Reads one wheel as `scan` does: its summary, its ELF members as artifacts named
+    /// `path!/member`, and warnings about its members. `fileSystemPath` is opened,
+    /// `path` is how messages name it.
+    public static func inspectWheel(
+        fileSystemPath: String, path: String
+    ) throws(ELFError) -> (summary: WheelSummary, artifacts: [Artifact], warnings: [String]) {
+        switch inspectWheel(FoundFile(displayPath: path, fileSystemPath: fileSystemPath)) {
+        case .wheel(let summary, let artifacts, let warnings): return (summary, artifacts, warnings)
+        case .failed(let error): throw error
+        }
+    }
+
+    /// Each ELF member is inspected as soon as it is inflated and its bytes dropped,
+    /// so a wheel never costs more memory than its largest member.
     private static func inspectWheel(_ file: FoundFile) -> Outcome {
+        var artifacts: [Artifact] = []
+        var memberMessages: [String] = []
         let contents: WheelContents
-        do {
-            contents = try WheelReader.read(fileSystemPath: file.fileSystemPath)
+        do throws(WheelReader.ReadError) {
+            contents = try WheelReader.read(fileSystemPath: file.fileSystemPath) { memberPath, bytes in
+                let path = file.displayPath + "!/" + memberPath
+                let options = InspectionOptions(exportPrefixes: memberPath.hasSuffix(".node") ? NodeAddon.exportPrefixes : [])
+                do throws(ELFError) {
+                    artifacts.append(Artifact(path: path, facts: try ELFInspector.inspect(bytes: bytes, path: path, options: options)))
+                } catch {
+                    memberMessages.append("member \(memberPath): \(message(for: error))")
+                }
+            }
         } catch {
             switch error {
             case .unreadable(let detail):
                 return .failed(ELFError(.malformed, path: file.displayPath, location: "wheel", detail: detail))
             }
         }
-        var artifacts: [Artifact] = []
-        var messages = contents.warnings
-        for member in contents.elfMembers {
-            let path = file.displayPath + "!/" + member.path
-            let options = InspectionOptions(exportPrefixes: member.path.hasSuffix(".node") ? NodeAddon.exportPrefixes : [])
-            do {
-                artifacts.append(Artifact(path: path, facts: try ELFInspector.inspect(bytes: member.bytes, path: path, options: options)))
-            } catch {
-                messages.append("member \(member.path): \(message(for: error))")
-            }
-        }
         let summary = WheelSummary(path: file.displayPath, name: WheelName(fileName: PathText.fileName(of: file.displayPath)),
                                    declaredTags: contents.declaredTags, elfMembers: artifacts.count)
-        return .wheel(summary, artifacts, messages)
+        return .wheel(summary, artifacts, contents.warnings + memberMessages)
     }
 }
 

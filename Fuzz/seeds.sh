@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Writes the seed corpora for the fuzz targets into OUTDIR/<target>, from committed
+# files only: the ELF fixtures, the fixture wheels, the catalog's Data/ files and
+# the Dockerfiles in Fuzz/seeds/dockerfile.
+set -euo pipefail
+out="${1:?usage: seeds.sh OUTDIR}"
+root="$(cd "$(dirname "$0")/.." && pwd)"
+rm -rf "$out"
+mkdir -p "$out"/{FuzzELF,FuzzWheel,FuzzDockerfile,FuzzCatalogData}
+
+find "$root/Fixtures/elf" -type f -exec cp {} "$out/FuzzELF/" \;
+for file in "$root"/Fixtures/projects/wheels/*.whl; do cp "$file" "$out/FuzzWheel/"; done
+cp "$root"/Fuzz/seeds/dockerfile/* "$out/FuzzDockerfile/"
+
+python3 - "$root" "$out" <<'PY'
+import json, pathlib, sys, zipfile
+root, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+# Stored (uncompressed) wheels: mutations then reach the ELF and WHEEL bytes themselves.
+for elf in ["napi-addon.node", "needs-glibc-2.39.so", "libcxxdemo.so"]:
+    with zipfile.ZipFile(out / "FuzzWheel" / f"stored-{elf}.whl", "w", zipfile.ZIP_STORED) as z:
+        z.writestr("demo-1.0.dist-info/WHEEL", "Wheel-Version: 1.0\nTag: cp311-cp311-manylinux_2_17_x86_64\n")
+        z.write(root / "Fixtures/elf" / elf, f"demo/{elf}")
+# Catalog data: each family file with a measured root and the package hints.
+measured = json.loads((root / "Data/measured/debian-bookworm.json").read_text())
+measured["libraries"] = measured["libraries"][:6]
+measured = json.dumps(measured).encode()
+hints = json.loads((root / "Data/package-hints.json").read_text())
+hints["hints"] = hints["hints"][:3]
+hints = json.dumps(hints).encode()
+for family in sorted((root / "Data/images").glob("*.json")):
+    text = family.read_bytes().replace(b"measured/debian-bookworm.json", b"measured/fuzz.json")
+    (out / "FuzzCatalogData" / family.name).write_bytes(text + b"\0" + measured + b"\0" + hints)
+PY
