@@ -100,6 +100,11 @@ g++ "${CFLAGS[@]}" -fPIC -shared "${LDFLAGS[@]}" -Wl,--no-as-needed \
 step abi-addon.node       "gcc -shared, node_register_module_v115"
 gcc "${CFLAGS[@]}" -fPIC -shared "${LDFLAGS[@]}" "$SRC/abi-addon.c" -o "$OUT/abi-addon.node"
 
+# --- symbol version definitions -----------------------------------------------
+step libversioned.so      "gcc -shared, version script (.gnu.version_d)"
+gcc "${CFLAGS[@]}" -fPIC -shared "${LDFLAGS[@]}" -Wl,-soname,libversioned.so \
+    -Wl,--version-script="$SRC/versioned.map" "$SRC/versioned.c" -o "$OUT/libversioned.so"
+
 # --- x86-64-v3 ISA note -------------------------------------------------------
 step x86-64-v3.so         "gcc -march=x86-64-v3 -Wl,-z,x86-64-v3"
 gcc "${CFLAGS[@]}" -march=x86-64-v3 -fPIC -shared "${LDFLAGS[@]}" -Wl,-z,x86-64-v3 \

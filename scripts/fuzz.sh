@@ -52,7 +52,7 @@ for target in "${targets[@]}"; do
         -artifact_prefix="$artifacts/" 2>"$work/$target.log"; then
         status=1
         echo "fuzz.sh: $target FAILED; input and log: $artifacts/, $work/$target.log" >&2
-        grep -E "ERROR|SUMMARY|Fatal error|Test unit written" "$work/$target.log" >&2 || tail -30 "$work/$target.log" >&2
+        grep -E "Swift runtime failure|Fatal error|ERROR|SUMMARY| at $PWD/Sources|Test unit written" "$work/$target.log" | head -20 >&2 || tail -30 "$work/$target.log" >&2
     fi
     grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "$work/$target.log" | sed "s/^/$target /" >&2 || true
 done

@@ -90,11 +90,11 @@ public enum ELFInspector {
         var versionByIndex: [UInt16: (library: Int, version: Int)] = [:]
         if let section = sections.first(where: { $0.type == SectionType.verneed }) {
             for need in try handle.versionNeeds(section) {
-                var entry = LibraryVersionNeeds(library: need.file ?? "?", versions: [])
+                var entry = LibraryVersionNeeds(library: need.file, versions: [])
                 for aux in need.versions {
                     versionByIndex[aux.index & 0x7fff] = (needs.count, entry.versions.count)
                     entry.versions.append(VersionNeed(
-                        version: SymbolVersion(aux.name ?? "?"), weak: aux.flags & 0x2 != 0, symbols: []))
+                        version: SymbolVersion(aux.name), weak: aux.flags & 0x2 != 0, symbols: []))
                 }
                 needs.append(entry)
             }
@@ -195,24 +195,39 @@ public enum ELFInspector {
             if let address = entries.first(where: { $0.tag == DynamicTag.stringTable })?.value,
                let size = entries.first(where: { $0.tag == DynamicTag.stringTableSize })?.value,
                let load = loads.first(where: { address >= $0.virtualAddress && address - $0.virtualAddress < $0.fileSize }) {
-                let offset = load.offset + (address - load.virtualAddress)
-                tableBytes = handle.bytes(at: offset, count: min(size, load.fileSize - (address - load.virtualAddress))) ?? []
+                // A hostile PT_LOAD can put its offset near 2^64: add without trapping;
+                // `bytes(at:count:)` then refuses what lies outside the file.
+                let delta = address - load.virtualAddress
+                let (offset, overflow) = load.offset.addingReportingOverflow(delta)
+                if !overflow {
+                    tableBytes = handle.bytes(at: offset, count: min(size, load.fileSize - delta)) ?? []
+                }
             }
         } else {
             return info
         }
-        func lookup(_ offset: UInt64) -> String? {
-            if let tableIndex { return handle.string(table: tableIndex, offset: offset) }
-            return offset < UInt64(tableBytes.count) ? cString(tableBytes, at: Int(offset)) : nil
+        // A name that cannot be read is an error, not a gap: dropping a DT_NEEDED
+        // would make basefit call an image compatible that lacks the library.
+        func lookup(_ offset: UInt64, _ tag: String, _ index: Int) throws(ELFError) -> String {
+            let name: String?
+            if let tableIndex {
+                name = handle.string(table: tableIndex, offset: offset)
+            } else {
+                name = offset < UInt64(tableBytes.count) ? cString(tableBytes, at: Int(offset)) : nil
+            }
+            guard let name else {
+                throw ELFError(.malformed, path: handle.path, location: tableIndex == nil ? "PT_DYNAMIC" : ".dynamic",
+                               detail: "\(tag) (entry \(index)) names offset \(offset), which is not a string in the dynamic string table")
+            }
+            return name
         }
         info.found = true
-        for entry in entries {
+        for (index, entry) in entries.enumerated() {
             switch entry.tag {
-            case DynamicTag.needed:
-                if let name = lookup(entry.value) { info.needed.append(name) }
-            case DynamicTag.soname: info.soname = lookup(entry.value)
-            case DynamicTag.rpath: info.rpath = lookup(entry.value)
-            case DynamicTag.runpath: info.runpath = lookup(entry.value)
+            case DynamicTag.needed: info.needed.append(try lookup(entry.value, "DT_NEEDED", index))
+            case DynamicTag.soname: info.soname = try lookup(entry.value, "DT_SONAME", index)
+            case DynamicTag.rpath: info.rpath = try lookup(entry.value, "DT_RPATH", index)
+            case DynamicTag.runpath: info.runpath = try lookup(entry.value, "DT_RUNPATH", index)
             case DynamicTag.flags1: info.flags1 = entry.value
             default: break
             }

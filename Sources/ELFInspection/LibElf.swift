@@ -85,6 +85,11 @@ struct ELFHandle: ~Copyable {
         // ELF_C_READ, not ELF_C_READ_MMAP: libelf then reads each table with pread when
         // asked, so only what basefit looks at is read, and a file truncated while it
         // is being scanned gives a read error instead of SIGBUS on a mapped page.
+        let headerSize = withUnsafeBytes(of: ident) { $0[4] == 1 ? 52 : 64 }
+        guard info.st_size >= headerSize else {
+            close(fd)
+            throw Self.shortHeader(path, size: Int(info.st_size), headerSize: headerSize)
+        }
         guard libelfReady, let elf = elf_begin(fd, ELF_C_READ, nil) else {
             let message = libelfMessage()
             close(fd)
@@ -113,6 +118,8 @@ struct ELFHandle: ~Copyable {
             throw ELFError(.malformed, path: path, location: "ELF header",
                            detail: "file ends after \(count) bytes, inside the identification bytes")
         }
+        let headerSize = bytes[4] == 1 ? 52 : 64
+        guard count >= headerSize else { throw Self.shortHeader(path, size: count, headerSize: headerSize) }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: count, alignment: 16)
         buffer.copyMemory(from: bytes)
         guard libelfReady,
@@ -139,6 +146,11 @@ struct ELFHandle: ~Copyable {
         memory?.deallocate()
     }
 
+    private static func shortHeader(_ path: String, size: Int, headerSize: Int) -> ELFError {
+        ELFError(.malformed, path: path, location: "ELF header",
+                 detail: "file ends after \(size) bytes, inside the \(headerSize)-byte ELF header")
+    }
+
     private static func notRecognised(_ path: String) -> ELFError {
         ELFError(.malformed, path: path, location: "ELF header", detail: "libelf does not recognise the file as ELF")
     }
@@ -159,12 +171,35 @@ struct ELFHandle: ~Copyable {
             flags: ehdr.e_flags, entry: ehdr.e_entry)
     }
 
+    /// Checks that a header table of `count` entries at `offset` lies inside the file:
+    /// libelf quietly treats a table past the end as absent, which would hide the
+    /// damage (and, for section headers, every version requirement).
+    private func checkTable(_ location: String, offset: UInt64, count: Int, entrySize: Int) throws(ELFError) {
+        guard count > 0 else { return }
+        let (bytes, overflow) = UInt64(count).multipliedReportingOverflow(by: UInt64(entrySize))
+        guard !overflow, offset <= byteCount, bytes <= byteCount - offset else {
+            throw malformed(location, "the table (offset \(offset), \(count) entries of \(entrySize) bytes) lies past the end of the \(byteCount)-byte file")
+        }
+    }
+
+    private func rawHeader() throws(ELFError) -> GElf_Ehdr {
+        var ehdr = GElf_Ehdr()
+        guard gelf_getehdr(elf, &ehdr) != nil else { throw malformed("ELF header") }
+        return ehdr
+    }
+
     func programHeaders() throws(ELFError) -> [RawProgramHeader] {
         var count = 0
         guard elf_getphdrnum(elf, &count) == 0 else { throw malformed("program headers") }
-        guard count <= ELFLimits.programHeaders else {
-            throw malformed("program headers", "\(count) entries exceed the limit of \(ELFLimits.programHeaders)")
+        let ehdr = try rawHeader()
+        // libelf shortens a table that runs past the end; the header's own count
+        // (unless it is PN_XNUM, 0xffff: the count is then in section 0) is the claim.
+        let claimed = ehdr.e_phnum == 0xffff ? count : Int(ehdr.e_phnum)
+        guard claimed <= ELFLimits.programHeaders, count <= ELFLimits.programHeaders else {
+            throw malformed("program headers", "\(max(claimed, count)) entries exceed the limit of \(ELFLimits.programHeaders)")
         }
+        try checkTable("program headers", offset: ehdr.e_phoff, count: claimed,
+                       entrySize: gelf_fsize(elf, ELF_T_PHDR, 1, UInt32(EV_CURRENT)))
         var result: [RawProgramHeader] = []
         result.reserveCapacity(count)
         for index in 0..<count {
@@ -182,9 +217,14 @@ struct ELFHandle: ~Copyable {
     func sections() throws(ELFError) -> [RawSection] {
         var count = 0
         guard elf_getshdrnum(elf, &count) == 0 else { throw malformed("section headers") }
-        guard count <= ELFLimits.sections else {
-            throw malformed("section headers", "\(count) entries exceed the limit of \(ELFLimits.sections)")
+        let ehdr = try rawHeader()
+        // e_shnum is 0 when the count is in section 0 (extended numbering); then libelf's count stands.
+        let claimed = ehdr.e_shoff == 0 ? 0 : (ehdr.e_shnum == 0 ? count : Int(ehdr.e_shnum))
+        guard claimed <= ELFLimits.sections, count <= ELFLimits.sections else {
+            throw malformed("section headers", "\(max(claimed, count)) entries exceed the limit of \(ELFLimits.sections)")
         }
+        try checkTable("section headers", offset: ehdr.e_shoff, count: claimed,
+                       entrySize: gelf_fsize(elf, ELF_T_SHDR, 1, UInt32(EV_CURRENT)))
         var namesIndex = 0
         let hasNames = elf_getshdrstrndx(elf, &namesIndex) == 0
         var result: [RawSection] = []
@@ -267,6 +307,10 @@ struct ELFHandle: ~Copyable {
         return result
     }
 
+    /// The version needs, read as the dynamic loader reads them: each chain is
+    /// followed until its next offset is 0. The counts in `sh_info` and `vn_cnt`
+    /// must agree with the chains (readelf trusts the counts, the loader the
+    /// chains; a file where they differ is damaged and would be read two ways).
     func versionNeeds(_ section: RawSection) throws(ELFError) -> [RawVersionNeed] {
         let location = section.name ?? ".gnu.version_r"
         guard let data = try self.data(of: section) else { return [] }
@@ -274,43 +318,53 @@ struct ELFHandle: ~Copyable {
         let stringTable = Int(section.link)
         var result: [RawVersionNeed] = []
         var offset = 0
-        // sh_info holds the number of entries; the chain must also end by itself.
-        let expected = min(Int(section.info), ELFLimits.versionNeedFiles)
         var budget = ELFLimits.versionEntriesPerSection
-        while result.count < expected, offset < size {
+        while true {
+            guard result.count < ELFLimits.versionNeedFiles else {
+                throw malformed(location, "more than \(ELFLimits.versionNeedFiles) libraries in the chain")
+            }
             var need = GElf_Verneed()
-            guard gelf_getverneed(data, Int32(offset), &need) != nil else {
-                throw malformed(location, "entry at offset \(offset) lies outside the section")
+            guard offset < size, gelf_getverneed(data, Int32(offset), &need) != nil else {
+                throw malformed(location, "entry \(result.count) at offset \(offset) lies outside the section")
+            }
+            guard let file = string(table: stringTable, offset: UInt64(need.vn_file)) else {
+                throw malformed(location, "library name at offset \(need.vn_file) (entry at \(offset)) is not a string in section \(stringTable)")
             }
             var versions: [RawVersionAux] = []
             var auxOffset = offset + Int(need.vn_aux)
-            let auxCount = min(Int(need.vn_cnt), ELFLimits.versionAuxPerFile)
-            while versions.count < auxCount {
+            while true {
                 budget -= 1
                 guard budget >= 0 else {
                     throw malformed(location, "more than \(ELFLimits.versionEntriesPerSection) version entries (chains that share or repeat entries)")
                 }
-                guard auxOffset < size else {
-                    throw malformed(location, "version entry at offset \(auxOffset) lies outside the section")
+                guard versions.count < ELFLimits.versionAuxPerFile else {
+                    throw malformed(location, "more than \(ELFLimits.versionAuxPerFile) versions needed from \(file)")
                 }
                 var aux = GElf_Vernaux()
-                guard gelf_getvernaux(data, Int32(auxOffset), &aux) != nil else {
-                    throw malformed(location, "version entry at offset \(auxOffset) lies outside the section")
+                guard auxOffset < size, gelf_getvernaux(data, Int32(auxOffset), &aux) != nil else {
+                    throw malformed(location, "version entry \(versions.count) of \(file) at offset \(auxOffset) lies outside the section")
                 }
-                versions.append(RawVersionAux(
-                    name: string(table: stringTable, offset: UInt64(aux.vna_name)),
-                    flags: aux.vna_flags, index: aux.vna_other))
+                guard let name = string(table: stringTable, offset: UInt64(aux.vna_name)) else {
+                    throw malformed(location, "version name at offset \(aux.vna_name) (entry at \(auxOffset)) is not a string in section \(stringTable)")
+                }
+                versions.append(RawVersionAux(name: name, flags: aux.vna_flags, index: aux.vna_other))
                 if aux.vna_next == 0 { break }
                 auxOffset += Int(aux.vna_next)
             }
-            result.append(RawVersionNeed(
-                file: string(table: stringTable, offset: UInt64(need.vn_file)), versions: versions))
+            guard versions.count == Int(need.vn_cnt) else {
+                throw malformed(location, "vn_cnt of \(file) says \(need.vn_cnt) versions but its chain has \(versions.count)")
+            }
+            result.append(RawVersionNeed(file: file, versions: versions))
             if need.vn_next == 0 { break }
             offset += Int(need.vn_next)
+        }
+        guard result.count == Int(section.info) else {
+            throw malformed(location, "sh_info says \(section.info) entries but the chain has \(result.count)")
         }
         return result
     }
 
+    /// The version definitions, chains followed as for `versionNeeds`.
     func versionDefinitions(_ section: RawSection) throws(ELFError) -> [RawVersionDefinition] {
         let location = section.name ?? ".gnu.version_d"
         guard let data = try self.data(of: section) else { return [] }
@@ -318,16 +372,19 @@ struct ELFHandle: ~Copyable {
         let stringTable = Int(section.link)
         var result: [RawVersionDefinition] = []
         var offset = 0
-        let expected = min(Int(section.info), ELFLimits.versionDefinitions)
         var budget = ELFLimits.versionEntriesPerSection
-        while result.count < expected, offset < size {
+        while true {
+            guard result.count < ELFLimits.versionDefinitions else {
+                throw malformed(location, "more than \(ELFLimits.versionDefinitions) definitions in the chain")
+            }
             var definition = GElf_Verdef()
-            guard gelf_getverdef(data, Int32(offset), &definition) != nil else {
-                throw malformed(location, "entry at offset \(offset) lies outside the section")
+            guard offset < size, gelf_getverdef(data, Int32(offset), &definition) != nil else {
+                throw malformed(location, "entry \(result.count) at offset \(offset) lies outside the section")
             }
             var names: [String] = []
             var auxOffset = offset + Int(definition.vd_aux)
-            for _ in 0..<min(Int(definition.vd_cnt), 64) {
+            // vd_cnt is 1 (the name) plus the parents; a definition may have no names.
+            while names.count < Int(definition.vd_cnt) {
                 budget -= 1
                 guard budget >= 0 else {
                     throw malformed(location, "more than \(ELFLimits.versionEntriesPerSection) version entries (chains that share or repeat entries)")
@@ -336,13 +393,22 @@ struct ELFHandle: ~Copyable {
                 guard auxOffset < size, gelf_getverdaux(data, Int32(auxOffset), &aux) != nil else {
                     throw malformed(location, "name entry at offset \(auxOffset) lies outside the section")
                 }
-                if let name = string(table: stringTable, offset: UInt64(aux.vda_name)) { names.append(name) }
+                guard let name = string(table: stringTable, offset: UInt64(aux.vda_name)) else {
+                    throw malformed(location, "version name at offset \(aux.vda_name) (entry at \(auxOffset)) is not a string in section \(stringTable)")
+                }
+                names.append(name)
                 if aux.vda_next == 0 { break }
                 auxOffset += Int(aux.vda_next)
+            }
+            guard names.count == Int(definition.vd_cnt) else {
+                throw malformed(location, "vd_cnt says \(definition.vd_cnt) names but the chain has \(names.count)")
             }
             result.append(RawVersionDefinition(index: definition.vd_ndx, flags: definition.vd_flags, names: names))
             if definition.vd_next == 0 { break }
             offset += Int(definition.vd_next)
+        }
+        guard result.count == Int(section.info) else {
+            throw malformed(location, "sh_info says \(section.info) entries but the chain has \(result.count)")
         }
         return result
     }

@@ -39,14 +39,14 @@ struct RawDynamicEntry: Sendable {
 
 /// One `Elf_Vernaux`: a version required from a library.
 struct RawVersionAux: Sendable {
-    var name: String?
+    var name: String
     var flags: UInt16
     var index: UInt16          // vna_other: the index `.gnu.version` uses
 }
 
 /// One `Elf_Verneed`: a library and the versions required from it.
 struct RawVersionNeed: Sendable {
-    var file: String?
+    var file: String
     var versions: [RawVersionAux]
 }
 

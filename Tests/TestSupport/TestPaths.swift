@@ -24,7 +24,7 @@ public enum TestPaths {
         "abi-addon.node", "go-cgo", "go-nocgo", "hello-glibc", "hello-glibc-nopie", "hello-i386",
         "hello-musl", "hello-musl-static", "hello-static", "hello-static-pie", "libcxxdemo.so",
         "napi-addon.node", "needs-glibc-2.39.so", "needs-glibcxx-3.4.32.so", "origin/bin/app",
-        "origin/lib/libdep.so", "origin/lib/libold-rpath.so", "tiny-ppc64be.so", "x86-64-v3.so",
+        "origin/lib/libdep.so", "origin/lib/libold-rpath.so", "tiny-ppc64be.so", "x86-64-v3.so", "libversioned.so",
     ]
 }
 

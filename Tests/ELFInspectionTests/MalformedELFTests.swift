@@ -1,0 +1,94 @@
+import ELFInspection
+import Foundation
+import Testing
+import TestSupport
+
+/// Corrupted copies of real fixtures (see `MalformedELF`): each must give its
+/// expected error or facts, from memory and from disk alike, quickly and without
+/// a crash. The fuzz crashes found so far are replayed from Fixtures/hostile/fuzz.
+struct MalformedELFTests {
+    static let cases = MalformedELF.cases(elfDirectory: TestPaths.elf.path)
+
+    @Test(arguments: cases.map(\.name))
+    func malformedFileGivesItsExpectedResult(_ name: String) throws {
+        let testCase = try #require(Self.cases.first { $0.name == name })
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("basefit-malformed-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent(name).path
+        #expect(FileManager.default.createFile(atPath: file, contents: Data(testCase.bytes)))
+
+        let started = ContinuousClock.now
+        let fromDisk = Result { () throws(ELFError) in try ELFInspector.inspect(path: file) }
+        let fromMemory = Result { () throws(ELFError) in try ELFInspector.inspect(bytes: testCase.bytes, path: file) }
+        #expect(ContinuousClock.now - started < .seconds(2), "a malformed file must not take long")
+
+        for result in [fromDisk, fromMemory] {
+            switch (testCase.expectation, result) {
+            case (.malformed(let text), .failure(let error)):
+                #expect(error.kind == .malformed || error.kind == .notELF, "\(error)")
+                #expect(error.path == file)
+                #expect(!error.detail.isEmpty)
+                #expect(text.isEmpty || error.description.contains(text), "\(error.description) should mention \(text)")
+            case (.facts(let needed), .success(let facts)):
+                if let needed { #expect(facts.needed.contains(needed)) }
+            default:
+                Issue.record("\(name): expected \(testCase.expectation), got \(result)")
+            }
+        }
+        // Disk and memory readers agree.
+        switch (fromDisk, fromMemory) {
+        case (.success(let a), .success(let b)): #expect(a == b)
+        case (.failure(let a), .failure(let b)): #expect(a == b)
+        default: Issue.record("\(name): disk gave \(fromDisk), memory \(fromMemory)")
+        }
+    }
+
+    @Test func sharedVersionChainsStopAtTheEntryBudget() throws {
+        let testCase = try #require(Self.cases.first { $0.name == "verneed-shared-chains" })
+        #expect(throws: ELFError.self) { try ELFInspector.inspect(bytes: testCase.bytes, path: "bomb.so") }
+        do {
+            _ = try ELFInspector.inspect(bytes: testCase.bytes, path: "bomb.so")
+        } catch {
+            #expect(error.description.contains("\(ELFLimits.versionEntriesPerSection)"))
+        }
+    }
+
+    /// A 2 GiB sparse file whose first bytes are a real library: only the tables
+    /// basefit needs are read, so it is as fast as the library itself.
+    @Test func sparseTwoGigabyteFileIsNotReadWhole() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("basefit-sparse-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("huge.so").path
+        let library = try #require(FileManager.default.contents(atPath: TestPaths.elf("napi-addon.node")))
+        #expect(FileManager.default.createFile(atPath: path, contents: library))
+        #expect(truncate(path, 2 << 30) == 0)
+
+        let started = ContinuousClock.now
+        let facts = try ELFInspector.inspect(path: path)
+        #expect(ContinuousClock.now - started < .seconds(2))
+        #expect(facts.needed.contains("libstdc++.so.6"))
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        #expect(usage.ru_maxrss < 1_000_000, "peak RSS \(usage.ru_maxrss) KB: the file must not have been read whole")
+    }
+
+    /// Inputs that crashed the fuzzer (Fixtures/hostile/fuzz); each is now an error or facts.
+    @Test(arguments: try FileManager.default.contentsOfDirectory(atPath: TestPaths.fixtures.appendingPathComponent("hostile/fuzz").path)
+        .filter { $0.hasPrefix("elf-") }.sorted())
+    func fuzzCrashReplays(_ name: String) throws {
+        let path = TestPaths.fixtures.appendingPathComponent("hostile/fuzz/\(name)").path
+        let bytes = try #require(FileManager.default.contents(atPath: path))
+        do {
+            _ = try ELFInspector.inspect(bytes: Array(bytes), path: path)
+        } catch {
+            #expect(error.path == path && !error.detail.isEmpty)
+        }
+        do {
+            _ = try ELFInspector.inspect(path: path)
+        } catch {
+            #expect(error.path == path && !error.detail.isEmpty)
+        }
+    }
+}
