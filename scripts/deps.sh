@@ -2,7 +2,7 @@
 # Installs the Debian packages basefit builds and tests with, when missing.
 # Needs root (or sudo) only when something is missing.
 set -euo pipefail
-packages=(libelf-dev libsqlite3-dev zlib1g-dev libarchive-dev pkg-config binutils util-linux debootstrap)
+packages=(libelf-dev libsqlite3-dev zlib1g-dev libarchive-dev pkg-config binutils util-linux debootstrap time python3)
 missing=()
 for package in "${packages[@]}"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

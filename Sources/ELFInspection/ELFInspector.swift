@@ -25,6 +25,15 @@ public enum ELFInspector {
         return try facts(of: handle, options: options)
     }
 
+    /// Inspects an entry of the open directory `directory` by the raw bytes of its
+    /// name (for names that are not valid UTF-8); never follows a symbolic link.
+    public static func inspect(
+        directory: Int32, rawName: [UInt8], path: String, options: InspectionOptions = .init()
+    ) throws(ELFError) -> BinaryFacts {
+        let handle = try ELFHandle(directory: directory, rawName: rawName, path: path)
+        return try facts(of: handle, options: options)
+    }
+
     public static func inspect(
         bytes: [UInt8], path: String, options: InspectionOptions = .init()
     ) throws(ELFError) -> BinaryFacts {

@@ -50,8 +50,25 @@ struct ELFHandle: ~Copyable {
     /// before libelf sees the file. `followLinks: false` refuses a symbolic link
     /// swapped in after the directory was read.
     init(directory: Int32 = AT_FDCWD, name: String? = nil, path: String, followLinks: Bool = true) throws(ELFError) {
-        let flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | (followLinks ? 0 : O_NOFOLLOW)
-        let fd = openat(directory, name ?? path, flags)
+        let fd = openat(directory, name ?? path, Self.openFlags(followLinks: followLinks))
+        try self.init(opened: fd, path: path)
+    }
+
+    /// Opens an entry whose name is not valid UTF-8 (a Swift String cannot hold it)
+    /// by its raw bytes, relative to the open directory; never follows a link.
+    init(directory: Int32, rawName: [UInt8], path: String) throws(ELFError) {
+        let fd = (rawName + [0]).withUnsafeBytes { bytes in
+            openat(directory, bytes.baseAddress!.assumingMemoryBound(to: CChar.self), Self.openFlags(followLinks: false))
+        }
+        try self.init(opened: fd, path: path)
+    }
+
+    private static func openFlags(followLinks: Bool) -> Int32 {
+        O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | (followLinks ? 0 : O_NOFOLLOW)
+    }
+
+    /// Takes over `fd` (the result of an open: negative when it failed).
+    private init(opened fd: Int32, path: String) throws(ELFError) {
         guard fd >= 0 else {
             throw ELFError(.unreadable, path: path, detail: String(cString: strerror(errno)))
         }
@@ -189,17 +206,23 @@ struct ELFHandle: ~Copyable {
     }
 
     func programHeaders() throws(ELFError) -> [RawProgramHeader] {
+        let ehdr = try rawHeader()
+        let entrySize = gelf_fsize(elf, ELF_T_PHDR, 1, UInt32(EV_CURRENT))
+        // libelf shortens or refuses a table that runs past the end without saying
+        // why; the header's own count is the claim (unless it is PN_XNUM, 0xffff:
+        // the count is then in section 0, and libelf's count stands).
+        if ehdr.e_phnum != 0xffff {
+            guard Int(ehdr.e_phnum) <= ELFLimits.programHeaders else {
+                throw malformed("program headers", "\(ehdr.e_phnum) entries exceed the limit of \(ELFLimits.programHeaders)")
+            }
+            try checkTable("program headers", offset: ehdr.e_phoff, count: Int(ehdr.e_phnum), entrySize: entrySize)
+        }
         var count = 0
         guard elf_getphdrnum(elf, &count) == 0 else { throw malformed("program headers") }
-        let ehdr = try rawHeader()
-        // libelf shortens a table that runs past the end; the header's own count
-        // (unless it is PN_XNUM, 0xffff: the count is then in section 0) is the claim.
-        let claimed = ehdr.e_phnum == 0xffff ? count : Int(ehdr.e_phnum)
-        guard claimed <= ELFLimits.programHeaders, count <= ELFLimits.programHeaders else {
-            throw malformed("program headers", "\(max(claimed, count)) entries exceed the limit of \(ELFLimits.programHeaders)")
+        guard count <= ELFLimits.programHeaders else {
+            throw malformed("program headers", "\(count) entries exceed the limit of \(ELFLimits.programHeaders)")
         }
-        try checkTable("program headers", offset: ehdr.e_phoff, count: claimed,
-                       entrySize: gelf_fsize(elf, ELF_T_PHDR, 1, UInt32(EV_CURRENT)))
+        try checkTable("program headers", offset: ehdr.e_phoff, count: count, entrySize: entrySize)
         var result: [RawProgramHeader] = []
         result.reserveCapacity(count)
         for index in 0..<count {

@@ -31,7 +31,7 @@ public struct Scanner: Sendable {
                 warnings += messages.map { ScanWarning(path: file.displayPath, message: $0) }
                 wheels.append(summary)
             case .failed(let error):
-                warnings.append(ScanWarning(path: file.displayPath, message: Self.message(for: error)))
+                warnings.append(ScanWarning(path: file.displayPath, message: "unreadable wheel: \(error.detail)"))
             }
         }
         progress?(walk.examined, artifacts.count, walk.examined)

@@ -182,8 +182,10 @@ struct TreeWalker {
         defer { closedir(directory) }
         let descriptor = dirfd(directory)
         while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            let rawName = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix(while: { $0 != 0 })) }
+            guard let name = String(validating: rawName, as: UTF8.self) else {
+                handleUndecodableName(rawName, kind: entry.pointee.d_type, directory: descriptor, parentDisplay: job.display, into: &result)
+                continue
             }
             if name == "." || name == ".." { continue }
             var kind = entry.pointee.d_type
@@ -216,6 +218,43 @@ struct TreeWalker {
         }
     }
 
+    /// A name that is not valid UTF-8 cannot be carried in a path string: a regular
+    /// file is still inspected as ELF (opened by its raw bytes); anything else is
+    /// reported, never skipped silently. The name is shown with `\xNN` escapes.
+    private static func handleUndecodableName(
+        _ rawName: [UInt8], kind: UInt8, directory: Int32, parentDisplay: String, into result: inout WalkResult
+    ) {
+        let display = join(parentDisplay, PathText.escaped(rawName))
+        var kind = kind
+        if kind == UInt8(DT_UNKNOWN) {
+            var info = stat()
+            let status = (rawName + [0]).withUnsafeBytes { fstatat(directory, $0.baseAddress!.assumingMemoryBound(to: CChar.self), &info, AT_SYMLINK_NOFOLLOW) }
+            guard status == 0 else { return }
+            kind = direntType(info.st_mode)
+        }
+        let lossy = String(decoding: rawName, as: UTF8.self)
+        switch kind {
+        case UInt8(DT_REG) where lossy.hasSuffix(".whl") || isManifest(lossy, parent: ""):
+            result.examined += 1
+            result.warnings.append(ScanWarning(path: display, message: "file name is not valid UTF-8; not read as a wheel or manifest (rename it)"))
+        case UInt8(DT_REG):
+            do {
+                let facts = try ELFInspector.inspect(directory: directory, rawName: rawName, path: display,
+                                                     options: lossy.hasSuffix(".node") ? nodeOptions : InspectionOptions())
+                result.examined += 1
+                result.artifacts.append(Artifact(path: display, facts: facts))
+            } catch {
+                record(error, into: &result)
+            }
+        case UInt8(DT_DIR):
+            result.warnings.append(ScanWarning(path: display, message: "directory name is not valid UTF-8; its contents were not scanned (rename it)"))
+        case UInt8(DT_LNK):
+            result.warnings.append(ScanWarning(path: display, message: "link name is not valid UTF-8; not followed (rename it)"))
+        default:
+            break  // FIFO, socket, device: never opened, whatever the name.
+        }
+    }
+
     /// Keeps manifests and wheels for later passes and inspects everything else as ELF.
     /// Paths are only built for files that are kept or warned about: most files are
     /// neither, and a path per file is the walk's main allocation.
@@ -243,15 +282,19 @@ struct TreeWalker {
         } catch {
             var error = error
             error.path = display()
-            switch error.kind {
-            case .notELF:
-                result.examined += 1
-            case .malformed, .unsupported:
-                result.examined += 1
-                result.warnings.append(ScanWarning(path: error.path, message: Scanner.message(for: error)))
-            case .unreadable:
-                result.warnings.append(ScanWarning(path: error.path, message: "cannot read: \(error.detail)"))
-            }
+            record(error, into: &result)
+        }
+    }
+
+    private static func record(_ error: ELFError, into result: inout WalkResult) {
+        switch error.kind {
+        case .notELF:
+            result.examined += 1
+        case .malformed, .unsupported:
+            result.examined += 1
+            result.warnings.append(ScanWarning(path: error.path, message: Scanner.message(for: error)))
+        case .unreadable:
+            result.warnings.append(ScanWarning(path: error.path, message: "cannot read: \(error.detail)"))
         }
     }
 

@@ -97,8 +97,8 @@ public struct MalformedELF: Sendable {
 
         // Header tables pointing past the end of the file.
         add("shoff-past-end", addon, .malformed("past the end")) { $0.set64(0x28, UInt64($0.bytes.count + 4096)) }
-        add("phoff-past-end", addon, .malformed("")) { $0.set64(0x20, UInt64($0.bytes.count + 4096)) }
-        add("phoff-huge", addon, .malformed("")) { $0.set64(0x20, UInt64.max - 8) }
+        add("phoff-past-end", addon, .malformed("past the end")) { $0.set64(0x20, UInt64($0.bytes.count + 4096)) }
+        add("phoff-huge", addon, .malformed("past the end")) { $0.set64(0x20, UInt64.max - 8) }
         add("phnum-huge", addon, .malformed("limit")) { $0.set16(0x38, 0xfffe) }
         add("phnum-past-end", addon, .malformed("past the end")) { $0.set16(0x38, 4000) }
         add("shnum-huge", addon, .malformed("past the end")) { $0.set16(0x3c, 0xfeff) }
@@ -139,7 +139,7 @@ public struct MalformedELF: Sendable {
             while $0.u16(need + 2) < 2 { need += $0.u32(need + 12) }   // a need with two or more versions
             $0.set32(need + $0.u32(need + 8) + 12, 0xffff_fff0)
         }
-        add("vna-count-huge", addon, .malformed("")) {
+        add("vna-count-huge", addon, .malformed("vn_cnt")) {
             let s = $0.section(type: verneed)
             $0.set16(s.offset + 2, 0xffff)
             var aux = s.offset + $0.u32(s.offset + 8)
