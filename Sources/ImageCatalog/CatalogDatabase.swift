@@ -137,7 +137,7 @@ public struct CatalogDatabase: Sendable {
             case .SQLITE_CONSTRAINT:
                 return CatalogError(.invalidData, path: path, detail: "the data breaks a catalog rule (\(error.message ?? "constraint failed")); nothing was changed")
             case .SQLITE_FULL, .SQLITE_IOERR:
-                return CatalogError(.writeFailed, path: path, detail: "could not write the catalog (\(error.message ?? "disk full or I/O error")); nothing was changed")
+                return CatalogError(.writeFailed, path: path, detail: "could not write the catalog (\(error.message ?? "I/O error"): the disk may be full or a file-size limit reached); nothing was changed")
             default:
                 return CatalogError(.corrupt, path: path, detail: error.message ?? "\(error)")
             }

@@ -36,12 +36,13 @@ public enum DefaultCatalog {
         }
         let temporary = directory + "/.catalog-\(data.digest)-\(ProcessInfo.processInfo.processIdentifier).sqlite"
         try? FileManager.default.removeItem(atPath: temporary)
-        do {
+        do throws(CatalogError) {
             let database = try CatalogDatabase(path: temporary, mode: .readWrite)
             try build(into: CatalogStore(database: database), data: data)
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
-            throw error
+            throw CatalogError(error.kind, path: path,
+                               detail: "cannot write the built-in catalog to the cache: \(error.detail); free space, set BASEFIT_CACHE_DIR or use --catalog")
         }
         guard rename(temporary, path) == 0 else {
             let message = String(cString: strerror(errno))
