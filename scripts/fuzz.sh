@@ -42,7 +42,8 @@ for target in "${targets[@]}"; do
     corpus="$work/corpus/$target"
     artifacts="$work/artifacts/$target"
     mkdir -p "$corpus" "$artifacts"
-    if [[ -n "$seconds" ]]; then limit=(-max_total_time="$seconds"); else limit=(-runs="$runs"); fi
+    # A smoke run is repeatable (fixed seed); a long run explores.
+    if [[ -n "$seconds" ]]; then limit=(-max_total_time="$seconds"); else limit=(-runs="$runs" -seed=1); fi
     echo "== $target (${limit[*]})" >&2
     # -rss_limit_mb: a parser that allocates without bound is a failure, not a slow run.
     # -timeout: one input taking more than 10 s is a hang.

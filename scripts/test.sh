@@ -7,3 +7,8 @@ bash scripts/deps.sh
 bash scripts/rootfs.sh bullseye bookworm trixie || echo "test.sh: no root filesystems; their tests will be skipped" >&2
 swift build
 swift test "$@"
+# Fuzz smoke run: every fuzz target built with AddressSanitizer and run on its seeds
+# plus 500 mutations (about a minute). The long run is `bash scripts/fuzz.sh`.
+if [[ $# -eq 0 ]]; then
+    bash scripts/fuzz.sh --runs 500
+fi

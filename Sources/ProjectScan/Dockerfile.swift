@@ -1,3 +1,4 @@
+import Foundation
 /// The base image a Dockerfile builds on: the final (or named) stage's FROM,
 /// following `FROM <stage>` chains and substituting `ARG` defaults.
 public struct DockerfileBase: Sendable, Hashable {
@@ -29,6 +30,34 @@ public enum Dockerfile {
         var name: String?
         var platform: String?
         var line: Int
+    }
+
+    /// Reads the Dockerfile at `path` (a regular file or a pipe such as `<(…)`),
+    /// never more than `sizeLimit` bytes, and finds the base of `stage`.
+    public static func base(file path: String, stage wanted: String?) throws(DockerfileError) -> DockerfileBase {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)
+        guard fd >= 0 else {
+            throw DockerfileError(path: path, line: nil, detail: "cannot read the Dockerfile (\(String(cString: strerror(errno))))")
+        }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let got = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if got < 0 && errno == EINTR { continue }
+            guard got >= 0 else {
+                throw DockerfileError(path: path, line: nil, detail: "cannot read the Dockerfile (\(String(cString: strerror(errno))))")
+            }
+            if got == 0 { break }
+            bytes += chunk[0..<got]
+            guard bytes.count <= sizeLimit else {
+                throw DockerfileError(path: path, line: nil, detail: "larger than \(sizeLimit) bytes; not a Dockerfile basefit will read")
+            }
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw DockerfileError(path: path, line: nil, detail: "not UTF-8 text")
+        }
+        return try base(of: text, path: path, stage: wanted)
     }
 
     public static func base(of text: String, path: String, stage wanted: String?) throws(DockerfileError) -> DockerfileBase {

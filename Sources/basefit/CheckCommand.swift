@@ -99,16 +99,8 @@ struct CheckCommand: ParsableCommand {
     }
 
     private func readDockerfile(_ path: String) throws -> DockerfileBase {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            Output.error("\(path): cannot read the Dockerfile")
-            throw ExitCodes.usage
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            Output.error("\(path): not UTF-8 text")
-            throw ExitCodes.usage
-        }
         do {
-            return try Dockerfile.base(of: text, path: path, stage: stage)
+            return try Dockerfile.base(file: path, stage: stage)
         } catch {
             Output.error(error.description)
             throw ExitCodes.usage

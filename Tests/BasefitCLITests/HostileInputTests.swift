@@ -211,4 +211,23 @@ import TestSupport
             #expect(line.contains(": cannot read: No such file or directory") || line.contains(": malformed ELF: "), "\(line)")
         }
     }
+
+    /// A Dockerfile that never ends (/dev/zero) or is not text: read up to the 4 MiB
+    /// limit at most, then a usage error naming the file.
+    @Test func endlessOrBinaryDockerfileIsRefused() throws {
+        let project = TestPaths.fixtures.appendingPathComponent("projects/node-napi-rs").path
+        let started = Date()
+        let endless = try Run.program(TestPaths.executable.path, ["check", project, "--dockerfile", "/dev/zero"])
+        #expect(endless.status == 2)
+        #expect(endless.stderr.contains("/dev/zero: larger than 4194304 bytes"), "\(endless.stderr)")
+        #expect(Date().timeIntervalSince(started) < 10)
+
+        let root = try makeRoot()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let binary = root.appendingPathComponent("Dockerfile").path
+        #expect(FileManager.default.createFile(atPath: binary, contents: Data([0x46, 0x52, 0x4f, 0x4d, 0x20, 0xff, 0xfe])))
+        let notText = try Run.program(TestPaths.executable.path, ["check", project, "--dockerfile", binary])
+        #expect(notText.status == 2)
+        #expect(notText.stderr.contains("\(binary): not UTF-8 text"), "\(notText.stderr)")
+    }
 }

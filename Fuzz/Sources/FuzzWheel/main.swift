@@ -1,12 +1,13 @@
 // libFuzzer target: arbitrary bytes as a wheel (zip), read member by member with
 // every ELF member inspected, exactly as `basefit scan` reads one from disk. The
-// input is written to a file in /dev/shm (memory) because that is the path scan takes.
+// input is written to a file in /dev/shm (memory) because scan reads wheels from files.
 import ELFInspection
 import Foundation
 import FuzzSupport
 import ProjectScan
 
-private let wheelFile = "/dev/shm/basefit-fuzz-\(getpid())-1.0-cp311-cp311-manylinux_2_17_x86_64.whl"
+private let wheelFile = (FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory())
+    + "/basefit-fuzz-\(getpid())-1.0-cp311-cp311-manylinux_2_17_x86_64.whl"
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzWheel(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
