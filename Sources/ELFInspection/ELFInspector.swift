@@ -63,6 +63,7 @@ public enum ELFInspector {
         static let needed: Int64 = 1, stringTable: Int64 = 5, stringTableSize: Int64 = 10
         static let soname: Int64 = 14, rpath: Int64 = 15, runpath: Int64 = 29
         static let flags1: Int64 = 0x6fff_fffb
+        static let verneed: Int64 = 0x6fff_fffe, verneedCount: Int64 = 0x6fff_ffff
     }
 
     static func facts(of handle: borrowing ELFHandle, options: InspectionOptions) throws(ELFError) -> BinaryFacts {
@@ -91,22 +92,39 @@ public enum ELFInspector {
         let dynamicHeader = programHeaders.first(where: { $0.type == ProgramType.dynamic })
 
         let sections = try handle.sections()
-        let dynamic = try readDynamic(handle, sections: sections, dynamicHeader: dynamicHeader,
-                                      loads: programHeaders.filter { $0.type == ProgramType.load })
+        let loads = programHeaders.filter { $0.type == ProgramType.load }
+        let dynamic = try readDynamic(handle, sections: sections, dynamicHeader: dynamicHeader, loads: loads)
 
         // Version needs and the symbols bound to each needed version.
         var needs: [LibraryVersionNeeds] = []
         var versionByIndex: [UInt16: (library: Int, version: Int)] = [:]
+        let verneedOffset = dynamic.verneedAddress.map { fileOffset(of: $0, in: loads) }
+        var rawNeeds: [RawVersionNeed] = []
         if let section = sections.first(where: { $0.type == SectionType.verneed }) {
-            for need in try handle.versionNeeds(section) {
-                var entry = LibraryVersionNeeds(library: need.file, versions: [])
-                for aux in need.versions {
-                    versionByIndex[aux.index & 0x7fff] = (needs.count, entry.versions.count)
-                    entry.versions.append(VersionNeed(
-                        version: SymbolVersion(aux.name), weak: aux.flags & 0x2 != 0, symbols: []))
-                }
-                needs.append(entry)
+            // The loader reads DT_VERNEED, not the section: they must be the same table.
+            if let verneedOffset, verneedOffset?.offset != section.offset {
+                throw ELFError(.malformed, path: handle.path, location: section.name ?? ".gnu.version_r",
+                               detail: "the section (offset \(section.offset)) is not the table DT_VERNEED points at (\(verneedOffset.map { "offset \($0.offset)" } ?? "outside every PT_LOAD"))")
             }
+            rawNeeds = try handle.versionNeeds(section)
+        } else if let address = dynamic.verneedAddress {
+            // No section header for it (stripped with sstrip, or removed on purpose):
+            // read what the loader reads.
+            guard let (offset, available) = verneedOffset ?? nil else {
+                throw ELFError(.malformed, path: handle.path, location: "DT_VERNEED",
+                               detail: "address 0x\(String(address, radix: 16)) lies in no PT_LOAD segment")
+            }
+            rawNeeds = try handle.versionNeeds(atFileOffset: offset, available: min(available, 1 << 20),
+                                               expected: Int(clamping: dynamic.verneedCount ?? 0)) { dynamic.string(handle, at: $0) }
+        }
+        for need in rawNeeds {
+            var entry = LibraryVersionNeeds(library: need.file, versions: [])
+            for aux in need.versions {
+                versionByIndex[aux.index & 0x7fff] = (needs.count, entry.versions.count)
+                entry.versions.append(VersionNeed(
+                    version: SymbolVersion(aux.name), weak: aux.flags & 0x2 != 0, symbols: []))
+            }
+            needs.append(entry)
         }
         var exports: [String] = []
         if let dynsym = sections.first(where: { $0.type == SectionType.dynsym }),
@@ -184,6 +202,27 @@ public enum ELFInspector {
         var rpath: String?
         var runpath: String?
         var flags1: UInt64?
+        /// DT_VERNEED (an address) and DT_VERNEEDNUM: where the loader finds the version needs.
+        var verneedAddress: UInt64?
+        var verneedCount: UInt64?
+        /// The dynamic string table: a section index, or the bytes DT_STRTAB points at.
+        var stringTable: Int?
+        var stringBytes: [UInt8] = []
+
+        func string(_ handle: borrowing ELFHandle, at offset: UInt64) -> String? {
+            if let stringTable { return handle.string(table: stringTable, offset: offset) }
+            return offset < UInt64(stringBytes.count) ? cString(stringBytes, at: Int(offset)) : nil
+        }
+    }
+
+    /// The file offset of a virtual address and the bytes of its PT_LOAD after it.
+    static func fileOffset(of address: UInt64, in loads: [RawProgramHeader]) -> (offset: UInt64, available: UInt64)? {
+        guard let load = loads.first(where: { address >= $0.virtualAddress && address - $0.virtualAddress < $0.fileSize }) else {
+            return nil
+        }
+        let delta = address - load.virtualAddress
+        let (offset, overflow) = load.offset.addingReportingOverflow(delta)
+        return overflow ? nil : (offset, load.fileSize - delta)
     }
 
     private static func readDynamic(
@@ -203,34 +242,27 @@ public enum ELFInspector {
             entries = try handle.dynamicEntries(.programHeader(dynamicHeader))
             if let address = entries.first(where: { $0.tag == DynamicTag.stringTable })?.value,
                let size = entries.first(where: { $0.tag == DynamicTag.stringTableSize })?.value,
-               let load = loads.first(where: { address >= $0.virtualAddress && address - $0.virtualAddress < $0.fileSize }) {
-                // A hostile PT_LOAD can put its offset near 2^64: add without trapping;
-                // `bytes(at:count:)` then refuses what lies outside the file.
-                let delta = address - load.virtualAddress
-                let (offset, overflow) = load.offset.addingReportingOverflow(delta)
-                if !overflow {
-                    tableBytes = handle.bytes(at: offset, count: min(size, load.fileSize - delta)) ?? []
-                }
+               let (offset, available) = fileOffset(of: address, in: loads) {
+                // A hostile PT_LOAD can put its offset near 2^64; `fileOffset` and
+                // `bytes(at:count:)` refuse what lies outside the file.
+                tableBytes = handle.bytes(at: offset, count: min(size, available)) ?? []
             }
         } else {
             return info
         }
+        info.found = true
+        info.stringTable = tableIndex
+        info.stringBytes = tableBytes
+        let names = info
         // A name that cannot be read is an error, not a gap: dropping a DT_NEEDED
         // would make basefit call an image compatible that lacks the library.
         func lookup(_ offset: UInt64, _ tag: String, _ index: Int) throws(ELFError) -> String {
-            let name: String?
-            if let tableIndex {
-                name = handle.string(table: tableIndex, offset: offset)
-            } else {
-                name = offset < UInt64(tableBytes.count) ? cString(tableBytes, at: Int(offset)) : nil
-            }
-            guard let name else {
+            guard let name = names.string(handle, at: offset) else {
                 throw ELFError(.malformed, path: handle.path, location: tableIndex == nil ? "PT_DYNAMIC" : ".dynamic",
                                detail: "\(tag) (entry \(index)) names offset \(offset), which is not a string in the dynamic string table")
             }
             return name
         }
-        info.found = true
         for (index, entry) in entries.enumerated() {
             switch entry.tag {
             case DynamicTag.needed: info.needed.append(try lookup(entry.value, "DT_NEEDED", index))
@@ -238,6 +270,8 @@ public enum ELFInspector {
             case DynamicTag.rpath: info.rpath = try lookup(entry.value, "DT_RPATH", index)
             case DynamicTag.runpath: info.runpath = try lookup(entry.value, "DT_RUNPATH", index)
             case DynamicTag.flags1: info.flags1 = entry.value
+            case DynamicTag.verneed: info.verneedAddress = entry.value
+            case DynamicTag.verneedCount: info.verneedCount = entry.value
             default: break
             }
         }

@@ -335,10 +335,31 @@ struct ELFHandle: ~Copyable {
     /// must agree with the chains (readelf trusts the counts, the loader the
     /// chains; a file where they differ is damaged and would be read two ways).
     func versionNeeds(_ section: RawSection) throws(ELFError) -> [RawVersionNeed] {
-        let location = section.name ?? ".gnu.version_r"
         guard let data = try self.data(of: section) else { return [] }
-        let size = data.pointee.d_size
         let stringTable = Int(section.link)
+        return try versionNeeds(data, location: section.name ?? ".gnu.version_r", stringTable: "section \(stringTable)",
+                                expected: Int(section.info)) { self.string(table: stringTable, offset: $0) }
+    }
+
+    /// The version needs of a file without section headers, found as the loader finds
+    /// them: DT_VERNEED's address (mapped to the file through PT_LOAD), DT_VERNEEDNUM
+    /// entries, names in the DT_STRTAB bytes. Stripping the section headers must not
+    /// hide a GLIBC_2.34 requirement.
+    func versionNeeds(
+        atFileOffset offset: UInt64, available: UInt64, expected: Int, strings: (UInt64) -> String?
+    ) throws(ELFError) -> [RawVersionNeed] {
+        let size = min(available, ELFLimits.sectionBytes)
+        guard size > 0, offset <= byteCount, size <= byteCount - offset,
+              let data = elf_getdata_rawchunk(elf, Int64(offset), Int(size), ELF_T_VNEED)
+        else { throw malformed("DT_VERNEED", "the version needs lie outside the file") }
+        return try versionNeeds(data, location: "DT_VERNEED", stringTable: "DT_STRTAB", expected: expected, name: strings)
+    }
+
+    private func versionNeeds(
+        _ data: UnsafeMutablePointer<Elf_Data>, location: String, stringTable: String, expected: Int,
+        name string: (UInt64) -> String?
+    ) throws(ELFError) -> [RawVersionNeed] {
+        let size = data.pointee.d_size
         var result: [RawVersionNeed] = []
         var offset = 0
         var budget = ELFLimits.versionEntriesPerSection
@@ -350,8 +371,8 @@ struct ELFHandle: ~Copyable {
             guard offset < size, gelf_getverneed(data, Int32(offset), &need) != nil else {
                 throw malformed(location, "entry \(result.count) at offset \(offset) lies outside the section")
             }
-            guard let file = string(table: stringTable, offset: UInt64(need.vn_file)) else {
-                throw malformed(location, "library name at offset \(need.vn_file) (entry at \(offset)) is not a string in section \(stringTable)")
+            guard let file = string(UInt64(need.vn_file)) else {
+                throw malformed(location, "library name at offset \(need.vn_file) (entry at \(offset)) is not a string in \(stringTable)")
             }
             var versions: [RawVersionAux] = []
             var auxOffset = offset + Int(need.vn_aux)
@@ -367,8 +388,8 @@ struct ELFHandle: ~Copyable {
                 guard auxOffset < size, gelf_getvernaux(data, Int32(auxOffset), &aux) != nil else {
                     throw malformed(location, "version entry \(versions.count) of \(file) at offset \(auxOffset) lies outside the section")
                 }
-                guard let name = string(table: stringTable, offset: UInt64(aux.vna_name)) else {
-                    throw malformed(location, "version name at offset \(aux.vna_name) (entry at \(auxOffset)) is not a string in section \(stringTable)")
+                guard let name = string(UInt64(aux.vna_name)) else {
+                    throw malformed(location, "version name at offset \(aux.vna_name) (entry at \(auxOffset)) is not a string in \(stringTable)")
                 }
                 versions.append(RawVersionAux(name: name, flags: aux.vna_flags, index: aux.vna_other))
                 if aux.vna_next == 0 { break }
@@ -381,8 +402,8 @@ struct ELFHandle: ~Copyable {
             if need.vn_next == 0 { break }
             offset += Int(need.vn_next)
         }
-        guard result.count == Int(section.info) else {
-            throw malformed(location, "sh_info says \(section.info) entries but the chain has \(result.count)")
+        guard result.count == expected else {
+            throw malformed(location, "\(location == "DT_VERNEED" ? "DT_VERNEEDNUM" : "sh_info") says \(expected) entries but the chain has \(result.count)")
         }
         return result
     }

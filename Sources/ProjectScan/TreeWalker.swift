@@ -132,6 +132,11 @@ struct TreeWalker {
             var info = stat()
             guard stat(root, &info) == 0 else {
                 let code = errno
+                if code == ENOENT && root.contains("\u{FFFD}") {
+                    // The shell passed bytes that are not UTF-8; the arguments arrive repaired.
+                    throw ScanError(kind: .missingPath, path: root,
+                                    detail: "no such file or directory (the path is not valid UTF-8 and cannot be passed as an argument; scan the directory that holds it)")
+                }
                 if code == ENOENT { throw ScanError(kind: .missingPath, path: root, detail: "no such file or directory") }
                 throw ScanError(kind: .unreadablePath, path: root, detail: String(cString: strerror(code)))
             }

@@ -112,6 +112,7 @@ import TestSupport
         #expect(result.status == 0, "\(result.stderr)")
         #expect(seconds < 60, "the hostile tree took \(seconds) s")
         if let peakKB { #expect(peakKB < 400_000, "peak RSS \(peakKB) KB") }
+        print("hostile tree: \(String(format: "%.2f", seconds)) s, peak RSS \(peakKB.map(String.init) ?? "?") KB")
 
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let paths = Set(((object["artifacts"] as? [[String: Any]]) ?? []).compactMap { $0["path"] as? String })

@@ -30,8 +30,9 @@ struct MalformedELFTests {
                 #expect(error.path == file)
                 #expect(!error.detail.isEmpty)
                 #expect(text.isEmpty || error.description.contains(text), "\(error.description) should mention \(text)")
-            case (.facts(let needed), .success(let facts)):
+            case (.facts(let needed, let glibc), .success(let facts)):
                 if let needed { #expect(facts.needed.contains(needed)) }
+                if let glibc { #expect(facts.minimum["GLIBC"]?.versionName == glibc, "\(facts.minimum)") }
             default:
                 Issue.record("\(name): expected \(testCase.expectation), got \(result)")
             }

@@ -8,9 +8,10 @@ public struct MalformedELF: Sendable {
     public enum Expectation: Sendable, Equatable {
         /// An error of kind `malformed` whose message contains the text.
         case malformed(String)
-        /// Facts (the corruption is in something basefit tolerates); the string is a
-        /// NEEDED library the facts must still list, or nil.
-        case facts(needed: String?)
+        /// Facts (the corruption is in something basefit tolerates); `needed` is a
+        /// NEEDED library the facts must still list, `glibc` the GLIBC_ version they
+        /// must still require.
+        case facts(needed: String?, glibc: String? = nil)
     }
 
     public var name: String
@@ -71,6 +72,7 @@ public struct MalformedELF: Sendable {
     public static func cases(elfDirectory: String) -> [MalformedELF] {
         let addon = Image(bytes: Array(FileManager.default.contents(atPath: elfDirectory + "/napi-addon.node")!))
         let versioned = Image(bytes: Array(FileManager.default.contents(atPath: elfDirectory + "/libversioned.so")!))
+        let glibc239 = Image(bytes: Array(FileManager.default.contents(atPath: elfDirectory + "/needs-glibc-2.39.so")!))
         var result: [MalformedELF] = []
         func add(_ name: String, _ base: Image, _ expectation: Expectation, _ patch: (inout Image) -> Void) {
             var image = base
@@ -166,6 +168,9 @@ public struct MalformedELF: Sendable {
             $0.set64(original.headerOffset + 24, UInt64(start))
             $0.set64(original.headerOffset + 32, UInt64(count * 32))
             $0.set32(original.headerOffset + 44, count)
+            // DT_VERNEED would point at the old table (a mismatch basefit also refuses);
+            // turn it into DT_DEBUG so that the section walker itself meets the budget.
+            $0.set64($0.dynamicEntry(tag: 0x6fff_fffe), 21)
         }
         // Version-definition chains.
         add("vd-next-wraps", versioned, .malformed("entry 1 at offset 4294967280 lies outside")) {
@@ -173,6 +178,22 @@ public struct MalformedELF: Sendable {
         }
         add("verdef-name-out-of-range", versioned, .malformed("version name")) {
             let s = $0.section(type: verdef); $0.set32(s.offset + $0.u32(s.offset + 12), 0x7fff_ffff)
+        }
+
+        // Hiding the version needs from a reader that trusts section headers: the
+        // loader reads DT_VERNEED, and so must basefit.
+        add("section-headers-stripped", glibc239, .facts(needed: "libc.so.6", glibc: "GLIBC_2.39")) {
+            $0.set64(0x28, 0); $0.set16(0x3c, 0); $0.set16(0x3e, 0)
+        }
+        add("verneed-section-retyped", glibc239, .facts(needed: "libc.so.6", glibc: "GLIBC_2.39")) {
+            $0.set32($0.section(type: verneed).headerOffset + 4, 1)     // SHT_PROGBITS
+        }
+        add("verneed-section-moved", glibc239, .malformed("not the table DT_VERNEED points at")) {
+            let s = $0.section(type: verneed); $0.set64(s.headerOffset + 24, UInt64(s.offset + 16))
+        }
+        add("verneed-address-unmapped", glibc239, .malformed("DT_VERNEED")) {
+            $0.set32($0.section(type: verneed).headerOffset + 4, 1)
+            $0.set64($0.dynamicEntry(tag: 0x6fff_fffe) + 8, 0x7fff_0000_0000)
         }
 
         // A dynamic section without DT_NULL: every entry DT_FLAGS_1, to the end.
