@@ -20,6 +20,12 @@ for elf in ["napi-addon.node", "needs-glibc-2.39.so", "libcxxdemo.so"]:
     with zipfile.ZipFile(out / "FuzzWheel" / f"stored-{elf}.whl", "w", zipfile.ZIP_STORED) as z:
         z.writestr("demo-1.0.dist-info/WHEEL", "Wheel-Version: 1.0\nTag: cp311-cp311-manylinux_2_17_x86_64\n")
         z.write(root / "Fixtures/elf" / elf, f"demo/{elf}")
+# An ELF file without section headers (as sstrip leaves it): the PT_DYNAMIC and
+# DT_VERNEED paths the loader takes.
+elf = bytearray((root / "Fixtures/elf/needs-glibc-2.39.so").read_bytes())
+elf[0x28:0x30] = bytes(8)      # e_shoff
+elf[0x3c:0x40] = bytes(4)      # e_shnum, e_shstrndx
+(out / "FuzzELF" / "sstripped-needs-glibc-2.39.so").write_bytes(bytes(elf))
 # Catalog data: each family file with a measured root and the package hints.
 measured = json.loads((root / "Data/measured/debian-bookworm.json").read_text())
 measured["libraries"] = measured["libraries"][:6]
