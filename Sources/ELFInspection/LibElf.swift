@@ -318,14 +318,19 @@ struct ELFHandle: ~Copyable {
         guard let data else { return [] }
         let entrySize = gelf_fsize(elf, ELF_T_DYN, 1, UInt32(EV_CURRENT))
         guard entrySize > 0 else { throw malformed(location) }
-        let count = min(data.pointee.d_size / entrySize, ELFLimits.dynamicEntries)
+        let available = data.pointee.d_size / entrySize
+        let count = min(available, ELFLimits.dynamicEntries)
         var result: [RawDynamicEntry] = []
         result.reserveCapacity(count)
         for index in 0..<count {
             var dyn = GElf_Dyn()
             guard gelf_getdyn(data, Int32(index), &dyn) != nil else { throw malformed(location) }
-            if dyn.d_tag == Int64(DT_NULL) { break }
+            if dyn.d_tag == Int64(DT_NULL) { return result }
             result.append(RawDynamicEntry(tag: dyn.d_tag, value: dyn.d_un.d_val))
+        }
+        // The loader reads to DT_NULL: entries past the limit could still name a library.
+        guard available <= ELFLimits.dynamicEntries else {
+            throw malformed(location, "no DT_NULL among the first \(ELFLimits.dynamicEntries) entries (the limit)")
         }
         return result
     }
@@ -460,7 +465,10 @@ struct ELFHandle: ~Copyable {
     /// The `.gnu.version` array: one version index per `.dynsym` entry.
     func versionIndices(_ section: RawSection) throws(ELFError) -> [UInt16] {
         guard let data = try self.data(of: section) else { return [] }
-        let count = min(data.pointee.d_size / 2, ELFLimits.symbols)
+        let count = data.pointee.d_size / 2
+        guard count <= ELFLimits.symbols else {
+            throw malformed(section.name ?? ".gnu.version", "\(count) entries exceed the limit of \(ELFLimits.symbols)")
+        }
         var result = [UInt16](repeating: 0, count: count)
         for index in 0..<count {
             var value = GElf_Versym()
@@ -480,7 +488,10 @@ struct ELFHandle: ~Copyable {
         guard let data = try self.data(of: section) else { return }
         let entrySize = gelf_fsize(elf, ELF_T_SYM, 1, UInt32(EV_CURRENT))
         guard entrySize > 0 else { throw malformed(section.name ?? ".dynsym") }
-        let count = min(data.pointee.d_size / entrySize, ELFLimits.symbols)
+        let count = data.pointee.d_size / entrySize
+        guard count <= ELFLimits.symbols else {
+            throw malformed(section.name ?? ".dynsym", "\(count) symbols exceed the limit of \(ELFLimits.symbols)")
+        }
         for index in 0..<count {
             var sym = GElf_Sym()
             guard gelf_getsym(data, Int32(index), &sym) != nil else { throw malformed(section.name ?? ".dynsym") }

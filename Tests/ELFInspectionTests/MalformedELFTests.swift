@@ -55,6 +55,32 @@ struct MalformedELFTests {
         }
     }
 
+    /// Tables longer than the documented limits are refused by name, not read in part:
+    /// a DT_NEEDED or a versioned symbol past the limit would otherwise be lost.
+    @Test func tablesOverTheirLimitsAreRefused() throws {
+        let symbols = MalformedELF.withOversizedSection(elfDirectory: TestPaths.elf.path, type: 11,
+                                                        entries: ELFLimits.symbols + 1, entrySize: 24)
+        let started = ContinuousClock.now
+        #expect {
+            try ELFInspector.inspect(bytes: symbols, path: "many-symbols.so")
+        } throws: { error in
+            "\(error)".contains(".dynsym: \(ELFLimits.symbols + 1) symbols exceed the limit of \(ELFLimits.symbols)")
+        }
+        let dynamic = MalformedELF.withOversizedSection(elfDirectory: TestPaths.elf.path, type: 6,
+                                                        entries: ELFLimits.dynamicEntries + 1, entrySize: 16)
+        // Zero-filled entries are DT_NULL: make them DT_DEBUG (21) so no DT_NULL comes within the limit.
+        var patched = dynamic
+        for at in stride(from: patched.count - (ELFLimits.dynamicEntries + 1) * 16, to: patched.count, by: 16) { patched[at] = 21 }
+        #expect {
+            try ELFInspector.inspect(bytes: patched, path: "long-dynamic.so")
+        } throws: { error in
+            "\(error)".contains("no DT_NULL among the first \(ELFLimits.dynamicEntries) entries")
+        }
+        // The same table with a DT_NULL inside the limit is fine.
+        #expect(throws: Never.self) { try ELFInspector.inspect(bytes: dynamic, path: "null-dynamic.so") }
+        #expect(ContinuousClock.now - started < .seconds(5))
+    }
+
     /// A 2 GiB sparse file whose first bytes are a real library: only the tables
     /// basefit needs are read, so it is as fast as the library itself.
     @Test func sparseTwoGigabyteFileIsNotReadWhole() throws {

@@ -65,6 +65,18 @@ public struct MalformedELF: Sendable {
 
     static let dynamic: UInt32 = 6, verneed: UInt32 = 0x6fff_fffe, verdef: UInt32 = 0x6fff_fffd, dynsym: UInt32 = 11
 
+    /// `napi-addon.node` with a table of `entries` entries of `entrySize` bytes appended
+    /// and the section of `type` pointed at it (zero-filled: a resource-limit probe).
+    public static func withOversizedSection(elfDirectory: String, type: UInt32, entries: Int, entrySize: Int) -> [UInt8] {
+        var image = Image(bytes: Array(FileManager.default.contents(atPath: elfDirectory + "/napi-addon.node")!))
+        let section = image.section(type: type)
+        let start = (image.bytes.count + 15) / 16 * 16
+        image.bytes += [UInt8](repeating: 0, count: start - image.bytes.count + entries * entrySize)
+        image.set64(section.headerOffset + 24, UInt64(start))
+        image.set64(section.headerOffset + 32, UInt64(entries * entrySize))
+        return image.bytes
+    }
+
     // MARK: The cases
 
     /// Every case, from `napi-addon.node` (dynamic, version needs) and
