@@ -71,8 +71,10 @@ public enum Dockerfile {
             guard let keyword = words.first?.uppercased() else { continue }
             if keyword == "ARG" && stages.isEmpty {
                 for word in words.dropFirst() {
-                    let parts = word.split(separator: "=", maxSplits: 1).map(String.init)
-                    globalArgs[parts[0]] = parts.count > 1 ? unquote(parts[1]) : globalArgs[parts[0]]
+                    // `ARG NAME`, `ARG NAME=value`; a word like `=` or `=x` names nothing.
+                    let parts = word.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+                    guard let name = parts.first, !name.isEmpty else { continue }
+                    globalArgs[name] = parts.count > 1 ? unquote(parts[1]) : globalArgs[name]
                 }
             } else if keyword == "FROM" {
                 var rest = Array(words.dropFirst())

@@ -1,4 +1,6 @@
+import Foundation
 import Testing
+import TestSupport
 @testable import ProjectScan
 
 @Suite struct DockerfileTests {
@@ -43,5 +45,21 @@ import Testing
         #expect {
             try Dockerfile.base(of: "ARG BASE\nFROM $BASE\n", path: "D", stage: nil)
         } throws: { ($0 as? DockerfileError)?.line == 2 }
+    }
+
+    /// `ARG` words with an empty name (`=`, `=x`) name nothing; the fuzzer found that
+    /// `ARG BASE# =` trapped (Fixtures/hostile/fuzz/dockerfile-arg-equals-only).
+    @Test func argWordsWithoutANameAreIgnored() throws {
+        let base = try Dockerfile.base(of: "ARG = =x A=1\nFROM node:${A}", path: "Dockerfile", stage: nil)
+        #expect(base.image == "node:1")
+        let directory = TestPaths.fixtures.appendingPathComponent("hostile/fuzz")
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory.path) where name.hasPrefix("dockerfile-") {
+            let path = directory.appendingPathComponent(name).path
+            do {
+                _ = try Dockerfile.base(file: path, stage: nil)
+            } catch {
+                #expect(error.path == path && !error.detail.isEmpty)
+            }
+        }
     }
 }
