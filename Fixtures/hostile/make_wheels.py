@@ -26,22 +26,13 @@ def patch_sizes(path, member, size):
     """Rewrites the uncompressed size of `member` in its local header and central directory entry."""
     data = bytearray(path.read_bytes())
     name = member.encode()
-    at = 0
-    while True:
-        at = data.find(b"PK\x03\x04", at)
-        if at < 0:
-            break
-        if data[at + 30:at + 30 + len(name)] == name:
-            struct.pack_into("<I", data, at + 22, size)
-        at += 4
-    at = 0
-    while True:
-        at = data.find(b"PK\x01\x02", at)
-        if at < 0:
-            break
-        if data[at + 46:at + 46 + len(name)] == name:
-            struct.pack_into("<I", data, at + 24, size)
-        at += 4
+    # (record signature, offset of its name, offset of its uncompressed-size field)
+    for signature, name_at, size_at in [(b"PK\x03\x04", 30, 22), (b"PK\x01\x02", 46, 24)]:
+        at = data.find(signature)
+        while at >= 0:
+            if data[at + name_at:at + name_at + len(name)] == name:
+                struct.pack_into("<I", data, at + size_at, size)
+            at = data.find(signature, at + 4)
     path.write_bytes(bytes(data))
 
 

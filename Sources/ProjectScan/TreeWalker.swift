@@ -187,17 +187,15 @@ struct TreeWalker {
         defer { closedir(directory) }
         let descriptor = dirfd(directory)
         while let entry = readdir(directory) {
-            let rawName = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix(while: { $0 != 0 })) }
-            guard let name = String(validating: rawName, as: UTF8.self) else {
-                handleUndecodableName(rawName, kind: entry.pointee.d_type, directory: descriptor, parentDisplay: job.display, into: &result)
-                continue
+            let decoded = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(validating: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
             }
-            if name == "." || name == ".." { continue }
-            var kind = entry.pointee.d_type
-            if kind == UInt8(DT_UNKNOWN) {
-                var info = stat()
-                guard fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
-                kind = direntType(info.st_mode)
+            if decoded == "." || decoded == ".." { continue }
+            guard let kind = entryKind(entry, directory: descriptor) else { continue }  // vanished
+            guard let name = decoded else {
+                let rawName = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix(while: { $0 != 0 })) }
+                handleUndecodableName(rawName, kind: kind, directory: descriptor, parentDisplay: job.display, into: &result)
+                continue
             }
             switch kind {
             case UInt8(DT_REG):
@@ -223,6 +221,20 @@ struct TreeWalker {
         }
     }
 
+    /// The entry's type from readdir, or from `fstatat` on file systems that do not
+    /// fill it in; nil when the entry is gone.
+    private static func entryKind(_ entry: UnsafeMutablePointer<dirent>, directory: Int32) -> UInt8? {
+        let kind = entry.pointee.d_type
+        guard kind == UInt8(DT_UNKNOWN) else { return kind }
+        var info = stat()
+        let status = withUnsafePointer(to: &entry.pointee.d_name) {
+            $0.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: entry.pointee.d_name)) {
+                fstatat(directory, $0, &info, AT_SYMLINK_NOFOLLOW)
+            }
+        }
+        return status == 0 ? direntType(info.st_mode) : nil
+    }
+
     /// A name that is not valid UTF-8 cannot be carried in a path string: a regular
     /// file is still inspected as ELF (opened by its raw bytes); anything else is
     /// reported, never skipped silently. The name is shown with `\xNN` escapes.
@@ -230,13 +242,6 @@ struct TreeWalker {
         _ rawName: [UInt8], kind: UInt8, directory: Int32, parentDisplay: String, into result: inout WalkResult
     ) {
         let display = join(parentDisplay, PathText.escaped(rawName))
-        var kind = kind
-        if kind == UInt8(DT_UNKNOWN) {
-            var info = stat()
-            let status = (rawName + [0]).withUnsafeBytes { fstatat(directory, $0.baseAddress!.assumingMemoryBound(to: CChar.self), &info, AT_SYMLINK_NOFOLLOW) }
-            guard status == 0 else { return }
-            kind = direntType(info.st_mode)
-        }
         let lossy = String(decoding: rawName, as: UTF8.self)
         switch kind {
         case UInt8(DT_REG) where lossy.hasSuffix(".whl") || isManifest(lossy, parent: ""):

@@ -94,6 +94,17 @@ import TestSupport
         #expect(listed.stdout.contains("empty:1") && !listed.stdout.contains("empty:2"))
     }
 
+    /// A user catalog holding one image, `empty:1`, imported from an empty root
+    /// filesystem: (that root, the database path). Both live in `directory`.
+    func catalogWithOneImage(in directory: URL) throws -> (rootfs: URL, database: String) {
+        let empty = directory.appendingPathComponent("empty")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        let database = directory.appendingPathComponent("mine.sqlite").path
+        let first = try Run.program(TestPaths.executable.path, ["catalog", "import", "--rootfs", empty.path, "--name", "empty:1", "--catalog", database])
+        try #require(first.status == 0, "\(first.stderr)")
+        return (empty, database)
+    }
+
     /// Runs basefit under a file-size limit (RLIMIT_FSIZE, with SIGXFSZ ignored so a
     /// write past it fails with EFBIG): the "disk full" of a real disk, without a mount.
     func basefitWithFileSizeLimit(kilobytes: Int, _ arguments: [String], environment: [String: String]? = nil) throws -> ProcessResult {
@@ -108,11 +119,7 @@ import TestSupport
         guard DebianRoots.available("bookworm") else { return }
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let empty = directory.appendingPathComponent("empty")
-        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
-        let database = directory.appendingPathComponent("mine.sqlite").path
-        let first = try Run.program(TestPaths.executable.path, ["catalog", "import", "--rootfs", empty.path, "--name", "empty:1", "--catalog", database])
-        try #require(first.status == 0, "\(first.stderr)")
+        let (_, database) = try catalogWithOneImage(in: directory)
         let before = try Data(contentsOf: URL(fileURLWithPath: database))
         let size = before.count / 1024
         let full = try basefitWithFileSizeLimit(kilobytes: size, [
@@ -148,11 +155,7 @@ import TestSupport
         guard let python = Run.which("python3") else { return }
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let empty = directory.appendingPathComponent("empty")
-        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
-        let database = directory.appendingPathComponent("mine.sqlite").path
-        let first = try Run.program(TestPaths.executable.path, ["catalog", "import", "--rootfs", empty.path, "--name", "empty:1", "--catalog", database])
-        try #require(first.status == 0, "\(first.stderr)")
+        let (empty, database) = try catalogWithOneImage(in: directory)
         let before = try Data(contentsOf: URL(fileURLWithPath: database))
 
         let holder = Process()
@@ -191,10 +194,7 @@ import TestSupport
         guard let python = Run.which("python3") else { return }
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let empty = directory.appendingPathComponent("empty")
-        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
-        let database = directory.appendingPathComponent("mine.sqlite").path
-        _ = try Run.program(TestPaths.executable.path, ["catalog", "import", "--rootfs", empty.path, "--name", "empty:1", "--catalog", database])
+        let (empty, database) = try catalogWithOneImage(in: directory)
         let marked = try Run.program(python, ["-c", "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute(\"INSERT INTO grdb_migrations VALUES ('v9-future')\"); c.commit()", database])
         try #require(marked.status == 0, "\(marked.stderr)")
         let before = try Data(contentsOf: URL(fileURLWithPath: database))
