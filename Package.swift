@@ -3,7 +3,6 @@ import PackageDescription
 
 let package = Package(
     name: "basefit",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "basefit", targets: ["basefit"]),
         .library(name: "ELFInspection", targets: ["ELFInspection"]),
@@ -24,31 +23,34 @@ let package = Package(
             providers: [.apt(["libelf-dev"])]
         ),
         .target(name: "ELFInspection", dependencies: ["CLibElf"]),
+        // The shared vocabulary: image references, runtimes, package managers, the clock.
+        .target(name: "Domain"),
         // Debian's libarchive-dev. Only ImageLayers/LibArchive.swift imports it.
         .systemLibrary(name: "CLibArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
-        .target(name: "ImageLayers", dependencies: ["CLibArchive"]),
-        .target(name: "ProjectScan", dependencies: ["ELFInspection", "ZIPFoundation"]),
+        .target(name: "ImageLayers", dependencies: ["CLibArchive", "Domain"]),
+        .target(name: "ProjectScan", dependencies: ["Domain", "ELFInspection", "ZIPFoundation"]),
         .target(
             name: "ImageCatalog",
-            dependencies: ["ProjectScan", "ELFInspection", "ImageLayers", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["Domain", "ELFInspection", "ImageLayers", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .target(name: "Advisor", dependencies: ["ImageCatalog", "ProjectScan", "ELFInspection"]),
-        .target(name: "Reporting", dependencies: ["Advisor", "ImageCatalog", "ProjectScan", "ELFInspection"]),
+        .target(name: "Advisor", dependencies: ["Domain", "ImageCatalog", "ProjectScan", "ELFInspection"]),
+        .target(name: "Reporting", dependencies: ["Domain", "Advisor", "ImageCatalog", "ProjectScan", "ELFInspection"]),
         .executableTarget(
             name: "basefit",
             dependencies: [
-                "ProjectScan", "ImageCatalog", "Advisor", "Reporting", "ELFInspection",
+                "Domain", "ELFInspection", "ProjectScan", "ImageCatalog", "Advisor", "Reporting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ELFInspectionTests", dependencies: ["ELFInspection", "TestSupport"]),
-        .testTarget(name: "ProjectScanTests", dependencies: ["ProjectScan", "ELFInspection", "TestSupport"]),
+        .testTarget(name: "DomainTests", dependencies: ["Domain", "ELFInspection"]),
+        .testTarget(name: "ProjectScanTests", dependencies: ["Domain", "ProjectScan", "ELFInspection", "TestSupport"]),
         .testTarget(name: "ImageLayersTests", dependencies: ["ImageLayers", "TestSupport"]),
-        .testTarget(name: "AdvisorTests", dependencies: ["Advisor", "ImageCatalog", "ProjectScan", "ELFInspection", "TestSupport"]),
+        .testTarget(name: "AdvisorTests", dependencies: ["Domain", "Advisor", "ImageCatalog", "ProjectScan", "ELFInspection", "TestSupport"]),
         .testTarget(
             name: "ImageCatalogTests",
-            dependencies: ["ImageCatalog", "ELFInspection", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["Domain", "ImageCatalog", "ELFInspection", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "BasefitCLITests",

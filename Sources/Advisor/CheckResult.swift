@@ -7,8 +7,15 @@ public struct CheckResult: Sendable {
     /// The Dockerfile and line that named the image, for annotations.
     public var dockerfile: String?
     public var dockerfileLine: Int?
+    /// The reference as written, when it resolved to another row (`python:3.12-slim`).
+    public var requested: String?
+    /// How the image was found: alias resolution, digest handling, tag snapshot.
+    public var notes: [String]
 
-    public init(verdict: Verdict, profile: ProjectProfile, source: String, dockerfile: String? = nil, dockerfileLine: Int? = nil) {
+    public init(verdict: Verdict, profile: ProjectProfile, source: String, dockerfile: String? = nil, dockerfileLine: Int? = nil,
+                requested: String? = nil, notes: [String] = []) {
+        self.requested = requested
+        self.notes = notes
         self.verdict = verdict
         self.profile = profile
         self.source = source

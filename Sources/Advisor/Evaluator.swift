@@ -1,3 +1,4 @@
+import Domain
 import ELFInspection
 import ImageCatalog
 import ProjectScan
@@ -5,6 +6,24 @@ import ProjectScan
 /// Which runtime the candidate images must carry.
 public enum RuntimeChoice: String, Sendable, CaseIterable {
     case node, python, none
+
+    public var kind: RuntimeKind? {
+        switch self {
+        case .node: return .node
+        case .python: return .python
+        case .none: return nil
+        }
+    }
+
+    /// The runtime a project implies: node with installed Node packages or addons,
+    /// python with extension modules or a virtualenv, else none.
+    public static func implied(by requirements: Requirements) -> RuntimeChoice {
+        if requirements.node?.isInstalled == true { return .node }
+        if requirements.python?.isInstalled == true { return .python }
+        if requirements.node != nil { return .node }
+        if requirements.python != nil { return .python }
+        return .none
+    }
 }
 
 /// Holds one image against a project profile and explains every mismatch.
@@ -12,40 +31,71 @@ public struct Evaluator: Sendable {
     public var hints: @Sendable (String) -> [PackageHint]
     /// The whole catalog, to name a sibling image that ships what this one lacks.
     public var catalog: [Image]
+    /// The day end-of-life decisions are made on.
+    public var today: Day
 
-    public init(hints: @escaping @Sendable (String) -> [PackageHint] = { _ in [] }, catalog: [Image] = []) {
+    public init(hints: @escaping @Sendable (String) -> [PackageHint] = { _ in [] }, catalog: [Image] = [], today: Day) {
         self.hints = hints
         self.catalog = catalog
+        self.today = today
     }
 
     public func evaluate(_ profile: ProjectProfile, on image: Image, runtime: RuntimeChoice) -> Verdict {
         var problems: [Problem] = []
         var notes: [String] = []
+        let architecture = profile.architecture
 
-        if !image.architectures.contains(profile.architecture) && !image.architectures.contains("any") {
+        if !image.isPublished(for: architecture) {
+            let published = image.architectures.map(\.description).joined(separator: ", ")
             problems.append(Problem(
                 kind: .architecture, artifact: nil, library: nil, version: nil, symbols: [],
-                message: "\(image.reference) is not published for \(profile.architecture) (it has \(image.architectures.joined(separator: ", ")))",
-                fix: Fix(install: nil, advice: "pick an image published for \(profile.architecture)")))
+                message: "\(image.reference) is not published for \(architecture) (it has \(published.isEmpty ? "no platform" : published))",
+                fix: Fix(advice: "pick an image published for \(architecture)")))
         }
+        problems += foreignProblems(profile, image)
         problems += libcProblems(profile, image)
-        if image.libcFamily != "none" {
-            for artifact in profile.artifacts where applies(artifact, to: image) {
-                problems += versionProblems(artifact, image)
+        if image.libcFamily != .none {
+            for file in profile.files where file.isLoadable && applies(file, to: image) {
+                problems += versionProblems(file, image, architecture)
             }
+            problems += libcSonameProblems(profile, image)
             problems += libraryProblems(profile, image)
         }
         problems += runtimeProblems(profile, image, runtime: runtime)
 
-        if let date = image.discontinuedDate { notes.append("discontinued since \(date): no more security updates") }
-        if image.size(for: profile.architecture)?.estimate == true { notes.append("size is an estimate") }
-        return Verdict(image: image, architecture: profile.architecture, problems: problems, notes: notes)
+        let status = image.status(on: today)
+        switch status {
+        case .discontinued(let event): notes.append("discontinued since \(event.date): no more security updates")
+        case .endOfLife(let event): notes.append("end of life since \(event.date) (\(event.source)): no more security updates")
+        case .maintained: break
+        }
+        if let floating = image.floating { notes.append("floating tag: \(floating)") }
+        if !image.hasOwnLibraries(for: architecture) {
+            notes.append("library set measured for \(image.architectureLibraries.keys.sorted().map(\.description).joined(separator: ", ")); assumed for \(architecture)")
+        }
+        if image.size(for: architecture.sizeKey(in: image))?.estimate == true { notes.append("size is an estimate") }
+        return Verdict(image: image, architecture: architecture, problems: problems, notes: notes, status: status)
     }
 
-    /// An artifact shipped in both libc flavours only binds the image to the flavour that matches it.
-    private func applies(_ artifact: Artifact, to image: Image) -> Bool {
-        guard artifact.hasOtherLibcVariant else { return true }
-        return artifact.facts.libc.rawValue == image.libcFamily
+    /// A file shipped in both libc flavours only binds the image to the flavour that matches it.
+    private func applies(_ file: FileNeeds, to image: Image) -> Bool {
+        guard file.hasOtherLibcVariant else { return true }
+        return file.libc == image.libcFamily
+    }
+
+    // MARK: Architecture
+
+    /// Files the project needs that are built for another architecture than the one judged.
+    private func foreignProblems(_ profile: ProjectProfile, _ image: Image) -> [Problem] {
+        let groups = Dictionary(grouping: profile.foreignFiles, by: \.architecture)
+        return groups.keys.sorted().map { built in
+            let paths = groups[built]!.map(\.path)
+            let more = paths.count > 1 ? " (and \(paths.count - 1) more)" : ""
+            return Problem(
+                kind: .architecture, artifact: paths[0], artifacts: paths, library: nil, version: nil, symbols: [],
+                message: "\(paths[0])\(more) is built for \(built.elfName); \(image.reference) is judged for \(profile.architecture)",
+                fix: Fix(advice: "install the project's packages for \(profile.architecture) (npm ci / pip install on that platform, or --platform in the build), or judge with --arch \(built)"))
+        }
     }
 
     // MARK: libc
@@ -55,63 +105,83 @@ public struct Evaluator: Sendable {
         let name = image.reference
         switch requirements.libc {
         case .conflict:
-            let glibc = requirements.libcEvidence[.glibc]?.first ?? "?"
-            let musl = requirements.libcEvidence[.musl]?.first ?? "?"
-            return [Problem(kind: .libcConflict, artifact: glibc, library: nil, version: nil, symbols: [],
-                            message: "the project needs both glibc (\(glibc)) and musl (\(musl)); no image has both",
-                            fix: Fix(install: nil, advice: "install one libc's builds only (e.g. rebuild or reinstall the packages inside the target image)"))]
+            let glibc = requirements.libcEvidence[.glibc] ?? []
+            let musl = requirements.libcEvidence[.musl] ?? []
+            return [Problem(kind: .libcConflict, artifact: glibc.first, artifacts: glibc + musl, library: nil, version: nil, symbols: [],
+                            message: "the project needs both glibc (\(glibc.first ?? "?")) and musl (\(musl.first ?? "?")); no image has both",
+                            fix: Fix(advice: "install one libc's builds only (e.g. rebuild or reinstall the packages inside the target image)"))]
         case .glibc, .musl:
-            let needed = requirements.libc.rawValue
+            let needed: LibcFamily = requirements.libc == .glibc ? .glibc : .musl
             guard image.libcFamily != needed else { return [] }
-            let evidence = (requirements.libcEvidence[requirements.libc == .glibc ? .glibc : .musl] ?? [])
-            guard let first = evidence.first, let artifact = profile.artifacts.first(where: { $0.path == first }) else { return [] }
-            let loader = artifact.facts.interpreter.map { PathText(fileName: $0) }
-                ?? (requirements.libc == .glibc ? "libc.so.6" : "libc.musl-\(profile.machine).so.1")
+            let evidence = requirements.libcEvidence[needed] ?? []
+            guard let first = evidence.first, let file = profile.files.first(where: { $0.path == first }) else { return [] }
+            let loader = file.interpreter.map(fileName)
+                ?? (needed == .glibc ? "libc.so.6" : "libc.musl-\(profile.architecture.elfName).so.1")
             let more = evidence.count > 1 ? " (and \(evidence.count - 1) more)" : ""
-            if image.libcFamily == "none" {
-                return [Problem(kind: .noLibc, artifact: first, library: loader, version: nil, symbols: [],
-                                message: "\(first)\(more) is dynamically linked against \(needed) and needs \(loader); \(name) has no libc and no dynamic loader",
-                                fix: Fix(install: nil, advice: "use a base with \(needed) (e.g. a distroless base/cc image), or link statically"))]
+            if image.libcFamily == .none {
+                return [Problem(kind: .noLibc, artifact: first, artifacts: evidence, library: loader, version: nil, symbols: [],
+                                message: "\(first)\(more) is dynamically linked against \(needed.rawValue) and needs \(loader); \(name) has no libc and no dynamic loader",
+                                fix: Fix(advice: "use a base with \(needed.rawValue) (e.g. a distroless base/cc image), or link statically"))]
             }
-            let advice = requirements.libc == .glibc
+            let advice = needed == .glibc
                 ? "install the musl builds of these packages (npm: the -musl platform packages; pip: musllinux wheels) or keep a glibc image; gcompat does not make glibc binaries safe on musl"
                 : "use a musl image (alpine), or install the glibc builds"
-            return [Problem(kind: .libcMismatch, artifact: first, library: loader, version: nil, symbols: [],
-                            message: "\(first)\(more) needs \(needed) (\(loader)); \(name) has \(image.libcFamily)",
-                            fix: Fix(install: nil, advice: advice))]
+            return [Problem(kind: .libcMismatch, artifact: first, artifacts: evidence, library: loader, version: nil, symbols: [],
+                            message: "\(first)\(more) needs \(needed.rawValue) (\(loader)); \(name) has \(image.libcFamily.rawValue)",
+                            fix: Fix(advice: advice))]
         case .either:
-            guard image.libcFamily == "none" else { return [] }
-            let first = requirements.libcEvidence[.either]?.first ?? "?"
-            return [Problem(kind: .noLibc, artifact: first, library: nil, version: nil, symbols: [],
+            guard image.libcFamily == .none else { return [] }
+            let evidence = requirements.libcEvidence[.either] ?? []
+            let first = evidence.first ?? "?"
+            return [Problem(kind: .noLibc, artifact: first, artifacts: evidence, library: nil, version: nil, symbols: [],
                             message: "\(first) is dynamically linked; \(name) has no libc and no dynamic loader",
-                            fix: Fix(install: nil, advice: "use a base with a libc"))]
+                            fix: Fix(advice: "use a base with a libc"))]
         case .none, .unknown:
             return []
         }
     }
 
+    /// The libc's own sonames (`libdl.so.2` …) an image lacks although its libc is right.
+    private func libcSonameProblems(_ profile: ProjectProfile, _ image: Image) -> [Problem] {
+        var users: [String: [String]] = [:]
+        for file in profile.files where file.isLoadable && applies(file, to: image) && file.libc == image.libcFamily {
+            for soname in file.libcSonames where !image.providesLibcSoname(soname, on: profile.architecture) {
+                users[soname, default: []].append(file.path)
+            }
+        }
+        return users.keys.sorted().map { soname in
+            let paths = users[soname]!
+            let more = paths.count > 1 ? " (and \(paths.count - 1) more)" : ""
+            return Problem(
+                kind: .missingLibrary, artifact: paths[0], artifacts: paths, library: soname, version: nil, symbols: [],
+                message: "\(paths[0])\(more) needs \(soname); \(image.reference) ships only part of \(image.libcFamily.rawValue) and not \(soname)",
+                fix: Fix(advice: siblingAdvice(image, soname, profile.architecture)
+                    ?? "\(image.reference) has no \(soname): use an image with the whole C library (a distroless base or a Debian slim image)"))
+        }
+    }
+
     // MARK: Versions
 
-    private func versionProblems(_ artifact: Artifact, _ image: Image) -> [Problem] {
+    private func versionProblems(_ file: FileNeeds, _ image: Image, _ architecture: Architecture) -> [Problem] {
         var problems: [Problem] = []
-        let facts = artifact.facts
-        for library in facts.versionNeeds where artifact.bundled[library.library] == nil {
+        let libraries = image.libraries(for: architecture)
+        for library in file.versionNeeds {
             if LibcSonames.isLibc(library.library) {
-                guard image.libcFamily == "glibc", let have = image.libcVersion else { continue }
+                guard image.libcFamily == .glibc, let have = image.libcVersion else { continue }
                 // GLIBC_PRIVATE and unnumbered versions cannot be checked against a release.
                 let worst = library.versions.filter { $0.version.family == "GLIBC" }
                     .compactMap { need in need.version.number.map { (need, $0) } }
                     .filter { $0.1 > have }.max { $0.1 < $1.1 }
                 if let (need, number) = worst {
                     problems.append(Problem(
-                        kind: .glibcTooOld, artifact: artifact.path, library: library.library, version: need.version.name,
+                        kind: .glibcTooOld, artifact: file.path, library: library.library, version: need.version.name,
                         symbols: need.symbols,
-                        message: "\(artifact.path) needs \(need.version.name)\(symbolText(need.symbols)) from \(library.library); \(image.reference) has glibc \(have)",
-                        fix: Fix(install: nil, advice: "use an image with glibc ≥ \(number), or rebuild against an older glibc")))
+                        message: "\(file.path) needs \(need.version.name)\(symbolText(need.symbols)) from \(library.library); \(image.reference) has glibc \(have)",
+                        fix: Fix(advice: "use an image with glibc ≥ \(number), or rebuild against an older glibc")))
                 }
                 continue
             }
-            guard let provided = image.libraries[library.library] else { continue }  // reported as missing below
+            guard let provided = libraries[library.library] else { continue }  // reported as missing below
             // Unnumbered versions (OPENSSL_1_1_1d, LIBSYSTEMD_PRIVATE…) can only be checked
             // where the image's version definitions were measured.
             let unnumbered = library.versions.filter {
@@ -120,19 +190,19 @@ public struct Evaluator: Sendable {
             }
             if let first = unnumbered.first {
                 problems.append(Problem(
-                    kind: .versionTooOld, artifact: artifact.path, library: library.library, version: first.version.name,
+                    kind: .versionTooOld, artifact: file.path, library: library.library, version: first.version.name,
                     symbols: first.symbols,
-                    message: "\(artifact.path) needs \(first.version.name)\(symbolText(first.symbols)) from \(library.library); \(image.reference)'s \(library.library) does not define it",
-                    fix: Fix(install: nil, advice: "use an image whose \(library.library) defines \(first.version.name), or rebuild against the image's version")))
+                    message: "\(file.path) needs \(first.version.name)\(symbolText(first.symbols)) from \(library.library); \(image.reference)'s \(library.library) does not define it",
+                    fix: Fix(advice: "use an image whose \(library.library) defines \(first.version.name), or rebuild against the image's version")))
             }
             let missing = library.versions.filter { $0.version.number != nil && !provided.provides($0.version) }
             guard let worst = missing.max(by: { ($0.version.number ?? VersionNumber([0])) < ($1.version.number ?? VersionNumber([0])) }) else { continue }
             let highest = provided.highest(worst.version.family).map { "up to \(worst.version.family)_\($0)" } ?? "no \(worst.version.family) versions"
             problems.append(Problem(
-                kind: .versionTooOld, artifact: artifact.path, library: library.library, version: worst.version.name,
+                kind: .versionTooOld, artifact: file.path, library: library.library, version: worst.version.name,
                 symbols: worst.symbols,
-                message: "\(artifact.path) needs \(worst.version.name)\(symbolText(worst.symbols)) from \(library.library); \(image.reference)'s \(library.library) provides \(highest)",
-                fix: Fix(install: nil, advice: "use an image with a newer \(library.library), or rebuild with an older toolchain")))
+                message: "\(file.path) needs \(worst.version.name)\(symbolText(worst.symbols)) from \(library.library); \(image.reference)'s \(library.library) provides \(highest)",
+                fix: Fix(advice: "use an image with a newer \(library.library), or rebuild with an older toolchain")))
         }
         return problems
     }
@@ -147,45 +217,51 @@ public struct Evaluator: Sendable {
 
     private func libraryProblems(_ profile: ProjectProfile, _ image: Image) -> [Problem] {
         var problems: [Problem] = []
-        for soname in profile.requirements.sonames where image.libraries[soname.soname] == nil {
-            if let only = soname.onlyFor, only.rawValue != image.libcFamily { continue }
+        let libraries = image.libraries(for: profile.architecture)
+        let byPath = Dictionary(profile.files.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+        for soname in profile.requirements.sonames where libraries[soname.soname] == nil {
+            if let only = soname.onlyFor, only != image.libcFamily { continue }
             // On musl, glibc-only needs are already a libc mismatch.
             let users = soname.neededBy.filter { path in
-                guard let artifact = profile.artifacts.first(where: { $0.path == path }) else { return true }
-                return applies(artifact, to: image) && (artifact.facts.libc.rawValue == image.libcFamily || artifact.facts.libc == .either)
+                guard let file = byPath[path] else { return true }
+                return applies(file, to: image) && (file.libc == image.libcFamily || file.libc == .either)
             }
             guard let first = users.first else { continue }
             let more = users.count > 1 ? " (and \(users.count - 1) more)" : ""
-            var fix = Fix(install: nil, advice: nil)
+            var fix = Fix()
             if let manager = image.packageManager, let hint = hint(for: soname.soname, image: image, manager: manager) {
                 fix.install = Fix.Install(manager: manager, package: hint.package, bytes: hint.installedBytes, estimate: hint.estimate)
             } else if image.packageManager == nil {
-                if let sibling = sibling(of: image, providing: soname.soname) {
-                    fix.advice = "use \(sibling.reference) instead: it ships \(soname.soname) (\(image.reference) has no package manager)"
-                } else {
-                    fix.advice = "\(image.reference) has no package manager: pick an image that ships \(soname.soname), or copy it in from a build stage"
-                }
+                fix.advice = siblingAdvice(image, soname.soname, profile.architecture)
+                    ?? "\(image.reference) has no package manager: pick an image that ships \(soname.soname), or copy it in from a build stage"
             } else {
                 fix.advice = "install the package that provides \(soname.soname)"
             }
             problems.append(Problem(
-                kind: .missingLibrary, artifact: first, library: soname.soname, version: nil, symbols: [],
+                kind: .missingLibrary, artifact: first, artifacts: users, library: soname.soname, version: nil, symbols: [],
                 message: "\(first)\(more) needs \(soname.soname); \(image.reference) does not provide it",
                 fix: fix))
         }
         return problems
     }
 
-    /// The smallest image of the same family, libc, release and runtime that ships `soname`.
-    private func sibling(of image: Image, providing soname: String) -> Image? {
+    private func siblingAdvice(_ image: Image, _ soname: String, _ architecture: Architecture) -> String? {
+        guard let sibling = sibling(of: image, providing: soname, architecture) else { return nil }
+        let why = image.packageManager == nil ? " (\(image.reference) has no package manager)" : ""
+        return "use \(sibling.reference) instead: it ships \(soname)\(why)"
+    }
+
+    /// The smallest maintained image of the same family, libc, release and runtime that ships `soname`.
+    private func sibling(of image: Image, providing soname: String, _ architecture: Architecture) -> Image? {
         catalog.filter {
             $0.reference != image.reference && $0.family == image.family && $0.libcFamily == image.libcFamily
                 && $0.osVersion == image.osVersion && $0.runtime?.kind == image.runtime?.kind
-                && $0.libraries[soname] != nil && $0.discontinuedDate == nil
-        }.min { ($0.sizes.first?.compressedBytes ?? .max) < ($1.sizes.first?.compressedBytes ?? .max) }
+                && $0.libraries(for: architecture)[soname] != nil && $0.providesLibcSoname(soname, on: architecture)
+                && $0.status(on: today).isMaintained && $0.isPublished(for: architecture)
+        }.min { ($0.size(for: architecture)?.compressedBytes ?? .max) < ($1.size(for: architecture)?.compressedBytes ?? .max) }
     }
 
-    private func hint(for soname: String, image: Image, manager: String) -> PackageHint? {
+    private func hint(for soname: String, image: Image, manager: PackageManager) -> PackageHint? {
         let release = Self.release(of: image)
         let candidates = hints(soname).filter { $0.manager == manager }
         return candidates.first { $0.release == release } ?? candidates.first { release.hasPrefix($0.release) }
@@ -206,48 +282,42 @@ public struct Evaluator: Sendable {
     // MARK: Runtime
 
     private func runtimeProblems(_ profile: ProjectProfile, _ image: Image, runtime: RuntimeChoice) -> [Problem] {
-        var problems: [Problem] = []
-        if let node = profile.requirements.node, runtime == .node {
-            guard let carried = image.runtime, carried.kind == "node" else {
-                return [Problem(kind: .runtimeMissing, artifact: nil, library: nil, version: nil, symbols: [],
-                                message: "\(image.reference) carries no Node.js", fix: Fix(install: nil, advice: "use a node image, or --runtime none to add Node yourself"))]
+        switch runtime {
+        case .none: return []
+        case .node:
+            guard let node = profile.requirements.node else { return [] }
+            guard let carried = image.runtime, carried.kind == .node else {
+                return [runtimeMissing(.node, image: image, needed: RuntimeNeeds.nodeMajors(node).map { "Node \($0)" }.joined(separator: " or "))]
             }
-            let major = Int(carried.version.split(separator: ".").first ?? "")
-            for (moduleVersion, addons) in node.pinnedModuleVersions.sorted(by: { $0.key < $1.key }) {
-                let needed = NodeABI.major(forModuleVersion: moduleVersion)
-                if needed == nil || needed != major {
-                    let what = needed.map { "Node \($0)" } ?? "an unofficial Node (NODE_MODULE_VERSION \(moduleVersion))"
-                    problems.append(Problem(
-                        kind: .runtimeMismatch, artifact: addons.first, library: nil, version: "NODE_MODULE_VERSION \(moduleVersion)",
-                        symbols: ["node_register_module_v\(moduleVersion)"],
-                        message: "\(addons.first!) is built for \(what) (exports node_register_module_v\(moduleVersion)); \(image.reference) has Node \(carried.version)",
-                        fix: Fix(install: nil, advice: "use a node:\(needed.map(String.init) ?? "?") image, or rebuild the addon (npm rebuild) for Node \(carried.version)")))
-                }
+            return RuntimeNeeds.nodeProblems(node, carried: carried, image: image, today: today, newest: newestNodeMajor)
+        case .python:
+            guard let python = profile.requirements.python else { return [] }
+            guard let carried = image.runtime, carried.kind == .python else {
+                return [runtimeMissing(.python, image: image, needed: RuntimeNeeds.pythonLines(python).map { "CPython \($0)" }.joined(separator: " or "))]
             }
-            for (addon, version) in node.libnodeAddons.sorted(by: { $0.key < $1.key }) {
-                problems.append(Problem(
-                    kind: .libnodeAddon, artifact: addon, library: "libnode.so.\(version)", version: nil, symbols: [],
-                    message: "\(addon) needs libnode.so.\(version): it was built for a distribution's shared Node, and the official node image links Node statically",
-                    fix: Fix(install: nil, advice: "rebuild the addon inside the node image (npm rebuild)")))
-            }
+            return RuntimeNeeds.pythonProblems(python, carried: carried, image: image)
         }
-        if let python = profile.requirements.python, runtime == .python {
-            guard let carried = image.runtime, carried.kind == "python" else {
-                return [Problem(kind: .runtimeMissing, artifact: nil, library: nil, version: nil, symbols: [],
-                                message: "\(image.reference) carries no Python", fix: Fix(install: nil, advice: "use a python image, or --runtime none"))]
-            }
-            let imageVersion = carried.version.split(separator: ".").prefix(2).joined(separator: ".")
-            for (version, modules) in python.versions.sorted(by: { $0.key < $1.key }) where version != imageVersion {
-                problems.append(Problem(
-                    kind: .runtimeMismatch, artifact: modules.first, library: nil, version: "CPython \(version)", symbols: [],
-                    message: "\(modules.first!)\(modules.count > 1 ? " (and \(modules.count - 1) more)" : "") is built for CPython \(version); \(image.reference) has Python \(carried.version)",
-                    fix: Fix(install: nil, advice: "use a python:\(version) image, or reinstall the wheels for Python \(imageVersion)")))
-            }
+    }
+
+    /// The newest Node major any catalog image carries (what `node`/`latest` in .nvmrc mean).
+    var newestNodeMajor: Int? {
+        catalog.compactMap { $0.runtime?.kind == .node ? $0.runtime?.major : nil }.max()
+    }
+
+    /// The image carries no runtime at all: name the package that would add it, and
+    /// whether its version fits.
+    private func runtimeMissing(_ kind: RuntimeKind, image: Image, needed: String) -> Problem {
+        var advice = "use a \(kind.rawValue) image, or --runtime none if the Dockerfile adds \(kind.displayName) itself"
+        if let manager = image.packageManager, let offer = DistributionRuntime.offer(kind, image: image, manager: manager) {
+            let fits = needed.isEmpty ? "" : (needed.contains(offer.version) ? " (fits)" : "; the project needs \(needed)")
+            advice = "\(Fix.Install.command(manager, packages: [offer.package])) gives \(kind.displayName) \(offer.version)\(fits); or use a \(kind.rawValue) image"
         }
-        return problems
+        return Problem(kind: .runtimeMissing, artifact: nil, library: nil, version: needed.isEmpty ? nil : needed, symbols: [],
+                       message: "\(image.reference) carries no \(kind.displayName)" + (needed.isEmpty ? "" : "; the project needs \(needed)"),
+                       fix: Fix(advice: advice))
     }
 }
 
-private func PathText(fileName path: String) -> String {
+private func fileName(_ path: String) -> String {
     path.split(separator: "/").last.map(String.init) ?? path
 }

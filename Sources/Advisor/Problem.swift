@@ -1,3 +1,5 @@
+import Domain
+
 /// One reason an image does not fit, naming the artifact, the library, the
 /// version and the symbol wherever they are known.
 public struct Problem: Sendable, Hashable {
@@ -15,7 +17,10 @@ public struct Problem: Sendable, Hashable {
     }
 
     public var kind: Kind
+    /// The first artifact concerned (the one the message names).
     public var artifact: String?
+    /// Every artifact concerned, when the message groups several ("X (and 303 more)").
+    public var artifacts: [String]
     public var library: String?
     public var version: String?
     public var symbols: [String]
@@ -24,6 +29,18 @@ public struct Problem: Sendable, Hashable {
     public var fix: Fix?
 
     public var isFixable: Bool { fix?.install != nil }
+
+    public init(kind: Kind, artifact: String?, artifacts: [String]? = nil, library: String?, version: String?,
+                symbols: [String], message: String, fix: Fix?) {
+        self.kind = kind
+        self.artifact = artifact
+        self.artifacts = artifacts ?? artifact.map { [$0] } ?? []
+        self.library = library
+        self.version = version
+        self.symbols = symbols
+        self.message = message
+        self.fix = fix
+    }
 
     /// Lower is more fundamental; the first problem of a verdict is the one to tell.
     var severity: Int {
@@ -46,20 +63,30 @@ public struct Problem: Sendable, Hashable {
 public struct Fix: Sendable, Hashable {
     /// A package to install in the image (the problem is then *fixable*).
     public struct Install: Sendable, Hashable {
-        public var manager: String
+        public var manager: PackageManager
         public var package: String
         public var bytes: Int64?
         public var estimate: Bool
 
+        public init(manager: PackageManager, package: String, bytes: Int64?, estimate: Bool) {
+            self.manager = manager
+            self.package = package
+            self.bytes = bytes
+            self.estimate = estimate
+        }
+
         /// The command a Dockerfile would run.
-        public var command: String {
+        public var command: String { Self.command(manager, packages: [package]) }
+
+        /// One command installing every package, ready to paste into a Dockerfile.
+        public static func command(_ manager: PackageManager, packages: [String]) -> String {
+            let list = packages.joined(separator: " ")
             switch manager {
-            case "apt": return "apt-get update && apt-get install -y --no-install-recommends \(package)"
-            case "apk": return "apk add --no-cache \(package)"
-            case "dnf": return "dnf install -y \(package)"
-            case "microdnf": return "microdnf install -y \(package)"
-            case "yum": return "yum install -y \(package)"
-            default: return "install \(package)"
+            case .apt: return "apt-get update && apt-get install -y --no-install-recommends \(list) && rm -rf /var/lib/apt/lists/*"
+            case .apk: return "apk add --no-cache \(list)"
+            case .dnf: return "dnf install -y \(list) && dnf clean all"
+            case .microdnf: return "microdnf install -y \(list) && microdnf clean all"
+            case .yum: return "yum install -y \(list) && yum clean all"
             }
         }
     }
@@ -67,4 +94,9 @@ public struct Fix: Sendable, Hashable {
     public var install: Install?
     /// Advice when no install fixes it (rebuild, another variant, another image).
     public var advice: String?
+
+    public init(install: Install? = nil, advice: String? = nil) {
+        self.install = install
+        self.advice = advice
+    }
 }

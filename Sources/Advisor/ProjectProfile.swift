@@ -1,56 +1,81 @@
 import ELFInspection
 import ProjectScan
 
-/// The part of a scan that matters for one target architecture.
+/// The part of the requirements that matters for one target architecture.
 public struct ProjectProfile: Sendable {
-    public var machine: String
-    /// The OCI architecture (`amd64`, `arm64` …).
-    public var architecture: String
-    public var artifacts: [Artifact]
+    public var architecture: Architecture
+    /// The requirements of the files built for `architecture` (and the runtime facts).
     public var requirements: Requirements
-    public var findings: [Finding]
-    /// Artifacts built for other architectures, left out of this profile.
-    public var otherArchitectureArtifacts: [String]
+    /// Files built for another architecture that the project needs: each is a problem.
+    public var foreignFiles: [FileNeeds]
+    /// Platform builds for other architectures that a loader picks from at run time,
+    /// left out because a build for `architecture` exists beside them.
+    public var alternativeFiles: [FileNeeds]
+
+    public var files: [FileNeeds] { requirements.files }
+    public var findings: [Finding] { requirements.hints }
 
     public enum ProfileError: Error, Sendable, CustomStringConvertible {
         case unknownArchitecture(String)
+        /// Nothing was found that an image could be judged against.
+        case nothingToJudge(String)
 
         public var description: String {
             switch self {
             case .unknownArchitecture(let name):
-                return "unknown architecture \(name) (use an OCI name such as amd64, arm64, 386, arm, ppc64le, s390x, riscv64)"
+                return "unknown architecture \(name) (use a platform name such as amd64, arm64, arm/v7, 386, ppc64le, s390x, riscv64)"
+            case .nothingToJudge(let detail):
+                return detail
             }
         }
     }
 
-    /// `architecture` is an OCI name; nil picks the project's own (amd64 when it has several including x86_64).
-    public init(report: ScanReport, architecture: String?) throws(ProfileError) {
-        let machines = Set(report.artifacts.filter { $0.facts.linkage != .relocatable }.map(\.facts.machine))
-        let machine: String
+    /// `architecture` is a platform name; nil picks the project's own (amd64 when it has several including x86_64).
+    /// - Parameter inputs: what was scanned, for the message when there is nothing to judge.
+    public init(requirements all: Requirements, architecture: String?, inputs: [String] = []) throws(ProfileError) {
+        let loadable = all.files.filter(\.isLoadable)
+        let machines = Set(loadable.map(\.architecture))
+        let target: Architecture
         if let architecture {
-            guard let found = Self.machine(forArchitecture: architecture) else { throw .unknownArchitecture(architecture) }
-            machine = found
+            guard let parsed = Architecture(architecture), parsed.platformName != nil else { throw .unknownArchitecture(architecture) }
+            target = parsed
         } else if machines.count == 1 {
-            machine = machines.first!
-        } else if machines.contains("x86_64") || machines.isEmpty {
-            machine = "x86_64"
+            target = machines.first!
+        } else if machines.contains(.amd64) || machines.isEmpty {
+            target = .amd64
         } else {
-            machine = machines.sorted().first!
+            target = machines.sorted().first!
         }
-        self.machine = machine
-        self.architecture = Machine.platformArchitecture(machine) ?? machine
-        let ours = report.artifacts.filter { $0.facts.machine == machine || $0.facts.linkage == .relocatable }
-        self.artifacts = ours
-        self.otherArchitectureArtifacts = report.artifacts.filter { $0.facts.machine != machine && $0.facts.linkage != .relocatable }.map(\.path)
-        self.requirements = Requirements(artifacts: ours, node: report.requirements.node, python: report.requirements.python)
-        let ourPaths = Set(ours.map(\.path))
-        let allPaths = Set(report.artifacts.map(\.path))
-        self.findings = report.findings.filter { ourPaths.contains($0.path) || !allPaths.contains($0.path) }
+        self.architecture = target
+        let ours = all.files.filter { !$0.isLoadable || $0.architecture.runs(on: target) }
+        let others = loadable.filter { !$0.architecture.runs(on: target) }
+        // A platform build for another architecture is not needed when its package
+        // also ships one for the target; otherwise the package cannot load at all.
+        let packagesWithTargetBuild = Set(ours.filter(\.platformAlternative).compactMap { $0.package ?? Self.directory($0.path) })
+        var alternatives: [FileNeeds] = []
+        var foreign: [FileNeeds] = []
+        for file in others {
+            if file.platformAlternative, packagesWithTargetBuild.contains(file.package ?? Self.directory(file.path)) {
+                alternatives.append(file)
+            } else {
+                foreign.append(file)
+            }
+        }
+        self.foreignFiles = foreign
+        self.alternativeFiles = alternatives
+        self.requirements = all.restricted(to: ours)
+
+        // Files for another architecture are judged (each is an `architecture` problem);
+        // with no file at all and no installed runtime there is nothing to judge.
+        if loadable.isEmpty && all.node?.isInstalled != true && all.python?.isInstalled != true {
+            let place = inputs.isEmpty ? "the input" : inputs.joined(separator: ", ")
+            throw .nothingToJudge("no native code and no installed packages under \(place): run npm ci / pip install first, or give the built files")
+        }
     }
 
-    static func machine(forArchitecture architecture: String) -> String? {
-        let known = ["x86_64", "aarch64", "arm", "i386", "ppc64le", "s390x", "riscv64", "mips64el", "loongarch64"]
-        if known.contains(architecture) { return architecture }
-        return known.first { Machine.platformArchitecture($0) == architecture || Machine.platformArchitecture($0) == architecture.split(separator: "/").first.map(String.init) }
+    /// `a/prebuilds/linux-x64/x.node` → `a` (the package a prebuild belongs to, when no manifest names it).
+    private static func directory(_ path: String) -> String {
+        guard let range = path.range(of: "/prebuilds/") else { return path }
+        return String(path[..<range.lowerBound])
     }
 }

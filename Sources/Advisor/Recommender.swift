@@ -1,3 +1,4 @@
+import Domain
 import ELFInspection
 import ImageCatalog
 import ProjectScan
@@ -32,8 +33,10 @@ public struct Recommendation: Sendable {
     public var candidates: [Verdict]
     public var rejectedGroups: [Group]
     public var migrations: [Migration]
-    /// A node major from .nvmrc/.node-version that limited the candidates.
-    public var preferredNodeMajor: Int?
+    /// The Node constraint (.nvmrc, .node-version, engines.node) that limited the candidates.
+    public var nodeConstraint: NodeVersionConstraint?
+    /// Things the user must know about how the candidates were chosen (a constraint no image meets …).
+    public var warnings: [String]
 
     public var recommended: Verdict? { ranked.first }
 }
@@ -45,45 +48,37 @@ public struct Recommender: Sendable {
         self.evaluator = evaluator
     }
 
-    /// The runtime a project implies: node with Node addons, python with extension modules, else none.
-    public static func defaultRuntime(for requirements: Requirements) -> RuntimeChoice {
-        if requirements.node != nil { return .node }
-        if requirements.python != nil { return .python }
-        return .none
-    }
-
     public func recommend(
         _ profile: ProjectProfile, images: [Image], runtime: RuntimeChoice, allowInstalls: Bool
     ) -> Recommendation {
-        var pool = images.filter { image in
-            switch runtime {
-            case .node: return image.runtime?.kind == "node"
-            case .python: return image.runtime?.kind == "python"
-            case .none: return image.runtime == nil
-            }
-        }
-        var preferred: Int?
-        if runtime == .node, let node = profile.requirements.node,
-           let major = Self.major(node.nvmrc) ?? Self.major(node.nodeVersionFile) {
-            let matching = pool.filter { Int($0.runtime?.version.split(separator: ".").first ?? "") == major }
-            if !matching.isEmpty {
-                pool = matching
-                preferred = major
+        let architecture = profile.architecture
+        var pool = images.filter { $0.runtime?.kind == runtime.kind && !$0.forAnyArchitecture || ($0.forAnyArchitecture && runtime == .none) }
+        var warnings: [String] = []
+        var constraint: NodeVersionConstraint?
+        if runtime == .node, let node = profile.requirements.node {
+            let newest = evaluator.newestNodeMajor
+            for (file, text) in [(".nvmrc", node.nvmrc), (".node-version", node.nodeVersionFile), ("engines.node", node.enginesRange)] {
+                guard let text else { continue }
+                guard let parsed = NodeVersionConstraint(text, file: file, today: evaluator.today, newest: newest) else {
+                    warnings.append("\(file): cannot read the Node version \"\(text)\"; candidates are not limited by it")
+                    continue
+                }
+                let matching = pool.filter { $0.runtime?.major.map(parsed.allows) ?? false }
+                if matching.isEmpty {
+                    let lines = Set(pool.compactMap { $0.runtime?.major }).sorted().map(String.init).joined(separator: ", ")
+                    warnings.append("\(file) asks for Node \(text), which no catalog image carries (node lines: \(lines)); judging every node image")
+                } else {
+                    pool = matching
+                    constraint = constraint ?? parsed
+                }
             }
         }
         let verdicts = pool.map { evaluator.evaluate(profile, on: $0, runtime: runtime) }
-        func cost(_ verdict: Verdict) -> Int64 {
-            guard let size = verdict.compressedBytes else { return .max }
-            if verdict.compatible { return size }
-            guard let extra = verdict.installBytes else { return .max }
-            return size + extra
-        }
         let eligible = verdicts.filter { $0.compatible || (allowInstalls && $0.fixable) }
-        // Maintained images first: a discontinued image gets no security updates.
-        let ranked = eligible.sorted {
-            ($0.image.discontinuedDate != nil ? 1 : 0, cost($0), $0.image.reference) < ($1.image.discontinuedDate != nil ? 1 : 0, cost($1), $1.image.reference)
-        }
-        let byGroup = Dictionary(grouping: verdicts, by: { Self.group(of: $0.image) })
+        // Maintained images first: an image past its end of life gets no security updates,
+        // so it is never the recommendation while a maintained one fits.
+        let ranked = eligible.sorted { Self.rankKey($0) < Self.rankKey($1) }
+        let byGroup = Dictionary(grouping: verdicts.filter { $0.image.isPublished(for: architecture) }, by: { Self.group(of: $0.image) })
         var rejected: [Recommendation.Group] = []
         for name in byGroup.keys.sorted() {
             let members = byGroup[name]!
@@ -96,7 +91,25 @@ public struct Recommender: Sendable {
         ]
         return Recommendation(profile: profile, runtime: runtime, allowInstalls: allowInstalls, ranked: ranked,
                               candidates: verdicts, rejectedGroups: rejected, migrations: migrations,
-                              preferredNodeMajor: preferred)
+                              nodeConstraint: constraint, warnings: warnings)
+    }
+
+    /// Maintained before end-of-life before discontinued; then size (with installs); then name.
+    static func rankKey(_ verdict: Verdict) -> (Int, Int64, String) {
+        let lifecycle: Int
+        switch verdict.status {
+        case .maintained: lifecycle = 0
+        case .endOfLife: lifecycle = 1
+        case .discontinued: lifecycle = 2
+        }
+        return (lifecycle, cost(verdict), verdict.image.reference)
+    }
+
+    static func cost(_ verdict: Verdict) -> Int64 {
+        guard let size = verdict.compressedBytes else { return .max }
+        if verdict.compatible { return size }
+        guard let extra = verdict.installBytes else { return .max }
+        return size + extra
     }
 
     /// The family a user thinks in: alpine, distroless, chainguard, slim, full …
@@ -104,16 +117,16 @@ public struct Recommender: Sendable {
         if ["distroless", "chainguard", "ubi", "amazonlinux", "busybox", "scratch", "ubuntu"].contains(image.family) {
             return image.family
         }
-        if image.libcFamily == "musl" { return "alpine" }
+        if image.libcFamily == .musl { return "alpine" }
         if image.family == "debian" { return image.variant == "slim" ? "debian-slim" : "debian" }
         return image.variant
     }
 
     /// The member of a group closest to working: fewest unfixable problems, then smallest.
     static func closest(_ members: [Verdict]) -> Verdict {
-        func key(_ verdict: Verdict) -> (Int, Int, Int64) {
-            // A less fundamental main problem first (a missing library beats a missing libc), then fewer problems.
-            (-(verdict.mainProblem?.severity ?? 99), verdict.problems.filter { !$0.isFixable }.count, verdict.compressedBytes ?? .max)
+        func key(_ verdict: Verdict) -> (Int, Int, Int, Int64) {
+            // Maintained first; a less fundamental main problem (a missing library beats a missing libc), then fewer problems.
+            (rankKey(verdict).0, -(verdict.mainProblem?.severity ?? 99), verdict.problems.filter { !$0.isFixable }.count, verdict.compressedBytes ?? .max)
         }
         return members.min { key($0) < key($1) }!
     }
@@ -126,10 +139,10 @@ public struct Recommender: Sendable {
             return .init(question: question, target: target, verdict: nil, unblockers: ["no \(target) image carries this runtime in the catalog"])
         }
         // Prefer maintained images, then the group the question names (distroless before chainguard), then small.
-        let compatible = members.filter(\.compatible).sorted {
-            ($0.image.discontinuedDate == nil ? 0 : 1, Self.group(of: $0.image) == target ? 0 : 1, $0.compressedBytes ?? .max)
-                < ($1.image.discontinuedDate == nil ? 0 : 1, Self.group(of: $1.image) == target ? 0 : 1, $1.compressedBytes ?? .max)
+        func key(_ verdict: Verdict) -> (Int, Int, Int64) {
+            (Self.rankKey(verdict).0, Self.group(of: verdict.image) == target ? 0 : 1, verdict.compressedBytes ?? .max)
         }
+        let compatible = members.filter(\.compatible).sorted { key($0) < key($1) }
         let verdict = compatible.first ?? Self.closest(members)
         var unblockers: [String] = []
         if !verdict.compatible {
@@ -152,12 +165,5 @@ public struct Recommender: Sendable {
         var seen = Set<String>()
         unblockers = unblockers.filter { seen.insert($0).inserted }
         return .init(question: question, target: target, verdict: verdict, unblockers: unblockers)
-    }
-
-    /// `22` from ".nvmrc" contents like `v22.11.0`, `22`, `22.x`; nil for aliases like `lts/*`.
-    static func major(_ text: String?) -> Int? {
-        guard var text else { return nil }
-        if text.hasPrefix("v") { text.removeFirst() }
-        return Int(text.split(separator: ".").first ?? "")
     }
 }

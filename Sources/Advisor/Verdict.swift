@@ -1,9 +1,11 @@
+import Domain
+import ELFInspection
 import ImageCatalog
 
 /// How one image fares against the project's requirements.
 public struct Verdict: Sendable, Hashable {
     public var image: Image
-    public var architecture: String
+    public var architecture: Architecture
     public var problems: [Problem]
     /// Things worth knowing that do not block (discontinued image, estimated size).
     public var notes: [String]
@@ -15,7 +17,14 @@ public struct Verdict: Sendable, Hashable {
     /// Distinct installs that fix the fixable problems.
     public var installs: [Fix.Install] {
         var seen = Set<String>()
-        return problems.compactMap(\.fix?.install).filter { seen.insert($0.manager + " " + $0.package).inserted }
+        return problems.compactMap(\.fix?.install).filter { seen.insert($0.manager.rawValue + " " + $0.package).inserted }
+    }
+
+    /// One command per package manager installing every package the fixes need.
+    public var installCommands: [String] {
+        Dictionary(grouping: installs, by: \.manager).sorted { $0.key.rawValue < $1.key.rawValue }.map {
+            Fix.Install.command($0.key, packages: $0.value.map(\.package))
+        }
     }
 
     /// Bytes the installs add (nil when any size is unknown).
@@ -28,8 +37,27 @@ public struct Verdict: Sendable, Hashable {
         return total
     }
 
-    public var compressedBytes: Int64? { image.size(for: architecture)?.compressedBytes }
+    public var compressedBytes: Int64? { image.size(for: architecture.sizeKey(in: image))?.compressedBytes }
+
+    /// Maintained, past its end of life, or no longer published, on the day judged.
+    public var status: Image.Status
+
+    public init(image: Image, architecture: Architecture, problems: [Problem], notes: [String], status: Image.Status = .maintained) {
+        self.image = image
+        self.architecture = architecture
+        self.problems = problems
+        self.notes = notes
+        self.status = status
+    }
 
     /// The most important problem.
     public var mainProblem: Problem? { problems.min { $0.severity < $1.severity } }
+}
+
+extension Architecture {
+    /// The platform an image's size is recorded under for files of this architecture
+    /// (a variant-less ARM file is sized on arm/v7).
+    func sizeKey(in image: Image) -> Architecture {
+        image.architectures.first { self.runs(on: $0) && $0 != self } ?? self
+    }
 }

@@ -90,9 +90,16 @@ public struct BinaryFacts: Sendable, Codable, Hashable {
     public var versionDefinitions: [String]
     /// Dynamic symbols this file defines whose names the caller asked for.
     public var exports: [String]
+    /// Undefined dynamic symbols whose names the caller asked for.
+    public var imports: [String] = []
     public var go: GoBuildInfo?
     /// x86-64 micro-architecture level from `GNU_PROPERTY_X86_ISA_1_NEEDED` (1…4).
     public var x86ISALevel: Int?
     public var libc: LibcFamily
     public var linkage: Linkage
+
+    /// The architecture the file is built for.
+    public var architecture: Architecture {
+        Architecture(elfMachine: machineCode, is64Bit: is64Bit, littleEndian: littleEndian)
+    }
 }

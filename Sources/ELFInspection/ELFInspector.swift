@@ -3,9 +3,15 @@ public struct InspectionOptions: Sendable {
     /// Defined dynamic symbols whose names start with one of these prefixes are
     /// reported in `BinaryFacts.exports` (e.g. `napi_register_module_v1`).
     public var exportPrefixes: [String]
+    /// Undefined dynamic symbols whose names start with one of these prefixes are
+    /// reported in `BinaryFacts.imports` (at most `importLimit` of them), e.g.
+    /// `node_module_register` and V8's `_ZN2v8` for a Node addon without N-API.
+    public var importPrefixes: [String]
+    public static let importLimit = 32
 
-    public init(exportPrefixes: [String] = []) {
+    public init(exportPrefixes: [String] = [], importPrefixes: [String] = []) {
         self.exportPrefixes = exportPrefixes
+        self.importPrefixes = importPrefixes
     }
 }
 
@@ -59,6 +65,18 @@ public enum ELFInspector {
         static let dynamic: UInt32 = 6, note: UInt32 = 7, dynsym: UInt32 = 11
         static let verdef: UInt32 = 0x6fff_fffd, verneed: UInt32 = 0x6fff_fffe, versym: UInt32 = 0x6fff_ffff
     }
+    /// `.gnu.version` entries and `vna_flags`/`vd_flags` bits (elf.h).
+    enum VersionIndex {
+        /// VERSYM_VERSION: the index without the hidden bit.
+        static let mask: UInt16 = 0x7fff
+        /// VER_FLG_BASE: the file's own name in `.gnu.version_d`.
+        static let baseFlag: UInt16 = 0x1
+        /// VER_FLG_WEAK.
+        static let weakFlag: UInt16 = 0x2
+    }
+    /// `NT_GNU_PROPERTY_TYPE_0`: the note that carries the x86-64 ISA level.
+    static let gnuPropertyNote: UInt32 = 5
+
     private enum DynamicTag {
         static let needed: Int64 = 1, stringTable: Int64 = 5, stringTableSize: Int64 = 10
         static let soname: Int64 = 14, rpath: Int64 = 15, runpath: Int64 = 29
@@ -120,29 +138,35 @@ public enum ELFInspector {
         for need in rawNeeds {
             var entry = LibraryVersionNeeds(library: need.file, versions: [])
             for aux in need.versions {
-                versionByIndex[aux.index & 0x7fff] = (needs.count, entry.versions.count)
+                versionByIndex[aux.index & VersionIndex.mask] = (needs.count, entry.versions.count)
                 entry.versions.append(VersionNeed(
-                    version: SymbolVersion(aux.name), weak: aux.flags & 0x2 != 0, symbols: []))
+                    version: SymbolVersion(aux.name), weak: aux.flags & VersionIndex.weakFlag != 0, symbols: []))
             }
             needs.append(entry)
         }
         var exports: [String] = []
+        var imports: [String] = []
         if let dynsym = sections.first(where: { $0.type == SectionType.dynsym }),
-           !versionByIndex.isEmpty || !options.exportPrefixes.isEmpty {
+           !versionByIndex.isEmpty || !options.exportPrefixes.isEmpty || !options.importPrefixes.isEmpty {
             let versym = try sections.first(where: { $0.type == SectionType.versym }).map {
                 section throws(ELFError) in try handle.versionIndices(section)
             } ?? []
             let wantsExports = !options.exportPrefixes.isEmpty
+            let wantsImports = !options.importPrefixes.isEmpty
             try handle.forEachSymbol(dynsym, wantsName: { index, sectionIndex, binding in
                 if sectionIndex == 0 {
-                    return index > 0 && index < versym.count && versionByIndex[versym[index] & 0x7fff] != nil
+                    return index > 0 && (wantsImports
+                        || (index < versym.count && versionByIndex[versym[index] & VersionIndex.mask] != nil))
                 }
                 return wantsExports && (binding == 1 || binding == 2)
             }) { index, symbol in
                 guard let name = symbol.name, !name.isEmpty else { return }
                 if symbol.sectionIndex == 0 {
-                    if let slot = versionByIndex[versym[index] & 0x7fff] {
+                    if index < versym.count, let slot = versionByIndex[versym[index] & VersionIndex.mask] {
                         needs[slot.library].versions[slot.version].symbols.append(name)
+                    }
+                    if imports.count < InspectionOptions.importLimit, options.importPrefixes.contains(where: { name.hasPrefix($0) }) {
+                        imports.append(name)
                     }
                 } else if options.exportPrefixes.contains(where: { name.hasPrefix($0) }) {
                     exports.append(name)
@@ -157,14 +181,14 @@ public enum ELFInspector {
 
         var definitions: [String] = []
         if let section = sections.first(where: { $0.type == SectionType.verdef }) {
-            for definition in try handle.versionDefinitions(section) where definition.flags & 0x1 == 0 {
+            for definition in try handle.versionDefinitions(section) where definition.flags & VersionIndex.baseFlag == 0 {
                 if let name = definition.names.first { definitions.append(name) }
             }
         }
 
         var isaLevel: Int?
         for section in sections where section.type == SectionType.note && section.name == ".note.gnu.property" {
-            for note in try handle.notes(section) where note.name == "GNU" && note.type == 5 {
+            for note in try handle.notes(section) where note.name == "GNU" && note.type == gnuPropertyNote {
                 if let level = x86ISALevel(note.descriptor, is64Bit: is64Bit, littleEndian: littleEndian) {
                     isaLevel = max(isaLevel ?? 0, level)
                 }
@@ -189,7 +213,7 @@ public enum ELFInspector {
             rpath: dynamic.rpath, runpath: dynamic.runpath,
             flags1: DynamicFlags.flags1Names(flags1), versionNeeds: needs,
             minimum: minimumVersions(needs), versionDefinitions: definitions,
-            exports: Array(Set(exports)).sorted(), go: go, x86ISALevel: isaLevel,
+            exports: Array(Set(exports)).sorted(), imports: Array(Set(imports)).sorted(), go: go, x86ISALevel: isaLevel,
             libc: libc, linkage: linkage)
     }
 
@@ -314,7 +338,7 @@ public enum ELFInspector {
 
     /// The highest numbered version per family over all libraries, with every
     /// undefined symbol bound to exactly that version.
-    static func minimumVersions(_ needs: [LibraryVersionNeeds]) -> [String: MinimumVersion] {
+    public static func minimumVersions(_ needs: [LibraryVersionNeeds]) -> [String: MinimumVersion] {
         var result: [String: MinimumVersion] = [:]
         for library in needs {
             for need in library.versions {

@@ -272,12 +272,15 @@ struct ELFHandle: ~Copyable {
 
     // MARK: Section contents
 
+    /// SHT_NOBITS (.bss): a section that occupies no bytes in the file.
+    static let sectionNoBits: UInt32 = 8
+
     private func data(of section: RawSection) throws(ELFError) -> UnsafeMutablePointer<Elf_Data>? {
         let location = section.name ?? "section \(section.index)"
-        guard section.type == 8 /* SHT_NOBITS */ || section.size <= ELFLimits.sectionBytes else {
+        guard section.type == Self.sectionNoBits || section.size <= ELFLimits.sectionBytes else {
             throw malformed(location, "\(section.size) bytes, over the \(ELFLimits.sectionBytes)-byte limit for one section")
         }
-        guard section.type == 8 || (section.offset <= byteCount && section.size <= byteCount - section.offset) else {
+        guard section.type == Self.sectionNoBits || (section.offset <= byteCount && section.size <= byteCount - section.offset) else {
             throw malformed(location, "the section (offset \(section.offset), \(section.size) bytes) lies past the end of the \(byteCount)-byte file")
         }
         guard let scn = elf_getscn(elf, section.index) else {

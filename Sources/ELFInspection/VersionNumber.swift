@@ -80,4 +80,14 @@ public struct SymbolVersion: Sendable, Hashable, Codable, CustomStringConvertibl
     }
 
     public var description: String { name }
+
+    /// Serialised as its name; family and number are derived again when read.
+    public init(from decoder: any Decoder) throws {
+        self.init(try decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(name)
+    }
 }

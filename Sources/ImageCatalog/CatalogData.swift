@@ -3,6 +3,8 @@
 public struct CatalogDataFile: Sendable, Codable, Hashable {
     public var family: String
     public var notes: String?
+    /// The snapshot the tag lists in this file were read from.
+    public var tagsAsOf: CatalogDataImage.Dated?
     public var images: [CatalogDataImage]
 }
 
@@ -16,6 +18,15 @@ public struct CatalogDataImage: Sendable, Codable, Hashable {
     public struct Libc: Sendable, Codable, Hashable {
         public var family: String
         public var version: String?
+        /// Exactly which of the libc's own sonames the image has (busybox glibc);
+        /// absent: the whole libc package.
+        public var sonames: [String]?
+
+        public init(family: String, version: String?, sonames: [String]? = nil) {
+            self.family = family
+            self.version = version
+            self.sonames = sonames
+        }
     }
 
     public struct Runtime: Sendable, Codable, Hashable {
@@ -23,11 +34,57 @@ public struct CatalogDataImage: Sendable, Codable, Hashable {
         public var version: String
         public var path: String?
         public var abi: String?
+        public var freeThreaded: Bool?
+        public var moduleVersion: Int?
     }
 
-    public struct Discontinued: Sendable, Codable, Hashable {
+    /// A date with its source (end of life, discontinued, a tag snapshot).
+    public struct Dated: Sendable, Codable, Hashable {
         public var date: String
         public var source: String
+    }
+
+    public typealias Discontinued = Dated
+
+    public struct Files: Sendable, Codable, Hashable {
+        public struct User: Sendable, Codable, Hashable {
+            public var name: String
+            public var uid: Int
+        }
+
+        public var caCertificates: Bool?
+        public var tzdata: Bool?
+        public var nonRootUser: User?
+    }
+
+    /// One measured file, or one per architecture.
+    public enum MeasuredNames: Sendable, Codable, Hashable {
+        case one(String)
+        case several([String])
+
+        public var names: [String] {
+            switch self {
+            case .one(let name): return [name]
+            case .several(let names): return names
+            }
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if let name = try? container.decode(String.self) {
+                self = .one(name)
+            } else {
+                self = .several(try container.decode([String].self))
+            }
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            switch self {
+            case .one(let name): try container.encode(name)
+            case .several(let names): try container.encode(names)
+            }
+        }
     }
 
     public struct Size: Sendable, Codable, Hashable {
@@ -49,6 +106,24 @@ public struct CatalogDataImage: Sendable, Codable, Hashable {
         public var path: String?
         public var estimate: Bool?
         public var source: String?
+        /// Limits the entry to these platforms (absent: every one).
+        public var architectures: [String]?
+        /// `maxVersions` for one platform where it differs.
+        public var maxVersionsByArch: [String: [String: String]]?
+
+        public init(soname: String, maxVersions: [String: String]?, versions: [String]?, package: String?, path: String?,
+                    estimate: Bool?, source: String?, architectures: [String]? = nil,
+                    maxVersionsByArch: [String: [String: String]]? = nil) {
+            self.soname = soname
+            self.maxVersions = maxVersions
+            self.versions = versions
+            self.package = package
+            self.path = path
+            self.estimate = estimate
+            self.source = source
+            self.architectures = architectures
+            self.maxVersionsByArch = maxVersionsByArch
+        }
     }
 
     public var reference: String
@@ -61,18 +136,28 @@ public struct CatalogDataImage: Sendable, Codable, Hashable {
     public var packageManager: String?
     public var defaultUser: String?
     public var architectures: [String]
+    public var tags: [String]?
+    public var endOfLife: Dated?
     public var discontinued: Discontinued?
+    public var floating: String?
+    public var notes: String?
+    public var files: Files?
+    /// A digest recorded for the reference (`sha256:…`), where known.
+    public var digest: String?
     public var sizes: [Size]
     public var addsLibraries: [Library]?
     public var removesLibraries: [String]?
-    /// A file under `Data/measured/` holding the libraries measured from a real root filesystem.
-    public var measured: String?
+    /// Files under `Data/measured/` holding the libraries measured from a real root
+    /// filesystem: one, or one per architecture (each file names its architecture).
+    public var measured: MeasuredNames?
     public var provenance: String
 }
 
 /// A root filesystem measured by `basefit catalog measure` (Data/measured/*.json).
 public struct MeasuredRootfs: Sendable, Codable, Hashable {
     public var reference: String
+    /// The platform measured (`amd64`, `arm64`); absent in older files, which are amd64.
+    public var architecture: String?
     public var measuredBy: String
     public var date: String
     public var libc: CatalogDataImage.Libc

@@ -79,6 +79,48 @@ public struct CatalogDatabase: Sendable {
                 table.column("value", .text).notNull()
             }
         }
+        // Tags, lifecycle, files besides libraries, runtime details, and library sets
+        // per architecture (providedLibrary is rebuilt with an architecture column:
+        // '' is the set for every architecture without its own).
+        migrator.registerMigration("v2-tags-lifecycle-architectures") { db in
+            try db.alter(table: "image") { table in
+                table.add(column: "forAnyArchitecture", .boolean).notNull().defaults(to: false)
+                table.add(column: "libcSonames", .text)
+                table.add(column: "runtimeFreeThreaded", .boolean).notNull().defaults(to: false)
+                table.add(column: "runtimeModuleVersion", .integer)
+                table.add(column: "tagsAsOf", .text)
+                table.add(column: "endOfLifeDate", .text)
+                table.add(column: "endOfLifeSource", .text)
+                table.add(column: "floating", .text)
+                table.add(column: "notes", .text)
+                table.add(column: "caCertificates", .boolean)
+                table.add(column: "tzdata", .boolean)
+                table.add(column: "nonRootUser", .text)
+                table.add(column: "nonRootUID", .integer)
+                table.add(column: "digest", .text)
+            }
+            try db.create(table: "imageTag") { table in
+                table.column("tag", .text).primaryKey()
+                table.column("imageId", .integer).notNull().indexed().references("image", onDelete: .cascade)
+            }
+            try db.execute(sql: """
+                CREATE TABLE providedLibraryV2 (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    imageId INTEGER NOT NULL REFERENCES image(id) ON DELETE CASCADE,
+                    architecture TEXT NOT NULL DEFAULT '',
+                    soname TEXT NOT NULL,
+                    path TEXT,
+                    package TEXT,
+                    estimate BOOLEAN NOT NULL,
+                    source TEXT NOT NULL,
+                    UNIQUE (imageId, architecture, soname));
+                INSERT INTO providedLibraryV2 (id, imageId, architecture, soname, path, package, estimate, source)
+                    SELECT id, imageId, '', soname, path, package, estimate, source FROM providedLibrary;
+                DROP TABLE providedLibrary;
+                ALTER TABLE providedLibraryV2 RENAME TO providedLibrary;
+                CREATE INDEX providedLibraryImage ON providedLibrary(imageId);
+                """)
+        }
         return migrator
     }
 

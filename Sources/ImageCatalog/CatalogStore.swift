@@ -1,3 +1,4 @@
+import Domain
 import ELFInspection
 import Foundation
 import GRDB
@@ -14,10 +15,10 @@ public struct CatalogStore: Sendable {
 
     public struct Filter: Sendable {
         public var family: String?
-        public var libc: String?
-        public var architecture: String?
+        public var libc: LibcFamily?
+        public var architecture: Architecture?
 
-        public init(family: String? = nil, libc: String? = nil, architecture: String? = nil) {
+        public init(family: String? = nil, libc: LibcFamily? = nil, architecture: Architecture? = nil) {
             self.family = family
             self.libc = libc
             self.architecture = architecture
@@ -29,15 +30,16 @@ public struct CatalogStore: Sendable {
             return try database.writer.read { db in
                 var request = ImageRecord.order(Column("reference"))
                 if let family = filter.family { request = request.filter(Column("family") == family) }
-                if let libc = filter.libc { request = request.filter(Column("libcFamily") == libc) }
+                if let libc = filter.libc { request = request.filter(Column("libcFamily") == libc.rawValue) }
                 return try request.fetchAll(db).map { try Self.image(from: $0, db) }
-                    .filter { filter.architecture == nil || $0.architectures.contains(filter.architecture!) }
+                    .filter { filter.architecture == nil || $0.isPublished(for: filter.architecture!) }
             }
         } catch {
             throw CatalogDatabase.translate(error, path: database.path)
         }
     }
 
+    /// The image whose reference is exactly `reference`.
     public func image(_ reference: String) throws(CatalogError) -> Image? {
         do {
             return try database.writer.read { db in
@@ -48,12 +50,46 @@ public struct CatalogStore: Sendable {
         }
     }
 
+    /// The image whose reference or one of whose tags is `name` (`python:3.12-slim`).
+    public func image(tagged name: String) throws(CatalogError) -> Image? {
+        if let exact = try image(name) { return exact }
+        do {
+            return try database.writer.read { db in
+                guard let tag = try ImageTagRecord.fetchOne(db, key: name) else { return nil }
+                return try ImageRecord.fetchOne(db, key: tag.imageId).map { try Self.image(from: $0, db) }
+            }
+        } catch {
+            throw CatalogDatabase.translate(error, path: database.path)
+        }
+    }
+
+    /// The image that recorded `digest` for its reference, if any.
+    public func image(digest: String) throws(CatalogError) -> Image? {
+        do {
+            return try database.writer.read { db in
+                try ImageRecord.filter(Column("digest") == digest).fetchOne(db).map { try Self.image(from: $0, db) }
+            }
+        } catch {
+            throw CatalogDatabase.translate(error, path: database.path)
+        }
+    }
+
+    /// Every reference and tag the catalog answers to.
+    public func allNames() throws(CatalogError) -> [String] {
+        do {
+            return try database.writer.read { db in
+                try String.fetchAll(db, sql: "SELECT reference FROM image UNION SELECT tag FROM imageTag ORDER BY 1")
+            }
+        } catch {
+            throw CatalogDatabase.translate(error, path: database.path)
+        }
+    }
+
     public func hints(for soname: String) throws(CatalogError) -> [PackageHint] {
         do {
             return try database.writer.read { db in
                 try PackageHintRecord.filter(Column("soname") == soname).order(Column("manager"), Column("release")).fetchAll(db)
-                    .map { PackageHint(soname: $0.soname, manager: $0.manager, release: $0.release, package: $0.package,
-                                       installedBytes: $0.installedBytes, estimate: $0.estimate, source: $0.source) }
+                    .compactMap(Self.hint)
             }
         } catch {
             throw CatalogDatabase.translate(error, path: database.path)
@@ -65,9 +101,7 @@ public struct CatalogStore: Sendable {
         do {
             return try database.writer.read { db in
                 Dictionary(grouping: try PackageHintRecord.order(Column("soname"), Column("manager"), Column("release")).fetchAll(db)
-                    .map { PackageHint(soname: $0.soname, manager: $0.manager, release: $0.release, package: $0.package,
-                                       installedBytes: $0.installedBytes, estimate: $0.estimate, source: $0.source) },
-                           by: \.soname)
+                    .compactMap(Self.hint), by: \.soname)
             }
         } catch {
             throw CatalogDatabase.translate(error, path: database.path)
@@ -82,14 +116,28 @@ public struct CatalogStore: Sendable {
         }
     }
 
+    private static func hint(_ record: PackageHintRecord) -> PackageHint? {
+        guard let manager = PackageManager(rawValue: record.manager) else { return nil }
+        return PackageHint(soname: record.soname, manager: manager, release: record.release, package: record.package,
+                           installedBytes: record.installedBytes, estimate: record.estimate, source: record.source)
+    }
+
     private static func image(from record: ImageRecord, _ db: Database) throws -> Image {
         let id = record.id!
-        let architectures = try String.fetchAll(db, sql: "SELECT architecture FROM imageArchitecture WHERE imageId = ? ORDER BY architecture", arguments: [id])
-        let sizes = try ImageSizeRecord.filter(Column("imageId") == id).order(Column("architecture")).fetchAll(db).map {
-            Image.Size(architecture: $0.architecture, compressedBytes: $0.compressedBytes, uncompressedBytes: $0.uncompressedBytes,
-                       estimate: $0.estimate, source: $0.source, date: $0.date)
+        func invalid(_ detail: String) -> CatalogError {
+            CatalogError(.invalidData, path: db.description, detail: "\(record.reference): \(detail)")
         }
-        var libraries: [String: ProvidedLibrary] = [:]
+        let architectures = try String.fetchAll(db, sql: "SELECT architecture FROM imageArchitecture WHERE imageId = ? ORDER BY architecture", arguments: [id])
+            .map { name throws -> Architecture in
+                guard let architecture = Architecture(name) else { throw invalid("architecture \(name) is unknown") }
+                return architecture
+            }
+        let sizes = try ImageSizeRecord.filter(Column("imageId") == id).order(Column("architecture")).fetchAll(db).map { size throws -> Image.Size in
+            guard let architecture = Architecture(size.architecture) else { throw invalid("size architecture \(size.architecture) is unknown") }
+            return Image.Size(architecture: architecture, compressedBytes: size.compressedBytes, uncompressedBytes: size.uncompressedBytes,
+                              estimate: size.estimate, source: size.source, date: size.date)
+        }
+        var sets: [String: [String: ProvidedLibrary]] = [:]
         let libraryRecords = try ProvidedLibraryRecord.filter(Column("imageId") == id).fetchAll(db)
         let versions = try Row.fetchAll(db, sql: """
             SELECT v.libraryId, v.name, v.isMaximum FROM libraryVersion v
@@ -108,18 +156,43 @@ public struct CatalogStore: Sendable {
                     defined.insert(name)
                 }
             }
-            libraries[library.soname] = ProvidedLibrary(
+            sets[library.architecture, default: [:]][library.soname] = ProvidedLibrary(
                 soname: library.soname, path: library.path, package: library.package, versions: defined,
                 maxima: maxima, estimate: library.estimate, source: library.source)
         }
+        var architectureLibraries: [Architecture: [String: ProvidedLibrary]] = [:]
+        for (name, set) in sets where !name.isEmpty {
+            guard let architecture = Architecture(name) else { throw invalid("library set for unknown architecture \(name)") }
+            architectureLibraries[architecture] = set
+        }
+        guard let libc = LibcFamily(rawValue: record.libcFamily) else { throw invalid("libc \(record.libcFamily) is unknown") }
+        var runtime: Image.Runtime?
+        if let name = record.runtimeKind {
+            guard let kind = RuntimeKind(rawValue: name) else { throw invalid("runtime \(name) is unknown") }
+            runtime = Image.Runtime(kind: kind, version: record.runtimeVersion ?? "", path: record.runtimePath, abi: record.runtimeABI,
+                                    freeThreaded: record.runtimeFreeThreaded, moduleVersion: record.runtimeModuleVersion)
+        }
+        var manager: PackageManager?
+        if let name = record.packageManager {
+            guard let parsed = PackageManager(rawValue: name) else { throw invalid("package manager \(name) is unknown") }
+            manager = parsed
+        }
+        let tags = try String.fetchAll(db, sql: "SELECT tag FROM imageTag WHERE imageId = ? ORDER BY tag", arguments: [id])
+        let hasFiles = record.caCertificates != nil || record.tzdata != nil || record.nonRootUser != nil
         return Image(
             reference: record.reference, family: record.family, variant: record.variant, osName: record.osName,
             osVersion: record.osVersion, osCodename: record.osCodename, basedOn: record.basedOn,
-            libcFamily: record.libcFamily, libcVersion: record.libcVersion.flatMap(VersionNumber.init),
-            runtime: record.runtimeKind.map { Image.Runtime(kind: $0, version: record.runtimeVersion ?? "", path: record.runtimePath, abi: record.runtimeABI) },
-            shell: record.shell, packageManager: record.packageManager, defaultUser: record.defaultUser,
-            architectures: architectures, discontinuedDate: record.discontinuedDate,
-            discontinuedSource: record.discontinuedSource, sizes: sizes, libraries: libraries,
+            libcFamily: libc, libcVersion: record.libcVersion.flatMap(VersionNumber.init),
+            libcSonames: record.libcSonames.map { Set($0.split(separator: " ").map(String.init)) },
+            runtime: runtime, shell: record.shell, packageManager: manager, defaultUser: record.defaultUser,
+            architectures: architectures, forAnyArchitecture: record.forAnyArchitecture,
+            tags: tags, tagsAsOf: record.tagsAsOf,
+            endOfLife: record.endOfLifeDate.map { Image.Lifecycle(date: $0, source: record.endOfLifeSource ?? "") },
+            discontinued: record.discontinuedDate.map { Image.Lifecycle(date: $0, source: record.discontinuedSource ?? "") },
+            floating: record.floating, notes: record.notes,
+            files: hasFiles ? Image.Files(caCertificates: record.caCertificates, tzdata: record.tzdata,
+                                          nonRootUser: record.nonRootUser, nonRootUID: record.nonRootUID) : nil,
+            digest: record.digest, sizes: sizes, libraries: sets[""] ?? [:], architectureLibraries: architectureLibraries,
             measured: record.measured, provenance: record.provenance)
     }
 
@@ -135,26 +208,42 @@ public struct CatalogStore: Sendable {
                     var record = ImageRecord(
                         id: nil, reference: image.reference, family: image.family, variant: image.variant,
                         osName: image.osName, osVersion: image.osVersion, osCodename: image.osCodename,
-                        basedOn: image.basedOn, libcFamily: image.libcFamily, libcVersion: image.libcVersion?.description,
-                        runtimeKind: image.runtime?.kind, runtimeVersion: image.runtime?.version,
+                        basedOn: image.basedOn, libcFamily: image.libcFamily.rawValue, libcVersion: image.libcVersion?.description,
+                        runtimeKind: image.runtime?.kind.rawValue, runtimeVersion: image.runtime?.version,
                         runtimePath: image.runtime?.path, runtimeABI: image.runtime?.abi, shell: image.shell,
-                        packageManager: image.packageManager, defaultUser: image.defaultUser,
-                        discontinuedDate: image.discontinuedDate, discontinuedSource: image.discontinuedSource,
-                        measured: image.measured, provenance: image.provenance)
+                        packageManager: image.packageManager?.rawValue, defaultUser: image.defaultUser,
+                        discontinuedDate: image.discontinued?.date, discontinuedSource: image.discontinued?.source,
+                        measured: image.measured, provenance: image.provenance,
+                        forAnyArchitecture: image.forAnyArchitecture,
+                        libcSonames: image.libcSonames.map { $0.sorted().joined(separator: " ") },
+                        runtimeFreeThreaded: image.runtime?.freeThreaded ?? false,
+                        runtimeModuleVersion: image.runtime?.moduleVersion, tagsAsOf: image.tagsAsOf,
+                        endOfLifeDate: image.endOfLife?.date, endOfLifeSource: image.endOfLife?.source,
+                        floating: image.floating, notes: image.notes, caCertificates: image.files?.caCertificates,
+                        tzdata: image.files?.tzdata, nonRootUser: image.files?.nonRootUser, nonRootUID: image.files?.nonRootUID,
+                        digest: image.digest)
                     try record.insert(db)
                     let id = record.id!
-                    for architecture in Set(image.architectures) {
+                    for architecture in Set(image.architectures.compactMap(\.platformName)) {
                         try ImageArchitectureRecord(imageId: id, architecture: architecture).insert(db)
                     }
+                    for tag in Set(image.tags) where tag != image.reference {
+                        try ImageTagRecord(tag: tag, imageId: id).insert(db, onConflict: .replace)
+                    }
                     for size in image.sizes {
-                        try ImageSizeRecord(imageId: id, architecture: size.architecture, compressedBytes: size.compressedBytes,
+                        try ImageSizeRecord(imageId: id, architecture: size.architecture.description, compressedBytes: size.compressedBytes,
                                             uncompressedBytes: size.uncompressedBytes, estimate: size.estimate,
                                             source: size.source, date: size.date).insert(db)
                     }
-                    for library in image.libraries.values.sorted(by: { $0.soname < $1.soname }) {
+                    var sets: [(String, [String: ProvidedLibrary])] = [("", image.libraries)]
+                    for (architecture, set) in image.architectureLibraries.sorted(by: { $0.key < $1.key }) {
+                        sets.append((architecture.description, set))
+                    }
+                    for (architecture, set) in sets {
+                    for library in set.values.sorted(by: { $0.soname < $1.soname }) {
                         var libraryRecord = ProvidedLibraryRecord(
-                            id: nil, imageId: id, soname: library.soname, path: library.path, package: library.package,
-                            estimate: library.estimate, source: library.source)
+                            id: nil, imageId: id, architecture: architecture, soname: library.soname, path: library.path,
+                            package: library.package, estimate: library.estimate, source: library.source)
                         try libraryRecord.insert(db)
                         for name in library.versions.sorted() {
                             try LibraryVersionRecord(libraryId: libraryRecord.id!, name: name, isMaximum: false).insert(db)
@@ -164,9 +253,10 @@ public struct CatalogStore: Sendable {
                                 .insert(db, onConflict: .ignore)
                         }
                     }
+                    }
                 }
                 for hint in hints {
-                    try PackageHintRecord(soname: hint.soname, manager: hint.manager, release: hint.release,
+                    try PackageHintRecord(soname: hint.soname, manager: hint.manager.rawValue, release: hint.release,
                                           package: hint.package, installedBytes: hint.installedBytes,
                                           estimate: hint.estimate, source: hint.source).insert(db, onConflict: .replace)
                 }

@@ -1,3 +1,4 @@
+import ELFInspection
 import Foundation
 import ImageLayers
 
@@ -51,7 +52,7 @@ public enum ImageImport {
         let image = RootfsImport.image(
             measured, reference: name, source: description,
             compressedBytes: config.compressedBytes <= UInt64(Int64.max) ? Int64(config.compressedBytes) : nil,
-            defaultUser: config.user, architecture: config.architecture)
+            defaultUser: config.user, architecture: config.architecture.flatMap { Architecture([$0, config.variant].compactMap { $0 }.joined(separator: "/")) ?? Architecture($0) })
         return (image, config.skippedEntries.map(\.description))
     }
 }

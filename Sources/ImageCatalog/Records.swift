@@ -25,8 +25,29 @@ struct ImageRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord
     var discontinuedSource: String?
     var measured: String?
     var provenance: String
+    var forAnyArchitecture: Bool
+    /// Space-separated, where the image has only some of the libc's sonames.
+    var libcSonames: String?
+    var runtimeFreeThreaded: Bool
+    var runtimeModuleVersion: Int?
+    var tagsAsOf: String?
+    var endOfLifeDate: String?
+    var endOfLifeSource: String?
+    var floating: String?
+    var notes: String?
+    var caCertificates: Bool?
+    var tzdata: Bool?
+    var nonRootUser: String?
+    var nonRootUID: Int?
+    var digest: String?
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+struct ImageTagRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "imageTag"
+    var tag: String
+    var imageId: Int64
 }
 
 struct ImageArchitectureRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
@@ -50,6 +71,8 @@ struct ProvidedLibraryRecord: Codable, Sendable, FetchableRecord, MutablePersist
     static let databaseTableName = "providedLibrary"
     var id: Int64?
     var imageId: Int64
+    /// The platform this entry is for; "" for every platform without a set of its own.
+    var architecture: String
     var soname: String
     var path: String?
     var package: String?

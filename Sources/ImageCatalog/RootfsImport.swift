@@ -1,3 +1,4 @@
+import Domain
 import ELFInspection
 import Foundation
 
@@ -5,19 +6,20 @@ import Foundation
 public enum RootfsImport {
     public static func image(
         _ result: RootfsMeasurer.Result, reference: String, source: String, compressedBytes: Int64? = nil,
-        defaultUser: String? = nil, architecture: String? = nil
+        defaultUser: String? = nil, architecture: Architecture? = nil
     ) -> Image {
-        let arch = architecture ?? result.machine.flatMap(Machine.platformArchitecture) ?? "unknown"
+        let arch = architecture ?? result.machine.flatMap(Architecture.init)
         let date = today()
         let family = familyName(reference)
         return Image(
             reference: reference, family: family, variant: "imported", osName: result.osName,
             osVersion: result.osVersion, osCodename: result.osCodename, basedOn: nil,
-            libcFamily: result.libcFamily, libcVersion: result.libcVersion, runtime: nil, shell: result.shell,
-            packageManager: result.packageManager, defaultUser: defaultUser ?? (result.users.contains("root") ? "root" : result.users.first),
-            architectures: [arch], discontinuedDate: nil, discontinuedSource: nil,
-            sizes: [Image.Size(architecture: arch, compressedBytes: compressedBytes, uncompressedBytes: result.totalBytes,
-                               estimate: false, source: source, date: date)],
+            libcFamily: LibcFamily(rawValue: result.libcFamily) ?? .none, libcVersion: result.libcVersion, runtime: nil, shell: result.shell,
+            packageManager: result.packageManager.flatMap(PackageManager.init(rawValue:)),
+            defaultUser: defaultUser ?? (result.users.contains("root") ? "root" : result.users.first),
+            architectures: arch.map { [$0] } ?? [],
+            sizes: arch.map { [Image.Size(architecture: $0, compressedBytes: compressedBytes, uncompressedBytes: result.totalBytes,
+                                          estimate: false, source: source, date: date)] } ?? [],
             libraries: Dictionary(uniqueKeysWithValues: result.libraries.map {
                 var library = $0
                 library.source = source

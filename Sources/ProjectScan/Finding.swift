@@ -1,7 +1,7 @@
 /// Something the scan noticed about the project that a user should act on or know:
 /// metadata that contradicts the binary, a wheel tag its files break, a fix at hand.
-public struct Finding: Sendable, Hashable {
-    public enum Kind: String, Sendable, Hashable, CaseIterable {
+public struct Finding: Sendable, Hashable, Codable {
+    public enum Kind: String, Sendable, Hashable, CaseIterable, Codable {
         /// A package's `libc`/`os`/`cpu` metadata contradicts its ELF file.
         case metadataMismatch = "metadata-mismatch"
         /// A wheel's platform tag promises less than its files need.
@@ -12,6 +12,8 @@ public struct Finding: Sendable, Hashable {
         case bothLibcVariants = "both-libc-variants"
         /// An addon needs `libnode.so.<N>`: built for a distribution's shared Node.
         case libnodeAddon = "libnode-addon"
+        /// A classic NODE_MODULE addon whose Node ABI the file does not record.
+        case unconfirmedNodeABI = "unconfirmed-node-abi"
         /// A prebuild without a libc tag: node-gyp-build would load it on musl too.
         case untaggedPrebuild = "untagged-prebuild"
         /// An extension module built for another architecture or libc than its name says.

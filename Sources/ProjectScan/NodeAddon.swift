@@ -7,7 +7,11 @@ public struct NodeAddon: Sendable, Hashable {
         case napi
         /// Exports `node_register_module_v<N>`: loads only on NODE_MODULE_VERSION N.
         case abi(moduleVersion: Int)
-        /// Neither export found (a helper library shipped with the `.node` suffix).
+        /// No registration export, but it imports Node's C++ API (`node_module_register`,
+        /// V8 symbols): a classic `NODE_MODULE` addon, pinned to the Node it was built
+        /// for, whose NODE_MODULE_VERSION the file does not record where basefit can read it.
+        case unconfirmed(imports: [String])
+        /// Neither export nor Node import found (a helper library shipped with the `.node` suffix).
         case unknown
     }
 
@@ -26,6 +30,10 @@ public struct NodeAddon: Sendable, Hashable {
     }
 
     static let exportPrefixes = ["napi_register_module_v", "node_register_module_v"]
+    /// Node's C++ API: the classic module registration, V8 and node:: symbols.
+    static let importPrefixes = ["node_module_register", "_ZN2v8", "_ZN4node"]
+    /// What the inspector must report for a `.node` file.
+    public static let inspectionOptions = InspectionOptions(exportPrefixes: exportPrefixes, importPrefixes: importPrefixes)
 
     init(facts: BinaryFacts, path: String) {
         if facts.exports.contains(where: { $0.hasPrefix("napi_register_module_v") }) {
@@ -33,6 +41,8 @@ public struct NodeAddon: Sendable, Hashable {
         } else if let export = facts.exports.first(where: { $0.hasPrefix("node_register_module_v") }),
                   let version = Int(export.dropFirst("node_register_module_v".count)) {
             binding = .abi(moduleVersion: version)
+        } else if !facts.imports.isEmpty {
+            binding = .unconfirmed(imports: facts.imports)
         } else {
             binding = .unknown
         }

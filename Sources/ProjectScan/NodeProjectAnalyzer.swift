@@ -29,6 +29,7 @@ struct NodeProjectAnalyzer {
 
     mutating func analyze(_ artifacts: inout [Artifact]) {
         readProjectHints()
+        runtime.installedPackages = manifests.keys.filter { $0.contains("node_modules/") || $0.hasPrefix("node_modules") }.count
         var variants: [String: [(index: Int, libc: LibcFamily)]] = [:]
         var platformPackages: [String: (name: NodePlatformName, packageName: String, artifact: String)] = [:]
         var allOptionalDependencies: Set<String> = []
@@ -164,6 +165,12 @@ struct NodeProjectAnalyzer {
         switch addon.binding {
         case .napi: runtime.napiAddons.append(path)
         case .abi(let version): runtime.pinnedModuleVersions[version, default: []].append(path)
+        case .unconfirmed:
+            runtime.unconfirmedAddons.append(path)
+            findings.append(Finding(
+                kind: .unconfirmedNodeABI, path: path,
+                message: "a classic NODE_MODULE addon (imports Node's C++ API, exports neither napi_register_module_v1 nor node_register_module_v<N>): it loads only on the Node it was built for, which the file does not record",
+                fix: "rebuild it inside the target image (npm rebuild), or move the package to an N-API release"))
         case .unknown: break
         }
         if let version = addon.libnodeModuleVersion {

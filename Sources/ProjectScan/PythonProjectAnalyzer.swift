@@ -24,6 +24,7 @@ struct PythonProjectAnalyzer {
             }
         }
         if let virtualenvConfig { runtime.virtualenvVersion = Self.venvVersion(virtualenvConfig) }
+        runtime.installedDistributions = Set(recordOwners.values.map(\.record)).count
     }
 
     mutating func analyze(_ artifacts: inout [Artifact], wheels: [WheelSummary]) {
@@ -45,7 +46,10 @@ struct PythonProjectAnalyzer {
             }
             if let module = PythonExtension(fileName: PathText.fileName(of: path)) {
                 artifacts[index].pythonExtension = module
-                if let version = module.pythonVersion { runtime.versions[version, default: []].append(path) }
+                if let version = module.pythonVersion {
+                    let key = module.abi.hasSuffix("t") ? version + "t" : version
+                    runtime.versions[key, default: []].append(path)
+                }
                 if module.abi == "abi3" { runtime.abi3Modules.append(path) }
                 checkSuffix(module, facts: facts, path: path)
             }

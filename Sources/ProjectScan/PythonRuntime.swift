@@ -1,13 +1,29 @@
 /// What the project's Python extension modules and venv files say about the interpreter.
-public struct PythonRuntime: Sendable, Hashable {
-    /// CPython `X.Y` → the extension modules built for exactly that version.
+public struct PythonRuntime: Sendable, Hashable, Codable {
+    /// CPython `X.Y` (`X.Yt` for a free-threaded build) → the extension modules built
+    /// for exactly that interpreter.
     public var versions: [String: [String]] = [:]
     /// Stable-ABI (`abi3`) modules: any CPython at least as new as their wheel says.
     public var abi3Modules: [String] = []
     /// `version` from `pyvenv.cfg`, when a virtualenv was scanned.
     public var virtualenvVersion: String?
+    /// Installed distributions (`*.dist-info` with a RECORD): evidence of an installed
+    /// Python project even when it has no extension module.
+    public var installedDistributions = 0
 
-    public var isEmpty: Bool { versions.isEmpty && abi3Modules.isEmpty && virtualenvVersion == nil }
+    /// A virtualenv, installed distributions or extension modules.
+    public var isInstalled: Bool {
+        virtualenvVersion != nil || installedDistributions > 0 || !versions.isEmpty || !abi3Modules.isEmpty
+    }
+
+    public var isEmpty: Bool {
+        versions.isEmpty && abi3Modules.isEmpty && virtualenvVersion == nil && installedDistributions == 0
+    }
+
+    /// `3.12` of a virtualenv's `3.12.1` / `3.12.1.final.0`.
+    public var virtualenvLine: String? {
+        virtualenvVersion.map { $0.split(separator: ".").prefix(2).joined(separator: ".") }
+    }
 }
 
 /// One wheel the scan read.

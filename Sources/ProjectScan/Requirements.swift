@@ -1,7 +1,16 @@
 import ELFInspection
+import Foundation
 
-/// What the project as a whole asks of a base image.
+/// What the project as a whole asks of a base image: the contract between scanning
+/// and advice. It holds everything the advisor judges (each file's needs with
+/// bundled libraries already removed, the runtime facts, the scan's hints) and the
+/// aggregates a person reads. `basefit scan --format json` writes it under
+/// `requirements`; `check`/`recommend --requirements FILE` read it back, so a
+/// pipeline can scan in one job and gate in another.
 public struct Requirements: Sendable, Hashable {
+    /// Bumped when the serialised form changes incompatibly.
+    public static let schemaVersion = 1
+
     /// The C library the image must carry.
     public enum Libc: String, Sendable, Hashable, Codable {
         case glibc, musl
@@ -34,48 +43,60 @@ public struct Requirements: Sendable, Hashable {
         public var onlyFor: LibcFamily?
     }
 
-    public var architectures: [String]
+    // MARK: The contract
+
+    /// Every loadable ELF file's needs.
+    public var files: [FileNeeds]
+    /// What the Node.js addons and version files need of Node (nil: no Node content).
+    public var node: NodeRuntime?
+    /// What the Python extension modules and venv need of CPython (nil: none).
+    public var python: PythonRuntime?
+    /// The scan's findings: the advisor turns some into unblockers (musl variants).
+    public var hints: [Finding]
+    /// A digest of the contract's contents, so a gate can tell which scan it judged.
+    public var digest: String
+
+    // MARK: Aggregates (derived from the contract)
+
+    public var architectures: [Architecture]
     public var libc: Libc
     /// Artifacts that force each libc family (used to explain a conflict).
     public var libcEvidence: [LibcFamily: [String]]
+    /// Highest version per family the image must provide (never a need met by a bundled library).
     public var minimum: [String: Minimum]
     public var sonames: [Soname]
     /// The highest x86-64 ISA level any artifact declares.
     public var x86ISALevel: Int?
-    /// What the Node.js addons need of the node runtime (nil: no Node content).
-    public var node: NodeRuntime?
-    /// What the Python extension modules need of the interpreter (nil: none).
-    public var python: PythonRuntime?
 
-    /// Aggregates the artifacts. Sonames of the libc itself become the libc
-    /// requirement; sonames the project bundles are not asked of the image.
-    public init(artifacts: [Artifact], node: NodeRuntime? = nil, python: PythonRuntime? = nil) {
-        var machines = Set<String>()
+    /// Aggregates the artifacts of a scan.
+    public init(artifacts: [Artifact], node: NodeRuntime? = nil, python: PythonRuntime? = nil, hints: [Finding] = []) {
+        self.init(files: artifacts.map(FileNeeds.init), node: node, python: python, hints: hints)
+    }
+
+    /// Aggregates per-file needs (from a scan, or read back from a requirements file).
+    public init(files: [FileNeeds], node: NodeRuntime?, python: PythonRuntime?, hints: [Finding]) {
+        var machines = Set<Architecture>()
         var evidence: [LibcFamily: [String]] = [:]
         var minimum: [String: Minimum] = [:]
         var sonames: [String: [String]] = [:]
         var sonameLibc: [String: Set<LibcFamily?>] = [:]
         var isa: Int?
-        for artifact in artifacts {
-            let facts = artifact.facts
-            if facts.linkage != .relocatable { machines.insert(facts.machine) }
-            // A build whose package also ships the other libc's build forces neither.
-            let libc = artifact.hasOtherLibcVariant ? LibcFamily.either : facts.libc
-            evidence[libc, default: []].append(artifact.path)
-            for (family, need) in facts.minimum {
+        for file in files {
+            if file.isLoadable { machines.insert(file.architecture) }
+            evidence[file.bindingLibc, default: []].append(file.path)
+            for (family, need) in file.minimum {
                 if let current = minimum[family], current.version >= need.version { continue }
                 minimum[family] = Minimum(family: family, version: need.version, versionName: need.versionName,
-                                          library: need.library, artifact: artifact.path, symbols: need.symbols)
+                                          library: need.library, artifact: file.path, symbols: need.symbols)
             }
-            for soname in artifact.external {
-                sonames[soname, default: []].append(artifact.path)
-                sonameLibc[soname, default: []].insert(artifact.hasOtherLibcVariant ? facts.libc : nil)
+            for soname in file.external {
+                sonames[soname, default: []].append(file.path)
+                sonameLibc[soname, default: []].insert(file.hasOtherLibcVariant ? file.libc : nil)
             }
-            if let level = facts.x86ISALevel, level > 1 { isa = max(isa ?? 0, level) }
+            if let level = file.x86ISALevel, level > 1 { isa = max(isa ?? 0, level) }
         }
         let hasGlibc = evidence[.glibc] != nil
         let hasMusl = evidence[.musl] != nil
-        let libc: Libc
         if hasGlibc && hasMusl {
             libc = .conflict
         } else if hasGlibc {
@@ -89,8 +110,8 @@ public struct Requirements: Sendable, Hashable {
         } else {
             libc = .unknown
         }
+        self.files = files
         self.architectures = machines.sorted()
-        self.libc = libc
         self.libcEvidence = evidence
         self.minimum = minimum
         self.sonames = sonames.keys.sorted().map { soname in
@@ -101,5 +122,100 @@ public struct Requirements: Sendable, Hashable {
         self.x86ISALevel = isa
         self.node = node.flatMap { $0.isEmpty ? nil : $0 }
         self.python = python.flatMap { $0.isEmpty ? nil : $0 }
+        self.hints = hints
+        self.digest = ""
+        self.digest = Self.digest(of: self)
+    }
+
+    /// The same requirements restricted to some files (one architecture's).
+    public func restricted(to kept: [FileNeeds]) -> Requirements {
+        let paths = Set(kept.map(\.path))
+        let allPaths = Set(files.map(\.path))
+        return Requirements(files: kept, node: node, python: python,
+                            hints: hints.filter { paths.contains($0.path) || !allPaths.contains($0.path) })
+    }
+
+    private static func digest(of requirements: Requirements) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = (try? encoder.encode(Contract(requirements))) ?? Data()
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in data {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        let hex = String(hash, radix: 16)
+        return "fnv1a64:" + String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}
+
+// MARK: Serialised form
+
+extension Requirements: Codable {
+    /// The serialised contract: only what cannot be derived.
+    struct Contract: Codable {
+        var schemaVersion: Int
+        var files: [FileNeeds]
+        var runtime: Runtime
+        var hints: [Finding]
+
+        struct Runtime: Codable {
+            var node: NodeRuntime?
+            var python: PythonRuntime?
+        }
+
+        init(_ requirements: Requirements) {
+            schemaVersion = Requirements.schemaVersion
+            files = requirements.files
+            runtime = Runtime(node: requirements.node, python: requirements.python)
+            hints = requirements.hints
+        }
+    }
+
+    public enum ReadError: Error, Sendable, CustomStringConvertible {
+        case newerSchema(Int)
+        case notRequirements(String)
+
+        public var description: String {
+            switch self {
+            case .newerSchema(let version):
+                return "written with requirements schema \(version); this basefit reads up to \(Requirements.schemaVersion): upgrade basefit"
+            case .notRequirements(let detail):
+                return "not a basefit requirements file (\(detail)); write one with basefit scan --format json"
+            }
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let contract = try Contract(from: decoder)
+        guard contract.schemaVersion <= Self.schemaVersion else { throw ReadError.newerSchema(contract.schemaVersion) }
+        self.init(files: contract.files, node: contract.runtime.node, python: contract.runtime.python, hints: contract.hints)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try Contract(self).encode(to: encoder)
+    }
+
+    /// Reads `basefit scan --format json` output (its `requirements` object) or a bare
+    /// requirements object.
+    public static func read(json data: Data) throws -> Requirements {
+        var data = data
+        if let top = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let inner = top["requirements"],
+           let innerData = try? JSONSerialization.data(withJSONObject: inner) {
+            data = innerData
+        }
+        do {
+            return try JSONDecoder().decode(Requirements.self, from: data)
+        } catch let error as ReadError {
+            throw error
+        } catch DecodingError.keyNotFound(let key, _) {
+            throw ReadError.notRequirements("no \(key.stringValue)")
+        } catch DecodingError.dataCorrupted(let context) {
+            throw ReadError.notRequirements(context.debugDescription)
+        } catch DecodingError.typeMismatch(_, let context) {
+            throw ReadError.notRequirements("\(context.codingPath.map(\.stringValue).joined(separator: ".")): \(context.debugDescription)")
+        } catch {
+            throw ReadError.notRequirements("\(error)")
+        }
     }
 }

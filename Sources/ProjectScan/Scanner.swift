@@ -57,7 +57,7 @@ public struct Scanner: Sendable {
         return ScanReport(
             artifacts: artifacts, warnings: warnings, filesExamined: walk.examined, aliases: walk.aliases,
             findings: findings, wheels: wheels,
-            requirements: Requirements(artifacts: artifacts, node: node.runtime, python: python.runtime))
+            requirements: Requirements(artifacts: artifacts, node: node.runtime, python: python.runtime, hints: findings))
     }
 
     static func message(for error: ELFError) -> String {
@@ -101,7 +101,7 @@ public struct Scanner: Sendable {
         do throws(WheelReader.ReadError) {
             contents = try WheelReader.read(fileSystemPath: file.fileSystemPath) { memberPath, bytes in
                 let path = file.displayPath + "!/" + memberPath
-                let options = InspectionOptions(exportPrefixes: memberPath.hasSuffix(".node") ? NodeAddon.exportPrefixes : [])
+                let options = memberPath.hasSuffix(".node") ? NodeAddon.inspectionOptions : InspectionOptions()
                 do throws(ELFError) {
                     artifacts.append(Artifact(path: path, facts: try ELFInspector.inspect(bytes: bytes, path: path, options: options)))
                 } catch {

@@ -114,7 +114,7 @@ struct TreeWalker {
         }
     }
 
-    static let nodeOptions = InspectionOptions(exportPrefixes: NodeAddon.exportPrefixes)
+    static let nodeOptions = NodeAddon.inspectionOptions
 
     /// One worker per core; BASEFIT_WORKERS overrides (benchmarking).
     static var defaultWorkers: Int {

@@ -1,13 +1,24 @@
 import Advisor
 import ProjectScan
 
+extension CheckResult {
+    /// What was judged, in words: "6 ELF files" or "a pure Node.js project (120 packages)".
+    var judged: String {
+        let count = profile.files.filter(\.isLoadable).count
+        if count > 0 { return "\(count) ELF file\(count == 1 ? "" : "s")" }
+        if let node = profile.requirements.node, node.isInstalled { return "a pure Node.js project (\(node.installedPackages) installed packages, no native code)" }
+        if let python = profile.requirements.python, python.isInstalled { return "a pure Python project (no extension modules)" }
+        return "no ELF file"
+    }
+}
+
 /// `basefit check --format text`.
 public enum CheckTextFormatter {
     public static func format(_ result: CheckResult) -> String {
         let verdict = result.verdict
         var lines: [String] = []
         if verdict.compatible {
-            lines.append("compatible: \(verdict.image.reference) (\(result.source)) loads all \(result.profile.artifacts.count) ELF files for \(verdict.architecture)")
+            lines.append("compatible: \(verdict.image.reference) (\(result.source)) loads \(result.judged) for \(verdict.architecture)")
         } else {
             lines.append("incompatible: \(verdict.image.reference) (\(result.source)) — \(verdict.problems.count) problem\(verdict.problems.count == 1 ? "" : "s")\(verdict.fixable ? ", all fixable by installs" : "")")
             for problem in verdict.problems.sorted(by: { ($0.kind.rawValue, $0.artifact ?? "") < ($1.kind.rawValue, $1.artifact ?? "") }) {
@@ -19,7 +30,7 @@ public enum CheckTextFormatter {
                 }
             }
         }
-        for note in verdict.notes { lines.append("note: \(note)") }
+        for note in result.notes + verdict.notes { lines.append("note: \(note)") }
         return lines.joined(separator: "\n") + "\n"
     }
 }
@@ -33,9 +44,17 @@ public enum CheckJSONFormatter {
             ("compatible", .bool(result.verdict.compatible)),
             ("image", .string(result.verdict.image.reference)),
             ("source", .string(result.source)),
+            ("resolvedFrom", .optional(result.requested)),
+            ("judged", .string(result.judged)),
+            ("requirementsDigest", .string(result.profile.requirements.digest)),
         ]
         if case .object(let verdict) = VerdictJSON.verdict(result.verdict) {
             members += verdict.filter { !["image", "compatible"].contains($0.0) }
+        }
+        if case .object(var verdict) = VerdictJSON.verdict(result.verdict), let index = verdict.firstIndex(where: { $0.0 == "notes" }) {
+            verdict[index].1 = .strings(result.notes + result.verdict.notes)
+            members.removeAll { $0.0 == "notes" }
+            members.append(("notes", verdict[index].1))
         }
         members.append(("requirements", ScanJSONFormatter.requirements(result.profile.requirements)))
         return JSONValue.object(members).rendered()
@@ -54,6 +73,7 @@ public enum CheckMarkdownFormatter {
                 lines.append("| \(problem.kind.rawValue) | `\(problem.artifact ?? "-")` | \(RecommendMarkdownFormatter.escape(problem.message)) | \(RecommendMarkdownFormatter.escape(fix)) |")
             }
         }
+        for note in result.notes + verdict.notes { lines += ["", "> note: \(RecommendMarkdownFormatter.escape(note))"] }
         return lines.joined(separator: "\n") + "\n"
     }
 }
@@ -63,16 +83,20 @@ public enum CheckGitHubFormatter {
     public static func format(_ result: CheckResult) -> String {
         let verdict = result.verdict
         guard !verdict.compatible else {
-            return "::notice title=basefit::\(escape("\(verdict.image.reference) is compatible (\(result.profile.artifacts.count) ELF files)"))\n"
+            return "::notice title=basefit::\(escape("\(verdict.image.reference) is compatible (\(result.judged))"))\n"
+                + result.notes.map { "::notice title=basefit::\(escape($0))\n" }.joined()
         }
         return verdict.problems.map { problem in
             var properties = ["title=\(escapeProperty("basefit \(problem.kind.rawValue)"))"]
             if let file = result.dockerfile {
                 properties.insert("file=\(escapeProperty(file))", at: 0)
                 if let line = result.dockerfileLine { properties.insert("line=\(line)", at: 1) }
+            } else if let artifact = problem.artifact.map(CheckSARIFFormatter.fileOnDisk) {
+                properties.insert("file=\(escapeProperty(artifact))", at: 0)
             }
             let fix = problem.fix?.install?.command ?? problem.fix?.advice
-            return "::error \(properties.joined(separator: ","))::\(escape(problem.message + (fix.map { " — fix: \($0)" } ?? "")))"
+            let affected = problem.artifacts.count > 1 ? " — affects: \(problem.artifacts.joined(separator: ", "))" : ""
+            return "::error \(properties.joined(separator: ","))::\(escape(problem.message + (fix.map { " — fix: \($0)" } ?? "") + affected))"
         }.joined(separator: "\n") + "\n"
     }
 
@@ -95,21 +119,28 @@ public enum CheckSARIFFormatter {
             ])
         }
         let results = result.verdict.problems.map { problem -> JSONValue in
-            var location: [(String, JSONValue)] = []
-            let uri = result.dockerfile ?? problem.artifact ?? result.verdict.image.reference
-            var physical: [(String, JSONValue)] = [("artifactLocation", .object([("uri", .string(uri))]))]
-            if result.dockerfile != nil, let line = result.dockerfileLine {
-                physical.append(("region", .object([("startLine", .int(line))])))
+            var locations: [JSONValue] = []
+            if let dockerfile = result.dockerfile {
+                var physical: [(String, JSONValue)] = [("artifactLocation", .object([("uri", .string(dockerfile))]))]
+                if let line = result.dockerfileLine { physical.append(("region", .object([("startLine", .int(line))]))) }
+                locations.append(.object([("physicalLocation", .object(physical))]))
             }
-            location.append(("physicalLocation", .object(physical)))
+            var seen = Set<String>()
+            for artifact in problem.artifacts where seen.insert(fileOnDisk(artifact)).inserted {
+                locations.append(.object([("physicalLocation", .object([("artifactLocation", .object([("uri", .string(fileOnDisk(artifact)))]))]))]))
+            }
+            if locations.isEmpty {
+                locations.append(.object([("physicalLocation", .object([("artifactLocation", .object([("uri", .string(result.verdict.image.reference))]))]))]))
+            }
             return .object([
                 ("ruleId", .string(problem.kind.rawValue)),
                 ("level", .string("error")),
                 ("message", .object([("text", .string(problem.message + (problem.fix?.install.map { " Fix: \($0.command)" } ?? problem.fix?.advice.map { " Fix: \($0)" } ?? "")))])),
-                ("locations", .array([.object(location)])),
+                ("locations", .array(locations)),
                 ("properties", .object([
                     ("image", .string(result.verdict.image.reference)),
                     ("artifact", .optional(problem.artifact)),
+                    ("artifacts", .strings(problem.artifacts)),
                     ("library", .optional(problem.library)),
                     ("version", .optional(problem.version)),
                 ])),
@@ -127,6 +158,11 @@ public enum CheckSARIFFormatter {
                 ("results", .array(results)),
             ])])),
         ]).rendered()
+    }
+
+    /// The file on disk an artifact lives in (`x.whl!/a.so` → `x.whl`).
+    static func fileOnDisk(_ artifact: String) -> String {
+        artifact.range(of: "!/").map { String(artifact[..<$0.lowerBound]) } ?? artifact
     }
 
     static func description(_ kind: Problem.Kind) -> String {

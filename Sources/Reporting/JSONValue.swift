@@ -1,3 +1,5 @@
+import Foundation
+
 /// A JSON document with object keys in the order they were written, explicit
 /// nulls, and a deterministic serialisation (golden files depend on it).
 public indirect enum JSONValue: Sendable, Equatable {
@@ -94,5 +96,51 @@ public indirect enum JSONValue: Sendable, Equatable {
             }
         }
         output.append("\"")
+    }
+}
+
+extension JSONValue: Decodable {
+    /// Any JSON; object keys come back sorted (so output stays deterministic).
+    public init(from decoder: any Decoder) throws {
+        if var array = try? decoder.unkeyedContainer() {
+            var values: [JSONValue] = []
+            while !array.isAtEnd { values.append(try array.decode(JSONValue.self)) }
+            self = .array(values)
+            return
+        }
+        if let object = try? decoder.container(keyedBy: AnyKey.self) {
+            self = .object(try object.allKeys.sorted { $0.stringValue < $1.stringValue }.map {
+                ($0.stringValue, try object.decode(JSONValue.self, forKey: $0))
+            })
+            return
+        }
+        let single = try decoder.singleValueContainer()
+        if single.decodeNil() {
+            self = .null
+        } else if let value = try? single.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? single.decode(Int.self) {
+            self = .int(value)
+        } else {
+            self = .string(try single.decode(String.self))
+        }
+    }
+
+    /// The JSON form of any Encodable value, keys sorted.
+    public init(encoding value: some Encodable) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        guard let data = try? encoder.encode(value), let decoded = try? JSONDecoder().decode(JSONValue.self, from: data) else {
+            self = .null
+            return
+        }
+        self = decoded
+    }
+
+    private struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
     }
 }

@@ -6,10 +6,12 @@ public enum RecommendJSONFormatter {
         JSONValue.object([
             ("schemaVersion", .int(ScanJSONFormatter.schemaVersion)),
             ("command", .string("recommend")),
-            ("architecture", .string(recommendation.profile.architecture)),
+            ("architecture", .string(recommendation.profile.architecture.description)),
             ("runtime", .string(recommendation.runtime.rawValue)),
             ("allowInstalls", .bool(recommendation.allowInstalls)),
             ("recommended", .optional(recommendation.recommended?.image.reference)),
+            ("warnings", .strings(recommendation.warnings)),
+            ("foreignFiles", .strings(recommendation.profile.foreignFiles.map(\.path))),
             ("ranked", .strings(recommendation.ranked.map(\.image.reference))),
             ("candidates", .array(recommendation.candidates.map(VerdictJSON.verdict))),
             ("rejectedGroups", .array(recommendation.rejectedGroups.map { group in

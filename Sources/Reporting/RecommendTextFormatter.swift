@@ -5,14 +5,19 @@ public enum RecommendTextFormatter {
     public static func format(_ recommendation: Recommendation) -> String {
         var lines: [String] = []
         let profile = recommendation.profile
-        lines.append("Project: \(profile.artifacts.count) ELF file\(profile.artifacts.count == 1 ? "" : "s") for \(profile.architecture); libc \(profile.requirements.libc.rawValue)"
+        let count = profile.files.filter(\.isLoadable).count
+        lines.append("Project: \(count) ELF file\(count == 1 ? "" : "s") for \(profile.architecture); libc \(profile.requirements.libc.rawValue)"
                      + (profile.requirements.minimum["GLIBC"].map { ", GLIBC ≥ \($0.version)" } ?? "")
                      + (profile.requirements.minimum["GLIBCXX"].map { ", GLIBCXX ≥ \($0.version)" } ?? "")
                      + "; runtime \(recommendation.runtime.rawValue)"
-                     + (recommendation.preferredNodeMajor.map { " (Node \($0) from .nvmrc)" } ?? ""))
-        if !profile.otherArchitectureArtifacts.isEmpty {
-            lines.append("  (\(profile.otherArchitectureArtifacts.count) file(s) for other architectures left out; use --arch to target them)")
+                     + (recommendation.nodeConstraint.map { " (\($0.summary))" } ?? ""))
+        if count == 0, recommendation.runtime != .none {
+            lines.append("  no native code: a pure \(recommendation.runtime.rawValue) project (it may well run on Alpine too)")
         }
+        if !profile.alternativeFiles.isEmpty {
+            lines.append("  (\(profile.alternativeFiles.count) prebuild(s) for other platforms left out: a build for \(profile.architecture) sits beside them)")
+        }
+        for warning in recommendation.warnings { lines.append("  warning: \(warning)") }
         lines.append("")
         if let best = recommendation.recommended {
             lines.append("Recommended: \(best.image.reference)  \(describe(best))")
@@ -41,7 +46,7 @@ public enum RecommendTextFormatter {
         for migration in recommendation.migrations {
             if migration.possible, let verdict = migration.verdict {
                 lines.append("\(migration.question) Yes: \(verdict.image.reference) (\(megabytes(verdict.compressedBytes))"
-                             + (verdict.image.discontinuedDate.map { ", discontinued since \($0)" } ?? "") + ").")
+                             + (verdict.status.isMaintained ? "" : ", " + (verdict.notes.first ?? "not maintained")) + ").")
             } else {
                 let reason = migration.verdict?.mainProblem?.message ?? migration.unblockers.first ?? "no candidate"
                 lines.append("\(migration.question) No: \(reason)")
@@ -53,7 +58,7 @@ public enum RecommendTextFormatter {
 
     static func describe(_ verdict: Verdict) -> String {
         var parts = [megabytes(verdict.compressedBytes) + (verdict.image.size(for: verdict.architecture)?.estimate == true ? " (estimate)" : "")]
-        parts.append(verdict.image.libcFamily == "none" ? "no libc" : "\(verdict.image.libcFamily) \(verdict.image.libcVersion?.description ?? "")")
+        parts.append(verdict.image.libcFamily == .none ? "no libc" : "\(verdict.image.libcFamily.rawValue) \(verdict.image.libcVersion?.description ?? "")")
         if !verdict.compatible {
             parts.append("after " + verdict.installs.map { "\($0.package)" }.joined(separator: ", ")
                          + (verdict.installBytes.map { " (+\(megabytes($0)))" } ?? ""))

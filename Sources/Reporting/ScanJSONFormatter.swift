@@ -89,6 +89,7 @@ public enum ScanJSONFormatter {
         case .abi(let version):
             binding = "abi"
             moduleVersion = .int(version)
+        case .unconfirmed: binding = "unconfirmed"
         case .unknown: break
         }
         return .object([
@@ -137,6 +138,8 @@ public enum ScanJSONFormatter {
             ("pinnedModuleVersions", .object(node.pinnedModuleVersions.keys.sorted().map { (String($0), .strings(node.pinnedModuleVersions[$0]!)) })),
             ("pinnedNodeMajors", .array(node.pinnedMajors.map(JSONValue.int))),
             ("napiAddons", .strings(node.napiAddons)),
+            ("unconfirmedAddons", .strings(node.unconfirmedAddons)),
+            ("installedPackages", .int(node.installedPackages)),
             ("libnodeAddons", .object(node.libnodeAddons.keys.sorted().map { ($0, .int(node.libnodeAddons[$0]!)) })),
             ("engines", .optional(node.enginesRange)),
             ("nvmrc", .optional(node.nvmrc)),
@@ -149,13 +152,16 @@ public enum ScanJSONFormatter {
             ("versions", .object(python.versions.keys.sorted().map { ($0, .strings(python.versions[$0]!)) })),
             ("abi3Modules", .strings(python.abi3Modules)),
             ("virtualenvVersion", .optional(python.virtualenvVersion)),
+            ("installedDistributions", .int(python.installedDistributions)),
         ])
     }
 
     static func requirements(_ requirements: Requirements) -> JSONValue {
         let families = requirements.minimum.keys.sorted()
         return .object([
-            ("architectures", .strings(requirements.architectures)),
+            ("schemaVersion", .int(Requirements.schemaVersion)),
+            ("digest", .string(requirements.digest)),
+            ("architectures", .strings(requirements.architectures.map(\.elfName))),
             ("libc", .string(requirements.libc.rawValue)),
             ("minimum", .object(families.map { ($0, .string(requirements.minimum[$0]!.version.description)) })),
             ("minimumSetBy", .object(families.map { family in
@@ -177,6 +183,9 @@ public enum ScanJSONFormatter {
                 ("python", requirements.python.map(pythonRuntime) ?? .null),
             ])),
             ("x86ISALevel", requirements.x86ISALevel.map { .string(isaName($0)) } ?? .null),
+            // The contract `--requirements FILE` reads back: each file's needs, bundled ones removed.
+            ("files", JSONValue(encoding: requirements.files)),
+            ("hints", JSONValue(encoding: requirements.hints)),
         ])
     }
 }

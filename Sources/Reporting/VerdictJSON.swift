@@ -7,6 +7,7 @@ enum VerdictJSON {
         .object([
             ("kind", .string(problem.kind.rawValue)),
             ("artifact", .optional(problem.artifact)),
+            ("artifacts", .strings(problem.artifacts)),
             ("library", .optional(problem.library)),
             ("version", .optional(problem.version)),
             ("symbols", .strings(problem.symbols)),
@@ -25,7 +26,7 @@ enum VerdictJSON {
 
     static func install(_ install: Fix.Install) -> JSONValue {
         .object([
-            ("manager", .string(install.manager)),
+            ("manager", .string(install.manager.rawValue)),
             ("package", .string(install.package)),
             ("command", .string(install.command)),
             ("bytes", install.bytes.map { .int(Int($0)) } ?? .null),
@@ -33,19 +34,29 @@ enum VerdictJSON {
         ])
     }
 
+    static func status(_ status: Image.Status) -> String {
+        switch status {
+        case .maintained: return "maintained"
+        case .endOfLife: return "end-of-life"
+        case .discontinued: return "discontinued"
+        }
+    }
+
     static func verdict(_ verdict: Verdict) -> JSONValue {
         .object([
             ("image", .string(verdict.image.reference)),
             ("compatible", .bool(verdict.compatible)),
             ("fixable", .bool(verdict.fixable)),
-            ("architecture", .string(verdict.architecture)),
+            ("architecture", .string(verdict.architecture.description)),
             ("compressedBytes", verdict.compressedBytes.map { .int(Int($0)) } ?? .null),
             ("sizeEstimate", .bool(verdict.image.size(for: verdict.architecture)?.estimate ?? true)),
+            ("status", .string(status(verdict.status))),
             ("installBytes", verdict.installBytes.map { .int(Int($0)) } ?? .null),
-            ("libc", .string(verdict.image.libcFamily)),
+            ("libc", .string(verdict.image.libcFamily.rawValue)),
             ("libcVersion", .optional(verdict.image.libcVersion?.description)),
             ("problems", .array(verdict.problems.map(problem))),
             ("fixes", .array(verdict.installs.map(install))),
+            ("installCommands", .strings(verdict.installCommands)),
             ("notes", .strings(verdict.notes)),
         ])
     }

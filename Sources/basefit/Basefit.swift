@@ -5,8 +5,9 @@ import Glibc
 import Musl
 #endif
 
-/// The root command. `main` maps argument errors to exit code 2, as the
-/// contract says (ArgumentParser's own default would be 64).
+/// The root command. `main` is the one error path: every command throws, and this
+/// maps what it threw to one message on stderr and the contract's exit code
+/// (argument errors are 2, not ArgumentParser's 64).
 @main
 struct Basefit: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,13 +23,31 @@ struct Basefit: ParsableCommand {
             try command.run()
         } catch let code as ExitCode {
             Glibc.exit(code.rawValue)
+        } catch let error as CLIError {
+            if let message = error.message { Output.error(message) }
+            Glibc.exit(error.code.rawValue)
+        } catch let error as any Error & CustomStringConvertible where isLibraryError(error) {
+            Output.error(error.description)
+            Glibc.exit(ExitCodes.usage.rawValue)
         } catch {
             if exitCode(for: error) == .success {
                 exit(withError: error)  // --help, --version: printed to stdout, exit 0
             }
-            Output.error(fullMessage(for: error))
+            Output.error(argumentMessage(for: error))
             Glibc.exit(ExitCodes.usage.rawValue)
         }
+    }
+
+    /// ArgumentParser's message without its own "Error: " prefix (ours says it).
+    static func argumentMessage(for error: any Error) -> String {
+        var text = fullMessage(for: error)
+        if text.hasPrefix("Error: ") { text.removeFirst("Error: ".count) }
+        return text
+    }
+
+    /// Errors the libraries throw (typed, with context) as opposed to ArgumentParser's.
+    static func isLibraryError(_ error: any Error) -> Bool {
+        String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") == false
     }
 }
 
@@ -37,4 +56,13 @@ enum ExitCodes {
     static let ok = ExitCode(0)
     static let incompatible = ExitCode(1)
     static let usage = ExitCode(2)
+}
+
+/// A failure the command wants told in its own words, with its exit code.
+struct CLIError: Error {
+    var message: String?
+    var code: ExitCode
+
+    /// Unusable input: exit 2.
+    static func usage(_ message: String) -> CLIError { CLIError(message: message, code: ExitCodes.usage) }
 }

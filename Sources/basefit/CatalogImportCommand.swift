@@ -38,27 +38,22 @@ struct CatalogImportCommand: ParsableCommand {
     }
 
     func run() throws {
-        do {
-            let image: Image
-            var skipped: [String] = []
-            if let rootfs {
-                let result = try RootfsMeasurer(root: rootfs).measure()
-                image = RootfsImport.image(result, reference: name, source: "measured by basefit catalog import --rootfs \(rootfs)")
-            } else if let oci {
-                (image, skipped) = try ImageImport.image(from: .ociLayout(path: oci, reference: imageRef, platform: platform), name: name)
-            } else {
-                (image, skipped) = try ImageImport.image(from: .dockerArchive(path: dockerArchive!, reference: imageRef), name: name)
-            }
-            for entry in skipped where !global.quiet { Output.warning(entry) }
-            let store = CatalogStore(database: try CatalogDatabase(path: global.catalog!, mode: .readWrite))
-            try store.write(images: [image])
-            let size = image.sizes.first
-            Output.standard("imported \(name): \(image.libcFamily) \(image.libcVersion?.description ?? "-"), \(image.libraries.count) libraries, "
-                            + "\(size?.uncompressedBytes.map(String.init) ?? "?") bytes unpacked"
-                            + (size?.compressedBytes.map { ", \($0) bytes of layers" } ?? "") + " → \(global.catalog!)\n")
-        } catch {
-            Output.error(error.description)
-            throw ExitCodes.usage
+        let image: Image
+        var skipped: [String] = []
+        if let rootfs {
+            let result = try RootfsMeasurer(root: rootfs).measure()
+            image = RootfsImport.image(result, reference: name, source: "measured by basefit catalog import --rootfs \(rootfs)")
+        } else if let oci {
+            (image, skipped) = try ImageImport.image(from: .ociLayout(path: oci, reference: imageRef, platform: platform), name: name)
+        } else {
+            (image, skipped) = try ImageImport.image(from: .dockerArchive(path: dockerArchive!, reference: imageRef), name: name)
         }
+        for entry in skipped where !global.quiet { Output.warning(entry) }
+        let store = CatalogStore(database: try CatalogDatabase(path: global.catalog!, mode: .readWrite))
+        try store.write(images: [image])
+        let size = image.sizes.first
+        Output.standard("imported \(name): \(image.libcFamily.rawValue) \(image.libcVersion?.description ?? "-"), \(image.libraries.count) libraries, "
+                        + "\(size?.uncompressedBytes.map(String.init) ?? "?") bytes unpacked"
+                        + (size?.compressedBytes.map { ", \($0) bytes of layers" } ?? "") + " → \(global.catalog!)\n")
     }
 }

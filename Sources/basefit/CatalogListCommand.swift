@@ -1,4 +1,6 @@
 import ArgumentParser
+import Domain
+import ELFInspection
 import ImageCatalog
 import Reporting
 
@@ -14,6 +16,9 @@ struct CatalogListCommand: ParsableCommand {
     @Option(help: "Only images published for this architecture (amd64, arm64 …).")
     var arch: String?
 
+    @Flag(help: "Show the tags that point at each image.")
+    var tags = false
+
     @Option(help: "Output format: text or json.")
     var format: TextOrJSON = .text
 
@@ -23,20 +28,21 @@ struct CatalogListCommand: ParsableCommand {
         if let libc, !["glibc", "musl", "none"].contains(libc) {
             throw ValidationError("--libc takes glibc, musl or none.")
         }
+        if let arch, Architecture(arch)?.platformName == nil {
+            throw ValidationError("--arch \(arch) is not a platform name (amd64, arm64, arm/v7, 386, ppc64le, s390x, riscv64 …).")
+        }
     }
 
     func run() throws {
-        let store = try CatalogAccess.open(global)
-        let images: [Image]
-        do {
-            images = try store.images(.init(family: family, libc: libc, architecture: arch))
-        } catch {
-            Output.error(error.description)
-            throw ExitCodes.usage
+        let catalog = try CatalogAccess.open(global)
+        let today = try ProjectInput.today()
+        let images = try catalog.images(.init(family: family, libc: libc.flatMap(LibcFamily.init(rawValue:)), architecture: arch.flatMap(Architecture.init)))
+        if let family, images.isEmpty {
+            let families = Set(try catalog.images().map(\.family)).sorted()
+            if !families.contains(family) {
+                throw CLIError.usage("no family \(family) in the catalog; families: \(families.joined(separator: ", "))")
+            }
         }
-        switch format {
-        case .text: Output.standard(CatalogTextFormatter.list(images))
-        case .json: Output.standard(CatalogJSONFormatter.list(images))
-        }
+        Output.standard(format == .json ? CatalogJSONFormatter.list(images, today: today) : CatalogTextFormatter.list(images, today: today, tags: tags))
     }
 }

@@ -21,13 +21,8 @@ struct CatalogMeasureCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        do {
-            let result = try RootfsMeasurer(root: rootfs).measure()
-            let source = "measured by basefit catalog measure" + (origin.map { " from \($0)" } ?? " --rootfs \(rootfs)")
-            Output.standard(CatalogJSONFormatter.measured(RootfsImport.measuredData(result, reference: name, source: source)))
-        } catch {
-            Output.error(error.description)
-            throw ExitCodes.usage
-        }
+        let result = try RootfsMeasurer(root: rootfs).measure()
+        let source = "measured by basefit catalog measure" + (origin.map { " from \($0)" } ?? " --rootfs \(rootfs)")
+        Output.standard(CatalogJSONFormatter.measured(RootfsImport.measuredData(result, reference: name, source: source)))
     }
 }

@@ -14,23 +14,10 @@ struct CatalogShowCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        let store = try CatalogAccess.open(global)
-        let found: Image?
-        do {
-            found = try store.image(image)
-        } catch {
-            Output.error(error.description)
-            throw ExitCodes.usage
-        }
-        guard let found else {
-            let known = (try? store.images().map(\.reference)) ?? []
-            let close = known.filter { $0.hasPrefix(image.split(separator: ":").first.map(String.init) ?? image) }.prefix(8)
-            Output.error("\(image): not in the catalog" + (close.isEmpty ? "" : "; similar: " + close.joined(separator: ", ")))
-            throw ExitCodes.usage
-        }
-        switch format {
-        case .text: Output.standard(CatalogTextFormatter.show(found))
-        case .json: Output.standard(CatalogJSONFormatter.show(found))
-        }
+        let catalog = try CatalogAccess.open(global)
+        let resolution = try ImageResolver(catalog: catalog).resolve(image)
+        for note in resolution.notes where !global.quiet { Output.warning(note) }
+        let today = try ProjectInput.today()
+        Output.standard(format == .json ? CatalogJSONFormatter.show(resolution.image, today: today) : CatalogTextFormatter.show(resolution.image, today: today))
     }
 }

@@ -1,5 +1,6 @@
 import Advisor
 import ArgumentParser
+import ELFInspection
 import Foundation
 import ImageCatalog
 import ProjectScan
@@ -8,17 +9,30 @@ import Reporting
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Gate a base image in CI: exit 0 when the project loads on it, 1 when not, 2 on error."
+        abstract: "Gate a base image in CI: exit 0 when the project loads on it, 1 when not, 2 on error or when nothing was judged."
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case text, json, markdown, sarif, github
+
+        var formatter: (CheckResult) -> String {
+            switch self {
+            case .text: return CheckTextFormatter.format
+            case .json: return CheckJSONFormatter.format
+            case .markdown: return CheckMarkdownFormatter.format
+            case .sarif: return { CheckSARIFFormatter.format($0, toolVersion: Basefit.configuration.version) }
+            case .github: return CheckGitHubFormatter.format
+            }
+        }
     }
 
     @Argument(help: "Project files or directories.")
-    var paths: [String]
+    var paths: [String] = []
 
-    @Option(help: "The image reference to check, e.g. node:22-bookworm-slim.")
+    @Option(help: "Read what the project needs from this file (basefit scan --format json output) instead of scanning.")
+    var requirements: String?
+
+    @Option(help: "The image reference to check, e.g. node:22-bookworm-slim or python:3.12-slim.")
     var base: String?
 
     @Option(help: "Take the base image from this Dockerfile's final stage (or --stage).")
@@ -33,94 +47,64 @@ struct CheckCommand: ParsableCommand {
     @Option(help: "Output format: text, json, markdown, sarif or github.")
     var format: Format = .text
 
-    @Option(help: "Target architecture (amd64, arm64 …); default: the project's.")
+    @Option(help: "Target architecture (amd64, arm64, arm/v7 …); default: the project's.")
     var arch: String?
+
+    @Option(help: "The runtime the image must carry: node, python or none (none: the Dockerfile adds it). Default: what the project needs.")
+    var runtime: RuntimeChoice?
 
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        if paths.isEmpty { throw ValidationError("Give at least one file or directory.") }
+        if paths.isEmpty && requirements == nil { throw ValidationError("Give at least one file or directory, or --requirements FILE.") }
+        if !paths.isEmpty && requirements != nil { throw ValidationError("Give paths or --requirements FILE, not both.") }
         let sources = [base, dockerfile, rootfs].compactMap { $0 }.count
         if sources != 1 { throw ValidationError("Give exactly one of --base, --dockerfile or --rootfs.") }
         if stage != nil && dockerfile == nil { throw ValidationError("--stage goes with --dockerfile.") }
     }
 
     func run() throws {
-        let report = try ProjectInput.scan(paths, global)
+        let needs = try ProjectInput.requirements(paths: paths, file: requirements, global)
+        let today = try ProjectInput.today()
         var architecture = arch
-        var image: Image
+        let image: Image
         var source: String
         var line: Int?
-        var evaluator = Evaluator()
+        var requested: String?
+        var notes: [String] = []
+        var evaluator = Evaluator(today: today)
         if let rootfs {
-            do {
-                let measured = try RootfsMeasurer(root: rootfs).measure()
-                image = RootfsImport.image(measured, reference: rootfs, source: "--rootfs \(rootfs)")
-            } catch {
-                Output.error(error.description)
-                throw ExitCodes.usage
-            }
+            let measured = try RootfsMeasurer(root: rootfs).measure()
+            image = RootfsImport.image(measured, reference: rootfs, source: "--rootfs \(rootfs)", architecture: arch.flatMap(Architecture.init))
             source = "root filesystem"
         } else {
-            let store = try CatalogAccess.open(global)
-            evaluator = try ProjectInput.evaluator(store)
+            let catalog = try CatalogAccess.open(global)
+            evaluator = try ProjectInput.evaluator(catalog, today: today)
             var reference = base ?? ""
             source = "--base"
             if let dockerfile {
-                let found = try readDockerfile(dockerfile)
+                let found = try Dockerfile.base(file: dockerfile, stage: stage)
                 reference = found.reference
                 line = found.line
-                source = "\(dockerfile):\(found.line)" + (found.stage.map { " (stage \($0))" } ?? "")
-                if architecture == nil, let platform = found.platform, let arch = platform.split(separator: "/").dropFirst().first {
-                    architecture = String(arch)
+                source = "\(dockerfile):\(found.line)" + (found.stage.map { ", stage \($0)" } ?? "")
+                if architecture == nil, let platform = found.platform {
+                    architecture = platform.split(separator: "/").dropFirst().joined(separator: "/")
                 }
                 for warning in found.warnings where !global.quiet { Output.warning(warning) }
             }
-            image = try lookUp(reference, in: store)
+            let resolution = try ImageResolver(catalog: catalog).resolve(reference)
+            image = resolution.image
+            notes = resolution.notes
+            if resolution.image.reference != reference { requested = reference }
         }
-        let profile = try ProjectInput.profile(report, architecture: architecture)
-        // The image's own runtime is checked when the project needs that runtime;
-        // a runtime-less base is judged on its libraries alone (the Dockerfile adds the runtime).
-        var runtime = RuntimeChoice.none
-        if let kind = image.runtime?.kind {
-            if kind == "node" && profile.requirements.node != nil { runtime = .node }
-            if kind == "python" && profile.requirements.python != nil { runtime = .python }
-        }
-        let verdict = evaluator.evaluate(profile, on: image, runtime: runtime)
-        let result = CheckResult(verdict: verdict, profile: profile, source: source, dockerfile: dockerfile, dockerfileLine: line)
-        switch format {
-        case .text: Output.standard(CheckTextFormatter.format(result))
-        case .json: Output.standard(CheckJSONFormatter.format(result))
-        case .markdown: Output.standard(CheckMarkdownFormatter.format(result))
-        case .sarif: Output.standard(CheckSARIFFormatter.format(result, toolVersion: Basefit.configuration.version))
-        case .github: Output.standard(CheckGitHubFormatter.format(result))
-        }
+        let profile = try ProjectInput.profile(needs, architecture: architecture, inputs: requirements.map { [$0] } ?? paths)
+        let choice = runtime ?? RuntimeChoice.implied(by: profile.requirements)
+        let verdict = evaluator.evaluate(profile, on: image, runtime: choice)
+        let result = CheckResult(verdict: verdict, profile: profile, source: source, dockerfile: dockerfile, dockerfileLine: line,
+                                 requested: requested, notes: notes)
+        Output.standard(format.formatter(result))
         if !verdict.compatible { throw ExitCodes.incompatible }
     }
-
-    private func readDockerfile(_ path: String) throws -> DockerfileBase {
-        do {
-            return try Dockerfile.base(file: path, stage: stage)
-        } catch {
-            Output.error(error.description)
-            throw ExitCodes.usage
-        }
-    }
-
-    private func lookUp(_ reference: String, in store: CatalogStore) throws -> Image {
-        let (normalized, _) = Dockerfile.normalize(reference)
-        do {
-            for candidate in [reference, normalized] {
-                if let image = try store.image(candidate) { return image }
-            }
-            let stem = normalized.split(separator: ":").first.map(String.init) ?? normalized
-            let similar = try store.images().map(\.reference).filter { $0.hasPrefix(stem + ":") || $0 == stem }.prefix(8)
-            Output.error("\(reference): not in the catalog" + (similar.isEmpty ? "" : "; similar: \(similar.joined(separator: ", "))")
-                         + ". Import it (basefit catalog import) or check a root filesystem with --rootfs.")
-            throw ExitCodes.usage
-        } catch let error as CatalogError {
-            Output.error(error.description)
-            throw ExitCodes.usage
-        }
-    }
 }
+
+extension RuntimeChoice: ExpressibleByArgument {}

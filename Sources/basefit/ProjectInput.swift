@@ -1,28 +1,42 @@
 import Advisor
 import Dispatch
+import Domain
+import Foundation
 import ImageCatalog
 import ProjectScan
 
-/// Scanning and catalog access shared by recommend and check.
+/// The inputs recommend and check share: what the project needs (scanned, or read
+/// from a requirements file), the catalog, the clock.
 enum ProjectInput {
-    /// Scans the paths, prints warnings, and maps a bad path to exit code 2.
-    /// With `exitWhenNothingReadable` false the caller decides (scan still prints its report).
+    /// Scans the paths and prints warnings. With `exitWhenNothingReadable` false the
+    /// caller decides (scan still prints its report).
     static func scan(_ paths: [String], _ global: GlobalOptions, exitWhenNothingReadable: Bool = true) throws -> ScanReport {
-        do {
-            let start = DispatchTime.now()
-            let report = try ProjectScan.Scanner(progress: ProgressLine.make(global)).scan(paths)
-            ProgressLine.finish(global)
-            Output.warnings(report.warnings, options: global)
-            Output.verbose(summary(report, since: start), options: global)
-            if report.nothingReadable && exitWhenNothingReadable {
-                Output.error("nothing could be read under \(paths.joined(separator: ", "))")
-                throw ExitCodes.usage
-            }
-            return report
-        } catch let error as ScanError {
-            Output.error(error.description)
-            throw ExitCodes.usage
+        let start = DispatchTime.now()
+        let report = try ProjectScan.Scanner(progress: ProgressLine.make(global)).scan(paths)
+        ProgressLine.finish(global)
+        Output.warnings(report.warnings, options: global)
+        Output.verbose(summary(report, since: start), options: global)
+        if report.nothingReadable && exitWhenNothingReadable {
+            throw CLIError.usage("nothing could be read under \(paths.joined(separator: ", "))")
         }
+        return report
+    }
+
+    /// The requirements of the paths, or of `--requirements FILE` (`scan --format json` output).
+    static func requirements(paths: [String], file: String?, _ global: GlobalOptions) throws -> Requirements {
+        if let file {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw CLIError.usage("\(file): cannot read the requirements file")
+            }
+            do {
+                let requirements = try Requirements.read(json: data)
+                Output.verbose("requirements: \(file) (\(requirements.files.count) files, \(requirements.digest))", options: global)
+                return requirements
+            } catch let error as Requirements.ReadError {
+                throw CLIError.usage("\(file): \(error.description)")
+            }
+        }
+        return try scan(paths, global).requirements
     }
 
     /// "scanned 59990 files (1811 ELF, 0 wheels) in 1.12 s".
@@ -32,22 +46,16 @@ enum ProjectInput {
         return "scanned \(report.filesExamined) files (\(report.artifacts.count) ELF, \(report.wheels.count) wheels) in \(rounded) s"
     }
 
-    static func profile(_ report: ScanReport, architecture: String?) throws -> ProjectProfile {
-        do {
-            return try ProjectProfile(report: report, architecture: architecture)
-        } catch {
-            Output.error(error.description)
-            throw ExitCodes.usage
-        }
+    static func profile(_ requirements: Requirements, architecture: String?, inputs: [String]) throws -> ProjectProfile {
+        try ProjectProfile(requirements: requirements, architecture: architecture, inputs: inputs)
     }
 
-    static func evaluator(_ store: CatalogStore) throws -> Evaluator {
-        do {
-            let hints = try store.allHints()
-            return Evaluator(hints: { hints[$0] ?? [] }, catalog: try store.images())
-        } catch {
-            Output.error(error.description)
-            throw ExitCodes.usage
-        }
+    static func today() throws -> Day {
+        try Clock.today()
+    }
+
+    static func evaluator(_ catalog: CatalogLayers, today: Day) throws -> Evaluator {
+        let hints = try catalog.allHints()
+        return Evaluator(hints: { hints[$0] ?? [] }, catalog: try catalog.images(), today: today)
     }
 }

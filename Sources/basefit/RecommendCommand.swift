@@ -11,15 +11,26 @@ struct RecommendCommand: ParsableCommand {
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case text, json, markdown
+
+        var formatter: (Recommendation) -> String {
+            switch self {
+            case .text: return RecommendTextFormatter.format
+            case .json: return RecommendJSONFormatter.format
+            case .markdown: return RecommendMarkdownFormatter.format
+            }
+        }
     }
 
     @Argument(help: "Project files or directories (node_modules, site-packages, wheels, binaries).")
-    var paths: [String]
+    var paths: [String] = []
+
+    @Option(help: "Read what the project needs from this file (basefit scan --format json output) instead of scanning.")
+    var requirements: String?
 
     @Option(help: "Output format: text, json or markdown.")
     var format: Format = .text
 
-    @Option(help: "Target architecture (amd64, arm64 …); default: the project's.")
+    @Option(help: "Target architecture (amd64, arm64, arm/v7 …); default: the project's.")
     var arch: String?
 
     @Option(help: "The runtime the image must carry: node, python or none (default: what the project needs).")
@@ -31,30 +42,20 @@ struct RecommendCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        if paths.isEmpty { throw ValidationError("Give at least one file or directory.") }
+        if paths.isEmpty && requirements == nil { throw ValidationError("Give at least one file or directory, or --requirements FILE.") }
+        if !paths.isEmpty && requirements != nil { throw ValidationError("Give paths or --requirements FILE, not both.") }
     }
 
     func run() throws {
-        let report = try ProjectInput.scan(paths, global)
-        let profile = try ProjectInput.profile(report, architecture: arch)
-        let store = try CatalogAccess.open(global)
-        let images: [Image]
-        do {
-            images = try store.images()
-        } catch {
-            Output.error(error.description)
-            throw ExitCodes.usage
-        }
-        let choice = runtime ?? Recommender.defaultRuntime(for: profile.requirements)
-        let recommendation = Recommender(evaluator: try ProjectInput.evaluator(store))
-            .recommend(profile, images: images, runtime: choice, allowInstalls: allowInstalls)
-        switch format {
-        case .text: Output.standard(RecommendTextFormatter.format(recommendation))
-        case .json: Output.standard(RecommendJSONFormatter.format(recommendation))
-        case .markdown: Output.standard(RecommendMarkdownFormatter.format(recommendation))
-        }
+        let needs = try ProjectInput.requirements(paths: paths, file: requirements, global)
+        let profile = try ProjectInput.profile(needs, architecture: arch, inputs: requirements.map { [$0] } ?? paths)
+        let catalog = try CatalogAccess.open(global)
+        let evaluator = try ProjectInput.evaluator(catalog, today: try ProjectInput.today())
+        let choice = runtime ?? RuntimeChoice.implied(by: profile.requirements)
+        let recommendation = Recommender(evaluator: evaluator)
+            .recommend(profile, images: evaluator.catalog, runtime: choice, allowInstalls: allowInstalls)
+        for warning in recommendation.warnings where !global.quiet { Output.warning(warning) }
+        Output.standard(format.formatter(recommendation))
         if recommendation.recommended == nil { throw ExitCodes.incompatible }
     }
 }
-
-extension RuntimeChoice: ExpressibleByArgument {}

@@ -26,10 +26,7 @@ struct ScanCommand: ParsableCommand {
 
     func run() throws {
         let report = try ProjectInput.scan(paths, global, exitWhenNothingReadable: false)
-        switch format {
-        case .text: Output.standard(ScanTextFormatter.format(report))
-        case .json: Output.standard(ScanJSONFormatter.format(report))
-        }
+        Output.standard(format == .json ? ScanJSONFormatter.format(report) : ScanTextFormatter.format(report))
         if report.nothingReadable { throw ExitCodes.usage }
     }
 }

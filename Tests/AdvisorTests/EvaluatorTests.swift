@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Testing
 import TestSupport
@@ -14,13 +15,13 @@ import TestSupport
     }()
     static let hints: [String: [PackageHint]] = {
         guard let data = try? DefaultCatalog.data() else { return [:] }
-        return Dictionary(grouping: CatalogBuilder.hints(from: data), by: \.soname)
+        return Dictionary(grouping: (try? CatalogBuilder.hints(from: data)) ?? [], by: \.soname)
     }()
-    static let evaluator = Evaluator(hints: { hints[$0] ?? [] }, catalog: Array(images.values))
+    static let evaluator = Evaluator(hints: { hints[$0] ?? [] }, catalog: Array(images.values), today: Day("2026-11-30")!)
 
     func verdict(_ paths: [String], _ reference: String, runtime: RuntimeChoice = .none, arch: String? = nil) throws -> Verdict {
         let report = try Scanner().scan(paths)
-        let profile = try ProjectProfile(report: report, architecture: arch)
+        let profile = try ProjectProfile(requirements: report.requirements, architecture: arch)
         let image = try #require(Self.images[reference], "\(reference) not in the catalog")
         return Self.evaluator.evaluate(profile, on: image, runtime: runtime)
     }
@@ -72,7 +73,7 @@ import TestSupport
         let missing = result.problems.filter { $0.kind == .missingLibrary }
         let libstdcxx = try #require(missing.first { $0.library == "libstdc++.so.6" })
         #expect(libstdcxx.isFixable)
-        #expect(libstdcxx.fix?.install?.manager == "apk")
+        #expect(libstdcxx.fix?.install?.manager == .apk)
         #expect(libstdcxx.fix?.install?.command.hasPrefix("apk add") == true)
         #expect(result.fixable)
     }
@@ -87,11 +88,11 @@ import TestSupport
 
     @Test func architectureNotOffered() throws {
         var image = try #require(Self.images["debian:bookworm-slim"])
-        image.architectures = ["amd64"]
+        image.architectures = [.amd64]
         let report = try Scanner().scan([project("wheels")])
-        let profile = try ProjectProfile(report: report, architecture: "arm64")
-        #expect(profile.machine == "aarch64")
-        let result = Self.evaluator.evaluate(profile, on: image, runtime: .none)
+        let profile = try ProjectProfile(requirements: report.requirements, architecture: "arm64")
+        #expect(profile.architecture == .arm64)
+        let result = Self.evaluator.evaluate(profile, on: image, runtime: RuntimeChoice.none)
         #expect(result.problems.first?.kind == .architecture)
     }
 
@@ -131,9 +132,9 @@ import TestSupport
         let artifact = Artifact(path: "app.so", facts: facts)
         let report = ScanReport(artifacts: [artifact], warnings: [], filesExamined: 1, aliases: [:], findings: [], wheels: [],
                                 requirements: Requirements(artifacts: [artifact]))
-        let profile = try ProjectProfile(report: report, architecture: nil)
+        let profile = try ProjectProfile(requirements: report.requirements, architecture: nil)
         let image = try #require(Self.images["debian:bookworm-slim"])
-        let result = Self.evaluator.evaluate(profile, on: image, runtime: .none)
+        let result = Self.evaluator.evaluate(profile, on: image, runtime: RuntimeChoice.none)
         let problem = try #require(result.problems.first { $0.library == "libz.so.1" })
         #expect(problem.kind == .versionTooOld)
         #expect(problem.message.contains("does not define it"))

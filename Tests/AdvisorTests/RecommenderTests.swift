@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Testing
 import TestSupport
@@ -8,12 +9,12 @@ import TestSupport
 @Suite struct RecommenderTests {
     func recommend(_ name: String, runtime: RuntimeChoice? = nil, allowInstalls: Bool = false) throws -> Recommendation {
         let report = try Scanner().scan([TestPaths.fixtures.appendingPathComponent(name).path])
-        let profile = try ProjectProfile(report: report, architecture: nil)
+        let profile = try ProjectProfile(requirements: report.requirements, architecture: nil)
         let data = try DefaultCatalog.data()
         let images = try CatalogBuilder.images(from: data)
-        let hints = Dictionary(grouping: CatalogBuilder.hints(from: data), by: \.soname)
-        let recommender = Recommender(evaluator: Evaluator(hints: { hints[$0] ?? [] }, catalog: images))
-        return recommender.recommend(profile, images: images, runtime: runtime ?? Recommender.defaultRuntime(for: profile.requirements),
+        let hints = Dictionary(grouping: try CatalogBuilder.hints(from: data), by: \.soname)
+        let recommender = Recommender(evaluator: Evaluator(hints: { hints[$0] ?? [] }, catalog: images, today: Day("2026-11-30")!))
+        return recommender.recommend(profile, images: images, runtime: runtime ?? RuntimeChoice.implied(by: profile.requirements),
                                      allowInstalls: allowInstalls)
     }
 
@@ -21,10 +22,10 @@ import TestSupport
         let result = try recommend("projects/node-napi-rs")
         let best = try #require(result.recommended)
         #expect(best.compatible)
-        #expect(best.image.runtime?.kind == "node")
-        #expect(best.image.discontinuedDate == nil)
+        #expect(best.image.runtime?.kind == .node)
+        #expect(best.status == .maintained)
         // Ranked by size: nothing compatible and maintained is smaller than the winner.
-        let smaller = result.candidates.filter { $0.compatible && $0.image.discontinuedDate == nil && ($0.compressedBytes ?? .max) < (best.compressedBytes ?? .max) }
+        let smaller = result.candidates.filter { $0.compatible && $0.status == .maintained && ($0.compressedBytes ?? .max) < (best.compressedBytes ?? .max) }
         #expect(smaller.isEmpty)
         let alpine = try #require(result.migrations.first { $0.target == "alpine" })
         #expect(!alpine.possible)
@@ -41,7 +42,7 @@ import TestSupport
     @Test func plainBinariesGetTheSmallestBaseWithWhatTheyNeed() throws {
         let result = try recommend("elf/origin", runtime: RuntimeChoice.none)
         let best = try #require(result.recommended)
-        #expect(best.image.libcFamily == "glibc")
+        #expect(best.image.libcFamily == .glibc)
         #expect(best.image.runtime == nil)
         #expect(result.rejectedGroups.contains { $0.name == "scratch" && $0.best.mainProblem?.kind == .noLibc })
     }

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Testing
 import TestSupport
@@ -40,16 +41,16 @@ import TestSupport
         let cc = try #require(images["gcr.io/distroless/cc-debian12"])
         #expect(base.libraries["libstdc++.so.6"] == nil)  // distroless#162
         #expect(cc.libraries["libstdc++.so.6"]?.highest("GLIBCXX") == VersionNumber("3.4.30"))
-        #expect(images["scratch"]?.libcFamily == "none")
-        #expect(images["alpine:3.22"]?.libcFamily == "musl")
-        #expect(images["busybox:1.37-musl"]?.libcFamily == "none")  // static: no loader
+        #expect(images["scratch"]?.libcFamily == LibcFamily.none)
+        #expect(images["alpine:3.22"]?.libcFamily == .musl)
+        #expect(images["busybox:1.37-musl"]?.libcFamily == LibcFamily.none)  // static: no loader
         #expect(images["debian:bullseye-slim"]?.libcVersion == VersionNumber("2.31"))
         #expect(images["debian:bullseye-slim"]?.libraries["libstdc++.so.6"]?.highest("GLIBCXX") == VersionNumber("3.4.28"))
         #expect(images["debian:trixie-slim"]?.libcVersion == VersionNumber("2.41"))
-        #expect(images["gcr.io/distroless/nodejs22-debian12"]?.discontinuedDate != nil)
+        #expect(images["gcr.io/distroless/nodejs22-debian12"]?.discontinued != nil)
         // node:22-bookworm-slim inherits the measured bookworm set.
         let slim = try #require(images["node:22-bookworm-slim"])
-        #expect(slim.runtime?.kind == "node")
+        #expect(slim.runtime?.kind == .node)
         #expect(slim.libraries["libz.so.1"]?.provides(SymbolVersion("ZLIB_1.2.9")) == true)
         #expect(slim.libraries["libssl.so.3"] == nil)  // no OpenSSL in node slim
     }

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import GRDB
 import Testing
@@ -21,7 +22,7 @@ import TestSupport
         let original = try #require(built.first { $0.reference == "node:22-bookworm-slim" })
         let roundTrip = try #require(try store.image("node:22-bookworm-slim"))
         #expect(roundTrip == original, "round trip of node:22-bookworm-slim differs")
-        #expect(try store.images(.init(libc: "musl")).allSatisfy { $0.libcFamily == "musl" })
+        #expect(try store.images(.init(libc: .musl)).allSatisfy { $0.libcFamily == .musl })
         #expect(try store.images(.init(family: "distroless")).count >= 8)
         #expect(!(try store.hints(for: "libpq.so.5")).isEmpty)
     }
@@ -66,7 +67,7 @@ import TestSupport
         let images = try CatalogBuilder.images(from: DefaultCatalog.data())
         try store.write(images: Array(images.prefix(3)))
         var broken = images[3]
-        broken.libcFamily = "bionic"  // violates the CHECK constraint
+        broken.sizes[0].compressedBytes = -1  // violates the CHECK constraint
         #expect(throws: CatalogError.self) { try store.write(images: [images[4], broken]) }
         #expect(try store.images().map(\.reference) == images.prefix(3).map(\.reference).sorted())
     }

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Testing
 import TestSupport
@@ -24,7 +25,7 @@ import TestSupport
         let (oci, _) = try ImageImport.image(from: .ociLayout(path: directory + "/layout", reference: nil, platform: nil), name: "t:oci")
         let (docker, _) = try ImageImport.image(from: .dockerArchive(path: directory + "/image.tar", reference: nil), name: "t:docker")
         #expect(oci.defaultUser == "1000:1000")
-        #expect(oci.architectures == ["amd64"])
+        #expect(oci.architectures == [.amd64])
         #expect(oci.sizes.first?.uncompressedBytes == docker.sizes.first?.uncompressedBytes)
         #expect((oci.sizes.first?.compressedBytes ?? 0) > 0)
     }
@@ -51,7 +52,7 @@ import TestSupport
         for source in [ImageImport.Source.ociLayout(path: directory + "/layout", reference: nil, platform: nil),
                        .dockerArchive(path: directory + "/image.tar", reference: nil)] {
             let (image, _) = try ImageImport.image(from: source, name: "debian:bookworm-oci")
-            #expect(image.libcFamily == "glibc")
+            #expect(image.libcFamily == .glibc)
             #expect(image.libcVersion == VersionNumber("2.36"))
             // The fixture script adds a few of Fixtures/elf's files to the image; nothing else differs.
             let extra = Set(image.libraries.keys).subtracting(direct.libraries.map(\.soname))
@@ -59,7 +60,7 @@ import TestSupport
             #expect(Set(direct.libraries.map(\.soname)).isSubset(of: Set(image.libraries.keys)))
             #expect(extra.isSubset(of: fixtureNames), "unexpected libraries: \(extra.sorted())")
             #expect(image.libraries["libstdc++.so.6"]?.highest("GLIBCXX") == VersionNumber("3.4.30"))
-            #expect(image.packageManager == "apt")
+            #expect(image.packageManager == .apt)
         }
     }
 }

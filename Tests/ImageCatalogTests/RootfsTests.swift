@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Testing
 import TestSupport
@@ -60,7 +61,7 @@ struct RootfsTests {
         try store.write(images: [image])
         let read = try #require(try store.image("local/\(suite):test"))
         #expect(read == image)
-        #expect(read.architectures == ["amd64"])
+        #expect(read.architectures == [.amd64])
         #expect(read.sizes.first?.uncompressedBytes == result.totalBytes)
     }
 }

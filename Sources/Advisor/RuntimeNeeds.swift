@@ -1,0 +1,127 @@
+import Domain
+import ImageCatalog
+import ProjectScan
+
+/// What the project needs of a runtime an image carries, and every way a carried
+/// runtime falls short: ABI-pinned Node addons, classic addons whose ABI cannot be
+/// confirmed, version files, CPython versions, free-threaded builds.
+enum RuntimeNeeds {
+    // MARK: Node
+
+    /// The Node majors the addons and version files name (for messages).
+    static func nodeMajors(_ node: NodeRuntime) -> [Int] {
+        var majors = Set(node.pinnedMajors)
+        for text in [node.nvmrc, node.nodeVersionFile].compactMap({ $0 }) {
+            if let major = NodeVersionConstraint.major(text) { majors.insert(major) }
+        }
+        return majors.sorted()
+    }
+
+    static func nodeProblems(_ node: NodeRuntime, carried: Image.Runtime, image: Image, today: Day, newest: Int?) -> [Problem] {
+        var problems: [Problem] = []
+        let major = carried.major
+        for (moduleVersion, addons) in node.pinnedModuleVersions.sorted(by: { $0.key < $1.key }) {
+            let needed = NodeABI.major(forModuleVersion: moduleVersion)
+            let confirmed = carried.moduleVersion.map { $0 == moduleVersion } ?? (needed != nil && needed == major)
+            guard !confirmed else { continue }
+            let what = needed.map { "Node \($0)" } ?? "an unofficial Node (NODE_MODULE_VERSION \(moduleVersion))"
+            let more = addons.count > 1 ? " (and \(addons.count - 1) more)" : ""
+            problems.append(Problem(
+                kind: .runtimeMismatch, artifact: addons.first, artifacts: addons, library: nil, version: "NODE_MODULE_VERSION \(moduleVersion)",
+                symbols: ["node_register_module_v\(moduleVersion)"],
+                message: "\(addons[0])\(more) is built for \(what) (exports node_register_module_v\(moduleVersion)); \(image.reference) has Node \(carried.version)",
+                fix: Fix(advice: "use a node:\(needed.map(String.init) ?? "?") image, or rebuild the addon (npm rebuild) for Node \(carried.version)")))
+        }
+        if !node.unconfirmedAddons.isEmpty {
+            let addons = node.unconfirmedAddons
+            let more = addons.count > 1 ? " (and \(addons.count - 1) more)" : ""
+            problems.append(Problem(
+                kind: .runtimeMismatch, artifact: addons[0], artifacts: addons, library: nil, version: nil, symbols: ["node_module_register"],
+                message: "\(addons[0])\(more) is a classic NODE_MODULE addon: it loads only on the Node it was built for, and the file does not record which; its ABI cannot be confirmed for \(image.reference) (Node \(carried.version))",
+                fix: Fix(advice: "rebuild it inside \(image.reference) (npm rebuild) and scan the result, or move the package to an N-API release")))
+        }
+        for (addon, version) in node.libnodeAddons.sorted(by: { $0.key < $1.key }) {
+            problems.append(Problem(
+                kind: .libnodeAddon, artifact: addon, library: "libnode.so.\(version)", version: nil, symbols: [],
+                message: "\(addon) needs libnode.so.\(version): it was built for a distribution's shared Node, and the official node image links Node statically",
+                fix: Fix(advice: "rebuild the addon inside the node image (npm rebuild)")))
+        }
+        for (file, text) in [(".nvmrc", node.nvmrc), (".node-version", node.nodeVersionFile), ("engines.node", node.enginesRange)] {
+            guard let text, let major, let constraint = NodeVersionConstraint(text, file: file, today: today, newest: newest) else { continue }
+            guard !constraint.allows(major: major) else { continue }
+            problems.append(Problem(
+                kind: .runtimeMismatch, artifact: file, library: nil, version: text, symbols: [],
+                message: "\(file) asks for Node \(text); \(image.reference) has Node \(carried.version)",
+                fix: Fix(advice: "use a node image of \(constraint.summary), or change \(file)")))
+        }
+        return problems
+    }
+
+    // MARK: Python
+
+    /// The CPython lines the project is bound to (`3.12`, `3.13t`).
+    static func pythonLines(_ python: PythonRuntime) -> [String] {
+        var lines = Set(python.versions.keys)
+        if let line = python.virtualenvLine { lines.insert(line) }
+        return lines.sorted()
+    }
+
+    static func pythonProblems(_ python: PythonRuntime, carried: Image.Runtime, image: Image) -> [Problem] {
+        var problems: [Problem] = []
+        let line = carried.line
+        let have = carried.freeThreaded ? "free-threaded Python \(carried.version)" : "Python \(carried.version)"
+        for (key, modules) in python.versions.sorted(by: { $0.key < $1.key }) {
+            let freeThreaded = key.hasSuffix("t")
+            let version = freeThreaded ? String(key.dropLast()) : key
+            guard version != line || freeThreaded != carried.freeThreaded else { continue }
+            let more = modules.count > 1 ? " (and \(modules.count - 1) more)" : ""
+            let built = freeThreaded ? "free-threaded CPython \(version) (cp\(version.replacingOccurrences(of: ".", with: ""))t)" : "CPython \(version)"
+            let advice: String
+            if version == line {
+                advice = freeThreaded
+                    ? "use a free-threaded \(version) interpreter (python\(version)t), or install the regular cp\(version.replacingOccurrences(of: ".", with: "")) wheels"
+                    : "use a regular (not free-threaded) \(version) interpreter, or install the cp\(version.replacingOccurrences(of: ".", with: ""))t wheels"
+            } else {
+                advice = "use a python:\(version) image, or reinstall the wheels for Python \(line)"
+            }
+            problems.append(Problem(
+                kind: .runtimeMismatch, artifact: modules.first, artifacts: modules, library: nil, version: "CPython \(key)", symbols: [],
+                message: "\(modules[0])\(more) is built for \(built); \(image.reference) has \(have)",
+                fix: Fix(advice: advice)))
+        }
+        if let venv = python.virtualenvLine, venv != line, !python.versions.keys.contains(where: { $0.hasPrefix(venv) }) {
+            problems.append(Problem(
+                kind: .runtimeMismatch, artifact: "pyvenv.cfg", library: nil, version: "CPython \(venv)", symbols: [],
+                message: "the virtualenv was made by Python \(python.virtualenvVersion ?? venv) (pyvenv.cfg); \(image.reference) has Python \(carried.version), and a venv's site-packages only load on its own Python line",
+                fix: Fix(advice: "use a python:\(venv) image, or recreate the virtualenv with Python \(line)")))
+        }
+        return problems
+    }
+}
+
+/// Which Python and Node a distribution's own packages give, for the fix of a
+/// `runtime-missing` problem on a base without the runtime. Versions are those of
+/// each release's `python3` and `nodejs` packages (packages.debian.org, Ubuntu
+/// Launchpad, Alpine's aports for the release branch).
+enum DistributionRuntime {
+    struct Offer {
+        var package: String
+        var version: String
+    }
+
+    static func offer(_ kind: RuntimeKind, image: Image, manager: PackageManager) -> Offer? {
+        let key = "\(image.osName) \(image.osVersion ?? "")"
+        let table: [String: (python: String, node: String)] = [
+            "debian 11": ("3.9", "12"), "debian 12": ("3.11", "18"), "debian 13": ("3.13", "20"),
+            "ubuntu 20.04": ("3.8", "10"), "ubuntu 22.04": ("3.10", "12"), "ubuntu 24.04": ("3.12", "18"),
+            "alpine 3.18": ("3.11", "18"), "alpine 3.19": ("3.11", "20"), "alpine 3.20": ("3.12", "20"),
+            "alpine 3.21": ("3.12", "22"), "alpine 3.22": ("3.12", "22"),
+        ]
+        guard let versions = table[key] else { return nil }
+        switch (kind, manager) {
+        case (.python, .apt), (.python, .apk): return Offer(package: "python3", version: versions.python)
+        case (.node, .apt), (.node, .apk): return Offer(package: "nodejs", version: versions.node)
+        default: return nil
+        }
+    }
+}

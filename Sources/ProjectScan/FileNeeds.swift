@@ -1,0 +1,53 @@
+import ELFInspection
+
+/// What one ELF file of the project asks of an image: the part of its facts the
+/// advisor judges, with everything the project bundles already taken out.
+public struct FileNeeds: Sendable, Hashable, Codable {
+    public var path: String
+    public var architecture: Architecture
+    public var libc: LibcFamily
+    public var linkage: Linkage
+    /// PT_INTERP, the loader the file names.
+    public var interpreter: String?
+    /// The project also ships this package built for the other libc: this file binds
+    /// the image only when the image has the file's own libc.
+    public var hasOtherLibcVariant: Bool
+    /// One of several platform builds a loader picks from at run time
+    /// (`prebuilds/<platform>/…`): a build for another architecture is not required.
+    public var platformAlternative: Bool
+    /// The npm/PyPI package the file belongs to, when known (groups alternatives).
+    public var package: String?
+    /// Versions needed from libraries the image must provide (bundled ones removed).
+    public var versionNeeds: [LibraryVersionNeeds]
+    /// NEEDED sonames the image must provide, the libc's own excluded.
+    public var external: [String]
+    /// The libc's own sonames the file NEEDs (`libdl.so.2` …): most images have all
+    /// of them, busybox's glibc variant does not.
+    public var libcSonames: [String]
+    public var x86ISALevel: Int?
+
+    public init(_ artifact: Artifact) {
+        let facts = artifact.facts
+        path = artifact.path
+        architecture = facts.architecture
+        libc = facts.libc
+        linkage = facts.linkage
+        interpreter = facts.interpreter
+        hasOtherLibcVariant = artifact.hasOtherLibcVariant
+        platformAlternative = artifact.nodeAddon?.prebuildPlatform != nil
+        package = artifact.origin.map { "\($0.ecosystem.rawValue):\($0.name)" }
+        versionNeeds = facts.versionNeeds.filter { artifact.bundled[$0.library] == nil }
+        external = artifact.external
+        libcSonames = facts.needed.filter(LibcSonames.isLibc)
+        x86ISALevel = facts.x86ISALevel
+    }
+
+    /// The libc this file binds an image to (a file shipped in both flavours binds none).
+    public var bindingLibc: LibcFamily { hasOtherLibcVariant ? .either : libc }
+
+    /// Highest version per family among the image-provided needs.
+    public var minimum: [String: MinimumVersion] { ELFInspector.minimumVersions(versionNeeds) }
+
+    /// False for object files, which are never loaded by themselves.
+    public var isLoadable: Bool { linkage != .relocatable }
+}
