@@ -50,7 +50,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 3400000,
           "uncompressedBytes": 7400000,
           "estimate": true,
-          "source": "estimate: copied from alpine:3.19 (adjacent release, same minirootfs size class); not read from repo-info",
+          "source": "estimate: copied from alpine:3.19 (adjacent release, same minirootfs size class)",
           "date": "2026-11-30"
         },
         {
@@ -58,7 +58,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 3400000,
           "uncompressedBytes": 7400000,
           "estimate": true,
-          "source": "estimate: copied from alpine:3.19 (adjacent release, same minirootfs size class); not read from repo-info",
+          "source": "estimate: copied from alpine:3.19 (adjacent release, same minirootfs size class)",
           "date": "2026-11-30"
         }
       ],
@@ -518,7 +518,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 3792075,
           "uncompressedBytes": 8420000,
           "estimate": true,
-          "source": "estimate: copied from alpine:3.22 (same minirootfs size class; repo-info local gives ~8.42 MB on disk for 3.23.6 and 3.24.2); not read from repo-info",
+          "source": "compressed E (copied from alpine:3.22); uncompressed S: docker-library/repo-info repos/alpine/local/3.23.6.md \"Virtual Size ~ 8.42 Mb\" (2026-09-17)",
           "date": "2026-11-30"
         },
         {
@@ -526,7 +526,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 4123084,
           "uncompressedBytes": 9024504,
           "estimate": true,
-          "source": "estimate: copied from alpine:3.22 (same minirootfs size class; repo-info local gives ~8.42 MB on disk for 3.23.6 and 3.24.2); not read from repo-info",
+          "source": "estimate: copied from alpine:3.22 (same minirootfs size class; repo-info local gives ~8.42 MB on disk for 3.23.6 and 3.24.2)",
           "date": "2026-11-30"
         }
       ],
@@ -610,19 +610,19 @@ enum EmbeddedCatalogData {
       "sizes": [
         {
           "arch": "amd64",
-          "compressedBytes": 3792075,
+          "compressedBytes": 3849738,
           "uncompressedBytes": 8420000,
-          "estimate": true,
-          "source": "estimate: copied from alpine:3.22 (same minirootfs size class; repo-info local gives ~8.42 MB on disk for 3.23.6 and 3.24.2); not read from repo-info",
-          "date": "2026-11-30"
+          "estimate": false,
+          "source": "compressed S: docker-library/repo-info @ 1746b58749 repos/alpine/remote/3.24.md (alpine-minirootfs 3.24.2, built 2026-09-17); uncompressed S: repo-info repos/alpine/local/3.24.2.md \"Virtual Size ~ 8.42 Mb\"",
+          "date": "2026-09-17"
         },
         {
           "arch": "arm64",
-          "compressedBytes": 4123084,
-          "uncompressedBytes": 9024504,
+          "compressedBytes": 4187659,
+          "uncompressedBytes": 9165844,
           "estimate": true,
-          "source": "estimate: copied from alpine:3.22 (same minirootfs size class; repo-info local gives ~8.42 MB on disk for 3.23.6 and 3.24.2); not read from repo-info",
-          "date": "2026-11-30"
+          "source": "compressed S: docker-library/repo-info @ 1746b58749 repos/alpine/remote/3.24.md (alpine-minirootfs 3.24.2, built 2026-09-17); uncompressed E (sibling row scaled by the compressed ratio)",
+          "date": "2026-09-17"
         }
       ],
       "addsLibraries": [
@@ -1356,19 +1356,19 @@ enum EmbeddedCatalogData {
       "sizes": [
         {
           "arch": "amd64",
-          "compressedBytes": 2200000,
-          "uncompressedBytes": 4000000,
+          "compressedBytes": 2226163,
+          "uncompressedBytes": 4047569,
           "estimate": true,
-          "source": "estimate: copied from busybox:1.37-glibc (same builder, one busybox minor later); not read from repo-info",
-          "date": "2026-11-30"
+          "source": "compressed S: docker-library/repo-info @ af9c4c03e9 repos/busybox/remote/1.38-glibc.md (BusyBox 1.38.0 (glibc), Debian 13, built 2026-09-22); uncompressed E (sibling row scaled by the compressed ratio)",
+          "date": "2026-09-22"
         },
         {
           "arch": "arm64",
-          "compressedBytes": 1900000,
-          "uncompressedBytes": 3600000,
+          "compressedBytes": 1915390,
+          "uncompressedBytes": 3629160,
           "estimate": true,
-          "source": "estimate: copied from busybox:1.37-glibc (same builder, one busybox minor later); not read from repo-info",
-          "date": "2026-11-30"
+          "source": "compressed S: docker-library/repo-info @ af9c4c03e9 repos/busybox/remote/1.38-glibc.md (BusyBox 1.38.0 (glibc), Debian 13, built 2026-09-22); uncompressed E (sibling row scaled by the compressed ratio)",
+          "date": "2026-09-22"
         }
       ],
       "addsLibraries": [],
@@ -1420,19 +1420,19 @@ enum EmbeddedCatalogData {
       "sizes": [
         {
           "arch": "amd64",
-          "compressedBytes": 870000,
-          "uncompressedBytes": 1500000,
+          "compressedBytes": 886160,
+          "uncompressedBytes": 1527862,
           "estimate": true,
-          "source": "estimate: copied from busybox:1.37-musl (same builder, one busybox minor later); not read from repo-info",
-          "date": "2026-11-30"
+          "source": "compressed S: docker-library/repo-info @ 01a7054230 repos/busybox/remote/1.38-musl.md (BusyBox 1.38.0 (musl), Alpine 3.23.5, built 2026-07-31); uncompressed E (sibling row scaled by the compressed ratio)",
+          "date": "2026-07-31"
         },
         {
           "arch": "arm64",
-          "compressedBytes": 900000,
-          "uncompressedBytes": 1500000,
+          "compressedBytes": 915579,
+          "uncompressedBytes": 1525965,
           "estimate": true,
-          "source": "estimate: copied from busybox:1.37-musl (same builder, one busybox minor later); not read from repo-info",
-          "date": "2026-11-30"
+          "source": "compressed S: docker-library/repo-info @ 01a7054230 repos/busybox/remote/1.38-musl.md (BusyBox 1.38.0 (musl), Alpine 3.23.5, built 2026-07-31); uncompressed E (sibling row scaled by the compressed ratio)",
+          "date": "2026-07-31"
         }
       ],
       "addsLibraries": [],
@@ -1484,7 +1484,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 760000,
           "uncompressedBytes": 1300000,
           "estimate": true,
-          "source": "estimate: copied from busybox:1.37-uclibc (same builder, one busybox minor later); not read from repo-info",
+          "source": "estimate: copied from busybox:1.37-uclibc (same builder, one busybox minor later)",
           "date": "2026-11-30"
         },
         {
@@ -1492,7 +1492,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 810000,
           "uncompressedBytes": 1300000,
           "estimate": true,
-          "source": "estimate: copied from busybox:1.37-uclibc (same builder, one busybox minor later); not read from repo-info",
+          "source": "estimate: copied from busybox:1.37-uclibc (same builder, one busybox minor later)",
           "date": "2026-11-30"
         }
       ],
@@ -2583,7 +2583,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 356000000,
           "uncompressedBytes": 947121290,
           "estimate": true,
-          "source": "estimate: copied from buildpack-deps:bookworm (same Dockerfiles on the previous suite); not read from repo-info",
+          "source": "estimate: copied from buildpack-deps:bookworm (same Dockerfiles on the previous suite)",
           "date": "2026-11-30"
         },
         {
@@ -2591,7 +2591,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 348000000,
           "uncompressedBytes": 925837666,
           "estimate": true,
-          "source": "estimate: copied from buildpack-deps:bookworm (same Dockerfiles on the previous suite); not read from repo-info",
+          "source": "estimate: copied from buildpack-deps:bookworm (same Dockerfiles on the previous suite)",
           "date": "2026-11-30"
         }
       ],
@@ -5736,7 +5736,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 53700000,
           "uncompressedBytes": 124000000,
           "estimate": true,
-          "source": "estimate: copied from debian:bullseye (previous Debian release, similar minbase size); not read from repo-info",
+          "source": "estimate: copied from debian:bullseye (previous Debian release, similar minbase size)",
           "date": "2026-11-30"
         },
         {
@@ -5744,7 +5744,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 52300000,
           "uncompressedBytes": 120767225,
           "estimate": true,
-          "source": "estimate: copied from debian:bullseye (previous Debian release, similar minbase size); not read from repo-info",
+          "source": "estimate: copied from debian:bullseye (previous Debian release, similar minbase size)",
           "date": "2026-11-30"
         }
       ],
@@ -5838,7 +5838,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 30300000,
           "uncompressedBytes": 80700000,
           "estimate": true,
-          "source": "estimate: copied from debian:bullseye-slim (previous Debian release, similar minbase size); not read from repo-info",
+          "source": "estimate: copied from debian:bullseye-slim (previous Debian release, similar minbase size)",
           "date": "2026-11-30"
         },
         {
@@ -5846,7 +5846,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 28700000,
           "uncompressedBytes": 76438614,
           "estimate": true,
-          "source": "estimate: copied from debian:bullseye-slim (previous Debian release, similar minbase size); not read from repo-info",
+          "source": "estimate: copied from debian:bullseye-slim (previous Debian release, similar minbase size)",
           "date": "2026-11-30"
         }
       ],
@@ -7029,7 +7029,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 48000000,
           "uncompressedBytes": 150000000,
           "estimate": true,
-          "source": "estimate: copied from gcr.io/distroless/nodejs22-debian12 (same node tarball on cc; not read from a registry); not read from repo-info",
+          "source": "estimate: copied from gcr.io/distroless/nodejs22-debian12 (same node tarball on cc; not read from a registry)",
           "date": "2026-11-30"
         },
         {
@@ -7037,7 +7037,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 47000000,
           "uncompressedBytes": 146875000,
           "estimate": true,
-          "source": "estimate: copied from gcr.io/distroless/nodejs22-debian12 (same node tarball on cc; not read from a registry); not read from repo-info",
+          "source": "estimate: copied from gcr.io/distroless/nodejs22-debian12 (same node tarball on cc; not read from a registry)",
           "date": "2026-11-30"
         }
       ],
@@ -7104,7 +7104,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 48000000,
           "uncompressedBytes": 150000000,
           "estimate": true,
-          "source": "estimate: copied from gcr.io/distroless/nodejs22-debian12 (same node tarball on cc; not read from a registry); not read from repo-info",
+          "source": "estimate: copied from gcr.io/distroless/nodejs22-debian12 (same node tarball on cc; not read from a registry)",
           "date": "2026-11-30"
         },
         {
@@ -7112,7 +7112,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 47000000,
           "uncompressedBytes": 146875000,
           "estimate": true,
-          "source": "estimate: copied from gcr.io/distroless/nodejs22-debian12 (same node tarball on cc; not read from a registry); not read from repo-info",
+          "source": "estimate: copied from gcr.io/distroless/nodejs22-debian12 (same node tarball on cc; not read from a registry)",
           "date": "2026-11-30"
         }
       ],
@@ -7178,7 +7178,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 48000000,
           "uncompressedBytes": 150000000,
           "estimate": true,
-          "source": "estimate: copied from gcr.io/distroless/nodejs22-debian12 (same node tarball on cc; not read from a registry); not read from repo-info",
+          "source": "estimate: copied from gcr.io/distroless/nodejs22-debian12 (same node tarball on cc; not read from a registry)",
           "date": "2026-11-30"
         },
         {
@@ -7186,7 +7186,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 47000000,
           "uncompressedBytes": 146875000,
           "estimate": true,
-          "source": "estimate: copied from gcr.io/distroless/nodejs22-debian12 (same node tarball on cc; not read from a registry); not read from repo-info",
+          "source": "estimate: copied from gcr.io/distroless/nodejs22-debian12 (same node tarball on cc; not read from a registry)",
           "date": "2026-11-30"
         }
       ],
@@ -7260,7 +7260,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 22000000,
           "uncompressedBytes": 55000000,
           "estimate": true,
-          "source": "estimate: copied from gcr.io/distroless/python3-debian12 (same Debian python on cc; not read from a registry); not read from repo-info",
+          "source": "estimate: copied from gcr.io/distroless/python3-debian12 (same Debian python on cc; not read from a registry)",
           "date": "2026-11-30"
         },
         {
@@ -7268,7 +7268,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 21500000,
           "uncompressedBytes": 53750000,
           "estimate": true,
-          "source": "estimate: copied from gcr.io/distroless/python3-debian12 (same Debian python on cc; not read from a registry); not read from repo-info",
+          "source": "estimate: copied from gcr.io/distroless/python3-debian12 (same Debian python on cc; not read from a registry)",
           "date": "2026-11-30"
         }
       ],
@@ -9125,7 +9125,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 409000000,
           "uncompressedBytes": 1135000000,
           "estimate": true,
-          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info)",
           "date": "2026-11-30"
         },
         {
@@ -9133,7 +9133,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 400000000,
           "uncompressedBytes": 1110024450,
           "estimate": true,
-          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -9194,19 +9194,19 @@ enum EmbeddedCatalogData {
       "sizes": [
         {
           "arch": "amd64",
-          "compressedBytes": 80300000,
-          "uncompressedBytes": 230000000,
+          "compressedBytes": 84626114,
+          "uncompressedBytes": 242391111,
           "estimate": true,
-          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info); not read from repo-info",
-          "date": "2026-11-30"
+          "source": "compressed S: docker-library/repo-info @ 0833c0d04a repos/node/remote/26-trixie-slim.md (node 26.5.0, built 2026-07-08); uncompressed E (sibling row scaled by the compressed ratio)",
+          "date": "2026-07-08"
         },
         {
           "arch": "arm64",
-          "compressedBytes": 80200000,
-          "uncompressedBytes": 229713574,
+          "compressedBytes": 85187638,
+          "uncompressedBytes": 243999461,
           "estimate": true,
-          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info); not read from repo-info",
-          "date": "2026-11-30"
+          "source": "compressed S: docker-library/repo-info @ 0833c0d04a repos/node/remote/26-trixie-slim.md (node 26.5.0, built 2026-07-08); uncompressed E (sibling row scaled by the compressed ratio)",
+          "date": "2026-07-08"
         }
       ],
       "addsLibraries": [
@@ -9273,7 +9273,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 409000000,
           "uncompressedBytes": 1135000000,
           "estimate": true,
-          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info)",
           "date": "2026-11-30"
         },
         {
@@ -9281,7 +9281,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 400000000,
           "uncompressedBytes": 1110024450,
           "estimate": true,
-          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -9341,7 +9341,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 80300000,
           "uncompressedBytes": 230000000,
           "estimate": true,
-          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info)",
           "date": "2026-11-30"
         },
         {
@@ -9349,7 +9349,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 80200000,
           "uncompressedBytes": 229713574,
           "estimate": true,
-          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -9416,7 +9416,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 409000000,
           "uncompressedBytes": 1135000000,
           "estimate": true,
-          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info)",
           "date": "2026-11-30"
         },
         {
@@ -9424,7 +9424,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 400000000,
           "uncompressedBytes": 1110024450,
           "estimate": true,
-          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -9483,7 +9483,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 80300000,
           "uncompressedBytes": 230000000,
           "estimate": true,
-          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info)",
           "date": "2026-11-30"
         },
         {
@@ -9491,7 +9491,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 80200000,
           "uncompressedBytes": 229713574,
           "estimate": true,
-          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -9558,19 +9558,19 @@ enum EmbeddedCatalogData {
       "sizes": [
         {
           "arch": "amd64",
-          "compressedBytes": 55000000,
-          "uncompressedBytes": 159700000,
+          "compressedBytes": 62808818,
+          "uncompressedBytes": 182373967,
           "estimate": true,
-          "source": "estimate: copied from node:24-alpine3.22 (same node alpine layer; not read from repo-info); not read from repo-info",
-          "date": "2026-11-30"
+          "source": "compressed S: docker-library/repo-info @ 0833c0d04a repos/node/remote/26-alpine3.24.md (node 26.5.0, built 2026-07-08); uncompressed E (sibling row scaled by the compressed ratio)",
+          "date": "2026-07-08"
         },
         {
           "arch": "arm64",
-          "compressedBytes": 55000000,
-          "uncompressedBytes": 159700000,
+          "compressedBytes": 63785588,
+          "uncompressedBytes": 185210152,
           "estimate": true,
-          "source": "estimate: copied from node:24-alpine3.22 (same node alpine layer; not read from repo-info); not read from repo-info",
-          "date": "2026-11-30"
+          "source": "compressed S: docker-library/repo-info @ 0833c0d04a repos/node/remote/26-alpine3.24.md (node 26.5.0, built 2026-07-08); uncompressed E (sibling row scaled by the compressed ratio)",
+          "date": "2026-07-08"
         }
       ],
       "addsLibraries": [
@@ -9648,7 +9648,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 55000000,
           "uncompressedBytes": 159700000,
           "estimate": true,
-          "source": "estimate: copied from node:24-alpine3.22 (same node alpine layer; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:24-alpine3.22 (same node alpine layer; not read from repo-info)",
           "date": "2026-11-30"
         },
         {
@@ -9656,7 +9656,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 55000000,
           "uncompressedBytes": 159700000,
           "estimate": true,
-          "source": "estimate: copied from node:24-alpine3.22 (same node alpine layer; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:24-alpine3.22 (same node alpine layer; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -9736,7 +9736,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 409000000,
           "uncompressedBytes": 1135000000,
           "estimate": true,
-          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info)",
           "date": "2026-11-30"
         },
         {
@@ -9744,7 +9744,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 400000000,
           "uncompressedBytes": 1110024450,
           "estimate": true,
-          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -9804,7 +9804,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 80300000,
           "uncompressedBytes": 230000000,
           "estimate": true,
-          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info)",
           "date": "2026-11-30"
         },
         {
@@ -9812,7 +9812,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 80200000,
           "uncompressedBytes": 229713574,
           "estimate": true,
-          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -9873,19 +9873,19 @@ enum EmbeddedCatalogData {
       "sizes": [
         {
           "arch": "amd64",
-          "compressedBytes": 55000000,
-          "uncompressedBytes": 159700000,
+          "compressedBytes": 58204379,
+          "uncompressedBytes": 169004351,
           "estimate": true,
-          "source": "estimate: copied from node:24-alpine3.22 (same node alpine layer; not read from repo-info); not read from repo-info",
-          "date": "2026-11-30"
+          "source": "compressed S: docker-library/repo-info @ 2534b85215 repos/node/remote/24-alpine3.24.md (node 24.19.0, built 2026-08-03); uncompressed E (sibling row scaled by the compressed ratio)",
+          "date": "2026-08-03"
         },
         {
           "arch": "arm64",
-          "compressedBytes": 55000000,
-          "uncompressedBytes": 159700000,
+          "compressedBytes": 58666530,
+          "uncompressedBytes": 170346269,
           "estimate": true,
-          "source": "estimate: copied from node:24-alpine3.22 (same node alpine layer; not read from repo-info); not read from repo-info",
-          "date": "2026-11-30"
+          "source": "compressed S: docker-library/repo-info @ 2534b85215 repos/node/remote/24-alpine3.24.md (node 24.19.0, built 2026-08-03); uncompressed E (sibling row scaled by the compressed ratio)",
+          "date": "2026-08-03"
         }
       ],
       "addsLibraries": [
@@ -9965,7 +9965,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 55000000,
           "uncompressedBytes": 159700000,
           "estimate": true,
-          "source": "estimate: copied from node:24-alpine3.22 (same node alpine layer; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:24-alpine3.22 (same node alpine layer; not read from repo-info)",
           "date": "2026-11-30"
         },
         {
@@ -9973,7 +9973,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 55000000,
           "uncompressedBytes": 159700000,
           "estimate": true,
-          "source": "estimate: copied from node:24-alpine3.22 (same node alpine layer; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:24-alpine3.22 (same node alpine layer; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -10053,7 +10053,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 409000000,
           "uncompressedBytes": 1135000000,
           "estimate": true,
-          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info)",
           "date": "2026-11-30"
         },
         {
@@ -10061,7 +10061,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 400000000,
           "uncompressedBytes": 1110024450,
           "estimate": true,
-          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -10121,7 +10121,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 80300000,
           "uncompressedBytes": 230000000,
           "estimate": true,
-          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info)",
           "date": "2026-11-30"
         },
         {
@@ -10129,7 +10129,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 80200000,
           "uncompressedBytes": 229713574,
           "estimate": true,
-          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -10204,7 +10204,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 55000000,
           "uncompressedBytes": 159700000,
           "estimate": true,
-          "source": "estimate: copied from node:24-alpine3.22 (same node alpine layer; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:24-alpine3.22 (same node alpine layer; not read from repo-info)",
           "date": "2026-11-30"
         },
         {
@@ -10212,7 +10212,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 55000000,
           "uncompressedBytes": 159700000,
           "estimate": true,
-          "source": "estimate: copied from node:24-alpine3.22 (same node alpine layer; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:24-alpine3.22 (same node alpine layer; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -10294,7 +10294,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 55000000,
           "uncompressedBytes": 159700000,
           "estimate": true,
-          "source": "estimate: copied from node:24-alpine3.22 (same node alpine layer; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:24-alpine3.22 (same node alpine layer; not read from repo-info)",
           "date": "2026-11-30"
         },
         {
@@ -10302,7 +10302,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 55000000,
           "uncompressedBytes": 159700000,
           "estimate": true,
-          "source": "estimate: copied from node:24-alpine3.22 (same node alpine layer; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:24-alpine3.22 (same node alpine layer; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -10390,7 +10390,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 47600000,
           "uncompressedBytes": 141000000,
           "estimate": true,
-          "source": "estimate: copied from node:20-alpine3.22 (same node alpine layer; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:20-alpine3.22 (same node alpine layer; not read from repo-info)",
           "date": "2026-11-30"
         },
         {
@@ -10398,7 +10398,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 47600000,
           "uncompressedBytes": 141000000,
           "estimate": true,
-          "source": "estimate: copied from node:20-alpine3.22 (same node alpine layer; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:20-alpine3.22 (same node alpine layer; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -10482,7 +10482,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 409000000,
           "uncompressedBytes": 1135000000,
           "estimate": true,
-          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info)",
           "date": "2026-11-30"
         },
         {
@@ -10490,7 +10490,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 400000000,
           "uncompressedBytes": 1110024450,
           "estimate": true,
-          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -10554,7 +10554,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 80300000,
           "uncompressedBytes": 230000000,
           "estimate": true,
-          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info)",
           "date": "2026-11-30"
         },
         {
@@ -10562,7 +10562,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 80200000,
           "uncompressedBytes": 229713574,
           "estimate": true,
-          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -10641,7 +10641,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 409000000,
           "uncompressedBytes": 1135000000,
           "estimate": true,
-          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info)",
           "date": "2026-11-30"
         },
         {
@@ -10649,7 +10649,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 400000000,
           "uncompressedBytes": 1110024450,
           "estimate": true,
-          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -10717,7 +10717,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 80300000,
           "uncompressedBytes": 230000000,
           "estimate": true,
-          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info)",
           "date": "2026-11-30"
         },
         {
@@ -10725,7 +10725,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 80200000,
           "uncompressedBytes": 229713574,
           "estimate": true,
-          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -10800,7 +10800,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 409000000,
           "uncompressedBytes": 1135000000,
           "estimate": true,
-          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info)",
           "date": "2026-11-30"
         },
         {
@@ -10808,7 +10808,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 400000000,
           "uncompressedBytes": 1110024450,
           "estimate": true,
-          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -10872,7 +10872,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 80300000,
           "uncompressedBytes": 230000000,
           "estimate": true,
-          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info)",
           "date": "2026-11-30"
         },
         {
@@ -10880,7 +10880,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 80200000,
           "uncompressedBytes": 229713574,
           "estimate": true,
-          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -10960,7 +10960,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 55000000,
           "uncompressedBytes": 159700000,
           "estimate": true,
-          "source": "estimate: copied from node:24-alpine3.22 (same node alpine layer; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:24-alpine3.22 (same node alpine layer; not read from repo-info)",
           "date": "2026-11-30"
         },
         {
@@ -10968,7 +10968,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 55000000,
           "uncompressedBytes": 159700000,
           "estimate": true,
-          "source": "estimate: copied from node:24-alpine3.22 (same node alpine layer; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:24-alpine3.22 (same node alpine layer; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -11054,7 +11054,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 80300000,
           "uncompressedBytes": 230000000,
           "estimate": true,
-          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info)",
           "date": "2026-11-30"
         },
         {
@@ -11062,7 +11062,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 80200000,
           "uncompressedBytes": 229713574,
           "estimate": true,
-          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -11139,7 +11139,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 409000000,
           "uncompressedBytes": 1135000000,
           "estimate": true,
-          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info)",
           "date": "2026-11-30"
         },
         {
@@ -11147,7 +11147,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 400000000,
           "uncompressedBytes": 1110024450,
           "estimate": true,
-          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -11213,7 +11213,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 80300000,
           "uncompressedBytes": 230000000,
           "estimate": true,
-          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info)",
           "date": "2026-11-30"
         },
         {
@@ -11221,7 +11221,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 80200000,
           "uncompressedBytes": 229713574,
           "estimate": true,
-          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -11298,7 +11298,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 80300000,
           "uncompressedBytes": 230000000,
           "estimate": true,
-          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info)",
           "date": "2026-11-30"
         },
         {
@@ -11306,7 +11306,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 80200000,
           "uncompressedBytes": 229713574,
           "estimate": true,
-          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -11383,7 +11383,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 409000000,
           "uncompressedBytes": 1135000000,
           "estimate": true,
-          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info)",
           "date": "2026-11-30"
         },
         {
@@ -11391,7 +11391,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 400000000,
           "uncompressedBytes": 1110024450,
           "estimate": true,
-          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -11460,7 +11460,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 55000000,
           "uncompressedBytes": 159700000,
           "estimate": true,
-          "source": "estimate: copied from node:24-alpine3.22 (same node alpine layer; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:24-alpine3.22 (same node alpine layer; not read from repo-info)",
           "date": "2026-11-30"
         },
         {
@@ -11468,7 +11468,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 55000000,
           "uncompressedBytes": 159700000,
           "estimate": true,
-          "source": "estimate: copied from node:24-alpine3.22 (same node alpine layer; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from node:24-alpine3.22 (same node alpine layer; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -13785,7 +13785,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 384000000,
           "uncompressedBytes": 1015000000,
           "estimate": true,
-          "source": "estimate: copied from python:3.13-trixie (same CPython build layer on the same base; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from python:3.13-trixie (same CPython build layer on the same base; not read from repo-info)",
           "date": "2026-11-30"
         },
         {
@@ -13793,7 +13793,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 375000000,
           "uncompressedBytes": 991210938,
           "estimate": true,
-          "source": "estimate: copied from python:3.13-trixie (same CPython build layer on the same base; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from python:3.13-trixie (same CPython build layer on the same base; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -13885,18 +13885,18 @@ enum EmbeddedCatalogData {
       "sizes": [
         {
           "arch": "amd64",
-          "compressedBytes": 42961458,
-          "uncompressedBytes": 118000000,
+          "compressedBytes": 43437809,
+          "uncompressedBytes": 119308368,
           "estimate": true,
-          "source": "estimate: copied from python:3.13-slim-trixie (same CPython build layer on the same base; not read from repo-info); not read from repo-info",
-          "date": "2026-11-30"
+          "source": "compressed S: docker-library/repo-info @ 34fa04a4e3 repos/python/remote/3.14-slim-trixie.md (python 3.14.7, built 2026-08-05); uncompressed E (sibling row scaled by the compressed ratio)",
+          "date": "2026-08-05"
         },
         {
           "arch": "arm64",
           "compressedBytes": 42600000,
           "uncompressedBytes": 117000000,
           "estimate": true,
-          "source": "estimate: copied from python:3.13-slim-trixie (same CPython build layer on the same base; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from python:3.13-slim-trixie (same CPython build layer on the same base; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -14041,7 +14041,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 378000000,
           "uncompressedBytes": 995000000,
           "estimate": true,
-          "source": "estimate: copied from python:3.13-bookworm (same CPython build layer on the same base; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from python:3.13-bookworm (same CPython build layer on the same base; not read from repo-info)",
           "date": "2026-11-30"
         },
         {
@@ -14049,7 +14049,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 369000000,
           "uncompressedBytes": 971309524,
           "estimate": true,
-          "source": "estimate: copied from python:3.13-bookworm (same CPython build layer on the same base; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from python:3.13-bookworm (same CPython build layer on the same base; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -14138,7 +14138,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 45000000,
           "uncompressedBytes": 120000000,
           "estimate": true,
-          "source": "estimate: copied from python:3.13-slim-bookworm (same CPython build layer on the same base; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from python:3.13-slim-bookworm (same CPython build layer on the same base; not read from repo-info)",
           "date": "2026-11-30"
         },
         {
@@ -14146,7 +14146,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 45000000,
           "uncompressedBytes": 120000000,
           "estimate": true,
-          "source": "estimate: copied from python:3.13-slim-bookworm (same CPython build layer on the same base; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from python:3.13-slim-bookworm (same CPython build layer on the same base; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -14310,7 +14310,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 16700000,
           "uncompressedBytes": 45000000,
           "estimate": true,
-          "source": "estimate: copied from python:3.13-alpine3.22 (same CPython build layer on the same base; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from python:3.13-alpine3.22 (same CPython build layer on the same base; not read from repo-info)",
           "date": "2026-11-30"
         },
         {
@@ -14318,7 +14318,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 16600000,
           "uncompressedBytes": 44730539,
           "estimate": true,
-          "source": "estimate: copied from python:3.13-alpine3.22 (same CPython build layer on the same base; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from python:3.13-alpine3.22 (same CPython build layer on the same base; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -14466,7 +14466,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 16700000,
           "uncompressedBytes": 45000000,
           "estimate": true,
-          "source": "estimate: copied from python:3.13-alpine3.22 (same CPython build layer on the same base; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from python:3.13-alpine3.22 (same CPython build layer on the same base; not read from repo-info)",
           "date": "2026-11-30"
         },
         {
@@ -14474,7 +14474,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 16600000,
           "uncompressedBytes": 44730539,
           "estimate": true,
-          "source": "estimate: copied from python:3.13-alpine3.22 (same CPython build layer on the same base; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from python:3.13-alpine3.22 (same CPython build layer on the same base; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -14621,7 +14621,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 390000000,
           "uncompressedBytes": 1030000000,
           "estimate": true,
-          "source": "estimate: copied from python:3.11-trixie (same CPython build layer on the same base; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from python:3.11-trixie (same CPython build layer on the same base; not read from repo-info)",
           "date": "2026-11-30"
         },
         {
@@ -14629,7 +14629,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 381000000,
           "uncompressedBytes": 1006230769,
           "estimate": true,
-          "source": "estimate: copied from python:3.11-trixie (same CPython build layer on the same base; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from python:3.11-trixie (same CPython build layer on the same base; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -14720,7 +14720,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 45300000,
           "uncompressedBytes": 125000000,
           "estimate": true,
-          "source": "estimate: copied from python:3.11-slim-trixie (same CPython build layer on the same base; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from python:3.11-slim-trixie (same CPython build layer on the same base; not read from repo-info)",
           "date": "2026-11-30"
         },
         {
@@ -14728,7 +14728,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 45000000,
           "uncompressedBytes": 124172185,
           "estimate": true,
-          "source": "estimate: copied from python:3.11-slim-trixie (same CPython build layer on the same base; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from python:3.11-slim-trixie (same CPython build layer on the same base; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -14927,7 +14927,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 385000000,
           "uncompressedBytes": 1010000000,
           "estimate": true,
-          "source": "estimate: copied from python:3.11-bookworm (same CPython build layer on the same base; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from python:3.11-bookworm (same CPython build layer on the same base; not read from repo-info)",
           "date": "2026-11-30"
         },
         {
@@ -14935,7 +14935,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 376000000,
           "uncompressedBytes": 986389610,
           "estimate": true,
-          "source": "estimate: copied from python:3.11-bookworm (same CPython build layer on the same base; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from python:3.11-bookworm (same CPython build layer on the same base; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -15022,7 +15022,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 47800000,
           "uncompressedBytes": 130000000,
           "estimate": true,
-          "source": "estimate: copied from python:3.11-slim-bookworm (same CPython build layer on the same base; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from python:3.11-slim-bookworm (same CPython build layer on the same base; not read from repo-info)",
           "date": "2026-11-30"
         },
         {
@@ -15030,7 +15030,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 47400000,
           "uncompressedBytes": 128912134,
           "estimate": true,
-          "source": "estimate: copied from python:3.11-slim-bookworm (same CPython build layer on the same base; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from python:3.11-slim-bookworm (same CPython build layer on the same base; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -15245,7 +15245,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 18500000,
           "uncompressedBytes": 50000000,
           "estimate": true,
-          "source": "estimate: copied from python:3.11-alpine3.22 (same CPython build layer on the same base; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from python:3.11-alpine3.22 (same CPython build layer on the same base; not read from repo-info)",
           "date": "2026-11-30"
         },
         {
@@ -15253,7 +15253,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 18300000,
           "uncompressedBytes": 49459459,
           "estimate": true,
-          "source": "estimate: copied from python:3.11-alpine3.22 (same CPython build layer on the same base; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from python:3.11-alpine3.22 (same CPython build layer on the same base; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -15392,7 +15392,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 18500000,
           "uncompressedBytes": 50000000,
           "estimate": true,
-          "source": "estimate: copied from python:3.11-alpine3.22 (same CPython build layer on the same base; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from python:3.11-alpine3.22 (same CPython build layer on the same base; not read from repo-info)",
           "date": "2026-11-30"
         },
         {
@@ -15400,7 +15400,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 18300000,
           "uncompressedBytes": 49459459,
           "estimate": true,
-          "source": "estimate: copied from python:3.11-alpine3.22 (same CPython build layer on the same base; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from python:3.11-alpine3.22 (same CPython build layer on the same base; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -15540,7 +15540,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 16700000,
           "uncompressedBytes": 45000000,
           "estimate": true,
-          "source": "estimate: copied from python:3.13-alpine3.22 (same CPython build layer on the same base; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from python:3.13-alpine3.22 (same CPython build layer on the same base; not read from repo-info)",
           "date": "2026-11-30"
         },
         {
@@ -15548,7 +15548,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 16600000,
           "uncompressedBytes": 44730539,
           "estimate": true,
-          "source": "estimate: copied from python:3.13-alpine3.22 (same CPython build layer on the same base; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from python:3.13-alpine3.22 (same CPython build layer on the same base; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -15687,7 +15687,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 16700000,
           "uncompressedBytes": 45000000,
           "estimate": true,
-          "source": "estimate: copied from python:3.13-alpine3.22 (same CPython build layer on the same base; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from python:3.13-alpine3.22 (same CPython build layer on the same base; not read from repo-info)",
           "date": "2026-11-30"
         },
         {
@@ -15695,7 +15695,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 16600000,
           "uncompressedBytes": 44730539,
           "estimate": true,
-          "source": "estimate: copied from python:3.13-alpine3.22 (same CPython build layer on the same base; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from python:3.13-alpine3.22 (same CPython build layer on the same base; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -15835,7 +15835,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 17500000,
           "uncompressedBytes": 47000000,
           "estimate": true,
-          "source": "estimate: copied from python:3.12-alpine3.22 (same CPython build layer on the same base; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from python:3.12-alpine3.22 (same CPython build layer on the same base; not read from repo-info)",
           "date": "2026-11-30"
         },
         {
@@ -15843,7 +15843,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 17400000,
           "uncompressedBytes": 46731429,
           "estimate": true,
-          "source": "estimate: copied from python:3.12-alpine3.22 (same CPython build layer on the same base; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from python:3.12-alpine3.22 (same CPython build layer on the same base; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -15982,7 +15982,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 17500000,
           "uncompressedBytes": 47000000,
           "estimate": true,
-          "source": "estimate: copied from python:3.12-alpine3.22 (same CPython build layer on the same base; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from python:3.12-alpine3.22 (same CPython build layer on the same base; not read from repo-info)",
           "date": "2026-11-30"
         },
         {
@@ -15990,7 +15990,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 17400000,
           "uncompressedBytes": 46731429,
           "estimate": true,
-          "source": "estimate: copied from python:3.12-alpine3.22 (same CPython build layer on the same base; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from python:3.12-alpine3.22 (same CPython build layer on the same base; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -16130,7 +16130,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 18500000,
           "uncompressedBytes": 50000000,
           "estimate": true,
-          "source": "estimate: copied from python:3.11-alpine3.22 (same CPython build layer on the same base; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from python:3.11-alpine3.22 (same CPython build layer on the same base; not read from repo-info)",
           "date": "2026-11-30"
         },
         {
@@ -16138,7 +16138,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 18300000,
           "uncompressedBytes": 49459459,
           "estimate": true,
-          "source": "estimate: copied from python:3.11-alpine3.22 (same CPython build layer on the same base; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from python:3.11-alpine3.22 (same CPython build layer on the same base; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -16277,7 +16277,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 18500000,
           "uncompressedBytes": 50000000,
           "estimate": true,
-          "source": "estimate: copied from python:3.11-alpine3.22 (same CPython build layer on the same base; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from python:3.11-alpine3.22 (same CPython build layer on the same base; not read from repo-info)",
           "date": "2026-11-30"
         },
         {
@@ -16285,7 +16285,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 18300000,
           "uncompressedBytes": 49459459,
           "estimate": true,
-          "source": "estimate: copied from python:3.11-alpine3.22 (same CPython build layer on the same base; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from python:3.11-alpine3.22 (same CPython build layer on the same base; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -16428,7 +16428,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 45300000,
           "uncompressedBytes": 125000000,
           "estimate": true,
-          "source": "estimate: copied from python:3.11-slim-trixie (same CPython build layer on the same base; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from python:3.11-slim-trixie (same CPython build layer on the same base; not read from repo-info)",
           "date": "2026-11-30"
         },
         {
@@ -16436,7 +16436,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 45000000,
           "uncompressedBytes": 124172185,
           "estimate": true,
-          "source": "estimate: copied from python:3.11-slim-trixie (same CPython build layer on the same base; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from python:3.11-slim-trixie (same CPython build layer on the same base; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -16643,7 +16643,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 390000000,
           "uncompressedBytes": 1030000000,
           "estimate": true,
-          "source": "estimate: copied from python:3.11-trixie (same CPython build layer on the same base; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from python:3.11-trixie (same CPython build layer on the same base; not read from repo-info)",
           "date": "2026-11-30"
         },
         {
@@ -16651,7 +16651,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 381000000,
           "uncompressedBytes": 1006230769,
           "estimate": true,
-          "source": "estimate: copied from python:3.11-trixie (same CPython build layer on the same base; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from python:3.11-trixie (same CPython build layer on the same base; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -16744,7 +16744,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 47800000,
           "uncompressedBytes": 130000000,
           "estimate": true,
-          "source": "estimate: copied from python:3.11-slim-bookworm (same CPython build layer on the same base; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from python:3.11-slim-bookworm (same CPython build layer on the same base; not read from repo-info)",
           "date": "2026-11-30"
         },
         {
@@ -16752,7 +16752,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 47400000,
           "uncompressedBytes": 128912134,
           "estimate": true,
-          "source": "estimate: copied from python:3.11-slim-bookworm (same CPython build layer on the same base; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from python:3.11-slim-bookworm (same CPython build layer on the same base; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -16969,7 +16969,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 385000000,
           "uncompressedBytes": 1010000000,
           "estimate": true,
-          "source": "estimate: copied from python:3.11-bookworm (same CPython build layer on the same base; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from python:3.11-bookworm (same CPython build layer on the same base; not read from repo-info)",
           "date": "2026-11-30"
         },
         {
@@ -16977,7 +16977,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 376000000,
           "uncompressedBytes": 986389610,
           "estimate": true,
-          "source": "estimate: copied from python:3.11-bookworm (same CPython build layer on the same base; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from python:3.11-bookworm (same CPython build layer on the same base; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -17072,7 +17072,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 18500000,
           "uncompressedBytes": 50000000,
           "estimate": true,
-          "source": "estimate: copied from python:3.11-alpine3.22 (same CPython build layer on the same base; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from python:3.11-alpine3.22 (same CPython build layer on the same base; not read from repo-info)",
           "date": "2026-11-30"
         },
         {
@@ -17080,7 +17080,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 18300000,
           "uncompressedBytes": 49459459,
           "estimate": true,
-          "source": "estimate: copied from python:3.11-alpine3.22 (same CPython build layer on the same base; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from python:3.11-alpine3.22 (same CPython build layer on the same base; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -17223,7 +17223,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 47800000,
           "uncompressedBytes": 130000000,
           "estimate": true,
-          "source": "estimate: copied from python:3.11-slim-bookworm (same CPython build layer on the same base; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from python:3.11-slim-bookworm (same CPython build layer on the same base; not read from repo-info)",
           "date": "2026-11-30"
         },
         {
@@ -17231,7 +17231,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 47400000,
           "uncompressedBytes": 128912134,
           "estimate": true,
-          "source": "estimate: copied from python:3.11-slim-bookworm (same CPython build layer on the same base; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from python:3.11-slim-bookworm (same CPython build layer on the same base; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -17449,7 +17449,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 385000000,
           "uncompressedBytes": 1010000000,
           "estimate": true,
-          "source": "estimate: copied from python:3.11-bookworm (same CPython build layer on the same base; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from python:3.11-bookworm (same CPython build layer on the same base; not read from repo-info)",
           "date": "2026-11-30"
         },
         {
@@ -17457,7 +17457,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 376000000,
           "uncompressedBytes": 986389610,
           "estimate": true,
-          "source": "estimate: copied from python:3.11-bookworm (same CPython build layer on the same base; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from python:3.11-bookworm (same CPython build layer on the same base; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -17552,7 +17552,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 18500000,
           "uncompressedBytes": 50000000,
           "estimate": true,
-          "source": "estimate: copied from python:3.11-alpine3.22 (same CPython build layer on the same base; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from python:3.11-alpine3.22 (same CPython build layer on the same base; not read from repo-info)",
           "date": "2026-11-30"
         },
         {
@@ -17560,7 +17560,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 18300000,
           "uncompressedBytes": 49459459,
           "estimate": true,
-          "source": "estimate: copied from python:3.11-alpine3.22 (same CPython build layer on the same base; not read from repo-info); not read from repo-info",
+          "source": "estimate: copied from python:3.11-alpine3.22 (same CPython build layer on the same base; not read from repo-info)",
           "date": "2026-11-30"
         }
       ],
@@ -18270,7 +18270,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 78000000,
           "uncompressedBytes": 215000000,
           "estimate": true,
-          "source": "estimate: copied from registry.access.redhat.com/ubi9/ubi (previous RHEL major, same image class); not read from repo-info",
+          "source": "estimate: copied from registry.access.redhat.com/ubi9/ubi (previous RHEL major, same image class)",
           "date": "2026-11-30"
         },
         {
@@ -18278,7 +18278,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 76000000,
           "uncompressedBytes": 209487179,
           "estimate": true,
-          "source": "estimate: copied from registry.access.redhat.com/ubi9/ubi (previous RHEL major, same image class); not read from repo-info",
+          "source": "estimate: copied from registry.access.redhat.com/ubi9/ubi (previous RHEL major, same image class)",
           "date": "2026-11-30"
         }
       ],
@@ -18500,7 +18500,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 35000000,
           "uncompressedBytes": 96000000,
           "estimate": true,
-          "source": "estimate: copied from registry.access.redhat.com/ubi9/ubi-minimal (previous RHEL major, same image class); not read from repo-info",
+          "source": "estimate: copied from registry.access.redhat.com/ubi9/ubi-minimal (previous RHEL major, same image class)",
           "date": "2026-11-30"
         },
         {
@@ -18508,7 +18508,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 34000000,
           "uncompressedBytes": 93257143,
           "estimate": true,
-          "source": "estimate: copied from registry.access.redhat.com/ubi9/ubi-minimal (previous RHEL major, same image class); not read from repo-info",
+          "source": "estimate: copied from registry.access.redhat.com/ubi9/ubi-minimal (previous RHEL major, same image class)",
           "date": "2026-11-30"
         }
       ],
@@ -18694,7 +18694,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 78000000,
           "uncompressedBytes": 215000000,
           "estimate": true,
-          "source": "estimate: copied from registry.access.redhat.com/ubi9/ubi (next RHEL major, same image class); not read from repo-info",
+          "source": "estimate: copied from registry.access.redhat.com/ubi9/ubi (next RHEL major, same image class)",
           "date": "2026-11-30"
         },
         {
@@ -18702,7 +18702,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 76000000,
           "uncompressedBytes": 209487179,
           "estimate": true,
-          "source": "estimate: copied from registry.access.redhat.com/ubi9/ubi (next RHEL major, same image class); not read from repo-info",
+          "source": "estimate: copied from registry.access.redhat.com/ubi9/ubi (next RHEL major, same image class)",
           "date": "2026-11-30"
         }
       ],
@@ -18924,7 +18924,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 35000000,
           "uncompressedBytes": 96000000,
           "estimate": true,
-          "source": "estimate: copied from registry.access.redhat.com/ubi9/ubi-minimal (next RHEL major, same image class); not read from repo-info",
+          "source": "estimate: copied from registry.access.redhat.com/ubi9/ubi-minimal (next RHEL major, same image class)",
           "date": "2026-11-30"
         },
         {
@@ -18932,7 +18932,7 @@ enum EmbeddedCatalogData {
           "compressedBytes": 34000000,
           "uncompressedBytes": 93257143,
           "estimate": true,
-          "source": "estimate: copied from registry.access.redhat.com/ubi9/ubi-minimal (next RHEL major, same image class); not read from repo-info",
+          "source": "estimate: copied from registry.access.redhat.com/ubi9/ubi-minimal (next RHEL major, same image class)",
           "date": "2026-11-30"
         }
       ],
@@ -20338,19 +20338,19 @@ enum EmbeddedCatalogData {
       "sizes": [
         {
           "arch": "amd64",
-          "compressedBytes": 29800000,
-          "uncompressedBytes": 78200000,
+          "compressedBytes": 41573390,
+          "uncompressedBytes": 109095271,
           "estimate": true,
-          "source": "estimate: copied from ubuntu:24.04 (next LTS, same minimal image class); not read from repo-info",
-          "date": "2026-11-30"
+          "source": "compressed S: docker-library/repo-info @ 1c2b9d920f repos/ubuntu/remote/26.04.md (ubuntu 26.04 rockcraft build, built 2026-09-12); uncompressed E (sibling row scaled by the compressed ratio)",
+          "date": "2026-09-12"
         },
         {
           "arch": "arm64",
-          "compressedBytes": 28900000,
-          "uncompressedBytes": 75838255,
+          "compressedBytes": 40756474,
+          "uncompressedBytes": 106951552,
           "estimate": true,
-          "source": "estimate: copied from ubuntu:24.04 (next LTS, same minimal image class); not read from repo-info",
-          "date": "2026-11-30"
+          "source": "compressed S: docker-library/repo-info @ 1c2b9d920f repos/ubuntu/remote/26.04.md (ubuntu 26.04 rockcraft build, built 2026-09-12); uncompressed E (sibling row scaled by the compressed ratio)",
+          "date": "2026-09-12"
         }
       ],
       "addsLibraries": [
