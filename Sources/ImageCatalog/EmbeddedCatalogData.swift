@@ -1567,6 +1567,7 @@ enum EmbeddedCatalogData {
       "removesLibraries": [],
       "measured": null,
       "provenance": "chainguard-images/images @ cd7edd236 (2026-08-22) images/static/locked_config.json: ca-certificates-bundle, tzdata 2026c, wolfi-baselayout; no libc; nonroot 65532. Tags latest, latest-glibc.",
+      "floating": "cgr.dev/chainguard/static:latest is rebuilt continuously from rolling Wolfi packages (glibc, GCC runtime, OpenSSL move to new releases); the free tier has no version tags to pin, only digests.",
       "files": {
         "caCertificates": true,
         "tzdata": true,
@@ -1645,6 +1646,7 @@ enum EmbeddedCatalogData {
       "removesLibraries": [],
       "measured": null,
       "provenance": "chainguard-images/images @ cd7edd236 (2026-08-22) images/glibc-dynamic/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4; README: \"just enough to run arbitrary glibc binaries\". Runs as nonroot (65532).",
+      "floating": "cgr.dev/chainguard/glibc-dynamic:latest is rebuilt continuously from rolling Wolfi packages (glibc, GCC runtime, OpenSSL move to new releases); the free tier has no version tags to pin, only digests.",
       "notes": "Whether Wolfi glibc ships the libdl/librt/libutil stub sonames is not verified.",
       "files": {
         "caCertificates": true,
@@ -1747,6 +1749,7 @@ enum EmbeddedCatalogData {
       "removesLibraries": [],
       "measured": null,
       "provenance": "chainguard-images/images @ cd7edd236 (2026-08-22) images/wolfi-base/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4, busybox 1.38.0, apk-tools 2.14.10. Runs as root (user nonroot 65532 exists).",
+      "floating": "cgr.dev/chainguard/wolfi-base:latest is rebuilt continuously from rolling Wolfi packages (glibc, GCC runtime, OpenSSL move to new releases); the free tier has no version tags to pin, only digests.",
       "files": {
         "caCertificates": true,
         "tzdata": false,
@@ -10201,11 +10204,11 @@ enum EmbeddedCatalogData {
       "sizes": [
         {
           "arch": "amd64",
-          "compressedBytes": 55000000,
-          "uncompressedBytes": 159700000,
+          "compressedBytes": 60697390,
+          "uncompressedBytes": 176243148,
           "estimate": true,
-          "source": "estimate: copied from node:24-alpine3.22 (same node alpine layer; not read from repo-info)",
-          "date": "2026-11-30"
+          "source": "compressed S: docker-library/repo-info @ 4211a1635d repos/node/remote/22-alpine3.24.md (node 22.23.3, built 2026-09-23); uncompressed E (sibling row scaled by the compressed ratio)",
+          "date": "2026-09-23"
         },
         {
           "arch": "arm64",
