@@ -13,6 +13,9 @@ Version-precise tags are left out (the CLI maps them to the line's row by rule):
 and dated builds (`12.15-slim`, `bookworm-20260803-slim`), ubuntu dated builds, busybox X.Y.Z, amazonlinux
 build numbers.
 
+The same entry gives the row's `architectures` (official-images names mapped to Docker platform names:
+arm32v7 → arm/v7, arm64v8 → arm64, i386 → 386 …): the current entry, or for a discontinued row its last one.
+
 Other registries follow their documentation: distroless `:latest`, `:nonroot`, `:debug`, `:debug-nonroot`
 (and the unsuffixed names for -debian13, distroless README), Chainguard `:latest` / `:latest-dev`,
 UBI `:latest` plus the Docker Hub mirror names pinned in official-images .external-pins/redhat/.
@@ -24,6 +27,10 @@ import json, os, re, subprocess, sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 IMAGES = os.path.join(ROOT, 'Data', 'images')
+# official-images architecture names → Docker platform names
+PLATFORMS = {'amd64': 'amd64', 'arm64v8': 'arm64', 'arm32v7': 'arm/v7', 'arm32v6': 'arm/v6', 'arm32v5': 'arm/v5',
+             'i386': '386', 'ppc64le': 'ppc64le', 's390x': 's390x', 'riscv64': 'riscv64', 'mips64le': 'mips64le',
+             'loong64': 'loong64'}
 HUB = ['node', 'python', 'debian', 'buildpack-deps', 'alpine', 'ubuntu', 'busybox', 'amazonlinux']
 PRECISE = {
     'node': [r'^\d+\.\d+'],
@@ -58,7 +65,8 @@ def entries(text):
                 k, v = line.split(':', 1)
                 e[k.strip()] = v.strip()
         if 'Tags' in e and 'windows' not in e.get('Architectures', ''):
-            yield [t.strip() for t in (e['Tags'] + ',' + e.get('SharedTags', '')).split(',') if t.strip()]
+            tags = [t.strip() for t in (e['Tags'] + ',' + e.get('SharedTags', '')).split(',') if t.strip()]
+            yield tags, [PLATFORMS[a.strip()] for a in e.get('Architectures', '').split(',') if a.strip()]
 
 
 def keep(name, tag):
@@ -138,10 +146,12 @@ def main():
         refs = {ref for ref in rows if ref == name or ref.startswith(name + ':')}
         fcommit = git(repo, 'log', '-1', '--format=%h %cs', commit, '--', f'library/{name}').split()
         sources[name] = f'docker-library/official-images library/{name} @ {fcommit[0]} ({fcommit[1]}; tree {short}, {date})'
-        for tags in entries(git(repo, 'show', f'{commit}:library/{name}')):
+        for tags, platforms in entries(git(repo, 'show', f'{commit}:library/{name}')):
             ref = match(name, tags, refs)
             if ref:
                 give(ref, spell(name, tags))
+                if ref in (f'{name}:{t}' for t in tags):  # the row's own entry decides its platforms
+                    rows[ref]['architectures'] = platforms
         # discontinued rows: their last published entry, newest history first
         gone = [ref for ref in refs if rows[ref].get('discontinued') and not rows[ref]['tags']]
         if gone:
@@ -150,10 +160,11 @@ def main():
                 if not gone or not line:
                     break
                 c, d = line.split()
-                for tags in entries(git(repo, 'show', f'{c}:library/{name}')):
+                for tags, platforms in entries(git(repo, 'show', f'{c}:library/{name}')):
                     ref = match(name, tags, set(gone))
                     if ref:
                         give(ref, spell(name, tags))
+                        rows[ref]['architectures'] = platforms
                         rows[ref]['tagsLastSeen'] = f'{c[:10]} ({d})'
                         gone.remove(ref)
     # other registries, by their documentation

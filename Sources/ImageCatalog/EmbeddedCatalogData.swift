@@ -32,13 +32,13 @@ enum EmbeddedCatalogData {
       "packageManager": "apk",
       "defaultUser": "root",
       "architectures": [
-        "amd64",
         "arm64",
-        "arm/v7",
         "arm/v6",
-        "386",
+        "arm/v7",
         "ppc64le",
-        "s390x"
+        "s390x",
+        "386",
+        "amd64"
       ],
       "discontinued": {
         "date": "2025-05-30",
@@ -127,13 +127,13 @@ enum EmbeddedCatalogData {
       "packageManager": "apk",
       "defaultUser": "root",
       "architectures": [
-        "amd64",
         "arm64",
-        "arm/v7",
         "arm/v6",
-        "386",
+        "arm/v7",
         "ppc64le",
-        "s390x"
+        "s390x",
+        "386",
+        "amd64"
       ],
       "discontinued": {
         "date": "2025-12-03",
@@ -222,14 +222,14 @@ enum EmbeddedCatalogData {
       "packageManager": "apk",
       "defaultUser": "root",
       "architectures": [
-        "amd64",
         "arm64",
-        "arm/v7",
         "arm/v6",
-        "386",
+        "arm/v7",
         "ppc64le",
         "riscv64",
-        "s390x"
+        "s390x",
+        "386",
+        "amd64"
       ],
       "discontinued": {
         "date": "2026-06-09",
@@ -318,14 +318,14 @@ enum EmbeddedCatalogData {
       "packageManager": "apk",
       "defaultUser": "root",
       "architectures": [
-        "amd64",
         "arm64",
-        "arm/v7",
         "arm/v6",
-        "386",
+        "arm/v7",
         "ppc64le",
         "riscv64",
-        "s390x"
+        "s390x",
+        "386",
+        "amd64"
       ],
       "discontinued": null,
       "sizes": [
@@ -410,14 +410,14 @@ enum EmbeddedCatalogData {
       "packageManager": "apk",
       "defaultUser": "root",
       "architectures": [
-        "amd64",
         "arm64",
-        "arm/v7",
         "arm/v6",
-        "386",
+        "arm/v7",
         "ppc64le",
         "riscv64",
-        "s390x"
+        "s390x",
+        "386",
+        "amd64"
       ],
       "discontinued": null,
       "sizes": [
@@ -502,14 +502,14 @@ enum EmbeddedCatalogData {
       "packageManager": "apk",
       "defaultUser": "root",
       "architectures": [
-        "amd64",
         "arm64",
-        "arm/v7",
         "arm/v6",
-        "386",
+        "arm/v7",
         "ppc64le",
         "riscv64",
-        "s390x"
+        "s390x",
+        "386",
+        "amd64"
       ],
       "discontinued": null,
       "sizes": [
@@ -597,14 +597,14 @@ enum EmbeddedCatalogData {
       "packageManager": "apk",
       "defaultUser": "root",
       "architectures": [
-        "amd64",
         "arm64",
-        "arm/v7",
         "arm/v6",
-        "386",
+        "arm/v7",
         "ppc64le",
         "riscv64",
-        "s390x"
+        "s390x",
+        "386",
+        "amd64"
       ],
       "discontinued": null,
       "sizes": [
@@ -5724,7 +5724,6 @@ enum EmbeddedCatalogData {
       "defaultUser": "root",
       "architectures": [
         "amd64",
-        "arm/v5",
         "arm/v7",
         "arm64",
         "386"
@@ -5826,7 +5825,6 @@ enum EmbeddedCatalogData {
       "defaultUser": "root",
       "architectures": [
         "amd64",
-        "arm/v5",
         "arm/v7",
         "arm64",
         "386"
@@ -16734,6 +16732,7 @@ enum EmbeddedCatalogData {
         "arm/v7",
         "arm64",
         "386",
+        "mips64le",
         "ppc64le",
         "s390x"
       ],
@@ -16959,6 +16958,7 @@ enum EmbeddedCatalogData {
         "arm/v7",
         "arm64",
         "386",
+        "mips64le",
         "ppc64le",
         "s390x"
       ],
@@ -17213,6 +17213,7 @@ enum EmbeddedCatalogData {
         "arm/v7",
         "arm64",
         "386",
+        "mips64le",
         "ppc64le",
         "s390x"
       ],
@@ -17439,6 +17440,7 @@ enum EmbeddedCatalogData {
         "arm/v7",
         "arm64",
         "386",
+        "mips64le",
         "ppc64le",
         "s390x"
       ],
@@ -19121,8 +19123,8 @@ enum EmbeddedCatalogData {
       "defaultUser": "root",
       "architectures": [
         "amd64",
-        "arm64",
         "arm/v7",
+        "arm64",
         "ppc64le",
         "riscv64",
         "s390x"
@@ -19522,8 +19524,8 @@ enum EmbeddedCatalogData {
       "defaultUser": "root",
       "architectures": [
         "amd64",
-        "arm64",
         "arm/v7",
+        "arm64",
         "ppc64le",
         "riscv64",
         "s390x"
@@ -19927,8 +19929,8 @@ enum EmbeddedCatalogData {
       "defaultUser": "root",
       "architectures": [
         "amd64",
-        "arm64",
         "arm/v7",
+        "arm64",
         "ppc64le",
         "riscv64",
         "s390x"
@@ -20331,8 +20333,8 @@ enum EmbeddedCatalogData {
       "defaultUser": "root",
       "architectures": [
         "amd64",
-        "arm64",
         "arm/v7",
+        "arm64",
         "ppc64le",
         "riscv64",
         "s390x"
