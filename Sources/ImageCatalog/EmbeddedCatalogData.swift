@@ -6,9 +6,111 @@ enum EmbeddedCatalogData {
 {
   "family": "alpine",
   "notes": "Official alpine images (musl). The musl loader/libc (ld-musl-<arch>.so.1 = libc.musl-<arch>.so.1) is implied by libc. Glibc binaries (manylinux wheels, node-gyp builds from Debian) do not load here; musllinux wheels and alpine-built addons do. No symbol versioning in musl: only soname presence matters for musl-linked code.",
+  "tagsAsOf": {
+    "date": "2026-08-21",
+    "source": "docker-library/official-images library/alpine @ edde679d57 (2026-08-06; tree 37079fb336, 2026-08-21)"
+  },
   "images": [
     {
+      "reference": "alpine:3.18",
+      "tags": [
+        "alpine:3.18"
+      ],
+      "variant": "alpine",
+      "os": {
+        "name": "alpine",
+        "version": "3.18",
+        "codename": null
+      },
+      "basedOn": null,
+      "libc": {
+        "family": "musl",
+        "version": "1.2.4"
+      },
+      "runtime": null,
+      "shell": "/bin/sh",
+      "packageManager": "apk",
+      "defaultUser": "root",
+      "architectures": [
+        "arm64",
+        "arm/v6",
+        "arm/v7",
+        "ppc64le",
+        "s390x",
+        "386",
+        "amd64"
+      ],
+      "discontinued": {
+        "date": "2025-05-30",
+        "source": "docker-library/official-images library/alpine: v3.18 entry (3.18.12, 3.18) last present 2025-02-14, removed 2025-05-30"
+      },
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 3400000,
+          "uncompressedBytes": 7400000,
+          "estimate": true,
+          "source": "estimate: copied from alpine:3.19 (adjacent release, same minirootfs size class)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 3400000,
+          "uncompressedBytes": 7400000,
+          "estimate": true,
+          "source": "estimate: copied from alpine:3.19 (adjacent release, same minirootfs size class)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libcrypto.so.3",
+          "maxVersions": {
+            "OPENSSL": "3.1.0"
+          },
+          "package": "libcrypto3",
+          "estimate": true,
+          "source": "estimate: alpine 3.18 minirootfs carries libcrypto3/libssl3 3.1.x and zlib like 3.19 (not read from a 3.18 rootfs)"
+        },
+        {
+          "soname": "libssl.so.3",
+          "maxVersions": {
+            "OPENSSL": "3.0.0"
+          },
+          "package": "libssl3",
+          "estimate": true,
+          "source": "estimate: alpine 3.18 minirootfs carries libcrypto3/libssl3 3.1.x and zlib like 3.19 (not read from a 3.18 rootfs)"
+        },
+        {
+          "soname": "libz.so.1",
+          "maxVersions": {
+            "ZLIB": "1.2.12"
+          },
+          "package": "zlib",
+          "estimate": true,
+          "source": "estimate: alpine 3.18 minirootfs carries libcrypto3/libssl3 3.1.x and zlib like 3.19 (not read from a 3.18 rootfs)"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "alpine-minirootfs 3.18.x (last 3.18.12) as published by docker-library; musl 1.2.4, OpenSSL 3.1 (estimate from the 3.19 row: both branches shipped OpenSSL 3.1); no libstdc++/libgcc in the base (apk add libstdc++ gives gcc 12.2).",
+      "files": {
+        "caCertificates": true,
+        "tzdata": false,
+        "nonRootUser": null
+      },
+      "notes": "CA bundle from ca-certificates-bundle (minirootfs); no tzdata (apk add tzdata). musl: no symbol versions.",
+      "endOfLife": {
+        "date": "2025-05-09",
+        "source": "alpinelinux.org/releases: v3.18 main end of support 2025-05-09"
+      },
+      "tagsLastSeen": "a536b8d448 (2025-02-14)"
+    },
+    {
       "reference": "alpine:3.19",
+      "tags": [
+        "alpine:3.19"
+      ],
       "variant": "alpine",
       "os": {
         "name": "alpine",
@@ -25,16 +127,18 @@ enum EmbeddedCatalogData {
       "packageManager": "apk",
       "defaultUser": "root",
       "architectures": [
-        "amd64",
         "arm64",
-        "arm/v7",
         "arm/v6",
-        "386",
+        "arm/v7",
         "ppc64le",
-        "riscv64",
-        "s390x"
+        "s390x",
+        "386",
+        "amd64"
       ],
-      "discontinued": null,
+      "discontinued": {
+        "date": "2025-12-03",
+        "source": "docker-library/official-images library/alpine: v3.19 entry (3.19.9, 3.19) last present 2025-10-08, removed 2025-12-03 (1f53339c85)"
+      },
       "sizes": [
         {
           "arch": "amd64",
@@ -66,11 +170,11 @@ enum EmbeddedCatalogData {
         {
           "soname": "libssl.so.3",
           "maxVersions": {
-            "OPENSSL": "3.1.0"
+            "OPENSSL": "3.0.0"
           },
           "package": "libssl3",
           "estimate": false,
-          "source": "research notes /work/shared/research/base-images.md (2026-11) (alpine:3.19: OpenSSL 3.1, zlib in the minirootfs; apk-tools links libcrypto3/libssl3/zlib); OPENSSL_3.1.0 node estimated"
+          "source": "research notes /work/shared/research/base-images.md (2026-11) (alpine:3.19: OpenSSL 3.1, zlib in the minirootfs; apk-tools links libcrypto3/libssl3/zlib); OPENSSL_3.1.0 node estimated; libssl.so.3 itself defines only OPENSSL_3.0.0 (readelf -V on alpine-minirootfs-3.19.4, audit 2026-11-29)"
         },
         {
           "soname": "libz.so.1",
@@ -84,10 +188,24 @@ enum EmbeddedCatalogData {
       ],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "alpine-minirootfs 3.19.x from alpinelinux.org as published by docker-library; musl 1.2.4, OpenSSL 3.1 (research notes 2026-11); no libstdc++/libgcc in the base (apk add libstdc++ gives gcc 13.2 → GLIBCXX_3.4.32). Alpine 3.19 reached end of support 2025-11; 3.20 ends 2026-04."
+      "provenance": "alpine-minirootfs 3.19.x from alpinelinux.org as published by docker-library; musl 1.2.4, OpenSSL 3.1 (research notes 2026-11); no libstdc++/libgcc in the base (apk add libstdc++ gives gcc 13.2 → GLIBCXX_3.4.32). Alpine 3.19 reached end of support 2025-11; 3.20 ends 2026-04.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": false,
+        "nonRootUser": null
+      },
+      "notes": "CA bundle from ca-certificates-bundle (minirootfs); no tzdata (apk add tzdata). musl: no symbol versions.",
+      "endOfLife": {
+        "date": "2025-11-01",
+        "source": "alpinelinux.org/releases: v3.19 main end of support 2025-11-01"
+      },
+      "tagsLastSeen": "fdacb51182 (2025-10-08)"
     },
     {
       "reference": "alpine:3.20",
+      "tags": [
+        "alpine:3.20"
+      ],
       "variant": "alpine",
       "os": {
         "name": "alpine",
@@ -104,16 +222,19 @@ enum EmbeddedCatalogData {
       "packageManager": "apk",
       "defaultUser": "root",
       "architectures": [
-        "amd64",
         "arm64",
-        "arm/v7",
         "arm/v6",
-        "386",
+        "arm/v7",
         "ppc64le",
         "riscv64",
-        "s390x"
+        "s390x",
+        "386",
+        "amd64"
       ],
-      "discontinued": null,
+      "discontinued": {
+        "date": "2026-06-09",
+        "source": "docker-library/official-images library/alpine: v3.20 entry (3.20.10, 3.20) last present 2026-04-16, removed 2026-06-09 (8b15290651)"
+      },
       "sizes": [
         {
           "arch": "amd64",
@@ -163,10 +284,24 @@ enum EmbeddedCatalogData {
       ],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "alpine-minirootfs 3.20.x from alpinelinux.org as published by docker-library; musl 1.2.5, OpenSSL 3.3 (research notes 2026-11); no libstdc++/libgcc in the base (apk add libstdc++ gives gcc 13.2 → GLIBCXX_3.4.32). Alpine 3.19 reached end of support 2025-11; 3.20 ends 2026-04."
+      "provenance": "alpine-minirootfs 3.20.x from alpinelinux.org as published by docker-library; musl 1.2.5, OpenSSL 3.3 (research notes 2026-11); no libstdc++/libgcc in the base (apk add libstdc++ gives gcc 13.2 → GLIBCXX_3.4.32). Alpine 3.19 reached end of support 2025-11; 3.20 ends 2026-04.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": false,
+        "nonRootUser": null
+      },
+      "notes": "CA bundle from ca-certificates-bundle (minirootfs); no tzdata (apk add tzdata). musl: no symbol versions.",
+      "endOfLife": {
+        "date": "2026-04-01",
+        "source": "alpinelinux.org/releases: v3.20 main end of support 2026-04-01"
+      },
+      "tagsLastSeen": "0d40fe465b (2026-04-16)"
     },
     {
       "reference": "alpine:3.21",
+      "tags": [
+        "alpine:3.21"
+      ],
       "variant": "alpine",
       "os": {
         "name": "alpine",
@@ -183,14 +318,14 @@ enum EmbeddedCatalogData {
       "packageManager": "apk",
       "defaultUser": "root",
       "architectures": [
-        "amd64",
         "arm64",
-        "arm/v7",
         "arm/v6",
-        "386",
+        "arm/v7",
         "ppc64le",
         "riscv64",
-        "s390x"
+        "s390x",
+        "386",
+        "amd64"
       ],
       "discontinued": null,
       "sizes": [
@@ -242,10 +377,23 @@ enum EmbeddedCatalogData {
       ],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "alpine-minirootfs 3.21.x from alpinelinux.org as published by docker-library; musl 1.2.5, OpenSSL 3.3 (research notes 2026-11); no libstdc++/libgcc in the base (apk add libstdc++ gives gcc 14.2 → GLIBCXX_3.4.33)."
+      "provenance": "alpine-minirootfs 3.21.x from alpinelinux.org as published by docker-library; musl 1.2.5, OpenSSL 3.3 (research notes 2026-11); no libstdc++/libgcc in the base (apk add libstdc++ gives gcc 14.2 → GLIBCXX_3.4.33).",
+      "files": {
+        "caCertificates": true,
+        "tzdata": false,
+        "nonRootUser": null
+      },
+      "notes": "CA bundle from ca-certificates-bundle (minirootfs); no tzdata (apk add tzdata). musl: no symbol versions.",
+      "endOfLife": {
+        "date": "2026-11-01",
+        "source": "alpinelinux.org/releases: v3.21 main end of support 2026-11-01"
+      }
     },
     {
       "reference": "alpine:3.22",
+      "tags": [
+        "alpine:3.22"
+      ],
       "variant": "alpine",
       "os": {
         "name": "alpine",
@@ -262,14 +410,14 @@ enum EmbeddedCatalogData {
       "packageManager": "apk",
       "defaultUser": "root",
       "architectures": [
-        "amd64",
         "arm64",
-        "arm/v7",
         "arm/v6",
-        "386",
+        "arm/v7",
         "ppc64le",
         "riscv64",
-        "s390x"
+        "s390x",
+        "386",
+        "amd64"
       ],
       "discontinued": null,
       "sizes": [
@@ -321,7 +469,204 @@ enum EmbeddedCatalogData {
       ],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "alpine-minirootfs 3.22.x from alpinelinux.org as published by docker-library; musl 1.2.5, OpenSSL 3.5 (research notes 2026-11); no libstdc++/libgcc in the base (apk add libstdc++ gives gcc 14.2 → GLIBCXX_3.4.33)."
+      "provenance": "alpine-minirootfs 3.22.x from alpinelinux.org as published by docker-library; musl 1.2.5, OpenSSL 3.5 (research notes 2026-11); no libstdc++/libgcc in the base (apk add libstdc++ gives gcc 14.2 → GLIBCXX_3.4.33).",
+      "files": {
+        "caCertificates": true,
+        "tzdata": false,
+        "nonRootUser": null
+      },
+      "notes": "CA bundle from ca-certificates-bundle (minirootfs); no tzdata (apk add tzdata). musl: no symbol versions.",
+      "endOfLife": {
+        "date": "2027-05-01",
+        "source": "alpinelinux.org/releases: v3.22 main end of support 2027-05-01"
+      }
+    },
+    {
+      "reference": "alpine:3.23",
+      "tags": [
+        "alpine:3.23"
+      ],
+      "variant": "alpine",
+      "os": {
+        "name": "alpine",
+        "version": "3.23",
+        "codename": null
+      },
+      "basedOn": null,
+      "libc": {
+        "family": "musl",
+        "version": "1.2.5"
+      },
+      "runtime": null,
+      "shell": "/bin/sh",
+      "packageManager": "apk",
+      "defaultUser": "root",
+      "architectures": [
+        "arm64",
+        "arm/v6",
+        "arm/v7",
+        "ppc64le",
+        "riscv64",
+        "s390x",
+        "386",
+        "amd64"
+      ],
+      "discontinued": null,
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 3792075,
+          "uncompressedBytes": 8420000,
+          "estimate": true,
+          "source": "compressed E (copied from alpine:3.22); uncompressed S: docker-library/repo-info repos/alpine/local/3.23.6.md \"Virtual Size ~ 8.42 Mb\" (2026-09-17)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 4123084,
+          "uncompressedBytes": 9024504,
+          "estimate": true,
+          "source": "estimate: copied from alpine:3.22 (same minirootfs size class; repo-info local gives ~8.42 MB on disk for 3.23.6 and 3.24.2)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libcrypto.so.3",
+          "maxVersions": {
+            "OPENSSL": "3.5.0"
+          },
+          "package": "libcrypto3",
+          "estimate": false,
+          "source": "docker-library/repo-info repos/alpine/local/3.23.6.md (2026-09-17): musl 1.2.5, libcrypto3/libssl3 3.5.8, zlib 1.3.2"
+        },
+        {
+          "soname": "libssl.so.3",
+          "maxVersions": {
+            "OPENSSL": "3.5.0"
+          },
+          "package": "libssl3",
+          "estimate": false,
+          "source": "docker-library/repo-info repos/alpine/local/3.23.6.md (2026-09-17): musl 1.2.5, libcrypto3/libssl3 3.5.8, zlib 1.3.2"
+        },
+        {
+          "soname": "libz.so.1",
+          "maxVersions": {
+            "ZLIB": "1.2.12"
+          },
+          "package": "zlib",
+          "estimate": true,
+          "source": "docker-library/repo-info repos/alpine/local/3.23.6.md (2026-09-17): musl 1.2.5, libcrypto3/libssl3 3.5.8, zlib 1.3.2; ZLIB_ node not read (zlib 1.3.x keeps ZLIB_1.2.12 as its highest known node)"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "alpine-minirootfs 3.23.x as published by docker-library (docker-library/official-images library/alpine @ 37079fb336 (2026-08-21)); docker-library/repo-info repos/alpine/local/3.23.6.md (2026-09-17): musl 1.2.5, libcrypto3/libssl3 3.5.8, zlib 1.3.2; apk-tools 3; no libstdc++/libgcc in the base (apk add libstdc++ gives gcc 15.2 → GLIBCXX_3.4.34).",
+      "files": {
+        "caCertificates": true,
+        "tzdata": false,
+        "nonRootUser": null
+      },
+      "notes": "CA bundle from ca-certificates-bundle (minirootfs); no tzdata (apk add tzdata). musl: no symbol versions.",
+      "endOfLife": {
+        "date": "2027-11-01",
+        "source": "alpinelinux.org/releases: v3.23 main end of support 2027-11-01"
+      }
+    },
+    {
+      "reference": "alpine:3.24",
+      "tags": [
+        "alpine",
+        "alpine:3.24",
+        "alpine:3",
+        "alpine:latest"
+      ],
+      "variant": "alpine",
+      "os": {
+        "name": "alpine",
+        "version": "3.24",
+        "codename": null
+      },
+      "basedOn": null,
+      "libc": {
+        "family": "musl",
+        "version": "1.2.6"
+      },
+      "runtime": null,
+      "shell": "/bin/sh",
+      "packageManager": "apk",
+      "defaultUser": "root",
+      "architectures": [
+        "arm64",
+        "arm/v6",
+        "arm/v7",
+        "ppc64le",
+        "riscv64",
+        "s390x",
+        "386",
+        "amd64"
+      ],
+      "discontinued": null,
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 3849738,
+          "uncompressedBytes": 8420000,
+          "estimate": false,
+          "source": "compressed S: docker-library/repo-info @ 1746b58749 repos/alpine/remote/3.24.md (alpine-minirootfs 3.24.2, built 2026-09-17); uncompressed S: repo-info repos/alpine/local/3.24.2.md \"Virtual Size ~ 8.42 Mb\"",
+          "date": "2026-09-17"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 4187659,
+          "uncompressedBytes": 9165844,
+          "estimate": true,
+          "source": "compressed S: docker-library/repo-info @ 1746b58749 repos/alpine/remote/3.24.md (alpine-minirootfs 3.24.2, built 2026-09-17); uncompressed E (sibling row scaled by the compressed ratio)",
+          "date": "2026-09-17"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libcrypto.so.3",
+          "maxVersions": {
+            "OPENSSL": "3.5.0"
+          },
+          "package": "libcrypto3",
+          "estimate": false,
+          "source": "docker-library/repo-info repos/alpine/local/3.24.2.md (2026-09-17): musl 1.2.6, libcrypto3/libssl3 3.5.8, zlib 1.3.2"
+        },
+        {
+          "soname": "libssl.so.3",
+          "maxVersions": {
+            "OPENSSL": "3.5.0"
+          },
+          "package": "libssl3",
+          "estimate": false,
+          "source": "docker-library/repo-info repos/alpine/local/3.24.2.md (2026-09-17): musl 1.2.6, libcrypto3/libssl3 3.5.8, zlib 1.3.2"
+        },
+        {
+          "soname": "libz.so.1",
+          "maxVersions": {
+            "ZLIB": "1.2.12"
+          },
+          "package": "zlib",
+          "estimate": true,
+          "source": "docker-library/repo-info repos/alpine/local/3.24.2.md (2026-09-17): musl 1.2.6, libcrypto3/libssl3 3.5.8, zlib 1.3.2; ZLIB_ node not read (zlib 1.3.x keeps ZLIB_1.2.12 as its highest known node)"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "alpine-minirootfs 3.24.x as published by docker-library (docker-library/official-images library/alpine @ 37079fb336 (2026-08-21)); docker-library/repo-info repos/alpine/local/3.24.2.md (2026-09-17): musl 1.2.6, libcrypto3/libssl3 3.5.8, zlib 1.3.2; apk-tools 3; no libstdc++/libgcc in the base (apk add libstdc++ gives gcc 15.2 → GLIBCXX_3.4.34).",
+      "files": {
+        "caCertificates": true,
+        "tzdata": false,
+        "nonRootUser": null
+      },
+      "notes": "CA bundle from ca-certificates-bundle (minirootfs); no tzdata (apk add tzdata). musl: no symbol versions.",
+      "endOfLife": {
+        "date": "2028-05-01",
+        "source": "estimate: alpinelinux.org/releases gives each branch ~2 years of main support (v3.24 released 2026-06); not read from the page"
+      }
     }
   ]
 }
@@ -330,9 +675,16 @@ enum EmbeddedCatalogData {
 {
   "family": "amazonlinux",
   "notes": "Amazon Linux container images. AL2 uses RHEL 7-style sonames (libssl.so.10, libffi.so.6) and yum; AL2023 uses dnf and a newer libstdc++ than its glibc would suggest.",
+  "tagsAsOf": {
+    "date": "2026-08-21",
+    "source": "docker-library/official-images library/amazonlinux @ 7e1fa4ddc6 (2026-08-20; tree 37079fb336, 2026-08-21)"
+  },
   "images": [
     {
       "reference": "amazonlinux:2",
+      "tags": [
+        "amazonlinux:2"
+      ],
       "variant": "full",
       "os": {
         "name": "amazonlinux",
@@ -512,10 +864,24 @@ enum EmbeddedCatalogData {
       ],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "Amazon Linux 2 container image (RHEL 7-era): glibc 2.26, GCC 7.3, OpenSSL 1.0.2k — too old for manylinux_2_28 wheels and modern node addons; end of support 2026-06-30. Figures from repo-info via research notes."
+      "provenance": "Amazon Linux 2 container image (RHEL 7-era): glibc 2.26, GCC 7.3, OpenSSL 1.0.2k — too old for manylinux_2_28 wheels and modern node addons; end of support 2026-06-30. Figures from repo-info via research notes.",
+      "files": {
+        "caCertificates": true,
+        "nonRootUser": null
+      },
+      "notes": "Runs as root; CA bundle from the base package set (yum/dnf need TLS; estimate); tzdata not checked. Amazon Linux 2 reached end of support 2026-06-30 but amazonlinux:2 was still updated in library/amazonlinux at 2026-08-20 (2.0.20260817.0).",
+      "endOfLife": {
+        "date": "2026-06-30",
+        "source": "AWS Amazon Linux 2 FAQ: end of support 2026-06-30"
+      }
     },
     {
       "reference": "amazonlinux:2023",
+      "tags": [
+        "amazonlinux",
+        "amazonlinux:2023",
+        "amazonlinux:latest"
+      ],
       "variant": "full",
       "os": {
         "name": "amazonlinux",
@@ -709,7 +1075,16 @@ enum EmbeddedCatalogData {
       ],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "Amazon Linux 2023 (Fedora-derived): glibc 2.34 with a gcc 14.2 libstdc++ (GLIBCXX_3.4.33) as of 2026-08, OpenSSL 3.5; from repo-info via research notes."
+      "provenance": "Amazon Linux 2023 (Fedora-derived): glibc 2.34 with a gcc 14.2 libstdc++ (GLIBCXX_3.4.33) as of 2026-08, OpenSSL 3.5; from repo-info via research notes.",
+      "files": {
+        "caCertificates": true,
+        "nonRootUser": null
+      },
+      "notes": "Runs as root; CA bundle from the base package set (yum/dnf need TLS; estimate); tzdata not checked.",
+      "endOfLife": {
+        "date": "2029-06-30",
+        "source": "AWS Amazon Linux 2023 release cadence: end of support 2029-06-30"
+      }
     }
   ]
 }
@@ -717,10 +1092,18 @@ enum EmbeddedCatalogData {
         "images/busybox.json": #"""
 {
   "family": "busybox",
-  "notes": "Official busybox images. Only the -glibc variant carries a dynamic loader (glibc without libstdc++/libgcc_s); -musl and -uclibc are a single static binary plus symlinks.",
+  "notes": "Official busybox images (library/busybox @ aea914b473, 2026-07-31; 1.38 = latest/unstable, 1.37 still built). Only -glibc carries a dynamic loader, and only part of glibc (libc.sonames lists it); -musl and -uclibc are one static binary. busybox:latest is the glibc build on every platform except arm/v6, where it is the musl build.",
+  "tagsAsOf": {
+    "date": "2026-08-21",
+    "source": "docker-library/official-images library/busybox @ aea914b473 (2026-07-31; tree 37079fb336, 2026-08-21)"
+  },
   "images": [
     {
       "reference": "busybox:1.37-glibc",
+      "tags": [
+        "busybox:1.37-glibc",
+        "busybox:1.37"
+      ],
       "variant": "glibc",
       "os": {
         "name": "none",
@@ -730,7 +1113,25 @@ enum EmbeddedCatalogData {
       "basedOn": null,
       "libc": {
         "family": "glibc",
-        "version": "2.41"
+        "version": "2.41",
+        "sonames": [
+          "ld-linux-x86-64.so.2",
+          "ld-linux-aarch64.so.1",
+          "ld-linux-armhf.so.3",
+          "ld-linux.so.3",
+          "ld-linux.so.2",
+          "ld64.so.2",
+          "ld-linux-riscv64-lp64d.so.1",
+          "ld64.so.1",
+          "libc.so.6",
+          "libm.so.6",
+          "libnss_compat.so.2",
+          "libnss_dns.so.2",
+          "libnss_files.so.2",
+          "libnss_hesiod.so.2",
+          "libpthread.so.0",
+          "libresolv.so.2"
+        ]
       },
       "runtime": null,
       "shell": "/bin/sh",
@@ -738,9 +1139,9 @@ enum EmbeddedCatalogData {
       "defaultUser": "root",
       "architectures": [
         "amd64",
-        "arm64",
-        "arm/v7",
         "arm/v5",
+        "arm/v7",
+        "arm64",
         "386",
         "ppc64le",
         "riscv64",
@@ -768,10 +1169,20 @@ enum EmbeddedCatalogData {
       "addsLibraries": [],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "docker-library/busybox Dockerfile.builder (via research notes /work/shared/research/base-images.md (2026-11)): busybox built on Debian 13 and the glibc pieces copied in (libc.so.6, libm, libresolv, libnss_*, libpthread, loader); glibc version 2.41 is an estimate from the Debian 13 builder. No libstdc++, libgcc_s, libssl or zlib."
+      "provenance": "docker-library/busybox dist-amd64 70ce0fb (2026-07-27) latest-1/glibc/amd64/rootfs.tar.gz unpacked and read (audit 2026-11-29): /lib holds only these; Dockerfile.builder (FROM debian:trixie-slim) copies libnss*, libpthread* and what ldd of busybox lists. glibc 2.41 (Debian 13 builder). No libstdc++, libgcc_s, libssl or zlib.",
+      "notes": "libc.sonames lists the loader of every published platform (each image holds only its own: amd64 ld-linux-x86-64.so.2, arm64 ld-linux-aarch64.so.1, arm/v7 ld-linux-armhf.so.3, arm/v5 ld-linux.so.3, 386 ld-linux.so.2, ppc64le ld64.so.2, riscv64 ld-linux-riscv64-lp64d.so.1, s390x ld64.so.1; only amd64 was unpacked and read). glibc without libdl.so.2, librt.so.1, libutil.so.1, libanl.so.1, libnsl.so.1, libmvec.so.1 (Debian 13 moved those into libc.so.6 but keeps stub files in libc6; busybox copies only what it links). Loader name differs per architecture.",
+      "files": {
+        "caCertificates": false,
+        "tzdata": false,
+        "nonRootUser": null
+      },
+      "endOfLife": null
     },
     {
       "reference": "busybox:1.37-musl",
+      "tags": [
+        "busybox:1.37-musl"
+      ],
       "variant": "musl",
       "os": {
         "name": "none",
@@ -789,9 +1200,9 @@ enum EmbeddedCatalogData {
       "defaultUser": "root",
       "architectures": [
         "amd64",
-        "arm64",
         "arm/v6",
         "arm/v7",
+        "arm64",
         "386",
         "ppc64le",
         "riscv64",
@@ -819,10 +1230,19 @@ enum EmbeddedCatalogData {
       "addsLibraries": [],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "docker-library/busybox: statically linked busybox against musl; no dynamic loader in the image — libc family none: no dynamically linked binary runs here."
+      "provenance": "docker-library/busybox: statically linked busybox against musl; no dynamic loader in the image — libc family none: no dynamically linked binary runs here.",
+      "files": {
+        "caCertificates": false,
+        "tzdata": false,
+        "nonRootUser": null
+      },
+      "endOfLife": null
     },
     {
       "reference": "busybox:1.37-uclibc",
+      "tags": [
+        "busybox:1.37-uclibc"
+      ],
       "variant": "uclibc",
       "os": {
         "name": "none",
@@ -840,9 +1260,9 @@ enum EmbeddedCatalogData {
       "defaultUser": "root",
       "architectures": [
         "amd64",
-        "arm64",
         "arm/v5",
         "arm/v7",
+        "arm64",
         "386",
         "riscv64"
       ],
@@ -868,7 +1288,224 @@ enum EmbeddedCatalogData {
       "addsLibraries": [],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "docker-library/busybox: statically linked busybox against uClibc-ng (buildroot); no dynamic loader — only static binaries run."
+      "provenance": "docker-library/busybox: statically linked busybox against uClibc-ng (buildroot); no dynamic loader — only static binaries run.",
+      "files": {
+        "caCertificates": false,
+        "tzdata": false,
+        "nonRootUser": null
+      },
+      "endOfLife": null
+    },
+    {
+      "reference": "busybox:1.38-glibc",
+      "tags": [
+        "busybox:1.38-glibc",
+        "busybox:1-glibc",
+        "busybox:unstable-glibc",
+        "busybox:glibc",
+        "busybox",
+        "busybox:1.38",
+        "busybox:1",
+        "busybox:unstable",
+        "busybox:latest"
+      ],
+      "variant": "glibc",
+      "os": {
+        "name": "none",
+        "version": null,
+        "codename": null
+      },
+      "basedOn": null,
+      "libc": {
+        "family": "glibc",
+        "version": "2.41",
+        "sonames": [
+          "ld-linux-x86-64.so.2",
+          "ld-linux-aarch64.so.1",
+          "ld-linux-armhf.so.3",
+          "ld-linux.so.3",
+          "ld-linux.so.2",
+          "ld64.so.2",
+          "ld-linux-riscv64-lp64d.so.1",
+          "ld64.so.1",
+          "libc.so.6",
+          "libm.so.6",
+          "libnss_compat.so.2",
+          "libnss_dns.so.2",
+          "libnss_files.so.2",
+          "libnss_hesiod.so.2",
+          "libpthread.so.0",
+          "libresolv.so.2"
+        ]
+      },
+      "runtime": null,
+      "shell": "/bin/sh",
+      "packageManager": null,
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm/v5",
+        "arm/v7",
+        "arm64",
+        "386",
+        "ppc64le",
+        "riscv64",
+        "s390x"
+      ],
+      "discontinued": null,
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 2226163,
+          "uncompressedBytes": 4047569,
+          "estimate": true,
+          "source": "compressed S: docker-library/repo-info @ af9c4c03e9 repos/busybox/remote/1.38-glibc.md (BusyBox 1.38.0 (glibc), Debian 13, built 2026-09-22); uncompressed E (sibling row scaled by the compressed ratio)",
+          "date": "2026-09-22"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 1915390,
+          "uncompressedBytes": 3629160,
+          "estimate": true,
+          "source": "compressed S: docker-library/repo-info @ af9c4c03e9 repos/busybox/remote/1.38-glibc.md (BusyBox 1.38.0 (glibc), Debian 13, built 2026-09-22); uncompressed E (sibling row scaled by the compressed ratio)",
+          "date": "2026-09-22"
+        }
+      ],
+      "addsLibraries": [],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "docker-library/busybox dist-amd64 70ce0fb (2026-07-27) latest/glibc/amd64/rootfs.tar.gz unpacked and read (audit 2026-11-29): /lib holds only these; Dockerfile.builder (FROM debian:trixie-slim) copies libnss*, libpthread* and what ldd of busybox lists. glibc 2.41 (Debian 13 builder). No libstdc++, libgcc_s, libssl or zlib. busybox 1.38.0 (docker-library/busybox versions.json \"latest\", 2026-05-13 release; same builder as 1.37).",
+      "notes": "libc.sonames lists the loader of every published platform (each image holds only its own: amd64 ld-linux-x86-64.so.2, arm64 ld-linux-aarch64.so.1, arm/v7 ld-linux-armhf.so.3, arm/v5 ld-linux.so.3, 386 ld-linux.so.2, ppc64le ld64.so.2, riscv64 ld-linux-riscv64-lp64d.so.1, s390x ld64.so.1; only amd64 was unpacked and read). glibc without libdl.so.2, librt.so.1, libutil.so.1, libanl.so.1, libnsl.so.1, libmvec.so.1 (Debian 13 moved those into libc.so.6 but keeps stub files in libc6; busybox copies only what it links). Loader name differs per architecture.",
+      "files": {
+        "caCertificates": false,
+        "tzdata": false,
+        "nonRootUser": null
+      },
+      "endOfLife": null
+    },
+    {
+      "reference": "busybox:1.38-musl",
+      "tags": [
+        "busybox:1.38-musl",
+        "busybox:1-musl",
+        "busybox:unstable-musl",
+        "busybox:musl"
+      ],
+      "variant": "musl",
+      "os": {
+        "name": "none",
+        "version": null,
+        "codename": null
+      },
+      "basedOn": null,
+      "libc": {
+        "family": "none",
+        "version": null
+      },
+      "runtime": null,
+      "shell": "/bin/sh",
+      "packageManager": null,
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm/v6",
+        "arm/v7",
+        "arm64",
+        "386",
+        "ppc64le",
+        "riscv64",
+        "s390x"
+      ],
+      "discontinued": null,
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 886160,
+          "uncompressedBytes": 1527862,
+          "estimate": true,
+          "source": "compressed S: docker-library/repo-info @ 01a7054230 repos/busybox/remote/1.38-musl.md (BusyBox 1.38.0 (musl), Alpine 3.23.5, built 2026-07-31); uncompressed E (sibling row scaled by the compressed ratio)",
+          "date": "2026-07-31"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 915579,
+          "uncompressedBytes": 1525965,
+          "estimate": true,
+          "source": "compressed S: docker-library/repo-info @ 01a7054230 repos/busybox/remote/1.38-musl.md (BusyBox 1.38.0 (musl), Alpine 3.23.5, built 2026-07-31); uncompressed E (sibling row scaled by the compressed ratio)",
+          "date": "2026-07-31"
+        }
+      ],
+      "addsLibraries": [],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "docker-library/busybox: statically linked busybox against musl; no dynamic loader in the image — libc family none: no dynamically linked binary runs here. busybox 1.38.0 (docker-library/busybox versions.json \"latest\", 2026-05-13 release; same builder as 1.37).",
+      "files": {
+        "caCertificates": false,
+        "tzdata": false,
+        "nonRootUser": null
+      },
+      "endOfLife": null
+    },
+    {
+      "reference": "busybox:1.38-uclibc",
+      "tags": [
+        "busybox:1.38-uclibc",
+        "busybox:1-uclibc",
+        "busybox:unstable-uclibc",
+        "busybox:uclibc"
+      ],
+      "variant": "uclibc",
+      "os": {
+        "name": "none",
+        "version": null,
+        "codename": null
+      },
+      "basedOn": null,
+      "libc": {
+        "family": "none",
+        "version": null
+      },
+      "runtime": null,
+      "shell": "/bin/sh",
+      "packageManager": null,
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm/v5",
+        "arm/v7",
+        "arm64",
+        "386",
+        "riscv64"
+      ],
+      "discontinued": null,
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 760000,
+          "uncompressedBytes": 1300000,
+          "estimate": true,
+          "source": "estimate: copied from busybox:1.37-uclibc (same builder, one busybox minor later)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 810000,
+          "uncompressedBytes": 1300000,
+          "estimate": true,
+          "source": "estimate: copied from busybox:1.37-uclibc (same builder, one busybox minor later)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "docker-library/busybox: statically linked busybox against uClibc-ng (buildroot); no dynamic loader — only static binaries run. busybox 1.38.0 (docker-library/busybox versions.json \"latest\", 2026-05-13 release; same builder as 1.37).",
+      "files": {
+        "caCertificates": false,
+        "tzdata": false,
+        "nonRootUser": null
+      },
+      "endOfLife": null
     }
   ]
 }
@@ -876,10 +1513,18 @@ enum EmbeddedCatalogData {
         "images/chainguard.json": #"""
 {
   "family": "chainguard",
-  "notes": "Chainguard Images on cgr.dev (free tier: :latest and :latest-dev only). Built from Wolfi packages with apko: glibc-based but not Debian — sonames and package names follow Wolfi. Runtime images run as nonroot 65532 and have no shell (the -dev tags add busybox + apk). Many figures are estimates: no repo-info equivalent was available.",
+  "notes": "Chainguard Images on cgr.dev (free tier: :latest and :latest-dev only; chainguard-images/images @ cd7edd236 (2026-08-22)). Built from Wolfi packages with apko: glibc 2.43 (not Debian) — sonames and package names follow Wolfi. Rolling: every figure is as of the lock snapshot. Wolfi x86_64 packages target x86-64-v2 CPUs.",
+  "tagsAsOf": {
+    "date": "2026-08-21",
+    "source": "chainguard-images/images images/*/locked_config.json and README.md @ cd7edd236 (2026-08-22): latest (+ latest-dev, static latest-glibc)"
+  },
   "images": [
     {
       "reference": "cgr.dev/chainguard/static",
+      "tags": [
+        "cgr.dev/chainguard/static:latest",
+        "cgr.dev/chainguard/static:latest-glibc"
+      ],
       "variant": "static",
       "os": {
         "name": "wolfi",
@@ -921,10 +1566,24 @@ enum EmbeddedCatalogData {
       "addsLibraries": [],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "chainguard-images/images static: wolfi-baselayout, ca-certificates-bundle, tzdata, nonroot user 65532; no libc. Wolfi (wolfi-dev/os) packages assembled with apko; rolling distribution, glibc 2.41 per research notes /work/shared/research/base-images.md (2026-11) (wolfi-dev/os glibc.yaml), likely newer by now; Wolfi x86_64 packages target x86-64-v2 CPUs."
+      "provenance": "chainguard-images/images @ cd7edd236 (2026-08-22) images/static/locked_config.json: ca-certificates-bundle, tzdata 2026c, wolfi-baselayout; no libc; nonroot 65532. Tags latest, latest-glibc.",
+      "floating": "cgr.dev/chainguard/static:latest is rebuilt continuously from rolling Wolfi packages (glibc, GCC runtime, OpenSSL move to new releases); the free tier has no version tags to pin, only digests.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": {
+          "name": "nonroot",
+          "uid": 65532
+        }
+      },
+      "notes": "Rolling Wolfi image; figures as of the locked_config snapshot.",
+      "endOfLife": null
     },
     {
       "reference": "cgr.dev/chainguard/glibc-dynamic",
+      "tags": [
+        "cgr.dev/chainguard/glibc-dynamic:latest"
+      ],
       "variant": "glibc-dynamic",
       "os": {
         "name": "wolfi",
@@ -934,7 +1593,7 @@ enum EmbeddedCatalogData {
       "basedOn": null,
       "libc": {
         "family": "glibc",
-        "version": "2.41"
+        "version": "2.43"
       },
       "runtime": null,
       "shell": null,
@@ -967,12 +1626,12 @@ enum EmbeddedCatalogData {
         {
           "soname": "libstdc++.so.6",
           "maxVersions": {
-            "GLIBCXX": "3.4.33",
-            "CXXABI": "1.3.15"
+            "GLIBCXX": "3.4.34",
+            "CXXABI": "1.3.16"
           },
           "package": "libstdc++",
           "estimate": true,
-          "source": "chainguard-images/images glibc-dynamic apko config: glibc, ld-linux, libgcc, libstdc++ (README: 'just enough to run arbitrary glibc binaries', only /sbin/ldconfig); Wolfi gcc 14 → GLIBCXX_3.4.33 per research notes /work/shared/research/base-images.md (2026-11) (rolling: may be newer)"
+          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/<name>/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4; GLIBCXX node for GCC 16 not read (≥ 3.4.34 assumed as lower bound)"
         },
         {
           "soname": "libgcc_s.so.1",
@@ -981,15 +1640,29 @@ enum EmbeddedCatalogData {
           },
           "package": "libgcc",
           "estimate": true,
-          "source": "chainguard-images/images glibc-dynamic apko config: glibc, ld-linux, libgcc, libstdc++ (README: 'just enough to run arbitrary glibc binaries', only /sbin/ldconfig); rolling, estimate"
+          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/<name>/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4; GCC_ node lower bound"
         }
       ],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "chainguard-images/images images/glibc-dynamic/README.md (verified 2026-11: 'Base image with just enough to run arbitrary glibc binaries', no programs but /sbin/ldconfig). Wolfi (wolfi-dev/os) packages assembled with apko; rolling distribution, glibc 2.41 per research notes /work/shared/research/base-images.md (2026-11) (wolfi-dev/os glibc.yaml), likely newer by now; Wolfi x86_64 packages target x86-64-v2 CPUs."
+      "provenance": "chainguard-images/images @ cd7edd236 (2026-08-22) images/glibc-dynamic/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4; README: \"just enough to run arbitrary glibc binaries\". Runs as nonroot (65532).",
+      "floating": "cgr.dev/chainguard/glibc-dynamic:latest is rebuilt continuously from rolling Wolfi packages (glibc, GCC runtime, OpenSSL move to new releases); the free tier has no version tags to pin, only digests.",
+      "notes": "Whether Wolfi glibc ships the libdl/librt/libutil stub sonames is not verified.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": false,
+        "nonRootUser": {
+          "name": "nonroot",
+          "uid": 65532
+        }
+      },
+      "endOfLife": null
     },
     {
       "reference": "cgr.dev/chainguard/wolfi-base",
+      "tags": [
+        "cgr.dev/chainguard/wolfi-base:latest"
+      ],
       "variant": "wolfi-base",
       "os": {
         "name": "wolfi",
@@ -999,7 +1672,7 @@ enum EmbeddedCatalogData {
       "basedOn": null,
       "libc": {
         "family": "glibc",
-        "version": "2.41"
+        "version": "2.43"
       },
       "runtime": null,
       "shell": "/bin/sh",
@@ -1036,7 +1709,7 @@ enum EmbeddedCatalogData {
           },
           "package": "libssl3",
           "estimate": true,
-          "source": "chainguard-images/images wolfi-base: busybox, apk-tools (links libcrypto3/libssl3/zlib), ca-certificates-bundle, wolfi-baselayout (estimate)"
+          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/<name>/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4; OPENSSL_3.6.0 node likely, 3.5.0 claimed as lower bound"
         },
         {
           "soname": "libcrypto.so.3",
@@ -1045,7 +1718,7 @@ enum EmbeddedCatalogData {
           },
           "package": "libcrypto3",
           "estimate": true,
-          "source": "chainguard-images/images wolfi-base: busybox, apk-tools (links libcrypto3/libssl3/zlib), ca-certificates-bundle, wolfi-baselayout (estimate)"
+          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/<name>/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4; OPENSSL_3.6.0 node likely, 3.5.0 claimed as lower bound"
         },
         {
           "soname": "libz.so.1",
@@ -1054,15 +1727,46 @@ enum EmbeddedCatalogData {
           },
           "package": "zlib",
           "estimate": true,
-          "source": "chainguard-images/images wolfi-base: busybox, apk-tools (links libcrypto3/libssl3/zlib), ca-certificates-bundle, wolfi-baselayout (estimate)"
+          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/<name>/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4"
+        },
+        {
+          "soname": "libgcc_s.so.1",
+          "maxVersions": {
+            "GCC": "14.0.0"
+          },
+          "package": "libgcc",
+          "estimate": true,
+          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/wolfi-base/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4; GCC_ node lower bound"
+        },
+        {
+          "soname": "libcrypt.so.1",
+          "maxVersions": {},
+          "package": "libxcrypt",
+          "estimate": true,
+          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/wolfi-base/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4 (libxcrypt 4.5.2)"
         }
       ],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "chainguard-images/images wolfi-base: busybox shell, apk-tools, CA bundle; no libstdc++ by default (apk add libstdc++). Wolfi (wolfi-dev/os) packages assembled with apko; rolling distribution, glibc 2.41 per research notes /work/shared/research/base-images.md (2026-11) (wolfi-dev/os glibc.yaml), likely newer by now; Wolfi x86_64 packages target x86-64-v2 CPUs."
+      "provenance": "chainguard-images/images @ cd7edd236 (2026-08-22) images/wolfi-base/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4, busybox 1.38.0, apk-tools 2.14.10. Runs as root (user nonroot 65532 exists).",
+      "floating": "cgr.dev/chainguard/wolfi-base:latest is rebuilt continuously from rolling Wolfi packages (glibc, GCC runtime, OpenSSL move to new releases); the free tier has no version tags to pin, only digests.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": false,
+        "nonRootUser": {
+          "name": "nonroot",
+          "uid": 65532
+        }
+      },
+      "notes": "Rolling Wolfi image; figures as of the locked_config snapshot.",
+      "endOfLife": null
     },
     {
       "reference": "cgr.dev/chainguard/node",
+      "tags": [
+        "cgr.dev/chainguard/node:latest",
+        "cgr.dev/chainguard/node:latest-dev"
+      ],
       "variant": "distroless",
       "os": {
         "name": "wolfi",
@@ -1072,14 +1776,14 @@ enum EmbeddedCatalogData {
       "basedOn": null,
       "libc": {
         "family": "glibc",
-        "version": "2.41"
+        "version": "2.43"
       },
       "runtime": {
         "kind": "node",
         "version": "26",
         "path": "/usr/bin/node"
       },
-      "shell": null,
+      "shell": "/bin/sh",
       "packageManager": null,
       "defaultUser": "65532",
       "architectures": [
@@ -1109,12 +1813,12 @@ enum EmbeddedCatalogData {
         {
           "soname": "libstdc++.so.6",
           "maxVersions": {
-            "GLIBCXX": "3.4.33",
-            "CXXABI": "1.3.15"
+            "GLIBCXX": "3.4.34",
+            "CXXABI": "1.3.16"
           },
           "package": "libstdc++",
           "estimate": true,
-          "source": "chainguard-images/images node apko config: nodejs-<ver>, glibc, libstdc++, libgcc, ca-certificates; Wolfi gcc 14 → GLIBCXX_3.4.33 per research notes /work/shared/research/base-images.md (2026-11) (rolling: may be newer)"
+          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/<name>/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4; GLIBCXX node for GCC 16 not read (≥ 3.4.34 assumed as lower bound)"
         },
         {
           "soname": "libgcc_s.so.1",
@@ -1123,7 +1827,7 @@ enum EmbeddedCatalogData {
           },
           "package": "libgcc",
           "estimate": true,
-          "source": "chainguard-images/images node apko config: nodejs-<ver>, glibc, libstdc++, libgcc, ca-certificates; rolling, estimate"
+          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/<name>/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4; GCC_ node lower bound"
         },
         {
           "soname": "libssl.so.3",
@@ -1132,7 +1836,7 @@ enum EmbeddedCatalogData {
           },
           "package": "libssl3",
           "estimate": true,
-          "source": "chainguard-images/images node: Wolfi nodejs packages link system OpenSSL and zlib (estimate)"
+          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/<name>/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4; OPENSSL_3.6.0 node likely, 3.5.0 claimed as lower bound"
         },
         {
           "soname": "libcrypto.so.3",
@@ -1141,7 +1845,7 @@ enum EmbeddedCatalogData {
           },
           "package": "libcrypto3",
           "estimate": true,
-          "source": "chainguard-images/images node: Wolfi nodejs packages link system OpenSSL and zlib (estimate)"
+          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/<name>/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4; OPENSSL_3.6.0 node likely, 3.5.0 claimed as lower bound"
         },
         {
           "soname": "libz.so.1",
@@ -1150,43 +1854,100 @@ enum EmbeddedCatalogData {
           },
           "package": "zlib",
           "estimate": true,
-          "source": "chainguard-images/images node: Wolfi nodejs packages link system OpenSSL and zlib (estimate)"
+          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/<name>/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4"
         },
         {
           "soname": "libbrotlicommon.so.1",
           "maxVersions": {},
           "package": "libbrotlicommon1",
-          "estimate": true,
-          "source": "estimate: Wolfi nodejs builds with shared brotli"
+          "estimate": false,
+          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/node/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4, libicu78 78.3-r2, nodejs-26 26.7.0-r0, libuv 1.52.1, c-ares 1.34.8, libnghttp2-14, libbrotli*1 1.2.0, busybox 1.38.0"
         },
         {
           "soname": "libbrotlidec.so.1",
           "maxVersions": {},
           "package": "libbrotlidec1",
-          "estimate": true,
-          "source": "estimate"
+          "estimate": false,
+          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/node/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4, libicu78 78.3-r2, nodejs-26 26.7.0-r0, libuv 1.52.1, c-ares 1.34.8, libnghttp2-14, libbrotli*1 1.2.0, busybox 1.38.0"
         },
         {
           "soname": "libbrotlienc.so.1",
           "maxVersions": {},
           "package": "libbrotlienc1",
-          "estimate": true,
-          "source": "estimate"
+          "estimate": false,
+          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/node/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4, libicu78 78.3-r2, nodejs-26 26.7.0-r0, libuv 1.52.1, c-ares 1.34.8, libnghttp2-14, libbrotli*1 1.2.0, busybox 1.38.0"
         },
         {
-          "soname": "libicuuc.so.76",
+          "soname": "libicuuc.so.78",
           "maxVersions": {},
-          "package": "icu-libs",
+          "package": "libicu78",
+          "estimate": false,
+          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/node/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4, libicu78 78.3-r2, nodejs-26 26.7.0-r0, libuv 1.52.1, c-ares 1.34.8, libnghttp2-14, libbrotli*1 1.2.0, busybox 1.38.0"
+        },
+        {
+          "soname": "libicui18n.so.78",
+          "maxVersions": {},
+          "package": "libicu78",
+          "estimate": false,
+          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/node/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4, libicu78 78.3-r2, nodejs-26 26.7.0-r0, libuv 1.52.1, c-ares 1.34.8, libnghttp2-14, libbrotli*1 1.2.0, busybox 1.38.0"
+        },
+        {
+          "soname": "libicudata.so.78",
+          "maxVersions": {},
+          "package": "icu78-data-full",
+          "estimate": false,
+          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/node/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4, libicu78 78.3-r2, nodejs-26 26.7.0-r0, libuv 1.52.1, c-ares 1.34.8, libnghttp2-14, libbrotli*1 1.2.0, busybox 1.38.0"
+        },
+        {
+          "soname": "libuv.so.1",
+          "maxVersions": {},
+          "package": "libuv",
+          "estimate": false,
+          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/node/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4, libicu78 78.3-r2, nodejs-26 26.7.0-r0, libuv 1.52.1, c-ares 1.34.8, libnghttp2-14, libbrotli*1 1.2.0, busybox 1.38.0"
+        },
+        {
+          "soname": "libcares.so.2",
+          "maxVersions": {},
+          "package": "c-ares",
+          "estimate": false,
+          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/node/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4, libicu78 78.3-r2, nodejs-26 26.7.0-r0, libuv 1.52.1, c-ares 1.34.8, libnghttp2-14, libbrotli*1 1.2.0, busybox 1.38.0"
+        },
+        {
+          "soname": "libnghttp2.so.14",
+          "maxVersions": {},
+          "package": "libnghttp2-14",
+          "estimate": false,
+          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/node/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4, libicu78 78.3-r2, nodejs-26 26.7.0-r0, libuv 1.52.1, c-ares 1.34.8, libnghttp2-14, libbrotli*1 1.2.0, busybox 1.38.0"
+        },
+        {
+          "soname": "libcrypt.so.1",
+          "maxVersions": {},
+          "package": "libxcrypt",
           "estimate": true,
-          "source": "estimate: Wolfi nodejs may link system ICU (major version rolls)"
+          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/node/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4, libicu78 78.3-r2, nodejs-26 26.7.0-r0, libuv 1.52.1, c-ares 1.34.8, libnghttp2-14, libbrotli*1 1.2.0, busybox 1.38.0; libxcrypt 4.5.2"
         }
       ],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "Free tier publishes only :latest, which tracks the newest Node release line (runtime version 26 is an estimate for 2026-11). Wolfi (wolfi-dev/os) packages assembled with apko; rolling distribution, glibc 2.41 per research notes /work/shared/research/base-images.md (2026-11) (wolfi-dev/os glibc.yaml), likely newer by now; Wolfi x86_64 packages target x86-64-v2 CPUs."
+      "provenance": "chainguard-images/images @ cd7edd236 (2026-08-22) images/node/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4, libicu78 78.3-r2, nodejs-26 26.7.0-r0, libuv 1.52.1, c-ares 1.34.8, libnghttp2-14, libbrotli*1 1.2.0, busybox 1.38.0. Runs as node (65532). Free tier publishes only :latest (and :latest-dev), which tracks the newest Node release line: Node 26 at this snapshot. Wolfi x86_64 packages target x86-64-v2 CPUs.",
+      "floating": "cgr.dev/chainguard/node:latest moves to each new Node major (26 at 2026-08-22); the free tier has no version tags to pin.",
+      "notes": ":latest has busybox (/bin/sh) and runs as node (65532); :latest-dev adds apk, bash and build tools and runs as root.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": false,
+        "nonRootUser": {
+          "name": "node",
+          "uid": 65532
+        }
+      },
+      "endOfLife": null
     },
     {
       "reference": "cgr.dev/chainguard/python",
+      "tags": [
+        "cgr.dev/chainguard/python:latest",
+        "cgr.dev/chainguard/python:latest-dev"
+      ],
       "variant": "distroless",
       "os": {
         "name": "wolfi",
@@ -1196,7 +1957,7 @@ enum EmbeddedCatalogData {
       "basedOn": null,
       "libc": {
         "family": "glibc",
-        "version": "2.41"
+        "version": "2.43"
       },
       "runtime": {
         "kind": "python",
@@ -1238,7 +1999,7 @@ enum EmbeddedCatalogData {
           },
           "package": "libssl3",
           "estimate": true,
-          "source": "chainguard-images/images python apko config: python-3.x, glibc, ca-certificates (estimate)"
+          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/<name>/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4; OPENSSL_3.6.0 node likely, 3.5.0 claimed as lower bound"
         },
         {
           "soname": "libcrypto.so.3",
@@ -1247,7 +2008,7 @@ enum EmbeddedCatalogData {
           },
           "package": "libcrypto3",
           "estimate": true,
-          "source": "chainguard-images/images python apko config: python-3.x, glibc, ca-certificates (estimate)"
+          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/<name>/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4; OPENSSL_3.6.0 node likely, 3.5.0 claimed as lower bound"
         },
         {
           "soname": "libz.so.1",
@@ -1256,75 +2017,126 @@ enum EmbeddedCatalogData {
           },
           "package": "zlib",
           "estimate": true,
-          "source": "chainguard-images/images python apko config: python-3.x, glibc, ca-certificates (estimate)"
+          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/python/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4, python-3.14 3.14.7-r1, libffi 3.8.0, sqlite-libs 3.53.4, libbz2-1, xz 5.8.3, libexpat1 2.8.3, ncurses 6.6, readline 8.3, gdbm 1.26, libuuid, libzstd1 1.5.7, mpdecimal 4.0.1 (package in the lock; soname not read)"
         },
         {
           "soname": "libpython3.14.so.1.0",
           "maxVersions": {},
           "package": "python-3.14",
           "estimate": true,
-          "source": "estimate: Wolfi python-3.x ships a shared libpython in /usr/lib"
+          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/python/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4, python-3.14 3.14.7-r1, libffi 3.8.0, sqlite-libs 3.53.4, libbz2-1, xz 5.8.3, libexpat1 2.8.3, ncurses 6.6, readline 8.3, gdbm 1.26, libuuid, libzstd1 1.5.7, mpdecimal 4.0.1 (package in the lock; soname not read)"
         },
         {
           "soname": "libffi.so.8",
           "maxVersions": {},
           "package": "libffi",
           "estimate": true,
-          "source": "estimate"
+          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/python/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4, python-3.14 3.14.7-r1, libffi 3.8.0, sqlite-libs 3.53.4, libbz2-1, xz 5.8.3, libexpat1 2.8.3, ncurses 6.6, readline 8.3, gdbm 1.26, libuuid, libzstd1 1.5.7, mpdecimal 4.0.1 (package in the lock; soname not read)"
         },
         {
           "soname": "libsqlite3.so.0",
           "maxVersions": {},
           "package": "sqlite-libs",
           "estimate": true,
-          "source": "estimate"
+          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/python/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4, python-3.14 3.14.7-r1, libffi 3.8.0, sqlite-libs 3.53.4, libbz2-1, xz 5.8.3, libexpat1 2.8.3, ncurses 6.6, readline 8.3, gdbm 1.26, libuuid, libzstd1 1.5.7, mpdecimal 4.0.1 (package in the lock; soname not read)"
         },
         {
           "soname": "libbz2.so.1",
           "maxVersions": {},
           "package": "libbz2-1",
           "estimate": true,
-          "source": "estimate"
+          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/python/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4, python-3.14 3.14.7-r1, libffi 3.8.0, sqlite-libs 3.53.4, libbz2-1, xz 5.8.3, libexpat1 2.8.3, ncurses 6.6, readline 8.3, gdbm 1.26, libuuid, libzstd1 1.5.7, mpdecimal 4.0.1 (package in the lock; soname not read)"
         },
         {
           "soname": "liblzma.so.5",
           "maxVersions": {},
           "package": "xz",
           "estimate": true,
-          "source": "estimate"
+          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/python/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4, python-3.14 3.14.7-r1, libffi 3.8.0, sqlite-libs 3.53.4, libbz2-1, xz 5.8.3, libexpat1 2.8.3, ncurses 6.6, readline 8.3, gdbm 1.26, libuuid, libzstd1 1.5.7, mpdecimal 4.0.1 (package in the lock; soname not read)"
         },
         {
           "soname": "libexpat.so.1",
           "maxVersions": {},
           "package": "libexpat1",
           "estimate": true,
-          "source": "estimate"
+          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/python/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4, python-3.14 3.14.7-r1, libffi 3.8.0, sqlite-libs 3.53.4, libbz2-1, xz 5.8.3, libexpat1 2.8.3, ncurses 6.6, readline 8.3, gdbm 1.26, libuuid, libzstd1 1.5.7, mpdecimal 4.0.1 (package in the lock; soname not read)"
         },
         {
           "soname": "libncursesw.so.6",
           "maxVersions": {},
           "package": "ncurses",
           "estimate": true,
-          "source": "estimate"
+          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/python/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4, python-3.14 3.14.7-r1, libffi 3.8.0, sqlite-libs 3.53.4, libbz2-1, xz 5.8.3, libexpat1 2.8.3, ncurses 6.6, readline 8.3, gdbm 1.26, libuuid, libzstd1 1.5.7, mpdecimal 4.0.1 (package in the lock; soname not read)"
         },
         {
           "soname": "libreadline.so.8",
           "maxVersions": {},
           "package": "readline",
           "estimate": true,
-          "source": "estimate"
+          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/python/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4, python-3.14 3.14.7-r1, libffi 3.8.0, sqlite-libs 3.53.4, libbz2-1, xz 5.8.3, libexpat1 2.8.3, ncurses 6.6, readline 8.3, gdbm 1.26, libuuid, libzstd1 1.5.7, mpdecimal 4.0.1 (package in the lock; soname not read)"
         },
         {
           "soname": "libgdbm.so.6",
           "maxVersions": {},
           "package": "gdbm",
           "estimate": true,
-          "source": "estimate"
+          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/python/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4, python-3.14 3.14.7-r1, libffi 3.8.0, sqlite-libs 3.53.4, libbz2-1, xz 5.8.3, libexpat1 2.8.3, ncurses 6.6, readline 8.3, gdbm 1.26, libuuid, libzstd1 1.5.7, mpdecimal 4.0.1 (package in the lock; soname not read)"
+        },
+        {
+          "soname": "libstdc++.so.6",
+          "maxVersions": {
+            "GLIBCXX": "3.4.34",
+            "CXXABI": "1.3.16"
+          },
+          "package": "libstdc++",
+          "estimate": true,
+          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/python/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4, python-3.14 3.14.7-r1, libffi 3.8.0, sqlite-libs 3.53.4, libbz2-1, xz 5.8.3, libexpat1 2.8.3, ncurses 6.6, readline 8.3, gdbm 1.26, libuuid, libzstd1 1.5.7, mpdecimal 4.0.1; GLIBCXX lower bound"
+        },
+        {
+          "soname": "libgcc_s.so.1",
+          "maxVersions": {
+            "GCC": "14.0.0"
+          },
+          "package": "libgcc",
+          "estimate": true,
+          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/python/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4, python-3.14 3.14.7-r1, libffi 3.8.0, sqlite-libs 3.53.4, libbz2-1, xz 5.8.3, libexpat1 2.8.3, ncurses 6.6, readline 8.3, gdbm 1.26, libuuid, libzstd1 1.5.7, mpdecimal 4.0.1; GCC_ lower bound"
+        },
+        {
+          "soname": "libzstd.so.1",
+          "maxVersions": {},
+          "package": "libzstd1",
+          "estimate": true,
+          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/python/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4, python-3.14 3.14.7-r1, libffi 3.8.0, sqlite-libs 3.53.4, libbz2-1, xz 5.8.3, libexpat1 2.8.3, ncurses 6.6, readline 8.3, gdbm 1.26, libuuid, libzstd1 1.5.7, mpdecimal 4.0.1"
+        },
+        {
+          "soname": "libmpdec.so.4",
+          "maxVersions": {},
+          "package": "mpdecimal",
+          "estimate": true,
+          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/python/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4, python-3.14 3.14.7-r1, libffi 3.8.0, sqlite-libs 3.53.4, libbz2-1, xz 5.8.3, libexpat1 2.8.3, ncurses 6.6, readline 8.3, gdbm 1.26, libuuid, libzstd1 1.5.7, mpdecimal 4.0.1"
+        },
+        {
+          "soname": "libuuid.so.1",
+          "maxVersions": {},
+          "package": "libuuid",
+          "estimate": true,
+          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/python/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4, python-3.14 3.14.7-r1, libffi 3.8.0, sqlite-libs 3.53.4, libbz2-1, xz 5.8.3, libexpat1 2.8.3, ncurses 6.6, readline 8.3, gdbm 1.26, libuuid, libzstd1 1.5.7, mpdecimal 4.0.1"
         }
       ],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "Free tier :latest tracks the newest CPython (3.14 as of 2026-11, estimate; no 3.15 tags seen in docker-library/repo-info). No libstdc++ unless added. Wolfi (wolfi-dev/os) packages assembled with apko; rolling distribution, glibc 2.41 per research notes /work/shared/research/base-images.md (2026-11) (wolfi-dev/os glibc.yaml), likely newer by now; Wolfi x86_64 packages target x86-64-v2 CPUs."
+      "provenance": "chainguard-images/images @ cd7edd236 (2026-08-22) images/python/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4, python-3.14 3.14.7-r1, libffi 3.8.0, sqlite-libs 3.53.4, libbz2-1, xz 5.8.3, libexpat1 2.8.3, ncurses 6.6, readline 8.3, gdbm 1.26, libuuid, libzstd1 1.5.7, mpdecimal 4.0.1. Runs as nonroot (65532), no shell in :latest. Free tier :latest tracks the newest CPython (3.14 at 2026-08-22).",
+      "floating": "cgr.dev/chainguard/python:latest moves to each new CPython minor (3.14 at 2026-08-22); the free tier has no version tags to pin.",
+      "notes": ":latest has no shell and runs as nonroot (65532); :latest-dev adds pip, uv, apk and bash/ash/sh (chainguard-images/images images/python/README.md).",
+      "files": {
+        "caCertificates": true,
+        "tzdata": false,
+        "nonRootUser": {
+          "name": "nonroot",
+          "uid": 65532
+        }
+      },
+      "endOfLife": null
     }
   ]
 }
@@ -1333,9 +2145,18 @@ enum EmbeddedCatalogData {
 {
   "family": "debian",
   "notes": "Official Docker Hub debian images (debuerreotype, minbase package set). Full and -slim carry the same shared libraries; -slim drops /usr/share/doc, man pages and locales. addsLibraries lists every non-glibc soname in the loader path, measured on a debootstrap --variant=minbase root (the `measured` field is filled later by `basefit catalog import`). Also holds buildpack-deps:<suite> (the official full base of node:<v>-<suite> and python:<v>-<suite>) so those rows can say basedOn it. Note: bookworm has NO libssl3/ca-certificates/libexpat/libsqlite3 in the base; bullseye still has libssl1.1; trixie's apt 3.x pulls libssl3t64 and libsqlite3-0 into the base but drops libffi8 and gnutls.",
+  "tagsAsOf": {
+    "date": "2026-08-21",
+    "source": "docker-library/official-images library/debian @ ee0c246fb4 (2026-08-04; tree 37079fb336, 2026-08-21); docker-library/official-images library/buildpack-deps @ a3abd8e725 (2026-08-04; tree 37079fb336, 2026-08-21)"
+  },
   "images": [
     {
       "reference": "debian:bullseye",
+      "tags": [
+        "debian:bullseye",
+        "debian:11",
+        "debian:oldoldstable"
+      ],
       "variant": "full",
       "os": {
         "name": "debian",
@@ -1353,13 +2174,9 @@ enum EmbeddedCatalogData {
       "defaultUser": "root",
       "architectures": [
         "amd64",
-        "arm64",
         "arm/v7",
-        "arm/v5",
-        "386",
-        "ppc64le",
-        "s390x",
-        "mips64le"
+        "arm64",
+        "386"
       ],
       "discontinued": null,
       "sizes": [
@@ -1382,11 +2199,29 @@ enum EmbeddedCatalogData {
       ],
       "addsLibraries": [],
       "removesLibraries": [],
-      "measured": "measured/debian-bullseye.json",
-      "provenance": "Libraries, libc and GLIBCXX measured by basefit catalog measure from a real debootstrap --variant=minbase bullseye root (what debuerreotype builds the official image from), 2026-11-23; sizes from docker-library/repo-info (see each size's source)."
+      "measured": [
+        "debian-bullseye",
+        "debian-bullseye-arm64"
+      ],
+      "provenance": "Libraries, libc and GLIBCXX measured by basefit catalog measure from a real debootstrap --variant=minbase bullseye root (what debuerreotype builds the official image from), 2026-11-23; sizes from docker-library/repo-info (see each size's source).",
+      "files": {
+        "caCertificates": false,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "Library set measured on debootstrap --variant=minbase bullseye roots (amd64 and arm64 files under Data/measured/); full and -slim tags have the same libraries (slim drops docs/man pages). No ca-certificates; tzdata present.",
+      "endOfLife": {
+        "date": "2026-08-31",
+        "source": "Debian LTS: Debian 11 bullseye LTS ends 2026-08-31 (wiki.debian.org/LTS)"
+      }
     },
     {
       "reference": "debian:bullseye-slim",
+      "tags": [
+        "debian:bullseye-slim",
+        "debian:11-slim",
+        "debian:oldoldstable-slim"
+      ],
       "variant": "slim",
       "os": {
         "name": "debian",
@@ -1404,13 +2239,9 @@ enum EmbeddedCatalogData {
       "defaultUser": "root",
       "architectures": [
         "amd64",
-        "arm64",
         "arm/v7",
-        "arm/v5",
-        "386",
-        "ppc64le",
-        "s390x",
-        "mips64le"
+        "arm64",
+        "386"
       ],
       "discontinued": null,
       "sizes": [
@@ -1433,11 +2264,29 @@ enum EmbeddedCatalogData {
       ],
       "addsLibraries": [],
       "removesLibraries": [],
-      "measured": "measured/debian-bullseye.json",
-      "provenance": "Libraries, libc and GLIBCXX measured by basefit catalog measure from a real debootstrap --variant=minbase bullseye root (what debuerreotype builds the official image from), 2026-11-23; -slim differs from the full image only by removed docs/man/locales; sizes from docker-library/repo-info (see each size's source)."
+      "measured": [
+        "debian-bullseye",
+        "debian-bullseye-arm64"
+      ],
+      "provenance": "Libraries, libc and GLIBCXX measured by basefit catalog measure from a real debootstrap --variant=minbase bullseye root (what debuerreotype builds the official image from), 2026-11-23; -slim differs from the full image only by removed docs/man/locales; sizes from docker-library/repo-info (see each size's source).",
+      "files": {
+        "caCertificates": false,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "Library set measured on debootstrap --variant=minbase bullseye roots (amd64 and arm64 files under Data/measured/); full and -slim tags have the same libraries (slim drops docs/man pages). No ca-certificates; tzdata present.",
+      "endOfLife": {
+        "date": "2026-08-31",
+        "source": "Debian LTS: Debian 11 bullseye LTS ends 2026-08-31 (wiki.debian.org/LTS)"
+      }
     },
     {
       "reference": "debian:bookworm",
+      "tags": [
+        "debian:bookworm",
+        "debian:12",
+        "debian:oldstable"
+      ],
       "variant": "full",
       "os": {
         "name": "debian",
@@ -1455,13 +2304,10 @@ enum EmbeddedCatalogData {
       "defaultUser": "root",
       "architectures": [
         "amd64",
-        "arm64",
         "arm/v7",
-        "arm/v5",
+        "arm64",
         "386",
-        "ppc64le",
-        "s390x",
-        "mips64le"
+        "ppc64le"
       ],
       "discontinued": null,
       "sizes": [
@@ -1484,11 +2330,29 @@ enum EmbeddedCatalogData {
       ],
       "addsLibraries": [],
       "removesLibraries": [],
-      "measured": "measured/debian-bookworm.json",
-      "provenance": "Libraries, libc and GLIBCXX measured by basefit catalog measure from a real debootstrap --variant=minbase bookworm root (what debuerreotype builds the official image from), 2026-11-23; sizes from docker-library/repo-info (see each size's source)."
+      "measured": [
+        "debian-bookworm",
+        "debian-bookworm-arm64"
+      ],
+      "provenance": "Libraries, libc and GLIBCXX measured by basefit catalog measure from a real debootstrap --variant=minbase bookworm root (what debuerreotype builds the official image from), 2026-11-23; sizes from docker-library/repo-info (see each size's source).",
+      "files": {
+        "caCertificates": false,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "Library set measured on debootstrap --variant=minbase bookworm roots (amd64 and arm64 files under Data/measured/); full and -slim tags have the same libraries (slim drops docs/man pages). No ca-certificates; tzdata present.",
+      "endOfLife": {
+        "date": "2028-06-30",
+        "source": "Debian LTS: Debian 12 bookworm LTS until 2028-06-30 (regular security support ended 2026-06-10; wiki.debian.org/LTS)"
+      }
     },
     {
       "reference": "debian:bookworm-slim",
+      "tags": [
+        "debian:bookworm-slim",
+        "debian:12-slim",
+        "debian:oldstable-slim"
+      ],
       "variant": "slim",
       "os": {
         "name": "debian",
@@ -1506,13 +2370,10 @@ enum EmbeddedCatalogData {
       "defaultUser": "root",
       "architectures": [
         "amd64",
-        "arm64",
         "arm/v7",
-        "arm/v5",
+        "arm64",
         "386",
-        "ppc64le",
-        "s390x",
-        "mips64le"
+        "ppc64le"
       ],
       "discontinued": null,
       "sizes": [
@@ -1535,11 +2396,31 @@ enum EmbeddedCatalogData {
       ],
       "addsLibraries": [],
       "removesLibraries": [],
-      "measured": "measured/debian-bookworm.json",
-      "provenance": "Libraries, libc and GLIBCXX measured by basefit catalog measure from a real debootstrap --variant=minbase bookworm root (what debuerreotype builds the official image from), 2026-11-23; -slim differs from the full image only by removed docs/man/locales; sizes from docker-library/repo-info (see each size's source)."
+      "measured": [
+        "debian-bookworm",
+        "debian-bookworm-arm64"
+      ],
+      "provenance": "Libraries, libc and GLIBCXX measured by basefit catalog measure from a real debootstrap --variant=minbase bookworm root (what debuerreotype builds the official image from), 2026-11-23; -slim differs from the full image only by removed docs/man/locales; sizes from docker-library/repo-info (see each size's source).",
+      "files": {
+        "caCertificates": false,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "Library set measured on debootstrap --variant=minbase bookworm roots (amd64 and arm64 files under Data/measured/); full and -slim tags have the same libraries (slim drops docs/man pages). No ca-certificates; tzdata present.",
+      "endOfLife": {
+        "date": "2028-06-30",
+        "source": "Debian LTS: Debian 12 bookworm LTS until 2028-06-30 (regular security support ended 2026-06-10; wiki.debian.org/LTS)"
+      }
     },
     {
       "reference": "debian:trixie",
+      "tags": [
+        "debian:stable",
+        "debian",
+        "debian:trixie",
+        "debian:13",
+        "debian:latest"
+      ],
       "variant": "full",
       "os": {
         "name": "debian",
@@ -1557,13 +2438,13 @@ enum EmbeddedCatalogData {
       "defaultUser": "root",
       "architectures": [
         "amd64",
-        "arm64",
-        "arm/v7",
         "arm/v5",
+        "arm/v7",
+        "arm64",
         "386",
         "ppc64le",
-        "s390x",
-        "riscv64"
+        "riscv64",
+        "s390x"
       ],
       "discontinued": null,
       "sizes": [
@@ -1586,11 +2467,29 @@ enum EmbeddedCatalogData {
       ],
       "addsLibraries": [],
       "removesLibraries": [],
-      "measured": "measured/debian-trixie.json",
-      "provenance": "Libraries, libc and GLIBCXX measured by basefit catalog measure from a real debootstrap --variant=minbase trixie root (what debuerreotype builds the official image from), 2026-11-23; sizes from docker-library/repo-info (see each size's source)."
+      "measured": [
+        "debian-trixie",
+        "debian-trixie-arm64"
+      ],
+      "provenance": "Libraries, libc and GLIBCXX measured by basefit catalog measure from a real debootstrap --variant=minbase trixie root (what debuerreotype builds the official image from), 2026-11-23; sizes from docker-library/repo-info (see each size's source).",
+      "files": {
+        "caCertificates": false,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "Library set measured on debootstrap --variant=minbase trixie roots (amd64 and arm64 files under Data/measured/); full and -slim tags have the same libraries (slim drops docs/man pages). No ca-certificates; tzdata present.",
+      "endOfLife": {
+        "date": "2030-06-30",
+        "source": "Debian LTS: Debian 13 trixie LTS until 2030-06-30 (wiki.debian.org/LTS; planned)"
+      }
     },
     {
       "reference": "debian:trixie-slim",
+      "tags": [
+        "debian:stable-slim",
+        "debian:trixie-slim",
+        "debian:13-slim"
+      ],
       "variant": "slim",
       "os": {
         "name": "debian",
@@ -1608,13 +2507,13 @@ enum EmbeddedCatalogData {
       "defaultUser": "root",
       "architectures": [
         "amd64",
-        "arm64",
-        "arm/v7",
         "arm/v5",
+        "arm/v7",
+        "arm64",
         "386",
         "ppc64le",
-        "s390x",
-        "riscv64"
+        "riscv64",
+        "s390x"
       ],
       "discontinued": null,
       "sizes": [
@@ -1637,11 +2536,89 @@ enum EmbeddedCatalogData {
       ],
       "addsLibraries": [],
       "removesLibraries": [],
-      "measured": "measured/debian-trixie.json",
-      "provenance": "Libraries, libc and GLIBCXX measured by basefit catalog measure from a real debootstrap --variant=minbase trixie root (what debuerreotype builds the official image from), 2026-11-23; -slim differs from the full image only by removed docs/man/locales; sizes from docker-library/repo-info (see each size's source)."
+      "measured": [
+        "debian-trixie",
+        "debian-trixie-arm64"
+      ],
+      "provenance": "Libraries, libc and GLIBCXX measured by basefit catalog measure from a real debootstrap --variant=minbase trixie root (what debuerreotype builds the official image from), 2026-11-23; -slim differs from the full image only by removed docs/man/locales; sizes from docker-library/repo-info (see each size's source).",
+      "files": {
+        "caCertificates": false,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "Library set measured on debootstrap --variant=minbase trixie roots (amd64 and arm64 files under Data/measured/); full and -slim tags have the same libraries (slim drops docs/man pages). No ca-certificates; tzdata present.",
+      "endOfLife": {
+        "date": "2030-06-30",
+        "source": "Debian LTS: Debian 13 trixie LTS until 2030-06-30 (wiki.debian.org/LTS; planned)"
+      }
+    },
+    {
+      "reference": "buildpack-deps:bullseye",
+      "tags": [
+        "buildpack-deps:bullseye",
+        "buildpack-deps:oldoldstable"
+      ],
+      "variant": "full",
+      "os": {
+        "name": "debian",
+        "version": "11",
+        "codename": "bullseye"
+      },
+      "basedOn": "debian:bullseye",
+      "libc": {
+        "family": "glibc",
+        "version": "2.31"
+      },
+      "runtime": null,
+      "shell": "/bin/sh",
+      "packageManager": "apt",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm/v7",
+        "arm64",
+        "386"
+      ],
+      "discontinued": null,
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 356000000,
+          "uncompressedBytes": 947121290,
+          "estimate": true,
+          "source": "estimate: copied from buildpack-deps:bookworm (same Dockerfiles on the previous suite)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 348000000,
+          "uncompressedBytes": 925837666,
+          "estimate": true,
+          "source": "estimate: copied from buildpack-deps:bookworm (same Dockerfiles on the previous suite)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "docker-library/buildpack-deps debian/bullseye/{curl,scm,.}/Dockerfile (library/buildpack-deps @ a3abd8e725, 2026-08-04: tags bullseye, oldoldstable; amd64, arm32v7, arm64v8, i386): compilers and -dev libraries on debian:bullseye. Its extra library layer was NOT reconstructed here: the row claims only the debian:bullseye minbase set, so it under-claims (a binary needing e.g. libpq.so.5 is judged missing although the image has it).",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "Library layer beyond debian:bullseye not recorded (under-claims). Debian 11 LTS ends 2026-08-31.",
+      "endOfLife": {
+        "date": "2026-08-31",
+        "source": "Debian LTS: Debian 11 bullseye LTS ends 2026-08-31 (wiki.debian.org/LTS)"
+      }
     },
     {
       "reference": "buildpack-deps:bookworm",
+      "tags": [
+        "buildpack-deps:bookworm",
+        "buildpack-deps:oldstable"
+      ],
       "variant": "full",
       "os": {
         "name": "debian",
@@ -1659,13 +2636,10 @@ enum EmbeddedCatalogData {
       "defaultUser": "root",
       "architectures": [
         "amd64",
-        "arm64",
         "arm/v7",
-        "arm/v5",
+        "arm64",
         "386",
-        "ppc64le",
-        "s390x",
-        "mips64le"
+        "ppc64le"
       ],
       "discontinued": null,
       "sizes": [
@@ -3072,10 +4046,25 @@ enum EmbeddedCatalogData {
       ],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "docker-library/buildpack-deps debian/bookworm/{curl,scm,.}/Dockerfile (bookworm and trixie lists verified 2026-11-23, identical): ca-certificates curl gnupg netbase sq wget git mercurial openssh-client subversion procps + gcc g++ make imagemagick and the -dev packages (libpq-dev, libxml2-dev, libssl-dev, libsqlite3-dev, libjpeg-dev, libpng-dev, libwebp-dev, libyaml-dev, default-libmysqlclient-dev, …); the resulting sonames measured with readelf on a debootstrap minbase bookworm + apt-get install of that list (2026-11-23). Base of node:*-bookworm and python:*-bookworm."
+      "provenance": "docker-library/buildpack-deps debian/bookworm/{curl,scm,.}/Dockerfile (bookworm and trixie lists verified 2026-11-23, identical): ca-certificates curl gnupg netbase sq wget git mercurial openssh-client subversion procps + gcc g++ make imagemagick and the -dev packages (libpq-dev, libxml2-dev, libssl-dev, libsqlite3-dev, libjpeg-dev, libpng-dev, libwebp-dev, libyaml-dev, default-libmysqlclient-dev, …); the resulting sonames measured with readelf on a debootstrap minbase bookworm + apt-get install of that list (2026-11-23). Base of node:*-bookworm and python:*-bookworm.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "endOfLife": {
+        "date": "2028-06-30",
+        "source": "Debian LTS: Debian 12 bookworm LTS until 2028-06-30 (regular security support ended 2026-06-10; wiki.debian.org/LTS)"
+      }
     },
     {
       "reference": "buildpack-deps:trixie",
+      "tags": [
+        "buildpack-deps",
+        "buildpack-deps:trixie",
+        "buildpack-deps:stable",
+        "buildpack-deps:latest"
+      ],
       "variant": "full",
       "os": {
         "name": "debian",
@@ -3093,13 +4082,13 @@ enum EmbeddedCatalogData {
       "defaultUser": "root",
       "architectures": [
         "amd64",
-        "arm64",
-        "arm/v7",
         "arm/v5",
+        "arm/v7",
+        "arm64",
         "386",
         "ppc64le",
-        "s390x",
-        "riscv64"
+        "riscv64",
+        "s390x"
       ],
       "discontinued": null,
       "sizes": [
@@ -4701,7 +5690,218 @@ enum EmbeddedCatalogData {
       ],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "docker-library/buildpack-deps debian/trixie/{curl,scm,.}/Dockerfile (bookworm and trixie lists verified 2026-11-23, identical): ca-certificates curl gnupg netbase sq wget git mercurial openssh-client subversion procps + gcc g++ make imagemagick and the -dev packages (libpq-dev, libxml2-dev, libssl-dev, libsqlite3-dev, libjpeg-dev, libpng-dev, libwebp-dev, libyaml-dev, default-libmysqlclient-dev, …); the resulting sonames measured with readelf on a debootstrap minbase trixie + apt-get install of that list (2026-11-23). Base of node:*-trixie and python:*-trixie."
+      "provenance": "docker-library/buildpack-deps debian/trixie/{curl,scm,.}/Dockerfile (bookworm and trixie lists verified 2026-11-23, identical): ca-certificates curl gnupg netbase sq wget git mercurial openssh-client subversion procps + gcc g++ make imagemagick and the -dev packages (libpq-dev, libxml2-dev, libssl-dev, libsqlite3-dev, libjpeg-dev, libpng-dev, libwebp-dev, libyaml-dev, default-libmysqlclient-dev, …); the resulting sonames measured with readelf on a debootstrap minbase trixie + apt-get install of that list (2026-11-23). Base of node:*-trixie and python:*-trixie.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "endOfLife": {
+        "date": "2030-06-30",
+        "source": "Debian LTS: Debian 13 trixie LTS until 2030-06-30 (wiki.debian.org/LTS; planned)"
+      }
+    },
+    {
+      "reference": "debian:buster",
+      "tags": [
+        "debian:buster",
+        "debian:10"
+      ],
+      "variant": "full",
+      "os": {
+        "name": "debian",
+        "version": "10",
+        "codename": "buster"
+      },
+      "basedOn": null,
+      "libc": {
+        "family": "glibc",
+        "version": "2.28"
+      },
+      "runtime": null,
+      "shell": "/bin/sh",
+      "packageManager": "apt",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm/v7",
+        "arm64",
+        "386"
+      ],
+      "discontinued": {
+        "date": "2024-07-01",
+        "source": "docker-library/official-images library/debian: buster entries last present at 2024-06-12 (tags buster, buster-20240612, 10.13, 10), removed in the update of 2024-07-01"
+      },
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 53700000,
+          "uncompressedBytes": 124000000,
+          "estimate": true,
+          "source": "estimate: copied from debian:bullseye (previous Debian release, similar minbase size)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 52300000,
+          "uncompressedBytes": 120767225,
+          "estimate": true,
+          "source": "estimate: copied from debian:bullseye (previous Debian release, similar minbase size)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libstdc++.so.6",
+          "maxVersions": {
+            "GLIBCXX": "3.4.25",
+            "CXXABI": "1.3.11"
+          },
+          "package": "libstdc++6",
+          "estimate": true,
+          "source": "Debian 10 buster ships gcc-8 8.3 libstdc++6 → GLIBCXX_3.4.25, CXXABI_1.3.11 (libstdc++ ABI manual); not measured here"
+        },
+        {
+          "soname": "libgcc_s.so.1",
+          "maxVersions": {
+            "GCC": "7.0.0"
+          },
+          "package": "libgcc1",
+          "estimate": true,
+          "source": "Debian 10 buster libgcc1 (gcc-8) defines up to GCC_7.0.0 on amd64; not measured here"
+        },
+        {
+          "soname": "libz.so.1",
+          "maxVersions": {
+            "ZLIB": "1.2.9"
+          },
+          "package": "zlib1g",
+          "estimate": true,
+          "source": "Debian 10 buster zlib1g 1.2.11 (Priority required); not measured here"
+        },
+        {
+          "soname": "libtinfo.so.6",
+          "maxVersions": {},
+          "package": "libtinfo6",
+          "estimate": true,
+          "source": "Debian 10 buster libtinfo6 (bash dependency); not measured here"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "Debian 10 buster docker-library image (debuerreotype minbase), last built 2024-06-12; glibc 2.28. No root measured here (buster moved to archive.debian.org): only glibc and the C/C++ runtime are claimed, so the row under-claims. Debian 10 LTS ended 2024-06-30.",
+      "files": {
+        "caCertificates": false,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "End of life (Debian 10 LTS ended 2024-06-30) and no longer published; kept so pinned Dockerfiles are judged. Library set is partial (under-claims).",
+      "endOfLife": {
+        "date": "2024-06-30",
+        "source": "Debian LTS: Debian 10 buster LTS ended 2024-06-30 (wiki.debian.org/LTS)"
+      },
+      "tagsLastSeen": "5891883bb9 (2024-06-12)"
+    },
+    {
+      "reference": "debian:buster-slim",
+      "tags": [
+        "debian:buster-slim",
+        "debian:10-slim"
+      ],
+      "variant": "slim",
+      "os": {
+        "name": "debian",
+        "version": "10",
+        "codename": "buster"
+      },
+      "basedOn": null,
+      "libc": {
+        "family": "glibc",
+        "version": "2.28"
+      },
+      "runtime": null,
+      "shell": "/bin/sh",
+      "packageManager": "apt",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm/v7",
+        "arm64",
+        "386"
+      ],
+      "discontinued": {
+        "date": "2024-07-01",
+        "source": "docker-library/official-images library/debian: buster entries last present at 2024-06-12 (tags buster, buster-20240612, 10.13, 10), removed in the update of 2024-07-01"
+      },
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 30300000,
+          "uncompressedBytes": 80700000,
+          "estimate": true,
+          "source": "estimate: copied from debian:bullseye-slim (previous Debian release, similar minbase size)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 28700000,
+          "uncompressedBytes": 76438614,
+          "estimate": true,
+          "source": "estimate: copied from debian:bullseye-slim (previous Debian release, similar minbase size)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libstdc++.so.6",
+          "maxVersions": {
+            "GLIBCXX": "3.4.25",
+            "CXXABI": "1.3.11"
+          },
+          "package": "libstdc++6",
+          "estimate": true,
+          "source": "Debian 10 buster ships gcc-8 8.3 libstdc++6 → GLIBCXX_3.4.25, CXXABI_1.3.11 (libstdc++ ABI manual); not measured here"
+        },
+        {
+          "soname": "libgcc_s.so.1",
+          "maxVersions": {
+            "GCC": "7.0.0"
+          },
+          "package": "libgcc1",
+          "estimate": true,
+          "source": "Debian 10 buster libgcc1 (gcc-8) defines up to GCC_7.0.0 on amd64; not measured here"
+        },
+        {
+          "soname": "libz.so.1",
+          "maxVersions": {
+            "ZLIB": "1.2.9"
+          },
+          "package": "zlib1g",
+          "estimate": true,
+          "source": "Debian 10 buster zlib1g 1.2.11 (Priority required); not measured here"
+        },
+        {
+          "soname": "libtinfo.so.6",
+          "maxVersions": {},
+          "package": "libtinfo6",
+          "estimate": true,
+          "source": "Debian 10 buster libtinfo6 (bash dependency); not measured here"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "Debian 10 buster docker-library image (debuerreotype minbase), last built 2024-06-12; glibc 2.28. No root measured here (buster moved to archive.debian.org): only glibc and the C/C++ runtime are claimed, so the row under-claims. Debian 10 LTS ended 2024-06-30.",
+      "files": {
+        "caCertificates": false,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "End of life (Debian 10 LTS ended 2024-06-30) and no longer published; kept so pinned Dockerfiles are judged. Library set is partial (under-claims).",
+      "endOfLife": {
+        "date": "2024-06-30",
+        "source": "Debian LTS: Debian 10 buster LTS ended 2024-06-30 (wiki.debian.org/LTS)"
+      },
+      "tagsLastSeen": "5891883bb9 (2024-06-12)"
     }
   ]
 }
@@ -4709,10 +5909,20 @@ enum EmbeddedCatalogData {
         "images/distroless.json": #"""
 {
   "family": "distroless",
-  "notes": "Google distroless (gcr.io/distroless/*): no shell, no package manager. Layering static → base-nossl (+libc6) → base (+libssl3; debian13 also zlib1g, libzstd1) → cc (+libstdc++6, libgcc-s1, libgomp1) → language images. Tags :latest run as root (uid 0); :nonroot as 65532; :debug adds busybox. nodejs*-debian12 and python3-debian12 are discontinued but kept for users who still pin them.",
+  "notes": "Google distroless (gcr.io/distroless/*): no shell, no package manager. Layering static → base-nossl (+libc6) → base (+libssl3; debian13 also zlib1g, libzstd1) → cc (+libstdc++6, libgcc-s1, libgomp1) → language images. Tags :latest run as root (uid 0); :nonroot as 65532; :debug adds busybox. Names without a Debian suffix (gcr.io/distroless/cc) select -debian13 (README @ cd080764). Architecture \"arm\" in distroless's tables is Docker's arm/v7. nodejs*-debian12 and python3-debian12 are discontinued but kept.",
+  "tagsAsOf": {
+    "date": "2026-08-21",
+    "source": "GoogleContainerTools/distroless README.md @ cd080764 (2026-08-21): tags latest, nonroot, debug, debug-nonroot; unsuffixed names select -debian13"
+  },
   "images": [
     {
       "reference": "gcr.io/distroless/static-debian12",
+      "tags": [
+        "gcr.io/distroless/static-debian12:latest",
+        "gcr.io/distroless/static-debian12:nonroot",
+        "gcr.io/distroless/static-debian12:debug",
+        "gcr.io/distroless/static-debian12:debug-nonroot"
+      ],
       "variant": "static",
       "os": {
         "name": "debian",
@@ -4731,7 +5941,7 @@ enum EmbeddedCatalogData {
       "architectures": [
         "amd64",
         "arm64",
-        "arm",
+        "arm/v7",
         "s390x",
         "ppc64le"
       ],
@@ -4757,10 +5967,29 @@ enum EmbeddedCatalogData {
       "addsLibraries": [],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "GoogleContainerTools/distroless static/: base-files, netbase, tzdata, media-types, CA bundle, /etc/passwd with root, nobody and nonroot (65532); no libc, no shell — only fully static binaries run (Go CGO_ENABLED=0, Rust musl). :nonroot tags run as 65532."
+      "provenance": "GoogleContainerTools/distroless static/: base-files, netbase, tzdata, media-types, CA bundle, /etc/passwd with root, nobody and nonroot (65532); no libc, no shell — only fully static binaries run (Go CGO_ENABLED=0, Rust musl). :nonroot tags run as 65532.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": {
+          "name": "nonroot",
+          "uid": 65532
+        }
+      },
+      "notes": ":latest runs as root (uid 0); :nonroot and :debug-nonroot run as nonroot (65532); :debug and :debug-nonroot add a busybox shell at /busybox/sh. Same libraries in all four tags.",
+      "endOfLife": {
+        "date": "2028-06-30",
+        "source": "Debian LTS: Debian 12 bookworm LTS until 2028-06-30 (regular security support ended 2026-06-10; wiki.debian.org/LTS)"
+      }
     },
     {
       "reference": "gcr.io/distroless/base-nossl-debian12",
+      "tags": [
+        "gcr.io/distroless/base-nossl-debian12:latest",
+        "gcr.io/distroless/base-nossl-debian12:nonroot",
+        "gcr.io/distroless/base-nossl-debian12:debug",
+        "gcr.io/distroless/base-nossl-debian12:debug-nonroot"
+      ],
       "variant": "base",
       "os": {
         "name": "debian",
@@ -4779,7 +6008,7 @@ enum EmbeddedCatalogData {
       "architectures": [
         "amd64",
         "arm64",
-        "arm",
+        "arm/v7",
         "s390x",
         "ppc64le"
       ],
@@ -4805,10 +6034,29 @@ enum EmbeddedCatalogData {
       "addsLibraries": [],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "GoogleContainerTools/distroless base/config.bzl (verified 2026-11): BASE_NOSSL_PACKAGES[debian12] = libc6 on top of static; glibc 2.36. No libssl, no zlib, no libstdc++."
+      "provenance": "GoogleContainerTools/distroless base/config.bzl (verified 2026-11): BASE_NOSSL_PACKAGES[debian12] = libc6 on top of static; glibc 2.36. No libssl, no zlib, no libstdc++.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": {
+          "name": "nonroot",
+          "uid": 65532
+        }
+      },
+      "notes": ":latest runs as root (uid 0); :nonroot and :debug-nonroot run as nonroot (65532); :debug and :debug-nonroot add a busybox shell at /busybox/sh. Same libraries in all four tags.",
+      "endOfLife": {
+        "date": "2028-06-30",
+        "source": "Debian LTS: Debian 12 bookworm LTS until 2028-06-30 (regular security support ended 2026-06-10; wiki.debian.org/LTS)"
+      }
     },
     {
       "reference": "gcr.io/distroless/base-debian12",
+      "tags": [
+        "gcr.io/distroless/base-debian12:latest",
+        "gcr.io/distroless/base-debian12:nonroot",
+        "gcr.io/distroless/base-debian12:debug",
+        "gcr.io/distroless/base-debian12:debug-nonroot"
+      ],
       "variant": "base",
       "os": {
         "name": "debian",
@@ -4827,7 +6075,7 @@ enum EmbeddedCatalogData {
       "architectures": [
         "amd64",
         "arm64",
-        "arm",
+        "arm/v7",
         "s390x",
         "ppc64le"
       ],
@@ -4872,10 +6120,29 @@ enum EmbeddedCatalogData {
       ],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "GoogleContainerTools/distroless base/config.bzl (verified 2026-11): base-nossl + libssl3; NO zlib in debian12 base; glibc 2.36."
+      "provenance": "GoogleContainerTools/distroless base/config.bzl (verified 2026-11): base-nossl + libssl3; NO zlib in debian12 base; glibc 2.36.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": {
+          "name": "nonroot",
+          "uid": 65532
+        }
+      },
+      "notes": ":latest runs as root (uid 0); :nonroot and :debug-nonroot run as nonroot (65532); :debug and :debug-nonroot add a busybox shell at /busybox/sh. Same libraries in all four tags.",
+      "endOfLife": {
+        "date": "2028-06-30",
+        "source": "Debian LTS: Debian 12 bookworm LTS until 2028-06-30 (regular security support ended 2026-06-10; wiki.debian.org/LTS)"
+      }
     },
     {
       "reference": "gcr.io/distroless/cc-debian12",
+      "tags": [
+        "gcr.io/distroless/cc-debian12:latest",
+        "gcr.io/distroless/cc-debian12:nonroot",
+        "gcr.io/distroless/cc-debian12:debug",
+        "gcr.io/distroless/cc-debian12:debug-nonroot"
+      ],
       "variant": "cc",
       "os": {
         "name": "debian",
@@ -4894,7 +6161,7 @@ enum EmbeddedCatalogData {
       "architectures": [
         "amd64",
         "arm64",
-        "arm",
+        "arm/v7",
         "s390x",
         "ppc64le"
       ],
@@ -4954,10 +6221,33 @@ enum EmbeddedCatalogData {
       ],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "GoogleContainerTools/distroless cc/config.bzl (verified 2026-11): base + GCC runtime (libstdc++ GLIBCXX_3.4.30, libgcc_s, libgomp); the usual target for C/C++/Rust-gnu binaries. No libatomic (node ≥25 needs it: distroless#1981)."
+      "provenance": "GoogleContainerTools/distroless cc/config.bzl (verified 2026-11): base + GCC runtime (libstdc++ GLIBCXX_3.4.30, libgcc_s, libgomp); the usual target for C/C++/Rust-gnu binaries. No libatomic (node ≥25 needs it: distroless#1981).",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": {
+          "name": "nonroot",
+          "uid": 65532
+        }
+      },
+      "notes": ":latest runs as root (uid 0); :nonroot and :debug-nonroot run as nonroot (65532); :debug and :debug-nonroot add a busybox shell at /busybox/sh. Same libraries in all four tags.",
+      "endOfLife": {
+        "date": "2028-06-30",
+        "source": "Debian LTS: Debian 12 bookworm LTS until 2028-06-30 (regular security support ended 2026-06-10; wiki.debian.org/LTS)"
+      }
     },
     {
       "reference": "gcr.io/distroless/static-debian13",
+      "tags": [
+        "gcr.io/distroless/static-debian13:latest",
+        "gcr.io/distroless/static-debian13:nonroot",
+        "gcr.io/distroless/static-debian13:debug",
+        "gcr.io/distroless/static-debian13:debug-nonroot",
+        "gcr.io/distroless/static:latest",
+        "gcr.io/distroless/static:nonroot",
+        "gcr.io/distroless/static:debug",
+        "gcr.io/distroless/static:debug-nonroot"
+      ],
       "variant": "static",
       "os": {
         "name": "debian",
@@ -4976,7 +6266,7 @@ enum EmbeddedCatalogData {
       "architectures": [
         "amd64",
         "arm64",
-        "arm",
+        "arm/v7",
         "s390x",
         "ppc64le",
         "riscv64"
@@ -5003,10 +6293,33 @@ enum EmbeddedCatalogData {
       "addsLibraries": [],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "GoogleContainerTools/distroless static/: base-files, netbase, tzdata, media-types, CA bundle, /etc/passwd with root, nobody and nonroot (65532); no libc, no shell — only fully static binaries run (Go CGO_ENABLED=0, Rust musl). :nonroot tags run as 65532."
+      "provenance": "GoogleContainerTools/distroless static/: base-files, netbase, tzdata, media-types, CA bundle, /etc/passwd with root, nobody and nonroot (65532); no libc, no shell — only fully static binaries run (Go CGO_ENABLED=0, Rust musl). :nonroot tags run as 65532.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": {
+          "name": "nonroot",
+          "uid": 65532
+        }
+      },
+      "notes": ":latest runs as root (uid 0); :nonroot and :debug-nonroot run as nonroot (65532); :debug and :debug-nonroot add a busybox shell at /busybox/sh. Same libraries in all four tags.",
+      "endOfLife": {
+        "date": "2030-06-30",
+        "source": "Debian LTS: Debian 13 trixie LTS until 2030-06-30 (wiki.debian.org/LTS; planned)"
+      }
     },
     {
       "reference": "gcr.io/distroless/base-nossl-debian13",
+      "tags": [
+        "gcr.io/distroless/base-nossl-debian13:latest",
+        "gcr.io/distroless/base-nossl-debian13:nonroot",
+        "gcr.io/distroless/base-nossl-debian13:debug",
+        "gcr.io/distroless/base-nossl-debian13:debug-nonroot",
+        "gcr.io/distroless/base-nossl:latest",
+        "gcr.io/distroless/base-nossl:nonroot",
+        "gcr.io/distroless/base-nossl:debug",
+        "gcr.io/distroless/base-nossl:debug-nonroot"
+      ],
       "variant": "base",
       "os": {
         "name": "debian",
@@ -5025,7 +6338,7 @@ enum EmbeddedCatalogData {
       "architectures": [
         "amd64",
         "arm64",
-        "arm",
+        "arm/v7",
         "s390x",
         "ppc64le",
         "riscv64"
@@ -5052,10 +6365,33 @@ enum EmbeddedCatalogData {
       "addsLibraries": [],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "GoogleContainerTools/distroless base/config.bzl (verified 2026-11): BASE_NOSSL_PACKAGES[debian13] = libc6 on top of static; glibc 2.41. No libssl, no zlib, no libstdc++."
+      "provenance": "GoogleContainerTools/distroless base/config.bzl (verified 2026-11): BASE_NOSSL_PACKAGES[debian13] = libc6 on top of static; glibc 2.41. No libssl, no zlib, no libstdc++.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": {
+          "name": "nonroot",
+          "uid": 65532
+        }
+      },
+      "notes": ":latest runs as root (uid 0); :nonroot and :debug-nonroot run as nonroot (65532); :debug and :debug-nonroot add a busybox shell at /busybox/sh. Same libraries in all four tags.",
+      "endOfLife": {
+        "date": "2030-06-30",
+        "source": "Debian LTS: Debian 13 trixie LTS until 2030-06-30 (wiki.debian.org/LTS; planned)"
+      }
     },
     {
       "reference": "gcr.io/distroless/base-debian13",
+      "tags": [
+        "gcr.io/distroless/base-debian13:latest",
+        "gcr.io/distroless/base-debian13:nonroot",
+        "gcr.io/distroless/base-debian13:debug",
+        "gcr.io/distroless/base-debian13:debug-nonroot",
+        "gcr.io/distroless/base:latest",
+        "gcr.io/distroless/base:nonroot",
+        "gcr.io/distroless/base:debug",
+        "gcr.io/distroless/base:debug-nonroot"
+      ],
       "variant": "base",
       "os": {
         "name": "debian",
@@ -5074,7 +6410,7 @@ enum EmbeddedCatalogData {
       "architectures": [
         "amd64",
         "arm64",
-        "arm",
+        "arm/v7",
         "s390x",
         "ppc64le",
         "riscv64"
@@ -5136,10 +6472,33 @@ enum EmbeddedCatalogData {
       ],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "GoogleContainerTools/distroless base/config.bzl (verified 2026-11): base-nossl + libssl3t64, libzstd1, zlib1g; glibc 2.41."
+      "provenance": "GoogleContainerTools/distroless base/config.bzl (verified 2026-11): base-nossl + libssl3t64, libzstd1, zlib1g; glibc 2.41.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": {
+          "name": "nonroot",
+          "uid": 65532
+        }
+      },
+      "notes": ":latest runs as root (uid 0); :nonroot and :debug-nonroot run as nonroot (65532); :debug and :debug-nonroot add a busybox shell at /busybox/sh. Same libraries in all four tags.",
+      "endOfLife": {
+        "date": "2030-06-30",
+        "source": "Debian LTS: Debian 13 trixie LTS until 2030-06-30 (wiki.debian.org/LTS; planned)"
+      }
     },
     {
       "reference": "gcr.io/distroless/cc-debian13",
+      "tags": [
+        "gcr.io/distroless/cc-debian13:latest",
+        "gcr.io/distroless/cc-debian13:nonroot",
+        "gcr.io/distroless/cc-debian13:debug",
+        "gcr.io/distroless/cc-debian13:debug-nonroot",
+        "gcr.io/distroless/cc:latest",
+        "gcr.io/distroless/cc:nonroot",
+        "gcr.io/distroless/cc:debug",
+        "gcr.io/distroless/cc:debug-nonroot"
+      ],
       "variant": "cc",
       "os": {
         "name": "debian",
@@ -5158,7 +6517,7 @@ enum EmbeddedCatalogData {
       "architectures": [
         "amd64",
         "arm64",
-        "arm",
+        "arm/v7",
         "s390x",
         "ppc64le",
         "riscv64"
@@ -5192,7 +6551,7 @@ enum EmbeddedCatalogData {
           },
           "package": "libstdc++6",
           "estimate": false,
-          "source": "GoogleContainerTools/distroless cc/config.bzl CC_PACKAGES[debian13] = libgomp1, libstdc++6, libgcc-s1, gcc-14-base, zlib1g (verified 2026-11); version nodes: readelf on debootstrap --variant=minbase trixie (deb.debian.org), 2026-11-23"
+          "source": "GoogleContainerTools/distroless cc/config.bzl CC_PACKAGES[debian13] = libgomp1, libstdc++6, libgcc-s1, gcc-14-base (zlib1g and libzstd1 come from base-debian13; distroless @ cd080764, 2026-08-21); version nodes: readelf on debootstrap --variant=minbase trixie (deb.debian.org), 2026-11-23"
         },
         {
           "soname": "libgcc_s.so.1",
@@ -5201,7 +6560,7 @@ enum EmbeddedCatalogData {
           },
           "package": "libgcc-s1",
           "estimate": false,
-          "source": "GoogleContainerTools/distroless cc/config.bzl CC_PACKAGES[debian13] = libgomp1, libstdc++6, libgcc-s1, gcc-14-base, zlib1g (verified 2026-11); version nodes: readelf on debootstrap --variant=minbase trixie (deb.debian.org), 2026-11-23"
+          "source": "GoogleContainerTools/distroless cc/config.bzl CC_PACKAGES[debian13] = libgomp1, libstdc++6, libgcc-s1, gcc-14-base (zlib1g and libzstd1 come from base-debian13; distroless @ cd080764, 2026-08-21); version nodes: readelf on debootstrap --variant=minbase trixie (deb.debian.org), 2026-11-23"
         },
         {
           "soname": "libgomp.so.1",
@@ -5214,15 +6573,34 @@ enum EmbeddedCatalogData {
           },
           "package": "libgomp1",
           "estimate": false,
-          "source": "GoogleContainerTools/distroless cc/config.bzl CC_PACKAGES[debian13] = libgomp1, libstdc++6, libgcc-s1, gcc-14-base, zlib1g (verified 2026-11); version nodes: readelf on a reconstruction of buildpack-deps:trixie (minbase + its Dockerfiles' apt package lists, deb.debian.org, 2026-11-23)"
+          "source": "GoogleContainerTools/distroless cc/config.bzl CC_PACKAGES[debian13] = libgomp1, libstdc++6, libgcc-s1, gcc-14-base (zlib1g and libzstd1 come from base-debian13; distroless @ cd080764, 2026-08-21); version nodes: readelf on a reconstruction of buildpack-deps:trixie (minbase + its Dockerfiles' apt package lists, deb.debian.org, 2026-11-23)"
         }
       ],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "GoogleContainerTools/distroless cc/config.bzl (verified 2026-11): base + GCC runtime (libstdc++ GLIBCXX_3.4.33, libgcc_s, libgomp); the usual target for C/C++/Rust-gnu binaries. No libatomic (node ≥25 needs it: distroless#1981)."
+      "provenance": "GoogleContainerTools/distroless cc/config.bzl (verified 2026-11): base + GCC runtime (libstdc++ GLIBCXX_3.4.33, libgcc_s, libgomp); the usual target for C/C++/Rust-gnu binaries. No libatomic (node ≥25 needs it: distroless#1981).",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": {
+          "name": "nonroot",
+          "uid": 65532
+        }
+      },
+      "notes": ":latest runs as root (uid 0); :nonroot and :debug-nonroot run as nonroot (65532); :debug and :debug-nonroot add a busybox shell at /busybox/sh. Same libraries in all four tags.",
+      "endOfLife": {
+        "date": "2030-06-30",
+        "source": "Debian LTS: Debian 13 trixie LTS until 2030-06-30 (wiki.debian.org/LTS; planned)"
+      }
     },
     {
       "reference": "gcr.io/distroless/nodejs20-debian12",
+      "tags": [
+        "gcr.io/distroless/nodejs20-debian12:latest",
+        "gcr.io/distroless/nodejs20-debian12:nonroot",
+        "gcr.io/distroless/nodejs20-debian12:debug",
+        "gcr.io/distroless/nodejs20-debian12:debug-nonroot"
+      ],
       "variant": "distroless",
       "os": {
         "name": "debian",
@@ -5245,12 +6623,13 @@ enum EmbeddedCatalogData {
       "architectures": [
         "amd64",
         "arm64",
+        "arm/v7",
         "ppc64le",
         "s390x"
       ],
       "discontinued": {
         "date": "2026-02-27",
-        "source": "GoogleContainerTools/distroless commit 5cd38c1e removed nodejs*-debian12 (per research notes /work/shared/research/base-images.md (2026-11); not re-verified)"
+        "source": "GoogleContainerTools/distroless commit 5cd38c1e (2026-02-27) removed nodejs*-debian12 (audit 2026-11-29: arches at 5cd38c1e^ amd64, arm64, arm, s390x, ppc64le)"
       },
       "sizes": [
         {
@@ -5273,10 +6652,29 @@ enum EmbeddedCatalogData {
       "addsLibraries": [],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "GoogleContainerTools/distroless nodejs/ (before 5cd38c1e): official nodejs.org tarball in /nodejs on cc-debian12 (node needs only glibc/libstdc++/libgcc_s). Removed 2026-02-27; the -debian13 variants continue."
+      "provenance": "GoogleContainerTools/distroless nodejs/ (before 5cd38c1e): official nodejs.org tarball in /nodejs on cc-debian12 (node needs only glibc/libstdc++/libgcc_s). Removed 2026-02-27; the -debian13 variants continue.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": {
+          "name": "nonroot",
+          "uid": 65532
+        }
+      },
+      "notes": ":latest runs as root (uid 0); :nonroot and :debug-nonroot run as nonroot (65532); :debug and :debug-nonroot add a busybox shell at /busybox/sh. Same libraries in all four tags.",
+      "endOfLife": {
+        "date": "2026-04-30",
+        "source": "Node.js release schedule; nodejs/docker-node versions.json at f97aaf33^ (\"end\": \"2026-04-30\") (earlier than the other component: 2028-06-30)"
+      }
     },
     {
       "reference": "gcr.io/distroless/nodejs22-debian12",
+      "tags": [
+        "gcr.io/distroless/nodejs22-debian12:latest",
+        "gcr.io/distroless/nodejs22-debian12:nonroot",
+        "gcr.io/distroless/nodejs22-debian12:debug",
+        "gcr.io/distroless/nodejs22-debian12:debug-nonroot"
+      ],
       "variant": "distroless",
       "os": {
         "name": "debian",
@@ -5299,12 +6697,13 @@ enum EmbeddedCatalogData {
       "architectures": [
         "amd64",
         "arm64",
+        "arm/v7",
         "ppc64le",
         "s390x"
       ],
       "discontinued": {
         "date": "2026-02-27",
-        "source": "GoogleContainerTools/distroless commit 5cd38c1e removed nodejs*-debian12 (per research notes /work/shared/research/base-images.md (2026-11); not re-verified)"
+        "source": "GoogleContainerTools/distroless commit 5cd38c1e (2026-02-27) removed nodejs*-debian12 (audit 2026-11-29: arches at 5cd38c1e^ amd64, arm64, arm, s390x, ppc64le)"
       },
       "sizes": [
         {
@@ -5327,10 +6726,29 @@ enum EmbeddedCatalogData {
       "addsLibraries": [],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "GoogleContainerTools/distroless nodejs/ (before 5cd38c1e): official nodejs.org tarball in /nodejs on cc-debian12 (node needs only glibc/libstdc++/libgcc_s). Removed 2026-02-27; the -debian13 variants continue."
+      "provenance": "GoogleContainerTools/distroless nodejs/ (before 5cd38c1e): official nodejs.org tarball in /nodejs on cc-debian12 (node needs only glibc/libstdc++/libgcc_s). Removed 2026-02-27; the -debian13 variants continue.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": {
+          "name": "nonroot",
+          "uid": 65532
+        }
+      },
+      "notes": ":latest runs as root (uid 0); :nonroot and :debug-nonroot run as nonroot (65532); :debug and :debug-nonroot add a busybox shell at /busybox/sh. Same libraries in all four tags.",
+      "endOfLife": {
+        "date": "2027-04-30",
+        "source": "Node.js release schedule; nodejs/docker-node versions.json @ f27d936f (2026-08-19) (\"end\": \"2027-04-30\") (earlier than the other component: 2028-06-30)"
+      }
     },
     {
       "reference": "gcr.io/distroless/python3-debian12",
+      "tags": [
+        "gcr.io/distroless/python3-debian12:latest",
+        "gcr.io/distroless/python3-debian12:nonroot",
+        "gcr.io/distroless/python3-debian12:debug",
+        "gcr.io/distroless/python3-debian12:debug-nonroot"
+      ],
       "variant": "distroless",
       "os": {
         "name": "debian",
@@ -5357,7 +6775,7 @@ enum EmbeddedCatalogData {
       ],
       "discontinued": {
         "date": "2026-05-12",
-        "source": "GoogleContainerTools/distroless commit 22b97d10 removed python3-debian12 (per research notes /work/shared/research/base-images.md (2026-11); not re-verified)"
+        "source": "GoogleContainerTools/distroless commit 22b97d10 (committed 2026-05-12) removed python3-debian12"
       },
       "sizes": [
         {
@@ -5551,7 +6969,468 @@ enum EmbeddedCatalogData {
       ],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "GoogleContainerTools/distroless python3/ (before 22b97d10): Debian's python3.11 (3.11.2, libpython statically in /usr/bin/python3.11) + its runtime libraries on cc-debian12. Removed 2026-05-12."
+      "provenance": "GoogleContainerTools/distroless python3/ (before 22b97d10): Debian's python3.11 (3.11.2, libpython statically in /usr/bin/python3.11) + its runtime libraries on cc-debian12. Removed 2026-05-12.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": {
+          "name": "nonroot",
+          "uid": 65532
+        }
+      },
+      "notes": ":latest runs as root (uid 0); :nonroot and :debug-nonroot run as nonroot (65532); :debug and :debug-nonroot add a busybox shell at /busybox/sh. Same libraries in all four tags.",
+      "endOfLife": {
+        "date": "2027-10-31",
+        "source": "Python devguide include/release-cycle.json (PEP 664: end_of_life 2027-10; month only, last day used) (earlier than the other component: 2028-06-30)"
+      }
+    },
+    {
+      "reference": "gcr.io/distroless/nodejs22-debian13",
+      "tags": [
+        "gcr.io/distroless/nodejs22-debian13:latest",
+        "gcr.io/distroless/nodejs22-debian13:nonroot",
+        "gcr.io/distroless/nodejs22-debian13:debug",
+        "gcr.io/distroless/nodejs22-debian13:debug-nonroot",
+        "gcr.io/distroless/nodejs22:latest",
+        "gcr.io/distroless/nodejs22:nonroot",
+        "gcr.io/distroless/nodejs22:debug",
+        "gcr.io/distroless/nodejs22:debug-nonroot"
+      ],
+      "variant": "distroless",
+      "os": {
+        "name": "debian",
+        "version": "13",
+        "codename": "trixie"
+      },
+      "basedOn": "gcr.io/distroless/cc-debian13",
+      "libc": {
+        "family": "glibc",
+        "version": "2.41"
+      },
+      "runtime": {
+        "kind": "node",
+        "version": "22",
+        "path": "/nodejs/bin/node",
+        "moduleVersion": 127
+      },
+      "shell": null,
+      "packageManager": null,
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm64",
+        "arm/v7",
+        "s390x",
+        "ppc64le"
+      ],
+      "discontinued": null,
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 48000000,
+          "uncompressedBytes": 150000000,
+          "estimate": true,
+          "source": "estimate: copied from gcr.io/distroless/nodejs22-debian12 (same node tarball on cc; not read from a registry)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 47000000,
+          "uncompressedBytes": 146875000,
+          "estimate": true,
+          "source": "estimate: copied from gcr.io/distroless/nodejs22-debian12 (same node tarball on cc; not read from a registry)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "GoogleContainerTools/distroless @ cd080764 (2026-08-21) nodejs/config.bzl (NODEJS_ARCHITECTURES[\"debian13\"][\"22\"]) and nodejs.bzl (base //cc:cc…_debian13): official nodejs.org tarball in /nodejs on cc-debian13.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": {
+          "name": "nonroot",
+          "uid": 65532
+        }
+      },
+      "notes": ":latest runs as root (uid 0); :nonroot and :debug-nonroot run as nonroot (65532); :debug and :debug-nonroot add a busybox shell at /busybox/sh. Same libraries in all four tags.",
+      "endOfLife": {
+        "date": "2027-04-30",
+        "source": "Node.js release schedule; nodejs/docker-node versions.json @ f27d936f (2026-08-19) (\"end\": \"2027-04-30\") (earlier than the other component: 2030-06-30)"
+      }
+    },
+    {
+      "reference": "gcr.io/distroless/nodejs24-debian13",
+      "tags": [
+        "gcr.io/distroless/nodejs24-debian13:latest",
+        "gcr.io/distroless/nodejs24-debian13:nonroot",
+        "gcr.io/distroless/nodejs24-debian13:debug",
+        "gcr.io/distroless/nodejs24-debian13:debug-nonroot",
+        "gcr.io/distroless/nodejs24:latest",
+        "gcr.io/distroless/nodejs24:nonroot",
+        "gcr.io/distroless/nodejs24:debug",
+        "gcr.io/distroless/nodejs24:debug-nonroot"
+      ],
+      "variant": "distroless",
+      "os": {
+        "name": "debian",
+        "version": "13",
+        "codename": "trixie"
+      },
+      "basedOn": "gcr.io/distroless/cc-debian13",
+      "libc": {
+        "family": "glibc",
+        "version": "2.41"
+      },
+      "runtime": {
+        "kind": "node",
+        "version": "24",
+        "path": "/nodejs/bin/node",
+        "moduleVersion": 137
+      },
+      "shell": null,
+      "packageManager": null,
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm64",
+        "s390x",
+        "ppc64le"
+      ],
+      "discontinued": null,
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 48000000,
+          "uncompressedBytes": 150000000,
+          "estimate": true,
+          "source": "estimate: copied from gcr.io/distroless/nodejs22-debian12 (same node tarball on cc; not read from a registry)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 47000000,
+          "uncompressedBytes": 146875000,
+          "estimate": true,
+          "source": "estimate: copied from gcr.io/distroless/nodejs22-debian12 (same node tarball on cc; not read from a registry)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "GoogleContainerTools/distroless @ cd080764 (2026-08-21) nodejs/config.bzl (NODEJS_ARCHITECTURES[\"debian13\"][\"24\"]) and nodejs.bzl (base //cc:cc…_debian13): official nodejs.org tarball in /nodejs on cc-debian13.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": {
+          "name": "nonroot",
+          "uid": 65532
+        }
+      },
+      "notes": ":latest runs as root (uid 0); :nonroot and :debug-nonroot run as nonroot (65532); :debug and :debug-nonroot add a busybox shell at /busybox/sh. Same libraries in all four tags.",
+      "endOfLife": {
+        "date": "2028-04-30",
+        "source": "Node.js release schedule; nodejs/docker-node versions.json @ f27d936f (2026-08-19) (\"end\": \"2028-04-30\") (earlier than the other component: 2030-06-30)"
+      }
+    },
+    {
+      "reference": "gcr.io/distroless/nodejs26-debian13",
+      "tags": [
+        "gcr.io/distroless/nodejs26-debian13:latest",
+        "gcr.io/distroless/nodejs26-debian13:nonroot",
+        "gcr.io/distroless/nodejs26-debian13:debug",
+        "gcr.io/distroless/nodejs26-debian13:debug-nonroot",
+        "gcr.io/distroless/nodejs26:latest",
+        "gcr.io/distroless/nodejs26:nonroot",
+        "gcr.io/distroless/nodejs26:debug",
+        "gcr.io/distroless/nodejs26:debug-nonroot"
+      ],
+      "variant": "distroless",
+      "os": {
+        "name": "debian",
+        "version": "13",
+        "codename": "trixie"
+      },
+      "basedOn": "gcr.io/distroless/cc-debian13",
+      "libc": {
+        "family": "glibc",
+        "version": "2.41"
+      },
+      "runtime": {
+        "kind": "node",
+        "version": "26",
+        "path": "/nodejs/bin/node"
+      },
+      "shell": null,
+      "packageManager": null,
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm64",
+        "s390x",
+        "ppc64le"
+      ],
+      "discontinued": null,
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 48000000,
+          "uncompressedBytes": 150000000,
+          "estimate": true,
+          "source": "estimate: copied from gcr.io/distroless/nodejs22-debian12 (same node tarball on cc; not read from a registry)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 47000000,
+          "uncompressedBytes": 146875000,
+          "estimate": true,
+          "source": "estimate: copied from gcr.io/distroless/nodejs22-debian12 (same node tarball on cc; not read from a registry)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libatomic.so.1",
+          "maxVersions": {},
+          "package": "libatomic1",
+          "estimate": false,
+          "source": "GoogleContainerTools/distroless @ cd080764 (2026-08-21) nodejs/config.bzl NODEJS_PACKAGES[\"26\"] = [\"libatomic1\"]; version nodes not read"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "GoogleContainerTools/distroless @ cd080764 (2026-08-21) nodejs/config.bzl (NODEJS_ARCHITECTURES[\"debian13\"][\"26\"]) and nodejs.bzl (base //cc:cc…_debian13): official nodejs.org tarball in /nodejs on cc-debian13 plus libatomic1.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": {
+          "name": "nonroot",
+          "uid": 65532
+        }
+      },
+      "notes": ":latest runs as root (uid 0); :nonroot and :debug-nonroot run as nonroot (65532); :debug and :debug-nonroot add a busybox shell at /busybox/sh. Same libraries in all four tags.",
+      "endOfLife": {
+        "date": "2029-04-30",
+        "source": "Node.js release schedule; nodejs/docker-node versions.json @ f27d936f (2026-08-19) (\"end\": \"2029-04-30\") (earlier than the other component: 2030-06-30)"
+      }
+    },
+    {
+      "reference": "gcr.io/distroless/python3-debian13",
+      "tags": [
+        "gcr.io/distroless/python3-debian13:latest",
+        "gcr.io/distroless/python3-debian13:nonroot",
+        "gcr.io/distroless/python3-debian13:debug",
+        "gcr.io/distroless/python3-debian13:debug-nonroot",
+        "gcr.io/distroless/python3:latest",
+        "gcr.io/distroless/python3:nonroot",
+        "gcr.io/distroless/python3:debug",
+        "gcr.io/distroless/python3:debug-nonroot"
+      ],
+      "variant": "distroless",
+      "os": {
+        "name": "debian",
+        "version": "13",
+        "codename": "trixie"
+      },
+      "basedOn": "gcr.io/distroless/cc-debian13",
+      "libc": {
+        "family": "glibc",
+        "version": "2.41"
+      },
+      "runtime": {
+        "kind": "python",
+        "version": "3.13",
+        "path": "/usr/bin/python3.13",
+        "abi": "cp313"
+      },
+      "shell": null,
+      "packageManager": null,
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm64",
+        "riscv64"
+      ],
+      "discontinued": null,
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 22000000,
+          "uncompressedBytes": 55000000,
+          "estimate": true,
+          "source": "estimate: copied from gcr.io/distroless/python3-debian12 (same Debian python on cc; not read from a registry)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 21500000,
+          "uncompressedBytes": 53750000,
+          "estimate": true,
+          "source": "estimate: copied from gcr.io/distroless/python3-debian12 (same Debian python on cc; not read from a registry)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libbz2.so.1.0",
+          "maxVersions": {},
+          "package": "libbz2-1.0",
+          "estimate": false,
+          "source": "GoogleContainerTools/distroless @ cd080764 (2026-08-21) python3/config.bzl PYTHON_PACKAGES[\"debian13\"]; private/repos/deb/trixie_python.lock.json (python3.13 3.13.5-2+deb13u4, libexpat1 2.8.3-1~deb13u1, libsqlite3-0 3.46.1-7+deb13u1, libffi8 3.4.8-2); version nodes from Data/measured/debian-trixie.json"
+        },
+        {
+          "soname": "libdb-5.3.so",
+          "maxVersions": {},
+          "package": "libdb5.3t64",
+          "estimate": false,
+          "source": "GoogleContainerTools/distroless @ cd080764 (2026-08-21) python3/config.bzl PYTHON_PACKAGES[\"debian13\"]; private/repos/deb/trixie_python.lock.json (python3.13 3.13.5-2+deb13u4, libexpat1 2.8.3-1~deb13u1, libsqlite3-0 3.46.1-7+deb13u1, libffi8 3.4.8-2); version nodes from Data/measured/debian-trixie.json"
+        },
+        {
+          "soname": "libexpat.so.1",
+          "maxVersions": {},
+          "package": "libexpat1",
+          "estimate": false,
+          "source": "GoogleContainerTools/distroless @ cd080764 (2026-08-21) python3/config.bzl PYTHON_PACKAGES[\"debian13\"]; private/repos/deb/trixie_python.lock.json (python3.13 3.13.5-2+deb13u4, libexpat1 2.8.3-1~deb13u1, libsqlite3-0 3.46.1-7+deb13u1, libffi8 3.4.8-2); version nodes not read"
+        },
+        {
+          "soname": "liblzma.so.5",
+          "maxVersions": {},
+          "package": "liblzma5",
+          "estimate": false,
+          "source": "GoogleContainerTools/distroless @ cd080764 (2026-08-21) python3/config.bzl PYTHON_PACKAGES[\"debian13\"]; private/repos/deb/trixie_python.lock.json (python3.13 3.13.5-2+deb13u4, libexpat1 2.8.3-1~deb13u1, libsqlite3-0 3.46.1-7+deb13u1, libffi8 3.4.8-2); version nodes from Data/measured/debian-trixie.json"
+        },
+        {
+          "soname": "libsqlite3.so.0",
+          "maxVersions": {},
+          "package": "libsqlite3-0",
+          "estimate": false,
+          "source": "GoogleContainerTools/distroless @ cd080764 (2026-08-21) python3/config.bzl PYTHON_PACKAGES[\"debian13\"]; private/repos/deb/trixie_python.lock.json (python3.13 3.13.5-2+deb13u4, libexpat1 2.8.3-1~deb13u1, libsqlite3-0 3.46.1-7+deb13u1, libffi8 3.4.8-2); version nodes from Data/measured/debian-trixie.json"
+        },
+        {
+          "soname": "libuuid.so.1",
+          "maxVersions": {},
+          "package": "libuuid1",
+          "estimate": false,
+          "source": "GoogleContainerTools/distroless @ cd080764 (2026-08-21) python3/config.bzl PYTHON_PACKAGES[\"debian13\"]; private/repos/deb/trixie_python.lock.json (python3.13 3.13.5-2+deb13u4, libexpat1 2.8.3-1~deb13u1, libsqlite3-0 3.46.1-7+deb13u1, libffi8 3.4.8-2); version nodes from Data/measured/debian-trixie.json"
+        },
+        {
+          "soname": "libncursesw.so.6",
+          "maxVersions": {},
+          "package": "libncursesw6",
+          "estimate": false,
+          "source": "GoogleContainerTools/distroless @ cd080764 (2026-08-21) python3/config.bzl PYTHON_PACKAGES[\"debian13\"]; private/repos/deb/trixie_python.lock.json (python3.13 3.13.5-2+deb13u4, libexpat1 2.8.3-1~deb13u1, libsqlite3-0 3.46.1-7+deb13u1, libffi8 3.4.8-2); version nodes not read"
+        },
+        {
+          "soname": "libtinfo.so.6",
+          "maxVersions": {},
+          "package": "libtinfo6",
+          "estimate": false,
+          "source": "GoogleContainerTools/distroless @ cd080764 (2026-08-21) python3/config.bzl PYTHON_PACKAGES[\"debian13\"]; private/repos/deb/trixie_python.lock.json (python3.13 3.13.5-2+deb13u4, libexpat1 2.8.3-1~deb13u1, libsqlite3-0 3.46.1-7+deb13u1, libffi8 3.4.8-2); version nodes from Data/measured/debian-trixie.json"
+        },
+        {
+          "soname": "libcom_err.so.2",
+          "maxVersions": {},
+          "package": "libcom-err2",
+          "estimate": false,
+          "source": "GoogleContainerTools/distroless @ cd080764 (2026-08-21) python3/config.bzl PYTHON_PACKAGES[\"debian13\"]; private/repos/deb/trixie_python.lock.json (python3.13 3.13.5-2+deb13u4, libexpat1 2.8.3-1~deb13u1, libsqlite3-0 3.46.1-7+deb13u1, libffi8 3.4.8-2); version nodes not read"
+        },
+        {
+          "soname": "libcrypt.so.1",
+          "maxVersions": {},
+          "package": "libcrypt1",
+          "estimate": false,
+          "source": "GoogleContainerTools/distroless @ cd080764 (2026-08-21) python3/config.bzl PYTHON_PACKAGES[\"debian13\"]; private/repos/deb/trixie_python.lock.json (python3.13 3.13.5-2+deb13u4, libexpat1 2.8.3-1~deb13u1, libsqlite3-0 3.46.1-7+deb13u1, libffi8 3.4.8-2); version nodes from Data/measured/debian-trixie.json"
+        },
+        {
+          "soname": "libgssapi_krb5.so.2",
+          "maxVersions": {},
+          "package": "libgssapi-krb5-2",
+          "estimate": false,
+          "source": "GoogleContainerTools/distroless @ cd080764 (2026-08-21) python3/config.bzl PYTHON_PACKAGES[\"debian13\"]; private/repos/deb/trixie_python.lock.json (python3.13 3.13.5-2+deb13u4, libexpat1 2.8.3-1~deb13u1, libsqlite3-0 3.46.1-7+deb13u1, libffi8 3.4.8-2); version nodes not read"
+        },
+        {
+          "soname": "libk5crypto.so.3",
+          "maxVersions": {},
+          "package": "libk5crypto3",
+          "estimate": false,
+          "source": "GoogleContainerTools/distroless @ cd080764 (2026-08-21) python3/config.bzl PYTHON_PACKAGES[\"debian13\"]; private/repos/deb/trixie_python.lock.json (python3.13 3.13.5-2+deb13u4, libexpat1 2.8.3-1~deb13u1, libsqlite3-0 3.46.1-7+deb13u1, libffi8 3.4.8-2); version nodes not read"
+        },
+        {
+          "soname": "libkeyutils.so.1",
+          "maxVersions": {},
+          "package": "libkeyutils1",
+          "estimate": false,
+          "source": "GoogleContainerTools/distroless @ cd080764 (2026-08-21) python3/config.bzl PYTHON_PACKAGES[\"debian13\"]; private/repos/deb/trixie_python.lock.json (python3.13 3.13.5-2+deb13u4, libexpat1 2.8.3-1~deb13u1, libsqlite3-0 3.46.1-7+deb13u1, libffi8 3.4.8-2); version nodes not read"
+        },
+        {
+          "soname": "libkrb5.so.3",
+          "maxVersions": {},
+          "package": "libkrb5-3",
+          "estimate": false,
+          "source": "GoogleContainerTools/distroless @ cd080764 (2026-08-21) python3/config.bzl PYTHON_PACKAGES[\"debian13\"]; private/repos/deb/trixie_python.lock.json (python3.13 3.13.5-2+deb13u4, libexpat1 2.8.3-1~deb13u1, libsqlite3-0 3.46.1-7+deb13u1, libffi8 3.4.8-2); version nodes not read"
+        },
+        {
+          "soname": "libkrb5support.so.0",
+          "maxVersions": {},
+          "package": "libkrb5support0",
+          "estimate": false,
+          "source": "GoogleContainerTools/distroless @ cd080764 (2026-08-21) python3/config.bzl PYTHON_PACKAGES[\"debian13\"]; private/repos/deb/trixie_python.lock.json (python3.13 3.13.5-2+deb13u4, libexpat1 2.8.3-1~deb13u1, libsqlite3-0 3.46.1-7+deb13u1, libffi8 3.4.8-2); version nodes not read"
+        },
+        {
+          "soname": "libnsl.so.2",
+          "maxVersions": {},
+          "package": "libnsl2",
+          "estimate": false,
+          "source": "GoogleContainerTools/distroless @ cd080764 (2026-08-21) python3/config.bzl PYTHON_PACKAGES[\"debian13\"]; private/repos/deb/trixie_python.lock.json (python3.13 3.13.5-2+deb13u4, libexpat1 2.8.3-1~deb13u1, libsqlite3-0 3.46.1-7+deb13u1, libffi8 3.4.8-2); version nodes not read"
+        },
+        {
+          "soname": "libreadline.so.8",
+          "maxVersions": {},
+          "package": "libreadline8t64",
+          "estimate": false,
+          "source": "GoogleContainerTools/distroless @ cd080764 (2026-08-21) python3/config.bzl PYTHON_PACKAGES[\"debian13\"]; private/repos/deb/trixie_python.lock.json (python3.13 3.13.5-2+deb13u4, libexpat1 2.8.3-1~deb13u1, libsqlite3-0 3.46.1-7+deb13u1, libffi8 3.4.8-2); version nodes not read"
+        },
+        {
+          "soname": "libhistory.so.8",
+          "maxVersions": {},
+          "package": "libreadline8t64",
+          "estimate": false,
+          "source": "GoogleContainerTools/distroless @ cd080764 (2026-08-21) python3/config.bzl PYTHON_PACKAGES[\"debian13\"]; private/repos/deb/trixie_python.lock.json (python3.13 3.13.5-2+deb13u4, libexpat1 2.8.3-1~deb13u1, libsqlite3-0 3.46.1-7+deb13u1, libffi8 3.4.8-2); version nodes not read"
+        },
+        {
+          "soname": "libtirpc.so.3",
+          "maxVersions": {},
+          "package": "libtirpc3t64",
+          "estimate": false,
+          "source": "GoogleContainerTools/distroless @ cd080764 (2026-08-21) python3/config.bzl PYTHON_PACKAGES[\"debian13\"]; private/repos/deb/trixie_python.lock.json (python3.13 3.13.5-2+deb13u4, libexpat1 2.8.3-1~deb13u1, libsqlite3-0 3.46.1-7+deb13u1, libffi8 3.4.8-2); version nodes not read"
+        },
+        {
+          "soname": "libffi.so.8",
+          "maxVersions": {},
+          "package": "libffi8",
+          "estimate": false,
+          "source": "GoogleContainerTools/distroless @ cd080764 (2026-08-21) python3/config.bzl PYTHON_PACKAGES[\"debian13\"]; private/repos/deb/trixie_python.lock.json (python3.13 3.13.5-2+deb13u4, libexpat1 2.8.3-1~deb13u1, libsqlite3-0 3.46.1-7+deb13u1, libffi8 3.4.8-2); version nodes not read"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "GoogleContainerTools/distroless @ cd080764 (2026-08-21) python3/config.bzl PYTHON_PACKAGES[\"debian13\"]; private/repos/deb/trixie_python.lock.json (python3.13 3.13.5-2+deb13u4, libexpat1 2.8.3-1~deb13u1, libsqlite3-0 3.46.1-7+deb13u1, libffi8 3.4.8-2): Debian's python3.13 (3.13.5) on cc-debian13 (\"Based on //cc so that C extensions work properly\", python3/python.bzl). Debian links libpython statically into /usr/bin/python3.13: no libpython3.13.so.1.0.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": {
+          "name": "nonroot",
+          "uid": 65532
+        }
+      },
+      "notes": ":latest runs as root (uid 0); :nonroot and :debug-nonroot run as nonroot (65532); :debug and :debug-nonroot add a busybox shell at /busybox/sh. Same libraries in all four tags.",
+      "endOfLife": {
+        "date": "2029-10-31",
+        "source": "Python devguide include/release-cycle.json (PEP 719: end_of_life 2029-10; month only, last day used) (earlier than the other component: 2030-06-30)"
+      }
     }
   ]
 }
@@ -5559,10 +7438,20 @@ enum EmbeddedCatalogData {
         "images/node.json": #"""
 {
   "family": "node",
-  "notes": "Official Docker Hub node images (nodejs/docker-node). As of 2026 the unsuffixed tags (node:22, node:22-slim) point at Debian 13 trixie (switched Jul 2026, docker-node 68e20499); catalogue the explicit -bookworm/-trixie tags. All run as root; a `node` user (uid 1000) exists. Slim images keep only what ldd of node needs: no OpenSSL, no ca-certificates. Full images are buildpack-deps and carry a compiler and many -dev libraries.",
+  "notes": "Official Docker Hub node images (nodejs/docker-node). Unsuffixed tags follow each line's \"debian-default\" in docker-node versions.json: node:26 / node:26-slim / latest / current are trixie, but node:22, node:22-slim, node:24, node:24-slim, lts, lts-slim are still bookworm (versions.json @ f27d936f, 2026-08-19; library/node @ 5aa45c8629, 2026-08-05). The 2026-07 change 68e20499 only changed the helper scripts' default_variant. All run as root; a `node` user (uid 1000) exists. Slim images keep only what ldd of node needs: no OpenSSL, no ca-certificates (node ≥ 25 keeps libatomic1; armhf keeps it for every line). Full images are buildpack-deps and carry a compiler and many -dev libraries.",
+  "tagsAsOf": {
+    "date": "2026-08-21",
+    "source": "docker-library/official-images library/node @ 5aa45c8629 (2026-08-05; tree 37079fb336, 2026-08-21)"
+  },
   "images": [
     {
       "reference": "node:20-bookworm",
+      "tags": [
+        "node:20",
+        "node:20-bookworm",
+        "node:iron",
+        "node:iron-bookworm"
+      ],
       "variant": "full",
       "os": {
         "name": "debian",
@@ -5577,19 +7466,23 @@ enum EmbeddedCatalogData {
       "runtime": {
         "kind": "node",
         "version": "20",
-        "path": "/usr/local/bin/node"
+        "path": "/usr/local/bin/node",
+        "moduleVersion": 115
       },
       "shell": "/bin/sh",
       "packageManager": "apt",
       "defaultUser": "root",
       "architectures": [
         "amd64",
-        "arm64",
         "arm/v7",
+        "arm64",
         "ppc64le",
         "s390x"
       ],
-      "discontinued": null,
+      "discontinued": {
+        "date": "2026-04-30",
+        "source": "docker-library/official-images library/node: 20/bookworm last present 2026-04-16, removed 2026-04-30 (docker-node f97aaf33)"
+      },
       "sizes": [
         {
           "arch": "amd64",
@@ -5611,10 +7504,30 @@ enum EmbeddedCatalogData {
       "addsLibraries": [],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "nodejs/docker-node 20/bookworm/Dockerfile: official nodejs.org linux tarball (bundles OpenSSL, ICU, libuv, zlib; links only glibc, libstdc++ and libgcc_s) unpacked into /usr/local on buildpack-deps:bookworm (gcc/g++, libpq, libxml2, ImageMagick, …; its library list is on the buildpack-deps row). Node 20 reached end-of-life 2026-04-30: tags still pullable, no updates."
+      "provenance": "nodejs/docker-node 20/bookworm/Dockerfile: official nodejs.org linux tarball (bundles OpenSSL, ICU, libuv, zlib; links only glibc, libstdc++ and libgcc_s) unpacked into /usr/local on buildpack-deps:bookworm (gcc/g++, libpq, libxml2, ImageMagick, …; its library list is on the buildpack-deps row). Node 20 reached end-of-life 2026-04-30: tags still pullable, no updates.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": {
+          "name": "node",
+          "uid": 1000
+        }
+      },
+      "notes": "Runs as root by default; user `node` (uid 1000) exists.",
+      "endOfLife": {
+        "date": "2026-04-30",
+        "source": "Node.js release schedule; nodejs/docker-node versions.json at f97aaf33^ (\"end\": \"2026-04-30\") (earlier than the other component: 2028-06-30)"
+      },
+      "tagsLastSeen": "8245b6cb1f (2026-04-16)"
     },
     {
       "reference": "node:20-bookworm-slim",
+      "tags": [
+        "node:20-bookworm-slim",
+        "node:20-slim",
+        "node:iron-bookworm-slim",
+        "node:iron-slim"
+      ],
       "variant": "slim",
       "os": {
         "name": "debian",
@@ -5629,19 +7542,23 @@ enum EmbeddedCatalogData {
       "runtime": {
         "kind": "node",
         "version": "20",
-        "path": "/usr/local/bin/node"
+        "path": "/usr/local/bin/node",
+        "moduleVersion": 115
       },
       "shell": "/bin/sh",
       "packageManager": "apt",
       "defaultUser": "root",
       "architectures": [
         "amd64",
-        "arm64",
         "arm/v7",
+        "arm64",
         "ppc64le",
         "s390x"
       ],
-      "discontinued": null,
+      "discontinued": {
+        "date": "2026-04-30",
+        "source": "docker-library/official-images library/node: 20/bookworm-slim last present 2026-04-16, removed 2026-04-30 (docker-node f97aaf33)"
+      },
       "sizes": [
         {
           "arch": "amd64",
@@ -5660,13 +7577,42 @@ enum EmbeddedCatalogData {
           "date": "older snapshot"
         }
       ],
-      "addsLibraries": [],
+      "addsLibraries": [
+        {
+          "soname": "libatomic.so.1",
+          "maxVersions": {},
+          "package": "libatomic1",
+          "estimate": true,
+          "architectures": [
+            "arm/v7"
+          ],
+          "source": "nodejs/docker-node 20/bookworm-slim/Dockerfile: \"libatomic1 for arm\" is installed and the armv7l node binary links it, so the ldd scan keeps it on armhf only (audit 2026-11-29); not measured"
+        }
+      ],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "nodejs/docker-node 20/bookworm-slim/Dockerfile: official nodejs.org linux tarball (bundles OpenSSL, ICU, libuv, zlib; links only glibc, libstdc++ and libgcc_s) unpacked into /usr/local on debian:bookworm-slim, build tools purged again (ldd-kept set only: no ca-certificates, no libssl3; libatomic1 not kept on amd64/arm64 for node ≤24 — holepunchto/rocksdb-native#109 (2026-09) confirms libatomic.so.1 absent from node:22-slim). Node 20 reached end-of-life 2026-04-30: tags still pullable, no updates."
+      "provenance": "nodejs/docker-node 20/bookworm-slim/Dockerfile: official nodejs.org linux tarball (bundles OpenSSL, ICU, libuv, zlib; links only glibc, libstdc++ and libgcc_s) unpacked into /usr/local on debian:bookworm-slim, build tools purged again (ldd-kept set only: no ca-certificates, no libssl3; libatomic1 not kept on amd64/arm64 for node ≤24 — holepunchto/rocksdb-native#109 (2026-09) confirms libatomic.so.1 absent from node:22-slim). Node 20 reached end-of-life 2026-04-30: tags still pullable, no updates.",
+      "files": {
+        "caCertificates": false,
+        "tzdata": true,
+        "nonRootUser": {
+          "name": "node",
+          "uid": 1000
+        }
+      },
+      "notes": "No CA certificates (node uses its bundled Mozilla store for its own TLS; other binaries need ca-certificates). Runs as root by default; user `node` (uid 1000) exists.",
+      "endOfLife": {
+        "date": "2026-04-30",
+        "source": "Node.js release schedule; nodejs/docker-node versions.json at f97aaf33^ (\"end\": \"2026-04-30\") (earlier than the other component: 2028-06-30)"
+      },
+      "tagsLastSeen": "8245b6cb1f (2026-04-16)"
     },
     {
       "reference": "node:20-trixie",
+      "tags": [
+        "node:20-trixie",
+        "node:iron-trixie"
+      ],
       "variant": "full",
       "os": {
         "name": "debian",
@@ -5681,7 +7627,8 @@ enum EmbeddedCatalogData {
       "runtime": {
         "kind": "node",
         "version": "20",
-        "path": "/usr/local/bin/node"
+        "path": "/usr/local/bin/node",
+        "moduleVersion": 115
       },
       "shell": "/bin/sh",
       "packageManager": "apt",
@@ -5692,7 +7639,10 @@ enum EmbeddedCatalogData {
         "ppc64le",
         "s390x"
       ],
-      "discontinued": null,
+      "discontinued": {
+        "date": "2026-04-30",
+        "source": "docker-library/official-images library/node: 20/trixie last present 2026-04-16, removed 2026-04-30 (docker-node f97aaf33)"
+      },
       "sizes": [
         {
           "arch": "amd64",
@@ -5714,10 +7664,28 @@ enum EmbeddedCatalogData {
       "addsLibraries": [],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "nodejs/docker-node 20/trixie/Dockerfile: official nodejs.org linux tarball (bundles OpenSSL, ICU, libuv, zlib; links only glibc, libstdc++ and libgcc_s) unpacked into /usr/local on buildpack-deps:trixie (gcc/g++, libpq, libxml2, ImageMagick, …; its library list is on the buildpack-deps row). Node 20 reached end-of-life 2026-04-30: tags still pullable, no updates."
+      "provenance": "nodejs/docker-node 20/trixie/Dockerfile: official nodejs.org linux tarball (bundles OpenSSL, ICU, libuv, zlib; links only glibc, libstdc++ and libgcc_s) unpacked into /usr/local on buildpack-deps:trixie (gcc/g++, libpq, libxml2, ImageMagick, …; its library list is on the buildpack-deps row). Node 20 reached end-of-life 2026-04-30: tags still pullable, no updates.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": {
+          "name": "node",
+          "uid": 1000
+        }
+      },
+      "notes": "Runs as root by default; user `node` (uid 1000) exists.",
+      "endOfLife": {
+        "date": "2026-04-30",
+        "source": "Node.js release schedule; nodejs/docker-node versions.json at f97aaf33^ (\"end\": \"2026-04-30\") (earlier than the other component: 2030-06-30)"
+      },
+      "tagsLastSeen": "8245b6cb1f (2026-04-16)"
     },
     {
       "reference": "node:20-trixie-slim",
+      "tags": [
+        "node:20-trixie-slim",
+        "node:iron-trixie-slim"
+      ],
       "variant": "slim",
       "os": {
         "name": "debian",
@@ -5732,7 +7700,8 @@ enum EmbeddedCatalogData {
       "runtime": {
         "kind": "node",
         "version": "20",
-        "path": "/usr/local/bin/node"
+        "path": "/usr/local/bin/node",
+        "moduleVersion": 115
       },
       "shell": "/bin/sh",
       "packageManager": "apt",
@@ -5743,7 +7712,10 @@ enum EmbeddedCatalogData {
         "ppc64le",
         "s390x"
       ],
-      "discontinued": null,
+      "discontinued": {
+        "date": "2026-04-30",
+        "source": "docker-library/official-images library/node: 20/trixie-slim last present 2026-04-16, removed 2026-04-30 (docker-node f97aaf33)"
+      },
       "sizes": [
         {
           "arch": "amd64",
@@ -5765,10 +7737,28 @@ enum EmbeddedCatalogData {
       "addsLibraries": [],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "nodejs/docker-node 20/trixie-slim/Dockerfile: official nodejs.org linux tarball (bundles OpenSSL, ICU, libuv, zlib; links only glibc, libstdc++ and libgcc_s) unpacked into /usr/local on debian:trixie-slim, build tools purged again (ldd-kept set only: no ca-certificates, no libssl3; libatomic1 not kept on amd64/arm64 for node ≤24 — holepunchto/rocksdb-native#109 (2026-09) confirms libatomic.so.1 absent from node:22-slim). Node 20 reached end-of-life 2026-04-30: tags still pullable, no updates."
+      "provenance": "nodejs/docker-node 20/trixie-slim/Dockerfile: official nodejs.org linux tarball (bundles OpenSSL, ICU, libuv, zlib; links only glibc, libstdc++ and libgcc_s) unpacked into /usr/local on debian:trixie-slim, build tools purged again (ldd-kept set only: no ca-certificates, no libssl3; libatomic1 not kept on amd64/arm64 for node ≤24 — holepunchto/rocksdb-native#109 (2026-09) confirms libatomic.so.1 absent from node:22-slim). Node 20 reached end-of-life 2026-04-30: tags still pullable, no updates.",
+      "files": {
+        "caCertificates": false,
+        "tzdata": true,
+        "nonRootUser": {
+          "name": "node",
+          "uid": 1000
+        }
+      },
+      "notes": "No CA certificates (node uses its bundled Mozilla store for its own TLS; other binaries need ca-certificates). Runs as root by default; user `node` (uid 1000) exists.",
+      "endOfLife": {
+        "date": "2026-04-30",
+        "source": "Node.js release schedule; nodejs/docker-node versions.json at f97aaf33^ (\"end\": \"2026-04-30\") (earlier than the other component: 2030-06-30)"
+      },
+      "tagsLastSeen": "8245b6cb1f (2026-04-16)"
     },
     {
       "reference": "node:20-alpine3.20",
+      "tags": [
+        "node:20-alpine3.20",
+        "node:iron-alpine3.20"
+      ],
       "variant": "alpine",
       "os": {
         "name": "alpine",
@@ -5783,20 +7773,24 @@ enum EmbeddedCatalogData {
       "runtime": {
         "kind": "node",
         "version": "20",
-        "path": "/usr/local/bin/node"
+        "path": "/usr/local/bin/node",
+        "moduleVersion": 115
       },
       "shell": "/bin/sh",
       "packageManager": "apk",
       "defaultUser": "root",
       "architectures": [
         "amd64",
-        "arm64",
         "arm/v6",
         "arm/v7",
+        "arm64",
         "ppc64le",
         "s390x"
       ],
-      "discontinued": null,
+      "discontinued": {
+        "date": "2025-05-30",
+        "source": "docker-library/official-images library/node: 20/alpine3.20 last present 2025-05-28, removed 2025-05-30"
+      },
       "sizes": [
         {
           "arch": "amd64",
@@ -5838,10 +7832,28 @@ enum EmbeddedCatalogData {
       ],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "nodejs/docker-node 20/alpine3.20/Dockerfile: node built for musl (unofficial-builds musl tarball, source build as fallback), `apk add --no-cache libstdc++` (→ libgcc), node user uid 1000, yarn; on alpine:3.20. Alpine 3.20/3.21/3.22 tags are no longer refreshed once newer alpine variants ship (3.23/3.24 in 2026)."
+      "provenance": "nodejs/docker-node 20/alpine3.20/Dockerfile: node built for musl (unofficial-builds musl tarball, source build as fallback), `apk add --no-cache libstdc++` (→ libgcc), node user uid 1000, yarn; on alpine:3.20. Alpine 3.20/3.21/3.22 tags are no longer refreshed once newer alpine variants ship (3.23/3.24 in 2026).",
+      "files": {
+        "caCertificates": true,
+        "tzdata": false,
+        "nonRootUser": {
+          "name": "node",
+          "uid": 1000
+        }
+      },
+      "notes": "musl; CA bundle from the alpine base, no tzdata. Runs as root by default; user `node` (uid 1000) exists.",
+      "endOfLife": {
+        "date": "2026-04-01",
+        "source": "alpinelinux.org/releases: v3.20 main end of support 2026-04-01 (earlier than the other component: 2026-04-30)"
+      },
+      "tagsLastSeen": "7a83369b17 (2025-05-28)"
     },
     {
       "reference": "node:20-alpine3.21",
+      "tags": [
+        "node:20-alpine3.21",
+        "node:iron-alpine3.21"
+      ],
       "variant": "alpine",
       "os": {
         "name": "alpine",
@@ -5856,20 +7868,24 @@ enum EmbeddedCatalogData {
       "runtime": {
         "kind": "node",
         "version": "20",
-        "path": "/usr/local/bin/node"
+        "path": "/usr/local/bin/node",
+        "moduleVersion": 115
       },
       "shell": "/bin/sh",
       "packageManager": "apk",
       "defaultUser": "root",
       "architectures": [
         "amd64",
-        "arm64",
         "arm/v6",
         "arm/v7",
+        "arm64",
         "ppc64le",
         "s390x"
       ],
-      "discontinued": null,
+      "discontinued": {
+        "date": "2025-12-04",
+        "source": "docker-library/official-images library/node: 20/alpine3.21 last present 2025-11-25, removed 2025-12-04"
+      },
       "sizes": [
         {
           "arch": "amd64",
@@ -5911,10 +7927,28 @@ enum EmbeddedCatalogData {
       ],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "nodejs/docker-node 20/alpine3.21/Dockerfile: node built for musl (unofficial-builds musl tarball, source build as fallback), `apk add --no-cache libstdc++` (→ libgcc), node user uid 1000, yarn; on alpine:3.21. Alpine 3.20/3.21/3.22 tags are no longer refreshed once newer alpine variants ship (3.23/3.24 in 2026)."
+      "provenance": "nodejs/docker-node 20/alpine3.21/Dockerfile: node built for musl (unofficial-builds musl tarball, source build as fallback), `apk add --no-cache libstdc++` (→ libgcc), node user uid 1000, yarn; on alpine:3.21. Alpine 3.20/3.21/3.22 tags are no longer refreshed once newer alpine variants ship (3.23/3.24 in 2026).",
+      "files": {
+        "caCertificates": true,
+        "tzdata": false,
+        "nonRootUser": {
+          "name": "node",
+          "uid": 1000
+        }
+      },
+      "notes": "musl; CA bundle from the alpine base, no tzdata. Runs as root by default; user `node` (uid 1000) exists.",
+      "endOfLife": {
+        "date": "2026-04-30",
+        "source": "Node.js release schedule; nodejs/docker-node versions.json at f97aaf33^ (\"end\": \"2026-04-30\") (earlier than the other component: 2026-11-01)"
+      },
+      "tagsLastSeen": "d62d867732 (2025-11-25)"
     },
     {
       "reference": "node:20-alpine3.22",
+      "tags": [
+        "node:20-alpine3.22",
+        "node:iron-alpine3.22"
+      ],
       "variant": "alpine",
       "os": {
         "name": "alpine",
@@ -5929,20 +7963,24 @@ enum EmbeddedCatalogData {
       "runtime": {
         "kind": "node",
         "version": "20",
-        "path": "/usr/local/bin/node"
+        "path": "/usr/local/bin/node",
+        "moduleVersion": 115
       },
       "shell": "/bin/sh",
       "packageManager": "apk",
       "defaultUser": "root",
       "architectures": [
         "amd64",
-        "arm64",
         "arm/v6",
         "arm/v7",
+        "arm64",
         "ppc64le",
         "s390x"
       ],
-      "discontinued": null,
+      "discontinued": {
+        "date": "2026-04-30",
+        "source": "docker-library/official-images library/node: 20/alpine3.22 last present 2026-04-16, removed 2026-04-30 (docker-node f97aaf33 \"Drop Node.js v20\", 2026-04-21)"
+      },
       "sizes": [
         {
           "arch": "amd64",
@@ -5984,10 +8022,30 @@ enum EmbeddedCatalogData {
       ],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "nodejs/docker-node 20/alpine3.22/Dockerfile: node built for musl (unofficial-builds musl tarball, source build as fallback), `apk add --no-cache libstdc++` (→ libgcc), node user uid 1000, yarn; on alpine:3.22."
+      "provenance": "nodejs/docker-node 20/alpine3.22/Dockerfile: node built for musl (unofficial-builds musl tarball, source build as fallback), `apk add --no-cache libstdc++` (→ libgcc), node user uid 1000, yarn; on alpine:3.22.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": false,
+        "nonRootUser": {
+          "name": "node",
+          "uid": 1000
+        }
+      },
+      "notes": "musl; CA bundle from the alpine base, no tzdata. Runs as root by default; user `node` (uid 1000) exists.",
+      "endOfLife": {
+        "date": "2026-04-30",
+        "source": "Node.js release schedule; nodejs/docker-node versions.json at f97aaf33^ (\"end\": \"2026-04-30\") (earlier than the other component: 2027-05-01)"
+      },
+      "tagsLastSeen": "8245b6cb1f (2026-04-16)"
     },
     {
       "reference": "node:22-bookworm",
+      "tags": [
+        "node:22",
+        "node:22-bookworm",
+        "node:jod",
+        "node:jod-bookworm"
+      ],
       "variant": "full",
       "os": {
         "name": "debian",
@@ -6002,17 +8060,17 @@ enum EmbeddedCatalogData {
       "runtime": {
         "kind": "node",
         "version": "22",
-        "path": "/usr/local/bin/node"
+        "path": "/usr/local/bin/node",
+        "moduleVersion": 127
       },
       "shell": "/bin/sh",
       "packageManager": "apt",
       "defaultUser": "root",
       "architectures": [
         "amd64",
-        "arm64",
         "arm/v7",
-        "ppc64le",
-        "s390x"
+        "arm64",
+        "ppc64le"
       ],
       "discontinued": null,
       "sizes": [
@@ -6036,10 +8094,29 @@ enum EmbeddedCatalogData {
       "addsLibraries": [],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "nodejs/docker-node 22/bookworm/Dockerfile: official nodejs.org linux tarball (bundles OpenSSL, ICU, libuv, zlib; links only glibc, libstdc++ and libgcc_s) unpacked into /usr/local on buildpack-deps:bookworm (gcc/g++, libpq, libxml2, ImageMagick, …; its library list is on the buildpack-deps row)."
+      "provenance": "nodejs/docker-node 22/bookworm/Dockerfile: official nodejs.org linux tarball (bundles OpenSSL, ICU, libuv, zlib; links only glibc, libstdc++ and libgcc_s) unpacked into /usr/local on buildpack-deps:bookworm (gcc/g++, libpq, libxml2, ImageMagick, …; its library list is on the buildpack-deps row).",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": {
+          "name": "node",
+          "uid": 1000
+        }
+      },
+      "notes": "Runs as root by default; user `node` (uid 1000) exists.",
+      "endOfLife": {
+        "date": "2027-04-30",
+        "source": "Node.js release schedule; nodejs/docker-node versions.json @ f27d936f (2026-08-19) (\"end\": \"2027-04-30\") (earlier than the other component: 2028-06-30)"
+      }
     },
     {
       "reference": "node:22-bookworm-slim",
+      "tags": [
+        "node:22-bookworm-slim",
+        "node:22-slim",
+        "node:jod-bookworm-slim",
+        "node:jod-slim"
+      ],
       "variant": "slim",
       "os": {
         "name": "debian",
@@ -6054,17 +8131,17 @@ enum EmbeddedCatalogData {
       "runtime": {
         "kind": "node",
         "version": "22",
-        "path": "/usr/local/bin/node"
+        "path": "/usr/local/bin/node",
+        "moduleVersion": 127
       },
       "shell": "/bin/sh",
       "packageManager": "apt",
       "defaultUser": "root",
       "architectures": [
         "amd64",
-        "arm64",
         "arm/v7",
-        "ppc64le",
-        "s390x"
+        "arm64",
+        "ppc64le"
       ],
       "discontinued": null,
       "sizes": [
@@ -6085,13 +8162,41 @@ enum EmbeddedCatalogData {
           "date": "2026-11"
         }
       ],
-      "addsLibraries": [],
+      "addsLibraries": [
+        {
+          "soname": "libatomic.so.1",
+          "maxVersions": {},
+          "package": "libatomic1",
+          "estimate": true,
+          "architectures": [
+            "arm/v7"
+          ],
+          "source": "nodejs/docker-node 22/bookworm-slim/Dockerfile: \"libatomic1 for arm\" is installed and the armv7l node binary links it, so the ldd scan keeps it on armhf only (audit 2026-11-29); not measured"
+        }
+      ],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "nodejs/docker-node 22/bookworm-slim/Dockerfile: official nodejs.org linux tarball (bundles OpenSSL, ICU, libuv, zlib; links only glibc, libstdc++ and libgcc_s) unpacked into /usr/local on debian:bookworm-slim, build tools purged again (ldd-kept set only: no ca-certificates, no libssl3; libatomic1 not kept on amd64/arm64 for node ≤24 — holepunchto/rocksdb-native#109 (2026-09) confirms libatomic.so.1 absent from node:22-slim)."
+      "provenance": "nodejs/docker-node 22/bookworm-slim/Dockerfile: official nodejs.org linux tarball (bundles OpenSSL, ICU, libuv, zlib; links only glibc, libstdc++ and libgcc_s) unpacked into /usr/local on debian:bookworm-slim, build tools purged again (ldd-kept set only: no ca-certificates, no libssl3; libatomic1 not kept on amd64/arm64 for node ≤24 — holepunchto/rocksdb-native#109 (2026-09) confirms libatomic.so.1 absent from node:22-slim).",
+      "files": {
+        "caCertificates": false,
+        "tzdata": true,
+        "nonRootUser": {
+          "name": "node",
+          "uid": 1000
+        }
+      },
+      "notes": "No CA certificates (node uses its bundled Mozilla store for its own TLS; other binaries need ca-certificates). Runs as root by default; user `node` (uid 1000) exists.",
+      "endOfLife": {
+        "date": "2027-04-30",
+        "source": "Node.js release schedule; nodejs/docker-node versions.json @ f27d936f (2026-08-19) (\"end\": \"2027-04-30\") (earlier than the other component: 2028-06-30)"
+      }
     },
     {
       "reference": "node:22-trixie",
+      "tags": [
+        "node:22-trixie",
+        "node:jod-trixie"
+      ],
       "variant": "full",
       "os": {
         "name": "debian",
@@ -6106,7 +8211,8 @@ enum EmbeddedCatalogData {
       "runtime": {
         "kind": "node",
         "version": "22",
-        "path": "/usr/local/bin/node"
+        "path": "/usr/local/bin/node",
+        "moduleVersion": 127
       },
       "shell": "/bin/sh",
       "packageManager": "apt",
@@ -6139,10 +8245,27 @@ enum EmbeddedCatalogData {
       "addsLibraries": [],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "nodejs/docker-node 22/trixie/Dockerfile: official nodejs.org linux tarball (bundles OpenSSL, ICU, libuv, zlib; links only glibc, libstdc++ and libgcc_s) unpacked into /usr/local on buildpack-deps:trixie (gcc/g++, libpq, libxml2, ImageMagick, …; its library list is on the buildpack-deps row)."
+      "provenance": "nodejs/docker-node 22/trixie/Dockerfile: official nodejs.org linux tarball (bundles OpenSSL, ICU, libuv, zlib; links only glibc, libstdc++ and libgcc_s) unpacked into /usr/local on buildpack-deps:trixie (gcc/g++, libpq, libxml2, ImageMagick, …; its library list is on the buildpack-deps row).",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": {
+          "name": "node",
+          "uid": 1000
+        }
+      },
+      "notes": "Runs as root by default; user `node` (uid 1000) exists.",
+      "endOfLife": {
+        "date": "2027-04-30",
+        "source": "Node.js release schedule; nodejs/docker-node versions.json @ f27d936f (2026-08-19) (\"end\": \"2027-04-30\") (earlier than the other component: 2030-06-30)"
+      }
     },
     {
       "reference": "node:22-trixie-slim",
+      "tags": [
+        "node:22-trixie-slim",
+        "node:jod-trixie-slim"
+      ],
       "variant": "slim",
       "os": {
         "name": "debian",
@@ -6157,7 +8280,8 @@ enum EmbeddedCatalogData {
       "runtime": {
         "kind": "node",
         "version": "22",
-        "path": "/usr/local/bin/node"
+        "path": "/usr/local/bin/node",
+        "moduleVersion": 127
       },
       "shell": "/bin/sh",
       "packageManager": "apt",
@@ -6190,10 +8314,28 @@ enum EmbeddedCatalogData {
       "addsLibraries": [],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "nodejs/docker-node 22/trixie-slim/Dockerfile: official nodejs.org linux tarball (bundles OpenSSL, ICU, libuv, zlib; links only glibc, libstdc++ and libgcc_s) unpacked into /usr/local on debian:trixie-slim, build tools purged again (ldd-kept set only: no ca-certificates, no libssl3; libatomic1 not kept on amd64/arm64 for node ≤24 — holepunchto/rocksdb-native#109 (2026-09) confirms libatomic.so.1 absent from node:22-slim)."
+      "provenance": "nodejs/docker-node 22/trixie-slim/Dockerfile: official nodejs.org linux tarball (bundles OpenSSL, ICU, libuv, zlib; links only glibc, libstdc++ and libgcc_s) unpacked into /usr/local on debian:trixie-slim, build tools purged again (ldd-kept set only: no ca-certificates, no libssl3; libatomic1 not kept on amd64/arm64 for node ≤24 — holepunchto/rocksdb-native#109 (2026-09) confirms libatomic.so.1 absent from node:22-slim).",
+      "files": {
+        "caCertificates": false,
+        "tzdata": true,
+        "nonRootUser": {
+          "name": "node",
+          "uid": 1000
+        }
+      },
+      "notes": "No CA certificates (node uses its bundled Mozilla store for its own TLS; other binaries need ca-certificates). Runs as root by default; user `node` (uid 1000) exists.",
+      "endOfLife": {
+        "date": "2027-04-30",
+        "source": "Node.js release schedule; nodejs/docker-node versions.json @ f27d936f (2026-08-19) (\"end\": \"2027-04-30\") (earlier than the other component: 2030-06-30)"
+      }
     },
     {
       "reference": "node:22-alpine3.20",
+      "tags": [
+        "node:22-alpine3.20",
+        "node:jod-alpine3.20",
+        "node:lts-alpine3.20"
+      ],
       "variant": "alpine",
       "os": {
         "name": "alpine",
@@ -6208,20 +8350,23 @@ enum EmbeddedCatalogData {
       "runtime": {
         "kind": "node",
         "version": "22",
-        "path": "/usr/local/bin/node"
+        "path": "/usr/local/bin/node",
+        "moduleVersion": 127
       },
       "shell": "/bin/sh",
       "packageManager": "apk",
       "defaultUser": "root",
       "architectures": [
         "amd64",
-        "arm64",
         "arm/v6",
         "arm/v7",
-        "ppc64le",
+        "arm64",
         "s390x"
       ],
-      "discontinued": null,
+      "discontinued": {
+        "date": "2025-05-30",
+        "source": "docker-library/official-images library/node: 22/alpine3.20 last present 2025-05-28, removed 2025-05-30 (docker-node b1e2c978 dropped alpine3.20)"
+      },
       "sizes": [
         {
           "arch": "amd64",
@@ -6263,10 +8408,28 @@ enum EmbeddedCatalogData {
       ],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "nodejs/docker-node 22/alpine3.20/Dockerfile: node built for musl (unofficial-builds musl tarball, source build as fallback), `apk add --no-cache libstdc++` (→ libgcc), node user uid 1000, yarn; on alpine:3.20. Alpine 3.20/3.21/3.22 tags are no longer refreshed once newer alpine variants ship (3.23/3.24 in 2026)."
+      "provenance": "nodejs/docker-node 22/alpine3.20/Dockerfile: node built for musl (unofficial-builds musl tarball, source build as fallback), `apk add --no-cache libstdc++` (→ libgcc), node user uid 1000, yarn; on alpine:3.20. Alpine 3.20/3.21/3.22 tags are no longer refreshed once newer alpine variants ship (3.23/3.24 in 2026).",
+      "files": {
+        "caCertificates": true,
+        "tzdata": false,
+        "nonRootUser": {
+          "name": "node",
+          "uid": 1000
+        }
+      },
+      "notes": "musl; CA bundle from the alpine base, no tzdata. Runs as root by default; user `node` (uid 1000) exists.",
+      "endOfLife": {
+        "date": "2026-04-01",
+        "source": "alpinelinux.org/releases: v3.20 main end of support 2026-04-01 (earlier than the other component: 2027-04-30)"
+      },
+      "tagsLastSeen": "7a83369b17 (2025-05-28)"
     },
     {
       "reference": "node:22-alpine3.21",
+      "tags": [
+        "node:22-alpine3.21",
+        "node:jod-alpine3.21"
+      ],
       "variant": "alpine",
       "os": {
         "name": "alpine",
@@ -6281,20 +8444,23 @@ enum EmbeddedCatalogData {
       "runtime": {
         "kind": "node",
         "version": "22",
-        "path": "/usr/local/bin/node"
+        "path": "/usr/local/bin/node",
+        "moduleVersion": 127
       },
       "shell": "/bin/sh",
       "packageManager": "apk",
       "defaultUser": "root",
       "architectures": [
         "amd64",
-        "arm64",
         "arm/v6",
         "arm/v7",
-        "ppc64le",
+        "arm64",
         "s390x"
       ],
-      "discontinued": null,
+      "discontinued": {
+        "date": "2025-12-04",
+        "source": "docker-library/official-images library/node: 22/alpine3.21 last present 2025-11-25, removed 2025-12-04"
+      },
       "sizes": [
         {
           "arch": "amd64",
@@ -6336,10 +8502,28 @@ enum EmbeddedCatalogData {
       ],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "nodejs/docker-node 22/alpine3.21/Dockerfile: node built for musl (unofficial-builds musl tarball, source build as fallback), `apk add --no-cache libstdc++` (→ libgcc), node user uid 1000, yarn; on alpine:3.21. Alpine 3.20/3.21/3.22 tags are no longer refreshed once newer alpine variants ship (3.23/3.24 in 2026)."
+      "provenance": "nodejs/docker-node 22/alpine3.21/Dockerfile: node built for musl (unofficial-builds musl tarball, source build as fallback), `apk add --no-cache libstdc++` (→ libgcc), node user uid 1000, yarn; on alpine:3.21. Alpine 3.20/3.21/3.22 tags are no longer refreshed once newer alpine variants ship (3.23/3.24 in 2026).",
+      "files": {
+        "caCertificates": true,
+        "tzdata": false,
+        "nonRootUser": {
+          "name": "node",
+          "uid": 1000
+        }
+      },
+      "notes": "musl; CA bundle from the alpine base, no tzdata. Runs as root by default; user `node` (uid 1000) exists.",
+      "endOfLife": {
+        "date": "2026-11-01",
+        "source": "alpinelinux.org/releases: v3.21 main end of support 2026-11-01 (earlier than the other component: 2027-04-30)"
+      },
+      "tagsLastSeen": "d62d867732 (2025-11-25)"
     },
     {
       "reference": "node:22-alpine3.22",
+      "tags": [
+        "node:22-alpine3.22",
+        "node:jod-alpine3.22"
+      ],
       "variant": "alpine",
       "os": {
         "name": "alpine",
@@ -6354,20 +8538,23 @@ enum EmbeddedCatalogData {
       "runtime": {
         "kind": "node",
         "version": "22",
-        "path": "/usr/local/bin/node"
+        "path": "/usr/local/bin/node",
+        "moduleVersion": 127
       },
       "shell": "/bin/sh",
       "packageManager": "apk",
       "defaultUser": "root",
       "architectures": [
         "amd64",
-        "arm64",
         "arm/v6",
         "arm/v7",
-        "ppc64le",
+        "arm64",
         "s390x"
       ],
-      "discontinued": null,
+      "discontinued": {
+        "date": "2026-06-10",
+        "source": "docker-library/official-images library/node: 22/alpine3.22 last present 2026-06-02, removed 2026-06-10"
+      },
       "sizes": [
         {
           "arch": "amd64",
@@ -6409,10 +8596,33 @@ enum EmbeddedCatalogData {
       ],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "nodejs/docker-node 22/alpine3.22/Dockerfile: node built for musl (unofficial-builds musl tarball, source build as fallback), `apk add --no-cache libstdc++` (→ libgcc), node user uid 1000, yarn; on alpine:3.22."
+      "provenance": "nodejs/docker-node 22/alpine3.22/Dockerfile: node built for musl (unofficial-builds musl tarball, source build as fallback), `apk add --no-cache libstdc++` (→ libgcc), node user uid 1000, yarn; on alpine:3.22.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": false,
+        "nonRootUser": {
+          "name": "node",
+          "uid": 1000
+        }
+      },
+      "notes": "musl; CA bundle from the alpine base, no tzdata. Runs as root by default; user `node` (uid 1000) exists.",
+      "endOfLife": {
+        "date": "2027-04-30",
+        "source": "Node.js release schedule; nodejs/docker-node versions.json @ f27d936f (2026-08-19) (\"end\": \"2027-04-30\") (earlier than the other component: 2027-05-01)"
+      },
+      "tagsLastSeen": "f13e9dde3f (2026-06-02)"
     },
     {
       "reference": "node:24-bookworm",
+      "tags": [
+        "node:24",
+        "node:24-bookworm",
+        "node:krypton",
+        "node:krypton-bookworm",
+        "node:lts",
+        "node:lts-bookworm",
+        "node:lts-krypton"
+      ],
       "variant": "full",
       "os": {
         "name": "debian",
@@ -6427,7 +8637,8 @@ enum EmbeddedCatalogData {
       "runtime": {
         "kind": "node",
         "version": "24",
-        "path": "/usr/local/bin/node"
+        "path": "/usr/local/bin/node",
+        "moduleVersion": 137
       },
       "shell": "/bin/sh",
       "packageManager": "apt",
@@ -6435,9 +8646,7 @@ enum EmbeddedCatalogData {
       "architectures": [
         "amd64",
         "arm64",
-        "arm/v7",
-        "ppc64le",
-        "s390x"
+        "ppc64le"
       ],
       "discontinued": null,
       "sizes": [
@@ -6461,10 +8670,31 @@ enum EmbeddedCatalogData {
       "addsLibraries": [],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "nodejs/docker-node 24/bookworm/Dockerfile: official nodejs.org linux tarball (bundles OpenSSL, ICU, libuv, zlib; links only glibc, libstdc++ and libgcc_s) unpacked into /usr/local on buildpack-deps:bookworm (gcc/g++, libpq, libxml2, ImageMagick, …; its library list is on the buildpack-deps row)."
+      "provenance": "nodejs/docker-node 24/bookworm/Dockerfile: official nodejs.org linux tarball (bundles OpenSSL, ICU, libuv, zlib; links only glibc, libstdc++ and libgcc_s) unpacked into /usr/local on buildpack-deps:bookworm (gcc/g++, libpq, libxml2, ImageMagick, …; its library list is on the buildpack-deps row).",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": {
+          "name": "node",
+          "uid": 1000
+        }
+      },
+      "notes": "Runs as root by default; user `node` (uid 1000) exists.",
+      "endOfLife": {
+        "date": "2028-04-30",
+        "source": "Node.js release schedule; nodejs/docker-node versions.json @ f27d936f (2026-08-19) (\"end\": \"2028-04-30\") (earlier than the other component: 2028-06-30)"
+      }
     },
     {
       "reference": "node:24-bookworm-slim",
+      "tags": [
+        "node:24-bookworm-slim",
+        "node:24-slim",
+        "node:krypton-bookworm-slim",
+        "node:krypton-slim",
+        "node:lts-bookworm-slim",
+        "node:lts-slim"
+      ],
       "variant": "slim",
       "os": {
         "name": "debian",
@@ -6479,7 +8709,8 @@ enum EmbeddedCatalogData {
       "runtime": {
         "kind": "node",
         "version": "24",
-        "path": "/usr/local/bin/node"
+        "path": "/usr/local/bin/node",
+        "moduleVersion": 137
       },
       "shell": "/bin/sh",
       "packageManager": "apt",
@@ -6487,9 +8718,7 @@ enum EmbeddedCatalogData {
       "architectures": [
         "amd64",
         "arm64",
-        "arm/v7",
-        "ppc64le",
-        "s390x"
+        "ppc64le"
       ],
       "discontinued": null,
       "sizes": [
@@ -6513,10 +8742,28 @@ enum EmbeddedCatalogData {
       "addsLibraries": [],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "nodejs/docker-node 24/bookworm-slim/Dockerfile: official nodejs.org linux tarball (bundles OpenSSL, ICU, libuv, zlib; links only glibc, libstdc++ and libgcc_s) unpacked into /usr/local on debian:bookworm-slim, build tools purged again (ldd-kept set only: no ca-certificates, no libssl3; libatomic1 not kept on amd64/arm64 for node ≤24 — holepunchto/rocksdb-native#109 (2026-09) confirms libatomic.so.1 absent from node:22-slim)."
+      "provenance": "nodejs/docker-node 24/bookworm-slim/Dockerfile: official nodejs.org linux tarball (bundles OpenSSL, ICU, libuv, zlib; links only glibc, libstdc++ and libgcc_s) unpacked into /usr/local on debian:bookworm-slim, build tools purged again (ldd-kept set only: no ca-certificates, no libssl3; libatomic1 not kept on amd64/arm64 for node ≤24 — holepunchto/rocksdb-native#109 (2026-09) confirms libatomic.so.1 absent from node:22-slim).",
+      "files": {
+        "caCertificates": false,
+        "tzdata": true,
+        "nonRootUser": {
+          "name": "node",
+          "uid": 1000
+        }
+      },
+      "notes": "No CA certificates (node uses its bundled Mozilla store for its own TLS; other binaries need ca-certificates). Runs as root by default; user `node` (uid 1000) exists.",
+      "endOfLife": {
+        "date": "2028-04-30",
+        "source": "Node.js release schedule; nodejs/docker-node versions.json @ f27d936f (2026-08-19) (\"end\": \"2028-04-30\") (earlier than the other component: 2028-06-30)"
+      }
     },
     {
       "reference": "node:24-trixie",
+      "tags": [
+        "node:24-trixie",
+        "node:krypton-trixie",
+        "node:lts-trixie"
+      ],
       "variant": "full",
       "os": {
         "name": "debian",
@@ -6531,7 +8778,8 @@ enum EmbeddedCatalogData {
       "runtime": {
         "kind": "node",
         "version": "24",
-        "path": "/usr/local/bin/node"
+        "path": "/usr/local/bin/node",
+        "moduleVersion": 137
       },
       "shell": "/bin/sh",
       "packageManager": "apt",
@@ -6564,10 +8812,28 @@ enum EmbeddedCatalogData {
       "addsLibraries": [],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "nodejs/docker-node 24/trixie/Dockerfile: official nodejs.org linux tarball (bundles OpenSSL, ICU, libuv, zlib; links only glibc, libstdc++ and libgcc_s) unpacked into /usr/local on buildpack-deps:trixie (gcc/g++, libpq, libxml2, ImageMagick, …; its library list is on the buildpack-deps row)."
+      "provenance": "nodejs/docker-node 24/trixie/Dockerfile: official nodejs.org linux tarball (bundles OpenSSL, ICU, libuv, zlib; links only glibc, libstdc++ and libgcc_s) unpacked into /usr/local on buildpack-deps:trixie (gcc/g++, libpq, libxml2, ImageMagick, …; its library list is on the buildpack-deps row).",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": {
+          "name": "node",
+          "uid": 1000
+        }
+      },
+      "notes": "Runs as root by default; user `node` (uid 1000) exists.",
+      "endOfLife": {
+        "date": "2028-04-30",
+        "source": "Node.js release schedule; nodejs/docker-node versions.json @ f27d936f (2026-08-19) (\"end\": \"2028-04-30\") (earlier than the other component: 2030-06-30)"
+      }
     },
     {
       "reference": "node:24-trixie-slim",
+      "tags": [
+        "node:24-trixie-slim",
+        "node:krypton-trixie-slim",
+        "node:lts-trixie-slim"
+      ],
       "variant": "slim",
       "os": {
         "name": "debian",
@@ -6582,7 +8848,8 @@ enum EmbeddedCatalogData {
       "runtime": {
         "kind": "node",
         "version": "24",
-        "path": "/usr/local/bin/node"
+        "path": "/usr/local/bin/node",
+        "moduleVersion": 137
       },
       "shell": "/bin/sh",
       "packageManager": "apt",
@@ -6615,10 +8882,28 @@ enum EmbeddedCatalogData {
       "addsLibraries": [],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "nodejs/docker-node 24/trixie-slim/Dockerfile: official nodejs.org linux tarball (bundles OpenSSL, ICU, libuv, zlib; links only glibc, libstdc++ and libgcc_s) unpacked into /usr/local on debian:trixie-slim, build tools purged again (ldd-kept set only: no ca-certificates, no libssl3; libatomic1 not kept on amd64/arm64 for node ≤24 — holepunchto/rocksdb-native#109 (2026-09) confirms libatomic.so.1 absent from node:22-slim)."
+      "provenance": "nodejs/docker-node 24/trixie-slim/Dockerfile: official nodejs.org linux tarball (bundles OpenSSL, ICU, libuv, zlib; links only glibc, libstdc++ and libgcc_s) unpacked into /usr/local on debian:trixie-slim, build tools purged again (ldd-kept set only: no ca-certificates, no libssl3; libatomic1 not kept on amd64/arm64 for node ≤24 — holepunchto/rocksdb-native#109 (2026-09) confirms libatomic.so.1 absent from node:22-slim).",
+      "files": {
+        "caCertificates": false,
+        "tzdata": true,
+        "nonRootUser": {
+          "name": "node",
+          "uid": 1000
+        }
+      },
+      "notes": "No CA certificates (node uses its bundled Mozilla store for its own TLS; other binaries need ca-certificates). Runs as root by default; user `node` (uid 1000) exists.",
+      "endOfLife": {
+        "date": "2028-04-30",
+        "source": "Node.js release schedule; nodejs/docker-node versions.json @ f27d936f (2026-08-19) (\"end\": \"2028-04-30\") (earlier than the other component: 2030-06-30)"
+      }
     },
     {
       "reference": "node:24-alpine3.21",
+      "tags": [
+        "node:24-alpine3.21",
+        "node:krypton-alpine3.21",
+        "node:lts-alpine3.21"
+      ],
       "variant": "alpine",
       "os": {
         "name": "alpine",
@@ -6633,7 +8918,8 @@ enum EmbeddedCatalogData {
       "runtime": {
         "kind": "node",
         "version": "24",
-        "path": "/usr/local/bin/node"
+        "path": "/usr/local/bin/node",
+        "moduleVersion": 137
       },
       "shell": "/bin/sh",
       "packageManager": "apk",
@@ -6641,12 +8927,12 @@ enum EmbeddedCatalogData {
       "architectures": [
         "amd64",
         "arm64",
-        "arm/v6",
-        "arm/v7",
-        "ppc64le",
         "s390x"
       ],
-      "discontinued": null,
+      "discontinued": {
+        "date": "2025-12-04",
+        "source": "docker-library/official-images library/node: 24/alpine3.21 last present 2025-11-25, removed 2025-12-04 (docker-node 8874b155 dropped alpine3.21)"
+      },
       "sizes": [
         {
           "arch": "amd64",
@@ -6688,10 +8974,29 @@ enum EmbeddedCatalogData {
       ],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "nodejs/docker-node 24/alpine3.21/Dockerfile: node built for musl (unofficial-builds musl tarball, source build as fallback), `apk add --no-cache libstdc++` (→ libgcc), node user uid 1000, yarn; on alpine:3.21. Alpine 3.20/3.21/3.22 tags are no longer refreshed once newer alpine variants ship (3.23/3.24 in 2026)."
+      "provenance": "nodejs/docker-node 24/alpine3.21/Dockerfile: node built for musl (unofficial-builds musl tarball, source build as fallback), `apk add --no-cache libstdc++` (→ libgcc), node user uid 1000, yarn; on alpine:3.21. Alpine 3.20/3.21/3.22 tags are no longer refreshed once newer alpine variants ship (3.23/3.24 in 2026).",
+      "files": {
+        "caCertificates": true,
+        "tzdata": false,
+        "nonRootUser": {
+          "name": "node",
+          "uid": 1000
+        }
+      },
+      "notes": "musl; CA bundle from the alpine base, no tzdata. Runs as root by default; user `node` (uid 1000) exists.",
+      "endOfLife": {
+        "date": "2026-11-01",
+        "source": "alpinelinux.org/releases: v3.21 main end of support 2026-11-01 (earlier than the other component: 2028-04-30)"
+      },
+      "tagsLastSeen": "d62d867732 (2025-11-25)"
     },
     {
       "reference": "node:24-alpine3.22",
+      "tags": [
+        "node:24-alpine3.22",
+        "node:krypton-alpine3.22",
+        "node:lts-alpine3.22"
+      ],
       "variant": "alpine",
       "os": {
         "name": "alpine",
@@ -6706,7 +9011,8 @@ enum EmbeddedCatalogData {
       "runtime": {
         "kind": "node",
         "version": "24",
-        "path": "/usr/local/bin/node"
+        "path": "/usr/local/bin/node",
+        "moduleVersion": 137
       },
       "shell": "/bin/sh",
       "packageManager": "apk",
@@ -6714,12 +9020,12 @@ enum EmbeddedCatalogData {
       "architectures": [
         "amd64",
         "arm64",
-        "arm/v6",
-        "arm/v7",
-        "ppc64le",
         "s390x"
       ],
-      "discontinued": null,
+      "discontinued": {
+        "date": "2026-06-10",
+        "source": "docker-library/official-images library/node: 24/alpine3.22 last present 2026-06-02, removed 2026-06-10 (docker-node c94b4249 dropped alpine3.22)"
+      },
       "sizes": [
         {
           "arch": "amd64",
@@ -6761,7 +9067,2450 @@ enum EmbeddedCatalogData {
       ],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "nodejs/docker-node 24/alpine3.22/Dockerfile: node built for musl (unofficial-builds musl tarball, source build as fallback), `apk add --no-cache libstdc++` (→ libgcc), node user uid 1000, yarn; on alpine:3.22."
+      "provenance": "nodejs/docker-node 24/alpine3.22/Dockerfile: node built for musl (unofficial-builds musl tarball, source build as fallback), `apk add --no-cache libstdc++` (→ libgcc), node user uid 1000, yarn; on alpine:3.22.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": false,
+        "nonRootUser": {
+          "name": "node",
+          "uid": 1000
+        }
+      },
+      "notes": "musl; CA bundle from the alpine base, no tzdata. Runs as root by default; user `node` (uid 1000) exists.",
+      "endOfLife": {
+        "date": "2027-05-01",
+        "source": "alpinelinux.org/releases: v3.22 main end of support 2027-05-01 (earlier than the other component: 2028-04-30)"
+      },
+      "tagsLastSeen": "f13e9dde3f (2026-06-02)"
+    },
+    {
+      "reference": "node:26-trixie",
+      "tags": [
+        "node",
+        "node:26",
+        "node:26-trixie",
+        "node:current",
+        "node:current-trixie",
+        "node:latest",
+        "node:trixie"
+      ],
+      "variant": "full",
+      "os": {
+        "name": "debian",
+        "version": "13",
+        "codename": "trixie"
+      },
+      "basedOn": "buildpack-deps:trixie",
+      "libc": {
+        "family": "glibc",
+        "version": "2.41"
+      },
+      "runtime": {
+        "kind": "node",
+        "version": "26",
+        "path": "/usr/local/bin/node"
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apt",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm64",
+        "ppc64le",
+        "s390x"
+      ],
+      "discontinued": null,
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 409000000,
+          "uncompressedBytes": 1135000000,
+          "estimate": true,
+          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 400000000,
+          "uncompressedBytes": 1110024450,
+          "estimate": true,
+          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "nodejs/docker-node 26/trixie/Dockerfile: official nodejs.org linux tarball (bundles OpenSSL, ICU, libuv, zlib; links only glibc, libstdc++ and libgcc_s, and libatomic for node ≥ 25) unpacked into /usr/local on buildpack-deps:trixie (gcc/g++, -dev libraries; its list is on the buildpack-deps row).",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": {
+          "name": "node",
+          "uid": 1000
+        }
+      },
+      "notes": "Runs as root by default; user `node` (uid 1000) exists.",
+      "endOfLife": {
+        "date": "2029-04-30",
+        "source": "Node.js release schedule; nodejs/docker-node versions.json @ f27d936f (2026-08-19) (\"end\": \"2029-04-30\") (earlier than the other component: 2030-06-30)"
+      }
+    },
+    {
+      "reference": "node:26-trixie-slim",
+      "tags": [
+        "node:26-slim",
+        "node:26-trixie-slim",
+        "node:current-slim",
+        "node:current-trixie-slim",
+        "node:slim",
+        "node:trixie-slim"
+      ],
+      "variant": "slim",
+      "os": {
+        "name": "debian",
+        "version": "13",
+        "codename": "trixie"
+      },
+      "basedOn": "debian:trixie-slim",
+      "libc": {
+        "family": "glibc",
+        "version": "2.41"
+      },
+      "runtime": {
+        "kind": "node",
+        "version": "26",
+        "path": "/usr/local/bin/node"
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apt",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm64",
+        "ppc64le",
+        "s390x"
+      ],
+      "discontinued": null,
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 84626114,
+          "uncompressedBytes": 242391111,
+          "estimate": true,
+          "source": "compressed S: docker-library/repo-info @ 0833c0d04a repos/node/remote/26-trixie-slim.md (node 26.5.0, built 2026-07-08); uncompressed E (sibling row scaled by the compressed ratio)",
+          "date": "2026-07-08"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 85187638,
+          "uncompressedBytes": 243999461,
+          "estimate": true,
+          "source": "compressed S: docker-library/repo-info @ 0833c0d04a repos/node/remote/26-trixie-slim.md (node 26.5.0, built 2026-07-08); uncompressed E (sibling row scaled by the compressed ratio)",
+          "date": "2026-07-08"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libatomic.so.1",
+          "maxVersions": {},
+          "package": "libatomic1",
+          "estimate": false,
+          "source": "nodejs/docker-node 26/trixie-slim/Dockerfile installs libatomic1 and keeps what ldd of /usr/local needs; node ≥ 25 links libatomic.so.1 (repo-info repos/node/remote/26-trixie-slim.md build step; distroless nodejs/config.bzl NODEJS_PACKAGES[\"26\"] = libatomic1); version nodes not read"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "nodejs/docker-node 26/trixie-slim/Dockerfile: official nodejs.org linux tarball (bundles OpenSSL, ICU, libuv, zlib; links only glibc, libstdc++ and libgcc_s, and libatomic for node ≥ 25) unpacked into /usr/local on debian:trixie-slim, build tools purged again (ldd-kept set only: no ca-certificates, no libssl).",
+      "files": {
+        "caCertificates": false,
+        "tzdata": true,
+        "nonRootUser": {
+          "name": "node",
+          "uid": 1000
+        }
+      },
+      "notes": "No CA certificates (node uses its bundled Mozilla store for its own TLS; other binaries need ca-certificates). Runs as root by default; user `node` (uid 1000) exists.",
+      "endOfLife": {
+        "date": "2029-04-30",
+        "source": "Node.js release schedule; nodejs/docker-node versions.json @ f27d936f (2026-08-19) (\"end\": \"2029-04-30\") (earlier than the other component: 2030-06-30)"
+      }
+    },
+    {
+      "reference": "node:26-bookworm",
+      "tags": [
+        "node:26-bookworm",
+        "node:bookworm",
+        "node:current-bookworm"
+      ],
+      "variant": "full",
+      "os": {
+        "name": "debian",
+        "version": "12",
+        "codename": "bookworm"
+      },
+      "basedOn": "buildpack-deps:bookworm",
+      "libc": {
+        "family": "glibc",
+        "version": "2.36"
+      },
+      "runtime": {
+        "kind": "node",
+        "version": "26",
+        "path": "/usr/local/bin/node"
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apt",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm64",
+        "ppc64le"
+      ],
+      "discontinued": null,
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 409000000,
+          "uncompressedBytes": 1135000000,
+          "estimate": true,
+          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 400000000,
+          "uncompressedBytes": 1110024450,
+          "estimate": true,
+          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "nodejs/docker-node 26/bookworm/Dockerfile: official nodejs.org linux tarball (bundles OpenSSL, ICU, libuv, zlib; links only glibc, libstdc++ and libgcc_s, and libatomic for node ≥ 25) unpacked into /usr/local on buildpack-deps:bookworm (gcc/g++, -dev libraries; its list is on the buildpack-deps row).",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": {
+          "name": "node",
+          "uid": 1000
+        }
+      },
+      "notes": "Runs as root by default; user `node` (uid 1000) exists.",
+      "endOfLife": {
+        "date": "2028-06-30",
+        "source": "Debian LTS: Debian 12 bookworm LTS until 2028-06-30 (regular security support ended 2026-06-10; wiki.debian.org/LTS) (earlier than the other component: 2029-04-30)"
+      }
+    },
+    {
+      "reference": "node:26-bookworm-slim",
+      "tags": [
+        "node:26-bookworm-slim",
+        "node:bookworm-slim",
+        "node:current-bookworm-slim"
+      ],
+      "variant": "slim",
+      "os": {
+        "name": "debian",
+        "version": "12",
+        "codename": "bookworm"
+      },
+      "basedOn": "debian:bookworm-slim",
+      "libc": {
+        "family": "glibc",
+        "version": "2.36"
+      },
+      "runtime": {
+        "kind": "node",
+        "version": "26",
+        "path": "/usr/local/bin/node"
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apt",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm64",
+        "ppc64le"
+      ],
+      "discontinued": null,
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 80300000,
+          "uncompressedBytes": 230000000,
+          "estimate": true,
+          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 80200000,
+          "uncompressedBytes": 229713574,
+          "estimate": true,
+          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libatomic.so.1",
+          "maxVersions": {},
+          "package": "libatomic1",
+          "estimate": false,
+          "source": "nodejs/docker-node 26/bookworm-slim/Dockerfile installs libatomic1 and keeps what ldd of /usr/local needs; node ≥ 25 links libatomic.so.1 (repo-info repos/node/remote/26-trixie-slim.md build step; distroless nodejs/config.bzl NODEJS_PACKAGES[\"26\"] = libatomic1); version nodes not read"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "nodejs/docker-node 26/bookworm-slim/Dockerfile: official nodejs.org linux tarball (bundles OpenSSL, ICU, libuv, zlib; links only glibc, libstdc++ and libgcc_s, and libatomic for node ≥ 25) unpacked into /usr/local on debian:bookworm-slim, build tools purged again (ldd-kept set only: no ca-certificates, no libssl).",
+      "files": {
+        "caCertificates": false,
+        "tzdata": true,
+        "nonRootUser": {
+          "name": "node",
+          "uid": 1000
+        }
+      },
+      "notes": "No CA certificates (node uses its bundled Mozilla store for its own TLS; other binaries need ca-certificates). Runs as root by default; user `node` (uid 1000) exists.",
+      "endOfLife": {
+        "date": "2028-06-30",
+        "source": "Debian LTS: Debian 12 bookworm LTS until 2028-06-30 (regular security support ended 2026-06-10; wiki.debian.org/LTS) (earlier than the other component: 2029-04-30)"
+      }
+    },
+    {
+      "reference": "node:26-bullseye",
+      "tags": [
+        "node:26-bullseye",
+        "node:bullseye",
+        "node:current-bullseye"
+      ],
+      "variant": "full",
+      "os": {
+        "name": "debian",
+        "version": "11",
+        "codename": "bullseye"
+      },
+      "basedOn": "buildpack-deps:bullseye",
+      "libc": {
+        "family": "glibc",
+        "version": "2.31"
+      },
+      "runtime": {
+        "kind": "node",
+        "version": "26",
+        "path": "/usr/local/bin/node"
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apt",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm64"
+      ],
+      "discontinued": null,
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 409000000,
+          "uncompressedBytes": 1135000000,
+          "estimate": true,
+          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 400000000,
+          "uncompressedBytes": 1110024450,
+          "estimate": true,
+          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "nodejs/docker-node 26/bullseye/Dockerfile: official nodejs.org linux tarball (bundles OpenSSL, ICU, libuv, zlib; links only glibc, libstdc++ and libgcc_s, and libatomic for node ≥ 25) unpacked into /usr/local on buildpack-deps:bullseye (gcc/g++, -dev libraries; its list is on the buildpack-deps row).",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": {
+          "name": "node",
+          "uid": 1000
+        }
+      },
+      "notes": "Runs as root by default; user `node` (uid 1000) exists.",
+      "endOfLife": {
+        "date": "2026-08-31",
+        "source": "Debian LTS: Debian 11 bullseye LTS ends 2026-08-31 (wiki.debian.org/LTS) (earlier than the other component: 2029-04-30)"
+      }
+    },
+    {
+      "reference": "node:26-bullseye-slim",
+      "tags": [
+        "node:26-bullseye-slim",
+        "node:bullseye-slim",
+        "node:current-bullseye-slim"
+      ],
+      "variant": "slim",
+      "os": {
+        "name": "debian",
+        "version": "11",
+        "codename": "bullseye"
+      },
+      "basedOn": "debian:bullseye-slim",
+      "libc": {
+        "family": "glibc",
+        "version": "2.31"
+      },
+      "runtime": {
+        "kind": "node",
+        "version": "26",
+        "path": "/usr/local/bin/node"
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apt",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm64"
+      ],
+      "discontinued": null,
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 80300000,
+          "uncompressedBytes": 230000000,
+          "estimate": true,
+          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 80200000,
+          "uncompressedBytes": 229713574,
+          "estimate": true,
+          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libatomic.so.1",
+          "maxVersions": {},
+          "package": "libatomic1",
+          "estimate": false,
+          "source": "nodejs/docker-node 26/bullseye-slim/Dockerfile installs libatomic1 and keeps what ldd of /usr/local needs; node ≥ 25 links libatomic.so.1 (repo-info repos/node/remote/26-trixie-slim.md build step; distroless nodejs/config.bzl NODEJS_PACKAGES[\"26\"] = libatomic1); version nodes not read"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "nodejs/docker-node 26/bullseye-slim/Dockerfile: official nodejs.org linux tarball (bundles OpenSSL, ICU, libuv, zlib; links only glibc, libstdc++ and libgcc_s, and libatomic for node ≥ 25) unpacked into /usr/local on debian:bullseye-slim, build tools purged again (ldd-kept set only: no ca-certificates, no libssl).",
+      "files": {
+        "caCertificates": false,
+        "tzdata": true,
+        "nonRootUser": {
+          "name": "node",
+          "uid": 1000
+        }
+      },
+      "notes": "No CA certificates (node uses its bundled Mozilla store for its own TLS; other binaries need ca-certificates). Runs as root by default; user `node` (uid 1000) exists.",
+      "endOfLife": {
+        "date": "2026-08-31",
+        "source": "Debian LTS: Debian 11 bullseye LTS ends 2026-08-31 (wiki.debian.org/LTS) (earlier than the other component: 2029-04-30)"
+      }
+    },
+    {
+      "reference": "node:26-alpine3.24",
+      "tags": [
+        "node:26-alpine",
+        "node:26-alpine3.24",
+        "node:alpine",
+        "node:alpine3.24",
+        "node:current-alpine",
+        "node:current-alpine3.24"
+      ],
+      "variant": "alpine",
+      "os": {
+        "name": "alpine",
+        "version": "3.24",
+        "codename": null
+      },
+      "basedOn": "alpine:3.24",
+      "libc": {
+        "family": "musl",
+        "version": "1.2.6"
+      },
+      "runtime": {
+        "kind": "node",
+        "version": "26",
+        "path": "/usr/local/bin/node"
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apk",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm64"
+      ],
+      "discontinued": null,
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 62808818,
+          "uncompressedBytes": 182373967,
+          "estimate": true,
+          "source": "compressed S: docker-library/repo-info @ 0833c0d04a repos/node/remote/26-alpine3.24.md (node 26.5.0, built 2026-07-08); uncompressed E (sibling row scaled by the compressed ratio)",
+          "date": "2026-07-08"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 63785588,
+          "uncompressedBytes": 185210152,
+          "estimate": true,
+          "source": "compressed S: docker-library/repo-info @ 0833c0d04a repos/node/remote/26-alpine3.24.md (node 26.5.0, built 2026-07-08); uncompressed E (sibling row scaled by the compressed ratio)",
+          "date": "2026-07-08"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libstdc++.so.6",
+          "maxVersions": {
+            "GLIBCXX": "3.4.34",
+            "CXXABI": "1.3.16"
+          },
+          "package": "libstdc++",
+          "estimate": true,
+          "source": "nodejs/docker-node 26/alpine3.24/Dockerfile: apk add --no-cache libstdc++ (pulls libgcc); alpine v3.24 main has libstdc++-15.2.0-r5 / libgcc-15.2.0-r5 (dl-cdn.alpinelinux.org/alpine/v3.24/main, as cited in indexed pins) → GLIBCXX_3.4.34; CXXABI_1.3.16 and libgcc_s GCC_14.0.0 are estimates (lower bounds)"
+        },
+        {
+          "soname": "libgcc_s.so.1",
+          "maxVersions": {
+            "GCC": "14.0.0"
+          },
+          "package": "libgcc",
+          "estimate": true,
+          "source": "nodejs/docker-node 26/alpine3.24/Dockerfile: apk add --no-cache libstdc++ (pulls libgcc); alpine v3.24 main has libstdc++-15.2.0-r5 / libgcc-15.2.0-r5 (dl-cdn.alpinelinux.org/alpine/v3.24/main, as cited in indexed pins) → GLIBCXX_3.4.34; CXXABI_1.3.16 and libgcc_s GCC_14.0.0 are estimates (lower bounds); GCC_ node estimated"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "nodejs/docker-node 26/alpine3.24/Dockerfile: node built for musl (unofficial-builds musl tarball, source build as fallback), `apk add --no-cache libstdc++` (→ libgcc), node user uid 1000, yarn; on alpine:3.24.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": false,
+        "nonRootUser": {
+          "name": "node",
+          "uid": 1000
+        }
+      },
+      "notes": "musl; CA bundle from the alpine base, no tzdata. Runs as root by default; user `node` (uid 1000) exists.",
+      "endOfLife": {
+        "date": "2028-05-01",
+        "source": "estimate: alpinelinux.org/releases gives each branch ~2 years of main support (v3.24 released 2026-06); not read from the page (earlier than the other component: 2029-04-30)"
+      }
+    },
+    {
+      "reference": "node:26-alpine3.23",
+      "tags": [
+        "node:26-alpine3.23",
+        "node:alpine3.23",
+        "node:current-alpine3.23"
+      ],
+      "variant": "alpine",
+      "os": {
+        "name": "alpine",
+        "version": "3.23",
+        "codename": null
+      },
+      "basedOn": "alpine:3.23",
+      "libc": {
+        "family": "musl",
+        "version": "1.2.5"
+      },
+      "runtime": {
+        "kind": "node",
+        "version": "26",
+        "path": "/usr/local/bin/node"
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apk",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm64"
+      ],
+      "discontinued": null,
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 55000000,
+          "uncompressedBytes": 159700000,
+          "estimate": true,
+          "source": "estimate: copied from node:24-alpine3.22 (same node alpine layer; not read from repo-info)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 55000000,
+          "uncompressedBytes": 159700000,
+          "estimate": true,
+          "source": "estimate: copied from node:24-alpine3.22 (same node alpine layer; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libstdc++.so.6",
+          "maxVersions": {
+            "GLIBCXX": "3.4.34",
+            "CXXABI": "1.3.16"
+          },
+          "package": "libstdc++",
+          "estimate": true,
+          "source": "nodejs/docker-node 26/alpine3.23/Dockerfile: apk add --no-cache libstdc++ (pulls libgcc); alpine 3.23 ships gcc 15.2 (Alpine 3.23.0 release notes, 2025-12-03: \"GCC 15\") → GLIBCXX_3.4.34; CXXABI_1.3.16 and libgcc_s GCC_14.0.0 are estimates (lower bounds)"
+        },
+        {
+          "soname": "libgcc_s.so.1",
+          "maxVersions": {
+            "GCC": "14.0.0"
+          },
+          "package": "libgcc",
+          "estimate": true,
+          "source": "nodejs/docker-node 26/alpine3.23/Dockerfile: apk add --no-cache libstdc++ (pulls libgcc); alpine 3.23 ships gcc 15.2 (Alpine 3.23.0 release notes, 2025-12-03: \"GCC 15\") → GLIBCXX_3.4.34; CXXABI_1.3.16 and libgcc_s GCC_14.0.0 are estimates (lower bounds); GCC_ node estimated"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "nodejs/docker-node 26/alpine3.23/Dockerfile: node built for musl (unofficial-builds musl tarball, source build as fallback), `apk add --no-cache libstdc++` (→ libgcc), node user uid 1000, yarn; on alpine:3.23.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": false,
+        "nonRootUser": {
+          "name": "node",
+          "uid": 1000
+        }
+      },
+      "notes": "musl; CA bundle from the alpine base, no tzdata. Runs as root by default; user `node` (uid 1000) exists.",
+      "endOfLife": {
+        "date": "2027-11-01",
+        "source": "alpinelinux.org/releases: v3.23 main end of support 2027-11-01 (earlier than the other component: 2029-04-30)"
+      }
+    },
+    {
+      "reference": "node:24-bullseye",
+      "tags": [
+        "node:24-bullseye",
+        "node:krypton-bullseye",
+        "node:lts-bullseye"
+      ],
+      "variant": "full",
+      "os": {
+        "name": "debian",
+        "version": "11",
+        "codename": "bullseye"
+      },
+      "basedOn": "buildpack-deps:bullseye",
+      "libc": {
+        "family": "glibc",
+        "version": "2.31"
+      },
+      "runtime": {
+        "kind": "node",
+        "version": "24",
+        "path": "/usr/local/bin/node",
+        "moduleVersion": 137
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apt",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm64"
+      ],
+      "discontinued": null,
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 409000000,
+          "uncompressedBytes": 1135000000,
+          "estimate": true,
+          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 400000000,
+          "uncompressedBytes": 1110024450,
+          "estimate": true,
+          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "nodejs/docker-node 24/bullseye/Dockerfile: official nodejs.org linux tarball (bundles OpenSSL, ICU, libuv, zlib; links only glibc, libstdc++ and libgcc_s) unpacked into /usr/local on buildpack-deps:bullseye (gcc/g++, -dev libraries; its list is on the buildpack-deps row).",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": {
+          "name": "node",
+          "uid": 1000
+        }
+      },
+      "notes": "Runs as root by default; user `node` (uid 1000) exists.",
+      "endOfLife": {
+        "date": "2026-08-31",
+        "source": "Debian LTS: Debian 11 bullseye LTS ends 2026-08-31 (wiki.debian.org/LTS) (earlier than the other component: 2028-04-30)"
+      }
+    },
+    {
+      "reference": "node:24-bullseye-slim",
+      "tags": [
+        "node:24-bullseye-slim",
+        "node:krypton-bullseye-slim",
+        "node:lts-bullseye-slim"
+      ],
+      "variant": "slim",
+      "os": {
+        "name": "debian",
+        "version": "11",
+        "codename": "bullseye"
+      },
+      "basedOn": "debian:bullseye-slim",
+      "libc": {
+        "family": "glibc",
+        "version": "2.31"
+      },
+      "runtime": {
+        "kind": "node",
+        "version": "24",
+        "path": "/usr/local/bin/node",
+        "moduleVersion": 137
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apt",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm64"
+      ],
+      "discontinued": null,
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 80300000,
+          "uncompressedBytes": 230000000,
+          "estimate": true,
+          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 80200000,
+          "uncompressedBytes": 229713574,
+          "estimate": true,
+          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "nodejs/docker-node 24/bullseye-slim/Dockerfile: official nodejs.org linux tarball (bundles OpenSSL, ICU, libuv, zlib; links only glibc, libstdc++ and libgcc_s) unpacked into /usr/local on debian:bullseye-slim, build tools purged again (ldd-kept set only: no ca-certificates, no libssl).",
+      "files": {
+        "caCertificates": false,
+        "tzdata": true,
+        "nonRootUser": {
+          "name": "node",
+          "uid": 1000
+        }
+      },
+      "notes": "No CA certificates (node uses its bundled Mozilla store for its own TLS; other binaries need ca-certificates). Runs as root by default; user `node` (uid 1000) exists.",
+      "endOfLife": {
+        "date": "2026-08-31",
+        "source": "Debian LTS: Debian 11 bullseye LTS ends 2026-08-31 (wiki.debian.org/LTS) (earlier than the other component: 2028-04-30)"
+      }
+    },
+    {
+      "reference": "node:24-alpine3.24",
+      "tags": [
+        "node:24-alpine",
+        "node:24-alpine3.24",
+        "node:krypton-alpine",
+        "node:krypton-alpine3.24",
+        "node:lts-alpine",
+        "node:lts-alpine3.24"
+      ],
+      "variant": "alpine",
+      "os": {
+        "name": "alpine",
+        "version": "3.24",
+        "codename": null
+      },
+      "basedOn": "alpine:3.24",
+      "libc": {
+        "family": "musl",
+        "version": "1.2.6"
+      },
+      "runtime": {
+        "kind": "node",
+        "version": "24",
+        "path": "/usr/local/bin/node",
+        "moduleVersion": 137
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apk",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm64",
+        "s390x"
+      ],
+      "discontinued": null,
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 58204379,
+          "uncompressedBytes": 169004351,
+          "estimate": true,
+          "source": "compressed S: docker-library/repo-info @ 2534b85215 repos/node/remote/24-alpine3.24.md (node 24.19.0, built 2026-08-03); uncompressed E (sibling row scaled by the compressed ratio)",
+          "date": "2026-08-03"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 58666530,
+          "uncompressedBytes": 170346269,
+          "estimate": true,
+          "source": "compressed S: docker-library/repo-info @ 2534b85215 repos/node/remote/24-alpine3.24.md (node 24.19.0, built 2026-08-03); uncompressed E (sibling row scaled by the compressed ratio)",
+          "date": "2026-08-03"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libstdc++.so.6",
+          "maxVersions": {
+            "GLIBCXX": "3.4.34",
+            "CXXABI": "1.3.16"
+          },
+          "package": "libstdc++",
+          "estimate": true,
+          "source": "nodejs/docker-node 24/alpine3.24/Dockerfile: apk add --no-cache libstdc++ (pulls libgcc); alpine v3.24 main has libstdc++-15.2.0-r5 / libgcc-15.2.0-r5 (dl-cdn.alpinelinux.org/alpine/v3.24/main, as cited in indexed pins) → GLIBCXX_3.4.34; CXXABI_1.3.16 and libgcc_s GCC_14.0.0 are estimates (lower bounds)"
+        },
+        {
+          "soname": "libgcc_s.so.1",
+          "maxVersions": {
+            "GCC": "14.0.0"
+          },
+          "package": "libgcc",
+          "estimate": true,
+          "source": "nodejs/docker-node 24/alpine3.24/Dockerfile: apk add --no-cache libstdc++ (pulls libgcc); alpine v3.24 main has libstdc++-15.2.0-r5 / libgcc-15.2.0-r5 (dl-cdn.alpinelinux.org/alpine/v3.24/main, as cited in indexed pins) → GLIBCXX_3.4.34; CXXABI_1.3.16 and libgcc_s GCC_14.0.0 are estimates (lower bounds); GCC_ node estimated"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "nodejs/docker-node 24/alpine3.24/Dockerfile: node built for musl (unofficial-builds musl tarball, source build as fallback), `apk add --no-cache libstdc++` (→ libgcc), node user uid 1000, yarn; on alpine:3.24.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": false,
+        "nonRootUser": {
+          "name": "node",
+          "uid": 1000
+        }
+      },
+      "notes": "musl; CA bundle from the alpine base, no tzdata. Runs as root by default; user `node` (uid 1000) exists.",
+      "endOfLife": {
+        "date": "2028-04-30",
+        "source": "Node.js release schedule; nodejs/docker-node versions.json @ f27d936f (2026-08-19) (\"end\": \"2028-04-30\") (earlier than the other component: 2028-05-01)"
+      }
+    },
+    {
+      "reference": "node:24-alpine3.23",
+      "tags": [
+        "node:24-alpine3.23",
+        "node:krypton-alpine3.23",
+        "node:lts-alpine3.23"
+      ],
+      "variant": "alpine",
+      "os": {
+        "name": "alpine",
+        "version": "3.23",
+        "codename": null
+      },
+      "basedOn": "alpine:3.23",
+      "libc": {
+        "family": "musl",
+        "version": "1.2.5"
+      },
+      "runtime": {
+        "kind": "node",
+        "version": "24",
+        "path": "/usr/local/bin/node",
+        "moduleVersion": 137
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apk",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm64",
+        "s390x"
+      ],
+      "discontinued": null,
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 55000000,
+          "uncompressedBytes": 159700000,
+          "estimate": true,
+          "source": "estimate: copied from node:24-alpine3.22 (same node alpine layer; not read from repo-info)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 55000000,
+          "uncompressedBytes": 159700000,
+          "estimate": true,
+          "source": "estimate: copied from node:24-alpine3.22 (same node alpine layer; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libstdc++.so.6",
+          "maxVersions": {
+            "GLIBCXX": "3.4.34",
+            "CXXABI": "1.3.16"
+          },
+          "package": "libstdc++",
+          "estimate": true,
+          "source": "nodejs/docker-node 24/alpine3.23/Dockerfile: apk add --no-cache libstdc++ (pulls libgcc); alpine 3.23 ships gcc 15.2 (Alpine 3.23.0 release notes, 2025-12-03: \"GCC 15\") → GLIBCXX_3.4.34; CXXABI_1.3.16 and libgcc_s GCC_14.0.0 are estimates (lower bounds)"
+        },
+        {
+          "soname": "libgcc_s.so.1",
+          "maxVersions": {
+            "GCC": "14.0.0"
+          },
+          "package": "libgcc",
+          "estimate": true,
+          "source": "nodejs/docker-node 24/alpine3.23/Dockerfile: apk add --no-cache libstdc++ (pulls libgcc); alpine 3.23 ships gcc 15.2 (Alpine 3.23.0 release notes, 2025-12-03: \"GCC 15\") → GLIBCXX_3.4.34; CXXABI_1.3.16 and libgcc_s GCC_14.0.0 are estimates (lower bounds); GCC_ node estimated"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "nodejs/docker-node 24/alpine3.23/Dockerfile: node built for musl (unofficial-builds musl tarball, source build as fallback), `apk add --no-cache libstdc++` (→ libgcc), node user uid 1000, yarn; on alpine:3.23.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": false,
+        "nonRootUser": {
+          "name": "node",
+          "uid": 1000
+        }
+      },
+      "notes": "musl; CA bundle from the alpine base, no tzdata. Runs as root by default; user `node` (uid 1000) exists.",
+      "endOfLife": {
+        "date": "2027-11-01",
+        "source": "alpinelinux.org/releases: v3.23 main end of support 2027-11-01 (earlier than the other component: 2028-04-30)"
+      }
+    },
+    {
+      "reference": "node:22-bullseye",
+      "tags": [
+        "node:22-bullseye",
+        "node:jod-bullseye"
+      ],
+      "variant": "full",
+      "os": {
+        "name": "debian",
+        "version": "11",
+        "codename": "bullseye"
+      },
+      "basedOn": "buildpack-deps:bullseye",
+      "libc": {
+        "family": "glibc",
+        "version": "2.31"
+      },
+      "runtime": {
+        "kind": "node",
+        "version": "22",
+        "path": "/usr/local/bin/node",
+        "moduleVersion": 127
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apt",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm/v7",
+        "arm64"
+      ],
+      "discontinued": null,
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 409000000,
+          "uncompressedBytes": 1135000000,
+          "estimate": true,
+          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 400000000,
+          "uncompressedBytes": 1110024450,
+          "estimate": true,
+          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "nodejs/docker-node 22/bullseye/Dockerfile: official nodejs.org linux tarball (bundles OpenSSL, ICU, libuv, zlib; links only glibc, libstdc++ and libgcc_s) unpacked into /usr/local on buildpack-deps:bullseye (gcc/g++, -dev libraries; its list is on the buildpack-deps row).",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": {
+          "name": "node",
+          "uid": 1000
+        }
+      },
+      "notes": "Runs as root by default; user `node` (uid 1000) exists.",
+      "endOfLife": {
+        "date": "2026-08-31",
+        "source": "Debian LTS: Debian 11 bullseye LTS ends 2026-08-31 (wiki.debian.org/LTS) (earlier than the other component: 2027-04-30)"
+      }
+    },
+    {
+      "reference": "node:22-bullseye-slim",
+      "tags": [
+        "node:22-bullseye-slim",
+        "node:jod-bullseye-slim"
+      ],
+      "variant": "slim",
+      "os": {
+        "name": "debian",
+        "version": "11",
+        "codename": "bullseye"
+      },
+      "basedOn": "debian:bullseye-slim",
+      "libc": {
+        "family": "glibc",
+        "version": "2.31"
+      },
+      "runtime": {
+        "kind": "node",
+        "version": "22",
+        "path": "/usr/local/bin/node",
+        "moduleVersion": 127
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apt",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm/v7",
+        "arm64"
+      ],
+      "discontinued": null,
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 80300000,
+          "uncompressedBytes": 230000000,
+          "estimate": true,
+          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 80200000,
+          "uncompressedBytes": 229713574,
+          "estimate": true,
+          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libatomic.so.1",
+          "maxVersions": {},
+          "package": "libatomic1",
+          "estimate": true,
+          "architectures": [
+            "arm/v7"
+          ],
+          "source": "nodejs/docker-node 22/bullseye-slim/Dockerfile: \"libatomic1 for arm\" is installed and the armv7l node binary links it, so the ldd scan keeps it on armhf only (audit 2026-11-29); not measured"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "nodejs/docker-node 22/bullseye-slim/Dockerfile: official nodejs.org linux tarball (bundles OpenSSL, ICU, libuv, zlib; links only glibc, libstdc++ and libgcc_s) unpacked into /usr/local on debian:bullseye-slim, build tools purged again (ldd-kept set only: no ca-certificates, no libssl).",
+      "files": {
+        "caCertificates": false,
+        "tzdata": true,
+        "nonRootUser": {
+          "name": "node",
+          "uid": 1000
+        }
+      },
+      "notes": "No CA certificates (node uses its bundled Mozilla store for its own TLS; other binaries need ca-certificates). Runs as root by default; user `node` (uid 1000) exists.",
+      "endOfLife": {
+        "date": "2026-08-31",
+        "source": "Debian LTS: Debian 11 bullseye LTS ends 2026-08-31 (wiki.debian.org/LTS) (earlier than the other component: 2027-04-30)"
+      }
+    },
+    {
+      "reference": "node:22-alpine3.24",
+      "tags": [
+        "node:22-alpine",
+        "node:22-alpine3.24",
+        "node:jod-alpine",
+        "node:jod-alpine3.24"
+      ],
+      "variant": "alpine",
+      "os": {
+        "name": "alpine",
+        "version": "3.24",
+        "codename": null
+      },
+      "basedOn": "alpine:3.24",
+      "libc": {
+        "family": "musl",
+        "version": "1.2.6"
+      },
+      "runtime": {
+        "kind": "node",
+        "version": "22",
+        "path": "/usr/local/bin/node",
+        "moduleVersion": 127
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apk",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm/v6",
+        "arm/v7",
+        "arm64",
+        "s390x"
+      ],
+      "discontinued": null,
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 60697390,
+          "uncompressedBytes": 176243148,
+          "estimate": true,
+          "source": "compressed S: docker-library/repo-info @ 4211a1635d repos/node/remote/22-alpine3.24.md (node 22.23.3, built 2026-09-23); uncompressed E (sibling row scaled by the compressed ratio)",
+          "date": "2026-09-23"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 55000000,
+          "uncompressedBytes": 159700000,
+          "estimate": true,
+          "source": "estimate: copied from node:24-alpine3.22 (same node alpine layer; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libstdc++.so.6",
+          "maxVersions": {
+            "GLIBCXX": "3.4.34",
+            "CXXABI": "1.3.16"
+          },
+          "package": "libstdc++",
+          "estimate": true,
+          "source": "nodejs/docker-node 22/alpine3.24/Dockerfile: apk add --no-cache libstdc++ (pulls libgcc); alpine v3.24 main has libstdc++-15.2.0-r5 / libgcc-15.2.0-r5 (dl-cdn.alpinelinux.org/alpine/v3.24/main, as cited in indexed pins) → GLIBCXX_3.4.34; CXXABI_1.3.16 and libgcc_s GCC_14.0.0 are estimates (lower bounds)"
+        },
+        {
+          "soname": "libgcc_s.so.1",
+          "maxVersions": {
+            "GCC": "14.0.0"
+          },
+          "package": "libgcc",
+          "estimate": true,
+          "source": "nodejs/docker-node 22/alpine3.24/Dockerfile: apk add --no-cache libstdc++ (pulls libgcc); alpine v3.24 main has libstdc++-15.2.0-r5 / libgcc-15.2.0-r5 (dl-cdn.alpinelinux.org/alpine/v3.24/main, as cited in indexed pins) → GLIBCXX_3.4.34; CXXABI_1.3.16 and libgcc_s GCC_14.0.0 are estimates (lower bounds); GCC_ node estimated"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "nodejs/docker-node 22/alpine3.24/Dockerfile: node built for musl (unofficial-builds musl tarball, source build as fallback), `apk add --no-cache libstdc++` (→ libgcc), node user uid 1000, yarn; on alpine:3.24.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": false,
+        "nonRootUser": {
+          "name": "node",
+          "uid": 1000
+        }
+      },
+      "notes": "musl; CA bundle from the alpine base, no tzdata. Runs as root by default; user `node` (uid 1000) exists.",
+      "endOfLife": {
+        "date": "2027-04-30",
+        "source": "Node.js release schedule; nodejs/docker-node versions.json @ f27d936f (2026-08-19) (\"end\": \"2027-04-30\") (earlier than the other component: 2028-05-01)"
+      }
+    },
+    {
+      "reference": "node:22-alpine3.23",
+      "tags": [
+        "node:22-alpine3.23",
+        "node:jod-alpine3.23"
+      ],
+      "variant": "alpine",
+      "os": {
+        "name": "alpine",
+        "version": "3.23",
+        "codename": null
+      },
+      "basedOn": "alpine:3.23",
+      "libc": {
+        "family": "musl",
+        "version": "1.2.5"
+      },
+      "runtime": {
+        "kind": "node",
+        "version": "22",
+        "path": "/usr/local/bin/node",
+        "moduleVersion": 127
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apk",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm/v6",
+        "arm/v7",
+        "arm64",
+        "s390x"
+      ],
+      "discontinued": null,
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 55000000,
+          "uncompressedBytes": 159700000,
+          "estimate": true,
+          "source": "estimate: copied from node:24-alpine3.22 (same node alpine layer; not read from repo-info)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 55000000,
+          "uncompressedBytes": 159700000,
+          "estimate": true,
+          "source": "estimate: copied from node:24-alpine3.22 (same node alpine layer; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libstdc++.so.6",
+          "maxVersions": {
+            "GLIBCXX": "3.4.34",
+            "CXXABI": "1.3.16"
+          },
+          "package": "libstdc++",
+          "estimate": true,
+          "source": "nodejs/docker-node 22/alpine3.23/Dockerfile: apk add --no-cache libstdc++ (pulls libgcc); alpine 3.23 ships gcc 15.2 (Alpine 3.23.0 release notes, 2025-12-03: \"GCC 15\") → GLIBCXX_3.4.34; CXXABI_1.3.16 and libgcc_s GCC_14.0.0 are estimates (lower bounds)"
+        },
+        {
+          "soname": "libgcc_s.so.1",
+          "maxVersions": {
+            "GCC": "14.0.0"
+          },
+          "package": "libgcc",
+          "estimate": true,
+          "source": "nodejs/docker-node 22/alpine3.23/Dockerfile: apk add --no-cache libstdc++ (pulls libgcc); alpine 3.23 ships gcc 15.2 (Alpine 3.23.0 release notes, 2025-12-03: \"GCC 15\") → GLIBCXX_3.4.34; CXXABI_1.3.16 and libgcc_s GCC_14.0.0 are estimates (lower bounds); GCC_ node estimated"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "nodejs/docker-node 22/alpine3.23/Dockerfile: node built for musl (unofficial-builds musl tarball, source build as fallback), `apk add --no-cache libstdc++` (→ libgcc), node user uid 1000, yarn; on alpine:3.23.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": false,
+        "nonRootUser": {
+          "name": "node",
+          "uid": 1000
+        }
+      },
+      "notes": "musl; CA bundle from the alpine base, no tzdata. Runs as root by default; user `node` (uid 1000) exists.",
+      "endOfLife": {
+        "date": "2027-04-30",
+        "source": "Node.js release schedule; nodejs/docker-node versions.json @ f27d936f (2026-08-19) (\"end\": \"2027-04-30\") (earlier than the other component: 2027-11-01)"
+      }
+    },
+    {
+      "reference": "node:20-alpine3.23",
+      "tags": [
+        "node:20-alpine",
+        "node:20-alpine3.23",
+        "node:iron-alpine",
+        "node:iron-alpine3.23"
+      ],
+      "variant": "alpine",
+      "os": {
+        "name": "alpine",
+        "version": "3.23",
+        "codename": null
+      },
+      "basedOn": "alpine:3.23",
+      "libc": {
+        "family": "musl",
+        "version": "1.2.5"
+      },
+      "runtime": {
+        "kind": "node",
+        "version": "20",
+        "path": "/usr/local/bin/node",
+        "moduleVersion": 115
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apk",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm/v6",
+        "arm/v7",
+        "arm64",
+        "ppc64le",
+        "s390x"
+      ],
+      "discontinued": {
+        "date": "2026-04-30",
+        "source": "docker-library/official-images library/node: 20/alpine3.23 last present 2026-04-16, removed 2026-04-30 (docker-node f97aaf33 \"Drop Node.js v20\", 2026-04-21)"
+      },
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 47600000,
+          "uncompressedBytes": 141000000,
+          "estimate": true,
+          "source": "estimate: copied from node:20-alpine3.22 (same node alpine layer; not read from repo-info)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 47600000,
+          "uncompressedBytes": 141000000,
+          "estimate": true,
+          "source": "estimate: copied from node:20-alpine3.22 (same node alpine layer; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libstdc++.so.6",
+          "maxVersions": {
+            "GLIBCXX": "3.4.34",
+            "CXXABI": "1.3.16"
+          },
+          "package": "libstdc++",
+          "estimate": true,
+          "source": "nodejs/docker-node 20/alpine3.23/Dockerfile: apk add --no-cache libstdc++ (pulls libgcc); alpine 3.23 ships gcc 15.2 (Alpine 3.23.0 release notes, 2025-12-03: \"GCC 15\") → GLIBCXX_3.4.34; CXXABI_1.3.16 and libgcc_s GCC_14.0.0 are estimates (lower bounds)"
+        },
+        {
+          "soname": "libgcc_s.so.1",
+          "maxVersions": {
+            "GCC": "14.0.0"
+          },
+          "package": "libgcc",
+          "estimate": true,
+          "source": "nodejs/docker-node 20/alpine3.23/Dockerfile: apk add --no-cache libstdc++ (pulls libgcc); alpine 3.23 ships gcc 15.2 (Alpine 3.23.0 release notes, 2025-12-03: \"GCC 15\") → GLIBCXX_3.4.34; CXXABI_1.3.16 and libgcc_s GCC_14.0.0 are estimates (lower bounds); GCC_ node estimated"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "nodejs/docker-node 20/alpine3.23/Dockerfile: node built for musl (unofficial-builds musl tarball, source build as fallback), `apk add --no-cache libstdc++` (→ libgcc), node user uid 1000, yarn; on alpine:3.23.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": false,
+        "nonRootUser": {
+          "name": "node",
+          "uid": 1000
+        }
+      },
+      "notes": "musl; CA bundle from the alpine base, no tzdata. Runs as root by default; user `node` (uid 1000) exists.",
+      "endOfLife": {
+        "date": "2026-04-30",
+        "source": "Node.js release schedule; nodejs/docker-node versions.json at f97aaf33^ (\"end\": \"2026-04-30\") (earlier than the other component: 2027-11-01)"
+      },
+      "tagsLastSeen": "8245b6cb1f (2026-04-16)"
+    },
+    {
+      "reference": "node:20-bullseye",
+      "tags": [
+        "node:20-bullseye",
+        "node:iron-bullseye"
+      ],
+      "variant": "full",
+      "os": {
+        "name": "debian",
+        "version": "11",
+        "codename": "bullseye"
+      },
+      "basedOn": "buildpack-deps:bullseye",
+      "libc": {
+        "family": "glibc",
+        "version": "2.31"
+      },
+      "runtime": {
+        "kind": "node",
+        "version": "20",
+        "path": "/usr/local/bin/node",
+        "moduleVersion": 115
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apt",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm/v7",
+        "arm64"
+      ],
+      "discontinued": {
+        "date": "2026-04-30",
+        "source": "docker-library/official-images library/node: 20/bullseye last present 2026-04-16, removed 2026-04-30 (docker-node f97aaf33)"
+      },
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 409000000,
+          "uncompressedBytes": 1135000000,
+          "estimate": true,
+          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 400000000,
+          "uncompressedBytes": 1110024450,
+          "estimate": true,
+          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "nodejs/docker-node 20/bullseye/Dockerfile: official nodejs.org linux tarball (bundles OpenSSL, ICU, libuv, zlib; links only glibc, libstdc++ and libgcc_s) unpacked into /usr/local on buildpack-deps:bullseye (gcc/g++, -dev libraries; its list is on the buildpack-deps row).",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": {
+          "name": "node",
+          "uid": 1000
+        }
+      },
+      "notes": "Runs as root by default; user `node` (uid 1000) exists.",
+      "endOfLife": {
+        "date": "2026-04-30",
+        "source": "Node.js release schedule; nodejs/docker-node versions.json at f97aaf33^ (\"end\": \"2026-04-30\") (earlier than the other component: 2026-08-31)"
+      },
+      "tagsLastSeen": "8245b6cb1f (2026-04-16)"
+    },
+    {
+      "reference": "node:20-bullseye-slim",
+      "tags": [
+        "node:20-bullseye-slim",
+        "node:iron-bullseye-slim"
+      ],
+      "variant": "slim",
+      "os": {
+        "name": "debian",
+        "version": "11",
+        "codename": "bullseye"
+      },
+      "basedOn": "debian:bullseye-slim",
+      "libc": {
+        "family": "glibc",
+        "version": "2.31"
+      },
+      "runtime": {
+        "kind": "node",
+        "version": "20",
+        "path": "/usr/local/bin/node",
+        "moduleVersion": 115
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apt",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm/v7",
+        "arm64"
+      ],
+      "discontinued": {
+        "date": "2026-04-30",
+        "source": "docker-library/official-images library/node: 20/bullseye-slim last present 2026-04-16, removed 2026-04-30 (docker-node f97aaf33)"
+      },
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 80300000,
+          "uncompressedBytes": 230000000,
+          "estimate": true,
+          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 80200000,
+          "uncompressedBytes": 229713574,
+          "estimate": true,
+          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libatomic.so.1",
+          "maxVersions": {},
+          "package": "libatomic1",
+          "estimate": true,
+          "architectures": [
+            "arm/v7"
+          ],
+          "source": "nodejs/docker-node 20/bullseye-slim/Dockerfile: \"libatomic1 for arm\" is installed and the armv7l node binary links it, so the ldd scan keeps it on armhf only (audit 2026-11-29); not measured"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "nodejs/docker-node 20/bullseye-slim/Dockerfile: official nodejs.org linux tarball (bundles OpenSSL, ICU, libuv, zlib; links only glibc, libstdc++ and libgcc_s) unpacked into /usr/local on debian:bullseye-slim, build tools purged again (ldd-kept set only: no ca-certificates, no libssl).",
+      "files": {
+        "caCertificates": false,
+        "tzdata": true,
+        "nonRootUser": {
+          "name": "node",
+          "uid": 1000
+        }
+      },
+      "notes": "No CA certificates (node uses its bundled Mozilla store for its own TLS; other binaries need ca-certificates). Runs as root by default; user `node` (uid 1000) exists.",
+      "endOfLife": {
+        "date": "2026-04-30",
+        "source": "Node.js release schedule; nodejs/docker-node versions.json at f97aaf33^ (\"end\": \"2026-04-30\") (earlier than the other component: 2026-08-31)"
+      },
+      "tagsLastSeen": "8245b6cb1f (2026-04-16)"
+    },
+    {
+      "reference": "node:18-bookworm",
+      "tags": [
+        "node:18",
+        "node:18-bookworm",
+        "node:hydrogen",
+        "node:hydrogen-bookworm"
+      ],
+      "variant": "full",
+      "os": {
+        "name": "debian",
+        "version": "12",
+        "codename": "bookworm"
+      },
+      "basedOn": "buildpack-deps:bookworm",
+      "libc": {
+        "family": "glibc",
+        "version": "2.36"
+      },
+      "runtime": {
+        "kind": "node",
+        "version": "18",
+        "path": "/usr/local/bin/node",
+        "moduleVersion": 108
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apt",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm/v7",
+        "arm64",
+        "ppc64le",
+        "s390x"
+      ],
+      "discontinued": {
+        "date": "2025-05-28",
+        "source": "docker-library/official-images library/node: 18/bookworm last present 2025-05-26, removed 2025-05-28 (docker-node 82eae43f)"
+      },
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 409000000,
+          "uncompressedBytes": 1135000000,
+          "estimate": true,
+          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 400000000,
+          "uncompressedBytes": 1110024450,
+          "estimate": true,
+          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "nodejs/docker-node 18/bookworm/Dockerfile: official nodejs.org linux tarball (bundles OpenSSL, ICU, libuv, zlib; links only glibc, libstdc++ and libgcc_s) unpacked into /usr/local on buildpack-deps:bookworm (gcc/g++, -dev libraries; its list is on the buildpack-deps row).",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": {
+          "name": "node",
+          "uid": 1000
+        }
+      },
+      "notes": "Runs as root by default; user `node` (uid 1000) exists.",
+      "endOfLife": {
+        "date": "2025-04-30",
+        "source": "Node.js release schedule; nodejs/docker-node versions.json at 82eae43f^ (\"end\": \"2025-04-30\") (earlier than the other component: 2028-06-30)"
+      },
+      "tagsLastSeen": "b5c37715dc (2025-05-26)"
+    },
+    {
+      "reference": "node:18-bookworm-slim",
+      "tags": [
+        "node:18-bookworm-slim",
+        "node:18-slim",
+        "node:hydrogen-bookworm-slim",
+        "node:hydrogen-slim"
+      ],
+      "variant": "slim",
+      "os": {
+        "name": "debian",
+        "version": "12",
+        "codename": "bookworm"
+      },
+      "basedOn": "debian:bookworm-slim",
+      "libc": {
+        "family": "glibc",
+        "version": "2.36"
+      },
+      "runtime": {
+        "kind": "node",
+        "version": "18",
+        "path": "/usr/local/bin/node",
+        "moduleVersion": 108
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apt",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm/v7",
+        "arm64",
+        "ppc64le",
+        "s390x"
+      ],
+      "discontinued": {
+        "date": "2025-05-28",
+        "source": "docker-library/official-images library/node: 18/bookworm-slim last present 2025-05-26, removed 2025-05-28 (docker-node 82eae43f)"
+      },
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 80300000,
+          "uncompressedBytes": 230000000,
+          "estimate": true,
+          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 80200000,
+          "uncompressedBytes": 229713574,
+          "estimate": true,
+          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libatomic.so.1",
+          "maxVersions": {},
+          "package": "libatomic1",
+          "estimate": true,
+          "architectures": [
+            "arm/v7"
+          ],
+          "source": "nodejs/docker-node 18/bookworm-slim/Dockerfile: \"libatomic1 for arm\" is installed and the armv7l node binary links it, so the ldd scan keeps it on armhf only (audit 2026-11-29); not measured"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "nodejs/docker-node 18/bookworm-slim/Dockerfile: official nodejs.org linux tarball (bundles OpenSSL, ICU, libuv, zlib; links only glibc, libstdc++ and libgcc_s) unpacked into /usr/local on debian:bookworm-slim, build tools purged again (ldd-kept set only: no ca-certificates, no libssl).",
+      "files": {
+        "caCertificates": false,
+        "tzdata": true,
+        "nonRootUser": {
+          "name": "node",
+          "uid": 1000
+        }
+      },
+      "notes": "No CA certificates (node uses its bundled Mozilla store for its own TLS; other binaries need ca-certificates). Runs as root by default; user `node` (uid 1000) exists.",
+      "endOfLife": {
+        "date": "2025-04-30",
+        "source": "Node.js release schedule; nodejs/docker-node versions.json at 82eae43f^ (\"end\": \"2025-04-30\") (earlier than the other component: 2028-06-30)"
+      },
+      "tagsLastSeen": "b5c37715dc (2025-05-26)"
+    },
+    {
+      "reference": "node:18-bullseye",
+      "tags": [
+        "node:18-bullseye",
+        "node:hydrogen-bullseye"
+      ],
+      "variant": "full",
+      "os": {
+        "name": "debian",
+        "version": "11",
+        "codename": "bullseye"
+      },
+      "basedOn": "buildpack-deps:bullseye",
+      "libc": {
+        "family": "glibc",
+        "version": "2.31"
+      },
+      "runtime": {
+        "kind": "node",
+        "version": "18",
+        "path": "/usr/local/bin/node",
+        "moduleVersion": 108
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apt",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm/v7",
+        "arm64"
+      ],
+      "discontinued": {
+        "date": "2025-05-28",
+        "source": "docker-library/official-images library/node: 18/bullseye last present 2025-05-26, removed 2025-05-28 (docker-node 82eae43f)"
+      },
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 409000000,
+          "uncompressedBytes": 1135000000,
+          "estimate": true,
+          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 400000000,
+          "uncompressedBytes": 1110024450,
+          "estimate": true,
+          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "nodejs/docker-node 18/bullseye/Dockerfile: official nodejs.org linux tarball (bundles OpenSSL, ICU, libuv, zlib; links only glibc, libstdc++ and libgcc_s) unpacked into /usr/local on buildpack-deps:bullseye (gcc/g++, -dev libraries; its list is on the buildpack-deps row).",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": {
+          "name": "node",
+          "uid": 1000
+        }
+      },
+      "notes": "Runs as root by default; user `node` (uid 1000) exists.",
+      "endOfLife": {
+        "date": "2025-04-30",
+        "source": "Node.js release schedule; nodejs/docker-node versions.json at 82eae43f^ (\"end\": \"2025-04-30\") (earlier than the other component: 2026-08-31)"
+      },
+      "tagsLastSeen": "b5c37715dc (2025-05-26)"
+    },
+    {
+      "reference": "node:18-bullseye-slim",
+      "tags": [
+        "node:18-bullseye-slim",
+        "node:hydrogen-bullseye-slim"
+      ],
+      "variant": "slim",
+      "os": {
+        "name": "debian",
+        "version": "11",
+        "codename": "bullseye"
+      },
+      "basedOn": "debian:bullseye-slim",
+      "libc": {
+        "family": "glibc",
+        "version": "2.31"
+      },
+      "runtime": {
+        "kind": "node",
+        "version": "18",
+        "path": "/usr/local/bin/node",
+        "moduleVersion": 108
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apt",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm/v7",
+        "arm64"
+      ],
+      "discontinued": {
+        "date": "2025-05-28",
+        "source": "docker-library/official-images library/node: 18/bullseye-slim last present 2025-05-26, removed 2025-05-28 (docker-node 82eae43f)"
+      },
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 80300000,
+          "uncompressedBytes": 230000000,
+          "estimate": true,
+          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 80200000,
+          "uncompressedBytes": 229713574,
+          "estimate": true,
+          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libatomic.so.1",
+          "maxVersions": {},
+          "package": "libatomic1",
+          "estimate": true,
+          "architectures": [
+            "arm/v7"
+          ],
+          "source": "nodejs/docker-node 18/bullseye-slim/Dockerfile: \"libatomic1 for arm\" is installed and the armv7l node binary links it, so the ldd scan keeps it on armhf only (audit 2026-11-29); not measured"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "nodejs/docker-node 18/bullseye-slim/Dockerfile: official nodejs.org linux tarball (bundles OpenSSL, ICU, libuv, zlib; links only glibc, libstdc++ and libgcc_s) unpacked into /usr/local on debian:bullseye-slim, build tools purged again (ldd-kept set only: no ca-certificates, no libssl).",
+      "files": {
+        "caCertificates": false,
+        "tzdata": true,
+        "nonRootUser": {
+          "name": "node",
+          "uid": 1000
+        }
+      },
+      "notes": "No CA certificates (node uses its bundled Mozilla store for its own TLS; other binaries need ca-certificates). Runs as root by default; user `node` (uid 1000) exists.",
+      "endOfLife": {
+        "date": "2025-04-30",
+        "source": "Node.js release schedule; nodejs/docker-node versions.json at 82eae43f^ (\"end\": \"2025-04-30\") (earlier than the other component: 2026-08-31)"
+      },
+      "tagsLastSeen": "b5c37715dc (2025-05-26)"
+    },
+    {
+      "reference": "node:18-alpine3.21",
+      "tags": [
+        "node:18-alpine",
+        "node:18-alpine3.21",
+        "node:hydrogen-alpine",
+        "node:hydrogen-alpine3.21"
+      ],
+      "variant": "alpine",
+      "os": {
+        "name": "alpine",
+        "version": "3.21",
+        "codename": null
+      },
+      "basedOn": "alpine:3.21",
+      "libc": {
+        "family": "musl",
+        "version": "1.2.5"
+      },
+      "runtime": {
+        "kind": "node",
+        "version": "18",
+        "path": "/usr/local/bin/node",
+        "moduleVersion": 108
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apk",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm/v6",
+        "arm/v7",
+        "arm64",
+        "ppc64le",
+        "s390x"
+      ],
+      "discontinued": {
+        "date": "2025-05-28",
+        "source": "docker-library/official-images library/node: 18/alpine3.21 last present 2025-05-26, removed 2025-05-28 (docker-node 82eae43f \"Drop EOL Node.js 18\")"
+      },
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 55000000,
+          "uncompressedBytes": 159700000,
+          "estimate": true,
+          "source": "estimate: copied from node:24-alpine3.22 (same node alpine layer; not read from repo-info)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 55000000,
+          "uncompressedBytes": 159700000,
+          "estimate": true,
+          "source": "estimate: copied from node:24-alpine3.22 (same node alpine layer; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libstdc++.so.6",
+          "maxVersions": {
+            "GLIBCXX": "3.4.33",
+            "CXXABI": "1.3.15"
+          },
+          "package": "libstdc++",
+          "estimate": false,
+          "source": "nodejs/docker-node 18/alpine3.21/Dockerfile: apk add --no-cache libstdc++ (pulls libgcc); alpine 3.21 gcc 14.2 → GLIBCXX_3.4.33 (libstdc++ ABI manual, research notes)"
+        },
+        {
+          "soname": "libgcc_s.so.1",
+          "maxVersions": {
+            "GCC": "14.0.0"
+          },
+          "package": "libgcc",
+          "estimate": true,
+          "source": "nodejs/docker-node 18/alpine3.21/Dockerfile: apk add --no-cache libstdc++ (pulls libgcc); alpine 3.21 gcc 14.2 → GLIBCXX_3.4.33 (libstdc++ ABI manual, research notes); GCC_ node estimated"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "nodejs/docker-node 18/alpine3.21/Dockerfile: node built for musl (unofficial-builds musl tarball, source build as fallback), `apk add --no-cache libstdc++` (→ libgcc), node user uid 1000, yarn; on alpine:3.21.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": false,
+        "nonRootUser": {
+          "name": "node",
+          "uid": 1000
+        }
+      },
+      "notes": "musl; CA bundle from the alpine base, no tzdata. Runs as root by default; user `node` (uid 1000) exists.",
+      "endOfLife": {
+        "date": "2025-04-30",
+        "source": "Node.js release schedule; nodejs/docker-node versions.json at 82eae43f^ (\"end\": \"2025-04-30\") (earlier than the other component: 2026-11-01)"
+      },
+      "tagsLastSeen": "b5c37715dc (2025-05-26)"
+    },
+    {
+      "reference": "node:16-bookworm-slim",
+      "tags": [
+        "node:16-bookworm-slim",
+        "node:gallium-bookworm-slim"
+      ],
+      "variant": "slim",
+      "os": {
+        "name": "debian",
+        "version": "12",
+        "codename": "bookworm"
+      },
+      "basedOn": "debian:bookworm-slim",
+      "libc": {
+        "family": "glibc",
+        "version": "2.36"
+      },
+      "runtime": {
+        "kind": "node",
+        "version": "16",
+        "path": "/usr/local/bin/node",
+        "moduleVersion": 93
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apt",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm/v7",
+        "arm64",
+        "ppc64le",
+        "s390x"
+      ],
+      "discontinued": {
+        "date": "2023-09-11",
+        "source": "docker-library/official-images library/node: 16/bookworm-slim last present 2023-09-09, removed 2023-09-11 (docker-node c17837cf)"
+      },
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 80300000,
+          "uncompressedBytes": 230000000,
+          "estimate": true,
+          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 80200000,
+          "uncompressedBytes": 229713574,
+          "estimate": true,
+          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libatomic.so.1",
+          "maxVersions": {},
+          "package": "libatomic1",
+          "estimate": true,
+          "architectures": [
+            "arm/v7"
+          ],
+          "source": "nodejs/docker-node 16/bookworm-slim/Dockerfile: \"libatomic1 for arm\" is installed and the armv7l node binary links it, so the ldd scan keeps it on armhf only (audit 2026-11-29); not measured"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "nodejs/docker-node 16/bookworm-slim/Dockerfile: official nodejs.org linux tarball (bundles OpenSSL, ICU, libuv, zlib; links only glibc, libstdc++ and libgcc_s) unpacked into /usr/local on debian:bookworm-slim, build tools purged again (ldd-kept set only: no ca-certificates, no libssl).",
+      "files": {
+        "caCertificates": false,
+        "tzdata": true,
+        "nonRootUser": {
+          "name": "node",
+          "uid": 1000
+        }
+      },
+      "notes": "No CA certificates (node uses its bundled Mozilla store for its own TLS; other binaries need ca-certificates). Runs as root by default; user `node` (uid 1000) exists.",
+      "endOfLife": {
+        "date": "2023-09-11",
+        "source": "Node.js release schedule: Node 16 end-of-life moved forward to 2023-09-11 (OpenSSL 1.1.1 EOL); nodejs/docker-node c17837cf \"Remove EOL Node 16\" (2023-09-04) (earlier than the other component: 2028-06-30)"
+      },
+      "tagsLastSeen": "eef7c05e99 (2023-09-09)"
+    },
+    {
+      "reference": "node:16-bullseye",
+      "tags": [
+        "node:16-bullseye",
+        "node:gallium-bullseye"
+      ],
+      "variant": "full",
+      "os": {
+        "name": "debian",
+        "version": "11",
+        "codename": "bullseye"
+      },
+      "basedOn": "buildpack-deps:bullseye",
+      "libc": {
+        "family": "glibc",
+        "version": "2.31"
+      },
+      "runtime": {
+        "kind": "node",
+        "version": "16",
+        "path": "/usr/local/bin/node",
+        "moduleVersion": 93
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apt",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm/v7",
+        "arm64",
+        "ppc64le",
+        "s390x"
+      ],
+      "discontinued": {
+        "date": "2023-09-11",
+        "source": "docker-library/official-images library/node: 16/bullseye last present 2023-09-09, removed 2023-09-11 (docker-node c17837cf)"
+      },
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 409000000,
+          "uncompressedBytes": 1135000000,
+          "estimate": true,
+          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 400000000,
+          "uncompressedBytes": 1110024450,
+          "estimate": true,
+          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "nodejs/docker-node 16/bullseye/Dockerfile: official nodejs.org linux tarball (bundles OpenSSL, ICU, libuv, zlib; links only glibc, libstdc++ and libgcc_s) unpacked into /usr/local on buildpack-deps:bullseye (gcc/g++, -dev libraries; its list is on the buildpack-deps row).",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": {
+          "name": "node",
+          "uid": 1000
+        }
+      },
+      "notes": "Runs as root by default; user `node` (uid 1000) exists.",
+      "endOfLife": {
+        "date": "2023-09-11",
+        "source": "Node.js release schedule: Node 16 end-of-life moved forward to 2023-09-11 (OpenSSL 1.1.1 EOL); nodejs/docker-node c17837cf \"Remove EOL Node 16\" (2023-09-04) (earlier than the other component: 2026-08-31)"
+      },
+      "tagsLastSeen": "eef7c05e99 (2023-09-09)"
+    },
+    {
+      "reference": "node:16-bullseye-slim",
+      "tags": [
+        "node:16-bullseye-slim",
+        "node:gallium-bullseye-slim"
+      ],
+      "variant": "slim",
+      "os": {
+        "name": "debian",
+        "version": "11",
+        "codename": "bullseye"
+      },
+      "basedOn": "debian:bullseye-slim",
+      "libc": {
+        "family": "glibc",
+        "version": "2.31"
+      },
+      "runtime": {
+        "kind": "node",
+        "version": "16",
+        "path": "/usr/local/bin/node",
+        "moduleVersion": 93
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apt",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm/v7",
+        "arm64",
+        "ppc64le",
+        "s390x"
+      ],
+      "discontinued": {
+        "date": "2023-09-11",
+        "source": "docker-library/official-images library/node: 16/bullseye-slim last present 2023-09-09, removed 2023-09-11 (docker-node c17837cf)"
+      },
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 80300000,
+          "uncompressedBytes": 230000000,
+          "estimate": true,
+          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 80200000,
+          "uncompressedBytes": 229713574,
+          "estimate": true,
+          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libatomic.so.1",
+          "maxVersions": {},
+          "package": "libatomic1",
+          "estimate": true,
+          "architectures": [
+            "arm/v7"
+          ],
+          "source": "nodejs/docker-node 16/bullseye-slim/Dockerfile: \"libatomic1 for arm\" is installed and the armv7l node binary links it, so the ldd scan keeps it on armhf only (audit 2026-11-29); not measured"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "nodejs/docker-node 16/bullseye-slim/Dockerfile: official nodejs.org linux tarball (bundles OpenSSL, ICU, libuv, zlib; links only glibc, libstdc++ and libgcc_s) unpacked into /usr/local on debian:bullseye-slim, build tools purged again (ldd-kept set only: no ca-certificates, no libssl).",
+      "files": {
+        "caCertificates": false,
+        "tzdata": true,
+        "nonRootUser": {
+          "name": "node",
+          "uid": 1000
+        }
+      },
+      "notes": "No CA certificates (node uses its bundled Mozilla store for its own TLS; other binaries need ca-certificates). Runs as root by default; user `node` (uid 1000) exists.",
+      "endOfLife": {
+        "date": "2023-09-11",
+        "source": "Node.js release schedule: Node 16 end-of-life moved forward to 2023-09-11 (OpenSSL 1.1.1 EOL); nodejs/docker-node c17837cf \"Remove EOL Node 16\" (2023-09-04) (earlier than the other component: 2026-08-31)"
+      },
+      "tagsLastSeen": "eef7c05e99 (2023-09-09)"
+    },
+    {
+      "reference": "node:16-buster-slim",
+      "tags": [
+        "node:16-buster-slim",
+        "node:16-slim",
+        "node:gallium-buster-slim",
+        "node:gallium-slim"
+      ],
+      "variant": "slim",
+      "os": {
+        "name": "debian",
+        "version": "10",
+        "codename": "buster"
+      },
+      "basedOn": "debian:buster-slim",
+      "libc": {
+        "family": "glibc",
+        "version": "2.28"
+      },
+      "runtime": {
+        "kind": "node",
+        "version": "16",
+        "path": "/usr/local/bin/node",
+        "moduleVersion": 93
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apt",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm/v7",
+        "arm64"
+      ],
+      "discontinued": {
+        "date": "2023-09-11",
+        "source": "docker-library/official-images library/node: 16/buster-slim last present 2023-09-09, removed 2023-09-11 (docker-node c17837cf)"
+      },
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 80300000,
+          "uncompressedBytes": 230000000,
+          "estimate": true,
+          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 80200000,
+          "uncompressedBytes": 229713574,
+          "estimate": true,
+          "source": "estimate: copied from node:24-bookworm-slim (same node layer on a Debian base of similar size; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libatomic.so.1",
+          "maxVersions": {},
+          "package": "libatomic1",
+          "estimate": true,
+          "architectures": [
+            "arm/v7"
+          ],
+          "source": "nodejs/docker-node 16/buster-slim/Dockerfile: \"libatomic1 for arm\" is installed and the armv7l node binary links it, so the ldd scan keeps it on armhf only (audit 2026-11-29); not measured"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "nodejs/docker-node 16/buster-slim/Dockerfile: official nodejs.org linux tarball (bundles OpenSSL, ICU, libuv, zlib; links only glibc, libstdc++ and libgcc_s) unpacked into /usr/local on debian:buster-slim, build tools purged again (ldd-kept set only: no ca-certificates, no libssl).",
+      "files": {
+        "caCertificates": false,
+        "tzdata": true,
+        "nonRootUser": {
+          "name": "node",
+          "uid": 1000
+        }
+      },
+      "notes": "No CA certificates (node uses its bundled Mozilla store for its own TLS; other binaries need ca-certificates). Runs as root by default; user `node` (uid 1000) exists.",
+      "endOfLife": {
+        "date": "2023-09-11",
+        "source": "Node.js release schedule: Node 16 end-of-life moved forward to 2023-09-11 (OpenSSL 1.1.1 EOL); nodejs/docker-node c17837cf \"Remove EOL Node 16\" (2023-09-04) (earlier than the other component: 2024-06-30)"
+      },
+      "tagsLastSeen": "eef7c05e99 (2023-09-09)"
+    },
+    {
+      "reference": "node:16-buster",
+      "tags": [
+        "node:16",
+        "node:16-buster",
+        "node:gallium",
+        "node:gallium-buster"
+      ],
+      "variant": "full",
+      "os": {
+        "name": "debian",
+        "version": "10",
+        "codename": "buster"
+      },
+      "basedOn": "debian:buster",
+      "libc": {
+        "family": "glibc",
+        "version": "2.28"
+      },
+      "runtime": {
+        "kind": "node",
+        "version": "16",
+        "path": "/usr/local/bin/node",
+        "moduleVersion": 93
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apt",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm/v7",
+        "arm64"
+      ],
+      "discontinued": {
+        "date": "2023-09-11",
+        "source": "docker-library/official-images library/node: 16/buster last present 2023-09-09, removed 2023-09-11 (docker-node c17837cf)"
+      },
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 409000000,
+          "uncompressedBytes": 1135000000,
+          "estimate": true,
+          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 400000000,
+          "uncompressedBytes": 1110024450,
+          "estimate": true,
+          "source": "estimate: copied from node:24-bookworm (same node layer on a Debian base of similar size; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "nodejs/docker-node 16/buster/Dockerfile: official nodejs.org linux tarball (bundles OpenSSL, ICU, libuv, zlib; links only glibc, libstdc++ and libgcc_s) unpacked into /usr/local on buildpack-deps:buster (gcc/g++, -dev libraries; its list is on the buildpack-deps row). buildpack-deps:buster is not catalogued: this row stands on debian:buster and under-claims the compiler and -dev library layer the real image has.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": {
+          "name": "node",
+          "uid": 1000
+        }
+      },
+      "notes": "Runs as root by default; user `node` (uid 1000) exists.",
+      "endOfLife": {
+        "date": "2023-09-11",
+        "source": "Node.js release schedule: Node 16 end-of-life moved forward to 2023-09-11 (OpenSSL 1.1.1 EOL); nodejs/docker-node c17837cf \"Remove EOL Node 16\" (2023-09-04) (earlier than the other component: 2024-06-30)"
+      },
+      "tagsLastSeen": "eef7c05e99 (2023-09-09)"
+    },
+    {
+      "reference": "node:16-alpine3.18",
+      "tags": [
+        "node:16-alpine",
+        "node:16-alpine3.18",
+        "node:gallium-alpine",
+        "node:gallium-alpine3.18"
+      ],
+      "variant": "alpine",
+      "os": {
+        "name": "alpine",
+        "version": "3.18",
+        "codename": null
+      },
+      "basedOn": "alpine:3.18",
+      "libc": {
+        "family": "musl",
+        "version": "1.2.4"
+      },
+      "runtime": {
+        "kind": "node",
+        "version": "16",
+        "path": "/usr/local/bin/node",
+        "moduleVersion": 93
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apk",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm/v6",
+        "arm/v7",
+        "arm64",
+        "ppc64le",
+        "s390x"
+      ],
+      "discontinued": {
+        "date": "2023-09-11",
+        "source": "docker-library/official-images library/node: 16/alpine3.18 last present 2023-09-09, removed 2023-09-11 (docker-node c17837cf \"Remove EOL Node 16\")"
+      },
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 55000000,
+          "uncompressedBytes": 159700000,
+          "estimate": true,
+          "source": "estimate: copied from node:24-alpine3.22 (same node alpine layer; not read from repo-info)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 55000000,
+          "uncompressedBytes": 159700000,
+          "estimate": true,
+          "source": "estimate: copied from node:24-alpine3.22 (same node alpine layer; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libstdc++.so.6",
+          "maxVersions": {
+            "GLIBCXX": "3.4.30",
+            "CXXABI": "1.3.13"
+          },
+          "package": "libstdc++",
+          "estimate": true,
+          "source": "nodejs/docker-node 16/alpine3.18/Dockerfile: apk add --no-cache libstdc++ (pulls libgcc); alpine 3.18 ships gcc 12.2 (Alpine 3.18.0 release notes) → GLIBCXX_3.4.30 (libstdc++ ABI manual); estimate"
+        },
+        {
+          "soname": "libgcc_s.so.1",
+          "maxVersions": {
+            "GCC": "12.0.0"
+          },
+          "package": "libgcc",
+          "estimate": true,
+          "source": "nodejs/docker-node 16/alpine3.18/Dockerfile: apk add --no-cache libstdc++ (pulls libgcc); alpine 3.18 ships gcc 12.2 (Alpine 3.18.0 release notes) → GLIBCXX_3.4.30 (libstdc++ ABI manual); estimate; GCC_ node estimated"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "nodejs/docker-node 16/alpine3.18/Dockerfile: node built for musl (unofficial-builds musl tarball, source build as fallback), `apk add --no-cache libstdc++` (→ libgcc), node user uid 1000, yarn; on alpine:3.18.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": false,
+        "nonRootUser": {
+          "name": "node",
+          "uid": 1000
+        }
+      },
+      "notes": "musl; CA bundle from the alpine base, no tzdata. Runs as root by default; user `node` (uid 1000) exists.",
+      "endOfLife": {
+        "date": "2023-09-11",
+        "source": "Node.js release schedule: Node 16 end-of-life moved forward to 2023-09-11 (OpenSSL 1.1.1 EOL); nodejs/docker-node c17837cf \"Remove EOL Node 16\" (2023-09-04) (earlier than the other component: 2025-05-09)"
+      },
+      "tagsLastSeen": "eef7c05e99 (2023-09-09)"
     }
   ]
 }
@@ -6769,10 +11518,17 @@ enum EmbeddedCatalogData {
         "images/python.json": #"""
 {
   "family": "python",
-  "notes": "Official python images (docker-library/python). CPython lives in /usr/local (libpythonX.Y.so.1.0 in /usr/local/lib, rpath $ORIGIN/../lib), independent of Debian's python3. The unsuffixed tags moved to trixie in Aug 2025; catalogue explicit -bookworm/-trixie. manylinux wheels need glibc ≥ the tag's version (manylinux_2_28 → 2.28) which all Debian rows satisfy; musllinux wheels need the alpine rows.",
+  "notes": "Official python images (docker-library/python). CPython lives in /usr/local (libpythonX.Y.so.1.0 in /usr/local/lib). Unsuffixed tags (python:3.12, python:3.12-slim, python:3-slim, python:slim, latest) point at trixie since Aug 2025 (library/python @ 73f6781860, 2026-08-13); bookworm lost arm32v5 and s390x on 2026-08-04 (a3abd8e725). No free-threaded (3.13t/3.14t) variants are published by the official image at this snapshot. manylinux wheels need glibc ≥ the tag's version; musllinux wheels need the alpine rows.",
+  "tagsAsOf": {
+    "date": "2026-08-21",
+    "source": "docker-library/official-images library/python @ 73f6781860 (2026-08-13; tree 37079fb336, 2026-08-21)"
+  },
   "images": [
     {
       "reference": "python:3.11-bookworm",
+      "tags": [
+        "python:3.11-bookworm"
+      ],
       "variant": "full",
       "os": {
         "name": "debian",
@@ -6795,12 +11551,10 @@ enum EmbeddedCatalogData {
       "defaultUser": "root",
       "architectures": [
         "amd64",
-        "arm64",
         "arm/v7",
-        "arm/v5",
+        "arm64",
         "386",
-        "ppc64le",
-        "s390x"
+        "ppc64le"
       ],
       "discontinued": null,
       "sizes": [
@@ -6853,10 +11607,23 @@ enum EmbeddedCatalogData {
       ],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "docker-library/python 3.11/bookworm/Dockerfile: FROM buildpack-deps:bookworm, CPython 3.11 built from python.org source with --enable-shared --enable-optimizations --with-lto into /usr/local (+ libbluetooth-dev, tk-dev, uuid-dev kept)."
+      "provenance": "docker-library/python 3.11/bookworm/Dockerfile: FROM buildpack-deps:bookworm, CPython 3.11 built from python.org source with --enable-shared --enable-optimizations --with-lto into /usr/local (+ libbluetooth-dev, tk-dev, uuid-dev kept).",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "Runs as root; no non-root user.",
+      "endOfLife": {
+        "date": "2027-10-31",
+        "source": "Python devguide include/release-cycle.json (PEP 664: end_of_life 2027-10; month only, last day used) (earlier than the other component: 2028-06-30)"
+      }
     },
     {
       "reference": "python:3.11-slim-bookworm",
+      "tags": [
+        "python:3.11-slim-bookworm"
+      ],
       "variant": "slim",
       "os": {
         "name": "debian",
@@ -6879,12 +11646,10 @@ enum EmbeddedCatalogData {
       "defaultUser": "root",
       "architectures": [
         "amd64",
-        "arm64",
         "arm/v7",
-        "arm/v5",
+        "arm64",
         "386",
-        "ppc64le",
-        "s390x"
+        "ppc64le"
       ],
       "discontinued": null,
       "sizes": [
@@ -6932,13 +11697,6 @@ enum EmbeddedCatalogData {
           "package": "libgdbm6",
           "estimate": false,
           "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
-        },
-        {
-          "soname": "libgdbm_compat.so.4",
-          "maxVersions": {},
-          "package": "libgdbm-compat4",
-          "estimate": true,
-          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23; whether _dbm links gdbm_compat or Berkeley DB depends on configure's dbm order (estimate)"
         },
         {
           "soname": "libgssapi_krb5.so.2",
@@ -7068,10 +11826,24 @@ enum EmbeddedCatalogData {
       ],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "docker-library/python 3.11/slim-bookworm/Dockerfile: ca-certificates netbase tzdata on debian:bookworm-slim, CPython 3.11 built --enable-shared, build deps purged and only the ldd-needed runtime packages kept (libssl3, libsqlite3-0, libreadline8, libncursesw6, libgdbm6, …); set measured on a reconstruction (2026-11-23). No libstdc++ is added (already in the Debian base)."
+      "provenance": "docker-library/python 3.11/slim-bookworm/Dockerfile: ca-certificates netbase tzdata on debian:bookworm-slim, CPython 3.11 built --enable-shared, build deps purged and only the ldd-needed runtime packages kept (libssl3, libsqlite3-0, libreadline8, libncursesw6, libgdbm6, …); set measured on a reconstruction (2026-11-23). No libstdc++ is added (already in the Debian base).",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "Runs as root; no non-root user. ca-certificates, netbase and tzdata installed by the Dockerfile.",
+      "endOfLife": {
+        "date": "2027-10-31",
+        "source": "Python devguide include/release-cycle.json (PEP 664: end_of_life 2027-10; month only, last day used) (earlier than the other component: 2028-06-30)"
+      }
     },
     {
       "reference": "python:3.11-trixie",
+      "tags": [
+        "python:3.11-trixie",
+        "python:3.11"
+      ],
       "variant": "full",
       "os": {
         "name": "debian",
@@ -7094,11 +11866,12 @@ enum EmbeddedCatalogData {
       "defaultUser": "root",
       "architectures": [
         "amd64",
-        "arm64",
-        "arm/v7",
         "arm/v5",
+        "arm/v7",
+        "arm64",
         "386",
         "ppc64le",
+        "riscv64",
         "s390x"
       ],
       "discontinued": null,
@@ -7152,10 +11925,24 @@ enum EmbeddedCatalogData {
       ],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "docker-library/python 3.11/trixie/Dockerfile: FROM buildpack-deps:trixie, CPython 3.11 built from python.org source with --enable-shared --enable-optimizations --with-lto into /usr/local (+ libbluetooth-dev, tk-dev, uuid-dev kept)."
+      "provenance": "docker-library/python 3.11/trixie/Dockerfile: FROM buildpack-deps:trixie, CPython 3.11 built from python.org source with --enable-shared --enable-optimizations --with-lto into /usr/local (+ libbluetooth-dev, tk-dev, uuid-dev kept).",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "Runs as root; no non-root user.",
+      "endOfLife": {
+        "date": "2027-10-31",
+        "source": "Python devguide include/release-cycle.json (PEP 664: end_of_life 2027-10; month only, last day used) (earlier than the other component: 2030-06-30)"
+      }
     },
     {
       "reference": "python:3.11-slim-trixie",
+      "tags": [
+        "python:3.11-slim-trixie",
+        "python:3.11-slim"
+      ],
       "variant": "slim",
       "os": {
         "name": "debian",
@@ -7178,13 +11965,13 @@ enum EmbeddedCatalogData {
       "defaultUser": "root",
       "architectures": [
         "amd64",
-        "arm64",
-        "arm/v7",
         "arm/v5",
+        "arm/v7",
+        "arm64",
         "386",
         "ppc64le",
-        "s390x",
-        "riscv64"
+        "riscv64",
+        "s390x"
       ],
       "discontinued": null,
       "sizes": [
@@ -7242,13 +12029,6 @@ enum EmbeddedCatalogData {
           "package": "libgdbm6t64",
           "estimate": false,
           "source": "readelf on a reconstruction of the python slim runtime set (minbase trixie + the runtime packages CPython links), 2026-11-23"
-        },
-        {
-          "soname": "libgdbm_compat.so.4",
-          "maxVersions": {},
-          "package": "libgdbm-compat4t64",
-          "estimate": true,
-          "source": "readelf on a reconstruction of the python slim runtime set (minbase trixie + the runtime packages CPython links), 2026-11-23; whether _dbm links gdbm_compat or Berkeley DB depends on configure's dbm order (estimate)"
         },
         {
           "soname": "libgssapi_krb5.so.2",
@@ -7356,10 +12136,23 @@ enum EmbeddedCatalogData {
       ],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "docker-library/python 3.11/slim-trixie/Dockerfile: ca-certificates netbase tzdata on debian:trixie-slim, CPython 3.11 built --enable-shared, build deps purged and only the ldd-needed runtime packages kept (libssl3, libsqlite3-0, libreadline8, libncursesw6, libgdbm6, …); set measured on a reconstruction (2026-11-23). trixie base lacks libffi8: python adds it."
+      "provenance": "docker-library/python 3.11/slim-trixie/Dockerfile: ca-certificates netbase tzdata on debian:trixie-slim, CPython 3.11 built --enable-shared, build deps purged and only the ldd-needed runtime packages kept (libssl3, libsqlite3-0, libreadline8, libncursesw6, libgdbm6, …); set measured on a reconstruction (2026-11-23). trixie base lacks libffi8: python adds it.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "Runs as root; no non-root user. ca-certificates, netbase and tzdata installed by the Dockerfile.",
+      "endOfLife": {
+        "date": "2027-10-31",
+        "source": "Python devguide include/release-cycle.json (PEP 664: end_of_life 2027-10; month only, last day used) (earlier than the other component: 2030-06-30)"
+      }
     },
     {
       "reference": "python:3.11-alpine3.22",
+      "tags": [
+        "python:3.11-alpine3.22"
+      ],
       "variant": "alpine",
       "os": {
         "name": "alpine",
@@ -7382,15 +12175,18 @@ enum EmbeddedCatalogData {
       "defaultUser": "root",
       "architectures": [
         "amd64",
-        "arm64",
         "arm/v6",
         "arm/v7",
+        "arm64",
         "386",
         "ppc64le",
         "riscv64",
         "s390x"
       ],
-      "discontinued": null,
+      "discontinued": {
+        "date": "2026-06-10",
+        "source": "docker-library/official-images library/python: 3.11/alpine3.22 last present 2026-06-03, removed 2026-06-10 (docker-library/python bb96c631 dropped alpine3.22)"
+      },
       "sizes": [
         {
           "arch": "amd64",
@@ -7490,10 +12286,24 @@ enum EmbeddedCatalogData {
       ],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "docker-library/python 3.11/alpine3.22/Dockerfile: CPython 3.11 built on alpine:3.22 against musl, runtime deps kept via scanelf → apk so: deps; no libstdc++ (C++ extensions such as numpy's musllinux wheels bundle their own libstdc++). musllinux ABI tag cp311-musllinux_1_2."
+      "provenance": "docker-library/python 3.11/alpine3.22/Dockerfile: CPython 3.11 built on alpine:3.22 against musl, runtime deps kept via scanelf → apk so: deps; no libstdc++ (C++ extensions such as numpy's musllinux wheels bundle their own libstdc++). musllinux ABI tag cp311-musllinux_1_2.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "Runs as root; no non-root user. ca-certificates and tzdata added by the Dockerfile (apk).",
+      "endOfLife": {
+        "date": "2027-05-01",
+        "source": "alpinelinux.org/releases: v3.22 main end of support 2027-05-01 (earlier than the other component: 2027-10-31)"
+      },
+      "tagsLastSeen": "16008ef534 (2026-06-03)"
     },
     {
       "reference": "python:3.12-bookworm",
+      "tags": [
+        "python:3.12-bookworm"
+      ],
       "variant": "full",
       "os": {
         "name": "debian",
@@ -7516,12 +12326,10 @@ enum EmbeddedCatalogData {
       "defaultUser": "root",
       "architectures": [
         "amd64",
-        "arm64",
         "arm/v7",
-        "arm/v5",
+        "arm64",
         "386",
-        "ppc64le",
-        "s390x"
+        "ppc64le"
       ],
       "discontinued": null,
       "sizes": [
@@ -7574,10 +12382,23 @@ enum EmbeddedCatalogData {
       ],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "docker-library/python 3.12/bookworm/Dockerfile: FROM buildpack-deps:bookworm, CPython 3.12 built from python.org source with --enable-shared --enable-optimizations --with-lto into /usr/local (+ libbluetooth-dev, tk-dev, uuid-dev kept)."
+      "provenance": "docker-library/python 3.12/bookworm/Dockerfile: FROM buildpack-deps:bookworm, CPython 3.12 built from python.org source with --enable-shared --enable-optimizations --with-lto into /usr/local (+ libbluetooth-dev, tk-dev, uuid-dev kept).",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "Runs as root; no non-root user.",
+      "endOfLife": {
+        "date": "2028-06-30",
+        "source": "Debian LTS: Debian 12 bookworm LTS until 2028-06-30 (regular security support ended 2026-06-10; wiki.debian.org/LTS) (earlier than the other component: 2028-10-31)"
+      }
     },
     {
       "reference": "python:3.12-slim-bookworm",
+      "tags": [
+        "python:3.12-slim-bookworm"
+      ],
       "variant": "slim",
       "os": {
         "name": "debian",
@@ -7600,12 +12421,10 @@ enum EmbeddedCatalogData {
       "defaultUser": "root",
       "architectures": [
         "amd64",
-        "arm64",
         "arm/v7",
-        "arm/v5",
+        "arm64",
         "386",
-        "ppc64le",
-        "s390x"
+        "ppc64le"
       ],
       "discontinued": null,
       "sizes": [
@@ -7653,13 +12472,6 @@ enum EmbeddedCatalogData {
           "package": "libgdbm6",
           "estimate": false,
           "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
-        },
-        {
-          "soname": "libgdbm_compat.so.4",
-          "maxVersions": {},
-          "package": "libgdbm-compat4",
-          "estimate": true,
-          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23; whether _dbm links gdbm_compat or Berkeley DB depends on configure's dbm order (estimate)"
         },
         {
           "soname": "libgssapi_krb5.so.2",
@@ -7789,10 +12601,24 @@ enum EmbeddedCatalogData {
       ],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "docker-library/python 3.12/slim-bookworm/Dockerfile: ca-certificates netbase tzdata on debian:bookworm-slim, CPython 3.12 built --enable-shared, build deps purged and only the ldd-needed runtime packages kept (libssl3, libsqlite3-0, libreadline8, libncursesw6, libgdbm6, …); set measured on a reconstruction (2026-11-23). No libstdc++ is added (already in the Debian base)."
+      "provenance": "docker-library/python 3.12/slim-bookworm/Dockerfile: ca-certificates netbase tzdata on debian:bookworm-slim, CPython 3.12 built --enable-shared, build deps purged and only the ldd-needed runtime packages kept (libssl3, libsqlite3-0, libreadline8, libncursesw6, libgdbm6, …); set measured on a reconstruction (2026-11-23). No libstdc++ is added (already in the Debian base).",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "Runs as root; no non-root user. ca-certificates, netbase and tzdata installed by the Dockerfile.",
+      "endOfLife": {
+        "date": "2028-06-30",
+        "source": "Debian LTS: Debian 12 bookworm LTS until 2028-06-30 (regular security support ended 2026-06-10; wiki.debian.org/LTS) (earlier than the other component: 2028-10-31)"
+      }
     },
     {
       "reference": "python:3.12-trixie",
+      "tags": [
+        "python:3.12-trixie",
+        "python:3.12"
+      ],
       "variant": "full",
       "os": {
         "name": "debian",
@@ -7815,11 +12641,12 @@ enum EmbeddedCatalogData {
       "defaultUser": "root",
       "architectures": [
         "amd64",
-        "arm64",
-        "arm/v7",
         "arm/v5",
+        "arm/v7",
+        "arm64",
         "386",
         "ppc64le",
+        "riscv64",
         "s390x"
       ],
       "discontinued": null,
@@ -7873,10 +12700,24 @@ enum EmbeddedCatalogData {
       ],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "docker-library/python 3.12/trixie/Dockerfile: FROM buildpack-deps:trixie, CPython 3.12 built from python.org source with --enable-shared --enable-optimizations --with-lto into /usr/local (+ libbluetooth-dev, tk-dev, uuid-dev kept)."
+      "provenance": "docker-library/python 3.12/trixie/Dockerfile: FROM buildpack-deps:trixie, CPython 3.12 built from python.org source with --enable-shared --enable-optimizations --with-lto into /usr/local (+ libbluetooth-dev, tk-dev, uuid-dev kept).",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "Runs as root; no non-root user.",
+      "endOfLife": {
+        "date": "2028-10-31",
+        "source": "Python devguide include/release-cycle.json (PEP 693: end_of_life 2028-10; month only, last day used) (earlier than the other component: 2030-06-30)"
+      }
     },
     {
       "reference": "python:3.12-slim-trixie",
+      "tags": [
+        "python:3.12-slim-trixie",
+        "python:3.12-slim"
+      ],
       "variant": "slim",
       "os": {
         "name": "debian",
@@ -7899,13 +12740,13 @@ enum EmbeddedCatalogData {
       "defaultUser": "root",
       "architectures": [
         "amd64",
-        "arm64",
-        "arm/v7",
         "arm/v5",
+        "arm/v7",
+        "arm64",
         "386",
         "ppc64le",
-        "s390x",
-        "riscv64"
+        "riscv64",
+        "s390x"
       ],
       "discontinued": null,
       "sizes": [
@@ -7963,13 +12804,6 @@ enum EmbeddedCatalogData {
           "package": "libgdbm6t64",
           "estimate": false,
           "source": "readelf on a reconstruction of the python slim runtime set (minbase trixie + the runtime packages CPython links), 2026-11-23"
-        },
-        {
-          "soname": "libgdbm_compat.so.4",
-          "maxVersions": {},
-          "package": "libgdbm-compat4t64",
-          "estimate": true,
-          "source": "readelf on a reconstruction of the python slim runtime set (minbase trixie + the runtime packages CPython links), 2026-11-23; whether _dbm links gdbm_compat or Berkeley DB depends on configure's dbm order (estimate)"
         },
         {
           "soname": "libgssapi_krb5.so.2",
@@ -8077,10 +12911,23 @@ enum EmbeddedCatalogData {
       ],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "docker-library/python 3.12/slim-trixie/Dockerfile: ca-certificates netbase tzdata on debian:trixie-slim, CPython 3.12 built --enable-shared, build deps purged and only the ldd-needed runtime packages kept (libssl3, libsqlite3-0, libreadline8, libncursesw6, libgdbm6, …); set measured on a reconstruction (2026-11-23). trixie base lacks libffi8: python adds it."
+      "provenance": "docker-library/python 3.12/slim-trixie/Dockerfile: ca-certificates netbase tzdata on debian:trixie-slim, CPython 3.12 built --enable-shared, build deps purged and only the ldd-needed runtime packages kept (libssl3, libsqlite3-0, libreadline8, libncursesw6, libgdbm6, …); set measured on a reconstruction (2026-11-23). trixie base lacks libffi8: python adds it.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "Runs as root; no non-root user. ca-certificates, netbase and tzdata installed by the Dockerfile.",
+      "endOfLife": {
+        "date": "2028-10-31",
+        "source": "Python devguide include/release-cycle.json (PEP 693: end_of_life 2028-10; month only, last day used) (earlier than the other component: 2030-06-30)"
+      }
     },
     {
       "reference": "python:3.12-alpine3.22",
+      "tags": [
+        "python:3.12-alpine3.22"
+      ],
       "variant": "alpine",
       "os": {
         "name": "alpine",
@@ -8103,15 +12950,18 @@ enum EmbeddedCatalogData {
       "defaultUser": "root",
       "architectures": [
         "amd64",
-        "arm64",
         "arm/v6",
         "arm/v7",
+        "arm64",
         "386",
         "ppc64le",
         "riscv64",
         "s390x"
       ],
-      "discontinued": null,
+      "discontinued": {
+        "date": "2026-06-10",
+        "source": "docker-library/official-images library/python: 3.12/alpine3.22 last present 2026-06-03, removed 2026-06-10 (docker-library/python bb96c631 dropped alpine3.22)"
+      },
       "sizes": [
         {
           "arch": "amd64",
@@ -8211,10 +13061,24 @@ enum EmbeddedCatalogData {
       ],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "docker-library/python 3.12/alpine3.22/Dockerfile: CPython 3.12 built on alpine:3.22 against musl, runtime deps kept via scanelf → apk so: deps; no libstdc++ (C++ extensions such as numpy's musllinux wheels bundle their own libstdc++). musllinux ABI tag cp312-musllinux_1_2."
+      "provenance": "docker-library/python 3.12/alpine3.22/Dockerfile: CPython 3.12 built on alpine:3.22 against musl, runtime deps kept via scanelf → apk so: deps; no libstdc++ (C++ extensions such as numpy's musllinux wheels bundle their own libstdc++). musllinux ABI tag cp312-musllinux_1_2.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "Runs as root; no non-root user. ca-certificates and tzdata added by the Dockerfile (apk).",
+      "endOfLife": {
+        "date": "2027-05-01",
+        "source": "alpinelinux.org/releases: v3.22 main end of support 2027-05-01 (earlier than the other component: 2028-10-31)"
+      },
+      "tagsLastSeen": "16008ef534 (2026-06-03)"
     },
     {
       "reference": "python:3.13-bookworm",
+      "tags": [
+        "python:3.13-bookworm"
+      ],
       "variant": "full",
       "os": {
         "name": "debian",
@@ -8237,12 +13101,10 @@ enum EmbeddedCatalogData {
       "defaultUser": "root",
       "architectures": [
         "amd64",
-        "arm64",
         "arm/v7",
-        "arm/v5",
+        "arm64",
         "386",
-        "ppc64le",
-        "s390x"
+        "ppc64le"
       ],
       "discontinued": null,
       "sizes": [
@@ -8295,10 +13157,23 @@ enum EmbeddedCatalogData {
       ],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "docker-library/python 3.13/bookworm/Dockerfile: FROM buildpack-deps:bookworm, CPython 3.13 built from python.org source with --enable-shared --enable-optimizations --with-lto into /usr/local (+ libbluetooth-dev, tk-dev, uuid-dev kept)."
+      "provenance": "docker-library/python 3.13/bookworm/Dockerfile: FROM buildpack-deps:bookworm, CPython 3.13 built from python.org source with --enable-shared --enable-optimizations --with-lto into /usr/local (+ libbluetooth-dev, tk-dev, uuid-dev kept).",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "Runs as root; no non-root user.",
+      "endOfLife": {
+        "date": "2028-06-30",
+        "source": "Debian LTS: Debian 12 bookworm LTS until 2028-06-30 (regular security support ended 2026-06-10; wiki.debian.org/LTS) (earlier than the other component: 2029-10-31)"
+      }
     },
     {
       "reference": "python:3.13-slim-bookworm",
+      "tags": [
+        "python:3.13-slim-bookworm"
+      ],
       "variant": "slim",
       "os": {
         "name": "debian",
@@ -8321,12 +13196,10 @@ enum EmbeddedCatalogData {
       "defaultUser": "root",
       "architectures": [
         "amd64",
-        "arm64",
         "arm/v7",
-        "arm/v5",
+        "arm64",
         "386",
-        "ppc64le",
-        "s390x"
+        "ppc64le"
       ],
       "discontinued": null,
       "sizes": [
@@ -8374,13 +13247,6 @@ enum EmbeddedCatalogData {
           "package": "libgdbm6",
           "estimate": false,
           "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
-        },
-        {
-          "soname": "libgdbm_compat.so.4",
-          "maxVersions": {},
-          "package": "libgdbm-compat4",
-          "estimate": true,
-          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23; whether _dbm links gdbm_compat or Berkeley DB depends on configure's dbm order (estimate)"
         },
         {
           "soname": "libhistory.so.8",
@@ -8455,10 +13321,24 @@ enum EmbeddedCatalogData {
       ],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "docker-library/python 3.13/slim-bookworm/Dockerfile: ca-certificates netbase tzdata on debian:bookworm-slim, CPython 3.13 built --enable-shared, build deps purged and only the ldd-needed runtime packages kept (libssl3, libsqlite3-0, libreadline8, libncursesw6, libgdbm6, …); set measured on a reconstruction (2026-11-23). No libstdc++ is added (already in the Debian base)."
+      "provenance": "docker-library/python 3.13/slim-bookworm/Dockerfile: ca-certificates netbase tzdata on debian:bookworm-slim, CPython 3.13 built --enable-shared, build deps purged and only the ldd-needed runtime packages kept (libssl3, libsqlite3-0, libreadline8, libncursesw6, libgdbm6, …); set measured on a reconstruction (2026-11-23). No libstdc++ is added (already in the Debian base).",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "Runs as root; no non-root user. ca-certificates, netbase and tzdata installed by the Dockerfile.",
+      "endOfLife": {
+        "date": "2028-06-30",
+        "source": "Debian LTS: Debian 12 bookworm LTS until 2028-06-30 (regular security support ended 2026-06-10; wiki.debian.org/LTS) (earlier than the other component: 2029-10-31)"
+      }
     },
     {
       "reference": "python:3.13-trixie",
+      "tags": [
+        "python:3.13-trixie",
+        "python:3.13"
+      ],
       "variant": "full",
       "os": {
         "name": "debian",
@@ -8481,11 +13361,12 @@ enum EmbeddedCatalogData {
       "defaultUser": "root",
       "architectures": [
         "amd64",
-        "arm64",
-        "arm/v7",
         "arm/v5",
+        "arm/v7",
+        "arm64",
         "386",
         "ppc64le",
+        "riscv64",
         "s390x"
       ],
       "discontinued": null,
@@ -8539,10 +13420,24 @@ enum EmbeddedCatalogData {
       ],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "docker-library/python 3.13/trixie/Dockerfile: FROM buildpack-deps:trixie, CPython 3.13 built from python.org source with --enable-shared --enable-optimizations --with-lto into /usr/local (+ libbluetooth-dev, tk-dev, uuid-dev kept)."
+      "provenance": "docker-library/python 3.13/trixie/Dockerfile: FROM buildpack-deps:trixie, CPython 3.13 built from python.org source with --enable-shared --enable-optimizations --with-lto into /usr/local (+ libbluetooth-dev, tk-dev, uuid-dev kept).",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "Runs as root; no non-root user.",
+      "endOfLife": {
+        "date": "2029-10-31",
+        "source": "Python devguide include/release-cycle.json (PEP 719: end_of_life 2029-10; month only, last day used) (earlier than the other component: 2030-06-30)"
+      }
     },
     {
       "reference": "python:3.13-slim-trixie",
+      "tags": [
+        "python:3.13-slim-trixie",
+        "python:3.13-slim"
+      ],
       "variant": "slim",
       "os": {
         "name": "debian",
@@ -8565,13 +13460,13 @@ enum EmbeddedCatalogData {
       "defaultUser": "root",
       "architectures": [
         "amd64",
-        "arm64",
-        "arm/v7",
         "arm/v5",
+        "arm/v7",
+        "arm64",
         "386",
         "ppc64le",
-        "s390x",
-        "riscv64"
+        "riscv64",
+        "s390x"
       ],
       "discontinued": null,
       "sizes": [
@@ -8622,13 +13517,6 @@ enum EmbeddedCatalogData {
           "package": "libgdbm6t64",
           "estimate": false,
           "source": "readelf on a reconstruction of the python slim runtime set (minbase trixie + the runtime packages CPython links), 2026-11-23"
-        },
-        {
-          "soname": "libgdbm_compat.so.4",
-          "maxVersions": {},
-          "package": "libgdbm-compat4t64",
-          "estimate": true,
-          "source": "readelf on a reconstruction of the python slim runtime set (minbase trixie + the runtime packages CPython links), 2026-11-23; whether _dbm links gdbm_compat or Berkeley DB depends on configure's dbm order (estimate)"
         },
         {
           "soname": "libhistory.so.8",
@@ -8687,10 +13575,23 @@ enum EmbeddedCatalogData {
       ],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "docker-library/python 3.13/slim-trixie/Dockerfile: ca-certificates netbase tzdata on debian:trixie-slim, CPython 3.13 built --enable-shared, build deps purged and only the ldd-needed runtime packages kept (libssl3, libsqlite3-0, libreadline8, libncursesw6, libgdbm6, …); set measured on a reconstruction (2026-11-23). trixie base lacks libffi8: python adds it."
+      "provenance": "docker-library/python 3.13/slim-trixie/Dockerfile: ca-certificates netbase tzdata on debian:trixie-slim, CPython 3.13 built --enable-shared, build deps purged and only the ldd-needed runtime packages kept (libssl3, libsqlite3-0, libreadline8, libncursesw6, libgdbm6, …); set measured on a reconstruction (2026-11-23). trixie base lacks libffi8: python adds it.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "Runs as root; no non-root user. ca-certificates, netbase and tzdata installed by the Dockerfile.",
+      "endOfLife": {
+        "date": "2029-10-31",
+        "source": "Python devguide include/release-cycle.json (PEP 719: end_of_life 2029-10; month only, last day used) (earlier than the other component: 2030-06-30)"
+      }
     },
     {
       "reference": "python:3.13-alpine3.22",
+      "tags": [
+        "python:3.13-alpine3.22"
+      ],
       "variant": "alpine",
       "os": {
         "name": "alpine",
@@ -8713,15 +13614,18 @@ enum EmbeddedCatalogData {
       "defaultUser": "root",
       "architectures": [
         "amd64",
-        "arm64",
         "arm/v6",
         "arm/v7",
+        "arm64",
         "386",
         "ppc64le",
         "riscv64",
         "s390x"
       ],
-      "discontinued": null,
+      "discontinued": {
+        "date": "2026-06-10",
+        "source": "docker-library/official-images library/python: 3.13/alpine3.22 last present 2026-06-03, removed 2026-06-10 (docker-library/python bb96c631 dropped alpine3.22)"
+      },
       "sizes": [
         {
           "arch": "amd64",
@@ -8821,7 +13725,3943 @@ enum EmbeddedCatalogData {
       ],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "docker-library/python 3.13/alpine3.22/Dockerfile: CPython 3.13 built on alpine:3.22 against musl, runtime deps kept via scanelf → apk so: deps; no libstdc++ (C++ extensions such as numpy's musllinux wheels bundle their own libstdc++). musllinux ABI tag cp313-musllinux_1_2."
+      "provenance": "docker-library/python 3.13/alpine3.22/Dockerfile: CPython 3.13 built on alpine:3.22 against musl, runtime deps kept via scanelf → apk so: deps; no libstdc++ (C++ extensions such as numpy's musllinux wheels bundle their own libstdc++). musllinux ABI tag cp313-musllinux_1_2.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "Runs as root; no non-root user. ca-certificates and tzdata added by the Dockerfile (apk).",
+      "endOfLife": {
+        "date": "2027-05-01",
+        "source": "alpinelinux.org/releases: v3.22 main end of support 2027-05-01 (earlier than the other component: 2029-10-31)"
+      },
+      "tagsLastSeen": "16008ef534 (2026-06-03)"
+    },
+    {
+      "reference": "python:3.14-trixie",
+      "tags": [
+        "python",
+        "python:3.14-trixie",
+        "python:3-trixie",
+        "python:trixie",
+        "python:3.14",
+        "python:3",
+        "python:latest"
+      ],
+      "variant": "full",
+      "os": {
+        "name": "debian",
+        "version": "13",
+        "codename": "trixie"
+      },
+      "basedOn": "buildpack-deps:trixie",
+      "libc": {
+        "family": "glibc",
+        "version": "2.41"
+      },
+      "runtime": {
+        "kind": "python",
+        "version": "3.14",
+        "path": "/usr/local/bin/python3.14",
+        "abi": "cp314"
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apt",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm/v5",
+        "arm/v7",
+        "arm64",
+        "386",
+        "ppc64le",
+        "riscv64",
+        "s390x"
+      ],
+      "discontinued": null,
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 384000000,
+          "uncompressedBytes": 1015000000,
+          "estimate": true,
+          "source": "estimate: copied from python:3.13-trixie (same CPython build layer on the same base; not read from repo-info)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 375000000,
+          "uncompressedBytes": 991210938,
+          "estimate": true,
+          "source": "estimate: copied from python:3.13-trixie (same CPython build layer on the same base; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libbluetooth.so.3",
+          "maxVersions": {},
+          "package": "libbluetooth3",
+          "estimate": true,
+          "source": "docker-library/python 3.14/trixie/Dockerfile: libbluetooth-dev installed (estimate)"
+        },
+        {
+          "soname": "libpython3.14.so.1.0",
+          "maxVersions": {},
+          "package": null,
+          "estimate": false,
+          "source": "docker-library/python 3.14/trixie/Dockerfile (CPython built --enable-shared into /usr/local/lib; package null = not from the distro)"
+        },
+        {
+          "soname": "libtcl8.6.so",
+          "maxVersions": {},
+          "package": "libtcl8.6",
+          "estimate": true,
+          "source": "docker-library/python 3.14/trixie/Dockerfile: tk-dev → tcl (estimate)"
+        },
+        {
+          "soname": "libtk8.6.so",
+          "maxVersions": {},
+          "package": "libtk8.6",
+          "estimate": true,
+          "source": "docker-library/python 3.14/trixie/Dockerfile: tk-dev installed and not purged in the full variant (estimate)"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "docker-library/python 3.14/trixie/Dockerfile: FROM buildpack-deps:trixie, CPython 3.14 built from python.org source with --enable-shared --enable-optimizations --with-lto into /usr/local (+ libbluetooth-dev, tk-dev, uuid-dev kept). 3.14 also links libzstd (compression.zstd), which Debian's minbase already has.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "Runs as root; no non-root user.",
+      "endOfLife": {
+        "date": "2030-06-30",
+        "source": "Debian LTS: Debian 13 trixie LTS until 2030-06-30 (wiki.debian.org/LTS; planned) (earlier than the other component: 2030-10-31)"
+      }
+    },
+    {
+      "reference": "python:3.14-slim-trixie",
+      "tags": [
+        "python:3.14-slim-trixie",
+        "python:3-slim-trixie",
+        "python:slim-trixie",
+        "python:3.14-slim",
+        "python:3-slim",
+        "python:slim"
+      ],
+      "variant": "slim",
+      "os": {
+        "name": "debian",
+        "version": "13",
+        "codename": "trixie"
+      },
+      "basedOn": "debian:trixie-slim",
+      "libc": {
+        "family": "glibc",
+        "version": "2.41"
+      },
+      "runtime": {
+        "kind": "python",
+        "version": "3.14",
+        "path": "/usr/local/bin/python3.14",
+        "abi": "cp314"
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apt",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm/v5",
+        "arm/v7",
+        "arm64",
+        "386",
+        "ppc64le",
+        "riscv64",
+        "s390x"
+      ],
+      "discontinued": null,
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 43437809,
+          "uncompressedBytes": 119308368,
+          "estimate": true,
+          "source": "compressed S: docker-library/repo-info @ 34fa04a4e3 repos/python/remote/3.14-slim-trixie.md (python 3.14.7, built 2026-08-05); uncompressed E (sibling row scaled by the compressed ratio)",
+          "date": "2026-08-05"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 42600000,
+          "uncompressedBytes": 117000000,
+          "estimate": true,
+          "source": "estimate: copied from python:3.13-slim-trixie (same CPython build layer on the same base; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libffi.so.8",
+          "maxVersions": {
+            "LIBFFI_BASE": "8.0",
+            "LIBFFI_COMPLEX": "8.0",
+            "LIBFFI_CLOSURE": "8.0",
+            "LIBFFI_GO_CLOSURE": "8.0"
+          },
+          "package": "libffi8",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase trixie + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libformw.so.6",
+          "maxVersions": {
+            "NCURSES6_TIC": "6.1.20171230",
+            "NCURSES6_TINFO": "6.5.20240427",
+            "NCURSESW6": "6.2.20200212"
+          },
+          "package": "libncursesw6",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase trixie + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libgdbm.so.6",
+          "maxVersions": {},
+          "package": "libgdbm6t64",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase trixie + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libhistory.so.8",
+          "maxVersions": {},
+          "package": "libreadline8t64",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase trixie + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libmenuw.so.6",
+          "maxVersions": {
+            "NCURSES6_TIC": "6.1.20171230",
+            "NCURSES6_TINFO": "6.5.20240427",
+            "NCURSESW6": "6.2.20200212"
+          },
+          "package": "libncursesw6",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase trixie + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libncursesw.so.6",
+          "maxVersions": {
+            "NCURSES6_TIC": "6.1.20171230",
+            "NCURSES6_TINFO": "6.5.20240427",
+            "NCURSESW6": "6.2.20200212"
+          },
+          "package": "libncursesw6",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase trixie + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libpanelw.so.6",
+          "maxVersions": {
+            "NCURSES6_TIC": "6.1.20171230",
+            "NCURSES6_TINFO": "6.5.20240427",
+            "NCURSESW6": "6.2.20200212"
+          },
+          "package": "libncursesw6",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase trixie + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libpython3.14.so.1.0",
+          "maxVersions": {},
+          "package": null,
+          "estimate": false,
+          "source": "docker-library/python 3.14/slim-trixie/Dockerfile (CPython built --enable-shared into /usr/local/lib; package null = not from the distro)"
+        },
+        {
+          "soname": "libreadline.so.8",
+          "maxVersions": {},
+          "package": "libreadline8t64",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase trixie + the runtime packages CPython links), 2026-11-23"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "docker-library/python 3.14/slim-trixie/Dockerfile: ca-certificates netbase tzdata on debian:trixie-slim, CPython 3.14 built --enable-shared, build deps purged and only the ldd-needed runtime packages kept (libssl3, libsqlite3-0, libreadline8, libncursesw6, libgdbm6, …); set measured on a reconstruction (2026-11-23). trixie base lacks libffi8: python adds it. 3.14 also links libzstd (compression.zstd), which Debian's minbase already has.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "Runs as root; no non-root user. ca-certificates, netbase and tzdata installed by the Dockerfile.",
+      "endOfLife": {
+        "date": "2030-06-30",
+        "source": "Debian LTS: Debian 13 trixie LTS until 2030-06-30 (wiki.debian.org/LTS; planned) (earlier than the other component: 2030-10-31)"
+      }
+    },
+    {
+      "reference": "python:3.14-bookworm",
+      "tags": [
+        "python:3.14-bookworm",
+        "python:3-bookworm",
+        "python:bookworm"
+      ],
+      "variant": "full",
+      "os": {
+        "name": "debian",
+        "version": "12",
+        "codename": "bookworm"
+      },
+      "basedOn": "buildpack-deps:bookworm",
+      "libc": {
+        "family": "glibc",
+        "version": "2.36"
+      },
+      "runtime": {
+        "kind": "python",
+        "version": "3.14",
+        "path": "/usr/local/bin/python3.14",
+        "abi": "cp314"
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apt",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm/v7",
+        "arm64",
+        "386",
+        "ppc64le"
+      ],
+      "discontinued": null,
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 378000000,
+          "uncompressedBytes": 995000000,
+          "estimate": true,
+          "source": "estimate: copied from python:3.13-bookworm (same CPython build layer on the same base; not read from repo-info)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 369000000,
+          "uncompressedBytes": 971309524,
+          "estimate": true,
+          "source": "estimate: copied from python:3.13-bookworm (same CPython build layer on the same base; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libbluetooth.so.3",
+          "maxVersions": {},
+          "package": "libbluetooth3",
+          "estimate": true,
+          "source": "docker-library/python 3.14/bookworm/Dockerfile: libbluetooth-dev installed (estimate)"
+        },
+        {
+          "soname": "libpython3.14.so.1.0",
+          "maxVersions": {},
+          "package": null,
+          "estimate": false,
+          "source": "docker-library/python 3.14/bookworm/Dockerfile (CPython built --enable-shared into /usr/local/lib; package null = not from the distro)"
+        },
+        {
+          "soname": "libtcl8.6.so",
+          "maxVersions": {},
+          "package": "libtcl8.6",
+          "estimate": true,
+          "source": "docker-library/python 3.14/bookworm/Dockerfile: tk-dev → tcl (estimate)"
+        },
+        {
+          "soname": "libtk8.6.so",
+          "maxVersions": {},
+          "package": "libtk8.6",
+          "estimate": true,
+          "source": "docker-library/python 3.14/bookworm/Dockerfile: tk-dev installed and not purged in the full variant (estimate)"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "docker-library/python 3.14/bookworm/Dockerfile: FROM buildpack-deps:bookworm, CPython 3.14 built from python.org source with --enable-shared --enable-optimizations --with-lto into /usr/local (+ libbluetooth-dev, tk-dev, uuid-dev kept). 3.14 also links libzstd (compression.zstd), which Debian's minbase already has.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "Runs as root; no non-root user.",
+      "endOfLife": {
+        "date": "2028-06-30",
+        "source": "Debian LTS: Debian 12 bookworm LTS until 2028-06-30 (regular security support ended 2026-06-10; wiki.debian.org/LTS) (earlier than the other component: 2030-10-31)"
+      }
+    },
+    {
+      "reference": "python:3.14-slim-bookworm",
+      "tags": [
+        "python:3.14-slim-bookworm",
+        "python:3-slim-bookworm",
+        "python:slim-bookworm"
+      ],
+      "variant": "slim",
+      "os": {
+        "name": "debian",
+        "version": "12",
+        "codename": "bookworm"
+      },
+      "basedOn": "debian:bookworm-slim",
+      "libc": {
+        "family": "glibc",
+        "version": "2.36"
+      },
+      "runtime": {
+        "kind": "python",
+        "version": "3.14",
+        "path": "/usr/local/bin/python3.14",
+        "abi": "cp314"
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apt",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm/v7",
+        "arm64",
+        "386",
+        "ppc64le"
+      ],
+      "discontinued": null,
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 45000000,
+          "uncompressedBytes": 120000000,
+          "estimate": true,
+          "source": "estimate: copied from python:3.13-slim-bookworm (same CPython build layer on the same base; not read from repo-info)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 45000000,
+          "uncompressedBytes": 120000000,
+          "estimate": true,
+          "source": "estimate: copied from python:3.13-slim-bookworm (same CPython build layer on the same base; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libcrypto.so.3",
+          "maxVersions": {
+            "OPENSSL": "3.0.9"
+          },
+          "package": "libssl3",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libformw.so.6",
+          "maxVersions": {
+            "NCURSES6_TIC": "6.1.20171230",
+            "NCURSES6_TINFO": "6.2.20211010",
+            "NCURSESW6": "6.2.20200212"
+          },
+          "package": "libncursesw6",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libgdbm.so.6",
+          "maxVersions": {},
+          "package": "libgdbm6",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libhistory.so.8",
+          "maxVersions": {},
+          "package": "libreadline8",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libmenuw.so.6",
+          "maxVersions": {
+            "NCURSES6_TIC": "6.1.20171230",
+            "NCURSES6_TINFO": "6.2.20211010",
+            "NCURSESW6": "6.2.20200212"
+          },
+          "package": "libncursesw6",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libncursesw.so.6",
+          "maxVersions": {
+            "NCURSES6_TIC": "6.1.20171230",
+            "NCURSES6_TINFO": "6.2.20211010",
+            "NCURSESW6": "6.2.20200212"
+          },
+          "package": "libncursesw6",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libpanelw.so.6",
+          "maxVersions": {
+            "NCURSES6_TIC": "6.1.20171230",
+            "NCURSES6_TINFO": "6.2.20211010",
+            "NCURSESW6": "6.2.20200212"
+          },
+          "package": "libncursesw6",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libpython3.14.so.1.0",
+          "maxVersions": {},
+          "package": null,
+          "estimate": false,
+          "source": "docker-library/python 3.14/slim-bookworm/Dockerfile (CPython built --enable-shared into /usr/local/lib; package null = not from the distro)"
+        },
+        {
+          "soname": "libreadline.so.8",
+          "maxVersions": {},
+          "package": "libreadline8",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libsqlite3.so.0",
+          "maxVersions": {},
+          "package": "libsqlite3-0",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libssl.so.3",
+          "maxVersions": {
+            "OPENSSL": "3.0.0"
+          },
+          "package": "libssl3",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "docker-library/python 3.14/slim-bookworm/Dockerfile: ca-certificates netbase tzdata on debian:bookworm-slim, CPython 3.14 built --enable-shared, build deps purged and only the ldd-needed runtime packages kept (libssl3, libsqlite3-0, libreadline8, libncursesw6, libgdbm6, …); set measured on a reconstruction (2026-11-23). No libstdc++ is added (already in the Debian base). 3.14 also links libzstd (compression.zstd), which Debian's minbase already has.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "Runs as root; no non-root user. ca-certificates, netbase and tzdata installed by the Dockerfile.",
+      "endOfLife": {
+        "date": "2028-06-30",
+        "source": "Debian LTS: Debian 12 bookworm LTS until 2028-06-30 (regular security support ended 2026-06-10; wiki.debian.org/LTS) (earlier than the other component: 2030-10-31)"
+      }
+    },
+    {
+      "reference": "python:3.14-alpine3.24",
+      "tags": [
+        "python:3.14-alpine3.24",
+        "python:3-alpine3.24",
+        "python:alpine3.24",
+        "python:3.14-alpine",
+        "python:3-alpine",
+        "python:alpine"
+      ],
+      "variant": "alpine",
+      "os": {
+        "name": "alpine",
+        "version": "3.24",
+        "codename": null
+      },
+      "basedOn": "alpine:3.24",
+      "libc": {
+        "family": "musl",
+        "version": "1.2.6"
+      },
+      "runtime": {
+        "kind": "python",
+        "version": "3.14",
+        "path": "/usr/local/bin/python3.14",
+        "abi": "cp314"
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apk",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm/v6",
+        "arm/v7",
+        "arm64",
+        "386",
+        "ppc64le",
+        "riscv64",
+        "s390x"
+      ],
+      "discontinued": null,
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 16700000,
+          "uncompressedBytes": 45000000,
+          "estimate": true,
+          "source": "estimate: copied from python:3.13-alpine3.22 (same CPython build layer on the same base; not read from repo-info)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 16600000,
+          "uncompressedBytes": 44730539,
+          "estimate": true,
+          "source": "estimate: copied from python:3.13-alpine3.22 (same CPython build layer on the same base; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libpython3.14.so.1.0",
+          "maxVersions": {},
+          "package": null,
+          "estimate": false,
+          "source": "docker-library/python 3.14/alpine3.24/Dockerfile (CPython built --enable-shared into /usr/local/lib; package null = not from the distro)"
+        },
+        {
+          "soname": "libffi.so.8",
+          "maxVersions": {},
+          "package": "libffi",
+          "estimate": false,
+          "source": "docker-library/python 3.14/alpine3.24/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libsqlite3.so.0",
+          "maxVersions": {},
+          "package": "sqlite-libs",
+          "estimate": false,
+          "source": "docker-library/python 3.14/alpine3.24/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libreadline.so.8",
+          "maxVersions": {},
+          "package": "readline",
+          "estimate": false,
+          "source": "docker-library/python 3.14/alpine3.24/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libncursesw.so.6",
+          "maxVersions": {},
+          "package": "ncurses-libs",
+          "estimate": false,
+          "source": "docker-library/python 3.14/alpine3.24/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libpanelw.so.6",
+          "maxVersions": {},
+          "package": "ncurses-libs",
+          "estimate": true,
+          "source": "docker-library/python 3.14/alpine3.24/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11) (panel lib for _curses_panel, estimate)"
+        },
+        {
+          "soname": "liblzma.so.5",
+          "maxVersions": {},
+          "package": "xz-libs",
+          "estimate": false,
+          "source": "docker-library/python 3.14/alpine3.24/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libbz2.so.1",
+          "maxVersions": {},
+          "package": "libbz2",
+          "estimate": false,
+          "source": "docker-library/python 3.14/alpine3.24/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11) (Alpine soname libbz2.so.1, not Debian's libbz2.so.1.0)"
+        },
+        {
+          "soname": "libgdbm.so.6",
+          "maxVersions": {},
+          "package": "gdbm",
+          "estimate": false,
+          "source": "docker-library/python 3.14/alpine3.24/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libgdbm_compat.so.4",
+          "maxVersions": {},
+          "package": "gdbm",
+          "estimate": true,
+          "source": "docker-library/python 3.14/alpine3.24/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11) (estimate)"
+        },
+        {
+          "soname": "libuuid.so.1",
+          "maxVersions": {},
+          "package": "libuuid",
+          "estimate": false,
+          "source": "docker-library/python 3.14/alpine3.24/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libzstd.so.1",
+          "maxVersions": {},
+          "package": "zstd-libs",
+          "estimate": true,
+          "source": "docker-library/python 3.14/alpine3.24/Dockerfile builds with zstd-dev (compression.zstd); runDeps from scanelf keep so:libzstd.so.1 (estimate)"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "docker-library/python 3.14/alpine3.24/Dockerfile: CPython 3.14 built on alpine:3.24 against musl, runtime deps kept via scanelf → apk so: deps; no libstdc++ (C++ extensions such as numpy's musllinux wheels bundle their own libstdc++). musllinux ABI tag cp314-musllinux_1_2.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "Runs as root; no non-root user. ca-certificates and tzdata added by the Dockerfile (apk).",
+      "endOfLife": {
+        "date": "2028-05-01",
+        "source": "estimate: alpinelinux.org/releases gives each branch ~2 years of main support (v3.24 released 2026-06); not read from the page (earlier than the other component: 2030-10-31)"
+      }
+    },
+    {
+      "reference": "python:3.14-alpine3.23",
+      "tags": [
+        "python:3.14-alpine3.23",
+        "python:3-alpine3.23",
+        "python:alpine3.23"
+      ],
+      "variant": "alpine",
+      "os": {
+        "name": "alpine",
+        "version": "3.23",
+        "codename": null
+      },
+      "basedOn": "alpine:3.23",
+      "libc": {
+        "family": "musl",
+        "version": "1.2.5"
+      },
+      "runtime": {
+        "kind": "python",
+        "version": "3.14",
+        "path": "/usr/local/bin/python3.14",
+        "abi": "cp314"
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apk",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm/v6",
+        "arm/v7",
+        "arm64",
+        "386",
+        "ppc64le",
+        "riscv64",
+        "s390x"
+      ],
+      "discontinued": null,
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 16700000,
+          "uncompressedBytes": 45000000,
+          "estimate": true,
+          "source": "estimate: copied from python:3.13-alpine3.22 (same CPython build layer on the same base; not read from repo-info)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 16600000,
+          "uncompressedBytes": 44730539,
+          "estimate": true,
+          "source": "estimate: copied from python:3.13-alpine3.22 (same CPython build layer on the same base; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libpython3.14.so.1.0",
+          "maxVersions": {},
+          "package": null,
+          "estimate": false,
+          "source": "docker-library/python 3.14/alpine3.23/Dockerfile (CPython built --enable-shared into /usr/local/lib; package null = not from the distro)"
+        },
+        {
+          "soname": "libffi.so.8",
+          "maxVersions": {},
+          "package": "libffi",
+          "estimate": false,
+          "source": "docker-library/python 3.14/alpine3.23/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libsqlite3.so.0",
+          "maxVersions": {},
+          "package": "sqlite-libs",
+          "estimate": false,
+          "source": "docker-library/python 3.14/alpine3.23/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libreadline.so.8",
+          "maxVersions": {},
+          "package": "readline",
+          "estimate": false,
+          "source": "docker-library/python 3.14/alpine3.23/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libncursesw.so.6",
+          "maxVersions": {},
+          "package": "ncurses-libs",
+          "estimate": false,
+          "source": "docker-library/python 3.14/alpine3.23/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libpanelw.so.6",
+          "maxVersions": {},
+          "package": "ncurses-libs",
+          "estimate": true,
+          "source": "docker-library/python 3.14/alpine3.23/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11) (panel lib for _curses_panel, estimate)"
+        },
+        {
+          "soname": "liblzma.so.5",
+          "maxVersions": {},
+          "package": "xz-libs",
+          "estimate": false,
+          "source": "docker-library/python 3.14/alpine3.23/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libbz2.so.1",
+          "maxVersions": {},
+          "package": "libbz2",
+          "estimate": false,
+          "source": "docker-library/python 3.14/alpine3.23/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11) (Alpine soname libbz2.so.1, not Debian's libbz2.so.1.0)"
+        },
+        {
+          "soname": "libgdbm.so.6",
+          "maxVersions": {},
+          "package": "gdbm",
+          "estimate": false,
+          "source": "docker-library/python 3.14/alpine3.23/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libgdbm_compat.so.4",
+          "maxVersions": {},
+          "package": "gdbm",
+          "estimate": true,
+          "source": "docker-library/python 3.14/alpine3.23/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11) (estimate)"
+        },
+        {
+          "soname": "libuuid.so.1",
+          "maxVersions": {},
+          "package": "libuuid",
+          "estimate": false,
+          "source": "docker-library/python 3.14/alpine3.23/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libzstd.so.1",
+          "maxVersions": {},
+          "package": "zstd-libs",
+          "estimate": true,
+          "source": "docker-library/python 3.14/alpine3.23/Dockerfile builds with zstd-dev (compression.zstd); runDeps from scanelf keep so:libzstd.so.1 (estimate)"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "docker-library/python 3.14/alpine3.23/Dockerfile: CPython 3.14 built on alpine:3.23 against musl, runtime deps kept via scanelf → apk so: deps; no libstdc++ (C++ extensions such as numpy's musllinux wheels bundle their own libstdc++). musllinux ABI tag cp314-musllinux_1_2.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "Runs as root; no non-root user. ca-certificates and tzdata added by the Dockerfile (apk).",
+      "endOfLife": {
+        "date": "2027-11-01",
+        "source": "alpinelinux.org/releases: v3.23 main end of support 2027-11-01 (earlier than the other component: 2030-10-31)"
+      }
+    },
+    {
+      "reference": "python:3.10-trixie",
+      "tags": [
+        "python:3.10-trixie",
+        "python:3.10"
+      ],
+      "variant": "full",
+      "os": {
+        "name": "debian",
+        "version": "13",
+        "codename": "trixie"
+      },
+      "basedOn": "buildpack-deps:trixie",
+      "libc": {
+        "family": "glibc",
+        "version": "2.41"
+      },
+      "runtime": {
+        "kind": "python",
+        "version": "3.10",
+        "path": "/usr/local/bin/python3.10",
+        "abi": "cp310"
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apt",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm/v5",
+        "arm/v7",
+        "arm64",
+        "386",
+        "ppc64le",
+        "riscv64",
+        "s390x"
+      ],
+      "discontinued": null,
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 390000000,
+          "uncompressedBytes": 1030000000,
+          "estimate": true,
+          "source": "estimate: copied from python:3.11-trixie (same CPython build layer on the same base; not read from repo-info)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 381000000,
+          "uncompressedBytes": 1006230769,
+          "estimate": true,
+          "source": "estimate: copied from python:3.11-trixie (same CPython build layer on the same base; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libbluetooth.so.3",
+          "maxVersions": {},
+          "package": "libbluetooth3",
+          "estimate": true,
+          "source": "docker-library/python 3.10/trixie/Dockerfile: libbluetooth-dev installed (estimate)"
+        },
+        {
+          "soname": "libpython3.10.so.1.0",
+          "maxVersions": {},
+          "package": null,
+          "estimate": false,
+          "source": "docker-library/python 3.10/trixie/Dockerfile (CPython built --enable-shared into /usr/local/lib; package null = not from the distro)"
+        },
+        {
+          "soname": "libtcl8.6.so",
+          "maxVersions": {},
+          "package": "libtcl8.6",
+          "estimate": true,
+          "source": "docker-library/python 3.10/trixie/Dockerfile: tk-dev → tcl (estimate)"
+        },
+        {
+          "soname": "libtk8.6.so",
+          "maxVersions": {},
+          "package": "libtk8.6",
+          "estimate": true,
+          "source": "docker-library/python 3.10/trixie/Dockerfile: tk-dev installed and not purged in the full variant (estimate)"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "docker-library/python 3.10/trixie/Dockerfile: FROM buildpack-deps:trixie, CPython 3.10 built from python.org source with --enable-shared --enable-optimizations --with-lto into /usr/local (+ libbluetooth-dev, tk-dev, uuid-dev kept).",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "Runs as root; no non-root user.",
+      "endOfLife": {
+        "date": "2026-10-31",
+        "source": "Python devguide include/release-cycle.json (PEP 619: end_of_life 2026-10; month only, last day used) (earlier than the other component: 2030-06-30)"
+      }
+    },
+    {
+      "reference": "python:3.10-slim-trixie",
+      "tags": [
+        "python:3.10-slim-trixie",
+        "python:3.10-slim"
+      ],
+      "variant": "slim",
+      "os": {
+        "name": "debian",
+        "version": "13",
+        "codename": "trixie"
+      },
+      "basedOn": "debian:trixie-slim",
+      "libc": {
+        "family": "glibc",
+        "version": "2.41"
+      },
+      "runtime": {
+        "kind": "python",
+        "version": "3.10",
+        "path": "/usr/local/bin/python3.10",
+        "abi": "cp310"
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apt",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm/v5",
+        "arm/v7",
+        "arm64",
+        "386",
+        "ppc64le",
+        "riscv64",
+        "s390x"
+      ],
+      "discontinued": null,
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 45300000,
+          "uncompressedBytes": 125000000,
+          "estimate": true,
+          "source": "estimate: copied from python:3.11-slim-trixie (same CPython build layer on the same base; not read from repo-info)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 45000000,
+          "uncompressedBytes": 124172185,
+          "estimate": true,
+          "source": "estimate: copied from python:3.11-slim-trixie (same CPython build layer on the same base; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libcom_err.so.2",
+          "maxVersions": {},
+          "package": "libcom-err2",
+          "estimate": true,
+          "source": "estimate: CPython 3.10 nis module links libnsl2 → libtirpc → krb5 (kept by the ldd scan in docker-library/python Dockerfile)"
+        },
+        {
+          "soname": "libffi.so.8",
+          "maxVersions": {
+            "LIBFFI_BASE": "8.0",
+            "LIBFFI_COMPLEX": "8.0",
+            "LIBFFI_CLOSURE": "8.0",
+            "LIBFFI_GO_CLOSURE": "8.0"
+          },
+          "package": "libffi8",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase trixie + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libformw.so.6",
+          "maxVersions": {
+            "NCURSES6_TIC": "6.1.20171230",
+            "NCURSES6_TINFO": "6.5.20240427",
+            "NCURSESW6": "6.2.20200212"
+          },
+          "package": "libncursesw6",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase trixie + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libgdbm.so.6",
+          "maxVersions": {},
+          "package": "libgdbm6t64",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase trixie + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libgssapi_krb5.so.2",
+          "maxVersions": {},
+          "package": "libgssapi-krb5-2",
+          "estimate": true,
+          "source": "estimate: CPython 3.10 nis module links libnsl2 → libtirpc → krb5 (kept by the ldd scan in docker-library/python Dockerfile)"
+        },
+        {
+          "soname": "libhistory.so.8",
+          "maxVersions": {},
+          "package": "libreadline8t64",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase trixie + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libk5crypto.so.3",
+          "maxVersions": {},
+          "package": "libk5crypto3",
+          "estimate": true,
+          "source": "estimate: CPython 3.10 nis module links libnsl2 → libtirpc → krb5 (kept by the ldd scan in docker-library/python Dockerfile)"
+        },
+        {
+          "soname": "libkeyutils.so.1",
+          "maxVersions": {},
+          "package": "libkeyutils1",
+          "estimate": true,
+          "source": "estimate: CPython 3.10 nis module links libnsl2 → libtirpc → krb5 (kept by the ldd scan in docker-library/python Dockerfile)"
+        },
+        {
+          "soname": "libkrb5.so.3",
+          "maxVersions": {},
+          "package": "libkrb5-3",
+          "estimate": true,
+          "source": "estimate: CPython 3.10 nis module links libnsl2 → libtirpc → krb5 (kept by the ldd scan in docker-library/python Dockerfile)"
+        },
+        {
+          "soname": "libkrb5support.so.0",
+          "maxVersions": {},
+          "package": "libkrb5support0",
+          "estimate": true,
+          "source": "estimate: CPython 3.10 nis module links libnsl2 → libtirpc → krb5 (kept by the ldd scan in docker-library/python Dockerfile)"
+        },
+        {
+          "soname": "libmenuw.so.6",
+          "maxVersions": {
+            "NCURSES6_TIC": "6.1.20171230",
+            "NCURSES6_TINFO": "6.5.20240427",
+            "NCURSESW6": "6.2.20200212"
+          },
+          "package": "libncursesw6",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase trixie + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libncursesw.so.6",
+          "maxVersions": {
+            "NCURSES6_TIC": "6.1.20171230",
+            "NCURSES6_TINFO": "6.5.20240427",
+            "NCURSESW6": "6.2.20200212"
+          },
+          "package": "libncursesw6",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase trixie + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libnsl.so.2",
+          "maxVersions": {},
+          "package": "libnsl2",
+          "estimate": true,
+          "source": "estimate: CPython 3.10 nis module links libnsl2 → libtirpc → krb5 (kept by the ldd scan in docker-library/python Dockerfile)"
+        },
+        {
+          "soname": "libpanelw.so.6",
+          "maxVersions": {
+            "NCURSES6_TIC": "6.1.20171230",
+            "NCURSES6_TINFO": "6.5.20240427",
+            "NCURSESW6": "6.2.20200212"
+          },
+          "package": "libncursesw6",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase trixie + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libpython3.10.so.1.0",
+          "maxVersions": {},
+          "package": null,
+          "estimate": false,
+          "source": "docker-library/python 3.10/slim-trixie/Dockerfile (CPython built --enable-shared into /usr/local/lib; package null = not from the distro)"
+        },
+        {
+          "soname": "libreadline.so.8",
+          "maxVersions": {},
+          "package": "libreadline8t64",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase trixie + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libtirpc.so.3",
+          "maxVersions": {},
+          "package": "libtirpc3t64",
+          "estimate": true,
+          "source": "estimate: CPython 3.10 nis module links libnsl2 → libtirpc → krb5 (kept by the ldd scan in docker-library/python Dockerfile)"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "docker-library/python 3.10/slim-trixie/Dockerfile: ca-certificates netbase tzdata on debian:trixie-slim, CPython 3.10 built --enable-shared, build deps purged and only the ldd-needed runtime packages kept (libssl3, libsqlite3-0, libreadline8, libncursesw6, libgdbm6, …); set measured on a reconstruction (2026-11-23). trixie base lacks libffi8: python adds it.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "Runs as root; no non-root user. ca-certificates, netbase and tzdata installed by the Dockerfile.",
+      "endOfLife": {
+        "date": "2026-10-31",
+        "source": "Python devguide include/release-cycle.json (PEP 619: end_of_life 2026-10; month only, last day used) (earlier than the other component: 2030-06-30)"
+      }
+    },
+    {
+      "reference": "python:3.10-bookworm",
+      "tags": [
+        "python:3.10-bookworm"
+      ],
+      "variant": "full",
+      "os": {
+        "name": "debian",
+        "version": "12",
+        "codename": "bookworm"
+      },
+      "basedOn": "buildpack-deps:bookworm",
+      "libc": {
+        "family": "glibc",
+        "version": "2.36"
+      },
+      "runtime": {
+        "kind": "python",
+        "version": "3.10",
+        "path": "/usr/local/bin/python3.10",
+        "abi": "cp310"
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apt",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm/v7",
+        "arm64",
+        "386",
+        "ppc64le"
+      ],
+      "discontinued": null,
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 385000000,
+          "uncompressedBytes": 1010000000,
+          "estimate": true,
+          "source": "estimate: copied from python:3.11-bookworm (same CPython build layer on the same base; not read from repo-info)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 376000000,
+          "uncompressedBytes": 986389610,
+          "estimate": true,
+          "source": "estimate: copied from python:3.11-bookworm (same CPython build layer on the same base; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libbluetooth.so.3",
+          "maxVersions": {},
+          "package": "libbluetooth3",
+          "estimate": true,
+          "source": "docker-library/python 3.10/bookworm/Dockerfile: libbluetooth-dev installed (estimate)"
+        },
+        {
+          "soname": "libpython3.10.so.1.0",
+          "maxVersions": {},
+          "package": null,
+          "estimate": false,
+          "source": "docker-library/python 3.10/bookworm/Dockerfile (CPython built --enable-shared into /usr/local/lib; package null = not from the distro)"
+        },
+        {
+          "soname": "libtcl8.6.so",
+          "maxVersions": {},
+          "package": "libtcl8.6",
+          "estimate": true,
+          "source": "docker-library/python 3.10/bookworm/Dockerfile: tk-dev → tcl (estimate)"
+        },
+        {
+          "soname": "libtk8.6.so",
+          "maxVersions": {},
+          "package": "libtk8.6",
+          "estimate": true,
+          "source": "docker-library/python 3.10/bookworm/Dockerfile: tk-dev installed and not purged in the full variant (estimate)"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "docker-library/python 3.10/bookworm/Dockerfile: FROM buildpack-deps:bookworm, CPython 3.10 built from python.org source with --enable-shared --enable-optimizations --with-lto into /usr/local (+ libbluetooth-dev, tk-dev, uuid-dev kept).",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "Runs as root; no non-root user.",
+      "endOfLife": {
+        "date": "2026-10-31",
+        "source": "Python devguide include/release-cycle.json (PEP 619: end_of_life 2026-10; month only, last day used) (earlier than the other component: 2028-06-30)"
+      }
+    },
+    {
+      "reference": "python:3.10-slim-bookworm",
+      "tags": [
+        "python:3.10-slim-bookworm"
+      ],
+      "variant": "slim",
+      "os": {
+        "name": "debian",
+        "version": "12",
+        "codename": "bookworm"
+      },
+      "basedOn": "debian:bookworm-slim",
+      "libc": {
+        "family": "glibc",
+        "version": "2.36"
+      },
+      "runtime": {
+        "kind": "python",
+        "version": "3.10",
+        "path": "/usr/local/bin/python3.10",
+        "abi": "cp310"
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apt",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm/v7",
+        "arm64",
+        "386",
+        "ppc64le"
+      ],
+      "discontinued": null,
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 47800000,
+          "uncompressedBytes": 130000000,
+          "estimate": true,
+          "source": "estimate: copied from python:3.11-slim-bookworm (same CPython build layer on the same base; not read from repo-info)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 47400000,
+          "uncompressedBytes": 128912134,
+          "estimate": true,
+          "source": "estimate: copied from python:3.11-slim-bookworm (same CPython build layer on the same base; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libcrypto.so.3",
+          "maxVersions": {
+            "OPENSSL": "3.0.9"
+          },
+          "package": "libssl3",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libformw.so.6",
+          "maxVersions": {
+            "NCURSES6_TIC": "6.1.20171230",
+            "NCURSES6_TINFO": "6.2.20211010",
+            "NCURSESW6": "6.2.20200212"
+          },
+          "package": "libncursesw6",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libgdbm.so.6",
+          "maxVersions": {},
+          "package": "libgdbm6",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libgssapi_krb5.so.2",
+          "maxVersions": {},
+          "package": "libgssapi-krb5-2",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libhistory.so.8",
+          "maxVersions": {},
+          "package": "libreadline8",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libk5crypto.so.3",
+          "maxVersions": {},
+          "package": "libk5crypto3",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libkeyutils.so.1",
+          "maxVersions": {
+            "KEYUTILS": "1.10"
+          },
+          "package": "libkeyutils1",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libkrb5.so.3",
+          "maxVersions": {},
+          "package": "libkrb5-3",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libkrb5support.so.0",
+          "maxVersions": {},
+          "package": "libkrb5support0",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libmenuw.so.6",
+          "maxVersions": {
+            "NCURSES6_TIC": "6.1.20171230",
+            "NCURSES6_TINFO": "6.2.20211010",
+            "NCURSESW6": "6.2.20200212"
+          },
+          "package": "libncursesw6",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libncursesw.so.6",
+          "maxVersions": {
+            "NCURSES6_TIC": "6.1.20171230",
+            "NCURSES6_TINFO": "6.2.20211010",
+            "NCURSESW6": "6.2.20200212"
+          },
+          "package": "libncursesw6",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libnsl.so.2",
+          "maxVersions": {
+            "LIBNSL": "1.0.2"
+          },
+          "package": "libnsl2",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libpanelw.so.6",
+          "maxVersions": {
+            "NCURSES6_TIC": "6.1.20171230",
+            "NCURSES6_TINFO": "6.2.20211010",
+            "NCURSESW6": "6.2.20200212"
+          },
+          "package": "libncursesw6",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libpython3.10.so.1.0",
+          "maxVersions": {},
+          "package": null,
+          "estimate": false,
+          "source": "docker-library/python 3.10/slim-bookworm/Dockerfile (CPython built --enable-shared into /usr/local/lib; package null = not from the distro)"
+        },
+        {
+          "soname": "libreadline.so.8",
+          "maxVersions": {},
+          "package": "libreadline8",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libsqlite3.so.0",
+          "maxVersions": {},
+          "package": "libsqlite3-0",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libssl.so.3",
+          "maxVersions": {
+            "OPENSSL": "3.0.0"
+          },
+          "package": "libssl3",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libtirpc.so.3",
+          "maxVersions": {
+            "TIRPC": "0.3.3"
+          },
+          "package": "libtirpc3",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "docker-library/python 3.10/slim-bookworm/Dockerfile: ca-certificates netbase tzdata on debian:bookworm-slim, CPython 3.10 built --enable-shared, build deps purged and only the ldd-needed runtime packages kept (libssl3, libsqlite3-0, libreadline8, libncursesw6, libgdbm6, …); set measured on a reconstruction (2026-11-23). No libstdc++ is added (already in the Debian base).",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "Runs as root; no non-root user. ca-certificates, netbase and tzdata installed by the Dockerfile.",
+      "endOfLife": {
+        "date": "2026-10-31",
+        "source": "Python devguide include/release-cycle.json (PEP 619: end_of_life 2026-10; month only, last day used) (earlier than the other component: 2028-06-30)"
+      }
+    },
+    {
+      "reference": "python:3.10-alpine3.24",
+      "tags": [
+        "python:3.10-alpine3.24",
+        "python:3.10-alpine"
+      ],
+      "variant": "alpine",
+      "os": {
+        "name": "alpine",
+        "version": "3.24",
+        "codename": null
+      },
+      "basedOn": "alpine:3.24",
+      "libc": {
+        "family": "musl",
+        "version": "1.2.6"
+      },
+      "runtime": {
+        "kind": "python",
+        "version": "3.10",
+        "path": "/usr/local/bin/python3.10",
+        "abi": "cp310"
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apk",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm/v6",
+        "arm/v7",
+        "arm64",
+        "386",
+        "ppc64le",
+        "riscv64",
+        "s390x"
+      ],
+      "discontinued": null,
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 18500000,
+          "uncompressedBytes": 50000000,
+          "estimate": true,
+          "source": "estimate: copied from python:3.11-alpine3.22 (same CPython build layer on the same base; not read from repo-info)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 18300000,
+          "uncompressedBytes": 49459459,
+          "estimate": true,
+          "source": "estimate: copied from python:3.11-alpine3.22 (same CPython build layer on the same base; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libpython3.10.so.1.0",
+          "maxVersions": {},
+          "package": null,
+          "estimate": false,
+          "source": "docker-library/python 3.10/alpine3.24/Dockerfile (CPython built --enable-shared into /usr/local/lib; package null = not from the distro)"
+        },
+        {
+          "soname": "libffi.so.8",
+          "maxVersions": {},
+          "package": "libffi",
+          "estimate": false,
+          "source": "docker-library/python 3.10/alpine3.24/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libsqlite3.so.0",
+          "maxVersions": {},
+          "package": "sqlite-libs",
+          "estimate": false,
+          "source": "docker-library/python 3.10/alpine3.24/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libreadline.so.8",
+          "maxVersions": {},
+          "package": "readline",
+          "estimate": false,
+          "source": "docker-library/python 3.10/alpine3.24/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libncursesw.so.6",
+          "maxVersions": {},
+          "package": "ncurses-libs",
+          "estimate": false,
+          "source": "docker-library/python 3.10/alpine3.24/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libpanelw.so.6",
+          "maxVersions": {},
+          "package": "ncurses-libs",
+          "estimate": true,
+          "source": "docker-library/python 3.10/alpine3.24/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11) (panel lib for _curses_panel, estimate)"
+        },
+        {
+          "soname": "liblzma.so.5",
+          "maxVersions": {},
+          "package": "xz-libs",
+          "estimate": false,
+          "source": "docker-library/python 3.10/alpine3.24/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libbz2.so.1",
+          "maxVersions": {},
+          "package": "libbz2",
+          "estimate": false,
+          "source": "docker-library/python 3.10/alpine3.24/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11) (Alpine soname libbz2.so.1, not Debian's libbz2.so.1.0)"
+        },
+        {
+          "soname": "libgdbm.so.6",
+          "maxVersions": {},
+          "package": "gdbm",
+          "estimate": false,
+          "source": "docker-library/python 3.10/alpine3.24/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libgdbm_compat.so.4",
+          "maxVersions": {},
+          "package": "gdbm",
+          "estimate": true,
+          "source": "docker-library/python 3.10/alpine3.24/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11) (estimate)"
+        },
+        {
+          "soname": "libuuid.so.1",
+          "maxVersions": {},
+          "package": "libuuid",
+          "estimate": false,
+          "source": "docker-library/python 3.10/alpine3.24/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "docker-library/python 3.10/alpine3.24/Dockerfile: CPython 3.10 built on alpine:3.24 against musl, runtime deps kept via scanelf → apk so: deps; no libstdc++ (C++ extensions such as numpy's musllinux wheels bundle their own libstdc++). musllinux ABI tag cp310-musllinux_1_2.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "Runs as root; no non-root user. ca-certificates and tzdata added by the Dockerfile (apk).",
+      "endOfLife": {
+        "date": "2026-10-31",
+        "source": "Python devguide include/release-cycle.json (PEP 619: end_of_life 2026-10; month only, last day used) (earlier than the other component: 2028-05-01)"
+      }
+    },
+    {
+      "reference": "python:3.10-alpine3.23",
+      "tags": [
+        "python:3.10-alpine3.23"
+      ],
+      "variant": "alpine",
+      "os": {
+        "name": "alpine",
+        "version": "3.23",
+        "codename": null
+      },
+      "basedOn": "alpine:3.23",
+      "libc": {
+        "family": "musl",
+        "version": "1.2.5"
+      },
+      "runtime": {
+        "kind": "python",
+        "version": "3.10",
+        "path": "/usr/local/bin/python3.10",
+        "abi": "cp310"
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apk",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm/v6",
+        "arm/v7",
+        "arm64",
+        "386",
+        "ppc64le",
+        "riscv64",
+        "s390x"
+      ],
+      "discontinued": null,
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 18500000,
+          "uncompressedBytes": 50000000,
+          "estimate": true,
+          "source": "estimate: copied from python:3.11-alpine3.22 (same CPython build layer on the same base; not read from repo-info)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 18300000,
+          "uncompressedBytes": 49459459,
+          "estimate": true,
+          "source": "estimate: copied from python:3.11-alpine3.22 (same CPython build layer on the same base; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libpython3.10.so.1.0",
+          "maxVersions": {},
+          "package": null,
+          "estimate": false,
+          "source": "docker-library/python 3.10/alpine3.23/Dockerfile (CPython built --enable-shared into /usr/local/lib; package null = not from the distro)"
+        },
+        {
+          "soname": "libffi.so.8",
+          "maxVersions": {},
+          "package": "libffi",
+          "estimate": false,
+          "source": "docker-library/python 3.10/alpine3.23/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libsqlite3.so.0",
+          "maxVersions": {},
+          "package": "sqlite-libs",
+          "estimate": false,
+          "source": "docker-library/python 3.10/alpine3.23/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libreadline.so.8",
+          "maxVersions": {},
+          "package": "readline",
+          "estimate": false,
+          "source": "docker-library/python 3.10/alpine3.23/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libncursesw.so.6",
+          "maxVersions": {},
+          "package": "ncurses-libs",
+          "estimate": false,
+          "source": "docker-library/python 3.10/alpine3.23/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libpanelw.so.6",
+          "maxVersions": {},
+          "package": "ncurses-libs",
+          "estimate": true,
+          "source": "docker-library/python 3.10/alpine3.23/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11) (panel lib for _curses_panel, estimate)"
+        },
+        {
+          "soname": "liblzma.so.5",
+          "maxVersions": {},
+          "package": "xz-libs",
+          "estimate": false,
+          "source": "docker-library/python 3.10/alpine3.23/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libbz2.so.1",
+          "maxVersions": {},
+          "package": "libbz2",
+          "estimate": false,
+          "source": "docker-library/python 3.10/alpine3.23/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11) (Alpine soname libbz2.so.1, not Debian's libbz2.so.1.0)"
+        },
+        {
+          "soname": "libgdbm.so.6",
+          "maxVersions": {},
+          "package": "gdbm",
+          "estimate": false,
+          "source": "docker-library/python 3.10/alpine3.23/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libgdbm_compat.so.4",
+          "maxVersions": {},
+          "package": "gdbm",
+          "estimate": true,
+          "source": "docker-library/python 3.10/alpine3.23/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11) (estimate)"
+        },
+        {
+          "soname": "libuuid.so.1",
+          "maxVersions": {},
+          "package": "libuuid",
+          "estimate": false,
+          "source": "docker-library/python 3.10/alpine3.23/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "docker-library/python 3.10/alpine3.23/Dockerfile: CPython 3.10 built on alpine:3.23 against musl, runtime deps kept via scanelf → apk so: deps; no libstdc++ (C++ extensions such as numpy's musllinux wheels bundle their own libstdc++). musllinux ABI tag cp310-musllinux_1_2.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "Runs as root; no non-root user. ca-certificates and tzdata added by the Dockerfile (apk).",
+      "endOfLife": {
+        "date": "2026-10-31",
+        "source": "Python devguide include/release-cycle.json (PEP 619: end_of_life 2026-10; month only, last day used) (earlier than the other component: 2027-11-01)"
+      }
+    },
+    {
+      "reference": "python:3.13-alpine3.24",
+      "tags": [
+        "python:3.13-alpine3.24",
+        "python:3.13-alpine"
+      ],
+      "variant": "alpine",
+      "os": {
+        "name": "alpine",
+        "version": "3.24",
+        "codename": null
+      },
+      "basedOn": "alpine:3.24",
+      "libc": {
+        "family": "musl",
+        "version": "1.2.6"
+      },
+      "runtime": {
+        "kind": "python",
+        "version": "3.13",
+        "path": "/usr/local/bin/python3.13",
+        "abi": "cp313"
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apk",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm/v6",
+        "arm/v7",
+        "arm64",
+        "386",
+        "ppc64le",
+        "riscv64",
+        "s390x"
+      ],
+      "discontinued": null,
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 16700000,
+          "uncompressedBytes": 45000000,
+          "estimate": true,
+          "source": "estimate: copied from python:3.13-alpine3.22 (same CPython build layer on the same base; not read from repo-info)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 16600000,
+          "uncompressedBytes": 44730539,
+          "estimate": true,
+          "source": "estimate: copied from python:3.13-alpine3.22 (same CPython build layer on the same base; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libpython3.13.so.1.0",
+          "maxVersions": {},
+          "package": null,
+          "estimate": false,
+          "source": "docker-library/python 3.13/alpine3.24/Dockerfile (CPython built --enable-shared into /usr/local/lib; package null = not from the distro)"
+        },
+        {
+          "soname": "libffi.so.8",
+          "maxVersions": {},
+          "package": "libffi",
+          "estimate": false,
+          "source": "docker-library/python 3.13/alpine3.24/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libsqlite3.so.0",
+          "maxVersions": {},
+          "package": "sqlite-libs",
+          "estimate": false,
+          "source": "docker-library/python 3.13/alpine3.24/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libreadline.so.8",
+          "maxVersions": {},
+          "package": "readline",
+          "estimate": false,
+          "source": "docker-library/python 3.13/alpine3.24/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libncursesw.so.6",
+          "maxVersions": {},
+          "package": "ncurses-libs",
+          "estimate": false,
+          "source": "docker-library/python 3.13/alpine3.24/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libpanelw.so.6",
+          "maxVersions": {},
+          "package": "ncurses-libs",
+          "estimate": true,
+          "source": "docker-library/python 3.13/alpine3.24/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11) (panel lib for _curses_panel, estimate)"
+        },
+        {
+          "soname": "liblzma.so.5",
+          "maxVersions": {},
+          "package": "xz-libs",
+          "estimate": false,
+          "source": "docker-library/python 3.13/alpine3.24/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libbz2.so.1",
+          "maxVersions": {},
+          "package": "libbz2",
+          "estimate": false,
+          "source": "docker-library/python 3.13/alpine3.24/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11) (Alpine soname libbz2.so.1, not Debian's libbz2.so.1.0)"
+        },
+        {
+          "soname": "libgdbm.so.6",
+          "maxVersions": {},
+          "package": "gdbm",
+          "estimate": false,
+          "source": "docker-library/python 3.13/alpine3.24/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libgdbm_compat.so.4",
+          "maxVersions": {},
+          "package": "gdbm",
+          "estimate": true,
+          "source": "docker-library/python 3.13/alpine3.24/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11) (estimate)"
+        },
+        {
+          "soname": "libuuid.so.1",
+          "maxVersions": {},
+          "package": "libuuid",
+          "estimate": false,
+          "source": "docker-library/python 3.13/alpine3.24/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "docker-library/python 3.13/alpine3.24/Dockerfile: CPython 3.13 built on alpine:3.24 against musl, runtime deps kept via scanelf → apk so: deps; no libstdc++ (C++ extensions such as numpy's musllinux wheels bundle their own libstdc++). musllinux ABI tag cp313-musllinux_1_2.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "Runs as root; no non-root user. ca-certificates and tzdata added by the Dockerfile (apk).",
+      "endOfLife": {
+        "date": "2028-05-01",
+        "source": "estimate: alpinelinux.org/releases gives each branch ~2 years of main support (v3.24 released 2026-06); not read from the page (earlier than the other component: 2029-10-31)"
+      }
+    },
+    {
+      "reference": "python:3.13-alpine3.23",
+      "tags": [
+        "python:3.13-alpine3.23"
+      ],
+      "variant": "alpine",
+      "os": {
+        "name": "alpine",
+        "version": "3.23",
+        "codename": null
+      },
+      "basedOn": "alpine:3.23",
+      "libc": {
+        "family": "musl",
+        "version": "1.2.5"
+      },
+      "runtime": {
+        "kind": "python",
+        "version": "3.13",
+        "path": "/usr/local/bin/python3.13",
+        "abi": "cp313"
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apk",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm/v6",
+        "arm/v7",
+        "arm64",
+        "386",
+        "ppc64le",
+        "riscv64",
+        "s390x"
+      ],
+      "discontinued": null,
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 16700000,
+          "uncompressedBytes": 45000000,
+          "estimate": true,
+          "source": "estimate: copied from python:3.13-alpine3.22 (same CPython build layer on the same base; not read from repo-info)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 16600000,
+          "uncompressedBytes": 44730539,
+          "estimate": true,
+          "source": "estimate: copied from python:3.13-alpine3.22 (same CPython build layer on the same base; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libpython3.13.so.1.0",
+          "maxVersions": {},
+          "package": null,
+          "estimate": false,
+          "source": "docker-library/python 3.13/alpine3.23/Dockerfile (CPython built --enable-shared into /usr/local/lib; package null = not from the distro)"
+        },
+        {
+          "soname": "libffi.so.8",
+          "maxVersions": {},
+          "package": "libffi",
+          "estimate": false,
+          "source": "docker-library/python 3.13/alpine3.23/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libsqlite3.so.0",
+          "maxVersions": {},
+          "package": "sqlite-libs",
+          "estimate": false,
+          "source": "docker-library/python 3.13/alpine3.23/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libreadline.so.8",
+          "maxVersions": {},
+          "package": "readline",
+          "estimate": false,
+          "source": "docker-library/python 3.13/alpine3.23/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libncursesw.so.6",
+          "maxVersions": {},
+          "package": "ncurses-libs",
+          "estimate": false,
+          "source": "docker-library/python 3.13/alpine3.23/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libpanelw.so.6",
+          "maxVersions": {},
+          "package": "ncurses-libs",
+          "estimate": true,
+          "source": "docker-library/python 3.13/alpine3.23/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11) (panel lib for _curses_panel, estimate)"
+        },
+        {
+          "soname": "liblzma.so.5",
+          "maxVersions": {},
+          "package": "xz-libs",
+          "estimate": false,
+          "source": "docker-library/python 3.13/alpine3.23/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libbz2.so.1",
+          "maxVersions": {},
+          "package": "libbz2",
+          "estimate": false,
+          "source": "docker-library/python 3.13/alpine3.23/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11) (Alpine soname libbz2.so.1, not Debian's libbz2.so.1.0)"
+        },
+        {
+          "soname": "libgdbm.so.6",
+          "maxVersions": {},
+          "package": "gdbm",
+          "estimate": false,
+          "source": "docker-library/python 3.13/alpine3.23/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libgdbm_compat.so.4",
+          "maxVersions": {},
+          "package": "gdbm",
+          "estimate": true,
+          "source": "docker-library/python 3.13/alpine3.23/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11) (estimate)"
+        },
+        {
+          "soname": "libuuid.so.1",
+          "maxVersions": {},
+          "package": "libuuid",
+          "estimate": false,
+          "source": "docker-library/python 3.13/alpine3.23/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "docker-library/python 3.13/alpine3.23/Dockerfile: CPython 3.13 built on alpine:3.23 against musl, runtime deps kept via scanelf → apk so: deps; no libstdc++ (C++ extensions such as numpy's musllinux wheels bundle their own libstdc++). musllinux ABI tag cp313-musllinux_1_2.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "Runs as root; no non-root user. ca-certificates and tzdata added by the Dockerfile (apk).",
+      "endOfLife": {
+        "date": "2027-11-01",
+        "source": "alpinelinux.org/releases: v3.23 main end of support 2027-11-01 (earlier than the other component: 2029-10-31)"
+      }
+    },
+    {
+      "reference": "python:3.12-alpine3.24",
+      "tags": [
+        "python:3.12-alpine3.24",
+        "python:3.12-alpine"
+      ],
+      "variant": "alpine",
+      "os": {
+        "name": "alpine",
+        "version": "3.24",
+        "codename": null
+      },
+      "basedOn": "alpine:3.24",
+      "libc": {
+        "family": "musl",
+        "version": "1.2.6"
+      },
+      "runtime": {
+        "kind": "python",
+        "version": "3.12",
+        "path": "/usr/local/bin/python3.12",
+        "abi": "cp312"
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apk",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm/v6",
+        "arm/v7",
+        "arm64",
+        "386",
+        "ppc64le",
+        "riscv64",
+        "s390x"
+      ],
+      "discontinued": null,
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 17500000,
+          "uncompressedBytes": 47000000,
+          "estimate": true,
+          "source": "estimate: copied from python:3.12-alpine3.22 (same CPython build layer on the same base; not read from repo-info)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 17400000,
+          "uncompressedBytes": 46731429,
+          "estimate": true,
+          "source": "estimate: copied from python:3.12-alpine3.22 (same CPython build layer on the same base; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libpython3.12.so.1.0",
+          "maxVersions": {},
+          "package": null,
+          "estimate": false,
+          "source": "docker-library/python 3.12/alpine3.24/Dockerfile (CPython built --enable-shared into /usr/local/lib; package null = not from the distro)"
+        },
+        {
+          "soname": "libffi.so.8",
+          "maxVersions": {},
+          "package": "libffi",
+          "estimate": false,
+          "source": "docker-library/python 3.12/alpine3.24/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libsqlite3.so.0",
+          "maxVersions": {},
+          "package": "sqlite-libs",
+          "estimate": false,
+          "source": "docker-library/python 3.12/alpine3.24/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libreadline.so.8",
+          "maxVersions": {},
+          "package": "readline",
+          "estimate": false,
+          "source": "docker-library/python 3.12/alpine3.24/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libncursesw.so.6",
+          "maxVersions": {},
+          "package": "ncurses-libs",
+          "estimate": false,
+          "source": "docker-library/python 3.12/alpine3.24/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libpanelw.so.6",
+          "maxVersions": {},
+          "package": "ncurses-libs",
+          "estimate": true,
+          "source": "docker-library/python 3.12/alpine3.24/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11) (panel lib for _curses_panel, estimate)"
+        },
+        {
+          "soname": "liblzma.so.5",
+          "maxVersions": {},
+          "package": "xz-libs",
+          "estimate": false,
+          "source": "docker-library/python 3.12/alpine3.24/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libbz2.so.1",
+          "maxVersions": {},
+          "package": "libbz2",
+          "estimate": false,
+          "source": "docker-library/python 3.12/alpine3.24/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11) (Alpine soname libbz2.so.1, not Debian's libbz2.so.1.0)"
+        },
+        {
+          "soname": "libgdbm.so.6",
+          "maxVersions": {},
+          "package": "gdbm",
+          "estimate": false,
+          "source": "docker-library/python 3.12/alpine3.24/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libgdbm_compat.so.4",
+          "maxVersions": {},
+          "package": "gdbm",
+          "estimate": true,
+          "source": "docker-library/python 3.12/alpine3.24/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11) (estimate)"
+        },
+        {
+          "soname": "libuuid.so.1",
+          "maxVersions": {},
+          "package": "libuuid",
+          "estimate": false,
+          "source": "docker-library/python 3.12/alpine3.24/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "docker-library/python 3.12/alpine3.24/Dockerfile: CPython 3.12 built on alpine:3.24 against musl, runtime deps kept via scanelf → apk so: deps; no libstdc++ (C++ extensions such as numpy's musllinux wheels bundle their own libstdc++). musllinux ABI tag cp312-musllinux_1_2.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "Runs as root; no non-root user. ca-certificates and tzdata added by the Dockerfile (apk).",
+      "endOfLife": {
+        "date": "2028-05-01",
+        "source": "estimate: alpinelinux.org/releases gives each branch ~2 years of main support (v3.24 released 2026-06); not read from the page (earlier than the other component: 2028-10-31)"
+      }
+    },
+    {
+      "reference": "python:3.12-alpine3.23",
+      "tags": [
+        "python:3.12-alpine3.23"
+      ],
+      "variant": "alpine",
+      "os": {
+        "name": "alpine",
+        "version": "3.23",
+        "codename": null
+      },
+      "basedOn": "alpine:3.23",
+      "libc": {
+        "family": "musl",
+        "version": "1.2.5"
+      },
+      "runtime": {
+        "kind": "python",
+        "version": "3.12",
+        "path": "/usr/local/bin/python3.12",
+        "abi": "cp312"
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apk",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm/v6",
+        "arm/v7",
+        "arm64",
+        "386",
+        "ppc64le",
+        "riscv64",
+        "s390x"
+      ],
+      "discontinued": null,
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 17500000,
+          "uncompressedBytes": 47000000,
+          "estimate": true,
+          "source": "estimate: copied from python:3.12-alpine3.22 (same CPython build layer on the same base; not read from repo-info)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 17400000,
+          "uncompressedBytes": 46731429,
+          "estimate": true,
+          "source": "estimate: copied from python:3.12-alpine3.22 (same CPython build layer on the same base; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libpython3.12.so.1.0",
+          "maxVersions": {},
+          "package": null,
+          "estimate": false,
+          "source": "docker-library/python 3.12/alpine3.23/Dockerfile (CPython built --enable-shared into /usr/local/lib; package null = not from the distro)"
+        },
+        {
+          "soname": "libffi.so.8",
+          "maxVersions": {},
+          "package": "libffi",
+          "estimate": false,
+          "source": "docker-library/python 3.12/alpine3.23/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libsqlite3.so.0",
+          "maxVersions": {},
+          "package": "sqlite-libs",
+          "estimate": false,
+          "source": "docker-library/python 3.12/alpine3.23/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libreadline.so.8",
+          "maxVersions": {},
+          "package": "readline",
+          "estimate": false,
+          "source": "docker-library/python 3.12/alpine3.23/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libncursesw.so.6",
+          "maxVersions": {},
+          "package": "ncurses-libs",
+          "estimate": false,
+          "source": "docker-library/python 3.12/alpine3.23/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libpanelw.so.6",
+          "maxVersions": {},
+          "package": "ncurses-libs",
+          "estimate": true,
+          "source": "docker-library/python 3.12/alpine3.23/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11) (panel lib for _curses_panel, estimate)"
+        },
+        {
+          "soname": "liblzma.so.5",
+          "maxVersions": {},
+          "package": "xz-libs",
+          "estimate": false,
+          "source": "docker-library/python 3.12/alpine3.23/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libbz2.so.1",
+          "maxVersions": {},
+          "package": "libbz2",
+          "estimate": false,
+          "source": "docker-library/python 3.12/alpine3.23/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11) (Alpine soname libbz2.so.1, not Debian's libbz2.so.1.0)"
+        },
+        {
+          "soname": "libgdbm.so.6",
+          "maxVersions": {},
+          "package": "gdbm",
+          "estimate": false,
+          "source": "docker-library/python 3.12/alpine3.23/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libgdbm_compat.so.4",
+          "maxVersions": {},
+          "package": "gdbm",
+          "estimate": true,
+          "source": "docker-library/python 3.12/alpine3.23/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11) (estimate)"
+        },
+        {
+          "soname": "libuuid.so.1",
+          "maxVersions": {},
+          "package": "libuuid",
+          "estimate": false,
+          "source": "docker-library/python 3.12/alpine3.23/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "docker-library/python 3.12/alpine3.23/Dockerfile: CPython 3.12 built on alpine:3.23 against musl, runtime deps kept via scanelf → apk so: deps; no libstdc++ (C++ extensions such as numpy's musllinux wheels bundle their own libstdc++). musllinux ABI tag cp312-musllinux_1_2.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "Runs as root; no non-root user. ca-certificates and tzdata added by the Dockerfile (apk).",
+      "endOfLife": {
+        "date": "2027-11-01",
+        "source": "alpinelinux.org/releases: v3.23 main end of support 2027-11-01 (earlier than the other component: 2028-10-31)"
+      }
+    },
+    {
+      "reference": "python:3.11-alpine3.24",
+      "tags": [
+        "python:3.11-alpine3.24",
+        "python:3.11-alpine"
+      ],
+      "variant": "alpine",
+      "os": {
+        "name": "alpine",
+        "version": "3.24",
+        "codename": null
+      },
+      "basedOn": "alpine:3.24",
+      "libc": {
+        "family": "musl",
+        "version": "1.2.6"
+      },
+      "runtime": {
+        "kind": "python",
+        "version": "3.11",
+        "path": "/usr/local/bin/python3.11",
+        "abi": "cp311"
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apk",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm/v6",
+        "arm/v7",
+        "arm64",
+        "386",
+        "ppc64le",
+        "riscv64",
+        "s390x"
+      ],
+      "discontinued": null,
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 18500000,
+          "uncompressedBytes": 50000000,
+          "estimate": true,
+          "source": "estimate: copied from python:3.11-alpine3.22 (same CPython build layer on the same base; not read from repo-info)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 18300000,
+          "uncompressedBytes": 49459459,
+          "estimate": true,
+          "source": "estimate: copied from python:3.11-alpine3.22 (same CPython build layer on the same base; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libpython3.11.so.1.0",
+          "maxVersions": {},
+          "package": null,
+          "estimate": false,
+          "source": "docker-library/python 3.11/alpine3.24/Dockerfile (CPython built --enable-shared into /usr/local/lib; package null = not from the distro)"
+        },
+        {
+          "soname": "libffi.so.8",
+          "maxVersions": {},
+          "package": "libffi",
+          "estimate": false,
+          "source": "docker-library/python 3.11/alpine3.24/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libsqlite3.so.0",
+          "maxVersions": {},
+          "package": "sqlite-libs",
+          "estimate": false,
+          "source": "docker-library/python 3.11/alpine3.24/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libreadline.so.8",
+          "maxVersions": {},
+          "package": "readline",
+          "estimate": false,
+          "source": "docker-library/python 3.11/alpine3.24/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libncursesw.so.6",
+          "maxVersions": {},
+          "package": "ncurses-libs",
+          "estimate": false,
+          "source": "docker-library/python 3.11/alpine3.24/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libpanelw.so.6",
+          "maxVersions": {},
+          "package": "ncurses-libs",
+          "estimate": true,
+          "source": "docker-library/python 3.11/alpine3.24/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11) (panel lib for _curses_panel, estimate)"
+        },
+        {
+          "soname": "liblzma.so.5",
+          "maxVersions": {},
+          "package": "xz-libs",
+          "estimate": false,
+          "source": "docker-library/python 3.11/alpine3.24/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libbz2.so.1",
+          "maxVersions": {},
+          "package": "libbz2",
+          "estimate": false,
+          "source": "docker-library/python 3.11/alpine3.24/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11) (Alpine soname libbz2.so.1, not Debian's libbz2.so.1.0)"
+        },
+        {
+          "soname": "libgdbm.so.6",
+          "maxVersions": {},
+          "package": "gdbm",
+          "estimate": false,
+          "source": "docker-library/python 3.11/alpine3.24/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libgdbm_compat.so.4",
+          "maxVersions": {},
+          "package": "gdbm",
+          "estimate": true,
+          "source": "docker-library/python 3.11/alpine3.24/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11) (estimate)"
+        },
+        {
+          "soname": "libuuid.so.1",
+          "maxVersions": {},
+          "package": "libuuid",
+          "estimate": false,
+          "source": "docker-library/python 3.11/alpine3.24/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "docker-library/python 3.11/alpine3.24/Dockerfile: CPython 3.11 built on alpine:3.24 against musl, runtime deps kept via scanelf → apk so: deps; no libstdc++ (C++ extensions such as numpy's musllinux wheels bundle their own libstdc++). musllinux ABI tag cp311-musllinux_1_2.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "Runs as root; no non-root user. ca-certificates and tzdata added by the Dockerfile (apk).",
+      "endOfLife": {
+        "date": "2027-10-31",
+        "source": "Python devguide include/release-cycle.json (PEP 664: end_of_life 2027-10; month only, last day used) (earlier than the other component: 2028-05-01)"
+      }
+    },
+    {
+      "reference": "python:3.11-alpine3.23",
+      "tags": [
+        "python:3.11-alpine3.23"
+      ],
+      "variant": "alpine",
+      "os": {
+        "name": "alpine",
+        "version": "3.23",
+        "codename": null
+      },
+      "basedOn": "alpine:3.23",
+      "libc": {
+        "family": "musl",
+        "version": "1.2.5"
+      },
+      "runtime": {
+        "kind": "python",
+        "version": "3.11",
+        "path": "/usr/local/bin/python3.11",
+        "abi": "cp311"
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apk",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm/v6",
+        "arm/v7",
+        "arm64",
+        "386",
+        "ppc64le",
+        "riscv64",
+        "s390x"
+      ],
+      "discontinued": null,
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 18500000,
+          "uncompressedBytes": 50000000,
+          "estimate": true,
+          "source": "estimate: copied from python:3.11-alpine3.22 (same CPython build layer on the same base; not read from repo-info)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 18300000,
+          "uncompressedBytes": 49459459,
+          "estimate": true,
+          "source": "estimate: copied from python:3.11-alpine3.22 (same CPython build layer on the same base; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libpython3.11.so.1.0",
+          "maxVersions": {},
+          "package": null,
+          "estimate": false,
+          "source": "docker-library/python 3.11/alpine3.23/Dockerfile (CPython built --enable-shared into /usr/local/lib; package null = not from the distro)"
+        },
+        {
+          "soname": "libffi.so.8",
+          "maxVersions": {},
+          "package": "libffi",
+          "estimate": false,
+          "source": "docker-library/python 3.11/alpine3.23/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libsqlite3.so.0",
+          "maxVersions": {},
+          "package": "sqlite-libs",
+          "estimate": false,
+          "source": "docker-library/python 3.11/alpine3.23/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libreadline.so.8",
+          "maxVersions": {},
+          "package": "readline",
+          "estimate": false,
+          "source": "docker-library/python 3.11/alpine3.23/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libncursesw.so.6",
+          "maxVersions": {},
+          "package": "ncurses-libs",
+          "estimate": false,
+          "source": "docker-library/python 3.11/alpine3.23/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libpanelw.so.6",
+          "maxVersions": {},
+          "package": "ncurses-libs",
+          "estimate": true,
+          "source": "docker-library/python 3.11/alpine3.23/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11) (panel lib for _curses_panel, estimate)"
+        },
+        {
+          "soname": "liblzma.so.5",
+          "maxVersions": {},
+          "package": "xz-libs",
+          "estimate": false,
+          "source": "docker-library/python 3.11/alpine3.23/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libbz2.so.1",
+          "maxVersions": {},
+          "package": "libbz2",
+          "estimate": false,
+          "source": "docker-library/python 3.11/alpine3.23/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11) (Alpine soname libbz2.so.1, not Debian's libbz2.so.1.0)"
+        },
+        {
+          "soname": "libgdbm.so.6",
+          "maxVersions": {},
+          "package": "gdbm",
+          "estimate": false,
+          "source": "docker-library/python 3.11/alpine3.23/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libgdbm_compat.so.4",
+          "maxVersions": {},
+          "package": "gdbm",
+          "estimate": true,
+          "source": "docker-library/python 3.11/alpine3.23/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11) (estimate)"
+        },
+        {
+          "soname": "libuuid.so.1",
+          "maxVersions": {},
+          "package": "libuuid",
+          "estimate": false,
+          "source": "docker-library/python 3.11/alpine3.23/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "docker-library/python 3.11/alpine3.23/Dockerfile: CPython 3.11 built on alpine:3.23 against musl, runtime deps kept via scanelf → apk so: deps; no libstdc++ (C++ extensions such as numpy's musllinux wheels bundle their own libstdc++). musllinux ABI tag cp311-musllinux_1_2.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "Runs as root; no non-root user. ca-certificates and tzdata added by the Dockerfile (apk).",
+      "endOfLife": {
+        "date": "2027-10-31",
+        "source": "Python devguide include/release-cycle.json (PEP 664: end_of_life 2027-10; month only, last day used) (earlier than the other component: 2027-11-01)"
+      }
+    },
+    {
+      "reference": "python:3.9-slim-trixie",
+      "tags": [
+        "python:3.9-slim-trixie",
+        "python:3.9-slim"
+      ],
+      "variant": "slim",
+      "os": {
+        "name": "debian",
+        "version": "13",
+        "codename": "trixie"
+      },
+      "basedOn": "debian:trixie-slim",
+      "libc": {
+        "family": "glibc",
+        "version": "2.41"
+      },
+      "runtime": {
+        "kind": "python",
+        "version": "3.9",
+        "path": "/usr/local/bin/python3.9",
+        "abi": "cp39"
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apt",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm/v5",
+        "arm/v7",
+        "arm64",
+        "386",
+        "ppc64le",
+        "riscv64",
+        "s390x"
+      ],
+      "discontinued": {
+        "date": "2025-11-03",
+        "source": "docker-library/official-images library/python: 3.9/slim-trixie last present 2025-10-31, removed 2025-11-03"
+      },
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 45300000,
+          "uncompressedBytes": 125000000,
+          "estimate": true,
+          "source": "estimate: copied from python:3.11-slim-trixie (same CPython build layer on the same base; not read from repo-info)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 45000000,
+          "uncompressedBytes": 124172185,
+          "estimate": true,
+          "source": "estimate: copied from python:3.11-slim-trixie (same CPython build layer on the same base; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libcom_err.so.2",
+          "maxVersions": {},
+          "package": "libcom-err2",
+          "estimate": true,
+          "source": "estimate: CPython 3.9 nis module links libnsl2 → libtirpc → krb5 (kept by the ldd scan in docker-library/python Dockerfile)"
+        },
+        {
+          "soname": "libffi.so.8",
+          "maxVersions": {
+            "LIBFFI_BASE": "8.0",
+            "LIBFFI_COMPLEX": "8.0",
+            "LIBFFI_CLOSURE": "8.0",
+            "LIBFFI_GO_CLOSURE": "8.0"
+          },
+          "package": "libffi8",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase trixie + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libformw.so.6",
+          "maxVersions": {
+            "NCURSES6_TIC": "6.1.20171230",
+            "NCURSES6_TINFO": "6.5.20240427",
+            "NCURSESW6": "6.2.20200212"
+          },
+          "package": "libncursesw6",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase trixie + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libgdbm.so.6",
+          "maxVersions": {},
+          "package": "libgdbm6t64",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase trixie + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libgssapi_krb5.so.2",
+          "maxVersions": {},
+          "package": "libgssapi-krb5-2",
+          "estimate": true,
+          "source": "estimate: CPython 3.9 nis module links libnsl2 → libtirpc → krb5 (kept by the ldd scan in docker-library/python Dockerfile)"
+        },
+        {
+          "soname": "libhistory.so.8",
+          "maxVersions": {},
+          "package": "libreadline8t64",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase trixie + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libk5crypto.so.3",
+          "maxVersions": {},
+          "package": "libk5crypto3",
+          "estimate": true,
+          "source": "estimate: CPython 3.9 nis module links libnsl2 → libtirpc → krb5 (kept by the ldd scan in docker-library/python Dockerfile)"
+        },
+        {
+          "soname": "libkeyutils.so.1",
+          "maxVersions": {},
+          "package": "libkeyutils1",
+          "estimate": true,
+          "source": "estimate: CPython 3.9 nis module links libnsl2 → libtirpc → krb5 (kept by the ldd scan in docker-library/python Dockerfile)"
+        },
+        {
+          "soname": "libkrb5.so.3",
+          "maxVersions": {},
+          "package": "libkrb5-3",
+          "estimate": true,
+          "source": "estimate: CPython 3.9 nis module links libnsl2 → libtirpc → krb5 (kept by the ldd scan in docker-library/python Dockerfile)"
+        },
+        {
+          "soname": "libkrb5support.so.0",
+          "maxVersions": {},
+          "package": "libkrb5support0",
+          "estimate": true,
+          "source": "estimate: CPython 3.9 nis module links libnsl2 → libtirpc → krb5 (kept by the ldd scan in docker-library/python Dockerfile)"
+        },
+        {
+          "soname": "libmenuw.so.6",
+          "maxVersions": {
+            "NCURSES6_TIC": "6.1.20171230",
+            "NCURSES6_TINFO": "6.5.20240427",
+            "NCURSESW6": "6.2.20200212"
+          },
+          "package": "libncursesw6",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase trixie + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libncursesw.so.6",
+          "maxVersions": {
+            "NCURSES6_TIC": "6.1.20171230",
+            "NCURSES6_TINFO": "6.5.20240427",
+            "NCURSESW6": "6.2.20200212"
+          },
+          "package": "libncursesw6",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase trixie + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libnsl.so.2",
+          "maxVersions": {},
+          "package": "libnsl2",
+          "estimate": true,
+          "source": "estimate: CPython 3.9 nis module links libnsl2 → libtirpc → krb5 (kept by the ldd scan in docker-library/python Dockerfile)"
+        },
+        {
+          "soname": "libpanelw.so.6",
+          "maxVersions": {
+            "NCURSES6_TIC": "6.1.20171230",
+            "NCURSES6_TINFO": "6.5.20240427",
+            "NCURSESW6": "6.2.20200212"
+          },
+          "package": "libncursesw6",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase trixie + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libpython3.9.so.1.0",
+          "maxVersions": {},
+          "package": null,
+          "estimate": false,
+          "source": "docker-library/python 3.9/slim-trixie/Dockerfile (CPython built --enable-shared into /usr/local/lib; package null = not from the distro)"
+        },
+        {
+          "soname": "libreadline.so.8",
+          "maxVersions": {},
+          "package": "libreadline8t64",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase trixie + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libtirpc.so.3",
+          "maxVersions": {},
+          "package": "libtirpc3t64",
+          "estimate": true,
+          "source": "estimate: CPython 3.9 nis module links libnsl2 → libtirpc → krb5 (kept by the ldd scan in docker-library/python Dockerfile)"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "docker-library/python 3.9/slim-trixie/Dockerfile: ca-certificates netbase tzdata on debian:trixie-slim, CPython 3.9 built --enable-shared, build deps purged and only the ldd-needed runtime packages kept (libssl3, libsqlite3-0, libreadline8, libncursesw6, libgdbm6, …); set measured on a reconstruction (2026-11-23). trixie base lacks libffi8: python adds it.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "Runs as root; no non-root user. ca-certificates, netbase and tzdata installed by the Dockerfile.",
+      "endOfLife": {
+        "date": "2025-10-31",
+        "source": "Python devguide include/release-cycle.json (PEP 596: end_of_life 2025-10-31) (earlier than the other component: 2030-06-30)"
+      },
+      "tagsLastSeen": "417bca95fe (2025-10-31)"
+    },
+    {
+      "reference": "python:3.9-trixie",
+      "tags": [
+        "python:3.9-trixie",
+        "python:3.9"
+      ],
+      "variant": "full",
+      "os": {
+        "name": "debian",
+        "version": "13",
+        "codename": "trixie"
+      },
+      "basedOn": "buildpack-deps:trixie",
+      "libc": {
+        "family": "glibc",
+        "version": "2.41"
+      },
+      "runtime": {
+        "kind": "python",
+        "version": "3.9",
+        "path": "/usr/local/bin/python3.9",
+        "abi": "cp39"
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apt",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm/v5",
+        "arm/v7",
+        "arm64",
+        "386",
+        "ppc64le",
+        "riscv64",
+        "s390x"
+      ],
+      "discontinued": {
+        "date": "2025-11-03",
+        "source": "docker-library/official-images library/python: 3.9/trixie last present 2025-10-31, removed 2025-11-03"
+      },
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 390000000,
+          "uncompressedBytes": 1030000000,
+          "estimate": true,
+          "source": "estimate: copied from python:3.11-trixie (same CPython build layer on the same base; not read from repo-info)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 381000000,
+          "uncompressedBytes": 1006230769,
+          "estimate": true,
+          "source": "estimate: copied from python:3.11-trixie (same CPython build layer on the same base; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libbluetooth.so.3",
+          "maxVersions": {},
+          "package": "libbluetooth3",
+          "estimate": true,
+          "source": "docker-library/python 3.9/trixie/Dockerfile: libbluetooth-dev installed (estimate)"
+        },
+        {
+          "soname": "libpython3.9.so.1.0",
+          "maxVersions": {},
+          "package": null,
+          "estimate": false,
+          "source": "docker-library/python 3.9/trixie/Dockerfile (CPython built --enable-shared into /usr/local/lib; package null = not from the distro)"
+        },
+        {
+          "soname": "libtcl8.6.so",
+          "maxVersions": {},
+          "package": "libtcl8.6",
+          "estimate": true,
+          "source": "docker-library/python 3.9/trixie/Dockerfile: tk-dev → tcl (estimate)"
+        },
+        {
+          "soname": "libtk8.6.so",
+          "maxVersions": {},
+          "package": "libtk8.6",
+          "estimate": true,
+          "source": "docker-library/python 3.9/trixie/Dockerfile: tk-dev installed and not purged in the full variant (estimate)"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "docker-library/python 3.9/trixie/Dockerfile: FROM buildpack-deps:trixie, CPython 3.9 built from python.org source with --enable-shared --enable-optimizations --with-lto into /usr/local (+ libbluetooth-dev, tk-dev, uuid-dev kept).",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "Runs as root; no non-root user.",
+      "endOfLife": {
+        "date": "2025-10-31",
+        "source": "Python devguide include/release-cycle.json (PEP 596: end_of_life 2025-10-31) (earlier than the other component: 2030-06-30)"
+      },
+      "tagsLastSeen": "417bca95fe (2025-10-31)"
+    },
+    {
+      "reference": "python:3.9-slim-bookworm",
+      "tags": [
+        "python:3.9-slim-bookworm"
+      ],
+      "variant": "slim",
+      "os": {
+        "name": "debian",
+        "version": "12",
+        "codename": "bookworm"
+      },
+      "basedOn": "debian:bookworm-slim",
+      "libc": {
+        "family": "glibc",
+        "version": "2.36"
+      },
+      "runtime": {
+        "kind": "python",
+        "version": "3.9",
+        "path": "/usr/local/bin/python3.9",
+        "abi": "cp39"
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apt",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm/v5",
+        "arm/v7",
+        "arm64",
+        "386",
+        "mips64le",
+        "ppc64le",
+        "s390x"
+      ],
+      "discontinued": {
+        "date": "2025-11-03",
+        "source": "docker-library/official-images library/python: 3.9/slim-bookworm last present 2025-10-31, removed 2025-11-03"
+      },
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 47800000,
+          "uncompressedBytes": 130000000,
+          "estimate": true,
+          "source": "estimate: copied from python:3.11-slim-bookworm (same CPython build layer on the same base; not read from repo-info)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 47400000,
+          "uncompressedBytes": 128912134,
+          "estimate": true,
+          "source": "estimate: copied from python:3.11-slim-bookworm (same CPython build layer on the same base; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libcrypto.so.3",
+          "maxVersions": {
+            "OPENSSL": "3.0.9"
+          },
+          "package": "libssl3",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libformw.so.6",
+          "maxVersions": {
+            "NCURSES6_TIC": "6.1.20171230",
+            "NCURSES6_TINFO": "6.2.20211010",
+            "NCURSESW6": "6.2.20200212"
+          },
+          "package": "libncursesw6",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libgdbm.so.6",
+          "maxVersions": {},
+          "package": "libgdbm6",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libgssapi_krb5.so.2",
+          "maxVersions": {},
+          "package": "libgssapi-krb5-2",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libhistory.so.8",
+          "maxVersions": {},
+          "package": "libreadline8",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libk5crypto.so.3",
+          "maxVersions": {},
+          "package": "libk5crypto3",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libkeyutils.so.1",
+          "maxVersions": {
+            "KEYUTILS": "1.10"
+          },
+          "package": "libkeyutils1",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libkrb5.so.3",
+          "maxVersions": {},
+          "package": "libkrb5-3",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libkrb5support.so.0",
+          "maxVersions": {},
+          "package": "libkrb5support0",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libmenuw.so.6",
+          "maxVersions": {
+            "NCURSES6_TIC": "6.1.20171230",
+            "NCURSES6_TINFO": "6.2.20211010",
+            "NCURSESW6": "6.2.20200212"
+          },
+          "package": "libncursesw6",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libncursesw.so.6",
+          "maxVersions": {
+            "NCURSES6_TIC": "6.1.20171230",
+            "NCURSES6_TINFO": "6.2.20211010",
+            "NCURSESW6": "6.2.20200212"
+          },
+          "package": "libncursesw6",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libnsl.so.2",
+          "maxVersions": {
+            "LIBNSL": "1.0.2"
+          },
+          "package": "libnsl2",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libpanelw.so.6",
+          "maxVersions": {
+            "NCURSES6_TIC": "6.1.20171230",
+            "NCURSES6_TINFO": "6.2.20211010",
+            "NCURSESW6": "6.2.20200212"
+          },
+          "package": "libncursesw6",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libpython3.9.so.1.0",
+          "maxVersions": {},
+          "package": null,
+          "estimate": false,
+          "source": "docker-library/python 3.9/slim-bookworm/Dockerfile (CPython built --enable-shared into /usr/local/lib; package null = not from the distro)"
+        },
+        {
+          "soname": "libreadline.so.8",
+          "maxVersions": {},
+          "package": "libreadline8",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libsqlite3.so.0",
+          "maxVersions": {},
+          "package": "libsqlite3-0",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libssl.so.3",
+          "maxVersions": {
+            "OPENSSL": "3.0.0"
+          },
+          "package": "libssl3",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libtirpc.so.3",
+          "maxVersions": {
+            "TIRPC": "0.3.3"
+          },
+          "package": "libtirpc3",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "docker-library/python 3.9/slim-bookworm/Dockerfile: ca-certificates netbase tzdata on debian:bookworm-slim, CPython 3.9 built --enable-shared, build deps purged and only the ldd-needed runtime packages kept (libssl3, libsqlite3-0, libreadline8, libncursesw6, libgdbm6, …); set measured on a reconstruction (2026-11-23). No libstdc++ is added (already in the Debian base).",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "Runs as root; no non-root user. ca-certificates, netbase and tzdata installed by the Dockerfile.",
+      "endOfLife": {
+        "date": "2025-10-31",
+        "source": "Python devguide include/release-cycle.json (PEP 596: end_of_life 2025-10-31) (earlier than the other component: 2028-06-30)"
+      },
+      "tagsLastSeen": "417bca95fe (2025-10-31)"
+    },
+    {
+      "reference": "python:3.9-bookworm",
+      "tags": [
+        "python:3.9-bookworm"
+      ],
+      "variant": "full",
+      "os": {
+        "name": "debian",
+        "version": "12",
+        "codename": "bookworm"
+      },
+      "basedOn": "buildpack-deps:bookworm",
+      "libc": {
+        "family": "glibc",
+        "version": "2.36"
+      },
+      "runtime": {
+        "kind": "python",
+        "version": "3.9",
+        "path": "/usr/local/bin/python3.9",
+        "abi": "cp39"
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apt",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm/v5",
+        "arm/v7",
+        "arm64",
+        "386",
+        "mips64le",
+        "ppc64le",
+        "s390x"
+      ],
+      "discontinued": {
+        "date": "2025-11-03",
+        "source": "docker-library/official-images library/python: 3.9/bookworm last present 2025-10-31, removed 2025-11-03"
+      },
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 385000000,
+          "uncompressedBytes": 1010000000,
+          "estimate": true,
+          "source": "estimate: copied from python:3.11-bookworm (same CPython build layer on the same base; not read from repo-info)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 376000000,
+          "uncompressedBytes": 986389610,
+          "estimate": true,
+          "source": "estimate: copied from python:3.11-bookworm (same CPython build layer on the same base; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libbluetooth.so.3",
+          "maxVersions": {},
+          "package": "libbluetooth3",
+          "estimate": true,
+          "source": "docker-library/python 3.9/bookworm/Dockerfile: libbluetooth-dev installed (estimate)"
+        },
+        {
+          "soname": "libpython3.9.so.1.0",
+          "maxVersions": {},
+          "package": null,
+          "estimate": false,
+          "source": "docker-library/python 3.9/bookworm/Dockerfile (CPython built --enable-shared into /usr/local/lib; package null = not from the distro)"
+        },
+        {
+          "soname": "libtcl8.6.so",
+          "maxVersions": {},
+          "package": "libtcl8.6",
+          "estimate": true,
+          "source": "docker-library/python 3.9/bookworm/Dockerfile: tk-dev → tcl (estimate)"
+        },
+        {
+          "soname": "libtk8.6.so",
+          "maxVersions": {},
+          "package": "libtk8.6",
+          "estimate": true,
+          "source": "docker-library/python 3.9/bookworm/Dockerfile: tk-dev installed and not purged in the full variant (estimate)"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "docker-library/python 3.9/bookworm/Dockerfile: FROM buildpack-deps:bookworm, CPython 3.9 built from python.org source with --enable-shared --enable-optimizations --with-lto into /usr/local (+ libbluetooth-dev, tk-dev, uuid-dev kept).",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "Runs as root; no non-root user.",
+      "endOfLife": {
+        "date": "2025-10-31",
+        "source": "Python devguide include/release-cycle.json (PEP 596: end_of_life 2025-10-31) (earlier than the other component: 2028-06-30)"
+      },
+      "tagsLastSeen": "417bca95fe (2025-10-31)"
+    },
+    {
+      "reference": "python:3.9-alpine3.22",
+      "tags": [
+        "python:3.9-alpine3.22",
+        "python:3.9-alpine"
+      ],
+      "variant": "alpine",
+      "os": {
+        "name": "alpine",
+        "version": "3.22",
+        "codename": null
+      },
+      "basedOn": "alpine:3.22",
+      "libc": {
+        "family": "musl",
+        "version": "1.2.5"
+      },
+      "runtime": {
+        "kind": "python",
+        "version": "3.9",
+        "path": "/usr/local/bin/python3.9",
+        "abi": "cp39"
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apk",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm/v6",
+        "arm/v7",
+        "arm64",
+        "386",
+        "ppc64le",
+        "riscv64",
+        "s390x"
+      ],
+      "discontinued": {
+        "date": "2025-11-03",
+        "source": "docker-library/official-images library/python: 3.9/alpine3.22 last present 2025-10-31, removed 2025-11-03"
+      },
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 18500000,
+          "uncompressedBytes": 50000000,
+          "estimate": true,
+          "source": "estimate: copied from python:3.11-alpine3.22 (same CPython build layer on the same base; not read from repo-info)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 18300000,
+          "uncompressedBytes": 49459459,
+          "estimate": true,
+          "source": "estimate: copied from python:3.11-alpine3.22 (same CPython build layer on the same base; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libpython3.9.so.1.0",
+          "maxVersions": {},
+          "package": null,
+          "estimate": false,
+          "source": "docker-library/python 3.9/alpine3.22/Dockerfile (CPython built --enable-shared into /usr/local/lib; package null = not from the distro)"
+        },
+        {
+          "soname": "libffi.so.8",
+          "maxVersions": {},
+          "package": "libffi",
+          "estimate": false,
+          "source": "docker-library/python 3.9/alpine3.22/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libsqlite3.so.0",
+          "maxVersions": {},
+          "package": "sqlite-libs",
+          "estimate": false,
+          "source": "docker-library/python 3.9/alpine3.22/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libreadline.so.8",
+          "maxVersions": {},
+          "package": "readline",
+          "estimate": false,
+          "source": "docker-library/python 3.9/alpine3.22/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libncursesw.so.6",
+          "maxVersions": {},
+          "package": "ncurses-libs",
+          "estimate": false,
+          "source": "docker-library/python 3.9/alpine3.22/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libpanelw.so.6",
+          "maxVersions": {},
+          "package": "ncurses-libs",
+          "estimate": true,
+          "source": "docker-library/python 3.9/alpine3.22/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11) (panel lib for _curses_panel, estimate)"
+        },
+        {
+          "soname": "liblzma.so.5",
+          "maxVersions": {},
+          "package": "xz-libs",
+          "estimate": false,
+          "source": "docker-library/python 3.9/alpine3.22/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libbz2.so.1",
+          "maxVersions": {},
+          "package": "libbz2",
+          "estimate": false,
+          "source": "docker-library/python 3.9/alpine3.22/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11) (Alpine soname libbz2.so.1, not Debian's libbz2.so.1.0)"
+        },
+        {
+          "soname": "libgdbm.so.6",
+          "maxVersions": {},
+          "package": "gdbm",
+          "estimate": false,
+          "source": "docker-library/python 3.9/alpine3.22/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libgdbm_compat.so.4",
+          "maxVersions": {},
+          "package": "gdbm",
+          "estimate": true,
+          "source": "docker-library/python 3.9/alpine3.22/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11) (estimate)"
+        },
+        {
+          "soname": "libuuid.so.1",
+          "maxVersions": {},
+          "package": "libuuid",
+          "estimate": false,
+          "source": "docker-library/python 3.9/alpine3.22/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "docker-library/python 3.9/alpine3.22/Dockerfile: CPython 3.9 built on alpine:3.22 against musl, runtime deps kept via scanelf → apk so: deps; no libstdc++ (C++ extensions such as numpy's musllinux wheels bundle their own libstdc++). musllinux ABI tag cp39-musllinux_1_2.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "Runs as root; no non-root user. ca-certificates and tzdata added by the Dockerfile (apk).",
+      "endOfLife": {
+        "date": "2025-10-31",
+        "source": "Python devguide include/release-cycle.json (PEP 596: end_of_life 2025-10-31) (earlier than the other component: 2027-05-01)"
+      },
+      "tagsLastSeen": "417bca95fe (2025-10-31)"
+    },
+    {
+      "reference": "python:3.8-slim-bookworm",
+      "tags": [
+        "python:3.8-slim-bookworm",
+        "python:3.8-slim"
+      ],
+      "variant": "slim",
+      "os": {
+        "name": "debian",
+        "version": "12",
+        "codename": "bookworm"
+      },
+      "basedOn": "debian:bookworm-slim",
+      "libc": {
+        "family": "glibc",
+        "version": "2.36"
+      },
+      "runtime": {
+        "kind": "python",
+        "version": "3.8",
+        "path": "/usr/local/bin/python3.8",
+        "abi": "cp38"
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apt",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm/v5",
+        "arm/v7",
+        "arm64",
+        "386",
+        "mips64le",
+        "ppc64le",
+        "s390x"
+      ],
+      "discontinued": {
+        "date": "2024-10-07",
+        "source": "docker-library/official-images library/python: 3.8/slim-bookworm last present 2024-10-01, removed 2024-10-07"
+      },
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 47800000,
+          "uncompressedBytes": 130000000,
+          "estimate": true,
+          "source": "estimate: copied from python:3.11-slim-bookworm (same CPython build layer on the same base; not read from repo-info)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 47400000,
+          "uncompressedBytes": 128912134,
+          "estimate": true,
+          "source": "estimate: copied from python:3.11-slim-bookworm (same CPython build layer on the same base; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libcrypto.so.3",
+          "maxVersions": {
+            "OPENSSL": "3.0.9"
+          },
+          "package": "libssl3",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libformw.so.6",
+          "maxVersions": {
+            "NCURSES6_TIC": "6.1.20171230",
+            "NCURSES6_TINFO": "6.2.20211010",
+            "NCURSESW6": "6.2.20200212"
+          },
+          "package": "libncursesw6",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libgdbm.so.6",
+          "maxVersions": {},
+          "package": "libgdbm6",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libgssapi_krb5.so.2",
+          "maxVersions": {},
+          "package": "libgssapi-krb5-2",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libhistory.so.8",
+          "maxVersions": {},
+          "package": "libreadline8",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libk5crypto.so.3",
+          "maxVersions": {},
+          "package": "libk5crypto3",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libkeyutils.so.1",
+          "maxVersions": {
+            "KEYUTILS": "1.10"
+          },
+          "package": "libkeyutils1",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libkrb5.so.3",
+          "maxVersions": {},
+          "package": "libkrb5-3",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libkrb5support.so.0",
+          "maxVersions": {},
+          "package": "libkrb5support0",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libmenuw.so.6",
+          "maxVersions": {
+            "NCURSES6_TIC": "6.1.20171230",
+            "NCURSES6_TINFO": "6.2.20211010",
+            "NCURSESW6": "6.2.20200212"
+          },
+          "package": "libncursesw6",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libncursesw.so.6",
+          "maxVersions": {
+            "NCURSES6_TIC": "6.1.20171230",
+            "NCURSES6_TINFO": "6.2.20211010",
+            "NCURSESW6": "6.2.20200212"
+          },
+          "package": "libncursesw6",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libnsl.so.2",
+          "maxVersions": {
+            "LIBNSL": "1.0.2"
+          },
+          "package": "libnsl2",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libpanelw.so.6",
+          "maxVersions": {
+            "NCURSES6_TIC": "6.1.20171230",
+            "NCURSES6_TINFO": "6.2.20211010",
+            "NCURSESW6": "6.2.20200212"
+          },
+          "package": "libncursesw6",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libpython3.8.so.1.0",
+          "maxVersions": {},
+          "package": null,
+          "estimate": false,
+          "source": "docker-library/python 3.8/slim-bookworm/Dockerfile (CPython built --enable-shared into /usr/local/lib; package null = not from the distro)"
+        },
+        {
+          "soname": "libreadline.so.8",
+          "maxVersions": {},
+          "package": "libreadline8",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libsqlite3.so.0",
+          "maxVersions": {},
+          "package": "libsqlite3-0",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libssl.so.3",
+          "maxVersions": {
+            "OPENSSL": "3.0.0"
+          },
+          "package": "libssl3",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        },
+        {
+          "soname": "libtirpc.so.3",
+          "maxVersions": {
+            "TIRPC": "0.3.3"
+          },
+          "package": "libtirpc3",
+          "estimate": false,
+          "source": "readelf on a reconstruction of the python slim runtime set (minbase bookworm + the runtime packages CPython links), 2026-11-23"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "docker-library/python 3.8/slim-bookworm/Dockerfile: ca-certificates netbase tzdata on debian:bookworm-slim, CPython 3.8 built --enable-shared, build deps purged and only the ldd-needed runtime packages kept (libssl3, libsqlite3-0, libreadline8, libncursesw6, libgdbm6, …); set measured on a reconstruction (2026-11-23). No libstdc++ is added (already in the Debian base).",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "Runs as root; no non-root user. ca-certificates, netbase and tzdata installed by the Dockerfile.",
+      "endOfLife": {
+        "date": "2024-10-07",
+        "source": "Python devguide include/release-cycle.json (PEP 569: end_of_life 2024-10-07) (earlier than the other component: 2028-06-30)"
+      },
+      "tagsLastSeen": "2c12d496c7 (2024-10-01)"
+    },
+    {
+      "reference": "python:3.8-bookworm",
+      "tags": [
+        "python:3.8-bookworm",
+        "python:3.8"
+      ],
+      "variant": "full",
+      "os": {
+        "name": "debian",
+        "version": "12",
+        "codename": "bookworm"
+      },
+      "basedOn": "buildpack-deps:bookworm",
+      "libc": {
+        "family": "glibc",
+        "version": "2.36"
+      },
+      "runtime": {
+        "kind": "python",
+        "version": "3.8",
+        "path": "/usr/local/bin/python3.8",
+        "abi": "cp38"
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apt",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm/v5",
+        "arm/v7",
+        "arm64",
+        "386",
+        "mips64le",
+        "ppc64le",
+        "s390x"
+      ],
+      "discontinued": {
+        "date": "2024-10-07",
+        "source": "docker-library/official-images library/python: 3.8/bookworm last present 2024-10-01, removed 2024-10-07"
+      },
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 385000000,
+          "uncompressedBytes": 1010000000,
+          "estimate": true,
+          "source": "estimate: copied from python:3.11-bookworm (same CPython build layer on the same base; not read from repo-info)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 376000000,
+          "uncompressedBytes": 986389610,
+          "estimate": true,
+          "source": "estimate: copied from python:3.11-bookworm (same CPython build layer on the same base; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libbluetooth.so.3",
+          "maxVersions": {},
+          "package": "libbluetooth3",
+          "estimate": true,
+          "source": "docker-library/python 3.8/bookworm/Dockerfile: libbluetooth-dev installed (estimate)"
+        },
+        {
+          "soname": "libpython3.8.so.1.0",
+          "maxVersions": {},
+          "package": null,
+          "estimate": false,
+          "source": "docker-library/python 3.8/bookworm/Dockerfile (CPython built --enable-shared into /usr/local/lib; package null = not from the distro)"
+        },
+        {
+          "soname": "libtcl8.6.so",
+          "maxVersions": {},
+          "package": "libtcl8.6",
+          "estimate": true,
+          "source": "docker-library/python 3.8/bookworm/Dockerfile: tk-dev → tcl (estimate)"
+        },
+        {
+          "soname": "libtk8.6.so",
+          "maxVersions": {},
+          "package": "libtk8.6",
+          "estimate": true,
+          "source": "docker-library/python 3.8/bookworm/Dockerfile: tk-dev installed and not purged in the full variant (estimate)"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "docker-library/python 3.8/bookworm/Dockerfile: FROM buildpack-deps:bookworm, CPython 3.8 built from python.org source with --enable-shared --enable-optimizations --with-lto into /usr/local (+ libbluetooth-dev, tk-dev, uuid-dev kept).",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "Runs as root; no non-root user.",
+      "endOfLife": {
+        "date": "2024-10-07",
+        "source": "Python devguide include/release-cycle.json (PEP 569: end_of_life 2024-10-07) (earlier than the other component: 2028-06-30)"
+      },
+      "tagsLastSeen": "2c12d496c7 (2024-10-01)"
+    },
+    {
+      "reference": "python:3.8-alpine3.20",
+      "tags": [
+        "python:3.8-alpine3.20",
+        "python:3.8-alpine"
+      ],
+      "variant": "alpine",
+      "os": {
+        "name": "alpine",
+        "version": "3.20",
+        "codename": null
+      },
+      "basedOn": "alpine:3.20",
+      "libc": {
+        "family": "musl",
+        "version": "1.2.5"
+      },
+      "runtime": {
+        "kind": "python",
+        "version": "3.8",
+        "path": "/usr/local/bin/python3.8",
+        "abi": "cp38"
+      },
+      "shell": "/bin/sh",
+      "packageManager": "apk",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm/v6",
+        "arm/v7",
+        "arm64",
+        "386",
+        "ppc64le",
+        "riscv64",
+        "s390x"
+      ],
+      "discontinued": {
+        "date": "2024-10-07",
+        "source": "docker-library/official-images library/python: 3.8/alpine3.20 last present 2024-10-01, removed 2024-10-07"
+      },
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 18500000,
+          "uncompressedBytes": 50000000,
+          "estimate": true,
+          "source": "estimate: copied from python:3.11-alpine3.22 (same CPython build layer on the same base; not read from repo-info)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 18300000,
+          "uncompressedBytes": 49459459,
+          "estimate": true,
+          "source": "estimate: copied from python:3.11-alpine3.22 (same CPython build layer on the same base; not read from repo-info)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libpython3.8.so.1.0",
+          "maxVersions": {},
+          "package": null,
+          "estimate": false,
+          "source": "docker-library/python 3.8/alpine3.20/Dockerfile (CPython built --enable-shared into /usr/local/lib; package null = not from the distro)"
+        },
+        {
+          "soname": "libffi.so.8",
+          "maxVersions": {},
+          "package": "libffi",
+          "estimate": false,
+          "source": "docker-library/python 3.8/alpine3.20/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libsqlite3.so.0",
+          "maxVersions": {},
+          "package": "sqlite-libs",
+          "estimate": false,
+          "source": "docker-library/python 3.8/alpine3.20/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libreadline.so.8",
+          "maxVersions": {},
+          "package": "readline",
+          "estimate": false,
+          "source": "docker-library/python 3.8/alpine3.20/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libncursesw.so.6",
+          "maxVersions": {},
+          "package": "ncurses-libs",
+          "estimate": false,
+          "source": "docker-library/python 3.8/alpine3.20/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libpanelw.so.6",
+          "maxVersions": {},
+          "package": "ncurses-libs",
+          "estimate": true,
+          "source": "docker-library/python 3.8/alpine3.20/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11) (panel lib for _curses_panel, estimate)"
+        },
+        {
+          "soname": "liblzma.so.5",
+          "maxVersions": {},
+          "package": "xz-libs",
+          "estimate": false,
+          "source": "docker-library/python 3.8/alpine3.20/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libbz2.so.1",
+          "maxVersions": {},
+          "package": "libbz2",
+          "estimate": false,
+          "source": "docker-library/python 3.8/alpine3.20/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11) (Alpine soname libbz2.so.1, not Debian's libbz2.so.1.0)"
+        },
+        {
+          "soname": "libgdbm.so.6",
+          "maxVersions": {},
+          "package": "gdbm",
+          "estimate": false,
+          "source": "docker-library/python 3.8/alpine3.20/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        },
+        {
+          "soname": "libgdbm_compat.so.4",
+          "maxVersions": {},
+          "package": "gdbm",
+          "estimate": true,
+          "source": "docker-library/python 3.8/alpine3.20/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11) (estimate)"
+        },
+        {
+          "soname": "libuuid.so.1",
+          "maxVersions": {},
+          "package": "libuuid",
+          "estimate": false,
+          "source": "docker-library/python 3.8/alpine3.20/Dockerfile runDeps (scanelf of /usr/local, so:* apk deps); list per research notes /work/shared/research/base-images.md (2026-11)"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "docker-library/python 3.8/alpine3.20/Dockerfile: CPython 3.8 built on alpine:3.20 against musl, runtime deps kept via scanelf → apk so: deps; no libstdc++ (C++ extensions such as numpy's musllinux wheels bundle their own libstdc++). musllinux ABI tag cp38-musllinux_1_2.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "Runs as root; no non-root user. ca-certificates and tzdata added by the Dockerfile (apk).",
+      "endOfLife": {
+        "date": "2024-10-07",
+        "source": "Python devguide include/release-cycle.json (PEP 569: end_of_life 2024-10-07) (earlier than the other component: 2026-04-01)"
+      },
+      "tagsLastSeen": "2c12d496c7 (2024-10-01)"
     }
   ]
 }
@@ -8830,9 +17670,16 @@ enum EmbeddedCatalogData {
 {
   "family": "scratch",
   "notes": "The empty image (FROM scratch): no files at all. Only fully static binaries with everything bundled run; no CA certificates, no /etc/passwd, no tzdata.",
+  "tagsAsOf": {
+    "date": "2026-08-21",
+    "source": "reserved name (Docker docs)"
+  },
   "images": [
     {
       "reference": "scratch",
+      "tags": [
+        "scratch"
+      ],
       "variant": "scratch",
       "os": {
         "name": "none",
@@ -8873,7 +17720,14 @@ enum EmbeddedCatalogData {
       "addsLibraries": [],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "Reserved, empty image (Docker docs); runs as uid 0 with no passwd entry."
+      "provenance": "Reserved, empty image (Docker docs); runs as uid 0 with no passwd entry.",
+      "files": {
+        "caCertificates": false,
+        "tzdata": false,
+        "nonRootUser": null
+      },
+      "notes": "Empty: no CA certificates, no tzdata, no /etc/passwd. gcr.io/distroless/static (about 2 MB) is the smallest image that has them.",
+      "endOfLife": null
     }
   ]
 }
@@ -8881,10 +17735,19 @@ enum EmbeddedCatalogData {
         "images/ubi.json": #"""
 {
   "family": "ubi",
-  "notes": "Red Hat Universal Base Images 9 (freely redistributable). glibc 2.34; RHEL sonames differ from Debian in places (libbz2.so.1, libcrypt.so.2). No rootfs measured here: library lists are estimates.",
+  "notes": "Red Hat Universal Base Images 8, 9 and 10 (freely redistributable; also mirrored as redhat/ubiN on Docker Hub, pinned in official-images .external-pins/redhat/). RHEL sonames differ from Debian in places (libbz2.so.1, libcrypt.so.2 on 9/10). No rootfs measured here: library lists are estimates.",
+  "tagsAsOf": {
+    "date": "2026-08-21",
+    "source": "registry.access.redhat.com/ubiN/<image>:latest; Docker Hub mirrors from docker-library/official-images .external-pins/redhat/ @ 37079fb336 (2026-08-21)"
+  },
   "images": [
     {
       "reference": "registry.access.redhat.com/ubi9/ubi",
+      "tags": [
+        "registry.access.redhat.com/ubi9/ubi:latest",
+        "redhat/ubi9",
+        "redhat/ubi9:latest"
+      ],
       "variant": "full",
       "os": {
         "name": "rhel",
@@ -9096,10 +17959,25 @@ enum EmbeddedCatalogData {
       ],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "Red Hat Universal Base Image 9 (registry.access.redhat.com/ubi9), RHEL 9 content; glibc 2.34 and GCC 11 runtime are the RHEL 9 baseline (estimate-flagged in research notes); dnf + python3.9."
+      "provenance": "Red Hat Universal Base Image 9 (registry.access.redhat.com/ubi9), RHEL 9 content; glibc 2.34 and GCC 11 runtime are the RHEL 9 baseline (estimate-flagged in research notes); dnf + python3.9.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "Runs as root. Files: ca-certificates in ubi and ubi-minimal (needed by dnf/microdnf; estimate), tzdata in ubi (estimate); ubi-micro unknown.",
+      "endOfLife": {
+        "date": "2032-05-31",
+        "source": "Red Hat Enterprise Linux life cycle: RHEL 9 maintenance support ends 2032-05-31 (UBI 9 follows RHEL 9)"
+      }
     },
     {
       "reference": "registry.access.redhat.com/ubi9/ubi-minimal",
+      "tags": [
+        "registry.access.redhat.com/ubi9/ubi-minimal:latest",
+        "redhat/ubi9-minimal",
+        "redhat/ubi9-minimal:latest"
+      ],
       "variant": "minimal",
       "os": {
         "name": "rhel",
@@ -9276,10 +18154,22 @@ enum EmbeddedCatalogData {
       ],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "Red Hat Universal Base Image 9 (registry.access.redhat.com/ubi9), RHEL 9 content; minimal package set with microdnf (C/C++: libdnf pulls libstdc++)."
+      "provenance": "Red Hat Universal Base Image 9 (registry.access.redhat.com/ubi9), RHEL 9 content; minimal package set with microdnf (C/C++: libdnf pulls libstdc++).",
+      "files": {
+        "caCertificates": true,
+        "nonRootUser": null
+      },
+      "notes": "Runs as root. Files: ca-certificates in ubi and ubi-minimal (needed by dnf/microdnf; estimate), tzdata in ubi (estimate); ubi-micro unknown.",
+      "endOfLife": {
+        "date": "2032-05-31",
+        "source": "Red Hat Enterprise Linux life cycle: RHEL 9 maintenance support ends 2032-05-31 (UBI 9 follows RHEL 9)"
+      }
     },
     {
       "reference": "registry.access.redhat.com/ubi9/ubi-micro",
+      "tags": [
+        "registry.access.redhat.com/ubi9/ubi-micro:latest"
+      ],
       "variant": "micro",
       "os": {
         "name": "rhel",
@@ -9340,7 +18230,863 @@ enum EmbeddedCatalogData {
       ],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "Red Hat Universal Base Image 9 (registry.access.redhat.com/ubi9), RHEL 9 content; no package manager (install into it from a builder with dnf --installroot); libstdc++ likely absent (estimate)."
+      "provenance": "Red Hat Universal Base Image 9 (registry.access.redhat.com/ubi9), RHEL 9 content; no package manager (install into it from a builder with dnf --installroot); libstdc++ likely absent (estimate).",
+      "files": {
+        "nonRootUser": null
+      },
+      "notes": "Runs as root. Files: ca-certificates in ubi and ubi-minimal (needed by dnf/microdnf; estimate), tzdata in ubi (estimate); ubi-micro unknown.",
+      "endOfLife": {
+        "date": "2032-05-31",
+        "source": "Red Hat Enterprise Linux life cycle: RHEL 9 maintenance support ends 2032-05-31 (UBI 9 follows RHEL 9)"
+      }
+    },
+    {
+      "reference": "registry.access.redhat.com/ubi8/ubi",
+      "tags": [
+        "registry.access.redhat.com/ubi8/ubi:latest",
+        "redhat/ubi8",
+        "redhat/ubi8:latest"
+      ],
+      "variant": "full",
+      "os": {
+        "name": "rhel",
+        "version": "8",
+        "codename": null
+      },
+      "basedOn": null,
+      "libc": {
+        "family": "glibc",
+        "version": "2.28"
+      },
+      "runtime": null,
+      "shell": "/bin/sh",
+      "packageManager": "dnf",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm64",
+        "ppc64le",
+        "s390x"
+      ],
+      "discontinued": null,
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 78000000,
+          "uncompressedBytes": 215000000,
+          "estimate": true,
+          "source": "estimate: copied from registry.access.redhat.com/ubi9/ubi (previous RHEL major, same image class)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 76000000,
+          "uncompressedBytes": 209487179,
+          "estimate": true,
+          "source": "estimate: copied from registry.access.redhat.com/ubi9/ubi (previous RHEL major, same image class)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libbz2.so.1",
+          "maxVersions": {},
+          "package": "bzip2-libs",
+          "estimate": true,
+          "source": "estimate: RHEL 8 baseline (glibc 2.28, GCC 8.5 → GLIBCXX_3.4.25, OpenSSL 1.1.1k, platform-python 3.6); not read from an image"
+        },
+        {
+          "soname": "libcrypt.so.1",
+          "maxVersions": {},
+          "package": "libxcrypt",
+          "estimate": true,
+          "source": "estimate: RHEL 8 baseline (glibc 2.28, GCC 8.5 → GLIBCXX_3.4.25, OpenSSL 1.1.1k, platform-python 3.6); not read from an image"
+        },
+        {
+          "soname": "libcrypto.so.1.1",
+          "maxVersions": {
+            "OPENSSL": "1.1.1"
+          },
+          "package": "openssl-libs",
+          "estimate": true,
+          "source": "estimate: RHEL 8 baseline (glibc 2.28, GCC 8.5 → GLIBCXX_3.4.25, OpenSSL 1.1.1k, platform-python 3.6); not read from an image"
+        },
+        {
+          "soname": "libcurl.so.4",
+          "maxVersions": {},
+          "package": "libcurl-minimal",
+          "estimate": true,
+          "source": "estimate: RHEL 8 baseline (glibc 2.28, GCC 8.5 → GLIBCXX_3.4.25, OpenSSL 1.1.1k, platform-python 3.6); not read from an image"
+        },
+        {
+          "soname": "libexpat.so.1",
+          "maxVersions": {},
+          "package": "expat",
+          "estimate": true,
+          "source": "estimate: RHEL 8 baseline (glibc 2.28, GCC 8.5 → GLIBCXX_3.4.25, OpenSSL 1.1.1k, platform-python 3.6); not read from an image"
+        },
+        {
+          "soname": "libffi.so.6",
+          "maxVersions": {},
+          "package": "libffi",
+          "estimate": true,
+          "source": "estimate: RHEL 8 baseline (glibc 2.28, GCC 8.5 → GLIBCXX_3.4.25, OpenSSL 1.1.1k, platform-python 3.6); not read from an image"
+        },
+        {
+          "soname": "libgcc_s.so.1",
+          "maxVersions": {
+            "GCC": "7.0.0"
+          },
+          "package": "libgcc",
+          "estimate": true,
+          "source": "estimate: RHEL 8 baseline (glibc 2.28, GCC 8.5 → GLIBCXX_3.4.25, OpenSSL 1.1.1k, platform-python 3.6); not read from an image"
+        },
+        {
+          "soname": "libglib-2.0.so.0",
+          "maxVersions": {},
+          "package": "glib2",
+          "estimate": true,
+          "source": "estimate: RHEL 8 baseline (glibc 2.28, GCC 8.5 → GLIBCXX_3.4.25, OpenSSL 1.1.1k, platform-python 3.6); not read from an image"
+        },
+        {
+          "soname": "libgpgme.so.11",
+          "maxVersions": {},
+          "package": "gpgme",
+          "estimate": true,
+          "source": "estimate: RHEL 8 baseline (glibc 2.28, GCC 8.5 → GLIBCXX_3.4.25, OpenSSL 1.1.1k, platform-python 3.6); not read from an image"
+        },
+        {
+          "soname": "liblzma.so.5",
+          "maxVersions": {
+            "XZ": "5.2"
+          },
+          "package": "xz-libs",
+          "estimate": true,
+          "source": "estimate: RHEL 8 baseline (glibc 2.28, GCC 8.5 → GLIBCXX_3.4.25, OpenSSL 1.1.1k, platform-python 3.6); not read from an image"
+        },
+        {
+          "soname": "libncursesw.so.6",
+          "maxVersions": {},
+          "package": "ncurses-libs",
+          "estimate": true,
+          "source": "estimate: RHEL 8 baseline (glibc 2.28, GCC 8.5 → GLIBCXX_3.4.25, OpenSSL 1.1.1k, platform-python 3.6); not read from an image"
+        },
+        {
+          "soname": "libpcre2-8.so.0",
+          "maxVersions": {},
+          "package": "pcre2",
+          "estimate": true,
+          "source": "estimate: RHEL 8 baseline (glibc 2.28, GCC 8.5 → GLIBCXX_3.4.25, OpenSSL 1.1.1k, platform-python 3.6); not read from an image"
+        },
+        {
+          "soname": "libpython3.6m.so.1.0",
+          "maxVersions": {},
+          "package": "platform-python / python3-libs",
+          "estimate": true,
+          "source": "estimate: RHEL 8 baseline (glibc 2.28, GCC 8.5 → GLIBCXX_3.4.25, OpenSSL 1.1.1k, platform-python 3.6); not read from an image"
+        },
+        {
+          "soname": "libreadline.so.8",
+          "maxVersions": {},
+          "package": "readline",
+          "estimate": true,
+          "source": "estimate: RHEL 8 baseline (glibc 2.28, GCC 8.5 → GLIBCXX_3.4.25, OpenSSL 1.1.1k, platform-python 3.6); not read from an image"
+        },
+        {
+          "soname": "libsqlite3.so.0",
+          "maxVersions": {},
+          "package": "sqlite-libs",
+          "estimate": true,
+          "source": "estimate: RHEL 8 baseline (glibc 2.28, GCC 8.5 → GLIBCXX_3.4.25, OpenSSL 1.1.1k, platform-python 3.6); not read from an image"
+        },
+        {
+          "soname": "libssl.so.1.1",
+          "maxVersions": {
+            "OPENSSL": "1.1.1"
+          },
+          "package": "openssl-libs",
+          "estimate": true,
+          "source": "estimate: RHEL 8 baseline (glibc 2.28, GCC 8.5 → GLIBCXX_3.4.25, OpenSSL 1.1.1k, platform-python 3.6); not read from an image"
+        },
+        {
+          "soname": "libstdc++.so.6",
+          "maxVersions": {
+            "GLIBCXX": "3.4.25",
+            "CXXABI": "1.3.11"
+          },
+          "package": "libstdc++",
+          "estimate": true,
+          "source": "estimate: RHEL 8 baseline (glibc 2.28, GCC 8.5 → GLIBCXX_3.4.25, OpenSSL 1.1.1k, platform-python 3.6); not read from an image"
+        },
+        {
+          "soname": "libtinfo.so.6",
+          "maxVersions": {},
+          "package": "ncurses-libs",
+          "estimate": true,
+          "source": "estimate: RHEL 8 baseline (glibc 2.28, GCC 8.5 → GLIBCXX_3.4.25, OpenSSL 1.1.1k, platform-python 3.6); not read from an image"
+        },
+        {
+          "soname": "libuuid.so.1",
+          "maxVersions": {},
+          "package": "libuuid",
+          "estimate": true,
+          "source": "estimate: RHEL 8 baseline (glibc 2.28, GCC 8.5 → GLIBCXX_3.4.25, OpenSSL 1.1.1k, platform-python 3.6); not read from an image"
+        },
+        {
+          "soname": "libxml2.so.2",
+          "maxVersions": {},
+          "package": "libxml2",
+          "estimate": true,
+          "source": "estimate: RHEL 8 baseline (glibc 2.28, GCC 8.5 → GLIBCXX_3.4.25, OpenSSL 1.1.1k, platform-python 3.6); not read from an image"
+        },
+        {
+          "soname": "libz.so.1",
+          "maxVersions": {
+            "ZLIB": "1.2.9"
+          },
+          "package": "zlib",
+          "estimate": true,
+          "source": "estimate: RHEL 8 baseline (glibc 2.28, GCC 8.5 → GLIBCXX_3.4.25, OpenSSL 1.1.1k, platform-python 3.6); not read from an image"
+        },
+        {
+          "soname": "libzstd.so.1",
+          "maxVersions": {},
+          "package": "libzstd",
+          "estimate": true,
+          "source": "estimate: RHEL 8 baseline (glibc 2.28, GCC 8.5 → GLIBCXX_3.4.25, OpenSSL 1.1.1k, platform-python 3.6); not read from an image"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "Red Hat Universal Base Image 8 (docker-library/official-images .external-pins/redhat/ubi8___latest, pinned 2026-08-21); RHEL 8 content. estimate: RHEL 8 baseline (glibc 2.28, GCC 8.5 → GLIBCXX_3.4.25, OpenSSL 1.1.1k, platform-python 3.6); not read from an image.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "Runs as root. Files: ca-certificates in ubi and ubi-minimal (needed by dnf/microdnf; estimate), tzdata in ubi (estimate); ubi-micro unknown.",
+      "endOfLife": {
+        "date": "2029-05-31",
+        "source": "Red Hat Enterprise Linux life cycle: RHEL 8 maintenance support ends 2029-05-31 (UBI 8 follows RHEL 8)"
+      }
+    },
+    {
+      "reference": "registry.access.redhat.com/ubi8/ubi-minimal",
+      "tags": [
+        "registry.access.redhat.com/ubi8/ubi-minimal:latest",
+        "redhat/ubi8-minimal",
+        "redhat/ubi8-minimal:latest"
+      ],
+      "variant": "minimal",
+      "os": {
+        "name": "rhel",
+        "version": "8",
+        "codename": null
+      },
+      "basedOn": null,
+      "libc": {
+        "family": "glibc",
+        "version": "2.28"
+      },
+      "runtime": null,
+      "shell": "/bin/sh",
+      "packageManager": "microdnf",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm64",
+        "ppc64le",
+        "s390x"
+      ],
+      "discontinued": null,
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 35000000,
+          "uncompressedBytes": 96000000,
+          "estimate": true,
+          "source": "estimate: copied from registry.access.redhat.com/ubi9/ubi-minimal (previous RHEL major, same image class)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 34000000,
+          "uncompressedBytes": 93257143,
+          "estimate": true,
+          "source": "estimate: copied from registry.access.redhat.com/ubi9/ubi-minimal (previous RHEL major, same image class)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libbz2.so.1",
+          "maxVersions": {},
+          "package": "bzip2-libs",
+          "estimate": true,
+          "source": "estimate: RHEL 8 baseline (glibc 2.28, GCC 8.5 → GLIBCXX_3.4.25, OpenSSL 1.1.1k, platform-python 3.6); not read from an image"
+        },
+        {
+          "soname": "libcrypt.so.1",
+          "maxVersions": {},
+          "package": "libxcrypt",
+          "estimate": true,
+          "source": "estimate: RHEL 8 baseline (glibc 2.28, GCC 8.5 → GLIBCXX_3.4.25, OpenSSL 1.1.1k, platform-python 3.6); not read from an image"
+        },
+        {
+          "soname": "libcrypto.so.1.1",
+          "maxVersions": {
+            "OPENSSL": "1.1.1"
+          },
+          "package": "openssl-libs",
+          "estimate": true,
+          "source": "estimate: RHEL 8 baseline (glibc 2.28, GCC 8.5 → GLIBCXX_3.4.25, OpenSSL 1.1.1k, platform-python 3.6); not read from an image"
+        },
+        {
+          "soname": "libcurl.so.4",
+          "maxVersions": {},
+          "package": "libcurl-minimal",
+          "estimate": true,
+          "source": "estimate: RHEL 8 baseline (glibc 2.28, GCC 8.5 → GLIBCXX_3.4.25, OpenSSL 1.1.1k, platform-python 3.6); not read from an image"
+        },
+        {
+          "soname": "libffi.so.6",
+          "maxVersions": {},
+          "package": "libffi",
+          "estimate": true,
+          "source": "estimate: RHEL 8 baseline (glibc 2.28, GCC 8.5 → GLIBCXX_3.4.25, OpenSSL 1.1.1k, platform-python 3.6); not read from an image"
+        },
+        {
+          "soname": "libgcc_s.so.1",
+          "maxVersions": {
+            "GCC": "7.0.0"
+          },
+          "package": "libgcc",
+          "estimate": true,
+          "source": "estimate: RHEL 8 baseline (glibc 2.28, GCC 8.5 → GLIBCXX_3.4.25, OpenSSL 1.1.1k, platform-python 3.6); not read from an image"
+        },
+        {
+          "soname": "libglib-2.0.so.0",
+          "maxVersions": {},
+          "package": "glib2",
+          "estimate": true,
+          "source": "estimate: RHEL 8 baseline (glibc 2.28, GCC 8.5 → GLIBCXX_3.4.25, OpenSSL 1.1.1k, platform-python 3.6); not read from an image"
+        },
+        {
+          "soname": "liblzma.so.5",
+          "maxVersions": {
+            "XZ": "5.2"
+          },
+          "package": "xz-libs",
+          "estimate": true,
+          "source": "estimate: RHEL 8 baseline (glibc 2.28, GCC 8.5 → GLIBCXX_3.4.25, OpenSSL 1.1.1k, platform-python 3.6); not read from an image"
+        },
+        {
+          "soname": "libpcre2-8.so.0",
+          "maxVersions": {},
+          "package": "pcre2",
+          "estimate": true,
+          "source": "estimate: RHEL 8 baseline (glibc 2.28, GCC 8.5 → GLIBCXX_3.4.25, OpenSSL 1.1.1k, platform-python 3.6); not read from an image"
+        },
+        {
+          "soname": "libsqlite3.so.0",
+          "maxVersions": {},
+          "package": "sqlite-libs",
+          "estimate": true,
+          "source": "estimate: RHEL 8 baseline (glibc 2.28, GCC 8.5 → GLIBCXX_3.4.25, OpenSSL 1.1.1k, platform-python 3.6); not read from an image"
+        },
+        {
+          "soname": "libssl.so.1.1",
+          "maxVersions": {
+            "OPENSSL": "1.1.1"
+          },
+          "package": "openssl-libs",
+          "estimate": true,
+          "source": "estimate: RHEL 8 baseline (glibc 2.28, GCC 8.5 → GLIBCXX_3.4.25, OpenSSL 1.1.1k, platform-python 3.6); not read from an image"
+        },
+        {
+          "soname": "libstdc++.so.6",
+          "maxVersions": {
+            "GLIBCXX": "3.4.25",
+            "CXXABI": "1.3.11"
+          },
+          "package": "libstdc++",
+          "estimate": true,
+          "source": "estimate: RHEL 8 baseline (glibc 2.28, GCC 8.5 → GLIBCXX_3.4.25, OpenSSL 1.1.1k, platform-python 3.6); not read from an image"
+        },
+        {
+          "soname": "libtinfo.so.6",
+          "maxVersions": {},
+          "package": "ncurses-libs",
+          "estimate": true,
+          "source": "estimate: RHEL 8 baseline (glibc 2.28, GCC 8.5 → GLIBCXX_3.4.25, OpenSSL 1.1.1k, platform-python 3.6); not read from an image"
+        },
+        {
+          "soname": "libuuid.so.1",
+          "maxVersions": {},
+          "package": "libuuid",
+          "estimate": true,
+          "source": "estimate: RHEL 8 baseline (glibc 2.28, GCC 8.5 → GLIBCXX_3.4.25, OpenSSL 1.1.1k, platform-python 3.6); not read from an image"
+        },
+        {
+          "soname": "libxml2.so.2",
+          "maxVersions": {},
+          "package": "libxml2",
+          "estimate": true,
+          "source": "estimate: RHEL 8 baseline (glibc 2.28, GCC 8.5 → GLIBCXX_3.4.25, OpenSSL 1.1.1k, platform-python 3.6); not read from an image"
+        },
+        {
+          "soname": "libz.so.1",
+          "maxVersions": {
+            "ZLIB": "1.2.9"
+          },
+          "package": "zlib",
+          "estimate": true,
+          "source": "estimate: RHEL 8 baseline (glibc 2.28, GCC 8.5 → GLIBCXX_3.4.25, OpenSSL 1.1.1k, platform-python 3.6); not read from an image"
+        },
+        {
+          "soname": "libzstd.so.1",
+          "maxVersions": {},
+          "package": "libzstd",
+          "estimate": true,
+          "source": "estimate: RHEL 8 baseline (glibc 2.28, GCC 8.5 → GLIBCXX_3.4.25, OpenSSL 1.1.1k, platform-python 3.6); not read from an image"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "Red Hat Universal Base Image 8 (docker-library/official-images .external-pins/redhat/ubi8-minimal___latest, pinned 2026-08-19); RHEL 8 content. estimate: RHEL 8 baseline (glibc 2.28, GCC 8.5 → GLIBCXX_3.4.25, OpenSSL 1.1.1k, platform-python 3.6); not read from an image.",
+      "files": {
+        "caCertificates": true,
+        "nonRootUser": null
+      },
+      "notes": "Runs as root. Files: ca-certificates in ubi and ubi-minimal (needed by dnf/microdnf; estimate), tzdata in ubi (estimate); ubi-micro unknown.",
+      "endOfLife": {
+        "date": "2029-05-31",
+        "source": "Red Hat Enterprise Linux life cycle: RHEL 8 maintenance support ends 2029-05-31 (UBI 8 follows RHEL 8)"
+      }
+    },
+    {
+      "reference": "registry.access.redhat.com/ubi10/ubi",
+      "tags": [
+        "registry.access.redhat.com/ubi10/ubi:latest",
+        "redhat/ubi10",
+        "redhat/ubi10:latest"
+      ],
+      "variant": "full",
+      "os": {
+        "name": "rhel",
+        "version": "10",
+        "codename": null
+      },
+      "basedOn": null,
+      "libc": {
+        "family": "glibc",
+        "version": "2.39"
+      },
+      "runtime": null,
+      "shell": "/bin/sh",
+      "packageManager": "dnf",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm64",
+        "ppc64le",
+        "s390x"
+      ],
+      "discontinued": null,
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 78000000,
+          "uncompressedBytes": 215000000,
+          "estimate": true,
+          "source": "estimate: copied from registry.access.redhat.com/ubi9/ubi (next RHEL major, same image class)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 76000000,
+          "uncompressedBytes": 209487179,
+          "estimate": true,
+          "source": "estimate: copied from registry.access.redhat.com/ubi9/ubi (next RHEL major, same image class)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libbz2.so.1",
+          "maxVersions": {},
+          "package": "bzip2-libs",
+          "estimate": true,
+          "source": "estimate: RHEL 10 baseline (glibc 2.39, GCC 14 → GLIBCXX_3.4.33, OpenSSL 3.x, python 3.12); not read from an image"
+        },
+        {
+          "soname": "libcrypt.so.2",
+          "maxVersions": {},
+          "package": "libxcrypt",
+          "estimate": true,
+          "source": "estimate: RHEL 10 baseline (glibc 2.39, GCC 14 → GLIBCXX_3.4.33, OpenSSL 3.x, python 3.12); not read from an image"
+        },
+        {
+          "soname": "libcrypto.so.3",
+          "maxVersions": {
+            "OPENSSL": "3.0.0"
+          },
+          "package": "openssl-libs",
+          "estimate": true,
+          "source": "estimate: RHEL 10 baseline (glibc 2.39, GCC 14 → GLIBCXX_3.4.33, OpenSSL 3.x, python 3.12); not read from an image"
+        },
+        {
+          "soname": "libcurl.so.4",
+          "maxVersions": {},
+          "package": "libcurl-minimal",
+          "estimate": true,
+          "source": "estimate: RHEL 10 baseline (glibc 2.39, GCC 14 → GLIBCXX_3.4.33, OpenSSL 3.x, python 3.12); not read from an image"
+        },
+        {
+          "soname": "libexpat.so.1",
+          "maxVersions": {},
+          "package": "expat",
+          "estimate": true,
+          "source": "estimate: RHEL 10 baseline (glibc 2.39, GCC 14 → GLIBCXX_3.4.33, OpenSSL 3.x, python 3.12); not read from an image"
+        },
+        {
+          "soname": "libffi.so.8",
+          "maxVersions": {},
+          "package": "libffi",
+          "estimate": true,
+          "source": "estimate: RHEL 10 baseline (glibc 2.39, GCC 14 → GLIBCXX_3.4.33, OpenSSL 3.x, python 3.12); not read from an image"
+        },
+        {
+          "soname": "libgcc_s.so.1",
+          "maxVersions": {
+            "GCC": "7.0.0"
+          },
+          "package": "libgcc",
+          "estimate": true,
+          "source": "estimate: RHEL 10 baseline (glibc 2.39, GCC 14 → GLIBCXX_3.4.33, OpenSSL 3.x, python 3.12); not read from an image"
+        },
+        {
+          "soname": "libglib-2.0.so.0",
+          "maxVersions": {},
+          "package": "glib2",
+          "estimate": true,
+          "source": "estimate: RHEL 10 baseline (glibc 2.39, GCC 14 → GLIBCXX_3.4.33, OpenSSL 3.x, python 3.12); not read from an image"
+        },
+        {
+          "soname": "libgpgme.so.11",
+          "maxVersions": {},
+          "package": "gpgme",
+          "estimate": true,
+          "source": "estimate: RHEL 10 baseline (glibc 2.39, GCC 14 → GLIBCXX_3.4.33, OpenSSL 3.x, python 3.12); not read from an image"
+        },
+        {
+          "soname": "liblzma.so.5",
+          "maxVersions": {
+            "XZ": "5.2"
+          },
+          "package": "xz-libs",
+          "estimate": true,
+          "source": "estimate: RHEL 10 baseline (glibc 2.39, GCC 14 → GLIBCXX_3.4.33, OpenSSL 3.x, python 3.12); not read from an image"
+        },
+        {
+          "soname": "libncursesw.so.6",
+          "maxVersions": {},
+          "package": "ncurses-libs",
+          "estimate": true,
+          "source": "estimate: RHEL 10 baseline (glibc 2.39, GCC 14 → GLIBCXX_3.4.33, OpenSSL 3.x, python 3.12); not read from an image"
+        },
+        {
+          "soname": "libpcre2-8.so.0",
+          "maxVersions": {},
+          "package": "pcre2",
+          "estimate": true,
+          "source": "estimate: RHEL 10 baseline (glibc 2.39, GCC 14 → GLIBCXX_3.4.33, OpenSSL 3.x, python 3.12); not read from an image"
+        },
+        {
+          "soname": "libpython3.12.so.1.0",
+          "maxVersions": {},
+          "package": "python3-libs",
+          "estimate": true,
+          "source": "estimate: RHEL 10 baseline (glibc 2.39, GCC 14 → GLIBCXX_3.4.33, OpenSSL 3.x, python 3.12); not read from an image"
+        },
+        {
+          "soname": "libreadline.so.8",
+          "maxVersions": {},
+          "package": "readline",
+          "estimate": true,
+          "source": "estimate: RHEL 10 baseline (glibc 2.39, GCC 14 → GLIBCXX_3.4.33, OpenSSL 3.x, python 3.12); not read from an image"
+        },
+        {
+          "soname": "libsqlite3.so.0",
+          "maxVersions": {},
+          "package": "sqlite-libs",
+          "estimate": true,
+          "source": "estimate: RHEL 10 baseline (glibc 2.39, GCC 14 → GLIBCXX_3.4.33, OpenSSL 3.x, python 3.12); not read from an image"
+        },
+        {
+          "soname": "libssl.so.3",
+          "maxVersions": {
+            "OPENSSL": "3.0.0"
+          },
+          "package": "openssl-libs",
+          "estimate": true,
+          "source": "estimate: RHEL 10 baseline (glibc 2.39, GCC 14 → GLIBCXX_3.4.33, OpenSSL 3.x, python 3.12); not read from an image"
+        },
+        {
+          "soname": "libstdc++.so.6",
+          "maxVersions": {
+            "GLIBCXX": "3.4.33",
+            "CXXABI": "1.3.15"
+          },
+          "package": "libstdc++",
+          "estimate": true,
+          "source": "estimate: RHEL 10 baseline (glibc 2.39, GCC 14 → GLIBCXX_3.4.33, OpenSSL 3.x, python 3.12); not read from an image"
+        },
+        {
+          "soname": "libtinfo.so.6",
+          "maxVersions": {},
+          "package": "ncurses-libs",
+          "estimate": true,
+          "source": "estimate: RHEL 10 baseline (glibc 2.39, GCC 14 → GLIBCXX_3.4.33, OpenSSL 3.x, python 3.12); not read from an image"
+        },
+        {
+          "soname": "libuuid.so.1",
+          "maxVersions": {},
+          "package": "libuuid",
+          "estimate": true,
+          "source": "estimate: RHEL 10 baseline (glibc 2.39, GCC 14 → GLIBCXX_3.4.33, OpenSSL 3.x, python 3.12); not read from an image"
+        },
+        {
+          "soname": "libxml2.so.2",
+          "maxVersions": {},
+          "package": "libxml2",
+          "estimate": true,
+          "source": "estimate: RHEL 10 baseline (glibc 2.39, GCC 14 → GLIBCXX_3.4.33, OpenSSL 3.x, python 3.12); not read from an image"
+        },
+        {
+          "soname": "libz.so.1",
+          "maxVersions": {
+            "ZLIB": "1.2.9"
+          },
+          "package": "zlib",
+          "estimate": true,
+          "source": "estimate: RHEL 10 baseline (glibc 2.39, GCC 14 → GLIBCXX_3.4.33, OpenSSL 3.x, python 3.12); not read from an image"
+        },
+        {
+          "soname": "libzstd.so.1",
+          "maxVersions": {},
+          "package": "libzstd",
+          "estimate": true,
+          "source": "estimate: RHEL 10 baseline (glibc 2.39, GCC 14 → GLIBCXX_3.4.33, OpenSSL 3.x, python 3.12); not read from an image"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "Red Hat Universal Base Image 10 (docker-library/official-images .external-pins/redhat/ubi10___latest, pinned 2026-08-21); RHEL 10 content. estimate: RHEL 10 baseline (glibc 2.39, GCC 14 → GLIBCXX_3.4.33, OpenSSL 3.x, python 3.12); not read from an image. x86_64 packages target x86-64-v3 in RHEL 10.",
+      "files": {
+        "caCertificates": true,
+        "tzdata": true,
+        "nonRootUser": null
+      },
+      "notes": "Runs as root. Files: ca-certificates in ubi and ubi-minimal (needed by dnf/microdnf; estimate), tzdata in ubi (estimate); ubi-micro unknown.",
+      "endOfLife": {
+        "date": "2035-05-31",
+        "source": "Red Hat Enterprise Linux life cycle: RHEL 10 maintenance support ends 2035-05-31 (UBI 10 follows RHEL 10)"
+      }
+    },
+    {
+      "reference": "registry.access.redhat.com/ubi10/ubi-minimal",
+      "tags": [
+        "registry.access.redhat.com/ubi10/ubi-minimal:latest",
+        "redhat/ubi10-minimal",
+        "redhat/ubi10-minimal:latest"
+      ],
+      "variant": "minimal",
+      "os": {
+        "name": "rhel",
+        "version": "10",
+        "codename": null
+      },
+      "basedOn": null,
+      "libc": {
+        "family": "glibc",
+        "version": "2.39"
+      },
+      "runtime": null,
+      "shell": "/bin/sh",
+      "packageManager": "microdnf",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm64",
+        "ppc64le",
+        "s390x"
+      ],
+      "discontinued": null,
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 35000000,
+          "uncompressedBytes": 96000000,
+          "estimate": true,
+          "source": "estimate: copied from registry.access.redhat.com/ubi9/ubi-minimal (next RHEL major, same image class)",
+          "date": "2026-11-30"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 34000000,
+          "uncompressedBytes": 93257143,
+          "estimate": true,
+          "source": "estimate: copied from registry.access.redhat.com/ubi9/ubi-minimal (next RHEL major, same image class)",
+          "date": "2026-11-30"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libbz2.so.1",
+          "maxVersions": {},
+          "package": "bzip2-libs",
+          "estimate": true,
+          "source": "estimate: RHEL 10 baseline (glibc 2.39, GCC 14 → GLIBCXX_3.4.33, OpenSSL 3.x, python 3.12); not read from an image"
+        },
+        {
+          "soname": "libcrypt.so.2",
+          "maxVersions": {},
+          "package": "libxcrypt",
+          "estimate": true,
+          "source": "estimate: RHEL 10 baseline (glibc 2.39, GCC 14 → GLIBCXX_3.4.33, OpenSSL 3.x, python 3.12); not read from an image"
+        },
+        {
+          "soname": "libcrypto.so.3",
+          "maxVersions": {
+            "OPENSSL": "3.0.0"
+          },
+          "package": "openssl-libs",
+          "estimate": true,
+          "source": "estimate: RHEL 10 baseline (glibc 2.39, GCC 14 → GLIBCXX_3.4.33, OpenSSL 3.x, python 3.12); not read from an image"
+        },
+        {
+          "soname": "libcurl.so.4",
+          "maxVersions": {},
+          "package": "libcurl-minimal",
+          "estimate": true,
+          "source": "estimate: RHEL 10 baseline (glibc 2.39, GCC 14 → GLIBCXX_3.4.33, OpenSSL 3.x, python 3.12); not read from an image"
+        },
+        {
+          "soname": "libffi.so.8",
+          "maxVersions": {},
+          "package": "libffi",
+          "estimate": true,
+          "source": "estimate: RHEL 10 baseline (glibc 2.39, GCC 14 → GLIBCXX_3.4.33, OpenSSL 3.x, python 3.12); not read from an image"
+        },
+        {
+          "soname": "libgcc_s.so.1",
+          "maxVersions": {
+            "GCC": "7.0.0"
+          },
+          "package": "libgcc",
+          "estimate": true,
+          "source": "estimate: RHEL 10 baseline (glibc 2.39, GCC 14 → GLIBCXX_3.4.33, OpenSSL 3.x, python 3.12); not read from an image"
+        },
+        {
+          "soname": "libglib-2.0.so.0",
+          "maxVersions": {},
+          "package": "glib2",
+          "estimate": true,
+          "source": "estimate: RHEL 10 baseline (glibc 2.39, GCC 14 → GLIBCXX_3.4.33, OpenSSL 3.x, python 3.12); not read from an image"
+        },
+        {
+          "soname": "liblzma.so.5",
+          "maxVersions": {
+            "XZ": "5.2"
+          },
+          "package": "xz-libs",
+          "estimate": true,
+          "source": "estimate: RHEL 10 baseline (glibc 2.39, GCC 14 → GLIBCXX_3.4.33, OpenSSL 3.x, python 3.12); not read from an image"
+        },
+        {
+          "soname": "libpcre2-8.so.0",
+          "maxVersions": {},
+          "package": "pcre2",
+          "estimate": true,
+          "source": "estimate: RHEL 10 baseline (glibc 2.39, GCC 14 → GLIBCXX_3.4.33, OpenSSL 3.x, python 3.12); not read from an image"
+        },
+        {
+          "soname": "libsqlite3.so.0",
+          "maxVersions": {},
+          "package": "sqlite-libs",
+          "estimate": true,
+          "source": "estimate: RHEL 10 baseline (glibc 2.39, GCC 14 → GLIBCXX_3.4.33, OpenSSL 3.x, python 3.12); not read from an image"
+        },
+        {
+          "soname": "libssl.so.3",
+          "maxVersions": {
+            "OPENSSL": "3.0.0"
+          },
+          "package": "openssl-libs",
+          "estimate": true,
+          "source": "estimate: RHEL 10 baseline (glibc 2.39, GCC 14 → GLIBCXX_3.4.33, OpenSSL 3.x, python 3.12); not read from an image"
+        },
+        {
+          "soname": "libstdc++.so.6",
+          "maxVersions": {
+            "GLIBCXX": "3.4.33",
+            "CXXABI": "1.3.15"
+          },
+          "package": "libstdc++",
+          "estimate": true,
+          "source": "estimate: RHEL 10 baseline (glibc 2.39, GCC 14 → GLIBCXX_3.4.33, OpenSSL 3.x, python 3.12); not read from an image"
+        },
+        {
+          "soname": "libtinfo.so.6",
+          "maxVersions": {},
+          "package": "ncurses-libs",
+          "estimate": true,
+          "source": "estimate: RHEL 10 baseline (glibc 2.39, GCC 14 → GLIBCXX_3.4.33, OpenSSL 3.x, python 3.12); not read from an image"
+        },
+        {
+          "soname": "libuuid.so.1",
+          "maxVersions": {},
+          "package": "libuuid",
+          "estimate": true,
+          "source": "estimate: RHEL 10 baseline (glibc 2.39, GCC 14 → GLIBCXX_3.4.33, OpenSSL 3.x, python 3.12); not read from an image"
+        },
+        {
+          "soname": "libxml2.so.2",
+          "maxVersions": {},
+          "package": "libxml2",
+          "estimate": true,
+          "source": "estimate: RHEL 10 baseline (glibc 2.39, GCC 14 → GLIBCXX_3.4.33, OpenSSL 3.x, python 3.12); not read from an image"
+        },
+        {
+          "soname": "libz.so.1",
+          "maxVersions": {
+            "ZLIB": "1.2.9"
+          },
+          "package": "zlib",
+          "estimate": true,
+          "source": "estimate: RHEL 10 baseline (glibc 2.39, GCC 14 → GLIBCXX_3.4.33, OpenSSL 3.x, python 3.12); not read from an image"
+        },
+        {
+          "soname": "libzstd.so.1",
+          "maxVersions": {},
+          "package": "libzstd",
+          "estimate": true,
+          "source": "estimate: RHEL 10 baseline (glibc 2.39, GCC 14 → GLIBCXX_3.4.33, OpenSSL 3.x, python 3.12); not read from an image"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "Red Hat Universal Base Image 10 (docker-library/official-images .external-pins/redhat/ubi10-minimal___latest, pinned 2026-08-21); RHEL 10 content. estimate: RHEL 10 baseline (glibc 2.39, GCC 14 → GLIBCXX_3.4.33, OpenSSL 3.x, python 3.12); not read from an image. x86_64 packages target x86-64-v3 in RHEL 10.",
+      "files": {
+        "caCertificates": true,
+        "nonRootUser": null
+      },
+      "notes": "Runs as root. Files: ca-certificates in ubi and ubi-minimal (needed by dnf/microdnf; estimate), tzdata in ubi (estimate); ubi-micro unknown.",
+      "endOfLife": {
+        "date": "2035-05-31",
+        "source": "Red Hat Enterprise Linux life cycle: RHEL 10 maintenance support ends 2035-05-31 (UBI 10 follows RHEL 10)"
+      }
     }
   ]
 }
@@ -9349,9 +19095,17 @@ enum EmbeddedCatalogData {
 {
   "family": "ubuntu",
   "notes": "Official ubuntu images. Unlike debian:bookworm, ubuntu:22.04/24.04 ship libssl3 in the base. No rootfs was measured for Ubuntu here, so most library rows are estimates (import with `basefit catalog import` to replace them).",
+  "tagsAsOf": {
+    "date": "2026-08-21",
+    "source": "docker-library/official-images library/ubuntu @ 390134527c (2026-08-18; tree 37079fb336, 2026-08-21)"
+  },
   "images": [
     {
       "reference": "ubuntu:20.04",
+      "tags": [
+        "ubuntu:20.04",
+        "ubuntu:focal"
+      ],
       "variant": "full",
       "os": {
         "name": "ubuntu",
@@ -9369,13 +19123,16 @@ enum EmbeddedCatalogData {
       "defaultUser": "root",
       "architectures": [
         "amd64",
-        "arm64",
         "arm/v7",
+        "arm64",
         "ppc64le",
         "riscv64",
         "s390x"
       ],
-      "discontinued": null,
+      "discontinued": {
+        "date": "2025-06-01",
+        "source": "docker-library/official-images library/ubuntu b58d859525 (2025-06-01) removed 20.04 (last tags 20.04, focal-20250404, focal)"
+      },
       "sizes": [
         {
           "arch": "amd64",
@@ -9731,10 +19488,25 @@ enum EmbeddedCatalogData {
       ],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "Ubuntu 20.04 (focal) minimal root tarball from Canonical as published on Docker Hub; glibc 2.31 and GCC runtime per the Ubuntu archive; library list is an estimate of the ubuntu-base package set except where research notes cite repo-info (no rootfs measured here). Standard support for 20.04 ended 2025-05; image still pullable."
+      "provenance": "Ubuntu 20.04 (focal) minimal root tarball from Canonical as published on Docker Hub; glibc 2.31 and GCC runtime per the Ubuntu archive; library list is an estimate of the ubuntu-base package set except where research notes cite repo-info (no rootfs measured here). Standard support for 20.04 ended 2025-05; image still pullable.",
+      "files": {
+        "caCertificates": false,
+        "tzdata": false,
+        "nonRootUser": null
+      },
+      "notes": "No ca-certificates and no tzdata in the minimal Ubuntu image (apt-get install them).",
+      "endOfLife": {
+        "date": "2025-05-31",
+        "source": "Ubuntu release cycle: 20.04 focal standard support ended 2025-05 (ESM only since); removed from library/ubuntu b58d859525 (2025-06-01)"
+      },
+      "tagsLastSeen": "2d96d3b459 (2025-05-15)"
     },
     {
       "reference": "ubuntu:22.04",
+      "tags": [
+        "ubuntu:22.04",
+        "ubuntu:jammy"
+      ],
       "variant": "full",
       "os": {
         "name": "ubuntu",
@@ -9752,8 +19524,8 @@ enum EmbeddedCatalogData {
       "defaultUser": "root",
       "architectures": [
         "amd64",
-        "arm64",
         "arm/v7",
+        "arm64",
         "ppc64le",
         "riscv64",
         "s390x"
@@ -10122,10 +19894,24 @@ enum EmbeddedCatalogData {
       ],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "Ubuntu 22.04 (jammy) minimal root tarball from Canonical as published on Docker Hub; glibc 2.35 and GCC runtime per the Ubuntu archive; library list is an estimate of the ubuntu-base package set except where research notes cite repo-info (no rootfs measured here)."
+      "provenance": "Ubuntu 22.04 (jammy) minimal root tarball from Canonical as published on Docker Hub; glibc 2.35 and GCC runtime per the Ubuntu archive; library list is an estimate of the ubuntu-base package set except where research notes cite repo-info (no rootfs measured here).",
+      "files": {
+        "caCertificates": false,
+        "tzdata": false,
+        "nonRootUser": null
+      },
+      "notes": "No ca-certificates and no tzdata in the minimal Ubuntu image (apt-get install them).",
+      "endOfLife": {
+        "date": "2027-04-30",
+        "source": "Ubuntu release cycle: 22.04 jammy standard support ends 2027-04 (month only, last day used)"
+      }
     },
     {
       "reference": "ubuntu:24.04",
+      "tags": [
+        "ubuntu:24.04",
+        "ubuntu:noble"
+      ],
       "variant": "full",
       "os": {
         "name": "ubuntu",
@@ -10143,8 +19929,8 @@ enum EmbeddedCatalogData {
       "defaultUser": "root",
       "architectures": [
         "amd64",
-        "arm64",
         "arm/v7",
+        "arm64",
         "ppc64le",
         "riscv64",
         "s390x"
@@ -10506,7 +20292,424 @@ enum EmbeddedCatalogData {
       ],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "Ubuntu 24.04 (noble) minimal root tarball from Canonical as published on Docker Hub; glibc 2.39 and GCC runtime per the Ubuntu archive; library list is an estimate of the ubuntu-base package set except where research notes cite repo-info (no rootfs measured here)."
+      "provenance": "Ubuntu 24.04 (noble) minimal root tarball from Canonical as published on Docker Hub; glibc 2.39 and GCC runtime per the Ubuntu archive; library list is an estimate of the ubuntu-base package set except where research notes cite repo-info (no rootfs measured here).",
+      "files": {
+        "caCertificates": false,
+        "tzdata": false,
+        "nonRootUser": {
+          "name": "ubuntu",
+          "uid": 1000
+        }
+      },
+      "notes": "No ca-certificates and no tzdata in the minimal Ubuntu image (apt-get install them). User `ubuntu` (uid 1000) exists since 23.04.",
+      "endOfLife": {
+        "date": "2029-04-30",
+        "source": "Ubuntu release cycle: 24.04 noble standard support ends 2029-04 (month only, last day used)"
+      }
+    },
+    {
+      "reference": "ubuntu:26.04",
+      "tags": [
+        "ubuntu",
+        "ubuntu:26.04",
+        "ubuntu:resolute",
+        "ubuntu:latest",
+        "ubuntu:rolling"
+      ],
+      "variant": "full",
+      "os": {
+        "name": "ubuntu",
+        "version": "26.04",
+        "codename": "resolute"
+      },
+      "basedOn": null,
+      "libc": {
+        "family": "glibc",
+        "version": "2.43"
+      },
+      "runtime": null,
+      "shell": "/bin/sh",
+      "packageManager": "apt",
+      "defaultUser": "root",
+      "architectures": [
+        "amd64",
+        "arm/v7",
+        "arm64",
+        "ppc64le",
+        "riscv64",
+        "s390x"
+      ],
+      "discontinued": null,
+      "sizes": [
+        {
+          "arch": "amd64",
+          "compressedBytes": 41573390,
+          "uncompressedBytes": 109095271,
+          "estimate": true,
+          "source": "compressed S: docker-library/repo-info @ 1c2b9d920f repos/ubuntu/remote/26.04.md (ubuntu 26.04 rockcraft build, built 2026-09-12); uncompressed E (sibling row scaled by the compressed ratio)",
+          "date": "2026-09-12"
+        },
+        {
+          "arch": "arm64",
+          "compressedBytes": 40756474,
+          "uncompressedBytes": 106951552,
+          "estimate": true,
+          "source": "compressed S: docker-library/repo-info @ 1c2b9d920f repos/ubuntu/remote/26.04.md (ubuntu 26.04 rockcraft build, built 2026-09-12); uncompressed E (sibling row scaled by the compressed ratio)",
+          "date": "2026-09-12"
+        }
+      ],
+      "addsLibraries": [
+        {
+          "soname": "libacl.so.1",
+          "maxVersions": {},
+          "package": "libacl1",
+          "estimate": true,
+          "source": "estimate: assumed unchanged from ubuntu:24.04 (no 26.04 package list read); estimate: Ubuntu minimal (ubuntu-base) package set, cf. docker-library/repo-info repos/ubuntu/local/<tag>.md package list"
+        },
+        {
+          "soname": "libattr.so.1",
+          "maxVersions": {},
+          "package": "libattr1",
+          "estimate": true,
+          "source": "estimate: assumed unchanged from ubuntu:24.04 (no 26.04 package list read); estimate: Ubuntu minimal (ubuntu-base) package set, cf. docker-library/repo-info repos/ubuntu/local/<tag>.md package list"
+        },
+        {
+          "soname": "libaudit.so.1",
+          "maxVersions": {},
+          "package": "libaudit1",
+          "estimate": true,
+          "source": "estimate: assumed unchanged from ubuntu:24.04 (no 26.04 package list read); estimate: Ubuntu minimal (ubuntu-base) package set, cf. docker-library/repo-info repos/ubuntu/local/<tag>.md package list"
+        },
+        {
+          "soname": "libblkid.so.1",
+          "maxVersions": {},
+          "package": "libblkid1",
+          "estimate": true,
+          "source": "estimate: assumed unchanged from ubuntu:24.04 (no 26.04 package list read); estimate: Ubuntu minimal (ubuntu-base) package set, cf. docker-library/repo-info repos/ubuntu/local/<tag>.md package list"
+        },
+        {
+          "soname": "libbz2.so.1.0",
+          "maxVersions": {},
+          "package": "libbz2-1.0",
+          "estimate": true,
+          "source": "estimate: assumed unchanged from ubuntu:24.04 (no 26.04 package list read); estimate: Ubuntu minimal (ubuntu-base) package set, cf. docker-library/repo-info repos/ubuntu/local/<tag>.md package list"
+        },
+        {
+          "soname": "libcap-ng.so.0",
+          "maxVersions": {},
+          "package": "libcap-ng0",
+          "estimate": true,
+          "source": "estimate: assumed unchanged from ubuntu:24.04 (no 26.04 package list read); estimate: Ubuntu minimal (ubuntu-base) package set, cf. docker-library/repo-info repos/ubuntu/local/<tag>.md package list"
+        },
+        {
+          "soname": "libcap.so.2",
+          "maxVersions": {},
+          "package": "libcap2",
+          "estimate": true,
+          "source": "estimate: assumed unchanged from ubuntu:24.04 (no 26.04 package list read); estimate: Ubuntu minimal (ubuntu-base) package set, cf. docker-library/repo-info repos/ubuntu/local/<tag>.md package list"
+        },
+        {
+          "soname": "libcom_err.so.2",
+          "maxVersions": {},
+          "package": "libcom-err2",
+          "estimate": true,
+          "source": "estimate: assumed unchanged from ubuntu:24.04 (no 26.04 package list read); estimate: Ubuntu minimal (ubuntu-base) package set, cf. docker-library/repo-info repos/ubuntu/local/<tag>.md package list"
+        },
+        {
+          "soname": "libcrypt.so.1",
+          "maxVersions": {},
+          "package": "libcrypt1",
+          "estimate": true,
+          "source": "estimate: assumed unchanged from ubuntu:24.04 (no 26.04 package list read); estimate: Ubuntu minimal (ubuntu-base) package set, cf. docker-library/repo-info repos/ubuntu/local/<tag>.md package list"
+        },
+        {
+          "soname": "libcrypto.so.3",
+          "maxVersions": {
+            "OPENSSL": "3.0.0"
+          },
+          "package": "libssl3t64",
+          "estimate": true,
+          "source": "estimate: assumed unchanged from ubuntu:24.04 (no 26.04 package list read); research notes /work/shared/research/base-images.md (2026-11) (ubuntu row: libssl3 / libffi8 present)"
+        },
+        {
+          "soname": "libdb-5.3.so",
+          "maxVersions": {},
+          "package": "libdb5.3",
+          "estimate": true,
+          "source": "estimate: assumed unchanged from ubuntu:24.04 (no 26.04 package list read); estimate: Ubuntu minimal (ubuntu-base) package set, cf. docker-library/repo-info repos/ubuntu/local/<tag>.md package list"
+        },
+        {
+          "soname": "libdebconfclient.so.0",
+          "maxVersions": {},
+          "package": "libdebconfclient0",
+          "estimate": true,
+          "source": "estimate: assumed unchanged from ubuntu:24.04 (no 26.04 package list read); estimate: Ubuntu minimal (ubuntu-base) package set, cf. docker-library/repo-info repos/ubuntu/local/<tag>.md package list"
+        },
+        {
+          "soname": "libext2fs.so.2",
+          "maxVersions": {},
+          "package": "libext2fs2",
+          "estimate": true,
+          "source": "estimate: assumed unchanged from ubuntu:24.04 (no 26.04 package list read); estimate: Ubuntu minimal (ubuntu-base) package set, cf. docker-library/repo-info repos/ubuntu/local/<tag>.md package list"
+        },
+        {
+          "soname": "libffi.so.8",
+          "maxVersions": {
+            "LIBFFI_BASE": "8.0",
+            "LIBFFI_CLOSURE": "8.0"
+          },
+          "package": "libffi8",
+          "estimate": true,
+          "source": "estimate: assumed unchanged from ubuntu:24.04 (no 26.04 package list read); research notes /work/shared/research/base-images.md (2026-11) (ubuntu row: libssl3 / libffi8 present)"
+        },
+        {
+          "soname": "libgcc_s.so.1",
+          "maxVersions": {
+            "GCC": "14.0.0"
+          },
+          "package": "libgcc-s1",
+          "estimate": true,
+          "source": "estimate: assumed unchanged from ubuntu:24.04 (no 26.04 package list read); estimate: libgcc-s1 version nodes as measured for the same GCC major on Debian"
+        },
+        {
+          "soname": "libgcrypt.so.20",
+          "maxVersions": {},
+          "package": "libgcrypt20",
+          "estimate": true,
+          "source": "estimate: assumed unchanged from ubuntu:24.04 (no 26.04 package list read); estimate: Ubuntu minimal (ubuntu-base) package set, cf. docker-library/repo-info repos/ubuntu/local/<tag>.md package list"
+        },
+        {
+          "soname": "libgmp.so.10",
+          "maxVersions": {},
+          "package": "libgmp10",
+          "estimate": true,
+          "source": "estimate: assumed unchanged from ubuntu:24.04 (no 26.04 package list read); estimate: Ubuntu minimal (ubuntu-base) package set, cf. docker-library/repo-info repos/ubuntu/local/<tag>.md package list"
+        },
+        {
+          "soname": "libgnutls.so.30",
+          "maxVersions": {},
+          "package": "libgnutls30",
+          "estimate": true,
+          "source": "estimate: assumed unchanged from ubuntu:24.04 (no 26.04 package list read); estimate: Ubuntu minimal (ubuntu-base) package set, cf. docker-library/repo-info repos/ubuntu/local/<tag>.md package list"
+        },
+        {
+          "soname": "libgpg-error.so.0",
+          "maxVersions": {},
+          "package": "libgpg-error0",
+          "estimate": true,
+          "source": "estimate: assumed unchanged from ubuntu:24.04 (no 26.04 package list read); estimate: Ubuntu minimal (ubuntu-base) package set, cf. docker-library/repo-info repos/ubuntu/local/<tag>.md package list"
+        },
+        {
+          "soname": "libhogweed.so.6",
+          "maxVersions": {},
+          "package": "libhogweed6t64",
+          "estimate": true,
+          "source": "estimate: assumed unchanged from ubuntu:24.04 (no 26.04 package list read); estimate: Ubuntu minimal (ubuntu-base) package set, cf. docker-library/repo-info repos/ubuntu/local/<tag>.md package list"
+        },
+        {
+          "soname": "libidn2.so.0",
+          "maxVersions": {},
+          "package": "libidn2-0",
+          "estimate": true,
+          "source": "estimate: assumed unchanged from ubuntu:24.04 (no 26.04 package list read); estimate: Ubuntu minimal (ubuntu-base) package set, cf. docker-library/repo-info repos/ubuntu/local/<tag>.md package list"
+        },
+        {
+          "soname": "liblz4.so.1",
+          "maxVersions": {},
+          "package": "liblz4-1",
+          "estimate": true,
+          "source": "estimate: assumed unchanged from ubuntu:24.04 (no 26.04 package list read); estimate: Ubuntu minimal (ubuntu-base) package set, cf. docker-library/repo-info repos/ubuntu/local/<tag>.md package list"
+        },
+        {
+          "soname": "liblzma.so.5",
+          "maxVersions": {},
+          "package": "liblzma5",
+          "estimate": true,
+          "source": "estimate: assumed unchanged from ubuntu:24.04 (no 26.04 package list read); estimate: Ubuntu minimal (ubuntu-base) package set, cf. docker-library/repo-info repos/ubuntu/local/<tag>.md package list"
+        },
+        {
+          "soname": "libmount.so.1",
+          "maxVersions": {},
+          "package": "libmount1",
+          "estimate": true,
+          "source": "estimate: assumed unchanged from ubuntu:24.04 (no 26.04 package list read); estimate: Ubuntu minimal (ubuntu-base) package set, cf. docker-library/repo-info repos/ubuntu/local/<tag>.md package list"
+        },
+        {
+          "soname": "libncursesw.so.6",
+          "maxVersions": {},
+          "package": "libncursesw6",
+          "estimate": true,
+          "source": "estimate: assumed unchanged from ubuntu:24.04 (no 26.04 package list read); research notes /work/shared/research/base-images.md (2026-11) (ubuntu:22.04 row lists libncursesw6, libzstd)"
+        },
+        {
+          "soname": "libnettle.so.8",
+          "maxVersions": {},
+          "package": "libnettle8t64",
+          "estimate": true,
+          "source": "estimate: assumed unchanged from ubuntu:24.04 (no 26.04 package list read); estimate: Ubuntu minimal (ubuntu-base) package set, cf. docker-library/repo-info repos/ubuntu/local/<tag>.md package list"
+        },
+        {
+          "soname": "libp11-kit.so.0",
+          "maxVersions": {},
+          "package": "libp11-kit0",
+          "estimate": true,
+          "source": "estimate: assumed unchanged from ubuntu:24.04 (no 26.04 package list read); estimate: Ubuntu minimal (ubuntu-base) package set, cf. docker-library/repo-info repos/ubuntu/local/<tag>.md package list"
+        },
+        {
+          "soname": "libpam.so.0",
+          "maxVersions": {},
+          "package": "libpam0g",
+          "estimate": true,
+          "source": "estimate: assumed unchanged from ubuntu:24.04 (no 26.04 package list read); estimate: Ubuntu minimal (ubuntu-base) package set, cf. docker-library/repo-info repos/ubuntu/local/<tag>.md package list"
+        },
+        {
+          "soname": "libpcre2-8.so.0",
+          "maxVersions": {},
+          "package": "libpcre2-8-0",
+          "estimate": true,
+          "source": "estimate: assumed unchanged from ubuntu:24.04 (no 26.04 package list read); estimate: Ubuntu minimal (ubuntu-base) package set, cf. docker-library/repo-info repos/ubuntu/local/<tag>.md package list"
+        },
+        {
+          "soname": "libproc2.so.0",
+          "maxVersions": {},
+          "package": "libproc2-0",
+          "estimate": true,
+          "source": "estimate: assumed unchanged from ubuntu:24.04 (no 26.04 package list read); estimate: Ubuntu minimal (ubuntu-base) package set, cf. docker-library/repo-info repos/ubuntu/local/<tag>.md package list"
+        },
+        {
+          "soname": "libseccomp.so.2",
+          "maxVersions": {},
+          "package": "libseccomp2",
+          "estimate": true,
+          "source": "estimate: assumed unchanged from ubuntu:24.04 (no 26.04 package list read); estimate: Ubuntu minimal (ubuntu-base) package set, cf. docker-library/repo-info repos/ubuntu/local/<tag>.md package list"
+        },
+        {
+          "soname": "libselinux.so.1",
+          "maxVersions": {},
+          "package": "libselinux1",
+          "estimate": true,
+          "source": "estimate: assumed unchanged from ubuntu:24.04 (no 26.04 package list read); estimate: Ubuntu minimal (ubuntu-base) package set, cf. docker-library/repo-info repos/ubuntu/local/<tag>.md package list"
+        },
+        {
+          "soname": "libsemanage.so.2",
+          "maxVersions": {},
+          "package": "libsemanage2",
+          "estimate": true,
+          "source": "estimate: assumed unchanged from ubuntu:24.04 (no 26.04 package list read); estimate: Ubuntu minimal (ubuntu-base) package set, cf. docker-library/repo-info repos/ubuntu/local/<tag>.md package list"
+        },
+        {
+          "soname": "libsepol.so.2",
+          "maxVersions": {},
+          "package": "libsepol2",
+          "estimate": true,
+          "source": "estimate: assumed unchanged from ubuntu:24.04 (no 26.04 package list read); estimate: Ubuntu minimal (ubuntu-base) package set, cf. docker-library/repo-info repos/ubuntu/local/<tag>.md package list"
+        },
+        {
+          "soname": "libsmartcols.so.1",
+          "maxVersions": {},
+          "package": "libsmartcols1",
+          "estimate": true,
+          "source": "estimate: assumed unchanged from ubuntu:24.04 (no 26.04 package list read); estimate: Ubuntu minimal (ubuntu-base) package set, cf. docker-library/repo-info repos/ubuntu/local/<tag>.md package list"
+        },
+        {
+          "soname": "libssl.so.3",
+          "maxVersions": {
+            "OPENSSL": "3.0.0"
+          },
+          "package": "libssl3t64",
+          "estimate": true,
+          "source": "estimate: assumed unchanged from ubuntu:24.04 (no 26.04 package list read); research notes /work/shared/research/base-images.md (2026-11) (ubuntu row: libssl3 / libffi8 present)"
+        },
+        {
+          "soname": "libstdc++.so.6",
+          "maxVersions": {
+            "GLIBCXX": "3.4.33",
+            "CXXABI": "1.3.15"
+          },
+          "package": "libstdc++6",
+          "estimate": true,
+          "source": "estimate: assumed unchanged from ubuntu:24.04 (no 26.04 package list read); research notes /work/shared/research/base-images.md (2026-11): ubuntu:26.04 libstdc++6 GLIBCXX max 3.4.33 (libstdc++ ABI manual)"
+        },
+        {
+          "soname": "libsystemd.so.0",
+          "maxVersions": {},
+          "package": "libsystemd0",
+          "estimate": true,
+          "source": "estimate: assumed unchanged from ubuntu:24.04 (no 26.04 package list read); estimate: Ubuntu minimal (ubuntu-base) package set, cf. docker-library/repo-info repos/ubuntu/local/<tag>.md package list"
+        },
+        {
+          "soname": "libtasn1.so.6",
+          "maxVersions": {},
+          "package": "libtasn1-6",
+          "estimate": true,
+          "source": "estimate: assumed unchanged from ubuntu:24.04 (no 26.04 package list read); estimate: Ubuntu minimal (ubuntu-base) package set, cf. docker-library/repo-info repos/ubuntu/local/<tag>.md package list"
+        },
+        {
+          "soname": "libtinfo.so.6",
+          "maxVersions": {},
+          "package": "libtinfo6",
+          "estimate": true,
+          "source": "estimate: assumed unchanged from ubuntu:24.04 (no 26.04 package list read); estimate: Ubuntu minimal (ubuntu-base) package set, cf. docker-library/repo-info repos/ubuntu/local/<tag>.md package list"
+        },
+        {
+          "soname": "libudev.so.1",
+          "maxVersions": {},
+          "package": "libudev1",
+          "estimate": true,
+          "source": "estimate: assumed unchanged from ubuntu:24.04 (no 26.04 package list read); estimate: Ubuntu minimal (ubuntu-base) package set, cf. docker-library/repo-info repos/ubuntu/local/<tag>.md package list"
+        },
+        {
+          "soname": "libunistring.so.5",
+          "maxVersions": {},
+          "package": "libunistring5",
+          "estimate": true,
+          "source": "estimate: assumed unchanged from ubuntu:24.04 (no 26.04 package list read); estimate: Ubuntu minimal (ubuntu-base) package set, cf. docker-library/repo-info repos/ubuntu/local/<tag>.md package list"
+        },
+        {
+          "soname": "libuuid.so.1",
+          "maxVersions": {},
+          "package": "libuuid1",
+          "estimate": true,
+          "source": "estimate: assumed unchanged from ubuntu:24.04 (no 26.04 package list read); estimate: Ubuntu minimal (ubuntu-base) package set, cf. docker-library/repo-info repos/ubuntu/local/<tag>.md package list"
+        },
+        {
+          "soname": "libxxhash.so.0",
+          "maxVersions": {},
+          "package": "libxxhash0",
+          "estimate": true,
+          "source": "estimate: assumed unchanged from ubuntu:24.04 (no 26.04 package list read); estimate: Ubuntu minimal (ubuntu-base) package set, cf. docker-library/repo-info repos/ubuntu/local/<tag>.md package list"
+        },
+        {
+          "soname": "libz.so.1",
+          "maxVersions": {},
+          "package": "zlib1g",
+          "estimate": true,
+          "source": "estimate: assumed unchanged from ubuntu:24.04 (no 26.04 package list read); estimate: Ubuntu minimal (ubuntu-base) package set, cf. docker-library/repo-info repos/ubuntu/local/<tag>.md package list"
+        },
+        {
+          "soname": "libzstd.so.1",
+          "maxVersions": {},
+          "package": "libzstd1",
+          "estimate": true,
+          "source": "estimate: assumed unchanged from ubuntu:24.04 (no 26.04 package list read); research notes /work/shared/research/base-images.md (2026-11) (ubuntu:22.04 row lists libncursesw6, libzstd)"
+        }
+      ],
+      "removesLibraries": [],
+      "measured": null,
+      "provenance": "docker-library/official-images library/ubuntu @ 390134527c (2026-08-18): 26.04, resolute, latest, rolling (resolute-20260811.1). glibc 2.43 (Ubuntu 26.04 release notes; estimate), libraries otherwise assumed as on 24.04 (estimate, not read from a 26.04 rootfs).",
+      "files": {
+        "caCertificates": false,
+        "tzdata": false,
+        "nonRootUser": {
+          "name": "ubuntu",
+          "uid": 1000
+        }
+      },
+      "notes": "No ca-certificates and no tzdata in the minimal Ubuntu image (apt-get install them). User `ubuntu` (uid 1000) exists since 23.04.",
+      "endOfLife": {
+        "date": "2031-04-30",
+        "source": "Ubuntu release cycle: 26.04 resolute standard support ends 2031-04 (month only, last day used)"
+      }
     }
   ]
 }
