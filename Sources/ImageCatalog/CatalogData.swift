@@ -73,6 +73,8 @@ public struct CatalogDataImage: Sendable, Codable, Hashable {
 /// A root filesystem measured by `basefit catalog measure` (Data/measured/*.json).
 public struct MeasuredRootfs: Sendable, Codable, Hashable {
     public var reference: String
+    /// Docker platform architecture of the measured root (`amd64`, `arm64` …); a file without it is amd64.
+    public var architecture: String?
     public var measuredBy: String
     public var date: String
     public var libc: CatalogDataImage.Libc

@@ -7,6 +7,8 @@ public struct Image: Sendable, Hashable {
         public var version: String
         public var path: String?
         public var abi: String?
+        /// A free-threaded CPython build (ABI `cp313t`).
+        public var freeThreaded: Bool = false
     }
 
     public struct Size: Sendable, Hashable {

@@ -68,4 +68,7 @@ public enum NodeABI {
     ]
 
     public static func major(forModuleVersion version: Int) -> Int? { majors[version] }
+
+    /// The NODE_MODULE_VERSION of an official Node.js major, when the table knows it.
+    public static func moduleVersion(forMajor major: Int) -> Int? { majors.first { $0.value == major }?.key }
 }
