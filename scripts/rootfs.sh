@@ -11,12 +11,14 @@
 #                                   arm64 loader as an oracle
 #   bookworm-python trixie-python   the amd64 root plus `apt-get install python3` (3.11, 3.13)
 #   bookworm-node trixie-node       the amd64 root plus `apt-get install nodejs` (18, 20)
+#   bookworm-musl                   Debian bookworm's musl package (1.2.3) unpacked into an empty
+#                                   root: a musl loader, libc.so and /etc/ld-musl-x86_64.path only
 # Usage: scripts/rootfs.sh [target...]   (no target: all of them)
 set -euo pipefail
 cache="${BASEFIT_ROOTFS_CACHE:-/var/cache/basefit/rootfs}"
 mirror="${BASEFIT_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 all=(bullseye bookworm trixie bullseye-arm64 bookworm-arm64 trixie-arm64
-     bookworm-python trixie-python bookworm-node trixie-node)
+     bookworm-python trixie-python bookworm-node trixie-node bookworm-musl)
 targets=("$@")
 ((${#targets[@]})) || targets=("${all[@]}")
 if [[ $(id -u) -ne 0 ]]; then
@@ -67,6 +69,17 @@ make_target() {
                 chroot "$target" apt-get clean
             } >"$log" 2>&1 || return 1
             rm -rf "$target/var/lib/apt/lists/"*
+            ;;
+        bookworm-musl)
+            # The host is Debian 12 (bookworm): its apt fetches bookworm's musl.
+            echo "rootfs.sh: Debian's musl package unpacked into an empty root" >&2
+            local download
+            download=$(mktemp -d)
+            {
+                (cd "$download" && apt-get download musl || { apt-get update && apt-get download musl; }) &&
+                mkdir -p "$target" && dpkg-deb -x "$download"/musl_*.deb "$target"
+            } >"$log" 2>&1 || { rm -rf "$download"; return 1; }
+            rm -rf "$download"
             ;;
         *)
             echo "rootfs.sh: unknown target $name (known: ${all[*]})" >&2

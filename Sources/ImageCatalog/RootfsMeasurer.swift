@@ -86,7 +86,7 @@ public struct RootfsMeasurer {
             // GLIBC_ definition is only the fallback.
             version = libc.path.flatMap(glibcReleaseVersion) ?? libc.highest("GLIBC")
         } else if family == "musl" {
-            version = muslVersion()
+            version = muslVersion() ?? loaderPath.flatMap(muslReleaseVersion)
         }
         let os = osRelease()
         return Result(
@@ -219,6 +219,23 @@ public struct RootfsMeasurer {
             }
         }
         return nil
+    }
+
+    /// musl's version string (`__libc_version`, "1.2.3"; what the loader prints as
+    /// "Version 1.2.3") from the loader's bytes: the one NUL-delimited `1.N.N` string in it.
+    private func muslReleaseVersion(_ loader: String) -> VersionNumber? {
+        guard let host = paths.resolve(loader), let file = MappedFile(path: host) else { return nil }
+        var found = Set<String>()
+        for offset in file.offsets(of: Array("1.".utf8), limit: 100_000) where offset > 0 {
+            let bytes = file.bytes(at: offset - 1, length: 10)
+            guard bytes.first == 0, let end = bytes.dropFirst().firstIndex(of: 0) else { continue }
+            let text = String(decoding: bytes[1..<end], as: UTF8.self)
+            let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+            if parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.count <= 2 && $0.allSatisfy { $0.isASCII && $0.isNumber } }) {
+                found.insert(text)
+            }
+        }
+        return found.count == 1 ? VersionNumber(found.first!) : nil
     }
 
     private func packageManager() -> String? {
