@@ -59,7 +59,7 @@ public struct RootfsMeasurer {
         let architecture = RootArchitecture(paths: paths)
         let detected = architecture.detect()
         let machine = detected?.machine
-        let (family, loaderPath) = detectLibc()
+        let (family, loaderPath) = detectLibc(evidence: detected?.evidence)
         let searchPath: [String]
         switch family {
         case "musl": searchPath = muslSearchPath(loaderPath)
@@ -101,7 +101,16 @@ public struct RootfsMeasurer {
     // MARK: Pieces
 
     /// glibc when a glibc loader exists, musl when a musl loader exists, else none.
-    private func detectLibc() -> (String, String?) {
+    /// The libc of the root's own programs when its shell (or the file its machine was
+    /// read from) names a loader that is there: a Debian root with the musl package
+    /// installed is still glibc. Otherwise by the loaders present.
+    private func detectLibc(evidence: String?) -> (String, String?) {
+        if let evidence, let host = paths.resolve(evidence), let facts = try? ELFInspector.inspect(path: host),
+           let interpreter = facts.interpreter, paths.isRegularFile(interpreter) {
+            let name = interpreter.split(separator: "/").last.map(String.init) ?? interpreter
+            if name.hasPrefix("ld-musl-") { return ("musl", interpreter) }
+            if name.hasPrefix("ld-linux") || name.hasPrefix("ld64.so") || name == "ld.so.1" { return ("glibc", interpreter) }
+        }
         for directory in ["/lib", "/lib64", "/usr/lib", "/usr/lib64"] {
             for name in paths.list(directory) where name.hasPrefix("ld-musl-") {
                 return ("musl", directory + "/" + name)

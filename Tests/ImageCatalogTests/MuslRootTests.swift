@@ -42,4 +42,25 @@ struct MuslRootTests {
             #expect(measured.libcVersion != nil)
         }
     }
+
+    /// bookworm with Debian's musl package unpacked over it stays a glibc root: its shell
+    /// is glibc's, whatever else the root holds.
+    @Test(.enabled(if: DebianRoots.available("bookworm"), "no bookworm root"))
+    func debianWithMuslInstalledIsGlibc() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("basefit-glibc-musl-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let copy = try Run.program("/bin/cp", ["-a", DebianRoots.path("bookworm"), root])
+        try #require(copy.status == 0, "\(copy.stderr)")
+        // As dpkg unpacks it (bookworm's /lib is a link to usr/lib).
+        let musl = PreparedRoots.path("bookworm-musl")
+        let manager = FileManager.default
+        try manager.createDirectory(atPath: root + "/lib/x86_64-linux-musl", withIntermediateDirectories: true)
+        try manager.copyItem(atPath: musl + "/lib/x86_64-linux-musl/libc.so", toPath: root + "/lib/x86_64-linux-musl/libc.so")
+        try manager.createSymbolicLink(atPath: root + "/lib/ld-musl-x86_64.so.1", withDestinationPath: "x86_64-linux-musl/libc.so")
+        try manager.copyItem(atPath: musl + "/etc/ld-musl-x86_64.path", toPath: root + "/etc/ld-musl-x86_64.path")
+        let measured = try RootfsMeasurer(root: root).measure()
+        #expect(measured.libcFamily == "glibc")
+        #expect(measured.libcVersion == (try RootfsMeasurer(root: DebianRoots.path("bookworm")).measure()).libcVersion)
+        #expect(measured.libraries.contains { $0.soname == "libc.so.6" })
+    }
 }
