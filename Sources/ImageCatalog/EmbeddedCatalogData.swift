@@ -20714,9 +20714,1419 @@ enum EmbeddedCatalogData {
   ]
 }
 """#,
+        "measured/debian-bookworm-arm64.json": #"""
+{
+  "architecture" : "arm64",
+  "date" : "2026-11-30",
+  "libc" : {
+    "family" : "glibc",
+    "version" : "2.36"
+  },
+  "libraries" : [
+    {
+      "path" : "/lib/aarch64-linux-gnu/ld-linux-aarch64.so.1",
+      "soname" : "ld-linux-aarch64.so.1",
+      "versions" : [
+        "GLIBC_2.17",
+        "GLIBC_2.34",
+        "GLIBC_2.35",
+        "GLIBC_PRIVATE"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libBrokenLocale.so.1",
+      "soname" : "libBrokenLocale.so.1",
+      "versions" : [
+        "GLIBC_2.17"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libacl.so.1",
+      "soname" : "libacl.so.1",
+      "versions" : [
+        "ACL_1.0",
+        "ACL_1.1",
+        "ACL_1.2"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libacl.so.1.1.2301",
+      "soname" : "libacl.so.1.1.2301",
+      "versions" : [
+        "ACL_1.0",
+        "ACL_1.1",
+        "ACL_1.2"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libanl.so.1",
+      "soname" : "libanl.so.1",
+      "versions" : [
+        "GLIBC_2.17"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libapt-pkg.so.6.0",
+      "soname" : "libapt-pkg.so.6.0",
+      "versions" : [
+        "APTPKG_6.0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libapt-pkg.so.6.0.0",
+      "soname" : "libapt-pkg.so.6.0.0",
+      "versions" : [
+        "APTPKG_6.0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libapt-private.so.0.0",
+      "soname" : "libapt-private.so.0.0",
+      "versions" : [
+        "APTPRIVATE_0.0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libapt-private.so.0.0.0",
+      "soname" : "libapt-private.so.0.0.0",
+      "versions" : [
+        "APTPRIVATE_0.0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libattr.so.1",
+      "soname" : "libattr.so.1",
+      "versions" : [
+        "ATTR_1.0",
+        "ATTR_1.1",
+        "ATTR_1.2",
+        "ATTR_1.3"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libattr.so.1.1.2501",
+      "soname" : "libattr.so.1.1.2501",
+      "versions" : [
+        "ATTR_1.0",
+        "ATTR_1.1",
+        "ATTR_1.2",
+        "ATTR_1.3"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libaudit.so.1",
+      "soname" : "libaudit.so.1",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libaudit.so.1.0.0",
+      "soname" : "libaudit.so.1.0.0",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libblkid.so.1",
+      "soname" : "libblkid.so.1",
+      "versions" : [
+        "BLKID_1.0",
+        "BLKID_2.15",
+        "BLKID_2.17",
+        "BLKID_2.18",
+        "BLKID_2.20",
+        "BLKID_2.21",
+        "BLKID_2.23",
+        "BLKID_2.25",
+        "BLKID_2.30",
+        "BLKID_2_31",
+        "BLKID_2_36",
+        "BLKID_2_37"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libblkid.so.1.1.0",
+      "soname" : "libblkid.so.1.1.0",
+      "versions" : [
+        "BLKID_1.0",
+        "BLKID_2.15",
+        "BLKID_2.17",
+        "BLKID_2.18",
+        "BLKID_2.20",
+        "BLKID_2.21",
+        "BLKID_2.23",
+        "BLKID_2.25",
+        "BLKID_2.30",
+        "BLKID_2_31",
+        "BLKID_2_36",
+        "BLKID_2_37"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libbz2.so.1",
+      "soname" : "libbz2.so.1",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libbz2.so.1.0",
+      "soname" : "libbz2.so.1.0",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libbz2.so.1.0.4",
+      "soname" : "libbz2.so.1.0.4",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libc.so.6",
+      "soname" : "libc.so.6",
+      "versions" : [
+        "GLIBC_2.17",
+        "GLIBC_2.18",
+        "GLIBC_2.22",
+        "GLIBC_2.23",
+        "GLIBC_2.24",
+        "GLIBC_2.25",
+        "GLIBC_2.26",
+        "GLIBC_2.27",
+        "GLIBC_2.28",
+        "GLIBC_2.29",
+        "GLIBC_2.30",
+        "GLIBC_2.31",
+        "GLIBC_2.32",
+        "GLIBC_2.33",
+        "GLIBC_2.34",
+        "GLIBC_2.35",
+        "GLIBC_2.36",
+        "GLIBC_ABI_DT_RELR",
+        "GLIBC_PRIVATE"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libc_malloc_debug.so.0",
+      "soname" : "libc_malloc_debug.so.0",
+      "versions" : [
+        "GLIBC_2.17",
+        "GLIBC_2.33"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libcap-ng.so.0",
+      "soname" : "libcap-ng.so.0",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libcap-ng.so.0.0.0",
+      "soname" : "libcap-ng.so.0.0.0",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libcap.so.2",
+      "soname" : "libcap.so.2",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libcap.so.2.66",
+      "soname" : "libcap.so.2.66",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libcom_err.so.2",
+      "soname" : "libcom_err.so.2",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libcom_err.so.2.1",
+      "soname" : "libcom_err.so.2.1",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libcrypt.so.1",
+      "soname" : "libcrypt.so.1",
+      "versions" : [
+        "GLIBC_2.17",
+        "XCRYPT_2.0",
+        "XCRYPT_4.3",
+        "XCRYPT_4.4"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libcrypt.so.1.1.0",
+      "soname" : "libcrypt.so.1.1.0",
+      "versions" : [
+        "GLIBC_2.17",
+        "XCRYPT_2.0",
+        "XCRYPT_4.3",
+        "XCRYPT_4.4"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libdb-5.3.so",
+      "soname" : "libdb-5.3.so",
+      "versions" : [
+        "DB5_3"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libdebconfclient.so.0",
+      "soname" : "libdebconfclient.so.0",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libdebconfclient.so.0.0.0",
+      "soname" : "libdebconfclient.so.0.0.0",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libdl.so.2",
+      "soname" : "libdl.so.2",
+      "versions" : [
+        "GLIBC_2.17"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libdrop_ambient.so.0",
+      "soname" : "libdrop_ambient.so.0",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libdrop_ambient.so.0.0.0",
+      "soname" : "libdrop_ambient.so.0.0.0",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libe2p.so.2",
+      "soname" : "libe2p.so.2",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libe2p.so.2.3",
+      "soname" : "libe2p.so.2.3",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libext2fs.so.2",
+      "soname" : "libext2fs.so.2",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libext2fs.so.2.4",
+      "soname" : "libext2fs.so.2.4",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libffi.so.8",
+      "soname" : "libffi.so.8",
+      "versions" : [
+        "LIBFFI_BASE_8.0",
+        "LIBFFI_CLOSURE_8.0",
+        "LIBFFI_COMPLEX_8.0",
+        "LIBFFI_GO_CLOSURE_8.0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libffi.so.8.1.2",
+      "soname" : "libffi.so.8.1.2",
+      "versions" : [
+        "LIBFFI_BASE_8.0",
+        "LIBFFI_CLOSURE_8.0",
+        "LIBFFI_COMPLEX_8.0",
+        "LIBFFI_GO_CLOSURE_8.0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libgcc_s.so.1",
+      "soname" : "libgcc_s.so.1",
+      "versions" : [
+        "GCC_3.0",
+        "GCC_3.3",
+        "GCC_3.3.1",
+        "GCC_3.4",
+        "GCC_3.4.2",
+        "GCC_3.4.4",
+        "GCC_4.0.0",
+        "GCC_4.2.0",
+        "GCC_4.3.0",
+        "GCC_4.5.0",
+        "GCC_4.7.0",
+        "GCC_7.0.0",
+        "GCC_11.0",
+        "GLIBC_2.0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libgcrypt.so.20",
+      "soname" : "libgcrypt.so.20",
+      "versions" : [
+        "GCRYPT_1.6"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libgcrypt.so.20.4.1",
+      "soname" : "libgcrypt.so.20.4.1",
+      "versions" : [
+        "GCRYPT_1.6"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libgmp.so.10",
+      "soname" : "libgmp.so.10",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libgmp.so.10.4.1",
+      "soname" : "libgmp.so.10.4.1",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libgnutls.so.30",
+      "soname" : "libgnutls.so.30",
+      "versions" : [
+        "GNUTLS_3_4",
+        "GNUTLS_3_6_0",
+        "GNUTLS_3_6_2",
+        "GNUTLS_3_6_3",
+        "GNUTLS_3_6_4",
+        "GNUTLS_3_6_5",
+        "GNUTLS_3_6_6",
+        "GNUTLS_3_6_8",
+        "GNUTLS_3_6_9",
+        "GNUTLS_3_6_10",
+        "GNUTLS_3_6_12",
+        "GNUTLS_3_6_13",
+        "GNUTLS_3_6_14",
+        "GNUTLS_3_7_0",
+        "GNUTLS_3_7_2",
+        "GNUTLS_3_7_3",
+        "GNUTLS_3_7_4",
+        "GNUTLS_3_7_5",
+        "GNUTLS_3_7_7",
+        "GNUTLS_FIPS140_3_4",
+        "GNUTLS_PRIVATE_3_4"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libgnutls.so.30.34.3",
+      "soname" : "libgnutls.so.30.34.3",
+      "versions" : [
+        "GNUTLS_3_4",
+        "GNUTLS_3_6_0",
+        "GNUTLS_3_6_2",
+        "GNUTLS_3_6_3",
+        "GNUTLS_3_6_4",
+        "GNUTLS_3_6_5",
+        "GNUTLS_3_6_6",
+        "GNUTLS_3_6_8",
+        "GNUTLS_3_6_9",
+        "GNUTLS_3_6_10",
+        "GNUTLS_3_6_12",
+        "GNUTLS_3_6_13",
+        "GNUTLS_3_6_14",
+        "GNUTLS_3_7_0",
+        "GNUTLS_3_7_2",
+        "GNUTLS_3_7_3",
+        "GNUTLS_3_7_4",
+        "GNUTLS_3_7_5",
+        "GNUTLS_3_7_7",
+        "GNUTLS_FIPS140_3_4",
+        "GNUTLS_PRIVATE_3_4"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libgpg-error.so.0",
+      "soname" : "libgpg-error.so.0",
+      "versions" : [
+        "GPG_ERROR_1.0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libgpg-error.so.0.33.1",
+      "soname" : "libgpg-error.so.0.33.1",
+      "versions" : [
+        "GPG_ERROR_1.0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libhogweed.so.6",
+      "soname" : "libhogweed.so.6",
+      "versions" : [
+        "HOGWEED_6",
+        "HOGWEED_INTERNAL_6_6"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libhogweed.so.6.6",
+      "soname" : "libhogweed.so.6.6",
+      "versions" : [
+        "HOGWEED_6",
+        "HOGWEED_INTERNAL_6_6"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libidn2.so.0",
+      "soname" : "libidn2.so.0",
+      "versions" : [
+        "IDN2_0.0.0",
+        "IDN2_2.1.0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libidn2.so.0.3.8",
+      "soname" : "libidn2.so.0.3.8",
+      "versions" : [
+        "IDN2_0.0.0",
+        "IDN2_2.1.0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/liblz4.so.1",
+      "soname" : "liblz4.so.1",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/liblz4.so.1.9.4",
+      "soname" : "liblz4.so.1.9.4",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/liblzma.so.5",
+      "soname" : "liblzma.so.5",
+      "versions" : [
+        "XZ_5.0",
+        "XZ_5.2",
+        "XZ_5.2.2",
+        "XZ_5.4",
+        "XZ_5.1.2alpha"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/liblzma.so.5.4.1",
+      "soname" : "liblzma.so.5.4.1",
+      "versions" : [
+        "XZ_5.0",
+        "XZ_5.2",
+        "XZ_5.2.2",
+        "XZ_5.4",
+        "XZ_5.1.2alpha"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libm.so.6",
+      "soname" : "libm.so.6",
+      "versions" : [
+        "GLIBC_2.17",
+        "GLIBC_2.18",
+        "GLIBC_2.23",
+        "GLIBC_2.24",
+        "GLIBC_2.25",
+        "GLIBC_2.27",
+        "GLIBC_2.28",
+        "GLIBC_2.29",
+        "GLIBC_2.31",
+        "GLIBC_2.32",
+        "GLIBC_2.35"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libmd.so.0",
+      "soname" : "libmd.so.0",
+      "versions" : [
+        "LIBMD_0.0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libmd.so.0.0.5",
+      "soname" : "libmd.so.0.0.5",
+      "versions" : [
+        "LIBMD_0.0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libmemusage.so",
+      "soname" : "libmemusage.so",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libmount.so.1",
+      "soname" : "libmount.so.1",
+      "versions" : [
+        "MOUNT_2.19",
+        "MOUNT_2.20",
+        "MOUNT_2.21",
+        "MOUNT_2.22",
+        "MOUNT_2.23",
+        "MOUNT_2.24",
+        "MOUNT_2.25",
+        "MOUNT_2.26",
+        "MOUNT_2.28",
+        "MOUNT_2.30",
+        "MOUNT_2.33",
+        "MOUNT_2.34",
+        "MOUNT_2_35",
+        "MOUNT_2_37",
+        "MOUNT_2_38"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libmount.so.1.1.0",
+      "soname" : "libmount.so.1.1.0",
+      "versions" : [
+        "MOUNT_2.19",
+        "MOUNT_2.20",
+        "MOUNT_2.21",
+        "MOUNT_2.22",
+        "MOUNT_2.23",
+        "MOUNT_2.24",
+        "MOUNT_2.25",
+        "MOUNT_2.26",
+        "MOUNT_2.28",
+        "MOUNT_2.30",
+        "MOUNT_2.33",
+        "MOUNT_2.34",
+        "MOUNT_2_35",
+        "MOUNT_2_37",
+        "MOUNT_2_38"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libnettle.so.8",
+      "soname" : "libnettle.so.8",
+      "versions" : [
+        "NETTLE_8",
+        "NETTLE_INTERNAL_8_6"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libnettle.so.8.6",
+      "soname" : "libnettle.so.8.6",
+      "versions" : [
+        "NETTLE_8",
+        "NETTLE_INTERNAL_8_6"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libnsl.so.1",
+      "soname" : "libnsl.so.1",
+      "versions" : [
+        "GLIBC_2.17",
+        "GLIBC_PRIVATE"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libnss_compat.so.2",
+      "soname" : "libnss_compat.so.2",
+      "versions" : [
+        "GLIBC_PRIVATE"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libnss_dns.so.2",
+      "soname" : "libnss_dns.so.2",
+      "versions" : [
+        "GLIBC_PRIVATE"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libnss_files.so.2",
+      "soname" : "libnss_files.so.2",
+      "versions" : [
+        "GLIBC_PRIVATE"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libnss_hesiod.so.2",
+      "soname" : "libnss_hesiod.so.2",
+      "versions" : [
+        "GLIBC_PRIVATE"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libp11-kit.so.0",
+      "soname" : "libp11-kit.so.0",
+      "versions" : [
+        "LIBP11_KIT_1.0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libp11-kit.so.0.3.0",
+      "soname" : "libp11-kit.so.0.3.0",
+      "versions" : [
+        "LIBP11_KIT_1.0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libpam.so.0",
+      "soname" : "libpam.so.0",
+      "versions" : [
+        "LIBPAM_1.0",
+        "LIBPAM_1.4",
+        "LIBPAM_EXTENSION_1.0",
+        "LIBPAM_EXTENSION_1.1",
+        "LIBPAM_EXTENSION_1.1.1",
+        "LIBPAM_MODUTIL_1.0",
+        "LIBPAM_MODUTIL_1.1",
+        "LIBPAM_MODUTIL_1.1.3",
+        "LIBPAM_MODUTIL_1.1.9",
+        "LIBPAM_MODUTIL_1.3.2",
+        "LIBPAM_MODUTIL_1.4.1"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libpam.so.0.85.1",
+      "soname" : "libpam.so.0.85.1",
+      "versions" : [
+        "LIBPAM_1.0",
+        "LIBPAM_1.4",
+        "LIBPAM_EXTENSION_1.0",
+        "LIBPAM_EXTENSION_1.1",
+        "LIBPAM_EXTENSION_1.1.1",
+        "LIBPAM_MODUTIL_1.0",
+        "LIBPAM_MODUTIL_1.1",
+        "LIBPAM_MODUTIL_1.1.3",
+        "LIBPAM_MODUTIL_1.1.9",
+        "LIBPAM_MODUTIL_1.3.2",
+        "LIBPAM_MODUTIL_1.4.1"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libpam_misc.so.0",
+      "soname" : "libpam_misc.so.0",
+      "versions" : [
+        "LIBPAM_MISC_1.0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libpam_misc.so.0.82.1",
+      "soname" : "libpam_misc.so.0.82.1",
+      "versions" : [
+        "LIBPAM_MISC_1.0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libpamc.so.0",
+      "soname" : "libpamc.so.0",
+      "versions" : [
+        "LIBPAMC_1.0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libpamc.so.0.82.1",
+      "soname" : "libpamc.so.0.82.1",
+      "versions" : [
+        "LIBPAMC_1.0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libpcprofile.so",
+      "soname" : "libpcprofile.so",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libpcre2-8.so.0",
+      "soname" : "libpcre2-8.so.0",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libpcre2-8.so.0.11.2",
+      "soname" : "libpcre2-8.so.0.11.2",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libpsx.so.2",
+      "soname" : "libpsx.so.2",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libpsx.so.2.66",
+      "soname" : "libpsx.so.2.66",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libpthread.so.0",
+      "soname" : "libpthread.so.0",
+      "versions" : [
+        "GLIBC_2.17",
+        "GLIBC_2.18",
+        "GLIBC_2.28",
+        "GLIBC_2.30",
+        "GLIBC_2.31"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libresolv.so.2",
+      "soname" : "libresolv.so.2",
+      "versions" : [
+        "GLIBC_2.17",
+        "GLIBC_PRIVATE"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/librt.so.1",
+      "soname" : "librt.so.1",
+      "versions" : [
+        "GLIBC_2.17"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libseccomp.so.2",
+      "soname" : "libseccomp.so.2",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libseccomp.so.2.5.4",
+      "soname" : "libseccomp.so.2.5.4",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libselinux.so.1",
+      "soname" : "libselinux.so.1",
+      "versions" : [
+        "LIBSELINUX_1.0",
+        "LIBSELINUX_3.4"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libsemanage.so.2",
+      "soname" : "libsemanage.so.2",
+      "versions" : [
+        "LIBSEMANAGE_1.0",
+        "LIBSEMANAGE_1.1",
+        "LIBSEMANAGE_3.4"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libsepol.so.2",
+      "soname" : "libsepol.so.2",
+      "versions" : [
+        "LIBSEPOL_1.0",
+        "LIBSEPOL_1.1",
+        "LIBSEPOL_3.0",
+        "LIBSEPOL_3.4"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libsmartcols.so.1",
+      "soname" : "libsmartcols.so.1",
+      "versions" : [
+        "SMARTCOLS_2.25",
+        "SMARTCOLS_2.27",
+        "SMARTCOLS_2.28",
+        "SMARTCOLS_2.29",
+        "SMARTCOLS_2.30",
+        "SMARTCOLS_2.31",
+        "SMARTCOLS_2.33",
+        "SMARTCOLS_2.34",
+        "SMARTCOLS_2.35",
+        "SMARTCOLS_2.38"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libsmartcols.so.1.1.0",
+      "soname" : "libsmartcols.so.1.1.0",
+      "versions" : [
+        "SMARTCOLS_2.25",
+        "SMARTCOLS_2.27",
+        "SMARTCOLS_2.28",
+        "SMARTCOLS_2.29",
+        "SMARTCOLS_2.30",
+        "SMARTCOLS_2.31",
+        "SMARTCOLS_2.33",
+        "SMARTCOLS_2.34",
+        "SMARTCOLS_2.35",
+        "SMARTCOLS_2.38"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libss.so.2",
+      "soname" : "libss.so.2",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libss.so.2.0",
+      "soname" : "libss.so.2.0",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libstdc++.so.6",
+      "soname" : "libstdc++.so.6",
+      "versions" : [
+        "CXXABI_1.3",
+        "CXXABI_1.3.1",
+        "CXXABI_1.3.2",
+        "CXXABI_1.3.3",
+        "CXXABI_1.3.4",
+        "CXXABI_1.3.5",
+        "CXXABI_1.3.6",
+        "CXXABI_1.3.7",
+        "CXXABI_1.3.8",
+        "CXXABI_1.3.9",
+        "CXXABI_1.3.10",
+        "CXXABI_1.3.11",
+        "CXXABI_1.3.12",
+        "CXXABI_1.3.13",
+        "CXXABI_TM_1",
+        "GLIBCXX_3.4",
+        "GLIBCXX_3.4.1",
+        "GLIBCXX_3.4.2",
+        "GLIBCXX_3.4.3",
+        "GLIBCXX_3.4.4",
+        "GLIBCXX_3.4.5",
+        "GLIBCXX_3.4.6",
+        "GLIBCXX_3.4.7",
+        "GLIBCXX_3.4.8",
+        "GLIBCXX_3.4.9",
+        "GLIBCXX_3.4.10",
+        "GLIBCXX_3.4.11",
+        "GLIBCXX_3.4.12",
+        "GLIBCXX_3.4.13",
+        "GLIBCXX_3.4.14",
+        "GLIBCXX_3.4.15",
+        "GLIBCXX_3.4.16",
+        "GLIBCXX_3.4.17",
+        "GLIBCXX_3.4.18",
+        "GLIBCXX_3.4.19",
+        "GLIBCXX_3.4.20",
+        "GLIBCXX_3.4.21",
+        "GLIBCXX_3.4.22",
+        "GLIBCXX_3.4.23",
+        "GLIBCXX_3.4.24",
+        "GLIBCXX_3.4.25",
+        "GLIBCXX_3.4.26",
+        "GLIBCXX_3.4.27",
+        "GLIBCXX_3.4.28",
+        "GLIBCXX_3.4.29",
+        "GLIBCXX_3.4.30"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libstdc++.so.6.0.30",
+      "soname" : "libstdc++.so.6.0.30",
+      "versions" : [
+        "CXXABI_1.3",
+        "CXXABI_1.3.1",
+        "CXXABI_1.3.2",
+        "CXXABI_1.3.3",
+        "CXXABI_1.3.4",
+        "CXXABI_1.3.5",
+        "CXXABI_1.3.6",
+        "CXXABI_1.3.7",
+        "CXXABI_1.3.8",
+        "CXXABI_1.3.9",
+        "CXXABI_1.3.10",
+        "CXXABI_1.3.11",
+        "CXXABI_1.3.12",
+        "CXXABI_1.3.13",
+        "CXXABI_TM_1",
+        "GLIBCXX_3.4",
+        "GLIBCXX_3.4.1",
+        "GLIBCXX_3.4.2",
+        "GLIBCXX_3.4.3",
+        "GLIBCXX_3.4.4",
+        "GLIBCXX_3.4.5",
+        "GLIBCXX_3.4.6",
+        "GLIBCXX_3.4.7",
+        "GLIBCXX_3.4.8",
+        "GLIBCXX_3.4.9",
+        "GLIBCXX_3.4.10",
+        "GLIBCXX_3.4.11",
+        "GLIBCXX_3.4.12",
+        "GLIBCXX_3.4.13",
+        "GLIBCXX_3.4.14",
+        "GLIBCXX_3.4.15",
+        "GLIBCXX_3.4.16",
+        "GLIBCXX_3.4.17",
+        "GLIBCXX_3.4.18",
+        "GLIBCXX_3.4.19",
+        "GLIBCXX_3.4.20",
+        "GLIBCXX_3.4.21",
+        "GLIBCXX_3.4.22",
+        "GLIBCXX_3.4.23",
+        "GLIBCXX_3.4.24",
+        "GLIBCXX_3.4.25",
+        "GLIBCXX_3.4.26",
+        "GLIBCXX_3.4.27",
+        "GLIBCXX_3.4.28",
+        "GLIBCXX_3.4.29",
+        "GLIBCXX_3.4.30"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libsystemd.so.0",
+      "soname" : "libsystemd.so.0",
+      "versions" : [
+        "LIBSYSTEMD_209",
+        "LIBSYSTEMD_211",
+        "LIBSYSTEMD_213",
+        "LIBSYSTEMD_214",
+        "LIBSYSTEMD_216",
+        "LIBSYSTEMD_217",
+        "LIBSYSTEMD_219",
+        "LIBSYSTEMD_220",
+        "LIBSYSTEMD_221",
+        "LIBSYSTEMD_222",
+        "LIBSYSTEMD_226",
+        "LIBSYSTEMD_227",
+        "LIBSYSTEMD_229",
+        "LIBSYSTEMD_230",
+        "LIBSYSTEMD_231",
+        "LIBSYSTEMD_232",
+        "LIBSYSTEMD_233",
+        "LIBSYSTEMD_234",
+        "LIBSYSTEMD_236",
+        "LIBSYSTEMD_237",
+        "LIBSYSTEMD_238",
+        "LIBSYSTEMD_239",
+        "LIBSYSTEMD_240",
+        "LIBSYSTEMD_241",
+        "LIBSYSTEMD_243",
+        "LIBSYSTEMD_245",
+        "LIBSYSTEMD_246",
+        "LIBSYSTEMD_247",
+        "LIBSYSTEMD_248",
+        "LIBSYSTEMD_249",
+        "LIBSYSTEMD_250",
+        "LIBSYSTEMD_251",
+        "LIBSYSTEMD_252"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libsystemd.so.0.35.0",
+      "soname" : "libsystemd.so.0.35.0",
+      "versions" : [
+        "LIBSYSTEMD_209",
+        "LIBSYSTEMD_211",
+        "LIBSYSTEMD_213",
+        "LIBSYSTEMD_214",
+        "LIBSYSTEMD_216",
+        "LIBSYSTEMD_217",
+        "LIBSYSTEMD_219",
+        "LIBSYSTEMD_220",
+        "LIBSYSTEMD_221",
+        "LIBSYSTEMD_222",
+        "LIBSYSTEMD_226",
+        "LIBSYSTEMD_227",
+        "LIBSYSTEMD_229",
+        "LIBSYSTEMD_230",
+        "LIBSYSTEMD_231",
+        "LIBSYSTEMD_232",
+        "LIBSYSTEMD_233",
+        "LIBSYSTEMD_234",
+        "LIBSYSTEMD_236",
+        "LIBSYSTEMD_237",
+        "LIBSYSTEMD_238",
+        "LIBSYSTEMD_239",
+        "LIBSYSTEMD_240",
+        "LIBSYSTEMD_241",
+        "LIBSYSTEMD_243",
+        "LIBSYSTEMD_245",
+        "LIBSYSTEMD_246",
+        "LIBSYSTEMD_247",
+        "LIBSYSTEMD_248",
+        "LIBSYSTEMD_249",
+        "LIBSYSTEMD_250",
+        "LIBSYSTEMD_251",
+        "LIBSYSTEMD_252"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libtasn1.so.6",
+      "soname" : "libtasn1.so.6",
+      "versions" : [
+        "LIBTASN1_0_3",
+        "LIBTASN1_4_16_0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libtasn1.so.6.6.3",
+      "soname" : "libtasn1.so.6.6.3",
+      "versions" : [
+        "LIBTASN1_0_3",
+        "LIBTASN1_4_16_0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libthread_db.so.1",
+      "soname" : "libthread_db.so.1",
+      "versions" : [
+        "GLIBC_2.17"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libtic.so.6",
+      "soname" : "libtic.so.6",
+      "versions" : [
+        "NCURSES6_TIC_5.0.19991023",
+        "NCURSES6_TIC_5.1.20000708",
+        "NCURSES6_TIC_5.5.20051010",
+        "NCURSES6_TIC_5.7.20081102",
+        "NCURSES6_TIC_5.9.20150530",
+        "NCURSES6_TIC_6.1.20171230",
+        "NCURSES6_TINFO_5.0.19991023",
+        "NCURSES6_TINFO_5.1.20000708",
+        "NCURSES6_TINFO_5.2.20001021",
+        "NCURSES6_TINFO_5.3.20021019",
+        "NCURSES6_TINFO_5.4.20040208",
+        "NCURSES6_TINFO_5.5.20051010",
+        "NCURSES6_TINFO_5.6.20061217",
+        "NCURSES6_TINFO_5.7.20081102",
+        "NCURSES6_TINFO_5.8.20110226",
+        "NCURSES6_TINFO_5.9.20150530",
+        "NCURSES6_TINFO_6.1.20171230",
+        "NCURSES6_TINFO_6.2.20200212",
+        "NCURSES6_TINFO_6.2.20211010",
+        "NCURSESW6_5.1.20000708",
+        "NCURSESW6_5.3.20021019",
+        "NCURSESW6_5.4.20040208",
+        "NCURSESW6_5.5.20051010",
+        "NCURSESW6_5.6.20061217",
+        "NCURSESW6_5.7.20081102",
+        "NCURSESW6_5.8.20110226",
+        "NCURSESW6_5.9.20150530",
+        "NCURSESW6_6.1.20171230",
+        "NCURSESW6_6.2.20200212"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libtic.so.6.4",
+      "soname" : "libtic.so.6.4",
+      "versions" : [
+        "NCURSES6_TIC_5.0.19991023",
+        "NCURSES6_TIC_5.1.20000708",
+        "NCURSES6_TIC_5.5.20051010",
+        "NCURSES6_TIC_5.7.20081102",
+        "NCURSES6_TIC_5.9.20150530",
+        "NCURSES6_TIC_6.1.20171230",
+        "NCURSES6_TINFO_5.0.19991023",
+        "NCURSES6_TINFO_5.1.20000708",
+        "NCURSES6_TINFO_5.2.20001021",
+        "NCURSES6_TINFO_5.3.20021019",
+        "NCURSES6_TINFO_5.4.20040208",
+        "NCURSES6_TINFO_5.5.20051010",
+        "NCURSES6_TINFO_5.6.20061217",
+        "NCURSES6_TINFO_5.7.20081102",
+        "NCURSES6_TINFO_5.8.20110226",
+        "NCURSES6_TINFO_5.9.20150530",
+        "NCURSES6_TINFO_6.1.20171230",
+        "NCURSES6_TINFO_6.2.20200212",
+        "NCURSES6_TINFO_6.2.20211010",
+        "NCURSESW6_5.1.20000708",
+        "NCURSESW6_5.3.20021019",
+        "NCURSESW6_5.4.20040208",
+        "NCURSESW6_5.5.20051010",
+        "NCURSESW6_5.6.20061217",
+        "NCURSESW6_5.7.20081102",
+        "NCURSESW6_5.8.20110226",
+        "NCURSESW6_5.9.20150530",
+        "NCURSESW6_6.1.20171230",
+        "NCURSESW6_6.2.20200212"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libtinfo.so.6",
+      "soname" : "libtinfo.so.6",
+      "versions" : [
+        "NCURSES6_TIC_5.0.19991023",
+        "NCURSES6_TIC_5.1.20000708",
+        "NCURSES6_TIC_5.5.20051010",
+        "NCURSES6_TIC_5.7.20081102",
+        "NCURSES6_TIC_5.9.20150530",
+        "NCURSES6_TIC_6.1.20171230",
+        "NCURSES6_TINFO_5.0.19991023",
+        "NCURSES6_TINFO_5.1.20000708",
+        "NCURSES6_TINFO_5.2.20001021",
+        "NCURSES6_TINFO_5.3.20021019",
+        "NCURSES6_TINFO_5.4.20040208",
+        "NCURSES6_TINFO_5.5.20051010",
+        "NCURSES6_TINFO_5.6.20061217",
+        "NCURSES6_TINFO_5.7.20081102",
+        "NCURSES6_TINFO_5.8.20110226",
+        "NCURSES6_TINFO_5.9.20150530",
+        "NCURSES6_TINFO_6.1.20171230",
+        "NCURSES6_TINFO_6.2.20200212",
+        "NCURSES6_TINFO_6.2.20211010",
+        "NCURSESW6_5.1.20000708",
+        "NCURSESW6_5.3.20021019",
+        "NCURSESW6_5.4.20040208",
+        "NCURSESW6_5.5.20051010",
+        "NCURSESW6_5.6.20061217",
+        "NCURSESW6_5.7.20081102",
+        "NCURSESW6_5.8.20110226",
+        "NCURSESW6_5.9.20150530",
+        "NCURSESW6_6.1.20171230",
+        "NCURSESW6_6.2.20200212"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libtinfo.so.6.4",
+      "soname" : "libtinfo.so.6.4",
+      "versions" : [
+        "NCURSES6_TIC_5.0.19991023",
+        "NCURSES6_TIC_5.1.20000708",
+        "NCURSES6_TIC_5.5.20051010",
+        "NCURSES6_TIC_5.7.20081102",
+        "NCURSES6_TIC_5.9.20150530",
+        "NCURSES6_TIC_6.1.20171230",
+        "NCURSES6_TINFO_5.0.19991023",
+        "NCURSES6_TINFO_5.1.20000708",
+        "NCURSES6_TINFO_5.2.20001021",
+        "NCURSES6_TINFO_5.3.20021019",
+        "NCURSES6_TINFO_5.4.20040208",
+        "NCURSES6_TINFO_5.5.20051010",
+        "NCURSES6_TINFO_5.6.20061217",
+        "NCURSES6_TINFO_5.7.20081102",
+        "NCURSES6_TINFO_5.8.20110226",
+        "NCURSES6_TINFO_5.9.20150530",
+        "NCURSES6_TINFO_6.1.20171230",
+        "NCURSES6_TINFO_6.2.20200212",
+        "NCURSES6_TINFO_6.2.20211010",
+        "NCURSESW6_5.1.20000708",
+        "NCURSESW6_5.3.20021019",
+        "NCURSESW6_5.4.20040208",
+        "NCURSESW6_5.5.20051010",
+        "NCURSESW6_5.6.20061217",
+        "NCURSESW6_5.7.20081102",
+        "NCURSESW6_5.8.20110226",
+        "NCURSESW6_5.9.20150530",
+        "NCURSESW6_6.1.20171230",
+        "NCURSESW6_6.2.20200212"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libudev.so.1",
+      "soname" : "libudev.so.1",
+      "versions" : [
+        "LIBUDEV_183",
+        "LIBUDEV_189",
+        "LIBUDEV_196",
+        "LIBUDEV_199",
+        "LIBUDEV_215",
+        "LIBUDEV_247"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libudev.so.1.7.5",
+      "soname" : "libudev.so.1.7.5",
+      "versions" : [
+        "LIBUDEV_183",
+        "LIBUDEV_189",
+        "LIBUDEV_196",
+        "LIBUDEV_199",
+        "LIBUDEV_215",
+        "LIBUDEV_247"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libunistring.so.2",
+      "soname" : "libunistring.so.2",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libunistring.so.2.2.0",
+      "soname" : "libunistring.so.2.2.0",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libutil.so.1",
+      "soname" : "libutil.so.1",
+      "versions" : [
+        "GLIBC_2.17"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libuuid.so.1",
+      "soname" : "libuuid.so.1",
+      "versions" : [
+        "UUID_1.0",
+        "UUID_2.20",
+        "UUID_2.31",
+        "UUID_2.36",
+        "UUIDD_PRIVATE"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libuuid.so.1.3.0",
+      "soname" : "libuuid.so.1.3.0",
+      "versions" : [
+        "UUID_1.0",
+        "UUID_2.20",
+        "UUID_2.31",
+        "UUID_2.36",
+        "UUIDD_PRIVATE"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libxxhash.so.0",
+      "soname" : "libxxhash.so.0",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libxxhash.so.0.8.1",
+      "soname" : "libxxhash.so.0.8.1",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libz.so.1",
+      "soname" : "libz.so.1",
+      "versions" : [
+        "ZLIB_1.2.0",
+        "ZLIB_1.2.0.2",
+        "ZLIB_1.2.0.8",
+        "ZLIB_1.2.2",
+        "ZLIB_1.2.2.3",
+        "ZLIB_1.2.2.4",
+        "ZLIB_1.2.3.3",
+        "ZLIB_1.2.3.4",
+        "ZLIB_1.2.3.5",
+        "ZLIB_1.2.5.1",
+        "ZLIB_1.2.5.2",
+        "ZLIB_1.2.7.1",
+        "ZLIB_1.2.9",
+        "ZLIB_1.2.12"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libz.so.1.2.13",
+      "soname" : "libz.so.1.2.13",
+      "versions" : [
+        "ZLIB_1.2.0",
+        "ZLIB_1.2.0.2",
+        "ZLIB_1.2.0.8",
+        "ZLIB_1.2.2",
+        "ZLIB_1.2.2.3",
+        "ZLIB_1.2.2.4",
+        "ZLIB_1.2.3.3",
+        "ZLIB_1.2.3.4",
+        "ZLIB_1.2.3.5",
+        "ZLIB_1.2.5.1",
+        "ZLIB_1.2.5.2",
+        "ZLIB_1.2.7.1",
+        "ZLIB_1.2.9",
+        "ZLIB_1.2.12"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libzstd.so.1",
+      "soname" : "libzstd.so.1",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libzstd.so.1.5.4",
+      "soname" : "libzstd.so.1.5.4",
+      "versions" : [
+
+      ]
+    }
+  ],
+  "measuredBy" : "measured by basefit catalog measure from debootstrap --variant=minbase --foreign --arch=arm64 bookworm (Debian's mirror; unpacked, not configured), 2026-11-30",
+  "packageManager" : "apt",
+  "reference" : "debian:bookworm",
+  "searchPath" : [
+    "/lib/aarch64-linux-gnu",
+    "/usr/lib/aarch64-linux-gnu",
+    "/lib",
+    "/usr/lib"
+  ],
+  "shell" : "/bin/sh",
+  "totalBytes" : 188159896,
+  "users" : [
+    "root",
+    "daemon",
+    "bin",
+    "sys",
+    "sync",
+    "games",
+    "man",
+    "lp",
+    "mail",
+    "news",
+    "uucp",
+    "proxy",
+    "www-data",
+    "backup",
+    "list",
+    "irc",
+    "_apt",
+    "nobody"
+  ]
+}
+"""#,
         "measured/debian-bookworm.json": #"""
 {
-  "date" : "2026-11-23",
+  "architecture" : "amd64",
+  "date" : "2026-11-30",
   "libc" : {
     "family" : "glibc",
     "version" : "2.36"
@@ -22141,7 +23551,7 @@ enum EmbeddedCatalogData {
       ]
     }
   ],
-  "measuredBy" : "measured by basefit catalog measure from debootstrap --variant=minbase bookworm (Debian's mirror), 2026-11-23",
+  "measuredBy" : "measured by basefit catalog measure from debootstrap --variant=minbase bookworm (Debian's mirror), 2026-11-30",
   "packageManager" : "apt",
   "reference" : "debian:bookworm",
   "searchPath" : [
@@ -22177,9 +23587,1642 @@ enum EmbeddedCatalogData {
   ]
 }
 """#,
+        "measured/debian-bullseye-arm64.json": #"""
+{
+  "architecture" : "arm64",
+  "date" : "2026-11-30",
+  "libc" : {
+    "family" : "glibc",
+    "version" : "2.31"
+  },
+  "libraries" : [
+    {
+      "path" : "/lib/aarch64-linux-gnu/ld-2.31.so",
+      "soname" : "ld-2.31.so",
+      "versions" : [
+        "GLIBC_2.17",
+        "GLIBC_PRIVATE"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/ld-linux-aarch64.so.1",
+      "soname" : "ld-linux-aarch64.so.1",
+      "versions" : [
+        "GLIBC_2.17",
+        "GLIBC_PRIVATE"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libBrokenLocale-2.31.so",
+      "soname" : "libBrokenLocale-2.31.so",
+      "versions" : [
+        "GLIBC_2.17"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libBrokenLocale.so.1",
+      "soname" : "libBrokenLocale.so.1",
+      "versions" : [
+        "GLIBC_2.17"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libSegFault.so",
+      "soname" : "libSegFault.so",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libacl.so.1",
+      "soname" : "libacl.so.1",
+      "versions" : [
+        "ACL_1.0",
+        "ACL_1.1",
+        "ACL_1.2"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libacl.so.1.1.2253",
+      "soname" : "libacl.so.1.1.2253",
+      "versions" : [
+        "ACL_1.0",
+        "ACL_1.1",
+        "ACL_1.2"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libanl-2.31.so",
+      "soname" : "libanl-2.31.so",
+      "versions" : [
+        "GLIBC_2.17"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libanl.so.1",
+      "soname" : "libanl.so.1",
+      "versions" : [
+        "GLIBC_2.17"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libapt-pkg.so.6.0",
+      "soname" : "libapt-pkg.so.6.0",
+      "versions" : [
+        "APTPKG_6.0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libapt-pkg.so.6.0.0",
+      "soname" : "libapt-pkg.so.6.0.0",
+      "versions" : [
+        "APTPKG_6.0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libapt-private.so.0.0",
+      "soname" : "libapt-private.so.0.0",
+      "versions" : [
+        "APTPRIVATE_0.0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libapt-private.so.0.0.0",
+      "soname" : "libapt-private.so.0.0.0",
+      "versions" : [
+        "APTPRIVATE_0.0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libattr.so.1",
+      "soname" : "libattr.so.1",
+      "versions" : [
+        "ATTR_1.0",
+        "ATTR_1.1",
+        "ATTR_1.2",
+        "ATTR_1.3"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libattr.so.1.1.2448",
+      "soname" : "libattr.so.1.1.2448",
+      "versions" : [
+        "ATTR_1.0",
+        "ATTR_1.1",
+        "ATTR_1.2",
+        "ATTR_1.3"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libaudit.so.1",
+      "soname" : "libaudit.so.1",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libaudit.so.1.0.0",
+      "soname" : "libaudit.so.1.0.0",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libblkid.so.1",
+      "soname" : "libblkid.so.1",
+      "versions" : [
+        "BLKID_1.0",
+        "BLKID_2.15",
+        "BLKID_2.17",
+        "BLKID_2.18",
+        "BLKID_2.20",
+        "BLKID_2.21",
+        "BLKID_2.23",
+        "BLKID_2.25",
+        "BLKID_2.30",
+        "BLKID_2_31",
+        "BLKID_2_36"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libblkid.so.1.1.0",
+      "soname" : "libblkid.so.1.1.0",
+      "versions" : [
+        "BLKID_1.0",
+        "BLKID_2.15",
+        "BLKID_2.17",
+        "BLKID_2.18",
+        "BLKID_2.20",
+        "BLKID_2.21",
+        "BLKID_2.23",
+        "BLKID_2.25",
+        "BLKID_2.30",
+        "BLKID_2_31",
+        "BLKID_2_36"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libbz2.so.1",
+      "soname" : "libbz2.so.1",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libbz2.so.1.0",
+      "soname" : "libbz2.so.1.0",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libbz2.so.1.0.4",
+      "soname" : "libbz2.so.1.0.4",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libc-2.31.so",
+      "soname" : "libc-2.31.so",
+      "versions" : [
+        "GLIBC_2.17",
+        "GLIBC_2.18",
+        "GLIBC_2.22",
+        "GLIBC_2.23",
+        "GLIBC_2.24",
+        "GLIBC_2.25",
+        "GLIBC_2.26",
+        "GLIBC_2.27",
+        "GLIBC_2.28",
+        "GLIBC_2.29",
+        "GLIBC_2.30",
+        "GLIBC_PRIVATE"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libc.so.6",
+      "soname" : "libc.so.6",
+      "versions" : [
+        "GLIBC_2.17",
+        "GLIBC_2.18",
+        "GLIBC_2.22",
+        "GLIBC_2.23",
+        "GLIBC_2.24",
+        "GLIBC_2.25",
+        "GLIBC_2.26",
+        "GLIBC_2.27",
+        "GLIBC_2.28",
+        "GLIBC_2.29",
+        "GLIBC_2.30",
+        "GLIBC_PRIVATE"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libcap-ng.so.0",
+      "soname" : "libcap-ng.so.0",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libcap-ng.so.0.0.0",
+      "soname" : "libcap-ng.so.0.0.0",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libcom_err.so.2",
+      "soname" : "libcom_err.so.2",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libcom_err.so.2.1",
+      "soname" : "libcom_err.so.2.1",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libcrypt.so.1",
+      "soname" : "libcrypt.so.1",
+      "versions" : [
+        "GLIBC_2.17",
+        "XCRYPT_2.0",
+        "XCRYPT_4.3",
+        "XCRYPT_4.4"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libcrypt.so.1.1.0",
+      "soname" : "libcrypt.so.1.1.0",
+      "versions" : [
+        "GLIBC_2.17",
+        "XCRYPT_2.0",
+        "XCRYPT_4.3",
+        "XCRYPT_4.4"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libcrypto.so.1.1",
+      "soname" : "libcrypto.so.1.1",
+      "versions" : [
+        "OPENSSL_1_1_0",
+        "OPENSSL_1_1_1",
+        "OPENSSL_1_1_0a",
+        "OPENSSL_1_1_0c",
+        "OPENSSL_1_1_0d",
+        "OPENSSL_1_1_0f",
+        "OPENSSL_1_1_0g",
+        "OPENSSL_1_1_0h",
+        "OPENSSL_1_1_0i",
+        "OPENSSL_1_1_0j",
+        "OPENSSL_1_1_1b",
+        "OPENSSL_1_1_1c",
+        "OPENSSL_1_1_1d",
+        "OPENSSL_1_1_1e",
+        "OPENSSL_1_1_1h"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libdb-5.3.so",
+      "soname" : "libdb-5.3.so",
+      "versions" : [
+        "DB5_3"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libdebconfclient.so.0",
+      "soname" : "libdebconfclient.so.0",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libdebconfclient.so.0.0.0",
+      "soname" : "libdebconfclient.so.0.0.0",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libdl-2.31.so",
+      "soname" : "libdl-2.31.so",
+      "versions" : [
+        "GLIBC_2.17",
+        "GLIBC_PRIVATE"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libdl.so.2",
+      "soname" : "libdl.so.2",
+      "versions" : [
+        "GLIBC_2.17",
+        "GLIBC_PRIVATE"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libe2p.so.2",
+      "soname" : "libe2p.so.2",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libe2p.so.2.3",
+      "soname" : "libe2p.so.2.3",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libext2fs.so.2",
+      "soname" : "libext2fs.so.2",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libext2fs.so.2.4",
+      "soname" : "libext2fs.so.2.4",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libffi.so.7",
+      "soname" : "libffi.so.7",
+      "versions" : [
+        "LIBFFI_BASE_7.0",
+        "LIBFFI_BASE_7.1",
+        "LIBFFI_CLOSURE_7.0",
+        "LIBFFI_COMPLEX_7.0",
+        "LIBFFI_GO_CLOSURE_7.0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libffi.so.7.1.0",
+      "soname" : "libffi.so.7.1.0",
+      "versions" : [
+        "LIBFFI_BASE_7.0",
+        "LIBFFI_BASE_7.1",
+        "LIBFFI_CLOSURE_7.0",
+        "LIBFFI_COMPLEX_7.0",
+        "LIBFFI_GO_CLOSURE_7.0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libgcc_s.so.1",
+      "soname" : "libgcc_s.so.1",
+      "versions" : [
+        "GCC_3.0",
+        "GCC_3.3",
+        "GCC_3.3.1",
+        "GCC_3.4",
+        "GCC_3.4.2",
+        "GCC_3.4.4",
+        "GCC_4.0.0",
+        "GCC_4.2.0",
+        "GCC_4.3.0",
+        "GCC_4.5.0",
+        "GCC_4.7.0",
+        "GCC_7.0.0",
+        "GLIBC_2.0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libgcrypt.so.20",
+      "soname" : "libgcrypt.so.20",
+      "versions" : [
+        "GCRYPT_1.6"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libgcrypt.so.20.2.8",
+      "soname" : "libgcrypt.so.20.2.8",
+      "versions" : [
+        "GCRYPT_1.6"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libgmp.so.10",
+      "soname" : "libgmp.so.10",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libgmp.so.10.4.1",
+      "soname" : "libgmp.so.10.4.1",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libgnutls.so.30",
+      "soname" : "libgnutls.so.30",
+      "versions" : [
+        "GNUTLS_3_4",
+        "GNUTLS_3_6_0",
+        "GNUTLS_3_6_2",
+        "GNUTLS_3_6_3",
+        "GNUTLS_3_6_4",
+        "GNUTLS_3_6_5",
+        "GNUTLS_3_6_6",
+        "GNUTLS_3_6_8",
+        "GNUTLS_3_6_9",
+        "GNUTLS_3_6_10",
+        "GNUTLS_3_6_12",
+        "GNUTLS_3_6_13",
+        "GNUTLS_3_6_14",
+        "GNUTLS_3_7_0",
+        "GNUTLS_FIPS140_3_4",
+        "GNUTLS_PRIVATE_3_4"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libgnutls.so.30.29.1",
+      "soname" : "libgnutls.so.30.29.1",
+      "versions" : [
+        "GNUTLS_3_4",
+        "GNUTLS_3_6_0",
+        "GNUTLS_3_6_2",
+        "GNUTLS_3_6_3",
+        "GNUTLS_3_6_4",
+        "GNUTLS_3_6_5",
+        "GNUTLS_3_6_6",
+        "GNUTLS_3_6_8",
+        "GNUTLS_3_6_9",
+        "GNUTLS_3_6_10",
+        "GNUTLS_3_6_12",
+        "GNUTLS_3_6_13",
+        "GNUTLS_3_6_14",
+        "GNUTLS_3_7_0",
+        "GNUTLS_FIPS140_3_4",
+        "GNUTLS_PRIVATE_3_4"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libgpg-error.so.0",
+      "soname" : "libgpg-error.so.0",
+      "versions" : [
+        "GPG_ERROR_1.0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libgpg-error.so.0.29.0",
+      "soname" : "libgpg-error.so.0.29.0",
+      "versions" : [
+        "GPG_ERROR_1.0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libgssapi_krb5.so.2",
+      "soname" : "libgssapi_krb5.so.2",
+      "versions" : [
+        "HIDDEN",
+        "gssapi_krb5_2_MIT"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libgssapi_krb5.so.2.2",
+      "soname" : "libgssapi_krb5.so.2.2",
+      "versions" : [
+        "HIDDEN",
+        "gssapi_krb5_2_MIT"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libhogweed.so.6",
+      "soname" : "libhogweed.so.6",
+      "versions" : [
+        "HOGWEED_6",
+        "HOGWEED_INTERNAL_6_4"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libhogweed.so.6.4",
+      "soname" : "libhogweed.so.6.4",
+      "versions" : [
+        "HOGWEED_6",
+        "HOGWEED_INTERNAL_6_4"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libidn2.so.0",
+      "soname" : "libidn2.so.0",
+      "versions" : [
+        "IDN2_0.0.0",
+        "IDN2_2.1.0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libidn2.so.0.3.7",
+      "soname" : "libidn2.so.0.3.7",
+      "versions" : [
+        "IDN2_0.0.0",
+        "IDN2_2.1.0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libk5crypto.so.3",
+      "soname" : "libk5crypto.so.3",
+      "versions" : [
+        "HIDDEN",
+        "k5crypto_3_MIT"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libk5crypto.so.3.1",
+      "soname" : "libk5crypto.so.3.1",
+      "versions" : [
+        "HIDDEN",
+        "k5crypto_3_MIT"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libkeyutils.so.1",
+      "soname" : "libkeyutils.so.1",
+      "versions" : [
+        "KEYUTILS_0.3",
+        "KEYUTILS_1.0",
+        "KEYUTILS_1.3",
+        "KEYUTILS_1.4",
+        "KEYUTILS_1.5",
+        "KEYUTILS_1.6",
+        "KEYUTILS_1.7",
+        "KEYUTILS_1.8",
+        "KEYUTILS_1.9"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libkeyutils.so.1.9",
+      "soname" : "libkeyutils.so.1.9",
+      "versions" : [
+        "KEYUTILS_0.3",
+        "KEYUTILS_1.0",
+        "KEYUTILS_1.3",
+        "KEYUTILS_1.4",
+        "KEYUTILS_1.5",
+        "KEYUTILS_1.6",
+        "KEYUTILS_1.7",
+        "KEYUTILS_1.8",
+        "KEYUTILS_1.9"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libkrb5.so.3",
+      "soname" : "libkrb5.so.3",
+      "versions" : [
+        "HIDDEN",
+        "krb5_3_MIT"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libkrb5.so.3.3",
+      "soname" : "libkrb5.so.3.3",
+      "versions" : [
+        "HIDDEN",
+        "krb5_3_MIT"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libkrb5support.so.0",
+      "soname" : "libkrb5support.so.0",
+      "versions" : [
+        "HIDDEN",
+        "krb5support_0_MIT"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libkrb5support.so.0.1",
+      "soname" : "libkrb5support.so.0.1",
+      "versions" : [
+        "HIDDEN",
+        "krb5support_0_MIT"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/liblz4.so.1",
+      "soname" : "liblz4.so.1",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/liblz4.so.1.9.3",
+      "soname" : "liblz4.so.1.9.3",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/liblzma.so.5",
+      "soname" : "liblzma.so.5",
+      "versions" : [
+        "XZ_5.0",
+        "XZ_5.2"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/liblzma.so.5.2.5",
+      "soname" : "liblzma.so.5.2.5",
+      "versions" : [
+        "XZ_5.0",
+        "XZ_5.2"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libm-2.31.so",
+      "soname" : "libm-2.31.so",
+      "versions" : [
+        "GLIBC_2.17",
+        "GLIBC_2.18",
+        "GLIBC_2.23",
+        "GLIBC_2.24",
+        "GLIBC_2.25",
+        "GLIBC_2.27",
+        "GLIBC_2.28",
+        "GLIBC_2.29",
+        "GLIBC_2.31"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libm.so.6",
+      "soname" : "libm.so.6",
+      "versions" : [
+        "GLIBC_2.17",
+        "GLIBC_2.18",
+        "GLIBC_2.23",
+        "GLIBC_2.24",
+        "GLIBC_2.25",
+        "GLIBC_2.27",
+        "GLIBC_2.28",
+        "GLIBC_2.29",
+        "GLIBC_2.31"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libmemusage.so",
+      "soname" : "libmemusage.so",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libmount.so.1",
+      "soname" : "libmount.so.1",
+      "versions" : [
+        "MOUNT_2.19",
+        "MOUNT_2.20",
+        "MOUNT_2.21",
+        "MOUNT_2.22",
+        "MOUNT_2.23",
+        "MOUNT_2.24",
+        "MOUNT_2.25",
+        "MOUNT_2.26",
+        "MOUNT_2.28",
+        "MOUNT_2.30",
+        "MOUNT_2.33",
+        "MOUNT_2.34",
+        "MOUNT_2_35"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libmount.so.1.1.0",
+      "soname" : "libmount.so.1.1.0",
+      "versions" : [
+        "MOUNT_2.19",
+        "MOUNT_2.20",
+        "MOUNT_2.21",
+        "MOUNT_2.22",
+        "MOUNT_2.23",
+        "MOUNT_2.24",
+        "MOUNT_2.25",
+        "MOUNT_2.26",
+        "MOUNT_2.28",
+        "MOUNT_2.30",
+        "MOUNT_2.33",
+        "MOUNT_2.34",
+        "MOUNT_2_35"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libnettle.so.8",
+      "soname" : "libnettle.so.8",
+      "versions" : [
+        "NETTLE_8",
+        "NETTLE_INTERNAL_8_4"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libnettle.so.8.4",
+      "soname" : "libnettle.so.8.4",
+      "versions" : [
+        "NETTLE_8",
+        "NETTLE_INTERNAL_8_4"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libnsl-2.31.so",
+      "soname" : "libnsl-2.31.so",
+      "versions" : [
+        "GLIBC_2.17",
+        "GLIBC_PRIVATE"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libnsl.so.1",
+      "soname" : "libnsl.so.1",
+      "versions" : [
+        "GLIBC_2.17",
+        "GLIBC_PRIVATE"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libnsl.so.2",
+      "soname" : "libnsl.so.2",
+      "versions" : [
+        "LIBNSL_1.0",
+        "LIBNSL_1.0.1",
+        "LIBNSL_1.0.2",
+        "LIBNSL_PRIVATE"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libnsl.so.2.0.1",
+      "soname" : "libnsl.so.2.0.1",
+      "versions" : [
+        "LIBNSL_1.0",
+        "LIBNSL_1.0.1",
+        "LIBNSL_1.0.2",
+        "LIBNSL_PRIVATE"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libnss_compat-2.31.so",
+      "soname" : "libnss_compat-2.31.so",
+      "versions" : [
+        "GLIBC_PRIVATE"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libnss_compat.so.2",
+      "soname" : "libnss_compat.so.2",
+      "versions" : [
+        "GLIBC_PRIVATE"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libnss_dns-2.31.so",
+      "soname" : "libnss_dns-2.31.so",
+      "versions" : [
+        "GLIBC_PRIVATE"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libnss_dns.so.2",
+      "soname" : "libnss_dns.so.2",
+      "versions" : [
+        "GLIBC_PRIVATE"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libnss_files-2.31.so",
+      "soname" : "libnss_files-2.31.so",
+      "versions" : [
+        "GLIBC_PRIVATE"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libnss_files.so.2",
+      "soname" : "libnss_files.so.2",
+      "versions" : [
+        "GLIBC_PRIVATE"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libnss_hesiod-2.31.so",
+      "soname" : "libnss_hesiod-2.31.so",
+      "versions" : [
+        "GLIBC_PRIVATE"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libnss_hesiod.so.2",
+      "soname" : "libnss_hesiod.so.2",
+      "versions" : [
+        "GLIBC_PRIVATE"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libp11-kit.so.0",
+      "soname" : "libp11-kit.so.0",
+      "versions" : [
+        "LIBP11_KIT_1.0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libp11-kit.so.0.3.0",
+      "soname" : "libp11-kit.so.0.3.0",
+      "versions" : [
+        "LIBP11_KIT_1.0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libpam.so.0",
+      "soname" : "libpam.so.0",
+      "versions" : [
+        "LIBPAM_1.0",
+        "LIBPAM_1.4",
+        "LIBPAM_EXTENSION_1.0",
+        "LIBPAM_EXTENSION_1.1",
+        "LIBPAM_EXTENSION_1.1.1",
+        "LIBPAM_MODUTIL_1.0",
+        "LIBPAM_MODUTIL_1.1",
+        "LIBPAM_MODUTIL_1.1.3",
+        "LIBPAM_MODUTIL_1.1.9",
+        "LIBPAM_MODUTIL_1.3.2"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libpam.so.0.85.1",
+      "soname" : "libpam.so.0.85.1",
+      "versions" : [
+        "LIBPAM_1.0",
+        "LIBPAM_1.4",
+        "LIBPAM_EXTENSION_1.0",
+        "LIBPAM_EXTENSION_1.1",
+        "LIBPAM_EXTENSION_1.1.1",
+        "LIBPAM_MODUTIL_1.0",
+        "LIBPAM_MODUTIL_1.1",
+        "LIBPAM_MODUTIL_1.1.3",
+        "LIBPAM_MODUTIL_1.1.9",
+        "LIBPAM_MODUTIL_1.3.2"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libpam_misc.so.0",
+      "soname" : "libpam_misc.so.0",
+      "versions" : [
+        "LIBPAM_MISC_1.0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libpam_misc.so.0.82.1",
+      "soname" : "libpam_misc.so.0.82.1",
+      "versions" : [
+        "LIBPAM_MISC_1.0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libpamc.so.0",
+      "soname" : "libpamc.so.0",
+      "versions" : [
+        "LIBPAMC_1.0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libpamc.so.0.82.1",
+      "soname" : "libpamc.so.0.82.1",
+      "versions" : [
+        "LIBPAMC_1.0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libpcprofile.so",
+      "soname" : "libpcprofile.so",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libpcre.so.3",
+      "soname" : "libpcre.so.3",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libpcre.so.3.13.3",
+      "soname" : "libpcre.so.3.13.3",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libpcre2-8.so.0",
+      "soname" : "libpcre2-8.so.0",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libpcre2-8.so.0.10.1",
+      "soname" : "libpcre2-8.so.0.10.1",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libpcreposix.so.3",
+      "soname" : "libpcreposix.so.3",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libpcreposix.so.3.13.3",
+      "soname" : "libpcreposix.so.3.13.3",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libpthread-2.31.so",
+      "soname" : "libpthread-2.31.so",
+      "versions" : [
+        "GLIBC_2.17",
+        "GLIBC_2.18",
+        "GLIBC_2.28",
+        "GLIBC_2.30",
+        "GLIBC_2.31",
+        "GLIBC_PRIVATE"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libpthread.so.0",
+      "soname" : "libpthread.so.0",
+      "versions" : [
+        "GLIBC_2.17",
+        "GLIBC_2.18",
+        "GLIBC_2.28",
+        "GLIBC_2.30",
+        "GLIBC_2.31",
+        "GLIBC_PRIVATE"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libresolv-2.31.so",
+      "soname" : "libresolv-2.31.so",
+      "versions" : [
+        "GLIBC_2.17",
+        "GLIBC_PRIVATE"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libresolv.so.2",
+      "soname" : "libresolv.so.2",
+      "versions" : [
+        "GLIBC_2.17",
+        "GLIBC_PRIVATE"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/librt-2.31.so",
+      "soname" : "librt-2.31.so",
+      "versions" : [
+        "GLIBC_2.17"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/librt.so.1",
+      "soname" : "librt.so.1",
+      "versions" : [
+        "GLIBC_2.17"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libseccomp.so.2",
+      "soname" : "libseccomp.so.2",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libseccomp.so.2.5.1",
+      "soname" : "libseccomp.so.2.5.1",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libselinux.so.1",
+      "soname" : "libselinux.so.1",
+      "versions" : [
+        "LIBSELINUX_1.0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libsemanage.so.1",
+      "soname" : "libsemanage.so.1",
+      "versions" : [
+        "LIBSEMANAGE_1.0",
+        "LIBSEMANAGE_1.1"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libsepol.so.1",
+      "soname" : "libsepol.so.1",
+      "versions" : [
+        "LIBSEPOL_1.0",
+        "LIBSEPOL_1.1",
+        "LIBSEPOL_3.0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libsmartcols.so.1",
+      "soname" : "libsmartcols.so.1",
+      "versions" : [
+        "SMARTCOLS_2.25",
+        "SMARTCOLS_2.27",
+        "SMARTCOLS_2.28",
+        "SMARTCOLS_2.29",
+        "SMARTCOLS_2.30",
+        "SMARTCOLS_2.31",
+        "SMARTCOLS_2.33",
+        "SMARTCOLS_2.34",
+        "SMARTCOLS_2.35"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libsmartcols.so.1.1.0",
+      "soname" : "libsmartcols.so.1.1.0",
+      "versions" : [
+        "SMARTCOLS_2.25",
+        "SMARTCOLS_2.27",
+        "SMARTCOLS_2.28",
+        "SMARTCOLS_2.29",
+        "SMARTCOLS_2.30",
+        "SMARTCOLS_2.31",
+        "SMARTCOLS_2.33",
+        "SMARTCOLS_2.34",
+        "SMARTCOLS_2.35"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libss.so.2",
+      "soname" : "libss.so.2",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libss.so.2.0",
+      "soname" : "libss.so.2.0",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libssl.so.1.1",
+      "soname" : "libssl.so.1.1",
+      "versions" : [
+        "OPENSSL_1_1_0",
+        "OPENSSL_1_1_1",
+        "OPENSSL_1_1_0d",
+        "OPENSSL_1_1_1a"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libstdc++.so.6",
+      "soname" : "libstdc++.so.6",
+      "versions" : [
+        "CXXABI_1.3",
+        "CXXABI_1.3.1",
+        "CXXABI_1.3.2",
+        "CXXABI_1.3.3",
+        "CXXABI_1.3.4",
+        "CXXABI_1.3.5",
+        "CXXABI_1.3.6",
+        "CXXABI_1.3.7",
+        "CXXABI_1.3.8",
+        "CXXABI_1.3.9",
+        "CXXABI_1.3.10",
+        "CXXABI_1.3.11",
+        "CXXABI_1.3.12",
+        "CXXABI_TM_1",
+        "GLIBCXX_3.4",
+        "GLIBCXX_3.4.1",
+        "GLIBCXX_3.4.2",
+        "GLIBCXX_3.4.3",
+        "GLIBCXX_3.4.4",
+        "GLIBCXX_3.4.5",
+        "GLIBCXX_3.4.6",
+        "GLIBCXX_3.4.7",
+        "GLIBCXX_3.4.8",
+        "GLIBCXX_3.4.9",
+        "GLIBCXX_3.4.10",
+        "GLIBCXX_3.4.11",
+        "GLIBCXX_3.4.12",
+        "GLIBCXX_3.4.13",
+        "GLIBCXX_3.4.14",
+        "GLIBCXX_3.4.15",
+        "GLIBCXX_3.4.16",
+        "GLIBCXX_3.4.17",
+        "GLIBCXX_3.4.18",
+        "GLIBCXX_3.4.19",
+        "GLIBCXX_3.4.20",
+        "GLIBCXX_3.4.21",
+        "GLIBCXX_3.4.22",
+        "GLIBCXX_3.4.23",
+        "GLIBCXX_3.4.24",
+        "GLIBCXX_3.4.25",
+        "GLIBCXX_3.4.26",
+        "GLIBCXX_3.4.27",
+        "GLIBCXX_3.4.28"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libstdc++.so.6.0.28",
+      "soname" : "libstdc++.so.6.0.28",
+      "versions" : [
+        "CXXABI_1.3",
+        "CXXABI_1.3.1",
+        "CXXABI_1.3.2",
+        "CXXABI_1.3.3",
+        "CXXABI_1.3.4",
+        "CXXABI_1.3.5",
+        "CXXABI_1.3.6",
+        "CXXABI_1.3.7",
+        "CXXABI_1.3.8",
+        "CXXABI_1.3.9",
+        "CXXABI_1.3.10",
+        "CXXABI_1.3.11",
+        "CXXABI_1.3.12",
+        "CXXABI_TM_1",
+        "GLIBCXX_3.4",
+        "GLIBCXX_3.4.1",
+        "GLIBCXX_3.4.2",
+        "GLIBCXX_3.4.3",
+        "GLIBCXX_3.4.4",
+        "GLIBCXX_3.4.5",
+        "GLIBCXX_3.4.6",
+        "GLIBCXX_3.4.7",
+        "GLIBCXX_3.4.8",
+        "GLIBCXX_3.4.9",
+        "GLIBCXX_3.4.10",
+        "GLIBCXX_3.4.11",
+        "GLIBCXX_3.4.12",
+        "GLIBCXX_3.4.13",
+        "GLIBCXX_3.4.14",
+        "GLIBCXX_3.4.15",
+        "GLIBCXX_3.4.16",
+        "GLIBCXX_3.4.17",
+        "GLIBCXX_3.4.18",
+        "GLIBCXX_3.4.19",
+        "GLIBCXX_3.4.20",
+        "GLIBCXX_3.4.21",
+        "GLIBCXX_3.4.22",
+        "GLIBCXX_3.4.23",
+        "GLIBCXX_3.4.24",
+        "GLIBCXX_3.4.25",
+        "GLIBCXX_3.4.26",
+        "GLIBCXX_3.4.27",
+        "GLIBCXX_3.4.28"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libsystemd.so.0",
+      "soname" : "libsystemd.so.0",
+      "versions" : [
+        "LIBSYSTEMD_209",
+        "LIBSYSTEMD_211",
+        "LIBSYSTEMD_213",
+        "LIBSYSTEMD_214",
+        "LIBSYSTEMD_216",
+        "LIBSYSTEMD_217",
+        "LIBSYSTEMD_219",
+        "LIBSYSTEMD_220",
+        "LIBSYSTEMD_221",
+        "LIBSYSTEMD_222",
+        "LIBSYSTEMD_226",
+        "LIBSYSTEMD_227",
+        "LIBSYSTEMD_229",
+        "LIBSYSTEMD_230",
+        "LIBSYSTEMD_231",
+        "LIBSYSTEMD_232",
+        "LIBSYSTEMD_233",
+        "LIBSYSTEMD_234",
+        "LIBSYSTEMD_236",
+        "LIBSYSTEMD_237",
+        "LIBSYSTEMD_238",
+        "LIBSYSTEMD_239",
+        "LIBSYSTEMD_240",
+        "LIBSYSTEMD_241",
+        "LIBSYSTEMD_243",
+        "LIBSYSTEMD_245",
+        "LIBSYSTEMD_246",
+        "LIBSYSTEMD_247"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libsystemd.so.0.30.0",
+      "soname" : "libsystemd.so.0.30.0",
+      "versions" : [
+        "LIBSYSTEMD_209",
+        "LIBSYSTEMD_211",
+        "LIBSYSTEMD_213",
+        "LIBSYSTEMD_214",
+        "LIBSYSTEMD_216",
+        "LIBSYSTEMD_217",
+        "LIBSYSTEMD_219",
+        "LIBSYSTEMD_220",
+        "LIBSYSTEMD_221",
+        "LIBSYSTEMD_222",
+        "LIBSYSTEMD_226",
+        "LIBSYSTEMD_227",
+        "LIBSYSTEMD_229",
+        "LIBSYSTEMD_230",
+        "LIBSYSTEMD_231",
+        "LIBSYSTEMD_232",
+        "LIBSYSTEMD_233",
+        "LIBSYSTEMD_234",
+        "LIBSYSTEMD_236",
+        "LIBSYSTEMD_237",
+        "LIBSYSTEMD_238",
+        "LIBSYSTEMD_239",
+        "LIBSYSTEMD_240",
+        "LIBSYSTEMD_241",
+        "LIBSYSTEMD_243",
+        "LIBSYSTEMD_245",
+        "LIBSYSTEMD_246",
+        "LIBSYSTEMD_247"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libtasn1.so.6",
+      "soname" : "libtasn1.so.6",
+      "versions" : [
+        "LIBTASN1_0_3",
+        "LIBTASN1_4_16_0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libtasn1.so.6.6.0",
+      "soname" : "libtasn1.so.6.6.0",
+      "versions" : [
+        "LIBTASN1_0_3",
+        "LIBTASN1_4_16_0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libthread_db-1.0.so",
+      "soname" : "libthread_db-1.0.so",
+      "versions" : [
+        "GLIBC_2.17"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libthread_db.so.1",
+      "soname" : "libthread_db.so.1",
+      "versions" : [
+        "GLIBC_2.17"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libtic.so.6",
+      "soname" : "libtic.so.6",
+      "versions" : [
+        "NCURSES6_TIC_5.0.19991023",
+        "NCURSES6_TIC_5.1.20000708",
+        "NCURSES6_TIC_5.5.20051010",
+        "NCURSES6_TIC_5.7.20081102",
+        "NCURSES6_TIC_5.9.20150530",
+        "NCURSES6_TIC_6.1.20171230",
+        "NCURSES6_TINFO_5.0.19991023",
+        "NCURSES6_TINFO_5.1.20000708",
+        "NCURSES6_TINFO_5.2.20001021",
+        "NCURSES6_TINFO_5.3.20021019",
+        "NCURSES6_TINFO_5.4.20040208",
+        "NCURSES6_TINFO_5.5.20051010",
+        "NCURSES6_TINFO_5.6.20061217",
+        "NCURSES6_TINFO_5.7.20081102",
+        "NCURSES6_TINFO_5.8.20110226",
+        "NCURSES6_TINFO_5.9.20150530",
+        "NCURSES6_TINFO_6.1.20171230",
+        "NCURSES6_TINFO_6.2.20200212",
+        "NCURSES6_TINFO_6.2.current",
+        "NCURSESW6_5.1.20000708",
+        "NCURSESW6_5.3.20021019",
+        "NCURSESW6_5.4.20040208",
+        "NCURSESW6_5.5.20051010",
+        "NCURSESW6_5.6.20061217",
+        "NCURSESW6_5.7.20081102",
+        "NCURSESW6_5.8.20110226",
+        "NCURSESW6_5.9.20150530",
+        "NCURSESW6_6.1.20171230",
+        "NCURSESW6_6.2.20200212"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libtic.so.6.2",
+      "soname" : "libtic.so.6.2",
+      "versions" : [
+        "NCURSES6_TIC_5.0.19991023",
+        "NCURSES6_TIC_5.1.20000708",
+        "NCURSES6_TIC_5.5.20051010",
+        "NCURSES6_TIC_5.7.20081102",
+        "NCURSES6_TIC_5.9.20150530",
+        "NCURSES6_TIC_6.1.20171230",
+        "NCURSES6_TINFO_5.0.19991023",
+        "NCURSES6_TINFO_5.1.20000708",
+        "NCURSES6_TINFO_5.2.20001021",
+        "NCURSES6_TINFO_5.3.20021019",
+        "NCURSES6_TINFO_5.4.20040208",
+        "NCURSES6_TINFO_5.5.20051010",
+        "NCURSES6_TINFO_5.6.20061217",
+        "NCURSES6_TINFO_5.7.20081102",
+        "NCURSES6_TINFO_5.8.20110226",
+        "NCURSES6_TINFO_5.9.20150530",
+        "NCURSES6_TINFO_6.1.20171230",
+        "NCURSES6_TINFO_6.2.20200212",
+        "NCURSES6_TINFO_6.2.current",
+        "NCURSESW6_5.1.20000708",
+        "NCURSESW6_5.3.20021019",
+        "NCURSESW6_5.4.20040208",
+        "NCURSESW6_5.5.20051010",
+        "NCURSESW6_5.6.20061217",
+        "NCURSESW6_5.7.20081102",
+        "NCURSESW6_5.8.20110226",
+        "NCURSESW6_5.9.20150530",
+        "NCURSESW6_6.1.20171230",
+        "NCURSESW6_6.2.20200212"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libtinfo.so.6",
+      "soname" : "libtinfo.so.6",
+      "versions" : [
+        "NCURSES6_TIC_5.0.19991023",
+        "NCURSES6_TIC_5.1.20000708",
+        "NCURSES6_TIC_5.5.20051010",
+        "NCURSES6_TIC_5.7.20081102",
+        "NCURSES6_TIC_5.9.20150530",
+        "NCURSES6_TIC_6.1.20171230",
+        "NCURSES6_TINFO_5.0.19991023",
+        "NCURSES6_TINFO_5.1.20000708",
+        "NCURSES6_TINFO_5.2.20001021",
+        "NCURSES6_TINFO_5.3.20021019",
+        "NCURSES6_TINFO_5.4.20040208",
+        "NCURSES6_TINFO_5.5.20051010",
+        "NCURSES6_TINFO_5.6.20061217",
+        "NCURSES6_TINFO_5.7.20081102",
+        "NCURSES6_TINFO_5.8.20110226",
+        "NCURSES6_TINFO_5.9.20150530",
+        "NCURSES6_TINFO_6.1.20171230",
+        "NCURSES6_TINFO_6.2.20200212",
+        "NCURSES6_TINFO_6.2.current",
+        "NCURSESW6_5.1.20000708",
+        "NCURSESW6_5.3.20021019",
+        "NCURSESW6_5.4.20040208",
+        "NCURSESW6_5.5.20051010",
+        "NCURSESW6_5.6.20061217",
+        "NCURSESW6_5.7.20081102",
+        "NCURSESW6_5.8.20110226",
+        "NCURSESW6_5.9.20150530",
+        "NCURSESW6_6.1.20171230",
+        "NCURSESW6_6.2.20200212"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libtinfo.so.6.2",
+      "soname" : "libtinfo.so.6.2",
+      "versions" : [
+        "NCURSES6_TIC_5.0.19991023",
+        "NCURSES6_TIC_5.1.20000708",
+        "NCURSES6_TIC_5.5.20051010",
+        "NCURSES6_TIC_5.7.20081102",
+        "NCURSES6_TIC_5.9.20150530",
+        "NCURSES6_TIC_6.1.20171230",
+        "NCURSES6_TINFO_5.0.19991023",
+        "NCURSES6_TINFO_5.1.20000708",
+        "NCURSES6_TINFO_5.2.20001021",
+        "NCURSES6_TINFO_5.3.20021019",
+        "NCURSES6_TINFO_5.4.20040208",
+        "NCURSES6_TINFO_5.5.20051010",
+        "NCURSES6_TINFO_5.6.20061217",
+        "NCURSES6_TINFO_5.7.20081102",
+        "NCURSES6_TINFO_5.8.20110226",
+        "NCURSES6_TINFO_5.9.20150530",
+        "NCURSES6_TINFO_6.1.20171230",
+        "NCURSES6_TINFO_6.2.20200212",
+        "NCURSES6_TINFO_6.2.current",
+        "NCURSESW6_5.1.20000708",
+        "NCURSESW6_5.3.20021019",
+        "NCURSESW6_5.4.20040208",
+        "NCURSESW6_5.5.20051010",
+        "NCURSESW6_5.6.20061217",
+        "NCURSESW6_5.7.20081102",
+        "NCURSESW6_5.8.20110226",
+        "NCURSESW6_5.9.20150530",
+        "NCURSESW6_6.1.20171230",
+        "NCURSESW6_6.2.20200212"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libtirpc.so.3",
+      "soname" : "libtirpc.so.3",
+      "versions" : [
+        "TIRPC_0.3.0",
+        "TIRPC_0.3.1",
+        "TIRPC_0.3.2",
+        "TIRPC_0.3.3",
+        "TIRPC_PRIVATE"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libtirpc.so.3.0.0",
+      "soname" : "libtirpc.so.3.0.0",
+      "versions" : [
+        "TIRPC_0.3.0",
+        "TIRPC_0.3.1",
+        "TIRPC_0.3.2",
+        "TIRPC_0.3.3",
+        "TIRPC_PRIVATE"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libudev.so.1",
+      "soname" : "libudev.so.1",
+      "versions" : [
+        "LIBUDEV_183",
+        "LIBUDEV_189",
+        "LIBUDEV_196",
+        "LIBUDEV_199",
+        "LIBUDEV_215",
+        "LIBUDEV_247"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libudev.so.1.7.0",
+      "soname" : "libudev.so.1.7.0",
+      "versions" : [
+        "LIBUDEV_183",
+        "LIBUDEV_189",
+        "LIBUDEV_196",
+        "LIBUDEV_199",
+        "LIBUDEV_215",
+        "LIBUDEV_247"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libunistring.so.2",
+      "soname" : "libunistring.so.2",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libunistring.so.2.1.0",
+      "soname" : "libunistring.so.2.1.0",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libutil-2.31.so",
+      "soname" : "libutil-2.31.so",
+      "versions" : [
+        "GLIBC_2.17"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libutil.so.1",
+      "soname" : "libutil.so.1",
+      "versions" : [
+        "GLIBC_2.17"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libuuid.so.1",
+      "soname" : "libuuid.so.1",
+      "versions" : [
+        "UUID_1.0",
+        "UUID_2.20",
+        "UUID_2.31",
+        "UUID_2.36",
+        "UUIDD_PRIVATE"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libuuid.so.1.3.0",
+      "soname" : "libuuid.so.1.3.0",
+      "versions" : [
+        "UUID_1.0",
+        "UUID_2.20",
+        "UUID_2.31",
+        "UUID_2.36",
+        "UUIDD_PRIVATE"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libxxhash.so.0",
+      "soname" : "libxxhash.so.0",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libxxhash.so.0.8.0",
+      "soname" : "libxxhash.so.0.8.0",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libz.so.1",
+      "soname" : "libz.so.1",
+      "versions" : [
+        "ZLIB_1.2.0",
+        "ZLIB_1.2.0.2",
+        "ZLIB_1.2.0.8",
+        "ZLIB_1.2.2",
+        "ZLIB_1.2.2.3",
+        "ZLIB_1.2.2.4",
+        "ZLIB_1.2.3.3",
+        "ZLIB_1.2.3.4",
+        "ZLIB_1.2.3.5",
+        "ZLIB_1.2.5.1",
+        "ZLIB_1.2.5.2",
+        "ZLIB_1.2.7.1",
+        "ZLIB_1.2.9"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libz.so.1.2.11",
+      "soname" : "libz.so.1.2.11",
+      "versions" : [
+        "ZLIB_1.2.0",
+        "ZLIB_1.2.0.2",
+        "ZLIB_1.2.0.8",
+        "ZLIB_1.2.2",
+        "ZLIB_1.2.2.3",
+        "ZLIB_1.2.2.4",
+        "ZLIB_1.2.3.3",
+        "ZLIB_1.2.3.4",
+        "ZLIB_1.2.3.5",
+        "ZLIB_1.2.5.1",
+        "ZLIB_1.2.5.2",
+        "ZLIB_1.2.7.1",
+        "ZLIB_1.2.9"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libzstd.so.1",
+      "soname" : "libzstd.so.1",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libzstd.so.1.4.8",
+      "soname" : "libzstd.so.1.4.8",
+      "versions" : [
+
+      ]
+    }
+  ],
+  "measuredBy" : "measured by basefit catalog measure from debootstrap --variant=minbase --foreign --arch=arm64 bullseye (Debian's mirror; unpacked, not configured), 2026-11-30",
+  "packageManager" : "apt",
+  "reference" : "debian:bullseye",
+  "searchPath" : [
+    "/lib/aarch64-linux-gnu",
+    "/usr/lib/aarch64-linux-gnu",
+    "/lib",
+    "/usr/lib"
+  ],
+  "shell" : "/bin/sh",
+  "totalBytes" : 161941773,
+  "users" : [
+    "root",
+    "daemon",
+    "bin",
+    "sys",
+    "sync",
+    "games",
+    "man",
+    "lp",
+    "mail",
+    "news",
+    "uucp",
+    "proxy",
+    "www-data",
+    "backup",
+    "list",
+    "irc",
+    "gnats",
+    "nobody"
+  ]
+}
+"""#,
         "measured/debian-bullseye.json": #"""
 {
-  "date" : "2026-11-23",
+  "architecture" : "amd64",
+  "date" : "2026-11-30",
   "libc" : {
     "family" : "glibc",
     "version" : "2.31"
@@ -23872,7 +26915,7 @@ enum EmbeddedCatalogData {
       ]
     }
   ],
-  "measuredBy" : "measured by basefit catalog measure from debootstrap --variant=minbase bullseye (Debian's mirror), 2026-11-23",
+  "measuredBy" : "measured by basefit catalog measure from debootstrap --variant=minbase bullseye (Debian's mirror), 2026-11-30",
   "packageManager" : "apt",
   "reference" : "debian:bullseye",
   "searchPath" : [
@@ -23909,9 +26952,1368 @@ enum EmbeddedCatalogData {
   ]
 }
 """#,
+        "measured/debian-trixie-arm64.json": #"""
+{
+  "architecture" : "arm64",
+  "date" : "2026-11-30",
+  "libc" : {
+    "family" : "glibc",
+    "version" : "2.41"
+  },
+  "libraries" : [
+    {
+      "path" : "/lib/aarch64-linux-gnu/ld-linux-aarch64.so.1",
+      "soname" : "ld-linux-aarch64.so.1",
+      "versions" : [
+        "GLIBC_2.17",
+        "GLIBC_2.34",
+        "GLIBC_2.35",
+        "GLIBC_PRIVATE"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libBrokenLocale.so.1",
+      "soname" : "libBrokenLocale.so.1",
+      "versions" : [
+        "GLIBC_2.17"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libacl.so.1",
+      "soname" : "libacl.so.1",
+      "versions" : [
+        "ACL_1.0",
+        "ACL_1.1",
+        "ACL_1.2"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libacl.so.1.1.2302",
+      "soname" : "libacl.so.1.1.2302",
+      "versions" : [
+        "ACL_1.0",
+        "ACL_1.1",
+        "ACL_1.2"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libanl.so.1",
+      "soname" : "libanl.so.1",
+      "versions" : [
+        "GLIBC_2.17"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libapt-pkg.so.7.0",
+      "soname" : "libapt-pkg.so.7.0",
+      "versions" : [
+        "APTPKG_7.0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libapt-pkg.so.7.0.0",
+      "soname" : "libapt-pkg.so.7.0.0",
+      "versions" : [
+        "APTPKG_7.0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libapt-private.so.0.0",
+      "soname" : "libapt-private.so.0.0",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libapt-private.so.0.0.0",
+      "soname" : "libapt-private.so.0.0.0",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libattr.so.1",
+      "soname" : "libattr.so.1",
+      "versions" : [
+        "ATTR_1.0",
+        "ATTR_1.1",
+        "ATTR_1.2",
+        "ATTR_1.3"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libattr.so.1.1.2502",
+      "soname" : "libattr.so.1.1.2502",
+      "versions" : [
+        "ATTR_1.0",
+        "ATTR_1.1",
+        "ATTR_1.2",
+        "ATTR_1.3"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libaudit.so.1",
+      "soname" : "libaudit.so.1",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libaudit.so.1.0.0",
+      "soname" : "libaudit.so.1.0.0",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libblkid.so.1",
+      "soname" : "libblkid.so.1",
+      "versions" : [
+        "BLKID_1.0",
+        "BLKID_2.15",
+        "BLKID_2.17",
+        "BLKID_2.18",
+        "BLKID_2.20",
+        "BLKID_2.21",
+        "BLKID_2.23",
+        "BLKID_2.25",
+        "BLKID_2.30",
+        "BLKID_2_31",
+        "BLKID_2_36",
+        "BLKID_2_37",
+        "BLKID_2_39",
+        "BLKID_2_40"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libblkid.so.1.1.0",
+      "soname" : "libblkid.so.1.1.0",
+      "versions" : [
+        "BLKID_1.0",
+        "BLKID_2.15",
+        "BLKID_2.17",
+        "BLKID_2.18",
+        "BLKID_2.20",
+        "BLKID_2.21",
+        "BLKID_2.23",
+        "BLKID_2.25",
+        "BLKID_2.30",
+        "BLKID_2_31",
+        "BLKID_2_36",
+        "BLKID_2_37",
+        "BLKID_2_39",
+        "BLKID_2_40"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libbsd.so.0",
+      "soname" : "libbsd.so.0",
+      "versions" : [
+        "LIBBSD_0.0",
+        "LIBBSD_0.1",
+        "LIBBSD_0.2",
+        "LIBBSD_0.3",
+        "LIBBSD_0.4",
+        "LIBBSD_0.5",
+        "LIBBSD_0.6",
+        "LIBBSD_0.7",
+        "LIBBSD_0.8",
+        "LIBBSD_0.9",
+        "LIBBSD_0.9.1",
+        "LIBBSD_0.10.0",
+        "LIBBSD_0.11.0",
+        "LIBBSD_0.12.0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libbsd.so.0.12.2",
+      "soname" : "libbsd.so.0.12.2",
+      "versions" : [
+        "LIBBSD_0.0",
+        "LIBBSD_0.1",
+        "LIBBSD_0.2",
+        "LIBBSD_0.3",
+        "LIBBSD_0.4",
+        "LIBBSD_0.5",
+        "LIBBSD_0.6",
+        "LIBBSD_0.7",
+        "LIBBSD_0.8",
+        "LIBBSD_0.9",
+        "LIBBSD_0.9.1",
+        "LIBBSD_0.10.0",
+        "LIBBSD_0.11.0",
+        "LIBBSD_0.12.0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libbz2.so.1",
+      "soname" : "libbz2.so.1",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libbz2.so.1.0",
+      "soname" : "libbz2.so.1.0",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libbz2.so.1.0.4",
+      "soname" : "libbz2.so.1.0.4",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libc.so.6",
+      "soname" : "libc.so.6",
+      "versions" : [
+        "GLIBC_2.17",
+        "GLIBC_2.18",
+        "GLIBC_2.22",
+        "GLIBC_2.23",
+        "GLIBC_2.24",
+        "GLIBC_2.25",
+        "GLIBC_2.26",
+        "GLIBC_2.27",
+        "GLIBC_2.28",
+        "GLIBC_2.29",
+        "GLIBC_2.30",
+        "GLIBC_2.31",
+        "GLIBC_2.32",
+        "GLIBC_2.33",
+        "GLIBC_2.34",
+        "GLIBC_2.35",
+        "GLIBC_2.36",
+        "GLIBC_2.38",
+        "GLIBC_2.39",
+        "GLIBC_2.41",
+        "GLIBC_ABI_DT_RELR",
+        "GLIBC_PRIVATE"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libc_malloc_debug.so.0",
+      "soname" : "libc_malloc_debug.so.0",
+      "versions" : [
+        "GLIBC_2.17",
+        "GLIBC_2.33"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libcap-ng.so.0",
+      "soname" : "libcap-ng.so.0",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libcap-ng.so.0.0.0",
+      "soname" : "libcap-ng.so.0.0.0",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libcap.so.2",
+      "soname" : "libcap.so.2",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libcap.so.2.75",
+      "soname" : "libcap.so.2.75",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libcrypt.so.1",
+      "soname" : "libcrypt.so.1",
+      "versions" : [
+        "GLIBC_2.17",
+        "XCRYPT_2.0",
+        "XCRYPT_4.3",
+        "XCRYPT_4.4"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libcrypt.so.1.1.0",
+      "soname" : "libcrypt.so.1.1.0",
+      "versions" : [
+        "GLIBC_2.17",
+        "XCRYPT_2.0",
+        "XCRYPT_4.3",
+        "XCRYPT_4.4"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libcrypto.so.3",
+      "soname" : "libcrypto.so.3",
+      "versions" : [
+        "OPENSSL_3.0.0",
+        "OPENSSL_3.0.3",
+        "OPENSSL_3.0.8",
+        "OPENSSL_3.0.9",
+        "OPENSSL_3.1.0",
+        "OPENSSL_3.2.0",
+        "OPENSSL_3.3.0",
+        "OPENSSL_3.4.0",
+        "OPENSSL_3.5.0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libdb-5.3.so",
+      "soname" : "libdb-5.3.so",
+      "versions" : [
+        "DB5_3"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libdebconfclient.so.0",
+      "soname" : "libdebconfclient.so.0",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libdebconfclient.so.0.0.0",
+      "soname" : "libdebconfclient.so.0.0.0",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libdl.so.2",
+      "soname" : "libdl.so.2",
+      "versions" : [
+        "GLIBC_2.17"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libdrop_ambient.so.0",
+      "soname" : "libdrop_ambient.so.0",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libdrop_ambient.so.0.0.0",
+      "soname" : "libdrop_ambient.so.0.0.0",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libgcc_s.so.1",
+      "soname" : "libgcc_s.so.1",
+      "versions" : [
+        "GCC_3.0",
+        "GCC_3.3",
+        "GCC_3.3.1",
+        "GCC_3.4",
+        "GCC_3.4.2",
+        "GCC_3.4.4",
+        "GCC_4.0.0",
+        "GCC_4.2.0",
+        "GCC_4.3.0",
+        "GCC_4.5.0",
+        "GCC_4.7.0",
+        "GCC_7.0.0",
+        "GCC_11.0",
+        "GCC_13.0.0",
+        "GCC_14.0",
+        "GCC_14.0.0",
+        "GLIBC_2.0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libgmp.so.10",
+      "soname" : "libgmp.so.10",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libgmp.so.10.5.0",
+      "soname" : "libgmp.so.10.5.0",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libhogweed.so.6",
+      "soname" : "libhogweed.so.6",
+      "versions" : [
+        "HOGWEED_6",
+        "HOGWEED_INTERNAL_6_10"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libhogweed.so.6.10",
+      "soname" : "libhogweed.so.6.10",
+      "versions" : [
+        "HOGWEED_6",
+        "HOGWEED_INTERNAL_6_10"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/liblastlog2.so.2",
+      "soname" : "liblastlog2.so.2",
+      "versions" : [
+        "LIBLASTLOG2_2_40"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/liblastlog2.so.2.0.0",
+      "soname" : "liblastlog2.so.2.0.0",
+      "versions" : [
+        "LIBLASTLOG2_2_40"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/liblz4.so.1",
+      "soname" : "liblz4.so.1",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/liblz4.so.1.10.0",
+      "soname" : "liblz4.so.1.10.0",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/liblzma.so.5",
+      "soname" : "liblzma.so.5",
+      "versions" : [
+        "XZ_5.0",
+        "XZ_5.2",
+        "XZ_5.2.2",
+        "XZ_5.4",
+        "XZ_5.6.0",
+        "XZ_5.8",
+        "XZ_5.1.2alpha"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/liblzma.so.5.8.1",
+      "soname" : "liblzma.so.5.8.1",
+      "versions" : [
+        "XZ_5.0",
+        "XZ_5.2",
+        "XZ_5.2.2",
+        "XZ_5.4",
+        "XZ_5.6.0",
+        "XZ_5.8",
+        "XZ_5.1.2alpha"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libm.so.6",
+      "soname" : "libm.so.6",
+      "versions" : [
+        "GLIBC_2.17",
+        "GLIBC_2.18",
+        "GLIBC_2.23",
+        "GLIBC_2.24",
+        "GLIBC_2.25",
+        "GLIBC_2.27",
+        "GLIBC_2.28",
+        "GLIBC_2.29",
+        "GLIBC_2.31",
+        "GLIBC_2.32",
+        "GLIBC_2.35",
+        "GLIBC_2.38",
+        "GLIBC_2.39",
+        "GLIBC_2.40",
+        "GLIBC_2.41"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libmd.so.0",
+      "soname" : "libmd.so.0",
+      "versions" : [
+        "LIBMD_0.0",
+        "LIBMD_0.1"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libmd.so.0.1.0",
+      "soname" : "libmd.so.0.1.0",
+      "versions" : [
+        "LIBMD_0.0",
+        "LIBMD_0.1"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libmemusage.so",
+      "soname" : "libmemusage.so",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libmount.so.1",
+      "soname" : "libmount.so.1",
+      "versions" : [
+        "MOUNT_2.19",
+        "MOUNT_2.20",
+        "MOUNT_2.21",
+        "MOUNT_2.22",
+        "MOUNT_2.23",
+        "MOUNT_2.24",
+        "MOUNT_2.25",
+        "MOUNT_2.26",
+        "MOUNT_2.28",
+        "MOUNT_2.30",
+        "MOUNT_2.33",
+        "MOUNT_2.34",
+        "MOUNT_2_35",
+        "MOUNT_2_37",
+        "MOUNT_2_38",
+        "MOUNT_2_39",
+        "MOUNT_2_40",
+        "MOUNT_2_41"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libmount.so.1.1.0",
+      "soname" : "libmount.so.1.1.0",
+      "versions" : [
+        "MOUNT_2.19",
+        "MOUNT_2.20",
+        "MOUNT_2.21",
+        "MOUNT_2.22",
+        "MOUNT_2.23",
+        "MOUNT_2.24",
+        "MOUNT_2.25",
+        "MOUNT_2.26",
+        "MOUNT_2.28",
+        "MOUNT_2.30",
+        "MOUNT_2.33",
+        "MOUNT_2.34",
+        "MOUNT_2_35",
+        "MOUNT_2_37",
+        "MOUNT_2_38",
+        "MOUNT_2_39",
+        "MOUNT_2_40",
+        "MOUNT_2_41"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libmvec.so.1",
+      "soname" : "libmvec.so.1",
+      "versions" : [
+        "GLIBC_2.38",
+        "GLIBC_2.39",
+        "GLIBC_2.40",
+        "GLIBC_2.41"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libnettle.so.8",
+      "soname" : "libnettle.so.8",
+      "versions" : [
+        "NETTLE_8",
+        "NETTLE_INTERNAL_8_10"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libnettle.so.8.10",
+      "soname" : "libnettle.so.8.10",
+      "versions" : [
+        "NETTLE_8",
+        "NETTLE_INTERNAL_8_10"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libnsl.so.1",
+      "soname" : "libnsl.so.1",
+      "versions" : [
+        "GLIBC_2.17",
+        "GLIBC_PRIVATE"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libnss_compat.so.2",
+      "soname" : "libnss_compat.so.2",
+      "versions" : [
+        "GLIBC_PRIVATE"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libnss_dns.so.2",
+      "soname" : "libnss_dns.so.2",
+      "versions" : [
+        "GLIBC_PRIVATE"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libnss_files.so.2",
+      "soname" : "libnss_files.so.2",
+      "versions" : [
+        "GLIBC_PRIVATE"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libnss_hesiod.so.2",
+      "soname" : "libnss_hesiod.so.2",
+      "versions" : [
+        "GLIBC_PRIVATE"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libpam.so.0",
+      "soname" : "libpam.so.0",
+      "versions" : [
+        "LIBPAM_1.0",
+        "LIBPAM_1.4",
+        "LIBPAM_EXTENSION_1.0",
+        "LIBPAM_EXTENSION_1.1",
+        "LIBPAM_EXTENSION_1.1.1",
+        "LIBPAM_MODUTIL_1.0",
+        "LIBPAM_MODUTIL_1.1",
+        "LIBPAM_MODUTIL_1.1.3",
+        "LIBPAM_MODUTIL_1.1.9",
+        "LIBPAM_MODUTIL_1.3.2",
+        "LIBPAM_MODUTIL_1.4.1"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libpam.so.0.85.1",
+      "soname" : "libpam.so.0.85.1",
+      "versions" : [
+        "LIBPAM_1.0",
+        "LIBPAM_1.4",
+        "LIBPAM_EXTENSION_1.0",
+        "LIBPAM_EXTENSION_1.1",
+        "LIBPAM_EXTENSION_1.1.1",
+        "LIBPAM_MODUTIL_1.0",
+        "LIBPAM_MODUTIL_1.1",
+        "LIBPAM_MODUTIL_1.1.3",
+        "LIBPAM_MODUTIL_1.1.9",
+        "LIBPAM_MODUTIL_1.3.2",
+        "LIBPAM_MODUTIL_1.4.1"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libpam_misc.so.0",
+      "soname" : "libpam_misc.so.0",
+      "versions" : [
+        "LIBPAM_MISC_1.0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libpam_misc.so.0.82.1",
+      "soname" : "libpam_misc.so.0.82.1",
+      "versions" : [
+        "LIBPAM_MISC_1.0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libpamc.so.0",
+      "soname" : "libpamc.so.0",
+      "versions" : [
+        "LIBPAMC_1.0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libpamc.so.0.82.1",
+      "soname" : "libpamc.so.0.82.1",
+      "versions" : [
+        "LIBPAMC_1.0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libpcprofile.so",
+      "soname" : "libpcprofile.so",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libpcre2-8.so.0",
+      "soname" : "libpcre2-8.so.0",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libpcre2-8.so.0.14.0",
+      "soname" : "libpcre2-8.so.0.14.0",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libpsx.so.2",
+      "soname" : "libpsx.so.2",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libpsx.so.2.75",
+      "soname" : "libpsx.so.2.75",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libpthread.so.0",
+      "soname" : "libpthread.so.0",
+      "versions" : [
+        "GLIBC_2.17",
+        "GLIBC_2.18",
+        "GLIBC_2.28",
+        "GLIBC_2.30",
+        "GLIBC_2.31"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libresolv.so.2",
+      "soname" : "libresolv.so.2",
+      "versions" : [
+        "GLIBC_2.17",
+        "GLIBC_PRIVATE"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/librt.so.1",
+      "soname" : "librt.so.1",
+      "versions" : [
+        "GLIBC_2.17"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libseccomp.so.2",
+      "soname" : "libseccomp.so.2",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libseccomp.so.2.6.0",
+      "soname" : "libseccomp.so.2.6.0",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libselinux.so.1",
+      "soname" : "libselinux.so.1",
+      "versions" : [
+        "LIBSELINUX_1.0",
+        "LIBSELINUX_3.4",
+        "LIBSELINUX_3.5",
+        "LIBSELINUX_3.8"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libsemanage.so.2",
+      "soname" : "libsemanage.so.2",
+      "versions" : [
+        "LIBSEMANAGE_1.0",
+        "LIBSEMANAGE_1.1",
+        "LIBSEMANAGE_3.4"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libsepol.so.2",
+      "soname" : "libsepol.so.2",
+      "versions" : [
+        "LIBSEPOL_1.0",
+        "LIBSEPOL_1.1",
+        "LIBSEPOL_3.0",
+        "LIBSEPOL_3.4",
+        "LIBSEPOL_3.6"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libsmartcols.so.1",
+      "soname" : "libsmartcols.so.1",
+      "versions" : [
+        "SMARTCOLS_2.25",
+        "SMARTCOLS_2.27",
+        "SMARTCOLS_2.28",
+        "SMARTCOLS_2.29",
+        "SMARTCOLS_2.30",
+        "SMARTCOLS_2.31",
+        "SMARTCOLS_2.33",
+        "SMARTCOLS_2.34",
+        "SMARTCOLS_2.35",
+        "SMARTCOLS_2.38",
+        "SMARTCOLS_2.39",
+        "SMARTCOLS_2.40",
+        "SMARTCOLS_2.41"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libsmartcols.so.1.1.0",
+      "soname" : "libsmartcols.so.1.1.0",
+      "versions" : [
+        "SMARTCOLS_2.25",
+        "SMARTCOLS_2.27",
+        "SMARTCOLS_2.28",
+        "SMARTCOLS_2.29",
+        "SMARTCOLS_2.30",
+        "SMARTCOLS_2.31",
+        "SMARTCOLS_2.33",
+        "SMARTCOLS_2.34",
+        "SMARTCOLS_2.35",
+        "SMARTCOLS_2.38",
+        "SMARTCOLS_2.39",
+        "SMARTCOLS_2.40",
+        "SMARTCOLS_2.41"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libsqlite3.so.0",
+      "soname" : "libsqlite3.so.0",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libsqlite3.so.0.8.6",
+      "soname" : "libsqlite3.so.0.8.6",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libssl.so.3",
+      "soname" : "libssl.so.3",
+      "versions" : [
+        "OPENSSL_3.0.0",
+        "OPENSSL_3.2.0",
+        "OPENSSL_3.3.0",
+        "OPENSSL_3.4.0",
+        "OPENSSL_3.5.0"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libstdc++.so.6",
+      "soname" : "libstdc++.so.6",
+      "versions" : [
+        "CXXABI_1.3",
+        "CXXABI_1.3.1",
+        "CXXABI_1.3.2",
+        "CXXABI_1.3.3",
+        "CXXABI_1.3.4",
+        "CXXABI_1.3.5",
+        "CXXABI_1.3.6",
+        "CXXABI_1.3.7",
+        "CXXABI_1.3.8",
+        "CXXABI_1.3.9",
+        "CXXABI_1.3.10",
+        "CXXABI_1.3.11",
+        "CXXABI_1.3.12",
+        "CXXABI_1.3.13",
+        "CXXABI_1.3.14",
+        "CXXABI_1.3.15",
+        "CXXABI_TM_1",
+        "GLIBCXX_3.4",
+        "GLIBCXX_3.4.1",
+        "GLIBCXX_3.4.2",
+        "GLIBCXX_3.4.3",
+        "GLIBCXX_3.4.4",
+        "GLIBCXX_3.4.5",
+        "GLIBCXX_3.4.6",
+        "GLIBCXX_3.4.7",
+        "GLIBCXX_3.4.8",
+        "GLIBCXX_3.4.9",
+        "GLIBCXX_3.4.10",
+        "GLIBCXX_3.4.11",
+        "GLIBCXX_3.4.12",
+        "GLIBCXX_3.4.13",
+        "GLIBCXX_3.4.14",
+        "GLIBCXX_3.4.15",
+        "GLIBCXX_3.4.16",
+        "GLIBCXX_3.4.17",
+        "GLIBCXX_3.4.18",
+        "GLIBCXX_3.4.19",
+        "GLIBCXX_3.4.20",
+        "GLIBCXX_3.4.21",
+        "GLIBCXX_3.4.22",
+        "GLIBCXX_3.4.23",
+        "GLIBCXX_3.4.24",
+        "GLIBCXX_3.4.25",
+        "GLIBCXX_3.4.26",
+        "GLIBCXX_3.4.27",
+        "GLIBCXX_3.4.28",
+        "GLIBCXX_3.4.29",
+        "GLIBCXX_3.4.30",
+        "GLIBCXX_3.4.31",
+        "GLIBCXX_3.4.32",
+        "GLIBCXX_3.4.33"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libstdc++.so.6.0.33",
+      "soname" : "libstdc++.so.6.0.33",
+      "versions" : [
+        "CXXABI_1.3",
+        "CXXABI_1.3.1",
+        "CXXABI_1.3.2",
+        "CXXABI_1.3.3",
+        "CXXABI_1.3.4",
+        "CXXABI_1.3.5",
+        "CXXABI_1.3.6",
+        "CXXABI_1.3.7",
+        "CXXABI_1.3.8",
+        "CXXABI_1.3.9",
+        "CXXABI_1.3.10",
+        "CXXABI_1.3.11",
+        "CXXABI_1.3.12",
+        "CXXABI_1.3.13",
+        "CXXABI_1.3.14",
+        "CXXABI_1.3.15",
+        "CXXABI_TM_1",
+        "GLIBCXX_3.4",
+        "GLIBCXX_3.4.1",
+        "GLIBCXX_3.4.2",
+        "GLIBCXX_3.4.3",
+        "GLIBCXX_3.4.4",
+        "GLIBCXX_3.4.5",
+        "GLIBCXX_3.4.6",
+        "GLIBCXX_3.4.7",
+        "GLIBCXX_3.4.8",
+        "GLIBCXX_3.4.9",
+        "GLIBCXX_3.4.10",
+        "GLIBCXX_3.4.11",
+        "GLIBCXX_3.4.12",
+        "GLIBCXX_3.4.13",
+        "GLIBCXX_3.4.14",
+        "GLIBCXX_3.4.15",
+        "GLIBCXX_3.4.16",
+        "GLIBCXX_3.4.17",
+        "GLIBCXX_3.4.18",
+        "GLIBCXX_3.4.19",
+        "GLIBCXX_3.4.20",
+        "GLIBCXX_3.4.21",
+        "GLIBCXX_3.4.22",
+        "GLIBCXX_3.4.23",
+        "GLIBCXX_3.4.24",
+        "GLIBCXX_3.4.25",
+        "GLIBCXX_3.4.26",
+        "GLIBCXX_3.4.27",
+        "GLIBCXX_3.4.28",
+        "GLIBCXX_3.4.29",
+        "GLIBCXX_3.4.30",
+        "GLIBCXX_3.4.31",
+        "GLIBCXX_3.4.32",
+        "GLIBCXX_3.4.33"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libsystemd.so.0",
+      "soname" : "libsystemd.so.0",
+      "versions" : [
+        "LIBSYSTEMD_209",
+        "LIBSYSTEMD_211",
+        "LIBSYSTEMD_213",
+        "LIBSYSTEMD_214",
+        "LIBSYSTEMD_216",
+        "LIBSYSTEMD_217",
+        "LIBSYSTEMD_219",
+        "LIBSYSTEMD_220",
+        "LIBSYSTEMD_221",
+        "LIBSYSTEMD_222",
+        "LIBSYSTEMD_226",
+        "LIBSYSTEMD_227",
+        "LIBSYSTEMD_229",
+        "LIBSYSTEMD_230",
+        "LIBSYSTEMD_231",
+        "LIBSYSTEMD_232",
+        "LIBSYSTEMD_233",
+        "LIBSYSTEMD_234",
+        "LIBSYSTEMD_236",
+        "LIBSYSTEMD_237",
+        "LIBSYSTEMD_238",
+        "LIBSYSTEMD_239",
+        "LIBSYSTEMD_240",
+        "LIBSYSTEMD_241",
+        "LIBSYSTEMD_243",
+        "LIBSYSTEMD_245",
+        "LIBSYSTEMD_246",
+        "LIBSYSTEMD_247",
+        "LIBSYSTEMD_248",
+        "LIBSYSTEMD_249",
+        "LIBSYSTEMD_250",
+        "LIBSYSTEMD_251",
+        "LIBSYSTEMD_252",
+        "LIBSYSTEMD_253",
+        "LIBSYSTEMD_254",
+        "LIBSYSTEMD_255",
+        "LIBSYSTEMD_256",
+        "LIBSYSTEMD_257"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libsystemd.so.0.40.0",
+      "soname" : "libsystemd.so.0.40.0",
+      "versions" : [
+        "LIBSYSTEMD_209",
+        "LIBSYSTEMD_211",
+        "LIBSYSTEMD_213",
+        "LIBSYSTEMD_214",
+        "LIBSYSTEMD_216",
+        "LIBSYSTEMD_217",
+        "LIBSYSTEMD_219",
+        "LIBSYSTEMD_220",
+        "LIBSYSTEMD_221",
+        "LIBSYSTEMD_222",
+        "LIBSYSTEMD_226",
+        "LIBSYSTEMD_227",
+        "LIBSYSTEMD_229",
+        "LIBSYSTEMD_230",
+        "LIBSYSTEMD_231",
+        "LIBSYSTEMD_232",
+        "LIBSYSTEMD_233",
+        "LIBSYSTEMD_234",
+        "LIBSYSTEMD_236",
+        "LIBSYSTEMD_237",
+        "LIBSYSTEMD_238",
+        "LIBSYSTEMD_239",
+        "LIBSYSTEMD_240",
+        "LIBSYSTEMD_241",
+        "LIBSYSTEMD_243",
+        "LIBSYSTEMD_245",
+        "LIBSYSTEMD_246",
+        "LIBSYSTEMD_247",
+        "LIBSYSTEMD_248",
+        "LIBSYSTEMD_249",
+        "LIBSYSTEMD_250",
+        "LIBSYSTEMD_251",
+        "LIBSYSTEMD_252",
+        "LIBSYSTEMD_253",
+        "LIBSYSTEMD_254",
+        "LIBSYSTEMD_255",
+        "LIBSYSTEMD_256",
+        "LIBSYSTEMD_257"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libthread_db.so.1",
+      "soname" : "libthread_db.so.1",
+      "versions" : [
+        "GLIBC_2.17"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libtic.so.6",
+      "soname" : "libtic.so.6",
+      "versions" : [
+        "NCURSES6_TIC_5.0.19991023",
+        "NCURSES6_TIC_5.1.20000708",
+        "NCURSES6_TIC_5.5.20051010",
+        "NCURSES6_TIC_5.7.20081102",
+        "NCURSES6_TIC_5.9.20150530",
+        "NCURSES6_TIC_6.1.20171230",
+        "NCURSES6_TINFO_5.0.19991023",
+        "NCURSES6_TINFO_5.1.20000708",
+        "NCURSES6_TINFO_5.2.20001021",
+        "NCURSES6_TINFO_5.3.20021019",
+        "NCURSES6_TINFO_5.4.20040208",
+        "NCURSES6_TINFO_5.5.20051010",
+        "NCURSES6_TINFO_5.6.20061217",
+        "NCURSES6_TINFO_5.7.20081102",
+        "NCURSES6_TINFO_5.8.20110226",
+        "NCURSES6_TINFO_5.9.20150530",
+        "NCURSES6_TINFO_6.1.20171230",
+        "NCURSES6_TINFO_6.2.20200212",
+        "NCURSES6_TINFO_6.2.20211010",
+        "NCURSES6_TINFO_6.5.20240427",
+        "NCURSESW6_5.1.20000708",
+        "NCURSESW6_5.3.20021019",
+        "NCURSESW6_5.4.20040208",
+        "NCURSESW6_5.5.20051010",
+        "NCURSESW6_5.6.20061217",
+        "NCURSESW6_5.7.20081102",
+        "NCURSESW6_5.8.20110226",
+        "NCURSESW6_5.9.20150530",
+        "NCURSESW6_6.1.20171230",
+        "NCURSESW6_6.2.20200212"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libtic.so.6.5",
+      "soname" : "libtic.so.6.5",
+      "versions" : [
+        "NCURSES6_TIC_5.0.19991023",
+        "NCURSES6_TIC_5.1.20000708",
+        "NCURSES6_TIC_5.5.20051010",
+        "NCURSES6_TIC_5.7.20081102",
+        "NCURSES6_TIC_5.9.20150530",
+        "NCURSES6_TIC_6.1.20171230",
+        "NCURSES6_TINFO_5.0.19991023",
+        "NCURSES6_TINFO_5.1.20000708",
+        "NCURSES6_TINFO_5.2.20001021",
+        "NCURSES6_TINFO_5.3.20021019",
+        "NCURSES6_TINFO_5.4.20040208",
+        "NCURSES6_TINFO_5.5.20051010",
+        "NCURSES6_TINFO_5.6.20061217",
+        "NCURSES6_TINFO_5.7.20081102",
+        "NCURSES6_TINFO_5.8.20110226",
+        "NCURSES6_TINFO_5.9.20150530",
+        "NCURSES6_TINFO_6.1.20171230",
+        "NCURSES6_TINFO_6.2.20200212",
+        "NCURSES6_TINFO_6.2.20211010",
+        "NCURSES6_TINFO_6.5.20240427",
+        "NCURSESW6_5.1.20000708",
+        "NCURSESW6_5.3.20021019",
+        "NCURSESW6_5.4.20040208",
+        "NCURSESW6_5.5.20051010",
+        "NCURSESW6_5.6.20061217",
+        "NCURSESW6_5.7.20081102",
+        "NCURSESW6_5.8.20110226",
+        "NCURSESW6_5.9.20150530",
+        "NCURSESW6_6.1.20171230",
+        "NCURSESW6_6.2.20200212"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libtinfo.so.6",
+      "soname" : "libtinfo.so.6",
+      "versions" : [
+        "NCURSES6_TIC_5.0.19991023",
+        "NCURSES6_TIC_5.1.20000708",
+        "NCURSES6_TIC_5.5.20051010",
+        "NCURSES6_TIC_5.7.20081102",
+        "NCURSES6_TIC_5.9.20150530",
+        "NCURSES6_TIC_6.1.20171230",
+        "NCURSES6_TINFO_5.0.19991023",
+        "NCURSES6_TINFO_5.1.20000708",
+        "NCURSES6_TINFO_5.2.20001021",
+        "NCURSES6_TINFO_5.3.20021019",
+        "NCURSES6_TINFO_5.4.20040208",
+        "NCURSES6_TINFO_5.5.20051010",
+        "NCURSES6_TINFO_5.6.20061217",
+        "NCURSES6_TINFO_5.7.20081102",
+        "NCURSES6_TINFO_5.8.20110226",
+        "NCURSES6_TINFO_5.9.20150530",
+        "NCURSES6_TINFO_6.1.20171230",
+        "NCURSES6_TINFO_6.2.20200212",
+        "NCURSES6_TINFO_6.2.20211010",
+        "NCURSES6_TINFO_6.5.20240427",
+        "NCURSESW6_5.1.20000708",
+        "NCURSESW6_5.3.20021019",
+        "NCURSESW6_5.4.20040208",
+        "NCURSESW6_5.5.20051010",
+        "NCURSESW6_5.6.20061217",
+        "NCURSESW6_5.7.20081102",
+        "NCURSESW6_5.8.20110226",
+        "NCURSESW6_5.9.20150530",
+        "NCURSESW6_6.1.20171230",
+        "NCURSESW6_6.2.20200212"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libtinfo.so.6.5",
+      "soname" : "libtinfo.so.6.5",
+      "versions" : [
+        "NCURSES6_TIC_5.0.19991023",
+        "NCURSES6_TIC_5.1.20000708",
+        "NCURSES6_TIC_5.5.20051010",
+        "NCURSES6_TIC_5.7.20081102",
+        "NCURSES6_TIC_5.9.20150530",
+        "NCURSES6_TIC_6.1.20171230",
+        "NCURSES6_TINFO_5.0.19991023",
+        "NCURSES6_TINFO_5.1.20000708",
+        "NCURSES6_TINFO_5.2.20001021",
+        "NCURSES6_TINFO_5.3.20021019",
+        "NCURSES6_TINFO_5.4.20040208",
+        "NCURSES6_TINFO_5.5.20051010",
+        "NCURSES6_TINFO_5.6.20061217",
+        "NCURSES6_TINFO_5.7.20081102",
+        "NCURSES6_TINFO_5.8.20110226",
+        "NCURSES6_TINFO_5.9.20150530",
+        "NCURSES6_TINFO_6.1.20171230",
+        "NCURSES6_TINFO_6.2.20200212",
+        "NCURSES6_TINFO_6.2.20211010",
+        "NCURSES6_TINFO_6.5.20240427",
+        "NCURSESW6_5.1.20000708",
+        "NCURSESW6_5.3.20021019",
+        "NCURSESW6_5.4.20040208",
+        "NCURSESW6_5.5.20051010",
+        "NCURSESW6_5.6.20061217",
+        "NCURSESW6_5.7.20081102",
+        "NCURSESW6_5.8.20110226",
+        "NCURSESW6_5.9.20150530",
+        "NCURSESW6_6.1.20171230",
+        "NCURSESW6_6.2.20200212"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libudev.so.1",
+      "soname" : "libudev.so.1",
+      "versions" : [
+        "LIBUDEV_183",
+        "LIBUDEV_189",
+        "LIBUDEV_196",
+        "LIBUDEV_199",
+        "LIBUDEV_215",
+        "LIBUDEV_247"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libudev.so.1.7.10",
+      "soname" : "libudev.so.1.7.10",
+      "versions" : [
+        "LIBUDEV_183",
+        "LIBUDEV_189",
+        "LIBUDEV_196",
+        "LIBUDEV_199",
+        "LIBUDEV_215",
+        "LIBUDEV_247"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libutil.so.1",
+      "soname" : "libutil.so.1",
+      "versions" : [
+        "GLIBC_2.17"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libuuid.so.1",
+      "soname" : "libuuid.so.1",
+      "versions" : [
+        "UUID_1.0",
+        "UUID_2.20",
+        "UUID_2.31",
+        "UUID_2.36",
+        "UUID_2.40",
+        "UUID_2.41",
+        "UUIDD_PRIVATE"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libuuid.so.1.3.0",
+      "soname" : "libuuid.so.1.3.0",
+      "versions" : [
+        "UUID_1.0",
+        "UUID_2.20",
+        "UUID_2.31",
+        "UUID_2.36",
+        "UUID_2.40",
+        "UUID_2.41",
+        "UUIDD_PRIVATE"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libxxhash.so.0",
+      "soname" : "libxxhash.so.0",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libxxhash.so.0.8.3",
+      "soname" : "libxxhash.so.0.8.3",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libz.so.1",
+      "soname" : "libz.so.1",
+      "versions" : [
+        "ZLIB_1.2.0",
+        "ZLIB_1.2.0.2",
+        "ZLIB_1.2.0.8",
+        "ZLIB_1.2.2",
+        "ZLIB_1.2.2.3",
+        "ZLIB_1.2.2.4",
+        "ZLIB_1.2.3.3",
+        "ZLIB_1.2.3.4",
+        "ZLIB_1.2.3.5",
+        "ZLIB_1.2.5.1",
+        "ZLIB_1.2.5.2",
+        "ZLIB_1.2.7.1",
+        "ZLIB_1.2.9",
+        "ZLIB_1.2.12"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libz.so.1.3.1",
+      "soname" : "libz.so.1.3.1",
+      "versions" : [
+        "ZLIB_1.2.0",
+        "ZLIB_1.2.0.2",
+        "ZLIB_1.2.0.8",
+        "ZLIB_1.2.2",
+        "ZLIB_1.2.2.3",
+        "ZLIB_1.2.2.4",
+        "ZLIB_1.2.3.3",
+        "ZLIB_1.2.3.4",
+        "ZLIB_1.2.3.5",
+        "ZLIB_1.2.5.1",
+        "ZLIB_1.2.5.2",
+        "ZLIB_1.2.7.1",
+        "ZLIB_1.2.9",
+        "ZLIB_1.2.12"
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libzstd.so.1",
+      "soname" : "libzstd.so.1",
+      "versions" : [
+
+      ]
+    },
+    {
+      "path" : "/lib/aarch64-linux-gnu/libzstd.so.1.5.7",
+      "soname" : "libzstd.so.1.5.7",
+      "versions" : [
+
+      ]
+    }
+  ],
+  "measuredBy" : "measured by basefit catalog measure from debootstrap --variant=minbase --foreign --arch=arm64 trixie (Debian's mirror; unpacked, not configured), 2026-11-30",
+  "packageManager" : "apt",
+  "reference" : "debian:trixie",
+  "searchPath" : [
+    "/lib/aarch64-linux-gnu",
+    "/usr/lib/aarch64-linux-gnu",
+    "/lib",
+    "/usr/lib"
+  ],
+  "shell" : "/bin/sh",
+  "totalBytes" : 197845463,
+  "users" : [
+    "root",
+    "daemon",
+    "bin",
+    "sys",
+    "sync",
+    "games",
+    "man",
+    "lp",
+    "mail",
+    "news",
+    "uucp",
+    "proxy",
+    "www-data",
+    "backup",
+    "list",
+    "irc",
+    "_apt",
+    "nobody"
+  ]
+}
+"""#,
         "measured/debian-trixie.json": #"""
 {
-  "date" : "2026-11-23",
+  "architecture" : "amd64",
+  "date" : "2026-11-30",
   "libc" : {
     "family" : "glibc",
     "version" : "2.41"
@@ -25276,7 +29678,7 @@ enum EmbeddedCatalogData {
       ]
     }
   ],
-  "measuredBy" : "measured by basefit catalog measure from debootstrap --variant=minbase trixie (Debian's mirror), 2026-11-23",
+  "measuredBy" : "measured by basefit catalog measure from debootstrap --variant=minbase trixie (Debian's mirror), 2026-11-30",
   "packageManager" : "apt",
   "reference" : "debian:trixie",
   "searchPath" : [

@@ -8,16 +8,17 @@ public enum RootfsImport {
         _ result: RootfsMeasurer.Result, reference: String, source: String, compressedBytes: Int64? = nil,
         defaultUser: String? = nil, architecture: Architecture? = nil
     ) -> Image {
-        let arch = architecture ?? result.machine.flatMap(Architecture.init)
+        // A root without any ELF file (only data, scripts) runs on every platform, like scratch.
+        let arch = architecture ?? result.architecture.flatMap(Architecture.init) ?? result.machine.map { Architecture($0) ?? .other($0) }
         let date = today()
         let family = familyName(reference)
         return Image(
             reference: reference, family: family, variant: "imported", osName: result.osName,
             osVersion: result.osVersion, osCodename: result.osCodename, basedOn: nil,
-            libcFamily: LibcFamily(rawValue: result.libcFamily) ?? .none, libcVersion: result.libcVersion, runtime: nil, shell: result.shell,
+            libcFamily: LibcFamily(rawValue: result.libcFamily) ?? .none, libcVersion: result.libcVersion, runtime: result.runtime.map(runtime), shell: result.shell,
             packageManager: result.packageManager.flatMap(PackageManager.init(rawValue:)),
             defaultUser: defaultUser ?? (result.users.contains("root") ? "root" : result.users.first),
-            architectures: arch.map { [$0] } ?? [],
+            architectures: arch.map { [$0] } ?? [], forAnyArchitecture: arch == nil,
             sizes: arch.map { [Image.Size(architecture: $0, compressedBytes: compressedBytes, uncompressedBytes: result.totalBytes,
                                           estimate: false, source: source, date: date)] } ?? [],
             libraries: Dictionary(uniqueKeysWithValues: result.libraries.map {
@@ -28,9 +29,18 @@ public enum RootfsImport {
             measured: source, provenance: "\(source), \(date)")
     }
 
-    public static func measuredData(_ result: RootfsMeasurer.Result, reference: String, source: String) -> MeasuredRootfs {
+    /// The catalog's view of a detected runtime.
+    public static func runtime(_ detected: DetectedRuntime) -> Image.Runtime {
+        Image.Runtime(kind: detected.kind == .node ? .node : .python, version: detected.version, path: detected.path, abi: detected.abi,
+                      freeThreaded: detected.freeThreaded, moduleVersion: detected.moduleVersion)
+    }
+
+    /// `architecture` overrides the measured one (`--platform`).
+    public static func measuredData(
+        _ result: RootfsMeasurer.Result, reference: String, source: String, architecture: String? = nil
+    ) -> MeasuredRootfs {
         MeasuredRootfs(
-            reference: reference, measuredBy: source, date: today(),
+            reference: reference, architecture: architecture ?? result.architecture, measuredBy: source, date: today(),
             libc: .init(family: result.libcFamily, version: result.libcVersion?.description),
             shell: result.shell, packageManager: result.packageManager, users: result.users,
             searchPath: result.searchPath, totalBytes: result.totalBytes,
@@ -61,7 +71,9 @@ public enum RootfsImport {
         }
     }
 
+    /// The UTC date, or BASEFIT_TODAY (YYYY-MM-DD) when set.
     static func today() -> String {
+        if let fixed = ProcessInfo.processInfo.environment["BASEFIT_TODAY"], fixed.count == 10 { return fixed }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")

@@ -26,7 +26,16 @@ public struct RootfsMeasurer {
     }
 
     public struct Result: Sendable {
+        /// basefit's machine name (`x86_64`, `aarch64`), from the root's shell, loader or
+        /// other ELF files; nil when the root holds no ELF file.
         public var machine: String?
+        /// The Docker platform architecture of `machine` (`amd64`, `arm64`, `arm/v7` …);
+        /// nil when the root holds no ELF file or does not say which (32-bit ARM without
+        /// a multiarch directory): then the caller's `--platform` decides.
+        public var architecture: String?
+        /// The file (inside the root) the machine was read from.
+        public var machineEvidence: String?
+        /// `glibc`, `musl` or `none` (no loader: scratch, distroless/static).
         public var libcFamily: String
         public var libcVersion: VersionNumber?
         public var searchPath: [String]
@@ -38,12 +47,25 @@ public struct RootfsMeasurer {
         public var osName: String
         public var osVersion: String?
         public var osCodename: String?
+        /// Every runtime found (see `runtime`).
+        public var runtimes: [DetectedRuntime]
+
+        /// The root's runtime: the first of `runtimes`, those under /usr/local (where the
+        /// official images install theirs) before the distribution's.
+        public var runtime: DetectedRuntime? { runtimes.first }
     }
 
     public func measure() -> Result {
-        let machine = detectMachine()
-        let (family, loaderPath) = detectLibc()
-        let searchPath = family == "musl" ? muslSearchPath(loaderPath) : glibcSearchPath(machine: machine)
+        let architecture = RootArchitecture(paths: paths)
+        let detected = architecture.detect()
+        let machine = detected?.machine
+        let (family, loaderPath) = detectLibc(evidence: detected?.evidence)
+        let searchPath: [String]
+        switch family {
+        case "musl": searchPath = muslSearchPath(loaderPath)
+        case "glibc": searchPath = glibcSearchPath(machine: machine)
+        default: searchPath = []  // without a loader nothing is loaded from anywhere
+        }
         var libraries: [String: ProvidedLibrary] = [:]
         for directory in searchPath {
             for name in paths.list(directory) where name.contains(".so") && libraries[name] == nil {
@@ -64,38 +86,31 @@ public struct RootfsMeasurer {
             // GLIBC_ definition is only the fallback.
             version = libc.path.flatMap(glibcReleaseVersion) ?? libc.highest("GLIBC")
         } else if family == "musl" {
-            version = muslVersion()
+            version = muslVersion() ?? loaderPath.flatMap(muslReleaseVersion)
         }
         let os = osRelease()
         return Result(
-            machine: machine, libcFamily: family, libcVersion: version, searchPath: searchPath,
+            machine: machine, architecture: machine.flatMap(architecture.dockerName), machineEvidence: detected?.evidence,
+            libcFamily: family, libcVersion: version, searchPath: searchPath,
             libraries: libraries.values.sorted { $0.soname < $1.soname },
             shell: paths.isRegularFile("/bin/sh") ? "/bin/sh" : nil, packageManager: packageManager(),
-            users: users(), totalBytes: treeBytes(), osName: os.name, osVersion: os.version, osCodename: os.codename)
+            users: users(), totalBytes: treeBytes(), osName: os.name, osVersion: os.version, osCodename: os.codename,
+            runtimes: RuntimeDetector(paths: paths).detect())
     }
 
     // MARK: Pieces
 
-    /// The machine of /bin/sh, or of any ELF in /bin or /usr/bin.
-    private func detectMachine() -> String? {
-        for candidate in ["/bin/sh", "/bin/busybox", "/usr/bin/env"] {
-            if let host = paths.resolve(candidate), let facts = try? ELFInspector.inspect(path: host),
-               facts.linkage != .relocatable {
-                return facts.machine
-            }
-        }
-        for directory in ["/lib", "/usr/lib", "/lib64"] {
-            for name in paths.list(directory) where name.hasPrefix("ld-") {
-                if let host = paths.resolve(directory + "/" + name), let facts = try? ELFInspector.inspect(path: host) {
-                    return facts.machine
-                }
-            }
-        }
-        return nil
-    }
-
     /// glibc when a glibc loader exists, musl when a musl loader exists, else none.
-    private func detectLibc() -> (String, String?) {
+    /// The libc of the root's own programs when its shell (or the file its machine was
+    /// read from) names a loader that is there: a Debian root with the musl package
+    /// installed is still glibc. Otherwise by the loaders present.
+    private func detectLibc(evidence: String?) -> (String, String?) {
+        if let evidence, let host = paths.resolve(evidence), let facts = try? ELFInspector.inspect(path: host),
+           let interpreter = facts.interpreter, paths.isRegularFile(interpreter) {
+            let name = interpreter.split(separator: "/").last.map(String.init) ?? interpreter
+            if name.hasPrefix("ld-musl-") { return ("musl", interpreter) }
+            if name.hasPrefix("ld-linux") || name.hasPrefix("ld64.so") || name == "ld.so.1" { return ("glibc", interpreter) }
+        }
         for directory in ["/lib", "/lib64", "/usr/lib", "/usr/lib64"] {
             for name in paths.list(directory) where name.hasPrefix("ld-musl-") {
                 return ("musl", directory + "/" + name)
@@ -140,9 +155,31 @@ public struct RootfsMeasurer {
         }
         read("/etc/ld.so.conf", depth: 0)
         let is64 = ["x86_64", "aarch64", "ppc64le", "ppc64", "s390x", "riscv64", "loongarch64"].contains(machine ?? "")
-        let trusted = is64 && machine != "aarch64" && machine != "riscv64" ? ["/lib64", "/usr/lib64", "/lib", "/usr/lib"] : ["/lib", "/usr/lib"]
+        var trusted = is64 && machine != "aarch64" && machine != "riscv64" ? ["/lib64", "/usr/lib64", "/lib", "/usr/lib"] : ["/lib", "/usr/lib"]
+        // Debian's glibc is built with the multiarch directories as its system search
+        // path (`ld.so --help`: /lib/aarch64-linux-gnu, /usr/lib/aarch64-linux-gnu, /lib,
+        // /usr/lib); they count even where ld.so.conf is missing (distroless).
+        if let triplet = machine.flatMap(Self.multiarchTriplets)?.first(where: { paths.resolve("/usr/lib/" + $0) != nil || paths.resolve("/lib/" + $0) != nil }) {
+            trusted.insert(contentsOf: ["/lib/" + triplet, "/usr/lib/" + triplet], at: 0)
+        }
         for directory in trusted where !result.contains(directory) { result.append(directory) }
         return result.filter { paths.resolve($0) != nil }
+    }
+
+    /// Debian's multiarch tuples for a machine.
+    static func multiarchTriplets(_ machine: String) -> [String]? {
+        switch machine {
+        case "x86_64": return ["x86_64-linux-gnu"]
+        case "aarch64": return ["aarch64-linux-gnu"]
+        case "arm": return ["arm-linux-gnueabihf", "arm-linux-gnueabi"]
+        case "i386": return ["i386-linux-gnu"]
+        case "ppc64le": return ["powerpc64le-linux-gnu"]
+        case "s390x": return ["s390x-linux-gnu"]
+        case "riscv64": return ["riscv64-linux-gnu"]
+        case "mips64el": return ["mips64el-linux-gnuabi64"]
+        case "loongarch64": return ["loongarch64-linux-gnu"]
+        default: return nil
+        }
     }
 
     /// /etc/ld-musl-<arch>.path, else musl's built-in default.
@@ -193,14 +230,33 @@ public struct RootfsMeasurer {
         return nil
     }
 
+    /// musl's version string (`__libc_version`, "1.2.3"; what the loader prints as
+    /// "Version 1.2.3") from the loader's bytes: the one NUL-delimited `1.N.N` string in it.
+    private func muslReleaseVersion(_ loader: String) -> VersionNumber? {
+        guard let host = paths.resolve(loader), let file = MappedFile(path: host) else { return nil }
+        var found = Set<String>()
+        for offset in file.offsets(of: Array("1.".utf8), limit: 100_000) where offset > 0 {
+            let bytes = file.bytes(at: offset - 1, length: 10)
+            guard bytes.first == 0, let end = bytes.dropFirst().firstIndex(of: 0) else { continue }
+            let text = String(decoding: bytes[1..<end], as: UTF8.self)
+            let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+            if parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.count <= 2 && $0.allSatisfy { $0.isASCII && $0.isNumber } }) {
+                found.insert(text)
+            }
+        }
+        return found.count == 1 ? VersionNumber(found.first!) : nil
+    }
+
     private func packageManager() -> String? {
         let candidates = [("/usr/bin/apt-get", "apt"), ("/sbin/apk", "apk"), ("/usr/bin/apk", "apk"),
                           ("/usr/bin/dnf", "dnf"), ("/usr/bin/microdnf", "microdnf"), ("/usr/bin/yum", "yum")]
         return candidates.first { paths.isRegularFile($0.0) }?.1
     }
 
+    /// /etc/passwd; in a root whose packages are unpacked but not configured
+    /// (`debootstrap --foreign`), base-passwd's master copy, which its configuration installs.
     private func users() -> [String] {
-        guard let text = paths.readText("/etc/passwd") else { return [] }
+        guard let text = paths.readText("/etc/passwd") ?? paths.readText("/usr/share/base-passwd/passwd.master") else { return [] }
         return text.split(whereSeparator: \.isNewline).compactMap { $0.split(separator: ":").first.map(String.init) }
     }
 
@@ -217,8 +273,17 @@ public struct RootfsMeasurer {
         return (fields["ID"] ?? "none", fields["VERSION_ID"], fields["VERSION_CODENAME"])
     }
 
-    /// Sum of regular file sizes, not following links, bounded in depth.
+    /// Sum of regular file sizes, not following links, bounded in depth. Leftovers of
+    /// making the root that a finished image does not have are not counted: debootstrap's
+    /// own directory and downloaded packages, and in an unconfigured (`--foreign`) root
+    /// the qemu-user-static copied in to run its programs.
     private func treeBytes() -> Int64 {
+        var skipped: Set<String> = [root + "/debootstrap", root + "/var/cache/apt/archives"]
+        if paths.resolve("/debootstrap") != nil {
+            for name in paths.list("/usr/bin") where name.hasPrefix("qemu-") && name.hasSuffix("-static") {
+                skipped.insert(root + "/usr/bin/" + name)
+            }
+        }
         var total: Int64 = 0
         var stack = [root]
         var seen = 0
@@ -229,6 +294,7 @@ public struct RootfsMeasurer {
                 if name == "." || name == ".." { continue }
                 seen += 1
                 let path = directory + "/" + name
+                if skipped.contains(path) { continue }
                 var info = stat()
                 guard lstat(path, &info) == 0 else { continue }
                 switch info.st_mode & S_IFMT {

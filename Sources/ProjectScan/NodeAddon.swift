@@ -1,3 +1,4 @@
+import Domain
 import ELFInspection
 
 /// What a Node.js addon (`.node`) says about the Node runtime it needs.
@@ -67,15 +68,4 @@ public struct NodeAddon: Sendable, Hashable {
         if prebuildTags.contains("glibc") { return .glibc }
         return nil
     }
-}
-
-/// NODE_MODULE_VERSION → Node.js major, from nodejs/node doc/abi_version_registry.json
-/// (official releases only; Electron and NW.js use other numbers).
-public enum NodeABI {
-    static let majors: [Int: Int] = [
-        47: 5, 48: 6, 51: 7, 57: 8, 59: 9, 64: 10, 67: 11, 72: 12, 79: 13, 83: 14, 88: 15, 93: 16,
-        102: 17, 108: 18, 111: 19, 115: 20, 120: 21, 127: 22, 131: 23, 137: 24, 141: 25,
-    ]
-
-    public static func major(forModuleVersion version: Int) -> Int? { majors[version] }
 }

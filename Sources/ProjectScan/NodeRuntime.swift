@@ -1,3 +1,4 @@
+import Domain
 /// What the project's Node.js addons and version files say about the Node runtime.
 public struct NodeRuntime: Sendable, Hashable {
     /// Addons pinned to one NODE_MODULE_VERSION: version → the addons.

@@ -1,3 +1,4 @@
+import ELFInspection
 import Domain
 import Foundation
 import GRDB

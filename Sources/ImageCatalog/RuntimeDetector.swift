@@ -1,0 +1,185 @@
+import ELFInspection
+import Domain
+
+/// Finds CPython and Node.js in a root filesystem without executing anything:
+/// interpreters by name in the usual bin directories (they must be ELF files of the
+/// root), versions from the release strings compiled into them (or into the
+/// libpython / libnode they link), CPython's free-threading from the `t` suffix of
+/// the binary, its `lib/pythonX.Yt` directory or its `_sysconfigdata_t_` module.
+struct RuntimeDetector {
+    let paths: RootPath
+
+    /// Every runtime found, those under /usr/local (where the official node and python
+    /// images install theirs) and other add-on prefixes before the distribution's /usr.
+    func detect() -> [DetectedRuntime] {
+        (node() + python()).sorted { rank($0.path) < rank($1.path) }
+    }
+
+    private func rank(_ path: String) -> Int {
+        if path.hasPrefix("/usr/local/") { return 0 }
+        if path.hasPrefix("/usr/") || path.hasPrefix("/bin/") { return 2 }
+        return 1
+    }
+
+    // MARK: CPython
+
+    private static let binDirectories = ["/usr/local/bin", "/usr/bin", "/bin"]
+
+    private func python() -> [DetectedRuntime] {
+        var found: [DetectedRuntime] = []
+        var seenHosts = Set<String>()
+        for directory in Self.binDirectories {
+            for name in paths.list(directory) {
+                guard let (major, minor, suffixT) = Self.pythonName(name) else { continue }
+                let inside = directory + "/" + name
+                guard let host = paths.resolve(inside), seenHosts.insert(host).inserted,
+                      let peek = ELFHeaderPeek(hostPath: host), peek.isLoadable else { continue }
+                let line = "\(major).\(minor)"
+                let prefix = directory == "/bin" ? "/usr" : String(directory.dropLast("/bin".count))
+                var evidence = [inside]
+                // python3.13 may be a link to python3.13t.
+                let targetName = host.split(separator: "/").last.map(String.init) ?? name
+                var freeThreaded = suffixT || Self.pythonName(targetName)?.2 == true
+                let regularLib = prefix + "/lib/python" + line
+                let threadedLib = prefix + "/lib/python" + line + "t"
+                let hasRegularLib = paths.resolve(regularLib) != nil
+                let hasThreadedLib = paths.resolve(threadedLib) != nil
+                if !freeThreaded, hasThreadedLib, !hasRegularLib { freeThreaded = true }
+                let libDirectory = freeThreaded ? threadedLib : regularLib
+                if hasThreadedLib || hasRegularLib {
+                    evidence.append(libDirectory)
+                    if let sysconfig = paths.list(libDirectory).first(where: { $0.hasPrefix("_sysconfigdata_") && $0.hasSuffix(".py") }) {
+                        if sysconfig.hasPrefix("_sysconfigdata_t_") { freeThreaded = true }
+                        evidence.append(libDirectory + "/" + sysconfig)
+                    }
+                }
+                var version: String?
+                if let release = Self.pythonRelease(in: host, line: line) {
+                    version = release
+                } else if let (libraryInside, libraryHost) = linkedLibrary(of: host, prefix: "libpython" + line, near: prefix),
+                          let release = Self.pythonRelease(in: libraryHost, line: line) {
+                    version = release
+                    evidence.append(libraryInside)
+                }
+                found.append(DetectedRuntime(
+                    kind: .python, version: version ?? line, path: inside, abi: "cp\(major)\(minor)" + (freeThreaded ? "t" : ""),
+                    freeThreaded: freeThreaded, moduleVersion: nil, evidence: evidence))
+            }
+        }
+        // One entry per interpreter build: python3.11 in /usr/bin and /usr/local/bin are two.
+        return found
+    }
+
+    /// `python3.11` → (3, 11, false); `python3.13t` → (3, 13, true); anything else nil.
+    static func pythonName(_ name: String) -> (Int, Int, Bool)? {
+        guard name.hasPrefix("python") else { return nil }
+        var rest = Substring(name.dropFirst("python".count))
+        let threaded = rest.hasSuffix("t")
+        if threaded { rest = rest.dropLast() }
+        let parts = rest.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, let major = Int(parts[0]), let minor = Int(parts[1]),
+              parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }) else { return nil }
+        return (major, minor, threaded)
+    }
+
+    /// CPython's PY_VERSION (`3.11.2`, `3.14.0rc1`), a NUL-delimited string in the
+    /// interpreter or libpython.
+    static func pythonRelease(in host: String, line: String) -> String? {
+        guard let file = MappedFile(path: host) else { return nil }
+        for offset in file.offsets(of: Array((line + ".").utf8), limit: 4096) where offset > 0 {
+            let bytes = file.bytes(at: offset - 1, length: 25)
+            guard bytes.first == 0, let end = bytes.dropFirst().firstIndex(of: 0) else { continue }
+            let text = String(decoding: bytes[1..<end], as: UTF8.self)
+            if isPythonRelease(text, line: line) { return text }
+        }
+        return nil
+    }
+
+    /// `3.11.2`, `3.13.0a4`, `3.14.0rc1`, `3.12.1+`.
+    static func isPythonRelease(_ text: String, line: String) -> Bool {
+        guard text.hasPrefix(line + ".") else { return false }
+        var rest = Substring(text.dropFirst(line.count + 1))
+        if rest.hasSuffix("+") { rest = rest.dropLast() }
+        let micro = rest.prefix(while: { $0.isASCII && $0.isNumber })
+        guard !micro.isEmpty, micro.count <= 3 else { return false }
+        rest = rest.dropFirst(micro.count)
+        if rest.isEmpty { return true }
+        for tag in ["rc", "a", "b"] where rest.hasPrefix(tag) {
+            let serial = rest.dropFirst(tag.count)
+            return !serial.isEmpty && serial.count <= 2 && serial.allSatisfy { $0.isASCII && $0.isNumber }
+        }
+        return false
+    }
+
+    // MARK: Node.js
+
+    private static let nodeCandidates = [
+        "/usr/local/bin/node", "/usr/bin/node", "/bin/node", "/nodejs/bin/node", "/usr/local/nodejs/bin/node", "/opt/nodejs/bin/node",
+    ]
+
+    private func node() -> [DetectedRuntime] {
+        var found: [DetectedRuntime] = []
+        var seenHosts = Set<String>()
+        for inside in Self.nodeCandidates {
+            guard let host = paths.resolve(inside), seenHosts.insert(host).inserted,
+                  let peek = ELFHeaderPeek(hostPath: host), peek.isLoadable else { continue }
+            var evidence = [inside]
+            var version = Self.nodeRelease(in: host)
+            var moduleVersion: Int?
+            // Debian's node is a small program linking libnode.so.<NODE_MODULE_VERSION>.
+            let prefix = String(inside.dropLast("/bin/node".count))
+            if let (libraryInside, libraryHost) = linkedLibrary(of: host, prefix: "libnode.so.", near: prefix.isEmpty ? "/usr" : prefix) {
+                moduleVersion = Int(libraryInside.split(separator: "/").last!.dropFirst("libnode.so.".count))
+                if version == nil, let release = Self.nodeRelease(in: libraryHost) {
+                    version = release
+                    evidence.append(libraryInside)
+                }
+            }
+            guard let version else { continue }
+            if moduleVersion == nil, let major = Int(version.split(separator: ".")[0]) {
+                moduleVersion = NodeABI.moduleVersion(forMajor: major)
+            }
+            found.append(DetectedRuntime(
+                kind: .node, version: version, path: inside, abi: nil, freeThreaded: false,
+                moduleVersion: moduleVersion, evidence: evidence))
+        }
+        return found
+    }
+
+    /// The version compiled into node: its source URL
+    /// (`https://nodejs.org/download/release/v22.11.0/node-v22.11.0.tar.gz`, process.release)
+    /// or the inspector's `node.js/v22.11.0`; both are in official and Debian builds.
+    static func nodeRelease(in host: String) -> String? {
+        guard let file = MappedFile(path: host) else { return nil }
+        for (marker, terminators) in [("/download/release/v", [UInt8(ascii: "/")]), ("node.js/v", [UInt8(0)])] {
+            for offset in file.offsets(of: Array(marker.utf8), limit: 16) {
+                let bytes = file.bytes(at: offset + marker.utf8.count, length: 24)
+                guard let end = bytes.firstIndex(where: { terminators.contains($0) }) else { continue }
+                let text = String(decoding: bytes[..<end], as: UTF8.self)
+                let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+                if parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.count <= 4 && $0.allSatisfy { $0.isASCII && $0.isNumber } }) {
+                    return text
+                }
+            }
+        }
+        return nil
+    }
+
+    // MARK: Linked libraries
+
+    /// The first DT_NEEDED of `host` starting with `prefix`, found in the prefix's lib
+    /// directory or the root's library directories: (path inside the root, host path).
+    private func linkedLibrary(of host: String, prefix: String, near installPrefix: String) -> (String, String)? {
+        guard let facts = try? ELFInspector.inspect(path: host),
+              let needed = facts.needed.first(where: { $0.hasPrefix(prefix) }) else { return nil }
+        var directories = [installPrefix + "/lib", "/usr/local/lib", "/usr/lib", "/lib"]
+        for base in ["/usr/lib", "/lib"] {
+            directories += paths.list(base).filter { $0.contains("-linux-") }.map { base + "/" + $0 }
+        }
+        for directory in directories {
+            let inside = directory + "/" + needed
+            if let found = paths.resolve(inside), paths.isRegularFile(inside) { return (inside, found) }
+        }
+        return nil
+    }
+}
