@@ -142,7 +142,7 @@ public enum CatalogBuilder {
                 libcSonames: row.libc.sonames.map(Set.init) ?? inheritedLibcSonames,
                 runtime: runtime, shell: row.shell, packageManager: manager, defaultUser: row.defaultUser,
                 architectures: architectures.sorted(), forAnyArchitecture: forAny,
-                tags: (row.tags ?? []).filter { $0 != reference }, tagsAsOf: file.tagsAsOf.map { "\($0.date) (\($0.source))" },
+                tags: (row.tags ?? []).filter { $0 != reference }, tagsAsOf: file.tagsAsOf?.date,
                 endOfLife: row.endOfLife.map { Image.Lifecycle(date: $0.date, source: $0.source) },
                 discontinued: row.discontinued.map { Image.Lifecycle(date: $0.date, source: $0.source) },
                 floating: row.floating, notes: row.notes, files: files, digest: row.digest, sizes: sizes,

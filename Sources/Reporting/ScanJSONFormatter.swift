@@ -161,7 +161,7 @@ public enum ScanJSONFormatter {
         return .object([
             ("schemaVersion", .int(Requirements.schemaVersion)),
             ("digest", .string(requirements.digest)),
-            ("architectures", .strings(requirements.architectures.map(\.elfName))),
+            ("architectures", .strings(requirements.architectures.map(\.elfName).sorted())),
             ("libc", .string(requirements.libc.rawValue)),
             ("minimum", .object(families.map { ($0, .string(requirements.minimum[$0]!.version.description)) })),
             ("minimumSetBy", .object(families.map { family in

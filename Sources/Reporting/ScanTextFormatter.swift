@@ -32,7 +32,7 @@ public enum ScanTextFormatter {
 
     static func requirementsText(_ requirements: Requirements) -> String {
         var lines = ["Requirements:"]
-        lines.append("  architectures: " + (requirements.architectures.isEmpty ? "-" : requirements.architectures.map(\.elfName).joined(separator: ", ")))
+        lines.append("  architectures: " + (requirements.architectures.isEmpty ? "-" : requirements.architectures.map(\.elfName).sorted().joined(separator: ", ")))
         var libc = "  libc: \(requirements.libc.rawValue)"
         if requirements.libc == .conflict {
             let glibc = requirements.libcEvidence[.glibc]?.first ?? "?"
