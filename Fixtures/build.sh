@@ -152,6 +152,9 @@ gcc "${CFLAGS[@]}" -fPIC -shared -nostdlib -fno-builtin "${LDFLAGS[@]}" \
 step go-nocgo             "CGO_ENABLED=0 go build"
 (cd "$SRC/gonocgo" && CGO_ENABLED=0 go build -ldflags="-s -w" -o "$OUT/go-nocgo" .)
 
+step go-nocgo-arm64       "GOARCH=arm64 CGO_ENABLED=0 go build (cross)"
+(cd "$SRC/gonocgo" && GOARCH=arm64 CGO_ENABLED=0 go build -ldflags="-s -w" -o "$OUT/go-nocgo-arm64" .)
+
 step go-cgo               "CGO_ENABLED=1 go build (import \"C\")"
 (cd "$SRC/gocgo" && CGO_ENABLED=1 CC=gcc CGO_CFLAGS="-O2 -fno-ident" \
     CGO_LDFLAGS="-Wl,--build-id=none" \
@@ -226,7 +229,8 @@ build_projects() {
     # --- clean generated files (the real wheels stay) -----------------------------
     find "$P" -path "$P/wheels" -prune -o -type f \
         \( -name '*.node' -o -name '*.so' -o -name '*.so.*' \) -print0 | xargs -0 rm -f
-    rm -rf "$P/node-pnpm/node_modules" "$P"/python-venv*/lib "$P"/python-venv*/bin
+    rm -rf "$P/node-pnpm/node_modules" "$P"/python-venv/lib "$P"/python-venv/bin "$P"/python-venv-mixed/lib \
+        "$P"/python-venv-mixed/bin "$P"/python-freethreaded/lib "$P"/python-freethreaded/bin
     rm -f "$P"/wheels/liar-*.whl "$P"/wheels/wrongc-*.whl "$P/SHA256SUMS"
 
     local NAPI=(-fPIC -shared "${CFLAGS[@]}" "${LDFLAGS[@]}")
@@ -294,6 +298,11 @@ build_projects() {
         -Wl,-rpath,'$ORIGIN/../../../node_modules/@img/sharp-libvips-linux-x64/lib' \
         -o "$rs/@img/sharp-linux-x64/lib/sharp-linux-x64.node"
 
+    # --- 3b. node-classic: a pre-N-API NODE_MODULE addon (no registration export) ----------
+    step classic.node           "g++ -shared, NODE_MODULE: node_module_register + v8 imports"
+    mkdir -p "$P/node-classic/node_modules/legacy/build/Release"
+    g++ "${NAPI[@]}" "$PS/classic.cpp" -o "$P/node-classic/node_modules/legacy/build/Release/classic.node"
+
     # --- 4. node-pnpm: real files under .pnpm, relative symlinks --------------------------
     step node-pnpm              "copy of fastcrypt + helper in .pnpm, symlinks"
     local pn="$P/node-pnpm/node_modules"
@@ -321,8 +330,14 @@ build_projects() {
         if [ ! -f "$P/wheels/$file" ]; then
             echo "    downloading $req for $plat"
             mkdir -p "$PW/dl"
+            # The CPython and ABI the file names (cp313-cp313t); cp311 for abi3 wheels.
+            local pyv=3.11 abi=cp311 tags
+            tags="$(cut -d- -f3-4 <<<"$file")"
+            case "$tags" in
+                cp3*-cp3*) abi="${tags#*-}"; pyv="$(sed -E 's/^cp3([0-9]+).*/3.\1/' <<<"${tags%%-*}")" ;;
+            esac
             pip download --no-deps --only-binary=:all: --platform "$plat" \
-                --python-version 3.11 --implementation cp --abi cp311 "$req" -d "$PW/dl" >&2
+                --python-version "$pyv" --implementation cp --abi "$abi" "$req" -d "$PW/dl" >&2
             mv "$PW/dl/$file" "$P/wheels/$file"
         fi
         got="$(sha256sum "$P/wheels/$file" | cut -d' ' -f1)"
@@ -374,6 +389,13 @@ build_projects() {
              markupsafe-3.0.3-cp311-cp311-musllinux_1_2_x86_64.whl; do
         python3 "$PS/unpack_wheel.py" "$P/wheels/$w" "$P/python-venv-mixed/lib/python3.11/site-packages"
     done
+    step python-freethreaded    "unpack the cp313t wheel into lib/python3.13t/site-packages"
+    mkdir -p "$P/python-freethreaded/bin" "$P/python-freethreaded/lib/python3.13t/site-packages"
+    ln -s /usr/local/bin/python3.13t "$P/python-freethreaded/bin/python3.13t"
+    ln -s python3.13t "$P/python-freethreaded/bin/python3"
+    python3 "$PS/unpack_wheel.py" \
+        "$P/wheels/markupsafe-3.0.3-cp313-cp313t-manylinux2014_x86_64.manylinux_2_17_x86_64.manylinux_2_28_x86_64.whl" \
+        "$P/python-freethreaded/lib/python3.13t/site-packages"
 
     # modes: built .node/.so executable as linkers write them; text 0644
     find "$P" -path "$P/wheels" -prune -o -path "$P/python-venv*/lib" -prune -o -type f \

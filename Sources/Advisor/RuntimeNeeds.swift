@@ -81,6 +81,8 @@ enum RuntimeNeeds {
                 advice = freeThreaded
                     ? "use a free-threaded \(version) interpreter (python\(version)t), or install the regular cp\(version.replacingOccurrences(of: ".", with: "")) wheels"
                     : "use a regular (not free-threaded) \(version) interpreter, or install the cp\(version.replacingOccurrences(of: ".", with: ""))t wheels"
+            } else if freeThreaded {
+                advice = "use an image with a free-threaded CPython \(version) (python\(version)t), or reinstall the wheels for the image's Python \(line)"
             } else {
                 advice = "use a python:\(version) image, or reinstall the wheels for Python \(line)"
             }

@@ -1,3 +1,4 @@
+import Domain
 // `docker save` / `skopeo copy docker-archive:` output: a tar holding manifest.json, the config
 // JSON and one file per layer (legacy `<id>/layer.tar`, often a symlink to `<diffid>.tar`, or
 // `blobs/sha256/<hex>` since Docker 25). Read twice: once for the member table and manifest.json,
@@ -141,13 +142,7 @@ enum DockerArchive {
 
     /// "docker.io/library/debian:latest", "library/debian" and "debian" are one reference.
     static func normalizedReference(_ reference: String) -> String {
-        var text = reference
-        for prefix in ["docker.io/", "index.docker.io/", "library/"] where text.hasPrefix(prefix) {
-            text.removeFirst(prefix.count)
-        }
-        let lastComponent = text.split(separator: "/").last ?? ""
-        if !lastComponent.contains(":") && !text.contains("@") { text += ":latest" }
-        return text
+        (try? ImageReference(parsing: reference))?.description ?? reference
     }
 
     /// Follows symbolic and hard links between members (bounded) to a regular member.

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 /// The base image a Dockerfile builds on: the final (or named) stage's FROM,
 /// following `FROM <stage>` chains and substituting `ARG` defaults.
@@ -102,12 +103,11 @@ public enum Dockerfile {
         } else {
             current = stages.last!
         }
-        var chain = [current.name ?? "final stage"]
+        let stageName = current.name
         var platform = current.platform
         for _ in 0..<stages.count {
             guard let parent = stages.first(where: { $0.name == current.from.lowercased() && $0.line < current.line }) else { break }
             current = parent
-            chain.append(parent.name ?? "?")
             platform = platform ?? parent.platform
         }
         var warnings: [String] = []
@@ -116,31 +116,20 @@ public enum Dockerfile {
         }
         if current.from.lowercased() == "scratch" {
             return DockerfileBase(image: "scratch", reference: "scratch", digest: nil, platform: platform,
-                                  stage: chain.first, line: current.line, warnings: [])
+                                  stage: stageName, line: current.line, warnings: [])
         }
         let (reference, digest) = normalize(current.from)
         if digest == nil {
             warnings.append("\(path):\(current.line): FROM \(current.from) is not pinned by digest (@sha256:…); the image behind the tag can change under you")
         }
         return DockerfileBase(image: current.from, reference: reference, digest: digest, platform: platform,
-                              stage: chain.first, line: current.line, warnings: warnings)
+                              stage: stageName, line: current.line, warnings: warnings)
     }
 
     /// `docker.io/library/node:22@sha256:…` → (`node:22`, `sha256:…`); no tag → `:latest`.
     public static func normalize(_ image: String) -> (String, String?) {
-        var name = image
-        var digest: String?
-        if let at = name.firstIndex(of: "@") {
-            digest = String(name[name.index(after: at)...])
-            name = String(name[..<at])
-        }
-        for prefix in ["docker.io/library/", "index.docker.io/library/", "library/", "docker.io/"] where name.hasPrefix(prefix) {
-            name = String(name.dropFirst(prefix.count))
-            break
-        }
-        let lastComponent = name.split(separator: "/").last ?? Substring(name)
-        if !lastComponent.contains(":") && digest == nil { name += ":latest" }
-        return (name, digest)
+        guard let parsed = try? ImageReference(parsing: image) else { return (image, nil) }
+        return (parsed.withoutDigest.taggedName, parsed.digest)
     }
 
     /// Lines with continuations joined and comments dropped, with their first line number.

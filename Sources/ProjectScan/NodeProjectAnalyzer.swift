@@ -186,8 +186,10 @@ struct NodeProjectAnalyzer {
     private mutating func readProjectHints() {
         for root in roots {
             if runtime.enginesRange == nil, manifests[root] != nil { runtime.enginesRange = manifest(at: root)?.enginesNode }
-            if runtime.nvmrc == nil, let file = versionFiles[PathText.join(root, ".nvmrc")] { runtime.nvmrc = Self.firstLine(file) }
-            if runtime.nodeVersionFile == nil, let file = versionFiles[PathText.join(root, ".node-version")] {
+            // `basefit recommend .` gives the root "." (normalised to ""): its files are ".nvmrc".
+            func inRoot(_ name: String) -> String { PathText.normalize(root.isEmpty || root == "." ? name : PathText.join(root, name)) }
+            if runtime.nvmrc == nil, let file = versionFiles[inRoot(".nvmrc")] { runtime.nvmrc = Self.firstLine(file) }
+            if runtime.nodeVersionFile == nil, let file = versionFiles[inRoot(".node-version")] {
                 runtime.nodeVersionFile = Self.firstLine(file)
             }
         }

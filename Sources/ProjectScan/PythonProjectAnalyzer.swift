@@ -23,7 +23,12 @@ struct PythonProjectAnalyzer {
                 virtualenvConfig = file.fileSystemPath
             }
         }
-        if let virtualenvConfig { runtime.virtualenvVersion = Self.venvVersion(virtualenvConfig) }
+        if let virtualenvConfig {
+            let config = Self.venvConfig(virtualenvConfig)
+            runtime.virtualenvVersion = config["version"] ?? config["version_info"]
+            // python3.13t: a free-threaded interpreter made the venv.
+            runtime.virtualenvFreeThreaded = (config["executable"] ?? config["home"] ?? "").range(of: #"python3\.\d+t$"#, options: .regularExpression) != nil
+        }
         runtime.installedDistributions = Set(recordOwners.values.map(\.record)).count
     }
 
@@ -158,12 +163,14 @@ struct PythonProjectAnalyzer {
         return line.split(separator: ",", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)
     }
 
-    private static func venvVersion(_ fileSystemPath: String) -> String? {
-        guard let data = FileManager.default.contents(atPath: fileSystemPath), data.count < 65_536 else { return nil }
+    /// `key = value` lines of pyvenv.cfg (the first of each key).
+    private static func venvConfig(_ fileSystemPath: String) -> [String: String] {
+        guard let data = FileManager.default.contents(atPath: fileSystemPath), data.count < 65_536 else { return [:] }
+        var config: [String: String] = [:]
         for line in String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline) {
             let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            if parts.count == 2, parts[0] == "version" || parts[0] == "version_info" { return parts[1] }
+            if parts.count == 2, config[parts[0]] == nil { config[parts[0]] = parts[1] }
         }
-        return nil
+        return config
     }
 }

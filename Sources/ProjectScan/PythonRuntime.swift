@@ -10,6 +10,8 @@ public struct PythonRuntime: Sendable, Hashable, Codable {
     /// Installed distributions (`*.dist-info` with a RECORD): evidence of an installed
     /// Python project even when it has no extension module.
     public var installedDistributions = 0
+    /// The virtualenv was made by a free-threaded interpreter (`python3.13t`).
+    public var virtualenvFreeThreaded = false
 
     /// A virtualenv, installed distributions or extension modules.
     public var isInstalled: Bool {
@@ -20,9 +22,9 @@ public struct PythonRuntime: Sendable, Hashable, Codable {
         versions.isEmpty && abi3Modules.isEmpty && virtualenvVersion == nil && installedDistributions == 0
     }
 
-    /// `3.12` of a virtualenv's `3.12.1` / `3.12.1.final.0`.
+    /// `3.12` of a virtualenv's `3.12.1` / `3.12.1.final.0` (`3.13t` for a free-threaded one).
     public var virtualenvLine: String? {
-        virtualenvVersion.map { $0.split(separator: ".").prefix(2).joined(separator: ".") }
+        virtualenvVersion.map { $0.split(separator: ".").prefix(2).joined(separator: ".") + (virtualenvFreeThreaded ? "t" : "") }
     }
 }
 

@@ -153,6 +153,7 @@ public enum ScanJSONFormatter {
             ("abi3Modules", .strings(python.abi3Modules)),
             ("virtualenvVersion", .optional(python.virtualenvVersion)),
             ("installedDistributions", .int(python.installedDistributions)),
+            ("virtualenvFreeThreaded", .bool(python.virtualenvFreeThreaded)),
         ])
     }
 

@@ -60,6 +60,10 @@ public enum ScanTextFormatter {
             }
             if !node.napiAddons.isEmpty { parts.append("\(node.napiAddons.count) N-API addon\(node.napiAddons.count == 1 ? "" : "s")") }
             if !node.libnodeAddons.isEmpty { parts.append("\(node.libnodeAddons.count) built for a shared libnode") }
+            if !node.unconfirmedAddons.isEmpty {
+                parts.append("\(node.unconfirmedAddons.count) classic NODE_MODULE addon\(node.unconfirmedAddons.count == 1 ? "" : "s") (ABI not recorded)")
+            }
+            if node.installedPackages > 0 { parts.append("\(node.installedPackages) installed package\(node.installedPackages == 1 ? "" : "s")") }
             if let engines = node.enginesRange { parts.append("engines \(engines)") }
             if let nvmrc = node.nvmrc { parts.append(".nvmrc \(nvmrc)") }
             if let file = node.nodeVersionFile { parts.append(".node-version \(file)") }
@@ -68,7 +72,10 @@ public enum ScanTextFormatter {
         if let python = requirements.python {
             var parts = python.versions.keys.sorted().map { "CPython \($0) (\(python.versions[$0]!.count) module\(python.versions[$0]!.count == 1 ? "" : "s"))" }
             if !python.abi3Modules.isEmpty { parts.append("\(python.abi3Modules.count) abi3") }
-            if let venv = python.virtualenvVersion { parts.append("virtualenv \(venv)") }
+            if let venv = python.virtualenvVersion { parts.append("virtualenv \(venv)\(python.virtualenvFreeThreaded ? " (free-threaded)" : "")") }
+            if python.installedDistributions > 0 {
+                parts.append("\(python.installedDistributions) installed distribution\(python.installedDistributions == 1 ? "" : "s")")
+            }
             lines.append("  python: " + parts.joined(separator: "; "))
         }
         if requirements.sonames.isEmpty {

@@ -84,7 +84,7 @@ struct CheckCommand: ParsableCommand {
             source = "--base"
             if let dockerfile {
                 let found = try Dockerfile.base(file: dockerfile, stage: stage)
-                reference = found.reference
+                reference = found.image
                 line = found.line
                 source = "\(dockerfile):\(found.line)" + (found.stage.map { ", stage \($0)" } ?? "")
                 if architecture == nil, let platform = found.platform {

@@ -25,10 +25,14 @@ import TestSupport
     }
 
     @Test func digestsAndRegistries() throws {
-        let pinned = try Dockerfile.base(of: "FROM docker.io/library/python:3.12-slim@sha256:abc\n", path: "D", stage: nil)
+        let digest = "sha256:" + String(repeating: "0123456789abcdef", count: 4)
+        let pinned = try Dockerfile.base(of: "FROM docker.io/library/python:3.12-slim@\(digest)\n", path: "D", stage: nil)
         #expect(pinned.reference == "python:3.12-slim")
-        #expect(pinned.digest == "sha256:abc")
+        #expect(pinned.digest == digest)
         #expect(pinned.warnings.isEmpty)
+        // A digest that is not sha256 and 64 hex digits is not a pin (and `check` refuses it).
+        let bogus = try Dockerfile.base(of: "FROM python:3.12-slim@sha256:abc\n", path: "D", stage: nil)
+        #expect(bogus.digest == nil)
         #expect(try Dockerfile.base(of: "FROM alpine\n", path: "D", stage: nil).reference == "alpine:latest")
         #expect(try Dockerfile.base(of: "from scratch\n", path: "D", stage: nil).reference == "scratch")
         #expect(try Dockerfile.base(of: "FROM gcr.io/distroless/cc-debian12:nonroot\n", path: "D", stage: nil).reference

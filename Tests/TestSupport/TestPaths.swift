@@ -36,6 +36,9 @@ public struct ProcessResult: Sendable {
 }
 
 public enum Run {
+    /// The day every CLI test runs on.
+    public static let today = "2026-11-30"
+
     public static func program(
         _ executable: String, _ arguments: [String], currentDirectory: URL? = nil,
         environment: [String: String]? = nil
@@ -44,7 +47,11 @@ public enum Run {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         if let currentDirectory { process.currentDirectoryURL = currentDirectory }
-        if let environment { process.environment = environment }
+        // The clock is fixed for every run (end-of-life decisions, catalog age), unless a
+        // test passes its own environment or the caller's shell already fixed it.
+        var fixed = environment ?? ProcessInfo.processInfo.environment
+        if fixed["BASEFIT_TODAY"] == nil { fixed["BASEFIT_TODAY"] = Run.today }
+        process.environment = fixed
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out

@@ -1,0 +1,237 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The gate fails closed: nothing judged is never "compatible", files for another
+/// architecture are problems, and the runtime is judged everywhere (issue #12).
+/// Every case runs the real CLI on real artifacts.
+@Suite struct GateTests {
+    func basefit(_ arguments: [String], in directory: URL = TestPaths.packageRoot) throws -> ProcessResult {
+        try Run.program(TestPaths.executable.path, arguments, currentDirectory: directory)
+    }
+
+    func json(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("basefit-gate-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    // MARK: Nothing to judge is not a pass
+
+    @Test func nothingToJudgeExitsTwoWithWhatToDo() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let manager = FileManager.default
+        for name in ["empty", "package-json-only", "requirements-only", "corrupt-only"] {
+            try manager.createDirectory(at: root.appendingPathComponent(name), withIntermediateDirectories: true)
+        }
+        try #"{"name":"app","engines":{"node":">=22"},"dependencies":{"bcrypt":"5.1.1"}}"#
+            .write(to: root.appendingPathComponent("package-json-only/package.json"), atomically: true, encoding: .utf8)
+        try "numpy==2.1.0\n".write(to: root.appendingPathComponent("requirements-only/requirements.txt"), atomically: true, encoding: .utf8)
+        let elf = try Data(contentsOf: URL(fileURLWithPath: TestPaths.elf("hello-glibc")))
+        try elf.prefix(100).write(to: root.appendingPathComponent("corrupt-only/x.so"))
+        for name in ["empty", "package-json-only", "requirements-only", "corrupt-only"] {
+            let path = root.appendingPathComponent(name).path
+            let check = try basefit(["check", path, "--base", "debian:bookworm-slim"])
+            #expect(check.status == 2, "\(name): check exit \(check.status) \(check.stdout)")
+            #expect(check.stderr.contains("no native code and no installed packages under \(path)"), "\(name): \(check.stderr)")
+            #expect(check.stderr.contains("npm ci / pip install"))
+            #expect(!check.stdout.contains("compatible"))
+            let recommend = try basefit(["recommend", path, "--format", "json"])
+            #expect(recommend.status == 2, "\(name): recommend exit \(recommend.status)")
+            #expect(recommend.stdout.isEmpty, "\(name): recommend must not answer on no evidence: \(recommend.stdout)")
+        }
+    }
+
+    @Test func filesForAnotherArchitectureAreProblems() throws {
+        // A real arm64 Go binary (GOARCH=arm64) judged for amd64.
+        let alone = try basefit(["check", "Fixtures/elf/go-nocgo-arm64", "--base", "debian:bookworm-slim", "--arch", "amd64", "--format", "json"])
+        #expect(alone.status == 1, "\(alone.stdout)\(alone.stderr)")
+        let problems = try #require(try json(alone.stdout)["problems"] as? [[String: Any]])
+        let problem = try #require(problems.first { $0["kind"] as? String == "architecture" })
+        #expect(problem["artifact"] as? String == "Fixtures/elf/go-nocgo-arm64")
+        let message = try #require(problem["message"] as? String)
+        #expect(message.contains("built for aarch64") && message.contains("judged for amd64"), "\(message)")
+
+        // An i386 binary next to x86_64 ones is no longer dropped silently.
+        let mixed = try basefit(["check", "Fixtures/elf/hello-glibc", "Fixtures/elf/hello-i386", "--base", "debian:bookworm-slim"])
+        #expect(mixed.status == 1)
+        #expect(mixed.stdout.contains("[architecture] Fixtures/elf/hello-i386 is built for i386"), "\(mixed.stdout)")
+
+        // x86_64 node_modules under FROM --platform=linux/arm64.
+        let dockerfile = try temporaryDirectory().appendingPathComponent("Dockerfile")
+        defer { try? FileManager.default.removeItem(at: dockerfile.deletingLastPathComponent()) }
+        try "FROM --platform=linux/arm64 node:22-bookworm-slim\nCOPY . /app\n".write(to: dockerfile, atomically: true, encoding: .utf8)
+        let platform = try basefit(["check", "Fixtures/projects/node-napi-rs", "--dockerfile", dockerfile.path])
+        #expect(platform.status == 1)
+        #expect(platform.stdout.contains("is built for x86_64; node:22-bookworm-slim is judged for arm64"), "\(platform.stdout)")
+
+        // recommend --arch arm64 with only x86_64 files picks nothing (no musl image on no evidence).
+        let recommend = try basefit(["recommend", "Fixtures/elf/hello-glibc", "--arch", "arm64", "--format", "json"])
+        #expect(recommend.status == 1)
+        #expect(try json(recommend.stdout)["recommended"] is NSNull)
+    }
+
+    @Test func prebuildsForOtherPlatformsBesideATargetBuildAreNotRequired() throws {
+        // node-prebuilds ships linux-x64 prebuilds only: judged for amd64 they load.
+        let check = try basefit(["check", "Fixtures/projects/node-prebuilds", "--base", "node:22-bookworm-slim"])
+        #expect(check.status == 0, "\(check.stdout)")
+    }
+
+    // MARK: Pure runtime projects
+
+    @Test func pureProjectsAreJudgedByTheirRuntime() throws {
+        let node = try basefit(["recommend", "Fixtures/projects/node-pure", "--format", "json"])
+        #expect(node.status == 0, "\(node.stderr)")
+        let nodeObject = try json(node.stdout)
+        let recommended = try #require(nodeObject["recommended"] as? String)
+        let candidates = try #require(nodeObject["candidates"] as? [[String: Any]])
+        // engines >=22 and .nvmrc lts/jod (22): only Node 22 images are candidates.
+        #expect(!candidates.isEmpty)
+        #expect(candidates.allSatisfy { ($0["image"] as? String).map { $0.contains("22") } == true }, "\(candidates.map { $0["image"] ?? "" })")
+        #expect(recommended.contains("22"))
+        let text = try basefit(["recommend", "Fixtures/projects/node-pure"])
+        #expect(text.stdout.contains("no native code: a pure node project"))
+        #expect(text.stdout.contains("Can we move to Alpine (musl)? Yes"))
+
+        let venv = try basefit(["recommend", "Fixtures/projects/python-venv-pure", "--format", "json"])
+        #expect(venv.status == 0)
+        let best = try #require(try json(venv.stdout)["recommended"] as? String)
+        #expect(best.hasPrefix("python:3.12"), "a 3.12 venv needs a 3.12 image: \(best)")
+        // A 3.12 venv never runs on 3.13, with or without extension modules.
+        let wrong = try basefit(["check", "Fixtures/projects/python-venv-pure", "--base", "python:3.13-slim-bookworm"])
+        #expect(wrong.status == 1)
+        #expect(wrong.stdout.contains("pyvenv.cfg"))
+        let right = try basefit(["check", "Fixtures/projects/python-venv-pure", "--base", "python:3.12-slim-bookworm"])
+        #expect(right.status == 0, "\(right.stdout)")
+        #expect(right.stdout.contains("a pure Python project"))
+    }
+
+    // MARK: The runtime, everywhere
+
+    @Test func freeThreadedExtensionsNeedAFreeThreadedInterpreter() throws {
+        let regular = try basefit(["check", "Fixtures/projects/python-freethreaded", "--base", "python:3.13-slim-trixie", "--format", "json"])
+        #expect(regular.status == 1)
+        let problems = try #require(try json(regular.stdout)["problems"] as? [[String: Any]])
+        #expect(problems.contains { ($0["message"] as? String)?.contains("free-threaded CPython 3.13 (cp313t)") == true }, "\(problems)")
+    }
+
+    @Test func runtimelessImagesLackTheRuntimeUnlessTheUserAddsIt() throws {
+        let missing = try basefit(["check", "Fixtures/projects/python-venv", "--base", "debian:bookworm-slim", "--format", "json"])
+        #expect(missing.status == 1)
+        let problems = try #require(try json(missing.stdout)["problems"] as? [[String: Any]])
+        let problem = try #require(problems.first { $0["kind"] as? String == "runtime-missing" })
+        let advice = try #require((problem["fix"] as? [String: Any])?["advice"] as? String)
+        // bookworm's python3 is 3.11, which this venv (3.11) fits.
+        #expect(advice.contains("apt-get install -y --no-install-recommends python3") && advice.contains("3.11"), "\(advice)")
+        let pure312 = try basefit(["check", "Fixtures/projects/python-venv-pure", "--base", "debian:bookworm-slim"])
+        #expect(pure312.stdout.contains("the project needs CPython 3.12"), "\(pure312.stdout)")
+        let alpine = try basefit(["check", "Fixtures/projects/python-venv-pure", "--base", "alpine:3.22"])
+        #expect(alpine.status == 1)
+        #expect(alpine.stdout.contains("[runtime-missing]"))
+        let added = try basefit(["check", "Fixtures/projects/python-venv", "--base", "debian:bookworm-slim", "--runtime", "none"])
+        #expect(added.status == 0, "\(added.stdout)")
+    }
+
+    @Test func classicNodeModuleAddonsFailWhereTheirABICannotBeConfirmed() throws {
+        let scan = try basefit(["scan", "Fixtures/projects/node-classic", "--format", "json"])
+        let artifacts = try #require(try json(scan.stdout)["artifacts"] as? [[String: Any]])
+        let node = try #require(artifacts.first?["node"] as? [String: Any])
+        #expect(node["binding"] as? String == "unconfirmed")
+        for image in ["node:24-bookworm-slim", "node:20-bookworm-slim", "node:22-alpine3.22"] {
+            let check = try basefit(["check", "Fixtures/projects/node-classic", "--base", image])
+            #expect(check.status == 1, "\(image): \(check.stdout)")
+            #expect(check.stdout.contains("classic NODE_MODULE addon"))
+        }
+    }
+
+    // MARK: Node version constraints
+
+    @Test func nvmrcIsReadWhenThePathIsRelative() throws {
+        let project = TestPaths.fixtures.appendingPathComponent("projects/node-pure")
+        let dot = try basefit(["recommend", ".", "--format", "json"], in: project)
+        #expect(dot.status == 0, "\(dot.stderr)")
+        let requirements = try #require(try json(dot.stdout)["requirements"] as? [String: Any])
+        let node = try #require((requirements["runtime"] as? [String: Any])?["node"] as? [String: Any])
+        #expect(node["nvmrc"] as? String == "lts/jod")
+        #expect(node["engines"] as? String == ">=22")
+        let check = try basefit(["check", ".", "--base", "node:24-bookworm-slim"], in: project)
+        #expect(check.status == 1)
+        #expect(check.stdout.contains(".nvmrc asks for Node lts/jod"), "\(check.stdout)")
+    }
+
+    @Test func constraintNoImageMeetsIsAWarningNotSilence() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let project = root.appendingPathComponent("app")
+        try FileManager.default.copyItem(at: TestPaths.fixtures.appendingPathComponent("projects/node-pure"), to: project)
+        try "11\n".write(to: project.appendingPathComponent(".nvmrc"), atomically: true, encoding: .utf8)
+        try #"{"name":"app","engines":{"node":"^20 || ^22"}}"#.write(to: project.appendingPathComponent("package.json"), atomically: true, encoding: .utf8)
+        let result = try basefit(["recommend", project.path])
+        #expect(result.stderr.contains(".nvmrc asks for Node 11, which no catalog image carries"), "\(result.stderr)")
+        // engines ^20 || ^22 still limits the candidates.
+        #expect(result.stdout.contains("(Node ^20 || ^22)"), "\(result.stdout)")
+    }
+
+    // MARK: Requirements are what the image must provide
+
+    @Test func needsMetByBundledLibrariesAreNotImageRequirements() throws {
+        // cffi's aarch64 wheel bundles libffi; musllinux wheels bundle libgcc_s. Nothing the
+        // project bundles may show up in requirements.minimum.
+        let scan = try basefit(["scan", "Fixtures/projects/wheels", "--format", "json"])
+        let object = try json(scan.stdout)
+        let artifacts = try #require(object["artifacts"] as? [[String: Any]])
+        let bundledLibraries = Set(artifacts.flatMap { ($0["bundled"] as? [String: Any])?.keys.map { $0 } ?? [] })
+        let files = try #require((object["requirements"] as? [String: Any])?["files"] as? [[String: Any]])
+        for file in files {
+            for need in file["versionNeeds"] as? [[String: Any]] ?? [] {
+                #expect(!bundledLibraries.contains(need["library"] as? String ?? ""), "bundled need in the contract: \(need)")
+            }
+        }
+    }
+
+    @Test func groupedProblemsKeepEveryArtifact() throws {
+        let json = try basefit(["check", "Fixtures/projects/node-napi-rs", "--base", "node:22-alpine3.22", "--format", "json"])
+        let problems = try #require(try self.json(json.stdout)["problems"] as? [[String: Any]])
+        let libc = try #require(problems.first { $0["kind"] as? String == "libc-mismatch" })
+        let artifacts = try #require(libc["artifacts"] as? [String])
+        #expect(artifacts.count == 4, "\(artifacts)")
+        #expect((libc["message"] as? String)?.contains("(and 3 more)") == true)
+
+        let sarif = try basefit(["check", "Fixtures/projects/node-napi-rs", "--base", "node:22-alpine3.22", "--format", "sarif"])
+        let runs = try #require(try self.json(sarif.stdout)["runs"] as? [[String: Any]])
+        let results = try #require(runs.first?["results"] as? [[String: Any]])
+        let locations = try #require(results.first?["locations"] as? [[String: Any]])
+        #expect(locations.count == 4)
+        let uri = ((locations.first?["physicalLocation"] as? [String: Any])?["artifactLocation"] as? [String: Any])?["uri"] as? String
+        #expect(uri?.hasPrefix("Fixtures/projects/node-napi-rs/node_modules/") == true, "\(uri ?? "nil")")
+
+        let github = try basefit(["check", "Fixtures/projects/node-napi-rs", "--base", "node:22-alpine3.22", "--format", "github"])
+        #expect(github.stdout.contains("::error file=Fixtures/projects/node-napi-rs/node_modules/"), "\(github.stdout)")
+        #expect(github.stdout.contains("affects: "))
+    }
+
+    // MARK: Messages
+
+    @Test func errorsPrintOnceAndDigestsAreChecked() throws {
+        let validation = try basefit(["check", "Fixtures/elf/hello-glibc"])
+        #expect(validation.status == 2)
+        #expect(!validation.stderr.contains("Error: "), "\(validation.stderr)")
+        #expect(validation.stderr.components(separatedBy: "basefit: error:").count == 2, "\(validation.stderr)")
+        let digest = try basefit(["check", "Fixtures/elf/hello-glibc", "--base", "debian:bookworm-slim@sha256:1234"])
+        #expect(digest.status == 2)
+        #expect(digest.stderr.contains("sha256: followed by 64 hex digits"))
+        let family = try basefit(["catalog", "list", "--family", "nope"])
+        #expect(family.status == 2)
+        #expect(family.stderr.contains("families: ") && family.stderr.contains("distroless"), "\(family.stderr)")
+        let dockerfile = try temporaryDirectory().appendingPathComponent("Dockerfile")
+        defer { try? FileManager.default.removeItem(at: dockerfile.deletingLastPathComponent()) }
+        try "FROM debian:bookworm-slim\n".write(to: dockerfile, atomically: true, encoding: .utf8)
+        let stage = try basefit(["check", "Fixtures/elf/hello-glibc", "--dockerfile", dockerfile.path])
+        #expect(!stage.stdout.contains("stage final stage"), "\(stage.stdout)")
+    }
+}
