@@ -69,6 +69,9 @@ echo "building fixtures into $OUT"
 step hello-glibc          "gcc, dynamic PIE"
 gcc "${CFLAGS[@]}" "${LDFLAGS[@]}" "$SRC/hello.c" -o "$OUT/hello-glibc"
 
+step needs-libdl          "gcc, NEEDED libdl.so.2 (-Wl,--no-as-needed -l:libdl.so.2), as builds for glibc < 2.34 have"
+gcc "${CFLAGS[@]}" "${LDFLAGS[@]}" "$SRC/hello.c" -Wl,--no-as-needed -l:libdl.so.2 -Wl,--as-needed -o "$OUT/needs-libdl"
+
 step hello-glibc-nopie    "gcc -no-pie (ET_EXEC)"
 gcc "${CFLAGS[@]}" -fno-pie -no-pie "${LDFLAGS[@]}" "$SRC/hello.c" -o "$OUT/hello-glibc-nopie"
 
@@ -171,7 +174,7 @@ head -c 200 "$OUT/hello-glibc" > "$OUT/truncated.elf"
 step not-elf.txt          "plain text"
 printf 'This is not an ELF file.\nbasefit must skip it without a warning.\n' > "$OUT/not-elf.txt"
 
-chmod 0755 "$OUT"/hello-* "$OUT"/go-* "$OUT/origin/bin/app"
+chmod 0755 "$OUT"/hello-* "$OUT"/go-* "$OUT/needs-libdl" "$OUT/origin/bin/app"
 chmod 0644 "$OUT"/*.so "$OUT"/*.node "$OUT"/origin/lib/*.so "$OUT/truncated.elf" "$OUT/not-elf.txt"
 
 # --- self-check: every ELF (except truncated.elf) must satisfy readelf silently ---

@@ -83,8 +83,7 @@ public enum CheckGitHubFormatter {
     public static func format(_ result: CheckResult) -> String {
         let verdict = result.verdict
         guard !verdict.compatible else {
-            return "::notice title=basefit::\(escape("\(verdict.image.reference) is compatible (\(result.judged))"))\n"
-                + result.notes.map { "::notice title=basefit::\(escape($0))\n" }.joined()
+            return "::notice title=basefit::\(escape("\(verdict.image.reference) is compatible (\(result.judged))"))\n" + notes(result)
         }
         return verdict.problems.map { problem in
             var properties = ["title=\(escapeProperty("basefit \(problem.kind.rawValue)"))"]
@@ -97,7 +96,12 @@ public enum CheckGitHubFormatter {
             let fix = problem.fix?.install?.command ?? problem.fix?.advice
             let affected = problem.artifacts.count > 1 ? " — affects: \(problem.artifacts.joined(separator: ", "))" : ""
             return "::error \(properties.joined(separator: ","))::\(escape(problem.message + (fix.map { " — fix: \($0)" } ?? "") + affected))"
-        }.joined(separator: "\n") + "\n"
+        }.joined(separator: "\n") + "\n" + notes(result)
+    }
+
+    /// Resolution notes and the verdict's notes (end of life, floating tag) as warnings.
+    static func notes(_ result: CheckResult) -> String {
+        (result.notes + result.verdict.notes).map { "::warning title=basefit::\(escape($0))\n" }.joined()
     }
 
     static func escape(_ text: String) -> String {
@@ -156,6 +160,10 @@ public enum CheckSARIFFormatter {
                     ("rules", .array(rules)),
                 ]))])),
                 ("results", .array(results)),
+                ("properties", .object([
+                    ("image", .string(result.verdict.image.reference)),
+                    ("notes", .strings(result.notes + result.verdict.notes)),
+                ])),
             ])])),
         ]).rendered()
     }

@@ -10,11 +10,12 @@ public enum RecommendMarkdownFormatter {
         } else {
             lines.append("**No compatible base image** among \(recommendation.candidates.count) candidates.")
         }
-        lines += ["", "| image | compatible | size | main problem |", "|---|---|---|---|"]
+        for warning in recommendation.warnings { lines += ["", "> warning: \(escape(warning))"] }
+        lines += ["", "| image | compatible | size | main problem | notes |", "|---|---|---|---|---|"]
         let shown = recommendation.ranked.prefix(5) + recommendation.rejectedGroups.map(\.best)
         for verdict in shown {
             let problem = verdict.mainProblem.map { escape($0.message) } ?? ""
-            lines.append("| `\(verdict.image.reference)` | \(verdict.compatible ? "yes" : (verdict.fixable ? "after install" : "no")) | \(megabytes(verdict.compressedBytes)) | \(problem) |")
+            lines.append("| `\(verdict.image.reference)` | \(verdict.compatible ? "yes" : (verdict.fixable ? "after install" : "no")) | \(megabytes(verdict.compressedBytes)) | \(problem) | \(escape(verdict.notes.joined(separator: "; "))) |")
         }
         lines.append("")
         for migration in recommendation.migrations {
