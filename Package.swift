@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "ProjectScan", targets: ["ProjectScan"]),
         .library(name: "ImageCatalog", targets: ["ImageCatalog"]),
         .library(name: "Reporting", targets: ["Reporting"]),
+        .library(name: "PackageKnowledge", targets: ["PackageKnowledge"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -32,6 +33,9 @@ let package = Package(
             name: "ImageCatalog",
             dependencies: ["ProjectScan", "ELFInspection", "ImageLayers", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // Debian's zlib1g-dev. Only PackageKnowledge/Gzip.swift imports it.
+        .systemLibrary(name: "CBasefitZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "PackageKnowledge", dependencies: ["ELFInspection", "CBasefitZlib"]),
         .target(name: "Advisor", dependencies: ["ImageCatalog", "ProjectScan", "ELFInspection"]),
         .target(name: "Reporting", dependencies: ["Advisor", "ImageCatalog", "ProjectScan", "ELFInspection"]),
         .executableTarget(
@@ -44,6 +48,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ELFInspectionTests", dependencies: ["ELFInspection", "TestSupport"]),
         .testTarget(name: "ProjectScanTests", dependencies: ["ProjectScan", "ELFInspection", "TestSupport"]),
+        .testTarget(name: "PackageKnowledgeTests", dependencies: ["PackageKnowledge", "ELFInspection", "TestSupport"]),
         .testTarget(name: "ImageLayersTests", dependencies: ["ImageLayers", "TestSupport"]),
         .testTarget(name: "AdvisorTests", dependencies: ["Advisor", "ImageCatalog", "ProjectScan", "ELFInspection", "TestSupport"]),
         .testTarget(
