@@ -20,7 +20,8 @@ Only the main pocket is read: the debootstrapped roots and the official Debian i
 
 Usage: python3 Data/tools/gen_packages.py [--cache DIR] [--mirror URL] [--distro debian]
        [--suites bullseye,bookworm,trixie] [--arches amd64,arm64] [--out Data/packages]
-Then: python3 Data/tools/gen_packages.py --embed   (rewrites Sources/PackageKnowledge/EmbeddedPackageData.swift)
+Then: python3 Data/tools/gen_packages.py --embed   (only rewrites Sources/PackageKnowledge/EmbeddedPackageData.swift
+from Data/packages/*.tsv.gz and Data/packages/installed/*.txt; a full run embeds too)
 """
 import argparse, base64, gzip, lzma, os, re, sys, urllib.request
 
@@ -167,6 +168,20 @@ def embed():
         out.append(f'        "{name[:-len(".tsv.gz")]}": """')
         out += [encoded[i:i + 120] for i in range(0, len(encoded), 120)]
         out.append('""",')
+    out += ["    ]", "",
+            "    /// Data/packages/installed/*.txt: an official image's installed packages, by file name without .txt.",
+            "    static let installed: [String: String] = ["]
+    installed = os.path.join(folder, "installed")
+    for name in sorted(os.listdir(installed)) if os.path.isdir(installed) else []:
+        if not name.endswith(".txt"):
+            continue
+        with open(os.path.join(installed, name), encoding="utf-8") as handle:
+            text = handle.read()
+        if '"#' in text or '"""' in text:
+            sys.exit(f"Data/packages/installed/{name} contains a sequence the raw string cannot hold")
+        out.append(f'        "{name[:-4]}": #"""')
+        out.append(text.rstrip("\n"))
+        out.append('"""#,')
     out += ["    ]", "}", ""]
     target = os.path.join(ROOT, "Sources", "PackageKnowledge", "EmbeddedPackageData.swift")
     with open(target, "w", encoding="utf-8") as handle:
