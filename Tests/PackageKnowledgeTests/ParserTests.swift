@@ -149,3 +149,26 @@ import TestSupport
         #expect(throws: PackageKnowledgeError.self) { try EmbeddedIndexes.read(path: path) }
     }
 }
+
+@Suite struct RootDistributionTests {
+    @Test(arguments: DebianRoots.present)
+    func debootstrappedRootsNameTheirRelease(_ suite: String) throws {
+        let detected = try #require(try RootDistribution.detect(root: DebianRoots.path(suite)))
+        #expect(detected.release == Release(name: suite))
+        #expect(detected.release.packageManager == .apt)
+        #expect(detected.installed == (try DpkgStatus.installedPackages(root: DebianRoots.path(suite))))
+    }
+
+    @Test func absoluteOsReleaseLinkStaysInsideTheRoot() throws {
+        let root = NSTemporaryDirectory() + "basefit-osrelease-\(UUID().uuidString.prefix(6))"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.createDirectory(atPath: root + "/etc", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: root + "/usr/lib", withIntermediateDirectories: true)
+        try "ID=\"ubuntu\"\nVERSION_ID=\"24.04\"\n".write(toFile: root + "/usr/lib/os-release", atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: root + "/etc/os-release", withDestinationPath: "/usr/lib/os-release")
+        #expect(try RootDistribution.osRelease(root: root)?["ID"] == "ubuntu")
+        try FileManager.default.createDirectory(atPath: root + "/var/lib/dpkg", withIntermediateDirectories: true)
+        try "Package: libc6\nStatus: install ok installed\n".write(toFile: root + "/var/lib/dpkg/status", atomically: true, encoding: .utf8)
+        #expect(try RootDistribution.detect(root: root) == RootDistribution(release: .ubuntu2404, installed: ["libc6"]))
+    }
+}
