@@ -19,7 +19,13 @@ Only the main pocket is read: the debootstrapped roots and the official Debian i
 `deb <mirror> <suite> main` (security/updates pockets would change versions, rarely sizes).
 
 Usage: python3 Data/tools/gen_packages.py [--cache DIR] [--mirror URL] [--distro debian]
-       [--suites bullseye,bookworm,trixie] [--arches amd64,arm64] [--out Data/packages]
+       [--suites bullseye,bookworm,trixie] [--arches amd64,arm64] [--components main] [--pockets ""]
+       [--out Data/packages]
+The committed data is made by exactly these two runs:
+    python3 Data/tools/gen_packages.py
+    python3 Data/tools/gen_packages.py --distro ubuntu --mirror http://archive.ubuntu.com/ubuntu \
+        --suites jammy,noble --arches amd64 --components main,universe --pockets=-updates,-security
+(Ubuntu's arm64 lives on ports.ubuntu.com, which is not reachable from the build machine.)
 Then: python3 Data/tools/gen_packages.py --embed   (only rewrites Sources/PackageKnowledge/EmbeddedPackageData.swift
 from Data/packages/*.tsv.gz and Data/packages/installed/*.txt; a full run embeds too)
 """
@@ -126,18 +132,27 @@ def reachable(packages, roots):
     return keep
 
 
-def generate(distro, mirror, suite, arch, cache, out):
+def generate(distro, mirror, suite, arch, cache, out, components, pockets):
     base = f"{mirror}/dists/{suite}"
-    contents_url = f"{base}/main/Contents-{arch}.gz" if distro == "debian" else f"{base}/Contents-{arch}.gz"
-    packages_url = f"{base}/main/binary-{arch}/Packages.xz"
+    # Debian has one Contents per component; Ubuntu one for the whole suite.
+    contents_urls = ([f"{base}/{c}/Contents-{arch}.gz" for c in components] if distro == "debian"
+                     else [f"{base}/Contents-{arch}.gz"])
+    packages_urls = [f"{base}/{c}/binary-{arch}/Packages.xz" for c in components]
     release = fetch(f"{base}/Release", cache).decode("utf-8", "replace")
     date = next((l.split(":", 1)[1].strip() for l in release.splitlines() if l.startswith("Date:")), "?")
-    libraries = read_contents(fetch(contents_url, cache), arch)
-    packages = read_packages(fetch(packages_url, cache))
+    libraries, packages = {}, {}
+    for url in contents_urls:
+        for package, files in read_contents(fetch(url, cache), arch).items():
+            libraries.setdefault(package, set()).update(files)
+    # Pockets (-updates, -security) replace a package's stanza with their newer one; their
+    # libraries are taken from the release's Contents (a stable update keeps its sonames).
+    packages_urls += [f"{mirror}/dists/{suite}{p}/{c}/binary-{arch}/Packages.xz" for p in pockets for c in components]
+    for url in packages_urls:
+        packages.update(read_packages(fetch(url, cache)))
     libraries = {p: l for p, l in libraries.items() if p in packages}  # Contents may list other components
     keep = reachable(packages, libraries)
     lines = ["\t".join(["#basefit-packages 1", distro, suite, arch,
-                        f"source={contents_url} {packages_url}", f"release-date={date}"])]
+                        "source=" + " ".join(contents_urls + packages_urls), f"release-date={date}"])]
     for name in sorted(keep):
         info = packages[name]
         depends = ",".join("|".join(group) for group in info["depends"])
@@ -195,6 +210,8 @@ def main():
     parser.add_argument("--mirror", default="http://deb.debian.org/debian")
     parser.add_argument("--suites", default="bullseye,bookworm,trixie")
     parser.add_argument("--arches", default="amd64,arm64")
+    parser.add_argument("--components", default="main", help="e.g. main,universe for Ubuntu")
+    parser.add_argument("--pockets", default="", help="e.g. -updates,-security (overlaid in that order)")
     parser.add_argument("--cache", default="/tmp/basefit-package-indexes")
     parser.add_argument("--out", default=os.path.join(ROOT, "Data", "packages"))
     parser.add_argument("--embed", action="store_true", help="only rewrite EmbeddedPackageData.swift")
@@ -202,7 +219,8 @@ def main():
     if not args.embed:
         for suite in args.suites.split(","):
             for arch in args.arches.split(","):
-                generate(args.distro, args.mirror.rstrip("/"), suite, arch, args.cache, args.out)
+                generate(args.distro, args.mirror.rstrip("/"), suite, arch, args.cache, args.out,
+                         args.components.split(","), [p for p in args.pockets.split(",") if p])
     embed()
 
 

@@ -99,6 +99,19 @@ import TestSupport
                                           architecture: "amd64", installed: []) == nil)
     }
 
+    @Test func ubuntuIndexesAreEmbeddedForAmd64() throws {
+        #expect(try plan(["libssl.so.3"], .ubuntu2404).packages == ["libssl3t64"])
+        #expect(try plan(["libssl.so.3"], .ubuntu2204).packages == ["libssl3"])
+        // universe is included: Ubuntu's own shared Node.
+        #expect(try plan(["libnode.so.109"], .ubuntu2404).packages == ["libnode109"])
+        #expect(try plan(["libnode.so.109"], .ubuntu2204).unresolved.map(\.soname) == ["libnode.so.109"])
+        // Ubuntu's arm64 archive (ports.ubuntu.com) was not reachable: no index, no guess.
+        #expect(try PackageKnowledge.plan(missing: [MissingLibrary(soname: "libssl.so.3")], release: .ubuntu2404,
+                                          architecture: "arm64", installed: []) == nil)
+        #expect(try PackageKnowledge.plan(missing: [MissingLibrary(soname: "libssl.so.3")], release: .ubuntu2004,
+                                          architecture: "amd64", installed: []) == nil)
+    }
+
     @Test func commandsPerManager() {
         #expect(PackageManager.apk.installCommand(["libstdc++", "zlib"]) == "apk add --no-cache libstdc++ zlib")
         #expect(PackageManager.microdnf.installCommand(["openssl-libs"]) == "microdnf install -y openssl-libs")
