@@ -18,13 +18,3 @@ public struct InstallPlan: Sendable, Hashable {
 
     public var isComplete: Bool { unresolved.isEmpty }
 }
-
-public struct UnresolvedLibrary: Sendable, Hashable {
-    public var soname: String
-    public var reason: String
-
-    public init(soname: String, reason: String) {
-        self.soname = soname
-        self.reason = reason
-    }
-}

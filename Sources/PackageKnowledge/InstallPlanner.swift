@@ -14,9 +14,8 @@ struct InstallPlanner {
 
     /// The packages installing `roots` adds, in the order apt would resolve them: Pre-Depends and
     /// Depends followed; a group already satisfied (installed, in the closure, or provided by
-    /// either) adds nothing, otherwise its first alternative that is a real package is taken, else
-    /// the first provider of its first virtual alternative that has one. Groups nothing satisfies
-    /// are returned as `broken`.
+    /// either) adds nothing, otherwise its first installable alternative is taken (`installable`).
+    /// Groups nothing satisfies are returned as `broken`.
     func closure(of roots: [String]) -> (packages: [String], broken: [String]) {
         var added: [String] = []
         var inClosure: Set<String> = []
@@ -35,16 +34,26 @@ struct InstallPlanner {
             providedByClosure.formUnion(record.provides)
             added.append(name)
             for group in record.depends where !group.contains(where: has) {
-                if let real = group.first(where: { index.packages[$0] != nil }) {
-                    queue.append(real)
-                } else if let provider = group.lazy.compactMap({ index.providers[$0]?.first }).first {
-                    queue.append(provider)
+                if let choice = group.lazy.compactMap(installable).first {
+                    queue.append(choice)
                 } else {
                     broken.append(group.joined(separator: " | "))
                 }
             }
         }
         return (added, broken)
+    }
+
+    /// What apt installs for one alternative: the package of that name, else (a virtual name)
+    /// its provider of highest priority, then name order. Nil when nothing in the index has it.
+    func installable(_ name: String) -> String? {
+        if index.packages[name] != nil { return name }
+        let rank: [PackageRecord.Priority: Int] = [.required: 0, .important: 1, .standard: 2, .optional: 3, .extra: 4]
+        return index.providers[name]?.min { left, right in
+            let l = index.packages[left]?.priority.flatMap { rank[$0] } ?? 5
+            let r = index.packages[right]?.priority.flatMap { rank[$0] } ?? 5
+            return l != r ? l < r : left < right
+        }
     }
 
     func cost(_ packages: [String]) -> Int {
