@@ -22,6 +22,13 @@ import TestSupport
         #expect(libssl.version.hasPrefix("3.0."))
         #expect(libssl.upstreamVersion.hasPrefix("3.0."))
 
+        // The generator (Python, Data/tools/gen_packages.py) read the same Contents for the
+        // embedded noble index: both readers find the same library files.
+        let embedded = try #require(try EmbeddedIndexes.index(release: .ubuntu2404, architecture: "amd64"))
+        for (name, record) in index.packages {
+            #expect(Set(record.libraries.map(\.path)) == Set(embedded.packages[name]?.libraries.map(\.path) ?? []), "\(name)")
+        }
+
         let plan = PackageKnowledge.plan(missing: [MissingLibrary(soname: "libarchive.so.13")], index: index,
                                          manager: .apt, installed: ["libc6", "libgcc-s1", "gcc-14-base", "zlib1g"])
         #expect(plan.packages == ["libarchive13t64"])
