@@ -74,10 +74,6 @@ struct InstallPlanner {
             var candidates: [String] = []
             var refusals: [String] = []
             for owner in owners {
-                if installed.contains(owner.name) {
-                    refusals.append("\(owner.name) is installed")
-                    continue
-                }
                 var failed: String?
                 for node in library.versions {
                     switch VersionNodeCheck.check(node: node, soname: library.soname, package: owner) {
@@ -86,7 +82,13 @@ struct InstallPlanner {
                     case let .unsatisfied(reason): failed = failed ?? reason
                     }
                 }
-                if let failed { refusals.append(failed) } else if closure(of: [owner.name]).broken.isEmpty {
+                if let failed {
+                    refusals.append(failed)
+                } else if installed.contains(owner.name) {
+                    // The index says the installed package ships it: the image's copy differs
+                    // (removed file, older build); installing cannot change that.
+                    refusals.append("\(owner.name) is already installed")
+                } else if closure(of: [owner.name]).broken.isEmpty {
                     candidates.append(owner.name)
                 } else {
                     refusals.append("\(owner.name) has dependencies missing from \(index.release) \(index.architecture)")
