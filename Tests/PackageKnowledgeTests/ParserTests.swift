@@ -131,6 +131,12 @@ import TestSupport
         #expect(try #require(InstalledPackages.source(forImage: "python:3.12-slim-bookworm")).contains("docker-library/repo-info"))
         let node = try #require(InstalledPackages.forImage("node:22-bookworm-slim"))
         #expect(node.contains("libstdc++6") && !node.contains("libssl3"))
+        // The trixie list carries trixie's names, and every one of them exists in trixie's index
+        // or ships no library (the index keeps only library packages and their dependencies).
+        let trixie = try #require(InstalledPackages.forImage("python:3.12-slim-trixie"))
+        #expect(trixie.contains("libssl3t64") && !trixie.contains("libssl3"))
+        let index = try #require(try EmbeddedIndexes.index(release: .debian13, architecture: "amd64"))
+        #expect(trixie.filter { $0.hasPrefix("lib") && index.packages[$0] == nil }.isEmpty)
         #expect(InstalledPackages.forImage("nosuch:image") == nil)
         #expect(InstalledPackages.parse("# from x\nfoo:amd64\nbar\n").packages == ["foo", "bar"])
     }
