@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "ProjectScan", targets: ["ProjectScan"]),
         .library(name: "ImageCatalog", targets: ["ImageCatalog"]),
         .library(name: "Reporting", targets: ["Reporting"]),
+        .library(name: "PackageKnowledge", targets: ["PackageKnowledge"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -33,7 +34,10 @@ let package = Package(
             name: "ImageCatalog",
             dependencies: ["Domain", "ELFInspection", "ImageLayers", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .target(name: "Advisor", dependencies: ["Domain", "ImageCatalog", "ProjectScan", "ELFInspection"]),
+        // Debian's zlib1g-dev. Only PackageKnowledge/Gzip.swift imports it.
+        .systemLibrary(name: "CBasefitZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "PackageKnowledge", dependencies: ["Domain", "ELFInspection", "CBasefitZlib"]),
+        .target(name: "Advisor", dependencies: ["Domain", "ImageCatalog", "PackageKnowledge", "ProjectScan", "ELFInspection"]),
         .target(name: "Reporting", dependencies: ["Domain", "Advisor", "ImageCatalog", "ProjectScan", "ELFInspection"]),
         .executableTarget(
             name: "basefit",
@@ -46,6 +50,7 @@ let package = Package(
         .testTarget(name: "ELFInspectionTests", dependencies: ["ELFInspection", "TestSupport"]),
         .testTarget(name: "DomainTests", dependencies: ["Domain", "ELFInspection"]),
         .testTarget(name: "ProjectScanTests", dependencies: ["Domain", "ProjectScan", "ELFInspection", "TestSupport"]),
+        .testTarget(name: "PackageKnowledgeTests", dependencies: ["Domain", "PackageKnowledge", "ELFInspection", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ImageLayersTests", dependencies: ["ImageLayers", "TestSupport"]),
         .testTarget(name: "AdvisorTests", dependencies: ["Domain", "Advisor", "ImageCatalog", "ProjectScan", "ELFInspection", "TestSupport"]),
         .testTarget(

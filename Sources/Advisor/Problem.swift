@@ -80,14 +80,7 @@ public struct Fix: Sendable, Hashable {
 
         /// One command installing every package, ready to paste into a Dockerfile.
         public static func command(_ manager: PackageManager, packages: [String]) -> String {
-            let list = packages.joined(separator: " ")
-            switch manager {
-            case .apt: return "apt-get update && apt-get install -y --no-install-recommends \(list) && rm -rf /var/lib/apt/lists/*"
-            case .apk: return "apk add --no-cache \(list)"
-            case .dnf: return "dnf install -y \(list) && dnf clean all"
-            case .microdnf: return "microdnf install -y \(list) && microdnf clean all"
-            case .yum: return "yum install -y \(list) && yum clean all"
-            }
+            manager.installCommand(packages) ?? ""
         }
     }
 
