@@ -9,6 +9,7 @@ enum CatalogAccess {
                 return CatalogStore(database: try CatalogDatabase(path: path, mode: .readOnly))
             }
             let store = try DefaultCatalog.open()
+            CatalogSnapshot.warnIfStale(options)
             Output.verbose("catalog: embedded, materialised at \(store.database.path)", options: options)
             return store
         } catch {
