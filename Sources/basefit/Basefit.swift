@@ -34,6 +34,13 @@ struct Basefit: ParsableCommand {
     }
 
     static func main() {
+        // The Swift runtime on Linux reads the arguments from /proc/self/cmdline; without
+        // /proc (a bare chroot) it sees none, not even argv[0]. Refuse rather than print the
+        // help and exit 0, which a CI gate would take for success.
+        guard !CommandLine.arguments.isEmpty else {
+            Output.error("cannot read the command line: /proc is not mounted here (the Swift runtime reads the arguments from /proc/self/cmdline); mount proc, e.g. `mount -t proc proc /proc` in a chroot")
+            Glibc.exit(ExitCodes.usage.rawValue)
+        }
         do {
             var command = try parseAsRoot()
             try command.run()
