@@ -97,7 +97,8 @@ echo "GROUP ( $libdir/libz.a )" >"$static/libz.so"
 #    -lsqlite3; the first directory searched is the private one.
 start=$(date +%s)
 export PKG_CONFIG_PATH=$static/pkgconfig
-flags=(-c release --product basefit --static-swift-stdlib -Xswiftc -L"$static")
+# No $ORIGIN RUNPATH: nothing is loaded from beside the binary.
+flags=(-c release --product basefit --static-swift-stdlib --disable-local-rpath -Xswiftc -L"$static")
 swift build "${flags[@]}"
 built=$(swift build "${flags[@]}" --show-bin-path)/basefit
 echo "release.sh: built in $(($(date +%s) - start)) s" >&2

@@ -61,6 +61,8 @@ struct ReleaseTests {
         let needed = Set(artifact["needed"] as? [String] ?? [])
         #expect(!needed.isEmpty && needed.isSubset(of: Self.everyGlibcImageHas), "the release binary needs \(needed.sorted())")
         #expect(artifact["libc"] as? String == "glibc" && artifact["linkage"] as? String == "dynamic")
+        // Nothing is loaded from beside the binary.
+        #expect(artifact["rpath"] is NSNull && artifact["runpath"] is NSNull, "rpath \(artifact["rpath"] ?? "?"), runpath \(artifact["runpath"] ?? "?")")
 
         let readelf = try Run.program("/usr/bin/readelf", ["-d", "-V", "-W", binary], environment: ["LC_ALL": "C"])
         let readelfNeeded = Set(readelf.stdout.split(separator: "\n").compactMap { line -> String? in
@@ -191,6 +193,100 @@ struct ReleaseTests {
         #expect(recommend.status == 0, "\(recommend.stderr)")
         let recommended = try json(recommend.stdout)["recommended"] as? String
         #expect(image != nil && image == recommended, "the Dockerfile's final stage is \(image ?? "?"), recommend picks \(recommended ?? "nothing")")
+    }
+}
+
+/// The CI recipes (ci/install.sh, action.yml through ci/try-action.py, the pre-commit entry)
+/// installing the release from dist/ over file:// and gating a real project.
+@Suite(.enabled(if: ReleaseTarball.available, Comment(rawValue: ReleaseTarball.missingMessage)), .serialized)
+struct CIRecipeTests {
+    let root = TestPaths.packageRoot.path
+    var releaseURL: String { "file://" + ReleaseTarball.distDirectory.path }
+
+    func temporaryDirectory() throws -> String {
+        let path = NSTemporaryDirectory() + "basefit-ci-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// The version in the tarball's name (`basefit-<version>-linux-<arch>.tar.gz`).
+    var version: String {
+        let name = URL(fileURLWithPath: ReleaseTarball.path ?? "").lastPathComponent
+        return String(name.dropFirst("basefit-".count).prefix { $0 != "-" })
+    }
+
+    /// A Node project (glibc-only sharp libraries) with a Dockerfile whose final stage is `base`.
+    func project(base: String) throws -> String {
+        let directory = try temporaryDirectory() + "/project"
+        try FileManager.default.copyItem(atPath: TestPaths.fixtures.appendingPathComponent("projects/node-napi-rs").path, toPath: directory)
+        try "FROM \(base)\nCOPY . /app\nUSER node\n".write(toFile: directory + "/Dockerfile", atomically: true, encoding: .utf8)
+        return directory
+    }
+
+    @Test func installVerifiesChecksumsAndRefusesATamperedTarball() throws {
+        let temporary = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: temporary) }
+        let install = try Run.program("/bin/bash", [root + "/ci/install.sh", "v" + version, releaseURL, temporary + "/good"])
+        #expect(install.status == 0, "\(install.stderr)")
+        let binary = install.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let run = try Run.program(binary, ["--version"])
+        #expect(run.status == 0 && run.stdout.hasPrefix("basefit \(version)\n"), "\(run.stdout)\(run.stderr)")
+
+        // One byte appended to the tarball: refused, nothing installed.
+        let tampered = temporary + "/tampered"
+        try FileManager.default.createDirectory(atPath: tampered, withIntermediateDirectories: true)
+        for name in try FileManager.default.contentsOfDirectory(atPath: ReleaseTarball.distDirectory.path) {
+            try FileManager.default.copyItem(atPath: ReleaseTarball.distDirectory.path + "/" + name, toPath: tampered + "/" + name)
+        }
+        let tarball = tampered + "/" + URL(fileURLWithPath: try #require(ReleaseTarball.path)).lastPathComponent
+        let handle = try #require(FileHandle(forUpdatingAtPath: tarball))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data([0]))
+        try handle.close()
+        let refused = try Run.program("/bin/bash", [root + "/ci/install.sh", version, "file://" + tampered, temporary + "/bad"])
+        #expect(refused.status == 2 && refused.stderr.contains("refusing"), "\(refused.status) \(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: temporary + "/bad/" + URL(fileURLWithPath: tarball).deletingPathExtension().deletingPathExtension().lastPathComponent))
+        // A version that was never released.
+        let missing = try Run.program("/bin/bash", [root + "/ci/install.sh", "0.0.0-none", releaseURL, temporary + "/none"])
+        #expect(missing.status == 2 && missing.stderr.contains("cannot download"), "\(missing.stderr)")
+    }
+
+    static var pyyaml: Bool { (try? Run.program("/usr/bin/python3", ["-c", "import yaml"]))?.status == 0 }
+
+    @Test(.enabled(if: CIRecipeTests.pyyaml, "needs python3 with PyYAML (python3-yaml) to read action.yml"))
+    func actionInstallsChecksAndAnnotates() throws {
+        let bad = try project(base: "node:22-alpine3.22")
+        defer { try? FileManager.default.removeItem(atPath: (bad as NSString).deletingLastPathComponent) }
+        let failing = try Run.program("/usr/bin/python3", [root + "/ci/try-action.py", "release-url=" + releaseURL, "sarif=true"],
+                                      currentDirectory: URL(fileURLWithPath: bad))
+        #expect(failing.status == 1, "\(failing.stdout)\(failing.stderr)")
+        #expect(failing.stdout.contains("::error file=Dockerfile,line=1,title=basefit libc-mismatch::"), "\(failing.stdout)")
+        #expect(failing.stdout.contains("uses github/codeql-action/upload-sarif"))
+        let sarif = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: bad + "/basefit.sarif"))) as? [String: Any])
+        #expect(sarif["version"] as? String == "2.1.0")
+        #expect(((sarif["runs"] as? [[String: Any]])?.first?["results"] as? [Any])?.isEmpty == false)
+
+        let good = try project(base: "node:22-bookworm-slim")
+        defer { try? FileManager.default.removeItem(atPath: (good as NSString).deletingLastPathComponent) }
+        let passing = try Run.program("/usr/bin/python3", [root + "/ci/try-action.py", "release-url=" + releaseURL],
+                                      currentDirectory: URL(fileURLWithPath: good))
+        #expect(passing.status == 0, "\(passing.stdout)\(passing.stderr)")
+        #expect(passing.stdout.contains("::notice title=basefit::node:22-bookworm-slim is compatible"), "\(passing.stdout)")
+        #expect(!passing.stdout.contains("SARIF"), "the SARIF steps run only when asked")
+    }
+
+    @Test func preCommitEntryRunsTheReleaseOfItsRevision() throws {
+        let bad = try project(base: "node:22-alpine3.22")
+        let cache = (bad as NSString).deletingLastPathComponent + "/cache"
+        defer { try? FileManager.default.removeItem(atPath: (bad as NSString).deletingLastPathComponent) }
+        var environment = ProcessInfo.processInfo.environment
+        environment["BASEFIT_RELEASE_URL"] = releaseURL
+        environment["XDG_CACHE_HOME"] = cache
+        let hook = try Run.program("/bin/bash", [root + "/ci/pre-commit.sh", ".", "--dockerfile", "Dockerfile"],
+                                   currentDirectory: URL(fileURLWithPath: bad), environment: environment)
+        #expect(hook.status == 1 && hook.stdout.contains("[libc-mismatch]"), "\(hook.status) \(hook.stdout)\(hook.stderr)")
+        let installed = (try? FileManager.default.contentsOfDirectory(atPath: cache + "/basefit/releases")) ?? []
+        #expect(installed == [URL(fileURLWithPath: try #require(ReleaseTarball.path)).lastPathComponent.replacingOccurrences(of: ".tar.gz", with: "")])
     }
 }
 
