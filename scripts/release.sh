@@ -39,12 +39,20 @@ fi
 
 multiarch=$(gcc -print-multiarch 2>/dev/null || echo "$(uname -m)-linux-gnu")
 libdir=/usr/lib/$multiarch
-gccdir=$(dirname "$(gcc -print-libgcc-file-name)")   # /usr/lib/gcc/<triple>/<major>
+# libstdc++.a and libgcc_eh.a of the GCC the Swift toolchain links with (gcc, or the
+# toolchain's clang where there is no gcc, as in the swift images).
+cc=$(command -v gcc || command -v clang || true)
+if [[ -z $cc ]]; then
+    echo "release.sh: neither gcc nor clang on PATH to locate libstdc++.a" >&2
+    exit 2
+fi
+libstdcxx=$("$cc" -print-file-name=libstdc++.a)
+libgcc_eh=$("$cc" -print-file-name=libgcc_eh.a)
+gcc_major=$(basename "$(dirname "$libstdcxx")")
 
 # The archives that must exist, with the package that ships each.
 for pair in "$libdir/libarchive.a:libarchive-dev" "$libdir/libelf.a:libelf-dev" "$libdir/libz.a:zlib1g-dev" \
-            "$libdir/libsqlite3.a:libsqlite3-dev" "$gccdir/libstdc++.a:libstdc++-$(basename "$gccdir")-dev" \
-            "$gccdir/libgcc_eh.a:libgcc-$(basename "$gccdir")-dev"; do
+            "$libdir/libsqlite3.a:libsqlite3-dev" "$libstdcxx:libstdc++-$gcc_major-dev" "$libgcc_eh:libgcc-$gcc_major-dev"; do
     if [[ ! -f ${pair%%:*} ]]; then
         echo "release.sh: ${pair%%:*} is missing (Debian package ${pair##*:})" >&2
         exit 2
@@ -74,8 +82,8 @@ mkdir -p "$static"
 echo "GROUP ( $libdir/libelf.a $libdir/libz.a )" >"$static/libelf.so"
 echo "GROUP ( $libdir/libsqlite3.a )" >"$static/libsqlite3.so"
 # The Swift runtime asks for -lstdc++ and the compiler driver for -lgcc_s (the unwinder).
-echo "INPUT ( $gccdir/libstdc++.a )" >"$static/libstdc++.so"
-echo "INPUT ( $gccdir/libgcc_eh.a )" >"$static/libgcc_s.so"
+echo "INPUT ( $libstdcxx )" >"$static/libstdc++.so"
+echo "INPUT ( $libgcc_eh )" >"$static/libgcc_s.so"
 
 # SwiftPM reads the modules' pkg-config files itself and puts their -L (the system
 # directory) first on the link line, so the private directory must come from there too:
