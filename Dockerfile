@@ -4,8 +4,7 @@
 # (`basefit recommend dist/basefit-*/basefit`): the binary needs only libc.so.6, libm.so.6
 # and the loader, GLIBC >= 2.36 (see README "Install"). The project's tests hold this file to
 # that: `basefit check <binary> --dockerfile Dockerfile` must pass and its final FROM must be
-# the recommendation (when the catalog moves on, `basefit recommend <binary> --dockerfile
-# Dockerfile --format patch` prints the change).
+# the recommendation (when the catalog moves on, move BASE to the new pick, pinned by digest).
 #
 # Where the binary comes from (build argument BASEFIT_BINARY):
 #   build (default)  compiled in the `build` stage with the Swift toolchain (needs the network):
