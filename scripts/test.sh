@@ -6,7 +6,18 @@ cd "$(dirname "$0")/.."
 bash scripts/deps.sh
 bash scripts/rootfs.sh || echo "test.sh: no root filesystems; their tests will be skipped" >&2
 swift build
+# The self-contained release tarball (dist/): ReleaseTests run it in plain roots.
+bash scripts/release.sh >/dev/null
 swift test "$@"
+# basefit's own container image, built from ./Dockerfile with buildah and run (about 10 s;
+# needs root for buildah's chroot isolation).
+if [[ $# -eq 0 ]]; then
+    if [[ $(id -u) -eq 0 ]]; then
+        bash scripts/container-test.sh
+    else
+        echo "test.sh: not root; scripts/container-test.sh skipped" >&2
+    fi
+fi
 # Fuzz smoke run: every fuzz target built with AddressSanitizer and run on its seeds
 # plus 500 mutations (about a minute). The long run is `bash scripts/fuzz.sh`.
 if [[ $# -eq 0 ]]; then

@@ -1,4 +1,6 @@
 import ArgumentParser
+import ImageCatalog
+import Reporting
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -13,11 +15,33 @@ struct Basefit: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "basefit",
         abstract: "Find the smallest container base image this project's native code will load on.",
-        version: "0.1.0",
         subcommands: [ScanCommand.self, RecommendCommand.self, CheckCommand.self, CatalogCommand.self]
     )
 
+    /// The release version (scripts/release.sh names the tarball after it).
+    static let version = "0.1.0"
+
+    @Flag(name: .long, help: "Print the version, the built-in catalog's snapshot date and the schema versions.")
+    var version = false
+
+    /// Only `--version` reaches here: with no subcommand basefit prints its help.
+    mutating func run() throws {
+        guard version else { throw CleanExit.helpRequest(self) }
+        let snapshot = try CatalogSnapshot.embedded()
+        var text = "basefit \(Self.version)\n"
+        text += "catalog: built in, snapshot \(snapshot.date?.description ?? "undated"), \(snapshot.imageCount) images, data digest \(snapshot.digest)\n"
+        text += "schema: catalog database \(CatalogDatabase.schemaMigrations.last ?? "none"), JSON output \(ScanJSONFormatter.schemaVersion)\n"
+        Output.standard(text)
+    }
+
     static func main() {
+        // The Swift runtime on Linux reads the arguments from /proc/self/cmdline; without
+        // /proc (a bare chroot) it sees none, not even argv[0]. Refuse rather than print the
+        // help and exit 0, which a CI gate would take for success.
+        guard !CommandLine.arguments.isEmpty else {
+            Output.error("cannot read the command line: /proc is not mounted here (the Swift runtime reads the arguments from /proc/self/cmdline); mount proc, e.g. `mount -t proc proc /proc` in a chroot")
+            Glibc.exit(ExitCodes.usage.rawValue)
+        }
         do {
             var command = try parseAsRoot()
             try command.run()
