@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "ProjectScan", dependencies: ["Domain", "ELFInspection", "ZIPFoundation"]),
         .target(
             name: "ImageCatalog",
-            dependencies: ["Domain", "ELFInspection", "ImageLayers", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["Domain", "ELFInspection", "ImageLayers", "PackageKnowledge", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // Debian's zlib1g-dev. Only PackageKnowledge/Gzip.swift imports it.
         .systemLibrary(name: "CBasefitZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),

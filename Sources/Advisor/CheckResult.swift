@@ -11,9 +11,15 @@ public struct CheckResult: Sendable {
     public var requested: String?
     /// How the image was found: alias resolution, digest handling, tag snapshot.
     public var notes: [String]
+    /// `--allow-installs`: problems an install fixes do not fail the gate.
+    public var allowInstalls: Bool
+
+    /// True when the gate passes: compatible, or (with installs allowed) fixed by them.
+    public var passes: Bool { verdict.compatible || (allowInstalls && verdict.fixable) }
 
     public init(verdict: Verdict, profile: ProjectProfile, source: String, dockerfile: String? = nil, dockerfileLine: Int? = nil,
-                requested: String? = nil, notes: [String] = []) {
+                requested: String? = nil, notes: [String] = [], allowInstalls: Bool = false) {
+        self.allowInstalls = allowInstalls
         self.requested = requested
         self.notes = notes
         self.verdict = verdict

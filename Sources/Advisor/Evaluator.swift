@@ -1,6 +1,7 @@
 import Domain
 import ELFInspection
 import ImageCatalog
+import PackageKnowledge
 import ProjectScan
 
 /// Which runtime the candidate images must carry.
@@ -43,6 +44,7 @@ public struct Evaluator: Sendable {
     public func evaluate(_ profile: ProjectProfile, on image: Image, runtime: RuntimeChoice) -> Verdict {
         var problems: [Problem] = []
         var notes: [String] = []
+        var plan: InstallPlan?
         let architecture = profile.architecture
 
         if !image.isPublished(for: architecture) {
@@ -59,7 +61,9 @@ public struct Evaluator: Sendable {
                 problems += versionProblems(file, image, architecture)
             }
             problems += libcSonameProblems(profile, image)
-            problems += libraryProblems(profile, image)
+            let libraries = libraryProblems(profile, image)
+            problems += libraries.problems
+            plan = libraries.plan
         }
         problems += runtimeProblems(profile, image, runtime: runtime)
 
@@ -74,7 +78,10 @@ public struct Evaluator: Sendable {
             notes.append("library set measured for \(image.architectureLibraries.keys.sorted().map(\.description).joined(separator: ", ")); assumed for \(architecture)")
         }
         if image.size(for: architecture.sizeKey(in: image))?.estimate == true { notes.append("size is an estimate") }
-        return Verdict(image: image, architecture: architecture, problems: problems, notes: notes, status: status)
+        if plan != nil && image.installedPackages == nil {
+            notes.append("install size counts every dependency: \(image.reference)'s installed packages are not recorded")
+        }
+        return Verdict(image: image, architecture: architecture, problems: problems, notes: notes, status: status, installPlan: plan)
     }
 
     /// A file shipped in both libc flavours only binds the image to the flavour that matches it.
@@ -215,10 +222,14 @@ public struct Evaluator: Sendable {
 
     // MARK: Libraries
 
-    private func libraryProblems(_ profile: ProjectProfile, _ image: Image) -> [Problem] {
+    /// Missing sonames, each with its fix: where the distribution's own package index is
+    /// embedded, one install closure for all of them (the packages to name, the bytes the
+    /// whole closure adds to this image); elsewhere the package hints.
+    private func libraryProblems(_ profile: ProjectProfile, _ image: Image) -> (problems: [Problem], plan: InstallPlan?) {
         var problems: [Problem] = []
         let libraries = image.libraries(for: profile.architecture)
         let byPath = Dictionary(profile.files.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+        var missing: [(soname: String, users: [String])] = []
         for soname in profile.requirements.sonames where libraries[soname.soname] == nil {
             if let only = soname.onlyFor, only != image.libcFamily { continue }
             // On musl, glibc-only needs are already a libc mismatch.
@@ -226,23 +237,52 @@ public struct Evaluator: Sendable {
                 guard let file = byPath[path] else { return true }
                 return applies(file, to: image) && (file.libc == image.libcFamily || file.libc == .either)
             }
-            guard let first = users.first else { continue }
+            if !users.isEmpty { missing.append((soname.soname, users)) }
+        }
+        guard !missing.isEmpty else { return ([], nil) }
+        var plan: InstallPlan?
+        if image.packageManager != nil {
+            let needs = missing.map { entry in
+                let versions = entry.users.compactMap { byPath[$0] }.flatMap(\.versionNeeds)
+                    .filter { $0.library == entry.soname }.flatMap(\.versions).map(\.version.name)
+                return MissingLibrary(soname: entry.soname, versions: Array(Set(versions)).sorted())
+            }
+            plan = installPlan(needs, image: image, architecture: profile.architecture)
+        }
+        for (soname, users) in missing {
+            let first = users[0]
             let more = users.count > 1 ? " (and \(users.count - 1) more)" : ""
             var fix = Fix()
-            if let manager = image.packageManager, let hint = hint(for: soname.soname, image: image, manager: manager) {
+            if let plan {
+                if let package = plan.providers[soname] {
+                    fix.install = Fix.Install(manager: plan.manager, package: package, bytes: nil, estimate: false)
+                } else {
+                    let reason = plan.unresolved.first { $0.soname == soname }?.reason ?? "no package provides it"
+                    fix.advice = "\(reason); pick an image that ships \(soname), or copy it in from a build stage"
+                }
+            } else if let manager = image.packageManager, let hint = hint(for: soname, image: image, manager: manager) {
                 fix.install = Fix.Install(manager: manager, package: hint.package, bytes: hint.installedBytes, estimate: hint.estimate)
             } else if image.packageManager == nil {
-                fix.advice = siblingAdvice(image, soname.soname, profile.architecture)
-                    ?? "\(image.reference) has no package manager: pick an image that ships \(soname.soname), or copy it in from a build stage"
+                fix.advice = siblingAdvice(image, soname, profile.architecture)
+                    ?? "\(image.reference) has no package manager: pick an image that ships \(soname), or copy it in from a build stage"
             } else {
-                fix.advice = "install the package that provides \(soname.soname)"
+                fix.advice = "install the package that provides \(soname) (basefit has no package index for \(image.osName) \(image.osVersion ?? ""))"
             }
             problems.append(Problem(
-                kind: .missingLibrary, artifact: first, artifacts: users, library: soname.soname, version: nil, symbols: [],
-                message: "\(first)\(more) needs \(soname.soname); \(image.reference) does not provide it",
+                kind: .missingLibrary, artifact: first, artifacts: users, library: soname, version: nil, symbols: [],
+                message: "\(first)\(more) needs \(soname); \(image.reference) does not provide it",
                 fix: fix))
         }
-        return problems
+        return (problems, plan)
+    }
+
+    /// The install closure on the image's distribution and architecture, from the embedded
+    /// package index (nil where none is embedded: Alpine, RHEL, Wolfi, Ubuntu arm64 …).
+    private func installPlan(_ missing: [MissingLibrary], image: Image, architecture: Architecture) -> InstallPlan? {
+        guard let release = Release(osReleaseID: image.osName, versionID: image.osVersion, codename: image.osCodename),
+              let name = architecture.platformName else { return nil }
+        return try? PackageKnowledge.plan(missing: missing, release: release, architecture: name,
+                                          installed: image.installedPackages ?? [])
     }
 
     private func siblingAdvice(_ image: Image, _ soname: String, _ architecture: Architecture) -> String? {

@@ -1,6 +1,7 @@
 import Domain
 import ELFInspection
 import ImageCatalog
+import PackageKnowledge
 
 /// How one image fares against the project's requirements.
 public struct Verdict: Sendable, Hashable {
@@ -22,13 +23,16 @@ public struct Verdict: Sendable, Hashable {
 
     /// One command per package manager installing every package the fixes need.
     public var installCommands: [String] {
-        Dictionary(grouping: installs, by: \.manager).sorted { $0.key.rawValue < $1.key.rawValue }.map {
+        if let installPlan, let command = installPlan.command { return [command] }
+        return Dictionary(grouping: installs, by: \.manager).sorted { $0.key.rawValue < $1.key.rawValue }.map {
             Fix.Install.command($0.key, packages: $0.value.map(\.package))
         }
     }
 
-    /// Bytes the installs add (nil when any size is unknown).
+    /// Bytes the installs add (nil when any size is unknown): the whole closure where a
+    /// package index planned it.
     public var installBytes: Int64? {
+        if let installPlan, installPlan.isComplete { return Int64(installPlan.bytes) }
         var total: Int64 = 0
         for install in installs {
             guard let bytes = install.bytes else { return nil }
@@ -42,7 +46,13 @@ public struct Verdict: Sendable, Hashable {
     /// Maintained, past its end of life, or no longer published, on the day judged.
     public var status: Image.Status
 
-    public init(image: Image, architecture: Architecture, problems: [Problem], notes: [String], status: Image.Status = .maintained) {
+    /// The one install that fixes every missing library this image's package index can
+    /// provide, with the bytes its whole closure adds.
+    public var installPlan: InstallPlan?
+
+    public init(image: Image, architecture: Architecture, problems: [Problem], notes: [String], status: Image.Status = .maintained,
+                installPlan: InstallPlan? = nil) {
+        self.installPlan = installPlan
         self.image = image
         self.architecture = architecture
         self.problems = problems

@@ -1,5 +1,6 @@
 import Domain
 import ELFInspection
+import PackageKnowledge
 
 /// Turns the Data/ files into catalog images: libraries of `basedOn` images are
 /// inherited, measured root filesystems supply their whole library set (one per
@@ -44,10 +45,12 @@ public enum CatalogBuilder {
             }
             var sets: LibrarySets = [nil: [:]]
             var inheritedLibcSonames: Set<String>?
+            var installed: Set<String>?
             if let base = row.basedOn {
                 let parent = try build(base, chain: chain + [reference])
                 sets = parent.sets
                 inheritedLibcSonames = parent.image.libcSonames
+                installed = parent.image.installedPackages
             }
             for measuredName in row.measured?.names ?? [] {
                 let key = measuredName.hasPrefix("measured/") ? measuredName : "measured/\(measuredName)"
@@ -64,6 +67,9 @@ public enum CatalogBuilder {
                     libraries[library.soname] = try provided(library, architecture: architecture, defaultSource: measured.measuredBy, file: fileKey)
                 }
                 sets[architecture] = libraries
+                if let packages = measured.installedPackages, !packages.isEmpty, installed == nil || architecture == .amd64 {
+                    installed = Set(packages)
+                }
                 // The first measured file (amd64 first) stands for architectures measured on none.
                 if measuredName == row.measured?.names.first || architecture == .amd64 { sets[nil] = libraries }
             }
@@ -148,6 +154,8 @@ public enum CatalogBuilder {
                 floating: row.floating, notes: row.notes, files: files, digest: row.digest, sizes: sizes,
                 libraries: defaultLibraries,
                 architectureLibraries: Dictionary(uniqueKeysWithValues: architectureLibraries.map { ($0.key!, $0.value) }),
+                // A published package list (repo-info) beats a row's own list, which beats the base's.
+                installedPackages: InstalledPackages.forImage(reference) ?? row.installedPackages.map(Set.init) ?? installed,
                 measured: row.measured?.names.joined(separator: ", "), provenance: row.provenance)
             built[reference] = (image, sets)
             return (image, sets)

@@ -150,6 +150,9 @@ public struct CatalogDataImage: Sendable, Codable, Hashable {
     /// Files under `Data/measured/` holding the libraries measured from a real root
     /// filesystem: one, or one per architecture (each file names its architecture).
     public var measured: MeasuredNames?
+    /// Packages installed in the image, where its row lists them (else from its measured
+    /// root or Data/packages/installed/).
+    public var installedPackages: [String]?
     public var provenance: String
 }
 
@@ -167,6 +170,8 @@ public struct MeasuredRootfs: Sendable, Codable, Hashable {
     public var searchPath: [String]
     public var totalBytes: Int64
     public var libraries: [CatalogDataImage.Library]
+    /// What dpkg recorded as installed in the root (an unconfigured --foreign root has none).
+    public var installedPackages: [String]?
 }
 
 /// Which package provides a soname, per package manager and release (Data/package-hints.json).

@@ -98,6 +98,13 @@ public struct CatalogDatabase: Sendable {
                 table.add(column: "nonRootUser", .text)
                 table.add(column: "nonRootUID", .integer)
                 table.add(column: "digest", .text)
+                // Nil: the installed set is unknown; an empty set is an image with no packages.
+                table.add(column: "packagesKnown", .boolean).notNull().defaults(to: false)
+            }
+            try db.create(table: "imagePackage") { table in
+                table.column("imageId", .integer).notNull().references("image", onDelete: .cascade)
+                table.column("name", .text).notNull()
+                table.primaryKey(["imageId", "name"])
             }
             try db.create(table: "imageTag") { table in
                 table.column("tag", .text).primaryKey()

@@ -178,6 +178,8 @@ public struct CatalogStore: Sendable {
             manager = parsed
         }
         let tags = try String.fetchAll(db, sql: "SELECT tag FROM imageTag WHERE imageId = ? ORDER BY tag", arguments: [id])
+        let packages = record.packagesKnown
+            ? Set(try String.fetchAll(db, sql: "SELECT name FROM imagePackage WHERE imageId = ?", arguments: [id])) : nil
         let hasFiles = record.caCertificates != nil || record.tzdata != nil || record.nonRootUser != nil
         return Image(
             reference: record.reference, family: record.family, variant: record.variant, osName: record.osName,
@@ -193,7 +195,7 @@ public struct CatalogStore: Sendable {
             files: hasFiles ? Image.Files(caCertificates: record.caCertificates, tzdata: record.tzdata,
                                           nonRootUser: record.nonRootUser, nonRootUID: record.nonRootUID) : nil,
             digest: record.digest, sizes: sizes, libraries: sets[""] ?? [:], architectureLibraries: architectureLibraries,
-            measured: record.measured, provenance: record.provenance)
+            installedPackages: packages, measured: record.measured, provenance: record.provenance)
     }
 
     // MARK: Writing
@@ -221,11 +223,14 @@ public struct CatalogStore: Sendable {
                         endOfLifeDate: image.endOfLife?.date, endOfLifeSource: image.endOfLife?.source,
                         floating: image.floating, notes: image.notes, caCertificates: image.files?.caCertificates,
                         tzdata: image.files?.tzdata, nonRootUser: image.files?.nonRootUser, nonRootUID: image.files?.nonRootUID,
-                        digest: image.digest)
+                        digest: image.digest, packagesKnown: image.installedPackages != nil)
                     try record.insert(db)
                     let id = record.id!
                     for architecture in Set(image.architectures.compactMap(\.platformName)) {
                         try ImageArchitectureRecord(imageId: id, architecture: architecture).insert(db)
+                    }
+                    for name in (image.installedPackages ?? []).sorted() {
+                        try ImagePackageRecord(imageId: id, name: name).insert(db)
                     }
                     for tag in Set(image.tags) where tag != image.reference {
                         try ImageTagRecord(tag: tag, imageId: id).insert(db, onConflict: .replace)

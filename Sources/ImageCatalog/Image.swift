@@ -115,6 +115,9 @@ public struct Image: Sendable, Hashable {
     public var libraries: [String: ProvidedLibrary]
     /// Full library sets measured for one architecture.
     public var architectureLibraries: [Architecture: [String: ProvidedLibrary]]
+    /// The packages installed in the image, where known (a measured root's dpkg status,
+    /// a published package list): what an install closure starts from.
+    public var installedPackages: Set<String>?
     /// Where the library set was measured (nil: documented from public sources).
     public var measured: String?
     public var provenance: String
@@ -128,8 +131,9 @@ public struct Image: Sendable, Hashable {
         tags: [String] = [], tagsAsOf: String? = nil, endOfLife: Lifecycle? = nil, discontinued: Lifecycle? = nil,
         floating: String? = nil, notes: String? = nil, files: Files? = nil, digest: String? = nil, sizes: [Size],
         libraries: [String: ProvidedLibrary], architectureLibraries: [Architecture: [String: ProvidedLibrary]] = [:],
-        measured: String?, provenance: String
+        installedPackages: Set<String>? = nil, measured: String?, provenance: String
     ) {
+        self.installedPackages = installedPackages
         self.reference = reference
         self.family = family
         self.variant = variant

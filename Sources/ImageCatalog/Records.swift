@@ -40,8 +40,15 @@ struct ImageRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord
     var nonRootUser: String?
     var nonRootUID: Int?
     var digest: String?
+    var packagesKnown: Bool
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+struct ImagePackageRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "imagePackage"
+    var imageId: Int64
+    var name: String
 }
 
 struct ImageTagRecord: Codable, Sendable, FetchableRecord, PersistableRecord {

@@ -26,6 +26,7 @@ public enum RootfsImport {
                 library.source = source
                 return ($0.soname, library)
             }),
+            installedPackages: result.installedPackages.map(Set.init),
             measured: source, provenance: "\(source), \(date)")
     }
 
@@ -47,7 +48,7 @@ public enum RootfsImport {
             libraries: result.libraries.map {
                 CatalogDataImage.Library(soname: $0.soname, maxVersions: nil, versions: $0.versions.sorted(by: versionOrder),
                                          package: nil, path: $0.path, estimate: nil, source: nil)
-            })
+            }, installedPackages: result.installedPackages)
     }
 
     /// The catalog family of a reference (`node:22-slim` → node, `gcr.io/distroless/cc` → distroless).

@@ -1,4 +1,5 @@
 import ELFInspection
+import PackageKnowledge
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -49,6 +50,8 @@ public struct RootfsMeasurer {
         public var osCodename: String?
         /// Every runtime found (see `runtime`).
         public var runtimes: [DetectedRuntime]
+        /// What dpkg records as installed (nil: no dpkg status, or not a Debian-family root).
+        public var installedPackages: [String]?
 
         /// The root's runtime: the first of `runtimes`, those under /usr/local (where the
         /// official images install theirs) before the distribution's.
@@ -95,7 +98,8 @@ public struct RootfsMeasurer {
             libraries: libraries.values.sorted { $0.soname < $1.soname },
             shell: paths.isRegularFile("/bin/sh") ? "/bin/sh" : nil, packageManager: packageManager(),
             users: users(), totalBytes: treeBytes(), osName: os.name, osVersion: os.version, osCodename: os.codename,
-            runtimes: RuntimeDetector(paths: paths).detect())
+            runtimes: RuntimeDetector(paths: paths).detect(),
+            installedPackages: (try? DpkgStatus.installedPackages(root: root)).map { $0.sorted() })
     }
 
     // MARK: Pieces

@@ -20,7 +20,8 @@ public enum CheckTextFormatter {
         if verdict.compatible {
             lines.append("compatible: \(verdict.image.reference) (\(result.source)) loads \(result.judged) for \(verdict.architecture)")
         } else {
-            lines.append("incompatible: \(verdict.image.reference) (\(result.source)) — \(verdict.problems.count) problem\(verdict.problems.count == 1 ? "" : "s")\(verdict.fixable ? ", all fixable by installs" : "")")
+            let head = result.passes ? "compatible after installs" : "incompatible"
+            lines.append("\(head): \(verdict.image.reference) (\(result.source)) — \(verdict.problems.count) problem\(verdict.problems.count == 1 ? "" : "s")\(verdict.fixable ? ", all fixable by installs" : "")")
             for problem in verdict.problems.sorted(by: { ($0.kind.rawValue, $0.artifact ?? "") < ($1.kind.rawValue, $1.artifact ?? "") }) {
                 lines.append("  [\(problem.kind.rawValue)] \(problem.message)")
                 if let install = problem.fix?.install {
@@ -29,6 +30,10 @@ public enum CheckTextFormatter {
                     lines.append("    fix: \(advice)")
                 }
             }
+        }
+        for command in verdict.installCommands where !verdict.compatible {
+            let size = verdict.installBytes.map { " (adds \(megabytes($0)) with every dependency)" } ?? ""
+            lines.append("install: RUN \(command)\(size)")
         }
         for note in result.notes + verdict.notes { lines.append("note: \(note)") }
         return lines.joined(separator: "\n") + "\n"
@@ -42,6 +47,7 @@ public enum CheckJSONFormatter {
             ("schemaVersion", .int(ScanJSONFormatter.schemaVersion)),
             ("command", .string("check")),
             ("compatible", .bool(result.verdict.compatible)),
+            ("passes", .bool(result.passes)),
             ("image", .string(result.verdict.image.reference)),
             ("source", .string(result.source)),
             ("resolvedFrom", .optional(result.requested)),

@@ -57,6 +57,8 @@ enum VerdictJSON {
             ("problems", .array(verdict.problems.map(problem))),
             ("fixes", .array(verdict.installs.map(install))),
             ("installCommands", .strings(verdict.installCommands)),
+            ("installPackages", .strings(verdict.installPlan?.packages ?? [])),
+            ("installClosure", .strings(verdict.installPlan?.closure ?? [])),
             ("notes", .strings(verdict.notes)),
         ])
     }

@@ -53,6 +53,9 @@ struct CheckCommand: ParsableCommand {
     @Option(help: "The runtime the image must carry: node, python or none (none: the Dockerfile adds it). Default: what the project needs.")
     var runtime: RuntimeChoice?
 
+    @Flag(help: "Problems a package install fixes are warnings (exit 0); the install line is printed.")
+    var allowInstalls = false
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -101,9 +104,9 @@ struct CheckCommand: ParsableCommand {
         let choice = runtime ?? RuntimeChoice.implied(by: profile.requirements)
         let verdict = evaluator.evaluate(profile, on: image, runtime: choice)
         let result = CheckResult(verdict: verdict, profile: profile, source: source, dockerfile: dockerfile, dockerfileLine: line,
-                                 requested: requested, notes: notes)
+                                 requested: requested, notes: notes, allowInstalls: allowInstalls)
         Output.standard(format.formatter(result))
-        if !verdict.compatible { throw ExitCodes.incompatible }
+        if !result.passes { throw ExitCodes.incompatible }
     }
 }
 
