@@ -14,6 +14,8 @@ public struct Problem: Sendable, Hashable {
         case runtimeMissing = "runtime-missing"
         case runtimeMismatch = "runtime-mismatch"
         case libnodeAddon = "libnode-addon"
+        /// A program reads a file the image lacks (CA certificates, tzdata, passwd).
+        case missingFile = "missing-file"
     }
 
     public var kind: Kind
@@ -55,6 +57,7 @@ public struct Problem: Sendable, Hashable {
         case .glibcTooOld: return 7
         case .versionTooOld: return 8
         case .missingLibrary: return 9
+        case .missingFile: return 10
         }
     }
 }

@@ -1,5 +1,7 @@
 import Domain
+import ELFInspection
 import Foundation
+
 /// The base image a Dockerfile builds on: the final (or named) stage's FROM,
 /// following `FROM <stage>` chains and substituting `ARG` defaults.
 public struct DockerfileBase: Sendable, Hashable {
@@ -12,6 +14,20 @@ public struct DockerfileBase: Sendable, Hashable {
     /// 1-based line of the FROM that names the image.
     public var line: Int
     public var warnings: [String]
+    /// Paths the selected stage COPYs or ADDs (sources and destinations).
+    public var copied: [String] = []
+
+    /// System files the stage adds itself (`COPY --from=build /etc/ssl/certs/… /etc/ssl/certs/`),
+    /// so a base without them still runs the program.
+    public var addedSystemFiles: Set<SystemFile> {
+        var files = Set<SystemFile>()
+        for path in copied {
+            if path.contains("ssl/certs") || path.contains("ca-certificates") || path.contains("ca-bundle") { files.insert(.caCertificates) }
+            if path.contains("zoneinfo") { files.insert(.timeZones) }
+            if path.hasSuffix("/etc/passwd") || path == "/etc/passwd" { files.insert(.userDatabase) }
+        }
+        return files
+    }
 }
 
 public struct DockerfileError: Error, Sendable, CustomStringConvertible {
@@ -31,6 +47,8 @@ public enum Dockerfile {
         var name: String?
         var platform: String?
         var line: Int
+        /// Destinations (and sources) of this stage's COPY/ADD instructions.
+        var copied: [String] = []
     }
 
     /// Reads the Dockerfile at `path` (a regular file or a pipe such as `<(…)`),
@@ -90,6 +108,8 @@ public enum Dockerfile {
                 var name: String?
                 if rest.count >= 3, rest[1].uppercased() == "AS" { name = rest[2].lowercased() }
                 stages.append(Stage(from: substitute(image, globalArgs), name: name, platform: platform, line: number))
+            } else if keyword == "COPY" || keyword == "ADD", !stages.isEmpty {
+                stages[stages.count - 1].copied += words.dropFirst().filter { !$0.hasPrefix("--") }
             }
         }
         guard !stages.isEmpty else { throw DockerfileError(path: path, line: nil, detail: "no FROM instruction") }
@@ -104,6 +124,7 @@ public enum Dockerfile {
             current = stages.last!
         }
         let stageName = current.name
+        let copied = current.copied
         var platform = current.platform
         for _ in 0..<stages.count {
             guard let parent = stages.first(where: { $0.name == current.from.lowercased() && $0.line < current.line }) else { break }
@@ -116,14 +137,14 @@ public enum Dockerfile {
         }
         if current.from.lowercased() == "scratch" {
             return DockerfileBase(image: "scratch", reference: "scratch", digest: nil, platform: platform,
-                                  stage: stageName, line: current.line, warnings: [])
+                                  stage: stageName, line: current.line, warnings: [], copied: copied)
         }
         let (reference, digest) = normalize(current.from)
         if digest == nil {
             warnings.append("\(path):\(current.line): FROM \(current.from) is not pinned by digest (@sha256:…); the image behind the tag can change under you")
         }
         return DockerfileBase(image: current.from, reference: reference, digest: digest, platform: platform,
-                              stage: stageName, line: current.line, warnings: warnings)
+                              stage: stageName, line: current.line, warnings: warnings, copied: copied)
     }
 
     /// `docker.io/library/node:22@sha256:…` → (`node:22`, `sha256:…`); no tag → `:latest`.

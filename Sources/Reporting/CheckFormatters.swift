@@ -191,6 +191,7 @@ public enum CheckSARIFFormatter {
         case .runtimeMissing: return "The image carries no matching runtime"
         case .runtimeMismatch: return "The image's runtime version does not match an addon or extension"
         case .libnodeAddon: return "An addon was built for a distribution's shared libnode"
+        case .missingFile: return "A program reads a system file (CA certificates, tzdata, passwd) the image lacks"
         }
     }
 }
