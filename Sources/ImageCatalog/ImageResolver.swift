@@ -37,7 +37,7 @@ public struct ImageResolver: Sendable {
 
     public func resolve(_ text: String) throws -> Resolution {
         // A catalog reference written exactly (`scratch`, which no registry serves).
-        if let exact = try catalog.image(tagged: text) {
+        if let exact = try catalog.image(tagged: text), exact.reference == text {
             return Resolution(image: exact, requested: text, notes: [])
         }
         let reference: ImageReference
