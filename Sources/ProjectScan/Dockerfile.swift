@@ -79,6 +79,49 @@ public enum Dockerfile {
         return try base(of: text, path: path, stage: wanted)
     }
 
+    /// The Dockerfile's text, read the same bounded way as `base(file:stage:)`.
+    public static func text(file path: String) throws(DockerfileError) -> String {
+        guard let data = FileManager.default.contents(atPath: path), data.count <= sizeLimit else {
+            throw DockerfileError(path: path, line: nil, detail: "cannot read the Dockerfile (or it is larger than \(sizeLimit) bytes)")
+        }
+        guard let text = String(validating: [UInt8](data), as: UTF8.self) else {
+            throw DockerfileError(path: path, line: nil, detail: "not UTF-8 text")
+        }
+        return text
+    }
+
+    /// `text` with the FROM on line `line` (1-based, as `DockerfileBase.line` names it) switched
+    /// to `reference`, keeping its `--platform` and `AS name`, and `run` lines added right after
+    /// it. A FROM that names its image through an ARG gets the ARG's default changed instead.
+    public static func switchingBase(_ text: String, line: Int, to reference: String, run: [String] = [],
+                                     path: String) throws(DockerfileError) -> String {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard line >= 1, line <= lines.count else { throw DockerfileError(path: path, line: line, detail: "no such line") }
+        let original = lines[line - 1]
+        let indent = String(original.prefix { $0 == " " || $0 == "\t" })
+        var words = original.dropFirst(indent.count).split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        guard words.first?.uppercased() == "FROM", let imageIndex = words.indices.dropFirst().first(where: { !words[$0].hasPrefix("--") }) else {
+            throw DockerfileError(path: path, line: line, detail: "line \(line) is not a FROM with an image (a continued FROM cannot be patched)")
+        }
+        let image = words[imageIndex]
+        if image.contains("$") {
+            // FROM ${BASE}: change `ARG BASE=…` before the first FROM.
+            let name = image.trimmingCharacters(in: CharacterSet(charactersIn: "${}")).split(separator: ":").first.map(String.init) ?? ""
+            guard let argLine = lines.firstIndex(where: { candidate in
+                let parts = candidate.split(separator: " ", omittingEmptySubsequences: true)
+                return parts.count >= 2 && parts[0].uppercased() == "ARG" && parts[1].hasPrefix(name + "=")
+            }) else {
+                throw DockerfileError(path: path, line: line, detail: "FROM \(image) uses ARG \(name), which has no default to change")
+            }
+            lines[argLine] = "ARG \(name)=\(reference)"
+        } else {
+            words[imageIndex] = reference
+            lines[line - 1] = indent + words.joined(separator: " ")
+        }
+        lines.insert(contentsOf: run.map { "RUN \($0)" }, at: line)
+        return lines.joined(separator: "\n")
+    }
+
     public static func base(of text: String, path: String, stage wanted: String?) throws(DockerfileError) -> DockerfileBase {
         guard text.utf8.count <= sizeLimit else {
             throw DockerfileError(path: path, line: nil, detail: "larger than \(sizeLimit) bytes")

@@ -1,6 +1,7 @@
 import Advisor
 import ArgumentParser
 import ImageCatalog
+import ProjectScan
 import Reporting
 
 struct RecommendCommand: ParsableCommand {
@@ -10,13 +11,15 @@ struct RecommendCommand: ParsableCommand {
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case text, json, markdown
+        case text, json, markdown, patch
 
-        var formatter: (Recommendation) -> String {
+        /// nil for `patch`, which needs the Dockerfile too.
+        var formatter: ((Recommendation) -> String)? {
             switch self {
             case .text: return RecommendTextFormatter.format
             case .json: return RecommendJSONFormatter.format
             case .markdown: return RecommendMarkdownFormatter.format
+            case .patch: return nil
             }
         }
     }
@@ -27,8 +30,14 @@ struct RecommendCommand: ParsableCommand {
     @Option(help: "Read what the project needs from this file (basefit scan --format json output) instead of scanning.")
     var requirements: String?
 
-    @Option(help: "Output format: text, json or markdown.")
+    @Option(help: "Output format: text, json, markdown, or patch (a unified diff of --dockerfile moving its FROM to the recommendation).")
     var format: Format = .text
+
+    @Option(help: "The Dockerfile to move to the recommendation (its final stage, or --stage); its --platform sets the architecture.")
+    var dockerfile: String?
+
+    @Option(help: "With --dockerfile: the stage whose FROM to move.")
+    var stage: String?
 
     @Option(help: "Target architecture (amd64, arm64, arm/v7 …); default: the project's.")
     var arch: String?
@@ -44,18 +53,47 @@ struct RecommendCommand: ParsableCommand {
     func validate() throws {
         if paths.isEmpty && requirements == nil { throw ValidationError("Give at least one file or directory, or --requirements FILE.") }
         if !paths.isEmpty && requirements != nil { throw ValidationError("Give paths or --requirements FILE, not both.") }
+        if format == .patch && dockerfile == nil { throw ValidationError("--format patch needs --dockerfile FILE.") }
+        if stage != nil && dockerfile == nil { throw ValidationError("--stage goes with --dockerfile.") }
     }
 
     func run() throws {
         let needs = try ProjectInput.requirements(paths: paths, file: requirements, global)
-        let profile = try ProjectInput.profile(needs, architecture: arch, inputs: requirements.map { [$0] } ?? paths)
+        var architecture = arch
+        let base = try dockerfile.map { path throws(DockerfileError) in try Dockerfile.base(file: path, stage: stage) }
+        if architecture == nil, let platform = base?.platform {
+            architecture = platform.split(separator: "/").dropFirst().joined(separator: "/")
+        }
+        let profile = try ProjectInput.profile(needs, architecture: architecture, inputs: requirements.map { [$0] } ?? paths)
         let catalog = try CatalogAccess.open(global)
         let evaluator = try ProjectInput.evaluator(catalog, today: try ProjectInput.today())
         let choice = runtime ?? RuntimeChoice.implied(by: profile.requirements)
         let recommendation = Recommender(evaluator: evaluator)
             .recommend(profile, images: evaluator.catalog, runtime: choice, allowInstalls: allowInstalls)
         for warning in recommendation.warnings where !global.quiet { Output.warning(warning) }
-        Output.standard(format.formatter(recommendation))
+        if let formatter = format.formatter {
+            Output.standard(formatter(recommendation))
+        } else if let dockerfile, let base, let best = recommendation.recommended {
+            Output.standard(try patch(dockerfile, base: base, to: best))
+        }
         if recommendation.recommended == nil { throw ExitCodes.incompatible }
+    }
+}
+
+extension RecommendCommand {
+    /// The Dockerfile moved to `best`, pinned by the digest the catalog recorded (a warning
+    /// when it has none), with the install line when --allow-installs chose an install.
+    func patch(_ path: String, base: DockerfileBase, to best: Verdict) throws -> String {
+        let text = try Dockerfile.text(file: path)
+        var reference = best.image.reference
+        if let digest = best.image.digest {
+            reference += "@" + digest
+        } else if !global.quiet {
+            Output.warning("the catalog records no digest for \(reference): pin it yourself (skopeo inspect docker://\(reference)) before you merge")
+        }
+        let run = best.compatible ? [] : best.installCommands
+        let patched = try Dockerfile.switchingBase(text, line: base.line, to: reference, run: run, path: path)
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        return UnifiedDiff.diff(text, patched, path: name)
     }
 }
