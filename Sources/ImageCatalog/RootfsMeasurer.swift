@@ -172,16 +172,8 @@ public struct RootfsMeasurer {
 
     /// Debian's multiarch tuples for a machine.
     static func multiarchTriplets(_ machine: String) -> [String]? {
-        switch machine {
-        case "x86_64": return ["x86_64-linux-gnu"]
-        case "aarch64": return ["aarch64-linux-gnu"]
-        case "arm": return ["arm-linux-gnueabihf", "arm-linux-gnueabi"]
-        case "i386": return ["i386-linux-gnu"]
-        case "ppc64le": return ["powerpc64le-linux-gnu"]
-        case "s390x": return ["s390x-linux-gnu"]
-        case "riscv64": return ["riscv64-linux-gnu"]
-        case "mips64el": return ["mips64el-linux-gnuabi64"]
-        case "loongarch64": return ["loongarch64-linux-gnu"]
+        switch Architecture(machine)?.debianMultiarch {
+        case let triplets? where !triplets.isEmpty: return triplets
         default: return nil
         }
     }
