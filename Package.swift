@@ -32,8 +32,11 @@ let package = Package(
         .target(name: "ProjectScan", dependencies: ["Domain", "ELFInspection", "ZIPFoundation"]),
         .target(
             name: "ImageCatalog",
-            dependencies: ["Domain", "ELFInspection", "ImageLayers", "PackageKnowledge", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["Domain", "ELFInspection", "PackageKnowledge", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // Measuring real images: root filesystems, OCI layouts and docker archives (through
+        // ImageLayers, the libarchive edge) into catalog `Image`s. Nothing here judges.
+        .target(name: "ImageMeasurement", dependencies: ["Domain", "ELFInspection", "ImageCatalog", "ImageLayers", "PackageKnowledge"]),
         // Debian's zlib1g-dev. Only PackageKnowledge/Gzip.swift imports it.
         .systemLibrary(name: "CBasefitZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "PackageKnowledge", dependencies: ["Domain", "ELFInspection", "CBasefitZlib"]),
@@ -42,7 +45,7 @@ let package = Package(
         .executableTarget(
             name: "basefit",
             dependencies: [
-                "Domain", "ELFInspection", "ProjectScan", "ImageCatalog", "Advisor", "Reporting",
+                "Domain", "ELFInspection", "ProjectScan", "ImageCatalog", "ImageMeasurement", "Advisor", "Reporting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -55,7 +58,7 @@ let package = Package(
         .testTarget(name: "AdvisorTests", dependencies: ["Domain", "Advisor", "ImageCatalog", "ProjectScan", "ELFInspection", "TestSupport"]),
         .testTarget(
             name: "ImageCatalogTests",
-            dependencies: ["Domain", "ImageCatalog", "ELFInspection", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["Domain", "ImageCatalog", "ImageMeasurement", "ELFInspection", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "BasefitCLITests",

@@ -3,6 +3,7 @@ import ArgumentParser
 import ELFInspection
 import Foundation
 import ImageCatalog
+import ImageMeasurement
 import ProjectScan
 import Reporting
 

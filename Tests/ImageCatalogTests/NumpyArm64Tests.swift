@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 @testable import ImageCatalog
+@testable import ImageMeasurement
 
 /// numpy's real manylinux_2_28 aarch64 wheel on the arm64 roots: its
 /// `_multiarray_umath` and bundled libgfortran need GCC_4.5.0 from libgcc_s.so.1, which

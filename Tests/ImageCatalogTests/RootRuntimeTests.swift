@@ -4,6 +4,7 @@ import Foundation
 import Testing
 import TestSupport
 @testable import ImageCatalog
+@testable import ImageMeasurement
 
 /// Runtimes read from real roots without running them: Debian roots with `python3` or
 /// `nodejs` installed by apt (scripts/rootfs.sh bookworm-python trixie-python bookworm-node

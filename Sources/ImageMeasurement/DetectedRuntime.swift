@@ -1,3 +1,4 @@
+import ImageCatalog
 import Domain
 
 /// A language runtime found in a root filesystem from its files alone (nothing is run).

@@ -1,3 +1,5 @@
+import Domain
+import ImageCatalog
 import ELFInspection
 #if canImport(Glibc)
 import Glibc

@@ -1,3 +1,4 @@
+import ImageCatalog
 import Domain
 import ELFInspection
 import Foundation
