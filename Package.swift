@@ -26,17 +26,19 @@ let package = Package(
         .target(name: "ELFInspection", dependencies: ["CLibElf"]),
         // The shared vocabulary: image references, runtimes, package managers, the clock.
         .target(name: "Domain"),
+        // The POSIX file calls (open/fstat/pread/lstat/readdir/rename) behind one gateway.
+        .target(name: "POSIXFiles"),
         // Debian's libarchive-dev. Only ImageLayers/LibArchive.swift imports it.
         .systemLibrary(name: "CLibArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
         .target(name: "ImageLayers", dependencies: ["CLibArchive", "Domain"]),
-        .target(name: "ProjectScan", dependencies: ["Domain", "ELFInspection", "ZIPFoundation"]),
+        .target(name: "ProjectScan", dependencies: ["Domain", "ELFInspection", "POSIXFiles", "ZIPFoundation"]),
         .target(
             name: "ImageCatalog",
-            dependencies: ["Domain", "ELFInspection", "PackageKnowledge", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["Domain", "ELFInspection", "PackageKnowledge", "POSIXFiles", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // Measuring real images: root filesystems, OCI layouts and docker archives (through
         // ImageLayers, the libarchive edge) into catalog `Image`s. Nothing here judges.
-        .target(name: "ImageMeasurement", dependencies: ["Domain", "ELFInspection", "ImageCatalog", "ImageLayers", "PackageKnowledge"]),
+        .target(name: "ImageMeasurement", dependencies: ["Domain", "ELFInspection", "ImageCatalog", "ImageLayers", "PackageKnowledge", "POSIXFiles"]),
         // Debian's zlib1g-dev. Only PackageKnowledge/Gzip.swift imports it.
         .systemLibrary(name: "CBasefitZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "PackageKnowledge", dependencies: ["Domain", "ELFInspection", "CBasefitZlib"]),

@@ -52,11 +52,6 @@ public enum ELFInspector {
         return try result.get()
     }
 
-    /// True when the bytes start with the ELF magic.
-    public static func hasMagic(_ bytes: some Collection<UInt8>) -> Bool {
-        bytes.starts(with: [0x7f, 0x45, 0x4c, 0x46])
-    }
-
     // ELF constants used below (values from the gABI and the GNU extensions).
     private enum ProgramType {
         static let load: UInt32 = 1, dynamic: UInt32 = 2, interp: UInt32 = 3

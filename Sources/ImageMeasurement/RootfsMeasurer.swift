@@ -1,6 +1,7 @@
 import Domain
 import ImageCatalog
 import ELFInspection
+import POSIXFiles
 import PackageKnowledge
 import Foundation
 #if canImport(Glibc)
@@ -193,11 +194,8 @@ public struct RootfsMeasurer {
 
     /// The version in glibc's banner ("… release version 2.31."), read from libc.so.6.
     private func glibcReleaseVersion(_ inside: String) -> VersionNumber? {
-        guard let host = paths.resolve(inside), let file = fopen(host, "r") else { return nil }
-        defer { fclose(file) }
-        let limit = 32 << 20
-        var bytes = [UInt8](repeating: 0, count: limit)
-        let count = fread(&bytes, 1, limit, file)
+        guard let host = paths.resolve(inside), let bytes = try? OpenFile(host).read(count: 32 << 20, at: 0) else { return nil }
+        let count = bytes.count
         let marker = Array("release version ".utf8)
         guard count > marker.count else { return nil }
         var index = 0
@@ -286,22 +284,18 @@ public struct RootfsMeasurer {
         var stack = [root]
         var seen = 0
         while let directory = stack.popLast(), seen < 5_000_000 {
-            guard let handle = opendir(directory) else { continue }
-            while let entry = readdir(handle) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
-                if name == "." || name == ".." { continue }
+            guard let names = try? Directory.names(directory) else { continue }
+            for name in names {
                 seen += 1
                 let path = directory + "/" + name
                 if skipped.contains(path) { continue }
-                var info = stat()
-                guard lstat(path, &info) == 0 else { continue }
-                switch info.st_mode & S_IFMT {
-                case S_IFDIR: stack.append(path)
-                case S_IFREG: total += Int64(info.st_size)
+                guard let status = FileStatus.ofLink(path) else { continue }
+                switch status.kind {
+                case .directory: stack.append(path)
+                case .regular: total += status.size
                 default: break
                 }
             }
-            closedir(handle)
         }
         return total
     }

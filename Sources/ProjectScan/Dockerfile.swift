@@ -1,6 +1,7 @@
 import Domain
 import ELFInspection
 import Foundation
+import POSIXFiles
 
 /// The base image a Dockerfile builds on: the final (or named) stage's FROM,
 /// following `FROM <stage>` chains and substituting `ARG` defaults.
@@ -54,24 +55,19 @@ public enum Dockerfile {
     /// Reads the Dockerfile at `path` (a regular file or a pipe such as `<(…)`),
     /// never more than `sizeLimit` bytes, and finds the base of `stage`.
     public static func base(file path: String, stage wanted: String?) throws(DockerfileError) -> DockerfileBase {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)
-        guard fd >= 0 else {
-            throw DockerfileError(path: path, line: nil, detail: "cannot read the Dockerfile (\(String(cString: strerror(errno))))")
-        }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let got = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if got < 0 && errno == EINTR { continue }
-            guard got >= 0 else {
-                throw DockerfileError(path: path, line: nil, detail: "cannot read the Dockerfile (\(String(cString: strerror(errno))))")
-            }
-            if got == 0 { break }
-            bytes += chunk[0..<got]
-            guard bytes.count <= sizeLimit else {
+        let bytes: [UInt8]
+        do {
+            let file = try OpenFile(path)
+            guard let all = try file.readAll(limit: sizeLimit) else {
                 throw DockerfileError(path: path, line: nil, detail: "larger than \(sizeLimit) bytes; not a Dockerfile basefit will read")
             }
+            bytes = all
+        } catch let error as FileError {
+            throw DockerfileError(path: path, line: nil, detail: "cannot read the Dockerfile (\(error.reason))")
+        } catch let error as DockerfileError {
+            throw error
+        } catch {
+            throw DockerfileError(path: path, line: nil, detail: "\(error)")
         }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw DockerfileError(path: path, line: nil, detail: "not UTF-8 text")
@@ -81,10 +77,20 @@ public enum Dockerfile {
 
     /// The Dockerfile's text, read the same bounded way as `base(file:stage:)`.
     public static func text(file path: String) throws(DockerfileError) -> String {
-        guard let data = FileManager.default.contents(atPath: path), data.count <= sizeLimit else {
-            throw DockerfileError(path: path, line: nil, detail: "cannot read the Dockerfile (or it is larger than \(sizeLimit) bytes)")
+        let bytes: [UInt8]
+        do {
+            guard let all = try OpenFile(path).readAll(limit: sizeLimit) else {
+                throw DockerfileError(path: path, line: nil, detail: "larger than \(sizeLimit) bytes; not a Dockerfile basefit will read")
+            }
+            bytes = all
+        } catch let error as FileError {
+            throw DockerfileError(path: path, line: nil, detail: "cannot read the Dockerfile (\(error.reason))")
+        } catch let error as DockerfileError {
+            throw error
+        } catch {
+            throw DockerfileError(path: path, line: nil, detail: "\(error)")
         }
-        guard let text = String(validating: [UInt8](data), as: UTF8.self) else {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
             throw DockerfileError(path: path, line: nil, detail: "not UTF-8 text")
         }
         return text

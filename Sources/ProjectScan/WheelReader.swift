@@ -1,3 +1,4 @@
+import ELFInspection
 import Foundation
 import ZIPFoundation
 
@@ -76,7 +77,7 @@ enum WheelReader {
                     bytes.append(contentsOf: chunk)
                     if !checkedMagic && bytes.count >= 4 {
                         checkedMagic = true
-                        if !bytes.starts(with: [0x7f, 0x45, 0x4c, 0x46]) { throw Stop.notELF }
+                        if !ELFIdentity.hasMagic(bytes) { throw Stop.notELF }
                     }
                 }
             } catch Stop.notELF {
@@ -94,7 +95,7 @@ enum WheelReader {
                 where line.hasPrefix("Tag:") {
                     contents.declaredTags.append(line.dropFirst(4).trimmingCharacters(in: .whitespaces))
                 }
-            } else if bytes.starts(with: [0x7f, 0x45, 0x4c, 0x46]) {
+            } else if ELFIdentity.hasMagic(bytes) {
                 elfMember(path, bytes)
             }
         }
