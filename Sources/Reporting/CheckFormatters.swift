@@ -40,11 +40,11 @@ public enum CheckTextFormatter {
     }
 }
 
-/// `basefit check --format json` (keys per DESIGN.md: compatible, image, problems[]).
+/// `basefit check --format json` (keys per the README's contract: compatible, image, problems[]).
 public enum CheckJSONFormatter {
     public static func format(_ result: CheckResult) -> String {
         var members: [(String, JSONValue)] = [
-            ("schemaVersion", .int(ScanJSONFormatter.schemaVersion)),
+            ("schemaVersion", .int(OutputSchema.version)),
             ("command", .string("check")),
             ("compatible", .bool(result.verdict.compatible)),
             ("passes", .bool(result.passes)),
