@@ -194,6 +194,30 @@ import TestSupport
         }
     }
 
+    /// psycopg2-binary's manylinux wheel bundles libpq, libssl, libkrb5 … in `psycopg2_binary.libs/`:
+    /// their OPENSSL/OPENLDAP/KEYUTILS needs stay in the per-file facts, out of `requirements.minimum`.
+    @Test func bundledFamiliesStayOutOfTheRequirements() throws {
+        let cache = (DebianRoots.cache as NSString).deletingLastPathComponent + "/wheels"
+        let name = "psycopg2_binary-2.9.10-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl"
+        let wheel = cache + "/" + name
+        if !FileManager.default.fileExists(atPath: wheel) {
+            try FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true)
+            _ = try Run.program("/usr/bin/env", ["python3", "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
+                                                 "--platform", "manylinux_2_17_x86_64", "--python-version", "3.11", "--implementation", "cp",
+                                                 "--abi", "cp311", "--dest", cache, "psycopg2-binary==2.9.10"])
+        }
+        guard FileManager.default.fileExists(atPath: wheel) else {
+            print("GateTests: skipped, PyPI unreachable (pip download psycopg2-binary==2.9.10 failed)")
+            return
+        }
+        let object = try json(try basefit(["scan", wheel, "--format", "json"]).stdout)
+        let minimum = try #require((object["requirements"] as? [String: Any])?["minimum"] as? [String: String])
+        #expect(Set(minimum.keys) == ["GLIBC"], "\(minimum)")
+        let artifacts = try #require(object["artifacts"] as? [[String: Any]])
+        let libpq = try #require(artifacts.first { ($0["path"] as? String)?.contains("libpq-") == true })
+        #expect((libpq["minimum"] as? [String: String])?["OPENSSL_1_1"] != nil, "the file's own facts keep the family")
+    }
+
     @Test func groupedProblemsKeepEveryArtifact() throws {
         let json = try basefit(["check", "Fixtures/projects/node-napi-rs", "--base", "node:22-alpine3.22", "--format", "json"])
         let problems = try #require(try self.json(json.stdout)["problems"] as? [[String: Any]])
