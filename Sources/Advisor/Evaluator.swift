@@ -177,7 +177,7 @@ public struct Evaluator: Sendable {
         var problems: [Problem] = []
         let libraries = image.libraries(for: architecture)
         for library in file.versionNeeds {
-            if LibcSonames.isLibc(library.library) {
+            if LibcNames.isLibc(library.library) {
                 guard image.libcFamily == .glibc, let have = image.libcVersion else { continue }
                 // GLIBC_PRIVATE and unnumbered versions cannot be checked against a release.
                 let worst = library.versions.filter { $0.version.family == "GLIBC" }

@@ -324,17 +324,9 @@ public enum ELFInspector {
     }
 
     static func libcOf(interpreter: String?, needed: [String], needs: [LibraryVersionNeeds], linkage: Linkage) -> LibcFamily {
-        if let interpreter {
-            let name = interpreter.split(separator: "/").last.map(String.init) ?? interpreter
-            if name.hasPrefix("ld-musl-") { return .musl }
-            if name.hasPrefix("ld-linux") || name.hasPrefix("ld64.so") || name == "ld.so.1" { return .glibc }
-        }
+        if let interpreter, let family = LibcNames.family(ofLoader: interpreter) { return family }
         for library in needed {
-            if library.hasPrefix("libc.musl-") || library == "libc.so" || library.hasPrefix("ld-musl-") { return .musl }
-            if library == "libc.so.6" || library == "libc.so.6.1" || library == "libc.so.7"
-                || library.hasPrefix("ld-linux") || library.hasPrefix("ld64.so") {
-                return .glibc
-            }
+            if let family = LibcNames.family(ofNeeded: library) { return family }
         }
         if needs.contains(where: { $0.versions.contains { $0.version.family == "GLIBC" } }) { return .glibc }
         switch linkage {

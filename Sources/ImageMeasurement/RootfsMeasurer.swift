@@ -114,23 +114,21 @@ public struct RootfsMeasurer {
     private func detectLibc(evidence: String?) -> (String, String?) {
         if let evidence, let host = paths.resolve(evidence), let facts = try? ELFInspector.inspect(path: host),
            let interpreter = facts.interpreter, paths.isRegularFile(interpreter) {
-            let name = interpreter.split(separator: "/").last.map(String.init) ?? interpreter
-            if name.hasPrefix("ld-musl-") { return ("musl", interpreter) }
-            if name.hasPrefix("ld-linux") || name.hasPrefix("ld64.so") || name == "ld.so.1" { return ("glibc", interpreter) }
+            if let family = LibcNames.family(ofLoader: interpreter) { return (family.rawValue, interpreter) }
         }
         for directory in ["/lib", "/lib64", "/usr/lib", "/usr/lib64"] {
-            for name in paths.list(directory) where name.hasPrefix("ld-musl-") {
+            for name in paths.list(directory) where LibcNames.family(ofLoader: name) == .musl {
                 return ("musl", directory + "/" + name)
             }
         }
         for directory in ["/lib64", "/lib", "/usr/lib64", "/usr/lib"] {
-            for name in paths.list(directory) where name.hasPrefix("ld-linux") || name.hasPrefix("ld64.so") || name == "ld.so.1" {
+            for name in paths.list(directory) where LibcNames.family(ofLoader: name) == .glibc {
                 if paths.isRegularFile(directory + "/" + name) { return ("glibc", directory + "/" + name) }
             }
         }
         // Debian multiarch keeps the real loader in /lib/<triplet>/.
         for name in paths.list("/lib") where name.contains("-linux-") {
-            if paths.list("/lib/" + name).contains(where: { $0.hasPrefix("ld-linux") }) { return ("glibc", nil) }
+            if paths.list("/lib/" + name).contains(where: { LibcNames.family(ofLoader: $0) == .glibc }) { return ("glibc", nil) }
         }
         return ("none", nil)
     }

@@ -40,7 +40,7 @@ public struct FileNeeds: Sendable, Hashable, Codable {
         package = artifact.origin.map { "\($0.ecosystem.rawValue):\($0.name)" }
         versionNeeds = facts.versionNeeds.filter { artifact.bundled[$0.library] == nil }
         external = artifact.external
-        libcSonames = facts.needed.filter(LibcSonames.isLibc)
+        libcSonames = facts.needed.filter(LibcNames.isLibc)
         x86ISALevel = facts.x86ISALevel
         systemFiles = facts.systemFiles
     }
