@@ -55,27 +55,10 @@ public enum Dockerfile {
     /// Reads the Dockerfile at `path` (a regular file or a pipe such as `<(…)`),
     /// never more than `sizeLimit` bytes, and finds the base of `stage`.
     public static func base(file path: String, stage wanted: String?) throws(DockerfileError) -> DockerfileBase {
-        let bytes: [UInt8]
-        do {
-            let file = try OpenFile(path)
-            guard let all = try file.readAll(limit: sizeLimit) else {
-                throw DockerfileError(path: path, line: nil, detail: "larger than \(sizeLimit) bytes; not a Dockerfile basefit will read")
-            }
-            bytes = all
-        } catch let error as FileError {
-            throw DockerfileError(path: path, line: nil, detail: "cannot read the Dockerfile (\(error.reason))")
-        } catch let error as DockerfileError {
-            throw error
-        } catch {
-            throw DockerfileError(path: path, line: nil, detail: "\(error)")
-        }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw DockerfileError(path: path, line: nil, detail: "not UTF-8 text")
-        }
-        return try base(of: text, path: path, stage: wanted)
+        try base(of: try text(file: path), path: path, stage: wanted)
     }
 
-    /// The Dockerfile's text, read the same bounded way as `base(file:stage:)`.
+    /// The Dockerfile's text (a regular file or a pipe), never more than `sizeLimit` bytes.
     public static func text(file path: String) throws(DockerfileError) -> String {
         let bytes: [UInt8]
         do {

@@ -155,16 +155,9 @@ import TestSupport
     /// arm64 libgcc_s defines and amd64's does not: judged with the arm64 measured set, it loads
     /// on python:3.12-slim-bookworm for arm64 (the arm64 loader agrees: NumpyArm64Tests).
     @Test func numpyAarch64WheelOnTheArm64RowsOfBookworm() throws {
-        let cache = (DebianRoots.cache as NSString).deletingLastPathComponent + "/wheels"
-        let name = "numpy-2.4.6-cp312-cp312-manylinux_2_27_aarch64.manylinux_2_28_aarch64.whl"
-        let wheel = cache + "/" + name
-        if !FileManager.default.fileExists(atPath: wheel) {
-            try FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true)
-            _ = try Run.program("/usr/bin/env", ["python3", "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-                                                 "--platform", "manylinux_2_28_aarch64", "--python-version", "3.12", "--implementation", "cp",
-                                                 "--abi", "cp312", "--dest", cache, "numpy==2.4.6"])
-        }
-        guard FileManager.default.fileExists(atPath: wheel) else {
+        guard let wheel = try PyPIWheels.download("numpy-2.4.6-cp312-cp312-manylinux_2_27_aarch64.manylinux_2_28_aarch64.whl",
+                                                  requirement: "numpy==2.4.6", platform: "manylinux_2_28_aarch64",
+                                                  pythonVersion: "3.12", abi: "cp312") else {
             print("CatalogResolutionTests: skipped, PyPI unreachable (pip download numpy==2.4.6 cp312 aarch64 failed)")
             return
         }

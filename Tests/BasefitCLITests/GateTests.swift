@@ -197,16 +197,9 @@ import TestSupport
     /// psycopg2-binary's manylinux wheel bundles libpq, libssl, libkrb5 … in `psycopg2_binary.libs/`:
     /// their OPENSSL/OPENLDAP/KEYUTILS needs stay in the per-file facts, out of `requirements.minimum`.
     @Test func bundledFamiliesStayOutOfTheRequirements() throws {
-        let cache = (DebianRoots.cache as NSString).deletingLastPathComponent + "/wheels"
-        let name = "psycopg2_binary-2.9.10-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl"
-        let wheel = cache + "/" + name
-        if !FileManager.default.fileExists(atPath: wheel) {
-            try FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true)
-            _ = try Run.program("/usr/bin/env", ["python3", "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-                                                 "--platform", "manylinux_2_17_x86_64", "--python-version", "3.11", "--implementation", "cp",
-                                                 "--abi", "cp311", "--dest", cache, "psycopg2-binary==2.9.10"])
-        }
-        guard FileManager.default.fileExists(atPath: wheel) else {
+        guard let wheel = try PyPIWheels.download("psycopg2_binary-2.9.10-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+                                                  requirement: "psycopg2-binary==2.9.10", platform: "manylinux_2_17_x86_64",
+                                                  pythonVersion: "3.11", abi: "cp311") else {
             print("GateTests: skipped, PyPI unreachable (pip download psycopg2-binary==2.9.10 failed)")
             return
         }
