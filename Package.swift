@@ -42,6 +42,8 @@ let package = Package(
             ],
             exclude: ["README.md"]
         ),
+        // Registries (OCI distribution spec), image transports, the content-addressed blob cache.
+        .target(name: "Registry", dependencies: ["Domain", "Network", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "ProjectScan", dependencies: ["Domain", "ELFInspection", "ZIPFoundation"]),
         .target(
             name: "ImageCatalog",
@@ -55,7 +57,7 @@ let package = Package(
         .executableTarget(
             name: "basefit",
             dependencies: [
-                "Domain", "ELFInspection", "ProjectScan", "ImageCatalog", "Advisor", "Reporting",
+                "Domain", "ELFInspection", "ProjectScan", "ImageCatalog", "Advisor", "Reporting", "ImageLayers", "Registry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
