@@ -43,13 +43,15 @@ let package = Package(
             exclude: ["README.md"]
         ),
         // Registries (OCI distribution spec), image transports, the content-addressed blob cache.
+        // Python package indexes (PEP 691 Simple API, ranges into remote wheels) for lockfile pins.
+        .target(name: "PackageIndexClient", dependencies: ["ProjectScan", "ELFInspection", "Network"]),
         .target(name: "Registry", dependencies: ["Domain", "Network", .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "ProjectScan", dependencies: ["Domain", "ELFInspection", "ZIPFoundation"]),
+        .target(name: "ProjectScan", dependencies: ["Domain", "ELFInspection", "CBasefitZlib"]),
         .target(
             name: "ImageCatalog",
             dependencies: ["Domain", "ELFInspection", "ImageLayers", "PackageKnowledge", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        // Debian's zlib1g-dev. Only PackageKnowledge/Gzip.swift imports it.
+        // Debian's zlib1g-dev. PackageKnowledge/Gzip.swift and ProjectScan/Inflater.swift import it.
         .systemLibrary(name: "CBasefitZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "PackageKnowledge", dependencies: ["Domain", "ELFInspection", "CBasefitZlib"]),
         .target(name: "Advisor", dependencies: ["Domain", "ImageCatalog", "PackageKnowledge", "ProjectScan", "ELFInspection"]),
@@ -57,7 +59,7 @@ let package = Package(
         .executableTarget(
             name: "basefit",
             dependencies: [
-                "Domain", "ELFInspection", "ProjectScan", "ImageCatalog", "Advisor", "Reporting", "ImageLayers", "Registry",
+                "Domain", "ELFInspection", "ProjectScan", "ImageCatalog", "Advisor", "Reporting", "ImageLayers", "Registry", "Network", "PackageIndexClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -67,6 +69,7 @@ let package = Package(
         .testTarget(name: "ProjectScanTests", dependencies: ["Domain", "ProjectScan", "ELFInspection", "TestSupport"]),
         .testTarget(name: "PackageKnowledgeTests", dependencies: ["Domain", "PackageKnowledge", "ELFInspection", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ImageLayersTests", dependencies: ["ImageLayers", "TestSupport"]),
+        .testTarget(name: "PackageIndexClientTests", dependencies: ["PackageIndexClient", "ProjectScan", "ELFInspection", "Network", "TestSupport"]),
         .testTarget(name: "NetworkTests", dependencies: ["Network", "TestSupport"], exclude: ["fault_server.py"]),
         .testTarget(name: "AdvisorTests", dependencies: ["Domain", "Advisor", "ImageCatalog", "ProjectScan", "ELFInspection", "TestSupport"]),
         .testTarget(

@@ -23,6 +23,7 @@ public enum RuntimeChoice: String, Sendable, CaseIterable {
         if requirements.python?.isInstalled == true { return .python }
         if requirements.node != nil { return .node }
         if requirements.python != nil { return .python }
+        if let locked = requirements.lockfiles { return locked.npm.isEmpty ? .python : .node }
         return .none
     }
 }
@@ -66,6 +67,9 @@ public struct Evaluator: Sendable {
             plan = libraries.plan
         }
         problems += runtimeProblems(profile, image, runtime: runtime)
+        let locked = lockfileProblems(profile, image, runtime: runtime)
+        problems += locked.problems
+        notes += locked.notes
 
         let status = image.status(on: today)
         switch status {

@@ -14,6 +14,10 @@ public struct Problem: Sendable, Hashable {
         case runtimeMissing = "runtime-missing"
         case runtimeMismatch = "runtime-mismatch"
         case libnodeAddon = "libnode-addon"
+        /// A locked package has no build for the image and nothing builds it (lockfile input).
+        case lockedNoBuild = "locked-no-build"
+        /// A locked package has no prebuilt build for the image: it compiles at install time.
+        case lockedBuildsFromSource = "locked-builds-from-source"
     }
 
     public var kind: Kind
@@ -55,6 +59,8 @@ public struct Problem: Sendable, Hashable {
         case .glibcTooOld: return 7
         case .versionTooOld: return 8
         case .missingLibrary: return 9
+        case .lockedNoBuild: return 5
+        case .lockedBuildsFromSource: return 10
         }
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 /// The packages an npm, pnpm or Yarn Berry lockfile pins, with the platform fields
 /// that decide where each one installs (`os`, `cpu`, `libc`), whether it is
 /// optional, and whether it runs an install script (node-gyp or a download).
-public struct NpmLockfile: Sendable, Hashable {
+public struct NpmLockfile: Sendable, Hashable, Codable {
     public enum Format: String, Sendable, Hashable, Codable {
         case packageLock = "package-lock.json"
         case pnpm = "pnpm-lock.yaml"

@@ -3,7 +3,7 @@ import Foundation
 /// The distributions a Python lockfile pins: `requirements*.txt` (pip-compile or
 /// `pip freeze`), `uv.lock`, `poetry.lock` or `pylock.toml` (PEP 751). uv, poetry and
 /// pylock list each release's files; a requirements file leaves that to the index.
-public struct PythonLockfile: Sendable, Hashable {
+public struct PythonLockfile: Sendable, Hashable, Codable {
     public enum Format: String, Sendable, Hashable, Codable {
         case requirements = "requirements.txt"
         case uv = "uv.lock"
@@ -17,12 +17,30 @@ public struct PythonLockfile: Sendable, Hashable {
         public var url: String?
         public var sha256: String?
         public var size: Int?
+        /// The index's `requires-python` for the file (pip skips files it excludes).
+        public var requiresPython: String?
+        /// The index offers the file's core metadata separately (PEP 658/714).
+        public var hasMetadataFile: Bool?
 
-        public init(filename: String, url: String? = nil, sha256: String? = nil, size: Int? = nil) {
+        public init(filename: String, url: String? = nil, sha256: String? = nil, size: Int? = nil,
+                    requiresPython: String? = nil, hasMetadataFile: Bool? = nil) {
             self.filename = filename
             self.url = url
             self.sha256 = sha256
             self.size = size
+            self.requiresPython = requiresPython
+            self.hasMetadataFile = hasMetadataFile
+        }
+
+        /// The release version a file name carries (`numpy-2.1.3-….whl`, `psycopg2-2.9.10.tar.gz`).
+        public func version(project: String) -> String? {
+            if let wheel { return wheel.version }
+            var base = filename
+            for suffix in [".tar.gz", ".tar.bz2", ".zip"] where base.hasSuffix(suffix) { base.removeLast(suffix.count) }
+            guard base != filename, let dash = base.lastIndex(of: "-") else { return nil }
+            let name = base[..<dash]
+            guard PythonLockfile.normalize(String(name)) == PythonLockfile.normalize(project) else { return nil }
+            return String(base[base.index(after: dash)...])
         }
 
         public var wheel: WheelName? { WheelName(fileName: filename) }

@@ -26,7 +26,7 @@ public struct WheelSelection: Sendable, Hashable {
         _ files: [PythonLockfile.File], tags: WheelTags, python: String?, requiresPython: [String: String] = [:]
     ) -> WheelSelection {
         func allowed(_ file: PythonLockfile.File) -> Bool {
-            guard let python, let range = requiresPython[file.filename] else { return true }
+            guard let python, let range = requiresPython[file.filename] ?? file.requiresPython else { return true }
             return PythonSpecifier.allows(range, version: python)
         }
         var ranked: [(rank: Int, file: PythonLockfile.File)] = []

@@ -39,6 +39,8 @@ struct RecommendCommand: ParsableCommand {
     @Flag(help: "Let images that a package install fixes compete at their size plus the packages'.")
     var allowInstalls = false
 
+    @OptionGroup var index: IndexOptions
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -47,7 +49,7 @@ struct RecommendCommand: ParsableCommand {
     }
 
     func run() throws {
-        let needs = try ProjectInput.requirements(paths: paths, file: requirements, global)
+        let needs = try ProjectInput.requirements(paths: paths, file: requirements, global, index: index)
         let profile = try ProjectInput.profile(needs, architecture: arch, inputs: requirements.map { [$0] } ?? paths)
         let catalog = try CatalogAccess.open(global)
         let evaluator = try ProjectInput.evaluator(catalog, today: try ProjectInput.today())
