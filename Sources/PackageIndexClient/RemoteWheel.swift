@@ -21,6 +21,7 @@ public struct RemoteWheel: Sendable {
     /// Members closer than this are fetched in one range.
     public var mergeGap: UInt64 = 64 * 1024
     public static let wheelLimit = 1 << 31
+    static let firstTail = 16 * 1024
 
     public init(fetcher: HTTPFetcher) {
         self.fetcher = fetcher
@@ -29,12 +30,33 @@ public struct RemoteWheel: Sendable {
     public func scan(url: String, displayPath: String) async throws(NetworkError) -> Scan {
         var fetched = 0
         var requests = 1
-        let tailReply = try await fetcher.get(url, headers: [("Range", "bytes=-\(ZipDirectory.tailLength)")], maxBytes: Self.wheelLimit)
+        // Most wheels have no zip comment: the end record is in the last 22 bytes, and a small
+        // wheel's whole directory in the last few KiB. Ask for more only when needed.
+        var tailReply = try await fetcher.get(url, headers: [("Range", "bytes=-\(Self.firstTail)")], maxBytes: Self.wheelLimit)
         fetched += tailReply.body.count
+        if tailReply.status == 206, let total = Self.totalSize(tailReply.header("Content-Range")), total > tailReply.body.count,
+           (try? Self.locate(tailReply.body, archiveSize: UInt64(total))) == nil {
+            tailReply = try await fetcher.get(url, headers: [("Range", "bytes=-\(ZipDirectory.tailLength)")], maxBytes: Self.wheelLimit)
+            requests += 1
+            fetched += tailReply.body.count
+        }
         guard tailReply.status == 206, let total = Self.totalSize(tailReply.header("Content-Range")) else {
             // Ranges refused: the whole wheel came back.
             let (artifacts, warnings) = tailReply.body.withUnsafeBytes { WheelInspection.inspect(archive: $0, path: displayPath) }
             return Scan(artifacts: artifacts, warnings: warnings, bytesFetched: fetched, wheelSize: tailReply.body.count, usedRanges: false, requests: 1)
+        }
+        // A small wheel: the rest of it costs less than a directory plus member ranges.
+        if total <= 4 * Self.firstTail {
+            var whole = Data()
+            if total > tailReply.body.count {
+                let head = try await fetcher.get(url, range: 0...Int64(total - tailReply.body.count - 1), maxBytes: Self.wheelLimit)
+                requests += 1
+                fetched += head.body.count
+                whole = head.body
+            }
+            whole.append(tailReply.body.suffix(min(tailReply.body.count, total)))
+            let (artifacts, warnings) = whole.withUnsafeBytes { WheelInspection.inspect(archive: $0, path: displayPath) }
+            return Scan(artifacts: artifacts, warnings: warnings, bytesFetched: fetched, wheelSize: total, usedRanges: true, requests: requests)
         }
         let tailStart = UInt64(total) - UInt64(tailReply.body.count)
         let directory: ZipDirectory
@@ -59,10 +81,13 @@ public struct RemoteWheel: Sendable {
 
         // Runs of candidate members, each fetched with one range.
         let candidates = directory.entries.filter(WheelInspection.mayBeELF).sorted { $0.localHeaderOffset < $1.localHeaderOffset }
+        // A member's bytes end where the next member's local header starts (or the directory).
+        let starts = directory.entries.map(\.localHeaderOffset).sorted()
         var runs: [(start: UInt64, end: UInt64, members: [ZipDirectory.Entry])] = []
         for entry in candidates {
             let estimate = ZipDirectory.rangeEstimate(entry)
-            let end = min(estimate.start + estimate.length, directory.directoryOffset)
+            let next = starts.first { $0 > entry.localHeaderOffset } ?? directory.directoryOffset
+            let end = min(estimate.start + estimate.length, next, directory.directoryOffset)
             if var last = runs.last, estimate.start <= last.end + mergeGap {
                 last.end = max(last.end, end)
                 last.members.append(entry)

@@ -233,14 +233,32 @@ public struct PythonLockfile: Sendable, Hashable, Codable {
         var pins: [Pin] = []
         var registries: [String] = []
         let display = PathText.fileName(of: path)
+        // uv.lock puts markers on dependency edges, not packages: a package every edge to which
+        // carries a marker is installed only where one of them holds.
+        var edges: [String: [String?]] = [:]
+        for package in document["package"]?.array ?? [] {
+            for key in ["dependencies", "optional-dependencies", "dev-dependencies"] {
+                var lists = package[key]?.array ?? []
+                if case .table(let groups)? = package[key] { lists = groups.values.flatMap(\.array) }
+                for dependency in lists {
+                    guard let target = dependency["name"]?.string else { continue }
+                    edges[normalize(target), default: []].append(dependency["marker"]?.string)
+                }
+            }
+        }
         for package in document["package"]?.array ?? [] {
             guard let name = package["name"]?.string, let version = package["version"]?.string else { continue }
             guard let registry = package["source"]?["registry"]?.string else { continue }  // editable/virtual/git/path sources
+            var marker: String?
+            if let incoming = edges[normalize(name)], !incoming.isEmpty, incoming.allSatisfy({ $0 != nil }) {
+                let distinct = Array(Set(incoming.compactMap { $0 })).sorted()
+                marker = distinct.count == 1 ? distinct[0] : distinct.map { "(\($0))" }.joined(separator: " or ")
+            }
             if !registries.contains(registry) { registries.append(registry) }
             var files: [File] = []
             if let sdist = package["sdist"], let file = file(sdist) { files.append(file) }
             for wheel in package["wheels"]?.array ?? [] { if let file = file(wheel) { files.append(file) } }
-            pins.append(Pin(name: name, version: version, files: files, origin: "\(display) [[package]] \(name)"))
+            pins.append(Pin(name: name, version: version, marker: marker, files: files, origin: "\(display) [[package]] \(name)"))
         }
         return PythonLockfile(format: .uv, path: path, pins: pins, indexURL: registries.first,
                               extraIndexURLs: Array(registries.dropFirst()), warnings: [])

@@ -95,3 +95,58 @@ import TestSupport
         #expect(PackageIndexClient.indexes(indexURL: nil, extraIndexURLs: [], environment: [:], lockfiles: [lockfile]).first == "https://lock/simple/")
     }
 }
+
+/// Remote wheels read with ranges give the facts a local scan of the same file gives,
+/// for a fraction of the bytes; an index refusing ranges gets the whole file read.
+@Suite(.serialized) struct RemoteWheelTests {
+    static let wheels = [
+        "MarkupSafe-3.0.2-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+        "orjson-3.10.11-cp312-cp312-musllinux_1_2_x86_64.whl",
+        "psycopg2_binary-2.9.10-cp312-cp312-musllinux_1_2_x86_64.whl",
+        "cryptography-43.0.3-cp39-abi3-manylinux_2_28_x86_64.whl",
+        "numpy-2.1.3-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+    ]
+
+    func summary(_ artifacts: [Artifact]) -> [String] {
+        artifacts.map { artifact in
+            let facts = artifact.facts
+            let member = artifact.path.components(separatedBy: "!/").last ?? artifact.path
+            return "\(member) \(facts.machine) \(facts.libc) \(facts.needed) \(facts.soname ?? "-") \(facts.versionNeeds) \(facts.versionDefinitions)"
+        }.sorted()
+    }
+
+    @Test(arguments: [true, false]) func rangesReadWhatALocalScanReads(ranges: Bool) async throws {
+        let index: LocalIndex
+        do { index = try LocalIndex(ranges: ranges) } catch {
+            print("skipping: \(error)")
+            return
+        }
+        defer { index.stop() }
+        let fetcher = HTTPFetcher()
+        let remote = RemoteWheel(fetcher: fetcher)
+        var report: [String] = []
+        for name in Self.wheels {
+            let url = index.baseURL + "/files/" + name
+            let scan: RemoteWheel.Scan
+            do { scan = try await remote.scan(url: url, displayPath: name) } catch {
+                await fetcher.shutdown()
+                print("skipping \(name): \(error)")
+                return
+            }
+            let local = LocalIndex.root + "/files/" + name
+            let expected = try Scanner.inspectWheel(fileSystemPath: local, path: name)
+            #expect(summary(scan.artifacts) == summary(expected.artifacts), "\(name)")
+            #expect(!scan.artifacts.isEmpty)
+            #expect(scan.usedRanges == ranges)
+            if !ranges { #expect(scan.bytesFetched == scan.wheelSize) }
+            report.append("\(name): \(scan.bytesFetched) of \(scan.wheelSize) bytes (\(String(format: "%.1f", 100 * Double(scan.bytesFetched) / Double(scan.wheelSize)))%) in \(scan.requests) requests")
+        }
+        await fetcher.shutdown()
+        if ranges {
+            print("remote wheel bytes:\n" + report.joined(separator: "\n"))
+            // What the server counted matches what the client says it received.
+            let served = try index.bytesServed()
+            #expect(served["MarkupSafe-3.0.2-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl"] ?? 0 > 0)
+        }
+    }
+}
