@@ -13,8 +13,10 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        // HTTP for registries and PyPI: only the Network target imports it (see Network/README.md).
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // Debian's libelf-dev (elfutils). Only ELFInspection/LibElf.swift imports it.
@@ -30,8 +32,22 @@ let package = Package(
         .target(name: "POSIXFiles"),
         // Debian's libarchive-dev. Only ImageLayers/LibArchive.swift imports it.
         .systemLibrary(name: "CLibArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
-        .target(name: "ImageLayers", dependencies: ["CLibArchive", "Domain"]),
-        .target(name: "ProjectScan", dependencies: ["Domain", "ELFInspection", "POSIXFiles", "ZIPFoundation"]),
+        .target(name: "ImageLayers", dependencies: ["CLibArchive", "Domain", .product(name: "Crypto", package: "swift-crypto")]),
+        // HTTP(S) with proxies, timeouts, size caps and verified downloads. The only importer
+        // of AsyncHTTPClient.
+        .target(
+            name: "Network",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            exclude: ["README.md"]
+        ),
+        // Registries (OCI distribution spec), image transports, the content-addressed blob cache.
+        // Python package indexes (PEP 691 Simple API, ranges into remote wheels) for lockfile pins.
+        .target(name: "PackageIndexClient", dependencies: ["ProjectScan", "ELFInspection", "Network"]),
+        .target(name: "Registry", dependencies: ["Domain", "Network", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "ProjectScan", dependencies: ["Domain", "ELFInspection", "POSIXFiles", "CBasefitZlib"]),
         .target(
             name: "ImageCatalog",
             dependencies: ["Domain", "ELFInspection", "PackageKnowledge", "POSIXFiles", .product(name: "GRDB", package: "GRDB.swift")]
@@ -39,7 +55,7 @@ let package = Package(
         // Measuring real images: root filesystems, OCI layouts and docker archives (through
         // ImageLayers, the libarchive edge) into catalog `Image`s. Nothing here judges.
         .target(name: "ImageMeasurement", dependencies: ["Domain", "ELFInspection", "ImageCatalog", "ImageLayers", "PackageKnowledge", "POSIXFiles"]),
-        // Debian's zlib1g-dev. Only PackageKnowledge/Gzip.swift imports it.
+        // Debian's zlib1g-dev. PackageKnowledge/Gzip.swift and ProjectScan/Inflater.swift import it.
         .systemLibrary(name: "CBasefitZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "PackageKnowledge", dependencies: ["Domain", "ELFInspection", "CBasefitZlib"]),
         .target(name: "Advisor", dependencies: ["Domain", "ImageCatalog", "PackageKnowledge", "ProjectScan", "ELFInspection"]),
@@ -47,7 +63,8 @@ let package = Package(
         .executableTarget(
             name: "basefit",
             dependencies: [
-                "Domain", "ELFInspection", "ProjectScan", "ImageCatalog", "ImageMeasurement", "Advisor", "Reporting",
+                "Domain", "ELFInspection", "ProjectScan", "ImageCatalog", "ImageMeasurement", "Advisor", "Reporting", "ImageLayers",
+                "Registry", "Network", "PackageIndexClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -57,6 +74,8 @@ let package = Package(
         .testTarget(name: "ProjectScanTests", dependencies: ["Domain", "ProjectScan", "ELFInspection", "TestSupport"]),
         .testTarget(name: "PackageKnowledgeTests", dependencies: ["Domain", "PackageKnowledge", "ELFInspection", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ImageLayersTests", dependencies: ["ImageLayers", "TestSupport"]),
+        .testTarget(name: "PackageIndexClientTests", dependencies: ["PackageIndexClient", "ProjectScan", "ELFInspection", "Network", "TestSupport"]),
+        .testTarget(name: "NetworkTests", dependencies: ["Network", "TestSupport"], exclude: ["fault_server.py"]),
         .testTarget(name: "AdvisorTests", dependencies: ["Domain", "Advisor", "ImageCatalog", "ProjectScan", "ELFInspection", "TestSupport"]),
         .testTarget(
             name: "ImageCatalogTests",

@@ -23,6 +23,7 @@ public enum RuntimeChoice: String, Sendable, CaseIterable {
         if requirements.python?.isInstalled == true { return .python }
         if requirements.node != nil { return .node }
         if requirements.python != nil { return .python }
+        if let locked = requirements.lockfiles { return locked.npm.isEmpty ? .python : .node }
         return .none
     }
 }
@@ -70,6 +71,9 @@ public struct Evaluator: Sendable {
         let files = systemFileProblems(profile, image, added: addedFiles)
         problems += files.problems
         notes += files.notes
+        let locked = lockfileProblems(profile, image, runtime: runtime)
+        problems += locked.problems
+        notes += locked.notes
 
         let status = image.status(on: today)
         switch status {

@@ -112,6 +112,8 @@ final class RootfsWriter {
             skip(String(decoding: header.pathBytes, as: UTF8.self), .undecodableName)
             return
         }
+        // "/" alone (umoci insert writes it) is the root directory itself, like "./".
+        if header.kind == .directory && name.allSatisfy({ $0 == "/" }) { return }
         let components = try normalize(name, entry: name, what: "path")
         guard let last = components.last else { return }  // "./": the root itself
         let relative = components.joined(separator: "/")

@@ -45,6 +45,11 @@ struct CheckCommand: ParsableCommand {
     @Option(help: "Check against a real root filesystem directory instead of the catalog.")
     var rootfs: String?
 
+    @OptionGroup var imageOptions: ImageOptions
+
+    @Flag(help: "With --image and no paths: judge only the files of the layers above the base image.")
+    var appOnly = false
+
     @Option(help: "Output format: text, json, markdown, sarif or github.")
     var format: Format = .text
 
@@ -60,14 +65,20 @@ struct CheckCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        if paths.isEmpty && requirements == nil { throw ValidationError("Give at least one file or directory, or --requirements FILE.") }
+        if paths.isEmpty && requirements == nil && imageOptions.image == nil {
+            throw ValidationError("Give at least one file or directory, or --requirements FILE (or --image REF alone to judge the image's own files).")
+        }
         if !paths.isEmpty && requirements != nil { throw ValidationError("Give paths or --requirements FILE, not both.") }
-        let sources = [base, dockerfile, rootfs].compactMap { $0 }.count
-        if sources != 1 { throw ValidationError("Give exactly one of --base, --dockerfile or --rootfs.") }
+        let sources = [base, dockerfile, rootfs, imageOptions.image].compactMap { $0 }.count
+        if sources != 1 { throw ValidationError("Give exactly one of --base, --dockerfile, --rootfs or --image.") }
+        if appOnly && !(imageOptions.image != nil && paths.isEmpty && requirements == nil) {
+            throw ValidationError("--app-only goes with --image and no paths.")
+        }
         if stage != nil && dockerfile == nil { throw ValidationError("--stage goes with --dockerfile.") }
     }
 
     func run() throws {
+        if let reference = imageOptions.image { return try runOnImage(reference) }
         let needs = try ProjectInput.requirements(paths: paths, file: requirements, global)
         let today = try ProjectInput.today()
         var architecture = arch

@@ -48,6 +48,8 @@ struct RecommendCommand: ParsableCommand {
     @Flag(help: "Let images that a package install fixes compete at their size plus the packages'.")
     var allowInstalls = false
 
+    @OptionGroup var index: IndexOptions
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -58,7 +60,7 @@ struct RecommendCommand: ParsableCommand {
     }
 
     func run() throws {
-        let needs = try ProjectInput.requirements(paths: paths, file: requirements, global)
+        let needs = try ProjectInput.requirements(paths: paths, file: requirements, global, index: index)
         var architecture = arch
         let base = try dockerfile.map { path throws(DockerfileError) in try Dockerfile.base(file: path, stage: stage) }
         if architecture == nil, let platform = base?.platform {

@@ -1,0 +1,21 @@
+import Dispatch
+
+extension HTTPFetcher {
+    /// Runs async work from synchronous code (the CLI's commands) and waits for it. The work
+    /// runs on the cooperative pool and NIO's event loops, never on the waiting thread.
+    public static func blocking<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
+        let box = ResultBox<T>()
+        let done = DispatchSemaphore(value: 0)
+        Task.detached {
+            do { box.result = .success(try await work()) } catch { box.result = .failure(error) }
+            done.signal()
+        }
+        done.wait()
+        return try box.result!.get()
+    }
+}
+
+/// Written by one task before it signals, read by the waiter after: the semaphore orders them.
+private final class ResultBox<T>: @unchecked Sendable {
+    var result: Result<T, any Error>?
+}

@@ -1,0 +1,30 @@
+import Foundation
+import ProjectScan
+
+/// The image's own files as a project: what every ELF file in the unpacked root needs.
+enum ImageContents {
+    /// Scans the unpacked root with paths as they are inside the image (`usr/bin/app`).
+    static func scan(root: String, global: GlobalOptions) throws -> Requirements {
+        let manager = FileManager.default
+        let previous = manager.currentDirectoryPath
+        guard manager.changeCurrentDirectoryPath(root) else {
+            throw CLIError.usage("\(root): cannot enter the unpacked image")
+        }
+        defer { _ = manager.changeCurrentDirectoryPath(previous) }
+        let report = try ProjectScan.Scanner().scan(["."])
+        Output.warnings(report.warnings, options: global)
+        return report.requirements
+    }
+
+    /// Keeps only the files under `paths` (image paths without a leading slash).
+    static func restrict(_ requirements: Requirements, to paths: Set<String>) -> Requirements {
+        requirements.restricted(to: requirements.files.filter { paths.contains(normalised($0.path)) })
+    }
+
+    static func normalised(_ path: String) -> String {
+        var text = path
+        while text.hasPrefix("./") { text.removeFirst(2) }
+        while text.hasPrefix("/") { text.removeFirst() }
+        return text
+    }
+}

@@ -1,0 +1,115 @@
+import Domain
+import ELFInspection
+import Foundation
+import ImageCatalog
+import ImageMeasurement
+import ImageLayers
+import ProjectScan
+import Registry
+
+/// A real image, measured: `--image docker://…`, `oci:…` or `docker-archive:…`. Registry
+/// images are pulled into the blob cache and their measurement (and, for the image's own
+/// files, their scan) kept by manifest digest, so a second check of the same digest neither
+/// downloads nor unpacks anything.
+struct MeasuredImage {
+    /// The measured image; its reference names the digest when there is one.
+    var image: Image
+    /// `docker://host/repo:tag@sha256:…`, `oci:DIR`, …
+    var label: String
+    /// The manifest digest (registry images).
+    var digest: String?
+    /// What the image's own ELF files need (when asked for), paths absolute in the image.
+    var contents: Requirements?
+    /// True when measurement and scan came from the cache.
+    var cached = false
+}
+
+enum ImageInput {
+    /// Measures `text` (a transport reference). `platform` picks from an index
+    /// (`linux/amd64`); `scanContents` also scans the image's own files as a project.
+    static func measure(
+        _ text: String, platform: String, options: ImageOptions, scanContents: Bool, appOnly: Bool = false, global: GlobalOptions
+    ) throws -> MeasuredImage {
+        let location = try ImageLocation(parsing: text)
+        guard let choice = PlatformChoice(platform) else {
+            throw CLIError.usage("\(platform): not a platform (linux/amd64, linux/arm64/v8 …)")
+        }
+        switch location {
+        case .registry(let reference):
+            let cache = BlobCache(directory: DefaultCatalog.cacheDirectory)
+            let manifest = try ImagePull.pull(reference, platform: choice, cache: cache, options: try options.registryOptions()) { line in
+                if !global.quiet { Output.warning(line) }
+            }
+            cache.prune(maxBytes: BlobCache.sizeCap(), keep: ImagePull.blobs(of: manifest))
+            let hex = String(manifest.digest.dropFirst("sha256:".count))
+            let name = "\(reference.withoutDigest.description)@\(manifest.digest)"
+            let label = "\(location.description.split(separator: "@").first ?? "")@\(manifest.digest)"
+            let registryOptions = try options.registryOptions()
+            func onlyApp(_ measured: MeasuredImage) throws -> MeasuredImage {
+                guard appOnly, let contents = measured.contents else { return measured }
+                var result = measured
+                let files = try AppLayers.files(of: manifest, reference: reference, platform: choice, cache: cache, options: registryOptions, global: global)
+                result.contents = ImageContents.restrict(contents, to: files)
+                return result
+            }
+            if let hit = MeasuredCache(cache.directory).read(hex: hex, name: name, needContents: scanContents) {
+                Output.verbose("image: \(label) measured earlier (cache)", options: global)
+                return try onlyApp(MeasuredImage(image: hit.image, label: label, digest: manifest.digest, contents: hit.contents, cached: true))
+            }
+            let layout = try ImagePull.layout(for: manifest, cache: cache)
+            defer { try? FileManager.default.removeItem(atPath: layout) }
+            var measured = try unpackAndMeasure(
+                source: .ociLayout(path: layout, reference: nil, platform: nil), name: name,
+                description: "measured from \(manifest.digest) (\(label))", scanContents: scanContents, global: global)
+            measured.label = label
+            measured.digest = manifest.digest
+            MeasuredCache(cache.directory).write(hex: hex, image: measured.image, contents: measured.contents, global: global)
+            return try onlyApp(measured)
+        case .ociLayout(let path, let tag):
+            if appOnly { throw CLIError.usage("--app-only needs a docker:// image (its base is found through the registry)") }
+            return try unpackAndMeasure(source: .ociLayout(path: path, reference: tag, platform: platform), name: location.description,
+                                        description: "measured from \(location)", scanContents: scanContents, global: global)
+        case .dockerArchive(let path, let reference):
+            if appOnly { throw CLIError.usage("--app-only needs a docker:// image (its base is found through the registry)") }
+            return try unpackAndMeasure(source: .dockerArchive(path: path, reference: reference), name: location.description,
+                                        description: "measured from \(location)", scanContents: scanContents, global: global)
+        }
+    }
+
+    private static func unpackAndMeasure(
+        source: ImageImport.Source, name: String, description: String, scanContents: Bool, global: GlobalOptions
+    ) throws -> MeasuredImage {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("basefit-image-\(UUID().uuidString)").path
+        do {
+            try FileManager.default.createDirectory(atPath: scratch + "/rootfs", withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw CLIError.usage("\(scratch): cannot create a temporary directory (\(error.localizedDescription))")
+        }
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let root = scratch + "/rootfs"
+        let config: ImageConfig
+        do {
+            switch source {
+            case .ociLayout(let path, let reference, let platform):
+                config = try ImageLayers.unpackOCILayout(at: path, reference: reference, platform: platform, into: root)
+            case .dockerArchive(let path, let reference):
+                config = try ImageLayers.unpackDockerArchive(at: path, reference: reference, into: root)
+            }
+        } catch {
+            throw CLIError.usage("\(name): \(error.description)")
+        }
+        for entry in config.skippedEntries where global.verbose { Output.verbose(entry.description, options: global) }
+        let measured = try RootfsMeasurer(root: root).measure()
+        let architecture = config.architecture.flatMap { Architecture([$0, config.variant].compactMap { $0 }.joined(separator: "/")) ?? Architecture($0) }
+        let image = RootfsImport.image(
+            measured, reference: name, source: description,
+            compressedBytes: config.compressedBytes <= UInt64(Int64.max) ? Int64(config.compressedBytes) : nil,
+            defaultUser: config.user, architecture: architecture)
+        var contents: Requirements?
+        if scanContents {
+            contents = try ImageContents.scan(root: root, global: global)
+        }
+        return MeasuredImage(image: image, label: name, digest: nil, contents: contents)
+    }
+}

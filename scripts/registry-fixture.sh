@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Test fixtures for basefit's registry support: a loopback CNCF distribution registry
+# (Debian's docker-registry) and images assembled from debootstrapped roots with umoci,
+# pushed with skopeo. Used by Tests/BasefitCLITests/Registry*Tests.swift and Benchmarks/.
+#
+#   registry-fixture.sh start DIR PORT [USER:PASS]   registry storing in DIR (htpasswd when USER:PASS)
+#   registry-fixture.sh stop DIR
+#   registry-fixture.sh image ROOTFS LAYOUT TAG ARCH  OCI layout LAYOUT:TAG, one layer holding ROOTFS
+#   registry-fixture.sh push LAYOUT:TAG DEST [USER:PASS]  skopeo copy to docker://DEST (plain http)
+#   registry-fixture.sh index DEST AMD64_REF ARM64_REF  a two-platform image index at docker://DEST
+set -euo pipefail
+command=${1:?command}
+shift
+case "$command" in
+start)
+    dir=$1 port=$2 creds=${3:-}
+    mkdir -p "$dir/storage"
+    auth=""
+    if [[ -n "$creds" ]]; then
+        htpasswd -Bbn "${creds%%:*}" "${creds#*:}" > "$dir/htpasswd"
+        auth="auth:
+  htpasswd:
+    realm: basefit-test
+    path: $dir/htpasswd"
+    fi
+    cat > "$dir/config.yml" <<CONFIG
+version: 0.1
+log:
+  level: error
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: $dir/storage
+  delete:
+    enabled: true
+http:
+  addr: 127.0.0.1:$port
+$auth
+CONFIG
+    docker-registry serve "$dir/config.yml" > "$dir/log" 2>&1 &
+    echo $! > "$dir/pid"
+    for _ in $(seq 1 100); do
+        code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/v2/" || true)
+        if [[ "$code" == 200 || "$code" == 401 ]]; then exit 0; fi
+        sleep 0.1
+    done
+    echo "registry on $port did not start: $(cat "$dir/log")" >&2
+    exit 1
+    ;;
+stop)
+    dir=$1
+    if [[ -f "$dir/pid" ]]; then kill "$(cat "$dir/pid")" 2>/dev/null || true; rm -f "$dir/pid"; fi
+    ;;
+image)
+    rootfs=$1 layout=$2 tag=$3 arch=$4
+    [[ -d "$layout" ]] || umoci init --layout "$layout"
+    umoci new --image "$layout:$tag"
+    umoci config --image "$layout:$tag" --os linux --architecture "$arch" --config.cmd /bin/sh
+    umoci insert --image "$layout:$tag" "$rootfs" / >/dev/null
+    umoci gc --layout "$layout"
+    ;;
+push)
+    source=$1 dest=$2 creds=${3:-}
+    args=(--dest-tls-verify=false)
+    [[ -n "$creds" ]] && args+=(--dest-creds "$creds")
+    skopeo copy -q "${args[@]}" "oci:$source" "docker://$dest"
+    ;;
+index)
+    dest=$1 amd64=$2 arm64=$3
+    storage=$(mktemp -d)
+    trap 'rm -rf "$storage"' EXIT
+    opts=(--root "$storage/root" --runroot "$storage/run" --storage-driver vfs)
+    buildah "${opts[@]}" manifest create basefit-index >/dev/null
+    buildah "${opts[@]}" manifest add --tls-verify=false basefit-index "docker://$amd64" >/dev/null
+    buildah "${opts[@]}" manifest add --tls-verify=false basefit-index "docker://$arm64" >/dev/null
+    buildah "${opts[@]}" manifest push --tls-verify=false --all basefit-index "docker://$dest" >/dev/null 2>&1
+    ;;
+*)
+    echo "unknown command $command" >&2
+    exit 2
+    ;;
+esac
