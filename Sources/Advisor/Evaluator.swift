@@ -409,13 +409,16 @@ public struct Evaluator: Sendable {
         switch runtime {
         case .none: return []
         case .node:
-            guard let node = profile.requirements.node else { return [] }
+            // A lockfile alone still needs the runtime it installs into.
+            let lockedNode = profile.requirements.lockfiles.map { !$0.npm.isEmpty } == true
+            guard let node = profile.requirements.node ?? (lockedNode ? NodeRuntime() : nil) else { return [] }
             guard let carried = image.runtime, carried.kind == .node else {
                 return [runtimeMissing(.node, image: image, needed: RuntimeNeeds.nodeMajors(node).map { "Node \($0)" }.joined(separator: " or "))]
             }
             return RuntimeNeeds.nodeProblems(node, carried: carried, image: image, today: today, newest: newestNodeMajor)
         case .python:
-            guard let python = profile.requirements.python else { return [] }
+            let lockedPython = profile.requirements.lockfiles.map { !$0.python.isEmpty } == true
+            guard let python = profile.requirements.python ?? (lockedPython ? PythonRuntime() : nil) else { return [] }
             guard let carried = image.runtime, carried.kind == .python else {
                 return [runtimeMissing(.python, image: image, needed: RuntimeNeeds.pythonLines(python).map { "CPython \($0)" }.joined(separator: " or "))]
             }

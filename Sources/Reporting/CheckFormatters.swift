@@ -8,6 +8,9 @@ extension CheckResult {
         if count > 0 { return "\(count) ELF file\(count == 1 ? "" : "s")" }
         if let node = profile.requirements.node, node.isInstalled { return "a pure Node.js project (\(node.installedPackages) installed packages, no native code)" }
         if let python = profile.requirements.python, python.isInstalled { return "a pure Python project (no extension modules)" }
+        if let locked = profile.requirements.lockfiles {
+            return "the packages locked in \(locked.paths.joined(separator: ", ")) (judged from the lockfile: nothing is installed)"
+        }
         return "no ELF file"
     }
 }

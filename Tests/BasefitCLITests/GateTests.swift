@@ -26,15 +26,15 @@ import TestSupport
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
         let manager = FileManager.default
-        for name in ["empty", "package-json-only", "requirements-only", "corrupt-only"] {
+        // (A requirements.txt or another lockfile is judged from the lockfile: see LockfileAnswerTests.)
+        for name in ["empty", "package-json-only", "corrupt-only"] {
             try manager.createDirectory(at: root.appendingPathComponent(name), withIntermediateDirectories: true)
         }
         try #"{"name":"app","engines":{"node":">=22"},"dependencies":{"bcrypt":"5.1.1"}}"#
             .write(to: root.appendingPathComponent("package-json-only/package.json"), atomically: true, encoding: .utf8)
-        try "numpy==2.1.0\n".write(to: root.appendingPathComponent("requirements-only/requirements.txt"), atomically: true, encoding: .utf8)
         let elf = try Data(contentsOf: URL(fileURLWithPath: TestPaths.elf("hello-glibc")))
         try elf.prefix(100).write(to: root.appendingPathComponent("corrupt-only/x.so"))
-        for name in ["empty", "package-json-only", "requirements-only", "corrupt-only"] {
+        for name in ["empty", "package-json-only", "corrupt-only"] {
             let path = root.appendingPathComponent(name).path
             let check = try basefit(["check", path, "--base", "debian:bookworm-slim"])
             #expect(check.status == 2, "\(name): check exit \(check.status) \(check.stdout)")
@@ -45,6 +45,17 @@ import TestSupport
             #expect(recommend.status == 2, "\(name): recommend exit \(recommend.status)")
             #expect(recommend.stdout.isEmpty, "\(name): recommend must not answer on no evidence: \(recommend.stdout)")
         }
+    }
+
+    /// A checkout with only a lockfile is judged from it, but never passes on an image
+    /// without the runtime the lockfile installs into.
+    @Test func aLockfileAloneNeedsItsRuntime() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        try "six==1.16.0\n".write(to: root.appendingPathComponent("requirements.txt"), atomically: true, encoding: .utf8)
+        let check = try basefit(["check", root.path, "--base", "debian:bookworm-slim"])
+        #expect(check.status != 0, "\(check.stdout)\(check.stderr)")
+        if check.status == 1 { #expect(check.stdout.contains("[runtime-missing]"), "\(check.stdout)") }
     }
 
     @Test func filesForAnotherArchitectureAreProblems() throws {
