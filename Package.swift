@@ -5,9 +5,12 @@ let package = Package(
     name: "basefit",
     products: [
         .executable(name: "basefit", targets: ["basefit"]),
+        .library(name: "Domain", targets: ["Domain"]),
         .library(name: "ELFInspection", targets: ["ELFInspection"]),
         .library(name: "ProjectScan", targets: ["ProjectScan"]),
         .library(name: "ImageCatalog", targets: ["ImageCatalog"]),
+        .library(name: "ImageMeasurement", targets: ["ImageMeasurement"]),
+        .library(name: "Advisor", targets: ["Advisor"]),
         .library(name: "Reporting", targets: ["Reporting"]),
         .library(name: "PackageKnowledge", targets: ["PackageKnowledge"]),
     ],
