@@ -15,7 +15,7 @@ import TestSupport
             return
         }
         defer { index.stop() }
-        let fetcher = HTTPFetcher()
+        let fetcher = HTTPFetcher(options: FetchOptions(timeout: 120))
         do {
             try await body(index, PackageIndexClient(indexes: [index.simpleURL], fetcher: fetcher))
         } catch {
@@ -122,7 +122,7 @@ import TestSupport
             return
         }
         defer { index.stop() }
-        let fetcher = HTTPFetcher()
+        let fetcher = HTTPFetcher(options: FetchOptions(timeout: 120))
         let remote = RemoteWheel(fetcher: fetcher)
         var report: [String] = []
         for name in Self.wheels {
