@@ -35,7 +35,7 @@ extension Evaluator {
                 problems.append(Problem(
                     kind: .lockedBuildsFromSource, artifact: entry.lockfile, library: entry.package, version: entry.version, symbols: [],
                     message: "\(entry.package) \(entry.version) has no prebuilt build for \(platform.description): it compiles from \(what) at install time",
-                    fix: Fix(advice: unblock.map { "upgrade: \($0)" } ?? "\(entry.package): the build stage needs \(needs.joined(separator: " "))")))
+                    fix: Fix(advice: (unblock.map { "upgrade: \($0); or " } ?? "\(entry.package): ") + "the build stage needs \(needs.joined(separator: " "))")))
             case .noWay(let why):
                 problems.append(Problem(
                     kind: .lockedNoBuild, artifact: entry.lockfile, library: entry.package, version: entry.version, symbols: [],

@@ -15,6 +15,8 @@ public struct RemoteWheel: Sendable {
         public var wheelSize: Int
         public var usedRanges: Bool
         public var requests: Int
+        /// Read from the facts cache: nothing was fetched.
+        public var cached = false
     }
 
     public let fetcher: HTTPFetcher
@@ -25,6 +27,16 @@ public struct RemoteWheel: Sendable {
 
     public init(fetcher: HTTPFetcher) {
         self.fetcher = fetcher
+    }
+
+    /// With `sha256` (the index's hash of the file) and a cache, a wheel seen before costs no request.
+    public func scan(url: String, displayPath: String, sha256: String?, cache: WheelFactsCache?) async throws(NetworkError) -> Scan {
+        if let sha256, let cache, let hit = cache.load(sha256: sha256, displayPath: displayPath) {
+            return Scan(artifacts: hit.artifacts, warnings: hit.warnings, bytesFetched: 0, wheelSize: 0, usedRanges: false, requests: 0, cached: true)
+        }
+        let scan = try await self.scan(url: url, displayPath: displayPath)
+        if let sha256, let cache { cache.store(sha256: sha256, artifacts: scan.artifacts, warnings: scan.warnings) }
+        return scan
     }
 
     public func scan(url: String, displayPath: String) async throws(NetworkError) -> Scan {

@@ -31,6 +31,12 @@ public struct LockedDependencies: Sendable, Hashable, Codable {
     }
 
     public var isEmpty: Bool { npm.isEmpty && python.isEmpty }
+
+    /// Some package can be judged: an npm lockfile with packages, or a Python pin whose
+    /// files are known (from the lockfile or the index).
+    public var hasJudgeablePins: Bool {
+        npm.contains { !$0.packages.isEmpty } || python.contains { $0.pins.contains { files(of: $0)?.isEmpty == false } }
+    }
     public var paths: [String] { npm.map(\.path) + python.map(\.path) }
 
     /// The lockfiles in `paths`: each path a lockfile, or a directory whose top level holds

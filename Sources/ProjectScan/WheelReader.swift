@@ -132,7 +132,9 @@ enum WheelReader {
                 case .unsupportedMethod(let method): detail = "compression method \(method) (basefit reads stored and deflated members)"
                 case .wrongMagic: detail = ""
                 }
-                slots.store(.failed("member \(path) cannot be read: \(detail); not scanned"), at: index)
+                // "member x.so inflates past the 4096 bytes it declares …" reads as one sentence.
+                let sentence = detail.hasPrefix("inflates past") ? detail : "cannot be read: " + detail
+                slots.store(.failed("member \(path) \(sentence); not scanned"), at: index)
             }
         }
         var results: [T] = []
@@ -186,7 +188,7 @@ struct MappedArchive {
         guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { throw .unreadable("not a regular file") }
         let size = Int(status.st_size)
         guard size > 0 else { throw .unreadable("not a readable zip archive (empty file)") }
-        guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), address != MAP_FAILED else {
+        guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, descriptor, 0), address != MAP_FAILED else {
             throw .unreadable("cannot map: \(String(cString: strerror(errno)))")
         }
         bytes = UnsafeRawBufferPointer(start: address, count: size)

@@ -36,6 +36,9 @@ enum LockfileInput {
             locked.warnings.append("--offline: pins of requirements files are not judged (their files come from the index)")
         }
         Output.warnings(locked.warnings.map { ScanWarning(path: "lockfile", message: $0) }, options: global)
+        // Fail closed: lockfiles of which nothing can be judged (an unreachable index, no pins)
+        // are no evidence, and the caller says there is nothing to judge.
+        guard locked.hasJudgeablePins else { return requirements }
         return Requirements(files: requirements.files, node: requirements.node, python: requirements.python,
                             hints: requirements.hints, lockfiles: locked)
     }

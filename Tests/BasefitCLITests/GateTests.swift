@@ -26,22 +26,28 @@ import TestSupport
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
         let manager = FileManager.default
-        // (A requirements.txt or another lockfile is judged from the lockfile: see LockfileAnswerTests.)
-        for name in ["empty", "package-json-only", "corrupt-only"] {
+        for name in ["empty", "package-json-only", "requirements-only", "corrupt-only"] {
             try manager.createDirectory(at: root.appendingPathComponent(name), withIntermediateDirectories: true)
         }
         try #"{"name":"app","engines":{"node":">=22"},"dependencies":{"bcrypt":"5.1.1"}}"#
             .write(to: root.appendingPathComponent("package-json-only/package.json"), atomically: true, encoding: .utf8)
+        try "numpy==2.1.0\n".write(to: root.appendingPathComponent("requirements-only/requirements.txt"), atomically: true, encoding: .utf8)
         let elf = try Data(contentsOf: URL(fileURLWithPath: TestPaths.elf("hello-glibc")))
         try elf.prefix(100).write(to: root.appendingPathComponent("corrupt-only/x.so"))
-        for name in ["empty", "package-json-only", "corrupt-only"] {
+        // A requirements file is judged from the package index (LockfileCommandTests); with the
+        // index unreachable its pins are no evidence, and the gate still fails closed.
+        var offline = ProcessInfo.processInfo.environment
+        offline["PIP_INDEX_URL"] = "http://127.0.0.1:9/simple/"
+        for name in ["empty", "package-json-only", "requirements-only", "corrupt-only"] {
             let path = root.appendingPathComponent(name).path
-            let check = try basefit(["check", path, "--base", "debian:bookworm-slim"])
+            let check = try Run.program(TestPaths.executable.path, ["check", path, "--base", "debian:bookworm-slim"],
+                                        currentDirectory: TestPaths.packageRoot, environment: offline)
             #expect(check.status == 2, "\(name): check exit \(check.status) \(check.stdout)")
             #expect(check.stderr.contains("no native code and no installed packages under \(path)"), "\(name): \(check.stderr)")
             #expect(check.stderr.contains("npm ci / pip install"))
             #expect(!check.stdout.contains("compatible"))
-            let recommend = try basefit(["recommend", path, "--format", "json"])
+            let recommend = try Run.program(TestPaths.executable.path, ["recommend", path, "--format", "json"],
+                                            currentDirectory: TestPaths.packageRoot, environment: offline)
             #expect(recommend.status == 2, "\(name): recommend exit \(recommend.status)")
             #expect(recommend.stdout.isEmpty, "\(name): recommend must not answer on no evidence: \(recommend.stdout)")
         }

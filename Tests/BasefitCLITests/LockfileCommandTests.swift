@@ -53,6 +53,25 @@ import TestSupport
         #expect(!result.stdout.contains("pywin32"))
     }
 
+    @Test func requirementsPinsAreLookedUpOnTheIndex() throws {
+        let index: LocalIndex
+        do { index = try LocalIndex() } catch {
+            print("skipping: \(error)")
+            return
+        }
+        defer { index.stop() }
+        let directory = try checkout([])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "numpy==2.1.3\npsycopg2==2.9.10\n".write(to: directory.appendingPathComponent("requirements.txt"), atomically: true, encoding: .utf8)
+        var environment = ProcessInfo.processInfo.environment
+        environment["PIP_INDEX_URL"] = "http://127.0.0.1:9/simple/"  // --index-url wins over it
+        let result = try Run.program(TestPaths.executable.path, ["recommend", directory.path, "--index-url", index.simpleURL, "--arch", "arm/v7"],
+                                     currentDirectory: TestPaths.packageRoot, environment: environment)
+        #expect(result.status == 1, "\(result.stdout)\(result.stderr)")  // numpy has no armv7l wheel anywhere
+        #expect(result.stdout.contains("numpy 2.1.3 has no prebuilt build for"))
+        #expect(result.stdout.contains("to unblock: numpy: the build stage needs build-base python3-dev gfortran openblas-dev"))
+    }
+
     @Test func aCheckoutWithoutLockfileStillExitsTwo() throws {
         let directory = try checkout([])
         defer { try? FileManager.default.removeItem(at: directory) }

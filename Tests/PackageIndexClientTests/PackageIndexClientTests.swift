@@ -15,7 +15,7 @@ import TestSupport
             return
         }
         defer { index.stop() }
-        let fetcher = HTTPFetcher()
+        let fetcher = HTTPFetcher(options: FetchOptions(timeout: 120))
         do {
             try await body(index, PackageIndexClient(indexes: [index.simpleURL], fetcher: fetcher))
         } catch {
@@ -122,7 +122,7 @@ import TestSupport
             return
         }
         defer { index.stop() }
-        let fetcher = HTTPFetcher()
+        let fetcher = HTTPFetcher(options: FetchOptions(timeout: 120))
         let remote = RemoteWheel(fetcher: fetcher)
         var report: [String] = []
         for name in Self.wheels {
@@ -141,6 +141,15 @@ import TestSupport
             if !ranges { #expect(scan.bytesFetched == scan.wheelSize) }
             report.append("\(name): \(scan.bytesFetched) of \(scan.wheelSize) bytes (\(String(format: "%.1f", 100 * Double(scan.bytesFetched) / Double(scan.wheelSize)))%) in \(scan.requests) requests")
         }
+        // A second scan of a wheel with a known hash is answered from the facts cache.
+        let cache = WheelFactsCache(directory: FileManager.default.temporaryDirectory.appendingPathComponent("basefit-facts-\(getpid())-\(ranges)").path)
+        defer { try? FileManager.default.removeItem(atPath: cache.directory) }
+        let name = Self.wheels[1]
+        let sha = try #require(LocalIndex.files(of: "orjson").first { $0["filename"] as? String == name }?["hashes"] as? [String: Any])["sha256"] as? String
+        let first = try await remote.scan(url: index.baseURL + "/files/" + name, displayPath: name, sha256: sha, cache: cache)
+        let second = try await remote.scan(url: index.baseURL + "/files/" + name, displayPath: name, sha256: sha, cache: cache)
+        #expect(!first.cached && second.cached && second.bytesFetched == 0)
+        #expect(summary(second.artifacts) == summary(first.artifacts))
         await fetcher.shutdown()
         if ranges {
             print("remote wheel bytes:\n" + report.joined(separator: "\n"))
