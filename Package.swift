@@ -17,7 +17,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
-        // HTTP for registries and PyPI: only the Network target imports it (see Network/README.md).
+        // HTTP for registries and PyPI: only the HTTPTransport target imports it (see Sources/HTTPTransport/README.md; not named Network, which is Apple's module AsyncHTTPClient probes for).
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
@@ -39,7 +39,7 @@ let package = Package(
         // HTTP(S) with proxies, timeouts, size caps and verified downloads. The only importer
         // of AsyncHTTPClient.
         .target(
-            name: "Network",
+            name: "HTTPTransport",
             dependencies: [
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -48,8 +48,8 @@ let package = Package(
         ),
         // Registries (OCI distribution spec), image transports, the content-addressed blob cache.
         // Python package indexes (PEP 691 Simple API, ranges into remote wheels) for lockfile pins.
-        .target(name: "PackageIndexClient", dependencies: ["ProjectScan", "ELFInspection", "Network"]),
-        .target(name: "Registry", dependencies: ["Domain", "Network", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "PackageIndexClient", dependencies: ["ProjectScan", "ELFInspection", "HTTPTransport"]),
+        .target(name: "Registry", dependencies: ["Domain", "HTTPTransport", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "ProjectScan", dependencies: ["Domain", "ELFInspection", "POSIXFiles", "CBasefitZlib"]),
         .target(
             name: "ImageCatalog",
@@ -67,7 +67,7 @@ let package = Package(
             name: "basefit",
             dependencies: [
                 "Domain", "ELFInspection", "ProjectScan", "ImageCatalog", "ImageMeasurement", "Advisor", "Reporting", "ImageLayers",
-                "Registry", "Network", "PackageIndexClient",
+                "Registry", "HTTPTransport", "PackageIndexClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -77,8 +77,8 @@ let package = Package(
         .testTarget(name: "ProjectScanTests", dependencies: ["Domain", "ProjectScan", "ELFInspection", "TestSupport"]),
         .testTarget(name: "PackageKnowledgeTests", dependencies: ["Domain", "PackageKnowledge", "ELFInspection", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ImageLayersTests", dependencies: ["ImageLayers", "TestSupport"]),
-        .testTarget(name: "PackageIndexClientTests", dependencies: ["PackageIndexClient", "ProjectScan", "ELFInspection", "Network", "TestSupport"]),
-        .testTarget(name: "NetworkTests", dependencies: ["Network", "TestSupport"], exclude: ["fault_server.py"]),
+        .testTarget(name: "PackageIndexClientTests", dependencies: ["PackageIndexClient", "ProjectScan", "ELFInspection", "HTTPTransport", "TestSupport"]),
+        .testTarget(name: "HTTPTransportTests", dependencies: ["HTTPTransport", "TestSupport"], exclude: ["fault_server.py"]),
         .testTarget(name: "AdvisorTests", dependencies: ["Domain", "Advisor", "ImageCatalog", "ProjectScan", "ELFInspection", "TestSupport"]),
         .testTarget(
             name: "ImageCatalogTests",

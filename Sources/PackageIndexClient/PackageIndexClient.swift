@@ -1,5 +1,5 @@
 import Foundation
-import Network
+import HTTPTransport
 import ProjectScan
 
 /// Lists a project's files on Python package indexes through the Simple API: the JSON

@@ -1,5 +1,5 @@
 import Foundation
-import Network
+import HTTPTransport
 import ProjectScan
 
 /// Scans a wheel on an index without downloading it whole: a range request for its last

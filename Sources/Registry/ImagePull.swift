@@ -1,6 +1,6 @@
 import Domain
 import Foundation
-import Network
+import HTTPTransport
 
 /// How to reach registries.
 public struct RegistryOptions: Sendable {

@@ -1,7 +1,7 @@
 import Crypto
 import Domain
 import Foundation
-import Network
+import HTTPTransport
 import Synchronization
 
 /// Reads one repository of a registry by the OCI distribution spec, as registries serve it:

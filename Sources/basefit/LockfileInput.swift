@@ -1,5 +1,5 @@
 import Foundation
-import Network
+import HTTPTransport
 import PackageIndexClient
 import ProjectScan
 
