@@ -6,7 +6,8 @@ import TestSupport
 /// HTTPFetcher against a real loopback server with scripted faults.
 @Suite(.serialized) struct HTTPFetcherTests {
     let server: FaultServer
-    let fetcher = HTTPFetcher(options: FetchOptions(timeout: 3, proxy: ProxySettings()))
+    /// Generous: the suite runs beside every other test on two cores; only `readTimeout` wants a short one.
+    let fetcher = HTTPFetcher(options: FetchOptions(timeout: 60, proxy: ProxySettings()))
 
     init() throws {
         server = try FaultServer()
@@ -109,9 +110,11 @@ import TestSupport
     }
 
     @Test func readTimeout() async throws {
+        let impatient = HTTPFetcher(options: FetchOptions(timeout: 3, proxy: ProxySettings()))
+        defer { Task { await impatient.shutdown() } }
         let started = Date()
         do {
-            _ = try await fetcher.get(server.base + "/slow", maxBytes: 1000)
+            _ = try await impatient.get(server.base + "/slow", maxBytes: 1000)
             Issue.record("no error")
         } catch {
             #expect(error.kind == .timeout || error.kind == .truncated, "\(error)")
