@@ -12,7 +12,7 @@ enum AppLayers {
         options: RegistryOptions, global: GlobalOptions
     ) throws -> Set<String> {
         guard let baseName = manifest.annotations["org.opencontainers.image.base.name"] else {
-            throw CLIError.usage("docker://\(reference): --app-only: the image does not name its base (no org.opencontainers.image.base.name annotation); judge the whole image without --app-only")
+            throw CLIError.usage("docker://\(reference): the image does not name its base (no org.opencontainers.image.base.name annotation), so its app layers are not known")
         }
         var base: ImageReference
         do {

@@ -27,7 +27,8 @@ enum ImageInput {
     /// Measures `text` (a transport reference). `platform` picks from an index
     /// (`linux/amd64`); `scanContents` also scans the image's own files as a project.
     static func measure(
-        _ text: String, platform: String, options: ImageOptions, scanContents: Bool, appOnly: Bool = false, global: GlobalOptions
+        _ text: String, platform: String, options: ImageOptions, scanContents: Bool, appOnly: Bool = false, appIfKnown: Bool = false,
+        global: GlobalOptions
     ) throws -> MeasuredImage {
         let location = try ImageLocation(parsing: text)
         guard let choice = PlatformChoice(platform) else {
@@ -45,10 +46,16 @@ enum ImageInput {
             let label = "\(location.description.split(separator: "@").first ?? "")@\(manifest.digest)"
             let registryOptions = try options.registryOptions()
             func onlyApp(_ measured: MeasuredImage) throws -> MeasuredImage {
-                guard appOnly, let contents = measured.contents else { return measured }
+                guard appOnly || appIfKnown, let contents = measured.contents else { return measured }
                 var result = measured
-                let files = try AppLayers.files(of: manifest, reference: reference, platform: choice, cache: cache, options: registryOptions, global: global)
-                result.contents = ImageContents.restrict(contents, to: files)
+                do {
+                    let files = try AppLayers.files(of: manifest, reference: reference, platform: choice, cache: cache, options: registryOptions, global: global)
+                    result.contents = ImageContents.restrict(contents, to: files)
+                } catch let error as CLIError where appIfKnown && !appOnly {
+                    if !global.quiet { Output.warning("\(error.message ?? "the base is not known"); every file of the image is taken as the app's") }
+                } catch let error as CLIError {
+                    throw CLIError.usage("--app-only: \(error.message ?? "")")
+                }
                 return result
             }
             if let hit = MeasuredCache(cache.directory).read(hex: hex, name: name, needContents: scanContents) {

@@ -1,5 +1,7 @@
 import Advisor
 import ArgumentParser
+import ProjectScan
+import ELFInspection
 import ImageCatalog
 import Reporting
 
@@ -39,16 +41,34 @@ struct RecommendCommand: ParsableCommand {
     @Flag(help: "Let images that a package install fixes compete at their size plus the packages'.")
     var allowInstalls = false
 
+    @OptionGroup var imageOptions: ImageOptions
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        if paths.isEmpty && requirements == nil { throw ValidationError("Give at least one file or directory, or --requirements FILE.") }
+        if imageOptions.image != nil && (!paths.isEmpty || requirements != nil) {
+            throw ValidationError("--image takes the app from the image: give no paths or --requirements with it.")
+        }
+        if paths.isEmpty && requirements == nil && imageOptions.image == nil {
+            throw ValidationError("Give at least one file or directory, --requirements FILE, or --image REF.")
+        }
         if !paths.isEmpty && requirements != nil { throw ValidationError("Give paths or --requirements FILE, not both.") }
     }
 
     func run() throws {
-        let needs = try ProjectInput.requirements(paths: paths, file: requirements, global)
-        let profile = try ProjectInput.profile(needs, architecture: arch, inputs: requirements.map { [$0] } ?? paths)
+        var needs: Requirements
+        var inputs = requirements.map { [$0] } ?? paths
+        if let reference = imageOptions.image {
+            // The app's own files: the layers above the base when the image names it, else all.
+            let platform = "linux/" + (arch.flatMap { Architecture($0)?.platformName } ?? "amd64")
+            let measured = try ImageInput.measure(reference, platform: platform, options: imageOptions, scanContents: true,
+                                                  appIfKnown: true, global: global)
+            needs = measured.contents ?? Requirements(files: [], node: nil, python: nil, hints: [])
+            inputs = [measured.label]
+        } else {
+            needs = try ProjectInput.requirements(paths: paths, file: requirements, global)
+        }
+        let profile = try ProjectInput.profile(needs, architecture: arch, inputs: inputs)
         let catalog = try CatalogAccess.open(global)
         let evaluator = try ProjectInput.evaluator(catalog, today: try ProjectInput.today())
         let choice = runtime ?? RuntimeChoice.implied(by: profile.requirements)
