@@ -68,6 +68,7 @@ let package = Package(
         .testTarget(name: "PackageKnowledgeTests", dependencies: ["Domain", "PackageKnowledge", "ELFInspection", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ImageLayersTests", dependencies: ["ImageLayers", "TestSupport"]),
         .testTarget(name: "NetworkTests", dependencies: ["Network", "TestSupport"], exclude: ["fault_server.py"]),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "Network", "Domain", "TestSupport"], exclude: ["fake_registry.py"]),
         .testTarget(name: "AdvisorTests", dependencies: ["Domain", "Advisor", "ImageCatalog", "ProjectScan", "ELFInspection", "TestSupport"]),
         .testTarget(
             name: "ImageCatalogTests",
