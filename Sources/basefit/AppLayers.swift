@@ -26,6 +26,15 @@ enum AppLayers {
         while shared < min(baseManifest.layers.count, manifest.layers.count), baseManifest.layers[shared].digest == manifest.layers[shared].digest {
             shared += 1
         }
+        if shared < baseManifest.layers.count {
+            // Recompressed base layers keep their uncompressed digests (diff_ids).
+            let image = try ImagePull.diffIDs(of: manifest, reference: reference, cache: cache, options: options)
+            let baseIDs = try ImagePull.diffIDs(of: baseManifest, reference: base, cache: cache, options: options)
+            if baseIDs.count == baseManifest.layers.count, image.count == manifest.layers.count,
+               Array(image.prefix(baseIDs.count)) == baseIDs {
+                shared = baseIDs.count
+            }
+        }
         guard shared == baseManifest.layers.count else {
             throw CLIError.usage("docker://\(reference): --app-only: the base \(baseName)'s layers are not the first layers of the image (\(shared) of \(baseManifest.layers.count) match)")
         }
