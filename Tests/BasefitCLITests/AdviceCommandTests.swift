@@ -58,7 +58,7 @@ import TestSupport
     @Test func checkUsageErrors() throws {
         let none = try basefit(["check", "Fixtures/elf/hello-glibc"])
         #expect(none.status == 2)
-        #expect(none.stderr.contains("exactly one of --base, --dockerfile or --rootfs"))
+        #expect(none.stderr.contains("exactly one of --base, --dockerfile, --rootfs or --image"))
         let unknown = try basefit(["check", "Fixtures/elf/hello-glibc", "--base", "node:99-nothing"])
         #expect(unknown.status == 2)
         #expect(unknown.stderr.contains("not in the catalog"))
