@@ -5,15 +5,17 @@ let package = Package(
     name: "basefit",
     products: [
         .executable(name: "basefit", targets: ["basefit"]),
+        .library(name: "Domain", targets: ["Domain"]),
         .library(name: "ELFInspection", targets: ["ELFInspection"]),
         .library(name: "ProjectScan", targets: ["ProjectScan"]),
         .library(name: "ImageCatalog", targets: ["ImageCatalog"]),
+        .library(name: "ImageMeasurement", targets: ["ImageMeasurement"]),
+        .library(name: "Advisor", targets: ["Advisor"]),
         .library(name: "Reporting", targets: ["Reporting"]),
         .library(name: "PackageKnowledge", targets: ["PackageKnowledge"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         // HTTP for registries and PyPI: only the Network target imports it (see Network/README.md).
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
@@ -29,6 +31,8 @@ let package = Package(
         .target(name: "ELFInspection", dependencies: ["CLibElf"]),
         // The shared vocabulary: image references, runtimes, package managers, the clock.
         .target(name: "Domain"),
+        // The POSIX file calls (open/fstat/pread/lstat/readdir/rename) behind one gateway.
+        .target(name: "POSIXFiles"),
         // Debian's libarchive-dev. Only ImageLayers/LibArchive.swift imports it.
         .systemLibrary(name: "CLibArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
         .target(name: "ImageLayers", dependencies: ["CLibArchive", "Domain", .product(name: "Crypto", package: "swift-crypto")]),
@@ -43,13 +47,18 @@ let package = Package(
             exclude: ["README.md"]
         ),
         // Registries (OCI distribution spec), image transports, the content-addressed blob cache.
+        // Python package indexes (PEP 691 Simple API, ranges into remote wheels) for lockfile pins.
+        .target(name: "PackageIndexClient", dependencies: ["ProjectScan", "ELFInspection", "Network"]),
         .target(name: "Registry", dependencies: ["Domain", "Network", .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "ProjectScan", dependencies: ["Domain", "ELFInspection", "ZIPFoundation"]),
+        .target(name: "ProjectScan", dependencies: ["Domain", "ELFInspection", "POSIXFiles", "CBasefitZlib"]),
         .target(
             name: "ImageCatalog",
-            dependencies: ["Domain", "ELFInspection", "ImageLayers", "PackageKnowledge", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["Domain", "ELFInspection", "PackageKnowledge", "POSIXFiles", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        // Debian's zlib1g-dev. Only PackageKnowledge/Gzip.swift imports it.
+        // Measuring real images: root filesystems, OCI layouts and docker archives (through
+        // ImageLayers, the libarchive edge) into catalog `Image`s. Nothing here judges.
+        .target(name: "ImageMeasurement", dependencies: ["Domain", "ELFInspection", "ImageCatalog", "ImageLayers", "PackageKnowledge", "POSIXFiles"]),
+        // Debian's zlib1g-dev. PackageKnowledge/Gzip.swift and ProjectScan/Inflater.swift import it.
         .systemLibrary(name: "CBasefitZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "PackageKnowledge", dependencies: ["Domain", "ELFInspection", "CBasefitZlib"]),
         .target(name: "Advisor", dependencies: ["Domain", "ImageCatalog", "PackageKnowledge", "ProjectScan", "ELFInspection"]),
@@ -57,7 +66,8 @@ let package = Package(
         .executableTarget(
             name: "basefit",
             dependencies: [
-                "Domain", "ELFInspection", "ProjectScan", "ImageCatalog", "Advisor", "Reporting", "ImageLayers", "Registry",
+                "Domain", "ELFInspection", "ProjectScan", "ImageCatalog", "ImageMeasurement", "Advisor", "Reporting", "ImageLayers",
+                "Registry", "Network", "PackageIndexClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -67,12 +77,13 @@ let package = Package(
         .testTarget(name: "ProjectScanTests", dependencies: ["Domain", "ProjectScan", "ELFInspection", "TestSupport"]),
         .testTarget(name: "PackageKnowledgeTests", dependencies: ["Domain", "PackageKnowledge", "ELFInspection", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ImageLayersTests", dependencies: ["ImageLayers", "TestSupport"]),
+        .testTarget(name: "PackageIndexClientTests", dependencies: ["PackageIndexClient", "ProjectScan", "ELFInspection", "Network", "TestSupport"]),
         .testTarget(name: "NetworkTests", dependencies: ["Network", "TestSupport"], exclude: ["fault_server.py"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "Network", "Domain", "TestSupport"], exclude: ["fake_registry.py"]),
         .testTarget(name: "AdvisorTests", dependencies: ["Domain", "Advisor", "ImageCatalog", "ProjectScan", "ELFInspection", "TestSupport"]),
         .testTarget(
             name: "ImageCatalogTests",
-            dependencies: ["Domain", "ImageCatalog", "ELFInspection", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["Domain", "ImageCatalog", "ImageMeasurement", "ELFInspection", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "BasefitCLITests",

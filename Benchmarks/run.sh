@@ -70,3 +70,16 @@ python3 "$HERE/gen_tree.py" --out "$WORK" --fixtures "$REPO/Fixtures" \
 python3 "$HERE/bench.py" --work "$WORK" --basefit "$WORK/bin/basefit" --auditwheel "$AUDITWHEEL" \
   --repo "$REPO" --runs "$RUNS" --auditwheel-runs "$AUDITWHEEL_RUNS" --binary-info "$BIN_INFO" \
   | tee "$WORK/results.txt"
+
+# --- per-wheel: auditwheel show vs basefit scan, one process each, real PyPI wheels ----------
+# Needs the local index cache (Fixtures/pypi/fetch_index.py asks PyPI once); skipped when
+# neither the cache nor PyPI is there. WHEEL_BENCH=0 skips it.
+if [ "${WHEEL_BENCH:-1}" = 1 ]; then
+  INDEX_ROOT="${BASEFIT_INDEX_ROOT:-/var/cache/basefit/wheels/index}"
+  if [ -f "$INDEX_ROOT/projects/numpy.json" ] || python3 "$REPO/Fixtures/pypi/fetch_index.py" --root "$INDEX_ROOT" >&2; then
+    python3 "$HERE/wheels.py" --basefit "$WORK/bin/basefit" --auditwheel "$AUDITWHEEL" --runs "$RUNS" \
+      --index-root "$INDEX_ROOT" --out "$WORK/results-wheels.json" | tee -a "$WORK/results.txt"
+  else
+    log "skipping the per-wheel benchmark: no index cache at $INDEX_ROOT and PyPI unreachable"
+  fi
+fi

@@ -155,6 +155,12 @@ gcc "${CFLAGS[@]}" -fPIC -shared -nostdlib -fno-builtin "${LDFLAGS[@]}" \
 step go-nocgo             "CGO_ENABLED=0 go build"
 (cd "$SRC/gonocgo" && CGO_ENABLED=0 go build -ldflags="-s -w" -o "$OUT/go-nocgo" .)
 
+step go-tls               "CGO_ENABLED=0 go build: crypto/x509 roots, time.LoadLocation, os/user"
+(cd "$SRC/gotls" && CGO_ENABLED=0 go build -ldflags="-s -w" -o "$OUT/go-tls" .)
+
+step go-tls-tzdata        "CGO_ENABLED=0 go build: crypto/x509 roots, time/tzdata embedded"
+(cd "$SRC/gotlstz" && CGO_ENABLED=0 go build -ldflags="-s -w" -o "$OUT/go-tls-tzdata" .)
+
 step go-nocgo-arm64       "GOARCH=arm64 CGO_ENABLED=0 go build (cross)"
 (cd "$SRC/gonocgo" && GOARCH=arm64 CGO_ENABLED=0 go build -ldflags="-s -w" -o "$OUT/go-nocgo-arm64" .)
 

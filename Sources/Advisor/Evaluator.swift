@@ -23,6 +23,7 @@ public enum RuntimeChoice: String, Sendable, CaseIterable {
         if requirements.python?.isInstalled == true { return .python }
         if requirements.node != nil { return .node }
         if requirements.python != nil { return .python }
+        if let locked = requirements.lockfiles { return locked.npm.isEmpty ? .python : .node }
         return .none
     }
 }
@@ -41,7 +42,8 @@ public struct Evaluator: Sendable {
         self.today = today
     }
 
-    public func evaluate(_ profile: ProjectProfile, on image: Image, runtime: RuntimeChoice) -> Verdict {
+    /// - Parameter addedFiles: system files the Dockerfile's final stage copies in itself.
+    public func evaluate(_ profile: ProjectProfile, on image: Image, runtime: RuntimeChoice, addedFiles: Set<SystemFile> = []) -> Verdict {
         var problems: [Problem] = []
         var notes: [String] = []
         var plan: InstallPlan?
@@ -66,6 +68,12 @@ public struct Evaluator: Sendable {
             plan = libraries.plan
         }
         problems += runtimeProblems(profile, image, runtime: runtime)
+        let files = systemFileProblems(profile, image, added: addedFiles)
+        problems += files.problems
+        notes += files.notes
+        let locked = lockfileProblems(profile, image, runtime: runtime)
+        problems += locked.problems
+        notes += locked.notes
 
         let status = image.status(on: today)
         switch status {
@@ -173,7 +181,7 @@ public struct Evaluator: Sendable {
         var problems: [Problem] = []
         let libraries = image.libraries(for: architecture)
         for library in file.versionNeeds {
-            if LibcSonames.isLibc(library.library) {
+            if LibcNames.isLibc(library.library) {
                 guard image.libcFamily == .glibc, let have = image.libcVersion else { continue }
                 // GLIBC_PRIVATE and unnumbered versions cannot be checked against a release.
                 let worst = library.versions.filter { $0.version.family == "GLIBC" }
@@ -319,19 +327,98 @@ public struct Evaluator: Sendable {
         }
     }
 
+    // MARK: Files besides libraries
+
+    /// Loading is not running: a program that verifies TLS needs CA certificates, one
+    /// that loads time zones needs tzdata, one that looks users up needs /etc/passwd.
+    private func systemFileProblems(_ profile: ProjectProfile, _ image: Image, added: Set<SystemFile>)
+        -> (problems: [Problem], notes: [String]) {
+        var users: [SystemFile: [(path: String, evidence: String)]] = [:]
+        for file in profile.files where file.isLoadable {
+            for use in file.systemFiles { users[use.file, default: []].append((file.path, use.evidence)) }
+        }
+        var problems: [Problem] = []
+        var notes: [String] = []
+        for system in users.keys.sorted() where !added.contains(system) {
+            let who = users[system]!
+            let more = who.count > 1 ? " (and \(who.count - 1) more)" : ""
+            switch Self.has(system, image) {
+            case true?: continue
+            case nil:
+                notes.append("\(who[0].path) reads \(system.displayName) (\(who[0].evidence)); whether \(image.reference) has them is not recorded")
+            case false?:
+                let better = smallest(having: Set(users.keys), like: image, profile.architecture)
+                let advice = (better.map { "use \($0.reference) (\(Self.aboutMB($0.size(for: profile.architecture)?.compressedBytes))), the smallest image that has them, or " } ?? "")
+                    + "copy them in from a build stage (COPY --from=build \(Self.path(system)) \(Self.path(system)))"
+                // An image with a package manager installs them (same package name on apt, apk and dnf).
+                let package = system == .caCertificates ? "ca-certificates" : (system == .timeZones ? "tzdata" : nil)
+                var install: Fix.Install?
+                if let manager = image.packageManager, let package {
+                    install = Fix.Install(manager: manager, package: package, bytes: nil, estimate: true)
+                }
+                problems.append(Problem(
+                    kind: .missingFile, artifact: who[0].path, artifacts: who.map(\.path), library: nil, version: nil, symbols: [who[0].evidence],
+                    message: "\(who[0].path)\(more) reads \(system.displayName) at run time (\(who[0].evidence)); \(image.reference) has none",
+                    fix: Fix(install: install, advice: advice)))
+            }
+        }
+        return (problems, notes)
+    }
+
+    /// `about 2.0 MB` (decimal megabytes, as registries report).
+    static func aboutMB(_ bytes: Int64?) -> String {
+        guard let bytes else { return "size unknown" }
+        let tenths = (bytes + 50_000) / 100_000
+        return "about \(tenths / 10).\(tenths % 10) MB"
+    }
+
+    /// Whether the image has the file (nil: not recorded).
+    static func has(_ file: SystemFile, _ image: Image) -> Bool? {
+        if image.family == "scratch" { return false }
+        switch file {
+        case .caCertificates: return image.files?.caCertificates
+        case .timeZones: return image.files?.tzdata
+        case .userDatabase: return image.files == nil ? nil : true
+        }
+    }
+
+    static func path(_ file: SystemFile) -> String {
+        switch file {
+        case .caCertificates: return "/etc/ssl/certs/ca-certificates.crt"
+        case .timeZones: return "/usr/share/zoneinfo"
+        case .userDatabase: return "/etc/passwd"
+        }
+    }
+
+    /// The smallest maintained image with the same libc that has every file in `files`.
+    private func smallest(having files: Set<SystemFile>, like image: Image, _ architecture: Architecture) -> Image? {
+        catalog.filter { candidate in
+            candidate.libcFamily == image.libcFamily && candidate.runtime?.kind == image.runtime?.kind
+                && candidate.status(on: today).isMaintained && candidate.isPublished(for: architecture)
+                && files.allSatisfy { Self.has($0, candidate) == true }
+        }.min {
+            // A reference that can be pinned to a stable line before a floating one.
+            ($0.floating == nil ? 0 : 1, $0.size(for: architecture)?.compressedBytes ?? .max)
+                < ($1.floating == nil ? 0 : 1, $1.size(for: architecture)?.compressedBytes ?? .max)
+        }
+    }
+
     // MARK: Runtime
 
     private func runtimeProblems(_ profile: ProjectProfile, _ image: Image, runtime: RuntimeChoice) -> [Problem] {
         switch runtime {
         case .none: return []
         case .node:
-            guard let node = profile.requirements.node else { return [] }
+            // A lockfile alone still needs the runtime it installs into.
+            let lockedNode = profile.requirements.lockfiles.map { !$0.npm.isEmpty } == true
+            guard let node = profile.requirements.node ?? (lockedNode ? NodeRuntime() : nil) else { return [] }
             guard let carried = image.runtime, carried.kind == .node else {
                 return [runtimeMissing(.node, image: image, needed: RuntimeNeeds.nodeMajors(node).map { "Node \($0)" }.joined(separator: " or "))]
             }
             return RuntimeNeeds.nodeProblems(node, carried: carried, image: image, today: today, newest: newestNodeMajor)
         case .python:
-            guard let python = profile.requirements.python else { return [] }
+            let lockedPython = profile.requirements.lockfiles.map { !$0.python.isEmpty } == true
+            guard let python = profile.requirements.python ?? (lockedPython ? PythonRuntime() : nil) else { return [] }
             guard let carried = image.runtime, carried.kind == .python else {
                 return [runtimeMissing(.python, image: image, needed: RuntimeNeeds.pythonLines(python).map { "CPython \($0)" }.joined(separator: " or "))]
             }

@@ -14,6 +14,12 @@ public struct Problem: Sendable, Hashable {
         case runtimeMissing = "runtime-missing"
         case runtimeMismatch = "runtime-mismatch"
         case libnodeAddon = "libnode-addon"
+        /// A program reads a file the image lacks (CA certificates, tzdata, passwd).
+        case missingFile = "missing-file"
+        /// A locked package has no build for the image and nothing builds it (lockfile input).
+        case lockedNoBuild = "locked-no-build"
+        /// A locked package has no prebuilt build for the image: it compiles at install time.
+        case lockedBuildsFromSource = "locked-builds-from-source"
     }
 
     public var kind: Kind
@@ -55,6 +61,9 @@ public struct Problem: Sendable, Hashable {
         case .glibcTooOld: return 7
         case .versionTooOld: return 8
         case .missingLibrary: return 9
+        case .missingFile: return 10
+        case .lockedNoBuild: return 5
+        case .lockedBuildsFromSource: return 11
         }
     }
 }

@@ -67,7 +67,7 @@ public struct ProjectProfile: Sendable {
 
         // Files for another architecture are judged (each is an `architecture` problem);
         // with no file at all and no installed runtime there is nothing to judge.
-        if loadable.isEmpty && all.node?.isInstalled != true && all.python?.isInstalled != true {
+        if loadable.isEmpty && all.node?.isInstalled != true && all.python?.isInstalled != true && all.lockfiles == nil {
             let place = inputs.isEmpty ? "the input" : inputs.joined(separator: ", ")
             throw .nothingToJudge("no native code and no installed packages under \(place): run npm ci / pip install first, or give the built files")
         }

@@ -1,2 +1,2 @@
-// Debian's zlib1g-dev. Only PackageKnowledge/Gzip.swift imports it.
+// Debian's zlib1g-dev. PackageKnowledge/Gzip.swift and ProjectScan/Inflater.swift import it.
 #include <zlib.h>

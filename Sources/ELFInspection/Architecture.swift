@@ -102,11 +102,46 @@ public enum Architecture: Sendable, Hashable, Comparable, CustomStringConvertibl
         case "arm/v5", "armv5", "armv5l", "armv5tel", "armel", "arm32v5": self = .arm(.v5)
         case "386", "i386", "i486", "i586", "i686", "ia32", "x86": self = .i386
         case "ppc64le", "ppc64el", "powerpc64le": self = .ppc64le
+        case "ppc64", "powerpc64": self = .other("ppc64")
         case "s390x": self = .s390x
         case "riscv64": self = .riscv64
         case "mips64le", "mips64el": self = .mips64le
         case "loong64", "loongarch64": self = .loong64
         default: return nil
+        }
+    }
+
+    /// npm's `cpu` name (`process.arch`): `x64`, `arm64`, `ia32` …; nil where Node has none.
+    public var npmName: String? {
+        switch self {
+        case .amd64: return "x64"
+        case .arm64: return "arm64"
+        case .arm: return "arm"
+        case .i386: return "ia32"
+        case .ppc64le: return "ppc64"  // Node on Linux is little-endian ppc64 only
+        case .s390x: return "s390x"
+        case .riscv64: return "riscv64"
+        case .loong64: return "loong64"
+        case .mips64le: return "mips64el"
+        case .other: return nil
+        }
+    }
+
+    /// Debian's multiarch tuples for the architecture (`x86_64-linux-gnu`; 32-bit ARM has
+    /// armhf's and armel's), the library directories its loader searches first.
+    public var debianMultiarch: [String] {
+        switch self {
+        case .amd64: return ["x86_64-linux-gnu"]
+        case .arm64: return ["aarch64-linux-gnu"]
+        case .arm(.v5?): return ["arm-linux-gnueabi"]
+        case .arm: return ["arm-linux-gnueabihf", "arm-linux-gnueabi"]
+        case .i386: return ["i386-linux-gnu"]
+        case .ppc64le: return ["powerpc64le-linux-gnu"]
+        case .s390x: return ["s390x-linux-gnu"]
+        case .riscv64: return ["riscv64-linux-gnu"]
+        case .mips64le: return ["mips64el-linux-gnuabi64"]
+        case .loong64: return ["loongarch64-linux-gnu"]
+        case .other: return []
         }
     }
 

@@ -92,6 +92,8 @@ public struct BinaryFacts: Sendable, Codable, Hashable {
     public var exports: [String]
     /// Undefined dynamic symbols whose names the caller asked for.
     public var imports: [String] = []
+    /// Files beyond libraries the program visibly reads at run time (CA roots, tzdata, passwd).
+    public var systemFiles: [SystemFileUse] = []
     public var go: GoBuildInfo?
     /// x86-64 micro-architecture level from `GNU_PROPERTY_X86_ISA_1_NEEDED` (1…4).
     public var x86ISALevel: Int?

@@ -52,11 +52,6 @@ public enum ELFInspector {
         return try result.get()
     }
 
-    /// True when the bytes start with the ELF magic.
-    public static func hasMagic(_ bytes: some Collection<UInt8>) -> Bool {
-        bytes.starts(with: [0x7f, 0x45, 0x4c, 0x46])
-    }
-
     // ELF constants used below (values from the gABI and the GNU extensions).
     private enum ProgramType {
         static let load: UInt32 = 1, dynamic: UInt32 = 2, interp: UInt32 = 3
@@ -146,13 +141,18 @@ public enum ELFInspector {
         }
         var exports: [String] = []
         var imports: [String] = []
+        // A program linked against OpenSSL may read the system's CA certificates.
+        var importPrefixes = options.importPrefixes
+        if dynamic.needed.contains(where: { $0.hasPrefix("libssl.so") || $0.hasPrefix("libcrypto.so") }) {
+            importPrefixes += SystemFileUse.openSSLImports
+        }
         if let dynsym = sections.first(where: { $0.type == SectionType.dynsym }),
-           !versionByIndex.isEmpty || !options.exportPrefixes.isEmpty || !options.importPrefixes.isEmpty {
+           !versionByIndex.isEmpty || !options.exportPrefixes.isEmpty || !importPrefixes.isEmpty {
             let versym = try sections.first(where: { $0.type == SectionType.versym }).map {
                 section throws(ELFError) in try handle.versionIndices(section)
             } ?? []
             let wantsExports = !options.exportPrefixes.isEmpty
-            let wantsImports = !options.importPrefixes.isEmpty
+            let wantsImports = !importPrefixes.isEmpty
             try handle.forEachSymbol(dynsym, wantsName: { index, sectionIndex, binding in
                 if sectionIndex == 0 {
                     return index > 0 && (wantsImports
@@ -165,7 +165,7 @@ public enum ELFInspector {
                     if index < versym.count, let slot = versionByIndex[versym[index] & VersionIndex.mask] {
                         needs[slot.library].versions[slot.version].symbols.append(name)
                     }
-                    if imports.count < InspectionOptions.importLimit, options.importPrefixes.contains(where: { name.hasPrefix($0) }) {
+                    if imports.count < InspectionOptions.importLimit, importPrefixes.contains(where: { name.hasPrefix($0) }) {
                         imports.append(name)
                     }
                 } else if options.exportPrefixes.contains(where: { name.hasPrefix($0) }) {
@@ -199,6 +199,14 @@ public enum ELFInspector {
         if let section = sections.first(where: { $0.name == ".go.buildinfo" }) {
             go = GoBuildInfo.parse(try handle.sectionBytes(section, limit: 64 * 1024))
         }
+        var systemFiles: [SystemFileUse] = []
+        if let table = sections.first(where: { $0.name == ".gopclntab" }) {
+            systemFiles = SystemFileUse.goUses(in: try handle.sectionBytes(table, limit: Int(ELFLimits.sectionBytes)))
+        }
+        if let call = imports.first(where: { name in SystemFileUse.openSSLImports.contains(name) }) {
+            systemFiles.append(SystemFileUse(file: .caCertificates, evidence: call))
+            imports.removeAll { SystemFileUse.openSSLImports.contains($0) && !options.importPrefixes.contains(where: $0.hasPrefix) }
+        }
 
         let flags1 = dynamic.flags1 ?? 0
         let linkage = linkageOf(fileType: fileType, interpreter: interpreter, needed: dynamic.needed,
@@ -213,7 +221,7 @@ public enum ELFInspector {
             rpath: dynamic.rpath, runpath: dynamic.runpath,
             flags1: DynamicFlags.flags1Names(flags1), versionNeeds: needs,
             minimum: minimumVersions(needs), versionDefinitions: definitions,
-            exports: Array(Set(exports)).sorted(), imports: Array(Set(imports)).sorted(), go: go, x86ISALevel: isaLevel,
+            exports: Array(Set(exports)).sorted(), imports: Array(Set(imports)).sorted(), systemFiles: systemFiles, go: go, x86ISALevel: isaLevel,
             libc: libc, linkage: linkage)
     }
 
@@ -316,17 +324,9 @@ public enum ELFInspector {
     }
 
     static func libcOf(interpreter: String?, needed: [String], needs: [LibraryVersionNeeds], linkage: Linkage) -> LibcFamily {
-        if let interpreter {
-            let name = interpreter.split(separator: "/").last.map(String.init) ?? interpreter
-            if name.hasPrefix("ld-musl-") { return .musl }
-            if name.hasPrefix("ld-linux") || name.hasPrefix("ld64.so") || name == "ld.so.1" { return .glibc }
-        }
+        if let interpreter, let family = LibcNames.family(ofLoader: interpreter) { return family }
         for library in needed {
-            if library.hasPrefix("libc.musl-") || library == "libc.so" || library.hasPrefix("ld-musl-") { return .musl }
-            if library == "libc.so.6" || library == "libc.so.6.1" || library == "libc.so.7"
-                || library.hasPrefix("ld-linux") || library.hasPrefix("ld64.so") {
-                return .glibc
-            }
+            if let family = LibcNames.family(ofNeeded: library) { return family }
         }
         if needs.contains(where: { $0.versions.contains { $0.version.family == "GLIBC" } }) { return .glibc }
         switch linkage {

@@ -89,7 +89,7 @@ struct ELFHandle: ~Copyable {
             close(fd)
             throw ELFError(.unreadable, path: path, detail: message)
         }
-        let isELF = withUnsafeBytes(of: ident) { $0[0] == 0x7f && $0[1] == 0x45 && $0[2] == 0x4c && $0[3] == 0x46 }
+        let isELF = withUnsafeBytes(of: ident) { ELFIdentity.hasMagic($0) }
         guard got >= 4, isELF else {
             close(fd)
             throw ELFError(.notELF, path: path, detail: "no ELF magic")

@@ -172,6 +172,23 @@ public struct MeasuredRootfs: Sendable, Codable, Hashable {
     public var libraries: [CatalogDataImage.Library]
     /// What dpkg recorded as installed in the root (an unconfigured --foreign root has none).
     public var installedPackages: [String]?
+
+    public init(reference: String, architecture: String?, measuredBy: String, date: String, libc: CatalogDataImage.Libc,
+                shell: String?, packageManager: String?, users: [String], searchPath: [String], totalBytes: Int64,
+                libraries: [CatalogDataImage.Library], installedPackages: [String]? = nil) {
+        self.reference = reference
+        self.architecture = architecture
+        self.measuredBy = measuredBy
+        self.date = date
+        self.libc = libc
+        self.shell = shell
+        self.packageManager = packageManager
+        self.users = users
+        self.searchPath = searchPath
+        self.totalBytes = totalBytes
+        self.libraries = libraries
+        self.installedPackages = installedPackages
+    }
 }
 
 /// Which package provides a soname, per package manager and release (Data/package-hints.json).

@@ -1,4 +1,5 @@
 import Foundation
+import POSIXFiles
 
 /// The catalog compiled into the binary, materialised as SQLite in the user's
 /// cache directory on first use and rebuilt whenever the embedded data changes.
@@ -44,10 +45,11 @@ public enum DefaultCatalog {
             throw CatalogError(error.kind, path: path,
                                detail: "cannot write the built-in catalog to the cache: \(error.detail); free space, set BASEFIT_CACHE_DIR or use --catalog")
         }
-        guard rename(temporary, path) == 0 else {
-            let message = String(cString: strerror(errno))
+        do {
+            try FileRename.replace(temporary, with: path)
+        } catch {
             try? FileManager.default.removeItem(atPath: temporary)
-            throw CatalogError(.writeFailed, path: path, detail: "cannot move the new catalog into place (\(message))")
+            throw CatalogError(.writeFailed, path: path, detail: "cannot move the new catalog into place (\(error.reason))")
         }
         return CatalogStore(database: try CatalogDatabase(path: path, mode: .readOnly))
     }

@@ -36,6 +36,10 @@ public struct ImageResolver: Sendable {
     }
 
     public func resolve(_ text: String) throws -> Resolution {
+        // A catalog reference written exactly (`scratch`, which no registry serves).
+        if let exact = try catalog.image(tagged: text), exact.reference == text {
+            return Resolution(image: exact, requested: text, notes: [])
+        }
         let reference: ImageReference
         do {
             reference = try ImageReference(parsing: text)

@@ -1,18 +1,11 @@
+import ELFInspection
 /// The directories a glibc loader searches by default on a Debian-style multiarch system, in the
 /// order the compact index numbers them (0…3). Subdirectories (debug files, private plugin
 /// directories) are not library directories.
 public enum LibraryDirectories {
+    /// Debian's multiarch tuple for an architecture named any way (`amd64`, `x86_64`, `armhf`, `ppc64el`).
     public static func multiarchTriplet(_ architecture: String) -> String? {
-        switch architecture {
-        case "amd64", "x86_64": return "x86_64-linux-gnu"
-        case "arm64", "aarch64": return "aarch64-linux-gnu"
-        case "armhf": return "arm-linux-gnueabihf"
-        case "i386": return "i386-linux-gnu"
-        case "ppc64el": return "powerpc64le-linux-gnu"
-        case "s390x": return "s390x-linux-gnu"
-        case "riscv64": return "riscv64-linux-gnu"
-        default: return nil
-        }
+        Architecture(architecture)?.debianMultiarch.first
     }
 
     /// `/lib`, `/usr/lib`, `/lib/<triplet>`, `/usr/lib/<triplet>` (the last two only for known architectures).

@@ -24,6 +24,6 @@ public struct Artifact: Sendable, Hashable {
     public init(path: String, facts: BinaryFacts) {
         self.path = path
         self.facts = facts
-        self.external = facts.needed.filter { !LibcSonames.isLibc($0) }
+        self.external = facts.needed.filter { !LibcNames.isLibc($0) }
     }
 }

@@ -1,5 +1,8 @@
 import Domain
+import ELFInspection
 import Foundation
+import POSIXFiles
+
 /// The base image a Dockerfile builds on: the final (or named) stage's FROM,
 /// following `FROM <stage>` chains and substituting `ARG` defaults.
 public struct DockerfileBase: Sendable, Hashable {
@@ -12,6 +15,20 @@ public struct DockerfileBase: Sendable, Hashable {
     /// 1-based line of the FROM that names the image.
     public var line: Int
     public var warnings: [String]
+    /// Paths the selected stage COPYs or ADDs (sources and destinations).
+    public var copied: [String] = []
+
+    /// System files the stage adds itself (`COPY --from=build /etc/ssl/certs/… /etc/ssl/certs/`),
+    /// so a base without them still runs the program.
+    public var addedSystemFiles: Set<SystemFile> {
+        var files = Set<SystemFile>()
+        for path in copied {
+            if path.contains("ssl/certs") || path.contains("ca-certificates") || path.contains("ca-bundle") { files.insert(.caCertificates) }
+            if path.contains("zoneinfo") { files.insert(.timeZones) }
+            if path.hasSuffix("/etc/passwd") || path == "/etc/passwd" { files.insert(.userDatabase) }
+        }
+        return files
+    }
 }
 
 public struct DockerfileError: Error, Sendable, CustomStringConvertible {
@@ -31,34 +48,67 @@ public enum Dockerfile {
         var name: String?
         var platform: String?
         var line: Int
+        /// Destinations (and sources) of this stage's COPY/ADD instructions.
+        var copied: [String] = []
     }
 
     /// Reads the Dockerfile at `path` (a regular file or a pipe such as `<(…)`),
     /// never more than `sizeLimit` bytes, and finds the base of `stage`.
     public static func base(file path: String, stage wanted: String?) throws(DockerfileError) -> DockerfileBase {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)
-        guard fd >= 0 else {
-            throw DockerfileError(path: path, line: nil, detail: "cannot read the Dockerfile (\(String(cString: strerror(errno))))")
-        }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let got = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if got < 0 && errno == EINTR { continue }
-            guard got >= 0 else {
-                throw DockerfileError(path: path, line: nil, detail: "cannot read the Dockerfile (\(String(cString: strerror(errno))))")
-            }
-            if got == 0 { break }
-            bytes += chunk[0..<got]
-            guard bytes.count <= sizeLimit else {
+        try base(of: try text(file: path), path: path, stage: wanted)
+    }
+
+    /// The Dockerfile's text (a regular file or a pipe), never more than `sizeLimit` bytes.
+    public static func text(file path: String) throws(DockerfileError) -> String {
+        let bytes: [UInt8]
+        do {
+            guard let all = try OpenFile(path).readAll(limit: sizeLimit) else {
                 throw DockerfileError(path: path, line: nil, detail: "larger than \(sizeLimit) bytes; not a Dockerfile basefit will read")
             }
+            bytes = all
+        } catch let error as FileError {
+            throw DockerfileError(path: path, line: nil, detail: "cannot read the Dockerfile (\(error.reason))")
+        } catch let error as DockerfileError {
+            throw error
+        } catch {
+            throw DockerfileError(path: path, line: nil, detail: "\(error)")
         }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw DockerfileError(path: path, line: nil, detail: "not UTF-8 text")
         }
-        return try base(of: text, path: path, stage: wanted)
+        return text
+    }
+
+    /// `text` with the FROM on line `line` (1-based, as `DockerfileBase.line` names it) switched
+    /// to `reference`, keeping its `--platform` and `AS name`, and `run` lines added right after
+    /// it. A FROM that names its image through an ARG gets the ARG's default changed instead.
+    public static func switchingBase(_ text: String, line: Int, to reference: String, run: [String] = [],
+                                     path: String) throws(DockerfileError) -> String {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard line >= 1, line <= lines.count else { throw DockerfileError(path: path, line: line, detail: "no such line") }
+        let original = lines[line - 1]
+        let indent = String(original.prefix { $0 == " " || $0 == "\t" })
+        var words = original.dropFirst(indent.count).split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        guard words.first?.uppercased() == "FROM", let imageIndex = words.indices.dropFirst().first(where: { !words[$0].hasPrefix("--") }) else {
+            throw DockerfileError(path: path, line: line, detail: "line \(line) is not a FROM with an image (a continued FROM cannot be patched)")
+        }
+        let image = words[imageIndex]
+        if image.contains("$") {
+            // FROM ${BASE}: change `ARG BASE=…` before the first FROM.
+            let name = image.trimmingCharacters(in: CharacterSet(charactersIn: "${}")).split(separator: ":").first.map(String.init) ?? ""
+            guard let argLine = lines.firstIndex(where: { candidate in
+                let parts = candidate.split(separator: " ", omittingEmptySubsequences: true)
+                return parts.count >= 2 && parts[0].uppercased() == "ARG" && parts[1].hasPrefix(name + "=")
+            }) else {
+                throw DockerfileError(path: path, line: line, detail: "FROM \(image) uses ARG \(name), which has no default to change")
+            }
+            lines[argLine] = "ARG \(name)=\(reference)"
+        } else {
+            words[imageIndex] = reference
+            lines[line - 1] = indent + words.joined(separator: " ")
+        }
+        lines.insert(contentsOf: run.map { "RUN \($0)" }, at: line)
+        return lines.joined(separator: "\n")
     }
 
     public static func base(of text: String, path: String, stage wanted: String?) throws(DockerfileError) -> DockerfileBase {
@@ -90,6 +140,8 @@ public enum Dockerfile {
                 var name: String?
                 if rest.count >= 3, rest[1].uppercased() == "AS" { name = rest[2].lowercased() }
                 stages.append(Stage(from: substitute(image, globalArgs), name: name, platform: platform, line: number))
+            } else if keyword == "COPY" || keyword == "ADD", !stages.isEmpty {
+                stages[stages.count - 1].copied += words.dropFirst().filter { !$0.hasPrefix("--") }
             }
         }
         guard !stages.isEmpty else { throw DockerfileError(path: path, line: nil, detail: "no FROM instruction") }
@@ -104,6 +156,7 @@ public enum Dockerfile {
             current = stages.last!
         }
         let stageName = current.name
+        let copied = current.copied
         var platform = current.platform
         for _ in 0..<stages.count {
             guard let parent = stages.first(where: { $0.name == current.from.lowercased() && $0.line < current.line }) else { break }
@@ -116,14 +169,14 @@ public enum Dockerfile {
         }
         if current.from.lowercased() == "scratch" {
             return DockerfileBase(image: "scratch", reference: "scratch", digest: nil, platform: platform,
-                                  stage: stageName, line: current.line, warnings: [])
+                                  stage: stageName, line: current.line, warnings: [], copied: copied)
         }
         let (reference, digest) = normalize(current.from)
         if digest == nil {
             warnings.append("\(path):\(current.line): FROM \(current.from) is not pinned by digest (@sha256:…); the image behind the tag can change under you")
         }
         return DockerfileBase(image: current.from, reference: reference, digest: digest, platform: platform,
-                              stage: stageName, line: current.line, warnings: warnings)
+                              stage: stageName, line: current.line, warnings: warnings, copied: copied)
     }
 
     /// `docker.io/library/node:22@sha256:…` → (`node:22`, `sha256:…`); no tag → `:latest`.

@@ -25,6 +25,8 @@ public struct FileNeeds: Sendable, Hashable, Codable {
     /// of them, busybox's glibc variant does not.
     public var libcSonames: [String]
     public var x86ISALevel: Int?
+    /// Files beyond libraries it reads at run time (CA certificates, tzdata, passwd).
+    public var systemFiles: [SystemFileUse]
 
     public init(_ artifact: Artifact) {
         let facts = artifact.facts
@@ -38,8 +40,31 @@ public struct FileNeeds: Sendable, Hashable, Codable {
         package = artifact.origin.map { "\($0.ecosystem.rawValue):\($0.name)" }
         versionNeeds = facts.versionNeeds.filter { artifact.bundled[$0.library] == nil }
         external = artifact.external
-        libcSonames = facts.needed.filter(LibcSonames.isLibc)
+        libcSonames = facts.needed.filter(LibcNames.isLibc)
         x86ISALevel = facts.x86ISALevel
+        systemFiles = facts.systemFiles
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case path, architecture, libc, linkage, interpreter, hasOtherLibcVariant, platformAlternative, package
+        case versionNeeds, external, libcSonames, x86ISALevel, systemFiles
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        path = try container.decode(String.self, forKey: .path)
+        architecture = try container.decode(Architecture.self, forKey: .architecture)
+        libc = try container.decode(LibcFamily.self, forKey: .libc)
+        linkage = try container.decode(Linkage.self, forKey: .linkage)
+        interpreter = try container.decodeIfPresent(String.self, forKey: .interpreter)
+        hasOtherLibcVariant = try container.decodeIfPresent(Bool.self, forKey: .hasOtherLibcVariant) ?? false
+        platformAlternative = try container.decodeIfPresent(Bool.self, forKey: .platformAlternative) ?? false
+        package = try container.decodeIfPresent(String.self, forKey: .package)
+        versionNeeds = try container.decodeIfPresent([LibraryVersionNeeds].self, forKey: .versionNeeds) ?? []
+        external = try container.decodeIfPresent([String].self, forKey: .external) ?? []
+        libcSonames = try container.decodeIfPresent([String].self, forKey: .libcSonames) ?? []
+        x86ISALevel = try container.decodeIfPresent(Int.self, forKey: .x86ISALevel)
+        systemFiles = try container.decodeIfPresent([SystemFileUse].self, forKey: .systemFiles) ?? []
     }
 
     /// The libc this file binds an image to (a file shipped in both flavours binds none).

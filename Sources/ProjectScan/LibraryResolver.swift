@@ -48,7 +48,7 @@ struct LibraryResolver {
             let outcomes = asDependency[index] ?? asRoot[index] ?? [:]
             var bundled: [String: String] = [:]
             var external: [String] = []
-            for soname in artifacts[index].facts.needed where !LibcSonames.isLibc(soname) {
+            for soname in artifacts[index].facts.needed where !LibcNames.isLibc(soname) {
                 if let found = outcomes[soname], let path = found {
                     bundled[soname] = path
                 } else if !external.contains(soname) {
@@ -86,7 +86,7 @@ struct LibraryResolver {
 
         var outcomes: [String: String?] = [:]
         var toVisit: [Int] = []
-        for soname in facts.needed where !LibcSonames.isLibc(soname) {
+        for soname in facts.needed where !LibcNames.isLibc(soname) {
             if let already = loaded[soname], compatible(already, with: facts) {
                 outcomes[soname] = artifacts[already].path
                 continue

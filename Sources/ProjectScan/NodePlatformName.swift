@@ -45,18 +45,6 @@ struct NodePlatformName: Sendable, Hashable {
         return family + (other == .musl ? "-linuxmusl-" : "-linux-") + cpu
     }
 
-    /// npm's cpu name for a basefit machine name.
-    static func npmCPU(forMachine machine: String) -> String? {
-        switch machine {
-        case "x86_64": return "x64"
-        case "aarch64": return "arm64"
-        case "arm": return "arm"
-        case "i386": return "ia32"
-        case "riscv64": return "riscv64"
-        case "s390x": return "s390x"
-        case "ppc64le", "ppc64": return "ppc64"
-        case "loongarch64": return "loong64"
-        default: return nil
-        }
-    }
+    /// npm's cpu name for a file's architecture.
+    static func npmCPU(for architecture: Architecture) -> String? { architecture.npmName }
 }

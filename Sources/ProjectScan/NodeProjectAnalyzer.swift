@@ -151,7 +151,7 @@ struct NodeProjectAnalyzer {
                     message: "\(origin.name) declares libc \(declared) in package.json but this file is linked against \(facts.libc.rawValue)"))
             }
         }
-        if let declared = origin.declaredCPU, let cpu = NodePlatformName.npmCPU(forMachine: facts.machine) {
+        if let declared = origin.declaredCPU, let cpu = NodePlatformName.npmCPU(for: facts.architecture) {
             let allowed = declared.filter { !$0.hasPrefix("!") }
             if !allowed.isEmpty && !allowed.contains(cpu) {
                 findings.append(Finding(

@@ -29,6 +29,8 @@ public struct NodeRuntime: Sendable, Hashable {
         installedPackages > 0 || !pinnedModuleVersions.isEmpty || !napiAddons.isEmpty || !unconfirmedAddons.isEmpty || !libnodeAddons.isEmpty
     }
 
+    public init() {}
+
     public var isEmpty: Bool {
         pinnedModuleVersions.isEmpty && napiAddons.isEmpty && libnodeAddons.isEmpty && unconfirmedAddons.isEmpty
             && installedPackages == 0 && enginesRange == nil && nvmrc == nil && nodeVersionFile == nil

@@ -1,4 +1,5 @@
 import Foundation
+import POSIXFiles
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -26,17 +27,19 @@ struct PackageJSON: Sendable {
 
     /// One open, one fstat, one bounded read (no ownership or xattr look-ups).
     static func load(fileSystemPath: String) throws(LoadError) -> PackageJSON {
-        let fd = open(fileSystemPath, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW)
-        guard fd >= 0 else { throw .unreadable("cannot read: \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { throw .unreadable("not a regular file") }
-        guard info.st_size <= sizeLimit else { throw .malformed("larger than \(sizeLimit) bytes; not parsed") }
-        var data = Data(count: Int(info.st_size))
-        let read = data.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
-        guard read >= 0 else { throw .unreadable("cannot read: \(String(cString: strerror(errno)))") }
-        data.count = read
-        return try parse(data)
+        do {
+            let file = try OpenFile(fileSystemPath, .readNoFollow)
+            let status = try file.status()
+            guard status.kind == .regular else { throw LoadError.unreadable("not a regular file") }
+            guard status.size <= sizeLimit else { throw LoadError.malformed("larger than \(sizeLimit) bytes; not parsed") }
+            return try parse(Data(try file.read(count: Int(status.size), at: 0)))
+        } catch let error as FileError {
+            throw .unreadable("cannot read: \(error.reason)")
+        } catch let error as LoadError {
+            throw error
+        } catch {
+            throw .unreadable("\(error)")
+        }
     }
 
     static func parse(_ data: Data) throws(LoadError) -> PackageJSON {

@@ -51,20 +51,12 @@ public struct PythonExtension: Sendable, Hashable {
         return nil
     }
 
-    /// The basefit machine name of the triplet's CPU.
-    public var machine: String? {
+    /// The architecture of the triplet's CPU (`x86_64-linux-gnu`, `arm-linux-gnueabihf`).
+    public var architecture: Architecture? {
         guard let cpu = platform?.split(separator: "-").first else { return nil }
-        switch cpu {
-        case "x86_64": return "x86_64"
-        case "aarch64": return "aarch64"
-        case "i386", "i486", "i586", "i686": return "i386"
-        case "arm", "armv7l": return "arm"
-        case "powerpc64le": return "ppc64le"
-        case "powerpc64": return "ppc64"
-        case "s390x": return "s390x"
-        case "riscv64": return "riscv64"
-        case "loongarch64": return "loongarch64"
-        default: return nil
-        }
+        return Architecture(String(cpu))
     }
+
+    /// The basefit machine name of the triplet's CPU.
+    public var machine: String? { architecture?.elfName }
 }

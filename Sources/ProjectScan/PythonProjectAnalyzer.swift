@@ -65,7 +65,7 @@ struct PythonProjectAnalyzer {
     // MARK: Checks
 
     private mutating func checkSuffix(_ module: PythonExtension, facts: BinaryFacts, path: String) {
-        if let machine = module.machine, machine != facts.machine {
+        if let architecture = module.architecture, let machine = module.machine, !facts.architecture.runs(on: architecture) {
             findings.append(Finding(kind: .extensionSuffixMismatch, path: path,
                                     message: "the file name says \(module.platform ?? machine) but the file is \(facts.machine)"))
         }
@@ -86,7 +86,7 @@ struct PythonProjectAnalyzer {
         }
         let musllinux = tags.contains { if case .musllinux = $0 { return true } else { return false } }
         let tagMachines = Set(tags.compactMap(\.machine))
-        if !tagMachines.isEmpty, !tagMachines.contains(facts.machine) {
+        if !tagMachines.isEmpty, !tags.contains(where: { $0.architecture.map(facts.architecture.runs(on:)) == true }) {
             findings.append(Finding(kind: .wheelTagViolation, path: artifact.path,
                                     message: "the wheel is tagged for \(tagMachines.sorted().joined(separator: ", ")) but this file is \(facts.machine)"))
         }

@@ -18,6 +18,8 @@ public struct PythonRuntime: Sendable, Hashable, Codable {
         virtualenvVersion != nil || installedDistributions > 0 || !versions.isEmpty || !abi3Modules.isEmpty
     }
 
+    public init() {}
+
     public var isEmpty: Bool {
         versions.isEmpty && abi3Modules.isEmpty && virtualenvVersion == nil && installedDistributions == 0
     }

@@ -55,6 +55,9 @@ public struct Requirements: Sendable, Hashable {
     public var hints: [Finding]
     /// A digest of the contract's contents, so a gate can tell which scan it judged.
     public var digest: String
+    /// Lockfiles found where nothing is installed yet: judged per candidate image
+    /// (which native packages install prebuilt, build from source, or cannot install).
+    public var lockfiles: LockedDependencies?
 
     // MARK: Aggregates (derived from the contract)
 
@@ -74,7 +77,7 @@ public struct Requirements: Sendable, Hashable {
     }
 
     /// Aggregates per-file needs (from a scan, or read back from a requirements file).
-    public init(files: [FileNeeds], node: NodeRuntime?, python: PythonRuntime?, hints: [Finding]) {
+    public init(files: [FileNeeds], node: NodeRuntime?, python: PythonRuntime?, hints: [Finding], lockfiles: LockedDependencies? = nil) {
         var machines = Set<Architecture>()
         var evidence: [LibcFamily: [String]] = [:]
         var minimum: [String: Minimum] = [:]
@@ -123,6 +126,7 @@ public struct Requirements: Sendable, Hashable {
         self.node = node.flatMap { $0.isEmpty ? nil : $0 }
         self.python = python.flatMap { $0.isEmpty ? nil : $0 }
         self.hints = hints
+        self.lockfiles = lockfiles.flatMap { $0.isEmpty ? nil : $0 }
         self.digest = ""
         self.digest = Self.digest(of: self)
     }
@@ -132,7 +136,7 @@ public struct Requirements: Sendable, Hashable {
         let paths = Set(kept.map(\.path))
         let allPaths = Set(files.map(\.path))
         return Requirements(files: kept, node: node, python: python,
-                            hints: hints.filter { paths.contains($0.path) || !allPaths.contains($0.path) })
+                            hints: hints.filter { paths.contains($0.path) || !allPaths.contains($0.path) }, lockfiles: lockfiles)
     }
 
     private static func digest(of requirements: Requirements) -> String {
@@ -158,6 +162,7 @@ extension Requirements: Codable {
         var files: [FileNeeds]
         var runtime: Runtime
         var hints: [Finding]
+        var lockfiles: LockedDependencies?
 
         struct Runtime: Codable {
             var node: NodeRuntime?
@@ -169,6 +174,7 @@ extension Requirements: Codable {
             files = requirements.files
             runtime = Runtime(node: requirements.node, python: requirements.python)
             hints = requirements.hints
+            lockfiles = requirements.lockfiles
         }
     }
 
@@ -189,7 +195,8 @@ extension Requirements: Codable {
     public init(from decoder: any Decoder) throws {
         let contract = try Contract(from: decoder)
         guard contract.schemaVersion <= Self.schemaVersion else { throw ReadError.newerSchema(contract.schemaVersion) }
-        self.init(files: contract.files, node: contract.runtime.node, python: contract.runtime.python, hints: contract.hints)
+        self.init(files: contract.files, node: contract.runtime.node, python: contract.runtime.python, hints: contract.hints,
+                  lockfiles: contract.lockfiles)
     }
 
     public func encode(to encoder: any Encoder) throws {

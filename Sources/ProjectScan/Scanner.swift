@@ -95,17 +95,25 @@ public struct Scanner: Sendable {
     /// Each ELF member is inspected as soon as it is inflated and its bytes dropped,
     /// so a wheel never costs more memory than its largest member.
     private static func inspectWheel(_ file: FoundFile) -> Outcome {
+        let contents: WheelContents
         var artifacts: [Artifact] = []
         var memberMessages: [String] = []
-        let contents: WheelContents
         do throws(WheelReader.ReadError) {
-            contents = try WheelReader.read(fileSystemPath: file.fileSystemPath) { memberPath, bytes in
+            let read = try WheelReader.read(fileSystemPath: file.fileSystemPath) { memberPath, bytes -> Result<Artifact, ELFError> in
                 let path = file.displayPath + "!/" + memberPath
                 let options = memberPath.hasSuffix(".node") ? NodeAddon.inspectionOptions : InspectionOptions()
                 do throws(ELFError) {
-                    artifacts.append(Artifact(path: path, facts: try ELFInspector.inspect(bytes: bytes, path: path, options: options)))
+                    return .success(Artifact(path: path, facts: try ELFInspector.inspect(bytes: bytes, path: path, options: options)))
                 } catch {
-                    memberMessages.append("member \(memberPath): \(message(for: error))")
+                    return .failure(ELFError(error.kind, path: error.path, location: error.location,
+                                             detail: "member \(memberPath): \(message(for: error))"))
+                }
+            }
+            contents = read.contents
+            for result in read.results {
+                switch result {
+                case .success(let artifact): artifacts.append(artifact)
+                case .failure(let error): memberMessages.append(error.detail)
                 }
             }
         } catch {

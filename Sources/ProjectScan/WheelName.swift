@@ -61,25 +61,16 @@ public enum PlatformTag: Sendable, Hashable {
         self = .other(tag)
     }
 
-    /// The basefit machine name of the tag's architecture.
-    public var machine: String? {
-        let architecture: String
+    /// The architecture the tag names (`x86_64`, `aarch64`, `i686`, `armv7l` …).
+    public var architecture: Architecture? {
         switch self {
-        case .manylinux(_, let arch), .musllinux(_, let arch), .linux(let arch): architecture = arch
-        default: return nil
-        }
-        switch architecture {
-        case "x86_64": return "x86_64"
-        case "aarch64": return "aarch64"
-        case "i686": return "i386"
-        case "armv7l": return "arm"
-        case "ppc64le": return "ppc64le"
-        case "ppc64": return "ppc64"
-        case "s390x": return "s390x"
-        case "riscv64": return "riscv64"
+        case .manylinux(_, let arch), .musllinux(_, let arch), .linux(let arch): return Architecture(arch)
         default: return nil
         }
     }
+
+    /// The basefit machine name of the tag's architecture.
+    public var machine: String? { architecture?.elfName }
 }
 
 /// Symbol-version ceilings of the manylinux policies, per auditwheel's

@@ -1,8 +1,13 @@
+import ELFInspection
+import Dispatch
 import Foundation
-import ZIPFoundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 
-/// The parts of a wheel basefit needs besides its ELF members, which are handed
-/// to the caller one at a time so that at most one member is held in memory.
+/// The parts of a wheel basefit needs besides its ELF members.
 struct WheelContents: Sendable {
     /// `Tag:` lines of `*.dist-info/WHEEL`.
     var declaredTags: [String] = []
@@ -10,8 +15,12 @@ struct WheelContents: Sendable {
     var warnings: [String] = []
 }
 
-/// Reads a wheel (a zip) in memory: nothing is ever extracted to disk, whatever
-/// names the members carry, and every count and size is bounded.
+/// Reads a wheel (a zip) in memory: nothing is ever extracted to disk, whatever names
+/// the members carry, and every count and size is bounded. The archive is mapped; its
+/// central directory is read directly; each member is inflated with zlib straight into
+/// a buffer of its declared size, and a member whose first four bytes are not ELF's is
+/// dropped after inflating those four bytes. ELF members are inflated and handed to the
+/// caller on all cores; results come back in directory order.
 enum WheelReader {
     /// A member whose inflated size (declared or actual) passes this is not read.
     static let memberSizeLimit: UInt64 = 512 * 1024 * 1024
@@ -20,84 +29,172 @@ enum WheelReader {
     /// Central-directory entries looked at; the rest are skipped with a warning.
     static let memberCountLimit = 200_000
 
+    static let elfMagic: [UInt8] = ELFIdentity.magic
+
     enum ReadError: Error {
         case unreadable(String)
     }
 
-    private enum Stop: Error {
-        case notELF
-        case pastDeclaredSize
+    /// `elfMember` runs concurrently, once per ELF member; its results are returned in
+    /// the members' order.
+    static func read<T: Sendable>(
+        fileSystemPath: String, elfMember: @escaping @Sendable (_ path: String, _ bytes: [UInt8]) -> T
+    ) throws(ReadError) -> (contents: WheelContents, results: [T]) {
+        let mapping = try MappedArchive(path: fileSystemPath)
+        defer { mapping.unmap() }
+        return try read(mapping.bytes, elfMember: elfMember)
     }
 
-    static func read(
-        fileSystemPath: String, elfMember: (_ path: String, _ bytes: [UInt8]) -> Void
-    ) throws(ReadError) -> WheelContents {
-        let archive: Archive
+    static func read<T: Sendable>(
+        _ archive: UnsafeRawBufferPointer, elfMember: @escaping @Sendable (String, [UInt8]) -> T
+    ) throws(ReadError) -> (contents: WheelContents, results: [T]) {
+        let directory: ZipDirectory
+        let size = UInt64(archive.count)
         do {
-            archive = try Archive(url: URL(fileURLWithPath: fileSystemPath), accessMode: .read)
+            let tailCount = min(archive.count, ZipDirectory.tailLength)
+            let tail = UnsafeRawBufferPointer(rebasing: archive[(archive.count - tailCount)...])
+            let located = try ZipDirectory.locate(tail: tail, archiveSize: size)
+            let start = Int(located.offset)
+            directory = try ZipDirectory.parse(
+                directory: UnsafeRawBufferPointer(rebasing: archive[start..<(start + Int(located.size))]),
+                offset: located.offset, limit: memberCountLimit + 1)
         } catch {
-            throw .unreadable("not a readable zip archive (\(error))")
+            throw .unreadable("not a readable zip archive (\(error.detail))")
         }
-        return read(archive, elfMember: elfMember)
-    }
-
-    private static func read(_ archive: Archive, elfMember: (String, [UInt8]) -> Void) -> WheelContents {
         var contents = WheelContents()
+        var candidates: [(path: String, entry: ZipDirectory.Entry, data: Range<Int>)] = []
         var total: UInt64 = 0
-        for entry in archive {
+        for entry in directory.entries {
             contents.memberCount += 1
             guard contents.memberCount <= memberCountLimit else {
                 contents.warnings.append("more than \(memberCountLimit) members; the rest were not read")
                 break
             }
-            guard entry.type == .file else { continue }
+            guard !entry.isDirectory, !entry.isSymlink else { continue }
             let path = entry.path
             if path.hasPrefix("/") || path.split(separator: "/").contains("..") {
                 contents.warnings.append("member \(path) has an absolute or ../ path (never written anywhere; not scanned)")
                 continue
             }
-            let isWheelMetadata = path.hasSuffix(".dist-info/WHEEL") && path.split(separator: "/").count == 2
-            let declared = UInt64(entry.uncompressedSize)
-            guard declared <= memberSizeLimit else {
-                contents.warnings.append("member \(path) declares \(declared) bytes, over the \(memberSizeLimit)-byte limit; not scanned, so its requirements are unknown")
+            guard entry.uncompressedSize >= 4 else { continue }
+            guard entry.uncompressedSize <= memberSizeLimit else {
+                contents.warnings.append("member \(path) declares \(entry.uncompressedSize) bytes, over the \(memberSizeLimit)-byte limit; not scanned, so its requirements are unknown")
                 continue
             }
-            guard total + declared <= totalSizeLimit else {
+            let data: Range<Int>
+            do throws(ZipDirectory.ReadError) {
+                guard entry.localHeaderOffset + 30 <= size else { throw ZipDirectory.ReadError(detail: "local header past the end") }
+                let header = UnsafeRawBufferPointer(rebasing: archive[Int(entry.localHeaderOffset)..<min(archive.count, Int(entry.localHeaderOffset) + 30)])
+                let start = try ZipDirectory.dataOffset(localHeader: header, at: entry.localHeaderOffset)
+                guard start <= size, entry.compressedSize <= size - start else { throw ZipDirectory.ReadError(detail: "data past the end of the archive") }
+                data = Int(start)..<Int(start + entry.compressedSize)
+            } catch {
+                contents.warnings.append("member \(path) cannot be read: \(error.detail)")
+                continue
+            }
+            let isWheelMetadata = path.hasSuffix(".dist-info/WHEEL") && path.split(separator: "/").count == 2
+            if isWheelMetadata {
+                do throws(Inflater.Failure) {
+                    let bytes = try Inflater.inflate(UnsafeRawBufferPointer(rebasing: archive[data]), method: entry.method,
+                                                     declaredSize: Int(entry.uncompressedSize), crc32: entry.crc32, magic: nil)
+                    for line in String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline) where line.hasPrefix("Tag:") {
+                        contents.declaredTags.append(line.dropFirst(4).trimmingCharacters(in: .whitespaces))
+                    }
+                } catch {
+                    contents.warnings.append("member \(path) cannot be read: \(error)")
+                }
+                continue
+            }
+            guard total + entry.uncompressedSize <= totalSizeLimit else {
                 contents.warnings.append("member \(path) would take the wheel past \(totalSizeLimit) inflated bytes; not scanned, so its requirements are unknown")
                 continue
             }
-            var bytes: [UInt8] = []
-            var checkedMagic = isWheelMetadata
-            do {
-                _ = try archive.extract(entry, bufferSize: 64 * 1024, skipCRC32: false) { chunk in
-                    // The declared size is already within the limits; a member that inflates
-                    // past it lies about its size (a zip bomb or a damaged archive).
-                    if UInt64(bytes.count + chunk.count) > declared { throw Stop.pastDeclaredSize }
-                    bytes.append(contentsOf: chunk)
-                    if !checkedMagic && bytes.count >= 4 {
-                        checkedMagic = true
-                        if !bytes.starts(with: [0x7f, 0x45, 0x4c, 0x46]) { throw Stop.notELF }
-                    }
-                }
-            } catch Stop.notELF {
-                continue
-            } catch Stop.pastDeclaredSize {
-                contents.warnings.append("member \(path) inflates past the \(declared) bytes it declares (a zip bomb or a damaged archive); not scanned")
-                continue
+            candidates.append((path, entry, data))
+            total += entry.uncompressedSize
+        }
+
+        // Inflate and hand over on all cores; every slot is written by one worker.
+        let slots = Slots<Outcome<T>>(count: candidates.count)
+        nonisolated(unsafe) let base = archive  // read-only, mapped until this function returns
+        let members = candidates
+        DispatchQueue.concurrentPerform(iterations: members.count) { index in
+            let (path, entry, data) = members[index]
+            do throws(Inflater.Failure) {
+                let bytes = try Inflater.inflate(UnsafeRawBufferPointer(rebasing: base[data]), method: entry.method,
+                                                 declaredSize: Int(entry.uncompressedSize), crc32: entry.crc32, magic: elfMagic)
+                slots.store(.elf(elfMember(path, bytes)), at: index)
+            } catch .wrongMagic {
+                slots.store(.notELF, at: index)
             } catch {
-                contents.warnings.append("member \(path) cannot be read: \(error)")
-                continue
-            }
-            total += UInt64(bytes.count)
-            if isWheelMetadata {
-                for line in String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline)
-                where line.hasPrefix("Tag:") {
-                    contents.declaredTags.append(line.dropFirst(4).trimmingCharacters(in: .whitespaces))
+                let detail: String
+                switch error {
+                case .damaged(let text): detail = text
+                case .unsupportedMethod(let method): detail = "compression method \(method) (basefit reads stored and deflated members)"
+                case .wrongMagic: detail = ""
                 }
-            } else if bytes.starts(with: [0x7f, 0x45, 0x4c, 0x46]) {
-                elfMember(path, bytes)
+                // "member x.so inflates past the 4096 bytes it declares …" reads as one sentence.
+                let sentence = detail.hasPrefix("inflates past") ? detail : "cannot be read: " + detail
+                slots.store(.failed("member \(path) \(sentence); not scanned"), at: index)
             }
         }
-        return contents
+        var results: [T] = []
+        for outcome in slots.values() {
+            switch outcome {
+            case .elf(let value)?: results.append(value)
+            case .failed(let message)?: contents.warnings.append(message)
+            case .notELF?, nil: break
+            }
+        }
+        return (contents, results)
+    }
+
+    enum Outcome<T: Sendable>: Sendable {
+        case elf(T)
+        case notELF
+        case failed(String)
+    }
+}
+
+/// Fixed slots written by exactly one worker each, read after all workers finish.
+final class Slots<Value: Sendable>: @unchecked Sendable {
+    private let storage: UnsafeMutablePointer<Value?>
+    private let count: Int
+
+    init(count: Int) {
+        self.count = count
+        storage = .allocate(capacity: max(count, 1))
+        storage.initialize(repeating: nil, count: count)
+    }
+
+    deinit {
+        storage.deinitialize(count: count)
+        storage.deallocate()
+    }
+
+    func store(_ value: Value, at index: Int) { storage[index] = value }
+
+    func values() -> [Value?] { (0..<count).map { storage[$0] } }
+}
+
+/// A read-only mapping of a whole file; `unmap()` when done.
+struct MappedArchive {
+    let bytes: UnsafeRawBufferPointer
+
+    init(path: String) throws(WheelReader.ReadError) {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw .unreadable("cannot open: \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { throw .unreadable("not a regular file") }
+        let size = Int(status.st_size)
+        guard size > 0 else { throw .unreadable("not a readable zip archive (empty file)") }
+        guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, descriptor, 0), address != MAP_FAILED else {
+            throw .unreadable("cannot map: \(String(cString: strerror(errno)))")
+        }
+        bytes = UnsafeRawBufferPointer(start: address, count: size)
+    }
+
+    func unmap() {
+        munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count)
     }
 }

@@ -6,7 +6,7 @@ import ImageCatalog
 public enum CatalogJSONFormatter {
     public static func list(_ images: [Image], today: Day) -> String {
         JSONValue.object([
-            ("schemaVersion", .int(ScanJSONFormatter.schemaVersion)),
+            ("schemaVersion", .int(OutputSchema.version)),
             ("command", .string("catalog list")),
             ("today", .string(today.description)),
             ("images", .array(images.map { .object(summaryMembers($0) + [("status", status($0, today))]) })),
@@ -28,7 +28,7 @@ public enum CatalogJSONFormatter {
             ])
         })))
         return JSONValue.object([
-            ("schemaVersion", .int(ScanJSONFormatter.schemaVersion)),
+            ("schemaVersion", .int(OutputSchema.version)),
             ("command", .string("catalog show")),
             ("image", .object(members)),
         ]).rendered()

@@ -8,6 +8,9 @@ extension CheckResult {
         if count > 0 { return "\(count) ELF file\(count == 1 ? "" : "s")" }
         if let node = profile.requirements.node, node.isInstalled { return "a pure Node.js project (\(node.installedPackages) installed packages, no native code)" }
         if let python = profile.requirements.python, python.isInstalled { return "a pure Python project (no extension modules)" }
+        if let locked = profile.requirements.lockfiles {
+            return "the packages locked in \(locked.paths.joined(separator: ", ")) (judged from the lockfile: nothing is installed)"
+        }
         return "no ELF file"
     }
 }
@@ -40,11 +43,11 @@ public enum CheckTextFormatter {
     }
 }
 
-/// `basefit check --format json` (keys per DESIGN.md: compatible, image, problems[]).
+/// `basefit check --format json` (keys per the README's contract: compatible, image, problems[]).
 public enum CheckJSONFormatter {
     public static func format(_ result: CheckResult) -> String {
         var members: [(String, JSONValue)] = [
-            ("schemaVersion", .int(ScanJSONFormatter.schemaVersion)),
+            ("schemaVersion", .int(OutputSchema.version)),
             ("command", .string("check")),
             ("compatible", .bool(result.verdict.compatible)),
             ("passes", .bool(result.passes)),
@@ -191,6 +194,9 @@ public enum CheckSARIFFormatter {
         case .runtimeMissing: return "The image carries no matching runtime"
         case .runtimeMismatch: return "The image's runtime version does not match an addon or extension"
         case .libnodeAddon: return "An addon was built for a distribution's shared libnode"
+        case .missingFile: return "A program reads a system file (CA certificates, tzdata, passwd) the image lacks"
+        case .lockedNoBuild: return "A locked package has no build for the image"
+        case .lockedBuildsFromSource: return "A locked package compiles from source on the image"
         }
     }
 }

@@ -1,10 +1,10 @@
 import Advisor
 
-/// `basefit recommend --format json` (keys per DESIGN.md's contract).
+/// `basefit recommend --format json` (keys per the README's command-line contract).
 public enum RecommendJSONFormatter {
     public static func format(_ recommendation: Recommendation) -> String {
         JSONValue.object([
-            ("schemaVersion", .int(ScanJSONFormatter.schemaVersion)),
+            ("schemaVersion", .int(OutputSchema.version)),
             ("command", .string("recommend")),
             ("architecture", .string(recommendation.profile.architecture.description)),
             ("runtime", .string(recommendation.runtime.rawValue)),

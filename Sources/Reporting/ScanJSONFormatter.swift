@@ -1,14 +1,12 @@
 import ELFInspection
 import ProjectScan
 
-/// `basefit scan --format json`. Keys follow the contract in DESIGN.md; new keys
+/// `basefit scan --format json`. Keys follow the README's command-line contract; new keys
 /// may be added, existing ones never change meaning.
 public enum ScanJSONFormatter {
-    public static let schemaVersion = 1
-
     public static func format(_ report: ScanReport) -> String {
         JSONValue.object([
-            ("schemaVersion", .int(schemaVersion)),
+            ("schemaVersion", .int(OutputSchema.version)),
             ("command", .string("scan")),
             ("artifacts", .array(report.artifacts.map(artifact))),
             ("requirements", requirements(report.requirements)),

@@ -30,7 +30,7 @@ struct Basefit: ParsableCommand {
         let snapshot = try CatalogSnapshot.embedded()
         var text = "basefit \(Self.version)\n"
         text += "catalog: built in, snapshot \(snapshot.date?.description ?? "undated"), \(snapshot.imageCount) images, data digest \(snapshot.digest)\n"
-        text += "schema: catalog database \(CatalogDatabase.schemaMigrations.last ?? "none"), JSON output \(ScanJSONFormatter.schemaVersion)\n"
+        text += "schema: catalog database \(CatalogDatabase.schemaMigrations.last ?? "none"), JSON output \(OutputSchema.version)\n"
         Output.standard(text)
     }
 

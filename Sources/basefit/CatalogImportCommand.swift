@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ImageCatalog
+import ImageMeasurement
 
 struct CatalogImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

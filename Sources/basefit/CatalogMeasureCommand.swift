@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ImageCatalog
+import ImageMeasurement
 import Reporting
 
 struct CatalogMeasureCommand: ParsableCommand {

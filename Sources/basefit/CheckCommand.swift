@@ -3,6 +3,7 @@ import ArgumentParser
 import ELFInspection
 import Foundation
 import ImageCatalog
+import ImageMeasurement
 import ProjectScan
 import Reporting
 
@@ -86,6 +87,7 @@ struct CheckCommand: ParsableCommand {
         var line: Int?
         var requested: String?
         var notes: [String] = []
+        var addedFiles = Set<SystemFile>()
         var evaluator = Evaluator(today: today)
         if let rootfs {
             let measured = try RootfsMeasurer(root: rootfs).measure()
@@ -105,6 +107,7 @@ struct CheckCommand: ParsableCommand {
                     architecture = platform.split(separator: "/").dropFirst().joined(separator: "/")
                 }
                 for warning in found.warnings where !global.quiet { Output.warning(warning) }
+                addedFiles = found.addedSystemFiles
             }
             let resolution = try ImageResolver(catalog: catalog).resolve(reference)
             image = resolution.image
@@ -113,7 +116,7 @@ struct CheckCommand: ParsableCommand {
         }
         let profile = try ProjectInput.profile(needs, architecture: architecture, inputs: requirements.map { [$0] } ?? paths)
         let choice = runtime ?? RuntimeChoice.implied(by: profile.requirements)
-        let verdict = evaluator.evaluate(profile, on: image, runtime: choice)
+        let verdict = evaluator.evaluate(profile, on: image, runtime: choice, addedFiles: addedFiles)
         let result = CheckResult(verdict: verdict, profile: profile, source: source, dockerfile: dockerfile, dockerfileLine: line,
                                  requested: requested, notes: notes, allowInstalls: allowInstalls)
         Output.standard(format.formatter(result))

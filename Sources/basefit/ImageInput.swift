@@ -2,6 +2,7 @@ import Domain
 import ELFInspection
 import Foundation
 import ImageCatalog
+import ImageMeasurement
 import ImageLayers
 import ProjectScan
 import Registry

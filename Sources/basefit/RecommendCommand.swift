@@ -1,8 +1,8 @@
 import Advisor
 import ArgumentParser
-import ProjectScan
 import ELFInspection
 import ImageCatalog
+import ProjectScan
 import Reporting
 
 struct RecommendCommand: ParsableCommand {
@@ -12,13 +12,15 @@ struct RecommendCommand: ParsableCommand {
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case text, json, markdown
+        case text, json, markdown, patch
 
-        var formatter: (Recommendation) -> String {
+        /// nil for `patch`, which needs the Dockerfile too.
+        var formatter: ((Recommendation) -> String)? {
             switch self {
             case .text: return RecommendTextFormatter.format
             case .json: return RecommendJSONFormatter.format
             case .markdown: return RecommendMarkdownFormatter.format
+            case .patch: return nil
             }
         }
     }
@@ -29,8 +31,14 @@ struct RecommendCommand: ParsableCommand {
     @Option(help: "Read what the project needs from this file (basefit scan --format json output) instead of scanning.")
     var requirements: String?
 
-    @Option(help: "Output format: text, json or markdown.")
+    @Option(help: "Output format: text, json, markdown, or patch (a unified diff of --dockerfile moving its FROM to the recommendation).")
     var format: Format = .text
+
+    @Option(help: "The Dockerfile to move to the recommendation (its final stage, or --stage); its --platform sets the architecture.")
+    var dockerfile: String?
+
+    @Option(help: "With --dockerfile: the stage whose FROM to move.")
+    var stage: String?
 
     @Option(help: "Target architecture (amd64, arm64, arm/v7 …); default: the project's.")
     var arch: String?
@@ -40,6 +48,8 @@ struct RecommendCommand: ParsableCommand {
 
     @Flag(help: "Let images that a package install fixes compete at their size plus the packages'.")
     var allowInstalls = false
+
+    @OptionGroup var index: IndexOptions
 
     @OptionGroup var imageOptions: ImageOptions
 
@@ -53,29 +63,58 @@ struct RecommendCommand: ParsableCommand {
             throw ValidationError("Give at least one file or directory, --requirements FILE, or --image REF.")
         }
         if !paths.isEmpty && requirements != nil { throw ValidationError("Give paths or --requirements FILE, not both.") }
+        if format == .patch && dockerfile == nil { throw ValidationError("--format patch needs --dockerfile FILE.") }
+        if stage != nil && dockerfile == nil { throw ValidationError("--stage goes with --dockerfile.") }
     }
 
     func run() throws {
         var needs: Requirements
         var inputs = requirements.map { [$0] } ?? paths
+        var architecture = arch
+        let base = try dockerfile.map { path throws(DockerfileError) in try Dockerfile.base(file: path, stage: stage) }
+        if architecture == nil, let platform = base?.platform {
+            architecture = platform.split(separator: "/").dropFirst().joined(separator: "/")
+        }
         if let reference = imageOptions.image {
             // The app's own files: the layers above the base when the image names it, else all.
-            let platform = "linux/" + (arch.flatMap { Architecture($0)?.platformName } ?? "amd64")
+            let platform = "linux/" + (architecture.flatMap { Architecture($0)?.platformName } ?? "amd64")
             let measured = try ImageInput.measure(reference, platform: platform, options: imageOptions, scanContents: true,
                                                   appIfKnown: true, global: global)
             needs = measured.contents ?? Requirements(files: [], node: nil, python: nil, hints: [])
             inputs = [measured.label]
         } else {
-            needs = try ProjectInput.requirements(paths: paths, file: requirements, global)
+            needs = try ProjectInput.requirements(paths: paths, file: requirements, global, index: index)
         }
-        let profile = try ProjectInput.profile(needs, architecture: arch, inputs: inputs)
+        let profile = try ProjectInput.profile(needs, architecture: architecture, inputs: inputs)
         let catalog = try CatalogAccess.open(global)
         let evaluator = try ProjectInput.evaluator(catalog, today: try ProjectInput.today())
         let choice = runtime ?? RuntimeChoice.implied(by: profile.requirements)
         let recommendation = Recommender(evaluator: evaluator)
             .recommend(profile, images: evaluator.catalog, runtime: choice, allowInstalls: allowInstalls)
         for warning in recommendation.warnings where !global.quiet { Output.warning(warning) }
-        Output.standard(format.formatter(recommendation))
+        if let formatter = format.formatter {
+            Output.standard(formatter(recommendation))
+        } else if let dockerfile, let base, let best = recommendation.recommended {
+            Output.standard(try patch(dockerfile, base: base, to: best))
+        }
         if recommendation.recommended == nil { throw ExitCodes.incompatible }
+    }
+}
+
+extension RecommendCommand {
+    /// The Dockerfile moved to `best`, pinned by the digest the catalog recorded (a warning
+    /// when it has none), with the install line when --allow-installs chose an install.
+    func patch(_ path: String, base: DockerfileBase, to best: Verdict) throws -> String {
+        let text = try Dockerfile.text(file: path)
+        var reference = best.image.reference
+        if let digest = best.image.digest {
+            reference += "@" + digest
+        } else if !global.quiet {
+            Output.warning("the catalog records no digest for \(reference): pin it yourself (skopeo inspect docker://\(reference)) before you merge")
+        }
+        let run = best.compatible ? [] : best.installCommands
+        let patched = try Dockerfile.switchingBase(text, line: base.line, to: reference, run: run, path: path)
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        return UnifiedDiff.diff(text, patched, path: name)
     }
 }

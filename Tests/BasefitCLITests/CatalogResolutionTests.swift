@@ -151,6 +151,30 @@ import TestSupport
         #expect(images.allSatisfy { ($0["architectures"] as? [String]).map { $0.contains("arm/v7") || $0 == ["any"] } == true })
     }
 
+    /// numpy's aarch64 manylinux_2_28 wheel needs GCC_4.5.0 from libgcc_s.so.1, which Debian's
+    /// arm64 libgcc_s defines and amd64's does not: judged with the arm64 measured set, it loads
+    /// on python:3.12-slim-bookworm for arm64 (the arm64 loader agrees: NumpyArm64Tests).
+    @Test func numpyAarch64WheelOnTheArm64RowsOfBookworm() throws {
+        guard let wheel = try PyPIWheels.download("numpy-2.4.6-cp312-cp312-manylinux_2_27_aarch64.manylinux_2_28_aarch64.whl",
+                                                  requirement: "numpy==2.4.6", platform: "manylinux_2_28_aarch64",
+                                                  pythonVersion: "3.12", abi: "cp312") else {
+            print("CatalogResolutionTests: skipped, PyPI unreachable (pip download numpy==2.4.6 cp312 aarch64 failed)")
+            return
+        }
+        let bookworm = try basefit(["check", wheel, "--base", "python:3.12-slim-bookworm", "--arch", "arm64", "--format", "json"])
+        #expect(bookworm.status == 0, "\(bookworm.stdout)")
+        let requirements = try #require(try json(bookworm.stdout)["requirements"] as? [String: Any])
+        #expect((requirements["minimum"] as? [String: String])?["GCC"] == "4.5.0")
+        // The same wheel judged for amd64 is an architecture problem, never a pass.
+        #expect(try basefit(["check", wheel, "--base", "python:3.12-slim-bookworm", "--arch", "amd64"]).status == 1)
+        // The amd64 set of the same row lacks GCC_4.5.0: had the arm64 set not been measured, this
+        // would have been the (wrong) verdict. Shown through bookworm's amd64 libgcc_s.
+        let show = try json(try basefit(["catalog", "show", "debian:bookworm-slim", "--format", "json"]).stdout)
+        let libraries = try #require((show["image"] as? [String: Any])?["libraries"] as? [[String: Any]])
+        let libgcc = try #require(libraries.first { $0["soname"] as? String == "libgcc_s.so.1" })
+        #expect((libgcc["versions"] as? [String])?.contains("GCC_4.5.0") == false)
+    }
+
     @Test func catalogHasTheRowsPeopleUse() throws {
         let list = try json(try basefit(["catalog", "list", "--format", "json"]).stdout)
         let images = try #require(list["images"] as? [[String: Any]])

@@ -34,17 +34,34 @@ import TestSupport
         try "numpy==2.1.0\n".write(to: root.appendingPathComponent("requirements-only/requirements.txt"), atomically: true, encoding: .utf8)
         let elf = try Data(contentsOf: URL(fileURLWithPath: TestPaths.elf("hello-glibc")))
         try elf.prefix(100).write(to: root.appendingPathComponent("corrupt-only/x.so"))
+        // A requirements file is judged from the package index (LockfileCommandTests); with the
+        // index unreachable its pins are no evidence, and the gate still fails closed.
+        var offline = ProcessInfo.processInfo.environment
+        offline["PIP_INDEX_URL"] = "http://127.0.0.1:9/simple/"
         for name in ["empty", "package-json-only", "requirements-only", "corrupt-only"] {
             let path = root.appendingPathComponent(name).path
-            let check = try basefit(["check", path, "--base", "debian:bookworm-slim"])
+            let check = try Run.program(TestPaths.executable.path, ["check", path, "--base", "debian:bookworm-slim"],
+                                        currentDirectory: TestPaths.packageRoot, environment: offline)
             #expect(check.status == 2, "\(name): check exit \(check.status) \(check.stdout)")
             #expect(check.stderr.contains("no native code and no installed packages under \(path)"), "\(name): \(check.stderr)")
             #expect(check.stderr.contains("npm ci / pip install"))
             #expect(!check.stdout.contains("compatible"))
-            let recommend = try basefit(["recommend", path, "--format", "json"])
+            let recommend = try Run.program(TestPaths.executable.path, ["recommend", path, "--format", "json"],
+                                            currentDirectory: TestPaths.packageRoot, environment: offline)
             #expect(recommend.status == 2, "\(name): recommend exit \(recommend.status)")
             #expect(recommend.stdout.isEmpty, "\(name): recommend must not answer on no evidence: \(recommend.stdout)")
         }
+    }
+
+    /// A checkout with only a lockfile is judged from it, but never passes on an image
+    /// without the runtime the lockfile installs into.
+    @Test func aLockfileAloneNeedsItsRuntime() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        try "six==1.16.0\n".write(to: root.appendingPathComponent("requirements.txt"), atomically: true, encoding: .utf8)
+        let check = try basefit(["check", root.path, "--base", "debian:bookworm-slim"])
+        #expect(check.status != 0, "\(check.stdout)\(check.stderr)")
+        if check.status == 1 { #expect(check.stdout.contains("[runtime-missing]"), "\(check.stdout)") }
     }
 
     @Test func filesForAnotherArchitectureAreProblems() throws {
@@ -192,6 +209,23 @@ import TestSupport
                 #expect(!bundledLibraries.contains(need["library"] as? String ?? ""), "bundled need in the contract: \(need)")
             }
         }
+    }
+
+    /// psycopg2-binary's manylinux wheel bundles libpq, libssl, libkrb5 … in `psycopg2_binary.libs/`:
+    /// their OPENSSL/OPENLDAP/KEYUTILS needs stay in the per-file facts, out of `requirements.minimum`.
+    @Test func bundledFamiliesStayOutOfTheRequirements() throws {
+        guard let wheel = try PyPIWheels.download("psycopg2_binary-2.9.10-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+                                                  requirement: "psycopg2-binary==2.9.10", platform: "manylinux_2_17_x86_64",
+                                                  pythonVersion: "3.11", abi: "cp311") else {
+            print("GateTests: skipped, PyPI unreachable (pip download psycopg2-binary==2.9.10 failed)")
+            return
+        }
+        let object = try json(try basefit(["scan", wheel, "--format", "json"]).stdout)
+        let minimum = try #require((object["requirements"] as? [String: Any])?["minimum"] as? [String: String])
+        #expect(Set(minimum.keys) == ["GLIBC"], "\(minimum)")
+        let artifacts = try #require(object["artifacts"] as? [[String: Any]])
+        let libpq = try #require(artifacts.first { ($0["path"] as? String)?.contains("libpq-") == true })
+        #expect((libpq["minimum"] as? [String: String])?["OPENSSL_1_1"] != nil, "the file's own facts keep the family")
     }
 
     @Test func groupedProblemsKeepEveryArtifact() throws {

@@ -4,6 +4,7 @@ import Testing
 import TestSupport
 @testable import ELFInspection
 @testable import ImageCatalog
+@testable import ImageMeasurement
 
 /// arm64 Debian roots (debootstrap --foreign --arch=arm64: the real arm64 packages unpacked
 /// on this x86_64 machine, nothing arm64 run by basefit) measured like the amd64 ones, and

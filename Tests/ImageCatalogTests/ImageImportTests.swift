@@ -4,6 +4,7 @@ import Testing
 import TestSupport
 @testable import ELFInspection
 @testable import ImageCatalog
+@testable import ImageMeasurement
 
 /// `catalog import --oci / --docker-archive` on real images made by umoci and skopeo
 /// (scripts/make-oci-fixture.sh): from a real Debian root when one is cached.

@@ -4,6 +4,7 @@ import Foundation
 import Testing
 import TestSupport
 @testable import ImageCatalog
+@testable import ImageMeasurement
 
 /// A musl root made of Debian's real musl package (scripts/rootfs.sh bookworm-musl) and
 /// the musl fixture: measured without running anything, judged by musl's own loader.

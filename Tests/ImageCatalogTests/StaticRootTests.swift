@@ -4,6 +4,7 @@ import Foundation
 import Testing
 import TestSupport
 @testable import ImageCatalog
+@testable import ImageMeasurement
 
 /// Roots without any libc (scratch, distroless/static exports): libc `none`, the
 /// architecture from the root's own ELF files, or nil (never a made-up name) when it

@@ -118,7 +118,7 @@ import TestSupport
 
     @Test func commandsPerManager() {
         #expect(PackageManager.apk.installCommand(["libstdc++", "zlib"]) == "apk add --no-cache libstdc++ zlib")
-        #expect(PackageManager.microdnf.installCommand(["openssl-libs"]) == "microdnf install -y openssl-libs")
+        #expect(PackageManager.microdnf.installCommand(["openssl-libs"]) == "microdnf install -y openssl-libs && microdnf clean all")
         #expect(PackageManager.apt.installCommand([]) == nil)
         #expect(Release.ubi9.packageManager == .microdnf)
         #expect(Release.alpine.packageManager == .apk)

@@ -51,7 +51,7 @@ struct AuditwheelAgreementTests {
         // what basefit finds bundled, auditwheel does not list as system-provided.
         let external = Set(members.flatMap(\.external))
         let bundled = Set(members.flatMap { $0.bundled.keys })
-        for library in versioned.keys where !LibcSonames.isLibc(library) {
+        for library in versioned.keys where !LibcNames.isLibc(library) {
             #expect(external.contains(library), "\(library) of \(wheel)")
         }
         #expect(bundled.isDisjoint(with: versioned.keys), "bundled libraries of \(wheel)")

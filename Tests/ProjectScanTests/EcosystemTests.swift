@@ -114,7 +114,7 @@ import TestSupport
 
     @Test func wheelsAreReadInMemoryWithMemberPaths() throws {
         let report = try scan("wheels")
-        #expect(report.wheels.count == 9)
+        #expect(report.wheels.count == 10)
         let aarch64 = try artifact(report, "manylinux_2_17_aarch64.whl!/_cffi_backend.cpython-311-aarch64-linux-gnu.so")
         #expect(aarch64.facts.machine == "aarch64")
         #expect(aarch64.origin?.name == "cffi")

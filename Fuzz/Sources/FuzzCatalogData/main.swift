@@ -25,12 +25,14 @@ public func fuzzCatalogData(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32
     do throws(CatalogError) {
         let set = try CatalogDataSet(files: files)
         let images = try CatalogBuilder.images(from: set)
-        let hints = CatalogBuilder.hints(from: set)
+        let hints = try CatalogBuilder.hints(from: set)
         let store = CatalogStore(database: database)
         try store.write(images: images, hints: hints, meta: ["digest": set.digest])
         for image in images {
             let back = try store.image(image.reference)
             precondition(back?.libraries.count == image.libraries.count, "every image written must read back whole")
+            precondition(back?.architectureLibraries.count == image.architectureLibraries.count, "every architecture's set must read back")
+            precondition(back?.tags.sorted() == image.tags.filter { $0 != image.reference }.sorted(), "every tag must read back")
         }
     } catch {
         precondition(!error.detail.isEmpty && !error.path.isEmpty, "a catalog error must name the file and the problem")

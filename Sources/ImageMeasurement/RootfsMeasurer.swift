@@ -1,4 +1,7 @@
+import Domain
+import ImageCatalog
 import ELFInspection
+import POSIXFiles
 import PackageKnowledge
 import Foundation
 #if canImport(Glibc)
@@ -111,23 +114,21 @@ public struct RootfsMeasurer {
     private func detectLibc(evidence: String?) -> (String, String?) {
         if let evidence, let host = paths.resolve(evidence), let facts = try? ELFInspector.inspect(path: host),
            let interpreter = facts.interpreter, paths.isRegularFile(interpreter) {
-            let name = interpreter.split(separator: "/").last.map(String.init) ?? interpreter
-            if name.hasPrefix("ld-musl-") { return ("musl", interpreter) }
-            if name.hasPrefix("ld-linux") || name.hasPrefix("ld64.so") || name == "ld.so.1" { return ("glibc", interpreter) }
+            if let family = LibcNames.family(ofLoader: interpreter) { return (family.rawValue, interpreter) }
         }
         for directory in ["/lib", "/lib64", "/usr/lib", "/usr/lib64"] {
-            for name in paths.list(directory) where name.hasPrefix("ld-musl-") {
+            for name in paths.list(directory) where LibcNames.family(ofLoader: name) == .musl {
                 return ("musl", directory + "/" + name)
             }
         }
         for directory in ["/lib64", "/lib", "/usr/lib64", "/usr/lib"] {
-            for name in paths.list(directory) where name.hasPrefix("ld-linux") || name.hasPrefix("ld64.so") || name == "ld.so.1" {
+            for name in paths.list(directory) where LibcNames.family(ofLoader: name) == .glibc {
                 if paths.isRegularFile(directory + "/" + name) { return ("glibc", directory + "/" + name) }
             }
         }
         // Debian multiarch keeps the real loader in /lib/<triplet>/.
         for name in paths.list("/lib") where name.contains("-linux-") {
-            if paths.list("/lib/" + name).contains(where: { $0.hasPrefix("ld-linux") }) { return ("glibc", nil) }
+            if paths.list("/lib/" + name).contains(where: { LibcNames.family(ofLoader: $0) == .glibc }) { return ("glibc", nil) }
         }
         return ("none", nil)
     }
@@ -172,16 +173,8 @@ public struct RootfsMeasurer {
 
     /// Debian's multiarch tuples for a machine.
     static func multiarchTriplets(_ machine: String) -> [String]? {
-        switch machine {
-        case "x86_64": return ["x86_64-linux-gnu"]
-        case "aarch64": return ["aarch64-linux-gnu"]
-        case "arm": return ["arm-linux-gnueabihf", "arm-linux-gnueabi"]
-        case "i386": return ["i386-linux-gnu"]
-        case "ppc64le": return ["powerpc64le-linux-gnu"]
-        case "s390x": return ["s390x-linux-gnu"]
-        case "riscv64": return ["riscv64-linux-gnu"]
-        case "mips64el": return ["mips64el-linux-gnuabi64"]
-        case "loongarch64": return ["loongarch64-linux-gnu"]
+        switch Architecture(machine)?.debianMultiarch {
+        case let triplets? where !triplets.isEmpty: return triplets
         default: return nil
         }
     }
@@ -199,11 +192,8 @@ public struct RootfsMeasurer {
 
     /// The version in glibc's banner ("… release version 2.31."), read from libc.so.6.
     private func glibcReleaseVersion(_ inside: String) -> VersionNumber? {
-        guard let host = paths.resolve(inside), let file = fopen(host, "r") else { return nil }
-        defer { fclose(file) }
-        let limit = 32 << 20
-        var bytes = [UInt8](repeating: 0, count: limit)
-        let count = fread(&bytes, 1, limit, file)
+        guard let host = paths.resolve(inside), let bytes = try? OpenFile(host).read(count: 32 << 20, at: 0) else { return nil }
+        let count = bytes.count
         let marker = Array("release version ".utf8)
         guard count > marker.count else { return nil }
         var index = 0
@@ -292,22 +282,18 @@ public struct RootfsMeasurer {
         var stack = [root]
         var seen = 0
         while let directory = stack.popLast(), seen < 5_000_000 {
-            guard let handle = opendir(directory) else { continue }
-            while let entry = readdir(handle) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
-                if name == "." || name == ".." { continue }
+            guard let names = try? Directory.names(directory) else { continue }
+            for name in names {
                 seen += 1
                 let path = directory + "/" + name
                 if skipped.contains(path) { continue }
-                var info = stat()
-                guard lstat(path, &info) == 0 else { continue }
-                switch info.st_mode & S_IFMT {
-                case S_IFDIR: stack.append(path)
-                case S_IFREG: total += Int64(info.st_size)
+                guard let status = FileStatus.ofLink(path) else { continue }
+                switch status.kind {
+                case .directory: stack.append(path)
+                case .regular: total += status.size
                 default: break
                 }
             }
-            closedir(handle)
         }
         return total
     }

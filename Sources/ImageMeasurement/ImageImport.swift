@@ -1,3 +1,5 @@
+import Domain
+import ImageCatalog
 import ELFInspection
 import Foundation
 import ImageLayers

@@ -1,4 +1,6 @@
 #if canImport(Glibc)
+import Domain
+import ImageCatalog
 import Glibc
 #elseif canImport(Musl)
 import Musl

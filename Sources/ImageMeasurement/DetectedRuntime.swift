@@ -1,11 +1,9 @@
+import ImageCatalog
+import Domain
+
 /// A language runtime found in a root filesystem from its files alone (nothing is run).
 public struct DetectedRuntime: Sendable, Hashable {
-    public enum Kind: String, Sendable, Hashable, CaseIterable {
-        case node
-        case python
-    }
-
-    public var kind: Kind
+    public var kind: RuntimeKind
     /// The most precise version the files give: `3.11.2`, `18.20.4`; the line (`3.13`)
     /// when the release string was not found.
     public var version: String
@@ -21,7 +19,7 @@ public struct DetectedRuntime: Sendable, Hashable {
     /// The files (inside the root) the facts were read from.
     public var evidence: [String]
 
-    public init(kind: Kind, version: String, path: String, abi: String?, freeThreaded: Bool,
+    public init(kind: RuntimeKind, version: String, path: String, abi: String?, freeThreaded: Bool,
                 moduleVersion: Int?, evidence: [String]) {
         self.kind = kind
         self.version = version

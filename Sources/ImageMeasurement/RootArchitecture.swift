@@ -1,4 +1,7 @@
+import Domain
+import ImageCatalog
 import ELFInspection
+import POSIXFiles
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -12,18 +15,10 @@ struct ELFHeaderPeek {
     let isLoadable: Bool
 
     init?(hostPath: String) {
-        guard let file = fopen(hostPath, "r") else { return nil }
-        defer { fclose(file) }
-        var header = [UInt8](repeating: 0, count: 20)
-        guard fread(&header, 1, 20, file) == 20, header[0] == 0x7F, header[1] == 0x45, header[2] == 0x4C, header[3] == 0x46,
-              header[4] == 1 || header[4] == 2, header[5] == 1 || header[5] == 2 else { return nil }
-        let little = header[5] == 1
-        func half(_ at: Int) -> UInt16 {
-            little ? UInt16(header[at]) | UInt16(header[at + 1]) << 8 : UInt16(header[at]) << 8 | UInt16(header[at + 1])
-        }
-        let type = half(16)
-        machine = Machine.name(code: half(18), is64Bit: header[4] == 2, littleEndian: little)
-        isLoadable = type == 2 || type == 3
+        guard let prefix = try? OpenFile(hostPath).read(count: ELFIdentity.prefixLength, at: 0),
+              let identity = ELFIdentity(prefix: prefix) else { return nil }
+        machine = identity.machine
+        isLoadable = identity.isLoadable
     }
 }
 
@@ -63,23 +58,16 @@ struct RootArchitecture {
         while !queue.isEmpty, visited < budget {
             let directory = queue.removeFirst()
             let hostDirectory = directory == "/" ? paths.root : paths.root + directory
-            guard let handle = opendir(hostDirectory) else { continue }
-            var names: [String] = []
-            while let entry = readdir(handle) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
-                if name != "." && name != ".." { names.append(name) }
-            }
-            closedir(handle)
+            guard let names = try? Directory.names(hostDirectory) else { continue }
             for name in names.sorted() where visited < budget {
                 visited += 1
                 let inside = (directory == "/" ? "" : directory) + "/" + name
                 let host = paths.root + inside
-                var info = stat()
-                guard lstat(host, &info) == 0 else { continue }
-                switch info.st_mode & S_IFMT {
-                case S_IFDIR:
+                guard let status = FileStatus.ofLink(host) else { continue }
+                switch status.kind {
+                case .directory:
                     if !skipped.contains(inside) { queue.append(inside) }
-                case S_IFREG where info.st_size >= 64:
+                case .regular where status.size >= 64:
                     guard let peek = ELFHeaderPeek(hostPath: host), peek.isLoadable else { continue }
                     if counts[peek.machine] == nil { firstSeen.append((peek.machine, inside)) }
                     counts[peek.machine, default: 0] += 1

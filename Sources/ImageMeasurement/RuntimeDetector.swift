@@ -1,3 +1,4 @@
+import ImageCatalog
 import ELFInspection
 import Domain
 

@@ -1,4 +1,7 @@
+import POSIXFiles
 #if canImport(Glibc)
+import Domain
+import ImageCatalog
 import Glibc
 #elseif canImport(Musl)
 import Musl
@@ -24,9 +27,8 @@ struct RootPath {
                 continue
             }
             let candidate = host(resolved + [component])
-            var info = stat()
-            guard lstat(candidate, &info) == 0 else { return nil }
-            if info.st_mode & S_IFMT == S_IFLNK {
+            guard let status = FileStatus.ofLink(candidate) else { return nil }
+            if status.kind == .symbolicLink {
                 hops += 1
                 guard hops <= 40, let target = Self.readLink(candidate) else { return nil }
                 let parts = target.split(separator: "/").map(String.init)
@@ -63,21 +65,12 @@ struct RootPath {
     }
 
     func readText(_ path: String, limit: Int = 1 << 20) -> String? {
-        guard let resolved = resolve(path), let file = fopen(resolved, "r") else { return nil }
-        defer { fclose(file) }
-        var bytes = [UInt8](repeating: 0, count: limit)
-        let count = fread(&bytes, 1, limit, file)
-        return String(decoding: bytes[0..<count], as: UTF8.self)
+        guard let resolved = resolve(path), let bytes = try? OpenFile(resolved).read(count: limit, at: 0) else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     func list(_ path: String) -> [String] {
-        guard let resolved = resolve(path), let directory = opendir(resolved) else { return [] }
-        defer { closedir(directory) }
-        var names: [String] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names.sorted()
+        guard let resolved = resolve(path) else { return [] }
+        return ((try? Directory.names(resolved)) ?? []).sorted()
     }
 }

@@ -1,3 +1,4 @@
+import ImageCatalog
 import Domain
 import ELFInspection
 import Foundation
@@ -32,7 +33,7 @@ public enum RootfsImport {
 
     /// The catalog's view of a detected runtime.
     public static func runtime(_ detected: DetectedRuntime) -> Image.Runtime {
-        Image.Runtime(kind: detected.kind == .node ? .node : .python, version: detected.version, path: detected.path, abi: detected.abi,
+        Image.Runtime(kind: detected.kind, version: detected.version, path: detected.path, abi: detected.abi,
                       freeThreaded: detected.freeThreaded, moduleVersion: detected.moduleVersion)
     }
 

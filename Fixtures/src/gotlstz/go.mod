@@ -1,0 +1,3 @@
+module example.com/gotlstz
+
+go 1.19

@@ -1,0 +1,48 @@
+import Foundation
+import ELFInspection
+import ImageCatalog
+import ProjectScan
+
+extension Evaluator {
+    /// The platform an image offers a lockfile's install: its libc, the judged
+    /// architecture, its CPython line (nil when the image carries no Python).
+    static func lockfilePlatform(_ image: Image, architecture: Architecture) -> LockfilePlatform? {
+        guard image.libcFamily == .glibc || image.libcFamily == .musl else { return nil }
+        let python = image.runtime?.kind == .python ? image.runtime : nil
+        return LockfilePlatform(libc: image.libcFamily, libcVersion: image.libcVersion, architecture: architecture,
+                                python: python?.line, freeThreaded: python?.freeThreaded ?? false)
+    }
+
+    /// Locked packages that install no prebuilt build on the image: each a problem (an
+    /// install-time compile is one too: slow builds and a compiler in the build stage).
+    /// A package that compiles from source on every image (no prebuilt Linux build at all) is a
+    /// note, not a problem: it does not tell images apart.
+    func lockfileProblems(_ profile: ProjectProfile, _ image: Image, runtime: RuntimeChoice) -> (problems: [Problem], notes: [String]) {
+        guard let locked = profile.requirements.lockfiles,
+              let platform = Self.lockfilePlatform(image, architecture: profile.architecture) else { return ([], []) }
+        var problems: [Problem] = []
+        var notes: [String] = []
+        for entry in locked.judge(platform).entries {
+            if entry.ecosystem == "npm" && runtime != .node { continue }
+            if entry.ecosystem == "pypi" && runtime != .python { continue }
+            let unblock = entry.unblockedBy.map { "\(entry.package) \($0) publishes a prebuilt build for \(platform.libc.rawValue) \(profile.architecture)" }
+            switch entry.way {
+            case .prebuilt:
+                continue
+            case .buildsFromSource(let what, let needs) where !entry.prebuiltElsewhere:
+                notes.append("\(entry.package) \(entry.version) compiles from \(what) on every image: the build stage needs \(needs.joined(separator: " "))")
+            case .buildsFromSource(let what, let needs):
+                problems.append(Problem(
+                    kind: .lockedBuildsFromSource, artifact: entry.lockfile, library: entry.package, version: entry.version, symbols: [],
+                    message: "\(entry.package) \(entry.version) has no prebuilt build for \(platform.description): it compiles from \(what) at install time",
+                    fix: Fix(advice: (unblock.map { "upgrade: \($0); or " } ?? "\(entry.package): ") + "the build stage needs \(needs.joined(separator: " "))")))
+            case .noWay(let why):
+                problems.append(Problem(
+                    kind: .lockedNoBuild, artifact: entry.lockfile, library: entry.package, version: entry.version, symbols: [],
+                    message: "\(entry.package) \(entry.version) cannot install on \(platform.description): \(why)",
+                    fix: Fix(advice: unblock.map { "upgrade: \($0)" } ?? "\(entry.package): no release in the lockfile installs on \(platform.libc.rawValue) \(profile.architecture)")))
+            }
+        }
+        return (problems, notes)
+    }
+}

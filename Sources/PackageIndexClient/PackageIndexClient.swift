@@ -1,0 +1,177 @@
+import Foundation
+import Network
+import ProjectScan
+
+/// Lists a project's files on Python package indexes through the Simple API: the JSON
+/// form (PEP 691) where the index offers it, the HTML form (PEP 503, with PEP 592/658/714
+/// attributes) otherwise. The first index is pip's `--index-url`, the others its
+/// `--extra-index-url`s; like pip, the files of every index are merged.
+public struct PackageIndexClient: Sendable {
+    public static let defaultIndex = "https://pypi.org/simple/"
+    static let accept = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01"
+    /// A project page over this is refused (PyPI's largest JSON pages are a few MB).
+    static let pageLimit = 64 * 1024 * 1024
+
+    public var indexes: [String]
+    public let fetcher: HTTPFetcher
+
+    public init(indexes: [String], fetcher: HTTPFetcher) {
+        self.indexes = indexes.isEmpty ? [Self.defaultIndex] : indexes.map { $0.hasSuffix("/") ? $0 : $0 + "/" }
+        self.fetcher = fetcher
+    }
+
+    /// pip's precedence: `--index-url` on the command line, else PIP_INDEX_URL, else the
+    /// lockfile's own, else PyPI; extra indexes from the command line, PIP_EXTRA_INDEX_URL
+    /// (space-separated) and the lockfiles.
+    public static func indexes(
+        indexURL: String?, extraIndexURLs: [String], environment: [String: String], lockfiles: [PythonLockfile]
+    ) -> [String] {
+        let primary = indexURL ?? environment["PIP_INDEX_URL"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? lockfiles.compactMap(\.indexURL).first ?? defaultIndex
+        var extras = extraIndexURLs
+        extras += (environment["PIP_EXTRA_INDEX_URL"] ?? "").split(separator: " ").map(String.init)
+        extras += lockfiles.flatMap(\.extraIndexURLs)
+        var seen = Set<String>()
+        return ([primary] + extras).map { $0.hasSuffix("/") ? $0 : $0 + "/" }.filter { seen.insert($0).inserted }
+    }
+
+    public struct IndexError: Error, Sendable, CustomStringConvertible {
+        public var url: String
+        public var detail: String
+        public var description: String { "\(url): \(detail)" }
+    }
+
+    /// Every file of the project on every index (a project missing from one index is fine).
+    public func files(of project: String) async throws(IndexError) -> [PythonLockfile.File] {
+        let name = PythonLockfile.normalize(project)
+        var files: [PythonLockfile.File] = []
+        var found = false
+        var lastError: IndexError?
+        for index in indexes {
+            let url = index + name + "/"
+            do {
+                let reply = try await fetcher.get(url, headers: [("Accept", Self.accept)], maxBytes: Self.pageLimit)
+                found = true
+                let type = reply.header("Content-Type") ?? ""
+                if type.contains("application/vnd.pypi.simple.v1+json") {
+                    files += try Self.parseJSON(reply.body, base: reply.finalURL)
+                } else {
+                    files += Self.parseHTML(String(decoding: reply.body, as: UTF8.self), base: reply.finalURL)
+                }
+            } catch let error as NetworkError {
+                if error.status == 404 { continue }
+                lastError = IndexError(url: url, detail: error.description)
+            } catch let error as IndexError {
+                lastError = error
+            } catch {
+                lastError = IndexError(url: url, detail: "\(error)")
+            }
+        }
+        if !found, let lastError { throw lastError }
+        guard found else { throw IndexError(url: indexes[0] + name + "/", detail: "no index has the project \(name)") }
+        return files
+    }
+
+    /// PEP 691 JSON: `files[]` with filename, url (relative to the page), hashes, requires-python,
+    /// size, yanked, core-metadata (PEP 714; dist-info-metadata before it).
+    static func parseJSON(_ data: Data, base: String) throws(IndexError) -> [PythonLockfile.File] {
+        guard let top = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
+              let entries = top["files"] as? [[String: Any]] else {
+            throw IndexError(url: base, detail: "not a PEP 691 project page (no files list)")
+        }
+        var files: [PythonLockfile.File] = []
+        for entry in entries {
+            guard let filename = entry["filename"] as? String, let href = entry["url"] as? String else { continue }
+            if let yanked = entry["yanked"] as? Bool, yanked { continue }
+            if entry["yanked"] is String { continue }
+            let metadata = entry["core-metadata"] ?? entry["dist-info-metadata"]
+            let hasMetadata = (metadata as? Bool) == true || metadata is [String: Any]
+            files.append(PythonLockfile.File(
+                filename: filename, url: resolve(href, against: base), sha256: (entry["hashes"] as? [String: Any])?["sha256"] as? String,
+                size: entry["size"] as? Int, requiresPython: entry["requires-python"] as? String, hasMetadataFile: hasMetadata))
+        }
+        return files
+    }
+
+    /// PEP 503 HTML: `<a href="…#sha256=…" data-requires-python="…" data-core-metadata="…">name</a>`.
+    static func parseHTML(_ text: String, base: String) -> [PythonLockfile.File] {
+        var files: [PythonLockfile.File] = []
+        var rest = Substring(text)
+        while let open = rest.range(of: "<a ", options: .caseInsensitive) {
+            guard let close = rest[open.upperBound...].firstIndex(of: ">"),
+                  let end = rest[close...].range(of: "</a>", options: .caseInsensitive) else { break }
+            let attributes = String(rest[open.upperBound..<close])
+            let label = unescape(String(rest[rest.index(after: close)..<end.lowerBound])).trimmingCharacters(in: .whitespacesAndNewlines)
+            rest = rest[end.upperBound...]
+            guard let href = attribute("href", in: attributes), attribute("data-yanked", in: attributes) == nil else { continue }
+            var url = href
+            var sha: String?
+            if let hash = href.range(of: "#sha256=") {
+                sha = String(href[hash.upperBound...])
+                url = String(href[..<hash.lowerBound])
+            } else if let hash = href.firstIndex(of: "#") {
+                url = String(href[..<hash])
+            }
+            let filename = label.isEmpty ? PythonLockfileURL.fileName(url) : label
+            let metadata = attribute("data-core-metadata", in: attributes) ?? attribute("data-dist-info-metadata", in: attributes)
+            files.append(PythonLockfile.File(
+                filename: filename, url: resolve(url, against: base), sha256: sha, size: nil,
+                requiresPython: attribute("data-requires-python", in: attributes), hasMetadataFile: metadata.map { $0 != "false" } ?? false))
+        }
+        return files
+    }
+
+    static func attribute(_ name: String, in attributes: String) -> String? {
+        for quote in ["\"", "'"] {
+            guard let start = attributes.range(of: " \(name)=\(quote)") ?? (attributes.hasPrefix("\(name)=\(quote)") ? attributes.range(of: "\(name)=\(quote)") : nil) else { continue }
+            guard let end = attributes[start.upperBound...].range(of: quote) else { continue }
+            return unescape(String(attributes[start.upperBound..<end.lowerBound]))
+        }
+        if attributes.range(of: " \(name) ") != nil || attributes.hasSuffix(" \(name)") { return "" }
+        return nil
+    }
+
+    static func unescape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
+            .replacingOccurrences(of: "&amp;", with: "&")
+    }
+
+    static func resolve(_ href: String, against base: String) -> String {
+        if href.contains("://") { return href }
+        guard let baseURL = URL(string: base), let resolved = URL(string: href, relativeTo: baseURL) else { return href }
+        return resolved.absoluteString
+    }
+
+    /// Fills `locked.releases` for every Python pin: its release and the newer ones the indexes list.
+    /// Projects the indexes cannot list become warnings.
+    public func resolve(_ locked: inout LockedDependencies) async {
+        var names: [String: String] = [:]
+        for lockfile in locked.python { for pin in lockfile.pins where names[pin.name] == nil { names[pin.name] = pin.version } }
+        for (name, pinned) in names.sorted(by: { $0.key < $1.key }) {
+            do {
+                let files = try await files(of: name)
+                var byVersion: [String: [PythonLockfile.File]] = [:]
+                for file in files {
+                    guard let version = file.version(project: name) else { continue }
+                    byVersion[version, default: []].append(file)
+                }
+                let kept = byVersion.keys.filter { $0 == pinned || (Self.isFinal($0) && LockedDependencies.isNewerVersion($0, than: pinned)) }
+                locked.releases[name] = kept.sorted { LockedDependencies.isNewerVersion($1, than: $0) }
+                    .map { LockedDependencies.Release(version: $0, files: byVersion[$0]!) }
+                if byVersion[pinned] == nil { locked.warnings.append("\(name) \(pinned): no file of this release on \(indexes.joined(separator: ", "))") }
+            } catch {
+                locked.warnings.append("\(name) \(pinned): cannot list its files: \(error.description)")
+            }
+        }
+    }
+
+    static func isFinal(_ version: String) -> Bool { version.allSatisfy { $0.isNumber || $0 == "." } }
+}
+
+enum PythonLockfileURL {
+    static func fileName(_ url: String) -> String {
+        let name = url.split(separator: "/").last.map(String.init) ?? url
+        return name.removingPercentEncoding ?? name
+    }
+}

@@ -1,0 +1,52 @@
+import ELFInspection
+import Foundation
+import ProjectScan
+
+/// The ELF facts of remote wheels, kept by the wheel's sha256 (the index's hash of the
+/// file), so a wheel is fetched at most once: `$XDG_CACHE_HOME/basefit/wheel-facts/<sha256>.json`
+/// (`~/.cache/…` without XDG_CACHE_HOME).
+public struct WheelFactsCache: Sendable {
+    public var directory: String
+
+    public init(directory: String) {
+        self.directory = directory
+    }
+
+    public static func standard(environment: [String: String] = ProcessInfo.processInfo.environment) -> WheelFactsCache {
+        let base = environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.cache"
+        return WheelFactsCache(directory: base + "/basefit/wheel-facts")
+    }
+
+    struct Entry: Codable {
+        var member: String
+        var facts: BinaryFacts
+    }
+
+    struct File: Codable {
+        var schema = 1
+        var members: [Entry]
+        var warnings: [String]
+    }
+
+    static func valid(_ sha256: String) -> Bool {
+        sha256.count == 64 && sha256.allSatisfy { $0.isHexDigit && !$0.isUppercase }
+    }
+
+    /// The cached artifacts of the wheel with this hash, named under `displayPath`.
+    public func load(sha256: String, displayPath: String) -> (artifacts: [Artifact], warnings: [String])? {
+        guard Self.valid(sha256), let data = FileManager.default.contents(atPath: directory + "/\(sha256).json"),
+              let file = try? JSONDecoder().decode(File.self, from: data), file.schema == 1 else { return nil }
+        return (file.members.map { Artifact(path: displayPath + "!/" + $0.member, facts: $0.facts) }, file.warnings)
+    }
+
+    public func store(sha256: String, artifacts: [Artifact], warnings: [String]) {
+        guard Self.valid(sha256) else { return }
+        let members = artifacts.map { Entry(member: $0.path.components(separatedBy: "!/").dropFirst().joined(separator: "!/"), facts: $0.facts) }
+        guard let data = try? JSONEncoder().encode(File(members: members, warnings: warnings)) else { return }
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let temporary = directory + "/.\(sha256).\(getpid()).tmp"
+        guard FileManager.default.createFile(atPath: temporary, contents: data) else { return }
+        if rename(temporary, directory + "/\(sha256).json") != 0 { try? FileManager.default.removeItem(atPath: temporary) }
+    }
+}

@@ -1,0 +1,210 @@
+import Foundation
+import ELFInspection
+
+/// What a project's lockfiles pin, ready to be judged per candidate image before
+/// anything is installed: npm/pnpm/Yarn lockfiles (offline) and Python lockfiles with
+/// each release's files (from the lockfile or the package index), plus the newer
+/// releases the index lists (which one would unblock an image).
+public struct LockedDependencies: Sendable, Hashable, Codable {
+    public struct Release: Sendable, Hashable, Codable {
+        public var version: String
+        public var files: [PythonLockfile.File]
+
+        public init(version: String, files: [PythonLockfile.File]) {
+            self.version = version
+            self.files = files
+        }
+    }
+
+    public var npm: [NpmLockfile]
+    public var python: [PythonLockfile]
+    /// Normalised project name → the pinned release and newer ones, oldest first (from the index).
+    public var releases: [String: [Release]]
+    /// Pins that could not be judged and why (no file list, unreachable index …).
+    public var warnings: [String]
+
+    public init(npm: [NpmLockfile] = [], python: [PythonLockfile] = [], releases: [String: [Release]] = [:], warnings: [String] = []) {
+        self.npm = npm
+        self.python = python
+        self.releases = releases
+        self.warnings = warnings
+    }
+
+    public var isEmpty: Bool { npm.isEmpty && python.isEmpty }
+
+    /// Some package can be judged: an npm lockfile with packages, or a Python pin whose
+    /// files are known (from the lockfile or the index).
+    public var hasJudgeablePins: Bool {
+        npm.contains { !$0.packages.isEmpty } || python.contains { $0.pins.contains { files(of: $0)?.isEmpty == false } }
+    }
+    public var paths: [String] { npm.map(\.path) + python.map(\.path) }
+
+    /// The lockfiles in `paths`: each path a lockfile, or a directory whose top level holds
+    /// them. Lockfiles that cannot be read are warnings.
+    public static func find(in paths: [String]) -> LockedDependencies {
+        var found = LockedDependencies()
+        var files: [String] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
+            if isDirectory.boolValue {
+                let names = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
+                // One npm lockfile per directory, as npm/pnpm/yarn would use it.
+                if let npm = ["package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml", "yarn.lock"].first(where: names.contains) {
+                    files.append(PathText.join(path, npm))
+                }
+                // uv.lock, pylock.toml or poetry.lock before requirements files (which they usually export).
+                if let lock = ["pylock.toml", "uv.lock", "poetry.lock"].first(where: names.contains) {
+                    files.append(PathText.join(path, lock))
+                } else {
+                    files += names.filter { PythonLockfile.isLockfileName($0) && $0.hasPrefix("requirements") }.map { PathText.join(path, $0) }
+                }
+            } else if isLockfileName(PathText.fileName(of: path)) {
+                files.append(path)
+            }
+        }
+        for file in files {
+            let name = PathText.fileName(of: file)
+            if PythonLockfile.isLockfileName(name) {
+                do { found.python.append(try PythonLockfile.read(path: file)) } catch { found.warnings.append(error.description) }
+            } else {
+                do { found.npm.append(try NpmLockfile.read(path: file)) } catch { found.warnings.append(error.description) }
+            }
+        }
+        for lockfile in found.python { found.warnings += lockfile.warnings }
+        return found
+    }
+
+    public static func isLockfileName(_ name: String) -> Bool {
+        ["package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml", "yarn.lock"].contains(name) || PythonLockfile.isLockfileName(name)
+    }
+
+    /// The files of a pinned release: the lockfile's own list, else the index's.
+    public func files(of pin: PythonLockfile.Pin) -> [PythonLockfile.File]? {
+        if let files = pin.files, !files.isEmpty {
+            // The index knows requires-python, which lockfiles do not record.
+            guard let indexed = releases[pin.name]?.first(where: { $0.version == pin.version }) else { return files }
+            let byName = Dictionary(indexed.files.map { ($0.filename, $0) }, uniquingKeysWith: { a, _ in a })
+            return files.map { file in
+                var file = file
+                if file.requiresPython == nil { file.requiresPython = byName[file.filename]?.requiresPython }
+                return file
+            }
+        }
+        return releases[pin.name]?.first { $0.version == pin.version }?.files
+    }
+
+    /// How every locked native package installs on `platform`.
+    public func judge(_ platform: LockfilePlatform) -> LockfileJudgement {
+        var entries: [LockfileJudgement.Entry] = []
+        for lockfile in npm {
+            let families = Set(lockfile.packages.filter { package in
+                package.optionalDependencies.contains { name in lockfile.packages.contains { $0.name == name && $0.isPlatformSpecific && NpmLockfileAnswer.allows($0.os, "linux") } }
+            }.map(\.name))
+            for entry in NpmLockfileAnswer(lockfile, platform: platform).entries {
+                let way: LockfileJudgement.Way
+                switch entry.way {
+                case .prebuilt(let packages): way = .prebuilt(packages.joined(separator: ", "))
+                case .compiles(let needs): way = .buildsFromSource("node-gyp (install script)", needs: needs)
+                case .noWay(let available):
+                    way = .noWay(available.isEmpty ? "its os/cpu/libc exclude this platform"
+                                 : "the lockfile pins platform packages only for others (\(available.prefix(4).joined(separator: ", "))\(available.count > 4 ? " …" : ""))")
+                }
+                entries.append(.init(ecosystem: "npm", package: entry.package, version: entry.version, lockfile: lockfile.path, way: way,
+                                     unblockedBy: nil, prebuiltElsewhere: families.contains(entry.package)))
+            }
+        }
+        if let tags = WheelTags(platform) {
+            for lockfile in python {
+                for pin in lockfile.pins {
+                    if let marker = pin.marker, !PythonMarker.evaluate(marker, platform: platform) { continue }
+                    guard let files = files(of: pin) else { continue }  // a warning was recorded when the index was asked
+                    let selection = WheelSelection.select(files, tags: tags, python: platform.python)
+                    let way: LockfileJudgement.Way
+                    switch selection.outcome {
+                    case .wheel(let file):
+                        let pure = file.wheel?.platformTags == ["any"]
+                        if pure { continue }  // pure Python: loads anywhere the interpreter does
+                        way = .prebuilt(file.filename)
+                    case .sdist(let file):
+                        way = .buildsFromSource(file.filename, needs: SourceBuildNeeds.python(pin.name, libc: platform.libc))
+                    case .none:
+                        way = .noWay("no wheel for \(tags.platforms.first ?? "this platform") and no sdist")
+                    }
+                    var unblocked: String?
+                    if case .prebuilt = way {} else {
+                        unblocked = releases[pin.name]?.first { release in
+                            release.version != pin.version && WheelSelection.select(release.files, tags: tags, python: platform.python).wheel != nil
+                                && Self.isNewerVersion(release.version, than: pin.version)
+                        }.map(\.version)
+                    }
+                    let linuxWheels = files.contains { file in
+                        file.wheel?.platformTags.contains { $0.hasPrefix("manylinux") || $0.hasPrefix("musllinux") || $0.hasPrefix("linux_") } == true
+                    }
+                    entries.append(.init(ecosystem: "pypi", package: pin.name, version: pin.version, lockfile: lockfile.path, way: way,
+                                         unblockedBy: unblocked, prebuiltElsewhere: linuxWheels || unblocked != nil))
+                }
+            }
+        }
+        return LockfileJudgement(platform: platform, entries: entries.sorted { ($0.ecosystem, $0.package) < ($1.ecosystem, $1.package) })
+    }
+
+    public static func isNewerVersion(_ a: String, than b: String) -> Bool {
+        func parts(_ text: String) -> [Int] { text.split(separator: ".").map { Int($0.prefix { $0.isNumber }) ?? 0 } }
+        let x = parts(a), y = parts(b)
+        let width = max(x.count, y.count)
+        return (y + Array(repeating: 0, count: width - y.count)).lexicographicallyPrecedes(x + Array(repeating: 0, count: width - x.count))
+    }
+}
+
+/// How each locked native package installs on one platform.
+public struct LockfileJudgement: Sendable, Hashable {
+    public enum Way: Sendable, Hashable {
+        /// A prebuilt platform package (npm) or binary wheel (PyPI): its name.
+        case prebuilt(String)
+        /// Compiled at install time: what is built, and what the build stage needs.
+        case buildsFromSource(String, needs: [String])
+        /// Cannot be installed at all: why.
+        case noWay(String)
+    }
+
+    public struct Entry: Sendable, Hashable {
+        public var ecosystem: String
+        public var package: String
+        public var version: String
+        public var lockfile: String
+        public var way: Way
+        /// A newer release that installs prebuilt on this platform, when the index lists one.
+        public var unblockedBy: String?
+        /// The package publishes prebuilt Linux builds for other platforms (a source build
+        /// here is a difference between images, not the same build everywhere).
+        public var prebuiltElsewhere: Bool = true
+    }
+
+    public var platform: LockfilePlatform
+    public var entries: [Entry]
+
+    public var blocking: [Entry] { entries.filter { if case .prebuilt = $0.way { return false } else { return true } } }
+}
+
+/// What building a Python sdist needs in the build stage: a compiler and Python's headers,
+/// plus the development packages of the native libraries the best-known sdists link
+/// (from their own install docs).
+public enum SourceBuildNeeds {
+    static let debian: [String: [String]] = [
+        "psycopg2": ["libpq-dev"], "cryptography": ["rustc", "cargo", "libssl-dev"], "lxml": ["libxml2-dev", "libxslt1-dev"],
+        "pillow": ["libjpeg-dev", "zlib1g-dev"], "cffi": ["libffi-dev"], "numpy": ["gfortran", "libopenblas-dev"],
+        "pydantic-core": ["rustc", "cargo"], "orjson": ["rustc", "cargo"], "mysqlclient": ["default-libmysqlclient-dev", "pkg-config"],
+    ]
+    static let alpine: [String: [String]] = [
+        "psycopg2": ["postgresql-dev"], "cryptography": ["rust", "cargo", "openssl-dev"], "lxml": ["libxml2-dev", "libxslt-dev"],
+        "pillow": ["jpeg-dev", "zlib-dev"], "cffi": ["libffi-dev"], "numpy": ["gfortran", "openblas-dev"],
+        "pydantic-core": ["rust", "cargo"], "orjson": ["rust", "cargo"], "mysqlclient": ["mariadb-dev", "pkgconf"],
+    ]
+
+    public static func python(_ project: String, libc: LibcFamily) -> [String] {
+        let musl = libc == .musl
+        let base = musl ? ["build-base", "python3-dev"] : ["build-essential", "python3-dev"]
+        return base + ((musl ? alpine : debian)[project] ?? [])
+    }
+}

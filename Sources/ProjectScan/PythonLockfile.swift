@@ -1,0 +1,340 @@
+import Foundation
+
+/// The distributions a Python lockfile pins: `requirements*.txt` (pip-compile or
+/// `pip freeze`), `uv.lock`, `poetry.lock` or `pylock.toml` (PEP 751). uv, poetry and
+/// pylock list each release's files; a requirements file leaves that to the index.
+public struct PythonLockfile: Sendable, Hashable, Codable {
+    public enum Format: String, Sendable, Hashable, Codable {
+        case requirements = "requirements.txt"
+        case uv = "uv.lock"
+        case poetry = "poetry.lock"
+        case pylock = "pylock.toml"
+    }
+
+    /// One file of a release, as the lockfile or the index names it.
+    public struct File: Sendable, Hashable, Codable {
+        public var filename: String
+        public var url: String?
+        public var sha256: String?
+        public var size: Int?
+        /// The index's `requires-python` for the file (pip skips files it excludes).
+        public var requiresPython: String?
+        /// The index offers the file's core metadata separately (PEP 658/714).
+        public var hasMetadataFile: Bool?
+
+        public init(filename: String, url: String? = nil, sha256: String? = nil, size: Int? = nil,
+                    requiresPython: String? = nil, hasMetadataFile: Bool? = nil) {
+            self.filename = filename
+            self.url = url
+            self.sha256 = sha256
+            self.size = size
+            self.requiresPython = requiresPython
+            self.hasMetadataFile = hasMetadataFile
+        }
+
+        /// The release version a file name carries (`numpy-2.1.3-….whl`, `psycopg2-2.9.10.tar.gz`).
+        public func version(project: String) -> String? {
+            if let wheel { return wheel.version }
+            var base = filename
+            for suffix in [".tar.gz", ".tar.bz2", ".zip"] where base.hasSuffix(suffix) { base.removeLast(suffix.count) }
+            guard base != filename, let dash = base.lastIndex(of: "-") else { return nil }
+            let name = base[..<dash]
+            guard PythonLockfile.normalize(String(name)) == PythonLockfile.normalize(project) else { return nil }
+            return String(base[base.index(after: dash)...])
+        }
+
+        public var wheel: WheelName? { WheelName(fileName: filename) }
+        public var isSdist: Bool { filename.hasSuffix(".tar.gz") || filename.hasSuffix(".zip") || filename.hasSuffix(".tar.bz2") }
+    }
+
+    public struct Pin: Sendable, Hashable, Codable {
+        /// PEP 503 normalised (`pydantic-core`).
+        public var name: String
+        public var version: String
+        /// PEP 508 environment marker (`sys_platform == "linux"`), when the lockfile has one.
+        public var marker: String?
+        /// The release's files as the lockfile lists them; nil: ask the index.
+        public var files: [File]?
+        /// `--hash=sha256:…` values of a requirements file (pip accepts only these files).
+        public var hashes: [String]
+        /// `requirements.txt:12`: where it was pinned.
+        public var origin: String
+
+        public init(name: String, version: String, marker: String? = nil, files: [File]? = nil, hashes: [String] = [], origin: String) {
+            self.name = PythonLockfile.normalize(name)
+            self.version = version
+            self.marker = marker
+            self.files = files
+            self.hashes = hashes
+            self.origin = origin
+        }
+    }
+
+    public var format: Format
+    public var path: String
+    public var pins: [Pin]
+    /// `--index-url`/`-i` (first) then `--extra-index-url` values the file sets; uv's registry sources.
+    public var indexURL: String?
+    public var extraIndexURLs: [String]
+    /// Lines that pin nothing basefit can judge (ranges, URLs, editable installs).
+    public var warnings: [String]
+
+    public struct ParseError: Error, Sendable, CustomStringConvertible {
+        public var path: String
+        public var detail: String
+        public var description: String { "\(path): \(detail)" }
+    }
+
+    /// PEP 503: lower case, runs of `-`, `_`, `.` become one `-`.
+    public static func normalize(_ name: String) -> String {
+        var out = ""
+        var lastWasSeparator = false
+        for character in name.lowercased() {
+            if character == "-" || character == "_" || character == "." {
+                if !lastWasSeparator { out.append("-") }
+                lastWasSeparator = true
+            } else {
+                out.append(character)
+                lastWasSeparator = false
+            }
+        }
+        return out
+    }
+
+    /// True for the file names basefit reads as Python lockfiles.
+    public static func isLockfileName(_ name: String) -> Bool {
+        (name.hasPrefix("requirements") && name.hasSuffix(".txt")) || name == "uv.lock" || name == "poetry.lock"
+            || name == "pylock.toml" || (name.hasPrefix("pylock.") && name.hasSuffix(".toml"))
+    }
+
+    public static func read(path: String) throws(ParseError) -> PythonLockfile {
+        guard let data = FileManager.default.contents(atPath: path) else { throw ParseError(path: path, detail: "cannot read the file") }
+        let text = String(decoding: data, as: UTF8.self)
+        let name = PathText.fileName(of: path)
+        switch name {
+        case "uv.lock": return try parseUV(text, path: path)
+        case "poetry.lock": return try parsePoetry(text, path: path)
+        default:
+            if name.hasSuffix(".toml") { return try parsePylock(text, path: path) }
+            return try parseRequirements(path: path)
+        }
+    }
+
+    // MARK: requirements.txt
+
+    /// Reads pins, `--hash`, markers, `-r`/`--requirement` includes (relative to the
+    /// including file; each file read once), `-c` constraints (pins too), index options.
+    public static func parseRequirements(path: String) throws(ParseError) -> PythonLockfile {
+        var lockfile = PythonLockfile(format: .requirements, path: path, pins: [], indexURL: nil, extraIndexURLs: [], warnings: [])
+        var visited = Set<String>()
+        try readRequirements(path: path, into: &lockfile, visited: &visited, depth: 0)
+        var seen = Set<String>()
+        lockfile.pins = lockfile.pins.filter { seen.insert($0.name + "==" + $0.version + ($0.marker ?? "")).inserted }
+        return lockfile
+    }
+
+    private static func readRequirements(path: String, into lockfile: inout PythonLockfile, visited: inout Set<String>, depth: Int) throws(ParseError) {
+        let canonical = URL(fileURLWithPath: path).standardizedFileURL.path
+        guard visited.insert(canonical).inserted else { return }
+        guard depth < 32 else { throw ParseError(path: path, detail: "-r includes nested more than 32 deep") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ParseError(path: path, detail: depth == 0 ? "cannot read the file" : "cannot read the included file")
+        }
+        let display = PathText.fileName(of: path)
+        // Join `\` continuations, keeping the first line's number.
+        var logical: [(Int, String)] = []
+        var pending: (Int, String)?
+        for (number, raw) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            var line = String(raw)
+            if line.hasSuffix("\r") { line.removeLast() }
+            let continues = line.hasSuffix("\\")
+            if continues { line.removeLast() }
+            if var current = pending { current.1 += " " + line; pending = current } else { pending = (number + 1, line) }
+            if !continues, let done = pending { logical.append(done); pending = nil }
+        }
+        if let done = pending { logical.append(done) }
+        for (number, rawLine) in logical {
+            var line = rawLine
+            if let hash = line.range(of: "#"), line[..<hash.lowerBound].isEmpty || line[line.index(before: hash.lowerBound)] == " " || line[line.index(before: hash.lowerBound)] == "\t" {
+                line = String(line[..<hash.lowerBound])
+            }
+            line = line.trimmingCharacters(in: .whitespaces)
+            guard !line.isEmpty else { continue }
+            let origin = "\(display):\(number)"
+            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+            if line.hasPrefix("-") {
+                let (option, argument) = optionAndArgument(words)
+                switch option {
+                case "-r", "--requirement", "-c", "--constraint":
+                    guard let argument else { continue }
+                    let included = argument.hasPrefix("/") ? argument : PathText.join(PathText.directory(of: path), argument)
+                    try readRequirements(path: included, into: &lockfile, visited: &visited, depth: depth + 1)
+                case "-i", "--index-url":
+                    if lockfile.indexURL == nil { lockfile.indexURL = argument }
+                case "--extra-index-url":
+                    if let argument { lockfile.extraIndexURLs.append(argument) }
+                case "-e", "--editable":
+                    lockfile.warnings.append("\(origin): editable install \(argument ?? "") is not judged (build it into a wheel and scan that)")
+                default:
+                    break  // --no-binary, --prefer-binary, --trusted-host … do not change what is pinned
+                }
+                continue
+            }
+            // `name[extras]==version ; marker --hash=…`
+            var requirement = line
+            var hashes: [String] = []
+            while let range = requirement.range(of: "--hash") {
+                let tail = requirement[range.upperBound...].drop { $0 == "=" || $0 == " " }
+                let value = tail.prefix { $0 != " " && $0 != "\t" }
+                if value.hasPrefix("sha256:") { hashes.append(String(value.dropFirst(7))) }
+                requirement = String(requirement[..<range.lowerBound]) + String(tail.dropFirst(value.count))
+            }
+            var marker: String?
+            if let semicolon = requirement.firstIndex(of: ";") {
+                marker = requirement[requirement.index(after: semicolon)...].trimmingCharacters(in: .whitespaces)
+                requirement = String(requirement[..<semicolon])
+            }
+            requirement = requirement.trimmingCharacters(in: .whitespaces)
+            if requirement.contains(" @ ") || requirement.contains("://") {
+                lockfile.warnings.append("\(origin): \(requirement) is a direct URL, not a pin on the index; not judged")
+                continue
+            }
+            guard let equals = requirement.range(of: "==") else {
+                lockfile.warnings.append("\(origin): \(requirement) is not pinned with ==; not judged (pin it, e.g. with pip-compile or uv pip compile)")
+                continue
+            }
+            var name = requirement[..<equals.lowerBound].trimmingCharacters(in: .whitespaces)
+            if let bracket = name.firstIndex(of: "[") { name = String(name[..<bracket]) }
+            let version = requirement[equals.upperBound...].trimmingCharacters(in: .whitespaces).split(separator: ",").first.map(String.init) ?? ""
+            guard !name.isEmpty, !version.isEmpty, !version.contains("*") else {
+                lockfile.warnings.append("\(origin): \(requirement) does not pin one version; not judged")
+                continue
+            }
+            lockfile.pins.append(Pin(name: name, version: version, marker: marker, hashes: hashes, origin: origin))
+        }
+    }
+
+    /// `-r file`, `-rfile`, `--requirement=file`.
+    private static func optionAndArgument(_ words: [String]) -> (String, String?) {
+        let first = words[0]
+        if first.hasPrefix("--"), let equals = first.firstIndex(of: "=") {
+            return (String(first[..<equals]), String(first[first.index(after: equals)...]))
+        }
+        if !first.hasPrefix("--"), first.count > 2 {
+            return (String(first.prefix(2)), String(first.dropFirst(2)))
+        }
+        return (first, words.count > 1 ? words[1] : nil)
+    }
+
+    // MARK: uv.lock
+
+    public static func parseUV(_ text: String, path: String) throws(ParseError) -> PythonLockfile {
+        let document = try toml(text, path: path)
+        var pins: [Pin] = []
+        var registries: [String] = []
+        let display = PathText.fileName(of: path)
+        // uv.lock puts markers on dependency edges, not packages: a package every edge to which
+        // carries a marker is installed only where one of them holds.
+        var edges: [String: [String?]] = [:]
+        for package in document["package"]?.array ?? [] {
+            for key in ["dependencies", "optional-dependencies", "dev-dependencies"] {
+                var lists = package[key]?.array ?? []
+                if case .table(let groups)? = package[key] { lists = groups.values.flatMap(\.array) }
+                for dependency in lists {
+                    guard let target = dependency["name"]?.string else { continue }
+                    edges[normalize(target), default: []].append(dependency["marker"]?.string)
+                }
+            }
+        }
+        for package in document["package"]?.array ?? [] {
+            guard let name = package["name"]?.string, let version = package["version"]?.string else { continue }
+            guard let registry = package["source"]?["registry"]?.string else { continue }  // editable/virtual/git/path sources
+            var marker: String?
+            if let incoming = edges[normalize(name)], !incoming.isEmpty, incoming.allSatisfy({ $0 != nil }) {
+                let distinct = Array(Set(incoming.compactMap { $0 })).sorted()
+                marker = distinct.count == 1 ? distinct[0] : distinct.map { "(\($0))" }.joined(separator: " or ")
+            }
+            if !registries.contains(registry) { registries.append(registry) }
+            var files: [File] = []
+            if let sdist = package["sdist"], let file = file(sdist) { files.append(file) }
+            for wheel in package["wheels"]?.array ?? [] { if let file = file(wheel) { files.append(file) } }
+            pins.append(Pin(name: name, version: version, marker: marker, files: files, origin: "\(display) [[package]] \(name)"))
+        }
+        return PythonLockfile(format: .uv, path: path, pins: pins, indexURL: registries.first,
+                              extraIndexURLs: Array(registries.dropFirst()), warnings: [])
+    }
+
+    /// `{ url = "…/numpy-2.1.3-….whl", hash = "sha256:…", size = 123 }` (uv) or
+    /// `{ url = …, hashes = { sha256 = … } }` / `{ name = …, … }` (pylock).
+    private static func file(_ table: LockfileTOML) -> File? {
+        let url = table["url"]?.string
+        guard let filename = table["name"]?.string ?? table["file"]?.string ?? url.map(fileName(ofURL:)) else { return nil }
+        var sha = table["hashes"]?["sha256"]?.string
+        if sha == nil, let hash = table["hash"]?.string, hash.hasPrefix("sha256:") { sha = String(hash.dropFirst(7)) }
+        return File(filename: filename, url: url, sha256: sha, size: table["size"]?.integer)
+    }
+
+    static func fileName(ofURL url: String) -> String {
+        var text = Substring(url)
+        if let fragment = text.firstIndex(of: "#") { text = text[..<fragment] }
+        if let query = text.firstIndex(of: "?") { text = text[..<query] }
+        let name = text.split(separator: "/").last.map(String.init) ?? String(text)
+        return name.removingPercentEncoding ?? name
+    }
+
+    // MARK: poetry.lock
+
+    public static func parsePoetry(_ text: String, path: String) throws(ParseError) -> PythonLockfile {
+        let document = try toml(text, path: path)
+        var pins: [Pin] = []
+        var sources: [String] = []
+        let display = PathText.fileName(of: path)
+        for package in document["package"]?.array ?? [] {
+            guard let name = package["name"]?.string, let version = package["version"]?.string else { continue }
+            if let type = package["source"]?["type"]?.string, type != "legacy" {  // git, directory, file, url
+                continue
+            }
+            if let url = package["source"]?["url"]?.string, !sources.contains(url) { sources.append(url) }
+            // poetry ≥ 1.2 lists files per package; older locks keep them in [metadata.files].
+            var entries = package["files"]?.array ?? []
+            if entries.isEmpty { entries = document["metadata"]?["files"]?[name]?.array ?? [] }
+            let files = entries.compactMap(file)
+            pins.append(Pin(name: name, version: version, files: files.isEmpty ? nil : files, origin: "\(display) [[package]] \(name)"))
+        }
+        return PythonLockfile(format: .poetry, path: path, pins: pins, indexURL: nil, extraIndexURLs: sources, warnings: [])
+    }
+
+    // MARK: pylock.toml (PEP 751)
+
+    public static func parsePylock(_ text: String, path: String) throws(ParseError) -> PythonLockfile {
+        let document = try toml(text, path: path)
+        guard let lockVersion = document["lock-version"]?.string else {
+            throw ParseError(path: path, detail: "no lock-version: not a PEP 751 pylock.toml")
+        }
+        guard lockVersion.hasPrefix("1.") || lockVersion == "1" else {
+            throw ParseError(path: path, detail: "lock-version \(lockVersion) (basefit reads 1.x)")
+        }
+        var pins: [Pin] = []
+        var warnings: [String] = []
+        var indexes: [String] = []
+        let display = PathText.fileName(of: path)
+        for package in document["packages"]?.array ?? [] {
+            guard let name = package["name"]?.string else { continue }
+            guard let version = package["version"]?.string else {
+                warnings.append("\(display): \(name) has no version (a VCS, directory or archive source); not judged")
+                continue
+            }
+            if let index = package["index"]?.string, !indexes.contains(index) { indexes.append(index) }
+            var files: [File] = []
+            if let sdist = package["sdist"], let file = file(sdist) { files.append(file) }
+            for wheel in package["wheels"]?.array ?? [] { if let file = file(wheel) { files.append(file) } }
+            pins.append(Pin(name: name, version: version, marker: package["marker"]?.string,
+                            files: files.isEmpty ? nil : files, origin: "\(display) [[packages]] \(name)"))
+        }
+        return PythonLockfile(format: .pylock, path: path, pins: pins, indexURL: nil, extraIndexURLs: indexes, warnings: warnings)
+    }
+
+    private static func toml(_ text: String, path: String) throws(ParseError) -> LockfileTOML {
+        do { return try LockfileTOML.parse(text) } catch { throw ParseError(path: path, detail: error.description) }
+    }
+}

@@ -1,0 +1,83 @@
+import ELFInspection
+
+/// Which file of a pinned release pip would install on one platform: the wheel whose
+/// best tag ranks highest (`WheelTags`), else the sdist (a build from source), else nothing.
+public struct WheelSelection: Sendable, Hashable {
+    public enum Outcome: Sendable, Hashable {
+        case wheel(PythonLockfile.File)
+        /// No wheel fits: pip builds this sdist (a compiler and headers in the build stage).
+        case sdist(PythonLockfile.File)
+        /// No wheel fits and the release has no sdist.
+        case none
+    }
+
+    public var outcome: Outcome
+    /// The wheels of the release that fit, best first (only the first is installed).
+    public var candidates: [PythonLockfile.File]
+
+    public var wheel: PythonLockfile.File? {
+        if case .wheel(let file) = outcome { return file }
+        return nil
+    }
+
+    /// `files` are one release's files; `requiresPython` filters them as pip does with
+    /// the index's `requires-python` (a file whose range excludes the interpreter is skipped).
+    public static func select(
+        _ files: [PythonLockfile.File], tags: WheelTags, python: String?, requiresPython: [String: String] = [:]
+    ) -> WheelSelection {
+        func allowed(_ file: PythonLockfile.File) -> Bool {
+            guard let python, let range = requiresPython[file.filename] ?? file.requiresPython else { return true }
+            return PythonSpecifier.allows(range, version: python)
+        }
+        var ranked: [(rank: Int, file: PythonLockfile.File)] = []
+        for file in files where allowed(file) {
+            guard let name = file.wheel, let rank = tags.rank(of: name) else { continue }
+            ranked.append((rank, file))
+        }
+        // pip: best tag first; among equal tags the higher build number, then the name (stable).
+        ranked.sort { ($0.rank, $0.file.filename) < ($1.rank, $1.file.filename) }
+        let candidates = ranked.map(\.file)
+        if let best = candidates.first { return WheelSelection(outcome: .wheel(best), candidates: candidates) }
+        if let sdist = files.first(where: { $0.isSdist && allowed($0) }) { return WheelSelection(outcome: .sdist(sdist), candidates: []) }
+        return WheelSelection(outcome: .none, candidates: [])
+    }
+}
+
+/// PEP 440 version specifiers as `requires-python` uses them (`>=3.10`, `!=3.0.*,<4`).
+public enum PythonSpecifier {
+    public static func allows(_ specifier: String, version: String) -> Bool {
+        guard let have = numbers(version) else { return true }
+        for clause in specifier.split(separator: ",") {
+            let text = clause.trimmingCharacters(in: .whitespaces)
+            guard !text.isEmpty else { continue }
+            let op = String(text.prefix { "<>=!~".contains($0) })
+            var value = text.dropFirst(op.count).trimmingCharacters(in: .whitespaces)
+            let wildcard = value.hasSuffix(".*")
+            if wildcard { value.removeLast(2) }
+            guard let want = numbers(value) else { continue }
+            let width = max(have.count, want.count)
+            let a = have + Array(repeating: 0, count: width - have.count)
+            let b = want + Array(repeating: 0, count: width - want.count)
+            let prefixMatch = Array(have.prefix(want.count)) + Array(repeating: 0, count: max(0, want.count - have.count)) == want
+            let ok: Bool
+            switch op {
+            case "==": ok = wildcard ? prefixMatch : a == b
+            case "!=": ok = wildcard ? !prefixMatch : a != b
+            case ">=": ok = !a.lexicographicallyPrecedes(b)
+            case "<=": ok = a == b || a.lexicographicallyPrecedes(b)
+            case ">": ok = b.lexicographicallyPrecedes(a)
+            case "<": ok = a.lexicographicallyPrecedes(b)
+            case "~=": ok = !a.lexicographicallyPrecedes(b) && Array(have.prefix(want.count - 1)) == Array(want.dropLast())
+            default: ok = true
+            }
+            if !ok { return false }
+        }
+        return true
+    }
+
+    private static func numbers(_ text: String) -> [Int]? {
+        let parts = text.split(separator: ".").map { Int($0.prefix { $0.isNumber }) }
+        guard !parts.isEmpty, parts.allSatisfy({ $0 != nil }) else { return nil }
+        return parts.map { $0! }
+    }
+}

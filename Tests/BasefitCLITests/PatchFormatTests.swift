@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `recommend --dockerfile FILE --format patch`: a unified diff that `patch -p1` applies,
+/// moving only the final (or --stage) FROM and keeping everything else.
+@Suite(.enabled(if: Run.which("patch") != nil, "needs patch(1)"))
+struct PatchFormatTests {
+    func basefit(_ arguments: [String]) throws -> ProcessResult {
+        try Run.program(TestPaths.executable.path, arguments, currentDirectory: TestPaths.packageRoot)
+    }
+
+    func apply(_ diff: String, in directory: URL) throws -> ProcessResult {
+        let file = directory.appendingPathComponent("change.diff")
+        try diff.write(to: file, atomically: true, encoding: .utf8)
+        return try Run.program(try #require(Run.which("patch")), ["-p1", "--batch", "-i", file.path], currentDirectory: directory)
+    }
+
+    @Test func theFinalStageMovesToTheRecommendationAndNothingElseChanges() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("basefit-patch-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let original = """
+            # syntax=docker/dockerfile:1
+            ARG NODE=22
+            FROM node:${NODE}-bookworm AS build
+            RUN npm ci
+
+            # runtime
+            FROM --platform=linux/amd64 node:22-bookworm AS runtime
+            COPY --from=build /app /app
+            CMD ["node", "/app/index.js"]
+
+            """
+        let dockerfile = directory.appendingPathComponent("Dockerfile")
+        try original.write(to: dockerfile, atomically: true, encoding: .utf8)
+        let result = try basefit(["recommend", "Fixtures/projects/node-napi-rs", "--dockerfile", dockerfile.path, "--format", "patch"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let recommended = try #require(try JSONSerialization.jsonObject(with: Data(try basefit(["recommend", "Fixtures/projects/node-napi-rs", "--format", "json"]).stdout.utf8)) as? [String: Any])["recommended"] as? String
+        #expect(result.stdout.hasPrefix("--- a/Dockerfile\n+++ b/Dockerfile\n@@ "), "\(result.stdout)")
+        #expect(result.stderr.contains("records no digest"), "offline without a recorded digest the user is told to pin: \(result.stderr)")
+        let applied = try apply(result.stdout, in: directory)
+        #expect(applied.status == 0, "\(applied.stdout)\(applied.stderr)")
+        let patched = try String(contentsOf: dockerfile, encoding: .utf8)
+        let expected = original.replacingOccurrences(of: "FROM --platform=linux/amd64 node:22-bookworm AS runtime",
+                                                     with: "FROM --platform=linux/amd64 \(recommended ?? "?") AS runtime")
+        #expect(patched == expected, "\(patched)")
+        // The patched Dockerfile gates green.
+        let gate = try basefit(["check", "Fixtures/projects/node-napi-rs", "--dockerfile", dockerfile.path])
+        #expect(gate.status == 0, "\(gate.stdout)")
+    }
+
+    @Test func anArgDefaultAndTheInstallLineWhenInstallsWereAllowed() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("basefit-patch-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let dockerfile = directory.appendingPathComponent("Dockerfile")
+        try "ARG BASE=buildpack-deps:bookworm\nFROM ${BASE}\nCOPY app /app\n".write(to: dockerfile, atomically: true, encoding: .utf8)
+        let library = "/usr/lib/x86_64-linux-gnu/libarchive.so.13"
+        guard FileManager.default.fileExists(atPath: library) else { return }
+        let result = try basefit(["recommend", library, "--runtime", "none", "--allow-installs", "--dockerfile", dockerfile.path, "--format", "patch", "--quiet"])
+        #expect(result.status == 0)
+        #expect(try apply(result.stdout, in: directory).status == 0)
+        let patched = try String(contentsOf: dockerfile, encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(patched.first?.hasPrefix("ARG BASE=") == true && patched.first != "ARG BASE=buildpack-deps:bookworm", "\(patched)")
+        #expect(patched.count == 4 && patched[2].hasPrefix("RUN apt-get update && apt-get install -y --no-install-recommends "), "\(patched)")
+        #expect(try basefit(["recommend", library, "--format", "patch"]).status == 2)  // patch needs --dockerfile
+    }
+}

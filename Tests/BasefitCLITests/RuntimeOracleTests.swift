@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `check --rootfs` against roots with a real runtime installed (Debian's python3 and
+/// nodejs, from scripts/rootfs.sh), with the runtime itself as the oracle: CPython
+/// imports the extension modules, Node `process.dlopen`s the addons, in a chroot.
+/// basefit may be more cautious than the runtime (a classic NODE_MODULE addon whose ABI
+/// it cannot read), never less: no false "compatible".
+@Suite(.enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/sbin/chroot"), "needs root for chroot"), .serialized)
+struct RuntimeOracleTests {
+    static func root(_ name: String) -> String? {
+        let path = DebianRoots.cache + "/" + name
+        return FileManager.default.fileExists(atPath: path + "/.basefit-complete") ? path : nil
+    }
+
+    func check(_ path: String, root: String) throws -> Int32 {
+        let result = try Run.program(TestPaths.executable.path, ["check", path, "--rootfs", root, "--format", "json"])
+        try #require(result.status == 0 || result.status == 1, "\(result.stderr)")
+        return result.status
+    }
+
+    func chroot(_ root: String, _ arguments: [String], environment: [String: String] = [:]) throws -> ProcessResult {
+        try Run.program("/usr/sbin/chroot", [root] + arguments,
+                        environment: ["PATH": "/usr/bin:/bin", "LC_ALL": "C", "BASEFIT_TODAY": Run.today].merging(environment) { $1 })
+    }
+
+    @Test(arguments: ["bookworm-python", "trixie-python"])
+    func cpythonImportsWhatBasefitCallsCompatible(_ name: String) throws {
+        guard let root = Self.root(name) else {
+            print("RuntimeOracleTests: skipped, no \(name) root (bash scripts/rootfs.sh \(name))")
+            return
+        }
+        let work = "/tmp/basefit-pyoracle-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: root + work) }
+        try FileManager.default.createDirectory(atPath: root + work, withIntermediateDirectories: true)
+        let sitePackages = TestPaths.fixtures.appendingPathComponent("projects/python-venv/lib/python3.11/site-packages").path
+        try FileManager.default.copyItem(atPath: sitePackages, toPath: root + work + "/site-packages")
+        // The judged tree is the copied site-packages (CPython 3.11 extension modules).
+        let verdict = try check(root + work + "/site-packages", root: root)
+        let imported = try chroot(root, ["/usr/bin/python3", "-c", "import _cffi_backend, google_crc32c._crc32c; print('ok')"],
+                                  environment: ["PYTHONPATH": work + "/site-packages"])
+        let loads = imported.status == 0 && imported.stdout.contains("ok")
+        if verdict == 0 { #expect(loads, "\(name): basefit says compatible, CPython says \(imported.stderr)") }
+        // bookworm's python3 is 3.11 (loads), trixie's 3.13 (does not): both outcomes are seen.
+        #expect((verdict == 0) == loads, "\(name): basefit \(verdict == 0 ? "compatible" : "incompatible"), import \(loads ? "works" : "fails: \(imported.stderr)")")
+        #expect(loads == (name == "bookworm-python"))
+    }
+
+    @Test(arguments: ["bookworm-node", "trixie-node"])
+    func nodeLoadsWhatBasefitCallsCompatible(_ name: String) throws {
+        guard let root = Self.root(name) else {
+            print("RuntimeOracleTests: skipped, no \(name) root (bash scripts/rootfs.sh \(name))")
+            return
+        }
+        let work = "/tmp/basefit-nodeoracle-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: root + work) }
+        try FileManager.default.createDirectory(atPath: root + work, withIntermediateDirectories: true)
+        let addons = [("abi-addon.node", TestPaths.elf("abi-addon.node")), ("napi-addon.node", TestPaths.elf("napi-addon.node")),
+                      ("classic.node", TestPaths.fixtures.appendingPathComponent("projects/node-classic/node_modules/legacy/build/Release/classic.node").path)]
+        var outcomes: [String: (basefit: Bool, node: Bool)] = [:]
+        for (file, source) in addons {
+            let directory = root + work + "/" + file.replacingOccurrences(of: ".node", with: "")
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: source, toPath: directory + "/" + file)
+            let compatible = try check(directory, root: root) == 0
+            let inside = directory.dropFirst(root.count) + "/" + file
+            let dlopen = try chroot(root, ["/usr/bin/node", "-e", "const m = { exports: {} }; process.dlopen(m, '\(inside)'); console.log('loaded')"])
+            let loads = dlopen.status == 0 && dlopen.stdout.contains("loaded")
+            outcomes[file] = (compatible, loads)
+            if compatible { #expect(loads, "\(name) \(file): basefit says compatible, process.dlopen says \(dlopen.stderr)") }
+        }
+        // N-API loads on any Node; the v115 (Node 20) addon only on trixie's Node 20.
+        #expect(outcomes["napi-addon.node"]?.basefit == true && outcomes["napi-addon.node"]?.node == true)
+        #expect(outcomes["abi-addon.node"]?.basefit == (name == "trixie-node"))
+        #expect(outcomes["abi-addon.node"]?.node == (name == "trixie-node"))
+        // A classic NODE_MODULE addon: basefit cannot read its ABI and refuses it everywhere
+        // (cautious: trixie's Node 20 happens to accept this one, built for module version 115).
+        #expect(outcomes["classic.node"]?.basefit == false)
+    }
+}

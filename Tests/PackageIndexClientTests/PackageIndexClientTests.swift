@@ -1,0 +1,161 @@
+import Foundation
+import Network
+import Testing
+import TestSupport
+@testable import ELFInspection
+@testable import PackageIndexClient
+@testable import ProjectScan
+
+/// The Simple API client against the local index (real PyPI files, PEP 691 JSON and HTML).
+@Suite(.serialized) struct PackageIndexClientTests {
+    func withIndex(_ body: (LocalIndex, PackageIndexClient) async throws -> Void) async throws {
+        let index: LocalIndex
+        do { index = try LocalIndex() } catch {
+            print("skipping: \(error)")
+            return
+        }
+        defer { index.stop() }
+        let fetcher = HTTPFetcher(options: FetchOptions(timeout: 120))
+        do {
+            try await body(index, PackageIndexClient(indexes: [index.simpleURL], fetcher: fetcher))
+        } catch {
+            await fetcher.shutdown()
+            throw error
+        }
+        await fetcher.shutdown()
+    }
+
+    @Test func jsonListingMatchesTheIndexFiles() async throws {
+        try await withIndex { index, client in
+            let files = try await client.files(of: "MarkupSafe")
+            let expected = try LocalIndex.files(of: "markupsafe")
+            #expect(files.count == expected.count)
+            let first = try #require(files.first { $0.filename == "MarkupSafe-3.0.2-cp312-cp312-musllinux_1_2_x86_64.whl" })
+            #expect(first.url == index.baseURL + "/files/MarkupSafe-3.0.2-cp312-cp312-musllinux_1_2_x86_64.whl")
+            #expect(first.sha256?.count == 64)
+            #expect(first.requiresPython == ">=3.9")
+            #expect(first.version(project: "markupsafe") == "3.0.2")
+        }
+    }
+
+    @Test func htmlFormGivesTheSameFiles() async throws {
+        try await withIndex { index, client in
+            let json = try await client.files(of: "psycopg2")
+            let reply = try await client.fetcher.get(index.simpleURL + "psycopg2/", headers: [("Accept", "text/html")], maxBytes: 1 << 24)
+            let html = PackageIndexClient.parseHTML(String(decoding: reply.body, as: UTF8.self), base: reply.finalURL)
+            #expect(Set(html.map(\.filename)) == Set(json.map(\.filename)))
+            #expect(Set(html.map(\.sha256)) == Set(json.map(\.sha256)))
+            #expect(Set(html.map(\.requiresPython)) == Set(json.map(\.requiresPython)))
+        }
+    }
+
+    @Test func resolveFillsReleasesAndFindsTheUnblockingRelease() async throws {
+        try await withIndex { index, client in
+            // A requirements file lists no files: the index does.
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("basefit-req-\(getpid())")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let file = directory.appendingPathComponent("requirements.txt")
+            try "numpy==2.1.3\npsycopg2==2.9.10\nmarkupsafe==3.0.2\nnosuchproject==1.0\n".write(to: file, atomically: true, encoding: .utf8)
+            var locked = LockedDependencies.find(in: [directory.path])
+            #expect(locked.python.count == 1)
+            await client.resolve(&locked)
+            #expect(locked.releases["numpy"]?.first?.version == "2.1.3")
+            #expect(locked.warnings.contains { $0.hasPrefix("nosuchproject 1.0") })
+            // numpy 2.1.3 has no musllinux armv7l wheel; psycopg2 never has a wheel.
+            let alpineArm = LockfilePlatform(libc: .musl, libcVersion: VersionNumber([1, 2]), architecture: .arm(.v7), python: "3.12")
+            let judged = locked.judge(alpineArm)
+            let numpy = try #require(judged.entries.first { $0.package == "numpy" })
+            guard case .buildsFromSource(let sdist, let needs) = numpy.way else { Issue.record("numpy: \(numpy.way)"); return }
+            #expect(sdist == "numpy-2.1.3.tar.gz" && needs.contains("build-base"))
+            let psycopg2 = try #require(judged.entries.first { $0.package == "psycopg2" })
+            #expect(psycopg2.unblockedBy == nil)
+            // On Alpine x86_64 free-threaded 3.13, numpy 2.1.3 has a musllinux_1_1 wheel (it published no 1_2 one for cp313t).
+            let alpine = LockfilePlatform(libc: .musl, libcVersion: VersionNumber([1, 2]), architecture: .amd64, python: "3.13", freeThreaded: true)
+            let x86 = locked.judge(alpine)
+            #expect(x86.entries.first { $0.package == "numpy" }?.way == .prebuilt("numpy-2.1.3-cp313-cp313t-musllinux_1_1_x86_64.whl"))
+            // The free-threaded 3.14 line: numpy 2.1.3 has no cp314t wheel, a newer numpy does.
+            let py314t = LockfilePlatform(libc: .glibc, libcVersion: VersionNumber([2, 41]), architecture: .amd64, python: "3.14", freeThreaded: true)
+            let newer = try #require(locked.judge(py314t).entries.first { $0.package == "numpy" })
+            #expect(newer.unblockedBy != nil, "a numpy newer than 2.1.3 publishes cp314t wheels")
+            _ = index
+        }
+    }
+
+    @Test func indexPrecedenceFollowsPip() {
+        let lockfile = PythonLockfile(format: .requirements, path: "r.txt", pins: [], indexURL: "https://lock/simple",
+                                      extraIndexURLs: ["https://extra-lock/simple"], warnings: [])
+        #expect(PackageIndexClient.indexes(indexURL: nil, extraIndexURLs: [], environment: [:], lockfiles: [])
+                == ["https://pypi.org/simple/"])
+        #expect(PackageIndexClient.indexes(indexURL: nil, extraIndexURLs: [], environment: ["PIP_INDEX_URL": "https://env/simple"], lockfiles: [lockfile])
+                == ["https://env/simple/", "https://extra-lock/simple/"])
+        #expect(PackageIndexClient.indexes(indexURL: "https://cli/simple/", extraIndexURLs: ["https://x/"],
+                                           environment: ["PIP_EXTRA_INDEX_URL": "https://a/ https://b/"], lockfiles: [lockfile])
+                == ["https://cli/simple/", "https://x/", "https://a/", "https://b/", "https://extra-lock/simple/"])
+        #expect(PackageIndexClient.indexes(indexURL: nil, extraIndexURLs: [], environment: [:], lockfiles: [lockfile]).first == "https://lock/simple/")
+    }
+}
+
+/// Remote wheels read with ranges give the facts a local scan of the same file gives,
+/// for a fraction of the bytes; an index refusing ranges gets the whole file read.
+@Suite(.serialized) struct RemoteWheelTests {
+    static let wheels = [
+        "MarkupSafe-3.0.2-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+        "orjson-3.10.11-cp312-cp312-musllinux_1_2_x86_64.whl",
+        "psycopg2_binary-2.9.10-cp312-cp312-musllinux_1_2_x86_64.whl",
+        "cryptography-43.0.3-cp39-abi3-manylinux_2_28_x86_64.whl",
+        "numpy-2.1.3-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+    ]
+
+    func summary(_ artifacts: [Artifact]) -> [String] {
+        artifacts.map { artifact in
+            let facts = artifact.facts
+            let member = artifact.path.components(separatedBy: "!/").last ?? artifact.path
+            return "\(member) \(facts.machine) \(facts.libc) \(facts.needed) \(facts.soname ?? "-") \(facts.versionNeeds) \(facts.versionDefinitions)"
+        }.sorted()
+    }
+
+    @Test(arguments: [true, false]) func rangesReadWhatALocalScanReads(ranges: Bool) async throws {
+        let index: LocalIndex
+        do { index = try LocalIndex(ranges: ranges) } catch {
+            print("skipping: \(error)")
+            return
+        }
+        defer { index.stop() }
+        let fetcher = HTTPFetcher(options: FetchOptions(timeout: 120))
+        let remote = RemoteWheel(fetcher: fetcher)
+        var report: [String] = []
+        for name in Self.wheels {
+            let url = index.baseURL + "/files/" + name
+            let scan: RemoteWheel.Scan
+            do { scan = try await remote.scan(url: url, displayPath: name) } catch {
+                await fetcher.shutdown()
+                print("skipping \(name): \(error)")
+                return
+            }
+            let local = LocalIndex.root + "/files/" + name
+            let expected = try Scanner.inspectWheel(fileSystemPath: local, path: name)
+            #expect(summary(scan.artifacts) == summary(expected.artifacts), "\(name)")
+            #expect(!scan.artifacts.isEmpty)
+            #expect(scan.usedRanges == ranges)
+            if !ranges { #expect(scan.bytesFetched == scan.wheelSize) }
+            report.append("\(name): \(scan.bytesFetched) of \(scan.wheelSize) bytes (\(String(format: "%.1f", 100 * Double(scan.bytesFetched) / Double(scan.wheelSize)))%) in \(scan.requests) requests")
+        }
+        // A second scan of a wheel with a known hash is answered from the facts cache.
+        let cache = WheelFactsCache(directory: FileManager.default.temporaryDirectory.appendingPathComponent("basefit-facts-\(getpid())-\(ranges)").path)
+        defer { try? FileManager.default.removeItem(atPath: cache.directory) }
+        let name = Self.wheels[1]
+        let sha = try #require(LocalIndex.files(of: "orjson").first { $0["filename"] as? String == name }?["hashes"] as? [String: Any])["sha256"] as? String
+        let first = try await remote.scan(url: index.baseURL + "/files/" + name, displayPath: name, sha256: sha, cache: cache)
+        let second = try await remote.scan(url: index.baseURL + "/files/" + name, displayPath: name, sha256: sha, cache: cache)
+        #expect(!first.cached && second.cached && second.bytesFetched == 0)
+        #expect(summary(second.artifacts) == summary(first.artifacts))
+        await fetcher.shutdown()
+        if ranges {
+            print("remote wheel bytes:\n" + report.joined(separator: "\n"))
+            // What the server counted matches what the client says it received.
+            let served = try index.bytesServed()
+            #expect(served["MarkupSafe-3.0.2-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl"] ?? 0 > 0)
+        }
+    }
+}

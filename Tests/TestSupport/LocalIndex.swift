@@ -1,0 +1,87 @@
+import Foundation
+
+/// The test-only simple index (Fixtures/pypi/index_server.py) on 127.0.0.1, serving
+/// PEP 691 JSON, PEP 658 metadata and ranges from real PyPI files cached under
+/// /var/cache/basefit/wheels/index (made by Fixtures/pypi/fetch_index.py).
+public final class LocalIndex: @unchecked Sendable {
+    public static let root = ProcessInfo.processInfo.environment["BASEFIT_INDEX_ROOT"] ?? "/var/cache/basefit/wheels/index"
+    public static let scripts = TestPaths.fixtures.appendingPathComponent("pypi")
+
+    public let port: Int
+    private let process: Process
+
+    public var simpleURL: String { "http://127.0.0.1:\(port)/simple/" }
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    public enum Unavailable: Error, CustomStringConvertible {
+        case reason(String)
+        public var description: String { if case .reason(let text) = self { return text }; return "" }
+    }
+
+    /// Makes the index directory when missing (needs PyPI), then starts the server.
+    public init(ranges: Bool = true) throws {
+        guard let python = Run.which("python3") else { throw Unavailable.reason("no python3") }
+        if !FileManager.default.fileExists(atPath: Self.root + "/projects/numpy.json") {
+            let result = try Run.program(python, [Self.scripts.appendingPathComponent("fetch_index.py").path, "--root", Self.root])
+            guard result.status == 0 else { throw Unavailable.reason("PyPI unreachable and no cached index at \(Self.root): \(result.stderr.suffix(200))") }
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [Self.scripts.appendingPathComponent("index_server.py").path, "--root", Self.root] + (ranges ? [] : ["--no-ranges"])
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var line = Data()
+        while !line.contains(0x0a) {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line.append(chunk)
+        }
+        let text = String(decoding: line, as: UTF8.self)
+        guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5).prefix { $0.isNumber }) else {
+            process.terminate()
+            throw Unavailable.reason("index server did not start: \(text)")
+        }
+        self.port = port
+        self.process = process
+    }
+
+    deinit { stop() }
+
+    public func stop() {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+
+    /// Bytes served per file name since the server started.
+    public func bytesServed() throws -> [String: Int] {
+        guard let python = Run.which("python3") else { return [:] }
+        let result = try Run.program(python, ["-c", "import sys, urllib.request; sys.stdout.write(urllib.request.urlopen(sys.argv[1]).read().decode())", baseURL + "/_stats"])
+        let data = Data(result.stdout.utf8)
+        let object = try JSONSerialization.jsonObject(with: data) as? [String: [String: Int]] ?? [:]
+        return object.mapValues { $0["bytes"] ?? 0 }
+    }
+
+    /// The project's files as the index lists them (read from the cached JSON).
+    public static func files(of project: String) throws -> [[String: Any]] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: root + "/projects/\(project).json"))
+        let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+        return object["files"] as? [[String: Any]] ?? []
+    }
+
+    /// A pip new enough to know PEP 803 (abi3t) and PEP 658: a venv under /var/cache/basefit.
+    public static func pip() throws -> String {
+        let venv = "/var/cache/basefit/pip-oracle"
+        let pip = venv + "/bin/pip"
+        if FileManager.default.isExecutableFile(atPath: pip) { return pip }
+        guard let python = Run.which("python3") else { throw Unavailable.reason("no python3") }
+        let made = try Run.program(python, ["-m", "venv", venv])
+        guard made.status == 0 else { throw Unavailable.reason("cannot make \(venv): \(made.stderr.suffix(200))") }
+        let upgraded = try Run.program(venv + "/bin/python", ["-m", "pip", "install", "-q", "--upgrade", "pip"])
+        guard upgraded.status == 0 else { throw Unavailable.reason("cannot install a current pip (PyPI unreachable?)") }
+        return pip
+    }
+}
