@@ -6,8 +6,10 @@ import TestSupport
 /// HTTPFetcher against a real loopback server with scripted faults.
 @Suite(.serialized) struct HTTPFetcherTests {
     let server: FaultServer
-    // Generous: the machine may be busy with other suites (buildah, registries).
-    let fetcher = HTTPFetcher(options: FetchOptions(timeout: 20, proxy: ProxySettings()))
+    // Generous: in the whole suite, synchronous tests can hold the cooperative pool's threads
+    // for a long time; the response body is then not consumed, AsyncHTTPClient stops reading
+    // (back-pressure) and its idle read timer fires although the server is fine.
+    let fetcher = HTTPFetcher(options: FetchOptions(timeout: 300, proxy: ProxySettings()))
 
     init() throws {
         server = try FaultServer()
@@ -119,7 +121,7 @@ import TestSupport
         } catch {
             #expect(error.kind == .timeout || error.kind == .truncated, "\(error)")
         }
-        #expect(Date().timeIntervalSince(started) < 25)
+        #expect(Date().timeIntervalSince(started) < 120)
         await fetcher.shutdown()
     }
 
