@@ -3,6 +3,9 @@
 # Needs root (or sudo) only when something is missing.
 set -euo pipefail
 packages=(libelf-dev libsqlite3-dev zlib1g-dev libarchive-dev pkg-config binutils util-linux debootstrap time python3)
+# Registry tests: a loopback CNCF distribution registry (htpasswd from apache2-utils), images
+# assembled with umoci, pushed with skopeo, built and run with buildah (as root).
+packages+=(docker-registry apache2-utils umoci skopeo buildah curl g++)
 missing=()
 for package in "${packages[@]}"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -3,7 +3,9 @@
 # (Debian's docker-registry) and images assembled from debootstrapped roots with umoci,
 # pushed with skopeo. Used by Tests/BasefitCLITests/Registry*Tests.swift and Benchmarks/.
 #
-#   registry-fixture.sh start DIR PORT [USER:PASS]   registry storing in DIR (htpasswd when USER:PASS)
+#   registry-fixture.sh config DIR PORT [USER:PASS]  writes DIR/config.yml (htpasswd when USER:PASS)
+#   registry-fixture.sh start DIR PORT [USER:PASS]   config, then runs the registry in the background
+#   registry-fixture.sh wait PORT                    until the registry answers /v2/
 #   registry-fixture.sh stop DIR
 #   registry-fixture.sh image ROOTFS LAYOUT TAG ARCH  OCI layout LAYOUT:TAG, one layer holding ROOTFS
 #   registry-fixture.sh push LAYOUT:TAG DEST [USER:PASS]  skopeo copy to docker://DEST (plain http)
@@ -12,7 +14,7 @@ set -euo pipefail
 command=${1:?command}
 shift
 case "$command" in
-start)
+config|start)
     dir=$1 port=$2 creds=${3:-}
     mkdir -p "$dir/storage"
     auth=""
@@ -38,14 +40,19 @@ http:
   addr: 127.0.0.1:$port
 $auth
 CONFIG
+    [[ "$command" == config ]] && exit 0
     docker-registry serve "$dir/config.yml" > "$dir/log" 2>&1 &
     echo $! > "$dir/pid"
+    exec "$0" wait "$port"
+    ;;
+wait)
+    port=$1
     for _ in $(seq 1 100); do
         code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/v2/" || true)
         if [[ "$code" == 200 || "$code" == 401 ]]; then exit 0; fi
         sleep 0.1
     done
-    echo "registry on $port did not start: $(cat "$dir/log")" >&2
+    echo "registry on $port did not start" >&2
     exit 1
     ;;
 stop)
@@ -57,7 +64,12 @@ image)
     [[ -d "$layout" ]] || umoci init --layout "$layout"
     umoci new --image "$layout:$tag"
     umoci config --image "$layout:$tag" --os linux --architecture "$arch" --config.cmd /bin/sh
-    umoci insert --image "$layout:$tag" "$rootfs" / >/dev/null
+    # GNU tar, not `umoci insert`: umoci 0.4.7's insert wrote a layer cut short for the
+    # musl root (no end-of-archive blocks, the last file missing).
+    layer=$(mktemp)
+    tar -C "$rootfs" --numeric-owner --exclude=./.basefit-complete --exclude=./.basefit-seconds -cf "$layer" .
+    umoci raw add-layer --image "$layout:$tag" "$layer"
+    rm -f "$layer"
     umoci gc --layout "$layout"
     ;;
 push)

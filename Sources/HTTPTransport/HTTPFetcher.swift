@@ -245,6 +245,9 @@ public final class HTTPFetcher: Sendable {
         if text.contains("SSL") || text.contains("TLS") || text.contains("certificate") || text.contains("handshake") {
             return NetworkError(.tls, url: url, detail: "TLS failed: \(error) (for a registry with a self-signed certificate use --tls-verify=false)")
         }
+        if text.contains("Connection refused") || text.contains("connectionRefused") {
+            return NetworkError(.unreachable, url: url, detail: "cannot connect: connection refused")
+        }
         if text.contains("onnection") || text.contains("NIOConnectionError") || text.contains("refused")
             || text.contains("resolve") || text.contains("IOError") {
             return NetworkError(.unreachable, url: url, detail: "cannot connect: \(error)")

@@ -93,6 +93,41 @@ public enum ImagePull {
         }
     }
 
+    /// Downloads (unless cached) one image's config blob and returns its layers' uncompressed
+    /// digests (`rootfs.diff_ids`), which do not change when a layer is recompressed.
+    public static func diffIDs(
+        of manifest: ImageManifest, reference: ImageReference, cache: BlobCache, options: RegistryOptions
+    ) throws(RegistryError) -> [String] {
+        let credentials = options.credentials ?? RegistryCredentials.lookup(host: reference.registry)
+        do {
+            try HTTPFetcher.blocking {
+                let fetcher = HTTPFetcher(options: FetchOptions(tlsVerify: options.tlsVerify, timeout: options.timeout))
+                do {
+                    try await RegistryClient(reference: reference, fetcher: fetcher, credentials: credentials, tlsVerify: options.tlsVerify)
+                        .fetchBlob(manifest.config, into: cache)
+                    await fetcher.shutdown()
+                } catch {
+                    await fetcher.shutdown()
+                    throw error
+                }
+            }
+        } catch let error as RegistryError {
+            throw error
+        } catch {
+            throw RegistryError(.other, reference: "docker://\(reference)", detail: "\(error)")
+        }
+        struct Config: Decodable {
+            struct RootFS: Decodable { var diff_ids: [String]? }
+            var rootfs: RootFS?
+        }
+        let path = cache.path(hex: String(manifest.config.digest.dropFirst("sha256:".count)))
+        guard let data = FileManager.default.contents(atPath: path),
+              let config = try? JSONDecoder().decode(Config.self, from: data) else {
+            throw RegistryError(.malformed, reference: "docker://\(reference)", detail: "config \(manifest.config.digest) is not an image config")
+        }
+        return config.rootfs?.diff_ids ?? []
+    }
+
     /// A temporary OCI image layout naming `manifest`, its blobs the cache's (a symbolic
     /// link). The caller removes the directory.
     public static func layout(for manifest: ImageManifest, cache: BlobCache) throws(RegistryError) -> String {

@@ -60,7 +60,7 @@ public final class RegistryClient: Sendable {
             guard let chosen = entries.first(where: { $0.platform.map(platform.matches) ?? false }) else {
                 let offered = entries.compactMap(\.platform?.text)
                 throw RegistryError(.platformMissing, reference: label,
-                                    detail: "the image index has no manifest for \(platform); it has \(offered.isEmpty ? "none" : offered.joined(separator: ", ")) (choose with --platform)")
+                                    detail: "the image index has no manifest for \(platform); it has \(offered.isEmpty ? "none" : offered.joined(separator: ", ")) (pick one with --arch or --platform)")
             }
             chosenPlatform = chosen.platform?.text
             (bytes, digest, document) = try await fetchManifest(chosen.digest)
@@ -211,7 +211,8 @@ public final class RegistryClient: Sendable {
             return RegistryError(.unauthorized, reference: label, detail: "unauthorized: \(context), HTTP \(error.status!) \(who)")
         case .status(404, _):
             return RegistryError(.notFound, reference: label, detail: "not found: \(context): the registry has no such repository, tag or blob")
-        case .status(429, let retryAfter), .status(503, let retryAfter) where retryAfter != nil || error.status == 429:
+        case .status(429, let retryAfter),
+             .status(503, let retryAfter) where retryAfter != nil:
             return RegistryError(.rateLimited(retryAfter: retryAfter), reference: label,
                                  detail: "rate limited: \(context)\(retryAfter.map { ", retry after \($0)\(Int($0) != nil ? " s" : "")" } ?? "")")
         case .status:

@@ -12,7 +12,7 @@ enum AppLayers {
         options: RegistryOptions, global: GlobalOptions
     ) throws -> Set<String> {
         guard let baseName = manifest.annotations["org.opencontainers.image.base.name"] else {
-            throw CLIError.usage("docker://\(reference): --app-only: the image does not name its base (no org.opencontainers.image.base.name annotation); judge the whole image without --app-only")
+            throw CLIError.usage("docker://\(reference): the image does not name its base (no org.opencontainers.image.base.name annotation), so its app layers are not known")
         }
         var base: ImageReference
         do {
@@ -25,6 +25,15 @@ enum AppLayers {
         var shared = 0
         while shared < min(baseManifest.layers.count, manifest.layers.count), baseManifest.layers[shared].digest == manifest.layers[shared].digest {
             shared += 1
+        }
+        if shared < baseManifest.layers.count {
+            // Recompressed base layers keep their uncompressed digests (diff_ids).
+            let image = try ImagePull.diffIDs(of: manifest, reference: reference, cache: cache, options: options)
+            let baseIDs = try ImagePull.diffIDs(of: baseManifest, reference: base, cache: cache, options: options)
+            if baseIDs.count == baseManifest.layers.count, image.count == manifest.layers.count,
+               Array(image.prefix(baseIDs.count)) == baseIDs {
+                shared = baseIDs.count
+            }
         }
         guard shared == baseManifest.layers.count else {
             throw CLIError.usage("docker://\(reference): --app-only: the base \(baseName)'s layers are not the first layers of the image (\(shared) of \(baseManifest.layers.count) match)")

@@ -15,7 +15,7 @@ struct Basefit: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "basefit",
         abstract: "Find the smallest container base image this project's native code will load on.",
-        subcommands: [ScanCommand.self, RecommendCommand.self, CheckCommand.self, CatalogCommand.self]
+        subcommands: [ScanCommand.self, RecommendCommand.self, CheckCommand.self, CatalogCommand.self, CacheCommand.self]
     )
 
     /// The release version (scripts/release.sh names the tarball after it).

@@ -12,16 +12,18 @@ struct CatalogImportCommand: ParsableCommand {
     @Option(help: "A root filesystem directory (e.g. from debootstrap).")
     var rootfs: String?
 
-    @Option(help: "An OCI image layout directory (index.json, blobs/).")
+    @Option(help: "An OCI image layout directory (index.json, blobs/); the same as --image oci:DIR.")
     var oci: String?
 
-    @Option(help: "A `docker save` archive.")
+    @Option(help: "A `docker save` archive; the same as --image docker-archive:FILE.")
     var dockerArchive: String?
+
+    @OptionGroup var imageOptions: ImageOptions
 
     @Option(help: "With --oci or --docker-archive: which image inside (ref name annotation or repo:tag).")
     var imageRef: String?
 
-    @Option(help: "With --oci: the platform to pick from an image index, e.g. linux/arm64.")
+    @Option(help: "With --image or --oci: the platform to pick from an image index, e.g. linux/arm64 (default linux/amd64 for --image).")
     var platform: String?
 
     @Option(help: "The reference to record the image under, e.g. debian:bookworm-slim.")
@@ -30,8 +32,8 @@ struct CatalogImportCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        guard [rootfs, oci, dockerArchive].compactMap({ $0 }).count == 1 else {
-            throw ValidationError("Give exactly one of --rootfs DIR, --oci DIR or --docker-archive TAR.")
+        guard [rootfs, oci, dockerArchive, imageOptions.image].compactMap({ $0 }).count == 1 else {
+            throw ValidationError("Give exactly one of --rootfs DIR, --image TRANSPORT:REF, --oci DIR or --docker-archive TAR.")
         }
         guard global.catalog != nil else {
             throw ValidationError("catalog import writes to your own database: give --catalog PATH.")
@@ -41,7 +43,13 @@ struct CatalogImportCommand: ParsableCommand {
     func run() throws {
         let image: Image
         var skipped: [String] = []
-        if let rootfs {
+        if let reference = imageOptions.image {
+            var measured = try ImageInput.measure(reference, platform: platform ?? "linux/amd64", options: imageOptions,
+                                                  scanContents: false, global: global)
+            measured.image.reference = name
+            measured.image.family = RootfsImport.familyName(name)
+            image = measured.image
+        } else if let rootfs {
             let result = try RootfsMeasurer(root: rootfs).measure()
             image = RootfsImport.image(result, reference: name, source: "measured by basefit catalog import --rootfs \(rootfs)")
         } else if let oci {

@@ -13,7 +13,14 @@ enum ImageContents {
         defer { _ = manager.changeCurrentDirectoryPath(previous) }
         let report = try ProjectScan.Scanner().scan(["."])
         Output.warnings(report.warnings, options: global)
-        return report.requirements
+        let scanned = report.requirements
+        // Paths as the image has them: ./usr/bin/app → /usr/bin/app.
+        let files = scanned.files.map { file in
+            var file = file
+            file.path = "/" + normalised(file.path)
+            return file
+        }
+        return Requirements(files: files, node: scanned.node, python: scanned.python, hints: scanned.hints)
     }
 
     /// Keeps only the files under `paths` (image paths without a leading slash).

