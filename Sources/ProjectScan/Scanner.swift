@@ -73,11 +73,11 @@ public struct Scanner: Sendable {
 
     /// Reads wheels on all cores; results come back in input order.
     private func inspectWheels(_ files: [FoundFile]) -> [Outcome] {
-        let slots = OutcomeSlots(count: files.count)
+        let slots = Slots<Outcome>(count: files.count)
         DispatchQueue.concurrentPerform(iterations: files.count) { index in  // one wheel per iteration
             slots.store(Self.inspectWheel(files[index]), at: index)
         }
-        return slots.values()
+        return slots.values().map { $0! }
     }
 
     /// Reads one wheel as `scan` does: its summary, its ELF members as artifacts named
@@ -141,26 +141,4 @@ final class ProgressCounter: @unchecked Sendable {
         elf += newELF
         return (files, elf)
     }
-}
-
-/// Fixed slots written by exactly one worker each, read after all workers finish.
-/// Raw memory, so concurrent writes to different slots need no exclusive access.
-private final class OutcomeSlots: @unchecked Sendable {
-    private let storage: UnsafeMutablePointer<Scanner.Outcome?>
-    private let count: Int
-
-    init(count: Int) {
-        self.count = count
-        storage = .allocate(capacity: max(count, 1))
-        storage.initialize(repeating: nil, count: count)
-    }
-
-    deinit {
-        storage.deinitialize(count: count)
-        storage.deallocate()
-    }
-
-    func store(_ value: Scanner.Outcome, at index: Int) { storage[index] = value }
-
-    func values() -> [Scanner.Outcome] { (0..<count).map { storage[$0]! } }
 }
