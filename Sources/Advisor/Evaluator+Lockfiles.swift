@@ -23,8 +23,8 @@ extension Evaluator {
         var problems: [Problem] = []
         var notes: [String] = []
         for entry in locked.judge(platform).entries {
-            if entry.ecosystem == "npm" && runtime != .node { continue }
-            if entry.ecosystem == "pypi" && runtime != .python { continue }
+            if entry.ecosystem == .npm && runtime != .node { continue }
+            if entry.ecosystem == .pypi && runtime != .python { continue }
             let unblock = entry.unblockedBy.map { "\(entry.package) \($0) publishes a prebuilt build for \(platform.libc.rawValue) \(profile.architecture)" }
             switch entry.way {
             case .prebuilt:

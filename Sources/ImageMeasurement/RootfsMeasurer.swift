@@ -86,12 +86,12 @@ public struct RootfsMeasurer {
             }
         }
         var version: VersionNumber?
-        if family == "glibc", let libc = libraries["libc.so.6"] {
+        if family == LibcFamily.glibc.rawValue, let libc = libraries["libc.so.6"] {
             // glibc releases without new symbols (2.31) define no version node of their
             // own: the release string inside libc.so.6 is the version; the highest
             // GLIBC_ definition is only the fallback.
             version = libc.path.flatMap(glibcReleaseVersion) ?? libc.highest("GLIBC")
-        } else if family == "musl" {
+        } else if family == LibcFamily.musl.rawValue {
             version = muslVersion() ?? loaderPath.flatMap(muslReleaseVersion)
         }
         let os = osRelease()

@@ -110,7 +110,7 @@ public struct LockedDependencies: Sendable, Hashable, Codable {
                     way = .noWay(available.isEmpty ? "its os/cpu/libc exclude this platform"
                                  : "the lockfile pins platform packages only for others (\(available.prefix(4).joined(separator: ", "))\(available.count > 4 ? " …" : ""))")
                 }
-                entries.append(.init(ecosystem: "npm", package: entry.package, version: entry.version, lockfile: lockfile.path, way: way,
+                entries.append(.init(ecosystem: .npm, package: entry.package, version: entry.version, lockfile: lockfile.path, way: way,
                                      unblockedBy: nil, prebuiltElsewhere: families.contains(entry.package)))
             }
         }
@@ -141,12 +141,12 @@ public struct LockedDependencies: Sendable, Hashable, Codable {
                     let linuxWheels = files.contains { file in
                         file.wheel?.platformTags.contains { $0.hasPrefix("manylinux") || $0.hasPrefix("musllinux") || $0.hasPrefix("linux_") } == true
                     }
-                    entries.append(.init(ecosystem: "pypi", package: pin.name, version: pin.version, lockfile: lockfile.path, way: way,
+                    entries.append(.init(ecosystem: .pypi, package: pin.name, version: pin.version, lockfile: lockfile.path, way: way,
                                          unblockedBy: unblocked, prebuiltElsewhere: linuxWheels || unblocked != nil))
                 }
             }
         }
-        return LockfileJudgement(platform: platform, entries: entries.sorted { ($0.ecosystem, $0.package) < ($1.ecosystem, $1.package) })
+        return LockfileJudgement(platform: platform, entries: entries.sorted { ($0.ecosystem.rawValue, $0.package) < ($1.ecosystem.rawValue, $1.package) })
     }
 
     public static func isNewerVersion(_ a: String, than b: String) -> Bool {
@@ -169,7 +169,7 @@ public struct LockfileJudgement: Sendable, Hashable {
     }
 
     public struct Entry: Sendable, Hashable {
-        public var ecosystem: String
+        public var ecosystem: PackageOrigin.Ecosystem
         public var package: String
         public var version: String
         public var lockfile: String
