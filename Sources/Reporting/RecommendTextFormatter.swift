@@ -11,7 +11,9 @@ public enum RecommendTextFormatter {
                      + (profile.requirements.minimum["GLIBCXX"].map { ", GLIBCXX ≥ \($0.version)" } ?? "")
                      + "; runtime \(recommendation.runtime.rawValue)"
                      + (recommendation.nodeConstraint.map { " (\($0.summary))" } ?? ""))
-        if count == 0, recommendation.runtime != .none {
+        if let locked = profile.requirements.lockfiles {
+            lines.append("  judged from \(locked.paths.joined(separator: ", ")): nothing is installed, so each image is held to the builds the lockfile would install there")
+        } else if count == 0, recommendation.runtime != .none {
             lines.append("  no native code: a pure \(recommendation.runtime.rawValue) project (it may well run on Alpine too)")
         }
         if !profile.alternativeFiles.isEmpty {
