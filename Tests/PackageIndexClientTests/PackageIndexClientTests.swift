@@ -15,7 +15,9 @@ import TestSupport
             return
         }
         defer { index.stop() }
-        let fetcher = HTTPFetcher(options: FetchOptions(timeout: 120))
+        // Long: in the whole suite, synchronous tests can hold every cooperative thread, the body is
+        // not consumed and AsyncHTTPClient's idle read timer would fire although the server is fine.
+        let fetcher = HTTPFetcher(options: FetchOptions(timeout: 900))
         do {
             try await body(index, PackageIndexClient(indexes: [index.simpleURL], fetcher: fetcher))
         } catch {
@@ -122,7 +124,9 @@ import TestSupport
             return
         }
         defer { index.stop() }
-        let fetcher = HTTPFetcher(options: FetchOptions(timeout: 120))
+        // Long: in the whole suite, synchronous tests can hold every cooperative thread, the body is
+        // not consumed and AsyncHTTPClient's idle read timer would fire although the server is fine.
+        let fetcher = HTTPFetcher(options: FetchOptions(timeout: 900))
         let remote = RemoteWheel(fetcher: fetcher)
         var report: [String] = []
         for name in Self.wheels {
