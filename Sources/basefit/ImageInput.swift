@@ -57,14 +57,17 @@ enum ImageInput {
                 }
                 return result
             }
-            if let hit = MeasuredCache(cache.directory).read(hex: hex, name: name, needContents: scanContents) {
+            let measurements = MeasuredImageCache(cacheDirectory: cache.directory)
+            let hit = measurements.read(hex: hex, name: name, needContents: scanContents)
+            let cachedContents = hit?.contents.flatMap { try? Requirements.read(json: $0) }
+            if let hit, !scanContents || cachedContents != nil {
                 Output.verbose("image: \(label) measured earlier (cache)", options: global)
                 var manifest = resolved
                 if appOnly || appIfKnown {
                     // --app-only lists the app layers' files: those blobs must be here.
                     manifest = try ImagePull.pull(reference.withDigest(resolved.digest), platform: choice, cache: cache, options: registryOptions)
                 }
-                return try onlyApp(MeasuredImage(image: hit.image, label: label, digest: resolved.digest, contents: hit.contents, cached: true), manifest)
+                return try onlyApp(MeasuredImage(image: hit.image, label: label, digest: resolved.digest, contents: cachedContents, cached: true), manifest)
             }
             let manifest = try ImagePull.pull(reference.withDigest(resolved.digest), platform: choice, cache: cache, options: registryOptions) { line in
                 if !global.quiet { Output.warning(line) }
@@ -77,7 +80,11 @@ enum ImageInput {
                 description: "measured from \(manifest.digest) (\(label))", scanContents: scanContents, global: global)
             measured.label = label
             measured.digest = manifest.digest
-            MeasuredCache(cache.directory).write(hex: hex, image: measured.image, contents: measured.contents, global: global)
+            do {
+                try measurements.write(hex: hex, image: measured.image, contents: try measured.contents.map { try JSONEncoder().encode($0) })
+            } catch {
+                if !global.quiet { Output.warning("could not keep the measurement in \(measurements.directory): \(error)") }
+            }
             return try onlyApp(measured, manifest)
         case .ociLayout(let path, let tag):
             if appOnly { throw CLIError.usage("--app-only needs a docker:// image (its base is found through the registry)") }
