@@ -100,37 +100,17 @@ enum ImageInput {
     private static func unpackAndMeasure(
         source: ImageImport.Source, name: String, description: String, scanContents: Bool, global: GlobalOptions
     ) throws -> MeasuredImage {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("basefit-image-\(UUID().uuidString)").path
-        do {
-            try FileManager.default.createDirectory(atPath: scratch + "/rootfs", withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
-        } catch {
-            throw CLIError.usage("\(scratch): cannot create a temporary directory (\(error.localizedDescription))")
-        }
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let root = scratch + "/rootfs"
-        let config: ImageConfig
-        do {
-            switch source {
-            case .ociLayout(let path, let reference, let platform):
-                config = try ImageLayers.unpackOCILayout(at: path, reference: reference, platform: platform, into: root)
-            case .dockerArchive(let path, let reference):
-                config = try ImageLayers.unpackDockerArchive(at: path, reference: reference, into: root)
-            }
-        } catch {
-            throw CLIError.usage("\(name): \(error.description)")
-        }
-        for entry in config.skippedEntries where global.verbose { Output.verbose(entry.description, options: global) }
-        let measured = try RootfsMeasurer(root: root).measure()
-        let architecture = config.architecture.flatMap { Architecture([$0, config.variant].compactMap { $0 }.joined(separator: "/")) ?? Architecture($0) }
-        let image = RootfsImport.image(
-            measured, reference: name, source: description,
-            compressedBytes: config.compressedBytes <= UInt64(Int64.max) ? Int64(config.compressedBytes) : nil,
-            defaultUser: config.user, architecture: architecture)
         var contents: Requirements?
-        if scanContents {
-            contents = try ImageContents.scan(root: root, global: global)
+        let image: Image, skipped: [String]
+        do {
+            (image, skipped) = try ImageImport.image(from: source, name: name, description: description) { root in
+                if scanContents { contents = try ImageContents.scan(root: root, global: global) }
+            }
+        } catch let error as CatalogError where error.kind == .invalidData {
+            // The layout of a pulled image is a temporary directory: name the image instead.
+            throw CLIError.usage("\(name): \(error.detail)")
         }
+        for entry in skipped where global.verbose { Output.verbose(entry, options: global) }
         return MeasuredImage(image: image, label: name, digest: nil, contents: contents)
     }
 }
