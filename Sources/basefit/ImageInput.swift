@@ -47,13 +47,20 @@ enum ImageInput {
             func onlyApp(_ measured: MeasuredImage, _ manifest: ImageManifest) throws -> MeasuredImage {
                 guard appOnly || appIfKnown, let contents = measured.contents else { return measured }
                 var result = measured
-                do {
-                    let files = try AppLayers.files(of: manifest, reference: reference, platform: choice, cache: cache, options: registryOptions, global: global)
+                let files = Result { () throws(RegistryError) in
+                    try AppLayers.files(of: manifest, reference: reference, platform: choice, cache: cache, options: registryOptions) { line in
+                        Output.verbose(line, options: global)
+                    }
+                }
+                switch files {
+                case .success(let files):
                     result.contents = ImageContents.restrict(contents, to: files)
-                } catch let error as CLIError where appIfKnown && !appOnly {
-                    if !global.quiet { Output.warning("\(error.message ?? "the base is not known"); every file of the image is taken as the app's") }
-                } catch let error as CLIError {
-                    throw CLIError.usage("--app-only: \(error.message ?? "")")
+                case .failure(let error) where error.kind == .appLayersUnknown && appIfKnown && !appOnly:
+                    if !global.quiet { Output.warning("\(error.description); every file of the image is taken as the app's") }
+                case .failure(let error) where error.kind == .appLayersUnknown:
+                    throw CLIError.usage("--app-only: \(error.description)")
+                case .failure(let error):
+                    throw error
                 }
                 return result
             }

@@ -1,24 +1,31 @@
 import Domain
 import Foundation
 import ImageLayers
-import Registry
 
 /// The application's part of an image: the layers above its base. The base is named by the
 /// `org.opencontainers.image.base.name` / `.base.digest` annotations (buildah and BuildKit
-/// write them); its layers must be a prefix of the image's.
-enum AppLayers {
-    static func files(
+/// write them); its layers must be a prefix of the image's, compared by blob digest, else by
+/// uncompressed digest (`diff_ids`) for base layers that were recompressed.
+public enum AppLayers {
+    /// The paths the app layers add (`etc/app.conf`, as in the layer tarballs). Blobs are read
+    /// from `cache` (the image's layers must have been pulled into it); the base's manifest is
+    /// resolved from its registry. `note` hears one line on how the layers split.
+    /// Throws `.appLayersUnknown` when the split cannot be told (every message names the image),
+    /// and the registry's errors as they are.
+    public static func files(
         of manifest: ImageManifest, reference: ImageReference, platform: PlatformChoice, cache: BlobCache,
-        options: RegistryOptions, global: GlobalOptions
-    ) throws -> Set<String> {
+        options: RegistryOptions, note: (String) -> Void = { _ in }
+    ) throws(RegistryError) -> Set<String> {
+        let label = "docker://\(reference)"
         guard let baseName = manifest.annotations["org.opencontainers.image.base.name"] else {
-            throw CLIError.usage("docker://\(reference): the image does not name its base (no org.opencontainers.image.base.name annotation), so its app layers are not known")
+            throw RegistryError(.appLayersUnknown, reference: label,
+                                detail: "the image does not name its base (no org.opencontainers.image.base.name annotation), so its app layers are not known")
         }
         var base: ImageReference
         do {
             base = try ImageReference(parsing: baseName)
         } catch {
-            throw CLIError.usage("docker://\(reference): --app-only: the base annotation \(baseName) is not a reference: \(error)")
+            throw RegistryError(.appLayersUnknown, reference: label, detail: "--app-only: the base annotation \(baseName) is not a reference: \(error)")
         }
         if let digest = manifest.annotations["org.opencontainers.image.base.digest"], ImageReference.isDigest(digest) { base.digest = digest }
         let baseManifest = try ImagePull.resolve(base, platform: platform, options: options)
@@ -36,16 +43,17 @@ enum AppLayers {
             }
         }
         guard shared == baseManifest.layers.count else {
-            throw CLIError.usage("docker://\(reference): --app-only: the base \(baseName)'s layers are not the first layers of the image (\(shared) of \(baseManifest.layers.count) match)")
+            throw RegistryError(.appLayersUnknown, reference: label,
+                                detail: "--app-only: the base \(baseName)'s layers are not the first layers of the image (\(shared) of \(baseManifest.layers.count) match)")
         }
-        Output.verbose("app layers: \(manifest.layers.count - shared) above the \(shared) of \(baseName)", options: global)
+        note("app layers: \(manifest.layers.count - shared) above the \(shared) of \(baseName)")
         var files = Set<String>()
         for layer in manifest.layers[shared...] {
             let path = cache.path(hex: String(layer.digest.dropFirst("sha256:".count)))
             do {
                 files.formUnion(try ImageLayers.addedFiles(inLayer: path))
             } catch {
-                throw CLIError.usage("\(path): \(error.description)")
+                throw RegistryError(.appLayersUnknown, reference: path, detail: error.description)
             }
         }
         return files
