@@ -48,9 +48,14 @@ enum ImageInput {
                 guard appOnly || appIfKnown, let contents = measured.contents else { return measured }
                 var result = measured
                 let files = Result { () throws(RegistryError) in
-                    try AppLayers.files(of: manifest, reference: reference, platform: choice, cache: cache, options: registryOptions) { line in
-                        Output.verbose(line, options: global)
-                    }
+                    try AppLayers.files(
+                        of: manifest, reference: reference, platform: choice, cache: cache, options: registryOptions,
+                        catalogBase: { diffIDs in
+                            // A catalog that cannot be read finds no base: --app-only then stops (exit 2).
+                            guard let architecture = measured.image.architectures.first,
+                                  let found = try? CatalogAccess.open(global, registry: options).base(ofLayers: diffIDs, architecture: architecture) else { return nil }
+                            return (found.image.reference, found.layers)
+                        }, note: { line in Output.verbose(line, options: global) })
                 }
                 switch files {
                 case .success(let files):
