@@ -6,11 +6,31 @@ import ProjectScan
 extension Evaluator {
     /// The platform an image offers a lockfile's install: its libc, the judged
     /// architecture, its CPython line (nil when the image carries no Python).
-    static func lockfilePlatform(_ image: Image, architecture: Architecture) -> LockfilePlatform? {
+    public static func lockfilePlatform(_ image: Image, architecture: Architecture) -> LockfilePlatform? {
         guard image.libcFamily == .glibc || image.libcFamily == .musl else { return nil }
         let python = image.runtime?.kind == .python ? image.runtime : nil
         return LockfilePlatform(libc: image.libcFamily, libcVersion: image.libcVersion, architecture: architecture,
                                 python: python?.line, freeThreaded: python?.freeThreaded ?? false)
+    }
+
+    /// The profile as it stands on `image` once the lockfile is installed there: the ELF
+    /// files of the wheels pip would pick for the image's platform are added, so they are
+    /// judged exactly like installed extension modules (libc, version needs, the libraries
+    /// the image must provide with their install plan, the libc's own sonames).
+    func withPickedWheels(_ profile: ProjectProfile, _ image: Image, runtime: RuntimeChoice) -> ProjectProfile {
+        guard runtime == .python, let locked = profile.requirements.lockfiles, let wheels = locked.wheels, !wheels.isEmpty,
+              let platform = Self.lockfilePlatform(image, architecture: profile.architecture) else { return profile }
+        var added: [FileNeeds] = []
+        for entry in locked.judge(platform).entries where entry.ecosystem == .pypi {
+            guard case .prebuilt(let filename) = entry.way, let wheel = wheels[filename] else { continue }
+            added += wheel.files.filter { $0.architecture.runs(on: profile.architecture) }
+        }
+        guard !added.isEmpty else { return profile }
+        var profile = profile
+        let requirements = profile.requirements
+        profile.requirements = Requirements(files: requirements.files + added, node: requirements.node, python: requirements.python,
+                                            hints: requirements.hints, lockfiles: requirements.lockfiles)
+        return profile
     }
 
     /// Locked packages that install no prebuilt build on the image: each a problem (an
@@ -27,6 +47,18 @@ extension Evaluator {
             if entry.ecosystem == .pypi && runtime != .python { continue }
             let unblock = entry.unblockedBy.map { "\(entry.package) \($0) publishes a prebuilt build for \(platform.libc.rawValue) \(profile.architecture)" }
             switch entry.way {
+            case .prebuilt(let filename) where entry.ecosystem == .pypi:
+                guard let wheel = locked.wheels?[filename] else {
+                    notes.append("\(filename): its ELF members were not read (offline, or not picked when the requirements were written): judged by its tags only")
+                    continue
+                }
+                // pip refuses a distribution whose METADATA excludes the interpreter, whatever the index listed.
+                if let range = wheel.metadata?.requiresPython, let python = platform.python, !PythonSpecifier.allows(range, version: python) {
+                    problems.append(Problem(
+                        kind: .lockedNoBuild, artifact: entry.lockfile, library: entry.package, version: entry.version, symbols: [],
+                        message: "\(entry.package) \(entry.version): \(filename)'s METADATA says Requires-Python \(range); \(image.reference) has CPython \(python)",
+                        fix: Fix(advice: (unblock.map { "upgrade: \($0); or " } ?? "") + "use an image with a Python in \(range)")))
+                }
             case .prebuilt:
                 continue
             case .buildsFromSource(let what, let needs) where !entry.prebuiltElsewhere:
