@@ -107,12 +107,19 @@ public struct LockedDependencies: Sendable, Hashable, Codable {
     /// The files of a pinned release: the lockfile's own list, else the index's.
     public func files(of pin: PythonLockfile.Pin) -> [PythonLockfile.File]? {
         if let files = pin.files, !files.isEmpty {
-            // The index knows requires-python, which lockfiles do not record.
+            // The index knows requires-python and its PEP 658 metadata files, which lockfiles do not record.
             guard let indexed = releases[pin.name]?.first(where: { $0.version == pin.version }) else { return files }
             let byName = Dictionary(indexed.files.map { ($0.filename, $0) }, uniquingKeysWith: { a, _ in a })
             return files.map { file in
                 var file = file
-                if file.requiresPython == nil { file.requiresPython = byName[file.filename]?.requiresPython }
+                guard let listed = byName[file.filename] else { return file }
+                if file.requiresPython == nil { file.requiresPython = listed.requiresPython }
+                // The same file only: the metadata's hash is trusted when the wheel's own hash agrees.
+                if file.hasMetadataFile == nil, file.sha256 == nil || file.sha256 == listed.sha256 {
+                    file.hasMetadataFile = listed.hasMetadataFile
+                    file.metadataSHA256 = listed.metadataSHA256
+                }
+                if file.url == nil { file.url = listed.url }
                 return file
             }
         }

@@ -58,8 +58,8 @@ public struct WheelMetadata: Sendable, Hashable, Codable {
     /// Reads the header part of a METADATA file (up to the first blank line).
     public static func parse(_ text: String) -> WheelMetadata {
         var metadata = WheelMetadata()
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let line = line.hasSuffix("\r") ? line.dropLast() : line
+        // "\r\n" is one Character in Swift: split on anything that is a newline.
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             if line.isEmpty { break }
             if line.first == " " || line.first == "\t" { continue }  // a folded continuation
             guard let colon = line.firstIndex(of: ":") else { continue }
