@@ -21,15 +21,25 @@ extension Evaluator {
         guard runtime == .python, let locked = profile.requirements.lockfiles, let wheels = locked.wheels, !wheels.isEmpty,
               let platform = Self.lockfilePlatform(image, architecture: profile.architecture) else { return profile }
         var added: [FileNeeds] = []
+        var foreign: [FileNeeds] = []
         for entry in locked.judge(platform).entries where entry.ecosystem == .pypi {
             guard case .prebuilt(let filename) = entry.way, let wheel = wheels[filename] else { continue }
-            added += wheel.files.filter { $0.architecture.runs(on: profile.architecture) }
+            // A member built for another machine than its wheel's tag says is an architecture problem.
+            for file in wheel.files {
+                if !file.isLoadable || file.architecture.runs(on: profile.architecture) { added.append(file) } else { foreign.append(file) }
+            }
         }
-        guard !added.isEmpty else { return profile }
+        guard !added.isEmpty || !foreign.isEmpty else { return profile }
         var profile = profile
+        profile.foreignFiles += foreign
         let requirements = profile.requirements
-        profile.requirements = Requirements(files: requirements.files + added, node: requirements.node, python: requirements.python,
-                                            hints: requirements.hints, lockfiles: requirements.lockfiles)
+        // Aggregated without the lockfiles (whose encoding the digest would hash once per image),
+        // then given them back with the project's own digest: this profile is the same project.
+        var extended = Requirements(files: requirements.files + added, node: requirements.node, python: requirements.python,
+                                    hints: requirements.hints)
+        extended.lockfiles = requirements.lockfiles
+        extended.digest = requirements.digest
+        profile.requirements = extended
         return profile
     }
 
