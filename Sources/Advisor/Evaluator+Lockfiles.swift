@@ -52,6 +52,7 @@ extension Evaluator {
               let platform = Self.lockfilePlatform(image, architecture: profile.architecture) else { return ([], []) }
         var problems: [Problem] = []
         var notes: [String] = []
+        var unread: [String] = []
         for entry in locked.judge(platform).entries {
             if entry.ecosystem == .npm && runtime != .node { continue }
             if entry.ecosystem == .pypi && runtime != .python { continue }
@@ -59,7 +60,8 @@ extension Evaluator {
             switch entry.way {
             case .prebuilt(let filename) where entry.ecosystem == .pypi:
                 guard let wheel = locked.wheels?[filename] else {
-                    notes.append("\(filename): its ELF members were not read (offline, or not picked when the requirements were written): judged by its tags only")
+                    // No wheel read at all (--offline) was said once, as a warning.
+                    if locked.wheels != nil { unread.append(filename) }
                     continue
                 }
                 // pip refuses a distribution whose METADATA excludes the interpreter, whatever the index listed.
@@ -84,6 +86,10 @@ extension Evaluator {
                     message: "\(entry.package) \(entry.version) cannot install on \(platform.description): \(why)",
                     fix: Fix(advice: unblock.map { "upgrade: \($0)" } ?? "\(entry.package): no release in the lockfile installs on \(platform.libc.rawValue) \(profile.architecture)")))
             }
+        }
+        if !unread.isEmpty {
+            notes.append("\(unread.count == 1 ? "a wheel" : "\(unread.count) wheels") this image would install \(unread.count == 1 ? "was" : "were") not read "
+                + "(not picked for the images the requirements were written for): \(unread.joined(separator: ", ")); judged by tags only")
         }
         return (problems, notes)
     }

@@ -56,6 +56,9 @@ enum LockfileInput {
         } else if needsIndex {
             locked.warnings.append("--offline: pins of requirements files are not judged (their files come from the index)")
         }
+        if index?.offline == true && locked.hasJudgeablePins && !locked.python.isEmpty {
+            locked.warnings.append("--offline: the wheels each image would install are judged by their tags only (their ELF members are not read)")
+        }
         Output.warnings(locked.warnings.map { ScanWarning(path: "lockfile", message: $0) }, options: global)
         // Fail closed: lockfiles of which nothing can be judged (an unreachable index, no pins)
         // are no evidence, and the caller says there is nothing to judge.

@@ -140,6 +140,20 @@ import TestSupport
         let checkFromFile = try checkout.basefit(["check", "--requirements", file.path, "--base", "python:3.12-bookworm", "--format", "json"])
         #expect(checkFromFile.status == 1 && directCheck.status == 1)
         #expect(checkFromFile.stdout == directCheck.stdout)
+
+        // Written before wheels were read (no `wheels`, no `metadataSHA256`): schema 1 still reads it,
+        // and the images are held to the wheels' tags only.
+        var older = object
+        var requirements = try #require(older["requirements"] as? [String: Any])
+        var lockfiles = try #require(requirements["lockfiles"] as? [String: Any])
+        lockfiles.removeValue(forKey: "wheels")
+        requirements["lockfiles"] = lockfiles
+        older["requirements"] = requirements
+        let olderFile = checkout.directory.appendingPathComponent("older.json")
+        try JSONSerialization.data(withJSONObject: older).write(to: olderFile)
+        let fromOlder = try checkout.basefit(["check", "--requirements", olderFile.path, "--base", "python:3.12-bookworm"])
+        #expect(fromOlder.status == 0, "\(fromOlder.stdout)\(fromOlder.stderr)")
+        #expect(!fromOlder.stdout.contains("GLIBCXX"))
     }
 
     /// The oracle: pip picks the wheel for the root's platform from the same index and installs it
