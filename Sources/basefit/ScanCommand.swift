@@ -18,6 +18,8 @@ struct ScanCommand: ParsableCommand {
     @Option(help: "Output format: text or json.")
     var format: Format = .text
 
+    @OptionGroup var index: IndexOptions
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -25,8 +27,10 @@ struct ScanCommand: ParsableCommand {
     }
 
     func run() throws {
-        let report = try ProjectInput.scan(paths, global, exitWhenNothingReadable: false)
+        var report = try ProjectInput.scan(paths, global, exitWhenNothingReadable: false)
+        // Lockfiles (a fresh checkout, or named): their pins and the wheels the catalog's images would install.
+        report.requirements = try LockfileInput.attach(to: report.requirements, paths: paths, global, index: index)
         Output.standard(format == .json ? ScanJSONFormatter.format(report) : ScanTextFormatter.format(report))
-        if report.nothingReadable { throw ExitCodes.usage }
+        if report.nothingReadable && report.requirements.lockfiles == nil { throw ExitCodes.usage }
     }
 }
