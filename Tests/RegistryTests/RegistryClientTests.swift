@@ -13,10 +13,11 @@ import TestSupport
         let port: Int
         let manifestDigest: String
 
-        init() throws {
+        /// `script`: fake_registry.py, or push_registry.py (CatalogArtifactTests).
+        init(script: String = "fake_registry.py") throws {
             let python = try #require(Run.which("python3"))
             process.executableURL = URL(fileURLWithPath: python)
-            process.arguments = [URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("fake_registry.py").path]
+            process.arguments = [URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(script).path]
             let out = Pipe()
             process.standardOutput = out
             process.standardError = FileHandle.nullDevice
