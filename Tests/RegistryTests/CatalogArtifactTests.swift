@@ -14,8 +14,9 @@ extension RegistryClientTests {
     @Test func catalogArtifactPushedWithABearerTokenThenPulledIntoTheCache() throws {
         // Bytes standing in for a database: the artifact does not look inside.
         let database = Data((0..<70_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) })
-        let fake = try FakeRegistry(script: "push_registry.py")
-        let reference = try ImageReference(parsing: "127.0.0.1:\(fake.port)/team/catalog:v1")
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("push_registry.py").path
+        let fake = try ScriptServer(script: script, lines: 2)
+        let reference = try ImageReference(parsing: "127.0.0.1:\(try fake.port())/team/catalog:v1")
         let credentials = RegistryCredentials(user: "alice", password: "pw", origin: "test")
         let annotations = [CatalogArtifact.AnnotationKey.images: "0", CatalogArtifact.AnnotationKey.created: "2026-06-01T00:00:00Z"]
 
