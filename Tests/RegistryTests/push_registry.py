@@ -13,15 +13,13 @@ blobs, manifests, uploads = {}, {}, set()
 
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args):
-        pass
+    log_message = lambda self, *args: None
 
     def reply(self, status, body=b"", headers=()):
+        """The answer with its Content-Length; a HEAD gets the headers only."""
         self.send_response(status)
-        for name, value in headers:
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
+        for header in list(headers) + [("Content-Length", str(len(body)))]:
+            self.send_header(*header)
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
