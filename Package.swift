@@ -79,7 +79,7 @@ let package = Package(
         .testTarget(name: "ImageLayersTests", dependencies: ["ImageLayers", "TestSupport"]),
         .testTarget(name: "PackageIndexClientTests", dependencies: ["PackageIndexClient", "ProjectScan", "ELFInspection", "HTTPTransport", "TestSupport"]),
         .testTarget(name: "HTTPTransportTests", dependencies: ["HTTPTransport", "TestSupport"], exclude: ["fault_server.py"]),
-        .testTarget(name: "RegistryTests", dependencies: ["Registry", "HTTPTransport", "Domain", "TestSupport"], exclude: ["fake_registry.py"]),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "HTTPTransport", "Domain", "TestSupport"], exclude: ["fake_registry.py", "push_registry.py"]),
         .testTarget(name: "AdvisorTests", dependencies: ["Domain", "Advisor", "ImageCatalog", "ProjectScan", "ELFInspection", "TestSupport"]),
         .testTarget(
             name: "ImageCatalogTests",

@@ -185,8 +185,12 @@ public final class RegistryClient: Sendable {
             }
             var query = components.queryItems ?? []
             if let service = challenge.parameters["service"] { query.append(URLQueryItem(name: "service", value: service)) }
-            // A pushing client asks for pull,push at once (the challenge to a HEAD names pull only).
-            let scope = access == .push ? "repository:\(repository):\(access.rawValue)" : challenge.parameters["scope"] ?? "repository:\(repository):pull"
+            // The challenge's scope, except that a pushing client asks for pull,push at once when
+            // the challenge (to a HEAD, say) names pull only.
+            var scope = challenge.parameters["scope"] ?? "repository:\(repository):pull"
+            if access == .push, !(scope.split(separator: ":").last ?? "").split(separator: ",").contains("push") {
+                scope = "repository:\(repository):\(access.rawValue)"
+            }
             query.append(URLQueryItem(name: "scope", value: scope))
             components.queryItems = query
             let url = components.url?.absoluteString ?? realm

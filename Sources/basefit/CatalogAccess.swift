@@ -37,7 +37,7 @@ enum CatalogAccess {
         } catch {
             throw CLIError.usage("--catalog \(error.description)")
         }
-        let name = "\(pulled.label)@\(pulled.digest)"
+        let name = reference.digest == nil ? "\(pulled.label)@\(pulled.digest)" : pulled.label
         Output.verbose(pulled.downloaded
                        ? "catalog: \(name): downloaded its database \(pulled.layer.digest) (\(pulled.layer.size) bytes)"
                        : "catalog: \(name): its database \(pulled.layer.digest) is in the cache (fetched the manifest only)",

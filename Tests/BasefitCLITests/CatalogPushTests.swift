@@ -23,9 +23,10 @@ import Glibc
         init() throws { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
         deinit { try? FileManager.default.removeItem(atPath: path) }
 
-        func basefit(_ arguments: [String], cache: String? = nil) throws -> ProcessResult {
+        func basefit(_ arguments: [String], cache: String? = nil, extra: [String: String] = [:]) throws -> ProcessResult {
             var environment = ProcessInfo.processInfo.environment.filter { !["REGISTRY_AUTH_FILE", "XDG_RUNTIME_DIR", "DOCKER_CONFIG"].contains($0.key) }
             environment.merge(["BASEFIT_CACHE_DIR": cache ?? path + "/cache", "HOME": path, "BASEFIT_TODAY": CatalogPushTests.today]) { $1 }
+            environment.merge(extra) { $1 }
             return try Run.program(TestPaths.executable.path, arguments, environment: environment)
         }
 
@@ -106,6 +107,14 @@ import Glibc
         let withCreds = try scratch.basefit(["catalog", "push", "docker://\(privateTarget)", "--catalog", database, "--tls-verify=false", "--creds", creds])
         #expect(withCreds.status == 0, "\(withCreds.stderr)")
         #expect(try rawManifest(privateTarget, creds: creds)?["artifactType"] as? String == Self.artifactType)
+        // The same credentials from an auth file (podman/skopeo login's auth.json).
+        let authFile = scratch.path + "/auth.json"
+        let token = Data(creds.utf8).base64EncodedString()
+        try Data(#"{"auths":{"\#(registry.auth)":{"auth":"\#(token)"}}}"#.utf8).write(to: URL(fileURLWithPath: authFile))
+        let fromFile = try scratch.basefit(["catalog", "push", "docker://\(registry.auth)/team/catalog:v2", "--catalog", database, "--tls-verify=false"],
+                                           extra: ["REGISTRY_AUTH_FILE": authFile])
+        #expect(fromFile.status == 0, "\(fromFile.stderr)")
+        #expect(try rawManifest(registry.auth + "/team/catalog:v2", creds: creds)?["artifactType"] as? String == Self.artifactType)
 
         // recommend with the registry's catalog in a fresh cache: the team row is a candidate, the
         // overriding row says so, and the database lands in the cache under its digest.
