@@ -28,6 +28,18 @@ public enum ImageImport {
     }
 
     public static func image(from source: Source, name: String) throws(CatalogError) -> (Image, [String]) {
+        let (measured, config) = try measureRoot(from: source)
+        let description = "measured by basefit catalog import \(source.flag) \(source.path)"
+        let image = RootfsImport.image(
+            measured, reference: name, source: description,
+            compressedBytes: config.compressedBytes <= UInt64(Int64.max) ? Int64(config.compressedBytes) : nil,
+            defaultUser: config.user, architecture: config.architecture.flatMap { Architecture([$0, config.variant].compactMap { $0 }.joined(separator: "/")) ?? Architecture($0) })
+        return (image, config.skippedEntries.map(\.description))
+    }
+
+    /// Applies the image's layers into a private temporary directory, measures the root and
+    /// removes the directory again: the measurement and what the config and unpacking said.
+    public static func measureRoot(from source: Source) throws(CatalogError) -> (result: RootfsMeasurer.Result, config: ImageConfig) {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("basefit-import-\(UUID().uuidString)").path
         do {
             try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: false,
@@ -49,12 +61,6 @@ public enum ImageImport {
         } catch {
             throw CatalogError(.invalidData, path: source.path, detail: error.description)
         }
-        let measured = try RootfsMeasurer(root: rootfs).measure()
-        let description = "measured by basefit catalog import \(source.flag) \(source.path)"
-        let image = RootfsImport.image(
-            measured, reference: name, source: description,
-            compressedBytes: config.compressedBytes <= UInt64(Int64.max) ? Int64(config.compressedBytes) : nil,
-            defaultUser: config.user, architecture: config.architecture.flatMap { Architecture([$0, config.variant].compactMap { $0 }.joined(separator: "/")) ?? Architecture($0) })
-        return (image, config.skippedEntries.map(\.description))
+        return (try RootfsMeasurer(root: rootfs).measure(), config)
     }
 }

@@ -12,12 +12,16 @@ public struct RegistryOptions: Sendable {
     public var timeout: Int
     /// Layer downloads running at once.
     public var parallelDownloads: Int
+    /// `--registry-mirror`: registries read from a mirror instead.
+    public var mirrors: RegistryMirrors
 
-    public init(tlsVerify: Bool = true, credentials: RegistryCredentials? = nil, timeout: Int = 30, parallelDownloads: Int = 3) {
+    public init(tlsVerify: Bool = true, credentials: RegistryCredentials? = nil, timeout: Int = 30, parallelDownloads: Int = 3,
+                mirrors: RegistryMirrors = RegistryMirrors()) {
         self.tlsVerify = tlsVerify
         self.credentials = credentials
         self.timeout = timeout
         self.parallelDownloads = parallelDownloads
+        self.mirrors = mirrors
     }
 }
 
@@ -31,12 +35,12 @@ public enum ImagePull {
         _ reference: ImageReference, platform: PlatformChoice, cache: BlobCache, options: RegistryOptions,
         progress: (@Sendable (String) -> Void)? = nil
     ) throws(RegistryError) -> ImageManifest {
-        let credentials = options.credentials ?? RegistryCredentials.lookup(host: reference.registry)
+        let (target, credentials) = options.route(reference)
         do {
             return try HTTPFetcher.blocking {
                 let fetcher = HTTPFetcher(options: FetchOptions(tlsVerify: options.tlsVerify, timeout: options.timeout))
                 do {
-                    let client = RegistryClient(reference: reference, fetcher: fetcher, credentials: credentials, tlsVerify: options.tlsVerify)
+                    let client = RegistryClient(reference: target, fetcher: fetcher, credentials: credentials, tlsVerify: options.tlsVerify)
                     let manifest = try await client.manifest(platform: platform)
                     try cache.store(Data(manifest.bytes), hex: String(manifest.digest.dropFirst("sha256:".count)))
                     try await client.fetchBlob(manifest.config, into: cache)
@@ -64,7 +68,7 @@ public enum ImagePull {
                 }
             }
         } catch let error as RegistryError {
-            throw error
+            throw options.relabel(error, reference)
         } catch {
             throw RegistryError(.other, reference: "docker://\(reference)", detail: "\(error)")
         }
@@ -72,12 +76,12 @@ public enum ImagePull {
 
     /// Resolves the reference to its image manifest for `platform` without downloading blobs.
     public static func resolve(_ reference: ImageReference, platform: PlatformChoice, options: RegistryOptions) throws(RegistryError) -> ImageManifest {
-        let credentials = options.credentials ?? RegistryCredentials.lookup(host: reference.registry)
+        let (target, credentials) = options.route(reference)
         do {
             return try HTTPFetcher.blocking {
                 let fetcher = HTTPFetcher(options: FetchOptions(tlsVerify: options.tlsVerify, timeout: options.timeout))
                 do {
-                    let manifest = try await RegistryClient(reference: reference, fetcher: fetcher, credentials: credentials, tlsVerify: options.tlsVerify)
+                    let manifest = try await RegistryClient(reference: target, fetcher: fetcher, credentials: credentials, tlsVerify: options.tlsVerify)
                         .manifest(platform: platform)
                     await fetcher.shutdown()
                     return manifest
@@ -87,7 +91,7 @@ public enum ImagePull {
                 }
             }
         } catch let error as RegistryError {
-            throw error
+            throw options.relabel(error, reference)
         } catch {
             throw RegistryError(.other, reference: "docker://\(reference)", detail: "\(error)")
         }
@@ -98,12 +102,12 @@ public enum ImagePull {
     public static func diffIDs(
         of manifest: ImageManifest, reference: ImageReference, cache: BlobCache, options: RegistryOptions
     ) throws(RegistryError) -> [String] {
-        let credentials = options.credentials ?? RegistryCredentials.lookup(host: reference.registry)
+        let (target, credentials) = options.route(reference)
         do {
             try HTTPFetcher.blocking {
                 let fetcher = HTTPFetcher(options: FetchOptions(tlsVerify: options.tlsVerify, timeout: options.timeout))
                 do {
-                    try await RegistryClient(reference: reference, fetcher: fetcher, credentials: credentials, tlsVerify: options.tlsVerify)
+                    try await RegistryClient(reference: target, fetcher: fetcher, credentials: credentials, tlsVerify: options.tlsVerify)
                         .fetchBlob(manifest.config, into: cache)
                     await fetcher.shutdown()
                 } catch {
@@ -112,7 +116,7 @@ public enum ImagePull {
                 }
             }
         } catch let error as RegistryError {
-            throw error
+            throw options.relabel(error, reference)
         } catch {
             throw RegistryError(.other, reference: "docker://\(reference)", detail: "\(error)")
         }

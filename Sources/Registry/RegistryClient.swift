@@ -76,7 +76,7 @@ public final class RegistryClient: Sendable {
                              platform: chosenPlatform, indexDigest: indexDigest)
     }
 
-    private func fetchManifest(_ reference: String) async throws(RegistryError) -> ([UInt8], String, IndexDocument) {
+    func fetchManifest(_ reference: String) async throws(RegistryError) -> ([UInt8], String, IndexDocument) {
         let reply = try await get("/v2/\(repository)/manifests/\(reference)", accept: RegistryMediaType.accepted, what: "manifest \(reference)")
         let bytes = [UInt8](reply.body)
         let digest = "sha256:" + SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()

@@ -4,7 +4,7 @@ struct CatalogCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "catalog",
         abstract: "List, show, measure and import base images.",
-        subcommands: [CatalogListCommand.self, CatalogShowCommand.self, CatalogImportCommand.self, CatalogMeasureCommand.self]
+        subcommands: [CatalogListCommand.self, CatalogShowCommand.self, CatalogImportCommand.self, CatalogMeasureCommand.self, CatalogRefreshCommand.self]
     )
 }
 
