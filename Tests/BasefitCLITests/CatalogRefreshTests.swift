@@ -96,13 +96,21 @@ import TestSupport
 
     @Test func refreshThroughAMirrorWritesWhatTheRegistryServes() throws {
         guard let registry else { return }
+        try withDataCopy { data, cache, before in try refreshThroughAMirror(registry, data: data, cache: cache, before: before) }
+    }
+
+    /// Runs `body` on a fresh copy of Data/ (with its snapshot) and a fresh blob cache.
+    func withDataCopy(_ body: (String, String, [String: Data]) throws -> Void) throws {
         let data = try dataCopy()
         let cache = try temporary("refresh-cache")
         defer {
             try? FileManager.default.removeItem(atPath: data)
             try? FileManager.default.removeItem(atPath: cache)
         }
-        let before = try snapshot(data)
+        try body(data, cache, try snapshot(data))
+    }
+
+    func refreshThroughAMirror(_ registry: LocalRegistry, data: String, cache: String, before: [String: Data]) throws {
         let oldRows = try (JSONSerialization.jsonObject(with: before["images/debian.json"]!) as? [String: Any])?["images"] as? [[String: Any]]
         // "debian:12-slim" is a tag of the debian:bookworm-slim row.
         let result = try basefit(["catalog", "refresh", "debian:12-slim", "--data", data, "--registry-mirror", "docker.io=\(registry.open)",
@@ -177,13 +185,10 @@ import TestSupport
 
     @Test func aFailedRefreshChangesNothingAndExits2() throws {
         guard let registry else { return }
-        let data = try dataCopy()
-        let cache = try temporary("refresh-cache")
-        defer {
-            try? FileManager.default.removeItem(atPath: data)
-            try? FileManager.default.removeItem(atPath: cache)
-        }
-        let before = try snapshot(data)
+        try withDataCopy { data, cache, before in try failedRefreshes(registry, data: data, cache: cache, before: before) }
+    }
+
+    func failedRefreshes(_ registry: LocalRegistry, data: String, cache: String, before: [String: Data]) throws {
         // A registry that is down.
         let down = "127.0.0.1:\(try LocalRegistry.unusedPort())"
         let unreachable = try basefit(["catalog", "refresh", "debian:bookworm-slim", "--data", data, "--registry-mirror", "docker.io=\(down)",
