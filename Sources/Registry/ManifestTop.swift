@@ -1,5 +1,4 @@
 import Domain
-import HTTPTransport
 
 /// What a reference names before a platform is chosen: an image index (or Docker manifest
 /// list) with the platforms it offers, or one image manifest. Its digest is the one a
@@ -25,27 +24,12 @@ extension ImagePull {
     /// Reads the document the reference names (through a mirror when one is set) without
     /// choosing a platform or downloading blobs.
     public static func top(_ reference: ImageReference, options: RegistryOptions) throws(RegistryError) -> ManifestTop {
-        let (target, credentials) = options.route(reference)
-        do {
-            return try HTTPFetcher.blocking {
-                let fetcher = HTTPFetcher(options: FetchOptions(tlsVerify: options.tlsVerify, timeout: options.timeout))
-                do {
-                    let client = RegistryClient(reference: target, fetcher: fetcher, credentials: credentials, tlsVerify: options.tlsVerify)
-                    let (_, digest, document) = try await client.fetchManifest(target.digest ?? target.tag ?? "latest")
-                    await fetcher.shutdown()
-                    let isIndex = RegistryMediaType.isIndex(document.mediaType)
-                        || (document.mediaType == nil && document.manifests != nil && document.layers == nil)
-                    return ManifestTop(digest: digest, isIndex: isIndex,
-                                       manifests: isIndex ? (document.manifests ?? []).filter { $0.platform?.os != "unknown" } : [])
-                } catch {
-                    await fetcher.shutdown()
-                    throw error
-                }
-            }
-        } catch let error as RegistryError {
-            throw options.relabel(error, reference)
-        } catch {
-            throw RegistryError(.other, reference: "docker://\(reference)", detail: "\(error)")
+        try RegistryClient.session(reference, options: options) { client in
+            let (_, digest, document) = try await client.fetchManifest(client.reference.digest ?? client.reference.tag ?? "latest")
+            let isIndex = RegistryMediaType.isIndex(document.mediaType)
+                || (document.mediaType == nil && document.manifests != nil && document.layers == nil)
+            return ManifestTop(digest: digest, isIndex: isIndex,
+                               manifests: isIndex ? (document.manifests ?? []).filter { $0.platform?.os != "unknown" } : [])
         }
     }
 }

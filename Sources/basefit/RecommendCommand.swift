@@ -88,7 +88,7 @@ struct RecommendCommand: ParsableCommand {
             needs = try ProjectInput.requirements(paths: paths, file: requirements, global, index: index)
         }
         let profile = try ProjectInput.profile(needs, architecture: architecture, inputs: inputs)
-        let catalog = try CatalogAccess.open(global)
+        let catalog = try CatalogAccess.open(global, registry: imageOptions)
         let evaluator = try ProjectInput.evaluator(catalog, today: try ProjectInput.today())
         let choice = runtime ?? RuntimeChoice.implied(by: profile.requirements)
         let recommendation = Recommender(evaluator: evaluator)
