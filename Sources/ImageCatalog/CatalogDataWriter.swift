@@ -151,6 +151,22 @@ public struct CatalogDataWriter: Sendable {
         let kept = oldNames.map { ($0, architecture(ofMeasured: $0)) }.filter { !refreshed.contains($0.1) }
         let names = (kept + refresh.platforms.map { ($0.measuredName, $0.architecture) })
             .enumerated().sorted { (order($0.element.1), $0.offset) < (order($1.element.1), $1.offset) }.map(\.element.0)
+        var layers: [(String, DataFileJSON)] = []
+        if case .object(let members)? = row["layers"] { layers = members }
+        for platform in refresh.platforms where !platform.diffIDs.isEmpty {
+            let value = DataFileJSON.array(platform.diffIDs.map(DataFileJSON.string))
+            func summary(_ layers: DataFileJSON?) -> String {
+                guard let ids = layers?.arrayValue?.compactMap(\.stringValue) else { return "(none)" }
+                return "\(ids.count) layers, top \(ids.last.map { String($0.prefix(19)) + "…" } ?? "-")"
+            }
+            note("layers[\(platform.architecture)]", summary(layers.first { $0.0 == platform.architecture }?.1), summary(value))
+            if let index = layers.firstIndex(where: { $0.0 == platform.architecture }) { layers[index].1 = value } else { layers.append((platform.architecture, value)) }
+        }
+        if !layers.isEmpty {
+            layers = layers.enumerated().sorted { (order($0.element.0), $0.offset) < (order($1.element.0), $1.offset) }.map(\.element)
+            row.set("layers", .object(layers), before: ["measured", "provenance"])
+        }
+
         note("measured", oldNames.isEmpty ? "(none)" : oldNames.joined(separator: ", "), names.joined(separator: ", "))
         row.set("measured", .array(names.map(DataFileJSON.string)), before: ["provenance"])
 

@@ -8,12 +8,15 @@ public struct CatalogRowRefresh: Sendable {
         /// Written to `Data/measured/<measuredName>.json`.
         public var measuredName: String
         public var measured: MeasuredRootfs
+        /// The image's layers (`rootfs.diff_ids`, bottom first), for the row's `layers`.
+        public var diffIDs: [String]
 
-        public init(architecture: String, size: CatalogDataImage.Size, measuredName: String, measured: MeasuredRootfs) {
+        public init(architecture: String, size: CatalogDataImage.Size, measuredName: String, measured: MeasuredRootfs, diffIDs: [String] = []) {
             self.architecture = architecture
             self.size = size
             self.measuredName = measuredName
             self.measured = measured
+            self.diffIDs = diffIDs
         }
     }
 

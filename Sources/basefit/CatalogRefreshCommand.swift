@@ -151,9 +151,10 @@ struct CatalogRefreshCommand: ParsableCommand {
                 date: today)
             platforms.append(CatalogRowRefresh.Platform(
                 architecture: architecture, size: size, measuredName: measuredName,
-                measured: RootfsImport.measuredData(result, reference: row.reference, source: source, architecture: architecture)))
+                measured: RootfsImport.measuredData(result, reference: row.reference, source: source, architecture: architecture),
+                diffIDs: config.diffIDs))
         }
-        let provenance = "measured from \(top.digest) on \(today) by basefit catalog refresh of \(named): digest, sizes, libc and "
+        let provenance = "measured from \(top.digest) on \(today) by basefit catalog refresh of \(named): digest, sizes, layers, libc and "
             + "libraries per platform (measured/\(platforms.map(\.measuredName).joined(separator: ", measured/")))"
         return CatalogRowRefresh(reference: row.reference, digest: top.digest, platforms: platforms, provenance: provenance)
     }

@@ -64,6 +64,12 @@ import TestSupport
         return try Run.program(TestPaths.executable.path, arguments, environment: environment)
     }
 
+    /// A blob of the open registry as curl fetches it, parsed as JSON.
+    func rawBlob(_ registry: LocalRegistry, repository: String, digest: String) throws -> [String: Any] {
+        let result = try Run.program(try #require(Run.which("curl")), ["-sf", "http://\(registry.open)/v2/\(repository)/blobs/\(digest)"])
+        return (try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]) ?? [:]
+    }
+
     func row(_ reference: String, in data: String) throws -> [String: Any] {
         let file = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: data + "/images/debian.json"))) as? [String: Any]
         let rows = try #require(file?["images"] as? [[String: Any]])
@@ -142,6 +148,11 @@ import TestSupport
             let sonames = Set(((measured["libraries"] as? [[String: Any]]) ?? []).compactMap { $0["soname"] as? String })
             #expect(sonames == (try loadableNames(root: DebianRoots.path(root), directory: directory)), "\(architecture)")
             #expect((size["uncompressedBytes"] as? NSNumber)?.int64Value == (measured["totalBytes"] as? NSNumber)?.int64Value)
+            // The row's layers are the image config's rootfs.diff_ids.
+            let config = try rawBlob(registry, repository: "library/debian", digest: try #require((manifest["config"] as? [String: Any])?["digest"] as? String))
+            let diffIDs = (config["rootfs"] as? [String: Any])?["diff_ids"] as? [String]
+            #expect(diffIDs?.isEmpty == false)
+            #expect((row["layers"] as? [String: [String]])?[architecture] == diffIDs)
         }
         #expect(row["measured"] as? [String] == ["debian-bookworm-slim-amd64", "debian-bookworm-slim-arm64"])
         // arm/v7, 386 and ppc64le are not in the mirror's index: their figures stay.
