@@ -52,6 +52,9 @@ public enum CatalogBuilder {
                 inheritedLibcSonames = parent.image.libcSonames
                 installed = parent.image.installedPackages
             }
+            // Architectures (nil: the default set) this row measured itself: its own files are
+            // the whole set there, so basedOn's and addsLibraries/removesLibraries do not apply.
+            var ownMeasured = Set<Architecture?>()
             for measuredName in row.measured?.names ?? [] {
                 let key = measuredName.hasPrefix("measured/") ? measuredName : "measured/\(measuredName)"
                 let fileKey = key.hasSuffix(".json") ? key : key + ".json"
@@ -67,11 +70,15 @@ public enum CatalogBuilder {
                     libraries[library.soname] = try provided(library, architecture: architecture, defaultSource: measured.measuredBy, file: fileKey)
                 }
                 sets[architecture] = libraries
+                ownMeasured.insert(architecture)
                 if let packages = measured.installedPackages, !packages.isEmpty, installed == nil || architecture == .amd64 {
                     installed = Set(packages)
                 }
                 // The first measured file (amd64 first) stands for architectures measured on none.
-                if measuredName == row.measured?.names.first || architecture == .amd64 { sets[nil] = libraries }
+                if measuredName == row.measured?.names.first || architecture == .amd64 {
+                    sets[nil] = libraries
+                    ownMeasured.insert(nil)
+                }
             }
             for library in row.addsLibraries ?? [] {
                 let limited = try (library.architectures ?? []).map { name throws(CatalogError) -> Architecture in
@@ -79,11 +86,11 @@ public enum CatalogBuilder {
                     return architecture
                 }
                 if limited.isEmpty {
-                    for key in Array(sets.keys) {
+                    for key in Array(sets.keys) where !ownMeasured.contains(key) {
                         sets[key]![library.soname] = try provided(library, architecture: key, defaultSource: row.provenance, file: path)
                     }
                 } else {
-                    for architecture in limited {
+                    for architecture in limited where !ownMeasured.contains(architecture) {
                         var set = sets[architecture] ?? sets[nil] ?? [:]
                         set[library.soname] = try provided(library, architecture: architecture, defaultSource: row.provenance, file: path)
                         sets[architecture] = set
@@ -91,7 +98,7 @@ public enum CatalogBuilder {
                 }
             }
             for soname in row.removesLibraries ?? [] {
-                for key in Array(sets.keys) { sets[key]![soname] = nil }
+                for key in Array(sets.keys) where !ownMeasured.contains(key) { sets[key]![soname] = nil }
             }
             guard let libc = LibcFamily(rawValue: row.libc.family), [.glibc, .musl, .none].contains(libc) else {
                 throw invalid("libc family \(row.libc.family) is not glibc, musl or none")

@@ -33,6 +33,24 @@ public enum ImageImport {
     public static func image(
         from source: Source, name: String, description: String? = nil, inspect: (_ root: String) throws -> Void = { _ in }
     ) throws -> (Image, [String]) {
+        let (measured, config) = try measureRoot(from: source, inspect: inspect)
+        let architecture = config.architecture.flatMap { Architecture([$0, config.variant].compactMap { $0 }.joined(separator: "/")) ?? Architecture($0) }
+        var image = RootfsImport.image(
+            measured, reference: name, source: description ?? "measured by basefit catalog import \(source.flag) \(source.path)",
+            compressedBytes: config.compressedBytes <= UInt64(Int64.max) ? Int64(config.compressedBytes) : nil,
+            defaultUser: config.user, architecture: architecture)
+        if let architecture = architecture ?? image.architectures.first, !config.diffIDs.isEmpty {
+            image.layers[architecture] = config.diffIDs
+        }
+        return (image, config.skippedEntries.map(\.description))
+    }
+
+    /// Unpacks `source` into a private temporary directory, measures the root, hands it to
+    /// `inspect`, and removes it: the measurement and what the config and unpacking said
+    /// (`catalog refresh` writes the measurement in the Data/measured format).
+    public static func measureRoot(
+        from source: Source, inspect: (_ root: String) throws -> Void = { _ in }
+    ) throws -> (result: RootfsMeasurer.Result, config: ImageConfig) {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("basefit-import-\(UUID().uuidString)").path
         do {
             try FileManager.default.createDirectory(atPath: scratch + "/rootfs", withIntermediateDirectories: true,
@@ -54,15 +72,7 @@ public enum ImageImport {
             throw CatalogError(.invalidData, path: source.path, detail: error.description)
         }
         let measured = try RootfsMeasurer(root: rootfs).measure()
-        let architecture = config.architecture.flatMap { Architecture([$0, config.variant].compactMap { $0 }.joined(separator: "/")) ?? Architecture($0) }
-        var image = RootfsImport.image(
-            measured, reference: name, source: description ?? "measured by basefit catalog import \(source.flag) \(source.path)",
-            compressedBytes: config.compressedBytes <= UInt64(Int64.max) ? Int64(config.compressedBytes) : nil,
-            defaultUser: config.user, architecture: architecture)
-        if let architecture = architecture ?? image.architectures.first, !config.diffIDs.isEmpty {
-            image.layers[architecture] = config.diffIDs
-        }
         try inspect(rootfs)
-        return (image, config.skippedEntries.map(\.description))
+        return (measured, config)
     }
 }

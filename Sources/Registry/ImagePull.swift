@@ -12,12 +12,16 @@ public struct RegistryOptions: Sendable {
     public var timeout: Int
     /// Layer downloads running at once.
     public var parallelDownloads: Int
+    /// `--registry-mirror`: registries read from a mirror instead.
+    public var mirrors: RegistryMirrors
 
-    public init(tlsVerify: Bool = true, credentials: RegistryCredentials? = nil, timeout: Int = 30, parallelDownloads: Int = 3) {
+    public init(tlsVerify: Bool = true, credentials: RegistryCredentials? = nil, timeout: Int = 30, parallelDownloads: Int = 3,
+                mirrors: RegistryMirrors = RegistryMirrors()) {
         self.tlsVerify = tlsVerify
         self.credentials = credentials
         self.timeout = timeout
         self.parallelDownloads = parallelDownloads
+        self.mirrors = mirrors
     }
 }
 

@@ -10,11 +10,13 @@ extension RegistryClient {
         _ reference: ImageReference, options: RegistryOptions, access: Access = .pull,
         _ work: @escaping @Sendable (RegistryClient) async throws -> T
     ) throws(RegistryError) -> T {
-        let credentials = options.credentials ?? RegistryCredentials.lookup(host: reference.registry)
+        // Reads go to a mirror when one is set for the registry (errors keep the user's name).
+        let (target, credentials) = access == .pull ? options.route(reference)
+            : (reference, options.credentials ?? RegistryCredentials.lookup(host: reference.registry))
         do {
             return try HTTPFetcher.blocking {
                 let fetcher = HTTPFetcher(options: FetchOptions(tlsVerify: options.tlsVerify, timeout: options.timeout))
-                let client = RegistryClient(reference: reference, fetcher: fetcher, credentials: credentials,
+                let client = RegistryClient(reference: target, fetcher: fetcher, credentials: credentials,
                                             tlsVerify: options.tlsVerify, access: access)
                 do {
                     let result = try await work(client)
@@ -26,7 +28,7 @@ extension RegistryClient {
                 }
             }
         } catch let error as RegistryError {
-            throw error
+            throw access == .pull ? options.relabel(error, reference) : error
         } catch {
             throw RegistryError(.other, reference: "docker://\(reference)", detail: "\(error)")
         }

@@ -3,8 +3,8 @@ import ArgumentParser
 struct CatalogCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "catalog",
-        abstract: "List, show, measure, import and push base images.",
-        subcommands: [CatalogListCommand.self, CatalogShowCommand.self, CatalogImportCommand.self, CatalogMeasureCommand.self, CatalogPushCommand.self]
+        abstract: "List, show, measure, import, refresh and push base images.",
+        subcommands: [CatalogListCommand.self, CatalogShowCommand.self, CatalogImportCommand.self, CatalogMeasureCommand.self, CatalogRefreshCommand.self, CatalogPushCommand.self]
     )
 }
 

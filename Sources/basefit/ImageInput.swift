@@ -39,6 +39,7 @@ enum ImageInput {
         case .registry(let reference):
             let cache = BlobCache(directory: DefaultCatalog.cacheDirectory)
             let registryOptions = try options.registryOptions()
+            if let mirror = registryOptions.mirrors.target(for: reference) { Output.verbose("image: \(location) via mirror \(mirror)", options: global) }
             // The manifest first (a few hundred bytes): a digest measured before needs no blob.
             let resolved = try ImagePull.resolve(reference, platform: choice, options: registryOptions)
             let hex = String(resolved.digest.dropFirst("sha256:".count))

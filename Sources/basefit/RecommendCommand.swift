@@ -1,8 +1,10 @@
 import Advisor
 import ArgumentParser
+import Domain
 import ELFInspection
 import ImageCatalog
 import ProjectScan
+import Registry
 import Reporting
 
 struct RecommendCommand: ParsableCommand {
@@ -102,14 +104,40 @@ struct RecommendCommand: ParsableCommand {
 }
 
 extension RecommendCommand {
-    /// The Dockerfile moved to `best`, pinned by the digest the catalog recorded (a warning
-    /// when it has none), with the install line when --allow-installs chose an install.
+    /// The Dockerfile moved to `best`, pinned by the digest its registry serves now (through
+    /// mirrors; not with --offline), else the one the catalog recorded (with a note), else
+    /// unpinned with a warning; with the install line when --allow-installs chose an install.
     func patch(_ path: String, base: DockerfileBase, to best: Verdict) throws -> String {
         let text = try Dockerfile.text(file: path)
         var reference = best.image.reference
-        if let digest = best.image.digest {
+        var lookupFailure: String?
+        var registryDigest: String?
+        var mirror: String?
+        if !index.offline, !best.image.forAnyArchitecture, let parsed = try? ImageReference(parsing: reference) {
+            do {
+                var options = try imageOptions.registryOptions()
+                options.timeout = 5
+                mirror = options.mirrors.target(for: parsed)
+                registryDigest = try ImagePull.top(parsed, options: options).digest
+            } catch {
+                lookupFailure = "\(error)"
+            }
+        }
+        if let registryDigest {
+            reference += "@" + registryDigest
+            Output.verbose("patch: \(best.image.reference) pinned to \(registryDigest), the digest its registry serves now"
+                           + (mirror.map { " (via mirror \($0))" } ?? ""), options: global)
+            if let recorded = best.image.digest, recorded != registryDigest, !global.quiet {
+                Output.warning("the registry now serves \(registryDigest) for \(best.image.reference); the catalog recorded \(recorded)")
+            }
+        } else if let digest = best.image.digest {
             reference += "@" + digest
+            if !global.quiet {
+                Output.warning("pinned \(best.image.reference) with the digest the catalog recorded"
+                               + (lookupFailure.map { ", since the registry could not be asked (\($0))" } ?? " (--offline: the registry was not asked)"))
+            }
         } else if !global.quiet {
+            if let lookupFailure { Output.warning("could not ask the registry for the digest of \(reference): \(lookupFailure)") }
             Output.warning("the catalog records no digest for \(reference): pin it yourself (skopeo inspect docker://\(reference)) before you merge")
         }
         let run = best.compatible ? [] : best.installCommands
