@@ -9,9 +9,9 @@ import Registry
 /// cache (verified by digest; an unchanged catalog costs one manifest request) and opened
 /// read-only from there.
 enum CatalogAccess {
-    /// `registry`: the command's `--tls-verify` / `--creds` for a `docker://` catalog (commands
-    /// without them verify TLS and take credentials from the auth files).
-    static func open(_ options: GlobalOptions, registry: ImageOptions? = nil) throws -> CatalogLayers {
+    /// `registry`: the command's `--tls-verify` / `--creds` / `--registry-mirror` for a
+    /// `docker://` catalog (nil: verify TLS, credentials from the auth files).
+    static func open(_ options: GlobalOptions, registry: RegistryAccessOptions? = nil) throws -> CatalogLayers {
         let builtIn = try DefaultCatalog.open()
         CatalogSnapshot.warnIfStale(options)
         Output.verbose("catalog: embedded, materialised at \(builtIn.database.path)", options: options)
@@ -26,7 +26,7 @@ enum CatalogAccess {
     }
 
     /// The user's database, and its name for messages (the path, or the docker:// reference).
-    private static func userCatalog(_ given: String, registry: ImageOptions?, options: GlobalOptions) throws -> (CatalogDatabase, String) {
+    private static func userCatalog(_ given: String, registry: RegistryAccessOptions?, options: GlobalOptions) throws -> (CatalogDatabase, String) {
         guard let reference = try GlobalOptions.catalogReference(given) else {
             return (try CatalogDatabase(path: given, mode: .readOnly), given)
         }

@@ -22,6 +22,8 @@ struct CatalogListCommand: ParsableCommand {
     @Option(help: "Output format: text or json.")
     var format: TextOrJSON = .text
 
+    @OptionGroup(title: "Reaching a docker:// catalog") var registry: RegistryAccessOptions
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -34,7 +36,7 @@ struct CatalogListCommand: ParsableCommand {
     }
 
     func run() throws {
-        let catalog = try CatalogAccess.open(global)
+        let catalog = try CatalogAccess.open(global, registry: registry)
         let today = try ProjectInput.today()
         let images = try catalog.images(.init(family: family, libc: libc.flatMap(LibcFamily.init(rawValue:)), architecture: arch.flatMap(Architecture.init)))
         if let family, images.isEmpty {

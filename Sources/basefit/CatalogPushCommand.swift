@@ -16,11 +16,7 @@ struct CatalogPushCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Where to publish: docker://REGISTRY/REPO[:TAG] (tag latest when none).", valueName: "docker://ref"))
     var destination: String
 
-    @Option(name: .customLong("tls-verify"), help: "Verify the registry's TLS certificate (false also allows plain http).")
-    var tlsVerify: Bool = true
-
-    @Option(help: ArgumentHelp("Credentials for the registry (else REGISTRY_AUTH_FILE or ~/.docker/config.json).", valueName: "user:pass"))
-    var creds: String?
+    @OptionGroup var registry: RegistryAccessOptions
 
     @OptionGroup var global: GlobalOptions
 
@@ -57,7 +53,8 @@ struct CatalogPushCommand: ParsableCommand {
             CatalogArtifact.AnnotationKey.schema: schema,
             CatalogArtifact.AnnotationKey.images: String(images),
         ]
-        let options = RegistryOptions(tlsVerify: tlsVerify, credentials: try creds.map { value throws(RegistryError) in try RegistryCredentials(creds: value) })
+        var options = try registry.registryOptions()
+        options.mirrors = RegistryMirrors()  // a push goes to the registry named, never a mirror
         let pushed = try CatalogArtifact.push(database: database, to: reference, annotations: annotations, options: options)
         Output.verbose(pushed.layerUploaded
                        ? "uploaded the database \(pushed.layer.digest) (\(pushed.layer.size) bytes)"

@@ -11,10 +11,12 @@ struct CatalogShowCommand: ParsableCommand {
     @Option(help: "Output format: text or json.")
     var format: TextOrJSON = .text
 
+    @OptionGroup(title: "Reaching a docker:// catalog") var registry: RegistryAccessOptions
+
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        let catalog = try CatalogAccess.open(global)
+        let catalog = try CatalogAccess.open(global, registry: registry)
         let resolution = try ImageResolver(catalog: catalog).resolve(image)
         for note in resolution.notes where !global.quiet { Output.warning(note) }
         let today = try ProjectInput.today()

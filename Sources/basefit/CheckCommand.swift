@@ -95,7 +95,7 @@ struct CheckCommand: ParsableCommand {
             image = RootfsImport.image(measured, reference: rootfs, source: "--rootfs \(rootfs)", architecture: arch.flatMap(Architecture.init))
             source = "root filesystem"
         } else {
-            let catalog = try CatalogAccess.open(global, registry: imageOptions)
+            let catalog = try CatalogAccess.open(global, registry: imageOptions.registry)
             evaluator = try ProjectInput.evaluator(catalog, today: today)
             var reference = base ?? ""
             source = "--base"

@@ -54,7 +54,7 @@ enum ImageInput {
                         catalogBase: { diffIDs in
                             // A catalog that cannot be read finds no base: --app-only then stops (exit 2).
                             guard let architecture = measured.image.architectures.first,
-                                  let found = try? CatalogAccess.open(global, registry: options).base(ofLayers: diffIDs, architecture: architecture) else { return nil }
+                                  let found = try? CatalogAccess.open(global, registry: options.registry).base(ofLayers: diffIDs, architecture: architecture) else { return nil }
                             return (found.image.reference, found.layers)
                         }, note: { line in Output.verbose(line, options: global) })
                 }

@@ -88,7 +88,7 @@ struct RecommendCommand: ParsableCommand {
             needs = try ProjectInput.requirements(paths: paths, file: requirements, global, index: index, targets: .catalog(architecture))
         }
         let profile = try ProjectInput.profile(needs, architecture: architecture, inputs: inputs)
-        let catalog = try CatalogAccess.open(global, registry: imageOptions)
+        let catalog = try CatalogAccess.open(global, registry: imageOptions.registry)
         let evaluator = try ProjectInput.evaluator(catalog, today: try ProjectInput.today())
         let choice = runtime ?? RuntimeChoice.implied(by: profile.requirements)
         let recommendation = Recommender(evaluator: evaluator)

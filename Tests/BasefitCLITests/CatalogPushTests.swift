@@ -147,6 +147,13 @@ import Glibc
         #expect(privateUse.stdout.contains("compatible: team/base:bookworm"), "\(privateUse.stdout)")
         let privateRefused = try scratch.basefit(["check", project, "--base", "team/base:bookworm", "--catalog", "docker://\(privateTarget)", "--tls-verify=false"], cache: cache)
         #expect(privateRefused.status == 2 && privateRefused.stderr.contains("unauthorized"), "\(privateRefused.stderr)")
+
+        // catalog list / show read the registry's catalog with the same registry options.
+        let listed = try scratch.basefit(["catalog", "list", "--catalog", "docker://\(privateTarget)", "--tls-verify=false", "--creds", creds], cache: cache)
+        #expect(listed.status == 0, "\(listed.stderr)")
+        #expect(listed.stdout.contains("team/base:bookworm"), "\(listed.stdout)")
+        let shown = try scratch.basefit(["catalog", "show", "team/base:bookworm", "--catalog", "docker://\(target)", "--tls-verify=false"], cache: cache)
+        #expect(shown.status == 0 && shown.stdout.contains("team/base:bookworm"), "\(shown.stdout)\(shown.stderr)")
     }
 
     @Test func whatIsNotAUsableCatalogIsExitTwo() throws {
