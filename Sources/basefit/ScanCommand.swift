@@ -25,6 +25,11 @@ struct ScanCommand: ParsableCommand {
     }
 
     func run() throws {
+        try Self.scan(paths, format: format, global)
+    }
+
+    /// The command's work, shared with `ScanFastPath`.
+    static func scan(_ paths: [String], format: Format, _ global: GlobalOptions) throws {
         let report = try ProjectInput.scan(paths, global, exitWhenNothingReadable: false)
         Output.standard(format == .json ? ScanJSONFormatter.format(report) : ScanTextFormatter.format(report))
         if report.nothingReadable { throw ExitCodes.usage }
