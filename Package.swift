@@ -49,7 +49,7 @@ let package = Package(
         // Registries (OCI distribution spec), image transports, the content-addressed blob cache.
         // Python package indexes (PEP 691 Simple API, ranges into remote wheels) for lockfile pins.
         .target(name: "PackageIndexClient", dependencies: ["ProjectScan", "ELFInspection", "HTTPTransport"]),
-        .target(name: "Registry", dependencies: ["Domain", "HTTPTransport", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Registry", dependencies: ["Domain", "HTTPTransport", "ImageLayers", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "ProjectScan", dependencies: ["Domain", "ELFInspection", "POSIXFiles", "CBasefitZlib", "CLibDeflate"]),
         .target(
             name: "ImageCatalog",

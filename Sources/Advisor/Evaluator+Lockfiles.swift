@@ -6,11 +6,41 @@ import ProjectScan
 extension Evaluator {
     /// The platform an image offers a lockfile's install: its libc, the judged
     /// architecture, its CPython line (nil when the image carries no Python).
-    static func lockfilePlatform(_ image: Image, architecture: Architecture) -> LockfilePlatform? {
+    public static func lockfilePlatform(_ image: Image, architecture: Architecture) -> LockfilePlatform? {
         guard image.libcFamily == .glibc || image.libcFamily == .musl else { return nil }
         let python = image.runtime?.kind == .python ? image.runtime : nil
         return LockfilePlatform(libc: image.libcFamily, libcVersion: image.libcVersion, architecture: architecture,
                                 python: python?.line, freeThreaded: python?.freeThreaded ?? false)
+    }
+
+    /// The profile as it stands on `image` once the lockfile is installed there: the ELF
+    /// files of the wheels pip would pick for the image's platform are added, so they are
+    /// judged exactly like installed extension modules (libc, version needs, the libraries
+    /// the image must provide with their install plan, the libc's own sonames).
+    func withPickedWheels(_ profile: ProjectProfile, _ image: Image, runtime: RuntimeChoice) -> ProjectProfile {
+        guard runtime == .python, let locked = profile.requirements.lockfiles, let wheels = locked.wheels, !wheels.isEmpty,
+              let platform = Self.lockfilePlatform(image, architecture: profile.architecture) else { return profile }
+        var added: [FileNeeds] = []
+        var foreign: [FileNeeds] = []
+        for entry in locked.judge(platform).entries where entry.ecosystem == .pypi {
+            guard case .prebuilt(let filename) = entry.way, let wheel = wheels[filename] else { continue }
+            // A member built for another machine than its wheel's tag says is an architecture problem.
+            for file in wheel.files {
+                if !file.isLoadable || file.architecture.runs(on: profile.architecture) { added.append(file) } else { foreign.append(file) }
+            }
+        }
+        guard !added.isEmpty || !foreign.isEmpty else { return profile }
+        var profile = profile
+        profile.foreignFiles += foreign
+        let requirements = profile.requirements
+        // Aggregated without the lockfiles (whose encoding the digest would hash once per image),
+        // then given them back with the project's own digest: this profile is the same project.
+        var extended = Requirements(files: requirements.files + added, node: requirements.node, python: requirements.python,
+                                    hints: requirements.hints)
+        extended.lockfiles = requirements.lockfiles
+        extended.digest = requirements.digest
+        profile.requirements = extended
+        return profile
     }
 
     /// Locked packages that install no prebuilt build on the image: each a problem (an
@@ -22,11 +52,25 @@ extension Evaluator {
               let platform = Self.lockfilePlatform(image, architecture: profile.architecture) else { return ([], []) }
         var problems: [Problem] = []
         var notes: [String] = []
+        var unread: [String] = []
         for entry in locked.judge(platform).entries {
             if entry.ecosystem == .npm && runtime != .node { continue }
             if entry.ecosystem == .pypi && runtime != .python { continue }
             let unblock = entry.unblockedBy.map { "\(entry.package) \($0) publishes a prebuilt build for \(platform.libc.rawValue) \(profile.architecture)" }
             switch entry.way {
+            case .prebuilt(let filename) where entry.ecosystem == .pypi:
+                guard let wheel = locked.wheels?[filename] else {
+                    // No wheel read at all (--offline) was said once, as a warning.
+                    if locked.wheels != nil { unread.append(filename) }
+                    continue
+                }
+                // pip refuses a distribution whose METADATA excludes the interpreter, whatever the index listed.
+                if let range = wheel.metadata?.requiresPython, let python = platform.python, !PythonSpecifier.allows(range, version: python) {
+                    problems.append(Problem(
+                        kind: .lockedNoBuild, artifact: entry.lockfile, library: entry.package, version: entry.version, symbols: [],
+                        message: "\(entry.package) \(entry.version): \(filename)'s METADATA says Requires-Python \(range); \(image.reference) has CPython \(python)",
+                        fix: Fix(advice: (unblock.map { "upgrade: \($0); or " } ?? "") + "use an image with a Python in \(range)")))
+                }
             case .prebuilt:
                 continue
             case .buildsFromSource(let what, let needs) where !entry.prebuiltElsewhere:
@@ -42,6 +86,10 @@ extension Evaluator {
                     message: "\(entry.package) \(entry.version) cannot install on \(platform.description): \(why)",
                     fix: Fix(advice: unblock.map { "upgrade: \($0)" } ?? "\(entry.package): no release in the lockfile installs on \(platform.libc.rawValue) \(profile.architecture)")))
             }
+        }
+        if !unread.isEmpty {
+            notes.append("\(unread.count == 1 ? "a wheel" : "\(unread.count) wheels") this image would install \(unread.count == 1 ? "was" : "were") not read "
+                + "(not picked for the images the requirements were written for): \(unread.joined(separator: ", ")); judged by tags only")
         }
         return (problems, notes)
     }

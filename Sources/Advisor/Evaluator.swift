@@ -44,6 +44,7 @@ public struct Evaluator: Sendable {
 
     /// - Parameter addedFiles: system files the Dockerfile's final stage copies in itself.
     public func evaluate(_ profile: ProjectProfile, on image: Image, runtime: RuntimeChoice, addedFiles: Set<SystemFile> = []) -> Verdict {
+        let profile = withPickedWheels(profile, image, runtime: runtime)  // lockfile pins: the wheels this image would install
         var problems: [Problem] = []
         var notes: [String] = []
         var plan: InstallPlan?

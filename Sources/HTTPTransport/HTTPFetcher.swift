@@ -132,10 +132,37 @@ public final class HTTPFetcher: Sendable {
         return (written, digest)
     }
 
+    /// Sends `method` (`HEAD`, `POST`, `PUT`, …) with `body`, following redirects as `get`
+    /// does, and returns the 2xx answer: its status, headers (a registry's `Location`,
+    /// `Docker-Content-Digest`) and at most `maxBytes` of body (none for `HEAD`).
+    public func request(
+        _ method: String, _ url: String, headers: [(String, String)] = [], body: Data? = nil, maxBytes: Int = 1 << 20
+    ) async throws(NetworkError) -> HTTPReply {
+        let (response, finalURL) = try await send(url, method: method, headers: headers, body: body)
+        var received = Data()
+        if method != "HEAD" {
+            do {
+                for try await buffer in response.body {
+                    guard received.count + buffer.readableBytes <= maxBytes else {
+                        throw NetworkError(.tooLarge, url: finalURL, detail: "the answer is larger than \(maxBytes) bytes")
+                    }
+                    received.append(contentsOf: buffer.readableBytesView)
+                }
+            } catch {
+                throw Self.classify(error, url: finalURL)
+            }
+        }
+        return HTTPReply(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) },
+                         body: received, finalURL: finalURL)
+    }
+
     // MARK: - Requests
 
-    /// Sends a GET and follows redirects; returns the 2xx response whose body is not read yet.
-    private func send(_ url: String, headers: [(String, String)]) async throws(NetworkError) -> (HTTPClientResponse, String) {
+    /// Sends a request (a GET unless told) and follows redirects; returns the 2xx response
+    /// whose body is not read yet.
+    private func send(
+        _ url: String, method: String = "GET", headers: [(String, String)], body: Data? = nil
+    ) async throws(NetworkError) -> (HTTPClientResponse, String) {
         var current = url
         var headers = headers
         guard let first = URLComponents(string: url), let origin = Origin(first) else {
@@ -149,7 +176,8 @@ public final class HTTPFetcher: Sendable {
                 headers.removeAll { $0.0.caseInsensitiveCompare("Authorization") == .orderedSame }
             }
             var request = HTTPClientRequest(url: current)
-            request.method = .GET
+            request.method = .init(rawValue: method)
+            if let body { request.body = .bytes(body) }
             for (name, value) in headers { request.headers.add(name: name, value: value) }
             let client = options.proxy.server(scheme: here.scheme, host: here.host, port: here.port).flatMap { proxied[$0] } ?? direct
             let response: HTTPClientResponse

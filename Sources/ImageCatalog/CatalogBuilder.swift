@@ -134,6 +134,12 @@ public enum CatalogBuilder {
             if let digest = row.digest, !ImageReference.isDigest(digest) {
                 throw invalid("digest \(digest) is not sha256: and 64 hex digits")
             }
+            var layers: [Architecture: [String]] = [:]
+            for (name, diffIDs) in row.layers ?? [:] {
+                guard let architecture = Architecture(name), architecture.platformName != nil else { throw invalid("layers for \(name), not a platform name") }
+                if let bad = diffIDs.first(where: { !ImageReference.isDigest($0) }) { throw invalid("layer \(bad) is not sha256: and 64 hex digits") }
+                layers[architecture] = diffIDs
+            }
             var files: Image.Files?
             if let data = row.files {
                 files = Image.Files(caCertificates: data.caCertificates, tzdata: data.tzdata,
@@ -156,7 +162,7 @@ public enum CatalogBuilder {
                 architectureLibraries: Dictionary(uniqueKeysWithValues: architectureLibraries.map { ($0.key!, $0.value) }),
                 // A published package list (repo-info) beats a row's own list, which beats the base's.
                 installedPackages: InstalledPackages.forImage(reference) ?? row.installedPackages.map(Set.init) ?? installed,
-                measured: row.measured?.names.joined(separator: ", "), provenance: row.provenance)
+                layers: layers, measured: row.measured?.names.joined(separator: ", "), provenance: row.provenance)
             built[reference] = (image, sets)
             return (image, sets)
         }

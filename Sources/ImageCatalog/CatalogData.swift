@@ -153,6 +153,9 @@ public struct CatalogDataImage: Sendable, Codable, Hashable {
     /// Packages installed in the image, where its row lists them (else from its measured
     /// root or Data/packages/installed/).
     public var installedPackages: [String]?
+    /// The published image's layers per platform (`rootfs.diff_ids`, bottom first), where
+    /// they were read from the registry (`catalog refresh`).
+    public var layers: [String: [String]]?
     public var provenance: String
 }
 

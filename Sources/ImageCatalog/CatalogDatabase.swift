@@ -128,6 +128,18 @@ public struct CatalogDatabase: Sendable {
                 CREATE INDEX providedLibraryImage ON providedLibrary(imageId);
                 """)
         }
+        // Layers (diff_ids) of measured images per architecture: `--app-only` finds an
+        // image's base among the catalog rows by them.
+        migrator.registerMigration("v3-layers") { db in
+            try db.create(table: "imageLayer") { table in
+                table.column("imageId", .integer).notNull().references("image", onDelete: .cascade)
+                table.column("architecture", .text).notNull()
+                table.column("position", .integer).notNull()
+                table.column("diffID", .text).notNull()
+                table.primaryKey(["imageId", "architecture", "position"])
+            }
+            try db.create(index: "imageLayerFirst", on: "imageLayer", columns: ["diffID", "position"])
+        }
         return migrator
     }
 
@@ -149,10 +161,10 @@ public struct CatalogDatabase: Sendable {
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(2)
         do {
-            writer = try DatabaseQueue(path: path, configuration: configuration)
+            let opened = try DatabaseQueue(path: path, configuration: configuration)
             let migrator = Self.migrator
             let known = Set(migrator.migrations)
-            let applied = try writer.read { db in
+            let applied = try opened.read { db in
                 try db.tableExists("grdb_migrations") ? try migrator.appliedIdentifiers(db) : []
             }
             if !applied.isSubset(of: known) {
@@ -160,8 +172,17 @@ public struct CatalogDatabase: Sendable {
                                    detail: "the catalog was written by a newer basefit (schema \(applied.subtracting(known).sorted().joined(separator: ", "))); upgrade basefit or use another --catalog")
             }
             if mode == .readWrite {
-                try migrator.migrate(writer)
-            } else if applied != known {
+                try migrator.migrate(opened)
+                writer = opened
+            } else if applied == known {
+                writer = opened
+            } else if !applied.isEmpty, Set(migrator.migrations.prefix(applied.count)) == applied {
+                // Written by an older basefit: read a migrated copy in memory, the file untouched.
+                let copy = try DatabaseQueue()
+                try opened.backup(to: copy)
+                try migrator.migrate(copy)
+                writer = copy
+            } else {
                 throw CatalogError(.corrupt, path: path, detail: "not a basefit catalog (schema incomplete)")
             }
         } catch let error as CatalogError {

@@ -1,3 +1,5 @@
+import ELFInspection
+
 /// The catalogs a command sees: the built-in one, extended by a user's own database
 /// (`--catalog PATH`). A user row with the same reference as a built-in row
 /// overrides it; lookups ask the user's catalog first.
@@ -38,6 +40,16 @@ public struct CatalogLayers: ImageCatalogReading {
             if let image = try store.image(digest: digest) { return image }
         }
         return nil
+    }
+
+    /// The catalog row an image with these layers was built on (the longest match across
+    /// the catalogs; the user's wins a tie).
+    public func base(ofLayers diffIDs: [String], architecture: Architecture) throws(CatalogError) -> (image: Image, layers: Int)? {
+        var best: (image: Image, layers: Int)?
+        for store in stores.reversed() {
+            if let found = try store.base(ofLayers: diffIDs, architecture: architecture), found.layers > (best?.layers ?? 0) { best = found }
+        }
+        return best
     }
 
     public func allNames() throws -> [String] {

@@ -74,6 +74,30 @@ public struct CatalogStore: Sendable {
         }
     }
 
+    /// The image whose layers on `architecture` are the longest prefix of `diffIDs` (an image
+    /// built on it), with how many layers it accounts for; nil when no row's layers are.
+    public func base(ofLayers diffIDs: [String], architecture: Architecture) throws(CatalogError) -> (image: Image, layers: Int)? {
+        guard let first = diffIDs.first else { return nil }
+        do {
+            return try database.writer.read { db in
+                let candidates = try Int64.fetchAll(db, sql: """
+                    SELECT DISTINCT imageId FROM imageLayer WHERE diffID = ? AND position = 0 AND architecture = ?
+                    """, arguments: [first, architecture.description])
+                var best: (image: Image, layers: Int)?
+                for id in candidates {
+                    guard let record = try ImageRecord.fetchOne(db, key: id) else { continue }
+                    let image = try Self.image(from: record, db)
+                    guard let own = image.layers[architecture], own.count <= diffIDs.count,
+                          Array(diffIDs.prefix(own.count)) == own, own.count > (best?.layers ?? 0) else { continue }
+                    best = (image, own.count)
+                }
+                return best
+            }
+        } catch {
+            throw CatalogDatabase.translate(error, path: database.path)
+        }
+    }
+
     /// Every reference and tag the catalog answers to.
     public func allNames() throws(CatalogError) -> [String] {
         do {
@@ -180,6 +204,11 @@ public struct CatalogStore: Sendable {
         let tags = try String.fetchAll(db, sql: "SELECT tag FROM imageTag WHERE imageId = ? ORDER BY tag", arguments: [id])
         let packages = record.packagesKnown
             ? Set(try String.fetchAll(db, sql: "SELECT name FROM imagePackage WHERE imageId = ?", arguments: [id])) : nil
+        var layers: [Architecture: [String]] = [:]
+        for row in try ImageLayerRecord.filter(Column("imageId") == id).order(Column("architecture"), Column("position")).fetchAll(db) {
+            guard let architecture = Architecture(row.architecture) else { throw invalid("layers for unknown architecture \(row.architecture)") }
+            layers[architecture, default: []].append(row.diffID)
+        }
         let hasFiles = record.caCertificates != nil || record.tzdata != nil || record.nonRootUser != nil
         return Image(
             reference: record.reference, family: record.family, variant: record.variant, osName: record.osName,
@@ -195,7 +224,7 @@ public struct CatalogStore: Sendable {
             files: hasFiles ? Image.Files(caCertificates: record.caCertificates, tzdata: record.tzdata,
                                           nonRootUser: record.nonRootUser, nonRootUID: record.nonRootUID) : nil,
             digest: record.digest, sizes: sizes, libraries: sets[""] ?? [:], architectureLibraries: architectureLibraries,
-            installedPackages: packages, measured: record.measured, provenance: record.provenance)
+            installedPackages: packages, layers: layers, measured: record.measured, provenance: record.provenance)
     }
 
     // MARK: Writing
@@ -231,6 +260,11 @@ public struct CatalogStore: Sendable {
                     }
                     for name in (image.installedPackages ?? []).sorted() {
                         try ImagePackageRecord(imageId: id, name: name).insert(db)
+                    }
+                    for (architecture, diffIDs) in image.layers {
+                        for (position, diffID) in diffIDs.enumerated() {
+                            try ImageLayerRecord(imageId: id, architecture: architecture.description, position: position, diffID: diffID).insert(db)
+                        }
                     }
                     for tag in Set(image.tags) where tag != image.reference {
                         try ImageTagRecord(tag: tag, imageId: id).insert(db, onConflict: .replace)

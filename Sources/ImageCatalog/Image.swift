@@ -118,6 +118,10 @@ public struct Image: Sendable, Hashable {
     /// The packages installed in the image, where known (a measured root's dpkg status,
     /// a published package list): what an install closure starts from.
     public var installedPackages: Set<String>?
+    /// The image's layers per architecture as `rootfs.diff_ids` (uncompressed sha256, bottom
+    /// first), where measured from the real image: an image built on this one starts with
+    /// them, which is how `--app-only` finds the base when the image does not name it.
+    public var layers: [Architecture: [String]]
     /// Where the library set was measured (nil: documented from public sources).
     public var measured: String?
     public var provenance: String
@@ -131,9 +135,10 @@ public struct Image: Sendable, Hashable {
         tags: [String] = [], tagsAsOf: String? = nil, endOfLife: Lifecycle? = nil, discontinued: Lifecycle? = nil,
         floating: String? = nil, notes: String? = nil, files: Files? = nil, digest: String? = nil, sizes: [Size],
         libraries: [String: ProvidedLibrary], architectureLibraries: [Architecture: [String: ProvidedLibrary]] = [:],
-        installedPackages: Set<String>? = nil, measured: String?, provenance: String
+        installedPackages: Set<String>? = nil, layers: [Architecture: [String]] = [:], measured: String?, provenance: String
     ) {
         self.installedPackages = installedPackages
+        self.layers = layers
         self.reference = reference
         self.family = family
         self.variant = variant

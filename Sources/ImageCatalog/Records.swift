@@ -51,6 +51,14 @@ struct ImagePackageRecord: Codable, Sendable, FetchableRecord, PersistableRecord
     var name: String
 }
 
+struct ImageLayerRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "imageLayer"
+    var imageId: Int64
+    var architecture: String
+    var position: Int
+    var diffID: String
+}
+
 struct ImageTagRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "imageTag"
     var tag: String

@@ -19,6 +19,10 @@ public struct ImageConfig: Sendable, Hashable {
     /// layer deleted; hard links count nothing).
     public var uncompressedBytes: UInt64
     public var layerCount: Int
+    /// The config's `rootfs.diff_ids`: each layer's uncompressed sha256, bottom first. They
+    /// stay the same when a registry recompresses a layer, so they identify a base image's
+    /// layers inside an image built on it.
+    public var diffIDs: [String]
     /// Entries that were read but deliberately not created (device nodes, FIFOs, sockets, …),
     /// in the order met. Unsafe entries are never here: they stop the unpack with an error.
     public var skippedEntries: [SkippedEntry]
@@ -26,7 +30,7 @@ public struct ImageConfig: Sendable, Hashable {
     public init(
         architecture: String? = nil, variant: String? = nil, os: String? = nil, user: String? = nil,
         environment: [String] = [], compressedBytes: UInt64 = 0, uncompressedBytes: UInt64 = 0,
-        layerCount: Int = 0, skippedEntries: [SkippedEntry] = []
+        layerCount: Int = 0, diffIDs: [String] = [], skippedEntries: [SkippedEntry] = []
     ) {
         self.architecture = architecture
         self.variant = variant
@@ -36,6 +40,7 @@ public struct ImageConfig: Sendable, Hashable {
         self.compressedBytes = compressedBytes
         self.uncompressedBytes = uncompressedBytes
         self.layerCount = layerCount
+        self.diffIDs = diffIDs
         self.skippedEntries = skippedEntries
     }
 

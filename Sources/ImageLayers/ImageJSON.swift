@@ -104,7 +104,8 @@ extension ImageConfig {
             variant: raw.variant.flatMap { $0.isEmpty ? nil : $0 },
             os: raw.os.flatMap { $0.isEmpty ? nil : $0 },
             user: (user?.isEmpty ?? true) ? nil : user,
-            environment: raw.config?.Env ?? []
+            environment: raw.config?.Env ?? [],
+            diffIDs: raw.rootfs?.diff_ids ?? []
         )
     }
 }

@@ -27,17 +27,21 @@ public enum ImageImport {
         }
     }
 
-    public static func image(from source: Source, name: String) throws(CatalogError) -> (Image, [String]) {
+    /// Unpacks `source`, measures the root, and hands the unpacked root to `inspect` (to scan
+    /// the image's own files) before it is removed. The image records its layers' diff_ids for
+    /// its architecture. Returns the image and the entries deliberately not created.
+    public static func image(
+        from source: Source, name: String, description: String? = nil, inspect: (_ root: String) throws -> Void = { _ in }
+    ) throws -> (Image, [String]) {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("basefit-import-\(UUID().uuidString)").path
         do {
-            try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: false,
+            try FileManager.default.createDirectory(atPath: scratch + "/rootfs", withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o700])
         } catch {
             throw CatalogError(.writeFailed, path: scratch, detail: "cannot create a temporary directory (\(error.localizedDescription))")
         }
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let rootfs = scratch + "/rootfs"
-        try? FileManager.default.createDirectory(atPath: rootfs, withIntermediateDirectories: false)
         let config: ImageConfig
         do {
             switch source {
@@ -50,11 +54,15 @@ public enum ImageImport {
             throw CatalogError(.invalidData, path: source.path, detail: error.description)
         }
         let measured = try RootfsMeasurer(root: rootfs).measure()
-        let description = "measured by basefit catalog import \(source.flag) \(source.path)"
-        let image = RootfsImport.image(
-            measured, reference: name, source: description,
+        let architecture = config.architecture.flatMap { Architecture([$0, config.variant].compactMap { $0 }.joined(separator: "/")) ?? Architecture($0) }
+        var image = RootfsImport.image(
+            measured, reference: name, source: description ?? "measured by basefit catalog import \(source.flag) \(source.path)",
             compressedBytes: config.compressedBytes <= UInt64(Int64.max) ? Int64(config.compressedBytes) : nil,
-            defaultUser: config.user, architecture: config.architecture.flatMap { Architecture([$0, config.variant].compactMap { $0 }.joined(separator: "/")) ?? Architecture($0) })
+            defaultUser: config.user, architecture: architecture)
+        if let architecture = architecture ?? image.architectures.first, !config.diffIDs.isEmpty {
+            image.layers[architecture] = config.diffIDs
+        }
+        try inspect(rootfs)
         return (image, config.skippedEntries.map(\.description))
     }
 }

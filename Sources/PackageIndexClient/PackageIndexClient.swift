@@ -88,7 +88,8 @@ public struct PackageIndexClient: Sendable {
             let hasMetadata = (metadata as? Bool) == true || metadata is [String: Any]
             files.append(PythonLockfile.File(
                 filename: filename, url: resolve(href, against: base), sha256: (entry["hashes"] as? [String: Any])?["sha256"] as? String,
-                size: entry["size"] as? Int, requiresPython: entry["requires-python"] as? String, hasMetadataFile: hasMetadata))
+                size: entry["size"] as? Int, requiresPython: entry["requires-python"] as? String, hasMetadataFile: hasMetadata,
+                metadataSHA256: (metadata as? [String: Any])?["sha256"] as? String))
         }
         return files
     }
@@ -116,7 +117,8 @@ public struct PackageIndexClient: Sendable {
             let metadata = attribute("data-core-metadata", in: attributes) ?? attribute("data-dist-info-metadata", in: attributes)
             files.append(PythonLockfile.File(
                 filename: filename, url: resolve(url, against: base), sha256: sha, size: nil,
-                requiresPython: attribute("data-requires-python", in: attributes), hasMetadataFile: metadata.map { $0 != "false" } ?? false))
+                requiresPython: attribute("data-requires-python", in: attributes), hasMetadataFile: metadata.map { $0 != "false" } ?? false,
+                metadataSHA256: metadata.flatMap { $0.hasPrefix("sha256=") ? String($0.dropFirst(7)) : nil }))
         }
         return files
     }

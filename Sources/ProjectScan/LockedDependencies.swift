@@ -22,12 +22,37 @@ public struct LockedDependencies: Sendable, Hashable, Codable {
     public var releases: [String: [Release]]
     /// Pins that could not be judged and why (no file list, unreachable index …).
     public var warnings: [String]
+    /// Wheel file name → what was read of that wheel on the index: the wheels pip would pick
+    /// on some candidate image (nil: none was read, e.g. `--offline`). Optional in the
+    /// serialised contract, so requirements files written before it still read.
+    public var wheels: [String: LockedWheel]?
 
-    public init(npm: [NpmLockfile] = [], python: [PythonLockfile] = [], releases: [String: [Release]] = [:], warnings: [String] = []) {
+    public init(npm: [NpmLockfile] = [], python: [PythonLockfile] = [], releases: [String: [Release]] = [:], warnings: [String] = [],
+                wheels: [String: LockedWheel]? = nil) {
         self.npm = npm
         self.python = python
         self.releases = releases
         self.warnings = warnings
+        self.wheels = wheels
+    }
+
+    /// The binary wheels pip would install on any of `platforms` (pure-Python wheels
+    /// excluded: they hold no ELF file), each once, with the pinned project's name.
+    public func pickedWheels(on platforms: [LockfilePlatform]) -> [(project: String, file: PythonLockfile.File)] {
+        var picked: [String: (project: String, file: PythonLockfile.File)] = [:]
+        for platform in Set(platforms) {
+            guard let tags = WheelTags(platform) else { continue }
+            for lockfile in python {
+                for pin in lockfile.pins {
+                    if let marker = pin.marker, !PythonMarker.evaluate(marker, platform: platform) { continue }
+                    guard let files = files(of: pin),
+                          let wheel = WheelSelection.select(files, tags: tags, python: platform.python).wheel,
+                          wheel.wheel?.platformTags != ["any"], picked[wheel.filename] == nil else { continue }
+                    picked[wheel.filename] = (pin.name, wheel)
+                }
+            }
+        }
+        return picked.keys.sorted().map { picked[$0]! }
     }
 
     public var isEmpty: Bool { npm.isEmpty && python.isEmpty }
@@ -82,12 +107,19 @@ public struct LockedDependencies: Sendable, Hashable, Codable {
     /// The files of a pinned release: the lockfile's own list, else the index's.
     public func files(of pin: PythonLockfile.Pin) -> [PythonLockfile.File]? {
         if let files = pin.files, !files.isEmpty {
-            // The index knows requires-python, which lockfiles do not record.
+            // The index knows requires-python and its PEP 658 metadata files, which lockfiles do not record.
             guard let indexed = releases[pin.name]?.first(where: { $0.version == pin.version }) else { return files }
             let byName = Dictionary(indexed.files.map { ($0.filename, $0) }, uniquingKeysWith: { a, _ in a })
             return files.map { file in
                 var file = file
-                if file.requiresPython == nil { file.requiresPython = byName[file.filename]?.requiresPython }
+                guard let listed = byName[file.filename] else { return file }
+                if file.requiresPython == nil { file.requiresPython = listed.requiresPython }
+                // The same file only: the metadata's hash is trusted when the wheel's own hash agrees.
+                if file.hasMetadataFile == nil, file.sha256 == nil || file.sha256 == listed.sha256 {
+                    file.hasMetadataFile = listed.hasMetadataFile
+                    file.metadataSHA256 = listed.metadataSHA256
+                }
+                if file.url == nil { file.url = listed.url }
                 return file
             }
         }

@@ -21,15 +21,18 @@ public struct PythonLockfile: Sendable, Hashable, Codable {
         public var requiresPython: String?
         /// The index offers the file's core metadata separately (PEP 658/714).
         public var hasMetadataFile: Bool?
+        /// The sha256 the index gives for that metadata file (`core-metadata: {"sha256": …}`).
+        public var metadataSHA256: String?
 
         public init(filename: String, url: String? = nil, sha256: String? = nil, size: Int? = nil,
-                    requiresPython: String? = nil, hasMetadataFile: Bool? = nil) {
+                    requiresPython: String? = nil, hasMetadataFile: Bool? = nil, metadataSHA256: String? = nil) {
             self.filename = filename
             self.url = url
             self.sha256 = sha256
             self.size = size
             self.requiresPython = requiresPython
             self.hasMetadataFile = hasMetadataFile
+            self.metadataSHA256 = metadataSHA256
         }
 
         /// The release version a file name carries (`numpy-2.1.3-….whl`, `psycopg2-2.9.10.tar.gz`).

@@ -31,66 +31,33 @@ public enum ImagePull {
         _ reference: ImageReference, platform: PlatformChoice, cache: BlobCache, options: RegistryOptions,
         progress: (@Sendable (String) -> Void)? = nil
     ) throws(RegistryError) -> ImageManifest {
-        let credentials = options.credentials ?? RegistryCredentials.lookup(host: reference.registry)
-        do {
-            return try HTTPFetcher.blocking {
-                let fetcher = HTTPFetcher(options: FetchOptions(tlsVerify: options.tlsVerify, timeout: options.timeout))
-                do {
-                    let client = RegistryClient(reference: reference, fetcher: fetcher, credentials: credentials, tlsVerify: options.tlsVerify)
-                    let manifest = try await client.manifest(platform: platform)
-                    try cache.store(Data(manifest.bytes), hex: String(manifest.digest.dropFirst("sha256:".count)))
-                    try await client.fetchBlob(manifest.config, into: cache)
-                    let missing = manifest.layers.filter { !cache.contains(hex: String($0.digest.dropFirst(7)), size: $0.size) }
-                    if !missing.isEmpty {
-                        progress?("pulling \(missing.count) of \(manifest.layers.count) layers (\(missing.reduce(0) { $0 + $1.size }) bytes) of \(manifest.digest)")
-                    }
-                    try await withThrowingTaskGroup(of: Void.self) { group in
-                        var running = 0
-                        for layer in manifest.layers {
-                            if running >= max(1, options.parallelDownloads) {
-                                try await group.next()
-                                running -= 1
-                            }
-                            group.addTask { try await client.fetchBlob(layer, into: cache) }
-                            running += 1
-                        }
-                        try await group.waitForAll()
-                    }
-                    await fetcher.shutdown()
-                    return manifest
-                } catch {
-                    await fetcher.shutdown()
-                    throw error
-                }
+        try RegistryClient.session(reference, options: options) { client in
+            let manifest = try await client.manifest(platform: platform)
+            try cache.store(Data(manifest.bytes), hex: String(manifest.digest.dropFirst("sha256:".count)))
+            try await client.fetchBlob(manifest.config, into: cache)
+            let missing = manifest.layers.filter { !cache.contains(hex: String($0.digest.dropFirst(7)), size: $0.size) }
+            if !missing.isEmpty {
+                progress?("pulling \(missing.count) of \(manifest.layers.count) layers (\(missing.reduce(0) { $0 + $1.size }) bytes) of \(manifest.digest)")
             }
-        } catch let error as RegistryError {
-            throw error
-        } catch {
-            throw RegistryError(.other, reference: "docker://\(reference)", detail: "\(error)")
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                var running = 0
+                for layer in manifest.layers {
+                    if running >= max(1, options.parallelDownloads) {
+                        try await group.next()
+                        running -= 1
+                    }
+                    group.addTask { try await client.fetchBlob(layer, into: cache) }
+                    running += 1
+                }
+                try await group.waitForAll()
+            }
+            return manifest
         }
     }
 
     /// Resolves the reference to its image manifest for `platform` without downloading blobs.
     public static func resolve(_ reference: ImageReference, platform: PlatformChoice, options: RegistryOptions) throws(RegistryError) -> ImageManifest {
-        let credentials = options.credentials ?? RegistryCredentials.lookup(host: reference.registry)
-        do {
-            return try HTTPFetcher.blocking {
-                let fetcher = HTTPFetcher(options: FetchOptions(tlsVerify: options.tlsVerify, timeout: options.timeout))
-                do {
-                    let manifest = try await RegistryClient(reference: reference, fetcher: fetcher, credentials: credentials, tlsVerify: options.tlsVerify)
-                        .manifest(platform: platform)
-                    await fetcher.shutdown()
-                    return manifest
-                } catch {
-                    await fetcher.shutdown()
-                    throw error
-                }
-            }
-        } catch let error as RegistryError {
-            throw error
-        } catch {
-            throw RegistryError(.other, reference: "docker://\(reference)", detail: "\(error)")
-        }
+        try RegistryClient.session(reference, options: options) { client in try await client.manifest(platform: platform) }
     }
 
     /// Downloads (unless cached) one image's config blob and returns its layers' uncompressed
@@ -98,24 +65,7 @@ public enum ImagePull {
     public static func diffIDs(
         of manifest: ImageManifest, reference: ImageReference, cache: BlobCache, options: RegistryOptions
     ) throws(RegistryError) -> [String] {
-        let credentials = options.credentials ?? RegistryCredentials.lookup(host: reference.registry)
-        do {
-            try HTTPFetcher.blocking {
-                let fetcher = HTTPFetcher(options: FetchOptions(tlsVerify: options.tlsVerify, timeout: options.timeout))
-                do {
-                    try await RegistryClient(reference: reference, fetcher: fetcher, credentials: credentials, tlsVerify: options.tlsVerify)
-                        .fetchBlob(manifest.config, into: cache)
-                    await fetcher.shutdown()
-                } catch {
-                    await fetcher.shutdown()
-                    throw error
-                }
-            }
-        } catch let error as RegistryError {
-            throw error
-        } catch {
-            throw RegistryError(.other, reference: "docker://\(reference)", detail: "\(error)")
-        }
+        try RegistryClient.session(reference, options: options) { client in try await client.fetchBlob(manifest.config, into: cache) }
         struct Config: Decodable {
             struct RootFS: Decodable { var diff_ids: [String]? }
             var rootfs: RootFS?

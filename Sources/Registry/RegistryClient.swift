@@ -9,8 +9,15 @@ import Synchronization
 /// `WWW-Authenticate` challenge with an anonymous or credentialed bearer token from its realm
 /// (or basic auth), following blob redirects to object storage without the registry's
 /// credentials. With `tlsVerify == false` a registry that does not speak TLS is read over
-/// plain http (as skopeo's `--tls-verify=false`).
+/// plain http (as skopeo's `--tls-verify=false`). A client made with `access: .push` also
+/// uploads (`RegistryClient+Push.swift`) and asks token services for `pull,push`.
 public final class RegistryClient: Sendable {
+    /// What the client asks a token service for.
+    public enum Access: String, Sendable {
+        case pull
+        case push = "pull,push"
+    }
+
     public let reference: ImageReference
     /// The host the API is at (`registry-1.docker.io` for Docker Hub).
     public let host: String
@@ -19,6 +26,7 @@ public final class RegistryClient: Sendable {
     private let fetcher: HTTPFetcher
     private let credentials: RegistryCredentials?
     private let tlsVerify: Bool
+    public let access: Access
     private let state = Mutex(State())
 
     private struct State {
@@ -30,13 +38,14 @@ public final class RegistryClient: Sendable {
     /// Manifests and indexes larger than this are refused.
     static let maxDocumentBytes = 8 << 20
 
-    public init(reference: ImageReference, fetcher: HTTPFetcher, credentials: RegistryCredentials?, tlsVerify: Bool) {
+    public init(reference: ImageReference, fetcher: HTTPFetcher, credentials: RegistryCredentials?, tlsVerify: Bool, access: Access = .pull) {
         self.reference = reference
         host = reference.registry ?? "registry-1.docker.io"
         repository = reference.registry == nil && !reference.repository.contains("/") ? "library/" + reference.repository : reference.repository
         self.fetcher = fetcher
         self.credentials = credentials
         self.tlsVerify = tlsVerify
+        self.access = access
     }
 
     /// `docker://host/repo:tag` as the user wrote it, for messages.
@@ -73,13 +82,13 @@ public final class RegistryClient: Sendable {
         }
         return ImageManifest(digest: digest, mediaType: document.mediaType ?? RegistryMediaType.ociManifest, bytes: bytes,
                              config: config, layers: layers, annotations: document.annotations ?? [:],
-                             platform: chosenPlatform, indexDigest: indexDigest)
+                             platform: chosenPlatform, indexDigest: indexDigest, artifactType: document.artifactType)
     }
 
-    private func fetchManifest(_ reference: String) async throws(RegistryError) -> ([UInt8], String, IndexDocument) {
+    func fetchManifest(_ reference: String) async throws(RegistryError) -> ([UInt8], String, IndexDocument) {
         let reply = try await get("/v2/\(repository)/manifests/\(reference)", accept: RegistryMediaType.accepted, what: "manifest \(reference)")
         let bytes = [UInt8](reply.body)
-        let digest = "sha256:" + SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        let digest = Digest.sha256(bytes)
         if reference.hasPrefix("sha256:"), digest != reference {
             throw RegistryError(.digestMismatch, reference: label, detail: "the registry sent a manifest whose sha256 is \(digest) for \(reference)")
         }
@@ -132,7 +141,7 @@ public final class RegistryClient: Sendable {
 
     /// Runs `request` with the current scheme and authorization; on a 401 answers the
     /// challenge once and retries; without TLS verification falls back to plain http once.
-    private func send<T>(
+    func send<T>(
         what: String, _ request: (HTTPFetcher, String, [(String, String)]) async throws(NetworkError) -> T
     ) async throws(RegistryError) -> T {
         var answered = false
@@ -166,7 +175,7 @@ public final class RegistryClient: Sendable {
         case "basic":
             guard let credentials else {
                 throw RegistryError(.unauthorized, reference: label,
-                                    detail: "the registry wants a user name and password: give --creds USER:PASS, or log in (docker login / podman login)")
+                                    detail: "unauthorized: the registry wants a user name and password: give --creds USER:PASS, or log in (docker login / podman login)")
             }
             let token = Data("\(credentials.user):\(credentials.password)".utf8).base64EncodedString()
             state.withLock { $0.authorization = "Basic \(token)" }
@@ -176,7 +185,9 @@ public final class RegistryClient: Sendable {
             }
             var query = components.queryItems ?? []
             if let service = challenge.parameters["service"] { query.append(URLQueryItem(name: "service", value: service)) }
-            query.append(URLQueryItem(name: "scope", value: challenge.parameters["scope"] ?? "repository:\(repository):pull"))
+            // A pushing client asks for pull,push at once (the challenge to a HEAD names pull only).
+            let scope = access == .push ? "repository:\(repository):\(access.rawValue)" : challenge.parameters["scope"] ?? "repository:\(repository):pull"
+            query.append(URLQueryItem(name: "scope", value: scope))
             components.queryItems = query
             let url = components.url?.absoluteString ?? realm
             var headers: [(String, String)] = []
@@ -203,7 +214,13 @@ public final class RegistryClient: Sendable {
         }
     }
 
-    private func mapped(_ error: NetworkError, what: String) -> RegistryError {
+    /// True when a TLS failure is the certificate check (BoringSSL's CERTIFICATE_VERIFY_FAILED),
+    /// not a server that does not speak TLS.
+    static func isUntrustedCertificate(_ detail: String) -> Bool {
+        detail.contains("CERTIFICATE_VERIFY_FAILED") || detail.localizedCaseInsensitiveContains("certificate verify failed")
+    }
+
+    func mapped(_ error: NetworkError, what: String) -> RegistryError {
         let context = "\(what) (\(error.url))"
         switch error.kind {
         case .status(401, _), .status(403, _):
@@ -217,6 +234,10 @@ public final class RegistryClient: Sendable {
                                  detail: "rate limited: \(context)\(retryAfter.map { ", retry after \($0)\(Int($0) != nil ? " s" : "")" } ?? "")")
         case .status:
             return RegistryError(.other, reference: label, detail: "\(what): \(error.description)")
+        case .tls where Self.isUntrustedCertificate(error.detail):
+            return RegistryError(.unreachable, reference: label, detail: "cannot reach the registry: its TLS certificate is not trusted (CERTIFICATE_VERIFY_FAILED at \(error.url)). "
+                                 + "If you trust this registry (your own, with a self-signed certificate), give --tls-verify=false, or add its CA certificate "
+                                 + "to this machine's trust store (/usr/local/share/ca-certificates/, then update-ca-certificates)")
         case .unreachable, .timeout, .tls, .invalidURL, .redirect:
             return RegistryError(.unreachable, reference: label, detail: "cannot reach the registry: \(error.description)")
         case .digestMismatch:

@@ -25,7 +25,8 @@ public struct RegistryCredentials: Sendable, Hashable {
     /// Docker Hub) from, in order: `REGISTRY_AUTH_FILE`, `$XDG_RUNTIME_DIR/containers/auth.json`,
     /// `$DOCKER_CONFIG/config.json` or `~/.docker/config.json`. Entries are `auths` keyed by
     /// host (with or without `https://` and a path); an `auth` value is base64 of `user:pass`.
-    /// Credential helpers (`credsStore`, `credHelpers`) are not run.
+    /// Within a file, as docker does: the host's `credHelpers` entry, else `credsStore`, run as
+    /// a credential helper; then `auths`.
     public static func lookup(host: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> RegistryCredentials? {
         var files: [String] = []
         if let file = environment["REGISTRY_AUTH_FILE"], !file.isEmpty { files.append(file) }
@@ -39,6 +40,11 @@ public struct RegistryCredentials: Sendable, Hashable {
         for file in files {
             guard let data = FileManager.default.contents(atPath: file),
                   let config = try? JSONDecoder().decode(AuthFile.self, from: data) else { continue }
+            let helper = config.credHelpers?.first { wanted.contains(Self.hostOfKey($0.key)) }?.value ?? config.credsStore
+            if let helper, let found = CredentialHelper(name: helper).credentials(
+                server: host ?? "https://index.docker.io/v1/", origin: file, environment: environment) {
+                return found
+            }
             for (key, entry) in config.auths ?? [:] where wanted.contains(Self.hostOfKey(key)) {
                 if let found = entry.credentials(origin: file) { return found }
             }
@@ -56,6 +62,8 @@ public struct RegistryCredentials: Sendable, Hashable {
 
     private struct AuthFile: Decodable {
         var auths: [String: Entry]?
+        var credsStore: String?
+        var credHelpers: [String: String]?
     }
 
     private struct Entry: Decodable {

@@ -29,6 +29,7 @@ public struct Descriptor: Codable, Sendable, Hashable {
 
 struct IndexDocument: Decodable {
     var mediaType: String?
+    var artifactType: String?
     var manifests: [Descriptor]?
     var layers: [Descriptor]?
     var config: Descriptor?
@@ -48,6 +49,8 @@ public struct ImageManifest: Sendable {
     public var platform: String?
     /// The index's digest, when the reference named one.
     public var indexDigest: String?
+    /// An OCI artifact's `artifactType` (a basefit catalog's is `CatalogArtifact.artifactType`).
+    public var artifactType: String? = nil
 
     /// Sum of the layer blobs' sizes: what a pull downloads.
     public var compressedBytes: Int64 { layers.reduce(0) { $0 + $1.size } }

@@ -17,6 +17,13 @@ public struct RegistryError: Error, Sendable, CustomStringConvertible {
         case platformMissing
         /// A manifest, index or config that does not parse, or a media type not handled.
         case malformed
+        /// The reference names something other than what was asked for: a container image
+        /// (or index) given where a basefit catalog artifact is wanted.
+        case wrongArtifact
+        /// `AppLayers`: which files are the app's cannot be told: the image's base is not known
+        /// (no base annotation, not a reference, its layers are not the image's first), or an
+        /// app layer cannot be read.
+        case appLayersUnknown
         /// A manifest or blob whose sha256 (or size) is not the one its reference names.
         case digestMismatch
         /// The cache directory cannot be created or written (disk full, permissions).

@@ -185,7 +185,10 @@ public enum ScanJSONFormatter {
             // The contract `--requirements FILE` reads back: each file's needs, bundled ones removed.
             ("files", JSONValue(encoding: requirements.files)),
             ("hints", JSONValue(encoding: requirements.hints)),
-        ])
+        ] + (requirements.lockfiles.map { locked in
+            // Lockfile pins, their files, and the wheels read for the candidate images (only with lockfiles).
+            [("lockfiles", JSONValue(encoding: locked))]
+        } ?? []))
     }
 }
 

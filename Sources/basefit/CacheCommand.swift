@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ImageMeasurement
 import ImageCatalog
 import Registry
 
@@ -46,7 +47,7 @@ struct CachePruneCommand: ParsableCommand {
         }
         let cache = BlobCache(directory: DefaultCatalog.cacheDirectory)
         let (blobs, bytes) = cache.prune(maxBytes: limit)
-        let measurements = MeasuredCache(cache.directory).removeAll()
+        let measurements = MeasuredImageCache(cacheDirectory: cache.directory).removeAll()
         let left = cache.entries().reduce(0) { $0 + $1.bytes }
         Output.standard("removed \(blobs) blobs (\(bytes) bytes) and \(measurements) measurements from \(cache.directory); \(left) bytes of blobs left\n")
     }

@@ -1,19 +1,54 @@
+import Foundation
 import ImageCatalog
+import Registry
 
 /// Opens the catalogs the flags name: the embedded default, extended by the user's
-/// database when `--catalog PATH` is given (its rows override built-in ones with the
-/// same reference, with a warning naming each).
+/// catalog when `--catalog` is given (its rows override built-in ones with the same
+/// reference, with a warning naming each). The user's catalog is a database PATH, or
+/// `docker://REF`, a catalog `catalog push` published: its database is pulled into the blob
+/// cache (verified by digest; an unchanged catalog costs one manifest request) and opened
+/// read-only from there.
 enum CatalogAccess {
-    static func open(_ options: GlobalOptions) throws -> CatalogLayers {
+    /// `registry`: the command's `--tls-verify` / `--creds` for a `docker://` catalog (commands
+    /// without them verify TLS and take credentials from the auth files).
+    static func open(_ options: GlobalOptions, registry: ImageOptions? = nil) throws -> CatalogLayers {
         let builtIn = try DefaultCatalog.open()
         CatalogSnapshot.warnIfStale(options)
         Output.verbose("catalog: embedded, materialised at \(builtIn.database.path)", options: options)
-        guard let path = options.catalog else { return CatalogLayers(stores: [builtIn]) }
-        Output.verbose("catalog: \(path) (extends the built-in catalog)", options: options)
-        let layers = CatalogLayers(stores: [builtIn, CatalogStore(database: try CatalogDatabase(path: path, mode: .readOnly))])
+        guard let given = options.catalog else { return CatalogLayers(stores: [builtIn]) }
+        let (database, name) = try userCatalog(given, registry: registry, options: options)
+        Output.verbose("catalog: \(name) (extends the built-in catalog)", options: options)
+        let layers = CatalogLayers(stores: [builtIn, CatalogStore(database: database)])
         for reference in try layers.overridden() {
-            if !options.quiet { Output.warning("\(reference) from \(path) overrides the built-in catalog row") }
+            if !options.quiet { Output.warning("\(reference) from \(name) overrides the built-in catalog row") }
         }
         return layers
+    }
+
+    /// The user's database, and its name for messages (the path, or the docker:// reference).
+    private static func userCatalog(_ given: String, registry: ImageOptions?, options: GlobalOptions) throws -> (CatalogDatabase, String) {
+        guard let reference = try GlobalOptions.catalogReference(given) else {
+            return (try CatalogDatabase(path: given, mode: .readOnly), given)
+        }
+        let registryOptions = try registry?.registryOptions() ?? RegistryOptions()
+        let pulled: CatalogArtifact.Pulled
+        do {
+            pulled = try CatalogArtifact.pull(reference, cache: BlobCache(directory: DefaultCatalog.cacheDirectory), options: registryOptions)
+        } catch {
+            throw CLIError.usage("--catalog \(error.description)")
+        }
+        let name = "\(pulled.label)@\(pulled.digest)"
+        Output.verbose(pulled.downloaded
+                       ? "catalog: \(name): downloaded its database \(pulled.layer.digest) (\(pulled.layer.size) bytes)"
+                       : "catalog: \(name): its database \(pulled.layer.digest) is in the cache (fetched the manifest only)",
+                       options: options)
+        if let schema = pulled.annotations[CatalogArtifact.AnnotationKey.schema], !CatalogDatabase.schemaMigrations.contains(schema) {
+            throw CLIError.usage("--catalog \(name): the catalog has schema \(schema), newer than this basefit's (\(CatalogDatabase.schemaMigrations.last ?? "none")); upgrade basefit or push the catalog with this version")
+        }
+        do {
+            return (try CatalogDatabase(path: pulled.path, mode: .readOnly), name)
+        } catch {
+            throw CLIError.usage("--catalog \(name): \(error.detail) (database \(pulled.path))")
+        }
     }
 }

@@ -35,7 +35,7 @@ struct CatalogImportCommand: ParsableCommand {
         guard [rootfs, oci, dockerArchive, imageOptions.image].compactMap({ $0 }).count == 1 else {
             throw ValidationError("Give exactly one of --rootfs DIR, --image TRANSPORT:REF, --oci DIR or --docker-archive TAR.")
         }
-        guard global.catalog != nil else {
+        guard global.catalogPath != nil else {
             throw ValidationError("catalog import writes to your own database: give --catalog PATH.")
         }
     }

@@ -62,6 +62,8 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Problems a package install fixes are warnings (exit 0); the install line is printed.")
     var allowInstalls = false
 
+    @OptionGroup var index: IndexOptions
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -79,7 +81,6 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         if let reference = imageOptions.image { return try runOnImage(reference) }
-        let needs = try ProjectInput.requirements(paths: paths, file: requirements, global)
         let today = try ProjectInput.today()
         var architecture = arch
         let image: Image
@@ -94,7 +95,7 @@ struct CheckCommand: ParsableCommand {
             image = RootfsImport.image(measured, reference: rootfs, source: "--rootfs \(rootfs)", architecture: arch.flatMap(Architecture.init))
             source = "root filesystem"
         } else {
-            let catalog = try CatalogAccess.open(global)
+            let catalog = try CatalogAccess.open(global, registry: imageOptions)
             evaluator = try ProjectInput.evaluator(catalog, today: today)
             var reference = base ?? ""
             source = "--base"
@@ -114,6 +115,9 @@ struct CheckCommand: ParsableCommand {
             notes = resolution.notes
             if resolution.image.reference != reference { requested = reference }
         }
+        // After the image: a lockfile's wheels are read for the image's platform only.
+        let needs = try ProjectInput.requirements(paths: paths, file: requirements, global, index: index,
+                                                  targets: .image(image, architecture))
         let profile = try ProjectInput.profile(needs, architecture: architecture, inputs: requirements.map { [$0] } ?? paths)
         let choice = runtime ?? RuntimeChoice.implied(by: profile.requirements)
         let verdict = evaluator.evaluate(profile, on: image, runtime: choice, addedFiles: addedFiles)

@@ -47,24 +47,39 @@ enum ImageInput {
             func onlyApp(_ measured: MeasuredImage, _ manifest: ImageManifest) throws -> MeasuredImage {
                 guard appOnly || appIfKnown, let contents = measured.contents else { return measured }
                 var result = measured
-                do {
-                    let files = try AppLayers.files(of: manifest, reference: reference, platform: choice, cache: cache, options: registryOptions, global: global)
+                let files = Result { () throws(RegistryError) in
+                    try AppLayers.files(
+                        of: manifest, reference: reference, platform: choice, cache: cache, options: registryOptions,
+                        catalogBase: { diffIDs in
+                            // A catalog that cannot be read finds no base: --app-only then stops (exit 2).
+                            guard let architecture = measured.image.architectures.first,
+                                  let found = try? CatalogAccess.open(global, registry: options).base(ofLayers: diffIDs, architecture: architecture) else { return nil }
+                            return (found.image.reference, found.layers)
+                        }, note: { line in Output.verbose(line, options: global) })
+                }
+                switch files {
+                case .success(let files):
                     result.contents = ImageContents.restrict(contents, to: files)
-                } catch let error as CLIError where appIfKnown && !appOnly {
-                    if !global.quiet { Output.warning("\(error.message ?? "the base is not known"); every file of the image is taken as the app's") }
-                } catch let error as CLIError {
-                    throw CLIError.usage("--app-only: \(error.message ?? "")")
+                case .failure(let error) where error.kind == .appLayersUnknown && appIfKnown && !appOnly:
+                    if !global.quiet { Output.warning("\(error.description); every file of the image is taken as the app's") }
+                case .failure(let error) where error.kind == .appLayersUnknown:
+                    throw CLIError.usage("--app-only: \(error.description)")
+                case .failure(let error):
+                    throw error
                 }
                 return result
             }
-            if let hit = MeasuredCache(cache.directory).read(hex: hex, name: name, needContents: scanContents) {
+            let measurements = MeasuredImageCache(cacheDirectory: cache.directory)
+            let hit = measurements.read(hex: hex, name: name, needContents: scanContents)
+            let cachedContents = hit?.contents.flatMap { try? Requirements.read(json: $0) }
+            if let hit, !scanContents || cachedContents != nil {
                 Output.verbose("image: \(label) measured earlier (cache)", options: global)
                 var manifest = resolved
                 if appOnly || appIfKnown {
                     // --app-only lists the app layers' files: those blobs must be here.
                     manifest = try ImagePull.pull(reference.withDigest(resolved.digest), platform: choice, cache: cache, options: registryOptions)
                 }
-                return try onlyApp(MeasuredImage(image: hit.image, label: label, digest: resolved.digest, contents: hit.contents, cached: true), manifest)
+                return try onlyApp(MeasuredImage(image: hit.image, label: label, digest: resolved.digest, contents: cachedContents, cached: true), manifest)
             }
             let manifest = try ImagePull.pull(reference.withDigest(resolved.digest), platform: choice, cache: cache, options: registryOptions) { line in
                 if !global.quiet { Output.warning(line) }
@@ -77,7 +92,11 @@ enum ImageInput {
                 description: "measured from \(manifest.digest) (\(label))", scanContents: scanContents, global: global)
             measured.label = label
             measured.digest = manifest.digest
-            MeasuredCache(cache.directory).write(hex: hex, image: measured.image, contents: measured.contents, global: global)
+            do {
+                try measurements.write(hex: hex, image: measured.image, contents: try measured.contents.map { try JSONEncoder().encode($0) })
+            } catch {
+                if !global.quiet { Output.warning("could not keep the measurement in \(measurements.directory): \(error)") }
+            }
             return try onlyApp(measured, manifest)
         case .ociLayout(let path, let tag):
             if appOnly { throw CLIError.usage("--app-only needs a docker:// image (its base is found through the registry)") }
@@ -93,37 +112,17 @@ enum ImageInput {
     private static func unpackAndMeasure(
         source: ImageImport.Source, name: String, description: String, scanContents: Bool, global: GlobalOptions
     ) throws -> MeasuredImage {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("basefit-image-\(UUID().uuidString)").path
-        do {
-            try FileManager.default.createDirectory(atPath: scratch + "/rootfs", withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
-        } catch {
-            throw CLIError.usage("\(scratch): cannot create a temporary directory (\(error.localizedDescription))")
-        }
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let root = scratch + "/rootfs"
-        let config: ImageConfig
-        do {
-            switch source {
-            case .ociLayout(let path, let reference, let platform):
-                config = try ImageLayers.unpackOCILayout(at: path, reference: reference, platform: platform, into: root)
-            case .dockerArchive(let path, let reference):
-                config = try ImageLayers.unpackDockerArchive(at: path, reference: reference, into: root)
-            }
-        } catch {
-            throw CLIError.usage("\(name): \(error.description)")
-        }
-        for entry in config.skippedEntries where global.verbose { Output.verbose(entry.description, options: global) }
-        let measured = try RootfsMeasurer(root: root).measure()
-        let architecture = config.architecture.flatMap { Architecture([$0, config.variant].compactMap { $0 }.joined(separator: "/")) ?? Architecture($0) }
-        let image = RootfsImport.image(
-            measured, reference: name, source: description,
-            compressedBytes: config.compressedBytes <= UInt64(Int64.max) ? Int64(config.compressedBytes) : nil,
-            defaultUser: config.user, architecture: architecture)
         var contents: Requirements?
-        if scanContents {
-            contents = try ImageContents.scan(root: root, global: global)
+        let image: Image, skipped: [String]
+        do {
+            (image, skipped) = try ImageImport.image(from: source, name: name, description: description) { root in
+                if scanContents { contents = try ImageContents.scan(root: root, global: global) }
+            }
+        } catch let error as CatalogError where error.kind == .invalidData {
+            // The layout of a pulled image is a temporary directory: name the image instead.
+            throw CLIError.usage("\(name): \(error.detail)")
         }
+        for entry in skipped where global.verbose { Output.verbose(entry, options: global) }
         return MeasuredImage(image: image, label: name, digest: nil, contents: contents)
     }
 }

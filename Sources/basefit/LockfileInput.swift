@@ -1,13 +1,27 @@
+import Advisor
+import ELFInspection
 import Foundation
 import HTTPTransport
+import ImageCatalog
 import PackageIndexClient
 import ProjectScan
 
 /// Lockfiles as input: when the scanned paths hold no native code and nothing installed
 /// (a fresh checkout), or a path names a lockfile, the lockfiles are read and Python pins
 /// are looked up on the package index, so each candidate image can be judged before any install.
+/// The binary wheels pip would pick on the candidate images are read too (their ELF members by
+/// range requests, their METADATA by PEP 658) and carried in the requirements.
 enum LockfileInput {
-    static func attach(to requirements: Requirements, paths: [String], _ global: GlobalOptions, index: IndexOptions?) throws -> Requirements {
+    /// The images whose platforms decide which wheels are read.
+    enum WheelTargets {
+        /// Every catalog image (built-in and `--catalog`) for this architecture: recommend, scan.
+        case catalog(String?)
+        /// One image judged for one architecture: check.
+        case image(Image, String?)
+    }
+
+    static func attach(to requirements: Requirements, paths: [String], _ global: GlobalOptions, index: IndexOptions?,
+                       targets: WheelTargets = .catalog(nil)) throws -> Requirements {
         let namesLockfile = paths.contains { LockedDependencies.isLockfileName(URL(fileURLWithPath: $0).lastPathComponent) }
         let installed = requirements.files.contains(where: \.isLoadable) || requirements.node?.isInstalled == true
             || requirements.python?.isInstalled == true
@@ -23,17 +37,27 @@ enum LockfileInput {
                 indexURL: index?.indexURL, extraIndexURLs: index?.extraIndexURL ?? [],
                 environment: ProcessInfo.processInfo.environment, lockfiles: locked.python)
             Output.verbose("lockfiles: \(locked.paths.joined(separator: ", ")); asking \(indexes.joined(separator: ", "))", options: global)
+            let platforms = try self.platforms(targets, requirements: requirements, global)
             let fetcher = HTTPFetcher()
             let client = PackageIndexClient(indexes: indexes, fetcher: fetcher)
+            let reader = LockedWheelReader(fetcher: fetcher, cache: WheelFactsCache.standard())
             let copy = locked
-            locked = try HTTPFetcher.blocking {
+            let (resolved, stats) = try HTTPFetcher.blocking {
                 var resolved = copy
                 await client.resolve(&resolved)
+                let stats = await reader.read(&resolved, platforms: platforms)
                 await fetcher.shutdown()
-                return resolved
+                return (resolved, stats)
             }
+            locked = resolved
+            let share = stats.wheelBytes > 0 ? String(format: " (%.1f%% of %d)", 100 * Double(stats.bytesFetched) / Double(stats.wheelBytes), stats.wheelBytes) : ""
+            Output.verbose("wheels: \(stats.picked) picked on \(Set(platforms).count) platforms, \(stats.cached) from the cache, "
+                + "\(stats.bytesFetched) bytes fetched\(share), \(stats.metadataFiles) METADATA files", options: global)
         } else if needsIndex {
             locked.warnings.append("--offline: pins of requirements files are not judged (their files come from the index)")
+        }
+        if index?.offline == true && locked.hasJudgeablePins && !locked.python.isEmpty {
+            locked.warnings.append("--offline: the wheels each image would install are judged by their tags only (their ELF members are not read)")
         }
         Output.warnings(locked.warnings.map { ScanWarning(path: "lockfile", message: $0) }, options: global)
         // Fail closed: lockfiles of which nothing can be judged (an unreachable index, no pins)
@@ -41,5 +65,34 @@ enum LockfileInput {
         guard locked.hasJudgeablePins else { return requirements }
         return Requirements(files: requirements.files, node: requirements.node, python: requirements.python,
                             hints: requirements.hints, lockfiles: locked)
+    }
+
+    /// The install platforms (libc, architecture, CPython) of the target images.
+    static func platforms(_ targets: WheelTargets, requirements: Requirements, _ global: GlobalOptions) throws -> [LockfilePlatform] {
+        switch targets {
+        case .image(let image, let arch):
+            let architecture = try targetArchitecture(arch, requirements)
+            return Evaluator.lockfilePlatform(image, architecture: architecture).map { [$0] } ?? []
+        case .catalog(let arch):
+            let architecture = try targetArchitecture(arch, requirements)
+            var quiet = global
+            quiet.quiet = true  // the command opens the catalog again and warns then
+            quiet.verbose = false
+            let images = try CatalogAccess.open(quiet).images()
+            return Array(Set(images.filter { $0.runtime?.kind == .python }.compactMap { Evaluator.lockfilePlatform($0, architecture: architecture) })).sorted()
+        }
+    }
+
+    /// The architecture the profile will be judged for (`--arch`, else the project's, else amd64),
+    /// as `ProjectProfile` picks it.
+    static func targetArchitecture(_ arch: String?, _ requirements: Requirements) throws -> Architecture {
+        if let arch {
+            guard let parsed = Architecture(arch), parsed.platformName != nil else { throw CLIError.usage("unknown architecture \(arch)") }
+            return parsed
+        }
+        let machines = Set(requirements.files.filter(\.isLoadable).map(\.architecture))
+        if machines.count == 1 { return machines.first! }
+        if machines.contains(.amd64) || machines.isEmpty { return .amd64 }
+        return machines.sorted().first!
     }
 }

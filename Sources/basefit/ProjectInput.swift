@@ -23,7 +23,8 @@ enum ProjectInput {
     }
 
     /// The requirements of the paths, or of `--requirements FILE` (`scan --format json` output).
-    static func requirements(paths: [String], file: String?, _ global: GlobalOptions, index: IndexOptions? = nil) throws -> Requirements {
+    static func requirements(paths: [String], file: String?, _ global: GlobalOptions, index: IndexOptions? = nil,
+                             targets: LockfileInput.WheelTargets = .catalog(nil)) throws -> Requirements {
         if let file {
             guard let data = FileManager.default.contents(atPath: file) else {
                 throw CLIError.usage("\(file): cannot read the requirements file")
@@ -36,7 +37,7 @@ enum ProjectInput {
                 throw CLIError.usage("\(file): \(error.description)")
             }
         }
-        return try LockfileInput.attach(to: scan(paths, global).requirements, paths: paths, global, index: index)
+        return try LockfileInput.attach(to: scan(paths, global).requirements, paths: paths, global, index: index, targets: targets)
     }
 
     /// "scanned 59990 files (1811 ELF, 0 wheels) in 1.12 s".

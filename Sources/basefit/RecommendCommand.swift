@@ -83,10 +83,10 @@ struct RecommendCommand: ParsableCommand {
             needs = measured.contents ?? Requirements(files: [], node: nil, python: nil, hints: [])
             inputs = [measured.label]
         } else {
-            needs = try ProjectInput.requirements(paths: paths, file: requirements, global, index: index)
+            needs = try ProjectInput.requirements(paths: paths, file: requirements, global, index: index, targets: .catalog(architecture))
         }
         let profile = try ProjectInput.profile(needs, architecture: architecture, inputs: inputs)
-        let catalog = try CatalogAccess.open(global)
+        let catalog = try CatalogAccess.open(global, registry: imageOptions)
         let evaluator = try ProjectInput.evaluator(catalog, today: try ProjectInput.today())
         let choice = runtime ?? RuntimeChoice.implied(by: profile.requirements)
         let recommendation = Recommender(evaluator: evaluator)

@@ -18,6 +18,8 @@ struct ScanCommand: ParsableCommand {
     @Option(help: "Output format: text or json.")
     var format: Format = .text
 
+    @OptionGroup var index: IndexOptions
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -25,13 +27,15 @@ struct ScanCommand: ParsableCommand {
     }
 
     func run() throws {
-        try Self.scan(paths, format: format, global)
+        try Self.scan(paths, format: format, index: index, global)
     }
 
-    /// The command's work, shared with `ScanFastPath`.
-    static func scan(_ paths: [String], format: Format, _ global: GlobalOptions) throws {
-        let report = try ProjectInput.scan(paths, global, exitWhenNothingReadable: false)
+    /// The command's work, shared with `ScanFastPath` (which passes no index options: the defaults).
+    static func scan(_ paths: [String], format: Format, index: IndexOptions?, _ global: GlobalOptions) throws {
+        var report = try ProjectInput.scan(paths, global, exitWhenNothingReadable: false)
+        // Lockfiles (a fresh checkout, or named): their pins and the wheels the catalog's images would install.
+        report.requirements = try LockfileInput.attach(to: report.requirements, paths: paths, global, index: index)
         Output.standard(format == .json ? ScanJSONFormatter.format(report) : ScanTextFormatter.format(report))
-        if report.nothingReadable { throw ExitCodes.usage }
+        if report.nothingReadable && report.requirements.lockfiles == nil { throw ExitCodes.usage }
     }
 }

@@ -1,9 +1,9 @@
 /// `basefit scan [--format json|text] [--quiet|--verbose] PATH...`, the form CI and
 /// pre-commit hooks run once per file, without ArgumentParser: parsing the root command
-/// builds the argument sets of every command (and the completion script's), which was a
-/// quarter of a small wheel's scan (measured with `Benchmarks/wheels.py`). Any other
-/// argument (a flag it does not know, `--catalog`, `--help`, `--`, a path starting with `-`,
-/// `help`) leaves the command line to ArgumentParser, so errors and help read as before.
+/// builds the argument sets of every command (and the completion script's), which was about
+/// a fifth of a small wheel's scan (measured with `Benchmarks/wheels.py`). Any other
+/// argument (a flag it does not know, `--catalog`, the index options, `--help`, `--`, a path
+/// starting with `-`, `help`) leaves the command line to ArgumentParser, so errors and help read as before.
 struct ScanFastPath {
     var paths: [String] = []
     var format = ScanCommand.Format.text
@@ -39,6 +39,6 @@ struct ScanFastPath {
         global.quiet = quiet
         global.verbose = verbose
         global.catalog = nil
-        try ScanCommand.scan(paths, format: format, global)
+        try ScanCommand.scan(paths, format: format, index: nil, global)
     }
 }

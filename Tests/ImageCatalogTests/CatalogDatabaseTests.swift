@@ -61,6 +61,31 @@ import TestSupport
         }
     }
 
+    /// A catalog an older basefit wrote (schema up to v2, before layers) still opens read-only:
+    /// it is read through a migrated copy in memory, and the file itself is not changed.
+    @Test func olderSchemaIsReadWithoutChangingTheFile() throws {
+        let path = temporaryPath("older.sqlite")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let queue = try DatabaseQueue(path: path)
+        try CatalogDatabase.migrator.migrate(queue, upTo: "v2-tags-lifecycle-architectures")
+        try queue.close()
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        // Written as v2 would: the same rows, no layer table.
+        let old = try DatabaseQueue(path: path)
+        try old.write { db in
+            try db.execute(sql: "INSERT INTO image (reference, family, variant, osName, libcFamily, provenance) VALUES ('old:1', 'old', 'full', 'debian', 'glibc', 'p')")
+        }
+        try old.close()
+        let changed = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(changed != before)
+        let store = CatalogStore(database: try CatalogDatabase(path: path, mode: .readOnly))
+        #expect(try store.images().map(\.reference) == ["old:1"])
+        #expect(try store.base(ofLayers: ["sha256:" + String(repeating: "0", count: 64)], architecture: .amd64) == nil)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == changed)
+        let applied = try DatabaseQueue(path: path).read { try CatalogDatabase.migrator.appliedIdentifiers($0) }
+        #expect(!applied.contains("v3-layers"))
+    }
+
     @Test func aFailedWriteLeavesTheCatalogAsItWas() throws {
         let path = temporaryPath("atomic.sqlite")
         defer { try? FileManager.default.removeItem(atPath: path) }

@@ -31,6 +31,42 @@ import TestSupport
         #expect((oci.sizes.first?.compressedBytes ?? 0) > 0)
     }
 
+    /// The layers an import records (the config's diff_ids, the same from an OCI layout and a
+    /// docker archive) survive the catalog, and an image built on the imported one — here the
+    /// fixture plus one more layer — is matched to it by them, with the count of base layers.
+    @Test func layersRecordedAndTheBaseOfADerivedImageFound() throws {
+        guard let directory = try makeFixture(full: false) else { return }
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let (base, _) = try ImageImport.image(from: .ociLayout(path: directory + "/layout", reference: nil, platform: nil), name: "t:base")
+        let (archived, _) = try ImageImport.image(from: .dockerArchive(path: directory + "/image.tar", reference: nil), name: "t:archived")
+        let baseLayers = try #require(base.layers[.amd64])
+        #expect(baseLayers.count == 3 && baseLayers.allSatisfy { $0.hasPrefix("sha256:") && $0.count == 71 })
+        #expect(archived.layers[.amd64] == baseLayers)
+
+        // Derive: one more layer on top (umoci, as the fixture script builds its layers).
+        let extra = directory + "/extra"
+        try FileManager.default.createDirectory(atPath: extra + "/app", withIntermediateDirectories: true)
+        try Data("app\n".utf8).write(to: URL(fileURLWithPath: extra + "/app/README"))
+        let tar = try Run.program("/bin/tar", ["-C", extra, "-cf", directory + "/extra.tar", "app"])
+        try #require(tar.status == 0)
+        let add = try Run.program(try #require(Run.which("umoci")), ["raw", "add-layer", "--image", directory + "/layout:test", directory + "/extra.tar"])
+        try #require(add.status == 0, "\(add.stderr)")
+        let (derived, _) = try ImageImport.image(from: .ociLayout(path: directory + "/layout", reference: nil, platform: nil), name: "t:derived")
+        let derivedLayers = try #require(derived.layers[.amd64])
+        #expect(derivedLayers.count == 4 && Array(derivedLayers.prefix(3)) == baseLayers)
+
+        let database = directory + "/catalog.sqlite"
+        let store = CatalogStore(database: try CatalogDatabase(path: database, mode: .readWrite))
+        try store.write(images: [base])
+        let reread = try CatalogStore(database: CatalogDatabase(path: database, mode: .readOnly))
+        #expect(try reread.image("t:base")?.layers == base.layers)
+        let found = try #require(try CatalogLayers(stores: [reread]).base(ofLayers: derivedLayers, architecture: .amd64))
+        #expect(found.image.reference == "t:base" && found.layers == 3)
+        // Not for another architecture, and not for an image that does not start with them.
+        #expect(try reread.base(ofLayers: derivedLayers, architecture: .arm64) == nil)
+        #expect(try reread.base(ofLayers: Array(derivedLayers.dropFirst()), architecture: .amd64) == nil)
+    }
+
     @Test func brokenLayoutIsAClearError() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("basefit-badoci-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

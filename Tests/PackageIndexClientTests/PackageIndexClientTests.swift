@@ -163,3 +163,85 @@ import TestSupport
         }
     }
 }
+
+/// The wheels lockfile pins make candidate images install, read once each from the demo
+/// index (Fixtures/pypi/demo): members resolved against the wheel's own `.libs/`, the METADATA
+/// of PEP 658 accepted only under the index's hash, the facts cache answering a second read.
+@Suite(.serialized) struct LockedWheelReaderTests {
+    static let pq = "bfdemo_pq-1.0-cp39-abi3-manylinux_2_17_x86_64.manylinux2014_x86_64.whl"
+    static let cxx = "bfdemo_cxx-1.0-cp39-abi3-manylinux_2_28_x86_64.whl"
+
+    @Test func pickedWheelsAreReadOnceWithVerifiedMetadata() async throws {
+        let index: LocalIndex
+        do { index = try LocalIndex(root: LocalIndex.demoRoot) } catch {
+            print("skipping: \(error)")
+            return
+        }
+        defer { index.stop() }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("basefit-reader-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "bfdemo-pq==1.0\nbfdemo-cxx==1.0\n".write(to: directory.appendingPathComponent("requirements.txt"), atomically: true, encoding: .utf8)
+        let fetcher = HTTPFetcher(options: FetchOptions(timeout: 900))
+        let client = PackageIndexClient(indexes: [index.simpleURL], fetcher: fetcher)
+        var locked = LockedDependencies.find(in: [directory.path])
+        await client.resolve(&locked)
+        let resolved = locked
+        // Three glibc platforms pick the same two abi3 wheels; musl and arm64 pick none.
+        let platforms = [
+            LockfilePlatform(libc: .glibc, libcVersion: VersionNumber([2, 36]), architecture: .amd64, python: "3.12"),
+            LockfilePlatform(libc: .glibc, libcVersion: VersionNumber([2, 41]), architecture: .amd64, python: "3.13"),
+            LockfilePlatform(libc: .glibc, libcVersion: VersionNumber([2, 36]), architecture: .amd64, python: "3.11"),
+            LockfilePlatform(libc: .musl, libcVersion: VersionNumber([1, 2, 5]), architecture: .amd64, python: "3.12"),
+            LockfilePlatform(libc: .glibc, libcVersion: VersionNumber([2, 36]), architecture: .arm64, python: "3.12"),
+        ]
+        let cache = WheelFactsCache(directory: directory.appendingPathComponent("facts").path)
+        let reader = LockedWheelReader(fetcher: fetcher, cache: cache)
+        let stats = await reader.read(&locked, platforms: platforms)
+        #expect(stats.picked == 2 && stats.cached == 0 && stats.metadataFiles == 2, "\(stats)")
+        #expect(locked.warnings.isEmpty, "\(locked.warnings)")
+        let pq = try #require(locked.wheels?[Self.pq])
+        let module = try #require(pq.files.first { $0.path.hasSuffix("!/bfdemo_pq/_pq.abi3.so") })
+        // The helper in bfdemo_pq.libs/ is the wheel's own (RUNPATH $ORIGIN/../bfdemo_pq.libs); libpq is the image's.
+        #expect(module.external == ["libpq.so.5"])
+        #expect(pq.files.contains { $0.path.hasSuffix("!/bfdemo_pq.libs/libbfhelper-5f1e2d3c.so.1") })
+        #expect(pq.metadata?.requiresExternal == ["libpq"])
+        let cxx = try #require(locked.wheels?[Self.cxx])
+        #expect(cxx.metadata?.requiresPython == ">=3.10")
+        #expect(cxx.files.first?.minimum["GLIBCXX"]?.versionName == "GLIBCXX_3.4.32")
+
+        // A second read: the facts cache and the kept METADATA answer, no wheel byte is fetched.
+        let served = try index.bytesServed()
+        var again = resolved
+        let second = await reader.read(&again, platforms: platforms)
+        #expect(second.cached == 2 && second.bytesFetched == 0, "\(second)")
+        #expect(again.wheels == locked.wheels)
+        #expect(try index.bytesServed()[Self.pq] == served[Self.pq])
+
+        // A METADATA whose hash is not the index's is not used.
+        var tampered = resolved
+        for (name, releases) in tampered.releases {
+            tampered.releases[name] = releases.map { release in
+                var release = release
+                release.files = release.files.map { file in
+                    var file = file
+                    file.metadataSHA256 = String(repeating: "0", count: 64)
+                    return file
+                }
+                return release
+            }
+        }
+        let uncached = LockedWheelReader(fetcher: fetcher, cache: nil)
+        await uncached.read(&tampered, platforms: platforms)
+        #expect(tampered.wheels?[Self.cxx]?.metadata == nil)
+        #expect(tampered.wheels?[Self.cxx]?.files == cxx.files)
+        #expect(tampered.warnings.contains { $0.hasPrefix(Self.cxx) && $0.contains("METADATA") }, "\(tampered.warnings)")
+        await fetcher.shutdown()
+    }
+
+    @Test func metadataHeaders() {
+        let text = "Metadata-Version: 2.1\r\nName: bfdemo-pq\r\nVersion: 1.0\r\nRequires-Python: >=3.9\r\nRequires-External: libpq\r\nRequires-External: C\r\nDescription: a\r\n  folded line\r\n\r\nRequires-Python: <3\r\n"
+        let metadata = WheelMetadata.parse(text)
+        #expect(metadata == WheelMetadata(name: "bfdemo-pq", version: "1.0", requiresPython: ">=3.9", requiresExternal: ["libpq", "C"]))
+    }
+}

@@ -9,32 +9,15 @@ import TestSupport
 /// dance, blob redirects that must not carry the registry's credentials, 429 with Retry-After.
 @Suite(.serialized) struct RegistryClientTests {
     final class FakeRegistry: @unchecked Sendable {
-        let process = Process()
+        let server: ScriptServer
         let port: Int
         let manifestDigest: String
 
         init() throws {
-            let python = try #require(Run.which("python3"))
-            process.executableURL = URL(fileURLWithPath: python)
-            process.arguments = [URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("fake_registry.py").path]
-            let out = Pipe()
-            process.standardOutput = out
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            var text = ""
-            while text.split(separator: "\n").count < 2 {
-                let chunk = out.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                text += String(decoding: chunk, as: UTF8.self)
-            }
-            let lines = text.split(separator: "\n").map(String.init)
-            port = Int(lines.first ?? "") ?? 0
-            manifestDigest = lines.count > 1 ? lines[1] : ""
-        }
-
-        deinit {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("fake_registry.py").path
+            server = try ScriptServer(script: script, lines: 2)
+            port = try server.port()
+            manifestDigest = server.lines[1]
         }
     }
 

@@ -6,9 +6,11 @@ import Foundation
 public final class LocalIndex: @unchecked Sendable {
     public static let root = ProcessInfo.processInfo.environment["BASEFIT_INDEX_ROOT"] ?? "/var/cache/basefit/wheels/index"
     public static let scripts = TestPaths.fixtures.appendingPathComponent("pypi")
+    /// The committed index of the two tiny wheels Fixtures/pypi/demo/build.py makes (bfdemo-pq, bfdemo-cxx).
+    public static let demoRoot = TestPaths.fixtures.appendingPathComponent("pypi/demo/index").path
 
     public let port: Int
-    private let process: Process
+    private let server: ScriptServer
 
     public var simpleURL: String { "http://127.0.0.1:\(port)/simple/" }
     public var baseURL: String { "http://127.0.0.1:\(port)" }
@@ -18,43 +20,27 @@ public final class LocalIndex: @unchecked Sendable {
         public var description: String { if case .reason(let text) = self { return text }; return "" }
     }
 
-    /// Makes the index directory when missing (needs PyPI), then starts the server.
-    public init(ranges: Bool = true) throws {
+    /// Makes the index directory when missing (needs PyPI), then starts the server; with `root`
+    /// another index directory (served offline, as it is).
+    public init(ranges: Bool = true, root: String? = nil) throws {
         guard let python = Run.which("python3") else { throw Unavailable.reason("no python3") }
-        if !FileManager.default.fileExists(atPath: Self.root + "/projects/numpy.json") {
+        if root == nil && !FileManager.default.fileExists(atPath: Self.root + "/projects/numpy.json") {
             let result = try Run.program(python, [Self.scripts.appendingPathComponent("fetch_index.py").path, "--root", Self.root])
             guard result.status == 0 else { throw Unavailable.reason("PyPI unreachable and no cached index at \(Self.root): \(result.stderr.suffix(200))") }
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [Self.scripts.appendingPathComponent("index_server.py").path, "--root", Self.root] + (ranges ? [] : ["--no-ranges"])
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var line = Data()
-        while !line.contains(0x0a) {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
+        do {
+            server = try ScriptServer(script: Self.scripts.appendingPathComponent("index_server.py").path,
+                                      arguments: ["--root", root ?? Self.root] + (ranges ? [] : ["--no-ranges"]) + (root == nil ? [] : ["--offline"]),
+                                      lines: 1)
+            port = try server.port()
+        } catch let error as ScriptServer.Unavailable {
+            throw Unavailable.reason("index server: \(error)")
         }
-        let text = String(decoding: line, as: UTF8.self)
-        guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5).prefix { $0.isNumber }) else {
-            process.terminate()
-            throw Unavailable.reason("index server did not start: \(text)")
-        }
-        self.port = port
-        self.process = process
     }
 
     deinit { stop() }
 
-    public func stop() {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
-    }
+    public func stop() { server.stop() }
 
     /// Bytes served per file name since the server started.
     public func bytesServed() throws -> [String: Int] {

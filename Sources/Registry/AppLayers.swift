@@ -1,0 +1,72 @@
+import Domain
+import Foundation
+import ImageLayers
+
+/// The application's part of an image: the layers above its base. The base is named by the
+/// `org.opencontainers.image.base.name` / `.base.digest` annotations (buildah and BuildKit
+/// write them); its layers must be a prefix of the image's, compared by blob digest, else by
+/// uncompressed digest (`diff_ids`) for base layers that were recompressed. An image without
+/// the annotations is matched by its diff_ids against the layers a catalog recorded.
+public enum AppLayers {
+    /// The paths the app layers add (`etc/app.conf`, as in the layer tarballs). Blobs are read
+    /// from `cache` (the image's layers must have been pulled into it); the base's manifest is
+    /// resolved from its registry. `note` hears one line on how the layers split.
+    /// Throws `.appLayersUnknown` when the split cannot be told (every message names the image),
+    /// and the registry's errors as they are.
+    public static func files(
+        of manifest: ImageManifest, reference: ImageReference, platform: PlatformChoice, cache: BlobCache,
+        options: RegistryOptions, catalogBase: (_ diffIDs: [String]) -> (name: String, layers: Int)? = { _ in nil },
+        note: (String) -> Void = { _ in }
+    ) throws(RegistryError) -> Set<String> {
+        let label = "docker://\(reference)"
+        guard let baseName = manifest.annotations["org.opencontainers.image.base.name"] else {
+            let diffIDs = try ImagePull.diffIDs(of: manifest, reference: reference, cache: cache, options: options)
+            guard diffIDs.count == manifest.layers.count, let found = catalogBase(diffIDs), found.layers <= manifest.layers.count else {
+                throw RegistryError(.appLayersUnknown, reference: label,
+                                    detail: "the image does not name its base (no org.opencontainers.image.base.name annotation) and its first layers are no catalog image's, so its app layers are not known")
+            }
+            note("app layers: \(manifest.layers.count - found.layers) above the \(found.layers) of \(found.name) (matched by layer digests in the catalog)")
+            return try addedFiles(manifest.layers[found.layers...], cache: cache)
+        }
+        var base: ImageReference
+        do {
+            base = try ImageReference(parsing: baseName)
+        } catch {
+            throw RegistryError(.appLayersUnknown, reference: label, detail: "--app-only: the base annotation \(baseName) is not a reference: \(error)")
+        }
+        if let digest = manifest.annotations["org.opencontainers.image.base.digest"], ImageReference.isDigest(digest) { base.digest = digest }
+        let baseManifest = try ImagePull.resolve(base, platform: platform, options: options)
+        var shared = 0
+        while shared < min(baseManifest.layers.count, manifest.layers.count), baseManifest.layers[shared].digest == manifest.layers[shared].digest {
+            shared += 1
+        }
+        if shared < baseManifest.layers.count {
+            // Recompressed base layers keep their uncompressed digests (diff_ids).
+            let image = try ImagePull.diffIDs(of: manifest, reference: reference, cache: cache, options: options)
+            let baseIDs = try ImagePull.diffIDs(of: baseManifest, reference: base, cache: cache, options: options)
+            if baseIDs.count == baseManifest.layers.count, image.count == manifest.layers.count,
+               Array(image.prefix(baseIDs.count)) == baseIDs {
+                shared = baseIDs.count
+            }
+        }
+        guard shared == baseManifest.layers.count else {
+            throw RegistryError(.appLayersUnknown, reference: label,
+                                detail: "--app-only: the base \(baseName)'s layers are not the first layers of the image (\(shared) of \(baseManifest.layers.count) match)")
+        }
+        note("app layers: \(manifest.layers.count - shared) above the \(shared) of \(baseName)")
+        return try addedFiles(manifest.layers[shared...], cache: cache)
+    }
+
+    private static func addedFiles(_ layers: ArraySlice<Descriptor>, cache: BlobCache) throws(RegistryError) -> Set<String> {
+        var files = Set<String>()
+        for layer in layers {
+            let path = cache.path(hex: String(layer.digest.dropFirst("sha256:".count)))
+            do {
+                files.formUnion(try ImageLayers.addedFiles(inLayer: path))
+            } catch {
+                throw RegistryError(.appLayersUnknown, reference: path, detail: error.description)
+            }
+        }
+        return files
+    }
+}
