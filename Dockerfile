@@ -27,7 +27,7 @@ ARG BASE=busybox:1.37-glibc@sha256:efa394a68601344526b8934cf3d5b11a04041db5f2b7f
 # --- build: the toolchain stage. bookworm, so that the glibc floor is the release's (2.36).
 FROM swift:6.3-bookworm AS build
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libelf-dev libsqlite3-dev libarchive-dev zlib1g-dev \
+    && apt-get install -y --no-install-recommends libelf-dev libsqlite3-dev libarchive-dev zlib1g-dev libdeflate-dev \
         libbz2-dev liblzma-dev libzstd-dev liblz4-dev pkg-config binutils \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src

@@ -2,7 +2,7 @@
 # Installs the Debian packages basefit builds and tests with, when missing.
 # Needs root (or sudo) only when something is missing.
 set -euo pipefail
-packages=(libelf-dev libsqlite3-dev zlib1g-dev libarchive-dev pkg-config binutils util-linux debootstrap time python3)
+packages=(libelf-dev libsqlite3-dev zlib1g-dev libdeflate-dev libarchive-dev pkg-config binutils util-linux debootstrap time python3)
 # Registry tests: a loopback CNCF distribution registry (htpasswd from apache2-utils), images
 # assembled with umoci, pushed with skopeo, built and run with buildah (as root).
 packages+=(docker-registry apache2-utils umoci skopeo buildah curl g++)

@@ -22,7 +22,7 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 
 # 1. The static archives (Debian's -dev packages ship them next to the .so).
-packages=(libelf-dev libsqlite3-dev libarchive-dev zlib1g-dev libbz2-dev liblzma-dev libzstd-dev liblz4-dev
+packages=(libelf-dev libsqlite3-dev libarchive-dev zlib1g-dev libdeflate-dev libbz2-dev liblzma-dev libzstd-dev liblz4-dev
           pkg-config binutils)
 missing=()
 for package in "${packages[@]}"; do
@@ -52,6 +52,7 @@ gcc_major=$(basename "$(dirname "$libstdcxx")")
 
 # The archives that must exist, with the package that ships each.
 for pair in "$libdir/libarchive.a:libarchive-dev" "$libdir/libelf.a:libelf-dev" "$libdir/libz.a:zlib1g-dev" \
+            "$libdir/libdeflate.a:libdeflate-dev" \
             "$libdir/libsqlite3.a:libsqlite3-dev" "$libstdcxx:libstdc++-$gcc_major-dev" "$libgcc_eh:libgcc-$gcc_major-dev"; do
     if [[ ! -f ${pair%%:*} ]]; then
         echo "release.sh: ${pair%%:*} is missing (Debian package ${pair##*:})" >&2
@@ -90,7 +91,7 @@ echo "INPUT ( $libgcc_eh )" >"$static/libgcc_s.so"
 # .pc files under the same names whose -L is that directory. The compile flags stay the
 # system ones (the headers are the same for static and shared).
 mkdir -p "$static/pkgconfig"
-for pc in libelf libarchive zlib; do
+for pc in libelf libarchive zlib libdeflate; do
     {
         echo "Name: $pc"
         echo "Description: $pc linked statically for the release build (scripts/release.sh)"
@@ -100,6 +101,7 @@ for pc in libelf libarchive zlib; do
     } >"$static/pkgconfig/$pc.pc"
 done
 echo "GROUP ( $libdir/libz.a )" >"$static/libz.so"
+echo "GROUP ( $libdir/libdeflate.a )" >"$static/libdeflate.so"
 
 # 2. Build (the basefit product only). The module maps ask for -larchive, -lelf, -lz and
 #    -lsqlite3; the first directory searched is the private one.

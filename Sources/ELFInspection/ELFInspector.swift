@@ -52,6 +52,15 @@ public enum ELFInspector {
         return try result.get()
     }
 
+    /// Inspects an ELF image in the caller's memory in place, without the copy
+    /// `inspect(bytes:)` makes; libelf may use the memory as scratch while this runs.
+    public static func inspect(
+        lending memory: UnsafeMutableRawBufferPointer, path: String, options: InspectionOptions = .init()
+    ) throws(ELFError) -> BinaryFacts {
+        let handle = try ELFHandle(lending: memory, path: path)
+        return try facts(of: handle, options: options)
+    }
+
     // ELF constants used below (values from the gABI and the GNU extensions).
     private enum ProgramType {
         static let load: UInt32 = 1, dynamic: UInt32 = 2, interp: UInt32 = 3

@@ -127,6 +127,21 @@ struct ELFHandle: ~Copyable {
     /// Reads an ELF image held in memory (an archive member, a fuzz input). The bytes
     /// are copied once into a buffer the handle owns.
     init(bytes: UnsafeRawBufferPointer, path: String) throws(ELFError) {
+        try Self.checkIdentification(bytes, path: path)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 16)
+        buffer.copyMemory(from: bytes)
+        try self.init(memory: buffer, owned: true, path: path)
+    }
+
+    /// Reads an ELF image in the caller's memory without copying it (a wheel member of
+    /// many megabytes: the copy and its page faults cost as much as a quarter of the
+    /// inflating). The memory must outlive the handle; libelf may use it as scratch.
+    init(lending memory: UnsafeMutableRawBufferPointer, path: String) throws(ELFError) {
+        try Self.checkIdentification(UnsafeRawBufferPointer(memory), path: path)
+        try self.init(memory: memory, owned: false, path: path)
+    }
+
+    private static func checkIdentification(_ bytes: UnsafeRawBufferPointer, path: String) throws(ELFError) {
         let count = bytes.count
         guard count >= 4, bytes[0] == 0x7f, bytes[1] == 0x45, bytes[2] == 0x4c, bytes[3] == 0x46 else {
             throw ELFError(.notELF, path: path, detail: "no ELF magic")
@@ -137,22 +152,26 @@ struct ELFHandle: ~Copyable {
         }
         let headerSize = bytes[4] == 1 ? 52 : 64
         guard count >= headerSize else { throw Self.shortHeader(path, size: count, headerSize: headerSize) }
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: count, alignment: 16)
-        buffer.copyMemory(from: bytes)
+    }
+
+    /// `memory` has passed `checkIdentification`; with `owned` the handle deallocates it
+    /// (also when this throws).
+    private init(memory buffer: UnsafeMutableRawBufferPointer, owned: Bool, path: String) throws(ELFError) {
+        let count = buffer.count
         guard libelfReady,
               let elf = elf_memory(buffer.baseAddress!.assumingMemoryBound(to: CChar.self), count)
         else {
-            buffer.deallocate()
+            if owned { buffer.deallocate() }
             throw ELFError(.malformed, path: path, location: "ELF header", detail: libelfMessage())
         }
         guard elf_kind(elf) == ELF_K_ELF else {
             elf_end(elf)
-            buffer.deallocate()
+            if owned { buffer.deallocate() }
             throw Self.notRecognised(path)
         }
         self.elf = elf
         self.descriptor = -1
-        self.memory = buffer
+        self.memory = owned ? buffer : nil
         self.path = path
         self.byteCount = UInt64(count)
     }

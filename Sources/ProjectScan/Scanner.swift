@@ -103,7 +103,7 @@ public struct Scanner: Sendable {
                 let path = file.displayPath + "!/" + memberPath
                 let options = memberPath.hasSuffix(".node") ? NodeAddon.inspectionOptions : InspectionOptions()
                 do throws(ELFError) {
-                    return .success(Artifact(path: path, facts: try ELFInspector.inspect(bytes: bytes, path: path, options: options)))
+                    return .success(Artifact(path: path, facts: try ELFInspector.inspect(lending: bytes, path: path, options: options)))
                 } catch {
                     return .failure(ELFError(error.kind, path: error.path, location: error.location,
                                              detail: "member \(memberPath): \(message(for: error))"))

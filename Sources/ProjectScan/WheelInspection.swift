@@ -27,10 +27,16 @@ public enum WheelInspection {
 
     /// One inflated member: an artifact, or why it is not one.
     public static func inspect(member bytes: [UInt8], memberPath: String, wheel: String) -> Result<Artifact, Message> {
+        var bytes = bytes
+        return bytes.withUnsafeMutableBytes { inspect(member: $0, memberPath: memberPath, wheel: wheel) }
+    }
+
+    /// One inflated member read in place (the memory is libelf's scratch during the call).
+    static func inspect(member bytes: UnsafeMutableRawBufferPointer, memberPath: String, wheel: String) -> Result<Artifact, Message> {
         let path = wheel + "!/" + memberPath
         let options = memberPath.hasSuffix(".node") ? NodeAddon.inspectionOptions : InspectionOptions()
         do throws(ELFError) {
-            return .success(Artifact(path: path, facts: try ELFInspector.inspect(bytes: bytes, path: path, options: options)))
+            return .success(Artifact(path: path, facts: try ELFInspector.inspect(lending: bytes, path: path, options: options)))
         } catch {
             return .failure(Message(text: "member \(memberPath): \(Scanner.message(for: error))"))
         }

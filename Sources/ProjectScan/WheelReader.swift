@@ -35,10 +35,10 @@ enum WheelReader {
         case unreadable(String)
     }
 
-    /// `elfMember` runs concurrently, once per ELF member; its results are returned in
-    /// the members' order.
+    /// `elfMember` runs concurrently, once per ELF member, with the inflated bytes (its to
+    /// read in place, valid only during the call); its results are returned in the members' order.
     static func read<T: Sendable>(
-        fileSystemPath: String, elfMember: @escaping @Sendable (_ path: String, _ bytes: [UInt8]) -> T
+        fileSystemPath: String, elfMember: @escaping @Sendable (_ path: String, _ bytes: UnsafeMutableRawBufferPointer) -> T
     ) throws(ReadError) -> (contents: WheelContents, results: [T]) {
         let mapping = try MappedArchive(path: fileSystemPath)
         defer { mapping.unmap() }
@@ -46,7 +46,7 @@ enum WheelReader {
     }
 
     static func read<T: Sendable>(
-        _ archive: UnsafeRawBufferPointer, elfMember: @escaping @Sendable (String, [UInt8]) -> T
+        _ archive: UnsafeRawBufferPointer, elfMember: @escaping @Sendable (String, UnsafeMutableRawBufferPointer) -> T
     ) throws(ReadError) -> (contents: WheelContents, results: [T]) {
         let directory: ZipDirectory
         let size = UInt64(archive.count)
@@ -120,9 +120,10 @@ enum WheelReader {
         DispatchQueue.concurrentPerform(iterations: members.count) { index in
             let (path, entry, data) = members[index]
             do throws(Inflater.Failure) {
-                let bytes = try Inflater.inflate(UnsafeRawBufferPointer(rebasing: base[data]), method: entry.method,
+                var bytes = try Inflater.inflate(UnsafeRawBufferPointer(rebasing: base[data]), method: entry.method,
                                                  declaredSize: Int(entry.uncompressedSize), crc32: entry.crc32, magic: elfMagic)
-                slots.store(.elf(elfMember(path, bytes)), at: index)
+                // Lent in place: the array is this worker's alone, so no copy is made.
+                slots.store(.elf(bytes.withUnsafeMutableBytes { elfMember(path, $0) }), at: index)
             } catch .wrongMagic {
                 slots.store(.notELF, at: index)
             } catch {
