@@ -43,12 +43,8 @@ struct Basefit: ParsableCommand {
             Glibc.exit(ExitCodes.usage.rawValue)
         }
         do {
-            if let scan = ScanFastPath(Array(CommandLine.arguments.dropFirst())) {
-                try scan.run()
-            } else {
-                var command = try parseAsRoot()
-                try command.run()
-            }
+            var command = try parseAsRoot()
+            try command.run()
         } catch let code as ExitCode {
             Glibc.exit(code.rawValue)
         } catch let error as CLIError {

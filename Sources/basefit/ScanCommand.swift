@@ -27,11 +27,6 @@ struct ScanCommand: ParsableCommand {
     }
 
     func run() throws {
-        try Self.scan(paths, format: format, index: index, global)
-    }
-
-    /// The command's work, shared with `ScanFastPath` (which passes no index options: the defaults).
-    static func scan(_ paths: [String], format: Format, index: IndexOptions?, _ global: GlobalOptions) throws {
         var report = try ProjectInput.scan(paths, global, exitWhenNothingReadable: false)
         // Lockfiles (a fresh checkout, or named): their pins and the wheels the catalog's images would install.
         report.requirements = try LockfileInput.attach(to: report.requirements, paths: paths, global, index: index)
