@@ -4,6 +4,8 @@
 # pushed with skopeo. Used by Tests/BasefitCLITests/Registry*Tests.swift and Benchmarks/.
 #
 #   registry-fixture.sh config DIR PORT [USER:PASS]  writes DIR/config.yml (htpasswd when USER:PASS)
+#   registry-fixture.sh tls-config DIR PORT STORAGE  DIR/config.yml serving STORAGE over https with a
+#                                                    self-signed certificate for 127.0.0.1 made in DIR
 #   registry-fixture.sh start DIR PORT [USER:PASS]   config, then runs the registry in the background
 #   registry-fixture.sh wait PORT                    until the registry answers /v2/
 #   registry-fixture.sh stop DIR
@@ -13,18 +15,10 @@
 set -euo pipefail
 command=${1:?command}
 shift
-case "$command" in
-config|start)
-    dir=$1 port=$2 creds=${3:-}
-    mkdir -p "$dir/storage"
-    auth=""
-    if [[ -n "$creds" ]]; then
-        htpasswd -Bbn "${creds%%:*}" "${creds#*:}" > "$dir/htpasswd"
-        auth="auth:
-  htpasswd:
-    realm: basefit-test
-    path: $dir/htpasswd"
-    fi
+# write_config DIR PORT STORAGE [EXTRA]: DIR/config.yml; EXTRA is YAML appended under http:/top.
+write_config() {
+    local dir=$1 port=$2 storage=$3 extra=${4:-}
+    mkdir -p "$storage"
     cat > "$dir/config.yml" <<CONFIG
 version: 0.1
 log:
@@ -33,13 +27,36 @@ log:
     disabled: true
 storage:
   filesystem:
-    rootdirectory: $dir/storage
+    rootdirectory: $storage
   delete:
     enabled: true
 http:
   addr: 127.0.0.1:$port
-$auth
+$extra
 CONFIG
+}
+case "$command" in
+tls-config)
+    dir=$1 port=$2 storage=$3
+    mkdir -p "$dir"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
+        -keyout "$dir/key.pem" -out "$dir/cert.pem" 2>/dev/null
+    write_config "$dir" "$port" "$storage" "  tls:
+    certificate: $dir/cert.pem
+    key: $dir/key.pem"
+    ;;
+config|start)
+    dir=$1 port=$2 creds=${3:-}
+    auth=""
+    if [[ -n "$creds" ]]; then
+        mkdir -p "$dir"
+        htpasswd -Bbn "${creds%%:*}" "${creds#*:}" > "$dir/htpasswd"
+        auth="auth:
+  htpasswd:
+    realm: basefit-test
+    path: $dir/htpasswd"
+    fi
+    write_config "$dir" "$port" "$dir/storage" "$auth"
     [[ "$command" == config ]] && exit 0
     docker-registry serve "$dir/config.yml" > "$dir/log" 2>&1 &
     echo $! > "$dir/pid"
@@ -48,8 +65,10 @@ CONFIG
 wait)
     port=$1
     for _ in $(seq 1 100); do
-        code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/v2/" || true)
-        if [[ "$code" == 200 || "$code" == 401 ]]; then exit 0; fi
+        for scheme in http https; do
+            code=$(curl -sk -o /dev/null -w '%{http_code}' "$scheme://127.0.0.1:$port/v2/" || true)
+            if [[ "$code" == 200 || "$code" == 401 ]]; then exit 0; fi
+        done
         sleep 0.1
     done
     echo "registry on $port did not start" >&2

@@ -50,17 +50,7 @@ public final class HTTPFetcher: Sendable {
         if let range { headers.append(("Range", "bytes=\(range.lowerBound)-\(range.upperBound)")) }
         let (response, finalURL) = try await send(url, headers: headers)
         let announced = try Self.checkAnnouncedLength(response, limit: Int64(maxBytes), url: finalURL)
-        var body = Data()
-        do {
-            for try await buffer in response.body {
-                guard body.count + buffer.readableBytes <= maxBytes else {
-                    throw NetworkError(.tooLarge, url: finalURL, detail: "the answer is larger than \(maxBytes) bytes")
-                }
-                body.append(contentsOf: buffer.readableBytesView)
-            }
-        } catch {
-            throw Self.classify(error, url: finalURL)
-        }
+        let body = try await Self.collect(response, maxBytes: maxBytes, url: finalURL)
         if let announced, Int64(body.count) < announced {
             throw NetworkError(.truncated, url: finalURL, detail: "the connection closed after \(body.count) of \(announced) bytes")
         }
@@ -139,21 +129,25 @@ public final class HTTPFetcher: Sendable {
         _ method: String, _ url: String, headers: [(String, String)] = [], body: Data? = nil, maxBytes: Int = 1 << 20
     ) async throws(NetworkError) -> HTTPReply {
         let (response, finalURL) = try await send(url, method: method, headers: headers, body: body)
-        var received = Data()
-        if method != "HEAD" {
-            do {
-                for try await buffer in response.body {
-                    guard received.count + buffer.readableBytes <= maxBytes else {
-                        throw NetworkError(.tooLarge, url: finalURL, detail: "the answer is larger than \(maxBytes) bytes")
-                    }
-                    received.append(contentsOf: buffer.readableBytesView)
-                }
-            } catch {
-                throw Self.classify(error, url: finalURL)
-            }
-        }
+        let received = method == "HEAD" ? Data() : try await Self.collect(response, maxBytes: maxBytes, url: finalURL)
         return HTTPReply(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) },
                          body: received, finalURL: finalURL)
+    }
+
+    /// A response body read whole, refused past `maxBytes`.
+    private static func collect(_ response: HTTPClientResponse, maxBytes: Int, url: String) async throws(NetworkError) -> Data {
+        var body = Data()
+        do {
+            for try await buffer in response.body {
+                guard body.count + buffer.readableBytes <= maxBytes else {
+                    throw NetworkError(.tooLarge, url: url, detail: "the answer is larger than \(maxBytes) bytes")
+                }
+                body.append(contentsOf: buffer.readableBytesView)
+            }
+        } catch {
+            throw classify(error, url: url)
+        }
+        return body
     }
 
     // MARK: - Requests

@@ -233,40 +233,15 @@ import Glibc
         let port: Int
         let process = Process()
 
-        init(storage: String, directory: String) throws {
+        init(storage: String, directory: String, registry: LocalRegistry) throws {
             port = try LocalRegistry.unusedPort()
-            let openssl = try Run.program(Run.which("openssl")!, [
-                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
-                "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", directory + "/key.pem", "-out", directory + "/cert.pem",
-            ])
-            try #require(openssl.status == 0, "\(openssl.stderr)")
-            let config = """
-                version: 0.1
-                log:
-                  level: error
-                  accesslog:
-                    disabled: true
-                storage:
-                  filesystem:
-                    rootdirectory: \(storage)
-                http:
-                  addr: 127.0.0.1:\(port)
-                  tls:
-                    certificate: \(directory)/cert.pem
-                    key: \(directory)/key.pem
-                """
-            try config.write(toFile: directory + "/tls.yml", atomically: true, encoding: .utf8)
+            try registry.run(["tls-config", directory, "\(port)", storage])
             process.executableURL = URL(fileURLWithPath: Run.which("docker-registry")!)
-            process.arguments = ["serve", directory + "/tls.yml"]
+            process.arguments = ["serve", directory + "/config.yml"]
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
-            for _ in 0..<100 {
-                let probe = try Run.program(Run.which("curl")!, ["-sk", "-o", "/dev/null", "-w", "%{http_code}", "https://127.0.0.1:\(port)/v2/"])
-                if probe.stdout == "200" { return }
-                usleep(100_000)
-            }
-            Issue.record("the TLS registry on \(port) did not start")
+            try registry.run(["wait", "\(port)"])
         }
 
         deinit {
@@ -278,7 +253,7 @@ import Glibc
     @Test func aSelfSignedRegistryNeedsTLSVerifyFalse() throws {
         guard let registry else { return }
         let scratch = try Scratch()
-        let tls = try TLSRegistry(storage: registry.directory + "/open/storage", directory: scratch.path)
+        let tls = try TLSRegistry(storage: registry.directory + "/open/storage", directory: scratch.path + "/tls", registry: registry)
         let host = "127.0.0.1:\(tls.port)"
         let project = TestPaths.elf("hello-glibc")
 
