@@ -94,6 +94,13 @@ public struct ImageReference: Sendable, Hashable, CustomStringConvertible {
         return copy
     }
 
+    /// The same repository pinned to `digest` (so an index is not read twice).
+    public func withDigest(_ digest: String) -> ImageReference {
+        var pinned = self
+        pinned.digest = digest
+        return pinned
+    }
+
     public static func isDigest(_ text: String) -> Bool {
         let lower = text.lowercased()
         guard lower.hasPrefix("sha256:") else { return false }

@@ -127,12 +127,3 @@ enum ImageInput {
         return MeasuredImage(image: image, label: name, digest: nil, contents: contents)
     }
 }
-
-extension ImageReference {
-    /// The same repository pinned to `digest` (so an index is not read twice).
-    func withDigest(_ digest: String) -> ImageReference {
-        var pinned = self
-        pinned.digest = digest
-        return pinned
-    }
-}
