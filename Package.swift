@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "POSIXFiles"),
         // Debian's libarchive-dev. Only ImageLayers/LibArchive.swift imports it.
         .systemLibrary(name: "CLibArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
-        .target(name: "ImageLayers", dependencies: ["CLibArchive", "Domain", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "ImageLayers", dependencies: ["CLibArchive", "Domain", "POSIXFiles", .product(name: "Crypto", package: "swift-crypto")]),
         // HTTP(S) with proxies, timeouts, size caps and verified downloads. The only importer
         // of AsyncHTTPClient.
         .target(
@@ -43,6 +43,7 @@ let package = Package(
             dependencies: [
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                "POSIXFiles",
             ],
             exclude: ["README.md"]
         ),
@@ -70,7 +71,7 @@ let package = Package(
             name: "basefit",
             dependencies: [
                 "Domain", "ELFInspection", "ProjectScan", "ImageCatalog", "ImageMeasurement", "Advisor", "Reporting", "ImageLayers",
-                "Registry", "HTTPTransport", "PackageIndexClient",
+                "Registry", "HTTPTransport", "PackageIndexClient", "POSIXFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Crypto
 import Foundation
+import POSIXFiles
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -89,14 +90,8 @@ public final class HTTPFetcher: Sendable {
                 }
                 try buffer.withUnsafeReadableBytes { (bytes: UnsafeRawBufferPointer) throws(NetworkError) in
                     hasher.update(bufferPointer: bytes)
-                    var done = 0
-                    while done < bytes.count {
-                        let wrote = write(fd, bytes.baseAddress! + done, bytes.count - done)
-                        if wrote < 0 {
-                            if errno == EINTR { continue }
-                            throw NetworkError(.localFile, url: finalURL, detail: "cannot write \(path): \(String(cString: strerror(errno)))")
-                        }
-                        done += wrote
+                    if let code = FileWrite.all(bytes, to: fd) {
+                        throw NetworkError(.localFile, url: finalURL, detail: "cannot write \(path): \(String(cString: strerror(code)))")
                     }
                 }
                 written += Int64(buffer.readableBytes)

@@ -1,6 +1,7 @@
 // Reading blobs and small JSON files: bounded, digested.
 
 import Foundation
+import POSIXFiles
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -140,14 +141,8 @@ enum BlobFiles {
             guard size + UInt64(block.count) <= budget else {
                 throw ImageLayersError(.limitExceeded, path: member, detail: "archive members pass the limit of \(budget) bytes")
             }
-            var done = 0
-            while done < block.count {
-                let wrote = write(fd, block.baseAddress! + done, block.count - done)
-                if wrote < 0 {
-                    if errno == EINTR { continue }
-                    throw ImageLayersError(.destination, path: path, detail: "cannot write scratch file: \(String(cString: strerror(errno)))")
-                }
-                done += wrote
+            if let code = FileWrite.all(block, to: fd) {
+                throw ImageLayersError(.destination, path: path, detail: "cannot write scratch file: \(String(cString: strerror(code)))")
             }
             hasher.update(block)
             size += UInt64(block.count)

@@ -8,6 +8,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import POSIXFiles
 
 /// Writes layers into `destination`. Single-threaded; one per unpack.
 final class RootfsWriter {
@@ -228,14 +229,8 @@ final class RootfsWriter {
             guard UInt64(offset) + UInt64(block.count) <= size else {
                 throw ImageLayersError(.malformed, path: label, detail: "entry data runs past its declared size \(size)")
             }
-            var done = 0
-            while done < block.count {
-                let wrote = pwrite(fd, block.baseAddress! + done, block.count - done, off_t(offset) + off_t(done))
-                if wrote < 0 {
-                    if errno == EINTR { continue }
-                    throw ImageLayersError(.destination, path: label, detail: "cannot write: \(errnoText())")
-                }
-                done += wrote
+            if let code = FileWrite.all(block, to: fd, at: Int64(offset)) {
+                throw ImageLayersError(.destination, path: label, detail: "cannot write: \(String(cString: strerror(code)))")
             }
         }
         guard ftruncate(fd, off_t(declared)) == 0 else { throw failure(entry, "cannot size file: \(errnoText())") }

@@ -132,3 +132,22 @@ public enum FileRename {
         guard rename(source, destination) == 0 else { throw FileError(path: destination, operation: "move \(source) into place", code: errno) }
     }
 }
+
+public enum FileWrite {
+    /// Writes all of `bytes` to `descriptor` — with pwrite(2) from `offset` when given, else
+    /// write(2) — retrying short writes and EINTR. Nil when everything was written, else the
+    /// errno of the failed call (the caller names the file in its own error).
+    public static func all(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32, at offset: Int64? = nil) -> Int32? {
+        var done = 0
+        while done < bytes.count {
+            let wrote = offset.map { pwrite(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t($0) + off_t(done)) }
+                ?? write(descriptor, bytes.baseAddress! + done, bytes.count - done)
+            if wrote < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            done += wrote
+        }
+        return nil
+    }
+}

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import POSIXFiles
 import ProjectScan
 
 /// Writes to stdout and stderr. Warnings go to stderr only, one line each.
@@ -35,15 +36,7 @@ enum Output {
     private static func write(_ text: String, to descriptor: Int32) {
         var text = text
         text.withUTF8 { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return
-                }
-                offset += written
-            }
+            _ = FileWrite.all(UnsafeRawBufferPointer(buffer), to: descriptor)
         }
     }
 }
