@@ -172,7 +172,7 @@ import Glibc
         #expect(scratch.blobs().isEmpty)  // no layer of theirs was downloaded
 
         // Registry down, tag missing: exit 2, never the built-in catalog alone.
-        let down = try LocalRegistry.unusedPort()
+        let down = ScriptServer.unusedPort()
         let unreachable = try recommend("docker://127.0.0.1:\(down)/team/catalog:v1")
         #expect(unreachable.status == 2)
         #expect(unreachable.stderr.contains("--catalog docker://127.0.0.1:\(down)/team/catalog:v1") && unreachable.stderr.contains("cannot reach the registry"), "\(unreachable.stderr)")
@@ -234,7 +234,7 @@ import Glibc
         let process = Process()
 
         init(storage: String, directory: String, registry: LocalRegistry) throws {
-            port = try LocalRegistry.unusedPort()
+            port = ScriptServer.unusedPort()
             try registry.run(["tls-config", directory, "\(port)", storage])
             process.executableURL = URL(fileURLWithPath: Run.which("docker-registry")!)
             process.arguments = ["serve", directory + "/config.yml"]

@@ -201,7 +201,7 @@ import TestSupport
 
     func failedRefreshes(_ registry: LocalRegistry, data: String, cache: String, before: [String: Data]) throws {
         // A registry that is down.
-        let down = "127.0.0.1:\(try LocalRegistry.unusedPort())"
+        let down = "127.0.0.1:\(ScriptServer.unusedPort())"
         let unreachable = try basefit(["catalog", "refresh", "debian:bookworm-slim", "--data", data, "--registry-mirror", "docker.io=\(down)",
                                        "--tls-verify=false"], cache: cache)
         #expect(unreachable.status == 2)
@@ -255,7 +255,7 @@ import TestSupport
         #expect(offline.status == 0)
         #expect(offline.stdout.contains("+FROM \(recommended)\n") && offline.stderr.contains("records no digest"), "\(offline.stdout)\(offline.stderr)")
         // A mirror that is down: a note, the warning, exit 0, and quickly.
-        let down = "127.0.0.1:\(try LocalRegistry.unusedPort())"
+        let down = "127.0.0.1:\(ScriptServer.unusedPort())"
         let started = Date()
         let failed = try basefit(["recommend", project, "--dockerfile", dockerfile, "--format", "patch",
                                   "--registry-mirror", "\(host)=\(down)", "--tls-verify=false"], cache: cache)

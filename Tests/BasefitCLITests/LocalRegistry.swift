@@ -54,8 +54,8 @@ final class LocalRegistry: @unchecked Sendable {
         }
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("basefit-registry-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        openPort = try Self.unusedPort()
-        authPort = try Self.unusedPort()
+        openPort = ScriptServer.unusedPort()
+        authPort = ScriptServer.unusedPort()
         try run(["config", directory + "/open", "\(openPort)"])
         try run(["config", directory + "/auth", "\(authPort)", "\(Self.user):\(Self.password)"])
         // Started here, not by the script: a daemon the script forked would inherit the
@@ -122,15 +122,4 @@ final class LocalRegistry: @unchecked Sendable {
         return "sha256:" + String(result.stdout.prefix(64))
     }
 
-    static func unusedPort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
 }

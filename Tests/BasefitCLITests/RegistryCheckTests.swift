@@ -139,7 +139,7 @@ import TestSupport
         #expect(missingTag.status == 2)
         #expect(missingTag.stderr.contains("not found") && missingTag.stderr.contains("no-such-tag"), "\(missingTag.stderr)")
 
-        let down = try LocalRegistry.unusedPort()
+        let down = ScriptServer.unusedPort()
         let unreachable = try basefit(["check", TestPaths.elf("hello-glibc"), "--image", "docker://127.0.0.1:\(down)/debian:bookworm", "--tls-verify=false"], cache: cache)
         #expect(unreachable.status == 2)
         #expect(unreachable.stderr.contains("cannot reach the registry") && unreachable.stderr.contains("\(down)"), "\(unreachable.stderr)")

@@ -64,7 +64,7 @@ import TestSupport
             #expect(error.kind == .redirect, "\(error)")
         }
         // A port nobody listens on: take one from the kernel and close it again.
-        let closedPort = try Self.unusedPort()
+        let closedPort = ScriptServer.unusedPort()
         do {
             _ = try await fetcher.get("http://127.0.0.1:\(closedPort)/", maxBytes: 1000)
             Issue.record("no error")
@@ -139,18 +139,5 @@ import TestSupport
         #expect(settings.server(scheme: "https", host: "registry.example", port: 5000) == nil)
         #expect(settings.server(scheme: "https", host: "registry.example", port: 443) != nil)
         #expect(ProxySettings.fromEnvironment(["HTTPS_PROXY": "http://p:1", "NO_PROXY": "*"]).server(scheme: "https", host: "x", port: 443) == nil)
-    }
-
-    static func unusedPort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
