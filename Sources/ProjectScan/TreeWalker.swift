@@ -89,6 +89,13 @@ struct TreeWalker {
             condition.unlock()
         }
 
+        /// Whether a directory was queued.
+        var hasWork: Bool {
+            condition.lock()
+            defer { condition.unlock() }
+            return !jobs.isEmpty
+        }
+
         /// True the first time a directory is seen.
         func visit(_ id: DirectoryID) -> Bool {
             condition.lock()
@@ -116,15 +123,17 @@ struct TreeWalker {
 
     static let nodeOptions = NodeAddon.inspectionOptions
 
-    /// One worker per core; BASEFIT_WORKERS overrides (benchmarking).
+    /// One worker per core; BASEFIT_WORKERS overrides (benchmarking). Asked only when a
+    /// directory is walked: the processor count reads the cgroup's files, which a scan of
+    /// named files does not need.
     static var defaultWorkers: Int {
-        if let text = ProcessInfo.processInfo.environment["BASEFIT_WORKERS"], let value = Int(text), value > 0 { return min(value, 64) }
+        if let text = getenv("BASEFIT_WORKERS").map({ String(cString: $0) }), let value = Int(text), value > 0 { return min(value, 64) }
         return ProcessInfo.processInfo.activeProcessorCount
     }
 
     /// Walks the command-line paths. Throws when a path itself cannot be used.
     static func walk(
-        _ roots: [String], workers: Int = defaultWorkers, progress: Scanner.Progress? = nil
+        _ roots: [String], workers: Int? = nil, progress: Scanner.Progress? = nil
     ) throws(ScanError) -> WalkResult {
         let queue = WorkQueue()
         var direct = WalkResult()
@@ -158,10 +167,15 @@ struct TreeWalker {
                 direct.warnings.append(ScanWarning(path: root, message: "not a regular file or directory; skipped"))
             }
         }
+        guard queue.hasWork else {
+            // Only files were named: no directory to walk, no workers to start.
+            direct.warnings.sort { ($0.path, $0.message) < ($1.path, $1.message) }
+            return direct
+        }
         let results = Results()
         results.merge(direct)
         let counter = ProgressCounter()
-        DispatchQueue.concurrentPerform(iterations: max(1, workers)) { _ in
+        DispatchQueue.concurrentPerform(iterations: max(1, workers ?? defaultWorkers)) { _ in
             var local = WalkResult()
             while let job = queue.next() {
                 let before = (local.examined, local.artifacts.count)
