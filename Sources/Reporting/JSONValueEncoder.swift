@@ -96,7 +96,7 @@ struct JSONValueEncoder {
         mutating func superEncoder(forKey key: Key) -> any Encoder { TreeEncoder(node: child(key), codingPath: codingPath + [key]) }
     }
 
-    struct Unkeyed: UnkeyedEncodingContainer {
+    struct Unkeyed: UnkeyedEncodingContainer, ScalarWriter {
         let node: Node
         let codingPath: [any CodingKey]
         var count: Int { node.elements?.count ?? 0 }
@@ -115,71 +115,62 @@ struct JSONValueEncoder {
             return child
         }
 
-        private func put(_ value: JSONValue) { next().scalar = value }
+        func put(_ value: JSONValue) { next().scalar = value }
+        var scalarPath: [any CodingKey] { codingPath + [Index(count)] }
 
-        mutating func encodeNil() throws { put(.null) }
-        mutating func encode(_ value: Bool) throws { put(.bool(value)) }
-        mutating func encode(_ value: String) throws { put(.string(value)) }
-        mutating func encode(_ value: Double) throws { throw unsupported("Double", codingPath + [Index(count)]) }
-        mutating func encode(_ value: Float) throws { throw unsupported("Float", codingPath + [Index(count)]) }
-        mutating func encode(_ value: Int) throws { put(.int(value)) }
-        mutating func encode(_ value: Int8) throws { put(scalar(value)) }
-        mutating func encode(_ value: Int16) throws { put(scalar(value)) }
-        mutating func encode(_ value: Int32) throws { put(scalar(value)) }
-        mutating func encode(_ value: Int64) throws { put(scalar(value)) }
-        mutating func encode(_ value: UInt) throws { put(scalar(value)) }
-        mutating func encode(_ value: UInt8) throws { put(scalar(value)) }
-        mutating func encode(_ value: UInt16) throws { put(scalar(value)) }
-        mutating func encode(_ value: UInt32) throws { put(scalar(value)) }
-        mutating func encode(_ value: UInt64) throws { put(scalar(value)) }
-
-        mutating func encode<T: Encodable>(_ value: T) throws {
-            let path = codingPath + [Index(count)]
-            try value.encode(to: TreeEncoder(node: next(), codingPath: path))
-        }
-
-        mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
-            let path = codingPath + [Index(count)]
-            return TreeEncoder(node: next(), codingPath: path).container(keyedBy: keyType)
-        }
-
-        mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
-            let path = codingPath + [Index(count)]
-            return TreeEncoder(node: next(), codingPath: path).unkeyedContainer()
-        }
-
-        mutating func superEncoder() -> any Encoder {
-            let path = codingPath + [Index(count)]
+        /// The encoder for the next element (its path taken before it is appended).
+        private func nextEncoder() -> TreeEncoder {
+            let path = scalarPath
             return TreeEncoder(node: next(), codingPath: path)
         }
+
+        mutating func encode<T: Encodable>(_ value: T) throws { try value.encode(to: nextEncoder()) }
+
+        mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
+            nextEncoder().container(keyedBy: keyType)
+        }
+
+        mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer { nextEncoder().unkeyedContainer() }
+
+        mutating func superEncoder() -> any Encoder { nextEncoder() }
     }
 
-    struct Single: SingleValueEncodingContainer {
+    struct Single: SingleValueEncodingContainer, ScalarWriter {
         let node: Node
         let codingPath: [any CodingKey]
 
-        private func put(_ value: JSONValue) { node.scalar = value }
-
-        mutating func encodeNil() throws { put(.null) }
-        mutating func encode(_ value: Bool) throws { put(.bool(value)) }
-        mutating func encode(_ value: String) throws { put(.string(value)) }
-        mutating func encode(_ value: Double) throws { throw unsupported("Double", codingPath) }
-        mutating func encode(_ value: Float) throws { throw unsupported("Float", codingPath) }
-        mutating func encode(_ value: Int) throws { put(.int(value)) }
-        mutating func encode(_ value: Int8) throws { put(scalar(value)) }
-        mutating func encode(_ value: Int16) throws { put(scalar(value)) }
-        mutating func encode(_ value: Int32) throws { put(scalar(value)) }
-        mutating func encode(_ value: Int64) throws { put(scalar(value)) }
-        mutating func encode(_ value: UInt) throws { put(scalar(value)) }
-        mutating func encode(_ value: UInt8) throws { put(scalar(value)) }
-        mutating func encode(_ value: UInt16) throws { put(scalar(value)) }
-        mutating func encode(_ value: UInt32) throws { put(scalar(value)) }
-        mutating func encode(_ value: UInt64) throws { put(scalar(value)) }
+        func put(_ value: JSONValue) { node.scalar = value }
+        var scalarPath: [any CodingKey] { codingPath }
 
         mutating func encode<T: Encodable>(_ value: T) throws {
             try value.encode(to: TreeEncoder(node: node, codingPath: codingPath))
         }
     }
+}
+
+/// The scalar methods an unkeyed and a single-value container share (same names, same meaning).
+protocol ScalarWriter {
+    func put(_ value: JSONValue)
+    /// Where a value written now would sit (for the error about floating point).
+    var scalarPath: [any CodingKey] { get }
+}
+
+extension ScalarWriter {
+    mutating func encodeNil() throws { put(.null) }
+    mutating func encode(_ value: Bool) throws { put(.bool(value)) }
+    mutating func encode(_ value: String) throws { put(.string(value)) }
+    mutating func encode(_ value: Double) throws { throw JSONValueEncoder.unsupported("Double", scalarPath) }
+    mutating func encode(_ value: Float) throws { throw JSONValueEncoder.unsupported("Float", scalarPath) }
+    mutating func encode(_ value: Int) throws { put(.int(value)) }
+    mutating func encode(_ value: Int8) throws { put(JSONValueEncoder.scalar(value)) }
+    mutating func encode(_ value: Int16) throws { put(JSONValueEncoder.scalar(value)) }
+    mutating func encode(_ value: Int32) throws { put(JSONValueEncoder.scalar(value)) }
+    mutating func encode(_ value: Int64) throws { put(JSONValueEncoder.scalar(value)) }
+    mutating func encode(_ value: UInt) throws { put(JSONValueEncoder.scalar(value)) }
+    mutating func encode(_ value: UInt8) throws { put(JSONValueEncoder.scalar(value)) }
+    mutating func encode(_ value: UInt16) throws { put(JSONValueEncoder.scalar(value)) }
+    mutating func encode(_ value: UInt32) throws { put(JSONValueEncoder.scalar(value)) }
+    mutating func encode(_ value: UInt64) throws { put(JSONValueEncoder.scalar(value)) }
 }
 
 extension JSONValue {
