@@ -10,6 +10,9 @@ public struct ELFError: Error, Sendable, Equatable, CustomStringConvertible {
         case malformed
         /// ELF class or encoding basefit does not know.
         case unsupported
+        /// A byte the facts need lies outside the `ByteCoverage` the image was given (a member
+        /// read in part): the caller reads the whole file instead.
+        case incomplete
     }
 
     public var kind: Kind

@@ -54,11 +54,24 @@ public enum ELFInspector {
 
     /// Inspects an ELF image in the caller's memory in place, without the copy
     /// `inspect(bytes:)` makes; libelf may use the memory as scratch while this runs.
+    /// With `coverage` (a member inflated in part) only the covered bytes are read; a fact
+    /// that needs any other byte makes it throw `.incomplete`, never a guess.
     public static func inspect(
-        lending memory: UnsafeMutableRawBufferPointer, path: String, options: InspectionOptions = .init()
+        lending memory: UnsafeMutableRawBufferPointer, path: String, options: InspectionOptions = .init(),
+        coverage: ByteCoverage? = nil
     ) throws(ELFError) -> BinaryFacts {
-        let handle = try ELFHandle(lending: memory, path: path)
-        return try facts(of: handle, options: options)
+        let handle = try ELFHandle(lending: memory, path: path, coverage: coverage)
+        let result: BinaryFacts
+        do {
+            result = try facts(of: handle, options: options)
+        } catch {
+            // A string or bytes outside the coverage answer nil, and the caller may call the
+            // file malformed for it: the miss is the reason.
+            try handle.checkCoverage()
+            throw error
+        }
+        try handle.checkCoverage()
+        return result
     }
 
     // ELF constants used below (values from the gABI and the GNU extensions).

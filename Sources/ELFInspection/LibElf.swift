@@ -44,6 +44,9 @@ struct ELFHandle: ~Copyable {
     let path: String
     /// Size of the underlying file or buffer in bytes.
     let byteCount: UInt64
+    /// For an image read in part: what it holds, and the first read outside that.
+    private let coverage: ByteCoverage?
+    private let misses: CoverageMisses?
 
     /// Opens `name` relative to the open directory `directory` (or `path` itself with
     /// `AT_FDCWD`), refuses anything but a regular file, and checks the ELF magic
@@ -122,6 +125,8 @@ struct ELFHandle: ~Copyable {
         self.memory = nil
         self.path = path
         self.byteCount = UInt64(info.st_size)
+        self.coverage = nil
+        self.misses = nil
     }
 
     /// Reads an ELF image held in memory (an archive member, a fuzz input). The bytes
@@ -136,9 +141,14 @@ struct ELFHandle: ~Copyable {
     /// Reads an ELF image in the caller's memory without copying it (a wheel member of
     /// many megabytes: the copy and its page faults cost as much as a quarter of the
     /// inflating). The memory must outlive the handle; libelf may use it as scratch.
-    init(lending memory: UnsafeMutableRawBufferPointer, path: String) throws(ELFError) {
+    /// With `coverage`, only the bytes it covers are the file's (the rest of the memory is
+    /// not), and every read is held against it.
+    init(lending memory: UnsafeMutableRawBufferPointer, path: String, coverage: ByteCoverage? = nil) throws(ELFError) {
+        if let coverage, !coverage.covers(0, count: memory.count >= 5 && memory[4] == 1 ? 52 : 64) {
+            throw ELFError(.incomplete, path: path, location: "ELF header", detail: "the header was not read")
+        }
         try Self.checkIdentification(UnsafeRawBufferPointer(memory), path: path)
-        try self.init(memory: memory, owned: false, path: path)
+        try self.init(memory: memory, owned: false, path: path, coverage: coverage)
     }
 
     private static func checkIdentification(_ bytes: UnsafeRawBufferPointer, path: String) throws(ELFError) {
@@ -156,7 +166,7 @@ struct ELFHandle: ~Copyable {
 
     /// `memory` has passed `checkIdentification`; with `owned` the handle deallocates it
     /// (also when this throws).
-    private init(memory buffer: UnsafeMutableRawBufferPointer, owned: Bool, path: String) throws(ELFError) {
+    private init(memory buffer: UnsafeMutableRawBufferPointer, owned: Bool, path: String, coverage: ByteCoverage? = nil) throws(ELFError) {
         let count = buffer.count
         guard libelfReady,
               let elf = elf_memory(buffer.baseAddress!.assumingMemoryBound(to: CChar.self), count)
@@ -174,6 +184,8 @@ struct ELFHandle: ~Copyable {
         self.memory = owned ? buffer : nil
         self.path = path
         self.byteCount = UInt64(count)
+        self.coverage = coverage
+        self.misses = coverage == nil ? nil : CoverageMisses()
     }
 
     deinit {
@@ -193,6 +205,44 @@ struct ELFHandle: ~Copyable {
 
     private func malformed(_ location: String, _ detail: String? = nil) -> ELFError {
         ELFError(.malformed, path: path, location: location, detail: detail ?? libelfMessage())
+    }
+
+    // MARK: Coverage
+
+    /// Throws when `offset..<offset+size` is not all covered (an image read in part).
+    private func require(_ location: String, _ offset: UInt64, _ size: UInt64) throws(ELFError) {
+        guard let coverage, !coverage.covers(offset, count: size) else { return }
+        throw ELFError(.incomplete, path: path, location: location, detail: "bytes \(offset)+\(size) were not read")
+    }
+
+    /// For reads that answer nil instead of throwing: whether the bytes are covered; a miss
+    /// is kept, and `checkCoverage` throws it after the inspection.
+    private func covered(_ location: String, _ offset: UInt64, _ size: UInt64) -> Bool {
+        guard let coverage, !coverage.covers(offset, count: size) else { return true }
+        misses?.record(location: location, offset: offset, size: size)
+        return false
+    }
+
+    /// Throws the first miss of a nil-answering read (their callers may have gone on without the value).
+    func checkCoverage() throws(ELFError) {
+        if let miss = misses?.first {
+            throw ELFError(.incomplete, path: path, location: miss.location, detail: "bytes \(miss.offset)+\(miss.size) were not read")
+        }
+    }
+
+    /// A section's place in the file, by index (for string tables read through libelf).
+    private func placement(ofSection index: Int) -> (offset: UInt64, size: UInt64)? {
+        guard let scn = elf_getscn(elf, index) else { return nil }
+        var shdr = GElf_Shdr()
+        guard gelf_getshdr(scn, &shdr) != nil else { return nil }
+        return (shdr.sh_offset, shdr.sh_type == Self.sectionNoBits ? 0 : shdr.sh_size)
+    }
+
+    /// A string table is read whole by libelf: the section must be covered.
+    private func tableCovered(_ index: Int) -> Bool {
+        guard coverage != nil else { return true }
+        guard let place = placement(ofSection: index) else { return covered("section \(index)", 0, 1) }
+        return covered("section \(index)", place.offset, place.size)
     }
 
     // MARK: Header and tables
@@ -242,6 +292,7 @@ struct ELFHandle: ~Copyable {
             throw malformed("program headers", "\(count) entries exceed the limit of \(ELFLimits.programHeaders)")
         }
         try checkTable("program headers", offset: ehdr.e_phoff, count: count, entrySize: entrySize)
+        try require("program headers", ehdr.e_phoff, UInt64(count) * UInt64(entrySize))
         var result: [RawProgramHeader] = []
         result.reserveCapacity(count)
         for index in 0..<count {
@@ -265,10 +316,14 @@ struct ELFHandle: ~Copyable {
         guard claimed <= ELFLimits.sections, count <= ELFLimits.sections else {
             throw malformed("section headers", "\(max(claimed, count)) entries exceed the limit of \(ELFLimits.sections)")
         }
-        try checkTable("section headers", offset: ehdr.e_shoff, count: claimed,
-                       entrySize: gelf_fsize(elf, ELF_T_SHDR, 1, UInt32(EV_CURRENT)))
+        let shdrSize = gelf_fsize(elf, ELF_T_SHDR, 1, UInt32(EV_CURRENT))
+        try checkTable("section headers", offset: ehdr.e_shoff, count: claimed, entrySize: shdrSize)
+        try require("section headers", ehdr.e_shoff, UInt64(max(claimed, count)) * UInt64(shdrSize))
         var namesIndex = 0
         let hasNames = elf_getshdrstrndx(elf, &namesIndex) == 0
+        if hasNames, coverage != nil, let names = placement(ofSection: namesIndex) {
+            try require("section names", names.offset, names.size)
+        }
         var result: [RawSection] = []
         result.reserveCapacity(count)
         var scn = elf_nextscn(elf, nil)
@@ -302,6 +357,7 @@ struct ELFHandle: ~Copyable {
         guard section.type == Self.sectionNoBits || (section.offset <= byteCount && section.size <= byteCount - section.offset) else {
             throw malformed(location, "the section (offset \(section.offset), \(section.size) bytes) lies past the end of the \(byteCount)-byte file")
         }
+        if section.type != Self.sectionNoBits { try require(location, section.offset, section.size) }
         guard let scn = elf_getscn(elf, section.index) else {
             throw malformed(location)
         }
@@ -315,7 +371,7 @@ struct ELFHandle: ~Copyable {
     /// A NUL-terminated string at `offset` of the string table in section `tableIndex`.
     /// libelf checks that the offset lies inside the table and that the string ends there.
     func string(table tableIndex: Int, offset: UInt64) -> String? {
-        guard offset <= UInt64(Int.max), let cString = elf_strptr(elf, tableIndex, Int(offset)) else {
+        guard offset <= UInt64(Int.max), tableCovered(tableIndex), let cString = elf_strptr(elf, tableIndex, Int(offset)) else {
             return nil
         }
         return String(cString: cString)
@@ -331,6 +387,7 @@ struct ELFHandle: ~Copyable {
         case .programHeader(let phdr):
             location = "PT_DYNAMIC"
             guard phdr.fileSize > 0 else { return [] }
+            try require(location, phdr.offset, phdr.fileSize)
             guard phdr.offset <= byteCount, phdr.fileSize <= byteCount - phdr.offset,
                   phdr.fileSize <= ELFLimits.sectionBytes,
                   let chunk = elf_getdata_rawchunk(elf, Int64(phdr.offset), Int(phdr.fileSize), ELF_T_DYN)
@@ -376,6 +433,7 @@ struct ELFHandle: ~Copyable {
         atFileOffset offset: UInt64, available: UInt64, expected: Int, strings: (UInt64) -> String?
     ) throws(ELFError) -> [RawVersionNeed] {
         let size = min(available, ELFLimits.sectionBytes)
+        try require("DT_VERNEED", offset, size)
         guard size > 0, offset <= byteCount, size <= byteCount - offset,
               let data = elf_getdata_rawchunk(elf, Int64(offset), Int(size), ELF_T_VNEED)
         else { throw malformed("DT_VERNEED", "the version needs lie outside the file") }
@@ -561,9 +619,20 @@ struct ELFHandle: ~Copyable {
     /// `size` raw bytes at file `offset`, or nil when they lie outside the file.
     func bytes(at offset: UInt64, count size: UInt64) -> [UInt8]? {
         guard size > 0, offset <= byteCount, size <= byteCount - offset, size <= UInt64(Int32.max),
+              covered("bytes at \(offset)", offset, size),
               let chunk = elf_getdata_rawchunk(elf, Int64(offset), Int(size), ELF_T_BYTE),
               let base = chunk.pointee.d_buf
         else { return nil }
         return Array(UnsafeRawBufferPointer(start: base, count: chunk.pointee.d_size))
+    }
+}
+
+/// The first read outside an image's coverage by a read that answers nil (a string, raw bytes).
+final class CoverageMisses: @unchecked Sendable {
+    struct Miss { var location: String; var offset: UInt64; var size: UInt64 }
+    private(set) var first: Miss?
+
+    func record(location: String, offset: UInt64, size: UInt64) {
+        if first == nil { first = Miss(location: location, offset: offset, size: size) }
     }
 }

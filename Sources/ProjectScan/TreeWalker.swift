@@ -314,7 +314,7 @@ struct TreeWalker {
         switch error.kind {
         case .notELF:
             result.examined += 1
-        case .malformed, .unsupported:
+        case .malformed, .unsupported, .incomplete:
             result.examined += 1
             result.warnings.append(ScanWarning(path: error.path, message: Scanner.message(for: error)))
         case .unreadable:

@@ -1,0 +1,37 @@
+/// The byte ranges of an in-memory image that hold the file's real bytes: a member of
+/// which only the start and the end were inflated. An inspection given a coverage reads
+/// nothing outside it: the first read that would fails it (`ELFError.Kind.incomplete`),
+/// so its facts are exactly those of the whole file or there are none.
+public struct ByteCoverage: Sendable, Equatable {
+    /// Sorted, disjoint, with no empty range and no two touching.
+    public let ranges: [Range<UInt64>]
+
+    public init(_ ranges: [Range<UInt64>]) {
+        var merged: [Range<UInt64>] = []
+        for range in ranges.filter({ !$0.isEmpty }).sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            if let last = merged.last, range.lowerBound <= last.upperBound {
+                merged[merged.count - 1] = last.lowerBound..<max(last.upperBound, range.upperBound)
+            } else {
+                merged.append(range)
+            }
+        }
+        self.ranges = merged
+    }
+
+    /// Whether every byte of `offset..<offset+count` is covered (an empty range is).
+    public func covers(_ offset: UInt64, count: UInt64) -> Bool {
+        guard count > 0 else { return true }
+        let (end, overflow) = offset.addingReportingOverflow(count)
+        guard !overflow else { return false }
+        // The last range that starts at or before `offset`.
+        var low = 0, high = ranges.count
+        while low < high {
+            let middle = (low + high) / 2
+            if ranges[middle].lowerBound <= offset { low = middle + 1 } else { high = middle }
+        }
+        guard low > 0 else { return false }
+        return ranges[low - 1].upperBound >= end
+    }
+
+    public var byteCount: UInt64 { ranges.reduce(0) { $0 + ($1.upperBound - $1.lowerBound) } }
+}

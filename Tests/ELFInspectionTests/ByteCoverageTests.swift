@@ -1,0 +1,72 @@
+import ELFInspection
+import Foundation
+import Testing
+import TestSupport
+
+/// An image read in part (a wheel member inflated at its start and end) is inspected with a
+/// `ByteCoverage`: the facts are exactly the whole file's, or the inspection throws
+/// `.incomplete`. Never other facts. Checked on every fixture with holes at every position,
+/// the holes filled with garbage so that a read of one would show.
+struct ByteCoverageTests {
+    static func inspect(_ bytes: [UInt8], path: String, coverage: ByteCoverage?) -> Result<BinaryFacts, ELFError> {
+        var scratch = bytes
+        return scratch.withUnsafeMutableBytes { memory in
+            Result { () throws(ELFError) in try ELFInspector.inspect(lending: memory, path: path, coverage: coverage) }
+        }
+    }
+
+    @Test(arguments: TestPaths.elfFixtures)
+    func holesGiveTheWholeFactsOrIncomplete(_ name: String) throws {
+        let path = TestPaths.elf(name)
+        let bytes = [UInt8](try #require(FileManager.default.contents(atPath: path)))
+        let whole = try Self.inspect(bytes, path: path, coverage: nil).get()
+        let size = UInt64(bytes.count)
+        #expect(try Self.inspect(bytes, path: path, coverage: ByteCoverage([0..<size])).get() == whole)
+
+        var generator = SeededGenerator(seed: UInt64(bytes.count))
+        var same = 0, incomplete = 0
+        let holes = 48
+        for index in 0..<holes {
+            let start = size * UInt64(index) / UInt64(holes)
+            let end = max(start + 1, size * UInt64(index + 1) / UInt64(holes))
+            var damaged = bytes
+            for offset in Int(start)..<Int(end) { damaged[offset] = UInt8.random(in: 0...255, using: &generator) }
+            switch Self.inspect(damaged, path: path, coverage: ByteCoverage([0..<start, end..<size])) {
+            case .success(let facts):
+                #expect(facts == whole, "\(name): a hole at \(start)..<\(end) changed the facts")
+                same += 1
+            case .failure(let error):
+                #expect(error.kind == .incomplete, "\(name): a hole at \(start)..<\(end) of \(size): \(error)")
+                incomplete += 1
+            }
+        }
+        // The header is always needed; in a file of some size most of the middle is not.
+        #expect(incomplete >= 1)
+        if size > 64 * 1024 { #expect(same >= holes / 2, "\(name): \(same) of \(holes) holes read around") }
+    }
+
+    @Test func coverageMergesAndAnswersExactly() {
+        let coverage = ByteCoverage([10..<20, 0..<5, 5..<8, 19..<25, 30..<30])
+        #expect(coverage.ranges == [0..<8, 10..<25])
+        #expect(coverage.covers(0, count: 8))
+        #expect(!coverage.covers(0, count: 9))
+        #expect(coverage.covers(12, count: 13))
+        #expect(!coverage.covers(24, count: 2))
+        #expect(coverage.covers(100, count: 0))
+        #expect(!coverage.covers(UInt64.max, count: 2))
+        #expect(coverage.byteCount == 23)
+    }
+}
+
+/// SplitMix64: the same garbage on every run.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var value = state
+        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+        return value ^ (value >> 31)
+    }
+}
