@@ -20,6 +20,8 @@ public struct ELFError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The part of the file that was being read (`ELF header`, `.gnu.version_r`, …).
     public var location: String?
     public var detail: String
+    /// For `.incomplete`: the bytes that were needed and not read.
+    public var missing: Range<UInt64>?
 
     public init(_ kind: Kind, path: String, location: String? = nil, detail: String) {
         self.kind = kind

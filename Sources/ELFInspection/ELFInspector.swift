@@ -74,6 +74,18 @@ public enum ELFInspector {
         return result
     }
 
+    /// Where a file's late parts begin (the dynamic section and the section header table,
+    /// which linkers put after the code), read from its first bytes only: `memory` holds the
+    /// whole declared size, `coverage` the part that was read. Nil when the file has neither.
+    public static func lateStart(
+        lending memory: UnsafeMutableRawBufferPointer, path: String, coverage: ByteCoverage
+    ) throws(ELFError) -> UInt64? {
+        let handle = try ELFHandle(lending: memory, path: path, coverage: coverage)
+        let dynamic = try handle.programHeaders().first(where: { $0.type == ProgramType.dynamic })?.offset
+        let sections = try handle.sectionTableOffset()
+        return [dynamic, sections == 0 ? nil : sections].compactMap { $0 }.min()
+    }
+
     // ELF constants used below (values from the gABI and the GNU extensions).
     private enum ProgramType {
         static let load: UInt32 = 1, dynamic: UInt32 = 2, interp: UInt32 = 3

@@ -145,7 +145,7 @@ struct ELFHandle: ~Copyable {
     /// not), and every read is held against it.
     init(lending memory: UnsafeMutableRawBufferPointer, path: String, coverage: ByteCoverage? = nil) throws(ELFError) {
         if let coverage, !coverage.covers(0, count: memory.count >= 5 && memory[4] == 1 ? 52 : 64) {
-            throw ELFError(.incomplete, path: path, location: "ELF header", detail: "the header was not read")
+            throw Self.incomplete(path, "ELF header", 0, 64)
         }
         try Self.checkIdentification(UnsafeRawBufferPointer(memory), path: path)
         try self.init(memory: memory, owned: false, path: path, coverage: coverage)
@@ -212,7 +212,14 @@ struct ELFHandle: ~Copyable {
     /// Throws when `offset..<offset+size` is not all covered (an image read in part).
     private func require(_ location: String, _ offset: UInt64, _ size: UInt64) throws(ELFError) {
         guard let coverage, !coverage.covers(offset, count: size) else { return }
-        throw ELFError(.incomplete, path: path, location: location, detail: "bytes \(offset)+\(size) were not read")
+        throw Self.incomplete(path, location, offset, size)
+    }
+
+    private static func incomplete(_ path: String, _ location: String, _ offset: UInt64, _ size: UInt64) -> ELFError {
+        var error = ELFError(.incomplete, path: path, location: location, detail: "bytes \(offset)+\(size) were not read")
+        let (end, overflow) = offset.addingReportingOverflow(size)
+        error.missing = offset..<(overflow ? UInt64.max : end)
+        return error
     }
 
     /// For reads that answer nil instead of throwing: whether the bytes are covered; a miss
@@ -225,9 +232,7 @@ struct ELFHandle: ~Copyable {
 
     /// Throws the first miss of a nil-answering read (their callers may have gone on without the value).
     func checkCoverage() throws(ELFError) {
-        if let miss = misses?.first {
-            throw ELFError(.incomplete, path: path, location: miss.location, detail: "bytes \(miss.offset)+\(miss.size) were not read")
-        }
+        if let miss = misses?.first { throw Self.incomplete(path, miss.location, miss.offset, miss.size) }
     }
 
     /// A section's place in the file, by index (for string tables read through libelf).
@@ -273,6 +278,9 @@ struct ELFHandle: ~Copyable {
         guard gelf_getehdr(elf, &ehdr) != nil else { throw malformed("ELF header") }
         return ehdr
     }
+
+    /// e_shoff: where the section header table starts (0: none).
+    func sectionTableOffset() throws(ELFError) -> UInt64 { try rawHeader().e_shoff }
 
     func programHeaders() throws(ELFError) -> [RawProgramHeader] {
         let ehdr = try rawHeader()

@@ -17,11 +17,15 @@ public struct RemoteWheel: Sendable {
         public var requests: Int
         /// Read from the facts cache: nothing was fetched.
         public var cached = false
+        /// Members read by their start and end only (`PartialMemberFetch`).
+        public var partialMembers = 0
     }
 
     public let fetcher: HTTPFetcher
     /// Members closer than this are fetched in one range.
     public var mergeGap: UInt64 = 64 * 1024
+    /// Deflated members at least this big (compressed) are read by their start and end only.
+    public var partialThreshold: UInt64 = 512 * 1024
     public static let wheelLimit = 1 << 31
     static let firstTail = 16 * 1024
 
@@ -91,8 +95,30 @@ public struct RemoteWheel: Sendable {
             return Scan(artifacts: [], warnings: ["unreadable wheel: \(error)"], bytesFetched: fetched, wheelSize: total, usedRanges: true, requests: requests)
         }
 
-        // Runs of candidate members, each fetched with one range.
-        let candidates = directory.entries.filter(WheelInspection.mayBeELF).sorted { $0.localHeaderOffset < $1.localHeaderOffset }
+        var artifacts: [Artifact] = []
+        var warnings: [String] = []
+        // Big deflated members: their start and end only (whole when that does not work out).
+        var partial = 0
+        var wholeRead: Set<ZipDirectory.Entry> = []
+        for entry in directory.entries where WheelInspection.mayBeELF(entry) && entry.method == 8 && entry.compressedSize >= partialThreshold {
+            var read = PartialMemberFetch(fetcher: fetcher, url: url, entry: entry, wheel: displayPath)
+            let outcome = try await read.read()
+            fetched += read.bytesFetched
+            requests += read.requests
+            switch outcome {
+            case .artifact(let artifact):
+                artifacts.append(artifact)
+                partial += 1
+            case .notELF:
+                partial += 1
+            case .whole:
+                wholeRead.insert(entry)
+            }
+        }
+        // Runs of the other candidate members, each fetched with one range.
+        let candidates = directory.entries.filter {
+            WheelInspection.mayBeELF($0) && ($0.method != 8 || $0.compressedSize < partialThreshold || wholeRead.contains($0))
+        }.sorted { $0.localHeaderOffset < $1.localHeaderOffset }
         // A member's bytes end where the next member's local header starts (or the directory).
         let starts = directory.entries.map(\.localHeaderOffset).sorted()
         var runs: [(start: UInt64, end: UInt64, members: [ZipDirectory.Entry])] = []
@@ -108,8 +134,6 @@ public struct RemoteWheel: Sendable {
                 runs.append((estimate.start, end, [entry]))
             }
         }
-        var artifacts: [Artifact] = []
-        var warnings: [String] = []
         for run in runs where run.end > run.start {
             let reply = try await fetcher.get(url, range: Int64(run.start)...Int64(run.end - 1), maxBytes: Self.wheelLimit)
             requests += 1
@@ -131,7 +155,7 @@ public struct RemoteWheel: Sendable {
             }
         }
         return Scan(artifacts: artifacts.sorted { $0.path < $1.path }, warnings: warnings, bytesFetched: fetched, wheelSize: total,
-                    usedRanges: true, requests: requests)
+                    usedRanges: true, requests: requests, partialMembers: partial)
     }
 
     static func locate(_ tail: Data, archiveSize: UInt64) throws -> (offset: UInt64, size: UInt64, count: UInt64) {

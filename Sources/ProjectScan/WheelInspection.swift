@@ -33,12 +33,19 @@ public enum WheelInspection {
 
     /// One inflated member read in place (the memory is libelf's scratch during the call).
     static func inspect(member bytes: UnsafeMutableRawBufferPointer, memberPath: String, wheel: String) -> Result<Artifact, Message> {
+        artifact(member: bytes, memberPath: memberPath, wheel: wheel).mapError {
+            Message(text: "member \(memberPath): \(Scanner.message(for: $0))")
+        }
+    }
+
+    /// The artifact of a member in memory; with `coverage` (a member read in part) only those bytes are read.
+    static func artifact(
+        member bytes: UnsafeMutableRawBufferPointer, memberPath: String, wheel: String, coverage: ByteCoverage? = nil
+    ) -> Result<Artifact, ELFError> {
         let path = wheel + "!/" + memberPath
         let options = memberPath.hasSuffix(".node") ? NodeAddon.inspectionOptions : InspectionOptions()
-        do throws(ELFError) {
-            return .success(Artifact(path: path, facts: try ELFInspector.inspect(lending: bytes, path: path, options: options)))
-        } catch {
-            return .failure(Message(text: "member \(memberPath): \(Scanner.message(for: error))"))
+        return Result { () throws(ELFError) in
+            Artifact(path: path, facts: try ELFInspector.inspect(lending: bytes, path: path, options: options, coverage: coverage))
         }
     }
 

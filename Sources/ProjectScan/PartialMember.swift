@@ -1,0 +1,57 @@
+import ELFInspection
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// A deflated wheel member of which only the start and the end were fetched and inflated
+/// (a wheel on an index, read by ranges). It holds the member's declared size (untouched
+/// pages cost nothing) and which bytes are the member's; it is inspected only there, so its
+/// facts are the whole member's or it says which bytes it lacks.
+public final class PartialMember {
+    public let size: Int
+    private let memory: UnsafeMutableRawBufferPointer
+    private var ranges: [Range<UInt64>] = []
+
+    /// Nil for an empty member or when the memory cannot be had.
+    public init?(size: Int) {
+        guard size > 0, let address = calloc(size, 1) else { return nil }
+        self.size = size
+        memory = UnsafeMutableRawBufferPointer(start: address, count: size)
+    }
+
+    deinit { free(memory.baseAddress) }
+
+    /// Bytes inflated from the member's start: all of them are the member's.
+    public func place(prefix bytes: [UInt8]) {
+        place(bytes, at: 0, known: [0..<min(bytes.count, size)])
+    }
+
+    /// Bytes of the member's end, `bytes[0]` at `start`; only the `known` ranges (absolute) are the member's.
+    public func place(_ bytes: [UInt8], at start: Int, known: [Range<Int>]) {
+        for range in known {
+            let lower = max(range.lowerBound, start, 0), upper = min(range.upperBound, start + bytes.count, size)
+            guard lower < upper else { continue }
+            bytes.withUnsafeBytes { source in
+                memory.baseAddress!.advanced(by: lower).copyMemory(from: source.baseAddress!.advanced(by: lower - start), byteCount: upper - lower)
+            }
+            ranges.append(UInt64(lower)..<UInt64(upper))
+        }
+    }
+
+    public var coverage: ByteCoverage { ByteCoverage(ranges) }
+
+    /// Where the dynamic section and section headers begin, from what was read of the start.
+    public func lateStart(memberPath: String, wheel: String) -> Result<UInt64?, ELFError> {
+        let path = wheel + "!/" + memberPath
+        let coverage = self.coverage
+        return Result { () throws(ELFError) in try ELFInspector.lateStart(lending: memory, path: path, coverage: coverage) }
+    }
+
+    /// The member's artifact, or why not: `.incomplete` (with the bytes it lacks) when a fact
+    /// needs a byte that was not read; the caller then reads more, or the whole member.
+    public func artifact(memberPath: String, wheel: String) -> Result<Artifact, ELFError> {
+        WheelInspection.artifact(member: memory, memberPath: memberPath, wheel: wheel, coverage: coverage)
+    }
+}
