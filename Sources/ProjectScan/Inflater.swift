@@ -100,6 +100,121 @@ public enum Inflater {
         return output
     }
 
+    /// zlib's raw inflation of as many bytes as `compressed` (the first part of a member's
+    /// stream, from its first byte) yields: Z_SYNC_FLUSH until the input is used up, the
+    /// stream ends, or `limit` bytes are out. Every byte returned is exact (the stream is
+    /// inflated from its start); `.damaged` when zlib rejects the data.
+    public static func prefix(_ compressed: UnsafeRawBufferPointer, limit: Int) throws(Failure) -> [UInt8] {
+        guard limit > 0, compressed.count > 0 else { return [] }
+        var stream = z_stream()
+        guard inflateInit2_(&stream, -MAX_WBITS, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            throw .damaged("zlib refused to initialise")
+        }
+        defer { inflateEnd(&stream) }
+        var failure: Failure?
+        let output = [UInt8](unsafeUninitializedCapacity: limit) { buffer, initialized in
+            stream.next_in = UnsafeMutablePointer(mutating: compressed.bindMemory(to: Bytef.self).baseAddress)
+            stream.avail_in = uInt(compressed.count)
+            stream.next_out = buffer.baseAddress
+            stream.avail_out = uInt(limit)
+            while true {
+                let status = CBasefitZlib.inflate(&stream, Z_SYNC_FLUSH)
+                guard status == Z_OK || status == Z_STREAM_END || status == Z_BUF_ERROR else {
+                    failure = .damaged("deflate data is damaged (zlib status \(status) after \(Int(stream.total_out)) bytes)")
+                    break
+                }
+                // Z_BUF_ERROR: no progress possible, the input is used up or the output full.
+                if status != Z_OK || stream.avail_out == 0 || stream.avail_in == 0 { break }
+            }
+            initialized = limit - Int(stream.avail_out)
+        }
+        if let failure { throw failure }
+        return output
+    }
+
+    /// A deflate block boundary a Z_BLOCK pass went through: its bit offset (from the first
+    /// byte of the data given) and how many bytes the pass had written before it.
+    struct BlockBoundary: Sendable, Equatable {
+        var bit: Int
+        var produced: Int
+    }
+
+    /// How a Z_BLOCK pass ended.
+    enum BlockPassEnd: Sendable, Equatable {
+        /// Z_STREAM_END in the last byte given, within the output buffer.
+        case streamEnd
+        /// zlib rejected the data, or the input ran out inside the stream, or the stream
+        /// ended before the last byte: the same from any later boundary of this pass.
+        case rejected
+        /// The output buffer filled before the stream ended.
+        case overflow
+        /// `stop` said so at a boundary (the last one listed).
+        case stopped
+    }
+
+    /// zlib's raw inflation of `compressed` from bit `startBit` to the end of the deflate
+    /// stream, with a window of 32768 bytes all equal to `fill` before the start, into
+    /// `output`. Block by block (Z_BLOCK): every block boundary the parse passes is
+    /// listed, the start first. At each boundary at or before bit `refillThrough` the
+    /// window is replaced again by 32768 `fill` bytes, so bytes written after it depend on
+    /// nothing before it. `stop` is asked at each boundary after the start.
+    static func blocks(
+        _ compressed: UnsafeRawBufferPointer, startBit: Int, fill: UInt8, refillThrough: Int = -1,
+        into output: UnsafeMutableBufferPointer<UInt8>, stop: (Int) -> Bool = { _ in false }
+    ) -> (produced: Int, boundaries: [BlockBoundary], end: BlockPassEnd) {
+        let startByte = startBit / 8 + (startBit % 8 == 0 ? 0 : 1)
+        var boundaries = [BlockBoundary(bit: startBit, produced: 0)]
+        guard startBit >= 0, startBit < compressed.count * 8, let base = compressed.baseAddress else { return (0, boundaries, .rejected) }
+        var stream = z_stream()
+        guard inflateInit2_(&stream, -MAX_WBITS, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            return (0, boundaries, .rejected)
+        }
+        defer { inflateEnd(&stream) }
+        let window = [UInt8](repeating: fill, count: 32768)
+        func refill() -> Bool {
+            window.withUnsafeBufferPointer { inflateSetDictionary(&stream, $0.baseAddress, uInt($0.count)) } == Z_OK
+        }
+        guard refill() else { return (0, boundaries, .rejected) }
+        if startBit % 8 != 0 {
+            let byte = compressed[startBit / 8]
+            guard inflatePrime(&stream, Int32(8 - startBit % 8), Int32(byte >> UInt8(startBit % 8))) == Z_OK else {
+                return (0, boundaries, .rejected)
+            }
+        }
+        stream.next_in = UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: Bytef.self) + startByte)
+        stream.avail_in = uInt(compressed.count - startByte)
+        stream.next_out = output.baseAddress
+        stream.avail_out = uInt(output.count)
+        while true {
+            let consumedBefore = stream.total_in, producedBefore = stream.total_out
+            let status = CBasefitZlib.inflate(&stream, Z_BLOCK)
+            let produced = Int(stream.total_out)
+            if status == Z_STREAM_END {
+                return (produced, boundaries, stream.avail_in == 0 ? .streamEnd : .rejected)
+            }
+            if status == Z_OK, stream.data_type & 128 != 0 {
+                let bit = (startByte + Int(stream.total_in)) * 8 - Int(stream.data_type & 7)
+                boundaries.append(BlockBoundary(bit: bit, produced: produced))
+                if stop(bit) { return (produced, boundaries, .stopped) }
+                if bit <= refillThrough, !refill() { return (produced, boundaries, .rejected) }
+                continue
+            }
+            if stream.avail_out == 0 { return (produced, boundaries, .overflow) }
+            if status != Z_OK || stream.avail_in == 0 { return (produced, boundaries, .rejected) }
+            if stream.total_in == consumedBefore && stream.total_out == producedBefore { return (produced, boundaries, .rejected) }
+        }
+    }
+
+    /// The bit offsets of every block start of a whole member's stream (zlib's own parse
+    /// from the first bit), the first at 0; nil when the stream is not exactly
+    /// `uncompressedSize` bytes.
+    static func blockStarts(_ compressed: UnsafeRawBufferPointer, uncompressedSize: Int) -> [Int]? {
+        var output = [UInt8](repeating: 0, count: uncompressedSize)
+        let parse = output.withUnsafeMutableBufferPointer { blocks(compressed, startBit: 0, fill: 0, into: $0) }
+        guard parse.end == .streamEnd, parse.produced == uncompressedSize else { return nil }
+        return parse.boundaries.map(\.bit)
+    }
+
     static func checksum(_ bytes: [UInt8]) -> UInt32 {
         bytes.withUnsafeBytes { buffer in UInt32(libdeflate_crc32(0, buffer.baseAddress, buffer.count)) }
     }

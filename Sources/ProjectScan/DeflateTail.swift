@@ -1,0 +1,267 @@
+/// The end of a member's deflate stream, inflated from a block start found in its middle.
+///
+/// Deflate is inflated from the start, but the parse from a true block start does not
+/// depend on what came before it: only the bytes a match copies from before the start
+/// (its window) are unknown. So the end of a member can be inflated from the middle when a
+/// block start is found there, and the bytes that do not depend on the missing window are
+/// exact. How (each step is needed for exactness):
+///
+/// 1. Candidates: every bit where a dynamic block header is valid exactly as zlib accepts
+///    it (`DynamicBlockHeader`).
+/// 2. A = the first candidate from which zlib inflates (window all 0x00) to the end of the
+///    stream exactly in the slice's last byte, within `uncompressedSize` bytes. A false A
+///    can only get there by its garbage parse landing exactly on a true block boundary, after
+///    which the parse is the true one. Garbage parses are short: the one assumption is that
+///    it lands within `confirmationDistance` bytes of A.
+/// 3. In A's pass the window is filled with 0x00 again at every boundary up to A +
+///    `confirmationDistance` bytes. D = the last of them: by 2 it is a true block start, so
+///    every byte A's pass writes after D is its true value or comes from D's 0x00 window
+///    (never from a garbage byte before D).
+/// 4. A's parse must also reach, at or after A + `confirmationDistance` bytes, a boundary
+///    that is itself a valid dynamic block header (B); else nil (the slice is too short).
+/// 5. zlib inflates again from D with a window of 0xFF and must give the same boundaries and
+///    the same number of bytes. A byte is known when both passes agree: one that does not
+///    depend on D's window is the same in both and true; one that does is 0x00 in A's pass
+///    and 0xFF in this one.
+///
+/// (The tail starts at D rather than at B: a byte after B that depends on B's window is
+/// known from A's pass only if its source, between D and B, is itself known, which is the
+/// same as not depending on D's window; comparing from B with A's pass before D could
+/// take a byte of A's garbage parse for true.)
+///
+/// nil whenever any of it does not hold; the caller then reads the member whole.
+public struct DeflateTail: Sendable, Equatable {
+    /// Offset in the member's uncompressed bytes of `bytes[0]` (= uncompressedSize - bytes.count).
+    public let start: Int
+    public let bytes: [UInt8]
+    /// Absolute uncompressed ranges whose bytes are exact: sorted, disjoint, within start..<(start + bytes.count).
+    public let known: [Range<Int>]
+    /// Bit offset, counted from the first byte of `compressed`, of the confirmed block start the bytes come from.
+    public let blockBit: Int
+
+    /// What a search cost (for measurements and tests).
+    struct Search: Sendable, Equatable {
+        /// Bit positions that passed the header check and were inflated before A succeeded (A included).
+        var candidatesTried = 0
+        /// Candidates skipped because an earlier failed pass went through them.
+        var candidatesSkipped = 0
+        var firstCandidate: Int?
+    }
+
+    /// `compressed`: the member's deflate stream from some byte in its middle through its last byte (exactly to the end of the member's compressed data).
+    /// `uncompressedSize`: the member's declared size. nil when no block start is confirmed, or anything is off; the caller then reads the member whole.
+    public static func inflate(_ compressed: UnsafeRawBufferPointer, uncompressedSize: Int, confirmationDistance: Int = 64 * 1024) -> DeflateTail? {
+        var search = Search()
+        return inflate(compressed, uncompressedSize: uncompressedSize, confirmationDistance: confirmationDistance, search: &search)
+    }
+
+    static func inflate(
+        _ compressed: UnsafeRawBufferPointer, uncompressedSize: Int, confirmationDistance: Int, search: inout Search
+    ) -> DeflateTail? {
+        guard compressed.count > 0, uncompressedSize > 0, confirmationDistance >= 0,
+              confirmationDistance <= Int.max / 16, compressed.count <= Int.max / 16 else { return nil }
+        let headers = DynamicBlockHeader.Scanner(compressed)
+        let confirmationBits = confirmationDistance * 8
+        var outputA = [UInt8](repeating: 0, count: uncompressedSize)
+        // Boundaries of failed passes (rejected, not overflowed): a pass reaching one fails the same way.
+        var dead = Set<Int>()
+        var passA: (start: Int, produced: Int, boundaries: [Inflater.BlockBoundary])?
+        var bit = 0
+        while passA == nil {
+            guard let candidate = headers.next(from: bit) else { return nil }
+            bit = candidate + 1
+            if search.firstCandidate == nil { search.firstCandidate = candidate }
+            if dead.contains(candidate) {
+                search.candidatesSkipped += 1
+                continue
+            }
+            search.candidatesTried += 1
+            let pass = outputA.withUnsafeMutableBufferPointer { output in
+                Inflater.blocks(compressed, startBit: candidate, fill: 0x00, refillThrough: candidate + confirmationBits, into: output,
+                                stop: { dead.contains($0) })
+            }
+            switch pass.end {
+            case .streamEnd: passA = (candidate, pass.produced, pass.boundaries)
+            case .rejected, .stopped: dead.formUnion(pass.boundaries.map(\.bit))
+            case .overflow: break
+            }
+        }
+        guard let passA else { return nil }
+        let threshold = passA.start + confirmationBits
+        // B: the chain reaches a valid dynamic block header at least `confirmationDistance` bytes after A.
+        guard passA.boundaries.contains(where: { $0.bit >= threshold && headers.accepts($0.bit) }) else { return nil }
+        // D: the last boundary whose window the pass refilled; the parse from it is the true one.
+        guard let boundaryD = passA.boundaries.last(where: { $0.bit <= threshold }) else { return nil }
+        let tailCount = passA.produced - boundaryD.produced
+        guard tailCount > 0 else { return nil }
+        var outputB = [UInt8](repeating: 0, count: tailCount)
+        let passB = outputB.withUnsafeMutableBufferPointer { output in
+            Inflater.blocks(compressed, startBit: boundaryD.bit, fill: 0xFF, into: output)
+        }
+        guard passB.end == .streamEnd, passB.produced == tailCount else { return nil }
+        // The same parse: the same boundaries after D, with the same output between them.
+        let laterA = passA.boundaries.filter { $0.bit > boundaryD.bit }.map { ($0.bit, $0.produced - boundaryD.produced) }
+        let laterB = passB.boundaries.dropFirst().map { ($0.bit, $0.produced) }
+        guard laterA.elementsEqual(laterB, by: { $0 == $1 }) else { return nil }
+        let start = uncompressedSize - tailCount
+        var known: [Range<Int>] = []
+        outputB.withUnsafeBufferPointer { b in
+            outputA.withUnsafeBufferPointer { a in
+                let offset = boundaryD.produced
+                var index = 0
+                while index < tailCount {
+                    while index < tailCount && b[index] != a[offset + index] { index += 1 }
+                    let runStart = index
+                    while index < tailCount && b[index] == a[offset + index] { index += 1 }
+                    if index > runStart { known.append((start + runStart)..<(start + index)) }
+                }
+            }
+        }
+        return DeflateTail(start: start, bytes: outputB, known: known, blockBit: boundaryD.bit)
+    }
+}
+
+/// A dynamic deflate block header (RFC 1951 3.2.7), checked exactly as zlib's inflate
+/// accepts it, at any bit of a buffer (bits are read least significant first).
+enum DynamicBlockHeader {
+    /// The order the code length code's lengths are sent in.
+    static let codeLengthOrder: [Int] = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]
+
+    struct Scanner {
+        let bytes: UnsafeRawBufferPointer
+        let bitCount: Int
+
+        init(_ bytes: UnsafeRawBufferPointer) {
+            self.bytes = bytes
+            bitCount = bytes.count * 8
+        }
+
+        /// At least 57 bits from `bit` (zeros past the end).
+        @inline(__always) func peek(_ bit: Int) -> UInt64 {
+            let byte = bit >> 3
+            let word: UInt64
+            if byte + 8 <= bytes.count {
+                word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: byte, as: UInt64.self))
+            } else {
+                var assembled: UInt64 = 0
+                var index = byte
+                while index < bytes.count { assembled |= UInt64(bytes[index]) << UInt64(8 * (index - byte)); index += 1 }
+                word = assembled
+            }
+            return word >> UInt64(bit & 7)
+        }
+
+        /// The first bit at or after `bit` where a dynamic block header is valid.
+        func next(from bit: Int) -> Int? {
+            var position = max(0, bit)
+            while position < bitCount {
+                if accepts(position) { return position }
+                position += 1
+            }
+            return nil
+        }
+
+        /// Whether a dynamic block header (BFINAL either way) that zlib accepts starts at
+        /// `bit` and ends inside the buffer.
+        func accepts(_ bit: Int) -> Bool {
+            guard bit >= 0, bit < bitCount else { return false }
+            let word = peek(bit)
+            guard (word >> 1) & 3 == 2 else { return false }
+            let literalCount = Int((word >> 3) & 31) + 257
+            let distanceCount = Int((word >> 8) & 31) + 1
+            // zlib: "too many length or distance symbols".
+            guard literalCount <= 286, distanceCount <= 30 else { return false }
+            let codeLengthCount = Int((word >> 13) & 15) + 4
+            // The code length code must be complete (zlib rejects an incomplete one; an
+            // empty one decodes only zero lengths, and then end-of-block has none).
+            let codeLengthBits = peek(bit + 17)
+            var kraft = 0
+            for index in 0..<codeLengthCount {
+                let length = Int((codeLengthBits >> UInt64(3 * index)) & 7)
+                if length > 0 { kraft += 1 << (7 - length) }
+            }
+            guard kraft == 128 else { return false }
+            return acceptsCodes(bit, literalCount: literalCount, distanceCount: distanceCount, codeLengthCount: codeLengthCount,
+                                codeLengthBits: codeLengthBits)
+        }
+
+        private func acceptsCodes(_ bit: Int, literalCount: Int, distanceCount: Int, codeLengthCount: Int, codeLengthBits: UInt64) -> Bool {
+            var codeLengthLengths = [Int](repeating: 0, count: 19)
+            for index in 0..<codeLengthCount {
+                codeLengthLengths[DynamicBlockHeader.codeLengthOrder[index]] = Int((codeLengthBits >> UInt64(3 * index)) & 7)
+            }
+            guard let table = DynamicBlockHeader.decodingTable(codeLengthLengths, bits: 7) else { return false }
+            var position = bit + 17 + 3 * codeLengthCount
+            let total = literalCount + distanceCount
+            var lengths = [Int](repeating: 0, count: total)
+            var filled = 0
+            while filled < total {
+                let word = peek(position)
+                let entry = table[Int(word & 127)]
+                let symbol = entry >> 4, length = entry & 15
+                position += length
+                let extra = word >> UInt64(length)
+                if symbol < 16 {
+                    lengths[filled] = symbol
+                    filled += 1
+                    continue
+                }
+                let value: Int, count: Int
+                switch symbol {
+                case 16:
+                    guard filled > 0 else { return false }
+                    value = lengths[filled - 1]; count = 3 + Int(extra & 3); position += 2
+                case 17:
+                    value = 0; count = 3 + Int(extra & 7); position += 3
+                default:
+                    value = 0; count = 11 + Int(extra & 127); position += 7
+                }
+                guard filled + count <= total else { return false }
+                for index in filled..<(filled + count) { lengths[index] = value }
+                filled += count
+            }
+            guard position <= bitCount, lengths[256] > 0 else { return false }
+            return DynamicBlockHeader.acceptable(lengths[0..<literalCount]) && DynamicBlockHeader.acceptable(lengths[literalCount..<total])
+        }
+    }
+
+    /// zlib's rule for a literal/length or distance code: not over-subscribed, and complete
+    /// unless its longest code is 1 bit (a single code); no codes at all is accepted (only a
+    /// distance code can be empty here, end-of-block always has a length).
+    static func acceptable(_ lengths: ArraySlice<Int>) -> Bool {
+        var kraft = 0, longest = 0
+        for length in lengths where length > 0 {
+            kraft += 1 << (15 - length)
+            longest = max(longest, length)
+        }
+        return kraft == 0 || kraft == 1 << 15 || (longest == 1 && kraft == 1 << 14)
+    }
+
+    /// A `bits`-bit lookup table for a complete prefix code with these lengths: indexed by the
+    /// next `bits` input bits, each entry is symbol << 4 | code length. nil when not complete.
+    static func decodingTable(_ lengths: [Int], bits: Int) -> [Int]? {
+        var kraft = 0
+        for length in lengths where length > 0 {
+            guard length <= bits else { return nil }
+            kraft += 1 << (bits - length)
+        }
+        guard kraft == 1 << bits else { return nil }
+        var table = [Int](repeating: 0, count: 1 << bits)
+        var code = 0
+        for length in 1...bits {
+            for (symbol, symbolLength) in lengths.enumerated() where symbolLength == length {
+                // Canonical code, sent most significant bit first: reverse it for the LSB-first reader.
+                var reversed = 0
+                for index in 0..<length where code & (1 << index) != 0 { reversed |= 1 << (length - 1 - index) }
+                var fill = reversed
+                while fill < 1 << bits {
+                    table[fill] = symbol << 4 | length
+                    fill += 1 << length
+                }
+                code += 1
+            }
+            code <<= 1
+        }
+        return table
+    }
+}

@@ -1,0 +1,173 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import ProjectScan
+
+/// `DeflateTail` inflates the end of a real wheel's ELF member from a slice starting in the
+/// middle of its compressed data; the oracle is the member inflated whole from its start
+/// and zlib's own block boundaries from the start. Every byte it calls known must be the
+/// oracle's.
+struct DeflateTailTests {
+    static let directory = LocalIndex.root + "/files"
+    static let wheels = [
+        "numpy-2.1.3-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+        "numpy-2.1.3-cp313-cp313-musllinux_1_2_aarch64.whl",
+        "cryptography-43.0.3-cp39-abi3-manylinux_2_28_x86_64.whl",
+        "cryptography-43.0.3-cp39-abi3-musllinux_1_2_x86_64.whl",
+        "pydantic_core-2.23.4-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+        "psycopg2_binary-2.9.10-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+        "pydantic_core-2.23.4-cp312-cp312-musllinux_1_1_x86_64.whl",
+    ]
+
+    struct Member {
+        let path: String
+        let compressed: [UInt8]
+        let whole: [UInt8]
+    }
+
+    /// The wheel's deflated ELF members of at least `minimum` compressed bytes, with their
+    /// oracle inflation; nil (and a message) when the cached wheel is absent.
+    static func elfMembers(_ file: String, minimum: Int = 256 << 10) throws -> [Member]? {
+        let path = directory + "/" + file
+        guard FileManager.default.fileExists(atPath: path) else {
+            print("skipping \(file): not cached in \(directory) (Fixtures/pypi/fetch_index.py makes it)")
+            return nil
+        }
+        let mapping = try MappedArchive(path: path)
+        defer { mapping.unmap() }
+        return try InflaterAgreementTests.deflatedMembers(mapping.bytes).filter { $0.data.count >= minimum }.compactMap { entry, data in
+            let compressed = UnsafeRawBufferPointer(rebasing: mapping.bytes[data])
+            let whole = try Inflater.inflate(compressed, method: 8, declaredSize: Int(entry.uncompressedSize), crc32: entry.crc32, magic: nil)
+            guard whole.starts(with: WheelReader.elfMagic) else { return nil }
+            return Member(path: entry.path, compressed: [UInt8](compressed), whole: whole)
+        }
+    }
+
+    @Test(arguments: wheels)
+    func tailsOfLargeELFMembersAreExact(_ wheel: String) throws {
+        guard let members = try Self.elfMembers(wheel) else { return }
+        try #require(!members.isEmpty, "\(wheel) has an ELF member of 256 KiB compressed or more")
+        for member in members {
+            let size = member.whole.count
+            let trueStarts = try #require(member.compressed.withUnsafeBytes { Inflater.blockStarts($0, uncompressedSize: size) })
+            let starts = Set(trueStarts)
+            var fractions = [0.5, 0.75, 0.9]
+            if member.compressed.count > 4 << 20 { fractions.append(0.97) }
+            for fraction in fractions {
+                let sliceStart = Int(Double(member.compressed.count) * fraction)
+                let label = "\(wheel)!/\(member.path) from \(Int(fraction * 100))% (byte \(sliceStart) of \(member.compressed.count))"
+                // A slice shorter than twice the default confirmation distance (the 90% slice of
+                // a small member) is confirmed over a quarter of its length instead.
+                let sliceCount = member.compressed.count - sliceStart
+                let confirmation = sliceCount >= 128 << 10 ? 64 << 10 : sliceCount / 4
+                var search = DeflateTail.Search()
+                let clock = ContinuousClock()
+                var found: DeflateTail?
+                let elapsed = clock.measure {
+                    found = member.compressed.withUnsafeBytes { bytes in
+                        DeflateTail.inflate(UnsafeRawBufferPointer(rebasing: bytes[sliceStart...]), uncompressedSize: size,
+                                            confirmationDistance: confirmation, search: &search)
+                    }
+                }
+                // A tail is due when the slice holds a true dynamic block start at least the
+                // confirmation distance after its first one (the algorithm's B).
+                let sliceBits = sliceStart * 8
+                let scanner = member.compressed.withUnsafeBytes { bytes in
+                    let slice = UnsafeRawBufferPointer(rebasing: bytes[sliceStart...])
+                    let scanner = DynamicBlockHeader.Scanner(slice)
+                    let dynamic = trueStarts.filter { $0 >= sliceBits && scanner.accepts($0 - sliceBits) }
+                    return (first: dynamic.first, due: dynamic.contains { $0 >= (dynamic.first ?? 0) + confirmation * 8 })
+                }
+                guard let tail = found else {
+                    if scanner.due || sliceCount >= 128 << 10 {
+                        Issue.record("\(label): no tail (confirmation distance \(confirmation))")
+                    } else {
+                        print("\(label): no tail, as expected: the \(sliceCount)-byte slice has no second dynamic block start \(confirmation) bytes after its first")
+                    }
+                    continue
+                }
+                #expect(starts.contains(sliceStart * 8 + tail.blockBit), "\(label): block bit \(tail.blockBit) is not a true block start")
+                #expect(tail.start + tail.bytes.count == size, "\(label)")
+                #expect(tail.start >= 0, "\(label)")
+                var previousEnd = tail.start
+                var knownCount = 0
+                var wrong = 0
+                for range in tail.known {
+                    #expect(range.lowerBound >= previousEnd && !range.isEmpty && range.upperBound <= size, "\(label): ranges \(range)")
+                    previousEnd = range.upperBound
+                    knownCount += range.count
+                    for index in range where tail.bytes[index - tail.start] != member.whole[index] { wrong += 1 }
+                }
+                #expect(wrong == 0, "\(label): \(wrong) known bytes differ from the oracle")
+                // The section headers (the member's last bytes) are known from a slice of the
+                // default size; a smaller slice's tail may depend on its window there.
+                let lastKnown = tail.known.last
+                let endKnown = lastKnown?.upperBound == size ? lastKnown!.count : 0
+                if sliceCount >= 128 << 10 {
+                    #expect(endKnown >= 4096, "\(label): the last 4 KiB are not all known (last range \(String(describing: lastKnown)))")
+                }
+                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                print(String(format: "%@: %d of %d tail bytes known (%.1f%%), tail is %.1f%% of the member, %.3f s, %d candidates tried (%d skipped), first candidate at bit %d, block %d bits in, confirmation %d bytes, last %d bytes known",
+                             label, knownCount, tail.bytes.count, 100 * Double(knownCount) / Double(max(1, tail.bytes.count)),
+                             100 * Double(tail.bytes.count) / Double(size), seconds, search.candidatesTried, search.candidatesSkipped,
+                             search.firstCandidate ?? -1, tail.blockBit, confirmation, endKnown))
+            }
+        }
+    }
+
+    /// A slice that stops one byte short of the member's end, or random bytes, never give a tail.
+    @Test func damagedSlicesGiveNothing() throws {
+        guard let members = try Self.elfMembers("cryptography-43.0.3-cp39-abi3-manylinux_2_28_x86_64.whl") else { return }
+        let member = try #require(members.first)
+        let sliceStart = member.compressed.count * 3 / 4
+        member.compressed.withUnsafeBytes { bytes in
+            let whole = UnsafeRawBufferPointer(rebasing: bytes[sliceStart...])
+            #expect(DeflateTail.inflate(whole, uncompressedSize: member.whole.count) != nil, "the undamaged slice gives a tail")
+            let short = UnsafeRawBufferPointer(rebasing: bytes[sliceStart..<(bytes.count - 1)])
+            #expect(DeflateTail.inflate(short, uncompressedSize: member.whole.count) == nil, "the slice missing its last byte")
+        }
+        var generator = SplitMix(seed: 0xdef1a7e)
+        for length in [1, 100, 256 << 10] {
+            let random = (0..<length).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+            random.withUnsafeBytes { bytes in
+                #expect(DeflateTail.inflate(bytes, uncompressedSize: 8 << 20) == nil, "\(length) random bytes")
+            }
+        }
+    }
+
+    /// The dynamic header check agrees with zlib: at every true dynamic block start of a real
+    /// member it accepts, and it finds no more than a small share of positions.
+    @Test func headerCheckAcceptsEveryTrueDynamicBlockStart() throws {
+        guard let members = try Self.elfMembers("pydantic_core-2.23.4-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl") else { return }
+        let member = try #require(members.first)
+        try member.compressed.withUnsafeBytes { bytes in
+            let starts = try #require(Inflater.blockStarts(bytes, uncompressedSize: member.whole.count))
+            let scanner = DynamicBlockHeader.Scanner(bytes)
+            let dynamic = starts.filter { (scanner.peek($0) >> 1) & 3 == 2 }
+            #expect(dynamic.count > 10)
+            for start in dynamic { #expect(scanner.accepts(start), "true dynamic block at bit \(start)") }
+            let window = 0..<min(bytes.count * 8, 2 << 20)
+            let accepted = window.filter { scanner.accepts($0) }
+            let trueOnes = Set(dynamic).intersection(accepted).count
+            print("header check: \(accepted.count) of \(window.count) bit positions accepted, \(trueOnes) of them true block starts")
+            #expect(accepted.count < window.count / 1000)
+        }
+    }
+
+    /// `Inflater.prefix` gives the oracle's first bytes from the first 64 KiB of a member's stream.
+    @Test func prefixIsTheOraclesStart() throws {
+        guard let members = try Self.elfMembers("cryptography-43.0.3-cp39-abi3-musllinux_1_2_x86_64.whl") else { return }
+        let member = try #require(members.first)
+        try member.compressed.withUnsafeBytes { bytes in
+            let first = UnsafeRawBufferPointer(rebasing: bytes[..<(64 << 10)])
+            let prefix = try Inflater.prefix(first, limit: member.whole.count)
+            #expect(prefix.count > 64 << 10)
+            #expect(prefix[...] == member.whole[..<prefix.count])
+            let limited = try Inflater.prefix(first, limit: 1000)
+            #expect(limited[...] == member.whole[..<1000])
+            var damaged = [UInt8](first)
+            damaged[0] = 0xff  // BTYPE 3: not a deflate block
+            #expect(throws: Inflater.Failure.self) { try damaged.withUnsafeBytes { try Inflater.prefix($0, limit: 1000) } }
+        }
+    }
+}
