@@ -25,10 +25,10 @@ struct PartialMemberFetch {
     private(set) var bytesFetched = 0
     private(set) var requests = 0
 
-    static let headLength = 64 * 1024
+    static let headLength = 16 * 1024
     /// Compressed bytes asked for before where the dynamic section is estimated to start:
     /// the block confirmation needs 64 KiB, the rest is slack for the estimate.
-    static let tailMargin = 192 * 1024
+    static let tailMargin = 112 * 1024
     static let attempts = 3
 
     init(fetcher: HTTPFetcher, url: String, entry: ZipDirectory.Entry, wheel: String) {
@@ -44,14 +44,11 @@ struct PartialMemberFetch {
         guard let head = try await fetch(Int(entry.localHeaderOffset), 30 + entry.path.utf8.count + 1024 + Self.headLength) else {
             return .whole("the index did not answer a range")
         }
-        let dataStart: Int
-        do {
-            dataStart = try head.withUnsafeBytes { bytes throws(ZipDirectory.ReadError) in
-                Int(try ZipDirectory.dataOffset(localHeader: bytes, at: entry.localHeaderOffset))
-            }
-        } catch {
-            return .whole(error.detail)
+        let located = head.withUnsafeBytes { bytes in
+            Result { () throws(ZipDirectory.ReadError) in try ZipDirectory.dataOffset(localHeader: bytes, at: entry.localHeaderOffset) }
         }
+        guard case .success(let offset) = located else { return .whole("no local header") }
+        let dataStart = Int(offset)
         var headData = [UInt8](head.dropFirst(dataStart - Int(entry.localHeaderOffset)).prefix(compressedSize))
         guard var prefix = Self.inflatePrefix(headData, size: size) else { return .whole("the start does not inflate") }
         guard prefix.starts(with: ELFIdentity.magic) || prefix.count < 4 else { return .notELF }
@@ -68,37 +65,38 @@ struct PartialMemberFetch {
         // `tailData` holds the compressed bytes from `fetchedFrom` to the member's end.
         var tailData: [UInt8] = [], fetchedFrom = compressedSize
         var tail: DeflateTail?
-        for _ in 0..<Self.attempts {
-            guard tailFrom > headData.count + Self.headLength else { return .whole("the end would reach back to the start") }
-            guard let more = try await fetch(dataStart + tailFrom, fetchedFrom - tailFrom) else { return .whole("the index did not answer a range") }
-            tailData = more + tailData
-            fetchedFrom = tailFrom
-            if let found = tailData.withUnsafeBytes({ DeflateTail.inflate($0, uncompressedSize: size) }), UInt64(found.start) <= late {
+        for _ in 0..<(2 * Self.attempts) {
+            if tail == nil {
+                // The end: from further back each time no block is confirmed before the dynamic
+                // section, or a byte it needs depends on what came before the block.
+                guard tailFrom > headData.count + Self.headLength else { return .whole("the end would reach back to the start") }
+                guard let more = try await fetch(dataStart + tailFrom, fetchedFrom - tailFrom) else {
+                    return .whole("the index did not answer a range")
+                }
+                tailData = more + tailData
+                fetchedFrom = tailFrom
+                tailFrom -= 2 * Self.tailMargin
+                guard let found = tailData.withUnsafeBytes({ DeflateTail.inflate($0, uncompressedSize: size) }),
+                      UInt64(found.start) <= late else { continue }
                 tail = found
-                break
             }
-            // None confirmed, or the block found lies past the dynamic section: further back.
-            tailFrom -= 2 * Self.tailMargin
-        }
-        guard let tail else { return .whole("no deflate block confirmed before the dynamic section") }
-
-        // Inspect; a fact that needs more of the start fetches more of it (dynamic symbol
-        // tables of a big library), up to where the end begins.
-        for _ in 0..<Self.attempts {
-            guard let member = PartialMember(size: size) else { return .whole("no memory for \(size) bytes") }
+            guard let found = tail, let member = PartialMember(size: size) else { return .whole("no memory for \(size) bytes") }
             member.place(prefix: prefix)
-            member.place(tail.bytes, at: tail.start, known: tail.known)
+            member.place(found.bytes, at: found.start, known: found.known)
             switch member.artifact(memberPath: entry.path, wheel: wheel) {
             case .success(let artifact):
                 return .artifact(artifact)
-            case .failure(let error) where error.kind == .incomplete:
-                guard let missing = error.missing, missing.upperBound > UInt64(prefix.count), missing.lowerBound < UInt64(tail.start) else {
-                    return .whole("needs bytes the end did not give (\(error.detail))")
+            case .failure(let error) where error.kind == .incomplete && error.missing != nil:
+                let missing = error.missing!
+                if missing.lowerBound >= UInt64(found.start) {
+                    tail = nil  // read the end from further back
+                    continue
                 }
+                // More of the start (the dynamic symbol tables of a big library), short of the end.
                 let wanted = min(Int(Double(missing.upperBound) * ratio * 1.5) + Self.headLength, fetchedFrom)
-                guard wanted > headData.count,
-                      let more = try await fetch(dataStart + headData.count, wanted - headData.count)
-                else { return .whole("needs more of the start than can be read apart from the end") }
+                guard wanted > headData.count, let more = try await fetch(dataStart + headData.count, wanted - headData.count) else {
+                    return .whole("needs more of the start than can be read apart from the end")
+                }
                 headData += more
                 guard let longer = Self.inflatePrefix(headData, size: size), longer.count > prefix.count else {
                     return .whole("the start does not inflate")
@@ -108,7 +106,7 @@ struct PartialMemberFetch {
                 return .whole(error.description)
             }
         }
-        return .whole("the start needed more than \(Self.attempts) reads")
+        return .whole("no exact read after \(2 * Self.attempts) tries")
     }
 
     /// The exact inflation of the member's first compressed bytes, or nil when zlib refuses them.

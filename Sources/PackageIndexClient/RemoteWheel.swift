@@ -19,13 +19,15 @@ public struct RemoteWheel: Sendable {
         public var cached = false
         /// Members read by their start and end only (`PartialMemberFetch`).
         public var partialMembers = 0
+        /// Big members read whole after all, each with why (`member: reason`).
+        public var readWhole: [String] = []
     }
 
     public let fetcher: HTTPFetcher
     /// Members closer than this are fetched in one range.
     public var mergeGap: UInt64 = 64 * 1024
     /// Deflated members at least this big (compressed) are read by their start and end only.
-    public var partialThreshold: UInt64 = 512 * 1024
+    public var partialThreshold: UInt64 = 256 * 1024
     public static let wheelLimit = 1 << 31
     static let firstTail = 16 * 1024
 
@@ -100,6 +102,7 @@ public struct RemoteWheel: Sendable {
         // Big deflated members: their start and end only (whole when that does not work out).
         var partial = 0
         var wholeRead: Set<ZipDirectory.Entry> = []
+        var readWhole: [String] = []
         for entry in directory.entries where WheelInspection.mayBeELF(entry) && entry.method == 8 && entry.compressedSize >= partialThreshold {
             var read = PartialMemberFetch(fetcher: fetcher, url: url, entry: entry, wheel: displayPath)
             let outcome = try await read.read()
@@ -111,8 +114,9 @@ public struct RemoteWheel: Sendable {
                 partial += 1
             case .notELF:
                 partial += 1
-            case .whole:
+            case .whole(let reason):
                 wholeRead.insert(entry)
+                readWhole.append("\(entry.path): \(reason)")
             }
         }
         // Runs of the other candidate members, each fetched with one range.
@@ -155,7 +159,7 @@ public struct RemoteWheel: Sendable {
             }
         }
         return Scan(artifacts: artifacts.sorted { $0.path < $1.path }, warnings: warnings, bytesFetched: fetched, wheelSize: total,
-                    usedRanges: true, requests: requests, partialMembers: partial)
+                    usedRanges: true, requests: requests, partialMembers: partial, readWhole: readWhole)
     }
 
     static func locate(_ tail: Data, archiveSize: UInt64) throws -> (offset: UInt64, size: UInt64, count: UInt64) {

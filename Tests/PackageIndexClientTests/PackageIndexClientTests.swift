@@ -164,6 +164,65 @@ import TestSupport
     }
 }
 
+/// Big members read by their start and end only (`PartialMemberFetch`, `DeflateTail`,
+/// `ByteCoverage`) give exactly the facts of the whole member, read locally, for every big
+/// member of real wheels; the same scan with partial reads turned off is the control.
+@Suite(.serialized) struct PartialMemberTests {
+    static let wheels = [
+        "numpy-2.1.3-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+        "numpy-2.1.3-cp312-cp312-musllinux_1_1_x86_64.whl",
+        "numpy-2.1.3-cp313-cp313t-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+        "cryptography-43.0.3-cp39-abi3-manylinux_2_28_x86_64.whl",
+        "cryptography-43.0.3-cp39-abi3-musllinux_1_2_x86_64.whl",
+        "cryptography-43.0.3-cp39-abi3-manylinux_2_28_aarch64.whl",
+        "pydantic_core-2.23.4-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+        "psycopg2_binary-2.9.10-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+        "psycopg2_binary-2.9.10-cp312-cp312-musllinux_1_2_x86_64.whl",
+    ]
+
+    @Test func startAndEndGiveTheWholeFacts() async throws {
+        let index: LocalIndex
+        do { index = try LocalIndex(ranges: true) } catch {
+            print("skipping: \(error)")
+            return
+        }
+        defer { index.stop() }
+        let fetcher = HTTPFetcher(options: FetchOptions(timeout: 900))
+        let partial = RemoteWheel(fetcher: fetcher)
+        var whole = RemoteWheel(fetcher: fetcher)
+        whole.partialThreshold = .max
+        var report: [String] = []
+        var partialMembers = 0
+        var readWholeAll: [String] = []
+        for name in Self.wheels {
+            let local = LocalIndex.root + "/files/" + name
+            guard FileManager.default.fileExists(atPath: local) else {
+                print("skipping \(name): not in the wheel cache")
+                continue
+            }
+            let url = index.baseURL + "/files/" + name
+            let scan = try await partial.scan(url: url, displayPath: name)
+            let control = try await whole.scan(url: url, displayPath: name)
+            let expected = try Scanner.inspectWheel(fileSystemPath: local, path: name)
+            // Every fact of every member, not a summary.
+            #expect(scan.artifacts == expected.artifacts.sorted { $0.path < $1.path }, "\(name)")
+            #expect(control.artifacts == scan.artifacts, "\(name)")
+            #expect(scan.warnings == control.warnings, "\(name)")
+            #expect(control.partialMembers == 0)
+            partialMembers += scan.partialMembers
+            readWholeAll += scan.readWhole.map { name.prefix(24) + "…!/" + $0 }
+            #expect(scan.bytesFetched < control.bytesFetched, "\(name): \(scan.readWhole)")
+            report.append(String(format: "%@: %d of %d bytes (%.1f%%), %d members by start and end, %d requests; whole members %.1f%%",
+                                 name, scan.bytesFetched, scan.wheelSize, 100 * Double(scan.bytesFetched) / Double(scan.wheelSize),
+                                 scan.partialMembers, scan.requests, 100 * Double(control.bytesFetched) / Double(control.wheelSize)))
+        }
+        await fetcher.shutdown()
+        print("partial member reads:\n" + report.joined(separator: "\n"))
+        print("read whole:\n" + readWholeAll.joined(separator: "\n"))
+        if !report.isEmpty { #expect(partialMembers >= 10) }
+    }
+}
+
 /// The wheels lockfile pins make candidate images install, read once each from the demo
 /// index (Fixtures/pypi/demo): members resolved against the wheel's own `.libs/`, the METADATA
 /// of PEP 658 accepted only under the index's hash, the facts cache answering a second read.
