@@ -43,6 +43,21 @@ struct DeflateTailTests {
         }
     }
 
+    /// How many bytes of `tail`'s known ranges differ from `whole` (memcmp per range, then a count where one differs).
+    static func wrongKnownBytes(_ tail: DeflateTail, _ whole: [UInt8]) -> Int {
+        tail.bytes.withUnsafeBytes { bytes in
+            whole.withUnsafeBytes { oracle in
+                tail.known.reduce(0) { sum, range in
+                    guard range.lowerBound >= tail.start, range.upperBound <= whole.count,
+                          range.upperBound - tail.start <= bytes.count else { return sum + range.count }
+                    let mine = bytes.baseAddress! + (range.lowerBound - tail.start), theirs = oracle.baseAddress! + range.lowerBound
+                    guard memcmp(mine, theirs, range.count) != 0 else { return sum }
+                    return sum + range.filter { tail.bytes[$0 - tail.start] != whole[$0] }.count
+                }
+            }
+        }
+    }
+
     @Test(arguments: wheels)
     func tailsOfLargeELFMembersAreExact(_ wheel: String) throws {
         guard let members = try Self.elfMembers(wheel) else { return }
@@ -91,13 +106,12 @@ struct DeflateTailTests {
                 #expect(tail.start >= 0, "\(label)")
                 var previousEnd = tail.start
                 var knownCount = 0
-                var wrong = 0
                 for range in tail.known {
                     #expect(range.lowerBound >= previousEnd && !range.isEmpty && range.upperBound <= size, "\(label): ranges \(range)")
                     previousEnd = range.upperBound
                     knownCount += range.count
-                    for index in range where tail.bytes[index - tail.start] != member.whole[index] { wrong += 1 }
                 }
+                let wrong = Self.wrongKnownBytes(tail, member.whole)
                 #expect(wrong == 0, "\(label): \(wrong) known bytes differ from the oracle")
                 // The section headers (the member's last bytes) are known from a slice of the
                 // default size; a smaller slice's tail may depend on its window there.
@@ -124,15 +138,83 @@ struct DeflateTailTests {
             let whole = UnsafeRawBufferPointer(rebasing: bytes[sliceStart...])
             #expect(DeflateTail.inflate(whole, uncompressedSize: member.whole.count) != nil, "the undamaged slice gives a tail")
             let short = UnsafeRawBufferPointer(rebasing: bytes[sliceStart..<(bytes.count - 1)])
-            #expect(DeflateTail.inflate(short, uncompressedSize: member.whole.count) == nil, "the slice missing its last byte")
+            var search = DeflateTail.Search()
+            let elapsed = ContinuousClock().measure {
+                #expect(DeflateTail.inflate(short, uncompressedSize: member.whole.count, confirmationDistance: 64 << 10, search: &search) == nil,
+                        "the slice missing its last byte")
+            }
+            print("the \(short.count)-byte slice missing its last byte: nil after \(elapsed), \(search.candidatesTried) candidates inflated, \(search.candidatesSkipped) skipped (on a failed pass)")
         }
+        // One byte changed in the slice's second half: nil when zlib rejects the damaged stream
+        // from its start; otherwise every known byte is the damaged stream's own.
         var generator = SplitMix(seed: 0xdef1a7e)
+        var rejected = 0, checked = 0, otherSize = 0
+        for _ in 0..<16 {
+            var damaged = member.compressed
+            let at = sliceStart + (damaged.count - sliceStart) / 2 + Int(generator.next() % UInt64((damaged.count - sliceStart) / 2))
+            damaged[at] ^= UInt8(1 + generator.next() % 255)
+            // zlib's own parse of the damaged stream from its start.
+            var whole = [UInt8](repeating: 0, count: member.whole.count)
+            let pass = damaged.withUnsafeBytes { bytes in
+                whole.withUnsafeMutableBufferPointer { Inflater.blocks(bytes, startBit: 0, fill: 0, into: $0) }
+            }
+            let tail = damaged.withUnsafeBytes { bytes in
+                DeflateTail.inflate(UnsafeRawBufferPointer(rebasing: bytes[sliceStart...]), uncompressedSize: member.whole.count)
+            }
+            switch pass.end {
+            case .rejected:
+                // Rejected, or not ending in the last byte: the same from the tail's block start (before the change).
+                rejected += 1
+                #expect(tail == nil, "byte \(at) changed: zlib rejects the stream, yet a tail")
+            case .streamEnd where pass.produced == member.whole.count:
+                checked += 1
+                if let tail { #expect(Self.wrongKnownBytes(tail, whole) == 0, "byte \(at) changed: known bytes differ from the damaged stream's") }
+            default:
+                otherSize += 1  // another size: only the member's CRC-32 can tell, and the tail's offsets say nothing
+            }
+        }
+        print("one byte changed: \(rejected) rejected by zlib (no tail), \(checked) inflating to the declared size, \(otherSize) to another size")
+        #expect(rejected + checked > 0)
+
         for length in [1, 100, 256 << 10] {
+            var generator = SplitMix(seed: UInt64(length))
             let random = (0..<length).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
             random.withUnsafeBytes { bytes in
                 #expect(DeflateTail.inflate(bytes, uncompressedSize: 8 << 20) == nil, "\(length) random bytes")
             }
         }
+    }
+
+    /// Slices starting at many places in one member: always a tail from a true block start,
+    /// every known byte the oracle's; how many candidates come before A.
+    @Test func slicesFromManyPlaces() throws {
+        guard let members = try Self.elfMembers("cryptography-43.0.3-cp39-abi3-musllinux_1_2_x86_64.whl") else { return }
+        let member = try #require(members.first)
+        let size = member.whole.count
+        let starts = Set(try #require(member.compressed.withUnsafeBytes { Inflater.blockStarts($0, uncompressedSize: size) }))
+        var generator = SplitMix(seed: 0x51ce)
+        var tried = 0, slices = 0, knownTotal = 0, tailTotal = 0
+        for _ in 0..<40 {
+            let sliceStart = member.compressed.count / 20 + Int(generator.next() % UInt64(member.compressed.count * 17 / 20))
+            var search = DeflateTail.Search()
+            let found = member.compressed.withUnsafeBytes { bytes in
+                DeflateTail.inflate(UnsafeRawBufferPointer(rebasing: bytes[sliceStart...]), uncompressedSize: size,
+                                    confirmationDistance: 64 << 10, search: &search)
+            }
+            guard let tail = found else {
+                Issue.record("no tail from byte \(sliceStart)")
+                continue
+            }
+            slices += 1
+            tried += search.candidatesTried
+            #expect(starts.contains(sliceStart * 8 + tail.blockBit), "from byte \(sliceStart): block bit \(tail.blockBit)")
+            #expect(tail.start + tail.bytes.count == size)
+            let wrong = Self.wrongKnownBytes(tail, member.whole)
+            #expect(wrong == 0, "from byte \(sliceStart): \(wrong) known bytes differ from the oracle")
+            knownTotal += tail.known.reduce(0) { $0 + $1.count }
+            tailTotal += tail.bytes.count
+        }
+        print("\(slices) slices: \(Double(tried) / Double(max(1, slices))) candidates inflated per slice (A included), \(100 * knownTotal / max(1, tailTotal))% of tail bytes known")
     }
 
     /// The dynamic header check agrees with zlib: at every true dynamic block start of a real
