@@ -177,10 +177,13 @@ enum DynamicBlockHeader {
             // The code length code must be complete (zlib rejects an incomplete one; an
             // empty one decodes only zero lengths, and then end-of-block has none).
             let codeLengthBits = peek(bit + 17)
-            var kraft = 0
-            for index in 0..<codeLengthCount {
-                let length = Int((codeLengthBits >> UInt64(3 * index)) & 7)
-                if length > 0 { kraft += 1 << (7 - length) }
+            // Kraft's sum in 128ths: byte `length` of this word is 2^(7 - length), 0 for length 0.
+            let share: UInt64 = 0x0102_0408_1020_4000
+            var kraft: UInt64 = 0
+            var lengths = codeLengthBits
+            for _ in 0..<codeLengthCount {
+                kraft &+= (share >> ((lengths & 7) << 3)) & 0xFF
+                lengths >>= 3
             }
             guard kraft == 128 else { return false }
             return acceptsCodes(bit, literalCount: literalCount, distanceCount: distanceCount, codeLengthCount: codeLengthCount,

@@ -148,7 +148,7 @@ struct DeflateTailTests {
         // One byte changed in the slice's second half: nil when zlib rejects the damaged stream
         // from its start; otherwise every known byte is the damaged stream's own.
         var generator = SplitMix(seed: 0xdef1a7e)
-        var rejected = 0, checked = 0, otherSize = 0
+        var rejected = 0, checked = 0, otherSize = 0, overflowed = 0, otherSizeTails = 0
         for _ in 0..<16 {
             var damaged = member.compressed
             let at = sliceStart + (damaged.count - sliceStart) / 2 + Int(generator.next() % UInt64((damaged.count - sliceStart) / 2))
@@ -170,10 +170,12 @@ struct DeflateTailTests {
                 checked += 1
                 if let tail { #expect(Self.wrongKnownBytes(tail, whole) == 0, "byte \(at) changed: known bytes differ from the damaged stream's") }
             default:
-                otherSize += 1  // another size: only the member's CRC-32 can tell, and the tail's offsets say nothing
+                // More than declared, or another size: only the member's CRC-32 can tell, and the tail's offsets say nothing.
+                if pass.end == .overflow { overflowed += 1 } else { otherSize += 1 }
+                if tail != nil { otherSizeTails += 1 }
             }
         }
-        print("one byte changed: \(rejected) rejected by zlib (no tail), \(checked) inflating to the declared size, \(otherSize) to another size")
+        print("one byte changed: \(rejected) rejected by zlib (no tail), \(checked) inflating to the declared size, \(overflowed) past it, \(otherSize) to fewer bytes; \(otherSizeTails) of the last give a tail")
         #expect(rejected + checked > 0)
 
         for length in [1, 100, 256 << 10] {
