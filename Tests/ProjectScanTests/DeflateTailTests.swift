@@ -238,6 +238,76 @@ struct DeflateTailTests {
         }
     }
 
+    /// At every bit where the block type is dynamic, in a real member's first 32 KiB and in
+    /// random bytes, the Swift header check says what zlib says (zlib decoding the header
+    /// alone, Z_TREES).
+    @Test func headerCheckIsZlibs() throws {
+        guard let members = try Self.elfMembers("cryptography-43.0.3-cp39-abi3-manylinux_2_28_x86_64.whl") else { return }
+        let member = try #require(members.first)
+        var generator = SplitMix(seed: 0x4eade7)
+        let random = (0..<(32 << 10)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+        for (name, data) in [("member", Array(member.compressed[..<(32 << 10)])), ("random", random)] {
+            data.withUnsafeBytes { bytes in
+                let scanner = DynamicBlockHeader.Scanner(bytes)
+                var checked = 0, accepted = 0, disagreements: [Int] = []
+                for bit in 0..<(bytes.count * 8) where (scanner.peek(bit) >> 1) & 3 == 2 {
+                    checked += 1
+                    let zlib = Inflater.acceptsBlockHeader(bytes, startBit: bit)
+                    if zlib { accepted += 1 }
+                    if zlib != scanner.accepts(bit) { disagreements.append(bit) }
+                }
+                print("\(name): \(checked) dynamic block types, zlib accepts \(accepted) headers, \(disagreements.count) disagreements")
+                #expect(checked > 50_000)
+                #expect(disagreements.isEmpty, "\(name): at bits \(disagreements.prefix(10))")
+            }
+        }
+    }
+
+    /// zlib's own streams of odd inputs (one byte repeated, a few bytes, only literals, long
+    /// runs; every strategy, small memory so many blocks), as Python's zlib writes them:
+    /// the header check accepts every dynamic block start zlib's parse goes through.
+    @Test func headerCheckAcceptsZlibsOddBlocks() throws {
+        guard let python = Run.which("python3") else { print("skipping: no python3"); return }
+        let script = """
+        import zlib, random
+        random.seed(7)
+        inputs = [b"a" * 5000, b"ab" * 3000, b"hello", bytes(range(256)) * 40, bytes(random.randrange(4) for _ in range(70000)),
+                  bytes(random.randrange(256) for _ in range(3000)) * 3, b"".join(b"x" * random.randrange(1, 300) + b"y" for _ in range(2000))]
+        for data in inputs:
+            for level in (1, 6, 9):
+                for strategy in (zlib.Z_DEFAULT_STRATEGY, zlib.Z_FILTERED, zlib.Z_HUFFMAN_ONLY, zlib.Z_RLE):
+                    c = zlib.compressobj(level, zlib.DEFLATED, -15, 1, strategy)
+                    print(len(data), (c.compress(data) + c.flush()).hex())
+        """
+        let result = try Run.program(python, ["-c", script])
+        guard result.status == 0 else { print("skipping: python3 failed: \(result.stderr.suffix(200))"); return }
+        var dynamicStarts = 0, positions = 0
+        var disagreements: [Int] = []
+        for line in result.stdout.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            let size = try #require(Int(fields[0]))
+            let hex = Array(fields[1].utf8)
+            let stream = stride(from: 0, to: hex.count, by: 2).map { UInt8(String(decoding: hex[$0..<($0 + 2)], as: UTF8.self), radix: 16)! }
+            try stream.withUnsafeBytes { bytes in
+                let starts = try #require(Inflater.blockStarts(bytes, uncompressedSize: size))
+                let scanner = DynamicBlockHeader.Scanner(bytes)
+                for start in starts where (scanner.peek(start) >> 1) & 3 == 2 {
+                    dynamicStarts += 1
+                    #expect(scanner.accepts(start), "a \(size)-byte input's dynamic block at bit \(start)")
+                    #expect(Inflater.acceptsBlockHeader(bytes, startBit: start))
+                }
+                // And at every other bit whose block type is dynamic, the same answer as zlib.
+                for bit in 0..<(bytes.count * 8) where (scanner.peek(bit) >> 1) & 3 == 2 {
+                    positions += 1
+                    if Inflater.acceptsBlockHeader(bytes, startBit: bit) != scanner.accepts(bit) { disagreements.append(bit) }
+                }
+            }
+        }
+        print("\(dynamicStarts) dynamic block starts in zlib's streams of odd inputs; \(positions) positions compared with zlib, \(disagreements.count) disagreements")
+        #expect(disagreements.isEmpty, "at bits \(disagreements.prefix(10))")
+        #expect(dynamicStarts > 50)
+    }
+
     /// `Inflater.prefix` gives the oracle's first bytes from the first 64 KiB of a member's stream.
     @Test func prefixIsTheOraclesStart() throws {
         guard let members = try Self.elfMembers("cryptography-43.0.3-cp39-abi3-musllinux_1_2_x86_64.whl") else { return }
