@@ -219,6 +219,88 @@ struct DeflateTailTests {
         print("\(slices) slices: \(Double(tried) / Double(max(1, slices))) candidates inflated per slice (A included), \(100 * knownTotal / max(1, tailTotal))% of tail bytes known")
     }
 
+    /// A false start whose parse lands on a true block start: a slice made of one valid
+    /// dynamic block of `count` 0xFF literals (a stand-in for a garbage parse) followed by a
+    /// real member's stream from a true block start T. Its window before T is not the
+    /// member's, so every byte depending on it must stay unknown: the tail starts at T (the
+    /// last boundary within the confirmation distance, its window refilled) and every known
+    /// byte is the member's. Comparing from the next block start with a pass that kept the
+    /// 0xFF bytes (no refill) would take some of them for true: printed, for the record.
+    @Test func aFalseStartsBytesAreNeverKnown() throws {
+        guard let members = try Self.elfMembers("cryptography-43.0.3-cp39-abi3-musllinux_1_2_x86_64.whl") else { return }
+        let member = try #require(members.first)
+        let size = member.whole.count
+        let (slice, landing) = try member.compressed.withUnsafeBytes { bytes in
+            let starts = try #require(Inflater.blockStarts(bytes, uncompressedSize: size))
+            let scanner = DynamicBlockHeader.Scanner(bytes)
+            let trueStart = try #require(starts.first { $0 >= bytes.count * 8 * 9 / 10 && scanner.accepts($0) })
+            return (Self.falseStart(count: 30_000, then: member.compressed, from: trueStart), trueStart)
+        }
+        try slice.bytes.withUnsafeBytes { bytes in
+            let scanner = DynamicBlockHeader.Scanner(bytes)
+            #expect(scanner.accepts(0) && scanner.accepts(slice.landing))
+            let confirmation = slice.landing / 8 + 1
+            var search = DeflateTail.Search()
+            let tail = try #require(DeflateTail.inflate(bytes, uncompressedSize: size, confirmationDistance: confirmation, search: &search))
+            #expect(search.firstCandidate == 0 && search.candidatesTried == 1)
+            #expect(tail.blockBit == slice.landing, "the tail starts where the false parse landed (bit \(landing) of the member)")
+            #expect(tail.start + tail.bytes.count == size)
+            #expect(Self.wrongKnownBytes(tail, member.whole) == 0)
+            // The comparison without the refill, from the next dynamic block start B.
+            var first = [UInt8](repeating: 0, count: size)
+            let passA = first.withUnsafeMutableBufferPointer { Inflater.blocks(bytes, startBit: 0, fill: 0, into: $0) }
+            let b = try #require(passA.boundaries.first { $0.bit > slice.landing + 7 && scanner.accepts($0.bit) })
+            var second = [UInt8](repeating: 0, count: passA.produced - b.produced)
+            let passB = second.withUnsafeMutableBufferPointer { Inflater.blocks(bytes, startBit: b.bit, fill: 0xFF, into: $0) }
+            try #require(passA.end == .streamEnd && passB.end == .streamEnd && passB.produced == second.count)
+            let offset = size - second.count
+            let fooled = second.indices.filter { second[$0] == first[b.produced + $0] && second[$0] != member.whole[offset + $0] }.count
+            print("a false start landing on a true block: \(tail.known.reduce(0) { $0 + $1.count }) of \(tail.bytes.count) bytes known, none wrong; without the refill, \(fooled) bytes after the next block start would be taken for known and are wrong")
+        }
+    }
+
+    /// One dynamic block (not final) of `count` 0xFF literals, then `stream` from bit `bit`
+    /// on; `landing` is where that bit lands. The literal count is adjusted by at most 7 so
+    /// the stream's bytes can be copied whole.
+    static func falseStart(count: Int, then stream: [UInt8], from bit: Int) -> (bytes: [UInt8], landing: Int) {
+        var writer = BitWriter()
+        writer.write(0, 1)  // BFINAL 0
+        writer.write(2, 2)  // BTYPE dynamic
+        writer.write(0, 5)  // HLIT: 257 literal/length codes
+        writer.write(0, 5)  // HDIST: 1 distance code (length 0: no distances)
+        writer.write(14, 4)  // HCLEN: 18 code length code lengths
+        // Code length code: 18 -> 1 bit ("0"), 0 -> 2 bits ("10"), 1 -> 2 bits ("11").
+        let order = DynamicBlockHeader.codeLengthOrder
+        for symbol in order.prefix(18) { writer.write(UInt64(symbol == 18 ? 1 : symbol == 0 || symbol == 1 ? 2 : 0), 3) }
+        func code(_ value: UInt64, _ length: Int) { for index in (0..<length).reversed() { writer.write((value >> UInt64(index)) & 1, 1) } }
+        // Lengths: 255 zeros (18 x138, 18 x117), then 0xFF and end-of-block 1 bit each, then the distance code's 0.
+        code(0, 1); writer.write(138 - 11, 7)
+        code(0, 1); writer.write(117 - 11, 7)
+        code(3, 2); code(3, 2); code(2, 2)
+        // Literal 0xFF is "0", end-of-block "1".
+        let literals = count + ((bit % 8 - (writer.count + count + 1)) % 8 + 8) % 8
+        for _ in 0..<literals { writer.write(0, 1) }
+        writer.write(1, 1)
+        let landing = writer.count
+        precondition(landing % 8 == bit % 8)
+        if bit % 8 != 0 { writer.bytes[writer.bytes.count - 1] |= stream[bit / 8] & ~UInt8((1 << (bit % 8)) - 1) }
+        writer.bytes += stream[(bit / 8 + (bit % 8 == 0 ? 0 : 1))...]
+        return (writer.bytes, landing)
+    }
+
+    /// Bits written least significant first, as deflate packs them.
+    struct BitWriter {
+        var bytes: [UInt8] = []
+        var count = 0
+        mutating func write(_ value: UInt64, _ length: Int) {
+            for index in 0..<length {
+                if count % 8 == 0 { bytes.append(0) }
+                bytes[bytes.count - 1] |= UInt8((value >> UInt64(index)) & 1) << UInt8(count % 8)
+                count += 1
+            }
+        }
+    }
+
     /// The dynamic header check agrees with zlib: at every true dynamic block start of a real
     /// member it accepts, and it finds no more than a small share of positions.
     @Test func headerCheckAcceptsEveryTrueDynamicBlockStart() throws {
