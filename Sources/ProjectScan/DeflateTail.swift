@@ -62,7 +62,13 @@ public struct DeflateTail: Sendable, Equatable {
               confirmationDistance <= Int.max / 16, compressed.count <= Int.max / 16 else { return nil }
         let headers = DynamicBlockHeader.Scanner(compressed)
         let confirmationBits = confirmationDistance * 8
-        var outputA = [UInt8](repeating: 0, count: uncompressedSize)
+        // A pass writes at most `uncompressedSize` bytes, and deflate gives at most 1032 bytes
+        // a compressed byte (a 258-byte match in 2 bits): the buffer is never touched beyond
+        // what is written, so a huge declared size costs no memory.
+        let capacity = min(uncompressedSize, compressed.count > Int.max / 2048 ? Int.max : compressed.count * 1032 + 1032)
+        guard capacity > 0 else { return nil }
+        let outputA = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: capacity)
+        defer { outputA.deallocate() }
         // Boundaries of failed passes (rejected, not overflowed): a pass reaching one fails the same way.
         var dead = Set<Int>()
         var passA: (start: Int, produced: Int, boundaries: [Inflater.BlockBoundary])?
@@ -76,10 +82,8 @@ public struct DeflateTail: Sendable, Equatable {
                 continue
             }
             search.candidatesTried += 1
-            let pass = outputA.withUnsafeMutableBufferPointer { output in
-                Inflater.blocks(compressed, startBit: candidate, fill: 0x00, refillThrough: candidate + confirmationBits, into: output,
-                                stop: { dead.contains($0) })
-            }
+            let pass = Inflater.blocks(compressed, startBit: candidate, fill: 0x00, refillThrough: candidate + confirmationBits,
+                                       into: outputA, stop: { dead.contains($0) })
             switch pass.end {
             case .streamEnd: passA = (candidate, pass.produced, pass.boundaries)
             case .rejected, .stopped: dead.formUnion(pass.boundaries.map(\.bit))
@@ -106,15 +110,13 @@ public struct DeflateTail: Sendable, Equatable {
         let start = uncompressedSize - tailCount
         var known: [Range<Int>] = []
         outputB.withUnsafeBufferPointer { b in
-            outputA.withUnsafeBufferPointer { a in
-                let offset = boundaryD.produced
-                var index = 0
-                while index < tailCount {
-                    while index < tailCount && b[index] != a[offset + index] { index += 1 }
-                    let runStart = index
-                    while index < tailCount && b[index] == a[offset + index] { index += 1 }
-                    if index > runStart { known.append((start + runStart)..<(start + index)) }
-                }
+            let a = UnsafeBufferPointer(rebasing: outputA[boundaryD.produced..<passA.produced])
+            var index = 0
+            while index < tailCount {
+                while index < tailCount && b[index] != a[index] { index += 1 }
+                let runStart = index
+                while index < tailCount && b[index] == a[index] { index += 1 }
+                if index > runStart { known.append((start + runStart)..<(start + index)) }
             }
         }
         return DeflateTail(start: start, bytes: outputB, known: known, blockBit: boundaryD.bit)
@@ -175,10 +177,13 @@ enum DynamicBlockHeader {
             // The code length code must be complete (zlib rejects an incomplete one; an
             // empty one decodes only zero lengths, and then end-of-block has none).
             let codeLengthBits = peek(bit + 17)
-            var kraft = 0
-            for index in 0..<codeLengthCount {
-                let length = Int((codeLengthBits >> UInt64(3 * index)) & 7)
-                if length > 0 { kraft += 1 << (7 - length) }
+            // Kraft's sum in 128ths: byte `length` of this word is 2^(7 - length), 0 for length 0.
+            let share: UInt64 = 0x0102_0408_1020_4000
+            var kraft: UInt64 = 0
+            var lengths = codeLengthBits
+            for _ in 0..<codeLengthCount {
+                kraft &+= (share >> ((lengths & 7) << 3)) & 0xFF
+                lengths >>= 3
             }
             guard kraft == 128 else { return false }
             return acceptsCodes(bit, literalCount: literalCount, distanceCount: distanceCount, codeLengthCount: codeLengthCount,

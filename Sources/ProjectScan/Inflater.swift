@@ -205,6 +205,31 @@ public enum Inflater {
         }
     }
 
+    /// Whether zlib decodes a whole block header starting at bit `startBit` of `compressed`
+    /// without rejecting it (Z_TREES stops right after it), within the bytes given: the
+    /// oracle for `DynamicBlockHeader`.
+    static func acceptsBlockHeader(_ compressed: UnsafeRawBufferPointer, startBit: Int) -> Bool {
+        let startByte = startBit / 8 + (startBit % 8 == 0 ? 0 : 1)
+        guard startBit >= 0, startBit < compressed.count * 8, let base = compressed.baseAddress else { return false }
+        var stream = z_stream()
+        guard inflateInit2_(&stream, -MAX_WBITS, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return false }
+        defer { inflateEnd(&stream) }
+        if startBit % 8 != 0 {
+            guard inflatePrime(&stream, Int32(8 - startBit % 8), Int32(compressed[startBit / 8] >> UInt8(startBit % 8))) == Z_OK else {
+                return false
+            }
+        }
+        var byte: UInt8 = 0
+        return withUnsafeMutablePointer(to: &byte) { output in
+            stream.next_in = UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: Bytef.self) + startByte)
+            stream.avail_in = uInt(compressed.count - startByte)
+            stream.next_out = output
+            stream.avail_out = 1
+            let status = CBasefitZlib.inflate(&stream, Z_TREES)
+            return status == Z_OK && stream.data_type & 256 != 0
+        }
+    }
+
     /// The bit offsets of every block start of a whole member's stream (zlib's own parse
     /// from the first bit), the first at 0; nil when the stream is not exactly
     /// `uncompressedSize` bytes.
