@@ -320,6 +320,40 @@ struct DeflateTailTests {
         }
     }
 
+    /// How often the header check accepts a bit that is not a block start: every bit of whole
+    /// real members' streams and of random bytes (the measure behind the README's claim that
+    /// a false start is rare before it must also decode to the exact end).
+    @Test func headerCheckFalseAcceptsOverWholeStreams() throws {
+        var positions = 0, falseAccepts = 0, trueStarts = 0
+        for wheel in ["cryptography-43.0.3-cp39-abi3-manylinux_2_28_x86_64.whl",
+                      "pydantic_core-2.23.4-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl"] {
+            guard let members = try Self.elfMembers(wheel) else { continue }
+            for member in members {
+                try member.compressed.withUnsafeBytes { bytes in
+                    let starts = Set(try #require(Inflater.blockStarts(bytes, uncompressedSize: member.whole.count)))
+                    let scanner = DynamicBlockHeader.Scanner(bytes)
+                    var bit = 0
+                    while let found = scanner.next(from: bit) {
+                        if starts.contains(found) { trueStarts += 1 } else { falseAccepts += 1 }
+                        bit = found + 1
+                    }
+                    positions += bytes.count * 8
+                }
+            }
+        }
+        var generator = SplitMix(seed: 0xfa15e)
+        let random = (0..<(4 << 20)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+        random.withUnsafeBytes { bytes in
+            let scanner = DynamicBlockHeader.Scanner(bytes)
+            var bit = 0
+            while let found = scanner.next(from: bit) { falseAccepts += 1; bit = found + 1 }
+            positions += bytes.count * 8
+        }
+        print("header check over \(positions) bit positions: \(trueStarts) true dynamic block starts accepted, \(falseAccepts) other positions")
+        #expect(positions > 60_000_000)
+        #expect(falseAccepts <= 2)
+    }
+
     /// At every bit where the block type is dynamic, in a real member's first 32 KiB and in
     /// random bytes, the Swift header check says what zlib says (zlib decoding the header
     /// alone, Z_TREES).
