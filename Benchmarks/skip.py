@@ -8,8 +8,9 @@ program headers, .interp, notes, .dynsym, .dynstr, .gnu.version*), plus the comp
 96 KiB (uncompressed) before the first late part (.dynamic, .shstrtab, the section headers) to the
 member's end: decoding from a block in the middle only places its output by running to the end.
 Adds the central directory and local headers. An estimate (the offset map has 512-byte steps and
-the margin stands in for the distance to a block start), and optimistic: basefit does not do this,
-because nothing in the archive confirms a block start found by searching (see the README).
+the margin stands in for the distance to a block start), and optimistic: basefit reads members of
+256 KiB or more this way (PartialMemberFetch), with a 16 KiB start and the end from about 112 KiB
+of compressed bytes before the dynamic section (the block confirmation needs 64 KiB of them).
 """
 import bisect
 import os

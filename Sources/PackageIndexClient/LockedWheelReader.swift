@@ -28,6 +28,8 @@ public struct LockedWheelReader: Sendable {
         public var bytesFetched = 0
         /// The sizes of the wheels read over the network (what whole downloads would cost).
         public var wheelBytes = 0
+        /// Big members read by their start and end only.
+        public var partialMembers = 0
         public var metadataFiles = 0
     }
 
@@ -67,6 +69,7 @@ public struct LockedWheelReader: Sendable {
             if let scan = outcome.scan {
                 if scan.cached { stats.cached += 1 } else { stats.wheelBytes += scan.wheelSize }
                 stats.bytesFetched += scan.bytesFetched
+                stats.partialMembers += scan.partialMembers
             }
             if outcome.metadataRead { stats.metadataFiles += 1 }
         }

@@ -52,7 +52,7 @@ enum LockfileInput {
             locked = resolved
             let share = stats.wheelBytes > 0 ? String(format: " (%.1f%% of %d)", 100 * Double(stats.bytesFetched) / Double(stats.wheelBytes), stats.wheelBytes) : ""
             Output.verbose("wheels: \(stats.picked) picked on \(Set(platforms).count) platforms, \(stats.cached) from the cache, "
-                + "\(stats.bytesFetched) bytes fetched\(share), \(stats.metadataFiles) METADATA files", options: global)
+                + "\(stats.bytesFetched) bytes fetched\(share), \(stats.partialMembers) big members by their start and end, \(stats.metadataFiles) METADATA files", options: global)
         } else if needsIndex {
             locked.warnings.append("--offline: pins of requirements files are not judged (their files come from the index)")
         }
