@@ -28,6 +28,7 @@ public struct RemoteWheel: Sendable {
     public var mergeGap: UInt64 = 64 * 1024
     /// Deflated members at least this big (compressed) are read by their start and end only.
     public var partialThreshold: UInt64 = 256 * 1024
+    static let partialParallel = 3
     public static let wheelLimit = 1 << 31
     static let firstTail = 16 * 1024
 
@@ -99,24 +100,30 @@ public struct RemoteWheel: Sendable {
 
         var artifacts: [Artifact] = []
         var warnings: [String] = []
-        // Big deflated members: their start and end only (whole when that does not work out).
+        // Big deflated members: their start and end only (whole when that does not work out),
+        // a few at a time (each is two to four requests in a row).
         var partial = 0
         var wholeRead: Set<ZipDirectory.Entry> = []
         var readWhole: [String] = []
-        for entry in directory.entries where WheelInspection.mayBeELF(entry) && entry.method == 8 && entry.compressedSize >= partialThreshold {
-            var read = PartialMemberFetch(fetcher: fetcher, url: url, entry: entry, wheel: displayPath)
-            let outcome = try await read.read()
-            fetched += read.bytesFetched
-            requests += read.requests
-            switch outcome {
-            case .artifact(let artifact):
-                artifacts.append(artifact)
-                partial += 1
-            case .notELF:
-                partial += 1
-            case .whole(let reason):
-                wholeRead.insert(entry)
-                readWhole.append("\(entry.path): \(reason)")
+        let big = directory.entries.filter { WheelInspection.mayBeELF($0) && $0.method == 8 && $0.compressedSize >= partialThreshold }
+        for result in await readPartially(big, url: url, wheel: displayPath) {
+            let (entry, read) = result
+            switch read {
+            case .failure(let error):
+                throw error
+            case .success(let (outcome, bytes, count)):
+                fetched += bytes
+                requests += count
+                switch outcome {
+                case .artifact(let artifact):
+                    artifacts.append(artifact)
+                    partial += 1
+                case .notELF:
+                    partial += 1
+                case .whole(let reason):
+                    wholeRead.insert(entry)
+                    readWhole.append("\(entry.path): \(reason)")
+                }
             }
         }
         // Runs of the other candidate members, each fetched with one range.
@@ -160,6 +167,35 @@ public struct RemoteWheel: Sendable {
         }
         return Scan(artifacts: artifacts.sorted { $0.path < $1.path }, warnings: warnings, bytesFetched: fetched, wheelSize: total,
                     usedRanges: true, requests: requests, partialMembers: partial, readWhole: readWhole)
+    }
+
+    typealias PartialRead = Result<(outcome: PartialMemberFetch.Outcome, bytes: Int, requests: Int), NetworkError>
+
+    /// Each member read by `PartialMemberFetch`, up to `parallel` at once, in the members' order.
+    func readPartially(_ entries: [ZipDirectory.Entry], url: String, wheel: String) async -> [(ZipDirectory.Entry, PartialRead)] {
+        var results: [Int: PartialRead] = [:]
+        await withTaskGroup(of: (Int, PartialRead).self) { group in
+            var next = 0
+            func add() {
+                let index = next, entry = entries[next]
+                next += 1
+                group.addTask {
+                    var read = PartialMemberFetch(fetcher: fetcher, url: url, entry: entry, wheel: wheel)
+                    do throws(NetworkError) {
+                        let outcome = try await read.read()
+                        return (index, .success((outcome, read.bytesFetched, read.requests)))
+                    } catch {
+                        return (index, .failure(error))
+                    }
+                }
+            }
+            while next < min(Self.partialParallel, entries.count) { add() }
+            while let (index, result) = await group.next() {
+                results[index] = result
+                if next < entries.count { add() }
+            }
+        }
+        return entries.indices.map { (entries[$0], results[$0]!) }
     }
 
     static func locate(_ tail: Data, archiveSize: UInt64) throws -> (offset: UInt64, size: UInt64, count: UInt64) {
