@@ -23,7 +23,7 @@ struct ByteCoverageTests {
         let size = UInt64(bytes.count)
         #expect(try Self.inspect(bytes, path: path, coverage: ByteCoverage([0..<size])).get() == whole)
 
-        var generator = SeededGenerator(seed: UInt64(bytes.count))
+        var generator = SplitMix(seed: UInt64(bytes.count))
         var same = 0, incomplete = 0
         let holes = 48
         for index in 0..<holes {
@@ -55,18 +55,5 @@ struct ByteCoverageTests {
         #expect(coverage.covers(100, count: 0))
         #expect(!coverage.covers(UInt64.max, count: 2))
         #expect(coverage.byteCount == 23)
-    }
-}
-
-/// SplitMix64: the same garbage on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
     }
 }
