@@ -14,9 +14,9 @@ public final class PartialMember {
     private let memory: UnsafeMutableRawBufferPointer
     private var ranges: [Range<UInt64>] = []
 
-    /// Nil for an empty member or when the memory cannot be had.
+    /// Nil for an empty member, one over the reader's size limit, or when the memory cannot be had.
     public init?(size: Int) {
-        guard size > 0, let address = calloc(size, 1) else { return nil }
+        guard size > 0, UInt64(size) <= WheelReader.memberSizeLimit, let address = calloc(size, 1) else { return nil }
         self.size = size
         memory = UnsafeMutableRawBufferPointer(start: address, count: size)
     }
