@@ -88,8 +88,12 @@ struct PartialMemberFetch {
                 return .artifact(artifact)
             case .failure(let error) where error.kind == .incomplete && error.missing != nil:
                 let missing = error.missing!
-                if missing.lowerBound >= UInt64(found.start) {
-                    tail = nil  // read the end from further back
+                // Nearer the end than the start (a string table patchelf moved after the code,
+                // or bytes that depend on what came before the block): the end from further back.
+                if missing.lowerBound >= UInt64(found.start)
+                    || UInt64(found.start) - min(missing.upperBound, UInt64(found.start)) < missing.lowerBound - min(missing.lowerBound, UInt64(prefix.count)) {
+                    tailFrom = min(tailFrom, Int(Double(missing.lowerBound) * ratio) - Self.tailMargin)
+                    tail = nil
                     continue
                 }
                 // More of the start (the dynamic symbol tables of a big library), short of the end.

@@ -216,6 +216,18 @@ import TestSupport
                                  name, scan.bytesFetched, scan.wheelSize, 100 * Double(scan.bytesFetched) / Double(scan.wheelSize),
                                  scan.partialMembers, scan.requests, 100 * Double(control.bytesFetched) / Double(control.wheelSize)))
         }
+        // Every member tried by its ends, small ones too: those that cannot be are read whole, the facts the same.
+        var eager = RemoteWheel(fetcher: fetcher)
+        eager.partialThreshold = 1024
+        for name in ["orjson-3.10.11-cp312-cp312-musllinux_1_2_x86_64.whl", "psycopg2_binary-2.9.10-cp312-cp312-musllinux_1_2_x86_64.whl"] {
+            let local = LocalIndex.root + "/files/" + name
+            guard FileManager.default.fileExists(atPath: local) else { continue }
+            let scan = try await eager.scan(url: index.baseURL + "/files/" + name, displayPath: name)
+            let expected = try Scanner.inspectWheel(fileSystemPath: local, path: name)
+            #expect(scan.artifacts == expected.artifacts.sorted { $0.path < $1.path }, "\(name)")
+            #expect(!scan.readWhole.isEmpty, "\(name)")
+            readWholeAll += scan.readWhole.map { "eager " + name.prefix(24) + "…!/" + $0 }
+        }
         await fetcher.shutdown()
         print("partial member reads:\n" + report.joined(separator: "\n"))
         print("read whole:\n" + readWholeAll.joined(separator: "\n"))
