@@ -46,9 +46,16 @@ import TestSupport
         let numpy = try #require(locked.files(of: locked.python[0].pins.first { $0.name == "numpy" }!)?.first {
             $0.filename == "numpy-2.1.3-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl" })
         let scan = try await RemoteWheel(fetcher: fetcher).scan(url: numpy.url!, displayPath: numpy.filename)
+        // The control: every member read whole from the same CDN.
+        var whole = RemoteWheel(fetcher: fetcher)
+        whole.partialThreshold = .max
+        let control = try await whole.scan(url: numpy.url!, displayPath: numpy.filename)
         await fetcher.shutdown()
         #expect(scan.usedRanges)
         #expect(scan.artifacts.contains { $0.path.hasSuffix("_multiarray_umath.cpython-312-x86_64-linux-gnu.so") })
-        print("live: numpy wheel \(scan.bytesFetched) of \(scan.wheelSize) bytes in \(scan.requests) requests")
+        #expect(scan.partialMembers > 0)
+        #expect(scan.artifacts == control.artifacts)
+        print("live: numpy wheel \(scan.bytesFetched) of \(scan.wheelSize) bytes in \(scan.requests) requests (\(scan.partialMembers) members by their ends); "
+              + "whole members \(control.bytesFetched) bytes in \(control.requests) requests")
     }
 }
