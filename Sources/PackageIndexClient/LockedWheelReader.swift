@@ -48,20 +48,7 @@ public struct LockedWheelReader: Sendable {
         var stats = Stats()
         stats.picked = picked.count
         guard !picked.isEmpty else { return stats }
-        var outcomes: [Outcome] = []
-        await withTaskGroup(of: Outcome.self) { group in
-            var next = 0
-            func add() {
-                let (project, file) = picked[next]
-                next += 1
-                group.addTask { await self.read(file, project: project) }
-            }
-            while next < min(parallel, picked.count) { add() }
-            while let outcome = await group.next() {
-                outcomes.append(outcome)
-                if next < picked.count { add() }
-            }
-        }
+        let outcomes = await BoundedConcurrency.map(picked, width: parallel) { project, file in await self.read(file, project: project) }
         var wheels = locked.wheels ?? [:]
         for outcome in outcomes.sorted(by: { $0.filename < $1.filename }) {
             locked.warnings += outcome.warnings

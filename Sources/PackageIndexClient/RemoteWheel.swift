@@ -28,7 +28,6 @@ public struct RemoteWheel: Sendable {
     public var mergeGap: UInt64 = 64 * 1024
     /// Deflated members at least this big (compressed) are read by their start and end only.
     public var partialThreshold: UInt64 = 256 * 1024
-    static let partialParallel = 3
     public static let wheelLimit = 1 << 31
     static let firstTail = 16 * 1024
 
@@ -98,104 +97,129 @@ public struct RemoteWheel: Sendable {
             return Scan(artifacts: [], warnings: ["unreadable wheel: \(error)"], bytesFetched: fetched, wheelSize: total, usedRanges: true, requests: requests)
         }
 
-        var artifacts: [Artifact] = []
-        var warnings: [String] = []
-        // Big deflated members: their start and end only (whole when that does not work out),
-        // a few at a time (each is two to four requests in a row).
-        var partial = 0
-        var wholeRead: Set<ZipDirectory.Entry> = []
-        var readWhole: [String] = []
-        let big = directory.entries.filter { WheelInspection.mayBeELF($0) && $0.method == 8 && $0.compressedSize >= partialThreshold }
-        for result in await readPartially(big, url: url, wheel: displayPath) {
-            let (entry, read) = result
-            switch read {
-            case .failure(let error):
-                throw error
-            case .success(let (outcome, bytes, count)):
-                fetched += bytes
-                requests += count
-                switch outcome {
-                case .artifact(let artifact):
-                    artifacts.append(artifact)
-                    partial += 1
-                case .notELF:
-                    partial += 1
-                case .whole(let reason):
-                    wholeRead.insert(entry)
-                    readWhole.append("\(entry.path): \(reason)")
-                }
+        // Big deflated members by their start and end, and runs of the others, all at once:
+        // each partial read is two to four requests in a row, so they overlap with the runs.
+        let candidates = directory.entries.filter(WheelInspection.mayBeELF)
+        let big = candidates.filter { $0.method == 8 && $0.compressedSize >= partialThreshold }
+        let bigSet = Set(big)
+        let fetcher = fetcher, url = url, wheel = displayPath
+        async let partialReads = BoundedConcurrency.map(big, width: Self.rangesInFlight) { entry in
+            var read = PartialMemberFetch(fetcher: fetcher, url: url, entry: entry, wheel: wheel)
+            do throws(NetworkError) {
+                let outcome = try await read.read()
+                return PartialRead.success((outcome, read.bytesFetched, read.requests))
+            } catch {
+                return PartialRead.failure(error)
             }
         }
-        // Runs of the other candidate members, each fetched with one range.
-        let candidates = directory.entries.filter {
-            WheelInspection.mayBeELF($0) && ($0.method != 8 || $0.compressedSize < partialThreshold || wholeRead.contains($0))
-        }.sorted { $0.localHeaderOffset < $1.localHeaderOffset }
-        // A member's bytes end where the next member's local header starts (or the directory).
+        var collected = await readRuns(Self.runs(of: candidates.filter { !bigSet.contains($0) }, in: directory, mergeGap: mergeGap),
+                                       url: url, wheel: wheel)
+        var partial = 0
+        var readWhole: [String] = []
+        var fallbacks: [ZipDirectory.Entry] = []
+        for (entry, read) in zip(big, await partialReads) {
+            let (outcome, bytes, count) = try read.get()
+            collected.bytes += bytes
+            collected.requests += count
+            switch outcome {
+            case .artifact(let artifact):
+                collected.artifacts.append(artifact)
+                partial += 1
+            case .notELF:
+                partial += 1
+            case .whole(let reason):
+                fallbacks.append(entry)
+                readWhole.append("\(entry.path): \(reason)")
+            }
+        }
+        // The big members that could not be read by their ends: whole, like the others.
+        let rest = await readRuns(Self.runs(of: fallbacks, in: directory, mergeGap: mergeGap), url: url, wheel: wheel)
+        collected.add(rest)
+        if let failure = collected.failure { throw failure }
+        return Scan(artifacts: collected.artifacts.sorted { $0.path < $1.path }, warnings: collected.warnings,
+                    bytesFetched: fetched + collected.bytes, wheelSize: total, usedRanges: true, requests: requests + collected.requests,
+                    partialMembers: partial, readWhole: readWhole)
+    }
+
+    typealias PartialRead = Result<(outcome: PartialMemberFetch.Outcome, bytes: Int, requests: Int), NetworkError>
+    /// Ranges of one wheel in flight at once (the connection pool queues the rest).
+    static let rangesInFlight = 8
+
+    /// A run of members fetched with one range.
+    struct Run: Sendable {
+        var start: UInt64
+        var end: UInt64
+        var members: [ZipDirectory.Entry]
+    }
+
+    /// What reading some runs gave, in the runs' order; the first network failure, if any.
+    struct Collected: Sendable {
+        var artifacts: [Artifact] = []
+        var warnings: [String] = []
+        var bytes = 0
+        var requests = 0
+        var failure: NetworkError?
+
+        mutating func add(_ other: Collected) {
+            artifacts += other.artifacts
+            warnings += other.warnings
+            bytes += other.bytes
+            requests += other.requests
+            failure = failure ?? other.failure
+        }
+    }
+
+    /// Members in archive order grouped into ranges: a member's bytes end where the next
+    /// member's local header starts (or the directory); members closer than `mergeGap` share one.
+    static func runs(of members: [ZipDirectory.Entry], in directory: ZipDirectory, mergeGap: UInt64) -> [Run] {
         let starts = directory.entries.map(\.localHeaderOffset).sorted()
-        var runs: [(start: UInt64, end: UInt64, members: [ZipDirectory.Entry])] = []
-        for entry in candidates {
+        var runs: [Run] = []
+        for entry in members.sorted(by: { $0.localHeaderOffset < $1.localHeaderOffset }) {
             let estimate = ZipDirectory.rangeEstimate(entry)
             let next = starts.first { $0 > entry.localHeaderOffset } ?? directory.directoryOffset
             let end = min(estimate.start + estimate.length, next, directory.directoryOffset)
-            if var last = runs.last, estimate.start <= last.end + mergeGap {
-                last.end = max(last.end, end)
-                last.members.append(entry)
-                runs[runs.count - 1] = last
+            if let last = runs.last, estimate.start <= last.end + mergeGap {
+                runs[runs.count - 1].end = max(last.end, end)
+                runs[runs.count - 1].members.append(entry)
             } else {
-                runs.append((estimate.start, end, [entry]))
+                runs.append(Run(start: estimate.start, end: end, members: [entry]))
             }
         }
-        for run in runs where run.end > run.start {
-            let reply = try await fetcher.get(url, range: Int64(run.start)...Int64(run.end - 1), maxBytes: Self.wheelLimit)
-            requests += 1
-            fetched += reply.body.count
+        return runs.filter { $0.end > $0.start }
+    }
+
+    /// Each run fetched with one range and its members inflated whole and inspected, several at once.
+    func readRuns(_ runs: [Run], url: String, wheel: String) async -> Collected {
+        let fetcher = fetcher
+        let reads = await BoundedConcurrency.map(runs, width: Self.rangesInFlight) { run -> Collected in
+            var collected = Collected()
+            let reply: HTTPReply
+            do throws(NetworkError) {
+                reply = try await fetcher.get(url, range: Int64(run.start)...Int64(run.end - 1), maxBytes: Self.wheelLimit)
+            } catch {
+                collected.failure = error
+                return collected
+            }
+            collected.requests = 1
+            collected.bytes = reply.body.count
             reply.body.withUnsafeBytes { bytes in
                 for entry in run.members {
                     let offset = Int(entry.localHeaderOffset - run.start)
                     guard offset < bytes.count else { continue }
                     switch WheelInspection.inflate(localHeaderAndData: UnsafeRawBufferPointer(rebasing: bytes[offset...]), entry: entry) {
                     case .success(let member):
-                        switch WheelInspection.inspect(member: member, memberPath: entry.path, wheel: displayPath) {
-                        case .success(let artifact): artifacts.append(artifact)
-                        case .failure(let message): warnings.append(message.text)
+                        switch WheelInspection.inspect(member: member, memberPath: entry.path, wheel: wheel) {
+                        case .success(let artifact): collected.artifacts.append(artifact)
+                        case .failure(let message): collected.warnings.append(message.text)
                         }
                     case .failure(let message):
-                        if !message.text.isEmpty { warnings.append(message.text) }
+                        if !message.text.isEmpty { collected.warnings.append(message.text) }
                     }
                 }
             }
+            return collected
         }
-        return Scan(artifacts: artifacts.sorted { $0.path < $1.path }, warnings: warnings, bytesFetched: fetched, wheelSize: total,
-                    usedRanges: true, requests: requests, partialMembers: partial, readWhole: readWhole)
-    }
-
-    typealias PartialRead = Result<(outcome: PartialMemberFetch.Outcome, bytes: Int, requests: Int), NetworkError>
-
-    /// Each member read by `PartialMemberFetch`, up to `parallel` at once, in the members' order.
-    func readPartially(_ entries: [ZipDirectory.Entry], url: String, wheel: String) async -> [(ZipDirectory.Entry, PartialRead)] {
-        var results: [Int: PartialRead] = [:]
-        await withTaskGroup(of: (Int, PartialRead).self) { group in
-            var next = 0
-            func add() {
-                let index = next, entry = entries[next]
-                next += 1
-                group.addTask {
-                    var read = PartialMemberFetch(fetcher: fetcher, url: url, entry: entry, wheel: wheel)
-                    do throws(NetworkError) {
-                        let outcome = try await read.read()
-                        return (index, .success((outcome, read.bytesFetched, read.requests)))
-                    } catch {
-                        return (index, .failure(error))
-                    }
-                }
-            }
-            while next < min(Self.partialParallel, entries.count) { add() }
-            while let (index, result) = await group.next() {
-                results[index] = result
-                if next < entries.count { add() }
-            }
-        }
-        return entries.indices.map { (entries[$0], results[$0]!) }
+        return reads.reduce(into: Collected()) { $0.add($1) }
     }
 
     static func locate(_ tail: Data, archiveSize: UInt64) throws -> (offset: UInt64, size: UInt64, count: UInt64) {
