@@ -9,11 +9,7 @@ import TestSupport
 /// The Simple API client against the local index (real PyPI files, PEP 691 JSON and HTML).
 @Suite(.serialized) struct PackageIndexClientTests {
     func withIndex(_ body: (LocalIndex, PackageIndexClient) async throws -> Void) async throws {
-        let index: LocalIndex
-        do { index = try LocalIndex() } catch {
-            print("skipping: \(error)")
-            return
-        }
+        guard let index = LocalIndex.startedOrSkipped() else { return }
         defer { index.stop() }
         // Long: in the whole suite, synchronous tests can hold every cooperative thread, the body is
         // not consumed and AsyncHTTPClient's idle read timer would fire although the server is fine.
@@ -118,11 +114,7 @@ import TestSupport
     }
 
     @Test(arguments: [true, false]) func rangesReadWhatALocalScanReads(ranges: Bool) async throws {
-        let index: LocalIndex
-        do { index = try LocalIndex(ranges: ranges) } catch {
-            print("skipping: \(error)")
-            return
-        }
+        guard let index = LocalIndex.startedOrSkipped(ranges: ranges) else { return }
         defer { index.stop() }
         // Long: in the whole suite, synchronous tests can hold every cooperative thread, the body is
         // not consumed and AsyncHTTPClient's idle read timer would fire although the server is fine.
@@ -181,11 +173,7 @@ import TestSupport
     ]
 
     @Test func startAndEndGiveTheWholeFacts() async throws {
-        let index: LocalIndex
-        do { index = try LocalIndex(ranges: true) } catch {
-            print("skipping: \(error)")
-            return
-        }
+        guard let index = LocalIndex.startedOrSkipped(ranges: true) else { return }
         defer { index.stop() }
         let fetcher = HTTPFetcher(options: FetchOptions(timeout: 900))
         let partial = RemoteWheel(fetcher: fetcher)
@@ -243,11 +231,7 @@ import TestSupport
     static let cxx = "bfdemo_cxx-1.0-cp39-abi3-manylinux_2_28_x86_64.whl"
 
     @Test func pickedWheelsAreReadOnceWithVerifiedMetadata() async throws {
-        let index: LocalIndex
-        do { index = try LocalIndex(root: LocalIndex.demoRoot) } catch {
-            print("skipping: \(error)")
-            return
-        }
+        guard let index = LocalIndex.startedOrSkipped(root: LocalIndex.demoRoot) else { return }
         defer { index.stop() }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("basefit-reader-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -38,6 +38,15 @@ public final class LocalIndex: @unchecked Sendable {
         }
     }
 
+    /// The started index, or nil after saying why the test is skipped (no python3, no cached
+    /// index and PyPI unreachable).
+    public static func startedOrSkipped(ranges: Bool = true, root: String? = nil) -> LocalIndex? {
+        do { return try LocalIndex(ranges: ranges, root: root) } catch {
+            print("skipping: \(error)")
+            return nil
+        }
+    }
+
     deinit { stop() }
 
     public func stop() { server.stop() }
