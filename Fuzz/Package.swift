@@ -12,6 +12,7 @@ let package = Package(
         .target(name: "FuzzSupport"),
         .executableTarget(name: "FuzzELF", dependencies: ["FuzzSupport", .product(name: "ELFInspection", package: "basefit")]),
         .executableTarget(name: "FuzzWheel", dependencies: ["FuzzSupport", .product(name: "ProjectScan", package: "basefit")]),
+        .executableTarget(name: "FuzzDeflateTail", dependencies: ["FuzzSupport", .product(name: "ProjectScan", package: "basefit")]),
         .executableTarget(name: "FuzzDockerfile", dependencies: ["FuzzSupport", .product(name: "ProjectScan", package: "basefit")]),
         .executableTarget(name: "FuzzCatalogData", dependencies: ["FuzzSupport", .product(name: "ImageCatalog", package: "basefit")]),
     ]

@@ -6,7 +6,7 @@ set -euo pipefail
 out="${1:?usage: seeds.sh OUTDIR}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 rm -rf "$out"
-mkdir -p "$out"/{FuzzELF,FuzzWheel,FuzzDockerfile,FuzzCatalogData}
+mkdir -p "$out"/{FuzzELF,FuzzWheel,FuzzDeflateTail,FuzzDockerfile,FuzzCatalogData}
 
 find "$root/Fixtures/elf" -type f -exec cp {} "$out/FuzzELF/" \;
 for file in "$root"/Fixtures/projects/wheels/*.whl; do cp "$file" "$out/FuzzWheel/"; done
@@ -26,6 +26,19 @@ elf = bytearray((root / "Fixtures/elf/needs-glibc-2.39.so").read_bytes())
 elf[0x28:0x30] = bytes(8)      # e_shoff
 elf[0x3c:0x40] = bytes(4)      # e_shnum, e_shstrndx
 (out / "FuzzELF" / "sstripped-needs-glibc-2.39.so").write_bytes(bytes(elf))
+# Ends of raw deflate streams of the ELF fixtures (what a remote wheel's member gives), the
+# declared size in front; small block sizes so that a slice holds several block starts.
+import zlib
+for index, elf in enumerate(sorted((root / "Fixtures/elf").glob("*"))):
+    if not elf.is_file():
+        continue
+    data = elf.read_bytes()
+    packer = zlib.compressobj(6, zlib.DEFLATED, -15, 1)
+    stream = packer.compress(data) + packer.flush()
+    size = len(data).to_bytes(4, "little")
+    for share in (2, 4):
+        piece = stream[len(stream) * (share - 1) // share:]
+        (out / "FuzzDeflateTail" / f"{index:02d}-{elf.name}-{share}").write_bytes(size[:3] + bytes([size[3] | 0x40]) + piece)
 # Catalog data: each family file with a measured root and the package hints.
 measured = json.loads((root / "Data/measured/debian-bookworm.json").read_text())
 measured["libraries"] = measured["libraries"][:6]

@@ -24,7 +24,7 @@ while [[ $# -gt 0 ]]; do
         *) echo "fuzz.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
-[[ ${#targets[@]} -gt 0 ]] || targets=(FuzzELF FuzzWheel FuzzDockerfile FuzzCatalogData)
+[[ ${#targets[@]} -gt 0 ]] || targets=(FuzzELF FuzzWheel FuzzDeflateTail FuzzDockerfile FuzzCatalogData)
 
 work="$PWD/.build-fuzz"
 swift build --package-path Fuzz --scratch-path "$work/build" -c debug \

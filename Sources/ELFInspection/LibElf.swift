@@ -144,7 +144,7 @@ struct ELFHandle: ~Copyable {
     /// With `coverage`, only the bytes it covers are the file's (the rest of the memory is
     /// not), and every read is held against it.
     init(lending memory: UnsafeMutableRawBufferPointer, path: String, coverage: ByteCoverage? = nil) throws(ELFError) {
-        if let coverage, !coverage.covers(0, count: memory.count >= 5 && memory[4] == 1 ? 52 : 64) {
+        if let coverage, !coverage.covers(0, count: UInt64(min(memory.count, memory.count >= 5 && memory[4] == 1 ? 52 : 64))) {
             throw Self.incomplete(path, "ELF header", 0, 64)
         }
         try Self.checkIdentification(UnsafeRawBufferPointer(memory), path: path)
@@ -172,12 +172,12 @@ struct ELFHandle: ~Copyable {
               let elf = elf_memory(buffer.baseAddress!.assumingMemoryBound(to: CChar.self), count)
         else {
             if owned { buffer.deallocate() }
-            throw ELFError(.malformed, path: path, location: "ELF header", detail: libelfMessage())
+            throw Self.unreadBytes(coverage, count: count, path: path) ?? ELFError(.malformed, path: path, location: "ELF header", detail: libelfMessage())
         }
         guard elf_kind(elf) == ELF_K_ELF else {
             elf_end(elf)
             if owned { buffer.deallocate() }
-            throw Self.notRecognised(path)
+            throw Self.unreadBytes(coverage, count: count, path: path) ?? Self.notRecognised(path)
         }
         self.elf = elf
         self.descriptor = -1
@@ -192,6 +192,21 @@ struct ELFHandle: ~Copyable {
         elf_end(elf)
         if descriptor >= 0 { close(descriptor) }
         memory?.deallocate()
+    }
+
+    /// libelf reads the header tables when it opens an image: if it refuses an image read in
+    /// part, the refusal may come from bytes that were not read, so it is `.incomplete` (the
+    /// caller reads the whole file and learns the real error).
+    private static func unreadBytes(_ coverage: ByteCoverage?, count: Int, path: String) -> ELFError? {
+        guard let coverage else { return nil }
+        var position: UInt64 = 0
+        for range in coverage.ranges where position < UInt64(count) {
+            if range.lowerBound > position { break }
+            position = max(position, range.upperBound)
+        }
+        guard position < UInt64(count) else { return nil }
+        let next = coverage.ranges.first { $0.lowerBound > position }?.lowerBound ?? UInt64(count)
+        return incomplete(path, "ELF header", position, min(next, UInt64(count)) - position)
     }
 
     private static func shortHeader(_ path: String, size: Int, headerSize: Int) -> ELFError {
@@ -211,8 +226,15 @@ struct ELFHandle: ~Copyable {
 
     /// Throws when `offset..<offset+size` is not all covered (an image read in part).
     private func require(_ location: String, _ offset: UInt64, _ size: UInt64) throws(ELFError) {
-        guard let coverage, !coverage.covers(offset, count: size) else { return }
+        guard uncovered(offset, size) else { return }
         throw Self.incomplete(path, location, offset, size)
+    }
+
+    /// Whether some byte of `offset..<offset+size` inside the file lies outside the coverage.
+    /// Bytes past the file's end are not "unread": the checks for a whole file judge them.
+    private func uncovered(_ offset: UInt64, _ size: UInt64) -> Bool {
+        guard let coverage, offset < byteCount else { return false }
+        return !coverage.covers(offset, count: min(size, byteCount - offset))
     }
 
     private static func incomplete(_ path: String, _ location: String, _ offset: UInt64, _ size: UInt64) -> ELFError {
@@ -225,7 +247,7 @@ struct ELFHandle: ~Copyable {
     /// For reads that answer nil instead of throwing: whether the bytes are covered; a miss
     /// is kept, and `checkCoverage` throws it after the inspection.
     private func covered(_ location: String, _ offset: UInt64, _ size: UInt64) -> Bool {
-        guard let coverage, !coverage.covers(offset, count: size) else { return true }
+        guard uncovered(offset, size) else { return true }
         misses?.record(location: location, offset: offset, size: size)
         return false
     }
@@ -246,7 +268,8 @@ struct ELFHandle: ~Copyable {
     /// A string table is read whole by libelf: the section must be covered.
     private func tableCovered(_ index: Int) -> Bool {
         guard coverage != nil else { return true }
-        guard let place = placement(ofSection: index) else { return covered("section \(index)", 0, 1) }
+        // No such section: libelf answers nil itself, as for a whole file.
+        guard let place = placement(ofSection: index) else { return true }
         return covered("section \(index)", place.offset, place.size)
     }
 

@@ -45,6 +45,30 @@ struct ByteCoverageTests {
         if size > 64 * 1024 { #expect(same >= holes / 2, "\(name): \(same) of \(holes) holes read around") }
     }
 
+    /// FuzzELF found these: libelf refusing the image for garbage in the hole (it reads the
+    /// header tables when it opens one) must be `.incomplete`, not "malformed"; and a table that
+    /// lies past the end of the file is judged as in a whole file, not called unread.
+    @Test func fuzzFindingsGiveTheWholeFactsOrIncomplete() throws {
+        let path = TestPaths.fixtures.appendingPathComponent("hostile/fuzz/elf-coverage-libelf-refuses-hole").path
+        let found = [UInt8](try #require(FileManager.default.contents(atPath: path)))
+        let holed = found.enumerated().map { index, byte in (499..<972).contains(index) ? UInt8(truncatingIfNeeded: index &* 167 &+ 13) : byte }
+        let result = Self.inspect(holed, path: path, coverage: ByteCoverage([0..<499, 972..<UInt64(found.count)]))
+        #expect(throws: Never.self) { try Self.inspect(found, path: path, coverage: nil).get() }
+        guard case .failure(let error) = result else { Issue.record("facts from an image libelf refuses"); return }
+        #expect(error.kind == .incomplete && error.missing == 499..<972, "\(error)")
+
+        // The section names' table moved past the end of a real file; a hole elsewhere.
+        let fixture = TestPaths.elf("hello-glibc")
+        var bytes = [UInt8](try #require(FileManager.default.contents(atPath: fixture)))
+        func word(_ at: Int, _ width: Int) -> Int { (0..<width).reduce(0) { $0 | Int(bytes[at + $1]) << (8 * $1) } }
+        let names = word(0x28, 8) + word(0x3e, 2) * 64
+        for index in 0..<8 { bytes[names + 0x18 + index] = UInt8((bytes.count + 4096) >> (8 * index) & 0xff) }
+        let whole = Self.inspect(bytes, path: fixture, coverage: nil)
+        let hole = UInt64(bytes.count / 2)..<UInt64(bytes.count / 2 + 64)
+        let partial = Self.inspect(bytes, path: fixture, coverage: ByteCoverage([0..<hole.lowerBound, hole.upperBound..<UInt64(bytes.count)]))
+        #expect(partial == whole)
+    }
+
     @Test func coverageMergesAndAnswersExactly() {
         let coverage = ByteCoverage([10..<20, 0..<5, 5..<8, 19..<25, 30..<30])
         #expect(coverage.ranges == [0..<8, 10..<25])
