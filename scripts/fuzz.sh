@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets in Fuzz/ (AddressSanitizer on) and runs each one.
 #
-#   bash scripts/fuzz.sh                 # the long run: 10 minutes per target (40 minutes)
+#   bash scripts/fuzz.sh                 # the long run: 10 minutes per target (50 minutes)
 #   bash scripts/fuzz.sh --runs 500      # a smoke run (CI): 500 executions per target
 #   bash scripts/fuzz.sh --time 60 FuzzELF    # one target for a minute
 #
