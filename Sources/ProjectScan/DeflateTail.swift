@@ -1,3 +1,6 @@
+import Dispatch
+import Foundation
+
 /// The end of a member's deflate stream, inflated from a block start found in its middle.
 ///
 /// Deflate is inflated from the start, but the parse from a true block start does not
@@ -8,21 +11,26 @@
 ///
 /// 1. Candidates: every bit where a dynamic block header is valid exactly as zlib accepts
 ///    it (`DynamicBlockHeader`).
-/// 2. A = the first candidate from which zlib inflates (window all 0x00) to the end of the
+/// 2. A = the first candidate from which the parse (window all 0x00) goes to the end of the
 ///    stream exactly in the slice's last byte, within `uncompressedSize` bytes. A false A
 ///    can only get there by its garbage parse landing exactly on a true block boundary, after
 ///    which the parse is the true one. Garbage parses are short: the one assumption is that
 ///    it lands within `confirmationDistance` bytes of A.
-/// 3. In A's pass the window is filled with 0x00 again at every boundary up to A +
-///    `confirmationDistance` bytes. D = the last of them: by 2 it is a true block start, so
-///    every byte A's pass writes after D is its true value or comes from D's 0x00 window
-///    (never from a garbage byte before D).
-/// 4. A's parse must also reach, at or after A + `confirmationDistance` bytes, a boundary
-///    that is itself a valid dynamic block header (B); else nil (the slice is too short).
-/// 5. zlib inflates again from D with a window of 0xFF and must give the same boundaries and
-///    the same number of bytes. A byte is known when both passes agree: one that does not
-///    depend on D's window is the same in both and true; one that does is 0x00 in A's pass
-///    and 0xFF in this one.
+/// 3. zlib parses from A block by block (Z_BLOCK), filling the window with 0x00 again at every
+///    boundary up to A + `confirmationDistance` bytes. D = the last of them: by 2 it is a
+///    true block start, so every byte the parse writes after D is its true value or comes
+///    from D's 0x00 window (never from a garbage byte before D).
+/// 4. The parse must also reach, at or after A + `confirmationDistance` bytes, a boundary
+///    that is itself a valid dynamic block header (B); it stops there. No B: nil (the slice
+///    is too short).
+/// 5. From D to the end, libdeflate inflates twice (about three times zlib's speed; it
+///    starts only at a stream's first bit with no window, so `PrimedStream` puts a block of
+///    the window's bytes in front of D's bits): behind a window of 0x00, which is what the
+///    parse from A goes on to write (when this pass does not end exactly in the slice's
+///    last byte, A is rejected as in 2, and the next candidate is tried), and behind a
+///    window of 0xFF, which must give the same number of bytes. A byte is known when both
+///    passes agree: one that does not depend on D's window is the same in both and true; one
+///    that does is 0x00 in one and 0xFF in the other. The two passes run on two threads.
 ///
 /// (The tail starts at D rather than at B: a byte after B that depends on B's window is
 /// known from A's pass only if its source, between D and B, is itself known, which is the
@@ -71,9 +79,14 @@ public struct DeflateTail: Sendable, Equatable {
         defer { outputA.deallocate() }
         // Boundaries of failed passes (rejected, not overflowed): a pass reaching one fails the same way.
         var dead = Set<Int>()
-        var passA: (start: Int, produced: Int, boundaries: [Inflater.BlockBoundary])?
+        // The two passes from D: big, and written only as far as the tail goes (`ScratchMemory`).
+        guard let scratchZero = ScratchMemory(count: PrimedStream.windowSize + capacity) else { return nil }
+        defer { scratchZero.release() }
+        guard let scratchOne = ScratchMemory(count: PrimedStream.windowSize + capacity) else { return nil }
+        defer { scratchOne.release() }
+        let outputZero = scratchZero.bytes.bindMemory(to: UInt8.self), outputOne = scratchOne.bytes.bindMemory(to: UInt8.self)
         var bit = 0
-        while passA == nil {
+        while true {
             guard let candidate = headers.next(from: bit) else { return nil }
             bit = candidate + 1
             if search.firstCandidate == nil { search.firstCandidate = candidate }
@@ -82,44 +95,74 @@ public struct DeflateTail: Sendable, Equatable {
                 continue
             }
             search.candidatesTried += 1
-            let pass = Inflater.blocks(compressed, startBit: candidate, fill: 0x00, refillThrough: candidate + confirmationBits,
-                                       into: outputA, stop: { dead.contains($0) })
+            let threshold = candidate + confirmationBits
+            // zlib parses from the candidate with the window refilled at each boundary up to
+            // the threshold, and stops at B: a boundary past it that is a valid dynamic header.
+            let pass = Inflater.blocks(compressed, startBit: candidate, fill: 0x00, refillThrough: threshold, into: outputA,
+                                       stop: { dead.contains($0) || ($0 >= threshold && headers.accepts($0)) })
             switch pass.end {
-            case .streamEnd: passA = (candidate, pass.produced, pass.boundaries)
-            case .rejected, .stopped: dead.formUnion(pass.boundaries.map(\.bit))
-            case .overflow: break
+            case .stopped where !dead.contains(pass.boundaries.last!.bit):
+                break
+            case .streamEnd:
+                // The stream ends before any B: the slice is too short to confirm a block.
+                return nil
+            case .rejected, .stopped:
+                dead.formUnion(pass.boundaries.map(\.bit))
+                continue
+            case .overflow:
+                continue
             }
-        }
-        guard let passA else { return nil }
-        let threshold = passA.start + confirmationBits
-        // B: the chain reaches a valid dynamic block header at least `confirmationDistance` bytes after A.
-        guard passA.boundaries.contains(where: { $0.bit >= threshold && headers.accepts($0.bit) }) else { return nil }
-        // D: the last boundary whose window the pass refilled; the parse from it is the true one.
-        guard let boundaryD = passA.boundaries.last(where: { $0.bit <= threshold }) else { return nil }
-        let tailCount = passA.produced - boundaryD.produced
-        guard tailCount > 0 else { return nil }
-        var outputB = [UInt8](repeating: 0, count: tailCount)
-        let passB = outputB.withUnsafeMutableBufferPointer { output in
-            Inflater.blocks(compressed, startBit: boundaryD.bit, fill: 0xFF, into: output)
-        }
-        guard passB.end == .streamEnd, passB.produced == tailCount else { return nil }
-        // The same parse: the same boundaries after D, with the same output between them.
-        let laterA = passA.boundaries.filter { $0.bit > boundaryD.bit }.map { ($0.bit, $0.produced - boundaryD.produced) }
-        let laterB = passB.boundaries.dropFirst().map { ($0.bit, $0.produced) }
-        guard laterA.elementsEqual(laterB, by: { $0 == $1 }) else { return nil }
-        let start = uncompressedSize - tailCount
-        var known: [Range<Int>] = []
-        outputB.withUnsafeBufferPointer { b in
-            let a = UnsafeBufferPointer(rebasing: outputA[boundaryD.produced..<passA.produced])
-            var index = 0
-            while index < tailCount {
-                while index < tailCount && b[index] != a[index] { index += 1 }
-                let runStart = index
-                while index < tailCount && b[index] == a[index] { index += 1 }
-                if index > runStart { known.append((start + runStart)..<(start + index)) }
+            // D: the last boundary whose window the pass refilled. From it libdeflate inflates to
+            // the end twice, behind a window of 0x00 (what the zlib pass would go on to write) and of 0xFF.
+            guard let boundaryD = pass.boundaries.last(where: { $0.bit <= threshold }) else { return nil }
+            // Both at once: the 0xFF pass on a thread of its own (dispatch would run it on this
+            // one when the wheel's members already hold every worker).
+            let counts = Slots<Int>(count: 2)
+            nonisolated(unsafe) let bytes = compressed, other = outputOne
+            let dBit = boundaryD.bit
+            let done = DispatchSemaphore(value: 0)
+            let thread = Thread {
+                if let count = Inflater.primed(bytes, startBit: dBit, fill: 0xFF, into: other) { counts.store(count, at: 1) }
+                done.signal()
             }
+            thread.start()
+            if let count = Inflater.primed(compressed, startBit: dBit, fill: 0x00, into: outputZero) { counts.store(count, at: 0) }
+            done.wait()
+            let produced = counts.values()
+            guard let tailCount = produced[0], tailCount > 0, tailCount <= uncompressedSize else {
+                // The parse does not end exactly in the last byte: as a zlib pass to the end would be, rejected.
+                dead.formUnion(pass.boundaries.map(\.bit))
+                continue
+            }
+            // The same parse whatever the window: the same number of bytes, or something is off.
+            guard produced[1] == tailCount else { return nil }
+            let start = uncompressedSize - tailCount
+            let zero = UnsafeBufferPointer(rebasing: outputZero[PrimedStream.windowSize..<(PrimedStream.windowSize + tailCount)])
+            let one = UnsafeBufferPointer(rebasing: outputOne[PrimedStream.windowSize..<(PrimedStream.windowSize + tailCount)])
+            let known = Self.agreeing(zero, one).map { (start + $0.lowerBound)..<(start + $0.upperBound) }
+            return DeflateTail(start: start, bytes: [UInt8](one), known: known, blockBit: boundaryD.bit)
         }
-        return DeflateTail(start: start, bytes: outputB, known: known, blockBit: boundaryD.bit)
+    }
+}
+
+extension DeflateTail {
+    /// The ranges (sorted, disjoint, non-empty) where `a` and `b` hold the same bytes, eight at a time where they can.
+    static func agreeing(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+        let count = min(a.count, b.count)
+        guard count > 0, let baseA = a.baseAddress, let baseB = b.baseAddress else { return [] }
+        func word(_ base: UnsafePointer<UInt8>, _ index: Int) -> UInt64 {
+            UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+        }
+        var ranges: [Range<Int>] = []
+        var index = 0
+        while index < count {
+            while index < count && baseA[index] != baseB[index] { index += 1 }
+            let runStart = index
+            while index + 8 <= count && word(baseA, index) == word(baseB, index) { index += 8 }
+            while index < count && baseA[index] == baseB[index] { index += 1 }
+            if index > runStart { ranges.append(runStart..<index) }
+        }
+        return ranges
     }
 }
 

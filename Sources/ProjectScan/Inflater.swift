@@ -205,6 +205,23 @@ public enum Inflater {
         }
     }
 
+    /// libdeflate's raw inflation of `compressed` from bit `startBit` (a block start) to the
+    /// end of the deflate stream, behind a window of 32768 bytes all equal to `fill`
+    /// (`PrimedStream`), into `output` (the window first, then what the bits inflate to).
+    /// The number of bytes after the window, or nil unless the stream ends in the last byte
+    /// of `compressed` and its output fits.
+    static func primed(_ compressed: UnsafeRawBufferPointer, startBit: Int, fill: UInt8, into output: UnsafeMutableBufferPointer<UInt8>) -> Int? {
+        guard let stream = PrimedStream(compressed, startBit: startBit, fill: fill),
+              let decompressor = libdeflate_alloc_decompressor() else { return nil }
+        defer { libdeflate_free_decompressor(decompressor) }
+        var consumed = 0, produced = 0
+        let result = stream.bytes.withUnsafeBytes { input in
+            libdeflate_deflate_decompress_ex(decompressor, input.baseAddress, input.count, output.baseAddress, output.count, &consumed, &produced)
+        }
+        guard result == LIBDEFLATE_SUCCESS, consumed == stream.bytes.count, produced >= PrimedStream.windowSize else { return nil }
+        return produced - PrimedStream.windowSize
+    }
+
     /// Whether zlib decodes a whole block header starting at bit `startBit` of `compressed`
     /// without rejecting it (Z_TREES stops right after it), within the bytes given: the
     /// oracle for `DynamicBlockHeader`.

@@ -14,14 +14,19 @@ public final class PartialMember {
     private let memory: UnsafeMutableRawBufferPointer
     private var ranges: [Range<UInt64>] = []
 
+    private let scratch: ScratchMemory
+
     /// Nil for an empty member, one over the reader's size limit, or when the memory cannot be had.
+    /// Only the pages written are ever made (`ScratchMemory`; calloc would clear all of them
+    /// once the allocator has raised its mapping threshold).
     public init?(size: Int) {
-        guard size > 0, UInt64(size) <= WheelReader.memberSizeLimit, let address = calloc(size, 1) else { return nil }
+        guard size > 0, UInt64(size) <= WheelReader.memberSizeLimit, let scratch = ScratchMemory(count: size) else { return nil }
         self.size = size
-        memory = UnsafeMutableRawBufferPointer(start: address, count: size)
+        self.scratch = scratch
+        memory = scratch.bytes
     }
 
-    deinit { free(memory.baseAddress) }
+    deinit { scratch.release() }
 
     /// Bytes inflated from the member's start: all of them are the member's.
     public func place(prefix bytes: [UInt8]) {

@@ -99,16 +99,7 @@ public struct Scanner: Sendable {
         var artifacts: [Artifact] = []
         var memberMessages: [String] = []
         do throws(WheelReader.ReadError) {
-            let read = try WheelReader.read(fileSystemPath: file.fileSystemPath) { memberPath, bytes -> Result<Artifact, ELFError> in
-                let path = file.displayPath + "!/" + memberPath
-                let options = memberPath.hasSuffix(".node") ? NodeAddon.inspectionOptions : InspectionOptions()
-                do throws(ELFError) {
-                    return .success(Artifact(path: path, facts: try ELFInspector.inspect(lending: bytes, path: path, options: options)))
-                } catch {
-                    return .failure(ELFError(error.kind, path: error.path, location: error.location,
-                                             detail: "member \(memberPath): \(message(for: error))"))
-                }
-            }
+            let read = try WheelReader.read(fileSystemPath: file.fileSystemPath, wheel: file.displayPath)
             contents = read.contents
             for result in read.results {
                 switch result {

@@ -6,13 +6,13 @@ public enum WheelInspection {
     /// A whole wheel in memory: its ELF members as artifacts (`path!/member`) and warnings.
     public static func inspect(archive: UnsafeRawBufferPointer, path: String) -> (artifacts: [Artifact], warnings: [String]) {
         do throws(WheelReader.ReadError) {
-            let read = try WheelReader.read(archive) { memberPath, bytes in inspect(member: bytes, memberPath: memberPath, wheel: path) }
+            let read = try WheelReader.read(archive, wheel: path)
             var artifacts: [Artifact] = []
             var warnings = read.contents.warnings
             for result in read.results {
                 switch result {
                 case .success(let artifact): artifacts.append(artifact)
-                case .failure(let message): warnings.append(message.text)
+                case .failure(let error): warnings.append(error.detail)
                 }
             }
             return (artifacts, warnings)

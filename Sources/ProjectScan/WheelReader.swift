@@ -13,14 +13,22 @@ struct WheelContents: Sendable {
     var declaredTags: [String] = []
     var memberCount = 0
     var warnings: [String] = []
+    /// ELF members read by their start and end only (`WheelReader.PartialReads`).
+    var partialMembers = 0
+    /// Big members whose start-and-end read was not exact, each with why (`member: reason`).
+    var readWhole: [String] = []
 }
 
 /// Reads a wheel (a zip) in memory: nothing is ever extracted to disk, whatever names
 /// the members carry, and every count and size is bounded. The archive is mapped; its
-/// central directory is read directly; each member is inflated with zlib straight into
-/// a buffer of its declared size, and a member whose first four bytes are not ELF's is
-/// dropped after inflating those four bytes. ELF members are inflated and handed to the
-/// caller on all cores; results come back in directory order.
+/// central directory is read directly; ELF members are read and inspected on all cores, and
+/// their artifacts come back in directory order.
+///
+/// A member is inflated straight into a buffer of its declared size and its CRC-32 checked;
+/// one whose first four bytes are not ELF's is dropped after inflating those four bytes. A big
+/// deflated member (`PartialReads`) is read by its start and end only (`PartialMemberPlan`):
+/// the same facts for a fraction of the inflating, but its CRC-32, which covers every byte,
+/// is not checked; whenever that read is not exact it is read whole.
 enum WheelReader {
     /// A member whose inflated size (declared or actual) passes this is not read.
     static let memberSizeLimit: UInt64 = 512 * 1024 * 1024
@@ -31,23 +39,41 @@ enum WheelReader {
 
     static let elfMagic: [UInt8] = ELFIdentity.magic
 
+    /// Which members are read by their start and end only.
+    public struct PartialReads: Sendable {
+        /// Deflated members at least this big (compressed); nil: every member is read whole.
+        public var threshold: UInt64?
+        /// `PartialMemberPlan.maxTailShare`.
+        public var maxTailShare: Double?
+
+        public init(threshold: UInt64?, maxTailShare: Double?) {
+            self.threshold = threshold
+            self.maxTailShare = maxTailShare
+        }
+
+        /// For a wheel in memory: members of 1 MiB or more, unless their end is most of them.
+        public static let inMemory = PartialReads(threshold: 1 << 20, maxTailShare: 0.4)
+        /// Every member whole, each CRC-32 checked.
+        public static let never = PartialReads(threshold: nil, maxTailShare: nil)
+    }
+
     enum ReadError: Error {
         case unreadable(String)
     }
 
-    /// `elfMember` runs concurrently, once per ELF member, with the inflated bytes (its to
-    /// read in place, valid only during the call); its results are returned in the members' order.
-    static func read<T: Sendable>(
-        fileSystemPath: String, elfMember: @escaping @Sendable (_ path: String, _ bytes: UnsafeMutableRawBufferPointer) -> T
-    ) throws(ReadError) -> (contents: WheelContents, results: [T]) {
+    /// The wheel at `fileSystemPath`, its artifacts named `wheel!/member`; a member that is not
+    /// a readable ELF file is a failure whose detail starts "member <path>: ".
+    static func read(
+        fileSystemPath: String, wheel: String, partial: PartialReads = .inMemory
+    ) throws(ReadError) -> (contents: WheelContents, results: [Result<Artifact, ELFError>]) {
         let mapping = try MappedArchive(path: fileSystemPath)
         defer { mapping.unmap() }
-        return try read(mapping.bytes, elfMember: elfMember)
+        return try read(mapping.bytes, wheel: wheel, partial: partial)
     }
 
-    static func read<T: Sendable>(
-        _ archive: UnsafeRawBufferPointer, elfMember: @escaping @Sendable (String, UnsafeMutableRawBufferPointer) -> T
-    ) throws(ReadError) -> (contents: WheelContents, results: [T]) {
+    static func read(
+        _ archive: UnsafeRawBufferPointer, wheel: String, partial: PartialReads = .inMemory
+    ) throws(ReadError) -> (contents: WheelContents, results: [Result<Artifact, ELFError>]) {
         let directory: ZipDirectory
         let size = UInt64(archive.count)
         do {
@@ -113,17 +139,35 @@ enum WheelReader {
             total += entry.uncompressedSize
         }
 
-        // Inflate and hand over on all cores; every slot is written by one worker.
-        let slots = Slots<Outcome<T>>(count: candidates.count)
+        // Read and inspect on all cores; every slot is written by one worker.
+        let slots = Slots<Outcome>(count: candidates.count)
         nonisolated(unsafe) let base = archive  // read-only, mapped until this function returns
         let members = candidates
         DispatchQueue.concurrentPerform(iterations: members.count) { index in
             let (path, entry, data) = members[index]
+            var wholeBecause: String?
+            if let threshold = partial.threshold, entry.method == 8, entry.compressedSize >= threshold {
+                switch PartialMemberPlan.read(archive: base, entry: entry, wheel: wheel, maxTailShare: partial.maxTailShare) {
+                case .artifact(let artifact):
+                    slots.store(.elf(.success(artifact), byEnds: true, wholeBecause: nil), at: index)
+                    return
+                case .notELF:
+                    slots.store(.notELF, at: index)
+                    return
+                case .whole(let reason):
+                    wholeBecause = reason
+                }
+            }
             do throws(Inflater.Failure) {
                 var bytes = try Inflater.inflate(UnsafeRawBufferPointer(rebasing: base[data]), method: entry.method,
                                                  declaredSize: Int(entry.uncompressedSize), crc32: entry.crc32, magic: elfMagic)
-                // Lent in place: the array is this worker's alone, so no copy is made.
-                slots.store(.elf(bytes.withUnsafeMutableBytes { elfMember(path, $0) }), at: index)
+                // Read in place: the array is this worker's alone, so no copy is made.
+                let result = bytes.withUnsafeMutableBytes { member in
+                    WheelInspection.artifact(member: member, memberPath: path, wheel: wheel).mapError { error in
+                        ELFError(error.kind, path: error.path, location: error.location, detail: "member \(path): \(Scanner.message(for: error))")
+                    }
+                }
+                slots.store(.elf(result, byEnds: false, wholeBecause: wholeBecause), at: index)
             } catch .wrongMagic {
                 slots.store(.notELF, at: index)
             } catch {
@@ -138,10 +182,13 @@ enum WheelReader {
                 slots.store(.failed("member \(path) \(sentence); not scanned"), at: index)
             }
         }
-        var results: [T] = []
-        for outcome in slots.values() {
+        var results: [Result<Artifact, ELFError>] = []
+        for (outcome, (path, _, _)) in zip(slots.values(), members) {
             switch outcome {
-            case .elf(let value)?: results.append(value)
+            case .elf(let value, let byEnds, let wholeBecause)?:
+                results.append(value)
+                if byEnds { contents.partialMembers += 1 }
+                if let wholeBecause { contents.readWhole.append("\(path): \(wholeBecause)")}
             case .failed(let message)?: contents.warnings.append(message)
             case .notELF?, nil: break
             }
@@ -149,8 +196,9 @@ enum WheelReader {
         return (contents, results)
     }
 
-    enum Outcome<T: Sendable>: Sendable {
-        case elf(T)
+    enum Outcome: Sendable {
+        /// `byEnds`: read by its start and end; `wholeBecause`: why such a read was not exact.
+        case elf(Result<Artifact, ELFError>, byEnds: Bool, wholeBecause: String?)
         case notELF
         case failed(String)
     }

@@ -440,4 +440,62 @@ struct DeflateTailTests {
             #expect(throws: Inflater.Failure.self) { try damaged.withUnsafeBytes { try Inflater.prefix($0, limit: 1000) } }
         }
     }
+
+    /// `Inflater.primed` (libdeflate behind a `PrimedStream`) gives what zlib gives from the
+    /// same block start behind the same window, at true block starts of every bit residue
+    /// (each residue writes a different prefix), with both fills; it refuses a slice whose
+    /// stream does not end in its last byte.
+    @Test func primedStreamIsZlibsPassAtEveryBitResidue() throws {
+        var members: [Member] = []
+        for wheel in ["pydantic_core-2.23.4-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+                      "cryptography-43.0.3-cp39-abi3-musllinux_1_2_x86_64.whl"] {
+            guard let found = try Self.elfMembers(wheel) else { return }
+            members += found
+        }
+        var covered = Set<Int>()
+        for member in members {
+            let size = member.whole.count
+            let starts = try #require(member.compressed.withUnsafeBytes { Inflater.blockStarts($0, uncompressedSize: size) })
+            // The first, and the last true block start of each residue not yet covered (the
+            // parse's last boundary is the stream's end, not a block start).
+            var chosen: [Int] = [0]
+            for residue in 0..<8 where !covered.contains(residue) {
+                if let start = starts.dropLast().last(where: { $0 % 8 == residue }) { chosen.append(start) }
+            }
+            covered.formUnion(chosen.map { $0 % 8 })
+            try check(member, chosen)
+        }
+        #expect(covered.count == 8, "a true block start of every residue: \(covered.sorted())")
+    }
+
+    func check(_ member: Member, _ chosen: [Int]) throws {
+        let size = member.whole.count
+        let capacity = PrimedStream.windowSize + size
+        var libdeflate = [UInt8](repeating: 0, count: capacity), zlib = [UInt8](repeating: 0, count: size)
+        try member.compressed.withUnsafeBytes { bytes in
+            for start in chosen {
+                for fill: UInt8 in [0x00, 0xFF] {
+                    let count = libdeflate.withUnsafeMutableBufferPointer { Inflater.primed(bytes, startBit: start, fill: fill, into: $0) }
+                    let pass = zlib.withUnsafeMutableBufferPointer { Inflater.blocks(bytes, startBit: start, fill: fill, into: $0) }
+                    try #require(pass.end == .streamEnd, "bit \(start) of \(bytes.count * 8), fill \(fill): zlib's pass \(pass.end), \(pass.produced) bytes; libdeflate \(count.map(String.init) ?? "nil")")
+                    #expect(count == pass.produced, "bit \(start), fill \(fill)")
+                    #expect(libdeflate[..<PrimedStream.windowSize].allSatisfy { $0 == fill }, "bit \(start): the window")
+                    #expect(libdeflate[PrimedStream.windowSize..<(PrimedStream.windowSize + pass.produced)] == zlib[..<pass.produced],
+                            "bit \(start), fill \(fill)")
+                }
+                // From the true start, whatever the window: the whole member.
+                if start == 0 {
+                    #expect(libdeflate[PrimedStream.windowSize..<(PrimedStream.windowSize + size)] == member.whole[...])
+                }
+                // One byte short: the stream no longer ends in the last byte given.
+                let short = UnsafeRawBufferPointer(rebasing: bytes[..<(bytes.count - 1)])
+                #expect(libdeflate.withUnsafeMutableBufferPointer { Inflater.primed(short, startBit: start, fill: 0, into: $0) } == nil)
+                // One byte more: the stream ends before the last byte given.
+                let longer = [UInt8](bytes) + [0]
+                #expect(longer.withUnsafeBytes { longer in
+                    libdeflate.withUnsafeMutableBufferPointer { Inflater.primed(longer, startBit: start, fill: 0, into: $0) }
+                } == nil)
+            }
+        }
+    }
 }

@@ -1,0 +1,188 @@
+import ELFInspection
+
+/// How one big deflated ELF member of a wheel is read by its start and its end only: the
+/// first 16 KiB of its data (inflated from the start: headers and dynamic tables), then the
+/// compressed bytes from before its dynamic section to its end, inflated from a deflate block
+/// confirmed there (`DeflateTail`). The facts are read only where the member was read
+/// (`PartialMember`); when a fact needs more of the start, more is read; anything else (no
+/// confirmed block, a damaged start, a big-endian file) makes the caller read the member whole.
+///
+/// The plan says which bytes of the archive it needs next (`Step.read`) and is given them,
+/// so the same steps serve a wheel on an index (each read a range request, `RemoteWheel`) and
+/// a wheel in memory (`read(archive:)`, each read a slice).
+public struct PartialMemberPlan: Sendable {
+    public enum Outcome: Sendable {
+        case artifact(Artifact)
+        /// The member does not start with the ELF magic (like a whole read, nothing is said).
+        case notELF
+        /// Read it whole instead (the reason is for `--verbose` and tests).
+        case whole(String)
+    }
+
+    public enum Step: Sendable {
+        /// `count` bytes of the archive from `offset` (fewer when the archive ends first).
+        case read(offset: Int, count: Int)
+        case finished(Outcome)
+    }
+
+    public static let headLength = 16 * 1024
+    /// Compressed bytes read before where the dynamic section is estimated to start:
+    /// the block confirmation needs 64 KiB, the rest is slack for the estimate.
+    public static let tailMargin = 112 * 1024
+    static let attempts = 3
+
+    public let entry: ZipDirectory.Entry
+    public let wheel: String
+    /// When the end to read would be more than this share of the member's compressed bytes,
+    /// the plan says `.whole` (in memory, one whole inflation is faster than two passes over
+    /// most of it); nil: any share (over a network the bytes are what costs).
+    public let maxTailShare: Double?
+
+    private enum Waiting: Sendable { case head, tail, moreHead }
+    private var waiting = Waiting.head
+    private var dataStart = 0
+    /// The member's compressed bytes from its first, and their exact inflation.
+    private var headData: [UInt8] = []
+    private var prefix: [UInt8] = []
+    /// Where the dynamic section or the section headers begin (uncompressed offset).
+    private var late: UInt64 = 0
+    private var ratio = 1.0
+    /// The compressed bytes from `fetchedFrom` to the member's end, and where to read from next.
+    private var tailData: [UInt8] = []
+    private var fetchedFrom = 0
+    private var tailFrom = 0
+    private var tail: DeflateTail?
+    private var tries = 0
+
+    public init(entry: ZipDirectory.Entry, wheel: String, maxTailShare: Double? = nil) {
+        self.entry = entry
+        self.wheel = wheel
+        self.maxTailShare = maxTailShare
+    }
+
+    private var size: Int { Int(entry.uncompressedSize) }
+    private var compressedSize: Int { Int(entry.compressedSize) }
+
+    /// The first read: the local header (its name and extra may differ from the directory's) and the head.
+    public mutating func start() -> Step {
+        waiting = .head
+        return .read(offset: Int(entry.localHeaderOffset), count: 30 + entry.path.utf8.count + 1024 + Self.headLength)
+    }
+
+    /// The bytes the last step asked for, or nil when they could not be had (an index that
+    /// does not answer ranges).
+    public mutating func received(_ bytes: [UInt8]?) -> Step {
+        guard let bytes else { return .finished(.whole("the index did not answer a range")) }
+        switch waiting {
+        case .head: return afterHead(bytes)
+        case .tail: return afterTail(bytes)
+        case .moreHead: return afterMoreHead(bytes)
+        }
+    }
+
+    private mutating func afterHead(_ head: [UInt8]) -> Step {
+        let located = head.withUnsafeBytes { bytes in
+            Result { () throws(ZipDirectory.ReadError) in try ZipDirectory.dataOffset(localHeader: bytes, at: entry.localHeaderOffset) }
+        }
+        guard case .success(let offset) = located else { return .finished(.whole("no local header")) }
+        dataStart = Int(offset)
+        headData = [UInt8](head.dropFirst(dataStart - Int(entry.localHeaderOffset)).prefix(compressedSize))
+        guard let inflated = Self.inflatePrefix(headData, size: size) else { return .finished(.whole("the start does not inflate")) }
+        prefix = inflated
+        guard prefix.starts(with: ELFIdentity.magic) || prefix.count < 4 else { return .finished(.notELF) }
+        guard prefix.count >= 64, prefix[5] == 1 else { return .finished(.whole("not a little-endian ELF start")) }
+        guard let start = PartialMember(size: size) else { return .finished(.whole("no memory for \(size) bytes")) }
+        start.place(prefix: prefix)
+        guard case .success(let found?) = start.lateStart(memberPath: entry.path, wheel: wheel) else {
+            return .finished(.whole("no dynamic section or section headers found from the start"))
+        }
+        late = found
+        // Where `late` is in the compressed data, by the member's average ratio, minus the margin.
+        ratio = Double(compressedSize) / Double(size)
+        tailFrom = Int(Double(late) * ratio) - Self.tailMargin
+        fetchedFrom = compressedSize
+        return next()
+    }
+
+    /// The next try: the end from further back when no block is confirmed yet, else the facts.
+    private mutating func next() -> Step {
+        guard tries < 2 * Self.attempts else { return .finished(.whole("no exact read after \(2 * Self.attempts) tries")) }
+        tries += 1
+        guard tail == nil else { return evaluate() }
+        // From further back each time no block is confirmed before the dynamic section, or a
+        // byte it needs depends on what came before the block.
+        guard tailFrom > headData.count + Self.headLength else { return .finished(.whole("the end would reach back to the start")) }
+        if let maxTailShare, Double(compressedSize - tailFrom) > maxTailShare * Double(compressedSize) {
+            return .finished(.whole("the end is most of the member"))
+        }
+        waiting = .tail
+        return .read(offset: dataStart + tailFrom, count: fetchedFrom - tailFrom)
+    }
+
+    private mutating func afterTail(_ more: [UInt8]) -> Step {
+        guard more.count == fetchedFrom - tailFrom else { return .finished(.whole("the archive ends inside the member")) }
+        tailData = more + tailData
+        fetchedFrom = tailFrom
+        tailFrom -= 2 * Self.tailMargin
+        guard let found = tailData.withUnsafeBytes({ DeflateTail.inflate($0, uncompressedSize: size) }),
+              UInt64(found.start) <= late else { return next() }
+        tail = found
+        return evaluate()
+    }
+
+    private mutating func evaluate() -> Step {
+        guard let found = tail, let member = PartialMember(size: size) else { return .finished(.whole("no memory for \(size) bytes")) }
+        member.place(prefix: prefix)
+        member.place(found.bytes, at: found.start, known: found.known)
+        switch member.artifact(memberPath: entry.path, wheel: wheel) {
+        case .success(let artifact):
+            return .finished(.artifact(artifact))
+        case .failure(let error) where error.kind == .incomplete && error.missing != nil:
+            let missing = error.missing!
+            // Nearer the end than the start (a string table patchelf moved after the code, or
+            // bytes that depend on what came before the block): the end from further back.
+            if missing.lowerBound >= UInt64(found.start)
+                || UInt64(found.start) - min(missing.upperBound, UInt64(found.start)) < missing.lowerBound - min(missing.lowerBound, UInt64(prefix.count)) {
+                tailFrom = min(tailFrom, Int(Double(missing.lowerBound) * ratio) - Self.tailMargin)
+                tail = nil
+                return next()
+            }
+            // More of the start (the dynamic symbol tables of a big library), short of the end.
+            let wanted = min(Int(Double(missing.upperBound) * ratio * 1.5) + Self.headLength, fetchedFrom)
+            guard wanted > headData.count else { return .finished(.whole("needs more of the start than can be read apart from the end")) }
+            waiting = .moreHead
+            return .read(offset: dataStart + headData.count, count: wanted - headData.count)
+        case .failure(let error):
+            return .finished(.whole(error.description))
+        }
+    }
+
+    private mutating func afterMoreHead(_ more: [UInt8]) -> Step {
+        headData += more
+        guard let longer = Self.inflatePrefix(headData, size: size), longer.count > prefix.count else {
+            return .finished(.whole("the start does not inflate"))
+        }
+        prefix = longer
+        return next()
+    }
+
+    /// The exact inflation of the member's first compressed bytes, or nil when zlib refuses them.
+    static func inflatePrefix(_ data: [UInt8], size: Int) -> [UInt8]? {
+        data.withUnsafeBytes { bytes in try? Inflater.prefix(bytes, limit: size) }
+    }
+
+    /// The plan run over a whole archive in memory (each read a slice of it).
+    public static func read(archive: UnsafeRawBufferPointer, entry: ZipDirectory.Entry, wheel: String, maxTailShare: Double?) -> Outcome {
+        var plan = PartialMemberPlan(entry: entry, wheel: wheel, maxTailShare: maxTailShare)
+        var step = plan.start()
+        while true {
+            switch step {
+            case .finished(let outcome):
+                return outcome
+            case .read(let offset, let count):
+                let lower = min(max(offset, 0), archive.count), upper = min(lower + max(count, 0), archive.count)
+                step = plan.received([UInt8](archive[lower..<upper]))
+            }
+        }
+    }
+}

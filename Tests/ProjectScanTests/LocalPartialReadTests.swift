@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import ProjectScan
+
+/// A wheel on disk reads its big deflated ELF members by their start and end
+/// (`WheelReader.PartialReads.inMemory`, `PartialMemberPlan`). The oracle is the same wheel
+/// with every member inflated whole and its CRC-32 checked: every artifact, failure and
+/// warning must be the same, on every real wheel the tests have with a member big enough.
+struct LocalPartialReadTests {
+    /// Every member of 256 KiB or more compressed by its ends, however much of it the end is.
+    static let everyBigMember = WheelReader.PartialReads(threshold: 256 << 10, maxTailShare: nil)
+
+    static let wheels: [String] = InflaterAgreementTests.wheels.filter { path in
+        guard let mapping = try? MappedArchive(path: path) else { return false }
+        defer { mapping.unmap() }
+        return ((try? InflaterAgreementTests.deflatedMembers(mapping.bytes)) ?? []).contains { $0.data.count >= 256 << 10 }
+    }
+
+    struct Read: Equatable {
+        var artifacts: [Artifact]
+        var failures: [String]
+        var warnings: [String]
+        var declaredTags: [String]
+        var partialMembers: Int
+    }
+
+    static func read(_ path: String, _ partial: WheelReader.PartialReads) throws -> Read {
+        let read = try WheelReader.read(fileSystemPath: path, wheel: "w.whl", partial: partial)
+        var artifacts: [Artifact] = [], failures: [String] = []
+        for result in read.results {
+            switch result {
+            case .success(let artifact): artifacts.append(artifact)
+            case .failure(let error): failures.append(error.detail)
+            }
+        }
+        return Read(artifacts: artifacts, failures: failures, warnings: read.contents.warnings, declaredTags: read.contents.declaredTags,
+                    partialMembers: read.contents.partialMembers)
+    }
+
+    @Test func thereAreWheelsWithBigMembers() {
+        #expect(Self.wheels.count >= 5, "\(Self.wheels)")
+    }
+
+    @Test(arguments: wheels)
+    func byTheirEndsGivesTheWholeFacts(_ path: String) throws {
+        let name = (path as NSString).lastPathComponent
+        var whole = try Self.read(path, .never)
+        #expect(whole.partialMembers == 0)
+        #expect(!whole.artifacts.isEmpty, "\(name)")
+        for partial in [WheelReader.PartialReads.inMemory, Self.everyBigMember] {
+            var ends = try Self.read(path, partial)
+            print("\(name): \(ends.partialMembers) of \(ends.artifacts.count) ELF members by their ends (threshold \(partial.threshold!), share \(partial.maxTailShare.map { "\($0)" } ?? "any"))")
+            #expect(ends.partialMembers <= ends.artifacts.count)
+            (ends.partialMembers, whole.partialMembers) = (0, 0)
+            #expect(ends == whole, "\(name)")
+        }
+    }
+
+    /// Over the wheels, the plan reads members by their ends (it is not always falling back).
+    @Test func bigMembersAreReadByTheirEnds() throws {
+        var inMemory = 0, every = 0
+        for path in Self.wheels {
+            inMemory += try Self.read(path, .inMemory).partialMembers
+            every += try Self.read(path, Self.everyBigMember).partialMembers
+        }
+        print("\(inMemory) members by their ends as scans read them, \(every) with every member of 256 KiB or more tried, over \(Self.wheels.count) wheels")
+        #expect(inMemory >= Self.wheels.count / 2)
+        #expect(every >= inMemory)
+    }
+}
