@@ -33,10 +33,11 @@ public struct PartialMemberPlan: Sendable {
 
     public let entry: ZipDirectory.Entry
     public let wheel: String
-    /// When the end to read would be more than this share of the member's compressed bytes,
-    /// the plan says `.whole` (in memory, one whole inflation is faster than two passes over
-    /// most of it); nil: any share (over a network the bytes are what costs).
-    public let maxTailShare: Double?
+    /// When what the plan has read and is about to read would be more than this share of the
+    /// member's compressed bytes, it says `.whole` instead (in memory, one whole inflation by
+    /// libdeflate is faster than zlib over the start and two passes over much of the end);
+    /// nil: any share (over a network the bytes are what costs).
+    public let maxReadShare: Double?
 
     private enum Waiting: Sendable { case head, tail, moreHead }
     private var waiting = Waiting.head
@@ -53,11 +54,13 @@ public struct PartialMemberPlan: Sendable {
     private var tailFrom = 0
     private var tail: DeflateTail?
     private var tries = 0
+    /// Bytes the reads so far asked for.
+    private var bytesRead = 0
 
-    public init(entry: ZipDirectory.Entry, wheel: String, maxTailShare: Double? = nil) {
+    public init(entry: ZipDirectory.Entry, wheel: String, maxReadShare: Double? = nil) {
         self.entry = entry
         self.wheel = wheel
-        self.maxTailShare = maxTailShare
+        self.maxReadShare = maxReadShare
     }
 
     private var size: Int { Int(entry.uncompressedSize) }
@@ -66,7 +69,14 @@ public struct PartialMemberPlan: Sendable {
     /// The first read: the local header (its name and extra may differ from the directory's) and the head.
     public mutating func start() -> Step {
         waiting = .head
-        return .read(offset: Int(entry.localHeaderOffset), count: 30 + entry.path.utf8.count + 1024 + Self.headLength)
+        return read(offset: Int(entry.localHeaderOffset), count: 30 + entry.path.utf8.count + 1024 + Self.headLength)!
+    }
+
+    /// A read, or nil when it would take the plan past `maxReadShare`.
+    private mutating func read(offset: Int, count: Int) -> Step? {
+        if let maxReadShare, bytesRead > 0, Double(bytesRead + count) > maxReadShare * Double(compressedSize) { return nil }
+        bytesRead += count
+        return .read(offset: offset, count: count)
     }
 
     /// The bytes the last step asked for, or nil when they could not be had (an index that
@@ -112,11 +122,8 @@ public struct PartialMemberPlan: Sendable {
         // From further back each time no block is confirmed before the dynamic section, or a
         // byte it needs depends on what came before the block.
         guard tailFrom > headData.count + Self.headLength else { return .finished(.whole("the end would reach back to the start")) }
-        if let maxTailShare, Double(compressedSize - tailFrom) > maxTailShare * Double(compressedSize) {
-            return .finished(.whole("the end is most of the member"))
-        }
         waiting = .tail
-        return .read(offset: dataStart + tailFrom, count: fetchedFrom - tailFrom)
+        return read(offset: dataStart + tailFrom, count: fetchedFrom - tailFrom) ?? .finished(.whole(Self.tooMuch))
     }
 
     private mutating func afterTail(_ more: [UInt8]) -> Step {
@@ -151,7 +158,7 @@ public struct PartialMemberPlan: Sendable {
             let wanted = min(Int(Double(missing.upperBound) * ratio * 1.5) + Self.headLength, fetchedFrom)
             guard wanted > headData.count else { return .finished(.whole("needs more of the start than can be read apart from the end")) }
             waiting = .moreHead
-            return .read(offset: dataStart + headData.count, count: wanted - headData.count)
+            return read(offset: dataStart + headData.count, count: wanted - headData.count) ?? .finished(.whole(Self.tooMuch))
         case .failure(let error):
             return .finished(.whole(error.description))
         }
@@ -166,14 +173,16 @@ public struct PartialMemberPlan: Sendable {
         return next()
     }
 
+    static let tooMuch = "its start and end would be more of it than reading it whole costs"
+
     /// The exact inflation of the member's first compressed bytes, or nil when zlib refuses them.
     static func inflatePrefix(_ data: [UInt8], size: Int) -> [UInt8]? {
         data.withUnsafeBytes { bytes in try? Inflater.prefix(bytes, limit: size) }
     }
 
     /// The plan run over a whole archive in memory (each read a slice of it).
-    public static func read(archive: UnsafeRawBufferPointer, entry: ZipDirectory.Entry, wheel: String, maxTailShare: Double?) -> Outcome {
-        var plan = PartialMemberPlan(entry: entry, wheel: wheel, maxTailShare: maxTailShare)
+    public static func read(archive: UnsafeRawBufferPointer, entry: ZipDirectory.Entry, wheel: String, maxReadShare: Double?) -> Outcome {
+        var plan = PartialMemberPlan(entry: entry, wheel: wheel, maxReadShare: maxReadShare)
         var step = plan.start()
         while true {
             switch step {

@@ -43,18 +43,19 @@ enum WheelReader {
     public struct PartialReads: Sendable {
         /// Deflated members at least this big (compressed); nil: every member is read whole.
         public var threshold: UInt64?
-        /// `PartialMemberPlan.maxTailShare`.
-        public var maxTailShare: Double?
+        /// `PartialMemberPlan.maxReadShare`.
+        public var maxReadShare: Double?
 
-        public init(threshold: UInt64?, maxTailShare: Double?) {
+        public init(threshold: UInt64?, maxReadShare: Double?) {
             self.threshold = threshold
-            self.maxTailShare = maxTailShare
+            self.maxReadShare = maxReadShare
         }
 
-        /// For a wheel in memory: members of 1 MiB or more, unless their end is most of them.
-        public static let inMemory = PartialReads(threshold: 1 << 20, maxTailShare: 0.4)
+        /// For a wheel in memory: members of 1 MiB or more, as long as their start and end are
+        /// at most a quarter of them (beyond that, libdeflate inflating the whole is faster).
+        public static let inMemory = PartialReads(threshold: 1 << 20, maxReadShare: 0.25)
         /// Every member whole, each CRC-32 checked.
-        public static let never = PartialReads(threshold: nil, maxTailShare: nil)
+        public static let never = PartialReads(threshold: nil, maxReadShare: nil)
     }
 
     enum ReadError: Error {
@@ -147,7 +148,7 @@ enum WheelReader {
             let (path, entry, data) = members[index]
             var wholeBecause: String?
             if let threshold = partial.threshold, entry.method == 8, entry.compressedSize >= threshold {
-                switch PartialMemberPlan.read(archive: base, entry: entry, wheel: wheel, maxTailShare: partial.maxTailShare) {
+                switch PartialMemberPlan.read(archive: base, entry: entry, wheel: wheel, maxReadShare: partial.maxReadShare) {
                 case .artifact(let artifact):
                     slots.store(.elf(.success(artifact), byEnds: true, wholeBecause: nil), at: index)
                     return

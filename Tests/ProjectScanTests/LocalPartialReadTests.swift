@@ -9,7 +9,7 @@ import TestSupport
 /// warning must be the same, on every real wheel the tests have with a member big enough.
 struct LocalPartialReadTests {
     /// Every member of 256 KiB or more compressed by its ends, however much of it the end is.
-    static let everyBigMember = WheelReader.PartialReads(threshold: 256 << 10, maxTailShare: nil)
+    static let everyBigMember = WheelReader.PartialReads(threshold: 256 << 10, maxReadShare: nil)
 
     static let wheels: [String] = InflaterAgreementTests.wheels.filter { path in
         guard let mapping = try? MappedArchive(path: path) else { return false }
@@ -50,7 +50,7 @@ struct LocalPartialReadTests {
         #expect(!whole.artifacts.isEmpty, "\(name)")
         for partial in [WheelReader.PartialReads.inMemory, Self.everyBigMember] {
             var ends = try Self.read(path, partial)
-            print("\(name): \(ends.partialMembers) of \(ends.artifacts.count) ELF members by their ends (threshold \(partial.threshold!), share \(partial.maxTailShare.map { "\($0)" } ?? "any"))")
+            print("\(name): \(ends.partialMembers) of \(ends.artifacts.count) ELF members by their ends (threshold \(partial.threshold!), share \(partial.maxReadShare.map { "\($0)" } ?? "any"))")
             #expect(ends.partialMembers <= ends.artifacts.count)
             (ends.partialMembers, whole.partialMembers) = (0, 0)
             #expect(ends == whole, "\(name)")
