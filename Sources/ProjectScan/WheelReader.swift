@@ -189,7 +189,7 @@ enum WheelReader {
             case .elf(let value, let byEnds, let wholeBecause)?:
                 results.append(value)
                 if byEnds { contents.partialMembers += 1 }
-                if let wholeBecause { contents.readWhole.append("\(path): \(wholeBecause)")}
+                if let wholeBecause { contents.readWhole.append("\(path): \(wholeBecause)") }
             case .failed(let message)?: contents.warnings.append(message)
             case .notELF?, nil: break
             }
@@ -238,7 +238,7 @@ struct MappedArchive {
         guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { throw .unreadable("not a regular file") }
         let size = Int(status.st_size)
         guard size > 0 else { throw .unreadable("not a readable zip archive (empty file)") }
-        guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, descriptor, 0), address != MAP_FAILED else {
+        guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), address != MAP_FAILED else {
             throw .unreadable("cannot map: \(String(cString: strerror(errno)))")
         }
         bytes = UnsafeRawBufferPointer(start: address, count: size)
