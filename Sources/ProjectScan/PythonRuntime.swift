@@ -37,4 +37,6 @@ public struct WheelSummary: Sendable, Hashable {
     /// `Tag:` lines of the wheel's `WHEEL` file.
     public var declaredTags: [String]
     public var elfMembers: Int
+    /// ELF members read by their start and end only (their CRC-32 not checked): see `WheelReader.PartialReads`.
+    public var membersByTheirEnds = 0
 }

@@ -114,7 +114,8 @@ public struct Scanner: Sendable {
             }
         }
         let summary = WheelSummary(path: file.displayPath, name: WheelName(fileName: PathText.fileName(of: file.displayPath)),
-                                   declaredTags: contents.declaredTags, elfMembers: artifacts.count)
+                                   declaredTags: contents.declaredTags, elfMembers: artifacts.count,
+                                   membersByTheirEnds: contents.partialMembers)
         return .wheel(summary, artifacts, contents.warnings + memberMessages)
     }
 }

@@ -128,6 +128,7 @@ public enum ScanJSONFormatter {
             ("platformTags", .strings(wheel.name?.platformTags ?? [])),
             ("declaredTags", .strings(wheel.declaredTags)),
             ("elfMembers", .int(wheel.elfMembers)),
+            ("membersByTheirEnds", .int(wheel.membersByTheirEnds)),
         ])
     }
 

@@ -24,7 +24,9 @@ public enum ScanTextFormatter {
             output += "\n"
             output += requirementsText(report.requirements)
             output += findingsText(report.findings)
-            let wheels = report.wheels.isEmpty ? "" : " (\(report.wheels.count) wheel\(report.wheels.count == 1 ? "" : "s") read member by member)"
+            let byEnds = report.wheels.reduce(0) { $0 + $1.membersByTheirEnds }
+            let ends = byEnds == 0 ? "" : ", \(byEnds) big member\(byEnds == 1 ? "" : "s") by \(byEnds == 1 ? "its" : "their") start and end"
+            let wheels = report.wheels.isEmpty ? "" : " (\(report.wheels.count) wheel\(report.wheels.count == 1 ? "" : "s") read member by member\(ends))"
             output += "\(report.artifacts.count) ELF file\(report.artifacts.count == 1 ? "" : "s") in \(report.filesExamined) files examined\(wheels).\n"
         }
         return output
