@@ -263,42 +263,28 @@ struct DeflateTailTests {
     /// on; `landing` is where that bit lands. The literal count is adjusted by at most 7 so
     /// the stream's bytes can be copied whole.
     static func falseStart(count: Int, then stream: [UInt8], from bit: Int) -> (bytes: [UInt8], landing: Int) {
-        var writer = BitWriter()
-        writer.write(0, 1)  // BFINAL 0
-        writer.write(2, 2)  // BTYPE dynamic
-        writer.write(0, 5)  // HLIT: 257 literal/length codes
-        writer.write(0, 5)  // HDIST: 1 distance code (length 0: no distances)
-        writer.write(14, 4)  // HCLEN: 18 code length code lengths
+        var writer = PrimedStream.BitWriter()
+        writer.bits(0, 1)  // BFINAL 0
+        writer.bits(2, 2)  // BTYPE dynamic
+        writer.bits(0, 5)  // HLIT: 257 literal/length codes
+        writer.bits(0, 5)  // HDIST: 1 distance code (length 0: no distances)
+        writer.bits(14, 4)  // HCLEN: 18 code length code lengths
         // Code length code: 18 -> 1 bit ("0"), 0 -> 2 bits ("10"), 1 -> 2 bits ("11").
         let order = DynamicBlockHeader.codeLengthOrder
-        for symbol in order.prefix(18) { writer.write(UInt64(symbol == 18 ? 1 : symbol == 0 || symbol == 1 ? 2 : 0), 3) }
-        func code(_ value: UInt64, _ length: Int) { for index in (0..<length).reversed() { writer.write((value >> UInt64(index)) & 1, 1) } }
+        for symbol in order.prefix(18) { writer.bits(UInt32(symbol == 18 ? 1 : symbol == 0 || symbol == 1 ? 2 : 0), 3) }
         // Lengths: 255 zeros (18 x138, 18 x117), then 0xFF and end-of-block 1 bit each, then the distance code's 0.
-        code(0, 1); writer.write(138 - 11, 7)
-        code(0, 1); writer.write(117 - 11, 7)
-        code(3, 2); code(3, 2); code(2, 2)
+        writer.code(0, 1); writer.bits(138 - 11, 7)
+        writer.code(0, 1); writer.bits(117 - 11, 7)
+        writer.code(3, 2); writer.code(3, 2); writer.code(2, 2)
         // Literal 0xFF is "0", end-of-block "1".
-        let literals = count + ((bit % 8 - (writer.count + count + 1)) % 8 + 8) % 8
-        for _ in 0..<literals { writer.write(0, 1) }
-        writer.write(1, 1)
-        let landing = writer.count
+        let literals = count + ((bit % 8 - (writer.bitCount + count + 1)) % 8 + 8) % 8
+        for _ in 0..<literals { writer.bits(0, 1) }
+        writer.bits(1, 1)
+        let landing = writer.bitCount
         precondition(landing % 8 == bit % 8)
         if bit % 8 != 0 { writer.bytes[writer.bytes.count - 1] |= stream[bit / 8] & ~UInt8((1 << (bit % 8)) - 1) }
         writer.bytes += stream[(bit / 8 + (bit % 8 == 0 ? 0 : 1))...]
         return (writer.bytes, landing)
-    }
-
-    /// Bits written least significant first, as deflate packs them.
-    struct BitWriter {
-        var bytes: [UInt8] = []
-        var count = 0
-        mutating func write(_ value: UInt64, _ length: Int) {
-            for index in 0..<length {
-                if count % 8 == 0 { bytes.append(0) }
-                bytes[bytes.count - 1] |= UInt8((value >> UInt64(index)) & 1) << UInt8(count % 8)
-                count += 1
-            }
-        }
     }
 
     /// The dynamic header check agrees with zlib: at every true dynamic block start of a real
