@@ -169,6 +169,21 @@ extension DeflateTail {
 /// A dynamic deflate block header (RFC 1951 3.2.7), checked exactly as zlib's inflate
 /// accepts it, at any bit of a buffer (bits are read least significant first).
 enum DynamicBlockHeader {
+    /// Kraft's sum in 128ths of four 3-bit code lengths (the first in the low bits): 2^(7 - length)
+    /// each, 0 for length 0. Made once, never freed.
+    nonisolated(unsafe) static let kraftOfFour: UnsafePointer<UInt16> = {
+        let table = UnsafeMutablePointer<UInt16>.allocate(capacity: 4096)
+        for index in 0..<4096 {
+            var sum: UInt16 = 0
+            for slot in 0..<4 {
+                let length = (index >> (3 * slot)) & 7
+                if length > 0 { sum += 1 << (7 - length) }
+            }
+            table[index] = sum
+        }
+        return UnsafePointer(table)
+    }()
+
     /// The order the code length code's lengths are sent in.
     static let codeLengthOrder: [Int] = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]
 
@@ -220,14 +235,11 @@ enum DynamicBlockHeader {
             // The code length code must be complete (zlib rejects an incomplete one; an
             // empty one decodes only zero lengths, and then end-of-block has none).
             let codeLengthBits = peek(bit + 17)
-            // Kraft's sum in 128ths: byte `length` of this word is 2^(7 - length), 0 for length 0.
-            let share: UInt64 = 0x0102_0408_1020_4000
-            var kraft: UInt64 = 0
-            var lengths = codeLengthBits
-            for _ in 0..<codeLengthCount {
-                kraft &+= (share >> ((lengths & 7) << 3)) & 0xFF
-                lengths >>= 3
-            }
+            // Kraft's sum in 128ths, four 3-bit lengths a lookup (the lengths past the count masked to 0).
+            let lengths = codeLengthBits & ((1 << UInt64(3 * codeLengthCount)) - 1)
+            let table = DynamicBlockHeader.kraftOfFour
+            let kraft = Int(table[Int(lengths & 0xFFF)]) + Int(table[Int((lengths >> 12) & 0xFFF)]) + Int(table[Int((lengths >> 24) & 0xFFF)])
+                + Int(table[Int((lengths >> 36) & 0xFFF)]) + Int(table[Int((lengths >> 48) & 0xFFF)])
             guard kraft == 128 else { return false }
             return acceptsCodes(bit, literalCount: literalCount, distanceCount: distanceCount, codeLengthCount: codeLengthCount,
                                 codeLengthBits: codeLengthBits)
