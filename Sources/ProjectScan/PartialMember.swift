@@ -1,9 +1,4 @@
 import ELFInspection
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 
 /// A deflated wheel member of which only the start and the end were fetched and inflated
 /// (a wheel on an index, read by ranges). It holds the member's declared size (untouched

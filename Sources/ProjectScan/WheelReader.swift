@@ -1,11 +1,6 @@
 import ELFInspection
 import Dispatch
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 
 /// The parts of a wheel basefit needs besides its ELF members.
 struct WheelContents: Sendable {
@@ -224,27 +219,4 @@ final class Slots<Value: Sendable>: @unchecked Sendable {
     func store(_ value: Value, at index: Int) { storage[index] = value }
 
     func values() -> [Value?] { (0..<count).map { storage[$0] } }
-}
-
-/// A read-only mapping of a whole file; `unmap()` when done.
-struct MappedArchive {
-    let bytes: UnsafeRawBufferPointer
-
-    init(path: String) throws(WheelReader.ReadError) {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw .unreadable("cannot open: \(String(cString: strerror(errno)))") }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { throw .unreadable("not a regular file") }
-        let size = Int(status.st_size)
-        guard size > 0 else { throw .unreadable("not a readable zip archive (empty file)") }
-        guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), address != MAP_FAILED else {
-            throw .unreadable("cannot map: \(String(cString: strerror(errno)))")
-        }
-        bytes = UnsafeRawBufferPointer(start: address, count: size)
-    }
-
-    func unmap() {
-        munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count)
-    }
 }
