@@ -10,8 +10,6 @@ struct WheelContents: Sendable {
     var warnings: [String] = []
     /// ELF members read by their start and end only (`WheelReader.PartialReads`).
     var partialMembers = 0
-    /// Big members whose start-and-end read was not exact, each with why (`member: reason`).
-    var readWhole: [String] = []
 }
 
 /// Reads a wheel (a zip) in memory: nothing is ever extracted to disk, whatever names
@@ -141,17 +139,16 @@ enum WheelReader {
         let members = candidates
         DispatchQueue.concurrentPerform(iterations: members.count) { index in
             let (path, entry, data) = members[index]
-            var wholeBecause: String?
             if let threshold = partial.threshold, entry.method == 8, entry.compressedSize >= threshold {
                 switch PartialMemberPlan.read(archive: base, entry: entry, wheel: wheel, maxReadShare: partial.maxReadShare) {
                 case .artifact(let artifact):
-                    slots.store(.elf(.success(artifact), byEnds: true, wholeBecause: nil), at: index)
+                    slots.store(.elf(.success(artifact), byEnds: true), at: index)
                     return
                 case .notELF:
                     slots.store(.notELF, at: index)
                     return
-                case .whole(let reason):
-                    wholeBecause = reason
+                case .whole:
+                    break  // read whole below, its CRC-32 checked
                 }
             }
             do throws(Inflater.Failure) {
@@ -163,7 +160,7 @@ enum WheelReader {
                         ELFError(error.kind, path: error.path, location: error.location, detail: "member \(path): \(Scanner.message(for: error))")
                     }
                 }
-                slots.store(.elf(result, byEnds: false, wholeBecause: wholeBecause), at: index)
+                slots.store(.elf(result, byEnds: false), at: index)
             } catch .wrongMagic {
                 slots.store(.notELF, at: index)
             } catch {
@@ -179,12 +176,11 @@ enum WheelReader {
             }
         }
         var results: [Result<Artifact, ELFError>] = []
-        for (outcome, (path, _, _)) in zip(slots.values(), members) {
+        for outcome in slots.values() {
             switch outcome {
-            case .elf(let value, let byEnds, let wholeBecause)?:
+            case .elf(let value, let byEnds)?:
                 results.append(value)
                 if byEnds { contents.partialMembers += 1 }
-                if let wholeBecause { contents.readWhole.append("\(path): \(wholeBecause)") }
             case .failed(let message)?: contents.warnings.append(message)
             case .notELF?, nil: break
             }
@@ -193,8 +189,8 @@ enum WheelReader {
     }
 
     enum Outcome: Sendable {
-        /// `byEnds`: read by its start and end; `wholeBecause`: why such a read was not exact.
-        case elf(Result<Artifact, ELFError>, byEnds: Bool, wholeBecause: String?)
+        /// `byEnds`: read by its start and end (`PartialMemberPlan`), not inflated whole.
+        case elf(Result<Artifact, ELFError>, byEnds: Bool)
         case notELF
         case failed(String)
     }
