@@ -1,3 +1,5 @@
+import ProjectScan
+
 /// `basefit check`: one image judged, and how it was chosen.
 public struct CheckResult: Sendable {
     public var verdict: Verdict
@@ -14,12 +16,40 @@ public struct CheckResult: Sendable {
     /// `--allow-installs`: problems an install fixes do not fail the gate.
     public var allowInstalls: Bool
 
-    /// True when the gate passes: compatible, or (with installs allowed) fixed by them.
-    public var passes: Bool { verdict.compatible || (allowInstalls && verdict.fixable) }
+    /// `--allow-unjudged`: files that could not be judged do not stop the gate.
+    public var allowUnjudged: Bool
+
+    /// How the gate ends.
+    public enum Outcome: Sendable, Equatable {
+        /// Every file was judged (or the rest allowed) and the image loads them: exit 0.
+        case passes
+        /// A judged file does not load on the image: exit 1, whatever was not judged.
+        case fails
+        /// The judged files load, but something that may be native code was not judged: exit 2.
+        case inconclusive
+    }
+
+    /// What may be native code and was not judged (the requirements').
+    public var unjudged: [UnjudgedFile] { profile.requirements.unjudged }
+
+    /// False when something was not judged and `--allow-unjudged` was not given.
+    public var conclusive: Bool { unjudged.isEmpty || allowUnjudged }
+
+    /// The judged files load: compatible, or (with installs allowed) fixed by them.
+    public var judgedFilesPass: Bool { verdict.compatible || (allowInstalls && verdict.fixable) }
+
+    public var outcome: Outcome {
+        guard judgedFilesPass else { return .fails }
+        return conclusive ? .passes : .inconclusive
+    }
+
+    /// True when the gate passes. Never on an incomplete judgement unless the user allowed it.
+    public var passes: Bool { outcome == .passes }
 
     public init(verdict: Verdict, profile: ProjectProfile, source: String, dockerfile: String? = nil, dockerfileLine: Int? = nil,
-                requested: String? = nil, notes: [String] = [], allowInstalls: Bool = false) {
+                requested: String? = nil, notes: [String] = [], allowInstalls: Bool = false, allowUnjudged: Bool = false) {
         self.allowInstalls = allowInstalls
+        self.allowUnjudged = allowUnjudged
         self.requested = requested
         self.notes = notes
         self.verdict = verdict

@@ -36,7 +36,7 @@ extension Evaluator {
         // Aggregated without the lockfiles (whose encoding the digest would hash once per image),
         // then given them back with the project's own digest: this profile is the same project.
         var extended = Requirements(files: requirements.files + added, node: requirements.node, python: requirements.python,
-                                    hints: requirements.hints)
+                                    hints: requirements.hints, unjudged: requirements.unjudged)
         extended.lockfiles = requirements.lockfiles
         extended.digest = requirements.digest
         profile.requirements = extended

@@ -38,7 +38,17 @@ public struct Recommendation: Sendable {
     /// Things the user must know about how the candidates were chosen (a constraint no image meets …).
     public var warnings: [String]
 
+    /// `--allow-unjudged`: files that could not be judged do not make the answer inconclusive.
+    public var allowUnjudged = false
+
     public var recommended: Verdict? { ranked.first }
+
+    /// What may be native code and was not judged (the requirements').
+    public var unjudged: [UnjudgedFile] { profile.requirements.unjudged }
+
+    /// False when something was not judged and `--allow-unjudged` was not given: every
+    /// answer then holds only for the files judged, and the command exits 2.
+    public var conclusive: Bool { unjudged.isEmpty || allowUnjudged }
 }
 
 public struct Recommender: Sendable {

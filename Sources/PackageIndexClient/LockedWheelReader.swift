@@ -77,7 +77,7 @@ public struct LockedWheelReader: Sendable {
                            warnings: ["\(file.filename): cannot read its ELF members (\(error.description)); judged by its tags only"],
                            scan: nil, metadataRead: false)
         }
-        var warnings = scan.warnings.map { "\(file.filename): \($0)" }
+        var warnings = (scan.warnings + scan.unjudged).map { "\(file.filename): \($0)" }
         var metadata: WheelMetadata?
         var metadataRead = false
         if file.hasMetadataFile == true {
@@ -95,7 +95,7 @@ public struct LockedWheelReader: Sendable {
             }
         }
         let wheel = LockedWheel(sha256: file.sha256, files: LockedWheel.needs(of: scan.artifacts, package: project),
-                                warnings: scan.warnings, metadata: metadata)
+                                warnings: scan.unjudged, metadata: metadata)
         return Outcome(filename: file.filename, wheel: wheel, warnings: warnings, scan: scan, metadataRead: metadataRead)
     }
 

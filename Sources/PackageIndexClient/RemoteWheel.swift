@@ -9,7 +9,11 @@ import ProjectScan
 public struct RemoteWheel: Sendable {
     public struct Scan: Sendable {
         public var artifacts: [Artifact]
+        /// Warnings that leave nothing out (a member no installer writes).
         public var warnings: [String]
+        /// Members that may be native code and could not be judged (damaged, over a limit),
+        /// or the whole wheel when its directory could not be read.
+        public var unjudged: [String] = []
         /// Bytes received from the index for this wheel.
         public var bytesFetched: Int
         public var wheelSize: Int
@@ -38,10 +42,11 @@ public struct RemoteWheel: Sendable {
     /// With `sha256` (the index's hash of the file) and a cache, a wheel seen before costs no request.
     public func scan(url: String, displayPath: String, sha256: String?, cache: WheelFactsCache?) async throws(NetworkError) -> Scan {
         if let sha256, let cache, let hit = cache.load(sha256: sha256, displayPath: displayPath) {
-            return Scan(artifacts: hit.artifacts, warnings: hit.warnings, bytesFetched: 0, wheelSize: 0, usedRanges: false, requests: 0, cached: true)
+            return Scan(artifacts: hit.artifacts, warnings: hit.warnings, unjudged: hit.unjudged, bytesFetched: 0, wheelSize: 0, usedRanges: false,
+                        requests: 0, cached: true)
         }
         let scan = try await self.scan(url: url, displayPath: displayPath)
-        if let sha256, let cache { cache.store(sha256: sha256, artifacts: scan.artifacts, warnings: scan.warnings) }
+        if let sha256, let cache { cache.store(sha256: sha256, artifacts: scan.artifacts, warnings: scan.warnings, unjudged: scan.unjudged) }
         return scan
     }
 
@@ -60,8 +65,8 @@ public struct RemoteWheel: Sendable {
         }
         guard tailReply.status == 206, let total = Self.totalSize(tailReply.header("Content-Range")) else {
             // Ranges refused: the whole wheel came back.
-            let (artifacts, warnings) = tailReply.body.withUnsafeBytes { WheelInspection.inspect(archive: $0, path: displayPath) }
-            return Scan(artifacts: artifacts, warnings: warnings, bytesFetched: fetched, wheelSize: tailReply.body.count, usedRanges: false, requests: 1)
+            let (artifacts, warnings, unjudged) = tailReply.body.withUnsafeBytes { WheelInspection.inspect(archive: $0, path: displayPath) }
+            return Scan(artifacts: artifacts, warnings: warnings, unjudged: unjudged, bytesFetched: fetched, wheelSize: tailReply.body.count, usedRanges: false, requests: 1)
         }
         // A small wheel: the rest of it costs less than a directory plus member ranges.
         if total <= 4 * Self.firstTail {
@@ -73,8 +78,8 @@ public struct RemoteWheel: Sendable {
                 whole = head.body
             }
             whole.append(tailReply.body.suffix(min(tailReply.body.count, total)))
-            let (artifacts, warnings) = whole.withUnsafeBytes { WheelInspection.inspect(archive: $0, path: displayPath) }
-            return Scan(artifacts: artifacts, warnings: warnings, bytesFetched: fetched, wheelSize: total, usedRanges: true, requests: requests)
+            let (artifacts, warnings, unjudged) = whole.withUnsafeBytes { WheelInspection.inspect(archive: $0, path: displayPath) }
+            return Scan(artifacts: artifacts, warnings: warnings, unjudged: unjudged, bytesFetched: fetched, wheelSize: total, usedRanges: true, requests: requests)
         }
         let tailStart = UInt64(total) - UInt64(tailReply.body.count)
         let directory: ZipDirectory
@@ -94,7 +99,7 @@ public struct RemoteWheel: Sendable {
         } catch let error as NetworkError {
             throw error
         } catch {
-            return Scan(artifacts: [], warnings: ["unreadable wheel: \(error)"], bytesFetched: fetched, wheelSize: total, usedRanges: true, requests: requests)
+            return Scan(artifacts: [], warnings: [], unjudged: ["unreadable wheel: \(error)"], bytesFetched: fetched, wheelSize: total, usedRanges: true, requests: requests)
         }
 
         // Big deflated members by their start and end, and runs of the others, all at once:
@@ -136,7 +141,7 @@ public struct RemoteWheel: Sendable {
         let rest = await readRuns(Self.runs(of: fallbacks, in: directory, mergeGap: mergeGap), url: url, wheel: wheel)
         collected.add(rest)
         if let failure = collected.failure { throw failure }
-        return Scan(artifacts: collected.artifacts.sorted { $0.path < $1.path }, warnings: collected.warnings,
+        return Scan(artifacts: collected.artifacts.sorted { $0.path < $1.path }, warnings: [], unjudged: collected.unjudged,
                     bytesFetched: fetched + collected.bytes, wheelSize: total, usedRanges: true, requests: requests + collected.requests,
                     partialMembers: partial, readWhole: readWhole)
     }
@@ -155,14 +160,15 @@ public struct RemoteWheel: Sendable {
     /// What reading some runs gave, in the runs' order; the first network failure, if any.
     struct Collected: Sendable {
         var artifacts: [Artifact] = []
-        var warnings: [String] = []
+        /// Members that could not be inflated or inspected.
+        var unjudged: [String] = []
         var bytes = 0
         var requests = 0
         var failure: NetworkError?
 
         mutating func add(_ other: Collected) {
             artifacts += other.artifacts
-            warnings += other.warnings
+            unjudged += other.unjudged
             bytes += other.bytes
             requests += other.requests
             failure = failure ?? other.failure
@@ -210,10 +216,10 @@ public struct RemoteWheel: Sendable {
                     case .success(let member):
                         switch WheelInspection.inspect(member: member, memberPath: entry.path, wheel: wheel) {
                         case .success(let artifact): collected.artifacts.append(artifact)
-                        case .failure(let message): collected.warnings.append(message.text)
+                        case .failure(let message): collected.unjudged.append(message.text)
                         }
                     case .failure(let message):
-                        if !message.text.isEmpty { collected.warnings.append(message.text) }
+                        if !message.text.isEmpty { collected.unjudged.append(message.text) }
                     }
                 }
             }

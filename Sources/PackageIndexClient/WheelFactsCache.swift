@@ -24,9 +24,13 @@ public struct WheelFactsCache: Sendable {
     }
 
     struct File: Codable {
-        var schema = 1
+        /// 2: member failures moved from `warnings` to `unjudged`; files of schema 1 are
+        /// read again from the index, so none is judged without them.
+        var schema = File.currentSchema
         var members: [Entry]
         var warnings: [String]
+        var unjudged: [String]
+        static let currentSchema = 2
     }
 
     static func valid(_ sha256: String) -> Bool {
@@ -34,16 +38,16 @@ public struct WheelFactsCache: Sendable {
     }
 
     /// The cached artifacts of the wheel with this hash, named under `displayPath`.
-    public func load(sha256: String, displayPath: String) -> (artifacts: [Artifact], warnings: [String])? {
+    public func load(sha256: String, displayPath: String) -> (artifacts: [Artifact], warnings: [String], unjudged: [String])? {
         guard Self.valid(sha256), let data = FileManager.default.contents(atPath: directory + "/\(sha256).json"),
-              let file = try? JSONDecoder().decode(File.self, from: data), file.schema == 1 else { return nil }
-        return (file.members.map { Artifact(path: displayPath + "!/" + $0.member, facts: $0.facts) }, file.warnings)
+              let file = try? JSONDecoder().decode(File.self, from: data), file.schema == File.currentSchema else { return nil }
+        return (file.members.map { Artifact(path: displayPath + "!/" + $0.member, facts: $0.facts) }, file.warnings, file.unjudged)
     }
 
-    public func store(sha256: String, artifacts: [Artifact], warnings: [String]) {
+    public func store(sha256: String, artifacts: [Artifact], warnings: [String], unjudged: [String]) {
         guard Self.valid(sha256) else { return }
         let members = artifacts.map { Entry(member: $0.path.components(separatedBy: "!/").dropFirst().joined(separator: "!/"), facts: $0.facts) }
-        guard let data = try? JSONEncoder().encode(File(members: members, warnings: warnings)) else { return }
+        guard let data = try? JSONEncoder().encode(File(members: members, warnings: warnings, unjudged: unjudged)) else { return }
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let temporary = directory + "/.\(sha256).\(getpid()).tmp"
         guard FileManager.default.createFile(atPath: temporary, contents: data) else { return }

@@ -26,6 +26,8 @@ public struct LockedDependencies: Sendable, Hashable, Codable {
     /// on some candidate image (nil: none was read, e.g. `--offline`). Optional in the
     /// serialised contract, so requirements files written before it still read.
     public var wheels: [String: LockedWheel]?
+    /// Lockfiles that could not be parsed (nil: none). Optional in the serialised contract.
+    public var unreadable: [UnjudgedFile]?
 
     public init(npm: [NpmLockfile] = [], python: [PythonLockfile] = [], releases: [String: [Release]] = [:], warnings: [String] = [],
                 wheels: [String: LockedWheel]? = nil) {
@@ -91,13 +93,34 @@ public struct LockedDependencies: Sendable, Hashable, Codable {
         for file in files {
             let name = PathText.fileName(of: file)
             if PythonLockfile.isLockfileName(name) {
-                do { found.python.append(try PythonLockfile.read(path: file)) } catch { found.warnings.append(error.description) }
+                do { found.python.append(try PythonLockfile.read(path: file)) } catch { found.unreadableLockfile(file, error.description) }
             } else {
-                do { found.npm.append(try NpmLockfile.read(path: file)) } catch { found.warnings.append(error.description) }
+                do { found.npm.append(try NpmLockfile.read(path: file)) } catch { found.unreadableLockfile(file, error.description) }
             }
         }
         for lockfile in found.python { found.warnings += lockfile.warnings }
         return found
+    }
+
+    private mutating func unreadableLockfile(_ path: String, _ description: String) {
+        warnings.append(description)
+        unreadable = (unreadable ?? []) + [UnjudgedFile(path: path, reason: "lockfile not read: \(description)")]
+    }
+
+    /// What the lockfiles leave unjudged: lockfiles that could not be read, lines that pin
+    /// nothing basefit can judge (ranges, URLs, editable installs, sources without a
+    /// version), and pins whose files are unknown (not in the lockfile, and the index did
+    /// not list them, or was not asked). Any of them may hold native code.
+    public var unjudged: [UnjudgedFile] {
+        var result = unreadable ?? []
+        for lockfile in python {
+            result += lockfile.warnings.map { UnjudgedFile(path: lockfile.path, reason: $0) }
+            for pin in lockfile.pins where files(of: pin)?.isEmpty != false {
+                result.append(UnjudgedFile(path: lockfile.path, reason: "\(pin.origin): \(pin.name)==\(pin.version): its files are unknown "
+                    + "(the lockfile lists none, and the index did not); not judged"))
+            }
+        }
+        return result
     }
 
     public static func isLockfileName(_ name: String) -> Bool {

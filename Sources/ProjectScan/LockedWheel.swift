@@ -12,7 +12,8 @@ public struct LockedWheel: Sendable, Hashable, Codable {
     public var sha256: String?
     /// Every ELF member as `wheel.whl!/member/path`.
     public var files: [FileNeeds]
-    /// Members that could not be read.
+    /// Members that may be native code and could not be judged (or the whole wheel, when its
+    /// directory could not be read): each is also in `Requirements.unjudged`.
     public var warnings: [String]
     /// The wheel's METADATA, when the index offers it separately and its hash matched.
     public var metadata: WheelMetadata?

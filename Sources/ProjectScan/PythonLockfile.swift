@@ -235,6 +235,7 @@ public struct PythonLockfile: Sendable, Hashable, Codable {
         let document = try toml(text, path: path)
         var pins: [Pin] = []
         var registries: [String] = []
+        var warnings: [String] = []
         let display = PathText.fileName(of: path)
         // uv.lock puts markers on dependency edges, not packages: a package every edge to which
         // carries a marker is installed only where one of them holds.
@@ -251,7 +252,14 @@ public struct PythonLockfile: Sendable, Hashable, Codable {
         }
         for package in document["package"]?.array ?? [] {
             guard let name = package["name"]?.string, let version = package["version"]?.string else { continue }
-            guard let registry = package["source"]?["registry"]?.string else { continue }  // editable/virtual/git/path sources
+            guard let registry = package["source"]?["registry"]?.string else {
+                // The project and its workspace (editable, virtual) are the user's own code; a
+                // git, path, directory or URL source is a dependency basefit cannot look up.
+                if let kind = ["git", "path", "directory", "url"].first(where: { package["source"]?[$0] != nil }) {
+                    warnings.append("\(display): \(name) \(version) comes from a \(kind) source, not an index; not judged")
+                }
+                continue
+            }
             var marker: String?
             if let incoming = edges[normalize(name)], !incoming.isEmpty, incoming.allSatisfy({ $0 != nil }) {
                 let distinct = Array(Set(incoming.compactMap { $0 })).sorted()
@@ -264,7 +272,7 @@ public struct PythonLockfile: Sendable, Hashable, Codable {
             pins.append(Pin(name: name, version: version, marker: marker, files: files, origin: "\(display) [[package]] \(name)"))
         }
         return PythonLockfile(format: .uv, path: path, pins: pins, indexURL: registries.first,
-                              extraIndexURLs: Array(registries.dropFirst()), warnings: [])
+                              extraIndexURLs: Array(registries.dropFirst()), warnings: warnings)
     }
 
     /// `{ url = "…/numpy-2.1.3-….whl", hash = "sha256:…", size = 123 }` (uv) or
@@ -291,10 +299,12 @@ public struct PythonLockfile: Sendable, Hashable, Codable {
         let document = try toml(text, path: path)
         var pins: [Pin] = []
         var sources: [String] = []
+        var warnings: [String] = []
         let display = PathText.fileName(of: path)
         for package in document["package"]?.array ?? [] {
             guard let name = package["name"]?.string, let version = package["version"]?.string else { continue }
             if let type = package["source"]?["type"]?.string, type != "legacy" {  // git, directory, file, url
+                warnings.append("\(display): \(name) \(version) comes from a \(type) source, not an index; not judged")
                 continue
             }
             if let url = package["source"]?["url"]?.string, !sources.contains(url) { sources.append(url) }
@@ -304,7 +314,7 @@ public struct PythonLockfile: Sendable, Hashable, Codable {
             let files = entries.compactMap(file)
             pins.append(Pin(name: name, version: version, files: files.isEmpty ? nil : files, origin: "\(display) [[package]] \(name)"))
         }
-        return PythonLockfile(format: .poetry, path: path, pins: pins, indexURL: nil, extraIndexURLs: sources, warnings: [])
+        return PythonLockfile(format: .poetry, path: path, pins: pins, indexURL: nil, extraIndexURLs: sources, warnings: warnings)
     }
 
     // MARK: pylock.toml (PEP 751)

@@ -8,8 +8,12 @@ import Foundation
 /// `requirements`; `check`/`recommend --requirements FILE` read it back, so a
 /// pipeline can scan in one job and gate in another.
 public struct Requirements: Sendable, Hashable {
-    /// Bumped when the serialised form changes incompatibly.
-    public static let schemaVersion = 1
+    /// Bumped when the serialised form changes incompatibly. A file is written with
+    /// `schemaVersion` 1 when nothing was left unjudged, so older readers still take it, and
+    /// with 2 when it lists `unjudged` files: a basefit that does not know that key would
+    /// judge without them, so it must refuse the file instead.
+    public static let schemaVersion = 2
+    static let schemaWithoutUnjudged = 1
 
     /// The C library the image must carry.
     public enum Libc: String, Sendable, Hashable, Codable {
@@ -58,6 +62,9 @@ public struct Requirements: Sendable, Hashable {
     /// Lockfiles found where nothing is installed yet: judged per candidate image
     /// (which native packages install prebuilt, build from source, or cannot install).
     public var lockfiles: LockedDependencies?
+    /// Files and wheel members that are, or may be, native code and could not be judged
+    /// (unreadable, damaged, over a limit): the requirements are incomplete while any is here.
+    public var unjudged: [UnjudgedFile]
 
     // MARK: Aggregates (derived from the contract)
 
@@ -72,12 +79,14 @@ public struct Requirements: Sendable, Hashable {
     public var x86ISALevel: Int?
 
     /// Aggregates the artifacts of a scan.
-    public init(artifacts: [Artifact], node: NodeRuntime? = nil, python: PythonRuntime? = nil, hints: [Finding] = []) {
-        self.init(files: artifacts.map(FileNeeds.init), node: node, python: python, hints: hints)
+    public init(artifacts: [Artifact], node: NodeRuntime? = nil, python: PythonRuntime? = nil, hints: [Finding] = [],
+                unjudged: [UnjudgedFile] = []) {
+        self.init(files: artifacts.map(FileNeeds.init), node: node, python: python, hints: hints, unjudged: unjudged)
     }
 
     /// Aggregates per-file needs (from a scan, or read back from a requirements file).
-    public init(files: [FileNeeds], node: NodeRuntime?, python: PythonRuntime?, hints: [Finding], lockfiles: LockedDependencies? = nil) {
+    public init(files: [FileNeeds], node: NodeRuntime?, python: PythonRuntime?, hints: [Finding], lockfiles: LockedDependencies? = nil,
+                unjudged: [UnjudgedFile] = []) {
         var machines = Set<Architecture>()
         var evidence: [LibcFamily: [String]] = [:]
         var minimum: [String: Minimum] = [:]
@@ -127,6 +136,7 @@ public struct Requirements: Sendable, Hashable {
         self.python = python.flatMap { $0.isEmpty ? nil : $0 }
         self.hints = hints
         self.lockfiles = lockfiles.flatMap { $0.isEmpty ? nil : $0 }
+        self.unjudged = unjudged
         self.digest = ""
         self.digest = Self.digest(of: self)
     }
@@ -136,7 +146,19 @@ public struct Requirements: Sendable, Hashable {
         let paths = Set(kept.map(\.path))
         let allPaths = Set(files.map(\.path))
         return Requirements(files: kept, node: node, python: python,
-                            hints: hints.filter { paths.contains($0.path) || !allPaths.contains($0.path) }, lockfiles: lockfiles)
+                            hints: hints.filter { paths.contains($0.path) || !allPaths.contains($0.path) }, lockfiles: lockfiles,
+                            unjudged: unjudged)
+    }
+
+    /// The schema version this value is written with (see `schemaVersion`).
+    public var schemaVersionWritten: Int {
+        unjudged.isEmpty ? Self.schemaWithoutUnjudged : Self.schemaVersion
+    }
+
+    /// The same requirements with more that could not be judged.
+    public func adding(unjudged more: [UnjudgedFile]) -> Requirements {
+        guard !more.isEmpty else { return self }
+        return Requirements(files: files, node: node, python: python, hints: hints, lockfiles: lockfiles, unjudged: unjudged + more)
     }
 
     private static func digest(of requirements: Requirements) -> String {
@@ -163,6 +185,8 @@ extension Requirements: Codable {
         var runtime: Runtime
         var hints: [Finding]
         var lockfiles: LockedDependencies?
+        /// Absent when nothing was left unjudged (and `schemaVersion` is then 1).
+        var unjudged: [UnjudgedFile]?
 
         struct Runtime: Codable {
             var node: NodeRuntime?
@@ -170,11 +194,12 @@ extension Requirements: Codable {
         }
 
         init(_ requirements: Requirements) {
-            schemaVersion = Requirements.schemaVersion
+            schemaVersion = requirements.schemaVersionWritten
             files = requirements.files
             runtime = Runtime(node: requirements.node, python: requirements.python)
             hints = requirements.hints
             lockfiles = requirements.lockfiles
+            unjudged = requirements.unjudged.isEmpty ? nil : requirements.unjudged
         }
     }
 
@@ -196,7 +221,7 @@ extension Requirements: Codable {
         let contract = try Contract(from: decoder)
         guard contract.schemaVersion <= Self.schemaVersion else { throw ReadError.newerSchema(contract.schemaVersion) }
         self.init(files: contract.files, node: contract.runtime.node, python: contract.runtime.python, hints: contract.hints,
-                  lockfiles: contract.lockfiles)
+                  lockfiles: contract.lockfiles, unjudged: contract.unjudged ?? [])
     }
 
     public func encode(to encoder: any Encoder) throws {

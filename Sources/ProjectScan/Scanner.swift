@@ -26,12 +26,13 @@ public struct Scanner: Sendable {
         var wheels: [WheelSummary] = []
         for (file, outcome) in zip(walk.wheels, inspectWheels(walk.wheels)) {
             switch outcome {
-            case .wheel(let summary, let members, let messages):
+            case .wheel(let summary, let members, let messages, let unjudged):
                 artifacts += members
                 warnings += messages.map { ScanWarning(path: file.displayPath, message: $0) }
+                warnings += unjudged.map { ScanWarning(path: file.displayPath, message: $0, effect: .unjudged) }
                 wheels.append(summary)
             case .failed(let error):
-                warnings.append(ScanWarning(path: file.displayPath, message: "unreadable wheel: \(error.detail)"))
+                warnings.append(ScanWarning(path: file.displayPath, message: "unreadable wheel: \(error.detail)", effect: .unjudged))
             }
         }
         progress?(walk.examined, artifacts.count, walk.examined)
@@ -57,7 +58,8 @@ public struct Scanner: Sendable {
         return ScanReport(
             artifacts: artifacts, warnings: warnings, filesExamined: walk.examined, aliases: walk.aliases,
             findings: findings, wheels: wheels,
-            requirements: Requirements(artifacts: artifacts, node: node.runtime, python: python.runtime, hints: findings))
+            requirements: Requirements(artifacts: artifacts, node: node.runtime, python: python.runtime, hints: findings,
+                                       unjudged: warnings.compactMap(\.unjudgedFile)))
     }
 
     static func message(for error: ELFError) -> String {
@@ -67,7 +69,8 @@ public struct Scanner: Sendable {
     }
 
     enum Outcome: Sendable {
-        case wheel(WheelSummary, [Artifact], [String])
+        /// The wheel, its ELF members, warnings that leave nothing out, and members not judged.
+        case wheel(WheelSummary, [Artifact], [String], unjudged: [String])
         case failed(ELFError)
     }
 
@@ -81,13 +84,13 @@ public struct Scanner: Sendable {
     }
 
     /// Reads one wheel as `scan` does: its summary, its ELF members as artifacts named
-    /// `path!/member`, and warnings about its members. `fileSystemPath` is opened,
-    /// `path` is how messages name it.
+    /// `path!/member`, warnings about its members, and the members it could not judge.
+    /// `fileSystemPath` is opened, `path` is how messages name it.
     public static func inspectWheel(
         fileSystemPath: String, path: String
-    ) throws(ELFError) -> (summary: WheelSummary, artifacts: [Artifact], warnings: [String]) {
+    ) throws(ELFError) -> (summary: WheelSummary, artifacts: [Artifact], warnings: [String], unjudged: [String]) {
         switch inspectWheel(FoundFile(displayPath: path, fileSystemPath: fileSystemPath)) {
-        case .wheel(let summary, let artifacts, let warnings): return (summary, artifacts, warnings)
+        case .wheel(let summary, let artifacts, let warnings, let unjudged): return (summary, artifacts, warnings, unjudged)
         case .failed(let error): throw error
         }
     }
@@ -116,7 +119,7 @@ public struct Scanner: Sendable {
         let summary = WheelSummary(path: file.displayPath, name: WheelName(fileName: PathText.fileName(of: file.displayPath)),
                                    declaredTags: contents.declaredTags, elfMembers: artifacts.count,
                                    membersByTheirEnds: contents.partialMembers)
-        return .wheel(summary, artifacts, contents.warnings + memberMessages)
+        return .wheel(summary, artifacts, contents.warnings, unjudged: contents.unjudged + memberMessages)
     }
 }
 

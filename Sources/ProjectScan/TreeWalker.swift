@@ -195,7 +195,7 @@ struct TreeWalker {
 
     private static func readDirectory(_ job: Job, queue: WorkQueue, into result: inout WalkResult) {
         guard let directory = opendir(job.real) else {
-            result.warnings.append(ScanWarning(path: job.display, message: "cannot read directory: \(String(cString: strerror(errno)))"))
+            result.warnings.append(ScanWarning(path: job.display, message: "cannot read directory: \(String(cString: strerror(errno)))", effect: .unjudged))
             return
         }
         defer { closedir(directory) }
@@ -218,7 +218,7 @@ struct TreeWalker {
                 var info = stat()
                 let display = join(job.display, name)
                 guard fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else {
-                    result.warnings.append(ScanWarning(path: display, message: "cannot read directory: \(String(cString: strerror(errno)))"))
+                    result.warnings.append(ScanWarning(path: display, message: "cannot read directory: \(String(cString: strerror(errno)))", effect: .unjudged))
                     continue
                 }
                 guard queue.visit(DirectoryID(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))) else {
@@ -258,9 +258,13 @@ struct TreeWalker {
         let display = join(parentDisplay, PathText.escaped(rawName))
         let lossy = String(decoding: rawName, as: UTF8.self)
         switch kind {
-        case UInt8(DT_REG) where lossy.hasSuffix(".whl") || isManifest(lossy, parent: ""):
+        case UInt8(DT_REG) where lossy.hasSuffix(".whl"):
             result.examined += 1
-            result.warnings.append(ScanWarning(path: display, message: "file name is not valid UTF-8; not read as a wheel or manifest (rename it)"))
+            result.warnings.append(ScanWarning(path: display, message: "file name is not valid UTF-8; not read as a wheel (rename it)",
+                                               effect: .unjudged))
+        case UInt8(DT_REG) where isManifest(lossy, parent: ""):
+            result.examined += 1
+            result.warnings.append(ScanWarning(path: display, message: "file name is not valid UTF-8; not read as a manifest (rename it)"))
         case UInt8(DT_REG):
             do {
                 let facts = try ELFInspector.inspect(directory: directory, rawName: rawName, path: display,
@@ -271,7 +275,7 @@ struct TreeWalker {
                 record(error, into: &result)
             }
         case UInt8(DT_DIR):
-            result.warnings.append(ScanWarning(path: display, message: "directory name is not valid UTF-8; its contents were not scanned (rename it)"))
+            result.warnings.append(ScanWarning(path: display, message: "directory name is not valid UTF-8; its contents were not scanned (rename it)", effect: .unjudged))
         case UInt8(DT_LNK):
             result.warnings.append(ScanWarning(path: display, message: "link name is not valid UTF-8; not followed (rename it)"))
         default:
@@ -316,9 +320,9 @@ struct TreeWalker {
             result.examined += 1
         case .malformed, .unsupported, .incomplete:
             result.examined += 1
-            result.warnings.append(ScanWarning(path: error.path, message: Scanner.message(for: error)))
+            result.warnings.append(ScanWarning(path: error.path, message: Scanner.message(for: error), effect: .unjudged))
         case .unreadable:
-            result.warnings.append(ScanWarning(path: error.path, message: "cannot read: \(error.detail)"))
+            result.warnings.append(ScanWarning(path: error.path, message: "cannot read: \(error.detail)", effect: .unjudged))
         }
     }
 

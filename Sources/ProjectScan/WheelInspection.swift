@@ -3,22 +3,23 @@ import ELFInspection
 /// Wheel inspection from bytes already in memory (a wheel fetched over HTTP, whole or in
 /// part): what `scan` reports for a wheel file, without a file.
 public enum WheelInspection {
-    /// A whole wheel in memory: its ELF members as artifacts (`path!/member`) and warnings.
-    public static func inspect(archive: UnsafeRawBufferPointer, path: String) -> (artifacts: [Artifact], warnings: [String]) {
+    /// A whole wheel in memory: its ELF members as artifacts (`path!/member`), warnings that
+    /// leave nothing out, and the members (or the whole wheel) it could not judge.
+    public static func inspect(archive: UnsafeRawBufferPointer, path: String) -> (artifacts: [Artifact], warnings: [String], unjudged: [String]) {
         do throws(WheelReader.ReadError) {
             let read = try WheelReader.read(archive, wheel: path)
             var artifacts: [Artifact] = []
-            var warnings = read.contents.warnings
+            var unjudged = read.contents.unjudged
             for result in read.results {
                 switch result {
                 case .success(let artifact): artifacts.append(artifact)
-                case .failure(let error): warnings.append(error.detail)
+                case .failure(let error): unjudged.append(error.detail)
                 }
             }
-            return (artifacts, warnings)
+            return (artifacts, read.contents.warnings, unjudged)
         } catch {
             switch error {
-            case .unreadable(let detail): return ([], ["unreadable wheel: \(detail)"])
+            case .unreadable(let detail): return ([], [], ["unreadable wheel: \(detail)"])
             }
         }
     }

@@ -7,7 +7,10 @@ struct WheelContents: Sendable {
     /// `Tag:` lines of `*.dist-info/WHEEL`.
     var declaredTags: [String] = []
     var memberCount = 0
+    /// Warnings that leave nothing unjudged (a member no installer writes).
     var warnings: [String] = []
+    /// Members that are, or may be, native code and were not judged (damaged, over a limit).
+    var unjudged: [String] = []
     /// ELF members read by their start and end only (`WheelReader.PartialReads`).
     var partialMembers = 0
 }
@@ -87,7 +90,7 @@ enum WheelReader {
         for entry in directory.entries {
             contents.memberCount += 1
             guard contents.memberCount <= memberCountLimit else {
-                contents.warnings.append("more than \(memberCountLimit) members; the rest were not read")
+                contents.unjudged.append("more than \(memberCountLimit) members; the rest were not read")
                 break
             }
             guard !entry.isDirectory, !entry.isSymlink else { continue }
@@ -98,7 +101,7 @@ enum WheelReader {
             }
             guard entry.uncompressedSize >= 4 else { continue }
             guard entry.uncompressedSize <= memberSizeLimit else {
-                contents.warnings.append("member \(path) declares \(entry.uncompressedSize) bytes, over the \(memberSizeLimit)-byte limit; not scanned, so its requirements are unknown")
+                contents.unjudged.append("member \(path) declares \(entry.uncompressedSize) bytes, over the \(memberSizeLimit)-byte limit; not scanned, so its requirements are unknown")
                 continue
             }
             let data: Range<Int>
@@ -109,7 +112,7 @@ enum WheelReader {
                 guard start <= size, entry.compressedSize <= size - start else { throw ZipDirectory.ReadError(detail: "data past the end of the archive") }
                 data = Int(start)..<Int(start + entry.compressedSize)
             } catch {
-                contents.warnings.append("member \(path) cannot be read: \(error.detail)")
+                contents.unjudged.append("member \(path) cannot be read: \(error.detail)")
                 continue
             }
             let isWheelMetadata = path.hasSuffix(".dist-info/WHEEL") && path.split(separator: "/").count == 2
@@ -121,12 +124,12 @@ enum WheelReader {
                         contents.declaredTags.append(line.dropFirst(4).trimmingCharacters(in: .whitespaces))
                     }
                 } catch {
-                    contents.warnings.append("member \(path) cannot be read: \(error)")
+                    contents.unjudged.append("member \(path) cannot be read: \(error)")
                 }
                 continue
             }
             guard total + entry.uncompressedSize <= totalSizeLimit else {
-                contents.warnings.append("member \(path) would take the wheel past \(totalSizeLimit) inflated bytes; not scanned, so its requirements are unknown")
+                contents.unjudged.append("member \(path) would take the wheel past \(totalSizeLimit) inflated bytes; not scanned, so its requirements are unknown")
                 continue
             }
             candidates.append((path, entry, data))
@@ -181,7 +184,7 @@ enum WheelReader {
             case .elf(let value, let byEnds)?:
                 results.append(value)
                 if byEnds { contents.partialMembers += 1 }
-            case .failed(let message)?: contents.warnings.append(message)
+            case .failed(let message)?: contents.unjudged.append(message)
             case .notELF?, nil: break
             }
         }

@@ -13,6 +13,9 @@ extension CheckResult {
         }
         return "no ELF file"
     }
+
+    /// "1 item that may hold native code" (could not be judged).
+    var unjudgedCount: String { UnjudgedFile.counted(unjudged.count) }
 }
 
 /// `basefit check --format text`.
@@ -20,10 +23,15 @@ public enum CheckTextFormatter {
     public static func format(_ result: CheckResult) -> String {
         let verdict = result.verdict
         var lines: [String] = []
-        if verdict.compatible {
-            lines.append("compatible: \(verdict.image.reference) (\(result.source)) loads \(result.judged) for \(verdict.architecture)")
+        if verdict.compatible && result.outcome == .inconclusive {
+            lines.append("inconclusive: \(verdict.image.reference) (\(result.source)) loads \(result.judged) for \(verdict.architecture), "
+                         + "but \(result.unjudgedCount) could not be judged")
+        } else if verdict.compatible {
+            let allowed = result.unjudged.isEmpty ? "" : " (not judged, allowed by --allow-unjudged: \(result.unjudgedCount))"
+            lines.append("compatible: \(verdict.image.reference) (\(result.source)) loads \(result.judged) for \(verdict.architecture)\(allowed)")
         } else {
-            let head = result.passes ? "compatible after installs" : "incompatible"
+            let head = result.outcome == .inconclusive ? "inconclusive: compatible after installs"
+                : result.judgedFilesPass ? "compatible after installs" : "incompatible"
             lines.append("\(head): \(verdict.image.reference) (\(result.source)) — \(verdict.problems.count) problem\(verdict.problems.count == 1 ? "" : "s")\(verdict.fixable ? ", all fixable by installs" : "")")
             for problem in verdict.problems.sorted(by: { ($0.kind.rawValue, $0.artifact ?? "") < ($1.kind.rawValue, $1.artifact ?? "") }) {
                 lines.append("  [\(problem.kind.rawValue)] \(problem.message)")
@@ -38,6 +46,10 @@ public enum CheckTextFormatter {
             let size = verdict.installBytes.map { " (adds \(megabytes($0)) with every dependency)" } ?? ""
             lines.append("install: RUN \(command)\(size)")
         }
+        for file in result.unjudged { lines.append("not judged: \(file.path): \(file.reason)") }
+        if result.outcome == .inconclusive {
+            lines.append("  (fix or remove them, or judge without them with --allow-unjudged)")
+        }
         for note in result.notes + verdict.notes { lines.append("note: \(note)") }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -49,8 +61,11 @@ public enum CheckJSONFormatter {
         var members: [(String, JSONValue)] = [
             ("schemaVersion", .int(OutputSchema.version)),
             ("command", .string("check")),
-            ("compatible", .bool(result.verdict.compatible)),
+            // Never true on an incomplete judgement: a reader of this key alone fails closed.
+            ("compatible", .bool(result.verdict.compatible && result.conclusive)),
             ("passes", .bool(result.passes)),
+            ("conclusive", .bool(result.conclusive)),
+            ("unjudged", JSONValue(encoding: result.unjudged)),
             ("image", .string(result.verdict.image.reference)),
             ("source", .string(result.source)),
             ("resolvedFrom", .optional(result.requested)),
@@ -74,12 +89,19 @@ public enum CheckJSONFormatter {
 public enum CheckMarkdownFormatter {
     public static func format(_ result: CheckResult) -> String {
         let verdict = result.verdict
-        var lines = ["### basefit check: `\(verdict.image.reference)` — \(verdict.compatible ? "compatible ✅" : "incompatible ❌")", ""]
+        let state = result.outcome == .inconclusive ? "inconclusive ⚠️" : verdict.compatible ? "compatible ✅" : "incompatible ❌"
+        var lines = ["### basefit check: `\(verdict.image.reference)` — \(state)", ""]
         if !verdict.problems.isEmpty {
             lines += ["| kind | artifact | problem | fix |", "|---|---|---|---|"]
             for problem in verdict.problems {
                 let fix = problem.fix?.install?.command ?? problem.fix?.advice ?? ""
                 lines.append("| \(problem.kind.rawValue) | `\(problem.artifact ?? "-")` | \(RecommendMarkdownFormatter.escape(problem.message)) | \(RecommendMarkdownFormatter.escape(fix)) |")
+            }
+        }
+        if !result.unjudged.isEmpty {
+            lines += ["", "Not judged\(result.conclusive ? " (allowed by `--allow-unjudged`)" : ""):", ""]
+            for file in result.unjudged {
+                lines.append("- `\(file.path)`: \(RecommendMarkdownFormatter.escape(file.reason))")
             }
         }
         for note in result.notes + verdict.notes { lines += ["", "> note: \(RecommendMarkdownFormatter.escape(note))"] }
@@ -91,8 +113,16 @@ public enum CheckMarkdownFormatter {
 public enum CheckGitHubFormatter {
     public static func format(_ result: CheckResult) -> String {
         let verdict = result.verdict
+        // Files not judged: errors while they make the check inconclusive, warnings once allowed.
+        let unjudged = result.unjudged.map { file in
+            "::\(result.conclusive ? "warning" : "error") file=\(escapeProperty(CheckSARIFFormatter.fileOnDisk(file.path))),"
+                + "title=\(escapeProperty("basefit not judged"))::\(escape("\(file.path): \(file.reason)"))\n"
+        }.joined()
         guard !verdict.compatible else {
-            return "::notice title=basefit::\(escape("\(verdict.image.reference) is compatible (\(result.judged))"))\n" + notes(result)
+            let head = result.conclusive
+                ? "::notice title=basefit::\(escape("\(verdict.image.reference) is compatible (\(result.judged))"))\n"
+                : "::error title=basefit::\(escape("\(verdict.image.reference) loads \(result.judged), but \(result.unjudgedCount) could not be judged: inconclusive"))\n"
+            return head + unjudged + notes(result)
         }
         return verdict.problems.map { problem in
             var properties = ["title=\(escapeProperty("basefit \(problem.kind.rawValue)"))"]
@@ -105,7 +135,7 @@ public enum CheckGitHubFormatter {
             let fix = problem.fix?.install?.command ?? problem.fix?.advice
             let affected = problem.artifacts.count > 1 ? " — affects: \(problem.artifacts.joined(separator: ", "))" : ""
             return "::error \(properties.joined(separator: ","))::\(escape(problem.message + (fix.map { " — fix: \($0)" } ?? "") + affected))"
-        }.joined(separator: "\n") + "\n" + notes(result)
+        }.joined(separator: "\n") + "\n" + unjudged + notes(result)
     }
 
     /// Resolution notes and the verdict's notes (end of life, floating tag) as warnings.
@@ -129,6 +159,21 @@ public enum CheckSARIFFormatter {
             JSONValue.object([
                 ("id", .string(kind.rawValue)),
                 ("shortDescription", .object([("text", .string(description(kind)))])),
+            ])
+        }
+        let unjudgedRule = JSONValue.object([
+            ("id", .string(unjudgedRuleID)),
+            ("shortDescription", .object([("text", .string("A file, wheel member or lockfile line that may hold native code could not be judged"))])),
+        ])
+        let unjudged = result.unjudged.map { file -> JSONValue in
+            .object([
+                ("ruleId", .string(unjudgedRuleID)),
+                ("level", .string(result.conclusive ? "warning" : "error")),
+                ("message", .object([("text", .string("\(file.path): \(file.reason)"))])),
+                ("locations", .array([.object([("physicalLocation", .object([
+                    ("artifactLocation", .object([("uri", .string(fileOnDisk(file.path)))])),
+                ]))])])),
+                ("properties", .object([("image", .string(result.verdict.image.reference)), ("artifact", .string(file.path))])),
             ])
         }
         let results = result.verdict.problems.map { problem -> JSONValue in
@@ -166,9 +211,9 @@ public enum CheckSARIFFormatter {
                 ("tool", .object([("driver", .object([
                     ("name", .string("basefit")),
                     ("version", .string(toolVersion)),
-                    ("rules", .array(rules)),
+                    ("rules", .array(rules + [unjudgedRule])),
                 ]))])),
-                ("results", .array(results)),
+                ("results", .array(results + unjudged)),
                 ("properties", .object([
                     ("image", .string(result.verdict.image.reference)),
                     ("notes", .strings(result.notes + result.verdict.notes)),
@@ -176,6 +221,9 @@ public enum CheckSARIFFormatter {
             ])])),
         ]).rendered()
     }
+
+    /// The rule of a file that could not be judged (not a `Problem.Kind`: it is no verdict on the image).
+    static let unjudgedRuleID = "unjudged"
 
     /// The file on disk an artifact lives in (`x.whl!/a.so` → `x.whl`).
     static func fileOnDisk(_ artifact: String) -> String {

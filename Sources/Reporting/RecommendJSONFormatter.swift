@@ -1,4 +1,5 @@
 import Advisor
+import ProjectScan
 
 /// `basefit recommend --format json` (keys per the README's command-line contract).
 public enum RecommendJSONFormatter {
@@ -10,6 +11,9 @@ public enum RecommendJSONFormatter {
             ("runtime", .string(recommendation.runtime.rawValue)),
             ("allowInstalls", .bool(recommendation.allowInstalls)),
             ("recommended", .optional(recommendation.recommended?.image.reference)),
+            // False while something that may be native code was not judged (exit 2).
+            ("conclusive", .bool(recommendation.conclusive)),
+            ("unjudged", JSONValue(encoding: recommendation.unjudged)),
             ("warnings", .strings(recommendation.warnings)),
             ("foreignFiles", .strings(recommendation.profile.foreignFiles.map(\.path))),
             ("ranked", .strings(recommendation.ranked.map(\.image.reference))),
@@ -25,7 +29,8 @@ public enum RecommendJSONFormatter {
                 .object([
                     ("question", .string(migration.question)),
                     ("target", .string(migration.target)),
-                    ("possible", .bool(migration.possible)),
+                    // Never true on an incomplete judgement: a reader of this key alone fails closed.
+                    ("possible", .bool(migration.possible && recommendation.conclusive)),
                     ("image", .optional(migration.verdict?.image.reference)),
                     ("blockers", .array((migration.verdict?.problems ?? []).map(VerdictJSON.problem))),
                     ("unblockers", .strings(migration.unblockers)),

@@ -11,6 +11,13 @@ public enum RecommendMarkdownFormatter {
             lines.append("**No compatible base image** among \(recommendation.candidates.count) candidates.")
         }
         for warning in recommendation.warnings { lines += ["", "> warning: \(escape(warning))"] }
+        if !recommendation.unjudged.isEmpty {
+            lines += ["", recommendation.conclusive
+                ? "Not judged (allowed by `--allow-unjudged`):"
+                : "**Inconclusive:** these may be native code and could not be judged; every answer below holds only for the files that were:",
+                ""]
+            for file in recommendation.unjudged { lines.append("- `\(file.path)`: \(escape(file.reason))") }
+        }
         lines += ["", "| image | compatible | size | main problem | notes |", "|---|---|---|---|---|"]
         let shown = recommendation.ranked.prefix(5) + recommendation.rejectedGroups.map(\.best)
         for verdict in shown {
@@ -19,7 +26,8 @@ public enum RecommendMarkdownFormatter {
         }
         lines.append("")
         for migration in recommendation.migrations {
-            lines.append("- **\(migration.question)** " + (migration.possible ? "Yes: `\(migration.verdict!.image.reference)`." : "No: \(escape(migration.verdict?.mainProblem?.message ?? "no candidate"))"))
+            let yes = recommendation.conclusive ? "Yes" : "Not known (yes for the files judged)"
+            lines.append("- **\(migration.question)** " + (migration.possible ? "\(yes): `\(migration.verdict!.image.reference)`." : "No: \(escape(migration.verdict?.mainProblem?.message ?? "no candidate"))"))
             if !migration.possible {
                 for unblocker in migration.unblockers.prefix(3) { lines.append("  - to unblock: \(escape(unblocker))") }
             }

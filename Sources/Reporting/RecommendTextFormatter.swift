@@ -1,4 +1,5 @@
 import Advisor
+import ProjectScan
 
 /// `basefit recommend` as text.
 public enum RecommendTextFormatter {
@@ -20,6 +21,14 @@ public enum RecommendTextFormatter {
             lines.append("  (\(profile.alternativeFiles.count) prebuild(s) for other platforms left out: a build for \(profile.architecture) sits beside them)")
         }
         for warning in recommendation.warnings { lines.append("  warning: \(warning)") }
+        if !recommendation.unjudged.isEmpty {
+            let count = recommendation.unjudged.count
+            lines.append(recommendation.conclusive
+                ? "  not judged, allowed by --allow-unjudged: \(UnjudgedFile.counted(count)):"
+                : "  INCONCLUSIVE: \(UnjudgedFile.counted(count)) could not be judged; "
+                    + "every answer below holds only for the files that were (fix or remove them, or --allow-unjudged):")
+            for file in recommendation.unjudged { lines.append("    \(file.path): \(file.reason)") }
+        }
         lines.append("")
         if let best = recommendation.recommended {
             lines.append("Recommended: \(best.image.reference)  \(describe(best))")
@@ -47,7 +56,8 @@ public enum RecommendTextFormatter {
         lines.append("")
         for migration in recommendation.migrations {
             if migration.possible, let verdict = migration.verdict {
-                lines.append("\(migration.question) Yes: \(verdict.image.reference) (\(megabytes(verdict.compressedBytes))"
+                let yes = recommendation.conclusive ? "Yes" : "Not known (yes for the files judged)"
+                lines.append("\(migration.question) \(yes): \(verdict.image.reference) (\(megabytes(verdict.compressedBytes))"
                              + (verdict.status.isMaintained ? "" : ", " + (verdict.notes.first ?? "not maintained")) + ").")
             } else {
                 let reason = migration.verdict?.mainProblem?.message ?? migration.unblockers.first ?? "no candidate"

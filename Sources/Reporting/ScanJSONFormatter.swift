@@ -159,7 +159,7 @@ public enum ScanJSONFormatter {
     static func requirements(_ requirements: Requirements) -> JSONValue {
         let families = requirements.minimum.keys.sorted()
         return .object([
-            ("schemaVersion", .int(Requirements.schemaVersion)),
+            ("schemaVersion", .int(requirements.schemaVersionWritten)),
             ("digest", .string(requirements.digest)),
             ("architectures", .strings(requirements.architectures.map(\.elfName).sorted())),
             ("libc", .string(requirements.libc.rawValue)),
@@ -189,7 +189,10 @@ public enum ScanJSONFormatter {
         ] + (requirements.lockfiles.map { locked in
             // Lockfile pins, their files, and the wheels read for the candidate images (only with lockfiles).
             [("lockfiles", JSONValue(encoding: locked))]
-        } ?? []))
+        } ?? []) + (requirements.unjudged.isEmpty ? [] : [
+            // What may be native code and was not judged (only when something was not).
+            ("unjudged", JSONValue(encoding: requirements.unjudged)),
+        ]))
     }
 }
 

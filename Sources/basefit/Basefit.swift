@@ -80,6 +80,8 @@ enum ExitCodes {
     static let ok = ExitCode(0)
     static let incompatible = ExitCode(1)
     static let usage = ExitCode(2)
+    /// Something that may be native code was not judged: no verdict can be vouched for.
+    static let inconclusive = ExitCode(2)
 }
 
 /// A failure the command wants told in its own words, with its exit code.
@@ -89,4 +91,7 @@ struct CLIError: Error {
 
     /// Unusable input: exit 2.
     static func usage(_ message: String) -> CLIError { CLIError(message: message, code: ExitCodes.usage) }
+
+    /// Something that may be native code was not judged: exit 2.
+    static func inconclusive(_ message: String) -> CLIError { CLIError(message: message, code: ExitCodes.inconclusive) }
 }

@@ -41,8 +41,7 @@ extension CheckCommand {
         var notes: [String] = []
         if measured.cached, let digest = measured.digest { notes.append("\(digest) was measured earlier (cache); nothing was downloaded") }
         let result = CheckResult(verdict: verdict, profile: profile, source: judgingContents ? "its own files" : "--image", notes: notes,
-                                 allowInstalls: allowInstalls)
-        Output.standard(format.formatter(result))
-        if !result.passes { throw ExitCodes.incompatible }
+                                 allowInstalls: allowInstalls, allowUnjudged: allowUnjudged)
+        try finish(result)
     }
 }

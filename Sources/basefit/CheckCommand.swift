@@ -62,6 +62,9 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Problems a package install fixes are warnings (exit 0); the install line is printed.")
     var allowInstalls = false
 
+    @Flag(help: "Judge without the files that could not be judged (unreadable, damaged, over a limit): they are listed, and no longer make the check inconclusive (exit 2).")
+    var allowUnjudged = false
+
     @OptionGroup var index: IndexOptions
 
     @OptionGroup var global: GlobalOptions
@@ -122,9 +125,18 @@ struct CheckCommand: ParsableCommand {
         let choice = runtime ?? RuntimeChoice.implied(by: profile.requirements)
         let verdict = evaluator.evaluate(profile, on: image, runtime: choice, addedFiles: addedFiles)
         let result = CheckResult(verdict: verdict, profile: profile, source: source, dockerfile: dockerfile, dockerfileLine: line,
-                                 requested: requested, notes: notes, allowInstalls: allowInstalls)
+                                 requested: requested, notes: notes, allowInstalls: allowInstalls, allowUnjudged: allowUnjudged)
+        try finish(result)
+    }
+
+    /// Prints the result and ends with its exit code: 0 passes, 1 incompatible, 2 inconclusive.
+    func finish(_ result: CheckResult) throws {
         Output.standard(format.formatter(result))
-        if !result.passes { throw ExitCodes.incompatible }
+        switch result.outcome {
+        case .passes: return
+        case .fails: throw ExitCodes.incompatible
+        case .inconclusive: throw ExitCodes.inconclusive
+        }
     }
 }
 

@@ -20,12 +20,19 @@ enum ImageContents {
             file.path = "/" + normalised(file.path)
             return file
         }
-        return Requirements(files: files, node: scanned.node, python: scanned.python, hints: scanned.hints)
+        let unjudged = scanned.unjudged.map { UnjudgedFile(path: "/" + normalised($0.path), reason: $0.reason) }
+        return Requirements(files: files, node: scanned.node, python: scanned.python, hints: scanned.hints, unjudged: unjudged)
     }
 
     /// Keeps only the files under `paths` (image paths without a leading slash).
     static func restrict(_ requirements: Requirements, to paths: Set<String>) -> Requirements {
-        requirements.restricted(to: requirements.files.filter { paths.contains(normalised($0.path)) })
+        let kept = requirements.restricted(to: requirements.files.filter { paths.contains(normalised($0.path)) })
+        // A wheel member not judged (`/x.whl!/a.so`) is the wheel's file's.
+        let unjudged = requirements.unjudged.filter { file in
+            paths.contains(normalised(file.path.range(of: "!/").map { String(file.path[..<$0.lowerBound]) } ?? file.path))
+        }
+        return Requirements(files: kept.files, node: kept.node, python: kept.python, hints: kept.hints, lockfiles: kept.lockfiles,
+                            unjudged: unjudged)
     }
 
     static func normalised(_ path: String) -> String {

@@ -63,8 +63,13 @@ enum LockfileInput {
         // Fail closed: lockfiles of which nothing can be judged (an unreachable index, no pins)
         // are no evidence, and the caller says there is nothing to judge.
         guard locked.hasJudgeablePins else { return requirements }
+        // A picked wheel's member that could not be judged leaves the project unjudged on every
+        // image that installs that wheel (for `check`, the one image; for `recommend`, any).
+        let members = (locked.wheels ?? [:]).sorted { $0.key < $1.key }.flatMap { name, wheel in
+            wheel.warnings.map { UnjudgedFile(path: name, reason: $0) }
+        }
         return Requirements(files: requirements.files, node: requirements.node, python: requirements.python,
-                            hints: requirements.hints, lockfiles: locked)
+                            hints: requirements.hints, lockfiles: locked, unjudged: requirements.unjudged + locked.unjudged + members)
     }
 
     /// The install platforms (libc, architecture, CPython) of the target images.

@@ -51,6 +51,9 @@ struct RecommendCommand: ParsableCommand {
     @Flag(help: "Let images that a package install fixes compete at their size plus the packages'.")
     var allowInstalls = false
 
+    @Flag(help: "Recommend without the files that could not be judged (unreadable, damaged, over a limit): they are listed, and no longer make the answer inconclusive (exit 2).")
+    var allowUnjudged = false
+
     @OptionGroup var index: IndexOptions
 
     @OptionGroup var imageOptions: ImageOptions
@@ -91,15 +94,22 @@ struct RecommendCommand: ParsableCommand {
         let catalog = try CatalogAccess.open(global, registry: imageOptions.registry)
         let evaluator = try ProjectInput.evaluator(catalog, today: try ProjectInput.today())
         let choice = runtime ?? RuntimeChoice.implied(by: profile.requirements)
-        let recommendation = Recommender(evaluator: evaluator)
+        var recommendation = Recommender(evaluator: evaluator)
             .recommend(profile, images: evaluator.catalog, runtime: choice, allowInstalls: allowInstalls)
+        recommendation.allowUnjudged = allowUnjudged
         for warning in recommendation.warnings where !global.quiet { Output.warning(warning) }
         if let formatter = format.formatter {
             Output.standard(formatter(recommendation))
         } else if let dockerfile, let base, let best = recommendation.recommended {
+            // A patch is applied, not read: none is written on an incomplete judgement.
+            guard recommendation.conclusive else {
+                throw CLIError.inconclusive("no patch: \(UnjudgedFile.counted(recommendation.unjudged.count)) could not be judged "
+                    + "(\(recommendation.unjudged.map(\.path).joined(separator: ", "))); fix or remove them, or --allow-unjudged")
+            }
             Output.standard(try patch(dockerfile, base: base, to: best))
         }
         if recommendation.recommended == nil { throw ExitCodes.incompatible }
+        if !recommendation.conclusive { throw ExitCodes.inconclusive }
     }
 }
 

@@ -173,6 +173,23 @@ import TestSupport
                 || line.contains(locked.path) || line.contains(wheels.path)
         }
         #expect(named.count == allWarnings.count, "unexpected: \(Set(allWarnings).subtracting(named))")
+
+        // What may be native code and was not read is carried in the requirements as not judged
+        // (a gate cannot pass on them); what was only noted (a loop, a member never written) is not.
+        let requirements = try #require(object["requirements"] as? [String: Any])
+        let unjudged = Set(((requirements["unjudged"] as? [[String: Any]]) ?? []).compactMap { $0["path"] as? String })
+        #expect(requirements["schemaVersion"] as? Int == 2)
+        for testCase in cases {
+            guard case .malformed(let text) = testCase.expectation, text != "no ELF magic" else { continue }
+            #expect(unjudged.contains(elfDirectory.appendingPathComponent(testCase.name).path), "\(testCase.name)")
+        }
+        #expect(unjudged.contains(odd.path + "/dir\\xfe"))
+        for name in ["bomb-lies-\(Self.wheelTag)", "bomb-declared-\(Self.wheelTag)", "many-1.0-py3-none-any.whl", "notzip-1.0-py3-none-any.whl"] {
+            #expect(unjudged.contains(wheel(name)), "\(name)")
+        }
+        #expect(!unjudged.contains(wheel("traversal-\(Self.wheelTag)")), "members no installer writes are only noted")
+        #expect(!unjudged.contains(special.appendingPathComponent("loop-a").path))
+        if getuid() != 0 || Run.which("setpriv") != nil { #expect(unjudged.contains(locked.path)) }
     }
 
     /// Files deleted or cut short while the scan runs: each is named or scanned,

@@ -68,6 +68,64 @@ import TestSupport
         #expect(result.stdout.contains("to unblock: numpy: the build stage needs build-base python3-dev gfortran openblas-dev"))
     }
 
+    /// A pin the index does not list, a range and an editable install are not judged: the
+    /// gate cannot pass on the other pins alone (exit 2), and each line is named.
+    @Test func linesThatPinNothingJudgeableMakeTheCheckInconclusive() throws {
+        guard let index = LocalIndex.startedOrSkipped() else { return }
+        defer { index.stop() }
+        let directory = try checkout([])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let requirements = directory.appendingPathComponent("requirements.txt")
+        func check(_ extra: [String] = []) throws -> ProcessResult {
+            try Run.program(TestPaths.executable.path, ["check", directory.path, "--base", "python:3.12-alpine", "--index-url", index.simpleURL,
+                                                        "--format", "json", "--quiet"] + extra, currentDirectory: TestPaths.packageRoot)
+        }
+        // The control: numpy publishes a musllinux wheel for CPython 3.12.
+        try "numpy==2.1.3\n".write(to: requirements, atomically: true, encoding: .utf8)
+        let pinned = try check()
+        #expect(pinned.status == 0, "\(pinned.stdout)\(pinned.stderr)")
+
+        try "numpy==2.1.3\nrequests>=2\nnot-on-this-index==1.0\n-e ./vendor/fastlib\n".write(to: requirements, atomically: true, encoding: .utf8)
+        let result = try check()
+        #expect(result.status == 2, "\(result.stdout)\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(object["compatible"] as? Bool == false && object["conclusive"] as? Bool == false)
+        let reasons = ((object["unjudged"] as? [[String: Any]]) ?? []).compactMap { $0["reason"] as? String }
+        #expect(reasons.count == 3, "\(reasons)")
+        #expect(reasons.contains { $0.hasPrefix("requirements.txt:2: requests>=2 is not pinned with ==") }, "\(reasons)")
+        #expect(reasons.contains { $0.hasPrefix("requirements.txt:3: not-on-this-index==1.0: its files are unknown") }, "\(reasons)")
+        #expect(reasons.contains { $0.hasPrefix("requirements.txt:4: editable install ./vendor/fastlib is not judged") }, "\(reasons)")
+        let allowed = try check(["--allow-unjudged"])
+        #expect(allowed.status == 0, "\(allowed.stdout)\(allowed.stderr)")
+    }
+
+    /// uv.lock: a dependency from git or a path cannot be looked up; the project itself
+    /// (`virtual = "."`) is the user's own code and is not counted.
+    @Test func uvSourcesOutsideAnIndexAreNotJudged() throws {
+        let directory = try checkout(["python-ingest/uv.lock"])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let lock = directory.appendingPathComponent("uv.lock")
+        let before = try basefit(["check", directory.path, "--base", "python:3.12-slim", "--offline", "--format", "json", "--quiet"])
+        let clean = try #require(try JSONSerialization.jsonObject(with: Data(before.stdout.utf8)) as? [String: Any])
+        #expect((clean["unjudged"] as? [Any])?.isEmpty == true, "\(before.stdout)")
+        let handle = try FileHandle(forWritingTo: lock)
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("""
+
+            [[package]]
+            name = "fastlib"
+            version = "0.3.0"
+            source = { git = "https://example.org/team/fastlib?rev=v0.3.0#0123456789abcdef" }
+
+            """.utf8))
+        try handle.close()
+        let after = try basefit(["check", directory.path, "--base", "python:3.12-slim", "--offline", "--format", "json", "--quiet"])
+        #expect(after.status == 2, "\(after.stdout)\(after.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(after.stdout.utf8)) as? [String: Any])
+        let reasons = ((object["unjudged"] as? [[String: Any]]) ?? []).compactMap { $0["reason"] as? String }
+        #expect(reasons == ["uv.lock: fastlib 0.3.0 comes from a git source, not an index; not judged"], "\(reasons)")
+    }
+
     @Test func aCheckoutWithoutLockfileStillExitsTwo() throws {
         let directory = try checkout([])
         defer { try? FileManager.default.removeItem(at: directory) }

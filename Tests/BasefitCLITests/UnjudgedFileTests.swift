@@ -1,0 +1,203 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// A gate never passes on files it could not judge: a damaged addon, a wheel member that
+/// does not inflate, an unreadable file in an image. Each case runs the real CLI on real
+/// artifacts damaged the way they are in the wild (cut short, bytes flipped in transit).
+@Suite struct UnjudgedFileTests {
+    func basefit(_ arguments: [String], in directory: URL = TestPaths.packageRoot) throws -> ProcessResult {
+        try Run.program(TestPaths.executable.path, arguments, currentDirectory: directory)
+    }
+
+    func json(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "\(text)")
+    }
+
+    func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("basefit-unjudged-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// node_modules with a good musl addon and a glibc addon cut short after 300 bytes.
+    func projectWithATruncatedAddon(in root: URL) throws -> (project: String, truncated: String) {
+        let manager = FileManager.default
+        let project = root.appendingPathComponent("app")
+        let good = project.appendingPathComponent("node_modules/good/build/Release")
+        let cut = project.appendingPathComponent("node_modules/cut/build/Release")
+        try manager.createDirectory(at: good, withIntermediateDirectories: true)
+        try manager.createDirectory(at: cut, withIntermediateDirectories: true)
+        let prebuilds = TestPaths.fixtures.appendingPathComponent("projects/node-prebuilds/node_modules/dualbuild/prebuilds/linux-x64")
+        try manager.copyItem(at: prebuilds.appendingPathComponent("node.napi.musl.node"), to: good.appendingPathComponent("good.node"))
+        let glibc = try #require(manager.contents(atPath: TestPaths.fixtures.appendingPathComponent(
+            "projects/node-glibc-addon/node_modules/fastcrypt/build/Release/fastcrypt.node").path))
+        let truncated = cut.appendingPathComponent("cut.node").path
+        #expect(manager.createFile(atPath: truncated, contents: glibc.prefix(300)))
+        return (project.path, truncated)
+    }
+
+    @Test func aTruncatedAddonMakesTheCheckInconclusiveNotCompatible() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let (project, truncated) = try projectWithATruncatedAddon(in: root)
+
+        // The good addon loads on Alpine; the cut one was never judged: exit 2, and the file is named.
+        let text = try basefit(["check", "--base", "node:22-alpine", project])
+        #expect(text.status == 2, "\(text.stdout)\(text.stderr)")
+        #expect(text.stdout.hasPrefix("inconclusive: node:22-alpine3.24 (--base) loads 1 ELF file for amd64"), "\(text.stdout)")
+        #expect(text.stdout.contains("not judged: \(truncated): malformed ELF: program headers"), "\(text.stdout)")
+        #expect(!text.stdout.contains("compatible:"), "\(text.stdout)")
+
+        // JSON readers that only look at `compatible` fail closed too.
+        let object = try json(try basefit(["check", "--base", "node:22-alpine", "--format", "json", "--quiet", project]).stdout)
+        #expect(object["compatible"] as? Bool == false && object["passes"] as? Bool == false && object["conclusive"] as? Bool == false)
+        let unjudged = try #require(object["unjudged"] as? [[String: Any]])
+        #expect(unjudged.map { $0["path"] as? String } == [truncated], "\(unjudged)")
+        #expect((object["problems"] as? [Any])?.isEmpty == true)
+
+        // Every CI format says so.
+        let github = try basefit(["check", "--base", "node:22-alpine", "--format", "github", "--quiet", project])
+        #expect(github.status == 2)
+        #expect(github.stdout.contains("::error file=\(truncated),title=basefit not judged::"), "\(github.stdout)")
+        #expect(!github.stdout.contains("::notice"), "\(github.stdout)")
+        let sarif = try json(try basefit(["check", "--base", "node:22-alpine", "--format", "sarif", "--quiet", project]).stdout)
+        let results = try #require(((sarif["runs"] as? [[String: Any]])?.first?["results"]) as? [[String: Any]])
+        #expect(results.map { "\($0["ruleId"] ?? "") \($0["level"] ?? "")" } == ["unjudged error"], "\(results)")
+        let markdown = try basefit(["check", "--base", "node:22-alpine", "--format", "markdown", "--quiet", project])
+        #expect(markdown.stdout.hasPrefix("### basefit check: `node:22-alpine3.24` — inconclusive"), "\(markdown.stdout)")
+
+        // Allowed explicitly, the judged file passes and the skipped one is still listed.
+        let allowed = try basefit(["check", "--base", "node:22-alpine", "--allow-unjudged", "--quiet", project])
+        #expect(allowed.status == 0, "\(allowed.stdout)\(allowed.stderr)")
+        #expect(allowed.stdout.contains("(not judged, allowed by --allow-unjudged: 1 item that may hold native code)") && allowed.stdout.contains("not judged: \(truncated)"))
+
+        // A judged file that does not load is a definite answer: exit 1 either way.
+        let glibc = try basefit(["check", "--base", "node:22-bookworm-slim", "--quiet", project])
+        #expect(glibc.status == 1, "\(glibc.stdout)\(glibc.stderr)")
+        #expect(glibc.stdout.hasPrefix("incompatible:") && glibc.stdout.contains("not judged: \(truncated)"), "\(glibc.stdout)")
+    }
+
+    @Test func recommendSaysItsAnswersAreIncompleteAndWritesNoPatch() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let (project, truncated) = try projectWithATruncatedAddon(in: root)
+
+        let text = try basefit(["recommend", "--quiet", project])
+        #expect(text.status == 2, "\(text.stdout)\(text.stderr)")
+        #expect(text.stdout.contains("INCONCLUSIVE: 1 item that may hold native code could not be judged"), "\(text.stdout)")
+        #expect(text.stdout.contains("Can we move to Alpine (musl)? Not known (yes for the files judged)"), "\(text.stdout)")
+        let object = try json(try basefit(["recommend", "--quiet", "--format", "json", project]).stdout)
+        #expect(object["conclusive"] as? Bool == false)
+        #expect((object["unjudged"] as? [[String: Any]])?.first?["path"] as? String == truncated)
+        let migrations = try #require(object["migrations"] as? [[String: Any]])
+        #expect(!migrations.isEmpty && migrations.allSatisfy { $0["possible"] as? Bool == false }, "\(migrations)")
+
+        // A patch is applied, not read: none on an incomplete judgement, and the Dockerfile is untouched.
+        let dockerfile = root.appendingPathComponent("Dockerfile")
+        try "FROM node:22-bookworm\nCOPY . /app\n".write(to: dockerfile, atomically: true, encoding: .utf8)
+        let patch = try basefit(["recommend", "--quiet", "--offline", "--format", "patch", "--dockerfile", dockerfile.path, project])
+        #expect(patch.status == 2, "\(patch.stdout)\(patch.stderr)")
+        #expect(patch.stdout.isEmpty && patch.stderr.contains("no patch: 1 item that may hold native code could not be judged"), "\(patch.stderr)")
+        #expect(try String(contentsOf: dockerfile, encoding: .utf8) == "FROM node:22-bookworm\nCOPY . /app\n")
+        let allowed = try basefit(["recommend", "--quiet", "--offline", "--allow-unjudged", "--format", "patch", "--dockerfile", dockerfile.path, project])
+        #expect(allowed.status == 0 && allowed.stdout.contains("+FROM node:22-alpine"), "\(allowed.stdout)\(allowed.stderr)")
+    }
+
+    /// `scan --format json` in one job, `check --requirements` in another: the files not
+    /// judged travel with the requirements, under a schema version older readers refuse.
+    @Test func requirementsFilesCarryWhatWasNotJudged() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let (project, truncated) = try projectWithATruncatedAddon(in: root)
+
+        let scan = try basefit(["scan", "--format", "json", "--quiet", project])
+        #expect(scan.status == 0, "\(scan.stderr)")
+        let requirements = try #require(try json(scan.stdout)["requirements"] as? [String: Any])
+        #expect(requirements["schemaVersion"] as? Int == 2)
+        #expect((requirements["unjudged"] as? [[String: Any]])?.map { $0["path"] as? String } == [truncated])
+        let file = root.appendingPathComponent("requirements.json")
+        try scan.stdout.write(to: file, atomically: true, encoding: .utf8)
+        let check = try basefit(["check", "--requirements", file.path, "--base", "node:22-alpine"])
+        #expect(check.status == 2 && check.stdout.contains("not judged: \(truncated)"), "\(check.stdout)\(check.stderr)")
+        let text = try basefit(["scan", project])
+        #expect(text.stdout.contains("; 1 item that may hold native code could not be judged (see the warnings)"), "\(text.stdout)")
+
+        // Without the damaged file the schema stays 1, so older basefit versions still read it.
+        try FileManager.default.removeItem(atPath: truncated)
+        let clean = try #require(try json(try basefit(["scan", "--format", "json", project]).stdout)["requirements"] as? [String: Any])
+        #expect(clean["schemaVersion"] as? Int == 1 && clean["unjudged"] == nil)
+    }
+
+    /// A real musllinux wheel whose extension module's deflated bytes were damaged: its CRC-32
+    /// fails, the member is named, and the check cannot pass on the other wheel alone.
+    @Test func aDamagedWheelMemberIsNotJudgedAsAbsent() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let wheels = TestPaths.fixtures.appendingPathComponent("projects/wheels")
+        let name = "markupsafe-3.0.3-cp311-cp311-musllinux_1_2_x86_64.whl"
+        let project = root.appendingPathComponent("dist")
+        try FileManager.default.createDirectory(at: project, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: wheels.appendingPathComponent(name), to: project.appendingPathComponent(name))
+        let damaged = project.appendingPathComponent("damaged-1.0-cp311-cp311-musllinux_1_2_x86_64.whl").path
+        try FileManager.default.copyItem(atPath: wheels.appendingPathComponent(name).path, toPath: damaged)
+        // Flip 16 bytes in the middle of the ELF member's compressed data.
+        let flip = """
+        import sys, zipfile
+        path = sys.argv[1]
+        member = next(i for i in zipfile.ZipFile(path).infolist() if i.filename.endswith(".so"))
+        data = bytearray(open(path, "rb").read())
+        start = member.header_offset + 30 + int.from_bytes(data[member.header_offset + 26:member.header_offset + 28], "little") \\
+            + int.from_bytes(data[member.header_offset + 28:member.header_offset + 30], "little")
+        middle = start + member.compress_size // 2
+        for i in range(middle, middle + 16): data[i] ^= 0x5A
+        open(path, "wb").write(bytes(data))
+        print(member.filename)
+        """
+        let python = try Run.program(try #require(Run.which("python3")), ["-c", flip, damaged])
+        try #require(python.status == 0, "\(python.stderr)")
+        let member = python.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+
+        let check = try basefit(["check", "--base", "python:3.11-alpine", "--format", "json", project.path])
+        #expect(check.status == 2, "\(check.stdout)\(check.stderr)")
+        let object = try json(check.stdout)
+        let unjudged = try #require(object["unjudged"] as? [[String: Any]])
+        #expect(unjudged.count == 1 && unjudged.first?["path"] as? String == damaged, "\(unjudged)")
+        #expect((unjudged.first?["reason"] as? String)?.hasPrefix("member \(member) ") == true, "\(unjudged)")
+        #expect(object["judged"] as? String == "1 ELF file", "the good wheel's module is still judged")
+        #expect(check.stderr.contains("basefit: warning: \(damaged): member \(member) "), "\(check.stderr)")
+    }
+
+    /// `check --image` judging an image's own files: a library cut short inside a layer is
+    /// named by its path in the image, and the image is not called compatible with itself.
+    @Test func aDamagedLibraryInsideAnImageMakesItsSelfCheckInconclusive() throws {
+        guard let umoci = Run.which("umoci") else {
+            print("skipping: umoci is not installed")
+            return
+        }
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let manager = FileManager.default
+        let layer = root.appendingPathComponent("layer")
+        try manager.createDirectory(at: layer.appendingPathComponent("app/lib"), withIntermediateDirectories: true)
+        try manager.copyItem(atPath: TestPaths.elf("hello-static"), toPath: layer.appendingPathComponent("app/hello").path)
+        let library = try #require(manager.contents(atPath: TestPaths.elf("libcxxdemo.so")))
+        #expect(manager.createFile(atPath: layer.appendingPathComponent("app/lib/libcut.so").path, contents: library.prefix(1000)))
+        #expect(try Run.program("/bin/tar", ["-C", layer.path, "-cf", root.appendingPathComponent("layer.tar").path, "app"]).status == 0)
+        let layout = root.appendingPathComponent("oci").path
+        for arguments in [["init", "--layout", layout], ["new", "--image", layout + ":empty"],
+                          ["raw", "add-layer", "--image", layout + ":empty", "--tag", "app", root.appendingPathComponent("layer.tar").path]] {
+            let made = try Run.program(umoci, arguments)
+            try #require(made.status == 0, "umoci \(arguments): \(made.stderr)")
+        }
+        var environment = ProcessInfo.processInfo.environment
+        environment["BASEFIT_CACHE_DIR"] = root.appendingPathComponent("cache").path
+        let check = try Run.program(TestPaths.executable.path, ["check", "--image", "oci:\(layout):app", "--quiet"], environment: environment)
+        #expect(check.status == 2, "\(check.stdout)\(check.stderr)")
+        #expect(check.stdout.contains("loads 1 ELF file"), "\(check.stdout)")
+        #expect(check.stdout.contains("not judged: /app/lib/libcut.so: malformed ELF"), "\(check.stdout)")
+        let allowed = try Run.program(TestPaths.executable.path, ["check", "--image", "oci:\(layout):app", "--quiet", "--allow-unjudged"],
+                                      environment: environment)
+        #expect(allowed.status == 0, "\(allowed.stdout)\(allowed.stderr)")
+    }
+}
