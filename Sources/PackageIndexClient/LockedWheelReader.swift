@@ -37,6 +37,8 @@ public struct LockedWheelReader: Sendable {
         var filename: String
         var wheel: LockedWheel?
         var warnings: [String]
+        /// Why its members could not be read at all (the network), when they could not.
+        var notRead: String?
         var scan: RemoteWheel.Scan?
         var metadataRead: Bool
     }
@@ -52,6 +54,7 @@ public struct LockedWheelReader: Sendable {
         var wheels = locked.wheels ?? [:]
         for outcome in outcomes.sorted(by: { $0.filename < $1.filename }) {
             locked.warnings += outcome.warnings
+            if let reason = outcome.notRead { locked.wheelNotRead(outcome.filename, reason) }
             if let wheel = outcome.wheel { wheels[outcome.filename] = wheel }
             if let scan = outcome.scan {
                 if scan.cached { stats.cached += 1 } else { stats.wheelBytes += scan.wheelSize }
@@ -73,8 +76,8 @@ public struct LockedWheelReader: Sendable {
         do {
             scan = try await RemoteWheel(fetcher: fetcher).scan(url: url, displayPath: file.filename, sha256: file.sha256, cache: cache)
         } catch {
-            return Outcome(filename: file.filename, wheel: nil,
-                           warnings: ["\(file.filename): cannot read its ELF members (\(error.description)); judged by its tags only"],
+            let reason = "cannot read its ELF members (\(error.description)); judged by its tags only"
+            return Outcome(filename: file.filename, wheel: nil, warnings: ["\(file.filename): \(reason)"], notRead: reason,
                            scan: nil, metadataRead: false)
         }
         var warnings = (scan.warnings + scan.unjudged).map { "\(file.filename): \($0)" }

@@ -26,7 +26,8 @@ public struct LockedDependencies: Sendable, Hashable, Codable {
     /// on some candidate image (nil: none was read, e.g. `--offline`). Optional in the
     /// serialised contract, so requirements files written before it still read.
     public var wheels: [String: LockedWheel]?
-    /// Lockfiles that could not be parsed (nil: none). Optional in the serialised contract.
+    /// Lockfiles that could not be parsed, and picked wheels whose members could not be
+    /// fetched (nil: none). Optional in the serialised contract.
     public var unreadable: [UnjudgedFile]?
 
     public init(npm: [NpmLockfile] = [], python: [PythonLockfile] = [], releases: [String: [Release]] = [:], warnings: [String] = [],
@@ -105,6 +106,12 @@ public struct LockedDependencies: Sendable, Hashable, Codable {
     private mutating func unreadableLockfile(_ path: String, _ description: String) {
         warnings.append(description)
         unreadable = (unreadable ?? []) + [UnjudgedFile(path: path, reason: "lockfile not read: \(description)")]
+    }
+
+    /// A picked wheel whose members could not be fetched: judged by its tags only, which do
+    /// not say what its members need beyond the tag's policy, so it counts as not judged.
+    public mutating func wheelNotRead(_ filename: String, _ reason: String) {
+        unreadable = (unreadable ?? []) + [UnjudgedFile(path: filename, reason: reason)]
     }
 
     /// What the lockfiles leave unjudged: lockfiles that could not be read, lines that pin

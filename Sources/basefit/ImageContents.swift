@@ -27,10 +27,8 @@ enum ImageContents {
     /// Keeps only the files under `paths` (image paths without a leading slash).
     static func restrict(_ requirements: Requirements, to paths: Set<String>) -> Requirements {
         let kept = requirements.restricted(to: requirements.files.filter { paths.contains(normalised($0.path)) })
-        // A wheel member not judged (`/x.whl!/a.so`) is the wheel's file's.
-        let unjudged = requirements.unjudged.filter { file in
-            paths.contains(normalised(file.path.range(of: "!/").map { String(file.path[..<$0.lowerBound]) } ?? file.path))
-        }
+        // A wheel member not judged is named by its wheel's path, the file in the layer.
+        let unjudged = requirements.unjudged.filter { paths.contains(normalised($0.path)) }
         return Requirements(files: kept.files, node: kept.node, python: kept.python, hints: kept.hints, lockfiles: kept.lockfiles,
                             unjudged: unjudged)
     }

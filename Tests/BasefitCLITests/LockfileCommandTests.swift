@@ -99,6 +99,38 @@ import TestSupport
         #expect(allowed.status == 0, "\(allowed.stdout)\(allowed.stderr)")
     }
 
+    /// The index lists numpy's files but cannot serve them: the wheel pip would pick is not
+    /// judged by its tag alone on a gate (its members may need what the tag does not say).
+    @Test func aPickedWheelThatCannotBeFetchedIsNotJudged() throws {
+        let directory = try checkout([])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let root = directory.appendingPathComponent("index")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("projects"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("files"), withIntermediateDirectories: true)
+        let listing = LocalIndex.root + "/projects/numpy.json"
+        guard FileManager.default.fileExists(atPath: listing) else {
+            print("skipping: \(listing) is not cached (Fixtures/pypi/fetch_index.py makes it)")
+            return
+        }
+        try FileManager.default.copyItem(atPath: listing, toPath: root.appendingPathComponent("projects/numpy.json").path)
+        guard let index = LocalIndex.startedOrSkipped(root: root.path) else { return }
+        defer { index.stop() }
+        let project = directory.appendingPathComponent("app")
+        try FileManager.default.createDirectory(at: project, withIntermediateDirectories: true)
+        try "numpy==2.1.3\n".write(to: project.appendingPathComponent("requirements.txt"), atomically: true, encoding: .utf8)
+        var environment = ProcessInfo.processInfo.environment
+        environment["XDG_CACHE_HOME"] = directory.appendingPathComponent("cache").path  // no facts cached from other runs
+        let result = try Run.program(TestPaths.executable.path, ["check", project.path, "--base", "python:3.12-alpine", "--index-url", index.simpleURL,
+                                                                 "--format", "json", "--quiet"],
+                                     currentDirectory: TestPaths.packageRoot, environment: environment)
+        #expect(result.status == 2, "\(result.stdout)\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let unjudged = (object["unjudged"] as? [[String: Any]]) ?? []
+        #expect(unjudged.count == 1, "\(unjudged)")
+        #expect(unjudged.first?["path"] as? String == "numpy-2.1.3-cp312-cp312-musllinux_1_1_x86_64.whl", "\(unjudged)")
+        #expect((unjudged.first?["reason"] as? String)?.hasPrefix("cannot read its ELF members (") == true, "\(unjudged)")
+    }
+
     /// uv.lock: a dependency from git or a path cannot be looked up; the project itself
     /// (`virtual = "."`) is the user's own code and is not counted.
     @Test func uvSourcesOutsideAnIndexAreNotJudged() throws {
