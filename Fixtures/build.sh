@@ -229,6 +229,39 @@ echo "done: $(find "$OUT" -type f | wc -l) files, $(du -sb "$OUT" | cut -f1) byt
 # Everything else is rebuilt here from Fixtures/src/projects/: every .node/.so, the
 # crafted wheels, the pnpm tree (copied from node-glibc-addon) and the venvs'
 # site-packages (unpacked from wheels/). Same reproducibility rules as above.
+# The real PyPI wheels DIR/SOURCES.md lists: each checked against its sha256, and
+# downloaded with pip (into WORK/dl) only when missing.
+verify_real_wheels() {
+    local D="$1" PW="$2" row file req plat sum got nreal=0
+    while IFS= read -r row; do
+        # | `file` | `req` | `platform` | `sha256` | date |
+        IFS='|' read -r _ file req plat sum _ <<<"$row"
+        file="$(tr -d ' `' <<<"$file")"; req="$(tr -d ' `' <<<"$req")"
+        plat="$(tr -d ' `' <<<"$plat")"; sum="$(tr -d ' `' <<<"$sum")"
+        if [ ! -f "$D/$file" ]; then
+            echo "    downloading $req for $plat"
+            mkdir -p "$PW/dl"
+            # The CPython and ABI the file names (cp313-cp313t); cp311 for abi3 wheels.
+            local pyv=3.11 abi=cp311 tags
+            tags="$(cut -d- -f3-4 <<<"$file")"
+            case "$tags" in
+                cp3*-cp3*) abi="${tags#*-}"; pyv="$(sed -E 's/^cp3([0-9]+).*/3.\1/' <<<"${tags%%-*}")" ;;
+            esac
+            pip download --no-deps --only-binary=:all: --platform "$plat" \
+                --python-version "$pyv" --implementation cp --abi "$abi" "$req" -d "$PW/dl" >&2
+            mv "$PW/dl/$file" "$D/$file"
+        fi
+        got="$(sha256sum "$D/$file" | cut -d' ' -f1)"
+        if [ "$got" != "$sum" ]; then
+            echo "sha256 mismatch for $D/$file: $got, SOURCES.md says $sum" >&2
+            exit 1
+        fi
+        chmod 0644 "$D/$file"
+        nreal=$((nreal + 1))
+    done < <(grep -E '^\| `[^`]+\.whl` \|' "$D/SOURCES.md")
+    [ "$nreal" -gt 0 ] || { echo "no wheels listed in $D/SOURCES.md" >&2; exit 1; }
+}
+
 build_projects() {
     local P="$HERE/projects" PS="$SRC/projects" PW="$WORK/projects"
     local nm="$P/node-glibc-addon/node_modules" rs="$P/node-napi-rs/node_modules"
@@ -330,34 +363,9 @@ build_projects() {
 
     # --- 6. wheels: the real ones (verify; download only if missing) ------------------------
     step wheels/*.whl           "real PyPI wheels: sha256 from wheels/SOURCES.md"
-    local row file req plat sum got nreal=0
-    while IFS= read -r row; do
-        # | `file` | `req` | `platform` | `sha256` | date |
-        IFS='|' read -r _ file req plat sum _ <<<"$row"
-        file="$(tr -d ' `' <<<"$file")"; req="$(tr -d ' `' <<<"$req")"
-        plat="$(tr -d ' `' <<<"$plat")"; sum="$(tr -d ' `' <<<"$sum")"
-        if [ ! -f "$P/wheels/$file" ]; then
-            echo "    downloading $req for $plat"
-            mkdir -p "$PW/dl"
-            # The CPython and ABI the file names (cp313-cp313t); cp311 for abi3 wheels.
-            local pyv=3.11 abi=cp311 tags
-            tags="$(cut -d- -f3-4 <<<"$file")"
-            case "$tags" in
-                cp3*-cp3*) abi="${tags#*-}"; pyv="$(sed -E 's/^cp3([0-9]+).*/3.\1/' <<<"${tags%%-*}")" ;;
-            esac
-            pip download --no-deps --only-binary=:all: --platform "$plat" \
-                --python-version "$pyv" --implementation cp --abi "$abi" "$req" -d "$PW/dl" >&2
-            mv "$PW/dl/$file" "$P/wheels/$file"
-        fi
-        got="$(sha256sum "$P/wheels/$file" | cut -d' ' -f1)"
-        if [ "$got" != "$sum" ]; then
-            echo "sha256 mismatch for wheels/$file: $got, SOURCES.md says $sum" >&2
-            exit 1
-        fi
-        chmod 0644 "$P/wheels/$file"
-        nreal=$((nreal + 1))
-    done < <(grep -E '^\| `[^`]+\.whl` \|' "$P/wheels/SOURCES.md")
-    [ "$nreal" -gt 0 ] || { echo "no wheels listed in wheels/SOURCES.md" >&2; exit 1; }
+    verify_real_wheels "$P/wheels" "$PW"
+    step foreign-wheels/*.whl   "real macOS and Windows wheels: sha256 from foreign-wheels/SOURCES.md"
+    verify_real_wheels "$P/foreign-wheels" "$PW"
 
     # --- 6. wheels: crafted --------------------------------------------------------------------
     step liar-1.0.whl            "fcntl64@GLIBC_2.28 via stub libc.so.6, tag says 2_17"

@@ -22,6 +22,8 @@ public struct ELFError: Error, Sendable, Equatable, CustomStringConvertible {
     public var detail: String
     /// For `.incomplete`: the bytes that were needed and not read.
     public var missing: Range<UInt64>?
+    /// For `.notELF`: the other native format the file starts with (Mach-O, PE), if any.
+    public var foreign: ForeignExecutable?
 
     public init(_ kind: Kind, path: String, location: String? = nil, detail: String) {
         self.kind = kind

@@ -95,7 +95,9 @@ struct ELFHandle: ~Copyable {
         let isELF = withUnsafeBytes(of: ident) { ELFIdentity.hasMagic($0) }
         guard got >= 4, isELF else {
             close(fd)
-            throw ELFError(.notELF, path: path, detail: "no ELF magic")
+            var error = ELFError(.notELF, path: path, detail: "no ELF magic")
+            error.foreign = withUnsafeBytes(of: ident) { ForeignExecutable(prefix: $0.prefix(max(0, got))) }
+            throw error
         }
         guard got == 16 else {
             close(fd)

@@ -109,6 +109,21 @@ struct NodeProjectAnalyzer {
 
     // MARK: Pieces
 
+    /// Warnings for macOS and Windows builds where a Linux one belongs. Not counted: a
+    /// prebuild for another system (`prebuilds/darwin-x64/`), which node-gyp-build passes
+    /// over on Linux, and a file of a package whose `os` leaves Linux out (fsevents), which
+    /// npm does not install there.
+    mutating func warnings(for builds: [ForeignBuild]) -> [ScanWarning] {
+        builds.compactMap { build in
+            if let system = build.prebuildSystem, system != "linux" { return nil }
+            if let (_, manifest) = nearestManifest(above: PathText.normalize(build.path)), let os = manifest.os,
+               !os.contains("linux"), os.contains(where: { !$0.hasPrefix("!") }) || os.contains("!linux") {
+                return nil
+            }
+            return build.warning
+        }
+    }
+
     private mutating func manifest(at directory: String) -> PackageJSON? {
         if let cached = parsed[directory] { return cached }
         guard let fileSystemPath = manifests[directory] else { return nil }

@@ -23,6 +23,8 @@ struct WalkResult: Sendable {
     /// Manifests the ecosystem passes read: package.json, RECORD, pyvenv.cfg, .nvmrc, .node-version.
     var manifests: [FoundFile] = []
     var wheels: [FoundFile] = []
+    /// Files named as native libraries (`.node`, `.so`) that hold a macOS or Windows build.
+    var foreignBuilds: [ForeignBuild] = []
 
     mutating func merge(_ other: WalkResult) {
         artifacts += other.artifacts
@@ -31,6 +33,7 @@ struct WalkResult: Sendable {
         aliases.merge(other.aliases) { first, _ in first }
         manifests += other.manifests
         wheels += other.wheels
+        foreignBuilds += other.foreignBuilds
     }
 }
 
@@ -318,6 +321,9 @@ struct TreeWalker {
         switch error.kind {
         case .notELF:
             result.examined += 1
+            if let format = error.foreign, ForeignBuild.isNamedAsNativeLibrary(PathText.fileName(of: error.path)) {
+                result.foreignBuilds.append(ForeignBuild(path: error.path, format: format))
+            }
         case .malformed, .unsupported, .incomplete:
             result.examined += 1
             result.warnings.append(ScanWarning(path: error.path, message: Scanner.message(for: error), effect: .unjudged))

@@ -168,6 +168,69 @@ import TestSupport
         #expect(check.stderr.contains("basefit: warning: \(damaged): member \(member) "), "\(check.stderr)")
     }
 
+    /// The extension modules of real macOS and Windows wheels (a Mach-O `.so`, a PE DLL) where
+    /// a Linux project holds its native code: node_modules or a virtualenv installed on a Mac or
+    /// on Windows and copied into the build. No Linux image loads them ("invalid ELF header"),
+    /// and the Linux build is not there to judge; prebuilds for other systems and packages
+    /// whose `os` leaves Linux out are passed over, as node-gyp-build and npm do.
+    @Test func macOSAndWindowsBuildsWhereLinuxOnesBelongAreNotJudged() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let manager = FileManager.default
+        let foreign = TestPaths.fixtures.appendingPathComponent("projects/foreign-wheels")
+        func member(_ wheel: String, _ suffix: String) throws -> Data {
+            let script = "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); "
+                + "sys.stdout.buffer.write(z.read(next(n for n in z.namelist() if n.endswith(sys.argv[2]))))"
+            let out = root.appendingPathComponent("member-\(suffix)")
+            let python = try Run.program("/bin/sh", ["-c", "python3 -c \"$0\" \"$1\" \"$2\" > \"$3\"", script,
+                                                     foreign.appendingPathComponent(wheel).path, suffix, out.path])
+            try #require(python.status == 0, "\(python.stderr)")
+            return try Data(contentsOf: out)
+        }
+        let machO = try member("markupsafe-3.0.3-cp311-cp311-macosx_11_0_arm64.whl", "darwin.so")
+        let pe = try member("markupsafe-3.0.3-cp311-cp311-win_amd64.whl", ".pyd")
+        #expect(machO.prefix(4) == Data([0xcf, 0xfa, 0xed, 0xfe]) && pe.prefix(2) == Data("MZ".utf8))
+
+        let app = root.appendingPathComponent("app")
+        func put(_ path: String, _ data: Data) throws {
+            let url = app.appendingPathComponent(path)
+            try manager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            #expect(manager.createFile(atPath: url.path, contents: data))
+        }
+        // The good musl addon, judged as before.
+        let musl = TestPaths.fixtures.appendingPathComponent("projects/node-prebuilds/node_modules/dualbuild/prebuilds/linux-x64/node.napi.musl.node")
+        try put("node_modules/good/build/Release/good.node", try Data(contentsOf: musl))
+        try put("node_modules/good/package.json", Data(#"{"name": "good", "version": "1.0.0"}"#.utf8))
+        // Installed on a Mac, and on Windows: not judged.
+        try put("node_modules/bcrypt/lib/binding/napi-v3/bcrypt_lib.node", machO)
+        try put("node_modules/bcrypt/package.json", Data(#"{"name": "bcrypt", "version": "5.1.1"}"#.utf8))
+        try put("node_modules/winpty/build/Release/pty.node", pe)
+        try put("venv/lib/python3.11/site-packages/markupsafe/_speedups.cpython-311-darwin.so", machO)
+        // Passed over: a prebuild for another system, a macOS-only package, a .pyd, a file not named as a library.
+        try put("node_modules/bufferutil/prebuilds/darwin-arm64/bufferutil.node", machO)
+        try put("node_modules/fsevents/fsevents.node", machO)
+        try put("node_modules/fsevents/package.json", Data(#"{"name": "fsevents", "version": "2.3.3", "os": ["darwin"]}"#.utf8))
+        try put("venv/lib/python3.11/site-packages/markupsafe/_speedups.cp311-win_amd64.pyd", pe)
+        try put("node_modules/tool/bin/helper", machO)
+
+        let check = try basefit(["check", "--base", "node:22-alpine", "--format", "json", "--quiet", app.path])
+        #expect(check.status == 2, "\(check.stdout)\(check.stderr)")
+        let object = try json(check.stdout)
+        let unjudged = ((object["unjudged"] as? [[String: Any]]) ?? []).compactMap { entry -> String? in
+            guard let path = entry["path"] as? String, let reason = entry["reason"] as? String else { return nil }
+            return String(path.dropFirst(app.path.count + 1)) + " | " + reason.prefix(while: { $0 != ":" })
+        }.sorted()
+        #expect(unjudged == [
+            "node_modules/bcrypt/lib/binding/napi-v3/bcrypt_lib.node | a macOS build (Mach-O), not ELF",
+            "node_modules/winpty/build/Release/pty.node | a Windows build (PE), not ELF",
+            "venv/lib/python3.11/site-packages/markupsafe/_speedups.cpython-311-darwin.so | a macOS build (Mach-O), not ELF",
+        ], "\(unjudged)")
+        #expect(object["judged"] as? String == "1 ELF file")
+        let text = try basefit(["check", "--base", "node:22-alpine", app.path])
+        #expect(text.stderr.contains("bcrypt_lib.node: a macOS build (Mach-O), not ELF: no Linux image loads it, and the Linux build is not here to judge"),
+                "\(text.stderr)")
+    }
+
     /// `check --image` judging an image's own files: a library cut short inside a layer is
     /// named by its path in the image, and the image is not called compatible with itself.
     @Test func aDamagedLibraryInsideAnImageMakesItsSelfCheckInconclusive() throws {
