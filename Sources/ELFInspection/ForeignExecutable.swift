@@ -16,15 +16,15 @@ public enum ForeignExecutable: String, Sendable, Hashable {
 
     /// The format the first bytes of a file announce, if it is one of these. `0xCAFEBABE`
     /// is also a Java class file: callers ask only of files named as native libraries.
-    public init?(prefix bytes: some Collection<UInt8>) {
-        let head = Array(bytes.prefix(4))
-        guard head.count >= 2 else { return nil }
-        if head[0] == 0x4d && head[1] == 0x5a {  // "MZ": the DOS stub every PE file starts with
+    /// Reads the bytes in place (it runs for every file that is not ELF).
+    public init?(prefix bytes: UnsafeRawBufferPointer) {
+        guard bytes.count >= 2 else { return nil }
+        if bytes[0] == 0x4d && bytes[1] == 0x5a {  // "MZ": the DOS stub every PE file starts with
             self = .portableExecutable
             return
         }
-        guard head.count == 4 else { return nil }
-        switch (head[0], head[1], head[2], head[3]) {
+        guard bytes.count >= 4 else { return nil }
+        switch (bytes[0], bytes[1], bytes[2], bytes[3]) {
         case (0xfe, 0xed, 0xfa, 0xce), (0xfe, 0xed, 0xfa, 0xcf), (0xce, 0xfa, 0xed, 0xfe), (0xcf, 0xfa, 0xed, 0xfe):
             self = .machO
         case (0xca, 0xfe, 0xba, 0xbe), (0xca, 0xfe, 0xba, 0xbf):

@@ -96,7 +96,7 @@ struct ELFHandle: ~Copyable {
         guard got >= 4, isELF else {
             close(fd)
             var error = ELFError(.notELF, path: path, detail: "no ELF magic")
-            error.foreign = withUnsafeBytes(of: ident) { ForeignExecutable(prefix: $0.prefix(max(0, got))) }
+            error.foreign = withUnsafeBytes(of: ident) { ForeignExecutable(prefix: UnsafeRawBufferPointer(rebasing: $0.prefix(max(0, got)))) }
             throw error
         }
         guard got == 16 else {
