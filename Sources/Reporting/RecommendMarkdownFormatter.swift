@@ -6,7 +6,7 @@ public enum RecommendMarkdownFormatter {
     public static func format(_ recommendation: Recommendation) -> String {
         var lines = ["### basefit: base image recommendation", ""]
         if let best = recommendation.recommended {
-            lines.append("**Recommended:** `\(best.image.reference)` — \(megabytes(best.compressedBytes)) compressed (\(recommendation.profile.architecture))")
+            lines.append("**Recommended\(recommendation.conclusive ? "" : " (for the judged files only)"):** `\(best.image.reference)` — \(megabytes(best.compressedBytes)) compressed (\(recommendation.profile.architecture))")
         } else {
             lines.append("**No compatible base image** among \(recommendation.candidates.count) candidates.")
         }
@@ -14,7 +14,7 @@ public enum RecommendMarkdownFormatter {
         if !recommendation.unjudged.isEmpty {
             lines += ["", recommendation.conclusive
                 ? "Not judged (allowed by `--allow-unjudged`):"
-                : "**Inconclusive:** these may be native code and could not be judged; every answer below holds only for the files that were:",
+                : "**Inconclusive:** these may hold native code and could not be judged; every answer below holds only for the files that were:",
                 ""]
             for file in recommendation.unjudged { lines.append("- `\(file.path)`: \(escape(file.reason))") }
         }

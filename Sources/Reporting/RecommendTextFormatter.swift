@@ -31,7 +31,7 @@ public enum RecommendTextFormatter {
         }
         lines.append("")
         if let best = recommendation.recommended {
-            lines.append("Recommended: \(best.image.reference)  \(describe(best))")
+            lines.append("Recommended\(recommendation.conclusive ? "" : " (for the judged files only)"): \(best.image.reference)  \(describe(best))")
             let runnersUp = recommendation.ranked.dropFirst().prefix(4)
             if !runnersUp.isEmpty {
                 lines.append("Runners-up:")

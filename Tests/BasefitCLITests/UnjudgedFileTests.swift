@@ -87,6 +87,7 @@ import TestSupport
         #expect(text.status == 2, "\(text.stdout)\(text.stderr)")
         #expect(text.stdout.contains("INCONCLUSIVE: 1 item that may hold native code could not be judged"), "\(text.stdout)")
         #expect(text.stdout.contains("Can we move to Alpine (musl)? Not known (yes for the files judged)"), "\(text.stdout)")
+        #expect(text.stdout.contains("Recommended (for the judged files only): node:"), "\(text.stdout)")
         let object = try json(try basefit(["recommend", "--quiet", "--format", "json", project]).stdout)
         #expect(object["conclusive"] as? Bool == false)
         #expect((object["unjudged"] as? [[String: Any]])?.first?["path"] as? String == truncated)
