@@ -10,7 +10,7 @@ import Reporting
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Gate a base image in CI: exit 0 when the project loads on it, 1 when not, 2 on error or when nothing was judged."
+        abstract: "Gate a base image in CI: exit 0 when the project loads on it, 1 when not, 2 on error, when nothing was judged, or when something that may hold native code could not be."
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
