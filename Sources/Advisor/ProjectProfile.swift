@@ -69,6 +69,12 @@ public struct ProjectProfile: Sendable {
         // with no file at all and no installed runtime there is nothing to judge.
         if loadable.isEmpty && all.node?.isInstalled != true && all.python?.isInstalled != true && all.lockfiles == nil {
             let place = inputs.isEmpty ? "the input" : inputs.joined(separator: ", ")
+            if !all.unjudged.isEmpty {
+                let named = all.unjudged.map(\.path).prefix(3).joined(separator: ", ") + (all.unjudged.count > 3 ? ", …" : "")
+                throw .nothingToJudge("no native code and no installed packages under \(place) that basefit could judge: "
+                                      + "\(UnjudgedFile.counted(all.unjudged.count)) could not be judged (\(named); see the warnings); "
+                                      + "fix or remove them, or run npm ci / pip install first, or give the built files")
+            }
             throw .nothingToJudge("no native code and no installed packages under \(place): run npm ci / pip install first, or give the built files")
         }
     }

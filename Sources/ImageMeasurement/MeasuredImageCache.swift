@@ -3,7 +3,7 @@ import ImageCatalog
 import POSIXFiles
 
 /// Measurements of registry images by manifest digest, in the cache directory:
-/// `measured/<hex>.sqlite` (a one-image catalog) and `measured/<hex>.contents.json` (the scan
+/// `measured/<hex>.sqlite` (a one-image catalog) and `measured/<hex>.contents-v2.json` (the scan
 /// of the image's own files, as the caller serialised it). Written through temporary files
 /// moved into place, so a reader sees a whole entry or none.
 public struct MeasuredImageCache: Sendable {
@@ -12,6 +12,11 @@ public struct MeasuredImageCache: Sendable {
     public init(cacheDirectory: String) {
         directory = cacheDirectory + "/measured"
     }
+
+    /// `-v2`: contents written since they carry what could not be judged. Files of the
+    /// earlier name (`<hex>.contents.json`) may have dropped it, so they are never read:
+    /// the image is measured again.
+    static let contentsSuffix = ".contents-v2.json"
 
     /// The image measured for `hex` (renamed to `name`) and, when `needContents`, its contents
     /// document; nil when either is missing or unreadable (then it is measured again).
@@ -22,7 +27,7 @@ public struct MeasuredImageCache: Sendable {
               var image = try? store.images().first else { return nil }
         image.reference = name
         guard needContents else { return (image, nil) }
-        guard let contents = FileManager.default.contents(atPath: directory + "/\(hex).contents.json") else { return nil }
+        guard let contents = FileManager.default.contents(atPath: directory + "/\(hex)" + Self.contentsSuffix) else { return nil }
         return (image, contents)
     }
 
@@ -33,7 +38,7 @@ public struct MeasuredImageCache: Sendable {
             let temporary = directory + "/.partial-\(UUID().uuidString).json"
             do {
                 try contents.write(to: URL(fileURLWithPath: temporary))
-                try FileRename.replace(temporary, with: directory + "/\(hex).contents.json")
+                try FileRename.replace(temporary, with: directory + "/\(hex)" + Self.contentsSuffix)
             } catch {
                 try? FileManager.default.removeItem(atPath: temporary)
                 throw error

@@ -69,7 +69,10 @@ public struct LockedWheelReader: Sendable {
 
     func read(_ file: PythonLockfile.File, project: String) async -> Outcome {
         guard let url = file.url else {
-            return Outcome(filename: file.filename, wheel: nil, warnings: ["\(file.filename): no URL to read it from; judged by its tags only"],
+            // A lockfile that names files without URLs (poetry.lock) gets them from the index's
+            // listing; without one (unreachable, or another index) the wheel cannot be read.
+            let reason = "no URL to read it from (the index did not list it); judged by its tags only"
+            return Outcome(filename: file.filename, wheel: nil, warnings: ["\(file.filename): \(reason)"], notRead: reason,
                            scan: nil, metadataRead: false)
         }
         let scan: RemoteWheel.Scan

@@ -211,7 +211,10 @@ public struct RemoteWheel: Sendable {
             reply.body.withUnsafeBytes { bytes in
                 for entry in run.members {
                     let offset = Int(entry.localHeaderOffset - run.start)
-                    guard offset < bytes.count else { continue }
+                    guard offset < bytes.count else {
+                        collected.unjudged.append("member \(entry.path): the index's reply ended before it; not scanned")
+                        continue
+                    }
                     switch WheelInspection.inflate(localHeaderAndData: UnsafeRawBufferPointer(rebasing: bytes[offset...]), entry: entry) {
                     case .success(let member):
                         switch WheelInspection.inspect(member: member, memberPath: entry.path, wheel: wheel) {

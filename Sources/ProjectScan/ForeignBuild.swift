@@ -27,6 +27,11 @@ public struct ForeignBuild: Sendable, Hashable {
         return PathText.fileName(of: directory).split(separator: "-").first.map(String.init)
     }
 
+    /// `a/prebuilds/darwin-arm64/x.node` → `a`: the package directory holding the prebuilds.
+    var prebuildPackage: String? {
+        prebuildSystem == nil ? nil : PathText.directory(of: PathText.directory(of: PathText.directory(of: path)))
+    }
+
     /// The warning for it, which leaves it unjudged.
     var warning: ScanWarning {
         ScanWarning(path: path, message: "a \(format.system) build (\(format.rawValue)), not ELF: no Linux image loads it, and the Linux "

@@ -84,6 +84,10 @@ public struct LockedDependencies: Sendable, Hashable, Codable {
                 // uv.lock, pylock.toml or poetry.lock before requirements files (which they usually export).
                 if let lock = ["pylock.toml", "uv.lock", "poetry.lock"].first(where: names.contains) {
                     files.append(PathText.join(path, lock))
+                } else if names.contains("requirements.txt") {
+                    // What a Dockerfile installs (`pip install -r requirements.txt`); dev and test
+                    // files (requirements-dev.txt) are read when named.
+                    files.append(PathText.join(path, "requirements.txt"))
                 } else {
                     files += names.filter { PythonLockfile.isLockfileName($0) && $0.hasPrefix("requirements") }.map { PathText.join(path, $0) }
                 }
@@ -118,16 +122,31 @@ public struct LockedDependencies: Sendable, Hashable, Codable {
     /// nothing basefit can judge (ranges, URLs, editable installs, sources without a
     /// version), and pins whose files are unknown (not in the lockfile, and the index did
     /// not list them, or was not asked). Any of them may hold native code.
-    public var unjudged: [UnjudgedFile] {
+    ///
+    /// With `platforms`, a pin whose marker holds on none of them (`; sys_platform == "win32"`)
+    /// is not installed there and not counted. A line reached through two files (`-r`) counts once.
+    public func unjudged(on platforms: [LockfilePlatform]? = nil) -> [UnjudgedFile] {
         var result = unreadable ?? []
+        var seen = Set<String>()
         for lockfile in python {
-            result += lockfile.warnings.map { UnjudgedFile(path: lockfile.path, reason: $0) }
+            for warning in lockfile.warnings where seen.insert(warning).inserted {
+                result.append(UnjudgedFile(path: lockfile.path, reason: warning))
+            }
             for pin in lockfile.pins where files(of: pin)?.isEmpty != false {
-                result.append(UnjudgedFile(path: lockfile.path, reason: "\(pin.origin): \(pin.name)==\(pin.version): its files are unknown "
-                    + "(the lockfile lists none, and the index did not); not judged"))
+                if let platforms, let marker = pin.marker, !platforms.contains(where: { PythonMarker.evaluate(marker, platform: $0) }) { continue }
+                let reason = "\(pin.origin): \(pin.name)==\(pin.version): its files are unknown (the lockfile lists none, and the index did not); not judged"
+                if seen.insert(reason).inserted { result.append(UnjudgedFile(path: lockfile.path, reason: reason)) }
             }
         }
         return result
+    }
+
+    /// Members of the wheels read that could not be judged, named by their wheel: each leaves
+    /// the project unjudged on every image that installs that wheel.
+    public var unjudgedWheelMembers: [UnjudgedFile] {
+        (wheels ?? [:]).sorted { $0.key < $1.key }.flatMap { name, wheel in
+            wheel.warnings.map { UnjudgedFile(path: name, reason: $0) }
+        }
     }
 
     public static func isLockfileName(_ name: String) -> Bool {

@@ -113,9 +113,14 @@ struct NodeProjectAnalyzer {
     /// prebuild for another system (`prebuilds/darwin-x64/`), which node-gyp-build passes
     /// over on Linux, and a file of a package whose `os` leaves Linux out (fsevents), which
     /// npm does not install there.
-    mutating func warnings(for builds: [ForeignBuild]) -> [ScanWarning] {
+    mutating func warnings(for builds: [ForeignBuild], artifacts: [Artifact]) -> [ScanWarning] {
         builds.compactMap { build in
-            if let system = build.prebuildSystem, system != "linux" { return nil }
+            // A prebuild for another system is passed over only when its package has an ELF
+            // build beside it (`prebuilds/linux-x64/`, `build/Release/`) for the loader to pick.
+            if let system = build.prebuildSystem, system != "linux", let package = build.prebuildPackage,
+               artifacts.contains(where: { $0.path.hasPrefix(package + "/") }) {
+                return nil
+            }
             if let (_, manifest) = nearestManifest(above: PathText.normalize(build.path)), let os = manifest.os,
                !os.contains("linux"), os.contains(where: { !$0.hasPrefix("!") }) || os.contains("!linux") {
                 return nil

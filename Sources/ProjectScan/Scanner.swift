@@ -51,7 +51,7 @@ public struct Scanner: Sendable {
         node.analyze(&artifacts)
         var python = PythonProjectAnalyzer(files: walk.manifests)
         python.analyze(&artifacts, wheels: wheels)
-        let foreign = node.warnings(for: walk.foreignBuilds)
+        let foreign = node.warnings(for: walk.foreignBuilds, artifacts: artifacts)
         warnings += node.warnings + python.warnings + foreign
 
         let findings = (node.findings + python.findings).sorted { ($0.path, $0.kind.rawValue) < ($1.path, $1.kind.rawValue) }

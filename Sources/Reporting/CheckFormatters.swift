@@ -99,7 +99,8 @@ public enum CheckMarkdownFormatter {
             }
         }
         if !result.unjudged.isEmpty {
-            lines += ["", "Not judged\(result.conclusive ? " (allowed by `--allow-unjudged`)" : ""):", ""]
+            if lines.last != "" { lines.append("") }
+            lines += ["Not judged\(result.conclusive ? " (allowed by `--allow-unjudged`)" : ""):", ""]
             for file in result.unjudged {
                 lines.append("- `\(file.path)`: \(RecommendMarkdownFormatter.escape(file.reason))")
             }

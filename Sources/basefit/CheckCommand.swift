@@ -10,7 +10,7 @@ import Reporting
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Gate a base image in CI: exit 0 when the project loads on it, 1 when not, 2 on error, when nothing was judged, or when something that may hold native code could not be."
+        abstract: "Gate a base image in CI: exit 0 when the project loads on it, 1 when not, 2 on error, when nothing was judged, or when something that may hold native code could not be judged."
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -62,7 +62,7 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Problems a package install fixes are warnings (exit 0); the install line is printed.")
     var allowInstalls = false
 
-    @Flag(help: "Judge without the files that could not be judged (unreadable, damaged, over a limit): they are listed, and no longer make the check inconclusive (exit 2).")
+    @Flag(help: "Judge without what could not be judged (unreadable or damaged files and wheel members, macOS/Windows builds, lockfile lines that pin nothing): it is listed, and no longer makes the check inconclusive (exit 2).")
     var allowUnjudged = false
 
     @OptionGroup var index: IndexOptions

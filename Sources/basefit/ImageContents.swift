@@ -27,8 +27,12 @@ enum ImageContents {
     /// Keeps only the files under `paths` (image paths without a leading slash).
     static func restrict(_ requirements: Requirements, to paths: Set<String>) -> Requirements {
         let kept = requirements.restricted(to: requirements.files.filter { paths.contains(normalised($0.path)) })
-        // A wheel member not judged is named by its wheel's path, the file in the layer.
-        let unjudged = requirements.unjudged.filter { paths.contains(normalised($0.path)) }
+        // A wheel member not judged is named by its wheel's path, the file in the layer; a
+        // directory not read, by the directory, kept when an app-layer file lies under it.
+        let unjudged = requirements.unjudged.filter { file in
+            let path = normalised(file.path)
+            return paths.contains(path) || paths.contains { $0.hasPrefix(path + "/") }
+        }
         return Requirements(files: kept.files, node: kept.node, python: kept.python, hints: kept.hints, lockfiles: kept.lockfiles,
                             unjudged: unjudged)
     }

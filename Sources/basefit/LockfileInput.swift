@@ -29,15 +29,17 @@ enum LockfileInput {
         var locked = LockedDependencies.find(in: paths)
         guard !locked.isEmpty else {
             Output.warnings(locked.warnings.map { ScanWarning(path: "lockfile", message: $0) }, options: global)
-            return requirements
+            return requirements.adding(unjudged: locked.unjudged())  // a named lockfile that could not be parsed
         }
         let needsIndex = locked.python.contains { $0.pins.contains { $0.files == nil || $0.files?.isEmpty == true } }
+        var platforms: [LockfilePlatform]?
         if !locked.python.isEmpty && index?.offline != true {
             let indexes = PackageIndexClient.indexes(
                 indexURL: index?.indexURL, extraIndexURLs: index?.extraIndexURL ?? [],
                 environment: ProcessInfo.processInfo.environment, lockfiles: locked.python)
             Output.verbose("lockfiles: \(locked.paths.joined(separator: ", ")); asking \(indexes.joined(separator: ", "))", options: global)
-            let platforms = try self.platforms(targets, requirements: requirements, global)
+            let targetPlatforms = try self.platforms(targets, requirements: requirements, global)
+            platforms = targetPlatforms
             let fetcher = HTTPFetcher()
             let client = PackageIndexClient(indexes: indexes, fetcher: fetcher)
             let reader = LockedWheelReader(fetcher: fetcher, cache: WheelFactsCache.standard())
@@ -45,13 +47,13 @@ enum LockfileInput {
             let (resolved, stats) = try HTTPFetcher.blocking {
                 var resolved = copy
                 await client.resolve(&resolved)
-                let stats = await reader.read(&resolved, platforms: platforms)
+                let stats = await reader.read(&resolved, platforms: targetPlatforms)
                 await fetcher.shutdown()
                 return (resolved, stats)
             }
             locked = resolved
             let share = stats.wheelBytes > 0 ? String(format: " (%.1f%% of %d)", 100 * Double(stats.bytesFetched) / Double(stats.wheelBytes), stats.wheelBytes) : ""
-            Output.verbose("wheels: \(stats.picked) picked on \(Set(platforms).count) platforms, \(stats.cached) from the cache, "
+            Output.verbose("wheels: \(stats.picked) picked on \(Set(targetPlatforms).count) platforms, \(stats.cached) from the cache, "
                 + "\(stats.bytesFetched) bytes fetched\(share), \(stats.partialMembers) big members by their start and end, \(stats.metadataFiles) METADATA files", options: global)
         } else if needsIndex {
             locked.warnings.append("--offline: pins of requirements files are not judged (their files come from the index)")
@@ -62,14 +64,31 @@ enum LockfileInput {
         Output.warnings(locked.warnings.map { ScanWarning(path: "lockfile", message: $0) }, options: global)
         // Fail closed: lockfiles of which nothing can be judged (an unreachable index, no pins)
         // are no evidence, and the caller says there is nothing to judge.
-        guard locked.hasJudgeablePins else { return requirements }
+        // What they leave unjudged still stands beside installed files.
+        guard locked.hasJudgeablePins else { return requirements.adding(unjudged: locked.unjudged(on: platforms)) }
         // A picked wheel's member that could not be judged leaves the project unjudged on every
         // image that installs that wheel (for `check`, the one image; for `recommend`, any).
-        let members = (locked.wheels ?? [:]).sorted { $0.key < $1.key }.flatMap { name, wheel in
-            wheel.warnings.map { UnjudgedFile(path: name, reason: $0) }
+        return Requirements(files: requirements.files, node: requirements.node, python: requirements.python, hints: requirements.hints,
+                            lockfiles: locked, unjudged: requirements.unjudged + locked.unjudged(on: platforms) + locked.unjudgedWheelMembers)
+    }
+
+    /// A requirements file read back (`--requirements`): a wheel pip would pick on a target
+    /// image that its scan did not read (another architecture, libc or Python than the scan
+    /// asked about) would be judged by its tag alone, so it is not judged. Nothing is added
+    /// when the scan read no wheel at all (`--offline`, which judges by tags by choice).
+    ///
+    /// What the lockfiles themselves leave unjudged is derived again too: a file written before
+    /// basefit listed it under `unjudged` still has the lines and wheels it comes from.
+    static func unreadWheels(_ requirements: Requirements, targets: WheelTargets, _ global: GlobalOptions) throws -> [UnjudgedFile] {
+        guard let locked = requirements.lockfiles else { return [] }
+        let platforms = locked.python.isEmpty ? [] : try self.platforms(targets, requirements: requirements, global)
+        var found = (locked.unjudged(on: platforms) + locked.unjudgedWheelMembers).filter { !requirements.unjudged.contains($0) }
+        guard let read = locked.wheels else { return found }
+        found += locked.pickedWheels(on: platforms).filter { read[$0.file.filename] == nil }.map { picked in
+            UnjudgedFile(path: picked.file.filename, reason: "\(picked.project): the requirements file's scan did not read this wheel "
+                         + "(it was not picked for the images that scan asked about); scan again for this image, or judge the lockfile directly")
         }
-        return Requirements(files: requirements.files, node: requirements.node, python: requirements.python,
-                            hints: requirements.hints, lockfiles: locked, unjudged: requirements.unjudged + locked.unjudged + members)
+        return found
     }
 
     /// The install platforms (libc, architecture, CPython) of the target images.

@@ -29,13 +29,17 @@ enum ProjectInput {
             guard let data = FileManager.default.contents(atPath: file) else {
                 throw CLIError.usage("\(file): cannot read the requirements file")
             }
+            let requirements: Requirements
             do {
-                let requirements = try Requirements.read(json: data)
-                Output.verbose("requirements: \(file) (\(requirements.files.count) files, \(requirements.digest))", options: global)
-                return requirements
+                requirements = try Requirements.read(json: data)
             } catch let error as Requirements.ReadError {
                 throw CLIError.usage("\(file): \(error.description)")
             }
+            Output.verbose("requirements: \(file) (\(requirements.files.count) files, \(requirements.digest))", options: global)
+            // The file's digest still names it: the wheels added are this run's, not the file's.
+            var judged = requirements.adding(unjudged: try LockfileInput.unreadWheels(requirements, targets: targets, global))
+            judged.digest = requirements.digest
+            return judged
         }
         return try LockfileInput.attach(to: scan(paths, global).requirements, paths: paths, global, index: index, targets: targets)
     }

@@ -51,7 +51,7 @@ struct RecommendCommand: ParsableCommand {
     @Flag(help: "Let images that a package install fixes compete at their size plus the packages'.")
     var allowInstalls = false
 
-    @Flag(help: "Recommend without the files that could not be judged (unreadable, damaged, over a limit): they are listed, and no longer make the answer inconclusive (exit 2).")
+    @Flag(help: "Recommend without what could not be judged (unreadable or damaged files and wheel members, macOS/Windows builds, lockfile lines that pin nothing): it is listed, and no longer makes the answer inconclusive (exit 2).")
     var allowUnjudged = false
 
     @OptionGroup var index: IndexOptions

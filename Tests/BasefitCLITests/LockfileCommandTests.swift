@@ -131,6 +131,84 @@ import TestSupport
         #expect((unjudged.first?["reason"] as? String)?.hasPrefix("cannot read its ELF members (") == true, "\(unjudged)")
     }
 
+    /// Where nothing is wrong, nothing is counted: a dev requirements file beside
+    /// `requirements.txt` is not read unless named, and a Windows-only pin the index does not
+    /// list is not installed on Linux images. Named, the dev file's range is counted once.
+    @Test func devFilesAndPinsForOtherSystemsDoNotBlockTheGate() throws {
+        guard let index = LocalIndex.startedOrSkipped() else { return }
+        defer { index.stop() }
+        let directory = try checkout([])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "numpy==2.1.3\nwinonly-helper==1.0 ; sys_platform == 'win32'\n"
+            .write(to: directory.appendingPathComponent("requirements.txt"), atomically: true, encoding: .utf8)
+        try "-r requirements.txt\npytest>=8\n".write(to: directory.appendingPathComponent("requirements-dev.txt"), atomically: true, encoding: .utf8)
+        func check(_ path: String) throws -> ProcessResult {
+            try Run.program(TestPaths.executable.path, ["check", path, "--base", "python:3.12-alpine", "--index-url", index.simpleURL,
+                                                        "--format", "json", "--quiet"], currentDirectory: TestPaths.packageRoot)
+        }
+        let result = try check(directory.path)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        let named = try check(directory.appendingPathComponent("requirements-dev.txt").path)
+        #expect(named.status == 2, "\(named.stdout)\(named.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(named.stdout.utf8)) as? [String: Any])
+        let reasons = ((object["unjudged"] as? [[String: Any]]) ?? []).compactMap { $0["reason"] as? String }
+        #expect(reasons == ["requirements-dev.txt:2: pytest>=8 is not pinned with ==; not judged (pin it, e.g. with pip-compile or uv pip compile)"],
+                "\(reasons)")
+    }
+
+    /// poetry.lock names files without URLs: with the index out of reach the wheel pip would
+    /// pick cannot be read, and is not judged by its tag alone.
+    @Test func poetryWheelsWithoutTheIndexAreNotJudged() throws {
+        let directory = try checkout([])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try """
+            [[package]]
+            name = "numpy"
+            version = "2.1.3"
+            description = "cut from Fixtures/lockfiles/python-ingest/poetry.lock"
+            optional = false
+            python-versions = ">=3.10"
+            files = [
+                {file = "numpy-2.1.3-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl", hash = "sha256:bc6f24b3d1ecc1eebfbf5d6051faa49af40b03be1aaa781ebdadcbc090b4539b"},
+            ]
+
+            [metadata]
+            lock-version = "2.0"
+            python-versions = ">=3.11"
+            content-hash = "0000000000000000000000000000000000000000000000000000000000000000"
+
+            """.write(to: directory.appendingPathComponent("poetry.lock"), atomically: true, encoding: .utf8)
+        var environment = ProcessInfo.processInfo.environment
+        environment["XDG_CACHE_HOME"] = directory.appendingPathComponent("cache").path
+        let result = try Run.program(TestPaths.executable.path, ["check", directory.path, "--base", "python:3.11-slim",
+                                                                 "--index-url", "http://127.0.0.1:9/simple/", "--format", "json", "--quiet"],
+                                     currentDirectory: TestPaths.packageRoot, environment: environment)
+        #expect(result.status == 2, "\(result.stdout)\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let unjudged = (object["unjudged"] as? [[String: Any]]) ?? []
+        #expect(unjudged.first?["path"] as? String == "numpy-2.1.3-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl", "\(unjudged)")
+    }
+
+    /// Scanned in one job for amd64, gated in another for arm64: the arm64 wheel was never
+    /// read, so the gate cannot pass on its tag alone.
+    @Test func aRequirementsFileDoesNotVouchForWheelsItsScanNeverRead() throws {
+        guard let index = LocalIndex.startedOrSkipped() else { return }
+        defer { index.stop() }
+        let directory = try checkout([])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "numpy==2.1.3\n".write(to: directory.appendingPathComponent("requirements.txt"), atomically: true, encoding: .utf8)
+        let scan = try Run.program(TestPaths.executable.path, ["scan", directory.path, "--format", "json", "--quiet", "--index-url", index.simpleURL],
+                                   currentDirectory: TestPaths.packageRoot)
+        try #require(scan.status == 0, "\(scan.stderr)")
+        let file = directory.appendingPathComponent("requirements.json")
+        try scan.stdout.write(to: file, atomically: true, encoding: .utf8)
+        let amd64 = try basefit(["check", "--requirements", file.path, "--base", "python:3.11-slim", "--quiet"])
+        #expect(amd64.status == 0, "\(amd64.stdout)\(amd64.stderr)")
+        let arm64 = try basefit(["check", "--requirements", file.path, "--base", "python:3.11-slim", "--arch", "arm64", "--quiet"])
+        #expect(arm64.status == 2, "\(arm64.stdout)\(arm64.stderr)")
+        #expect(arm64.stdout.contains("not judged: numpy-2.1.3-cp311-cp311-manylinux_2_17_aarch64"), "\(arm64.stdout)")
+    }
+
     /// uv.lock: a dependency from git or a path cannot be looked up; the project itself
     /// (`virtual = "."`) is the user's own code and is not counted.
     @Test func uvSourcesOutsideAnIndexAreNotJudged() throws {

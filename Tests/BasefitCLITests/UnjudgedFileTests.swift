@@ -105,6 +105,36 @@ import TestSupport
         #expect(allowed.status == 0 && allowed.stdout.contains("+FROM node:22-alpine"), "\(allowed.stdout)\(allowed.stderr)")
     }
 
+    /// Installed files beside a named lockfile that pins nothing judgeable: the lockfile's lines
+    /// are still not judged, and the installed addon alone does not pass the gate.
+    @Test func aNamedLockfileBesideInstalledFilesStillCounts() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let (project, truncated) = try projectWithATruncatedAddon(in: root)
+        try FileManager.default.removeItem(atPath: truncated)
+        let lockfile = root.appendingPathComponent("locks/requirements.txt")
+        try FileManager.default.createDirectory(at: lockfile.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try "requests>=2\n-e ./vendor/lib\n".write(to: lockfile, atomically: true, encoding: .utf8)
+        let check = try basefit(["check", "--base", "node:22-alpine", "--offline", "--quiet", project, lockfile.path])
+        #expect(check.status == 2, "\(check.stdout)\(check.stderr)")
+        #expect(check.stdout.contains("requirements.txt:1: requests>=2 is not pinned") && check.stdout.contains("requirements.txt:2: editable install"),
+                "\(check.stdout)")
+        let alone = try basefit(["check", "--base", "node:22-alpine", "--offline", "--quiet", project])
+        #expect(alone.status == 0, "\(alone.stdout)\(alone.stderr)")
+    }
+
+    /// A directory holding only what could not be judged says so, not "run npm ci".
+    @Test func nothingButUnjudgedFilesSaysWhatWasNotJudged() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let glibc = try #require(FileManager.default.contents(atPath: TestPaths.elf("libcxxdemo.so")))
+        #expect(FileManager.default.createFile(atPath: root.appendingPathComponent("libcut.so").path, contents: glibc.prefix(500)))
+        let check = try basefit(["check", "--base", "debian:bookworm-slim", root.path])
+        #expect(check.status == 2)
+        #expect(check.stderr.contains("no native code and no installed packages under \(root.path) that basefit could judge: "
+                                      + "1 item that may hold native code could not be judged (\(root.path)/libcut.so; see the warnings)"), "\(check.stderr)")
+    }
+
     /// `scan --format json` in one job, `check --requirements` in another: the files not
     /// judged travel with the requirements, under a schema version older readers refuse.
     @Test func requirementsFilesCarryWhatWasNotJudged() throws {
@@ -207,8 +237,12 @@ import TestSupport
         try put("node_modules/bcrypt/package.json", Data(#"{"name": "bcrypt", "version": "5.1.1"}"#.utf8))
         try put("node_modules/winpty/build/Release/pty.node", pe)
         try put("venv/lib/python3.11/site-packages/markupsafe/_speedups.cpython-311-darwin.so", machO)
-        // Passed over: a prebuild for another system, a macOS-only package, a .pyd, a file not named as a library.
+        // Passed over: a prebuild for another system beside a Linux one, a macOS-only package, a
+        // .pyd, a file not named as a library.
         try put("node_modules/bufferutil/prebuilds/darwin-arm64/bufferutil.node", machO)
+        try put("node_modules/bufferutil/prebuilds/linux-x64/bufferutil.musl.node", try Data(contentsOf: musl))
+        // Not passed over: a macOS prebuild with no Linux build for node-gyp-build to pick.
+        try put("node_modules/utf-8-validate/prebuilds/darwin-arm64/utf-8-validate.node", machO)
         try put("node_modules/fsevents/fsevents.node", machO)
         try put("node_modules/fsevents/package.json", Data(#"{"name": "fsevents", "version": "2.3.3", "os": ["darwin"]}"#.utf8))
         try put("venv/lib/python3.11/site-packages/markupsafe/_speedups.cp311-win_amd64.pyd", pe)
@@ -223,10 +257,11 @@ import TestSupport
         }.sorted()
         #expect(unjudged == [
             "node_modules/bcrypt/lib/binding/napi-v3/bcrypt_lib.node | a macOS build (Mach-O), not ELF",
+            "node_modules/utf-8-validate/prebuilds/darwin-arm64/utf-8-validate.node | a macOS build (Mach-O), not ELF",
             "node_modules/winpty/build/Release/pty.node | a Windows build (PE), not ELF",
             "venv/lib/python3.11/site-packages/markupsafe/_speedups.cpython-311-darwin.so | a macOS build (Mach-O), not ELF",
         ], "\(unjudged)")
-        #expect(object["judged"] as? String == "1 ELF file")
+        #expect(object["judged"] as? String == "2 ELF files")
         let text = try basefit(["check", "--base", "node:22-alpine", app.path])
         #expect(text.stderr.contains("bcrypt_lib.node: a macOS build (Mach-O), not ELF: no Linux image loads it, and the Linux build is not here to judge"),
                 "\(text.stderr)")
