@@ -88,8 +88,9 @@ extension Evaluator {
             }
         }
         if !unread.isEmpty {
-            notes.append("\(unread.count == 1 ? "a wheel" : "\(unread.count) wheels") this image would install \(unread.count == 1 ? "was" : "were") not read "
-                + "(not picked for the images the requirements were written for): \(unread.joined(separator: ", ")); judged by tags only")
+            // Why, and that no gate passes on it, is in the requirements' `unjudged` (the command adds it).
+            notes.append("\(unread.count == 1 ? "a wheel" : "\(unread.count) wheels") this image would install \(unread.count == 1 ? "was" : "were") not read: "
+                + "\(unread.joined(separator: ", ")); judged by tags only, and listed as not judged")
         }
         return (problems, notes)
     }
