@@ -22,9 +22,7 @@ public struct ForeignBuild: Sendable, Hashable {
 
     /// `prebuilds/darwin-arm64/x.node` → `darwin`: a prebuild a loader picks for another system.
     var prebuildSystem: String? {
-        let directory = PathText.directory(of: path)
-        guard PathText.fileName(of: PathText.directory(of: directory)) == "prebuilds" else { return nil }
-        return PathText.fileName(of: directory).split(separator: "-").first.map(String.init)
+        NodeAddon.prebuildPlatform(of: path)?.split(separator: "-").first.map(String.init)
     }
 
     /// `a/prebuilds/darwin-arm64/x.node` → `a`: the package directory holding the prebuilds.

@@ -51,15 +51,15 @@ public struct NodeAddon: Sendable, Hashable {
             guard needed.hasPrefix("libnode.so.") else { return nil }
             return Int(needed.dropFirst("libnode.so.".count))
         }.first
-        let name = PathText.fileName(of: path)
+        prebuildPlatform = Self.prebuildPlatform(of: path)
+        prebuildTags = prebuildPlatform == nil ? [] : PathText.fileName(of: path).split(separator: ".").dropLast().map(String.init)
+    }
+
+    /// `linux-x64` for `…/prebuilds/linux-x64/x.node` (prebuildify's layout), else nil.
+    static func prebuildPlatform(of path: String) -> String? {
         let directory = PathText.directory(of: path)
-        if PathText.fileName(of: PathText.directory(of: directory)) == "prebuilds" {
-            prebuildPlatform = PathText.fileName(of: directory)
-            prebuildTags = name.split(separator: ".").dropLast().map(String.init)
-        } else {
-            prebuildPlatform = nil
-            prebuildTags = []
-        }
+        guard PathText.fileName(of: PathText.directory(of: directory)) == "prebuilds" else { return nil }
+        return PathText.fileName(of: directory)
     }
 
     /// The libc a prebuild's tags name, if any.
