@@ -113,6 +113,11 @@ step x86-64-v3.so         "gcc -march=x86-64-v3 -Wl,-z,x86-64-v3"
 gcc "${CFLAGS[@]}" -march=x86-64-v3 -fPIC -shared "${LDFLAGS[@]}" -Wl,-z,x86-64-v3 \
     "$SRC/x86-64-v3.c" -o "$OUT/x86-64-v3.so"
 
+# --- packed relative relocations (DT_RELR) -----------------------------------
+step packed-relocs.so     "gcc -shared -Wl,-z,pack-relative-relocs (GLIBC_ABI_DT_RELR)"
+gcc "${CFLAGS[@]}" -fPIC -shared "${LDFLAGS[@]}" -Wl,-z,pack-relative-relocs \
+    "$SRC/packed-relocs.c" -o "$OUT/packed-relocs.so"
+
 # --- $ORIGIN, RUNPATH, RPATH --------------------------------------------------
 step origin/lib/libdep.so "SONAME libdep.so"
 gcc "${CFLAGS[@]}" -fPIC -shared "${LDFLAGS[@]}" -Wl,-soname,libdep.so \

@@ -184,17 +184,7 @@ public struct Evaluator: Sendable {
         for library in file.versionNeeds {
             if LibcNames.isLibc(library.library) {
                 guard image.libcFamily == .glibc, let have = image.libcVersion else { continue }
-                // GLIBC_PRIVATE and unnumbered versions cannot be checked against a release.
-                let worst = library.versions.filter { $0.version.family == "GLIBC" }
-                    .compactMap { need in need.version.number.map { (need, $0) } }
-                    .filter { $0.1 > have }.max { $0.1 < $1.1 }
-                if let (need, number) = worst {
-                    problems.append(Problem(
-                        kind: .glibcTooOld, artifact: file.path, library: library.library, version: need.version.name,
-                        symbols: need.symbols,
-                        message: "\(file.path) needs \(need.version.name)\(symbolText(need.symbols)) from \(library.library); \(image.reference) has glibc \(have)",
-                        fix: Fix(advice: "use an image with glibc ≥ \(number), or rebuild against an older glibc")))
-                }
+                problems += glibcVersionProblems(file, library, image, have: have, defined: libraries[library.library]?.versions ?? [])
                 continue
             }
             guard let provided = libraries[library.library] else { continue }  // reported as missing below
@@ -221,6 +211,56 @@ public struct Evaluator: Sendable {
                 fix: Fix(advice: "use an image with a newer \(library.library), or rebuild with an older toolchain")))
         }
         return problems
+    }
+
+    /// What a glibc library's version needs ask of an image with glibc `have`. Numbered
+    /// versions against the release; GLIBC_PRIVATE (every glibc defines it) is not checked.
+    /// A feature marker (`GLIBC_ABI_DT_RELR`: the loader refuses the file without it) against
+    /// the library's measured version definitions (`defined`) where there are any, else against
+    /// the first release that defines it; a marker neither settles is a problem too, as a gate
+    /// must not pass what it cannot confirm.
+    private func glibcVersionProblems(_ file: FileNeeds, _ library: LibraryVersionNeeds, _ image: Image, have: VersionNumber,
+                                      defined: Set<String>) -> [Problem] {
+        var problems: [Problem] = []
+        let worst = library.versions.compactMap { need -> (VersionNeed, VersionNumber)? in
+            if need.version.family == "GLIBC", let number = need.version.number { return (need, number) }
+            guard GlibcFeatureVersion.isMarker(need.version), !need.weak, defined.isEmpty,
+                  let release = GlibcFeatureVersion.firstRelease(of: need.version) else { return nil }
+            return (need, release)
+        }.filter { $0.1 > have }.max { $0.1 < $1.1 }
+        if let (need, number) = worst {
+            let feature = GlibcFeatureVersion.isMarker(need.version) ? markerText(need.version) : symbolText(need.symbols)
+            problems.append(Problem(
+                kind: .glibcTooOld, artifact: file.path, library: library.library, version: need.version.name,
+                symbols: need.symbols,
+                message: "\(file.path) needs \(need.version.name)\(feature) from \(library.library); \(image.reference) has glibc \(have)",
+                fix: Fix(advice: GlibcFeatureVersion.isMarker(need.version)
+                    ? "use an image with glibc ≥ \(number), or relink without the feature"
+                    : "use an image with glibc ≥ \(number), or rebuild against an older glibc")))
+        }
+        let marker = library.versions.first { need in
+            guard GlibcFeatureVersion.isMarker(need.version), !need.weak else { return false }
+            if !defined.isEmpty { return !defined.contains(need.version.name) }
+            return GlibcFeatureVersion.firstRelease(of: need.version) == nil
+        }
+        if let marker {
+            let name = marker.version.name
+            let why = defined.isEmpty
+                ? "whether \(image.reference)'s \(library.library) (glibc \(have)) defines it is not known: its version definitions were not measured"
+                : "\(image.reference)'s \(library.library) (glibc \(have)) does not define it, so the loader refuses the file"
+            problems.append(Problem(
+                kind: .glibcTooOld, artifact: file.path, library: library.library, version: name, symbols: marker.symbols,
+                message: "\(file.path) needs \(name)\(markerText(marker.version)) from \(library.library); \(why)",
+                fix: Fix(advice: defined.isEmpty
+                    ? "check the image itself (--image or --rootfs), or use an image whose glibc is known to define \(name)"
+                    : "use an image whose glibc defines \(name) (a newer glibc), or relink without the feature")))
+        }
+        return problems
+    }
+
+    /// " (packed relative relocations …)", or " (a loader feature)" for a marker not known by name.
+    private func markerText(_ version: SymbolVersion) -> String {
+        " (\(GlibcFeatureVersion.feature(of: version) ?? "a loader feature, not a symbol"))"
     }
 
     private func symbolText(_ symbols: [String]) -> String {

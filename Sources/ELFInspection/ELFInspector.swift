@@ -371,13 +371,16 @@ public enum ELFInspector {
     }
 
     /// The highest numbered version per family over all libraries, with every
-    /// undefined symbol bound to exactly that version.
+    /// undefined symbol bound to exactly that version (a glibc feature marker such as
+    /// `GLIBC_ABI_DT_RELR` counts as the first glibc release that defines it).
     public static func minimumVersions(_ needs: [LibraryVersionNeeds]) -> [String: MinimumVersion] {
         var result: [String: MinimumVersion] = [:]
         for library in needs {
             for need in library.versions {
-                guard let number = need.version.number else { continue }
-                let family = need.version.family
+                // A glibc feature marker counts as the first release that defines it.
+                let release = need.version.number == nil ? GlibcFeatureVersion.firstRelease(of: need.version) : nil
+                guard let number = need.version.number ?? release else { continue }
+                let family = release == nil ? need.version.family : "GLIBC"
                 if let current = result[family] {
                     if number > current.version {
                         result[family] = MinimumVersion(family: family, version: number, versionName: need.version.name,

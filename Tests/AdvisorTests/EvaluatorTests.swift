@@ -56,6 +56,55 @@ import TestSupport
         #expect(try verdict([TestPaths.elf("needs-glibc-2.39.so")], "debian:trixie-slim").compatible)
     }
 
+    /// `packed-relocs.so` (ld -z pack-relative-relocs) needs GLIBC_2.2.5 and the feature marker
+    /// GLIBC_ABI_DT_RELR: glibc's loader refuses it where libc.so.6 does not define the marker
+    /// (LoaderOracleTests shows bullseye's loader doing so), whatever the numbered versions say.
+    @Test func packedRelocationsNeedTheMarker() throws {
+        let fixture = TestPaths.elf("packed-relocs.so")
+        // Measured version definitions (Debian 11's libc.so.6 lacks the marker).
+        let bullseye = try verdict([fixture], "debian:bullseye-slim")
+        let problem = try #require(bullseye.problems.first { $0.kind == .glibcTooOld })
+        #expect(problem.version == "GLIBC_ABI_DT_RELR")
+        #expect(problem.message.contains("does not define it"))
+        #expect(try verdict([fixture], "debian:bookworm-slim").compatible)
+        // An image whose libc.so.6 was not measured: the first release that defines it (2.36).
+        let ubi = try verdict([fixture], "registry.access.redhat.com/ubi9/ubi-minimal")
+        #expect(ubi.problems.first { $0.kind == .glibcTooOld }?.fix?.advice?.contains("glibc ≥ 2.36") == true)
+        #expect(try verdict([fixture], "cgr.dev/chainguard/glibc-dynamic").compatible)
+        // The scan's minimum says so too.
+        let report = try Scanner().scan([fixture])
+        #expect(report.requirements.minimum["GLIBC"]?.version == VersionNumber([2, 36]))
+        #expect(report.requirements.minimum["GLIBC"]?.versionName == "GLIBC_ABI_DT_RELR")
+    }
+
+    /// A marker with no certain first release (`GLIBC_ABI_GNU2_TLS`, which Debian backported
+    /// to glibc 2.41): judged by measured version definitions, and a problem where there are
+    /// none. The real fixture's facts with its marker renamed (binutils 2.40 cannot emit it).
+    @Test func unknownMarkerFailsClosedWhereNotMeasured() throws {
+        var needs = FileNeeds(try #require(try Scanner().scan([TestPaths.elf("packed-relocs.so")]).artifacts.first))
+        needs.versionNeeds = needs.versionNeeds.map { library in
+            var library = library
+            library.versions = library.versions.map { need in
+                var need = need
+                if need.version.name == "GLIBC_ABI_DT_RELR" { need.version = SymbolVersion("GLIBC_ABI_GNU2_TLS") }
+                return need
+            }
+            return library
+        }
+        let requirements = Requirements(files: [needs], node: nil, python: nil, hints: [])
+        #expect(requirements.minimum["GLIBC"]?.version == VersionNumber([2, 2, 5]))
+        func judge(_ reference: String) throws -> Verdict {
+            let profile = try ProjectProfile(requirements: requirements, architecture: nil)
+            return Self.evaluator.evaluate(profile, on: try #require(Self.images[reference]), runtime: .none)
+        }
+        #expect(try judge("debian:trixie-slim").compatible)
+        let bookworm = try judge("debian:bookworm-slim")
+        #expect(bookworm.problems.first { $0.version == "GLIBC_ABI_GNU2_TLS" }?.message.contains("does not define it") == true)
+        let ubi = try judge("registry.access.redhat.com/ubi9/ubi-minimal")
+        #expect(ubi.problems.first { $0.version == "GLIBC_ABI_GNU2_TLS" }?.message.contains("not known") == true)
+        #expect(!ubi.compatible)
+    }
+
     @Test func libstdcxxTooOldSaysWhatTheImageHas() throws {
         let result = try verdict([TestPaths.elf("needs-glibcxx-3.4.32.so")], "debian:bookworm-slim")
         let problem = try #require(result.problems.first { $0.kind == .versionTooOld })
