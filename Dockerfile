@@ -2,7 +2,7 @@
 #
 # The final stage is the image `basefit recommend` picks for basefit's own release binary
 # (`basefit recommend dist/basefit-*/basefit`): the binary needs only libc.so.6, libm.so.6
-# and the loader, GLIBC >= 2.36 (see README "Install"). The project's tests hold this file to
+# and the loader, GLIBC >= 2.35 (see README "Install"). The project's tests hold this file to
 # that: `basefit check <binary> --dockerfile Dockerfile` must pass and its final FROM must be
 # the recommendation (when the catalog moves on, move BASE to the new pick, pinned by digest).
 #
@@ -24,7 +24,7 @@ ARG BASEFIT_BINARY=build
 # there; renew it with `skopeo inspect docker://busybox:1.37-glibc` (or let Renovate/Dependabot).
 ARG BASE=busybox:1.37-glibc@sha256:efa394a68601344526b8934cf3d5b11a04041db5f2b7f216fd7d37b445f88df5
 
-# --- build: the toolchain stage. bookworm, so that the glibc floor is the release's (2.36).
+# --- build: the toolchain stage. bookworm, so that the glibc floor is the release's (2.35).
 FROM swift:6.3-bookworm AS build
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libelf-dev libsqlite3-dev libarchive-dev zlib1g-dev libdeflate-dev \

@@ -30,7 +30,9 @@ import Foundation
 ///    last byte, A is rejected as in 2, and the next candidate is tried), and behind a
 ///    window of 0xFF, which must give the same number of bytes. A byte is known when both
 ///    passes agree: one that does not depend on D's window is the same in both and true; one
-///    that does is 0x00 in one and 0xFF in the other. The two passes run on two threads.
+///    that does is 0x00 in one and 0xFF in the other. The two passes run on two threads. Once
+///    a whole window's worth of bytes in a row is known, so is every later byte (a match
+///    copies from at most 32768 bytes back), and the comparison stops there.
 ///
 /// (The tail starts at D rather than at B: a byte after B that depends on B's window is
 /// known from A's pass only if its source, between D and B, is itself known, which is the
@@ -79,12 +81,11 @@ public struct DeflateTail: Sendable, Equatable {
         defer { outputA.deallocate() }
         // Boundaries of failed passes (rejected, not overflowed): a pass reaching one fails the same way.
         var dead = Set<Int>()
-        // The two passes from D: big, and written only as far as the tail goes (`ScratchMemory`).
+        // The 0x00 pass from D: big, and written only as far as the tail goes (`ScratchMemory`).
+        // The 0xFF pass writes straight into the array the tail's bytes are kept in.
         guard let scratchZero = ScratchMemory(count: PrimedStream.windowSize + capacity) else { return nil }
         defer { scratchZero.release() }
-        guard let scratchOne = ScratchMemory(count: PrimedStream.windowSize + capacity) else { return nil }
-        defer { scratchOne.release() }
-        let outputZero = scratchZero.bytes.bindMemory(to: UInt8.self), outputOne = scratchOne.bytes.bindMemory(to: UInt8.self)
+        let outputZero = scratchZero.bytes.bindMemory(to: UInt8.self)
         var bit = 0
         while true {
             guard let candidate = headers.next(from: bit) else { return nil }
@@ -118,16 +119,26 @@ public struct DeflateTail: Sendable, Equatable {
             // Both at once: the 0xFF pass on a thread of its own (dispatch would run it on this
             // one when the wheel's members already hold every worker).
             let counts = Slots<Int>(count: 2)
-            nonisolated(unsafe) let bytes = compressed, other = outputOne
             let dBit = boundaryD.bit
-            let done = DispatchSemaphore(value: 0)
-            let thread = Thread {
-                if let count = Inflater.primed(bytes, startBit: dBit, fill: 0xFF, into: other) { counts.store(count, at: 1) }
-                done.signal()
+            let window = PrimedStream.windowSize
+            var agreeing: [Range<Int>] = []
+            var bytes = [UInt8](unsafeUninitializedCapacity: window + capacity) { buffer, initialized in
+                initialized = 0
+                nonisolated(unsafe) let input = compressed, other = buffer
+                let done = DispatchSemaphore(value: 0)
+                let thread = Thread {
+                    if let count = Inflater.primed(input, startBit: dBit, fill: 0xFF, into: other) { counts.store(count, at: 1) }
+                    done.signal()
+                }
+                thread.start()
+                if let count = Inflater.primed(compressed, startBit: dBit, fill: 0x00, into: outputZero) { counts.store(count, at: 0) }
+                done.wait()
+                let produced = counts.values()
+                guard let tailCount = produced[0], tailCount > 0, tailCount <= uncompressedSize, produced[1] == tailCount else { return }
+                agreeing = Self.agreeing(UnsafeBufferPointer(rebasing: outputZero[window..<(window + tailCount)]),
+                                         UnsafeBufferPointer(rebasing: buffer[window..<(window + tailCount)]), untilRunOf: window)
+                initialized = window + tailCount
             }
-            thread.start()
-            if let count = Inflater.primed(compressed, startBit: dBit, fill: 0x00, into: outputZero) { counts.store(count, at: 0) }
-            done.wait()
             let produced = counts.values()
             guard let tailCount = produced[0], tailCount > 0, tailCount <= uncompressedSize else {
                 // The parse does not end exactly in the last byte: as a zlib pass to the end would be, rejected.
@@ -135,19 +146,21 @@ public struct DeflateTail: Sendable, Equatable {
                 continue
             }
             // The same parse whatever the window: the same number of bytes, or something is off.
-            guard produced[1] == tailCount else { return nil }
+            guard produced[1] == tailCount, bytes.count == window + tailCount else { return nil }
+            bytes.removeFirst(window)
             let start = uncompressedSize - tailCount
-            let zero = UnsafeBufferPointer(rebasing: outputZero[PrimedStream.windowSize..<(PrimedStream.windowSize + tailCount)])
-            let one = UnsafeBufferPointer(rebasing: outputOne[PrimedStream.windowSize..<(PrimedStream.windowSize + tailCount)])
-            let known = Self.agreeing(zero, one).map { (start + $0.lowerBound)..<(start + $0.upperBound) }
-            return DeflateTail(start: start, bytes: [UInt8](one), known: known, blockBit: boundaryD.bit)
+            let known = agreeing.map { (start + $0.lowerBound)..<(start + $0.upperBound) }
+            return DeflateTail(start: start, bytes: bytes, known: known, blockBit: boundaryD.bit)
         }
     }
 }
 
 extension DeflateTail {
     /// The ranges (sorted, disjoint, non-empty) where `a` and `b` hold the same bytes, eight at a time where they can.
-    static func agreeing(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+    /// With `untilRunOf`, the first run at least that long is taken to go on to the end (the
+    /// passes' window: after a whole window of bytes that do not depend on it, no byte does,
+    /// since a match copies from at most that far back), and the rest is not compared.
+    static func agreeing(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, untilRunOf run: Int? = nil) -> [Range<Int>] {
         let count = min(a.count, b.count)
         guard count > 0, let baseA = a.baseAddress, let baseB = b.baseAddress else { return [] }
         func word(_ base: UnsafePointer<UInt8>, _ index: Int) -> UInt64 {
@@ -155,11 +168,26 @@ extension DeflateTail {
         }
         var ranges: [Range<Int>] = []
         var index = 0
+        // Words compared before the run's length is looked at again.
+        let stride = 4096
         while index < count {
             while index < count && baseA[index] != baseB[index] { index += 1 }
             let runStart = index
-            while index + 8 <= count && word(baseA, index) == word(baseB, index) { index += 8 }
+            var agrees = true
+            while agrees && index + 8 <= count {
+                let end = min(count - 8, index + stride)
+                while index <= end && word(baseA, index) == word(baseB, index) { index += 8 }
+                agrees = index > end
+                if let run, index - runStart >= run {
+                    ranges.append(runStart..<count)
+                    return ranges
+                }
+            }
             while index < count && baseA[index] == baseB[index] { index += 1 }
+            if let run, index - runStart >= run {
+                ranges.append(runStart..<count)
+                return ranges
+            }
             if index > runStart { ranges.append(runStart..<index) }
         }
         return ranges

@@ -52,6 +52,7 @@ struct PrimedStream {
         }
         prefixCount = bytes.count
         let rest = first + (residue != 0 ? 1 : 0)
+        bytes.reserveCapacity(bytes.count + compressed.count - rest)
         bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: compressed[rest...]))
         self.bytes = bytes
     }

@@ -58,6 +58,21 @@ struct DeflateTailTests {
         }
     }
 
+    /// The comparison of the two passes stops at the first run of agreeing bytes as long as the
+    /// window and takes the rest as agreeing; before it, every disagreement is found.
+    @Test func agreeingStopsAfterAWholeWindow() {
+        var a = [UInt8](repeating: 7, count: 100_000), b = a
+        for index in [3, 40, 41, 9_000, 20_000, 90_000] { b[index] = 8 }
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                #expect(DeflateTail.agreeing(a, b) == [0..<3, 4..<40, 42..<9_000, 9_001..<20_000, 20_001..<90_000, 90_001..<100_000])
+                // 20_001..<90_000 is the first run of 32768: from it on, nothing more is compared.
+                #expect(DeflateTail.agreeing(a, b, untilRunOf: 32768) == [0..<3, 4..<40, 42..<9_000, 9_001..<20_000, 20_001..<100_000])
+                #expect(DeflateTail.agreeing(a, b, untilRunOf: 100_000) == DeflateTail.agreeing(a, b))
+            }
+        }
+    }
+
     @Test(arguments: wheels)
     func tailsOfLargeELFMembersAreExact(_ wheel: String) throws {
         guard let members = try Self.elfMembers(wheel) else { return }
