@@ -118,6 +118,11 @@ step packed-relocs.so     "gcc -shared -Wl,-z,pack-relative-relocs (GLIBC_ABI_DT
 gcc "${CFLAGS[@]}" -fPIC -shared "${LDFLAGS[@]}" -Wl,-z,pack-relative-relocs \
     "$SRC/packed-relocs.c" -o "$OUT/packed-relocs.so"
 
+# --- executable stack (PT_GNU_STACK RWE) -------------------------------------
+step execstack.so         "gcc -shared -Wl,-z,execstack (glibc 2.41+ refuses to dlopen it)"
+gcc "${CFLAGS[@]}" -fPIC -shared "${LDFLAGS[@]}" -Wl,-z,execstack \
+    "$SRC/execstack.c" -o "$OUT/execstack.so"
+
 # --- $ORIGIN, RUNPATH, RPATH --------------------------------------------------
 step origin/lib/libdep.so "SONAME libdep.so"
 gcc "${CFLAGS[@]}" -fPIC -shared "${LDFLAGS[@]}" -Wl,-soname,libdep.so \

@@ -64,6 +64,7 @@ public struct Evaluator: Sendable {
                 problems += versionProblems(file, image, architecture)
             }
             problems += libcSonameProblems(profile, image)
+            problems += executableStackProblems(profile, image)
             let libraries = libraryProblems(profile, image)
             problems += libraries.problems
             plan = libraries.plan
@@ -156,6 +157,25 @@ public struct Evaluator: Sendable {
             return []
         }
     }
+
+    /// glibc 2.41 and later refuse to dlopen a library that asks for an executable stack
+    /// ("cannot enable executable stack as shared object requires: Invalid argument") unless
+    /// the process's stack already is executable; Node and CPython's are not, so their addons,
+    /// extension modules and every library those load fail (glibc NEWS 2.41; Debian's glibc
+    /// 2.41-7 NEWS.Debian). A library a program loads at its start is still given one, so this
+    /// is conservative for a library only a program of the project loads. musl does not refuse.
+    private func executableStackProblems(_ profile: ProjectProfile, _ image: Image) -> [Problem] {
+        guard image.libcFamily == .glibc, let have = image.libcVersion, have >= Self.glibcRefusingExecutableStacks else { return [] }
+        let paths = profile.files.filter { $0.executableStack && $0.isLoadable && applies($0, to: image) && $0.libc != .musl }.map(\.path)
+        guard let first = paths.first else { return [] }
+        let more = paths.count > 1 ? " (and \(paths.count - 1) more)" : ""
+        return [Problem(
+            kind: .executableStack, artifact: first, artifacts: paths, library: nil, version: nil, symbols: [],
+            message: "\(first)\(more) asks for an executable stack (PT_GNU_STACK with PF_X, or none); \(image.reference) has glibc \(have), whose dlopen refuses it: \"cannot enable executable stack as shared object requires\"",
+            fix: Fix(advice: "relink it with -Wl,-z,noexecstack (or clear the flag: patchelf --clear-execstack), use an image with glibc older than 2.41, or set GLIBC_TUNABLES=glibc.rtld.execstack=2 in the image (an executable stack for the whole process)"))]
+    }
+
+    static let glibcRefusingExecutableStacks = VersionNumber([2, 41])
 
     /// The libc's own sonames (`libdl.so.2` …) an image lacks although its libc is right.
     private func libcSonameProblems(_ profile: ProjectProfile, _ image: Image) -> [Problem] {

@@ -20,6 +20,8 @@ public struct Problem: Sendable, Hashable {
         case lockedNoBuild = "locked-no-build"
         /// A locked package has no prebuilt build for the image: it compiles at install time.
         case lockedBuildsFromSource = "locked-builds-from-source"
+        /// A shared library asks for an executable stack, which glibc 2.41 and later refuse at dlopen.
+        case executableStack = "executable-stack"
     }
 
     public var kind: Kind
@@ -61,6 +63,7 @@ public struct Problem: Sendable, Hashable {
         case .glibcTooOld: return 7
         case .versionTooOld: return 8
         case .missingLibrary: return 9
+        case .executableStack: return 9
         case .missingFile: return 10
         case .lockedNoBuild: return 5
         case .lockedBuildsFromSource: return 11

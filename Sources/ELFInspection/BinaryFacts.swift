@@ -99,6 +99,9 @@ public struct BinaryFacts: Sendable, Codable, Hashable {
     public var x86ISALevel: Int?
     public var libc: LibcFamily
     public var linkage: Linkage
+    /// It asks for an executable stack (PT_GNU_STACK with PF_X, or none where the
+    /// architecture's default is executable): glibc 2.41 and later refuse to dlopen it.
+    public var executableStack = false
 
     /// The architecture the file is built for.
     public var architecture: Architecture {

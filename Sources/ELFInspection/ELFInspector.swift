@@ -88,7 +88,7 @@ public enum ELFInspector {
 
     // ELF constants used below (values from the gABI and the GNU extensions).
     private enum ProgramType {
-        static let load: UInt32 = 1, dynamic: UInt32 = 2, interp: UInt32 = 3
+        static let load: UInt32 = 1, dynamic: UInt32 = 2, interp: UInt32 = 3, gnuStack: UInt32 = 0x6474_e551
     }
     private enum SectionType {
         static let dynamic: UInt32 = 6, note: UInt32 = 7, dynsym: UInt32 = 11
@@ -246,7 +246,7 @@ public enum ELFInspector {
         let linkage = linkageOf(fileType: fileType, interpreter: interpreter, needed: dynamic.needed,
                                 hasDynamic: dynamicHeader != nil || dynamic.found, flags1: flags1)
         let libc = libcOf(interpreter: interpreter, needed: dynamic.needed, needs: needs, linkage: linkage)
-        return BinaryFacts(
+        var facts = BinaryFacts(
             is64Bit: is64Bit, littleEndian: littleEndian,
             machine: Machine.name(code: header.machine, is64Bit: is64Bit, littleEndian: littleEndian),
             machineCode: header.machine, fileType: fileType,
@@ -257,6 +257,16 @@ public enum ELFInspector {
             minimum: minimumVersions(needs), versionDefinitions: definitions,
             exports: Array(Set(exports)).sorted(), imports: Array(Set(imports)).sorted(), systemFiles: systemFiles, go: go, x86ISALevel: isaLevel,
             libc: libc, linkage: linkage)
+        facts.executableStack = executableStack(programHeaders.first { $0.type == ProgramType.gnuStack }, machine: header.machine)
+        return facts
+    }
+
+    /// Whether the file asks for an executable stack: PT_GNU_STACK with PF_X, or no
+    /// PT_GNU_STACK where glibc's default for the architecture is executable (every one but
+    /// AArch64's, whose stackinfo.h defaults to PF_R|PF_W).
+    static func executableStack(_ header: RawProgramHeader?, machine: UInt16) -> Bool {
+        if let header { return header.flags & 1 != 0 }
+        return machine != 183
     }
 
     // MARK: Dynamic section

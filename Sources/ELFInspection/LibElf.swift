@@ -335,7 +335,7 @@ struct ELFHandle: ~Copyable {
             }
             result.append(RawProgramHeader(
                 type: phdr.p_type, offset: phdr.p_offset, virtualAddress: phdr.p_vaddr,
-                fileSize: phdr.p_filesz, memorySize: phdr.p_memsz))
+                fileSize: phdr.p_filesz, memorySize: phdr.p_memsz, flags: phdr.p_flags))
         }
         return result
     }

@@ -18,6 +18,8 @@ struct RawProgramHeader: Sendable {
     var virtualAddress: UInt64
     var fileSize: UInt64
     var memorySize: UInt64
+    /// p_flags (PF_X = 1, PF_W = 2, PF_R = 4).
+    var flags: UInt32 = 0
 }
 
 struct RawSection: Sendable {

@@ -13,10 +13,10 @@ public struct MeasuredImageCache: Sendable {
         directory = cacheDirectory + "/measured"
     }
 
-    /// `-v2`: contents written since they carry what could not be judged. Files of the
-    /// earlier name (`<hex>.contents.json`) may have dropped it, so they are never read:
-    /// the image is measured again.
-    static let contentsSuffix = ".contents-v2.json"
+    /// `-v3`: contents written since they carry what could not be judged and which libraries
+    /// ask for an executable stack. Files of the earlier names (`<hex>.contents.json`,
+    /// `-v2`) may lack either, so they are never read: the image is measured again.
+    static let contentsSuffix = ".contents-v3.json"
 
     /// The image measured for `hex` (renamed to `name`) and, when `needContents`, its contents
     /// document; nil when either is missing or unreadable (then it is measured again).

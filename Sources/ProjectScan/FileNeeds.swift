@@ -27,6 +27,9 @@ public struct FileNeeds: Sendable, Hashable, Codable {
     public var x86ISALevel: Int?
     /// Files beyond libraries it reads at run time (CA certificates, tzdata, passwd).
     public var systemFiles: [SystemFileUse]
+    /// A shared library (not a program) that asks for an executable stack: what dlopen
+    /// refuses from glibc 2.41 on. Serialised only when true.
+    public var executableStack: Bool
 
     public init(_ artifact: Artifact) {
         let facts = artifact.facts
@@ -43,11 +46,12 @@ public struct FileNeeds: Sendable, Hashable, Codable {
         libcSonames = facts.needed.filter(LibcNames.isLibc)
         x86ISALevel = facts.x86ISALevel
         systemFiles = facts.systemFiles
+        executableStack = facts.executableStack && facts.fileType == .sharedObject && facts.interpreter == nil && facts.linkage == .dynamic
     }
 
     enum CodingKeys: String, CodingKey {
         case path, architecture, libc, linkage, interpreter, hasOtherLibcVariant, platformAlternative, package
-        case versionNeeds, external, libcSonames, x86ISALevel, systemFiles
+        case versionNeeds, external, libcSonames, x86ISALevel, systemFiles, executableStack
     }
 
     public init(from decoder: any Decoder) throws {
@@ -65,6 +69,26 @@ public struct FileNeeds: Sendable, Hashable, Codable {
         libcSonames = try container.decodeIfPresent([String].self, forKey: .libcSonames) ?? []
         x86ISALevel = try container.decodeIfPresent(Int.self, forKey: .x86ISALevel)
         systemFiles = try container.decodeIfPresent([SystemFileUse].self, forKey: .systemFiles) ?? []
+        executableStack = try container.decodeIfPresent(Bool.self, forKey: .executableStack) ?? false
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(path, forKey: .path)
+        try container.encode(architecture, forKey: .architecture)
+        try container.encode(libc, forKey: .libc)
+        try container.encode(linkage, forKey: .linkage)
+        try container.encodeIfPresent(interpreter, forKey: .interpreter)
+        try container.encode(hasOtherLibcVariant, forKey: .hasOtherLibcVariant)
+        try container.encode(platformAlternative, forKey: .platformAlternative)
+        try container.encodeIfPresent(package, forKey: .package)
+        try container.encode(versionNeeds, forKey: .versionNeeds)
+        try container.encode(external, forKey: .external)
+        try container.encode(libcSonames, forKey: .libcSonames)
+        try container.encodeIfPresent(x86ISALevel, forKey: .x86ISALevel)
+        try container.encode(systemFiles, forKey: .systemFiles)
+        // Absent when false, so files written before it existed keep their digest.
+        if executableStack { try container.encode(true, forKey: .executableStack) }
     }
 
     /// The libc this file binds an image to (a file shipped in both flavours binds none).

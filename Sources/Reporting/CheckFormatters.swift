@@ -246,6 +246,7 @@ public enum CheckSARIFFormatter {
         case .missingFile: return "A program reads a system file (CA certificates, tzdata, passwd) the image lacks"
         case .lockedNoBuild: return "A locked package has no build for the image"
         case .lockedBuildsFromSource: return "A locked package compiles from source on the image"
+        case .executableStack: return "A library asks for an executable stack, which the image's glibc refuses to dlopen"
         }
     }
 }

@@ -56,6 +56,7 @@ public enum ScanJSONFormatter {
                 .object([("version", .optional(go.version)), ("cgo", go.cgo.map(JSONValue.bool) ?? .null)])
             } ?? .null),
             ("x86ISALevel", facts.x86ISALevel.map { .string(isaName($0)) } ?? .null),
+            ("executableStack", .bool(facts.executableStack)),
             ("bundled", .object(artifact.bundled.keys.sorted().map { ($0, .string(artifact.bundled[$0]!)) })),
             ("external", .strings(artifact.external)),
             ("package", artifact.origin.map(origin) ?? .null),

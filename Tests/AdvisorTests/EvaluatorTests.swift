@@ -77,6 +77,23 @@ import TestSupport
         #expect(report.requirements.minimum["GLIBC"]?.versionName == "GLIBC_ABI_DT_RELR")
     }
 
+    /// `execstack.so` asks for an executable stack: glibc 2.41 (Debian 13, and every image built
+    /// on it) refuses to dlopen it; 2.36 and musl do not refuse (RuntimeOracleTests dlopens it).
+    @Test func executableStackOnGlibc241() throws {
+        let fixture = TestPaths.elf("execstack.so")
+        for reference in ["debian:trixie-slim", "python:3.13-slim-trixie", "gcr.io/distroless/cc-debian13"] {
+            let result = try verdict([fixture], reference)
+            #expect(result.problems.map(\.kind) == [.executableStack], "\(reference): \(result.problems.map(\.message))")
+            #expect(result.problems.first?.message.contains("glibc 2.41") == true)
+        }
+        #expect(try verdict([fixture], "debian:bookworm-slim").compatible)
+        #expect(try verdict([fixture], "gcr.io/distroless/cc-debian12").compatible)
+        // A program is given an executable stack at its start: only libraries count.
+        let report = try Scanner().scan([fixture, TestPaths.elf("hello-glibc")])
+        #expect(report.artifacts.filter(\.facts.executableStack).map(\.path) == [fixture])
+        #expect(report.requirements.files.filter(\.executableStack).map(\.path) == [fixture])
+    }
+
     /// A marker with no certain first release (`GLIBC_ABI_GNU2_TLS`, which Debian backported
     /// to glibc 2.41): judged by measured version definitions, and a problem where there are
     /// none. The real fixture's facts with its marker renamed (binutils 2.40 cannot emit it).

@@ -47,6 +47,32 @@ struct RuntimeOracleTests {
         #expect(loads == (name == "bookworm-python"))
     }
 
+    /// A library that asks for an executable stack, dlopened by CPython (ctypes): glibc 2.41
+    /// (trixie) refuses it, 2.36 (bookworm) loads it, and basefit says the same of both roots.
+    @Test(arguments: ["bookworm-python", "trixie-python"])
+    func executableStackIsRefusedWhereDlopenRefusesIt(_ name: String) throws {
+        guard let root = Self.root(name) else {
+            print("RuntimeOracleTests: skipped, no \(name) root (bash scripts/rootfs.sh \(name))")
+            return
+        }
+        let work = "/tmp/basefit-execstack-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: root + work) }
+        try FileManager.default.createDirectory(atPath: root + work, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: TestPaths.elf("execstack.so"), toPath: root + work + "/execstack.so")
+        let result = try Run.program(TestPaths.executable.path, ["check", root + work + "/execstack.so", "--rootfs", root, "--runtime", "none", "--format", "json"])
+        try #require(result.status == 0 || result.status == 1, "\(result.stderr)")
+        let kinds = ((try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])?["problems"] as? [[String: Any]] ?? [])
+            .compactMap { $0["kind"] as? String }
+        let loaded = try chroot(root, ["/usr/bin/python3", "-c", "import ctypes; ctypes.CDLL('\(work)/execstack.so'); print('ok')"])
+        let loads = loaded.status == 0 && loaded.stdout.contains("ok")
+        #expect((result.status == 0) == loads, "\(name): basefit \(kinds), ctypes \(loads ? "loads it" : "fails: \(loaded.stderr)")")
+        #expect(loads == (name == "bookworm-python"))
+        if !loads {
+            #expect(kinds == ["executable-stack"])
+            #expect(loaded.stderr.contains("cannot enable executable stack"), "\(loaded.stderr)")
+        }
+    }
+
     @Test(arguments: ["bookworm-node", "trixie-node"])
     func nodeLoadsWhatBasefitCallsCompatible(_ name: String) throws {
         guard let root = Self.root(name) else {
