@@ -14,6 +14,18 @@ struct RuntimeOracleTests {
         return FileManager.default.fileExists(atPath: path + "/.basefit-complete") ? path : nil
     }
 
+    /// The named root and a fresh directory inside it (a path from the root), or nil when the
+    /// root was not made (the test then says it is skipped).
+    static func workDirectory(in name: String, prefix: String) throws -> (root: String, work: String)? {
+        guard let root = root(name) else {
+            print("RuntimeOracleTests: skipped, no \(name) root (bash scripts/rootfs.sh \(name))")
+            return nil
+        }
+        let work = "/tmp/basefit-\(prefix)-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: root + work, withIntermediateDirectories: true)
+        return (root, work)
+    }
+
     func check(_ path: String, root: String) throws -> Int32 {
         let result = try Run.program(TestPaths.executable.path, ["check", path, "--rootfs", root, "--format", "json"])
         try #require(result.status == 0 || result.status == 1, "\(result.stderr)")
@@ -27,13 +39,9 @@ struct RuntimeOracleTests {
 
     @Test(arguments: ["bookworm-python", "trixie-python"])
     func cpythonImportsWhatBasefitCallsCompatible(_ name: String) throws {
-        guard let root = Self.root(name) else {
-            print("RuntimeOracleTests: skipped, no \(name) root (bash scripts/rootfs.sh \(name))")
-            return
-        }
-        let work = "/tmp/basefit-pyoracle-\(UUID().uuidString.prefix(8))"
+        guard let directory = try Self.workDirectory(in: name, prefix: "pyoracle") else { return }
+        let (root, work) = directory
         defer { try? FileManager.default.removeItem(atPath: root + work) }
-        try FileManager.default.createDirectory(atPath: root + work, withIntermediateDirectories: true)
         let sitePackages = TestPaths.fixtures.appendingPathComponent("projects/python-venv/lib/python3.11/site-packages").path
         try FileManager.default.copyItem(atPath: sitePackages, toPath: root + work + "/site-packages")
         // The judged tree is the copied site-packages (CPython 3.11 extension modules).
@@ -51,13 +59,9 @@ struct RuntimeOracleTests {
     /// (trixie) refuses it, 2.36 (bookworm) loads it, and basefit says the same of both roots.
     @Test(arguments: ["bookworm-python", "trixie-python"])
     func executableStackIsRefusedWhereDlopenRefusesIt(_ name: String) throws {
-        guard let root = Self.root(name) else {
-            print("RuntimeOracleTests: skipped, no \(name) root (bash scripts/rootfs.sh \(name))")
-            return
-        }
-        let work = "/tmp/basefit-execstack-\(UUID().uuidString.prefix(8))"
+        guard let directory = try Self.workDirectory(in: name, prefix: "execstack") else { return }
+        let (root, work) = directory
         defer { try? FileManager.default.removeItem(atPath: root + work) }
-        try FileManager.default.createDirectory(atPath: root + work, withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: TestPaths.elf("execstack.so"), toPath: root + work + "/execstack.so")
         let result = try Run.program(TestPaths.executable.path, ["check", root + work + "/execstack.so", "--rootfs", root, "--runtime", "none", "--format", "json"])
         try #require(result.status == 0 || result.status == 1, "\(result.stderr)")
@@ -75,13 +79,9 @@ struct RuntimeOracleTests {
 
     @Test(arguments: ["bookworm-node", "trixie-node"])
     func nodeLoadsWhatBasefitCallsCompatible(_ name: String) throws {
-        guard let root = Self.root(name) else {
-            print("RuntimeOracleTests: skipped, no \(name) root (bash scripts/rootfs.sh \(name))")
-            return
-        }
-        let work = "/tmp/basefit-nodeoracle-\(UUID().uuidString.prefix(8))"
+        guard let directory = try Self.workDirectory(in: name, prefix: "nodeoracle") else { return }
+        let (root, work) = directory
         defer { try? FileManager.default.removeItem(atPath: root + work) }
-        try FileManager.default.createDirectory(atPath: root + work, withIntermediateDirectories: true)
         let addons = [("abi-addon.node", TestPaths.elf("abi-addon.node")), ("napi-addon.node", TestPaths.elf("napi-addon.node")),
                       ("classic.node", TestPaths.fixtures.appendingPathComponent("projects/node-classic/node_modules/legacy/build/Release/classic.node").path)]
         var outcomes: [String: (basefit: Bool, node: Bool)] = [:]
