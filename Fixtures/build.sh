@@ -72,6 +72,10 @@ gcc "${CFLAGS[@]}" "${LDFLAGS[@]}" "$SRC/hello.c" -o "$OUT/hello-glibc"
 step needs-libdl          "gcc, NEEDED libdl.so.2 (-Wl,--no-as-needed -l:libdl.so.2), as builds for glibc < 2.34 have"
 gcc "${CFLAGS[@]}" "${LDFLAGS[@]}" "$SRC/hello.c" -Wl,--no-as-needed -l:libdl.so.2 -Wl,--as-needed -o "$OUT/needs-libdl"
 
+step hello-opt-loader     "gcc, PT_INTERP outside the psABI path (a glibc in /opt)"
+gcc "${CFLAGS[@]}" "${LDFLAGS[@]}" -Wl,--dynamic-linker=/opt/glibc-2.40/lib/ld-linux-x86-64.so.2 \
+    "$SRC/hello.c" -o "$OUT/hello-opt-loader"
+
 step hello-glibc-nopie    "gcc -no-pie (ET_EXEC)"
 gcc "${CFLAGS[@]}" -fno-pie -no-pie "${LDFLAGS[@]}" "$SRC/hello.c" -o "$OUT/hello-glibc-nopie"
 

@@ -65,6 +65,7 @@ public struct Evaluator: Sendable {
             }
             problems += libcSonameProblems(profile, image)
             problems += executableStackProblems(profile, image)
+            problems += interpreterProblems(profile, image)
             let libraries = libraryProblems(profile, image)
             problems += libraries.problems
             plan = libraries.plan
@@ -176,6 +177,22 @@ public struct Evaluator: Sendable {
     }
 
     static let glibcRefusingExecutableStacks = VersionNumber([2, 41])
+
+    /// A program whose PT_INTERP is not the psABI's loader path (built on NixOS, against a
+    /// glibc in /opt, or changed with patchelf): images have their loader at that path only,
+    /// and the kernel cannot start the program ("No such file or directory"). Judged against
+    /// the psABI path for roots too (a root with a loader elsewhere is not looked into).
+    private func interpreterProblems(_ profile: ProjectProfile, _ image: Image) -> [Problem] {
+        profile.files.compactMap { file in
+            guard file.isLoadable, applies(file, to: image), file.libc == image.libcFamily, let interpreter = file.interpreter,
+                  let standard = LibcNames.standardLoaders(for: file.architecture), !standard.contains(interpreter) else { return nil }
+            let expected = standard.filter { LibcNames.family(ofLoader: $0) == file.libc }.sorted().first ?? standard.sorted()[0]
+            return Problem(
+                kind: .interpreterMissing, artifact: file.path, library: interpreter, version: nil, symbols: [],
+                message: "\(file.path) names its loader \(interpreter); \(image.reference) has \(image.libcFamily.rawValue)'s loader at \(expected), so the kernel cannot start it (\"No such file or directory\")",
+                fix: Fix(advice: "set the standard loader: patchelf --set-interpreter \(expected) (or link without --dynamic-linker)"))
+        }
+    }
 
     /// The libc's own sonames (`libdl.so.2` …) an image lacks although its libc is right.
     private func libcSonameProblems(_ profile: ProjectProfile, _ image: Image) -> [Problem] {

@@ -22,6 +22,8 @@ public struct Problem: Sendable, Hashable {
         case lockedBuildsFromSource = "locked-builds-from-source"
         /// A shared library asks for an executable stack, which glibc 2.41 and later refuse at dlopen.
         case executableStack = "executable-stack"
+        /// A program names a loader (PT_INTERP) at a path other than the psABI's.
+        case interpreterMissing = "interpreter-missing"
     }
 
     public var kind: Kind
@@ -56,6 +58,7 @@ public struct Problem: Sendable, Hashable {
         case .architecture: return 0
         case .libcConflict: return 1
         case .noLibc: return 2
+        case .interpreterMissing: return 3
         case .libcMismatch: return 3
         case .runtimeMissing: return 4
         case .libnodeAddon: return 5

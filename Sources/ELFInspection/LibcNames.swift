@@ -29,6 +29,17 @@ public enum LibcNames {
         return nil
     }
 
+    /// The paths the psABI fixes for the loaders (glibc's and musl's), where every
+    /// distribution's image has them; nil for an architecture not judged this way.
+    public static func standardLoaders(for architecture: Architecture) -> Set<String>? {
+        switch architecture {
+        case .amd64: return ["/lib64/ld-linux-x86-64.so.2", "/lib/ld-musl-x86_64.so.1"]
+        case .arm64: return ["/lib/ld-linux-aarch64.so.1", "/lib/ld-musl-aarch64.so.1"]
+        case .i386: return ["/lib/ld-linux.so.2", "/lib/ld-musl-i386.so.1"]
+        default: return nil
+        }
+    }
+
     /// True for any soname of the C library itself (a loader, libc, libm, libdl …): a project
     /// needing them needs "a glibc" or "a musl", never a library to install on its own.
     public static func isLibc(_ soname: String) -> Bool {

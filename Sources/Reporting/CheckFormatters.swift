@@ -247,6 +247,7 @@ public enum CheckSARIFFormatter {
         case .lockedNoBuild: return "A locked package has no build for the image"
         case .lockedBuildsFromSource: return "A locked package compiles from source on the image"
         case .executableStack: return "A library asks for an executable stack, which the image's glibc refuses to dlopen"
+        case .interpreterMissing: return "A program names a loader at a path the image does not have"
         }
     }
 }

@@ -94,6 +94,19 @@ import TestSupport
         #expect(report.requirements.files.filter(\.executableStack).map(\.path) == [fixture])
     }
 
+    /// A program whose PT_INTERP is /opt/glibc-2.40/lib/ld-linux-x86-64.so.2: no image has its
+    /// loader there (LoaderOracleTests starts it in real roots), whatever its glibc.
+    @Test func loaderOutsideThePsABIPath() throws {
+        let result = try verdict([TestPaths.elf("hello-opt-loader")], "debian:trixie-slim")
+        let problem = try #require(result.problems.first)
+        #expect(result.problems.map(\.kind) == [.interpreterMissing])
+        #expect(problem.library == "/opt/glibc-2.40/lib/ld-linux-x86-64.so.2")
+        #expect(problem.fix?.advice?.contains("patchelf --set-interpreter /lib64/ld-linux-x86-64.so.2") == true)
+        // On musl the libc mismatch is the problem to tell, not the path.
+        #expect(try verdict([TestPaths.elf("hello-opt-loader")], "alpine:3.22").problems.map(\.kind) == [.libcMismatch])
+        #expect(try verdict([TestPaths.elf("hello-glibc")], "debian:trixie-slim").compatible)
+    }
+
     /// A marker with no certain first release (`GLIBC_ABI_GNU2_TLS`, which Debian backported
     /// to glibc 2.41): judged by measured version definitions, and a problem where there are
     /// none. The real fixture's facts with its marker renamed (binutils 2.40 cannot emit it).

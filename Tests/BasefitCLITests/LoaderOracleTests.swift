@@ -65,6 +65,27 @@ struct LoaderOracleTests {
         #expect(compatibleCount > 0, "no compatible case: the oracle would prove nothing")
     }
 
+    /// Programs started in each root (the kernel reads PT_INTERP; ldd does not): the fixture whose
+    /// loader is in /opt does not start ("No such file or directory", 127) and basefit says so.
+    @Test(arguments: DebianRoots.present)
+    func programsStartWhereBasefitSaysTheyDo(_ suite: String) throws {
+        let root = DebianRoots.path(suite)
+        let work = "/tmp/basefit-start-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: root + work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: root + work) }
+        var outcomes: [Bool] = []
+        for fixture in ["hello-glibc", "hello-opt-loader"] {
+            try FileManager.default.copyItem(atPath: TestPaths.elf(fixture), toPath: root + work + "/" + fixture)
+            let check = try Run.program(TestPaths.executable.path, ["check", root + work + "/" + fixture, "--rootfs", root, "--runtime", "none", "--format", "json"])
+            try #require(check.status == 0 || check.status == 1, "\(fixture) on \(suite): \(check.stderr)")
+            let started = try Run.program("/usr/sbin/chroot", [root, work + "/" + fixture], environment: ["PATH": "/usr/bin:/bin", "LC_ALL": "C"])
+            let starts = started.status == 0 && started.stdout.contains("hello from basefit fixture")
+            #expect((check.status == 0) == starts, "\(fixture) on \(suite): basefit \(check.status == 0 ? "compatible" : check.stdout), the program \(starts ? "starts" : "fails (\(started.status)): \(started.stderr)")")
+            outcomes.append(starts)
+        }
+        #expect(outcomes == [suite != "bullseye", false], "hello-glibc needs glibc 2.34; hello-opt-loader starts nowhere")
+    }
+
     private func elfFiles(under path: String) throws -> [String] {
         var isDirectory: ObjCBool = false
         FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
