@@ -159,6 +159,11 @@ gcc "${CFLAGS[@]}" -fPIC -shared -nostdlib -fno-builtin "${LDFLAGS[@]}" \
     -Wl,-soname,needs-glibc-2.39.so \
     "$SRC/stubs/needs-glibc.c" "$WORK/stubs/libc.so.6" -o "$OUT/needs-glibc-2.39.so"
 
+step needs-glibc-private.so "stub libc.so.6, __libc_pthread_init@GLIBC_PRIVATE"
+gcc "${CFLAGS[@]}" -fPIC -shared -nostdlib -fno-builtin "${LDFLAGS[@]}" \
+    -Wl,-soname,needs-glibc-private.so \
+    "$SRC/stubs/needs-glibc-private.c" "$WORK/stubs/libc.so.6" -o "$OUT/needs-glibc-private.so"
+
 step needs-glibcxx-3.4.32.so "stub libstdc++.so.6, GLIBCXX_3.4.32"
 gcc "${CFLAGS[@]}" -fPIC -shared -nostdlib -fno-builtin "${LDFLAGS[@]}" \
     -Wl,-soname,needs-glibcxx-3.4.32.so \

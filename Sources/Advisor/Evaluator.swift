@@ -35,6 +35,10 @@ public struct Evaluator: Sendable {
     public var catalog: [Image]
     /// The day end-of-life decisions are made on.
     public var today: Day
+    /// The files judged are the image's own (`check --image REF` with no paths): its glibc's own
+    /// libraries, gconv modules and tools need GLIBC_PRIVATE of that same build, so that is not
+    /// held against them.
+    public var judgingImageOwnFiles = false
 
     public init(hints: @escaping @Sendable (String) -> [PackageHint] = { _ in [] }, catalog: [Image] = [], today: Day) {
         self.hints = hints
@@ -222,6 +226,16 @@ public struct Evaluator: Sendable {
             if LibcNames.isLibc(library.library) {
                 guard image.libcFamily == .glibc, let have = image.libcVersion else { continue }
                 problems += glibcVersionProblems(file, library, image, have: have, defined: libraries[library.library]?.versions ?? [])
+                // GLIBC_PRIVATE is defined by every glibc, but its symbols change from build to
+                // build: what needs them (glibc's own libpthread or libm shipped with the project
+                // and found through its RUNPATH) loads only with the glibc it came from.
+                if !judgingImageOwnFiles, let need = library.versions.first(where: { $0.version.name == "GLIBC_PRIVATE" && !$0.weak }),
+                   !problems.contains(where: { $0.kind == .glibcPrivate && $0.artifact == file.path }) {
+                    problems.append(Problem(
+                        kind: .glibcPrivate, artifact: file.path, library: library.library, version: need.version.name, symbols: need.symbols,
+                        message: "\(file.path) needs GLIBC_PRIVATE\(symbolText(need.symbols)) from \(library.library): glibc's internal interface, which only the glibc build it comes from has; \(image.reference)'s glibc \(have) cannot be confirmed to be that build",
+                        fix: Fix(advice: "do not ship glibc's own libraries with the project (the image's are loaded otherwise), or rebuild without glibc internals")))
+                }
                 continue
             }
             guard let provided = libraries[library.library] else { continue }  // reported as missing below

@@ -24,6 +24,8 @@ public struct Problem: Sendable, Hashable {
         case executableStack = "executable-stack"
         /// A program names a loader (PT_INTERP) at a path other than the psABI's.
         case interpreterMissing = "interpreter-missing"
+        /// A file needs glibc's internal GLIBC_PRIVATE interface (a copy of glibc's own libraries shipped with the project).
+        case glibcPrivate = "glibc-private"
     }
 
     public var kind: Kind
@@ -64,6 +66,7 @@ public struct Problem: Sendable, Hashable {
         case .libnodeAddon: return 5
         case .runtimeMismatch: return 6
         case .glibcTooOld: return 7
+        case .glibcPrivate: return 7
         case .versionTooOld: return 8
         case .missingLibrary: return 9
         case .executableStack: return 9

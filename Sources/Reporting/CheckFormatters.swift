@@ -248,6 +248,7 @@ public enum CheckSARIFFormatter {
         case .lockedBuildsFromSource: return "A locked package compiles from source on the image"
         case .executableStack: return "A library asks for an executable stack, which the image's glibc refuses to dlopen"
         case .interpreterMissing: return "A program names a loader at a path the image does not have"
+        case .glibcPrivate: return "A file needs glibc's internal interface, which only the glibc it was built with has"
         }
     }
 }

@@ -37,7 +37,9 @@ extension CheckCommand {
         measured.image.reference = measured.label.hasPrefix("docker://") ? String(measured.label.dropFirst("docker://".count)) : measured.label
         let profile = try ProjectInput.profile(needs, architecture: architecture ?? measured.image.architectures.first?.platformName, inputs: inputs)
         let choice = runtime ?? RuntimeChoice.implied(by: profile.requirements)
-        let verdict = Evaluator(today: today).evaluate(profile, on: measured.image, runtime: choice)
+        var evaluator = Evaluator(today: today)
+        evaluator.judgingImageOwnFiles = judgingContents
+        let verdict = evaluator.evaluate(profile, on: measured.image, runtime: choice)
         var notes: [String] = []
         if measured.cached, let digest = measured.digest { notes.append("\(digest) was measured earlier (cache); nothing was downloaded") }
         let result = CheckResult(verdict: verdict, profile: profile, source: judgingContents ? "its own files" : "--image", notes: notes,

@@ -92,7 +92,9 @@ struct RecommendCommand: ParsableCommand {
         }
         let profile = try ProjectInput.profile(needs, architecture: architecture, inputs: inputs)
         let catalog = try CatalogAccess.open(global, registry: imageOptions.registry)
-        let evaluator = try ProjectInput.evaluator(catalog, today: try ProjectInput.today())
+        var evaluator = try ProjectInput.evaluator(catalog, today: try ProjectInput.today())
+        // Without a known base the image's own glibc comes along with the app's files.
+        evaluator.judgingImageOwnFiles = imageOptions.image != nil
         let choice = runtime ?? RuntimeChoice.implied(by: profile.requirements)
         var recommendation = Recommender(evaluator: evaluator)
             .recommend(profile, images: evaluator.catalog, runtime: choice, allowInstalls: allowInstalls)

@@ -107,6 +107,23 @@ import TestSupport
         #expect(try verdict([TestPaths.elf("hello-glibc")], "debian:trixie-slim").compatible)
     }
 
+    /// `needs-glibc-private.so` calls __libc_pthread_init@GLIBC_PRIVATE, as glibc 2.33's own
+    /// libpthread does: no image can be confirmed to be the build it came from (CPython's ctypes
+    /// refuses it on bookworm and trixie, RuntimeOracleTests). The image's own files, judged
+    /// against the image itself, are its glibc's and are not held to it.
+    @Test func glibcPrivateIsNeverConfirmed() throws {
+        let fixture = TestPaths.elf("needs-glibc-private.so")
+        for reference in ["debian:bullseye-slim", "debian:bookworm-slim", "debian:trixie-slim"] {
+            let result = try verdict([fixture], reference)
+            #expect(result.problems.map(\.kind) == [.glibcPrivate], "\(reference)")
+            #expect(result.problems.first?.symbols == ["__libc_pthread_init"])
+        }
+        var ownFiles = Self.evaluator
+        ownFiles.judgingImageOwnFiles = true
+        let profile = try ProjectProfile(requirements: try Scanner().scan([fixture]).requirements, architecture: nil)
+        #expect(ownFiles.evaluate(profile, on: try #require(Self.images["debian:trixie-slim"]), runtime: .none).compatible)
+    }
+
     /// A marker with no certain first release (`GLIBC_ABI_GNU2_TLS`, which Debian backported
     /// to glibc 2.41): judged by measured version definitions, and a problem where there are
     /// none. The real fixture's facts with its marker renamed (binutils 2.40 cannot emit it).

@@ -77,6 +77,20 @@ struct RuntimeOracleTests {
         }
     }
 
+    /// What needs GLIBC_PRIVATE (a symbol of glibc 2.33's internals) is refused by both roots'
+    /// CPython (ctypes), and basefit never calls it compatible.
+    @Test(arguments: ["bookworm-python", "trixie-python"])
+    func glibcPrivateIsRefused(_ name: String) throws {
+        guard let directory = try Self.workDirectory(in: name, prefix: "private") else { return }
+        let (root, work) = directory
+        defer { try? FileManager.default.removeItem(atPath: root + work) }
+        try FileManager.default.copyItem(atPath: TestPaths.elf("needs-glibc-private.so"), toPath: root + work + "/needs-glibc-private.so")
+        let verdict = try check(root + work + "/needs-glibc-private.so", root: root)
+        let loaded = try chroot(root, ["/usr/bin/python3", "-c", "import ctypes; ctypes.CDLL('\(work)/needs-glibc-private.so'); print('ok')"])
+        #expect(loaded.status != 0 && loaded.stderr.contains("GLIBC_PRIVATE"), "\(name): \(loaded.stdout) \(loaded.stderr)")
+        #expect(verdict == 1, "\(name): basefit must not call it compatible")
+    }
+
     @Test(arguments: ["bookworm-node", "trixie-node"])
     func nodeLoadsWhatBasefitCallsCompatible(_ name: String) throws {
         guard let directory = try Self.workDirectory(in: name, prefix: "nodeoracle") else { return }

@@ -7,3 +7,4 @@ void puts(void) {}
 void __libc_start_main(void) {}
 void __cxa_finalize(void) {}
 void pidfd_spawn(void) {}
+void __libc_pthread_init(void) {}
