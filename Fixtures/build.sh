@@ -117,6 +117,11 @@ step x86-64-v3.so         "gcc -march=x86-64-v3 -Wl,-z,x86-64-v3"
 gcc "${CFLAGS[@]}" -march=x86-64-v3 -fPIC -shared "${LDFLAGS[@]}" -Wl,-z,x86-64-v3 \
     "$SRC/x86-64-v3.c" -o "$OUT/x86-64-v3.so"
 
+# --- x32 (ELFCLASS32, EM_X86_64) ---------------------------------------------
+step x32.so               "gcc -mx32 + ld -m elf32_x86_64 -shared (the x32 ABI, not amd64)"
+gcc "${CFLAGS[@]}" -mx32 -fPIC -c "$SRC/x32.c" -o "$WORK/x32.o"
+ld -m elf32_x86_64 -shared -s --build-id=none --hash-style=gnu "$WORK/x32.o" -o "$OUT/x32.so"
+
 # --- packed relative relocations (DT_RELR) -----------------------------------
 step packed-relocs.so     "gcc -shared -Wl,-z,pack-relative-relocs (GLIBC_ABI_DT_RELR)"
 gcc "${CFLAGS[@]}" -fPIC -shared "${LDFLAGS[@]}" -Wl,-z,pack-relative-relocs \

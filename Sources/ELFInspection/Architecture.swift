@@ -35,7 +35,8 @@ public enum Architecture: Sendable, Hashable, Comparable, CustomStringConvertibl
     /// From `e_machine`, the ELF class and the byte order.
     public init(elfMachine code: UInt16, is64Bit: Bool, littleEndian: Bool) {
         switch (code, is64Bit, littleEndian) {
-        case (ELFMachine.x86_64, _, _): self = .amd64
+        // x32 (ELFCLASS32 with EM_X86_64) is its own ABI: an amd64 loader refuses it.
+        case (ELFMachine.x86_64, true, _): self = .amd64
         case (ELFMachine.aarch64, _, _): self = .arm64
         case (ELFMachine.arm, _, _): self = .arm(nil)
         case (ELFMachine.i386, _, _): self = .i386

@@ -5,7 +5,7 @@ public enum Machine {
     public static func name(code: UInt16, is64Bit: Bool, littleEndian: Bool) -> String {
         switch code {
         case ELFMachine.i386: return "i386"
-        case ELFMachine.x86_64: return "x86_64"
+        case ELFMachine.x86_64: return is64Bit ? "x86_64" : "x32"  // ELFCLASS32 on x86-64: the x32 ABI
         case ELFMachine.aarch64: return "aarch64"
         case ELFMachine.arm: return "arm"
         case ELFMachine.mips: return is64Bit ? (littleEndian ? "mips64el" : "mips64") : (littleEndian ? "mipsel" : "mips")

@@ -124,6 +124,16 @@ import TestSupport
         #expect(ownFiles.evaluate(profile, on: try #require(Self.images["debian:trixie-slim"]), runtime: .none).compatible)
     }
 
+    /// An x32 library (ELFCLASS32, EM_X86_64) is not amd64: every amd64 image refuses it
+    /// (LoaderOracleTests: "wrong ELF class").
+    @Test func x32IsNotAmd64() throws {
+        let report = try Scanner().scan([TestPaths.elf("x32.so")])
+        #expect(report.artifacts.first?.facts.architecture == .other("x32"))
+        #expect(report.artifacts.first?.facts.machine == "x32")
+        let result = try verdict([TestPaths.elf("x32.so"), TestPaths.elf("hello-glibc")], "debian:trixie-slim", arch: "amd64")
+        #expect(result.problems.map(\.kind) == [.architecture])
+    }
+
     /// A marker with no certain first release (`GLIBC_ABI_GNU2_TLS`, which Debian backported
     /// to glibc 2.41): judged by measured version definitions, and a problem where there are
     /// none. The real fixture's facts with its marker renamed (binutils 2.40 cannot emit it).
