@@ -117,6 +117,12 @@ step x86-64-v3.so         "gcc -march=x86-64-v3 -Wl,-z,x86-64-v3"
 gcc "${CFLAGS[@]}" -march=x86-64-v3 -fPIC -shared "${LDFLAGS[@]}" -Wl,-z,x86-64-v3 \
     "$SRC/x86-64-v3.c" -o "$OUT/x86-64-v3.so"
 
+# --- another operating system's ELF OS ABI -----------------------------------
+step freebsd-osabi.so     "gcc -shared, then EI_OSABI set to 9 (FreeBSD)"
+gcc "${CFLAGS[@]}" -fPIC -shared "${LDFLAGS[@]}" "$SRC/osabi.c" -o "$WORK/osabi.so"
+python3 -c 'import sys; b = bytearray(open(sys.argv[1], "rb").read()); b[7] = 9; open(sys.argv[2], "wb").write(b)' \
+    "$WORK/osabi.so" "$OUT/freebsd-osabi.so"
+
 # --- x32 (ELFCLASS32, EM_X86_64) ---------------------------------------------
 step x32.so               "gcc -mx32 + ld -m elf32_x86_64 -shared (the x32 ABI, not amd64)"
 gcc "${CFLAGS[@]}" -mx32 -fPIC -c "$SRC/x32.c" -o "$WORK/x32.o"

@@ -102,9 +102,14 @@ public struct BinaryFacts: Sendable, Codable, Hashable {
     /// It asks for an executable stack (PT_GNU_STACK with PF_X, or none where the
     /// architecture's default is executable): glibc 2.41 and later refuse to dlopen it.
     public var executableStack = false
+    /// `EI_OSABI`: 0 (System V) or 3 (GNU/Linux) for a Linux build.
+    public var osABI: UInt8 = 0
 
-    /// The architecture the file is built for.
+    /// The architecture the file is built for; a file for another operating system (`EI_OSABI`
+    /// FreeBSD …, which glibc's loader refuses: "ELF file OS ABI invalid") is a platform of its
+    /// own (`freebsd-x86_64`), so no Linux image takes it.
     public var architecture: Architecture {
-        Architecture(elfMachine: machineCode, is64Bit: is64Bit, littleEndian: littleEndian)
+        if let system = Machine.operatingSystem(osABI: osABI) { return .other(system + "-" + machine) }
+        return Architecture(elfMachine: machineCode, is64Bit: is64Bit, littleEndian: littleEndian)
     }
 }

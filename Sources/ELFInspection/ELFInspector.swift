@@ -258,6 +258,7 @@ public enum ELFInspector {
             exports: Array(Set(exports)).sorted(), imports: Array(Set(imports)).sorted(), systemFiles: systemFiles, go: go, x86ISALevel: isaLevel,
             libc: libc, linkage: linkage)
         facts.executableStack = executableStack(programHeaders.first { $0.type == ProgramType.gnuStack }, machine: header.machine)
+        facts.osABI = header.osABI
         return facts
     }
 

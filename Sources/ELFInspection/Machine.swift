@@ -24,6 +24,31 @@ public enum Machine {
         }
     }
 
+    /// The operating system an `EI_OSABI` value names when it is not Linux's (`freebsd`); nil
+    /// for System V (0) and GNU/Linux (3), the two glibc's loader accepts, and for the
+    /// architecture-specific values (64 and up, as ARM's EABI marks) that are not judged here.
+    public static func operatingSystem(osABI: UInt8) -> String? {
+        switch osABI {
+        case 1: return "hpux"
+        case 2: return "netbsd"
+        case 6: return "solaris"
+        case 7: return "aix"
+        case 8: return "irix"
+        case 9: return "freebsd"
+        case 10: return "tru64"
+        case 11: return "modesto"
+        case 12: return "openbsd"
+        case 13: return "openvms"
+        case 14: return "nsk"
+        case 15: return "aros"
+        case 16: return "fenixos"
+        case 17: return "cloudabi"
+        case 18: return "openvos"
+        case 255: return "standalone"
+        default: return nil
+        }
+    }
+
     /// The OCI/Docker platform architecture for a basefit machine name
     /// (`x86_64` → `amd64`), or nil when container platforms have none.
     public static func platformArchitecture(_ machine: String) -> String? {

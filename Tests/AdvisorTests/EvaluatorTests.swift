@@ -134,6 +134,15 @@ import TestSupport
         #expect(result.problems.map(\.kind) == [.architecture])
     }
 
+    /// A library whose EI_OSABI says FreeBSD is not a Linux file (glibc: "ELF file OS ABI invalid").
+    @Test func anotherOperatingSystemIsAnotherPlatform() throws {
+        let report = try Scanner().scan([TestPaths.elf("freebsd-osabi.so")])
+        #expect(report.artifacts.first?.facts.architecture == .other("freebsd-x86_64"))
+        let result = try verdict([TestPaths.elf("freebsd-osabi.so"), TestPaths.elf("hello-glibc")], "debian:trixie-slim", arch: "amd64")
+        #expect(result.problems.map(\.kind) == [.architecture])
+        #expect(result.problems.first?.message.contains("freebsd-x86_64") == true)
+    }
+
     /// A marker with no certain first release (`GLIBC_ABI_GNU2_TLS`, which Debian backported
     /// to glibc 2.41): judged by measured version definitions, and a problem where there are
     /// none. The real fixture's facts with its marker renamed (binutils 2.40 cannot emit it).

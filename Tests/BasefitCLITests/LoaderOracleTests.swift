@@ -16,7 +16,7 @@ struct LoaderOracleTests {
     static let cases: [(fixture: String, copyDirectory: Bool)] = [
         ("elf/hello-glibc", false), ("elf/hello-glibc-nopie", false), ("elf/libcxxdemo.so", false),
         ("elf/napi-addon.node", false), ("elf/abi-addon.node", false), ("elf/needs-glibc-2.39.so", false),
-        ("elf/needs-glibcxx-3.4.32.so", false), ("elf/go-cgo", false), ("elf/x86-64-v3.so", false), ("elf/packed-relocs.so", false), ("elf/x32.so", false),
+        ("elf/needs-glibcxx-3.4.32.so", false), ("elf/go-cgo", false), ("elf/x86-64-v3.so", false), ("elf/packed-relocs.so", false), ("elf/x32.so", false), ("elf/freebsd-osabi.so", false),
         ("elf/hello-musl", false), ("elf/hello-i386", false), ("elf/origin", true),
         ("projects/node-glibc-addon/node_modules/fastcrypt/build/Release/fastcrypt.node", false),
         ("projects/node-glibc-addon/node_modules/distro-node/build/Release/distro.node", false),
