@@ -76,6 +76,10 @@ step hello-opt-loader     "gcc, PT_INTERP outside the psABI path (a glibc in /op
 gcc "${CFLAGS[@]}" "${LDFLAGS[@]}" -Wl,--dynamic-linker=/opt/glibc-2.40/lib/ld-linux-x86-64.so.2 \
     "$SRC/hello.c" -o "$OUT/hello-opt-loader"
 
+step hello-multiarch-loader "gcc, PT_INTERP at Debian's multiarch path of the loader"
+gcc "${CFLAGS[@]}" "${LDFLAGS[@]}" -Wl,--dynamic-linker=/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 \
+    "$SRC/hello.c" -o "$OUT/hello-multiarch-loader"
+
 step hello-glibc-nopie    "gcc -no-pie (ET_EXEC)"
 gcc "${CFLAGS[@]}" -fno-pie -no-pie "${LDFLAGS[@]}" "$SRC/hello.c" -o "$OUT/hello-glibc-nopie"
 
@@ -132,6 +136,10 @@ ld -m elf32_x86_64 -shared -s --build-id=none --hash-style=gnu "$WORK/x32.o" -o 
 step packed-relocs.so     "gcc -shared -Wl,-z,pack-relative-relocs (GLIBC_ABI_DT_RELR)"
 gcc "${CFLAGS[@]}" -fPIC -shared "${LDFLAGS[@]}" -Wl,-z,pack-relative-relocs \
     "$SRC/packed-relocs.c" -o "$OUT/packed-relocs.so"
+
+step packed-relocs-nolibc.so "gcc -shared -nostdlib -Wl,-z,pack-relative-relocs (DT_RELR, no marker)"
+gcc "${CFLAGS[@]}" -fPIC -shared -nostdlib "${LDFLAGS[@]}" -Wl,-z,pack-relative-relocs \
+    "$SRC/packed-relocs-nolibc.c" -o "$OUT/packed-relocs-nolibc.so"
 
 # --- executable stack (PT_GNU_STACK RWE) -------------------------------------
 step execstack.so         "gcc -shared -Wl,-z,execstack (glibc 2.41+ refuses to dlopen it)"

@@ -1,4 +1,4 @@
-/* hello-glibc, hello-opt-loader, hello-glibc-nopie, hello-static, hello-static-pie,
+/* hello-glibc, hello-opt-loader, hello-multiarch-loader, hello-glibc-nopie, hello-static, hello-static-pie,
    hello-musl, hello-musl-static, hello-i386, truncated.elf */
 #include <stdio.h>
 

@@ -35,10 +35,21 @@ public struct Evaluator: Sendable {
     public var catalog: [Image]
     /// The day end-of-life decisions are made on.
     public var today: Day
-    /// The files judged are the image's own (`check --image REF` with no paths): its glibc's own
-    /// libraries, gconv modules and tools need GLIBC_PRIVATE of that same build, so that is not
-    /// held against them.
-    public var judgingImageOwnFiles = false
+    /// Where the image's own files lie among the judged ones, when some are (`""`: files named by
+    /// their path inside the image, `check --image`; a root's path: `check --rootfs ROOT` of files
+    /// in it). Those in its system directories are its distribution's: its glibc's libraries,
+    /// gconv modules and tools need GLIBC_PRIVATE of that same build, so that is not held
+    /// against them; a copy of glibc's libraries anywhere else (an app's `lib/`) still is.
+    public var imageFilesRoot: String?
+    static let systemDirectories = ["/lib/", "/lib64/", "/libx32/", "/usr/lib/", "/usr/lib64/", "/usr/libexec/", "/usr/bin/", "/usr/sbin/", "/bin/", "/sbin/"]
+
+    func isImageSystemFile(_ path: String) -> Bool {
+        guard var root = imageFilesRoot else { return false }
+        while root.hasSuffix("/") { root.removeLast() }
+        guard path.hasPrefix(root + "/") else { return false }
+        let inside = String(path.dropFirst(root.count))
+        return Self.systemDirectories.contains { inside.hasPrefix($0) }
+    }
 
     public init(hints: @escaping @Sendable (String) -> [PackageHint] = { _ in [] }, catalog: [Image] = [], today: Day) {
         self.hints = hints
@@ -59,7 +70,9 @@ public struct Evaluator: Sendable {
             problems.append(Problem(
                 kind: .architecture, artifact: nil, library: nil, version: nil, symbols: [],
                 message: "\(image.reference) is not published for \(architecture) (it has \(published.isEmpty ? "no platform" : published))",
-                fix: Fix(advice: "pick an image published for \(architecture)")))
+                fix: Fix(advice: architecture.platformName == nil
+                    ? "no container platform runs \(architecture) files: build the project for linux/amd64 or linux/arm64"
+                    : "pick an image published for \(architecture)")))
         }
         problems += foreignProblems(profile, image)
         problems += libcProblems(profile, image)
@@ -116,7 +129,8 @@ public struct Evaluator: Sendable {
             return Problem(
                 kind: .architecture, artifact: paths[0], artifacts: paths, library: nil, version: nil, symbols: [],
                 message: "\(paths[0])\(more) is built for \(built.elfName); \(image.reference) is judged for \(profile.architecture)",
-                fix: Fix(advice: "install the project's packages for \(profile.architecture) (npm ci / pip install on that platform, or --platform in the build), or judge with --arch \(built)"))
+                fix: Fix(advice: "install the project's packages for \(profile.architecture) (npm ci / pip install on that platform, or --platform in the build)"
+                    + (built.platformName == nil ? "" : ", or judge with --arch \(built)")))
         }
     }
 
@@ -190,6 +204,9 @@ public struct Evaluator: Sendable {
         profile.files.compactMap { file in
             guard file.isLoadable, applies(file, to: image), file.libc == image.libcFamily, let interpreter = file.interpreter,
                   let standard = LibcNames.standardLoaders(for: file.architecture), !standard.contains(interpreter) else { return nil }
+            // Where the image's loader was measured (Debian's multiarch /lib/x86_64-linux-gnu/…) is a path it has too.
+            let name = String(interpreter.split(separator: "/").last ?? "")
+            if let measured = image.libraries(for: file.architecture)[name]?.path, measured == interpreter { return nil }
             let expected = standard.filter { LibcNames.family(ofLoader: $0) == file.libc }.sorted().first ?? standard.sorted()[0]
             return Problem(
                 kind: .interpreterMissing, artifact: file.path, library: interpreter, version: nil, symbols: [],
@@ -229,7 +246,7 @@ public struct Evaluator: Sendable {
                 // GLIBC_PRIVATE is defined by every glibc, but its symbols change from build to
                 // build: what needs them (glibc's own libpthread or libm shipped with the project
                 // and found through its RUNPATH) loads only with the glibc it came from.
-                if !judgingImageOwnFiles, let need = library.versions.first(where: { $0.version.name == "GLIBC_PRIVATE" && !$0.weak }),
+                if !isImageSystemFile(file.path), let need = library.versions.first(where: { $0.version.name == "GLIBC_PRIVATE" && !$0.weak }),
                    !problems.contains(where: { $0.kind == .glibcPrivate && $0.artifact == file.path }) {
                     problems.append(Problem(
                         kind: .glibcPrivate, artifact: file.path, library: library.library, version: need.version.name, symbols: need.symbols,
@@ -298,7 +315,7 @@ public struct Evaluator: Sendable {
             let name = marker.version.name
             let why = defined.isEmpty
                 ? "whether \(image.reference)'s \(library.library) (glibc \(have)) defines it is not known: its version definitions were not measured"
-                : "\(image.reference)'s \(library.library) (glibc \(have)) does not define it, so the loader refuses the file"
+                : "\(image.reference)'s \(library.library) (glibc \(have)) does not define it: its loader refuses the file (or, where the linker wrote no marker, ignores the feature and the file crashes)"
             problems.append(Problem(
                 kind: .glibcTooOld, artifact: file.path, library: library.library, version: name, symbols: marker.symbols,
                 message: "\(file.path) needs \(name)\(markerText(marker.version)) from \(library.library); \(why)",

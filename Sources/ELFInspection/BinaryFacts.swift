@@ -41,12 +41,23 @@ public struct VersionNeed: Sendable, Codable, Hashable {
     /// `VER_FLG_WEAK`: the loader only warns when the version is missing.
     public var weak: Bool
     public var symbols: [String]
+
+    public init(version: SymbolVersion, weak: Bool, symbols: [String]) {
+        self.version = version
+        self.weak = weak
+        self.symbols = symbols
+    }
 }
 
 /// The versions a file requires from one library (`.gnu.version_r`).
 public struct LibraryVersionNeeds: Sendable, Codable, Hashable {
     public var library: String
     public var versions: [VersionNeed]
+
+    public init(library: String, versions: [VersionNeed]) {
+        self.library = library
+        self.versions = versions
+    }
 }
 
 /// The highest version of one family (GLIBC, GLIBCXX …) a file requires, where
@@ -104,6 +115,9 @@ public struct BinaryFacts: Sendable, Codable, Hashable {
     public var executableStack = false
     /// `EI_OSABI`: 0 (System V) or 3 (GNU/Linux) for a Linux build.
     public var osABI: UInt8 = 0
+    /// DT_RELR: its relative relocations are packed, which a loader applies only from glibc 2.36
+    /// (musl 1.2.4); an older one ignores them and the file crashes.
+    public var packedRelocations = false
 
     /// The architecture the file is built for; a file for another operating system (`EI_OSABI`
     /// FreeBSD …, which glibc's loader refuses: "ELF file OS ABI invalid") is a platform of its

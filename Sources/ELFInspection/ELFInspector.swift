@@ -108,7 +108,7 @@ public enum ELFInspector {
 
     private enum DynamicTag {
         static let needed: Int64 = 1, stringTable: Int64 = 5, stringTableSize: Int64 = 10
-        static let soname: Int64 = 14, rpath: Int64 = 15, runpath: Int64 = 29
+        static let soname: Int64 = 14, rpath: Int64 = 15, runpath: Int64 = 29, relr: Int64 = 36
         static let flags1: Int64 = 0x6fff_fffb
         static let verneed: Int64 = 0x6fff_fffe, verneedCount: Int64 = 0x6fff_ffff
     }
@@ -259,6 +259,7 @@ public enum ELFInspector {
             libc: libc, linkage: linkage)
         facts.executableStack = executableStack(programHeaders.first { $0.type == ProgramType.gnuStack }, machine: header.machine)
         facts.osABI = header.osABI
+        facts.packedRelocations = dynamic.packedRelocations
         return facts
     }
 
@@ -279,6 +280,8 @@ public enum ELFInspector {
         var rpath: String?
         var runpath: String?
         var flags1: UInt64?
+        /// DT_RELR: relative relocations packed (`ld -z pack-relative-relocs`).
+        var packedRelocations = false
         /// DT_VERNEED (an address) and DT_VERNEEDNUM: where the loader finds the version needs.
         var verneedAddress: UInt64?
         var verneedCount: UInt64?
@@ -347,6 +350,7 @@ public enum ELFInspector {
             case DynamicTag.rpath: info.rpath = try lookup(entry.value, "DT_RPATH", index)
             case DynamicTag.runpath: info.runpath = try lookup(entry.value, "DT_RUNPATH", index)
             case DynamicTag.flags1: info.flags1 = entry.value
+            case DynamicTag.relr: info.packedRelocations = true
             case DynamicTag.verneed: info.verneedAddress = entry.value
             case DynamicTag.verneedCount: info.verneedCount = entry.value
             default: break

@@ -42,11 +42,20 @@ public struct FileNeeds: Sendable, Hashable, Codable {
         platformAlternative = artifact.nodeAddon?.prebuildPlatform != nil
         package = artifact.origin.map { "\($0.ecosystem.rawValue):\($0.name)" }
         versionNeeds = facts.versionNeeds.filter { artifact.bundled[$0.library] == nil }
+        // Packed relocations ask for glibc 2.36 even where the linker wrote no GLIBC_ABI_DT_RELR
+        // (it does so only for a file that needs libc.so.6): an older glibc ignores DT_RELR and
+        // the file crashes on its first relocated pointer.
+        let marker = SymbolVersion("GLIBC_ABI_DT_RELR")
+        if facts.packedRelocations, facts.libc != .musl, !facts.versionNeeds.contains(where: { $0.versions.contains { $0.version == marker } }) {
+            versionNeeds.append(LibraryVersionNeeds(library: "libc.so.6", versions: [VersionNeed(version: marker, weak: false, symbols: [])]))
+        }
         external = artifact.external
         libcSonames = facts.needed.filter(LibcNames.isLibc)
         x86ISALevel = facts.x86ISALevel
         systemFiles = facts.systemFiles
-        executableStack = facts.executableStack && facts.fileType == .sharedObject && facts.interpreter == nil && facts.linkage == .dynamic
+        // A library, not a program: a PIE program says so with DF_1_PIE (a library may carry a
+        // PT_INTERP to be runnable too, as libc.so.6 does, and is still dlopened).
+        executableStack = facts.executableStack && facts.fileType == .sharedObject && !facts.flags1.contains("PIE") && facts.linkage == .dynamic
     }
 
     enum CodingKeys: String, CodingKey {

@@ -38,7 +38,7 @@ extension CheckCommand {
         let profile = try ProjectInput.profile(needs, architecture: architecture ?? measured.image.architectures.first?.platformName, inputs: inputs)
         let choice = runtime ?? RuntimeChoice.implied(by: profile.requirements)
         var evaluator = Evaluator(today: today)
-        evaluator.judgingImageOwnFiles = judgingContents
+        if judgingContents { evaluator.imageFilesRoot = "" }
         let verdict = evaluator.evaluate(profile, on: measured.image, runtime: choice)
         var notes: [String] = []
         if measured.cached, let digest = measured.digest { notes.append("\(digest) was measured earlier (cache); nothing was downloaded") }

@@ -97,6 +97,8 @@ struct CheckCommand: ParsableCommand {
             let measured = try RootfsMeasurer(root: rootfs).measure()
             image = RootfsImport.image(measured, reference: rootfs, source: "--rootfs \(rootfs)", architecture: arch.flatMap(Architecture.init))
             source = "root filesystem"
+            // Files of the root itself, named through it, are its own (as the scan names them).
+            evaluator.imageFilesRoot = rootfs
         } else {
             let catalog = try CatalogAccess.open(global, registry: imageOptions.registry)
             evaluator = try ProjectInput.evaluator(catalog, today: today)

@@ -94,7 +94,7 @@ struct RecommendCommand: ParsableCommand {
         let catalog = try CatalogAccess.open(global, registry: imageOptions.registry)
         var evaluator = try ProjectInput.evaluator(catalog, today: try ProjectInput.today())
         // Without a known base the image's own glibc comes along with the app's files.
-        evaluator.judgingImageOwnFiles = imageOptions.image != nil
+        if imageOptions.image != nil { evaluator.imageFilesRoot = "" }
         let choice = runtime ?? RuntimeChoice.implied(by: profile.requirements)
         var recommendation = Recommender(evaluator: evaluator)
             .recommend(profile, images: evaluator.catalog, runtime: choice, allowInstalls: allowInstalls)

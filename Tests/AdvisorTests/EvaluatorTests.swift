@@ -71,6 +71,11 @@ import TestSupport
         let ubi = try verdict([fixture], "registry.access.redhat.com/ubi9/ubi-minimal")
         #expect(ubi.problems.first { $0.kind == .glibcTooOld }?.fix?.advice?.contains("glibc ≥ 2.36") == true)
         #expect(try verdict([fixture], "cgr.dev/chainguard/glibc-dynamic").compatible)
+        // Without libc.so.6 the linker writes no marker; DT_RELR asks for glibc 2.36 all the same.
+        let nolibc = TestPaths.elf("packed-relocs-nolibc.so")
+        #expect(try verdict([nolibc], "debian:bullseye-slim").problems.map(\.version) == ["GLIBC_ABI_DT_RELR"])
+        #expect(try verdict([nolibc], "debian:bookworm-slim").compatible)
+        #expect(try verdict([nolibc], "alpine:3.22").compatible)
         // The scan's minimum says so too.
         let report = try Scanner().scan([fixture])
         #expect(report.requirements.minimum["GLIBC"]?.version == VersionNumber([2, 36]))
@@ -88,7 +93,8 @@ import TestSupport
         }
         #expect(try verdict([fixture], "debian:bookworm-slim").compatible)
         #expect(try verdict([fixture], "gcr.io/distroless/cc-debian12").compatible)
-        // A program is given an executable stack at its start: only libraries count.
+        // A program is given an executable stack at its start: only libraries count (a library
+        // with a PT_INTERP, as libc.so.6 has, still counts; a PIE program says DF_1_PIE).
         let report = try Scanner().scan([fixture, TestPaths.elf("hello-glibc")])
         #expect(report.artifacts.filter(\.facts.executableStack).map(\.path) == [fixture])
         #expect(report.requirements.files.filter(\.executableStack).map(\.path) == [fixture])
@@ -118,10 +124,20 @@ import TestSupport
             #expect(result.problems.map(\.kind) == [.glibcPrivate], "\(reference)")
             #expect(result.problems.first?.symbols == ["__libc_pthread_init"])
         }
+        // Named as a root's own system file it is the root's glibc's; in an app directory it is not.
         var ownFiles = Self.evaluator
-        ownFiles.judgingImageOwnFiles = true
+        let fixtures = TestPaths.fixtures.path
+        ownFiles.imageFilesRoot = fixtures
         let profile = try ProjectProfile(requirements: try Scanner().scan([fixture]).requirements, architecture: nil)
-        #expect(ownFiles.evaluate(profile, on: try #require(Self.images["debian:trixie-slim"]), runtime: .none).compatible)
+        let trixie = try #require(Self.images["debian:trixie-slim"])
+        #expect(!ownFiles.evaluate(profile, on: trixie, runtime: .none).compatible, "Fixtures/elf is no system directory")
+        ownFiles.imageFilesRoot = "/r"
+        #expect(ownFiles.isImageSystemFile("/r/usr/lib/x86_64-linux-gnu/gconv/UTF-16.so"))
+        #expect(!ownFiles.isImageSystemFile("/r/app/lib/libpthread.so.0"))
+        #expect(!ownFiles.isImageSystemFile("/rootfs/usr/lib/libc.so.6"))
+        ownFiles.imageFilesRoot = ""
+        #expect(ownFiles.isImageSystemFile("/usr/lib/x86_64-linux-gnu/libpthread.so.0"))
+        #expect(!ownFiles.isImageSystemFile("/app/lib/libpthread.so.0"))
     }
 
     /// An x32 library (ELFCLASS32, EM_X86_64) is not amd64: every amd64 image refuses it

@@ -74,7 +74,7 @@ struct LoaderOracleTests {
         try FileManager.default.createDirectory(atPath: root + work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: root + work) }
         var outcomes: [Bool] = []
-        for fixture in ["hello-glibc", "hello-opt-loader"] {
+        for fixture in ["hello-glibc", "hello-opt-loader", "hello-multiarch-loader"] {
             try FileManager.default.copyItem(atPath: TestPaths.elf(fixture), toPath: root + work + "/" + fixture)
             let check = try Run.program(TestPaths.executable.path, ["check", root + work + "/" + fixture, "--rootfs", root, "--runtime", "none", "--format", "json"])
             try #require(check.status == 0 || check.status == 1, "\(fixture) on \(suite): \(check.stderr)")
@@ -83,7 +83,25 @@ struct LoaderOracleTests {
             #expect((check.status == 0) == starts, "\(fixture) on \(suite): basefit \(check.status == 0 ? "compatible" : check.stdout), the program \(starts ? "starts" : "fails (\(started.status)): \(started.stderr)")")
             outcomes.append(starts)
         }
-        #expect(outcomes == [suite != "bullseye", false], "hello-glibc needs glibc 2.34; hello-opt-loader starts nowhere")
+        #expect(outcomes == [suite != "bullseye", false, suite != "bullseye"],
+                "hello-glibc needs glibc 2.34; hello-opt-loader starts nowhere; Debian has its loader at the multiarch path too")
+    }
+
+    /// Packed relocations in a library that needs no libc.so.6 carry no GLIBC_ABI_DT_RELR: glibc
+    /// 2.31 loads it without applying them and its constructor crashes (LD_PRELOAD into /bin/true),
+    /// 2.36 and later run it; basefit holds it to glibc 2.36 all the same.
+    @Test(arguments: DebianRoots.present)
+    func packedRelocationsWithoutTheMarker(_ suite: String) throws {
+        let root = DebianRoots.path(suite)
+        let work = "/tmp/basefit-relr-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: root + work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: root + work) }
+        try FileManager.default.copyItem(atPath: TestPaths.elf("packed-relocs-nolibc.so"), toPath: root + work + "/p.so")
+        let check = try Run.program(TestPaths.executable.path, ["check", root + work + "/p.so", "--rootfs", root, "--runtime", "none", "--format", "json"])
+        try #require(check.status == 0 || check.status == 1, "\(suite): \(check.stderr)")
+        let run = try Run.program("/usr/sbin/chroot", [root, "/usr/bin/env", "LD_PRELOAD=\(work)/p.so", "/bin/true"], environment: ["PATH": "/usr/bin:/bin"])
+        #expect((check.status == 0) == (run.status == 0), "\(suite): basefit \(check.status == 0 ? "compatible" : check.stdout), /bin/true with it preloaded exits \(run.status)")
+        #expect((run.status == 0) == (suite != "bullseye"))
     }
 
     private func elfFiles(under path: String) throws -> [String] {
