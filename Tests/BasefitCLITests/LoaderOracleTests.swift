@@ -69,15 +69,12 @@ struct LoaderOracleTests {
     /// loader is in /opt does not start ("No such file or directory", 127) and basefit says so.
     @Test(arguments: DebianRoots.present)
     func programsStartWhereBasefitSaysTheyDo(_ suite: String) throws {
-        let root = DebianRoots.path(suite)
-        let work = "/tmp/basefit-start-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: root + work, withIntermediateDirectories: true)
+        let (root, work) = try Self.workDirectory(in: suite, prefix: "start")
         defer { try? FileManager.default.removeItem(atPath: root + work) }
         var outcomes: [Bool] = []
         for fixture in ["hello-glibc", "hello-opt-loader", "hello-multiarch-loader"] {
             try FileManager.default.copyItem(atPath: TestPaths.elf(fixture), toPath: root + work + "/" + fixture)
-            let check = try Run.program(TestPaths.executable.path, ["check", root + work + "/" + fixture, "--rootfs", root, "--runtime", "none", "--format", "json"])
-            try #require(check.status == 0 || check.status == 1, "\(fixture) on \(suite): \(check.stderr)")
+            let check = try Self.check(root + work + "/" + fixture, in: root)
             let started = try Run.program("/usr/sbin/chroot", [root, work + "/" + fixture], environment: ["PATH": "/usr/bin:/bin", "LC_ALL": "C"])
             let starts = started.status == 0 && started.stdout.contains("hello from basefit fixture")
             #expect((check.status == 0) == starts, "\(fixture) on \(suite): basefit \(check.status == 0 ? "compatible" : check.stdout), the program \(starts ? "starts" : "fails (\(started.status)): \(started.stderr)")")
@@ -92,16 +89,27 @@ struct LoaderOracleTests {
     /// 2.36 and later run it; basefit holds it to glibc 2.36 all the same.
     @Test(arguments: DebianRoots.present)
     func packedRelocationsWithoutTheMarker(_ suite: String) throws {
-        let root = DebianRoots.path(suite)
-        let work = "/tmp/basefit-relr-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: root + work, withIntermediateDirectories: true)
+        let (root, work) = try Self.workDirectory(in: suite, prefix: "relr")
         defer { try? FileManager.default.removeItem(atPath: root + work) }
         try FileManager.default.copyItem(atPath: TestPaths.elf("packed-relocs-nolibc.so"), toPath: root + work + "/p.so")
-        let check = try Run.program(TestPaths.executable.path, ["check", root + work + "/p.so", "--rootfs", root, "--runtime", "none", "--format", "json"])
-        try #require(check.status == 0 || check.status == 1, "\(suite): \(check.stderr)")
+        let check = try Self.check(root + work + "/p.so", in: root)
         let run = try Run.program("/usr/sbin/chroot", [root, "/usr/bin/env", "LD_PRELOAD=\(work)/p.so", "/bin/true"], environment: ["PATH": "/usr/bin:/bin"])
         #expect((check.status == 0) == (run.status == 0), "\(suite): basefit \(check.status == 0 ? "compatible" : check.stdout), /bin/true with it preloaded exits \(run.status)")
         #expect((run.status == 0) == (suite != "bullseye"))
+    }
+
+    /// A Debian root and a fresh directory inside it (a path from the root).
+    static func workDirectory(in suite: String, prefix: String) throws -> (root: String, work: String) {
+        let root = DebianRoots.path(suite), work = "/tmp/basefit-\(prefix)-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: root + work, withIntermediateDirectories: true)
+        return (root, work)
+    }
+
+    /// `basefit check PATH --rootfs ROOT` (loading only), which must answer 0 or 1.
+    static func check(_ path: String, in root: String) throws -> ProcessResult {
+        let check = try Run.program(TestPaths.executable.path, ["check", path, "--rootfs", root, "--runtime", "none", "--format", "json"])
+        try #require(check.status == 0 || check.status == 1, "\(path) on \(root): \(check.stderr)")
+        return check
     }
 
     private func elfFiles(under path: String) throws -> [String] {

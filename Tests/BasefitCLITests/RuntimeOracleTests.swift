@@ -26,6 +26,17 @@ struct RuntimeOracleTests {
         return (root, work)
     }
 
+    /// A fixture of Fixtures/elf copied into the named root, `check --rootfs` of it (loading
+    /// only), and CPython's ctypes dlopening it there; nil when the root was not made.
+    func checkAndDlopen(_ fixture: String, in name: String) throws -> (root: String, work: String, check: ProcessResult, dlopen: ProcessResult)? {
+        guard let (root, work) = try Self.workDirectory(in: name, prefix: "dlopen") else { return nil }
+        try FileManager.default.copyItem(atPath: TestPaths.elf(fixture), toPath: root + work + "/" + fixture)
+        let check = try Run.program(TestPaths.executable.path, ["check", root + work + "/" + fixture, "--rootfs", root, "--runtime", "none", "--format", "json"])
+        try #require(check.status == 0 || check.status == 1, "\(check.stderr)")
+        let loaded = try chroot(root, ["/usr/bin/python3", "-c", "import ctypes; ctypes.CDLL('\(work)/\(fixture)'); print('ok')"])
+        return (root, work, check, loaded)
+    }
+
     func check(_ path: String, root: String) throws -> Int32 {
         let result = try Run.program(TestPaths.executable.path, ["check", path, "--rootfs", root, "--format", "json"])
         try #require(result.status == 0 || result.status == 1, "\(result.stderr)")
@@ -59,15 +70,10 @@ struct RuntimeOracleTests {
     /// (trixie) refuses it, 2.36 (bookworm) loads it, and basefit says the same of both roots.
     @Test(arguments: ["bookworm-python", "trixie-python"])
     func executableStackIsRefusedWhereDlopenRefusesIt(_ name: String) throws {
-        guard let directory = try Self.workDirectory(in: name, prefix: "execstack") else { return }
-        let (root, work) = directory
+        guard let (root, work, result, loaded) = try checkAndDlopen("execstack.so", in: name) else { return }
         defer { try? FileManager.default.removeItem(atPath: root + work) }
-        try FileManager.default.copyItem(atPath: TestPaths.elf("execstack.so"), toPath: root + work + "/execstack.so")
-        let result = try Run.program(TestPaths.executable.path, ["check", root + work + "/execstack.so", "--rootfs", root, "--runtime", "none", "--format", "json"])
-        try #require(result.status == 0 || result.status == 1, "\(result.stderr)")
         let kinds = ((try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])?["problems"] as? [[String: Any]] ?? [])
             .compactMap { $0["kind"] as? String }
-        let loaded = try chroot(root, ["/usr/bin/python3", "-c", "import ctypes; ctypes.CDLL('\(work)/execstack.so'); print('ok')"])
         let loads = loaded.status == 0 && loaded.stdout.contains("ok")
         #expect((result.status == 0) == loads, "\(name): basefit \(kinds), ctypes \(loads ? "loads it" : "fails: \(loaded.stderr)")")
         #expect(loads == (name == "bookworm-python"))
@@ -81,14 +87,10 @@ struct RuntimeOracleTests {
     /// CPython (ctypes), and basefit never calls it compatible.
     @Test(arguments: ["bookworm-python", "trixie-python"])
     func glibcPrivateIsRefused(_ name: String) throws {
-        guard let directory = try Self.workDirectory(in: name, prefix: "private") else { return }
-        let (root, work) = directory
+        guard let (root, work, result, loaded) = try checkAndDlopen("needs-glibc-private.so", in: name) else { return }
         defer { try? FileManager.default.removeItem(atPath: root + work) }
-        try FileManager.default.copyItem(atPath: TestPaths.elf("needs-glibc-private.so"), toPath: root + work + "/needs-glibc-private.so")
-        let verdict = try check(root + work + "/needs-glibc-private.so", root: root)
-        let loaded = try chroot(root, ["/usr/bin/python3", "-c", "import ctypes; ctypes.CDLL('\(work)/needs-glibc-private.so'); print('ok')"])
         #expect(loaded.status != 0 && loaded.stderr.contains("GLIBC_PRIVATE"), "\(name): \(loaded.stdout) \(loaded.stderr)")
-        #expect(verdict == 1, "\(name): basefit must not call it compatible")
+        #expect(result.status == 1, "\(name): basefit must not call it compatible")
     }
 
     @Test(arguments: ["bookworm-node", "trixie-node"])
