@@ -41,15 +41,6 @@ public struct Evaluator: Sendable {
     /// gconv modules and tools need GLIBC_PRIVATE of that same build, so that is not held
     /// against them; a copy of glibc's libraries anywhere else (an app's `lib/`) still is.
     public var imageFilesRoot: String?
-    static let systemDirectories = ["/lib/", "/lib64/", "/libx32/", "/usr/lib/", "/usr/lib64/", "/usr/libexec/", "/usr/bin/", "/usr/sbin/", "/bin/", "/sbin/"]
-
-    func isImageSystemFile(_ path: String) -> Bool {
-        guard var root = imageFilesRoot else { return false }
-        while root.hasSuffix("/") { root.removeLast() }
-        guard path.hasPrefix(root + "/") else { return false }
-        let inside = String(path.dropFirst(root.count))
-        return Self.systemDirectories.contains { inside.hasPrefix($0) }
-    }
 
     public init(hints: @escaping @Sendable (String) -> [PackageHint] = { _ in [] }, catalog: [Image] = [], today: Day) {
         self.hints = hints
@@ -113,7 +104,7 @@ public struct Evaluator: Sendable {
     }
 
     /// A file shipped in both libc flavours only binds the image to the flavour that matches it.
-    private func applies(_ file: FileNeeds, to image: Image) -> Bool {
+    func applies(_ file: FileNeeds, to image: Image) -> Bool {
         guard file.hasOtherLibcVariant else { return true }
         return file.libc == image.libcFamily
     }
@@ -177,44 +168,6 @@ public struct Evaluator: Sendable {
         }
     }
 
-    /// glibc 2.41 and later refuse to dlopen a library that asks for an executable stack
-    /// ("cannot enable executable stack as shared object requires: Invalid argument") unless
-    /// the process's stack already is executable; Node and CPython's are not, so their addons,
-    /// extension modules and every library those load fail (glibc NEWS 2.41; Debian's glibc
-    /// 2.41-7 NEWS.Debian). A library a program loads at its start is still given one, so this
-    /// is conservative for a library only a program of the project loads. musl does not refuse.
-    private func executableStackProblems(_ profile: ProjectProfile, _ image: Image) -> [Problem] {
-        guard image.libcFamily == .glibc, let have = image.libcVersion, have >= Self.glibcRefusingExecutableStacks else { return [] }
-        let paths = profile.files.filter { $0.executableStack && $0.isLoadable && applies($0, to: image) && $0.libc != .musl }.map(\.path)
-        guard let first = paths.first else { return [] }
-        let more = paths.count > 1 ? " (and \(paths.count - 1) more)" : ""
-        return [Problem(
-            kind: .executableStack, artifact: first, artifacts: paths, library: nil, version: nil, symbols: [],
-            message: "\(first)\(more) asks for an executable stack (PT_GNU_STACK with PF_X, or none); \(image.reference) has glibc \(have), whose dlopen refuses it: \"cannot enable executable stack as shared object requires\"",
-            fix: Fix(advice: "relink it with -Wl,-z,noexecstack (or clear the flag: patchelf --clear-execstack), use an image with glibc older than 2.41, or set GLIBC_TUNABLES=glibc.rtld.execstack=2 in the image (an executable stack for the whole process)"))]
-    }
-
-    static let glibcRefusingExecutableStacks = VersionNumber([2, 41])
-
-    /// A program whose PT_INTERP is not the psABI's loader path (built on NixOS, against a
-    /// glibc in /opt, or changed with patchelf): images have their loader at that path only,
-    /// and the kernel cannot start the program ("No such file or directory"). Judged against
-    /// the psABI path for roots too (a root with a loader elsewhere is not looked into).
-    private func interpreterProblems(_ profile: ProjectProfile, _ image: Image) -> [Problem] {
-        profile.files.compactMap { file in
-            guard file.isLoadable, applies(file, to: image), file.libc == image.libcFamily, let interpreter = file.interpreter,
-                  let standard = LibcNames.standardLoaders(for: file.architecture), !standard.contains(interpreter) else { return nil }
-            // Where the image's loader was measured (Debian's multiarch /lib/x86_64-linux-gnu/…) is a path it has too.
-            let name = String(interpreter.split(separator: "/").last ?? "")
-            if let measured = image.libraries(for: file.architecture)[name]?.path, measured == interpreter { return nil }
-            let expected = standard.filter { LibcNames.family(ofLoader: $0) == file.libc }.sorted().first ?? standard.sorted()[0]
-            return Problem(
-                kind: .interpreterMissing, artifact: file.path, library: interpreter, version: nil, symbols: [],
-                message: "\(file.path) names its loader \(interpreter); \(image.reference) has \(image.libcFamily.rawValue)'s loader at \(expected), so the kernel cannot start it (\"No such file or directory\")",
-                fix: Fix(advice: "set the standard loader: patchelf --set-interpreter \(expected) (or link without --dynamic-linker)"))
-        }
-    }
-
     /// The libc's own sonames (`libdl.so.2` …) an image lacks although its libc is right.
     private func libcSonameProblems(_ profile: ProjectProfile, _ image: Image) -> [Problem] {
         var users: [String: [String]] = [:]
@@ -232,109 +185,6 @@ public struct Evaluator: Sendable {
                 fix: Fix(advice: siblingAdvice(image, soname, profile.architecture)
                     ?? "\(image.reference) has no \(soname): use an image with the whole C library (a distroless base or a Debian slim image)"))
         }
-    }
-
-    // MARK: Versions
-
-    private func versionProblems(_ file: FileNeeds, _ image: Image, _ architecture: Architecture) -> [Problem] {
-        var problems: [Problem] = []
-        let libraries = image.libraries(for: architecture)
-        for library in file.versionNeeds {
-            if LibcNames.isLibc(library.library) {
-                guard image.libcFamily == .glibc, let have = image.libcVersion else { continue }
-                problems += glibcVersionProblems(file, library, image, have: have, defined: libraries[library.library]?.versions ?? [])
-                // GLIBC_PRIVATE is defined by every glibc, but its symbols change from build to
-                // build: what needs them (glibc's own libpthread or libm shipped with the project
-                // and found through its RUNPATH) loads only with the glibc it came from.
-                if !isImageSystemFile(file.path), let need = library.versions.first(where: { $0.version.name == "GLIBC_PRIVATE" && !$0.weak }),
-                   !problems.contains(where: { $0.kind == .glibcPrivate && $0.artifact == file.path }) {
-                    problems.append(Problem(
-                        kind: .glibcPrivate, artifact: file.path, library: library.library, version: need.version.name, symbols: need.symbols,
-                        message: "\(file.path) needs GLIBC_PRIVATE\(symbolText(need.symbols)) from \(library.library): glibc's internal interface, which only the glibc build it comes from has; \(image.reference)'s glibc \(have) cannot be confirmed to be that build",
-                        fix: Fix(advice: "do not ship glibc's own libraries with the project (the image's are loaded otherwise), or rebuild without glibc internals")))
-                }
-                continue
-            }
-            guard let provided = libraries[library.library] else { continue }  // reported as missing below
-            // Unnumbered versions (OPENSSL_1_1_1d, LIBSYSTEMD_PRIVATE…) can only be checked
-            // where the image's version definitions were measured.
-            let unnumbered = library.versions.filter {
-                $0.version.number == nil && !$0.weak && !provided.versions.isEmpty
-                    && provided.maxima[$0.version.family] == nil && !provided.versions.contains($0.version.name)
-            }
-            if let first = unnumbered.first {
-                problems.append(Problem(
-                    kind: .versionTooOld, artifact: file.path, library: library.library, version: first.version.name,
-                    symbols: first.symbols,
-                    message: "\(file.path) needs \(first.version.name)\(symbolText(first.symbols)) from \(library.library); \(image.reference)'s \(library.library) does not define it",
-                    fix: Fix(advice: "use an image whose \(library.library) defines \(first.version.name), or rebuild against the image's version")))
-            }
-            let missing = library.versions.filter { $0.version.number != nil && !provided.provides($0.version) }
-            guard let worst = missing.max(by: { ($0.version.number ?? VersionNumber([0])) < ($1.version.number ?? VersionNumber([0])) }) else { continue }
-            let highest = provided.highest(worst.version.family).map { "up to \(worst.version.family)_\($0)" } ?? "no \(worst.version.family) versions"
-            problems.append(Problem(
-                kind: .versionTooOld, artifact: file.path, library: library.library, version: worst.version.name,
-                symbols: worst.symbols,
-                message: "\(file.path) needs \(worst.version.name)\(symbolText(worst.symbols)) from \(library.library); \(image.reference)'s \(library.library) provides \(highest)",
-                fix: Fix(advice: "use an image with a newer \(library.library), or rebuild with an older toolchain")))
-        }
-        return problems
-    }
-
-    /// What a glibc library's version needs ask of an image with glibc `have`. Numbered
-    /// versions against the release; GLIBC_PRIVATE (every glibc defines it) is not checked.
-    /// A feature marker (`GLIBC_ABI_DT_RELR`: the loader refuses the file without it) against
-    /// the library's measured version definitions (`defined`) where there are any, else against
-    /// the first release that defines it; a marker neither settles is a problem too, as a gate
-    /// must not pass what it cannot confirm.
-    private func glibcVersionProblems(_ file: FileNeeds, _ library: LibraryVersionNeeds, _ image: Image, have: VersionNumber,
-                                      defined: Set<String>) -> [Problem] {
-        var problems: [Problem] = []
-        let worst = library.versions.compactMap { need -> (VersionNeed, VersionNumber)? in
-            if need.version.family == "GLIBC", let number = need.version.number { return (need, number) }
-            guard GlibcFeatureVersion.isMarker(need.version), !need.weak, defined.isEmpty,
-                  let release = GlibcFeatureVersion.firstRelease(of: need.version) else { return nil }
-            return (need, release)
-        }.filter { $0.1 > have }.max { $0.1 < $1.1 }
-        if let (need, number) = worst {
-            let feature = GlibcFeatureVersion.isMarker(need.version) ? markerText(need.version) : symbolText(need.symbols)
-            problems.append(Problem(
-                kind: .glibcTooOld, artifact: file.path, library: library.library, version: need.version.name,
-                symbols: need.symbols,
-                message: "\(file.path) needs \(need.version.name)\(feature) from \(library.library); \(image.reference) has glibc \(have)",
-                fix: Fix(advice: GlibcFeatureVersion.isMarker(need.version)
-                    ? "use an image with glibc ≥ \(number), or relink without the feature"
-                    : "use an image with glibc ≥ \(number), or rebuild against an older glibc")))
-        }
-        let marker = library.versions.first { need in
-            guard GlibcFeatureVersion.isMarker(need.version), !need.weak else { return false }
-            if !defined.isEmpty { return !defined.contains(need.version.name) }
-            return GlibcFeatureVersion.firstRelease(of: need.version) == nil
-        }
-        if let marker {
-            let name = marker.version.name
-            let why = defined.isEmpty
-                ? "whether \(image.reference)'s \(library.library) (glibc \(have)) defines it is not known: its version definitions were not measured"
-                : "\(image.reference)'s \(library.library) (glibc \(have)) does not define it: its loader refuses the file (or, where the linker wrote no marker, ignores the feature and the file crashes)"
-            problems.append(Problem(
-                kind: .glibcTooOld, artifact: file.path, library: library.library, version: name, symbols: marker.symbols,
-                message: "\(file.path) needs \(name)\(markerText(marker.version)) from \(library.library); \(why)",
-                fix: Fix(advice: defined.isEmpty
-                    ? "check the image itself (--image or --rootfs), or use an image whose glibc is known to define \(name)"
-                    : "use an image whose glibc defines \(name) (a newer glibc), or relink without the feature")))
-        }
-        return problems
-    }
-
-    /// " (packed relative relocations …)", or " (a loader feature)" for a marker not known by name.
-    private func markerText(_ version: SymbolVersion) -> String {
-        " (\(GlibcFeatureVersion.feature(of: version) ?? "a loader feature, not a symbol"))"
-    }
-
-    private func symbolText(_ symbols: [String]) -> String {
-        guard !symbols.isEmpty else { return "" }
-        let shown = symbols.prefix(3).joined(separator: ", ")
-        return " (\(shown)\(symbols.count > 3 ? ", …" : ""))"
     }
 
     // MARK: Libraries

@@ -1,0 +1,124 @@
+import Domain
+import ELFInspection
+import ImageCatalog
+import PackageKnowledge
+import ProjectScan
+
+/// Symbol versions: what a file needs of the image's libraries, glibc's own included.
+extension Evaluator {
+    func versionProblems(_ file: FileNeeds, _ image: Image, _ architecture: Architecture) -> [Problem] {
+        var problems = glibcPrivateProblems(file, image)
+        let libraries = image.libraries(for: architecture)
+        for library in file.versionNeeds {
+            if LibcNames.isLibc(library.library) {
+                guard image.libcFamily == .glibc, let have = image.libcVersion else { continue }
+                problems += glibcVersionProblems(file, library, image, have: have, defined: libraries[library.library]?.versions ?? [])
+                continue
+            }
+            guard let provided = libraries[library.library] else { continue }  // reported as missing below
+            // Unnumbered versions (OPENSSL_1_1_1d, LIBSYSTEMD_PRIVATE…) can only be checked
+            // where the image's version definitions were measured.
+            let unnumbered = library.versions.filter {
+                $0.version.number == nil && !$0.weak && !provided.versions.isEmpty
+                    && provided.maxima[$0.version.family] == nil && !provided.versions.contains($0.version.name)
+            }
+            if let first = unnumbered.first {
+                problems.append(Problem(
+                    kind: .versionTooOld, artifact: file.path, library: library.library, version: first.version.name,
+                    symbols: first.symbols,
+                    message: "\(file.path) needs \(first.version.name)\(symbolText(first.symbols)) from \(library.library); \(image.reference)'s \(library.library) does not define it",
+                    fix: Fix(advice: "use an image whose \(library.library) defines \(first.version.name), or rebuild against the image's version")))
+            }
+            let missing = library.versions.filter { $0.version.number != nil && !provided.provides($0.version) }
+            guard let worst = missing.max(by: { ($0.version.number ?? VersionNumber([0])) < ($1.version.number ?? VersionNumber([0])) }) else { continue }
+            let highest = provided.highest(worst.version.family).map { "up to \(worst.version.family)_\($0)" } ?? "no \(worst.version.family) versions"
+            problems.append(Problem(
+                kind: .versionTooOld, artifact: file.path, library: library.library, version: worst.version.name,
+                symbols: worst.symbols,
+                message: "\(file.path) needs \(worst.version.name)\(symbolText(worst.symbols)) from \(library.library); \(image.reference)'s \(library.library) provides \(highest)",
+                fix: Fix(advice: "use an image with a newer \(library.library), or rebuild with an older toolchain")))
+        }
+        return problems
+    }
+
+    /// What a glibc library's version needs ask of an image with glibc `have`. Numbered
+    /// versions against the release; GLIBC_PRIVATE is `glibcPrivateProblems`'.
+    /// A feature marker (`GLIBC_ABI_DT_RELR`: the loader refuses the file without it) against
+    /// the library's measured version definitions (`defined`) where there are any, else against
+    /// the first release that defines it; a marker neither settles is a problem too, as a gate
+    /// must not pass what it cannot confirm.
+    func glibcVersionProblems(_ file: FileNeeds, _ library: LibraryVersionNeeds, _ image: Image, have: VersionNumber,
+                                      defined: Set<String>) -> [Problem] {
+        var problems: [Problem] = []
+        let worst = library.versions.compactMap { need -> (VersionNeed, VersionNumber)? in
+            if need.version.family == "GLIBC", let number = need.version.number { return (need, number) }
+            guard GlibcFeatureVersion.isMarker(need.version), !need.weak, defined.isEmpty,
+                  let release = GlibcFeatureVersion.firstRelease(of: need.version) else { return nil }
+            return (need, release)
+        }.filter { $0.1 > have }.max { $0.1 < $1.1 }
+        if let (need, number) = worst {
+            let feature = GlibcFeatureVersion.isMarker(need.version) ? markerText(need.version) : symbolText(need.symbols)
+            problems.append(Problem(
+                kind: .glibcTooOld, artifact: file.path, library: library.library, version: need.version.name,
+                symbols: need.symbols,
+                message: "\(file.path) needs \(need.version.name)\(feature) from \(library.library); \(image.reference) has glibc \(have)",
+                fix: Fix(advice: GlibcFeatureVersion.isMarker(need.version)
+                    ? "use an image with glibc ≥ \(number), or relink without the feature"
+                    : "use an image with glibc ≥ \(number), or rebuild against an older glibc")))
+        }
+        let marker = library.versions.first { need in
+            guard GlibcFeatureVersion.isMarker(need.version), !need.weak else { return false }
+            if !defined.isEmpty { return !defined.contains(need.version.name) }
+            return GlibcFeatureVersion.firstRelease(of: need.version) == nil
+        }
+        if let marker {
+            let name = marker.version.name
+            let why = defined.isEmpty
+                ? "whether \(image.reference)'s \(library.library) (glibc \(have)) defines it is not known: its version definitions were not measured"
+                : "\(image.reference)'s \(library.library) (glibc \(have)) does not define it: its loader refuses the file (or, where the linker wrote no marker, ignores the feature and the file crashes)"
+            problems.append(Problem(
+                kind: .glibcTooOld, artifact: file.path, library: library.library, version: name, symbols: marker.symbols,
+                message: "\(file.path) needs \(name)\(markerText(marker.version)) from \(library.library); \(why)",
+                fix: Fix(advice: defined.isEmpty
+                    ? "check the image itself (--image or --rootfs), or use an image whose glibc is known to define \(name)"
+                    : "use an image whose glibc defines \(name) (a newer glibc), or relink without the feature")))
+        }
+        return problems
+    }
+
+    /// " (packed relative relocations …)", or " (a loader feature)" for a marker not known by name.
+    func markerText(_ version: SymbolVersion) -> String {
+        " (\(GlibcFeatureVersion.feature(of: version) ?? "a loader feature, not a symbol"))"
+    }
+
+    func symbolText(_ symbols: [String]) -> String {
+        guard !symbols.isEmpty else { return "" }
+        let shown = symbols.prefix(3).joined(separator: ", ")
+        return " (\(shown)\(symbols.count > 3 ? ", …" : ""))"
+    }
+
+    /// GLIBC_PRIVATE is defined by every glibc, but its symbols change from build to build: what
+    /// needs them (glibc's own libpthread shipped with the project and found through its RUNPATH)
+    /// loads only with the glibc it came from. One problem a file, naming the first library.
+    func glibcPrivateProblems(_ file: FileNeeds, _ image: Image) -> [Problem] {
+        guard image.libcFamily == .glibc, let have = image.libcVersion, !isImageSystemFile(file.path) else { return [] }
+        for library in file.versionNeeds where LibcNames.isLibc(library.library) {
+            guard let need = library.versions.first(where: { $0.version.name == "GLIBC_PRIVATE" && !$0.weak }) else { continue }
+            return [Problem(
+                kind: .glibcPrivate, artifact: file.path, library: library.library, version: need.version.name, symbols: need.symbols,
+                message: "\(file.path) needs GLIBC_PRIVATE\(symbolText(need.symbols)) from \(library.library): glibc's internal interface, which only the glibc build it comes from has; \(image.reference)'s glibc \(have) cannot be confirmed to be that build",
+                fix: Fix(advice: "do not ship glibc's own libraries with the project (the image's are loaded otherwise), or rebuild without glibc internals"))]
+        }
+        return []
+    }
+
+    static let systemDirectories = ["/lib/", "/lib64/", "/libx32/", "/usr/lib/", "/usr/lib64/", "/usr/libexec/", "/usr/bin/", "/usr/sbin/", "/bin/", "/sbin/"]
+
+    func isImageSystemFile(_ path: String) -> Bool {
+        guard var root = imageFilesRoot else { return false }
+        while root.hasSuffix("/") { root.removeLast() }
+        guard path.hasPrefix(root + "/") else { return false }
+        let inside = String(path.dropFirst(root.count))
+        return Self.systemDirectories.contains { inside.hasPrefix($0) }
+    }
+}
