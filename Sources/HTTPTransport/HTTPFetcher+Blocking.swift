@@ -2,11 +2,12 @@ import Dispatch
 
 extension HTTPFetcher {
     /// Runs async work from synchronous code (the CLI's commands) and waits for it. The work
-    /// runs on the cooperative pool and NIO's event loops, never on the waiting thread.
+    /// runs on `WorkerThreads` and NIO's event loops, never on the waiting thread and never on
+    /// the cooperative pool, which the waiting thread may be part of.
     public static func blocking<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
         let box = ResultBox<T>()
         let done = DispatchSemaphore(value: 0)
-        Task.detached {
+        Task.detached(executorPreference: WorkerThreads.shared) {
             do { box.result = .success(try await work()) } catch { box.result = .failure(error) }
             done.signal()
         }
