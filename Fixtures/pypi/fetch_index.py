@@ -5,7 +5,10 @@ Wheels are not downloaded here: index_server.py fetches each file from PyPI on f
 and keeps it under ROOT/files (checked against PyPI's sha256).
 
   python3 Fixtures/pypi/fetch_index.py [--root /var/cache/basefit/wheels/index]
-Exit 3 when PyPI cannot be reached.
+  python3 Fixtures/pypi/fetch_index.py --root ROOT --files NAME...
+The second form downloads the named files of the made index into ROOT/files now, as
+index_server.py would on first request (tests that read a wheel from disk need it there
+whatever ran before them). Exit 3 when PyPI cannot be reached.
 """
 import argparse
 import json
@@ -49,7 +52,11 @@ def is_final(version):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--root", default="/var/cache/basefit/wheels/index")
+    parser.add_argument("--files", nargs="+", metavar="NAME", help="download these files of the index")
     args = parser.parse_args()
+    if args.files:
+        download(args.root, args.files)
+        return
     os.makedirs(os.path.join(args.root, "projects"), exist_ok=True)
     for name, pinned in PROJECTS:
         request = urllib.request.Request("https://pypi.org/simple/%s/" % name,
@@ -72,6 +79,22 @@ def main():
         with open(os.path.join(args.root, "projects", name + ".json"), "w") as out:
             json.dump(data, out)
         print("%s: %d files (%s and newer)" % (name, len(keep), pinned))
+
+
+def download(root, names):
+    """Each named file into ROOT/files (sha256 checked), by index_server's own download."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from index_server import Index
+    index = Index(root, offline=False)
+    for name in names:
+        try:
+            path = index.local_file(name)
+        except OSError as error:
+            print("cannot reach PyPI: %s" % error, file=sys.stderr)
+            sys.exit(3)
+        if path is None:
+            print("%s: not a file of the index at %s" % (name, root), file=sys.stderr)
+            sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -65,7 +65,7 @@ class Index:
             return None
         url = entry["url"] + (".metadata" if metadata else "")
         os.makedirs(os.path.join(self.root, "files"), exist_ok=True)
-        tmp = path + ".part.%d" % threading.get_ident()
+        tmp = path + ".part.%d.%d" % (os.getpid(), threading.get_ident())
         with urllib.request.urlopen(url, timeout=120) as response, open(tmp, "wb") as out:
             shutil.copyfileobj(response, out)
         if not metadata:

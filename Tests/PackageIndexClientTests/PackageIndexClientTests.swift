@@ -183,11 +183,7 @@ import TestSupport
         var partialMembers = 0
         var readWholeAll: [String] = []
         for name in Self.wheels {
-            let local = LocalIndex.root + "/files/" + name
-            guard FileManager.default.fileExists(atPath: local) else {
-                print("skipping \(name): not in the wheel cache")
-                continue
-            }
+            guard let local = LocalIndex.cachedFile(name) else { return }
             let url = index.baseURL + "/files/" + name
             let scan = try await partial.scan(url: url, displayPath: name)
             let control = try await whole.scan(url: url, displayPath: name)
@@ -208,8 +204,7 @@ import TestSupport
         var eager = RemoteWheel(fetcher: fetcher)
         eager.partialThreshold = 1024
         for name in ["orjson-3.10.11-cp312-cp312-musllinux_1_2_x86_64.whl", "psycopg2_binary-2.9.10-cp312-cp312-musllinux_1_2_x86_64.whl"] {
-            let local = LocalIndex.root + "/files/" + name
-            guard FileManager.default.fileExists(atPath: local) else { continue }
+            guard let local = LocalIndex.cachedFile(name) else { return }
             let scan = try await eager.scan(url: index.baseURL + "/files/" + name, displayPath: name)
             let expected = try Scanner.inspectWheel(fileSystemPath: local, path: name)
             #expect(scan.artifacts == expected.artifacts.sorted { $0.path < $1.path }, "\(name)")

@@ -8,7 +8,6 @@ import TestSupport
 /// and zlib's own block boundaries from the start. Every byte it calls known must be the
 /// oracle's.
 struct DeflateTailTests {
-    static let directory = LocalIndex.root + "/files"
     static let wheels = [
         "numpy-2.1.3-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
         "numpy-2.1.3-cp313-cp313-musllinux_1_2_aarch64.whl",
@@ -26,13 +25,9 @@ struct DeflateTailTests {
     }
 
     /// The wheel's deflated ELF members of at least `minimum` compressed bytes, with their
-    /// oracle inflation; nil (and a message) when the cached wheel is absent.
+    /// oracle inflation; nil (and a message) when the wheel cannot be had from PyPI.
     static func elfMembers(_ file: String, minimum: Int = 256 << 10) throws -> [Member]? {
-        let path = directory + "/" + file
-        guard FileManager.default.fileExists(atPath: path) else {
-            print("skipping \(file): not cached in \(directory) (Fixtures/pypi/fetch_index.py makes it)")
-            return nil
-        }
+        guard let path = LocalIndex.cachedFile(file) else { return nil }
         let mapping = try MappedArchive(path: path)
         defer { mapping.unmap() }
         return try InflaterAgreementTests.deflatedMembers(mapping.bytes).filter { $0.data.count >= minimum }.compactMap { entry, data in
@@ -328,7 +323,7 @@ struct DeflateTailTests {
         var positions = 0, falseAccepts = 0, trueStarts = 0
         for wheel in ["cryptography-43.0.3-cp39-abi3-manylinux_2_28_x86_64.whl",
                       "pydantic_core-2.23.4-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl"] {
-            guard let members = try Self.elfMembers(wheel) else { continue }
+            guard let members = try Self.elfMembers(wheel) else { return }
             for member in members {
                 try member.compressed.withUnsafeBytes { bytes in
                     let starts = Set(try #require(Inflater.blockStarts(bytes, uncompressedSize: member.whole.count)))

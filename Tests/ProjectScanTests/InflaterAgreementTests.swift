@@ -6,16 +6,14 @@ import TestSupport
 /// The wheel reader inflates whole members with libdeflate and falls back to zlib's stream
 /// when libdeflate refuses them. These tests hold libdeflate to zlib on every member of
 /// every real wheel the tests have (the committed `Fixtures/projects/wheels` and the PyPI
-/// wheels other tests download into the cache), and on damaged copies of real members:
+/// wheels of `LocalIndex.testWheels`, downloaded when missing), and on damaged copies of real members:
 /// libdeflate must give zlib's bytes or nothing, never something zlib would refuse.
 struct InflaterAgreementTests {
     static let wheels: [String] = {
-        let directories = [TestPaths.fixtures.appendingPathComponent("projects/wheels").path,
-                           PyPIWheels.cache, PyPIWheels.cache + "/index/files"]
-        return directories.flatMap { directory in
-            ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
-                .filter { $0.hasSuffix(".whl") }.sorted().map { directory + "/" + $0 }
-        }
+        let committed = TestPaths.fixtures.appendingPathComponent("projects/wheels").path
+        return ((try? FileManager.default.contentsOfDirectory(atPath: committed)) ?? [])
+            .filter { $0.hasSuffix(".whl") }.sorted().map { committed + "/" + $0 }
+            + (LocalIndex.cachedFiles(LocalIndex.testWheels) ?? [])
     }()
 
     /// Each deflated member's data in the mapped archive, as the wheel reader finds it.

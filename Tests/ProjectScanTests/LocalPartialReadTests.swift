@@ -71,11 +71,7 @@ struct LocalPartialReadTests {
 
     /// What `scan` reports of a wheel says how many members were read by their ends.
     @Test func theWheelSummaryCountsThem() throws {
-        let path = LocalIndex.root + "/files/cryptography-43.0.3-cp39-abi3-musllinux_1_2_x86_64.whl"
-        guard FileManager.default.fileExists(atPath: path) else {
-            print("skipping: \(path) is not cached (Fixtures/pypi/fetch_index.py makes it)")
-            return
-        }
+        guard let path = LocalIndex.cachedFile("cryptography-43.0.3-cp39-abi3-musllinux_1_2_x86_64.whl") else { return }
         let wheel = try Scanner.inspectWheel(fileSystemPath: path, path: "c.whl")
         #expect(wheel.summary.elfMembers == 2)
         #expect(wheel.summary.membersByTheirEnds == 1, "the 3.9 MB _rust.abi3.so; libgcc_s is small")

@@ -23,11 +23,7 @@ public final class LocalIndex: @unchecked Sendable {
     /// Makes the index directory when missing (needs PyPI), then starts the server; with `root`
     /// another index directory (served offline, as it is).
     public init(ranges: Bool = true, root: String? = nil) throws {
-        guard let python = Run.which("python3") else { throw Unavailable.reason("no python3") }
-        if root == nil && !FileManager.default.fileExists(atPath: Self.root + "/projects/numpy.json") {
-            let result = try Run.program(python, [Self.scripts.appendingPathComponent("fetch_index.py").path, "--root", Self.root])
-            guard result.status == 0 else { throw Unavailable.reason("PyPI unreachable and no cached index at \(Self.root): \(result.stderr.suffix(200))") }
-        }
+        if root == nil { try Self.made() }
         do {
             server = try ScriptServer(script: Self.scripts.appendingPathComponent("index_server.py").path,
                                       arguments: ["--root", root ?? Self.root] + (ranges ? [] : ["--no-ranges"]) + (root == nil ? [] : ["--offline"]),
@@ -46,6 +42,59 @@ public final class LocalIndex: @unchecked Sendable {
             return nil
         }
     }
+
+    /// Makes the index directory when missing (needs PyPI).
+    public static func made() throws {
+        guard let python = Run.which("python3") else { throw Unavailable.reason("no python3") }
+        if !FileManager.default.fileExists(atPath: Self.root + "/projects/numpy.json") {
+            let result = try Run.program(python, [Self.scripts.appendingPathComponent("fetch_index.py").path, "--root", Self.root])
+            guard result.status == 0 else { throw Unavailable.reason("PyPI unreachable and no cached index at \(Self.root): \(result.stderr.suffix(200))") }
+        }
+    }
+
+    /// The real PyPI wheels the tests read from the index's cache on disk (as well as through
+    /// the server): big members of both libcs, both architectures, free-threaded numpy.
+    public static let testWheels = [
+        "MarkupSafe-3.0.2-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+        "orjson-3.10.11-cp312-cp312-musllinux_1_2_x86_64.whl",
+        "numpy-2.1.3-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+        "numpy-2.1.3-cp312-cp312-musllinux_1_1_x86_64.whl",
+        "numpy-2.1.3-cp313-cp313-musllinux_1_2_aarch64.whl",
+        "numpy-2.1.3-cp313-cp313t-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+        "cryptography-43.0.3-cp39-abi3-manylinux_2_28_x86_64.whl",
+        "cryptography-43.0.3-cp39-abi3-musllinux_1_2_x86_64.whl",
+        "cryptography-43.0.3-cp39-abi3-manylinux_2_28_aarch64.whl",
+        "pydantic_core-2.23.4-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+        "pydantic_core-2.23.4-cp312-cp312-musllinux_1_1_x86_64.whl",
+        "psycopg2_binary-2.9.10-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+        "psycopg2_binary-2.9.10-cp312-cp312-musllinux_1_2_x86_64.whl",
+    ]
+
+    private static let downloading = NSLock()
+
+    /// The paths of `names` in the index's cache, downloaded now when missing (what ran before
+    /// must not decide what a test reads), or nil after saying why the test is skipped (PyPI
+    /// unreachable and the files not cached).
+    public static func cachedFiles(_ names: [String]) -> [String]? {
+        let paths = names.map { root + "/files/" + $0 }
+        downloading.lock()
+        defer { downloading.unlock() }
+        let missing = zip(names, paths).filter { !FileManager.default.fileExists(atPath: $1) }.map(\.0)
+        if missing.isEmpty { return paths }
+        do {
+            try made()
+            let result = try Run.program(Run.which("python3") ?? "python3",
+                                         [scripts.appendingPathComponent("fetch_index.py").path, "--root", root, "--files"] + missing)
+            guard result.status == 0 else { throw Unavailable.reason("cannot download \(missing.joined(separator: " ")): \(result.stderr.suffix(300))") }
+        } catch {
+            print("skipping: \(error)")
+            return nil
+        }
+        return paths
+    }
+
+    /// One file of `cachedFiles`.
+    public static func cachedFile(_ name: String) -> String? { cachedFiles([name])?.first }
 
     deinit { stop() }
 
