@@ -208,8 +208,9 @@ public struct Evaluator: Sendable {
         }
         guard !missing.isEmpty else { return ([], nil) }
         var plan: InstallPlan?
-        if image.packageManager != nil {
-            let needs = missing.map { entry in
+        // A library that is there but not in ld.so.cache needs ldconfig, not a package.
+        if image.packageManager != nil, missing.contains(where: { image.uncachedLibraries[$0.soname] == nil }) {
+            let needs = missing.filter { image.uncachedLibraries[$0.soname] == nil }.map { entry in
                 let versions = entry.users.compactMap { byPath[$0] }.flatMap(\.versionNeeds)
                     .filter { $0.library == entry.soname }.flatMap(\.versions).map(\.version.name)
                 return MissingLibrary(soname: entry.soname, versions: Array(Set(versions)).sorted())
@@ -220,7 +221,9 @@ public struct Evaluator: Sendable {
             let first = users[0]
             let more = users.count > 1 ? " (and \(users.count - 1) more)" : ""
             var fix = Fix()
-            if let plan {
+            if let path = image.uncachedLibraries[soname] {
+                fix.advice = "\(path) is there, but not in /etc/ld.so.cache, where the loader looks: run ldconfig after copying it in (RUN ldconfig)"
+            } else if let plan {
                 if let package = plan.providers[soname] {
                     fix.install = Fix.Install(manager: plan.manager, package: package, bytes: nil, estimate: false)
                 } else {

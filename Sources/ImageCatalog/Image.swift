@@ -125,6 +125,10 @@ public struct Image: Sendable, Hashable {
     /// Where the library set was measured (nil: documented from public sources).
     public var measured: String?
     public var provenance: String
+    /// Libraries a measured root holds in a directory of ld.so.conf but not in its
+    /// /etc/ld.so.cache, which the loader therefore does not find (soname → path): not
+    /// provided, only named in the fix. Set for `--rootfs` only; never stored in a catalog.
+    public var uncachedLibraries: [String: String] = [:]
 
     public init(
         reference: String, family: String, variant: String, osName: String, osVersion: String? = nil,

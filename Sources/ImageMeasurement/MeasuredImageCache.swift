@@ -3,7 +3,7 @@ import ImageCatalog
 import POSIXFiles
 
 /// Measurements of registry images by manifest digest, in the cache directory:
-/// `measured/<hex>.sqlite` (a one-image catalog) and `measured/<hex>.contents-v2.json` (the scan
+/// `measured/<hex>.image-v2.sqlite` (a one-image catalog) and `measured/<hex>.contents-v3.json` (the scan
 /// of the image's own files, as the caller serialised it). Written through temporary files
 /// moved into place, so a reader sees a whole entry or none.
 public struct MeasuredImageCache: Sendable {
@@ -17,11 +17,15 @@ public struct MeasuredImageCache: Sendable {
     /// ask for an executable stack. Files of the earlier names (`<hex>.contents.json`,
     /// `-v2`) may lack either, so they are never read: the image is measured again.
     static let contentsSuffix = ".contents-v3.json"
+    /// `-v2`: images measured since their libraries are those ld.so.cache and the loader's
+    /// system directories give, not every directory of ld.so.conf. `<hex>.sqlite` files may
+    /// list libraries the loader does not find, so they are never read.
+    static let imageSuffix = ".image-v2.sqlite"
 
     /// The image measured for `hex` (renamed to `name`) and, when `needContents`, its contents
     /// document; nil when either is missing or unreadable (then it is measured again).
     public func read(hex: String, name: String, needContents: Bool) -> (image: Image, contents: Data?)? {
-        let database = directory + "/\(hex).sqlite"
+        let database = directory + "/\(hex)" + Self.imageSuffix
         guard FileManager.default.fileExists(atPath: database),
               let store = try? CatalogStore(database: CatalogDatabase(path: database, mode: .readOnly)),
               var image = try? store.images().first else { return nil }
@@ -48,7 +52,7 @@ public struct MeasuredImageCache: Sendable {
         do {
             let store = CatalogStore(database: try CatalogDatabase(path: temporary, mode: .readWrite))
             try store.write(images: [image])
-            try FileRename.replace(temporary, with: directory + "/\(hex).sqlite")
+            try FileRename.replace(temporary, with: directory + "/\(hex)" + Self.imageSuffix)
         } catch {
             for suffix in ["", "-journal", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: temporary + suffix) }
             throw error

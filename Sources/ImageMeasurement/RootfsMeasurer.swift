@@ -55,6 +55,10 @@ public struct RootfsMeasurer {
         public var runtimes: [DetectedRuntime]
         /// What dpkg records as installed (nil: no dpkg status, or not a Debian-family root).
         public var installedPackages: [String]?
+        /// Libraries in a directory of ld.so.conf that the loader does not find because
+        /// /etc/ld.so.cache does not list them (`ldconfig` was not run after they were copied
+        /// in): name → path inside the root. Not provided; said in the fix.
+        public var uncachedLibraries: [String: String] = [:]
 
         /// The root's runtime: the first of `runtimes`, those under /usr/local (where the
         /// official images install theirs) before the distribution's.
@@ -66,23 +70,48 @@ public struct RootfsMeasurer {
         let detected = architecture.detect()
         let machine = detected?.machine
         let (family, loaderPath) = detectLibc(evidence: detected?.evidence)
-        let searchPath: [String]
+        // glibc's loader looks a name up in ld.so.cache, then in its system directories;
+        // musl's in the directories of its path file.
+        let searchPath: [String], directories: [String]
+        var cached: [LoaderCache.Entry] = []
         switch family {
-        case "musl": searchPath = muslSearchPath(loaderPath)
-        case "glibc": searchPath = glibcSearchPath(machine: machine)
-        default: searchPath = []  // without a loader nothing is loaded from anywhere
+        case "musl":
+            searchPath = muslSearchPath(loaderPath)
+            directories = searchPath
+        case "glibc":
+            cached = loaderCache()?.entries(machine: machine) ?? []
+            directories = glibcSystemDirectories(machine: machine)
+            var fromCache: [String] = []
+            for entry in cached {
+                let directory = String(entry.path[..<(entry.path.lastIndex(of: "/") ?? entry.path.startIndex)])
+                if !directory.isEmpty, !fromCache.contains(directory), !directories.contains(directory) { fromCache.append(directory) }
+            }
+            searchPath = fromCache + directories
+        default:
+            searchPath = []  // without a loader nothing is loaded from anywhere
+            directories = []
+        }
+        /// The shared object of the root's machine at `inside`, or nil.
+        func library(_ name: String, at inside: String) -> ProvidedLibrary? {
+            guard let host = paths.resolve(inside), paths.isRegularFile(inside),
+                  let facts = try? ELFInspector.inspect(path: host),
+                  facts.fileType == .sharedObject, machine == nil || facts.machine == machine
+            else { return nil }
+            return ProvidedLibrary(soname: name, path: inside, package: nil, versions: Set(facts.versionDefinitions),
+                                   maxima: [:], estimate: false, source: "measured")
         }
         var libraries: [String: ProvidedLibrary] = [:]
-        for directory in searchPath {
-            for name in paths.list(directory) where name.contains(".so") && libraries[name] == nil {
-                let inside = directory + "/" + name
-                guard let host = paths.resolve(inside), paths.isRegularFile(inside),
-                      let facts = try? ELFInspector.inspect(path: host),
-                      facts.fileType == .sharedObject, machine == nil || facts.machine == machine
-                else { continue }
-                libraries[name] = ProvidedLibrary(
-                    soname: name, path: inside, package: nil, versions: Set(facts.versionDefinitions),
-                    maxima: [:], estimate: false, source: "measured")
+        let candidates = cached.filter { $0.path.hasPrefix("/") }.map { ($0.name, $0.path) }
+            + directories.flatMap { directory in paths.list(directory).filter { $0.contains(".so") }.map { ($0, directory + "/" + $0) } }
+        for (name, path) in candidates where libraries[name] == nil {
+            libraries[name] = library(name, at: path)
+        }
+        var uncached: [String: String] = [:]
+        if family == LibcFamily.glibc.rawValue {
+            for directory in ldSoConfDirectories() where !directories.contains(directory) {
+                for name in paths.list(directory) where name.contains(".so") && libraries[name] == nil && uncached[name] == nil {
+                    uncached[name] = library(name, at: directory + "/" + name)?.path
+                }
             }
         }
         var version: VersionNumber?
@@ -102,7 +131,8 @@ public struct RootfsMeasurer {
             shell: paths.isRegularFile("/bin/sh") ? "/bin/sh" : nil, packageManager: packageManager(),
             users: users(), totalBytes: treeBytes(), osName: os.name, osVersion: os.version, osCodename: os.codename,
             runtimes: RuntimeDetector(paths: paths).detect(),
-            installedPackages: (try? DpkgStatus.installedPackages(root: root)).map { $0.sorted() })
+            installedPackages: (try? DpkgStatus.installedPackages(root: root)).map { $0.sorted() },
+            uncachedLibraries: uncached)
     }
 
     // MARK: Pieces
@@ -133,8 +163,16 @@ public struct RootfsMeasurer {
         return ("none", nil)
     }
 
-    /// ld.so.conf (with `include` globs, relative to /etc) then the trusted directories.
-    private func glibcSearchPath(machine: String?) -> [String] {
+    /// The root's ld.so.cache, or nil when there is none or the loader would not read it.
+    private func loaderCache() -> LoaderCache? {
+        guard let host = paths.resolve("/etc/ld.so.cache"), paths.isRegularFile("/etc/ld.so.cache"),
+              let bytes = try? OpenFile(host).read(count: 64 << 20, at: 0) else { return nil }
+        return LoaderCache(bytes: bytes)
+    }
+
+    /// The directories ld.so.conf names (with `include` globs, relative to /etc): where
+    /// `ldconfig` looks, not where the loader does.
+    private func ldSoConfDirectories() -> [String] {
         var result: [String] = []
         var seenFiles = Set<String>()
         func read(_ file: String, depth: Int) {
@@ -142,33 +180,46 @@ public struct RootfsMeasurer {
             for rawLine in text.split(whereSeparator: \.isNewline) {
                 let line = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)?
                     .trimmingCharacters(in: .whitespaces) ?? ""
-                if line.isEmpty { continue }
+                if line.isEmpty || line.hasPrefix("hwcap") { continue }
                 if line.hasPrefix("include") {
                     for pattern in line.dropFirst("include".count).split(separator: " ") where !pattern.isEmpty {
                         let absolute = pattern.hasPrefix("/") ? String(pattern) : "/etc/" + pattern
                         for match in glob(absolute) { read(match, depth: depth + 1) }
                     }
-                } else if line.hasPrefix("hwcap") {
-                    continue
                 } else {
                     for directory in line.split(whereSeparator: { $0 == ":" || $0 == "," || $0 == " " || $0 == "\t" })
-                    where directory.hasPrefix("/") {
+                    where directory.hasPrefix("/") && !result.contains(String(directory)) {
                         result.append(String(directory))
                     }
                 }
             }
         }
         read("/etc/ld.so.conf", depth: 0)
+        return result.filter { paths.resolve($0) != nil }
+    }
+
+    /// Shell-style `*` globbing of the last path component inside the root.
+    private func glob(_ pattern: String) -> [String] {
+        let directory = String(pattern[..<(pattern.lastIndex(of: "/") ?? pattern.startIndex)])
+        let namePattern = String(pattern.split(separator: "/").last ?? "")
+        guard namePattern.contains("*") || namePattern.contains("?") else { return [pattern] }
+        return paths.list(directory.isEmpty ? "/" : directory)
+            .filter { fnmatch(namePattern, $0, 0) == 0 }
+            .map { (directory.isEmpty ? "" : directory) + "/" + $0 }
+    }
+
+    /// The directories glibc's loader searches without ld.so.cache (`ld.so --help`, "system
+    /// search path"): Debian's build names its multiarch directories, then /lib and /usr/lib;
+    /// upstream's 64-bit builds /lib64 and /usr/lib64. Both are taken where they exist, since
+    /// the root does not say how its glibc was built. ld.so.conf's directories are not among
+    /// them: the loader knows them only through the cache.
+    private func glibcSystemDirectories(machine: String?) -> [String] {
         let is64 = ["x86_64", "aarch64", "ppc64le", "ppc64", "s390x", "riscv64", "loongarch64"].contains(machine ?? "")
         var trusted = is64 && machine != "aarch64" && machine != "riscv64" ? ["/lib64", "/usr/lib64", "/lib", "/usr/lib"] : ["/lib", "/usr/lib"]
-        // Debian's glibc is built with the multiarch directories as its system search
-        // path (`ld.so --help`: /lib/aarch64-linux-gnu, /usr/lib/aarch64-linux-gnu, /lib,
-        // /usr/lib); they count even where ld.so.conf is missing (distroless).
         if let triplet = machine.flatMap(Self.multiarchTriplets)?.first(where: { paths.resolve("/usr/lib/" + $0) != nil || paths.resolve("/lib/" + $0) != nil }) {
             trusted.insert(contentsOf: ["/lib/" + triplet, "/usr/lib/" + triplet], at: 0)
         }
-        for directory in trusted where !result.contains(directory) { result.append(directory) }
-        return result.filter { paths.resolve($0) != nil }
+        return trusted.filter { paths.resolve($0) != nil }
     }
 
     /// Debian's multiarch tuples for a machine.
@@ -296,15 +347,5 @@ public struct RootfsMeasurer {
             }
         }
         return total
-    }
-
-    /// Shell-style `*` globbing of the last path component inside the root.
-    private func glob(_ pattern: String) -> [String] {
-        let directory = String(pattern[..<(pattern.lastIndex(of: "/") ?? pattern.startIndex)])
-        let namePattern = String(pattern.split(separator: "/").last ?? "")
-        guard namePattern.contains("*") || namePattern.contains("?") else { return [pattern] }
-        return paths.list(directory.isEmpty ? "/" : directory)
-            .filter { fnmatch(namePattern, $0, 0) == 0 }
-            .map { (directory.isEmpty ? "" : directory) + "/" + $0 }
     }
 }

@@ -95,7 +95,9 @@ struct CheckCommand: ParsableCommand {
         var evaluator = Evaluator(today: today)
         if let rootfs {
             let measured = try RootfsMeasurer(root: rootfs).measure()
-            image = RootfsImport.image(measured, reference: rootfs, source: "--rootfs \(rootfs)", architecture: arch.flatMap(Architecture.init))
+            var root = RootfsImport.image(measured, reference: rootfs, source: "--rootfs \(rootfs)", architecture: arch.flatMap(Architecture.init))
+            root.uncachedLibraries = measured.uncachedLibraries
+            image = root
             source = "root filesystem"
             // Files of the root itself, named through it, are its own (as the scan names them).
             evaluator.imageFilesRoot = rootfs

@@ -98,6 +98,36 @@ struct LoaderOracleTests {
         #expect((run.status == 0) == (suite != "bullseye"))
     }
 
+    /// A library copied into /usr/local/lib (a directory of ld.so.conf) is found by the loader
+    /// only once ldconfig has put it in /etc/ld.so.cache, and not after it is deleted while the
+    /// cache still names it. The program is started in a copy of the root at each step.
+    @Test(arguments: DebianRoots.present)
+    func aCopiedLibraryIsFoundThroughTheCacheOnly(_ suite: String) throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("basefit-ldconfig-\(suite)-\(UUID().uuidString.prefix(8))").path
+        let copied = try Run.program("/bin/cp", ["-al", DebianRoots.path(suite), root])
+        try #require(copied.status == 0, "cp -al: \(copied.stderr)")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        // $ORIGIN/../lib of /opt/app/bin/app does not exist: the cache or the system directories.
+        try FileManager.default.createDirectory(atPath: root + "/opt/app/bin", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: TestPaths.elf("origin/bin/app"), toPath: root + "/opt/app/bin/app")
+        try FileManager.default.copyItem(atPath: TestPaths.elf("origin/lib/libdep.so"), toPath: root + "/usr/local/lib/libdep.so")
+        func step(_ name: String, starts expected: Bool) throws -> ProcessResult {
+            let check = try Self.check(root + "/opt/app/bin/app", in: root)
+            let started = try Run.program("/usr/sbin/chroot", [root, "/opt/app/bin/app"], environment: ["PATH": "/usr/bin:/bin"])
+            #expect((started.status == 0) == expected, "\(suite), \(name): the program exits \(started.status): \(started.stderr)")
+            #expect((check.status == 0) == (started.status == 0), "\(suite), \(name): basefit \(check.status == 0 ? "compatible" : check.stdout)")
+            return check
+        }
+        let before = try step("copied in, no ldconfig", starts: false)
+        #expect(before.stdout.contains("run ldconfig"), "the fix names ldconfig: \(before.stdout)")
+        let ldconfig = try Run.program("/usr/sbin/chroot", [root, "/sbin/ldconfig"])
+        try #require(ldconfig.status == 0, "ldconfig: \(ldconfig.stderr)")
+        _ = try step("after ldconfig", starts: suite != "bullseye")  // the program needs glibc 2.34
+        try FileManager.default.removeItem(atPath: root + "/usr/local/lib/libdep.so")
+        let stale = try step("deleted, still in the cache", starts: false)
+        #expect(!stale.stdout.contains("run ldconfig"))
+    }
+
     /// A Debian root and a fresh directory inside it (a path from the root).
     static func workDirectory(in suite: String, prefix: String) throws -> (root: String, work: String) {
         let root = DebianRoots.path(suite), work = "/tmp/basefit-\(prefix)-\(UUID().uuidString.prefix(8))"

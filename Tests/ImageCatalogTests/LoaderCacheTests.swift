@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import ImageMeasurement
+
+/// `LoaderCache` reads ld.so.cache files as glibc's own ldconfig prints them (`ldconfig -p -C
+/// FILE`, the oracle), in the three layouts ldconfig writes (`-c old`, `compat`, `new`), for
+/// caches ldconfig made of the real Debian roots.
+@Suite(.enabled(if: !DebianRoots.present.isEmpty && getuid() == 0, "needs root and the debootstrapped roots (scripts/rootfs.sh)"))
+struct LoaderCacheTests {
+    /// A copy of the root whose files are links to the original's (ldconfig writes only the
+    /// copy's cache and symbolic links), removed by the caller.
+    static func linkedCopy(of suite: String) throws -> String {
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("basefit-ldcache-\(suite)-\(UUID().uuidString.prefix(8))").path
+        let made = try Run.program("/bin/cp", ["-al", DebianRoots.path(suite), copy])
+        try #require(made.status == 0, "cp -al: \(made.stderr)")
+        return copy
+    }
+
+    /// name → path of the x86-64 entries, as `ldconfig -p -C FILE` prints them.
+    static func printed(_ file: String) throws -> [String: String] {
+        let listed = try Run.program("/sbin/ldconfig", ["-p", "-C", file])
+        try #require(listed.status == 0, "ldconfig -p: \(listed.stderr)")
+        var entries: [String: String] = [:]
+        for line in listed.stdout.split(separator: "\n") where line.contains("(libc6,x86-64") && line.contains(" => ") {
+            let parts = line.trimmingCharacters(in: .whitespaces).components(separatedBy: " => ")
+            let name = String(parts[0].split(separator: " ").first ?? "")
+            if entries[name] == nil { entries[name] = parts[1] }
+        }
+        return entries
+    }
+
+    @Test(arguments: DebianRoots.present)
+    func everyLayoutReadsAsLdconfigPrintsIt(_ suite: String) throws {
+        let copy = try Self.linkedCopy(of: suite)
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+        var seen: [[String: String]] = []
+        for layout in ["old", "compat", "new"] {
+            let made = try Run.program("/sbin/ldconfig", ["-X", "-c", layout, "-C", "/tmp/cache-\(layout)", "-r", copy])
+            try #require(made.status == 0, "ldconfig -c \(layout): \(made.stderr)")
+            let file = copy + "/tmp/cache-\(layout)"
+            let cache = try #require(LoaderCache(bytes: [UInt8](try Data(contentsOf: URL(fileURLWithPath: file)))), "\(layout) not read")
+            var ours: [String: String] = [:]
+            for entry in cache.entries(machine: "x86_64") where ours[entry.name] == nil { ours[entry.name] = entry.path }
+            let expected = try Self.printed(file)
+            #expect(expected.count > 20)
+            #expect(ours == expected, "\(suite), \(layout) layout")
+            #expect(cache.entries(machine: "aarch64").isEmpty)
+            seen.append(ours)
+        }
+        #expect(Set(seen.map { $0.keys.sorted() }).count == 1, "the three layouts list the same libraries")
+        // The root's own cache, as its debootstrap left it.
+        let own = try #require(LoaderCache(bytes: [UInt8](try Data(contentsOf: URL(fileURLWithPath: DebianRoots.path(suite) + "/etc/ld.so.cache")))))
+        var ours: [String: String] = [:]
+        for entry in own.entries(machine: "x86_64") where ours[entry.name] == nil { ours[entry.name] = entry.path }
+        #expect(ours == (try Self.printed(DebianRoots.path(suite) + "/etc/ld.so.cache")))
+    }
+
+    /// Every prefix of a real cache and every byte of its header changed: read or refused, never
+    /// a crash, and nothing read that the whole file does not list.
+    @Test func damagedCachesAreReadOrRefused() throws {
+        let suite = try #require(DebianRoots.present.first)
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: DebianRoots.path(suite) + "/etc/ld.so.cache")))
+        let whole = try #require(LoaderCache(bytes: bytes))
+        let names = Set(whole.entries.map(\.name))
+        for length in 0..<bytes.count {
+            if let read = LoaderCache(bytes: Array(bytes.prefix(length))) {
+                #expect(Set(read.entries.map(\.name)).isSubset(of: names), "prefix of \(length) bytes")
+            }
+        }
+        for offset in 0..<min(64, bytes.count) {
+            for value: UInt8 in [0x00, 0x7f, 0xff] {
+                var damaged = bytes
+                damaged[offset] = value
+                _ = LoaderCache(bytes: damaged)
+            }
+        }
+        #expect(LoaderCache(bytes: Array("glibc-ld.so.cache1.1".utf8) + [0xff, 0xff, 0xff, 0x7f]) == nil, "more entries than bytes")
+    }
+}
