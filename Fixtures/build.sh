@@ -59,7 +59,7 @@ CFLAGS=(-O2 -ffile-prefix-map="$SRC"=src -ffile-prefix-map="$WORK"=build
 LDFLAGS=(-s -Wl,--build-id=none -Wl,--hash-style=gnu)
 
 rm -rf "$OUT"
-mkdir -p "$OUT/origin/bin" "$OUT/origin/lib"
+mkdir -p "$OUT/origin/bin" "$OUT/origin/lib" "$OUT/chain/bin" "$OUT/chain/lib"
 
 step() { printf '  %-28s %s\n' "$1" "$2"; }
 
@@ -159,6 +159,19 @@ step origin/lib/libold-rpath.so "RPATH \$ORIGIN"
 gcc "${CFLAGS[@]}" -fPIC -shared "${LDFLAGS[@]}" -Wl,-soname,libold-rpath.so \
     "$SRC/origin/old-rpath.c" -o "$OUT/origin/lib/libold-rpath.so" \
     -L"$OUT/origin/lib" -ldep -Wl,--disable-new-dtags -Wl,-rpath,'$ORIGIN'
+
+# --- a library that needs another (nothing found through RUNPATH) -------------
+step chain/lib/libchainb.so.1 "SONAME libchainb.so.1"
+gcc "${CFLAGS[@]}" -fPIC -shared "${LDFLAGS[@]}" -Wl,-soname,libchainb.so.1 \
+    "$SRC/chain/b.c" -o "$OUT/chain/lib/libchainb.so.1"
+
+step chain/lib/libchaina.so.1 "SONAME libchaina.so.1, NEEDED libchainb.so.1"
+gcc "${CFLAGS[@]}" -fPIC -shared "${LDFLAGS[@]}" -Wl,-soname,libchaina.so.1 \
+    "$SRC/chain/a.c" -o "$OUT/chain/lib/libchaina.so.1" -L"$OUT/chain/lib" -l:libchainb.so.1
+
+step chain/bin/app        "NEEDED libchaina.so.1, no RUNPATH"
+gcc "${CFLAGS[@]}" "${LDFLAGS[@]}" "$SRC/chain/app.c" -o "$OUT/chain/bin/app" \
+    -L"$OUT/chain/lib" -l:libchaina.so.1 -Wl,-rpath-link,"$OUT/chain/lib"
 
 # --- stub libraries: require any GLIBC_2.NN / GLIBCXX_3.4.NN -------------------
 # The stubs live only in $WORK; they exist so the linker records the versions

@@ -41,6 +41,22 @@ public struct Evaluator: Sendable {
     /// gconv modules and tools need GLIBC_PRIVATE of that same build, so that is not held
     /// against them; a copy of glibc's libraries anywhere else (an app's `lib/`) still is.
     public var imageFilesRoot: String?
+    /// The files of a real root or image (`check --rootfs`, `check PATH --image`): the
+    /// libraries the project loads from it are then held to it too. nil: a catalog image.
+    public var imageFiles: ImageFiles?
+
+    public struct ImageFiles: Sendable {
+        /// How the image's files are named among judged ones (`imageFilesRoot`).
+        public var root: String
+        /// What the file at a path inside the image (as `ProvidedLibrary.path` names it) needs,
+        /// named `root` + path; nil when it cannot be read.
+        public var needs: @Sendable (String) -> FileNeeds?
+
+        public init(root: String, needs: @escaping @Sendable (String) -> FileNeeds?) {
+            self.root = root
+            self.needs = needs
+        }
+    }
 
     public init(hints: @escaping @Sendable (String) -> [PackageHint] = { _ in [] }, catalog: [Image] = [], today: Day) {
         self.hints = hints
@@ -77,6 +93,7 @@ public struct Evaluator: Sendable {
             let libraries = libraryProblems(profile, image)
             problems += libraries.problems
             plan = libraries.plan
+            if let imageFiles { problems += loadedLibraryProblems(profile, image, files: imageFiles) }
         }
         problems += runtimeProblems(profile, image, runtime: runtime)
         let files = systemFileProblems(profile, image, added: addedFiles)

@@ -10,7 +10,7 @@ import Musl
 /// Paths inside a root filesystem, resolved as the root's own processes would see
 /// them: absolute symbolic links are taken relative to the root, and nothing
 /// resolves outside it (`..` stops at the root).
-struct RootPath {
+struct RootPath: Sendable {
     let root: String
 
     /// The host path of `path` (absolute inside the root) after following every

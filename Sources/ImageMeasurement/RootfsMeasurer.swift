@@ -14,7 +14,7 @@ import Musl
 /// loader's search path, every soname found there with its version definitions,
 /// the libc and its version, shell, package manager, users and size. Nothing in
 /// the root is executed.
-public struct RootfsMeasurer {
+public struct RootfsMeasurer: Sendable {
     public let root: String
     private let paths: RootPath
 
@@ -63,6 +63,13 @@ public struct RootfsMeasurer {
         /// The root's runtime: the first of `runtimes`, those under /usr/local (where the
         /// official images install theirs) before the distribution's.
         public var runtime: DetectedRuntime? { runtimes.first }
+    }
+
+    /// The host path of a file inside the root, symbolic links followed as the root's own
+    /// processes would (never out of it); nil when it does not exist or is not a regular file.
+    public func hostPath(of inside: String) -> String? {
+        guard paths.isRegularFile(inside) else { return nil }
+        return paths.resolve(inside)
     }
 
     public func measure() -> Result {

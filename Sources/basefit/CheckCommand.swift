@@ -94,13 +94,18 @@ struct CheckCommand: ParsableCommand {
         var addedFiles = Set<SystemFile>()
         var evaluator = Evaluator(today: today)
         if let rootfs {
-            let measured = try RootfsMeasurer(root: rootfs).measure()
+            let measurer = try RootfsMeasurer(root: rootfs)
+            let measured = measurer.measure()
             var root = RootfsImport.image(measured, reference: rootfs, source: "--rootfs \(rootfs)", architecture: arch.flatMap(Architecture.init))
             root.uncachedLibraries = measured.uncachedLibraries
             image = root
             source = "root filesystem"
             // Files of the root itself, named through it, are its own (as the scan names them).
             evaluator.imageFilesRoot = rootfs
+            // The root's libraries the project loads are read from it, as the loader would.
+            evaluator.imageFiles = Evaluator.ImageFiles(root: rootfs) { inside in
+                measurer.hostPath(of: inside).flatMap { (try? ProjectScan.Scanner().scan([$0]))?.requirements.files.first }
+            }
         } else {
             let catalog = try CatalogAccess.open(global, registry: imageOptions.registry)
             evaluator = try ProjectInput.evaluator(catalog, today: today)

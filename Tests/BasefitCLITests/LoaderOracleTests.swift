@@ -128,6 +128,36 @@ struct LoaderOracleTests {
         #expect(!stale.stdout.contains("run ldconfig"))
     }
 
+    /// A program needs a library the root holds (COPYed into its system directory from a build
+    /// stage), and that library needs one the root lacks: the loader refuses the program, and
+    /// basefit follows the root's library to say so; with both libraries there it starts.
+    @Test(arguments: DebianRoots.present)
+    func theRootsOwnLibrariesAreHeldToTheRootToo(_ suite: String) throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("basefit-chain-\(suite)-\(UUID().uuidString.prefix(8))").path
+        let copied = try Run.program("/bin/cp", ["-al", DebianRoots.path(suite), root])
+        try #require(copied.status == 0, "cp -al: \(copied.stderr)")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.createDirectory(atPath: root + "/opt/chain", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: TestPaths.elf("chain/bin/app"), toPath: root + "/opt/chain/app")
+        let system = root + "/usr/lib/x86_64-linux-gnu/"
+        try FileManager.default.copyItem(atPath: TestPaths.elf("chain/lib/libchaina.so.1"), toPath: system + "libchaina.so.1")
+        func step(_ name: String, starts expected: Bool) throws -> ProcessResult {
+            let check = try Self.check(root + "/opt/chain/app", in: root)
+            let started = try Run.program("/usr/sbin/chroot", [root, "/opt/chain/app"], environment: ["PATH": "/usr/bin:/bin"])
+            #expect((started.status == 0) == expected, "\(suite), \(name): the program exits \(started.status): \(started.stderr)")
+            #expect((check.status == 0) == (started.status == 0), "\(suite), \(name): basefit \(check.status == 0 ? "compatible" : check.stdout)")
+            return check
+        }
+        let lacking = try step("libchaina.so.1 without libchainb.so.1", starts: false)
+        let problems = (try JSONSerialization.jsonObject(with: Data(lacking.stdout.utf8)) as? [String: Any])?["problems"] as? [[String: Any]] ?? []
+        let missing = problems.first { $0["library"] as? String == "libchainb.so.1" }
+        #expect(missing?["kind"] as? String == "missing-library", "\(problems)")
+        #expect((missing?["artifact"] as? String)?.hasSuffix("/libchaina.so.1") == true)
+        #expect((missing?["message"] as? String)?.contains("loaded for \(root)/opt/chain/app") == true)
+        try FileManager.default.copyItem(atPath: TestPaths.elf("chain/lib/libchainb.so.1"), toPath: system + "libchainb.so.1")
+        _ = try step("both libraries", starts: suite != "bullseye")  // the program needs glibc 2.34
+    }
+
     /// A Debian root and a fresh directory inside it (a path from the root).
     static func workDirectory(in suite: String, prefix: String) throws -> (root: String, work: String) {
         let root = DebianRoots.path(suite), work = "/tmp/basefit-\(prefix)-\(UUID().uuidString.prefix(8))"

@@ -1,0 +1,56 @@
+import Domain
+import ImageCatalog
+import ProjectScan
+
+extension Evaluator {
+    /// What the loader holds the image's own libraries to once the project loads them: a
+    /// library the project NEEDs is found in the image, and then everything it NEEDs must be
+    /// found too, with the versions it asks for. A catalog image is taken as its distribution
+    /// made it (its packages' dependencies are installed); a real root or image is not (a
+    /// single library COPYed in from a build stage without what it needs).
+    ///
+    /// The problems of the libraries the project's files load (followed through their NEEDED in
+    /// the image), each saying which project file loads it; only what stops the loader counts.
+    func loadedLibraryProblems(_ profile: ProjectProfile, _ image: Image, files: ImageFiles) -> [Problem] {
+        let loaded = loadedImageLibraries(profile, image, needs: files.needs)
+        guard !loaded.isEmpty, let platform = profile.architecture.platformName else { return [] }
+        let requirements = Requirements(files: loaded.map(\.needs), node: nil, python: nil, hints: [])
+        guard let libraries = try? ProjectProfile(requirements: requirements, architecture: platform) else { return [] }
+        // The image's files, judged as its own (its glibc's GLIBC_PRIVATE in its system directories).
+        var inner = self
+        inner.imageFiles = nil
+        inner.imageFilesRoot = files.root
+        let loadedFor = Dictionary(loaded.map { ($0.needs.path, $0.loadedFor) }, uniquingKeysWith: { first, _ in first })
+        let loaderKinds: Set<Problem.Kind> = [.libcMismatch, .glibcTooOld, .versionTooOld, .missingLibrary, .glibcPrivate, .executableStack]
+        return inner.evaluate(libraries, on: image, runtime: .none).problems.filter { loaderKinds.contains($0.kind) }.map { problem in
+            var problem = problem
+            if let artifact = problem.artifact, let project = loadedFor[artifact] {
+                problem.message += " (it is loaded for \(project))"
+            }
+            return problem
+        }
+    }
+
+    /// The image's libraries the project's loadable files load, directly or through one another,
+    /// each as `needs` reads it, with the first project file it is loaded for.
+    func loadedImageLibraries(_ profile: ProjectProfile, _ image: Image, needs: (String) -> FileNeeds?) -> [(needs: FileNeeds, loadedFor: String)] {
+        let libraries = image.libraries(for: profile.architecture)
+        var pending: [(soname: String, loadedFor: String)] = []
+        for file in profile.files where file.isLoadable && applies(file, to: image) && file.libc != .none {
+            pending += file.external.map { ($0, file.path) }
+        }
+        var seen = Set<String>()
+        // The image's files judged already (`check ROOT/usr/lib --rootfs ROOT`) are not again.
+        let judged = Set(profile.files.map(\.path))
+        var result: [(needs: FileNeeds, loadedFor: String)] = []
+        var next = 0
+        while next < pending.count {
+            let (soname, loadedFor) = pending[next]
+            next += 1
+            guard seen.insert(soname).inserted, let path = libraries[soname]?.path, let library = needs(path) else { continue }
+            if !judged.contains(library.path) { result.append((library, loadedFor)) }
+            pending += library.external.map { ($0, loadedFor) }
+        }
+        return result
+    }
+}
