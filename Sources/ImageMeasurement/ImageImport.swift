@@ -27,11 +27,12 @@ public enum ImageImport {
         }
     }
 
-    /// Unpacks `source`, measures the root, and hands the unpacked root to `inspect` (to scan
-    /// the image's own files) before it is removed. The image records its layers' diff_ids for
+    /// Unpacks `source`, measures the root, and hands the unpacked root and its measurement to
+    /// `inspect` (to scan the image's own files) before it is removed. The image records its layers' diff_ids for
     /// its architecture. Returns the image and the entries deliberately not created.
     public static func image(
-        from source: Source, name: String, description: String? = nil, inspect: (_ root: String) throws -> Void = { _ in }
+        from source: Source, name: String, description: String? = nil,
+        inspect: (_ root: String, _ measured: RootfsMeasurer.Result) throws -> Void = { _, _ in }
     ) throws -> (Image, [String]) {
         let (measured, config) = try measureRoot(from: source, inspect: inspect)
         let architecture = config.architecture.flatMap { Architecture([$0, config.variant].compactMap { $0 }.joined(separator: "/")) ?? Architecture($0) }
@@ -49,7 +50,7 @@ public enum ImageImport {
     /// `inspect`, and removes it: the measurement and what the config and unpacking said
     /// (`catalog refresh` writes the measurement in the Data/measured format).
     public static func measureRoot(
-        from source: Source, inspect: (_ root: String) throws -> Void = { _ in }
+        from source: Source, inspect: (_ root: String, _ measured: RootfsMeasurer.Result) throws -> Void = { _, _ in }
     ) throws -> (result: RootfsMeasurer.Result, config: ImageConfig) {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("basefit-import-\(UUID().uuidString)").path
         do {
@@ -72,7 +73,7 @@ public enum ImageImport {
             throw CatalogError(.invalidData, path: source.path, detail: error.description)
         }
         let measured = try RootfsMeasurer(root: rootfs).measure()
-        try inspect(rootfs)
+        try inspect(rootfs, measured)
         return (measured, config)
     }
 }

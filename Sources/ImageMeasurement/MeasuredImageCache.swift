@@ -3,9 +3,9 @@ import ImageCatalog
 import POSIXFiles
 
 /// Measurements of registry images by manifest digest, in the cache directory:
-/// `measured/<hex>.image-v2.sqlite` (a one-image catalog) and `measured/<hex>.contents-v3.json` (the scan
-/// of the image's own files, as the caller serialised it). Written through temporary files
-/// moved into place, so a reader sees a whole entry or none.
+/// `measured/<hex>.image-v2.sqlite` (a one-image catalog) and its documents (`Document`: the scan
+/// of the image's own files, what its libraries need), as the caller serialised them. Written
+/// through temporary files moved into place, so a reader sees a whole entry or none.
 public struct MeasuredImageCache: Sendable {
     public let directory: String
 
@@ -13,36 +13,46 @@ public struct MeasuredImageCache: Sendable {
         directory = cacheDirectory + "/measured"
     }
 
-    /// `-v3`: contents written since they carry what could not be judged and which libraries
-    /// ask for an executable stack. Files of the earlier names (`<hex>.contents.json`,
-    /// `-v2`) may lack either, so they are never read: the image is measured again.
-    static let contentsSuffix = ".contents-v3.json"
+    /// The documents kept beside a measured image, each in a file of its own.
+    public enum Document: String, Sendable, CaseIterable {
+        /// The scan of the image's own files, as the caller serialised it. `-v3`: written since
+        /// contents carry what could not be judged and which libraries ask for an executable
+        /// stack; earlier names (`<hex>.contents.json`, `-v2`) may lack either and are never read.
+        case contents = ".contents-v3.json"
+        /// What each of the image's libraries needs, by its path inside the image.
+        case libraries = ".libraries-v1.json"
+    }
+
     /// `-v2`: images measured since their libraries are those ld.so.cache and the loader's
     /// system directories give, not every directory of ld.so.conf. `<hex>.sqlite` files may
     /// list libraries the loader does not find, so they are never read.
     static let imageSuffix = ".image-v2.sqlite"
 
-    /// The image measured for `hex` (renamed to `name`) and, when `needContents`, its contents
-    /// document; nil when either is missing or unreadable (then it is measured again).
-    public func read(hex: String, name: String, needContents: Bool) -> (image: Image, contents: Data?)? {
+    /// The image measured for `hex` (renamed to `name`) and the documents asked for; nil when
+    /// any is missing or unreadable (then it is measured again).
+    public func read(hex: String, name: String, documents needed: Set<Document>) -> (image: Image, documents: [Document: Data])? {
         let database = directory + "/\(hex)" + Self.imageSuffix
         guard FileManager.default.fileExists(atPath: database),
               let store = try? CatalogStore(database: CatalogDatabase(path: database, mode: .readOnly)),
               var image = try? store.images().first else { return nil }
         image.reference = name
-        guard needContents else { return (image, nil) }
-        guard let contents = FileManager.default.contents(atPath: directory + "/\(hex)" + Self.contentsSuffix) else { return nil }
-        return (image, contents)
+        var documents: [Document: Data] = [:]
+        for document in needed {
+            guard let data = FileManager.default.contents(atPath: directory + "/\(hex)" + document.rawValue) else { return nil }
+            documents[document] = data
+        }
+        return (image, documents)
     }
 
     /// Keeps a measurement; on failure nothing partial stays behind and the error says why.
-    public func write(hex: String, image: Image, contents: Data?) throws {
+    /// The documents are written first: an image without them is measured again when asked.
+    public func write(hex: String, image: Image, documents: [Document: Data]) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        if let contents {
+        for (document, data) in documents.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             let temporary = directory + "/.partial-\(UUID().uuidString).json"
             do {
-                try contents.write(to: URL(fileURLWithPath: temporary))
-                try FileRename.replace(temporary, with: directory + "/\(hex)" + Self.contentsSuffix)
+                try data.write(to: URL(fileURLWithPath: temporary))
+                try FileRename.replace(temporary, with: directory + "/\(hex)" + document.rawValue)
             } catch {
                 try? FileManager.default.removeItem(atPath: temporary)
                 throw error

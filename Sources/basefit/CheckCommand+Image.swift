@@ -21,7 +21,7 @@ extension CheckCommand {
         }
         let platform = "linux/" + (architecture.flatMap { Architecture($0)?.platformName } ?? Architecture.amd64.platformName!)
         var measured = try ImageInput.measure(reference, platform: platform, options: imageOptions, scanContents: judgingContents,
-                                              appOnly: appOnly, global: global)
+                                              readLibraries: !judgingContents, appOnly: appOnly, global: global)
         let today = try ProjectInput.today()
         var needs: Requirements
         var inputs = paths
@@ -39,6 +39,10 @@ extension CheckCommand {
         let choice = runtime ?? RuntimeChoice.implied(by: profile.requirements)
         var evaluator = Evaluator(today: today)
         if judgingContents { evaluator.imageFilesRoot = "" }
+        // The image's libraries the project loads are held to the image too.
+        if let libraryNeeds = measured.libraryNeeds {
+            evaluator.imageFiles = Evaluator.ImageFiles(root: "") { libraryNeeds[$0] }
+        }
         let verdict = evaluator.evaluate(profile, on: measured.image, runtime: choice)
         var notes: [String] = []
         if measured.cached, let digest = measured.digest { notes.append("\(digest) was measured earlier (cache); nothing was downloaded") }

@@ -1,4 +1,5 @@
 import Foundation
+import ImageMeasurement
 import ProjectScan
 
 /// The image's own files as a project: what every ELF file in the unpacked root needs.
@@ -22,6 +23,27 @@ enum ImageContents {
         }
         let unjudged = scanned.unjudged.map { UnjudgedFile(path: "/" + normalised($0.path), reason: $0.reason) }
         return Requirements(files: files, node: scanned.node, python: scanned.python, hints: scanned.hints, unjudged: unjudged)
+    }
+
+    /// What each library the measurement found needs, by its path inside the image as the
+    /// measurement names it (often a symbolic link: `/lib/x86_64-linux-gnu/libz.so.1`), the
+    /// file read where the link leads inside the root; each named by that path.
+    static func libraryNeeds(root: String, measured: RootfsMeasurer.Result) throws -> [String: FileNeeds] {
+        let measurer = try RootfsMeasurer(root: root)
+        var hostPaths: [String: String] = [:]
+        for library in measured.libraries {
+            if let inside = library.path, let host = measurer.hostPath(of: inside) { hostPaths[inside] = host }
+        }
+        guard !hostPaths.isEmpty else { return [:] }
+        let scanned = try ProjectScan.Scanner().scan(Array(Set(hostPaths.values)).sorted()).requirements.files
+        let byHost = Dictionary(scanned.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+        var result: [String: FileNeeds] = [:]
+        for (inside, host) in hostPaths {
+            guard var needs = byHost[host] else { continue }
+            needs.path = inside
+            result[inside] = needs
+        }
+        return result
     }
 
     /// Keeps only the files under `paths` (image paths without a leading slash).

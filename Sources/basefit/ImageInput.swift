@@ -20,16 +20,19 @@ struct MeasuredImage {
     var digest: String?
     /// What the image's own ELF files need (when asked for), paths absolute in the image.
     var contents: Requirements?
+    /// What each of the image's libraries needs (when asked for), by `ProvidedLibrary.path`.
+    var libraryNeeds: [String: FileNeeds]?
     /// True when measurement and scan came from the cache.
     var cached = false
 }
 
 enum ImageInput {
     /// Measures `text` (a transport reference). `platform` picks from an index
-    /// (`linux/amd64`); `scanContents` also scans the image's own files as a project.
+    /// (`linux/amd64`); `scanContents` also scans the image's own files as a project, and
+    /// `readLibraries` its libraries (what a project loading them holds the image to).
     static func measure(
-        _ text: String, platform: String, options: ImageOptions, scanContents: Bool, appOnly: Bool = false, appIfKnown: Bool = false,
-        global: GlobalOptions
+        _ text: String, platform: String, options: ImageOptions, scanContents: Bool, readLibraries: Bool = false,
+        appOnly: Bool = false, appIfKnown: Bool = false, global: GlobalOptions
     ) throws -> MeasuredImage {
         let location = try ImageLocation(parsing: text)
         guard let choice = PlatformChoice(platform) else {
@@ -71,16 +74,21 @@ enum ImageInput {
                 return result
             }
             let measurements = MeasuredImageCache(cacheDirectory: cache.directory)
-            let hit = measurements.read(hex: hex, name: name, needContents: scanContents)
-            let cachedContents = hit?.contents.flatMap { try? Requirements.read(json: $0) }
-            if let hit, !scanContents || cachedContents != nil {
+            var documents = Set<MeasuredImageCache.Document>()
+            if scanContents { documents.insert(.contents) }
+            if readLibraries { documents.insert(.libraries) }
+            let hit = measurements.read(hex: hex, name: name, documents: documents)
+            let cachedContents = hit?.documents[.contents].flatMap { try? Requirements.read(json: $0) }
+            let cachedLibraries = hit?.documents[.libraries].flatMap { try? JSONDecoder().decode([String: FileNeeds].self, from: $0) }
+            if let hit, !scanContents || cachedContents != nil, !readLibraries || cachedLibraries != nil {
                 Output.verbose("image: \(label) measured earlier (cache)", options: global)
                 var manifest = resolved
                 if appOnly || appIfKnown {
                     // --app-only lists the app layers' files: those blobs must be here.
                     manifest = try ImagePull.pull(reference.withDigest(resolved.digest), platform: choice, cache: cache, options: registryOptions)
                 }
-                return try onlyApp(MeasuredImage(image: hit.image, label: label, digest: resolved.digest, contents: cachedContents, cached: true), manifest)
+                return try onlyApp(MeasuredImage(image: hit.image, label: label, digest: resolved.digest, contents: cachedContents,
+                                                 libraryNeeds: cachedLibraries, cached: true), manifest)
             }
             let manifest = try ImagePull.pull(reference.withDigest(resolved.digest), platform: choice, cache: cache, options: registryOptions) { line in
                 if !global.quiet { Output.warning(line) }
@@ -90,11 +98,15 @@ enum ImageInput {
             defer { try? FileManager.default.removeItem(atPath: layout) }
             var measured = try unpackAndMeasure(
                 source: .ociLayout(path: layout, reference: nil, platform: nil), name: name,
-                description: "measured from \(manifest.digest) (\(label))", scanContents: scanContents, global: global)
+                description: "measured from \(manifest.digest) (\(label))", scanContents: scanContents, readLibraries: readLibraries,
+                global: global)
             measured.label = label
             measured.digest = manifest.digest
             do {
-                try measurements.write(hex: hex, image: measured.image, contents: try measured.contents.map { try JSONEncoder().encode($0) })
+                var written: [MeasuredImageCache.Document: Data] = [:]
+                written[.contents] = try measured.contents.map { try JSONEncoder().encode($0) }
+                written[.libraries] = try measured.libraryNeeds.map { try JSONEncoder().encode($0) }
+                try measurements.write(hex: hex, image: measured.image, documents: written)
             } catch {
                 if !global.quiet { Output.warning("could not keep the measurement in \(measurements.directory): \(error)") }
             }
@@ -102,28 +114,32 @@ enum ImageInput {
         case .ociLayout(let path, let tag):
             if appOnly { throw CLIError.usage("--app-only needs a docker:// image (its base is found through the registry)") }
             return try unpackAndMeasure(source: .ociLayout(path: path, reference: tag, platform: platform), name: location.description,
-                                        description: "measured from \(location)", scanContents: scanContents, global: global)
+                                        description: "measured from \(location)", scanContents: scanContents, readLibraries: readLibraries,
+                                        global: global)
         case .dockerArchive(let path, let reference):
             if appOnly { throw CLIError.usage("--app-only needs a docker:// image (its base is found through the registry)") }
             return try unpackAndMeasure(source: .dockerArchive(path: path, reference: reference), name: location.description,
-                                        description: "measured from \(location)", scanContents: scanContents, global: global)
+                                        description: "measured from \(location)", scanContents: scanContents, readLibraries: readLibraries,
+                                        global: global)
         }
     }
 
     private static func unpackAndMeasure(
-        source: ImageImport.Source, name: String, description: String, scanContents: Bool, global: GlobalOptions
+        source: ImageImport.Source, name: String, description: String, scanContents: Bool, readLibraries: Bool, global: GlobalOptions
     ) throws -> MeasuredImage {
         var contents: Requirements?
+        var libraryNeeds: [String: FileNeeds]?
         let image: Image, skipped: [String]
         do {
-            (image, skipped) = try ImageImport.image(from: source, name: name, description: description) { root in
+            (image, skipped) = try ImageImport.image(from: source, name: name, description: description) { root, measured in
                 if scanContents { contents = try ImageContents.scan(root: root, global: global) }
+                if readLibraries { libraryNeeds = try ImageContents.libraryNeeds(root: root, measured: measured) }
             }
         } catch let error as CatalogError where error.kind == .invalidData {
             // The layout of a pulled image is a temporary directory: name the image instead.
             throw CLIError.usage("\(name): \(error.detail)")
         }
         for entry in skipped where global.verbose { Output.verbose(entry, options: global) }
-        return MeasuredImage(image: image, label: name, digest: nil, contents: contents)
+        return MeasuredImage(image: image, label: name, digest: nil, contents: contents, libraryNeeds: libraryNeeds)
     }
 }
