@@ -13,25 +13,18 @@ import TestSupport
     }
 
     func basefit(_ arguments: [String], home: String) throws -> ProcessResult {
-        var environment = ProcessInfo.processInfo.environment
-        environment["BASEFIT_CACHE_DIR"] = home + "/cache"
-        environment["HOME"] = home
-        environment.removeValue(forKey: "REGISTRY_AUTH_FILE")
-        return try Run.program(TestPaths.executable.path, arguments, environment: environment)
+        try LocalRegistry.basefit(arguments, home: home)
     }
 
     @Test func theBaseIsFoundByItsLayersInTheCatalog() throws {
-        guard let registry, let umoci = Run.which("umoci") else { return }
+        guard let registry, Run.which("umoci") != nil else { return }
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("basefit-apponly-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: home + "/layer/app", withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: home) }
         // The app: a glibc program added as one layer on top of the musl image.
         try FileManager.default.copyItem(atPath: TestPaths.elf("hello-glibc"), toPath: home + "/layer/app/hello-glibc")
         #expect(try Run.program("/bin/tar", ["-C", home + "/layer", "-cf", home + "/app.tar", "app"]).status == 0)
-        let add = try Run.program(umoci, ["raw", "add-layer", "--image", registry.layout + ":musl", "--tag", "app-on-musl", home + "/app.tar"])
-        try #require(add.status == 0, "\(add.stderr)")
-        try registry.run(["push", registry.layout + ":app-on-musl", registry.open + "/team/app:1"])
-        let image = "docker://\(registry.open)/team/app:1"
+        let image = try registry.pushWithLayer(base: "musl", layer: home + "/app.tar", tag: "app-on-musl", repository: "team/app")
         #expect(try registry.rawManifest(registry.open + "/team/app:1")["annotations"] == nil)
 
         // The built-in catalog has no row with these layers: --app-only cannot tell (exit 2).

@@ -15,17 +15,12 @@ import TestSupport
     }
 
     func basefit(_ arguments: [String], home: String) throws -> ProcessResult {
-        var environment = ProcessInfo.processInfo.environment
-        environment["BASEFIT_CACHE_DIR"] = home + "/cache"
-        environment["HOME"] = home
-        environment.removeValue(forKey: "REGISTRY_AUTH_FILE")
-        return try Run.program(TestPaths.executable.path, arguments, environment: environment)
+        try LocalRegistry.basefit(arguments, home: home)
     }
 
     /// The bookworm image with `libraries` of Fixtures/elf/chain/lib added in one layer, pushed
-    /// as `repository:1`; its docker:// reference.
+    /// as `team/<repository>:1`; its docker:// reference.
     func image(_ registry: LocalRegistry, adding libraries: [String], as repository: String, home: String) throws -> String {
-        let umoci = try #require(Run.which("umoci"))
         let directory = home + "/layer-\(repository)/usr/lib/x86_64-linux-gnu"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         for library in libraries {
@@ -33,10 +28,7 @@ import TestSupport
         }
         let tar = home + "/\(repository).tar"
         #expect(try Run.program("/bin/tar", ["-C", home + "/layer-\(repository)", "-cf", tar, "usr"]).status == 0)
-        let add = try Run.program(umoci, ["raw", "add-layer", "--image", registry.layout + ":bookworm", "--tag", repository, tar])
-        try #require(add.status == 0, "\(add.stderr)")
-        try registry.run(["push", registry.layout + ":" + repository, registry.open + "/team/\(repository):1"])
-        return "docker://\(registry.open)/team/\(repository):1"
+        return try registry.pushWithLayer(base: "bookworm", layer: tar, tag: repository, repository: "team/" + repository)
     }
 
     @Test func aLayeredLibraryWithoutWhatItNeedsFailsTheGate() throws {

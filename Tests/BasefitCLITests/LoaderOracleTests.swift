@@ -103,20 +103,14 @@ struct LoaderOracleTests {
     /// cache still names it. The program is started in a copy of the root at each step.
     @Test(arguments: DebianRoots.present)
     func aCopiedLibraryIsFoundThroughTheCacheOnly(_ suite: String) throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("basefit-ldconfig-\(suite)-\(UUID().uuidString.prefix(8))").path
-        let copied = try Run.program("/bin/cp", ["-al", DebianRoots.path(suite), root])
-        try #require(copied.status == 0, "cp -al: \(copied.stderr)")
+        let root = try DebianRoots.linkedCopy(suite, prefix: "ldconfig")
         defer { try? FileManager.default.removeItem(atPath: root) }
         // $ORIGIN/../lib of /opt/app/bin/app does not exist: the cache or the system directories.
         try FileManager.default.createDirectory(atPath: root + "/opt/app/bin", withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: TestPaths.elf("origin/bin/app"), toPath: root + "/opt/app/bin/app")
         try FileManager.default.copyItem(atPath: TestPaths.elf("origin/lib/libdep.so"), toPath: root + "/usr/local/lib/libdep.so")
-        func step(_ name: String, starts expected: Bool) throws -> ProcessResult {
-            let check = try Self.check(root + "/opt/app/bin/app", in: root)
-            let started = try Run.program("/usr/sbin/chroot", [root, "/opt/app/bin/app"], environment: ["PATH": "/usr/bin:/bin"])
-            #expect((started.status == 0) == expected, "\(suite), \(name): the program exits \(started.status): \(started.stderr)")
-            #expect((check.status == 0) == (started.status == 0), "\(suite), \(name): basefit \(check.status == 0 ? "compatible" : check.stdout)")
-            return check
+        func step(_ name: String, starts: Bool) throws -> ProcessResult {
+            try Self.checkAndStart("/opt/app/bin/app", in: root, starts: starts, "\(suite), \(name)")
         }
         let before = try step("copied in, no ldconfig", starts: false)
         #expect(before.stdout.contains("run ldconfig"), "the fix names ldconfig: \(before.stdout)")
@@ -133,20 +127,14 @@ struct LoaderOracleTests {
     /// basefit follows the root's library to say so; with both libraries there it starts.
     @Test(arguments: DebianRoots.present)
     func theRootsOwnLibrariesAreHeldToTheRootToo(_ suite: String) throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("basefit-chain-\(suite)-\(UUID().uuidString.prefix(8))").path
-        let copied = try Run.program("/bin/cp", ["-al", DebianRoots.path(suite), root])
-        try #require(copied.status == 0, "cp -al: \(copied.stderr)")
+        let root = try DebianRoots.linkedCopy(suite, prefix: "chain")
         defer { try? FileManager.default.removeItem(atPath: root) }
         try FileManager.default.createDirectory(atPath: root + "/opt/chain", withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: TestPaths.elf("chain/bin/app"), toPath: root + "/opt/chain/app")
         let system = root + "/usr/lib/x86_64-linux-gnu/"
         try FileManager.default.copyItem(atPath: TestPaths.elf("chain/lib/libchaina.so.1"), toPath: system + "libchaina.so.1")
-        func step(_ name: String, starts expected: Bool) throws -> ProcessResult {
-            let check = try Self.check(root + "/opt/chain/app", in: root)
-            let started = try Run.program("/usr/sbin/chroot", [root, "/opt/chain/app"], environment: ["PATH": "/usr/bin:/bin"])
-            #expect((started.status == 0) == expected, "\(suite), \(name): the program exits \(started.status): \(started.stderr)")
-            #expect((check.status == 0) == (started.status == 0), "\(suite), \(name): basefit \(check.status == 0 ? "compatible" : check.stdout)")
-            return check
+        func step(_ name: String, starts: Bool) throws -> ProcessResult {
+            try Self.checkAndStart("/opt/chain/app", in: root, starts: starts, "\(suite), \(name)")
         }
         let lacking = try step("libchaina.so.1 without libchainb.so.1", starts: false)
         let problems = (try JSONSerialization.jsonObject(with: Data(lacking.stdout.utf8)) as? [String: Any])?["problems"] as? [[String: Any]] ?? []
@@ -156,6 +144,16 @@ struct LoaderOracleTests {
         #expect((missing?["message"] as? String)?.contains("loaded for \(root)/opt/chain/app") == true)
         try FileManager.default.copyItem(atPath: TestPaths.elf("chain/lib/libchainb.so.1"), toPath: system + "libchainb.so.1")
         _ = try step("both libraries", starts: suite != "bullseye")  // the program needs glibc 2.34
+    }
+
+    /// `check --rootfs` of a program in a root, and the program started there: it starts or not
+    /// as `starts` says, and basefit calls it compatible exactly when it starts.
+    static func checkAndStart(_ program: String, in root: String, starts: Bool, _ label: String) throws -> ProcessResult {
+        let check = try Self.check(root + program, in: root)
+        let started = try Run.program("/usr/sbin/chroot", [root, program], environment: ["PATH": "/usr/bin:/bin"])
+        #expect((started.status == 0) == starts, "\(label): the program exits \(started.status): \(started.stderr)")
+        #expect((check.status == 0) == (started.status == 0), "\(label): basefit \(check.status == 0 ? "compatible" : check.stdout)")
+        return check
     }
 
     /// A Debian root and a fresh directory inside it (a path from the root).

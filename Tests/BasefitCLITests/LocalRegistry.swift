@@ -104,6 +104,25 @@ final class LocalRegistry: @unchecked Sendable {
         return open + "/\(repository):1"
     }
 
+    /// basefit run with its own cache and home under `home` and no auth file from the caller's.
+    static func basefit(_ arguments: [String], home: String) throws -> ProcessResult {
+        var environment = ProcessInfo.processInfo.environment
+        environment["BASEFIT_CACHE_DIR"] = home + "/cache"
+        environment["HOME"] = home
+        environment.removeValue(forKey: "REGISTRY_AUTH_FILE")
+        return try Run.program(TestPaths.executable.path, arguments, environment: environment)
+    }
+
+    /// An image of the layout (`base`'s tag) with one more layer, the tar `layer`, tagged `tag`
+    /// and pushed to the open registry as `repository:1`; its docker:// reference.
+    func pushWithLayer(base: String, layer: String, tag: String, repository: String) throws -> String {
+        guard let umoci = Run.which("umoci") else { throw Missing(description: "umoci is not installed") }
+        let add = try Run.program(umoci, ["raw", "add-layer", "--image", layout + ":" + base, "--tag", tag, layer])
+        guard add.status == 0 else { throw Missing(description: "umoci raw add-layer: \(add.stderr)") }
+        try run(["push", layout + ":" + tag, open + "/\(repository):1"])
+        return "docker://\(open)/\(repository):1"
+    }
+
     /// The registry's stored file for a blob (distribution's filesystem layout).
     func storedBlob(_ digest: String) -> String {
         let hex = String(digest.dropFirst("sha256:".count))

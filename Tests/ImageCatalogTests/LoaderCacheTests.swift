@@ -8,15 +8,6 @@ import TestSupport
 /// caches ldconfig made of the real Debian roots.
 @Suite(.enabled(if: !DebianRoots.present.isEmpty && getuid() == 0, "needs root and the debootstrapped roots (scripts/rootfs.sh)"))
 struct LoaderCacheTests {
-    /// A copy of the root whose files are links to the original's (ldconfig writes only the
-    /// copy's cache and symbolic links), removed by the caller.
-    static func linkedCopy(of suite: String) throws -> String {
-        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("basefit-ldcache-\(suite)-\(UUID().uuidString.prefix(8))").path
-        let made = try Run.program("/bin/cp", ["-al", DebianRoots.path(suite), copy])
-        try #require(made.status == 0, "cp -al: \(made.stderr)")
-        return copy
-    }
-
     /// name → path of the x86-64 entries, as `ldconfig -p -C FILE` prints them.
     static func printed(_ file: String) throws -> [String: String] {
         let listed = try Run.program("/sbin/ldconfig", ["-p", "-C", file])
@@ -32,7 +23,7 @@ struct LoaderCacheTests {
 
     @Test(arguments: DebianRoots.present)
     func everyLayoutReadsAsLdconfigPrintsIt(_ suite: String) throws {
-        let copy = try Self.linkedCopy(of: suite)
+        let copy = try DebianRoots.linkedCopy(suite, prefix: "ldcache")
         defer { try? FileManager.default.removeItem(atPath: copy) }
         var seen: [[String: String]] = []
         for layout in ["old", "compat", "new"] {
