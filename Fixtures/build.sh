@@ -160,6 +160,13 @@ gcc "${CFLAGS[@]}" -fPIC -shared "${LDFLAGS[@]}" -Wl,-soname,libold-rpath.so \
     "$SRC/origin/old-rpath.c" -o "$OUT/origin/lib/libold-rpath.so" \
     -L"$OUT/origin/lib" -ldep -Wl,--disable-new-dtags -Wl,-rpath,'$ORIGIN'
 
+# --- functions a newer musl added (musl has no symbol versions) ----------------
+step needs-musl-statx.so  "musl-gcc -shared, calls statx (musl 1.2.5) and qsort_r (1.2.3)"
+musl-gcc "${CFLAGS[@]}" -fPIC -shared "${LDFLAGS[@]}" "$SRC/musl-late.c" -o "$OUT/needs-musl-statx.so"
+
+step needs-musl-qsort-r.so "musl-gcc -shared, calls qsort_r (musl 1.2.3)"
+musl-gcc "${CFLAGS[@]}" -DONLY_QSORT_R -fPIC -shared "${LDFLAGS[@]}" "$SRC/musl-late.c" -o "$OUT/needs-musl-qsort-r.so"
+
 # --- a library that needs another (nothing found through RUNPATH) -------------
 step chain/lib/libchainb.so.1 "SONAME libchainb.so.1"
 gcc "${CFLAGS[@]}" -fPIC -shared "${LDFLAGS[@]}" -Wl,-soname,libchainb.so.1 \

@@ -7,7 +7,7 @@ import ProjectScan
 /// Symbol versions: what a file needs of the image's libraries, glibc's own included.
 extension Evaluator {
     func versionProblems(_ file: FileNeeds, _ image: Image, _ architecture: Architecture) -> [Problem] {
-        var problems = glibcPrivateProblems(file, image)
+        var problems = glibcPrivateProblems(file, image) + muslSymbolProblems(file, image)
         let libraries = image.libraries(for: architecture)
         for library in file.versionNeeds {
             if LibcNames.isLibc(library.library) {
@@ -39,6 +39,38 @@ extension Evaluator {
                 fix: Fix(advice: "use an image with a newer \(library.library), or rebuild with an older toolchain")))
         }
         return problems
+    }
+
+    /// The functions a musl-linked file calls that the image's musl does not export yet
+    /// (`MuslSymbols`): its loader stops at the first ("Error relocating …: statx: symbol not
+    /// found"). A musl whose version is not known, or older than the table's first release,
+    /// cannot be confirmed, so that is a problem too.
+    func muslSymbolProblems(_ file: FileNeeds, _ image: Image) -> [Problem] {
+        guard file.libc == .musl, image.libcFamily == .musl, !file.muslSymbols.isEmpty else { return [] }
+        let releases = file.muslSymbols.compactMap { name in MuslSymbols.firstRelease[name].map { (name, $0) } }
+        guard let have = image.libcVersion, have >= MuslSymbols.baseline else {
+            let names = releases.map(\.0)
+            return [Problem(
+                kind: .muslTooOld, artifact: file.path, library: "libc", version: nil, symbols: names,
+                message: "\(file.path) calls \(names.joined(separator: ", ")), which musl exports only since \(releases.map(\.1).max()!); "
+                    + (image.libcVersion.map { "\(image.reference) has musl \($0), older than basefit's table of musl's functions (\(MuslSymbols.baseline))" }
+                        ?? "\(image.reference)'s musl version is not known"),
+                fix: Fix(advice: "use an image with musl ≥ \(releases.map(\.1).max()!)\(muslImageHint(releases.map(\.1).max()!))"))]
+        }
+        let missing = releases.filter { $0.1 > have }
+        guard let newest = missing.map(\.1).max() else { return [] }
+        let names = missing.map(\.0)
+        return [Problem(
+            kind: .muslTooOld, artifact: file.path, library: "libc", version: newest.description, symbols: names,
+            message: "\(file.path) calls \(names.joined(separator: ", ")), which musl exports only since \(newest); \(image.reference) has musl \(have)",
+            fix: Fix(advice: "use an image with musl ≥ \(newest)\(muslImageHint(newest)), or build against musl \(have)"))]
+    }
+
+    /// " (alpine:3.20 has 1.2.5)": the catalog's oldest plain Alpine with that musl or newer.
+    func muslImageHint(_ needed: VersionNumber) -> String {
+        let alpine = catalog.filter { $0.family == "alpine" && $0.libcFamily == .musl && ($0.libcVersion.map { $0 >= needed } ?? false) }
+            .min { ($0.libcVersion!, $0.reference) < ($1.libcVersion!, $1.reference) }
+        return alpine.map { " (\($0.reference) has \($0.libcVersion!))" } ?? ""
     }
 
     /// What a glibc library's version needs ask of an image with glibc `have`. Numbered

@@ -9,6 +9,8 @@ public struct Problem: Sendable, Hashable {
         case libcMismatch = "libc-mismatch"
         case noLibc = "no-libc"
         case glibcTooOld = "glibc-too-old"
+        /// A musl-linked file calls a function the image's older musl does not export.
+        case muslTooOld = "musl-too-old"
         case versionTooOld = "version-too-old"
         case missingLibrary = "missing-library"
         case runtimeMissing = "runtime-missing"
@@ -66,6 +68,7 @@ public struct Problem: Sendable, Hashable {
         case .libnodeAddon: return 5
         case .runtimeMismatch: return 6
         case .glibcTooOld: return 7
+        case .muslTooOld: return 7
         case .glibcPrivate: return 7
         case .versionTooOld: return 8
         case .missingLibrary: return 9

@@ -115,6 +115,9 @@ public struct BinaryFacts: Sendable, Codable, Hashable {
     public var executableStack = false
     /// `EI_OSABI`: 0 (System V) or 3 (GNU/Linux) for a Linux build.
     public var osABI: UInt8 = 0
+    /// Functions of `MuslSymbols` a musl-linked file needs (undefined, not weak): what a musl
+    /// older than the one it was built against does not have.
+    public var muslSymbols: [String] = []
     /// DT_RELR: its relative relocations are packed, which a loader applies only from glibc 2.36
     /// (musl 1.2.4); an older one ignores them and the file crashes.
     public var packedRelocations = false

@@ -180,8 +180,13 @@ public enum ELFInspector {
         if dynamic.needed.contains(where: { $0.hasPrefix("libssl.so") || $0.hasPrefix("libcrypto.so") }) {
             importPrefixes += SystemFileUse.openSSLImports
         }
+        // A musl-linked file (musl's loader, or Alpine's or Debian's name of its libc): the
+        // functions a newer musl added that it calls.
+        var muslSymbols: [String] = []
+        let mayBeMusl = interpreter.map { LibcNames.family(ofLoader: $0) == .musl }
+            ?? dynamic.needed.contains { $0.hasPrefix("libc.musl-") || $0 == "libc.so" }
         if let dynsym = sections.first(where: { $0.type == SectionType.dynsym }),
-           !versionByIndex.isEmpty || !options.exportPrefixes.isEmpty || !importPrefixes.isEmpty {
+           !versionByIndex.isEmpty || !options.exportPrefixes.isEmpty || !importPrefixes.isEmpty || mayBeMusl {
             let versym = try sections.first(where: { $0.type == SectionType.versym }).map {
                 section throws(ELFError) in try handle.versionIndices(section)
             } ?? []
@@ -189,7 +194,7 @@ public enum ELFInspector {
             let wantsImports = !importPrefixes.isEmpty
             try handle.forEachSymbol(dynsym, wantsName: { index, sectionIndex, binding in
                 if sectionIndex == 0 {
-                    return index > 0 && (wantsImports
+                    return index > 0 && (wantsImports || (mayBeMusl && binding == 1)
                         || (index < versym.count && versionByIndex[versym[index] & VersionIndex.mask] != nil))
                 }
                 return wantsExports && (binding == 1 || binding == 2)
@@ -202,6 +207,7 @@ public enum ELFInspector {
                     if imports.count < InspectionOptions.importLimit, importPrefixes.contains(where: { name.hasPrefix($0) }) {
                         imports.append(name)
                     }
+                    if mayBeMusl, symbol.binding == 1, MuslSymbols.firstRelease[name] != nil { muslSymbols.append(name) }
                 } else if options.exportPrefixes.contains(where: { name.hasPrefix($0) }) {
                     exports.append(name)
                 }
@@ -257,6 +263,7 @@ public enum ELFInspector {
             minimum: minimumVersions(needs), versionDefinitions: definitions,
             exports: Array(Set(exports)).sorted(), imports: Array(Set(imports)).sorted(), systemFiles: systemFiles, go: go, x86ISALevel: isaLevel,
             libc: libc, linkage: linkage)
+        if libc == .musl { facts.muslSymbols = Array(Set(muslSymbols)).sorted() }
         facts.executableStack = executableStack(programHeaders.first { $0.type == ProgramType.gnuStack }, machine: header.machine)
         facts.osABI = header.osABI
         facts.packedRelocations = dynamic.packedRelocations

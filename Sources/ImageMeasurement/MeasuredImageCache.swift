@@ -15,10 +15,11 @@ public struct MeasuredImageCache: Sendable {
 
     /// The documents kept beside a measured image, each in a file of its own.
     public enum Document: String, Sendable, CaseIterable {
-        /// The scan of the image's own files, as the caller serialised it. `-v3`: written since
-        /// contents carry what could not be judged and which libraries ask for an executable
-        /// stack; earlier names (`<hex>.contents.json`, `-v2`) may lack either and are never read.
-        case contents = ".contents-v3.json"
+        /// The scan of the image's own files, as the caller serialised it. `-v4`: written since
+        /// contents carry what could not be judged, which libraries ask for an executable stack
+        /// and which functions of a newer musl files call; earlier names (`<hex>.contents.json`,
+        /// `-v2`, `-v3`) may lack some and are never read.
+        case contents = ".contents-v4.json"
         /// What each of the image's libraries needs, by its path inside the image.
         case libraries = ".libraries-v1.json"
     }

@@ -25,13 +25,14 @@ public struct WheelFactsCache: Sendable {
 
     struct File: Codable {
         /// 2: member failures moved from `warnings` to `unjudged`; 3: facts say whether a
-        /// member asks for an executable stack. Files of an older schema are read again from
-        /// the index, so none is judged without them.
+        /// member asks for an executable stack; 4: which functions of a newer musl a member
+        /// calls. Files of an older schema are read again from the index, so none is judged
+        /// without them.
         var schema = File.currentSchema
         var members: [Entry]
         var warnings: [String]
         var unjudged: [String]
-        static let currentSchema = 3
+        static let currentSchema = 4
     }
 
     static func valid(_ sha256: String) -> Bool {

@@ -30,6 +30,9 @@ public struct FileNeeds: Sendable, Hashable, Codable {
     /// A shared library (not a program) that asks for an executable stack: what dlopen
     /// refuses from glibc 2.41 on. Serialised only when true.
     public var executableStack: Bool
+    /// Functions a newer musl added that this musl-linked file calls (`MuslSymbols`): an older
+    /// musl's loader refuses it. Serialised only when there are some.
+    public var muslSymbols: [String]
 
     public init(_ artifact: Artifact) {
         let facts = artifact.facts
@@ -56,11 +59,12 @@ public struct FileNeeds: Sendable, Hashable, Codable {
         // A library, not a program: a PIE program says so with DF_1_PIE (a library may carry a
         // PT_INTERP to be runnable too, as libc.so.6 does, and is still dlopened).
         executableStack = facts.executableStack && facts.fileType == .sharedObject && !facts.flags1.contains("PIE") && facts.linkage == .dynamic
+        muslSymbols = facts.muslSymbols
     }
 
     enum CodingKeys: String, CodingKey {
         case path, architecture, libc, linkage, interpreter, hasOtherLibcVariant, platformAlternative, package
-        case versionNeeds, external, libcSonames, x86ISALevel, systemFiles, executableStack
+        case versionNeeds, external, libcSonames, x86ISALevel, systemFiles, executableStack, muslSymbols
     }
 
     public init(from decoder: any Decoder) throws {
@@ -79,6 +83,7 @@ public struct FileNeeds: Sendable, Hashable, Codable {
         x86ISALevel = try container.decodeIfPresent(Int.self, forKey: .x86ISALevel)
         systemFiles = try container.decodeIfPresent([SystemFileUse].self, forKey: .systemFiles) ?? []
         executableStack = try container.decodeIfPresent(Bool.self, forKey: .executableStack) ?? false
+        muslSymbols = try container.decodeIfPresent([String].self, forKey: .muslSymbols) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -98,6 +103,7 @@ public struct FileNeeds: Sendable, Hashable, Codable {
         try container.encode(systemFiles, forKey: .systemFiles)
         // Absent when false, so files written before it existed keep their digest.
         if executableStack { try container.encode(true, forKey: .executableStack) }
+        if !muslSymbols.isEmpty { try container.encode(muslSymbols, forKey: .muslSymbols) }
     }
 
     /// The libc this file binds an image to (a file shipped in both flavours binds none).

@@ -246,6 +246,7 @@ public enum CheckSARIFFormatter {
         case .missingFile: return "A program reads a system file (CA certificates, tzdata, passwd) the image lacks"
         case .lockedNoBuild: return "A locked package has no build for the image"
         case .lockedBuildsFromSource: return "A locked package compiles from source on the image"
+        case .muslTooOld: return "A file calls a function the image's musl is too old to have"
         case .executableStack: return "A library asks for an executable stack, which the image's glibc refuses to dlopen"
         case .interpreterMissing: return "A program names a loader at a path the image does not have"
         case .glibcPrivate: return "A file needs glibc's internal interface, which only the glibc it was built with has"

@@ -82,6 +82,36 @@ import TestSupport
         #expect(report.requirements.minimum["GLIBC"]?.versionName == "GLIBC_ABI_DT_RELR")
     }
 
+    /// musl has no symbol versions: `needs-musl-statx.so` calls statx (musl 1.2.5) and qsort_r
+    /// (1.2.3), `needs-musl-qsort-r.so` only qsort_r. Alpine 3.18/3.19 ship 1.2.4, 3.20 1.2.5
+    /// (MuslRootTests holds the same to musl 1.2.3's own loader).
+    @Test func muslFunctionsNewerThanTheImagesMusl() throws {
+        let statx = TestPaths.elf("needs-musl-statx.so"), qsort = TestPaths.elf("needs-musl-qsort-r.so")
+        for reference in ["alpine:3.19", "node:16-alpine3.18"] {
+            let result = try verdict([statx, qsort], reference)
+            #expect(result.problems.map(\.kind) == [.muslTooOld], "\(reference): \(result.problems.map(\.message))")
+            let problem = try #require(result.problems.first)
+            #expect(problem.artifact == statx && problem.symbols == ["statx"] && problem.version == "1.2.5")
+            #expect(problem.message.contains("has musl 1.2.4"))
+            #expect(problem.fix?.advice?.contains("alpine:3.20 has 1.2.5") == true, "\(problem.fix?.advice ?? "")")
+        }
+        #expect(try verdict([statx, qsort], "alpine:3.20").compatible)
+        #expect(try verdict([qsort], "alpine:3.18").compatible)
+        // A musl whose release is not known, or older than the table, confirms nothing.
+        var unknown = try #require(Self.images["alpine:3.19"])
+        unknown.libcVersion = nil
+        let report = try Scanner().scan([qsort])
+        let profile = try ProjectProfile(requirements: report.requirements, architecture: nil)
+        #expect(Self.evaluator.evaluate(profile, on: unknown, runtime: .none).problems.first?.message.contains("musl version is not known") == true)
+        unknown.libcVersion = VersionNumber("1.2.1")
+        #expect(Self.evaluator.evaluate(profile, on: unknown, runtime: .none).problems.map(\.kind) == [.muslTooOld])
+        // Requirements written by basefit keep them; older ones without the key read as none.
+        let encoded = try JSONEncoder().encode(report.requirements.files[0])
+        #expect(try JSONDecoder().decode(FileNeeds.self, from: encoded).muslSymbols == ["qsort_r"])
+        #expect(!String(decoding: try JSONEncoder().encode(try Scanner().scan([TestPaths.elf("hello-musl")]).requirements.files[0]), as: UTF8.self)
+            .contains("muslSymbols"))
+    }
+
     /// `execstack.so` asks for an executable stack: glibc 2.41 (Debian 13, and every image built
     /// on it) refuses to dlopen it; 2.36 and musl do not refuse (RuntimeOracleTests dlopens it).
     @Test func executableStackOnGlibc241() throws {

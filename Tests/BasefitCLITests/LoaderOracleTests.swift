@@ -146,6 +146,26 @@ struct LoaderOracleTests {
         _ = try step("both libraries", starts: suite != "bullseye")  // the program needs glibc 2.34
     }
 
+    /// musl 1.2.3's own loader (`ld-musl-x86_64.so.1 --list`, Debian's musl package) refuses the
+    /// library calling statx (musl 1.2.5) and loads the one calling qsort_r (1.2.3);
+    /// `check --rootfs` of that root says the same of both.
+    @Test(.enabled(if: DebianRoots.available("bookworm-musl") && getuid() == 0, "no bookworm-musl root (scripts/rootfs.sh), or not root"))
+    func muslsOwnLoaderRefusesWhatItsMuslLacks() throws {
+        let root = try DebianRoots.linkedCopy("bookworm-musl", prefix: "musl")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.createDirectory(atPath: root + "/work", withIntermediateDirectories: true)
+        var loads: [Bool] = []
+        for fixture in ["needs-musl-statx.so", "needs-musl-qsort-r.so"] {
+            try FileManager.default.copyItem(atPath: TestPaths.elf(fixture), toPath: root + "/work/" + fixture)
+            let check = try Self.check(root + "/work/" + fixture, in: root)
+            let listed = try Run.program("/usr/sbin/chroot", [root, "/lib/ld-musl-x86_64.so.1", "--list", "/work/" + fixture])
+            #expect((check.status == 0) == (listed.status == 0), "\(fixture): basefit \(check.status == 0 ? "compatible" : check.stdout), musl's loader: \(listed.stderr)")
+            if listed.status != 0 { #expect(listed.stderr.contains("statx: symbol not found"), "\(listed.stderr)") }
+            loads.append(listed.status == 0)
+        }
+        #expect(loads == [false, true])
+    }
+
     /// `check --rootfs` of a program in a root, and the program started there: it starts or not
     /// as `starts` says, and basefit calls it compatible exactly when it starts.
     static func checkAndStart(_ program: String, in root: String, starts: Bool, _ label: String) throws -> ProcessResult {

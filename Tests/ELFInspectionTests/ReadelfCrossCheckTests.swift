@@ -74,6 +74,28 @@ struct ReadelfCrossCheckTests {
         #expect(ours == expected.versionNeeds)
     }
 
+    /// The functions of `MuslSymbols` a musl-linked file calls are its undefined, non-weak
+    /// dynamic symbols of those names, as `readelf --dyn-syms` lists them; other files have none.
+    @Test(arguments: TestPaths.elfFixtures)
+    func muslSymbolsAreWhatReadelfLists(_ name: String) throws {
+        let path = TestPaths.elf(name)
+        let facts = try ELFInspector.inspect(path: path)
+        guard facts.libc == .musl else {
+            #expect(facts.muslSymbols.isEmpty)
+            return
+        }
+        let result = try Run.program(Run.which("readelf")!, ["-W", "--dyn-syms", path], environment: ["LC_ALL": "C", "PATH": "/usr/bin:/bin"])
+        #expect(result.status == 0, "readelf failed: \(result.stderr)")
+        // "   5: 0000000000000000     0 FUNC    GLOBAL DEFAULT  UND qsort_r"
+        var undefined = Set<String>()
+        for line in result.stdout.split(separator: "\n") {
+            let fields = line.split(separator: " ").map(String.init)
+            if fields.count >= 8, fields[4] == "GLOBAL", fields[6] == "UND" { undefined.insert(fields[7]) }
+        }
+        let expected: [String] = undefined.filter { MuslSymbols.firstRelease[$0] != nil }.sorted()
+        #expect(facts.muslSymbols == expected, "\(name)")
+    }
+
     @Test func parserReadsRealReadelfOutput() throws {
         // Guards the oracle itself: a parser that read nothing would make every comparison pass.
         let result = try Run.program(Run.which("readelf")!, ["-W", "-l", "-d", "-V", TestPaths.elf("libcxxdemo.so")],
