@@ -63,7 +63,9 @@ public struct ProjectProfile: Sendable {
         }
         self.foreignFiles = foreign
         self.alternativeFiles = alternatives
-        self.requirements = all.restricted(to: ours)
+        var requirements = all.restricted(to: ours)
+        requirements.digest = requirements.digest  // computed once: every image judged reads it
+        self.requirements = requirements
 
         // Files for another architecture are judged (each is an `architecture` problem);
         // with no file at all and no installed runtime there is nothing to judge.

@@ -57,8 +57,14 @@ public struct Requirements: Sendable, Hashable {
     public var python: PythonRuntime?
     /// The scan's findings: the advisor turns some into unblockers (musl variants).
     public var hints: [Finding]
-    /// A digest of the contract's contents, so a gate can tell which scan it judged.
-    public var digest: String
+    /// A digest of the contract's contents, so a gate can tell which scan it judged; computed
+    /// when asked (a serialisation of every file), or the one set (the digest of what was read,
+    /// kept through the restrictions of judging).
+    public var digest: String {
+        get { digestSet ?? Self.digest(of: self) }
+        set { digestSet = newValue }
+    }
+    private var digestSet: String?
     /// Lockfiles found where nothing is installed yet: judged per candidate image
     /// (which native packages install prebuilt, build from source, or cannot install).
     public var lockfiles: LockedDependencies?
@@ -137,8 +143,6 @@ public struct Requirements: Sendable, Hashable {
         self.hints = hints
         self.lockfiles = lockfiles.flatMap { $0.isEmpty ? nil : $0 }
         self.unjudged = unjudged
-        self.digest = ""
-        self.digest = Self.digest(of: self)
     }
 
     /// The same requirements restricted to some files (one architecture's).
