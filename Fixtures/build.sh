@@ -180,6 +180,16 @@ step chain/bin/app        "NEEDED libchaina.so.1, no RUNPATH"
 gcc "${CFLAGS[@]}" "${LDFLAGS[@]}" "$SRC/chain/app.c" -o "$OUT/chain/bin/app" \
     -L"$OUT/chain/lib" -l:libchaina.so.1 -Wl,-rpath-link,"$OUT/chain/lib"
 
+step chain/bin/app-rpath  "NEEDED libchaina.so.1, DT_RPATH \$ORIGIN/../lib (its libraries inherit it)"
+gcc "${CFLAGS[@]}" "${LDFLAGS[@]}" "$SRC/chain/app.c" -o "$OUT/chain/bin/app-rpath" \
+    -L"$OUT/chain/lib" -l:libchaina.so.1 -Wl,-rpath-link,"$OUT/chain/lib" -Wl,--disable-new-dtags -Wl,-rpath,'$ORIGIN/../lib'
+
+step chain/runpath/libchaina.so.1 "SONAME libchaina.so.1, RUNPATH \$ORIGIN/chain"
+mkdir -p "$OUT/chain/runpath"
+gcc "${CFLAGS[@]}" -fPIC -shared "${LDFLAGS[@]}" -Wl,-soname,libchaina.so.1 \
+    "$SRC/chain/a.c" -o "$OUT/chain/runpath/libchaina.so.1" -L"$OUT/chain/lib" -l:libchainb.so.1 \
+    -Wl,--enable-new-dtags -Wl,-rpath,'$ORIGIN/chain'
+
 # --- stub libraries: require any GLIBC_2.NN / GLIBCXX_3.4.NN -------------------
 # The stubs live only in $WORK; they exist so the linker records the versions
 # of their version scripts in the fixture's .gnu.version_r.

@@ -39,7 +39,10 @@ extension Evaluator {
         for file in profile.files where file.isLoadable && applies(file, to: image) && file.libc != .none {
             pending += file.external.map { ($0, file.path) }
         }
-        var seen = Set<String>()
+        // A name the project ships a file of: its programs load that one (through their RUNPATH,
+        // an RPATH the image's library inherits, or as a library already loaded under that name).
+        let shipped = Set(profile.files.compactMap { $0.path.split(separator: "/").last.map(String.init) })
+        var seen = shipped
         // The image's files judged already (`check ROOT/usr/lib --rootfs ROOT`) are not again.
         let judged = Set(profile.files.map(\.path))
         var result: [(needs: FileNeeds, loadedFor: String)] = []
@@ -47,7 +50,8 @@ extension Evaluator {
         while next < pending.count {
             let (soname, loadedFor) = pending[next]
             next += 1
-            guard seen.insert(soname).inserted, let path = libraries[soname]?.path, let library = needs(path) else { continue }
+            guard seen.insert(soname).inserted, let path = libraries[soname]?.path, var library = needs(path) else { continue }
+            library.external.removeAll { shipped.contains($0) }
             if !judged.contains(library.path) { result.append((library, loadedFor)) }
             pending += library.external.map { ($0, loadedFor) }
         }

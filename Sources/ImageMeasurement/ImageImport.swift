@@ -72,7 +72,10 @@ public enum ImageImport {
         } catch {
             throw CatalogError(.invalidData, path: source.path, detail: error.description)
         }
-        let measured = try RootfsMeasurer(root: rootfs).measure()
+        var measurer = try RootfsMeasurer(root: rootfs)
+        measurer.libraryPath = config.environment.last { $0.hasPrefix("LD_LIBRARY_PATH=") }
+            .map { $0.dropFirst("LD_LIBRARY_PATH=".count).split(separator: ":").map(String.init) } ?? []
+        let measured = measurer.measure()
         try inspect(rootfs, measured)
         return (measured, config)
     }

@@ -17,6 +17,9 @@ import Musl
 public struct RootfsMeasurer: Sendable {
     public let root: String
     private let paths: RootPath
+    /// `LD_LIBRARY_PATH` of the image's configuration (`config.Env`): directories the loader
+    /// searches before anything else, for every program started with that environment.
+    public var libraryPath: [String] = []
 
     public init(root: String) throws(CatalogError) {
         var info = stat()
@@ -72,6 +75,17 @@ public struct RootfsMeasurer: Sendable {
         return paths.resolve(inside)
     }
 
+    /// The path inside the root where a library's own search list (its DT_RUNPATH, else its
+    /// DT_RPATH, `$ORIGIN` being the directory it was loaded from) finds `soname`, or nil.
+    public func found(_ soname: String, searchList: String, origin: String) -> String? {
+        for entry in searchList.split(separator: ":") {
+            let directory = entry.replacingOccurrences(of: "${ORIGIN}", with: origin).replacingOccurrences(of: "$ORIGIN", with: origin)
+            guard directory.hasPrefix("/") else { continue }
+            if hostPath(of: directory + "/" + soname) != nil { return directory + "/" + soname }
+        }
+        return nil
+    }
+
     public func measure() -> Result {
         let architecture = RootArchitecture(paths: paths)
         let detected = architecture.detect()
@@ -83,8 +97,8 @@ public struct RootfsMeasurer: Sendable {
         var cached: [LoaderCache.Entry] = []
         switch family {
         case "musl":
-            searchPath = muslSearchPath(loaderPath)
-            directories = searchPath
+            directories = muslSearchPath(loaderPath)
+            searchPath = libraryPath.filter { $0.hasPrefix("/") && paths.resolve($0) != nil } + directories
         case "glibc":
             cached = loaderCache()?.entries(machine: machine) ?? []
             directories = glibcSystemDirectories(machine: machine)
@@ -93,7 +107,7 @@ public struct RootfsMeasurer: Sendable {
                 let directory = String(entry.path[..<(entry.path.lastIndex(of: "/") ?? entry.path.startIndex)])
                 if !directory.isEmpty, !fromCache.contains(directory), !directories.contains(directory) { fromCache.append(directory) }
             }
-            searchPath = fromCache + directories
+            searchPath = libraryPath.filter { $0.hasPrefix("/") && paths.resolve($0) != nil } + fromCache + directories
         default:
             searchPath = []  // without a loader nothing is loaded from anywhere
             directories = []
@@ -108,14 +122,22 @@ public struct RootfsMeasurer: Sendable {
                                    maxima: [:], estimate: false, source: "measured")
         }
         var libraries: [String: ProvidedLibrary] = [:]
-        let candidates = cached.filter { $0.path.hasPrefix("/") }.map { ($0.name, $0.path) }
-            + directories.flatMap { directory in paths.list(directory).filter { $0.contains(".so") }.map { ($0, directory + "/" + $0) } }
+        // LD_LIBRARY_PATH first. The loader tries the first cache entry for a name only; when its
+        // file is gone, the system directories (not a later entry).
+        var cachedNames = Set<String>()
+        let environment = family == "none" ? [] : libraryPath.filter { $0.hasPrefix("/") && paths.resolve($0) != nil }
+        func listed(_ directories: [String]) -> [(String, String)] {
+            directories.flatMap { directory in paths.list(directory).filter { $0.contains(".so") }.map { ($0, directory + "/" + $0) } }
+        }
+        let candidates = listed(environment)
+            + cached.filter { cachedNames.insert($0.name).inserted && $0.path.hasPrefix("/") }.map { ($0.name, $0.path) }
+            + listed(directories)
         for (name, path) in candidates where libraries[name] == nil {
             libraries[name] = library(name, at: path)
         }
         var uncached: [String: String] = [:]
         if family == LibcFamily.glibc.rawValue {
-            for directory in ldSoConfDirectories() where !directories.contains(directory) {
+            for directory in ldSoConfDirectories() where !directories.contains(directory) && !environment.contains(directory) {
                 for name in paths.list(directory) where name.contains(".so") && libraries[name] == nil && uncached[name] == nil {
                     uncached[name] = library(name, at: directory + "/" + name)?.path
                 }
@@ -216,17 +238,20 @@ public struct RootfsMeasurer: Sendable {
     }
 
     /// The directories glibc's loader searches without ld.so.cache (`ld.so --help`, "system
-    /// search path"): Debian's build names its multiarch directories, then /lib and /usr/lib;
-    /// upstream's 64-bit builds /lib64 and /usr/lib64. Both are taken where they exist, since
-    /// the root does not say how its glibc was built. ld.so.conf's directories are not among
-    /// them: the loader knows them only through the cache.
+    /// search path"). A multiarch build (Debian, Ubuntu: the root has `/usr/lib/<triplet>`) names
+    /// its triplet's directories, then /lib and /usr/lib, and never /lib64: a library copied
+    /// into /usr/lib64 there is not found. Other builds are not told apart (upstream's 64-bit
+    /// ones search /lib64 and /usr/lib64, others /lib and /usr/lib), so all of those count.
+    /// ld.so.conf's directories are not among them: the loader knows them only through the cache.
     private func glibcSystemDirectories(machine: String?) -> [String] {
-        let is64 = ["x86_64", "aarch64", "ppc64le", "ppc64", "s390x", "riscv64", "loongarch64"].contains(machine ?? "")
-        var trusted = is64 && machine != "aarch64" && machine != "riscv64" ? ["/lib64", "/usr/lib64", "/lib", "/usr/lib"] : ["/lib", "/usr/lib"]
+        let directories: [String]
         if let triplet = machine.flatMap(Self.multiarchTriplets)?.first(where: { paths.resolve("/usr/lib/" + $0) != nil || paths.resolve("/lib/" + $0) != nil }) {
-            trusted.insert(contentsOf: ["/lib/" + triplet, "/usr/lib/" + triplet], at: 0)
+            directories = ["/lib/" + triplet, "/usr/lib/" + triplet, "/lib", "/usr/lib"]
+        } else {
+            let lib64 = ["x86_64", "ppc64le", "ppc64", "s390x", "loongarch64"].contains(machine ?? "")
+            directories = lib64 ? ["/lib64", "/usr/lib64", "/lib", "/usr/lib"] : ["/lib", "/usr/lib"]
         }
-        return trusted.filter { paths.resolve($0) != nil }
+        return directories.filter { paths.resolve($0) != nil }
     }
 
     /// Debian's multiarch tuples for a machine.

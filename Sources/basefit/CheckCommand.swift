@@ -104,7 +104,7 @@ struct CheckCommand: ParsableCommand {
             evaluator.imageFilesRoot = rootfs
             // The root's libraries the project loads are read from it, as the loader would.
             evaluator.imageFiles = Evaluator.ImageFiles(root: rootfs) { inside in
-                measurer.hostPath(of: inside).flatMap { (try? ProjectScan.Scanner().scan([$0]))?.requirements.files.first }
+                ImageContents.libraryNeeds(inside, named: measurer.root + inside, in: measurer)
             }
         } else {
             let catalog = try CatalogAccess.open(global, registry: imageOptions.registry)

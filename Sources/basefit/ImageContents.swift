@@ -26,24 +26,30 @@ enum ImageContents {
     }
 
     /// What each library the measurement found needs, by its path inside the image as the
-    /// measurement names it (often a symbolic link: `/lib/x86_64-linux-gnu/libz.so.1`), the
-    /// file read where the link leads inside the root; each named by that path.
+    /// measurement names it (often a symbolic link: `/lib/x86_64-linux-gnu/libz.so.1`).
     static func libraryNeeds(root: String, measured: RootfsMeasurer.Result) throws -> [String: FileNeeds] {
         let measurer = try RootfsMeasurer(root: root)
-        var hostPaths: [String: String] = [:]
-        for library in measured.libraries {
-            if let inside = library.path, let host = measurer.hostPath(of: inside) { hostPaths[inside] = host }
-        }
-        guard !hostPaths.isEmpty else { return [:] }
-        let scanned = try ProjectScan.Scanner().scan(Array(Set(hostPaths.values)).sorted()).requirements.files
-        let byHost = Dictionary(scanned.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
         var result: [String: FileNeeds] = [:]
-        for (inside, host) in hostPaths {
-            guard var needs = byHost[host] else { continue }
-            needs.path = inside
-            result[inside] = needs
+        for inside in Set(measured.libraries.compactMap(\.path)) {
+            result[inside] = libraryNeeds(inside, named: inside, in: measurer)
         }
         return result
+    }
+
+    /// What the root's library at `inside` needs, read where the path leads inside the root and
+    /// named `name`. What its own RUNPATH (else RPATH) finds in the root, `$ORIGIN` being the
+    /// directory it is loaded from (the link's or the file's), is not asked of the image.
+    static func libraryNeeds(_ inside: String, named name: String, in measurer: RootfsMeasurer) -> FileNeeds? {
+        guard let host = measurer.hostPath(of: inside),
+              let artifact = (try? ProjectScan.Scanner().scan([host]))?.artifacts.first else { return nil }
+        var needs = FileNeeds(artifact)
+        needs.path = name
+        if let list = artifact.facts.runpath ?? artifact.facts.rpath {
+            let file = String(host.dropFirst(measurer.root == "/" ? 0 : measurer.root.count))
+            let origins = [inside, file].map { String($0[..<($0.lastIndex(of: "/") ?? $0.startIndex)]) }
+            needs.external.removeAll { soname in origins.contains { measurer.found(soname, searchList: list, origin: $0) != nil } }
+        }
+        return needs
     }
 
     /// Keeps only the files under `paths` (image paths without a leading slash).

@@ -18,17 +18,20 @@ import TestSupport
         try LocalRegistry.basefit(arguments, home: home)
     }
 
-    /// The bookworm image with `libraries` of Fixtures/elf/chain/lib added in one layer, pushed
-    /// as `team/<repository>:1`; its docker:// reference.
-    func image(_ registry: LocalRegistry, adding libraries: [String], as repository: String, home: String) throws -> String {
-        let directory = home + "/layer-\(repository)/usr/lib/x86_64-linux-gnu"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    /// The bookworm image with `libraries` of Fixtures/elf/chain/lib added in one layer (in its
+    /// system directory, or `directory`), pushed as `team/<repository>:1`; its docker:// reference.
+    func image(_ registry: LocalRegistry, adding libraries: [String], as repository: String, home: String,
+               directory: String = "usr/lib/x86_64-linux-gnu", environment: [String] = []) throws -> String {
+        let layer = home + "/layer-\(repository)"
         for library in libraries {
-            try FileManager.default.copyItem(atPath: TestPaths.elf("chain/lib/" + library), toPath: directory + "/" + library)
+            let (name, place) = library.contains("/") ? (String(library.split(separator: "/").last!), String(library.split(separator: "/").dropLast().joined(separator: "/")))
+                : (library, directory)
+            try FileManager.default.createDirectory(atPath: layer + "/" + place, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: TestPaths.elf("chain/lib/" + name), toPath: layer + "/" + place + "/" + name)
         }
         let tar = home + "/\(repository).tar"
-        #expect(try Run.program("/bin/tar", ["-C", home + "/layer-\(repository)", "-cf", tar, "usr"]).status == 0)
-        return try registry.pushWithLayer(base: "bookworm", layer: tar, tag: repository, repository: "team/" + repository)
+        #expect(try Run.program("/bin/tar", ["-C", layer, "-cf", tar, "usr"]).status == 0)
+        return try registry.pushWithLayer(base: "bookworm", layer: tar, tag: repository, repository: "team/" + repository, environment: environment)
     }
 
     @Test func aLayeredLibraryWithoutWhatItNeedsFailsTheGate() throws {
@@ -51,5 +54,23 @@ import TestSupport
         let whole = try image(registry, adding: ["libchaina.so.1", "libchainb.so.1"], as: "chain-whole", home: home)
         let check = try basefit(["check", app, "--image", whole, "--tls-verify=false", "--runtime", "none"], home: home)
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+    }
+
+    /// A library in /usr/local/lib, never put in ld.so.cache (no `RUN ldconfig`), is found only
+    /// where the image's configuration sets LD_LIBRARY_PATH to that directory.
+    @Test func aLibraryOutsideTheCacheIsFoundThroughTheImagesLibraryPath() throws {
+        guard let registry else { return }
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("basefit-imagepath-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let app = TestPaths.elf("chain/bin/app")
+        let libraries = ["libchaina.so.1", "usr/local/lib/libchainb.so.1"]
+        let plain = try image(registry, adding: libraries, as: "chain-local", home: home)
+        let missing = try basefit(["check", app, "--image", plain, "--tls-verify=false", "--runtime", "none"], home: home)
+        #expect(missing.status == 1, "\(missing.stdout)\(missing.stderr)")
+        #expect(missing.stdout.contains("needs libchainb.so.1"), "\(missing.stdout)")
+        let configured = try image(registry, adding: libraries, as: "chain-ldpath", home: home, environment: ["LD_LIBRARY_PATH=/usr/local/lib"])
+        let found = try basefit(["check", app, "--image", configured, "--tls-verify=false", "--runtime", "none"], home: home)
+        #expect(found.status == 0, "\(found.stdout)\(found.stderr)")
     }
 }

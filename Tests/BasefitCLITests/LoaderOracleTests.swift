@@ -166,6 +166,38 @@ struct LoaderOracleTests {
         #expect(loads == [false, true])
     }
 
+    /// What the root's libraries find themselves is found: a library's own RUNPATH (`$ORIGIN/chain`
+    /// beside it in the system directory), and a library the project ships that the program's
+    /// DT_RPATH finds for the root's library (which inherits it). The loader starts both.
+    @Test(arguments: DebianRoots.present.filter { $0 != "bullseye" })  // the program needs glibc 2.34
+    func whatTheRootsLibrariesFindThemselvesIsFound(_ suite: String) throws {
+        let root = try DebianRoots.linkedCopy(suite, prefix: "found")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let manager = FileManager.default
+        let system = root + "/usr/lib/x86_64-linux-gnu/"
+        // The root's libchaina.so.1 finds libchainb.so.1 through its RUNPATH $ORIGIN/chain.
+        try manager.createDirectory(atPath: system + "chain", withIntermediateDirectories: true)
+        try manager.copyItem(atPath: TestPaths.elf("chain/runpath/libchaina.so.1"), toPath: system + "libchaina.so.1")
+        try manager.copyItem(atPath: TestPaths.elf("chain/lib/libchainb.so.1"), toPath: system + "chain/libchainb.so.1")
+        try manager.createDirectory(atPath: root + "/opt/chain", withIntermediateDirectories: true)
+        try manager.copyItem(atPath: TestPaths.elf("chain/bin/app"), toPath: root + "/opt/chain/app")
+        _ = try Self.checkAndStart("/opt/chain/app", in: root, starts: true, "\(suite), the root's library's RUNPATH")
+        // A plain libchaina.so.1 in the root; the project ships libchainb.so.1 in its lib/, which
+        // the program's DT_RPATH $ORIGIN/../lib finds for the root's library too.
+        try manager.removeItem(atPath: system + "libchaina.so.1")
+        try manager.removeItem(atPath: system + "chain")
+        try manager.copyItem(atPath: TestPaths.elf("chain/lib/libchaina.so.1"), toPath: system + "libchaina.so.1")
+        try manager.createDirectory(atPath: root + "/opt/proj/bin", withIntermediateDirectories: true)
+        try manager.createDirectory(atPath: root + "/opt/proj/lib", withIntermediateDirectories: true)
+        try manager.copyItem(atPath: TestPaths.elf("chain/bin/app-rpath"), toPath: root + "/opt/proj/bin/app")
+        try manager.copyItem(atPath: TestPaths.elf("chain/lib/libchainb.so.1"), toPath: root + "/opt/proj/lib/libchainb.so.1")
+        let check = try Self.check(root + "/opt/proj", in: root)
+        // Started through the loader: without /proc in the chroot a program's own $ORIGIN is not known.
+        let started = try Run.program("/usr/sbin/chroot", [root, "/lib64/ld-linux-x86-64.so.2", "/opt/proj/bin/app"], environment: ["PATH": "/usr/bin:/bin"])
+        #expect(started.status == 0, "\(suite): \(started.stderr)")
+        #expect(check.status == 0, "\(suite), the project's own library: basefit \(check.stdout)")
+    }
+
     /// `check --rootfs` of a program in a root, and the program started there: it starts or not
     /// as `starts` says, and basefit calls it compatible exactly when it starts.
     static func checkAndStart(_ program: String, in root: String, starts: Bool, _ label: String) throws -> ProcessResult {

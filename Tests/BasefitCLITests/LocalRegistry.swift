@@ -25,6 +25,7 @@ final class LocalRegistry: @unchecked Sendable {
 
     nonisolated(unsafe) static var started: LocalRegistry??
     static let lock = NSLock()
+    static let layoutLock = NSLock()
 
     /// The shared instance, or nil with the reason printed once.
     static func shared() -> LocalRegistry? {
@@ -113,12 +114,20 @@ final class LocalRegistry: @unchecked Sendable {
         return try Run.program(TestPaths.executable.path, arguments, environment: environment)
     }
 
-    /// An image of the layout (`base`'s tag) with one more layer, the tar `layer`, tagged `tag`
-    /// and pushed to the open registry as `repository:1`; its docker:// reference.
-    func pushWithLayer(base: String, layer: String, tag: String, repository: String) throws -> String {
+    /// An image of the layout (`base`'s tag) with one more layer, the tar `layer`, and the
+    /// `environment` entries (`NAME=value`) added to its configuration, tagged `tag` and pushed
+    /// to the open registry as `repository:1`; its docker:// reference.
+    func pushWithLayer(base: String, layer: String, tag: String, repository: String, environment: [String] = []) throws -> String {
         guard let umoci = Run.which("umoci") else { throw Missing(description: "umoci is not installed") }
+        // umoci rewrites the layout's index.json: one change of the shared layout at a time.
+        Self.layoutLock.lock()
+        defer { Self.layoutLock.unlock() }
         let add = try Run.program(umoci, ["raw", "add-layer", "--image", layout + ":" + base, "--tag", tag, layer])
         guard add.status == 0 else { throw Missing(description: "umoci raw add-layer: \(add.stderr)") }
+        for entry in environment {
+            let set = try Run.program(umoci, ["config", "--image", layout + ":" + tag, "--tag", tag, "--config.env", entry])
+            guard set.status == 0 else { throw Missing(description: "umoci config --config.env: \(set.stderr)") }
+        }
         try run(["push", layout + ":" + tag, open + "/\(repository):1"])
         return "docker://\(open)/\(repository):1"
     }
