@@ -5,6 +5,9 @@ extension HTTPFetcher {
     /// runs on `WorkerThreads` and NIO's event loops, never on the waiting thread and never on
     /// the cooperative pool, which the waiting thread may be part of.
     public static func blocking<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
+        // Called from work already on the worker threads, it would park one of them while it
+        // waits; as deep as the pool is wide, that hangs for good. A crash says where instead.
+        precondition(!WorkerThreads.onWorkerThread, "HTTPFetcher.blocking called from work it runs: await the work instead")
         let box = ResultBox<T>()
         let done = DispatchSemaphore(value: 0)
         Task.detached(executorPreference: WorkerThreads.shared) {
