@@ -8,12 +8,12 @@ import TestSupport
 /// caches ldconfig made of the real Debian roots.
 @Suite(.enabled(if: !DebianRoots.present.isEmpty && getuid() == 0, "needs root and the debootstrapped roots (scripts/rootfs.sh)"))
 struct LoaderCacheTests {
-    /// name → path of the x86-64 entries, as `ldconfig -p -C FILE` prints them.
-    static func printed(_ file: String) throws -> [String: String] {
+    /// name → path of the entries of one ABI (`x86-64`, `AArch64`), as `ldconfig -p -C FILE` prints them.
+    static func printed(_ file: String, abi: String = "x86-64") throws -> [String: String] {
         let listed = try Run.program("/sbin/ldconfig", ["-p", "-C", file])
         try #require(listed.status == 0, "ldconfig -p: \(listed.stderr)")
         var entries: [String: String] = [:]
-        for line in listed.stdout.split(separator: "\n") where line.contains("(libc6,x86-64") && line.contains(" => ") {
+        for line in listed.stdout.split(separator: "\n") where line.contains("(libc6,\(abi)") && line.contains(" => ") {
             let parts = line.trimmingCharacters(in: .whitespaces).components(separatedBy: " => ")
             let name = String(parts[0].split(separator: " ").first ?? "")
             if entries[name] == nil { entries[name] = parts[1] }
@@ -45,6 +45,32 @@ struct LoaderCacheTests {
         var ours: [String: String] = [:]
         for entry in own.entries(machine: "x86_64") where ours[entry.name] == nil { ours[entry.name] = entry.path }
         #expect(ours == (try Self.printed(DebianRoots.path(suite) + "/etc/ld.so.cache")))
+    }
+
+    /// An arm64 root's cache, written by its own arm64 ldconfig (run under the qemu-aarch64-static
+    /// the root holds): its AArch64 entries are what `ldconfig -p` prints, and measuring the root
+    /// with that cache finds the same libraries as without one.
+    @Test(arguments: ["bookworm-arm64", "trixie-arm64"])
+    func arm64CacheReadsAsLdconfigPrintsIt(_ name: String) throws {
+        guard DebianRoots.available(name), FileManager.default.fileExists(atPath: DebianRoots.path(name) + "/usr/bin/qemu-aarch64-static") else {
+            print("LoaderCacheTests: skipped, no \(name) root with qemu-aarch64-static (scripts/rootfs.sh \(name))")
+            return
+        }
+        let copy = try DebianRoots.linkedCopy(name, prefix: "ldcache")
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+        let without = try RootfsMeasurer(root: copy).measure()
+        let made = try Run.program("/usr/sbin/chroot", [copy, "/usr/bin/qemu-aarch64-static", "/sbin/ldconfig"])
+        try #require(made.status == 0, "arm64 ldconfig: \(made.stderr)")
+        let file = copy + "/etc/ld.so.cache"
+        let cache = try #require(LoaderCache(bytes: [UInt8](try Data(contentsOf: URL(fileURLWithPath: file)))))
+        var ours: [String: String] = [:]
+        for entry in cache.entries(machine: "aarch64") where ours[entry.name] == nil { ours[entry.name] = entry.path }
+        let expected = try Self.printed(file, abi: "AArch64")
+        #expect(expected.count > 20)
+        #expect(ours == expected)
+        #expect(cache.entries(machine: "x86_64").isEmpty)
+        let with = try RootfsMeasurer(root: copy).measure()
+        #expect(Set(with.libraries.map(\.soname)) == Set(without.libraries.map(\.soname)))
     }
 
     /// Every prefix of a real cache and every byte of its header changed: read or refused, never
