@@ -127,7 +127,7 @@ public struct Image: Sendable, Hashable {
     public var provenance: String
     /// Libraries a measured root holds in a directory of ld.so.conf but not in its
     /// /etc/ld.so.cache, which the loader therefore does not find (soname → path): not
-    /// provided, only named in the fix. Set for `--rootfs` only; never stored in a catalog.
+    /// provided, only named in the fix. Set where a root was measured; never stored in a catalog.
     public var uncachedLibraries: [String: String] = [:]
 
     public init(

@@ -22,6 +22,8 @@ public struct MeasuredImageCache: Sendable {
         case contents = ".contents-v4.json"
         /// What each of the image's libraries needs, by its path inside the image.
         case libraries = ".libraries-v1.json"
+        /// Libraries in a directory of ld.so.conf but not in the cache (`Image.uncachedLibraries`).
+        case uncached = ".uncached-v1.json"
     }
 
     /// `-v2`: images measured since their libraries are those ld.so.cache and the loader's

@@ -13,7 +13,7 @@ public enum RootfsImport {
         let arch = architecture ?? result.architecture.flatMap(Architecture.init) ?? result.machine.map { Architecture($0) ?? .other($0) }
         let date = today()
         let family = familyName(reference)
-        return Image(
+        var image = Image(
             reference: reference, family: family, variant: "imported", osName: result.osName,
             osVersion: result.osVersion, osCodename: result.osCodename, basedOn: nil,
             libcFamily: LibcFamily(rawValue: result.libcFamily) ?? .none, libcVersion: result.libcVersion, runtime: result.runtime.map(runtime), shell: result.shell,
@@ -29,6 +29,8 @@ public enum RootfsImport {
             }),
             installedPackages: result.installedPackages.map(Set.init),
             measured: source, provenance: "\(source), \(date)")
+        image.uncachedLibraries = result.uncachedLibraries
+        return image
     }
 
     /// The catalog's view of a detected runtime.

@@ -96,9 +96,7 @@ struct CheckCommand: ParsableCommand {
         if let rootfs {
             let measurer = try RootfsMeasurer(root: rootfs)
             let measured = measurer.measure()
-            var root = RootfsImport.image(measured, reference: rootfs, source: "--rootfs \(rootfs)", architecture: arch.flatMap(Architecture.init))
-            root.uncachedLibraries = measured.uncachedLibraries
-            image = root
+            image = RootfsImport.image(measured, reference: rootfs, source: "--rootfs \(rootfs)", architecture: arch.flatMap(Architecture.init))
             source = "root filesystem"
             // Files of the root itself, named through it, are its own (as the scan names them).
             evaluator.imageFilesRoot = rootfs

@@ -74,13 +74,15 @@ enum ImageInput {
                 return result
             }
             let measurements = MeasuredImageCache(cacheDirectory: cache.directory)
-            var documents = Set<MeasuredImageCache.Document>()
+            var documents: Set<MeasuredImageCache.Document> = [.uncached]
             if scanContents { documents.insert(.contents) }
             if readLibraries { documents.insert(.libraries) }
             let hit = measurements.read(hex: hex, name: name, documents: documents)
             let cachedContents = hit?.documents[.contents].flatMap { try? Requirements.read(json: $0) }
             let cachedLibraries = hit?.documents[.libraries].flatMap { try? JSONDecoder().decode([String: FileNeeds].self, from: $0) }
-            if let hit, !scanContents || cachedContents != nil, !readLibraries || cachedLibraries != nil {
+            let cachedUncached = hit?.documents[.uncached].flatMap { try? JSONDecoder().decode([String: String].self, from: $0) }
+            if var hit, !scanContents || cachedContents != nil, !readLibraries || cachedLibraries != nil, let cachedUncached {
+                hit.image.uncachedLibraries = cachedUncached
                 Output.verbose("image: \(label) measured earlier (cache)", options: global)
                 var manifest = resolved
                 if appOnly || appIfKnown {
@@ -106,6 +108,7 @@ enum ImageInput {
                 var written: [MeasuredImageCache.Document: Data] = [:]
                 written[.contents] = try measured.contents.map { try JSONEncoder().encode($0) }
                 written[.libraries] = try measured.libraryNeeds.map { try JSONEncoder().encode($0) }
+                written[.uncached] = try JSONEncoder().encode(measured.image.uncachedLibraries)
                 try measurements.write(hex: hex, image: measured.image, documents: written)
             } catch {
                 if !global.quiet { Output.warning("could not keep the measurement in \(measurements.directory): \(error)") }
