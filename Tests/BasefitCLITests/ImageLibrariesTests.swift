@@ -14,10 +14,6 @@ import TestSupport
         registry = LocalRegistry.shared()
     }
 
-    func basefit(_ arguments: [String], home: String) throws -> ProcessResult {
-        try LocalRegistry.basefit(arguments, home: home)
-    }
-
     /// The bookworm image with `libraries` of Fixtures/elf/chain/lib added in one layer (in its
     /// system directory, or `directory`), pushed as `team/<repository>:1`; its docker:// reference.
     func image(_ registry: LocalRegistry, adding libraries: [String], as repository: String, home: String,
@@ -42,7 +38,7 @@ import TestSupport
         let app = TestPaths.elf("chain/bin/app")
         let lacking = try image(registry, adding: ["libchaina.so.1"], as: "chain-lacking", home: home)
         for run in ["measured", "from the cache"] {
-            let check = try basefit(["check", app, "--image", lacking, "--tls-verify=false", "--runtime", "none", "--format", "json"], home: home)
+            let check = try LocalRegistry.basefit(["check", app, "--image", lacking, "--tls-verify=false", "--runtime", "none", "--format", "json"], home: home)
             #expect(check.status == 1, "\(run): \(check.stdout)\(check.stderr)")
             let problems = (try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any])?["problems"] as? [[String: Any]] ?? []
             #expect(problems.count == 1, "\(run): \(problems)")
@@ -52,7 +48,7 @@ import TestSupport
             #expect((problems.first?["message"] as? String)?.contains("loaded for \(app)") == true, "\(run): \(problems)")
         }
         let whole = try image(registry, adding: ["libchaina.so.1", "libchainb.so.1"], as: "chain-whole", home: home)
-        let check = try basefit(["check", app, "--image", whole, "--tls-verify=false", "--runtime", "none"], home: home)
+        let check = try LocalRegistry.basefit(["check", app, "--image", whole, "--tls-verify=false", "--runtime", "none"], home: home)
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
     }
 
@@ -67,13 +63,13 @@ import TestSupport
         let libraries = ["libchaina.so.1", "usr/local/lib/libchainb.so.1"]
         let plain = try image(registry, adding: libraries, as: "chain-local", home: home)
         for run in ["measured", "from the cache"] {
-            let missing = try basefit(["check", app, "--image", plain, "--tls-verify=false", "--runtime", "none"], home: home)
+            let missing = try LocalRegistry.basefit(["check", app, "--image", plain, "--tls-verify=false", "--runtime", "none"], home: home)
             #expect(missing.status == 1, "\(run): \(missing.stdout)\(missing.stderr)")
             #expect(missing.stdout.contains("needs libchainb.so.1"), "\(run): \(missing.stdout)")
             #expect(missing.stdout.contains("/usr/local/lib/libchainb.so.1 is there, but not in /etc/ld.so.cache"), "\(run): \(missing.stdout)")
         }
         let configured = try image(registry, adding: libraries, as: "chain-ldpath", home: home, environment: ["LD_LIBRARY_PATH=/usr/local/lib"])
-        let found = try basefit(["check", app, "--image", configured, "--tls-verify=false", "--runtime", "none"], home: home)
+        let found = try LocalRegistry.basefit(["check", app, "--image", configured, "--tls-verify=false", "--runtime", "none"], home: home)
         #expect(found.status == 0, "\(found.stdout)\(found.stderr)")
     }
 }
