@@ -108,6 +108,9 @@ step napi-addon.node      "g++ -shared, napi_register_module_v1"
 g++ "${CFLAGS[@]}" -fPIC -shared "${LDFLAGS[@]}" -Wl,--no-as-needed \
     "$SRC/napi-addon.cpp" -o "$OUT/napi-addon.node"
 
+step napi-property-key.node "gcc -shared -z now, calls node_api_create_property_key_utf16"
+gcc "${CFLAGS[@]}" -fPIC -shared "${LDFLAGS[@]}" -Wl,-z,now "$SRC/napi-property-key.c" -o "$OUT/napi-property-key.node"
+
 step abi-addon.node       "gcc -shared, node_register_module_v115"
 gcc "${CFLAGS[@]}" -fPIC -shared "${LDFLAGS[@]}" "$SRC/abi-addon.c" -o "$OUT/abi-addon.node"
 

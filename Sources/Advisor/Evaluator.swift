@@ -96,6 +96,10 @@ public struct Evaluator: Sendable {
             if let imageFiles { problems += loadedLibraryProblems(profile, image, files: imageFiles) }
         }
         problems += runtimeProblems(profile, image, runtime: runtime)
+        if runtime == .node, let carried = image.runtime, carried.kind == .node,
+           let note = RuntimeNeeds.nodeAPINote(nodeAPIAddons(profile, image), carried: carried, image: image) {
+            notes.append(note)
+        }
         let files = systemFileProblems(profile, image, added: addedFiles)
         problems += files.problems
         notes += files.notes
@@ -319,6 +323,7 @@ public struct Evaluator: Sendable {
                 return [runtimeMissing(.node, image: image, needed: RuntimeNeeds.nodeMajors(node).map { "Node \($0)" }.joined(separator: " or "))]
             }
             return RuntimeNeeds.nodeProblems(node, carried: carried, image: image, today: today, newest: newestNodeMajor)
+                + RuntimeNeeds.nodeAPIProblems(nodeAPIAddons(profile, image), carried: carried, image: image)
         case .python:
             let lockedPython = profile.requirements.lockfiles.map { !$0.python.isEmpty } == true
             guard let python = profile.requirements.python ?? (lockedPython ? PythonRuntime() : nil) else { return [] }
@@ -327,6 +332,11 @@ public struct Evaluator: Sendable {
             }
             return RuntimeNeeds.pythonProblems(python, carried: carried, image: image)
         }
+    }
+
+    /// The project's files that call Node-API functions and load on this image.
+    func nodeAPIAddons(_ profile: ProjectProfile, _ image: Image) -> [FileNeeds] {
+        profile.files.filter { $0.isLoadable && applies($0, to: image) && !$0.nodeAPIFunctions.isEmpty }
     }
 
     /// The newest Node major any catalog image carries (what `node`/`latest` in .nvmrc mean).

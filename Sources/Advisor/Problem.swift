@@ -16,6 +16,8 @@ public struct Problem: Sendable, Hashable {
         case runtimeMissing = "runtime-missing"
         case runtimeMismatch = "runtime-mismatch"
         case libnodeAddon = "libnode-addon"
+        /// An addon calls Node-API functions the image's Node does not export (judged where the Node was read).
+        case nodeAPIMissing = "node-api-missing"
         /// A program reads a file the image lacks (CA certificates, tzdata, passwd).
         case missingFile = "missing-file"
         /// A locked package has no build for the image and nothing builds it (lockfile input).
@@ -67,6 +69,7 @@ public struct Problem: Sendable, Hashable {
         case .runtimeMissing: return 4
         case .libnodeAddon: return 5
         case .runtimeMismatch: return 6
+        case .nodeAPIMissing: return 6
         case .glibcTooOld: return 7
         case .muslTooOld: return 7
         case .glibcPrivate: return 7

@@ -57,6 +57,35 @@ enum RuntimeNeeds {
         return problems
     }
 
+    /// Addons calling Node-API functions the image's Node does not export: with BIND_NOW (Rust
+    /// and most prebuilt addons) `require` fails ("undefined symbol: node_api_…"), else the call
+    /// does. Judged where the Node's own files were read (`--rootfs`, `--image`); the catalog
+    /// does not record a Node's exports.
+    static func nodeAPIProblems(_ addons: [FileNeeds], carried: Image.Runtime, image: Image) -> [Problem] {
+        guard let exports = carried.nodeAPIExports else { return [] }
+        return addons.compactMap { addon in
+            let missing = addon.nodeAPIFunctions.filter { !exports.contains($0) }
+            guard !missing.isEmpty else { return nil }
+            let node = "Node \(carried.version)" + (carried.path.map { " (\($0))" } ?? "")
+            return Problem(
+                kind: .nodeAPIMissing, artifact: addon.path, library: nil, version: nil, symbols: missing,
+                message: "\(addon.path) calls \(missing.joined(separator: ", ")), which \(node) in \(image.reference) does not export: "
+                    + "the addon fails to load (\"undefined symbol\") or at that call",
+                fix: Fix(advice: "use an image with a newer Node, or a release of the package built for an older Node-API version"))
+        }
+    }
+
+    /// Where the Node's exports are not known (a catalog image), the functions Node-API added
+    /// from version 9 on (`node_api_*`, which Nodes still in use differ on) are named as not checked.
+    static func nodeAPINote(_ addons: [FileNeeds], carried: Image.Runtime, image: Image) -> String? {
+        guard carried.nodeAPIExports == nil else { return nil }
+        let later = Set(addons.flatMap { $0.nodeAPIFunctions.filter { $0.hasPrefix("node_api_") } }).sorted()
+        guard let first = later.first else { return nil }
+        let more = later.count > 1 ? " and \(later.count - 1) more" : ""
+        return "not checked: whether \(image.reference)'s Node \(carried.version) exports \(first)\(more) (Node-API 9 or later), "
+            + "which addons call; the catalog does not record it (check --image reads it from the image)"
+    }
+
     // MARK: Python
 
     /// The CPython lines the project is bound to (`3.12`, `3.13t`).

@@ -118,6 +118,10 @@ public struct BinaryFacts: Sendable, Codable, Hashable {
     /// Functions of `MuslSymbols` a musl-linked file needs (undefined, not weak): what a musl
     /// older than the one it was built against does not have.
     public var muslSymbols: [String] = []
+    /// Node-API functions (`napi_*`, `node_api_*`) the file calls (undefined, not weak), when
+    /// asked (`InspectionOptions.nodeAPIFunctions`): a Node that does not export one of them
+    /// cannot run the addon.
+    public var nodeAPIFunctions: [String] = []
     /// DT_RELR: its relative relocations are packed, which a loader applies only from glibc 2.36
     /// (musl 1.2.4); an older one ignores them and the file crashes.
     public var packedRelocations = false

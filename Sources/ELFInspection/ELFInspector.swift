@@ -8,11 +8,18 @@ public struct InspectionOptions: Sendable {
     /// `node_module_register` and V8's `_ZN2v8` for a Node addon without N-API.
     public var importPrefixes: [String]
     public static let importLimit = 32
+    /// Report the Node-API functions the file calls (`BinaryFacts.nodeAPIFunctions`): asked for
+    /// a Node addon.
+    public var nodeAPIFunctions: Bool
 
-    public init(exportPrefixes: [String] = [], importPrefixes: [String] = []) {
+    public init(exportPrefixes: [String] = [], importPrefixes: [String] = [], nodeAPIFunctions: Bool = false) {
         self.exportPrefixes = exportPrefixes
         self.importPrefixes = importPrefixes
+        self.nodeAPIFunctions = nodeAPIFunctions
     }
+
+    /// Node-API's functions: `napi_*` (versions 1–8) and `node_api_*` (9 on).
+    public static let nodeAPIPrefixes = ["napi_", "node_api_"]
 }
 
 /// Turns one ELF file (on disk or in memory) into `BinaryFacts`.
@@ -185,8 +192,11 @@ public enum ELFInspector {
         var muslSymbols: [String] = []
         let mayBeMusl = interpreter.map { LibcNames.family(ofLoader: $0) == .musl }
             ?? dynamic.needed.contains { $0.hasPrefix("libc.musl-") || $0 == "libc.so" }
+        // The Node-API functions an addon calls (undefined, not weak): a Node that does not export
+        // one refuses the addon (linked with BIND_NOW) or fails at the call.
+        var nodeAPIFunctions: [String] = []
         if let dynsym = sections.first(where: { $0.type == SectionType.dynsym }),
-           !versionByIndex.isEmpty || !options.exportPrefixes.isEmpty || !importPrefixes.isEmpty || mayBeMusl {
+           !versionByIndex.isEmpty || !options.exportPrefixes.isEmpty || !importPrefixes.isEmpty || mayBeMusl || options.nodeAPIFunctions {
             let versym = try sections.first(where: { $0.type == SectionType.versym }).map {
                 section throws(ELFError) in try handle.versionIndices(section)
             } ?? []
@@ -194,7 +204,7 @@ public enum ELFInspector {
             let wantsImports = !importPrefixes.isEmpty
             try handle.forEachSymbol(dynsym, wantsName: { index, sectionIndex, binding in
                 if sectionIndex == 0 {
-                    return index > 0 && (wantsImports || (mayBeMusl && binding == 1)
+                    return index > 0 && (wantsImports || ((mayBeMusl || options.nodeAPIFunctions) && binding == 1)
                         || (index < versym.count && versionByIndex[versym[index] & VersionIndex.mask] != nil))
                 }
                 return wantsExports && (binding == 1 || binding == 2)
@@ -208,6 +218,10 @@ public enum ELFInspector {
                         imports.append(name)
                     }
                     if mayBeMusl, symbol.binding == 1, MuslSymbols.firstRelease[name] != nil { muslSymbols.append(name) }
+                    if options.nodeAPIFunctions, symbol.binding == 1,
+                       InspectionOptions.nodeAPIPrefixes.contains(where: { name.hasPrefix($0) }) {
+                        nodeAPIFunctions.append(name)
+                    }
                 } else if options.exportPrefixes.contains(where: { name.hasPrefix($0) }) {
                     exports.append(name)
                 }
@@ -264,6 +278,7 @@ public enum ELFInspector {
             exports: Array(Set(exports)).sorted(), imports: Array(Set(imports)).sorted(), systemFiles: systemFiles, go: go, x86ISALevel: isaLevel,
             libc: libc, linkage: linkage)
         if libc == .musl { facts.muslSymbols = Array(Set(muslSymbols)).sorted() }
+        facts.nodeAPIFunctions = Array(Set(nodeAPIFunctions)).sorted()
         facts.executableStack = executableStack(programHeaders.first { $0.type == ProgramType.gnuStack }, machine: header.machine)
         facts.osABI = header.osABI
         facts.packedRelocations = dynamic.packedRelocations

@@ -14,15 +14,19 @@ public struct Image: Sendable, Hashable {
         public var freeThreaded: Bool
         /// Node's NODE_MODULE_VERSION, where known.
         public var moduleVersion: Int?
+        /// The Node-API functions this Node exports, where its files were read (`--rootfs`,
+        /// `--image`); nil in the catalog, where they are not known.
+        public var nodeAPIExports: Set<String>?
 
         public init(kind: RuntimeKind, version: String, path: String? = nil, abi: String? = nil,
-                    freeThreaded: Bool = false, moduleVersion: Int? = nil) {
+                    freeThreaded: Bool = false, moduleVersion: Int? = nil, nodeAPIExports: Set<String>? = nil) {
             self.kind = kind
             self.version = version
             self.path = path
             self.abi = abi
             self.freeThreaded = freeThreaded
             self.moduleVersion = moduleVersion
+            self.nodeAPIExports = nodeAPIExports
         }
 
         /// The major (`22` of `22.11.0`).

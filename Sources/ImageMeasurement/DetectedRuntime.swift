@@ -16,17 +16,21 @@ public struct DetectedRuntime: Sendable, Hashable {
     /// Node's NODE_MODULE_VERSION (108 for Node 18); nil for Python, or for a Node
     /// major the table does not know.
     public var moduleVersion: Int?
+    /// The Node-API functions Node's binary (or Debian's libnode) exports; nil for Python, or
+    /// when they could not be read.
+    public var nodeAPIExports: [String]?
     /// The files (inside the root) the facts were read from.
     public var evidence: [String]
 
     public init(kind: RuntimeKind, version: String, path: String, abi: String?, freeThreaded: Bool,
-                moduleVersion: Int?, evidence: [String]) {
+                moduleVersion: Int?, nodeAPIExports: [String]? = nil, evidence: [String]) {
         self.kind = kind
         self.version = version
         self.path = path
         self.abi = abi
         self.freeThreaded = freeThreaded
         self.moduleVersion = moduleVersion
+        self.nodeAPIExports = nodeAPIExports
         self.evidence = evidence
     }
 

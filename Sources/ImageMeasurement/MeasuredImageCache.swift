@@ -15,15 +15,18 @@ public struct MeasuredImageCache: Sendable {
 
     /// The documents kept beside a measured image, each in a file of its own.
     public enum Document: String, Sendable, CaseIterable {
-        /// The scan of the image's own files, as the caller serialised it. `-v4`: written since
-        /// contents carry what could not be judged, which libraries ask for an executable stack
-        /// and which functions of a newer musl files call; earlier names (`<hex>.contents.json`,
-        /// `-v2`, `-v3`) may lack some and are never read.
-        case contents = ".contents-v4.json"
+        /// The scan of the image's own files, as the caller serialised it. `-v5`: written since
+        /// contents carry what could not be judged, which libraries ask for an executable stack,
+        /// which functions of a newer musl files call and which Node-API functions addons call;
+        /// earlier names (`<hex>.contents.json`, `-v2` … `-v4`) may lack some and are never read.
+        case contents = ".contents-v5.json"
         /// What each of the image's libraries needs, by its path inside the image.
         case libraries = ".libraries-v1.json"
         /// Libraries in a directory of ld.so.conf but not in the cache (`Image.uncachedLibraries`).
         case uncached = ".uncached-v1.json"
+        /// The Node-API functions the image's Node exports (`Image.Runtime.nodeAPIExports`;
+        /// null without a Node, or when they could not be read).
+        case nodeAPI = ".nodeapi-v1.json"
     }
 
     /// `-v2`: images measured since their libraries are those ld.so.cache and the loader's

@@ -36,7 +36,8 @@ public enum RootfsImport {
     /// The catalog's view of a detected runtime.
     public static func runtime(_ detected: DetectedRuntime) -> Image.Runtime {
         Image.Runtime(kind: detected.kind, version: detected.version, path: detected.path, abi: detected.abi,
-                      freeThreaded: detected.freeThreaded, moduleVersion: detected.moduleVersion)
+                      freeThreaded: detected.freeThreaded, moduleVersion: detected.moduleVersion,
+                      nodeAPIExports: detected.nodeAPIExports.map(Set.init))
     }
 
     /// `architecture` overrides the measured one (`--platform`).

@@ -127,10 +127,14 @@ struct RuntimeDetector {
             var evidence = [inside]
             var version = Self.nodeRelease(in: host)
             var moduleVersion: Int?
+            // Official builds export Node-API from the executable itself.
+            var nodeAPIExports = Self.nodeAPIExports(of: host)
             // Debian's node is a small program linking libnode.so.<NODE_MODULE_VERSION>.
             let prefix = String(inside.dropLast("/bin/node".count))
             if let (libraryInside, libraryHost) = linkedLibrary(of: host, prefix: "libnode.so.", near: prefix.isEmpty ? "/usr" : prefix) {
                 moduleVersion = Int(libraryInside.split(separator: "/").last!.dropFirst("libnode.so.".count))
+                // Read when the library is: its exports join the executable's (nil: not read).
+                nodeAPIExports = Self.nodeAPIExports(of: libraryHost).map { Array(Set($0 + (nodeAPIExports ?? []))).sorted() }
                 if version == nil, let release = Self.nodeRelease(in: libraryHost) {
                     version = release
                     evidence.append(libraryInside)
@@ -150,9 +154,16 @@ struct RuntimeDetector {
             }
             found.append(DetectedRuntime(
                 kind: .node, version: version, path: inside, abi: nil, freeThreaded: false,
-                moduleVersion: moduleVersion, evidence: evidence))
+                moduleVersion: moduleVersion, nodeAPIExports: nodeAPIExports, evidence: evidence))
         }
         return found
+    }
+
+    /// The Node-API functions an ELF file defines in its dynamic symbol table (an official
+    /// node, Debian's libnode.so.N); nil when it cannot be read.
+    static func nodeAPIExports(of host: String) -> [String]? {
+        let options = InspectionOptions(exportPrefixes: InspectionOptions.nodeAPIPrefixes)
+        return (try? ELFInspector.inspect(path: host, options: options)).map(\.exports)
     }
 
     /// The version compiled into node: its source URL

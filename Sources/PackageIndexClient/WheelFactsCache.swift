@@ -26,13 +26,13 @@ public struct WheelFactsCache: Sendable {
     struct File: Codable {
         /// 2: member failures moved from `warnings` to `unjudged`; 3: facts say whether a
         /// member asks for an executable stack; 4: which functions of a newer musl a member
-        /// calls. Files of an older schema are read again from the index, so none is judged
-        /// without them.
+        /// calls; 5: which Node-API functions an addon calls. Files of an older schema are read
+        /// again from the index, so none is judged without them.
         var schema = File.currentSchema
         var members: [Entry]
         var warnings: [String]
         var unjudged: [String]
-        static let currentSchema = 4
+        static let currentSchema = 5
     }
 
     static func valid(_ sha256: String) -> Bool {

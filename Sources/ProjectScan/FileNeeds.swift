@@ -33,6 +33,9 @@ public struct FileNeeds: Sendable, Hashable, Codable {
     /// Functions a newer musl added that this musl-linked file calls (`MuslSymbols`): an older
     /// musl's loader refuses it. Serialised only when there are some.
     public var muslSymbols: [String]
+    /// Node-API functions this addon calls (`napi_*`, `node_api_*`): an image's Node that does
+    /// not export one of them cannot run it. Serialised only when there are some.
+    public var nodeAPIFunctions: [String]
 
     public init(_ artifact: Artifact) {
         let facts = artifact.facts
@@ -60,11 +63,12 @@ public struct FileNeeds: Sendable, Hashable, Codable {
         // PT_INTERP to be runnable too, as libc.so.6 does, and is still dlopened).
         executableStack = facts.executableStack && facts.fileType == .sharedObject && !facts.flags1.contains("PIE") && facts.linkage == .dynamic
         muslSymbols = facts.muslSymbols
+        nodeAPIFunctions = facts.nodeAPIFunctions
     }
 
     enum CodingKeys: String, CodingKey {
         case path, architecture, libc, linkage, interpreter, hasOtherLibcVariant, platformAlternative, package
-        case versionNeeds, external, libcSonames, x86ISALevel, systemFiles, executableStack, muslSymbols
+        case versionNeeds, external, libcSonames, x86ISALevel, systemFiles, executableStack, muslSymbols, nodeAPIFunctions
     }
 
     public init(from decoder: any Decoder) throws {
@@ -84,6 +88,7 @@ public struct FileNeeds: Sendable, Hashable, Codable {
         systemFiles = try container.decodeIfPresent([SystemFileUse].self, forKey: .systemFiles) ?? []
         executableStack = try container.decodeIfPresent(Bool.self, forKey: .executableStack) ?? false
         muslSymbols = try container.decodeIfPresent([String].self, forKey: .muslSymbols) ?? []
+        nodeAPIFunctions = try container.decodeIfPresent([String].self, forKey: .nodeAPIFunctions) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -104,6 +109,7 @@ public struct FileNeeds: Sendable, Hashable, Codable {
         // Absent when false, so files written before it existed keep their digest.
         if executableStack { try container.encode(true, forKey: .executableStack) }
         if !muslSymbols.isEmpty { try container.encode(muslSymbols, forKey: .muslSymbols) }
+        if !nodeAPIFunctions.isEmpty { try container.encode(nodeAPIFunctions, forKey: .nodeAPIFunctions) }
     }
 
     /// The libc this file binds an image to (a file shipped in both flavours binds none).

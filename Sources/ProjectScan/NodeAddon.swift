@@ -34,7 +34,7 @@ public struct NodeAddon: Sendable, Hashable {
     /// Node's C++ API: the classic module registration, V8 and node:: symbols.
     static let importPrefixes = ["node_module_register", "_ZN2v8", "_ZN4node"]
     /// What the inspector must report for a `.node` file.
-    public static let inspectionOptions = InspectionOptions(exportPrefixes: exportPrefixes, importPrefixes: importPrefixes)
+    public static let inspectionOptions = InspectionOptions(exportPrefixes: exportPrefixes, importPrefixes: importPrefixes, nodeAPIFunctions: true)
 
     init(facts: BinaryFacts, path: String) {
         if facts.exports.contains(where: { $0.hasPrefix("napi_register_module_v") }) {

@@ -243,6 +243,7 @@ public enum CheckSARIFFormatter {
         case .runtimeMissing: return "The image carries no matching runtime"
         case .runtimeMismatch: return "The image's runtime version does not match an addon or extension"
         case .libnodeAddon: return "An addon was built for a distribution's shared libnode"
+        case .nodeAPIMissing: return "An addon calls Node-API functions the image's Node does not export"
         case .missingFile: return "A program reads a system file (CA certificates, tzdata, passwd) the image lacks"
         case .lockedNoBuild: return "A locked package has no build for the image"
         case .lockedBuildsFromSource: return "A locked package compiles from source on the image"

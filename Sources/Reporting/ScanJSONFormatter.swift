@@ -58,6 +58,7 @@ public enum ScanJSONFormatter {
             ("x86ISALevel", facts.x86ISALevel.map { .string(isaName($0)) } ?? .null),
             ("executableStack", .bool(facts.executableStack)),
             ("muslSymbols", .strings(facts.muslSymbols)),
+            ("nodeAPIFunctions", .strings(facts.nodeAPIFunctions)),
             ("bundled", .object(artifact.bundled.keys.sorted().map { ($0, .string(artifact.bundled[$0]!)) })),
             ("external", .strings(artifact.external)),
             ("package", artifact.origin.map(origin) ?? .null),

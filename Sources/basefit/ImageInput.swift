@@ -26,6 +26,12 @@ struct MeasuredImage {
     var cached = false
 }
 
+/// `measured/<hex>.nodeapi-v1.json`: the Node-API functions the image's Node exports (null
+/// without a Node, or when they could not be read).
+struct NodeAPIDocument: Codable {
+    var exports: [String]?
+}
+
 enum ImageInput {
     /// Measures `text` (a transport reference). `platform` picks from an index
     /// (`linux/amd64`); `scanContents` also scans the image's own files as a project, and
@@ -74,15 +80,18 @@ enum ImageInput {
                 return result
             }
             let measurements = MeasuredImageCache(cacheDirectory: cache.directory)
-            var documents: Set<MeasuredImageCache.Document> = [.uncached]
+            var documents: Set<MeasuredImageCache.Document> = [.uncached, .nodeAPI]
             if scanContents { documents.insert(.contents) }
             if readLibraries { documents.insert(.libraries) }
             let hit = measurements.read(hex: hex, name: name, documents: documents)
             let cachedContents = hit?.documents[.contents].flatMap { try? Requirements.read(json: $0) }
             let cachedLibraries = hit?.documents[.libraries].flatMap { try? JSONDecoder().decode([String: FileNeeds].self, from: $0) }
             let cachedUncached = hit?.documents[.uncached].flatMap { try? JSONDecoder().decode([String: String].self, from: $0) }
-            if var hit, !scanContents || cachedContents != nil, !readLibraries || cachedLibraries != nil, let cachedUncached {
+            let cachedNodeAPI = hit?.documents[.nodeAPI].flatMap { try? JSONDecoder().decode(NodeAPIDocument.self, from: $0) }
+            if var hit, !scanContents || cachedContents != nil, !readLibraries || cachedLibraries != nil, let cachedUncached,
+               let cachedNodeAPI {
                 hit.image.uncachedLibraries = cachedUncached
+                hit.image.runtime?.nodeAPIExports = cachedNodeAPI.exports.map(Set.init)
                 Output.verbose("image: \(label) measured earlier (cache)", options: global)
                 var manifest = resolved
                 if appOnly || appIfKnown {
@@ -109,6 +118,7 @@ enum ImageInput {
                 written[.contents] = try measured.contents.map { try JSONEncoder().encode($0) }
                 written[.libraries] = try measured.libraryNeeds.map { try JSONEncoder().encode($0) }
                 written[.uncached] = try JSONEncoder().encode(measured.image.uncachedLibraries)
+                written[.nodeAPI] = try JSONEncoder().encode(NodeAPIDocument(exports: measured.image.runtime?.nodeAPIExports.map { $0.sorted() }))
                 try measurements.write(hex: hex, image: measured.image, documents: written)
             } catch {
                 if !global.quiet { Output.warning("could not keep the measurement in \(measurements.directory): \(error)") }

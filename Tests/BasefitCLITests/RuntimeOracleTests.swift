@@ -99,6 +99,7 @@ struct RuntimeOracleTests {
         let (root, work) = directory
         defer { try? FileManager.default.removeItem(atPath: root + work) }
         let addons = [("abi-addon.node", TestPaths.elf("abi-addon.node")), ("napi-addon.node", TestPaths.elf("napi-addon.node")),
+                      ("napi-property-key.node", TestPaths.elf("napi-property-key.node")),
                       ("classic.node", TestPaths.fixtures.appendingPathComponent("projects/node-classic/node_modules/legacy/build/Release/classic.node").path)]
         var outcomes: [String: (basefit: Bool, node: Bool)] = [:]
         for (file, source) in addons {
@@ -116,6 +117,17 @@ struct RuntimeOracleTests {
         #expect(outcomes["napi-addon.node"]?.basefit == true && outcomes["napi-addon.node"]?.node == true)
         #expect(outcomes["abi-addon.node"]?.basefit == (name == "trixie-node"))
         #expect(outcomes["abi-addon.node"]?.node == (name == "trixie-node"))
+        // node_api_create_property_key_utf16: exported by trixie's Node 20.19, not by bookworm's
+        // Node 18.20, which refuses the BIND_NOW addon at dlopen; basefit reads both Nodes' exports.
+        #expect(outcomes["napi-property-key.node"]?.basefit == (name == "trixie-node"))
+        #expect(outcomes["napi-property-key.node"]?.node == (name == "trixie-node"))
+        if name == "bookworm-node" {
+            let directory = root + work + "/napi-property-key"
+            let result = try Run.program(TestPaths.executable.path, ["check", directory, "--rootfs", root, "--format", "json"])
+            let problems = (try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])?["problems"] as? [[String: Any]] ?? []
+            #expect(problems.map { $0["kind"] as? String } == ["node-api-missing"], "\(result.stdout)")
+            #expect(problems.first?["symbols"] as? [String] == ["node_api_create_property_key_utf16"], "\(result.stdout)")
+        }
         // A classic NODE_MODULE addon: basefit cannot read its ABI and refuses it everywhere
         // (cautious: trixie's Node 20 happens to accept this one, built for module version 115).
         #expect(outcomes["classic.node"]?.basefit == false)

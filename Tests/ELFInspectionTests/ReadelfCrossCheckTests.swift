@@ -96,6 +96,28 @@ struct ReadelfCrossCheckTests {
         #expect(facts.muslSymbols == expected, "\(name)")
     }
 
+    /// With `nodeAPIFunctions` asked for, the Node-API functions a file calls are its undefined,
+    /// non-weak dynamic symbols named `napi_*` or `node_api_*`, as `readelf --dyn-syms` lists them;
+    /// not asked for, none. Also read from a real Node's library (Debian's libnode) where a root has one.
+    @Test(arguments: TestPaths.elfFixtures)
+    func nodeAPIFunctionsAreWhatReadelfLists(_ name: String) throws {
+        let path = TestPaths.elf(name)
+        #expect(try ELFInspector.inspect(path: path).nodeAPIFunctions.isEmpty)
+        let facts = try ELFInspector.inspect(path: path, options: InspectionOptions(nodeAPIFunctions: true))
+        let result = try Run.program(Run.which("readelf")!, ["-W", "--dyn-syms", path], environment: ["LC_ALL": "C", "PATH": "/usr/bin:/bin"])
+        #expect(result.status == 0, "readelf failed: \(result.stderr)")
+        var undefined = Set<String>()
+        for line in result.stdout.split(separator: "\n") {
+            let fields = line.split(separator: " ").map(String.init)
+            if fields.count >= 8, fields[4] == "GLOBAL", fields[6] == "UND" { undefined.insert(fields[7]) }
+        }
+        let expected = undefined.filter { $0.hasPrefix("napi_") || $0.hasPrefix("node_api_") }.sorted()
+        #expect(facts.nodeAPIFunctions == expected, "\(name)")
+        if name == "napi-property-key.node" {
+            #expect(expected == ["napi_get_boolean", "napi_set_property", "node_api_create_property_key_utf16"])
+        }
+    }
+
     @Test func parserReadsRealReadelfOutput() throws {
         // Guards the oracle itself: a parser that read nothing would make every comparison pass.
         let result = try Run.program(Run.which("readelf")!, ["-W", "-l", "-d", "-V", TestPaths.elf("libcxxdemo.so")],
