@@ -84,38 +84,57 @@ struct ReadelfCrossCheckTests {
             #expect(facts.muslSymbols.isEmpty)
             return
         }
-        let result = try Run.program(Run.which("readelf")!, ["-W", "--dyn-syms", path], environment: ["LC_ALL": "C", "PATH": "/usr/bin:/bin"])
-        #expect(result.status == 0, "readelf failed: \(result.stderr)")
-        // "   5: 0000000000000000     0 FUNC    GLOBAL DEFAULT  UND qsort_r"
-        var undefined = Set<String>()
-        for line in result.stdout.split(separator: "\n") {
-            let fields = line.split(separator: " ").map(String.init)
-            if fields.count >= 8, fields[4] == "GLOBAL", fields[6] == "UND" { undefined.insert(fields[7]) }
-        }
-        let expected: [String] = undefined.filter { MuslSymbols.firstRelease[$0] != nil }.sorted()
+        let expected: [String] = try Self.dynamicSymbols(path).undefined.filter { MuslSymbols.firstRelease[$0] != nil }.sorted()
         #expect(facts.muslSymbols == expected, "\(name)")
     }
 
     /// With `nodeAPIFunctions` asked for, the Node-API functions a file calls are its undefined,
     /// non-weak dynamic symbols named `napi_*` or `node_api_*`, as `readelf --dyn-syms` lists them;
-    /// not asked for, none. Also read from a real Node's library (Debian's libnode) where a root has one.
+    /// not asked for, none.
     @Test(arguments: TestPaths.elfFixtures)
     func nodeAPIFunctionsAreWhatReadelfLists(_ name: String) throws {
         let path = TestPaths.elf(name)
         #expect(try ELFInspector.inspect(path: path).nodeAPIFunctions.isEmpty)
         let facts = try ELFInspector.inspect(path: path, options: InspectionOptions(nodeAPIFunctions: true))
-        let result = try Run.program(Run.which("readelf")!, ["-W", "--dyn-syms", path], environment: ["LC_ALL": "C", "PATH": "/usr/bin:/bin"])
-        #expect(result.status == 0, "readelf failed: \(result.stderr)")
-        var undefined = Set<String>()
-        for line in result.stdout.split(separator: "\n") {
-            let fields = line.split(separator: " ").map(String.init)
-            if fields.count >= 8, fields[4] == "GLOBAL", fields[6] == "UND" { undefined.insert(fields[7]) }
-        }
-        let expected = undefined.filter { $0.hasPrefix("napi_") || $0.hasPrefix("node_api_") }.sorted()
+        let expected = try Self.dynamicSymbols(path).undefined.filter(Self.isNodeAPI).sorted()
         #expect(facts.nodeAPIFunctions == expected, "\(name)")
         if name == "napi-property-key.node" {
             #expect(expected == ["napi_get_boolean", "napi_set_property", "node_api_create_property_key_utf16"])
         }
+    }
+
+    /// What a real Node exports of Node-API (Debian's libnode.so.N in the Node roots of
+    /// scripts/rootfs.sh) is its defined global and weak dynamic symbols of those names.
+    @Test(arguments: ["bookworm-node/usr/lib/x86_64-linux-gnu/libnode.so.108", "trixie-node/usr/lib/x86_64-linux-gnu/libnode.so.115"])
+    func nodeAPIExportsAreWhatReadelfLists(_ library: String) throws {
+        let path = DebianRoots.cache + "/" + library
+        guard FileManager.default.fileExists(atPath: path) else {
+            print("ReadelfCrossCheckTests: skipped, no \(path) (bash scripts/rootfs.sh bookworm-node trixie-node)")
+            return
+        }
+        let facts = try ELFInspector.inspect(path: path, options: InspectionOptions(exportPrefixes: InspectionOptions.nodeAPIPrefixes))
+        let expected = try Self.dynamicSymbols(path).defined.filter(Self.isNodeAPI).sorted()
+        #expect(facts.exports == expected)
+        #expect(expected.count > 100, "\(expected.count) Node-API exports")
+        #expect(expected.contains("node_api_create_property_key_utf16") == library.hasPrefix("trixie"))
+    }
+
+    static func isNodeAPI(_ name: String) -> Bool { name.hasPrefix("napi_") || name.hasPrefix("node_api_") }
+
+    /// `readelf -W --dyn-syms`: the undefined global names, and the defined global and weak ones
+    /// ("   5: 0000000000000000     0 FUNC    GLOBAL DEFAULT  UND qsort_r"; a version suffix dropped).
+    static func dynamicSymbols(_ path: String) throws -> (undefined: Set<String>, defined: Set<String>) {
+        let result = try Run.program(Run.which("readelf")!, ["-W", "--dyn-syms", path], environment: ["LC_ALL": "C", "PATH": "/usr/bin:/bin"])
+        #expect(result.status == 0, "readelf failed: \(result.stderr)")
+        var undefined = Set<String>(), defined = Set<String>()
+        for line in result.stdout.split(separator: "\n") {
+            let fields = line.split(separator: " ").map(String.init)
+            guard fields.count >= 8, fields[0].hasSuffix(":") else { continue }
+            let name = String(fields[7].split(separator: "@").first ?? "")
+            if fields[4] == "GLOBAL", fields[6] == "UND" { undefined.insert(name) }
+            if fields[4] == "GLOBAL" || fields[4] == "WEAK", fields[6] != "UND" { defined.insert(name) }
+        }
+        return (undefined, defined)
     }
 
     @Test func parserReadsRealReadelfOutput() throws {
