@@ -82,8 +82,7 @@ enum RuntimeNeeds {
         let later = Set(addons.flatMap { $0.nodeAPIFunctions.filter { $0.hasPrefix("node_api_") } }).sorted()
         guard let first = later.first else { return nil }
         let more = later.count > 1 ? " and \(later.count - 1) more" : ""
-        return "not checked: whether \(image.reference)'s Node \(carried.version) exports \(first)\(more) (Node-API 9 or later), "
-            + "which addons call; the catalog does not record it (check --image reads it from the image)"
+        return "not checked: whether its Node exports \(first)\(more) (Node-API 9+, not in the catalog; --image reads it)"
     }
 
     // MARK: Python
