@@ -111,6 +111,13 @@ g++ "${CFLAGS[@]}" -fPIC -shared "${LDFLAGS[@]}" -Wl,--no-as-needed \
 step napi-property-key.node "gcc -shared -z now, calls node_api_create_property_key_utf16"
 gcc "${CFLAGS[@]}" -fPIC -shared "${LDFLAGS[@]}" -Wl,-z,now "$SRC/napi-property-key.c" -o "$OUT/napi-property-key.node"
 
+step napi-helper/        "an addon (napi_* only) and the library beside it that calls node_api_create_property_key_utf16"
+mkdir -p "$OUT/napi-helper"
+gcc "${CFLAGS[@]}" -fPIC -shared "${LDFLAGS[@]}" -Wl,-z,now -Wl,-soname,libnapihelper.so \
+    "$SRC/napi-helper/helper.c" -o "$OUT/napi-helper/libnapihelper.so"
+gcc "${CFLAGS[@]}" -fPIC -shared "${LDFLAGS[@]}" -Wl,-z,now -Wl,-rpath,'$ORIGIN' \
+    "$SRC/napi-helper/addon.c" -L"$OUT/napi-helper" -lnapihelper -o "$OUT/napi-helper/helper-addon.node"
+
 step abi-addon.node       "gcc -shared, node_register_module_v115"
 gcc "${CFLAGS[@]}" -fPIC -shared "${LDFLAGS[@]}" "$SRC/abi-addon.c" -o "$OUT/abi-addon.node"
 

@@ -96,9 +96,8 @@ public struct Evaluator: Sendable {
             if let imageFiles { problems += loadedLibraryProblems(profile, image, files: imageFiles) }
         }
         problems += runtimeProblems(profile, image, runtime: runtime)
-        if runtime == .node, let carried = image.runtime, carried.kind == .node,
-           let note = RuntimeNeeds.nodeAPINote(nodeAPIAddons(profile, image), carried: carried, image: image) {
-            notes.append(note)
+        if runtime == .node, let carried = image.runtime, carried.kind == .node {
+            notes += RuntimeNeeds.nodeAPINotes(nodeAPIAddons(profile, image), carried: carried, image: image)
         }
         let files = systemFileProblems(profile, image, added: addedFiles)
         problems += files.problems

@@ -57,32 +57,45 @@ enum RuntimeNeeds {
         return problems
     }
 
-    /// Addons calling Node-API functions the image's Node does not export: with BIND_NOW (Rust
-    /// and most prebuilt addons) `require` fails ("undefined symbol: node_api_…"), else the call
-    /// does. Judged where the Node's own files were read (`--rootfs`, `--image`); the catalog
-    /// does not record a Node's exports.
+    /// Addons calling Node-API functions a Node of the image does not export: with BIND_NOW
+    /// (Rust and most prebuilt addons) `require` fails ("undefined symbol: node_api_…"), else
+    /// the call does. Judged where the Nodes' own files were read (`--rootfs`, `--image`), against
+    /// each Node found there; the catalog does not record a Node's exports.
     static func nodeAPIProblems(_ addons: [FileNeeds], carried: Image.Runtime, image: Image) -> [Problem] {
-        guard let exports = carried.nodeAPIExports else { return [] }
-        return addons.compactMap { addon in
-            let missing = addon.nodeAPIFunctions.filter { !exports.contains($0) }
-            guard !missing.isEmpty else { return nil }
-            let node = "Node \(carried.version)" + (carried.path.map { " (\($0))" } ?? "")
-            return Problem(
-                kind: .nodeAPIMissing, artifact: addon.path, library: nil, version: nil, symbols: missing,
-                message: "\(addon.path) calls \(missing.joined(separator: ", ")), which \(node) in \(image.reference) does not export: "
-                    + "the addon fails to load (\"undefined symbol\") or at that call",
-                fix: Fix(advice: "use an image with a newer Node, or a release of the package built for an older Node-API version"))
+        nodes(carried, image).flatMap { node -> [Problem] in
+            guard let exports = node.nodeAPIExports else { return [] }
+            return addons.compactMap { addon in
+                let missing = addon.nodeAPIFunctions.filter { !exports.contains($0) }
+                guard !missing.isEmpty else { return nil }
+                return Problem(
+                    kind: .nodeAPIMissing, artifact: addon.path, library: nil, version: nil, symbols: missing,
+                    message: "\(addon.path) calls \(missing.joined(separator: ", ")), which \(name(node)) in \(image.reference) does not export: "
+                        + "the addon fails to load (\"undefined symbol\") or at that call",
+                    fix: Fix(advice: "use an image with a newer Node, or a release of the package built for an older Node-API version"))
+            }
         }
     }
 
-    /// Where the Node's exports are not known (a catalog image), the functions Node-API added
-    /// from version 9 on (`node_api_*`, which Nodes still in use differ on) are named as not checked.
-    static func nodeAPINote(_ addons: [FileNeeds], carried: Image.Runtime, image: Image) -> String? {
-        guard carried.nodeAPIExports == nil else { return nil }
+    /// The functions from Node-API 9 on (`node_api_*`, which Nodes still in use differ on) that
+    /// addons call, named as not checked for a Node whose exports are not known: a catalog
+    /// image's, or a measured one's that could not be read.
+    static func nodeAPINotes(_ addons: [FileNeeds], carried: Image.Runtime, image: Image) -> [String] {
         let later = Set(addons.flatMap { $0.nodeAPIFunctions.filter { $0.hasPrefix("node_api_") } }).sorted()
-        guard let first = later.first else { return nil }
+        guard let first = later.first else { return [] }
         let more = later.count > 1 ? " and \(later.count - 1) more" : ""
-        return "not checked: whether its Node exports \(first)\(more) (Node-API 9+, not in the catalog; --image reads it)"
+        return nodes(carried, image).filter { $0.nodeAPIExports == nil }.map { node in
+            image.measured == nil
+                ? "not checked: whether its Node exports \(first)\(more) (Node-API 9+, not in the catalog; --image reads it)"
+                : "not checked: whether \(name(node)) exports \(first)\(more) (Node-API 9+): its exports could not be read"
+        }
+    }
+
+    private static func nodes(_ carried: Image.Runtime, _ image: Image) -> [Image.Runtime] {
+        [carried] + image.otherNodes.filter { $0 != carried }
+    }
+
+    private static func name(_ node: Image.Runtime) -> String {
+        "Node \(node.version)" + (node.path.map { " (\($0))" } ?? "")
     }
 
     // MARK: Python

@@ -204,7 +204,9 @@ public enum ELFInspector {
             let wantsImports = !importPrefixes.isEmpty
             try handle.forEachSymbol(dynsym, wantsName: { index, sectionIndex, binding in
                 if sectionIndex == 0 {
-                    return index > 0 && (wantsImports || ((mayBeMusl || options.nodeAPIFunctions) && binding == 1)
+                    // Node-API's functions are unversioned: versioned names (glibc's …) are not read for them.
+                    let unversioned = index >= versym.count || versym[index] & VersionIndex.mask <= 1
+                    return index > 0 && (wantsImports || (mayBeMusl && binding == 1) || (options.nodeAPIFunctions && binding == 1 && unversioned)
                         || (index < versym.count && versionByIndex[versym[index] & VersionIndex.mask] != nil))
                 }
                 return wantsExports && (binding == 1 || binding == 2)

@@ -24,8 +24,8 @@ public struct MeasuredImageCache: Sendable {
         case libraries = ".libraries-v1.json"
         /// Libraries in a directory of ld.so.conf but not in the cache (`Image.uncachedLibraries`).
         case uncached = ".uncached-v1.json"
-        /// The Node-API functions the image's Node exports (`Image.Runtime.nodeAPIExports`;
-        /// null without a Node, or when they could not be read).
+        /// The Node-API functions the image's Nodes export (`Image.Runtime.nodeAPIExports`,
+        /// `Image.otherNodes`).
         case nodeAPI = ".nodeapi-v1.json"
     }
 

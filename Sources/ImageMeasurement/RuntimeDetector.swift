@@ -127,14 +127,19 @@ struct RuntimeDetector {
             var evidence = [inside]
             var version = Self.nodeRelease(in: host)
             var moduleVersion: Int?
-            // Official builds export Node-API from the executable itself.
-            var nodeAPIExports = Self.nodeAPIExports(of: host)
+            // Official builds export Node-API from the executable itself; Debian's from the
+            // libnode it links. Not known (nil) when a linked libnode is not found or not read,
+            // or when nothing is exported (a Node always exports Node-API: it was not seen).
+            let executable = try? ELFInspector.inspect(path: host, options: InspectionOptions(exportPrefixes: InspectionOptions.nodeAPIPrefixes))
+            var nodeAPIExports = executable?.exports
+            if executable?.needed.contains(where: { $0.hasPrefix("libnode.so.") }) == true { nodeAPIExports = nil }
             // Debian's node is a small program linking libnode.so.<NODE_MODULE_VERSION>.
             let prefix = String(inside.dropLast("/bin/node".count))
             if let (libraryInside, libraryHost) = linkedLibrary(of: host, prefix: "libnode.so.", near: prefix.isEmpty ? "/usr" : prefix) {
                 moduleVersion = Int(libraryInside.split(separator: "/").last!.dropFirst("libnode.so.".count))
-                // Read when the library is: its exports join the executable's (nil: not read).
-                nodeAPIExports = Self.nodeAPIExports(of: libraryHost).map { Array(Set($0 + (nodeAPIExports ?? []))).sorted() }
+                if let executable, let library = Self.nodeAPIExports(of: libraryHost) {
+                    nodeAPIExports = Array(Set(library + executable.exports)).sorted()
+                }
                 if version == nil, let release = Self.nodeRelease(in: libraryHost) {
                     version = release
                     evidence.append(libraryInside)
@@ -154,7 +159,7 @@ struct RuntimeDetector {
             }
             found.append(DetectedRuntime(
                 kind: .node, version: version, path: inside, abi: nil, freeThreaded: false,
-                moduleVersion: moduleVersion, nodeAPIExports: nodeAPIExports, evidence: evidence))
+                moduleVersion: moduleVersion, nodeAPIExports: nodeAPIExports?.isEmpty == false ? nodeAPIExports : nil, evidence: evidence))
         }
         return found
     }
@@ -209,6 +214,7 @@ struct RuntimeDetector {
         for base in ["/usr/lib", "/lib"] {
             directories += paths.list(base).filter { $0.contains("-linux-") }.map { base + "/" + $0 }
         }
+        directories += ["/usr/lib64", "/lib64"]  // Fedora's and RHEL's
         for directory in directories {
             let inside = directory + "/" + needed
             if let found = paths.resolve(inside), paths.isRegularFile(inside) { return (inside, found) }

@@ -125,6 +125,9 @@ struct TreeWalker {
     }
 
     static let nodeOptions = NodeAddon.inspectionOptions
+    /// Any other file: a library an addon loads may call Node-API itself (a Node without the
+    /// function refuses it as it would the addon).
+    static let fileOptions = InspectionOptions(nodeAPIFunctions: true)
 
     /// One worker per core; BASEFIT_WORKERS overrides (benchmarking). Asked only when a
     /// directory is walked: the processor count reads the cgroup's files, which a scan of
@@ -271,7 +274,7 @@ struct TreeWalker {
         case UInt8(DT_REG):
             do {
                 let facts = try ELFInspector.inspect(directory: directory, rawName: rawName, path: display,
-                                                     options: lossy.hasSuffix(".node") ? nodeOptions : InspectionOptions())
+                                                     options: lossy.hasSuffix(".node") ? nodeOptions : fileOptions)
                 result.examined += 1
                 result.artifacts.append(Artifact(path: display, facts: facts))
             } catch {
@@ -303,7 +306,7 @@ struct TreeWalker {
             result.wheels.append(FoundFile(displayPath: display(), fileSystemPath: real()))
             return
         }
-        let options = fileName.hasSuffix(".node") ? nodeOptions : InspectionOptions()
+        let options = fileName.hasSuffix(".node") ? nodeOptions : fileOptions
         do {
             let facts = directory == AT_FDCWD
                 ? try ELFInspector.inspect(path: name, options: options)

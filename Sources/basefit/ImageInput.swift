@@ -26,10 +26,34 @@ struct MeasuredImage {
     var cached = false
 }
 
-/// `measured/<hex>.nodeapi-v1.json`: the Node-API functions the image's Node exports (null
-/// without a Node, or when they could not be read).
+/// `measured/<hex>.nodeapi-v1.json`: the Node-API functions the image's Nodes export (`exports`
+/// null where they could not be read): its runtime's (null without a Node) and every other Node's.
 struct NodeAPIDocument: Codable {
-    var exports: [String]?
+    struct Node: Codable {
+        var path: String?
+        var version: String
+        var moduleVersion: Int?
+        var exports: [String]?
+    }
+
+    var runtime: Node?
+    var others: [Node]
+
+    init(_ image: Image) {
+        func node(_ runtime: Image.Runtime) -> Node {
+            Node(path: runtime.path, version: runtime.version, moduleVersion: runtime.moduleVersion, exports: runtime.nodeAPIExports?.sorted())
+        }
+        runtime = image.runtime.flatMap { $0.kind == .node ? node($0) : nil }
+        others = image.otherNodes.map(node)
+    }
+
+    /// Puts the exports back on an image read from the cache.
+    func restore(into image: inout Image) {
+        if image.runtime?.kind == .node { image.runtime?.nodeAPIExports = runtime?.exports.map(Set.init) }
+        image.otherNodes = others.map {
+            Image.Runtime(kind: .node, version: $0.version, path: $0.path, moduleVersion: $0.moduleVersion, nodeAPIExports: $0.exports.map(Set.init))
+        }
+    }
 }
 
 enum ImageInput {
@@ -91,7 +115,7 @@ enum ImageInput {
             if var hit, !scanContents || cachedContents != nil, !readLibraries || cachedLibraries != nil, let cachedUncached,
                let cachedNodeAPI {
                 hit.image.uncachedLibraries = cachedUncached
-                hit.image.runtime?.nodeAPIExports = cachedNodeAPI.exports.map(Set.init)
+                cachedNodeAPI.restore(into: &hit.image)
                 Output.verbose("image: \(label) measured earlier (cache)", options: global)
                 var manifest = resolved
                 if appOnly || appIfKnown {
@@ -118,7 +142,7 @@ enum ImageInput {
                 written[.contents] = try measured.contents.map { try JSONEncoder().encode($0) }
                 written[.libraries] = try measured.libraryNeeds.map { try JSONEncoder().encode($0) }
                 written[.uncached] = try JSONEncoder().encode(measured.image.uncachedLibraries)
-                written[.nodeAPI] = try JSONEncoder().encode(NodeAPIDocument(exports: measured.image.runtime?.nodeAPIExports.map { $0.sorted() }))
+                written[.nodeAPI] = try JSONEncoder().encode(NodeAPIDocument(measured.image))
                 try measurements.write(hex: hex, image: measured.image, documents: written)
             } catch {
                 if !global.quiet { Output.warning("could not keep the measurement in \(measurements.directory): \(error)") }

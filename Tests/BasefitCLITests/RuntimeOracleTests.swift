@@ -132,4 +132,64 @@ struct RuntimeOracleTests {
         // (cautious: trixie's Node 20 happens to accept this one, built for module version 115).
         #expect(outcomes["classic.node"]?.basefit == false)
     }
+
+    /// Node-API calls are judged wherever Node meets them: in a library an addon loads
+    /// (`napi-helper/`: the addon calls napi_* only, its libnapihelper.so calls
+    /// node_api_create_property_key_utf16), against every Node of a root (bookworm's Node 18 in
+    /// /usr/bin beside trixie's Node 20 in /usr/local), and with libnode in /usr/lib64 (Fedora's
+    /// layout). Node itself is the oracle where it runs.
+    @Test func nodeAPIIsJudgedInLibrariesAndForEveryNode() throws {
+        guard RuntimeOracleTests.root("bookworm-node") != nil, let trixie = RuntimeOracleTests.root("trixie-node") else {
+            print("RuntimeOracleTests: skipped, no bookworm-node or trixie-node root (bash scripts/rootfs.sh bookworm-node trixie-node)")
+            return
+        }
+        func problems(_ result: ProcessResult) -> [[String: Any]] {
+            (try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])?["problems"] as? [[String: Any]] ?? []
+        }
+        // The library an addon loads, on both roots.
+        for name in ["bookworm-node", "trixie-node"] {
+            guard let (root, work) = try Self.workDirectory(in: name, prefix: "napihelper") else { return }
+            defer { try? FileManager.default.removeItem(atPath: root + work) }
+            try FileManager.default.removeItem(atPath: root + work)
+            try FileManager.default.copyItem(atPath: TestPaths.elf("napi-helper"), toPath: root + work)
+            let check = try Run.program(TestPaths.executable.path, ["check", root + work, "--rootfs", root, "--format", "json"])
+            let dlopen = try chroot(root, ["/usr/bin/node", "-e", "const m = { exports: {} }; process.dlopen(m, '\(work)/helper-addon.node'); console.log('loaded')"])
+            let loads = dlopen.status == 0 && dlopen.stdout.contains("loaded")
+            #expect(loads == (name == "trixie-node"), "\(name): \(dlopen.stderr)")
+            #expect(check.status == (loads ? 0 : 1), "\(name): \(check.stdout)\(check.stderr)")
+            if !loads {
+                #expect(problems(check).map { $0["kind"] as? String } == ["node-api-missing"], "\(check.stdout)")
+                #expect((problems(check).first?["artifact"] as? String)?.hasSuffix("/libnapihelper.so") == true, "\(check.stdout)")
+            }
+        }
+        let project = FileManager.default.temporaryDirectory.appendingPathComponent("basefit-napikey-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: project, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: project) }
+        try FileManager.default.copyItem(atPath: TestPaths.elf("napi-property-key.node"), toPath: project + "/napi-property-key.node")
+        let plain = project + "/plain"
+        try FileManager.default.createDirectory(atPath: plain, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: TestPaths.elf("napi-addon.node"), toPath: plain + "/napi-addon.node")
+
+        // Two Nodes: trixie's in /usr/local (what basefit takes as the root's runtime) and
+        // bookworm's in /usr/bin, which PATH finds first in many images: the addon fails on it.
+        let two = try DebianRoots.linkedCopy("bookworm-node", prefix: "twonodes")
+        defer { try? FileManager.default.removeItem(atPath: two) }
+        try FileManager.default.createDirectory(atPath: two + "/usr/local/lib", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: trixie + "/usr/bin/node", toPath: two + "/usr/local/bin/node")
+        try FileManager.default.copyItem(atPath: trixie + "/usr/lib/x86_64-linux-gnu/libnode.so.115", toPath: two + "/usr/local/lib/libnode.so.115")
+        let both = try Run.program(TestPaths.executable.path, ["check", project + "/napi-property-key.node", "--rootfs", two, "--format", "json"])
+        #expect(both.status == 1, "\(both.stdout)\(both.stderr)")
+        #expect(problems(both).map { $0["kind"] as? String } == ["node-api-missing"], "\(both.stdout)")
+        #expect((problems(both).first?["message"] as? String)?.contains("Node 18.20.4 (/usr/bin/node)") == true, "\(both.stdout)")
+
+        // libnode in /usr/lib64: its exports are read there (napi_* only passes, no false alarm).
+        let fedora = try DebianRoots.linkedCopy("bookworm-node", prefix: "lib64node")
+        defer { try? FileManager.default.removeItem(atPath: fedora) }
+        try FileManager.default.createDirectory(atPath: fedora + "/usr/lib64", withIntermediateDirectories: true)
+        try FileManager.default.moveItem(atPath: fedora + "/usr/lib/x86_64-linux-gnu/libnode.so.108", toPath: fedora + "/usr/lib64/libnode.so.108")
+        let moved = try Run.program(TestPaths.executable.path, ["check", project + "/napi-property-key.node", "--rootfs", fedora, "--format", "json"])
+        #expect(problems(moved).map { $0["kind"] as? String } == ["node-api-missing"], "\(moved.stdout)\(moved.stderr)")
+        let fine = try Run.program(TestPaths.executable.path, ["check", plain, "--rootfs", fedora])
+        #expect(fine.status == 0, "\(fine.stdout)\(fine.stderr)")
+    }
 }
