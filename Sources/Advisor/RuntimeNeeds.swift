@@ -78,15 +78,13 @@ enum RuntimeNeeds {
 
     /// The functions from Node-API 9 on (`node_api_*`, which Nodes still in use differ on) that
     /// addons call, named as not checked for a Node whose exports are not known: a catalog
-    /// image's, or a measured one's that could not be read.
+    /// image's (or one imported into the catalog), or a measured one's that could not be read.
     static func nodeAPINotes(_ addons: [FileNeeds], carried: Image.Runtime, image: Image) -> [String] {
         let later = Set(addons.flatMap { $0.nodeAPIFunctions.filter { $0.hasPrefix("node_api_") } }).sorted()
         guard let first = later.first else { return [] }
         let more = later.count > 1 ? " and \(later.count - 1) more" : ""
         return nodes(carried, image).filter { $0.nodeAPIExports == nil }.map { node in
-            image.measured == nil
-                ? "not checked: whether its Node exports \(first)\(more) (Node-API 9+, not in the catalog; --image reads it)"
-                : "not checked: whether \(name(node)) exports \(first)\(more) (Node-API 9+): its exports could not be read"
+            "not checked: whether \(name(node)) exports \(first)\(more) (Node-API 9+): not known for this image (--rootfs or --image reads it)"
         }
     }
 
