@@ -6,6 +6,9 @@ packages=(libelf-dev libsqlite3-dev zlib1g-dev libdeflate-dev libarchive-dev pkg
 # Registry tests: a loopback CNCF distribution registry (htpasswd from apache2-utils), images
 # assembled with umoci, pushed with skopeo, built and run with buildah (as root).
 packages+=(docker-registry apache2-utils umoci skopeo buildah curl g++)
+# What scripts/release.sh links statically and scripts/rootfs.sh runs arm64 loaders with:
+# installed here, so neither needs apt while scripts/test.sh runs them side by side.
+packages+=(libbz2-dev liblzma-dev libzstd-dev liblz4-dev qemu-user-static)
 missing=()
 for package in "${packages[@]}"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -112,8 +112,10 @@ export PKG_CONFIG_PATH=$static/pkgconfig
 # without exporting the binary's 39,000 symbols (nothing looks them up; glibc's dladdr walks
 # them all): about 1 ms less of every run (README, "Performance"). Not packed relocations
 # (-z pack-relative-relocs): they would need GLIBC_ABI_DT_RELR, glibc 2.36, and were no faster.
+# Its own build directory (.build-release): it can run while a debug `swift build` holds .build
+# (scripts/test.sh runs both at once).
 flags=(-c release --product basefit --static-swift-stdlib --disable-local-rpath -Xswiftc -L"$static"
-       -Xswiftc -use-ld=lld -Xlinker --no-export-dynamic)
+       -Xswiftc -use-ld=lld -Xlinker --no-export-dynamic --scratch-path "$root/.build-release")
 swift build "${flags[@]}"
 built=$(swift build "${flags[@]}" --show-bin-path)/basefit
 echo "release.sh: built in $(($(date +%s) - start)) s" >&2
