@@ -57,7 +57,8 @@ struct RuntimeDetector {
                 var version: String?
                 if let release = Self.pythonRelease(in: host, line: line) {
                     version = release
-                } else if let (libraryInside, libraryHost) = linkedLibrary(of: host, prefix: "libpython" + line, near: prefix),
+                } else if let (libraryInside, libraryHost) = linkedLibrary((try? ELFInspector.inspect(path: host))?.needed ?? [],
+                                                                            prefix: "libpython" + line, near: prefix),
                           let release = Self.pythonRelease(in: libraryHost, line: line) {
                     version = release
                     evidence.append(libraryInside)
@@ -135,7 +136,7 @@ struct RuntimeDetector {
             if executable?.needed.contains(where: { $0.hasPrefix("libnode.so.") }) == true { nodeAPIExports = nil }
             // Debian's node is a small program linking libnode.so.<NODE_MODULE_VERSION>.
             let prefix = String(inside.dropLast("/bin/node".count))
-            if let (libraryInside, libraryHost) = linkedLibrary(of: host, prefix: "libnode.so.", near: prefix.isEmpty ? "/usr" : prefix) {
+            if let (libraryInside, libraryHost) = linkedLibrary(executable?.needed ?? [], prefix: "libnode.so.", near: prefix.isEmpty ? "/usr" : prefix) {
                 moduleVersion = Int(libraryInside.split(separator: "/").last!.dropFirst("libnode.so.".count))
                 if let executable, let library = Self.nodeAPIExports(of: libraryHost) {
                     nodeAPIExports = Array(Set(library + executable.exports)).sorted()
@@ -205,11 +206,10 @@ struct RuntimeDetector {
 
     // MARK: Linked libraries
 
-    /// The first DT_NEEDED of `host` starting with `prefix`, found in the prefix's lib
+    /// The first of a program's DT_NEEDED (`neededByHost`) starting with `prefix`, found in the prefix's lib
     /// directory or the root's library directories: (path inside the root, host path).
-    private func linkedLibrary(of host: String, prefix: String, near installPrefix: String) -> (String, String)? {
-        guard let facts = try? ELFInspector.inspect(path: host),
-              let needed = facts.needed.first(where: { $0.hasPrefix(prefix) }) else { return nil }
+    private func linkedLibrary(_ neededByHost: [String], prefix: String, near installPrefix: String) -> (String, String)? {
+        guard let needed = neededByHost.first(where: { $0.hasPrefix(prefix) }) else { return nil }
         var directories = [installPrefix + "/lib", "/usr/local/lib", "/usr/lib", "/lib"]
         for base in ["/usr/lib", "/lib"] {
             directories += paths.list(base).filter { $0.contains("-linux-") }.map { base + "/" + $0 }
