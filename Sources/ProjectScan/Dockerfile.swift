@@ -201,10 +201,10 @@ public enum Dockerfile {
                 continue
             }
             pending += line
-            if !pending.trimmingWhitespace().isEmpty { result.append((start, pending.trimmingWhitespace())) }
+            if !pending.trimmingSpaces().isEmpty { result.append((start, String(pending.trimmingSpaces()))) }
             pending = ""
         }
-        if !pending.trimmingWhitespace().isEmpty { result.append((start, pending.trimmingWhitespace())) }
+        if !pending.trimmingSpaces().isEmpty { result.append((start, String(pending.trimmingSpaces()))) }
         return result
     }
 
@@ -245,13 +245,6 @@ public enum Dockerfile {
 }
 
 extension String {
-    func trimmingWhitespace() -> String {
-        var slice = self[...]
-        while let first = slice.first, first == " " || first == "\t" { slice.removeFirst() }
-        while let last = slice.last, last == " " || last == "\t" { slice.removeLast() }
-        return String(slice)
-    }
-
     func components(separatedByString separator: String) -> [String] {
         guard let range = firstRange(of: separator) else { return [self] }
         return [String(self[..<range.lowerBound]), String(self[range.upperBound...])]

@@ -168,12 +168,3 @@ indirect enum LockfileYAML: Sendable, Hashable {
         return String(text)
     }
 }
-
-extension Substring {
-    func trimmingSpaces() -> Substring {
-        var result = self
-        while let first = result.first, first == " " || first == "\t" { result = result.dropFirst() }
-        while let last = result.last, last == " " || last == "\t" { result = result.dropLast() }
-        return result
-    }
-}

@@ -121,7 +121,7 @@ enum WheelReader {
                     let bytes = try Inflater.inflate(UnsafeRawBufferPointer(rebasing: archive[data]), method: entry.method,
                                                      declaredSize: Int(entry.uncompressedSize), crc32: entry.crc32, magic: nil)
                     for line in String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline) where line.hasPrefix("Tag:") {
-                        contents.declaredTags.append(line.dropFirst(4).trimmingCharacters(in: .whitespaces))
+                        contents.declaredTags.append(String(line.dropFirst(4).trimmingSpaces()))
                     }
                 } catch {
                     contents.unjudged.append("member \(path) cannot be read: \(error)")
