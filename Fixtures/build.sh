@@ -194,6 +194,11 @@ step chain/bin/app-rpath  "NEEDED libchaina.so.1, DT_RPATH \$ORIGIN/../lib (its 
 gcc "${CFLAGS[@]}" "${LDFLAGS[@]}" "$SRC/chain/app.c" -o "$OUT/chain/bin/app-rpath" \
     -L"$OUT/chain/lib" -l:libchaina.so.1 -Wl,-rpath-link,"$OUT/chain/lib" -Wl,--disable-new-dtags -Wl,-rpath,'$ORIGIN/../lib'
 
+step chain/bin/app-both   "NEEDED libchaina.so.1 and libchainb.so.1, RUNPATH \$ORIGIN/../lib (not inherited)"
+gcc "${CFLAGS[@]}" "${LDFLAGS[@]}" "$SRC/chain/app.c" -o "$OUT/chain/bin/app-both" \
+    -L"$OUT/chain/lib" -Wl,--no-as-needed -l:libchaina.so.1 -l:libchainb.so.1 -Wl,-rpath-link,"$OUT/chain/lib" \
+    -Wl,--enable-new-dtags -Wl,-rpath,'$ORIGIN/../lib'
+
 step chain/runpath/libchaina.so.1 "SONAME libchaina.so.1, RUNPATH \$ORIGIN/chain"
 mkdir -p "$OUT/chain/runpath"
 gcc "${CFLAGS[@]}" -fPIC -shared "${LDFLAGS[@]}" -Wl,-soname,libchaina.so.1 \

@@ -33,28 +33,47 @@ extension Evaluator {
 
     /// The image's libraries the project's loadable files load, directly or through one another,
     /// each as `needs` reads it, with the first project file it is loaded for.
+    ///
+    /// What such a library needs is asked of the image unless the loader finds it in the project
+    /// for that project file, and only where it does: among the libraries the file loads from the
+    /// project itself (loaded by then), or, for a library without a DT_RUNPATH of its own, in the
+    /// file's DT_RPATH directories (which the library inherits). A library of the same name
+    /// elsewhere in the project is not found.
     func loadedImageLibraries(_ profile: ProjectProfile, _ image: Image, needs: (String) -> FileNeeds?) -> [(needs: FileNeeds, loadedFor: String)] {
         let libraries = image.libraries(for: profile.architecture)
-        var pending: [(soname: String, loadedFor: String)] = []
+        var pending: [(soname: String, loader: FileNeeds)] = []
         for file in profile.files where file.isLoadable && applies(file, to: image) && file.libc != .none {
-            pending += file.external.map { ($0, file.path) }
+            pending += file.external.map { ($0, file) }
         }
-        // A name the project ships a file of: its programs load that one (through their RUNPATH,
-        // an RPATH the image's library inherits, or as a library already loaded under that name).
-        let shipped = Set(profile.files.compactMap { $0.path.split(separator: "/").last.map(String.init) })
-        var seen = shipped
         // The image's files judged already (`check ROOT/usr/lib --rootfs ROOT`) are not again.
         let judged = Set(profile.files.map(\.path))
-        var result: [(needs: FileNeeds, loadedFor: String)] = []
+        // A library is followed once for each set of names the project gives it; what it needs
+        // from the image is the union over the project files that load it.
+        struct Visit: Hashable {
+            var soname: String
+            var loaded: [String]
+            var rpath: [String]
+        }
+        var visited: Set<Visit> = []
+        var order: [String] = []
+        var found: [String: (needs: FileNeeds, loadedFor: String)] = [:]
         var next = 0
         while next < pending.count {
-            let (soname, loadedFor) = pending[next]
+            let (soname, loader) = pending[next]
             next += 1
-            guard seen.insert(soname).inserted, let path = libraries[soname]?.path, var library = needs(path) else { continue }
-            library.external.removeAll { shipped.contains($0) }
-            if !judged.contains(library.path) { result.append((library, loadedFor)) }
-            pending += library.external.map { ($0, loadedFor) }
+            guard visited.insert(Visit(soname: soname, loaded: loader.loadedFromProject, rpath: loader.rpathLibraries)).inserted,
+                  let path = libraries[soname]?.path, var library = needs(path) else { continue }
+            library.external.removeAll { loader.loadedFromProject.contains($0) || (!library.hasRunpath && loader.rpathLibraries.contains($0)) }
+            pending += library.external.map { ($0, loader) }
+            guard !judged.contains(library.path) else { continue }
+            if var known = found[library.path] {
+                known.needs.external += library.external.filter { !known.needs.external.contains($0) }
+                found[library.path] = known
+            } else {
+                found[library.path] = (library, loader.path)
+                order.append(library.path)
+            }
         }
-        return result
+        return order.map { found[$0]! }
     }
 }

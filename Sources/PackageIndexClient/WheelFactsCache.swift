@@ -26,13 +26,15 @@ public struct WheelFactsCache: Sendable {
     struct File: Codable {
         /// 2: member failures moved from `warnings` to `unjudged`; 3: facts say whether a
         /// member asks for an executable stack; 4: which functions of a newer musl a member
-        /// calls; 5: which Node-API functions an addon calls. Files of an older schema are read
-        /// again from the index, so none is judged without them.
+        /// calls; 5: which Node-API functions an addon calls; 6: which of the wheel's libraries
+        /// a member loads itself or lists in its DT_RPATH directories, and whether it has a
+        /// DT_RUNPATH. Files of an older schema are read again from the index, so none is judged
+        /// without them.
         var schema = File.currentSchema
         var members: [Entry]
         var warnings: [String]
         var unjudged: [String]
-        static let currentSchema = 5
+        static let currentSchema = 6
     }
 
     static func valid(_ sha256: String) -> Bool {

@@ -11,6 +11,9 @@ public struct Artifact: Sendable, Hashable {
     /// NEEDED sonames the image must provide (the libc's own sonames excluded).
     /// Until resolution runs, every non-libc NEEDED entry.
     public var external: [String]
+    /// Names of the tree's libraries in the directories of this file's own DT_RPATH (it has no
+    /// DT_RUNPATH): what a library it loads from the image finds there (`LibraryResolver`).
+    public var rpathLibraries: [String] = []
     /// The npm or PyPI package the file belongs to, when known.
     public var origin: PackageOrigin?
     /// Node.js addon facts (for `.node` files).

@@ -36,6 +36,17 @@ public struct FileNeeds: Sendable, Hashable, Codable {
     /// Node-API functions this addon calls (`napi_*`, `node_api_*`): an image's Node that does
     /// not export one of them cannot run it. Serialised only when there are some.
     public var nodeAPIFunctions: [String]
+    /// NEEDED sonames the project provides to this file (found through its own search paths):
+    /// loaded before anything a library it loads from the image asks for, so such a library
+    /// finds them already loaded. Serialised only when there are some.
+    public var loadedFromProject: [String]
+    /// The project's libraries in the directories of this file's own DT_RPATH (it has no
+    /// DT_RUNPATH): a library it loads from the image searches them too, unless that library
+    /// has a DT_RUNPATH (`hasRunpath`). Serialised only when there are some.
+    public var rpathLibraries: [String]
+    /// The file has a DT_RUNPATH, so it does not search the DT_RPATH of what loaded it.
+    /// Serialised only when true.
+    public var hasRunpath: Bool
 
     public init(_ artifact: Artifact) {
         let facts = artifact.facts
@@ -64,11 +75,15 @@ public struct FileNeeds: Sendable, Hashable, Codable {
         executableStack = facts.executableStack && facts.fileType == .sharedObject && !facts.flags1.contains("PIE") && facts.linkage == .dynamic
         muslSymbols = facts.muslSymbols
         nodeAPIFunctions = facts.nodeAPIFunctions
+        loadedFromProject = artifact.bundled.keys.sorted()
+        rpathLibraries = artifact.rpathLibraries
+        hasRunpath = facts.runpath != nil
     }
 
     enum CodingKeys: String, CodingKey {
         case path, architecture, libc, linkage, interpreter, hasOtherLibcVariant, platformAlternative, package
         case versionNeeds, external, libcSonames, x86ISALevel, systemFiles, executableStack, muslSymbols, nodeAPIFunctions
+        case loadedFromProject, rpathLibraries, hasRunpath
     }
 
     public init(from decoder: any Decoder) throws {
@@ -89,6 +104,9 @@ public struct FileNeeds: Sendable, Hashable, Codable {
         executableStack = try container.decodeIfPresent(Bool.self, forKey: .executableStack) ?? false
         muslSymbols = try container.decodeIfPresent([String].self, forKey: .muslSymbols) ?? []
         nodeAPIFunctions = try container.decodeIfPresent([String].self, forKey: .nodeAPIFunctions) ?? []
+        loadedFromProject = try container.decodeIfPresent([String].self, forKey: .loadedFromProject) ?? []
+        rpathLibraries = try container.decodeIfPresent([String].self, forKey: .rpathLibraries) ?? []
+        hasRunpath = try container.decodeIfPresent(Bool.self, forKey: .hasRunpath) ?? false
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -110,6 +128,9 @@ public struct FileNeeds: Sendable, Hashable, Codable {
         if executableStack { try container.encode(true, forKey: .executableStack) }
         if !muslSymbols.isEmpty { try container.encode(muslSymbols, forKey: .muslSymbols) }
         if !nodeAPIFunctions.isEmpty { try container.encode(nodeAPIFunctions, forKey: .nodeAPIFunctions) }
+        if !loadedFromProject.isEmpty { try container.encode(loadedFromProject, forKey: .loadedFromProject) }
+        if !rpathLibraries.isEmpty { try container.encode(rpathLibraries, forKey: .rpathLibraries) }
+        if hasRunpath { try container.encode(true, forKey: .hasRunpath) }
     }
 
     /// The libc this file binds an image to (a file shipped in both flavours binds none).

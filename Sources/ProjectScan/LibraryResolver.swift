@@ -6,6 +6,10 @@ public struct Resolution: Sendable, Hashable {
     public var bundled: [String: String]
     /// Sonames the tree does not provide: the image must (libc's own sonames excluded).
     public var external: [String]
+    /// Names of the tree's libraries (compatible ELF files, or links to them) in the directories
+    /// of the object's DT_RPATH, when it has no DT_RUNPATH: a library the object loads from the
+    /// image searches them too for what it needs, unless it has a DT_RUNPATH of its own.
+    public var rpathLibraries: [String]
 }
 
 /// Finds, the way glibc's loader does, which NEEDED entries the scanned tree
@@ -19,6 +23,8 @@ struct LibraryResolver {
     private let artifacts: [Artifact]
     private let aliases: [String: String]
     private var indexByPath: [String: Int] = [:]
+    /// The artifacts' paths and the links among them, by directory (normalised).
+    private var pathsByDirectory: [String: [String]] = [:]
 
     init(artifacts: [Artifact], aliases: [String: String]) {
         self.artifacts = artifacts
@@ -29,6 +35,9 @@ struct LibraryResolver {
         self.aliases = normalizedAliases
         for (index, artifact) in artifacts.enumerated() {
             indexByPath[PathText.normalize(artifact.path)] = index
+        }
+        for path in Array(indexByPath.keys) + Array(normalizedAliases.keys) {
+            pathsByDirectory[PathText.directory(of: path), default: []].append(path)
         }
     }
 
@@ -55,8 +64,23 @@ struct LibraryResolver {
                     external.append(soname)
                 }
             }
-            return Resolution(bundled: bundled, external: external)
+            return Resolution(bundled: bundled, external: external, rpathLibraries: rpathLibraries(of: index))
         }
+    }
+
+    /// The names `Resolution.rpathLibraries` lists for the artifact at `index`: only the
+    /// object's own DT_RPATH, not the ones it inherits (which depend on who loads it).
+    private func rpathLibraries(of index: Int) -> [String] {
+        let facts = artifacts[index].facts
+        guard facts.runpath == nil, let rpath = facts.rpath else { return [] }
+        let directories = Set(expand(rpath, origin: PathText.directory(of: artifacts[index].path), facts: facts).map(PathText.normalize))
+        var names: Set<String> = []
+        for directory in directories {
+            for path in pathsByDirectory[directory] ?? [] {
+                if let candidate = lookup(path), compatible(candidate, with: facts) { names.insert(PathText.fileName(of: path)) }
+            }
+        }
+        return names.sorted()
     }
 
     private struct SearchPath {

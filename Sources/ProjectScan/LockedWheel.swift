@@ -33,6 +33,7 @@ public struct LockedWheel: Sendable, Hashable, Codable {
             var artifact = artifact
             artifact.bundled = resolution.bundled
             artifact.external = resolution.external
+            artifact.rpathLibraries = resolution.rpathLibraries
             artifact.origin = PackageOrigin(ecosystem: .pypi, name: package, version: nil, manifest: PathText.fileName(of: artifact.path))
             return FileNeeds(artifact)
         }

@@ -44,6 +44,7 @@ public struct Scanner: Sendable {
         for index in artifacts.indices {
             artifacts[index].bundled = resolutions[index].bundled
             artifacts[index].external = resolutions[index].external
+            artifacts[index].rpathLibraries = resolutions[index].rpathLibraries
         }
 
         // 3. Ecosystems: npm first, then PyPI (a wheel's members are PyPI's even inside node_modules).

@@ -198,6 +198,47 @@ struct LoaderOracleTests {
         #expect(check.status == 0, "\(suite), the project's own library: basefit \(check.stdout)")
     }
 
+    /// A library of the root that a program loads finds a library the project ships only where
+    /// the loader looks for it: already loaded by the program (its own NEEDED), or through the
+    /// program's DT_RPATH, which the root's library inherits only when it has no DT_RUNPATH of its
+    /// own. The same file elsewhere in the project is not found. Each program is started through
+    /// the root's loader, and `check` of the project agrees with it.
+    @Test(arguments: DebianRoots.present.filter { $0 != "bullseye" })  // the programs need glibc 2.34
+    func aLibraryTheProjectShipsIsFoundOnlyWhereTheLoaderLooks(_ suite: String) throws {
+        let root = try DebianRoots.linkedCopy(suite, prefix: "shipped")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let manager = FileManager.default
+        let system = root + "/usr/lib/x86_64-linux-gnu/libchaina.so.1"
+        let cases: [(program: String, rootLibrary: String, starts: Bool)] = [
+            ("app", "lib", false),              // no RPATH: the project's lib/ is never searched
+            ("app-rpath", "runpath", false),    // the root's library has a RUNPATH: the RPATH is not inherited
+            ("app-rpath", "lib", true),         // inherited RPATH
+            ("app-both", "lib", true),          // the program loads libchainb.so.1 itself first
+            ("app-both", "runpath", true),
+        ]
+        for (number, item) in cases.enumerated() {
+            let label = "\(suite): \(item.program) with the root's \(item.rootLibrary)/libchaina.so.1"
+            if manager.fileExists(atPath: system) { try manager.removeItem(atPath: system) }
+            try manager.copyItem(atPath: TestPaths.elf("chain/\(item.rootLibrary)/libchaina.so.1"), toPath: system)
+            let project = "/opt/shipped\(number)"
+            try manager.createDirectory(atPath: root + project + "/bin", withIntermediateDirectories: true)
+            try manager.createDirectory(atPath: root + project + "/lib", withIntermediateDirectories: true)
+            try manager.copyItem(atPath: TestPaths.elf("chain/bin/\(item.program)"), toPath: root + project + "/bin/app")
+            try manager.copyItem(atPath: TestPaths.elf("chain/lib/libchainb.so.1"), toPath: root + project + "/lib/libchainb.so.1")
+            let check = try Self.check(root + project, in: root)
+            let started = try Run.program("/usr/sbin/chroot", [root, "/lib64/ld-linux-x86-64.so.2", project + "/bin/app"], environment: ["PATH": "/usr/bin:/bin"])
+            #expect((started.status == 0) == item.starts, "\(label): the program exits \(started.status): \(started.stderr)")
+            #expect((check.status == 0) == (started.status == 0), "\(label): basefit \(check.status == 0 ? "compatible" : check.stdout)")
+            if !item.starts {
+                #expect(started.stderr.contains("libchainb.so.1"), "\(label): \(started.stderr)")
+                let problems = (try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any])?["problems"] as? [[String: Any]] ?? []
+                let missing = problems.first { $0["library"] as? String == "libchainb.so.1" }
+                #expect(missing?["kind"] as? String == "missing-library" && (missing?["artifact"] as? String)?.hasSuffix("/libchaina.so.1") == true,
+                        "\(label): \(problems)")
+            }
+        }
+    }
+
     /// `check --rootfs` of a program in a root, and the program started there: it starts or not
     /// as `starts` says, and basefit calls it compatible exactly when it starts.
     static func checkAndStart(_ program: String, in root: String, starts: Bool, _ label: String) throws -> ProcessResult {
