@@ -59,7 +59,7 @@ CFLAGS=(-O2 -ffile-prefix-map="$SRC"=src -ffile-prefix-map="$WORK"=build
 LDFLAGS=(-s -Wl,--build-id=none -Wl,--hash-style=gnu)
 
 rm -rf "$OUT"
-mkdir -p "$OUT/origin/bin" "$OUT/origin/lib" "$OUT/chain/bin" "$OUT/chain/lib"
+mkdir -p "$OUT/origin/bin" "$OUT/origin/lib" "$OUT/chain/bin" "$OUT/chain/lib" "$OUT/bfs/bin" "$OUT/bfs/lib/deep"
 
 step() { printf '  %-28s %s\n' "$1" "$2"; }
 
@@ -204,6 +204,34 @@ mkdir -p "$OUT/chain/runpath"
 gcc "${CFLAGS[@]}" -fPIC -shared "${LDFLAGS[@]}" -Wl,-soname,libchaina.so.1 \
     "$SRC/chain/a.c" -o "$OUT/chain/runpath/libchaina.so.1" -L"$OUT/chain/lib" -l:libchainb.so.1 \
     -Wl,--enable-new-dtags -Wl,-rpath,'$ORIGIN/chain'
+
+# --- dependencies mapped breadth first, as glibc maps them -------------------------
+step bfs/lib/deep/libbfsy.so "SONAME libbfsy.so"
+gcc "${CFLAGS[@]}" -fPIC -shared "${LDFLAGS[@]}" -Wl,-soname,libbfsy.so "$SRC/bfs/y.c" -o "$OUT/bfs/lib/deep/libbfsy.so"
+
+step bfs/lib/libbfsc.so "SONAME libbfsc.so, NEEDED libbfsy.so, RUNPATH \$ORIGIN/deep"
+gcc "${CFLAGS[@]}" -fPIC -shared "${LDFLAGS[@]}" -Wl,-soname,libbfsc.so "$SRC/bfs/c.c" -o "$OUT/bfs/lib/libbfsc.so" \
+    -L"$OUT/bfs/lib/deep" -l:libbfsy.so -Wl,--enable-new-dtags -Wl,-rpath,'$ORIGIN/deep'
+
+step bfs/lib/libbfsa.so "SONAME libbfsa.so, NEEDED libbfsc.so, RUNPATH \$ORIGIN"
+gcc "${CFLAGS[@]}" -fPIC -shared "${LDFLAGS[@]}" -Wl,-soname,libbfsa.so "$SRC/bfs/a.c" -o "$OUT/bfs/lib/libbfsa.so" \
+    -L"$OUT/bfs/lib" -l:libbfsc.so -Wl,-rpath-link,"$OUT/bfs/lib/deep" -Wl,--enable-new-dtags -Wl,-rpath,'$ORIGIN'
+
+step bfs/lib/libbfsb.so "SONAME libbfsb.so, NEEDED libbfsy.so, no RUNPATH"
+gcc "${CFLAGS[@]}" -fPIC -shared "${LDFLAGS[@]}" -Wl,-soname,libbfsb.so "$SRC/bfs/b.c" -o "$OUT/bfs/lib/libbfsb.so" \
+    -L"$OUT/bfs/lib/deep" -l:libbfsy.so
+
+step bfs/bin/app "NEEDED libbfsa.so libbfsb.so, RUNPATH \$ORIGIN/../lib"
+gcc "${CFLAGS[@]}" "${LDFLAGS[@]}" "$SRC/bfs/app.c" -o "$OUT/bfs/bin/app" -L"$OUT/bfs/lib" -Wl,--no-as-needed \
+    -l:libbfsa.so -l:libbfsb.so -Wl,-rpath-link,"$OUT/bfs/lib:$OUT/bfs/lib/deep" -Wl,--enable-new-dtags -Wl,-rpath,'$ORIGIN/../lib'
+
+step bfs/bin/app-b "NEEDED libbfsb.so, RUNPATH \$ORIGIN/../lib (not inherited)"
+gcc "${CFLAGS[@]}" -DONLY_B "${LDFLAGS[@]}" "$SRC/bfs/app.c" -o "$OUT/bfs/bin/app-b" -L"$OUT/bfs/lib" -Wl,--no-as-needed \
+    -l:libbfsb.so -Wl,-rpath-link,"$OUT/bfs/lib/deep" -Wl,--enable-new-dtags -Wl,-rpath,'$ORIGIN/../lib'
+
+step bfs/bin/app-b-rpath "NEEDED libbfsb.so, DT_RPATH \$ORIGIN/../lib:\$ORIGIN/../lib/deep (inherited)"
+gcc "${CFLAGS[@]}" -DONLY_B "${LDFLAGS[@]}" "$SRC/bfs/app.c" -o "$OUT/bfs/bin/app-b-rpath" -L"$OUT/bfs/lib" -Wl,--no-as-needed \
+    -l:libbfsb.so -Wl,-rpath-link,"$OUT/bfs/lib/deep" -Wl,--disable-new-dtags -Wl,-rpath,'$ORIGIN/../lib:$ORIGIN/../lib/deep'
 
 # --- stub libraries: require any GLIBC_2.NN / GLIBCXX_3.4.NN -------------------
 # The stubs live only in $WORK; they exist so the linker records the versions

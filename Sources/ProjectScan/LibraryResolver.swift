@@ -13,7 +13,10 @@ public struct Resolution: Sendable, Hashable {
 }
 
 /// Finds, the way glibc's loader does, which NEEDED entries the scanned tree
-/// itself satisfies: already loaded sonames first, then DT_RPATH of the object
+/// itself satisfies, each file taken as a program or module that is loaded with
+/// its dependencies (mapped breadth first, as glibc maps them; a library several
+/// of them load has a name only if every one of them finds it for it):
+/// already loaded sonames first, then DT_RPATH of the object
 /// and of every object that loaded it (only when the object has no DT_RUNPATH),
 /// then the object's DT_RUNPATH; `$ORIGIN`/`${ORIGIN}` is the directory of the
 /// object, `$LIB` and `$PLATFORM` expand to each value glibc uses for the machine.
@@ -48,10 +51,7 @@ struct LibraryResolver {
         var asDependency: [Int: [String: String?]] = [:]
         var asRoot: [Int: [String: String?]] = [:]
         for root in artifacts.indices where !artifacts[root].facts.needed.isEmpty {
-            var loaded: [String: Int] = [:]
-            var visited: Set<Int> = []
-            visit(root, chain: [], loaded: &loaded, visited: &visited, isRoot: true,
-                  asDependency: &asDependency, asRoot: &asRoot)
+            load(root, asDependency: &asDependency, asRoot: &asRoot)
         }
         return artifacts.indices.map { index in
             let outcomes = asDependency[index] ?? asRoot[index] ?? [:]
@@ -88,65 +88,74 @@ struct LibraryResolver {
         var origin: String
     }
 
-    private func visit(
-        _ index: Int, chain: [SearchPath], loaded: inout [String: Int], visited: inout Set<Int>, isRoot: Bool,
-        asDependency: inout [Int: [String: String?]], asRoot: inout [Int: [String: String?]]
+    /// Maps `root`'s dependencies as glibc does (`_dl_map_object_deps`): breadth first, every
+    /// NEEDED entry of one object mapped before any entry of the objects it maps, so a name
+    /// counts as loaded only once an object processed earlier has mapped it.
+    private func load(
+        _ root: Int, asDependency: inout [Int: [String: String?]], asRoot: inout [Int: [String: String?]]
     ) {
-        guard visited.insert(index).inserted, visited.count <= 10_000 else { return }
-        let facts = artifacts[index].facts
-        let origin = PathText.directory(of: artifacts[index].path)
-        if let soname = facts.soname { loaded[soname] = loaded[soname] ?? index }
-        // DT_RPATH is used only when the object has no DT_RUNPATH; it is then also
-        // passed down to what this object loads.
-        var ownChain = chain
-        if facts.runpath == nil, let rpath = facts.rpath {
-            ownChain.insert(SearchPath(list: rpath, origin: origin), at: 0)
+        var loaded: [String: Int] = [:]
+        func mapped(_ index: Int, as name: String?) {
+            if let name { loaded[name] = loaded[name] ?? index }
+            if let soname = artifacts[index].facts.soname { loaded[soname] = loaded[soname] ?? index }
         }
-        var directories: [String] = []
-        if facts.runpath == nil {
-            for entry in ownChain { directories += expand(entry.list, origin: entry.origin, facts: facts) }
-        }
-        if let runpath = facts.runpath { directories += expand(runpath, origin: origin, facts: facts) }
-
-        var outcomes: [String: String?] = [:]
-        var toVisit: [Int] = []
-        for soname in facts.needed where !LibcNames.isLibc(soname) {
-            if let already = loaded[soname], compatible(already, with: facts) {
-                outcomes[soname] = artifacts[already].path
-                continue
+        mapped(root, as: nil)
+        var queue: [(index: Int, chain: [SearchPath])] = [(root, [])]
+        var queued: Set<Int> = [root]
+        var next = 0
+        while next < queue.count, next < 10_000 {
+            let (index, chain) = queue[next]
+            next += 1
+            let facts = artifacts[index].facts
+            let origin = PathText.directory(of: artifacts[index].path)
+            // DT_RPATH is used only when the object has no DT_RUNPATH; it is then also
+            // passed down to what this object loads.
+            var ownChain = chain
+            if facts.runpath == nil, let rpath = facts.rpath {
+                ownChain.insert(SearchPath(list: rpath, origin: origin), at: 0)
             }
-            var found: Int?
-            if !soname.contains("/") {
-                for directory in directories {
-                    if let candidate = lookup(PathText.join(directory, soname)), compatible(candidate, with: facts) {
-                        found = candidate
-                        break
+            var directories: [String] = []
+            if facts.runpath == nil {
+                for entry in ownChain { directories += expand(entry.list, origin: entry.origin, facts: facts) }
+            }
+            if let runpath = facts.runpath { directories += expand(runpath, origin: origin, facts: facts) }
+            // Dependencies inherit this object's RPATH chain (unless it has RUNPATH, in
+            // which case nothing above it is inherited either).
+            let inherited = facts.runpath == nil ? ownChain : []
+
+            var outcomes: [String: String?] = [:]
+            for soname in facts.needed where !LibcNames.isLibc(soname) {
+                if let already = loaded[soname], compatible(already, with: facts) {
+                    outcomes[soname] = artifacts[already].path
+                    continue
+                }
+                var found: Int?
+                if !soname.contains("/") {
+                    for directory in directories {
+                        if let candidate = lookup(PathText.join(directory, soname)), compatible(candidate, with: facts) {
+                            found = candidate
+                            break
+                        }
                     }
                 }
+                if let found {
+                    outcomes[soname] = artifacts[found].path
+                    mapped(found, as: soname)
+                    if queued.insert(found).inserted { queue.append((found, inherited)) }
+                } else {
+                    outcomes[soname] = .some(nil)
+                }
             }
-            if let found {
-                outcomes[soname] = artifacts[found].path
-                loaded[soname] = found
-                toVisit.append(found)
+            if index == root {
+                asRoot[index] = outcomes
             } else {
-                outcomes[soname] = .some(nil)
+                // Loaded by several programs: found only if every one of them finds it.
+                var merged = asDependency[index] ?? [:]
+                for (soname, outcome) in outcomes where merged[soname] == nil || outcome == nil {
+                    merged[soname] = outcome
+                }
+                asDependency[index] = merged
             }
-        }
-        if isRoot {
-            asRoot[index] = outcomes
-        } else {
-            var merged = asDependency[index] ?? [:]
-            for (soname, outcome) in outcomes where merged[soname] == nil || merged[soname]! == nil {
-                merged[soname] = outcome
-            }
-            asDependency[index] = merged
-        }
-        // Dependencies inherit this object's RPATH chain (unless it has RUNPATH, in
-        // which case nothing above it is inherited either).
-        let inherited = facts.runpath == nil ? ownChain : []
-        for dependency in toVisit {
-            visit(dependency, chain: inherited, loaded: &loaded, visited: &visited, isRoot: false,
-                  asDependency: &asDependency, asRoot: &asRoot)
         }
     }
 

@@ -167,8 +167,8 @@ struct LoaderOracleTests {
     }
 
     /// What the root's libraries find themselves is found: a library's own RUNPATH (`$ORIGIN/chain`
-    /// beside it in the system directory), and a library the project ships that the program's
-    /// DT_RPATH finds for the root's library (which inherits it). The loader starts both.
+    /// beside it in the system directory). The loader starts the program. (What they find in the
+    /// project: `aLibraryTheProjectShipsIsFoundOnlyWhereTheLoaderLooks`.)
     @Test(arguments: DebianRoots.present.filter { $0 != "bullseye" })  // the program needs glibc 2.34
     func whatTheRootsLibrariesFindThemselvesIsFound(_ suite: String) throws {
         let root = try DebianRoots.linkedCopy(suite, prefix: "found")
@@ -182,20 +182,6 @@ struct LoaderOracleTests {
         try manager.createDirectory(atPath: root + "/opt/chain", withIntermediateDirectories: true)
         try manager.copyItem(atPath: TestPaths.elf("chain/bin/app"), toPath: root + "/opt/chain/app")
         _ = try Self.checkAndStart("/opt/chain/app", in: root, starts: true, "\(suite), the root's library's RUNPATH")
-        // A plain libchaina.so.1 in the root; the project ships libchainb.so.1 in its lib/, which
-        // the program's DT_RPATH $ORIGIN/../lib finds for the root's library too.
-        try manager.removeItem(atPath: system + "libchaina.so.1")
-        try manager.removeItem(atPath: system + "chain")
-        try manager.copyItem(atPath: TestPaths.elf("chain/lib/libchaina.so.1"), toPath: system + "libchaina.so.1")
-        try manager.createDirectory(atPath: root + "/opt/proj/bin", withIntermediateDirectories: true)
-        try manager.createDirectory(atPath: root + "/opt/proj/lib", withIntermediateDirectories: true)
-        try manager.copyItem(atPath: TestPaths.elf("chain/bin/app-rpath"), toPath: root + "/opt/proj/bin/app")
-        try manager.copyItem(atPath: TestPaths.elf("chain/lib/libchainb.so.1"), toPath: root + "/opt/proj/lib/libchainb.so.1")
-        let check = try Self.check(root + "/opt/proj", in: root)
-        // Started through the loader: without /proc in the chroot a program's own $ORIGIN is not known.
-        let started = try Run.program("/usr/sbin/chroot", [root, "/lib64/ld-linux-x86-64.so.2", "/opt/proj/bin/app"], environment: ["PATH": "/usr/bin:/bin"])
-        #expect(started.status == 0, "\(suite): \(started.stderr)")
-        #expect(check.status == 0, "\(suite), the project's own library: basefit \(check.stdout)")
     }
 
     /// A library of the root that a program loads finds a library the project ships only where
@@ -209,6 +195,7 @@ struct LoaderOracleTests {
         defer { try? FileManager.default.removeItem(atPath: root) }
         let manager = FileManager.default
         let system = root + "/usr/lib/x86_64-linux-gnu/libchaina.so.1"
+        // Started through the loader: without /proc in the chroot a program's own $ORIGIN is not known.
         let cases: [(program: String, rootLibrary: String, starts: Bool)] = [
             ("app", "lib", false),              // no RPATH: the project's lib/ is never searched
             ("app-rpath", "runpath", false),    // the root's library has a RUNPATH: the RPATH is not inherited
@@ -235,6 +222,51 @@ struct LoaderOracleTests {
                 let missing = problems.first { $0["library"] as? String == "libchainb.so.1" }
                 #expect(missing?["kind"] as? String == "missing-library" && (missing?["artifact"] as? String)?.hasSuffix("/libchaina.so.1") == true,
                         "\(label): \(problems)")
+            }
+        }
+    }
+
+    /// glibc maps a program's libraries breadth first, and a library several programs load finds
+    /// its own only as each of them loads it (Fixtures/elf/bfs, all shipped with the project):
+    /// - `app` NEEDs libbfsa.so and libbfsb.so; libbfsb.so asks for libbfsy.so before libbfsc.so
+    ///   (mapped for libbfsa.so) has loaded it from its RUNPATH, so the program does not start;
+    /// - `app-b-rpath` passes its DT_RPATH naming lib/deep to libbfsb.so, and starts;
+    /// - `app-b`, beside it, loads the same libbfsb.so with a RUNPATH, which is not inherited.
+    /// Each project is copied into the root and its programs started through the root's loader;
+    /// `check` of the project says compatible exactly when all of them start, and otherwise names
+    /// libbfsy.so as a missing library of libbfsb.so.
+    @Test(arguments: DebianRoots.present.filter { $0 != "bullseye" })  // the programs need glibc 2.34
+    func librariesAreFoundInTheOrderTheLoaderMapsThem(_ suite: String) throws {
+        let (root, work) = try Self.workDirectory(in: suite, prefix: "bfs")
+        defer { try? FileManager.default.removeItem(atPath: root + work) }
+        let manager = FileManager.default
+        let libraries = ["lib/libbfsa.so", "lib/libbfsb.so", "lib/libbfsc.so", "lib/deep/libbfsy.so"]
+        let projects: [(programs: [String], starts: Bool)] = [
+            (["app"], false), (["app-b-rpath"], true), (["app-b-rpath", "app-b"], false),
+        ]
+        for (number, project) in projects.enumerated() {
+            let directory = work + "/p\(number)"
+            try manager.createDirectory(atPath: root + directory + "/bin", withIntermediateDirectories: true)
+            try manager.createDirectory(atPath: root + directory + "/lib/deep", withIntermediateDirectories: true)
+            for file in libraries + project.programs.map({ "bin/" + $0 }) {
+                try manager.copyItem(atPath: TestPaths.elf("bfs/" + file), toPath: root + directory + "/" + file)
+            }
+            let label = "\(suite): \(project.programs.joined(separator: " and "))"
+            var allStart = true
+            for program in project.programs {
+                let started = try Run.program("/usr/sbin/chroot", [root, "/lib64/ld-linux-x86-64.so.2", directory + "/bin/" + program], environment: ["PATH": "/usr/bin:/bin"])
+                if started.status != 0 {
+                    allStart = false
+                    #expect(started.stderr.contains("libbfsy.so: cannot open shared object file"), "\(label): \(started.stderr)")
+                }
+            }
+            #expect(allStart == project.starts, "\(label): the programs \(allStart ? "start" : "do not all start")")
+            let check = try Self.check(root + directory, in: root)
+            #expect((check.status == 0) == allStart, "\(label): basefit \(check.status == 0 ? "compatible" : check.stdout)")
+            if !allStart {
+                let problems = (try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any])?["problems"] as? [[String: Any]] ?? []
+                #expect(problems.contains { $0["kind"] as? String == "missing-library" && $0["library"] as? String == "libbfsy.so"
+                    && ($0["artifact"] as? String)?.hasSuffix("/lib/libbfsb.so") == true }, "\(label): \(problems)")
             }
         }
     }
