@@ -19,7 +19,8 @@ public struct Resolution: Sendable, Hashable {
 /// already loaded sonames first, then DT_RPATH of the object
 /// and of every object that loaded it (only when the object has no DT_RUNPATH),
 /// then the object's DT_RUNPATH; `$ORIGIN`/`${ORIGIN}` is the directory of the
-/// object, `$LIB` and `$PLATFORM` expand to each value glibc uses for the machine.
+/// object as it was opened (through a link to a file, the link's directory); an entry
+/// with `$LIB` or `$PLATFORM` finds nothing in the project (their values are the image's).
 /// A candidate counts only if it is an ELF file of the same class and machine.
 /// The image's own directories are the catalog's business, not this one's.
 struct LibraryResolver {
@@ -46,15 +47,31 @@ struct LibraryResolver {
 
     /// Resolution per artifact, in the order of `artifacts`.
     func resolve() -> [Resolution] {
-        // Outcomes seen while an artifact was loaded as someone's dependency, and
-        // as a root of its own; the first win, as that is how it is really loaded.
-        var asDependency: [Int: [String: String?]] = [:]
-        var asRoot: [Int: [String: String?]] = [:]
+        // Every file with NEEDED entries is loaded as a program of its own, and what each such
+        // process maps is recorded per file.
+        var processes: [Int: [Int: [String: String?]]] = [:]
         for root in artifacts.indices where !artifacts[root].facts.needed.isEmpty {
-            load(root, asDependency: &asDependency, asRoot: &asRoot)
+            processes[root] = load(root)
+        }
+        // A file another file's process loads is that file's library, and is taken as loaded by
+        // the files nothing loads (the programs and modules), not as a program of its own: its
+        // names are those each of those programs finds for it. (A library only ever loaded
+        // within a cycle of libraries keeps the outcomes of every process that loads it.)
+        var dependencies: Set<Int> = []
+        for (root, mapped) in processes { dependencies.formUnion(mapped.keys.filter { $0 != root }) }
+        var asDependency: [Int: [String: String?]] = [:]
+        var fromCycles: [Int: [String: String?]] = [:]
+        for (root, mapped) in processes {
+            for (index, outcomes) in mapped where index != root {
+                if dependencies.contains(root) {
+                    Self.merge(outcomes, into: &fromCycles[index, default: [:]])
+                } else {
+                    Self.merge(outcomes, into: &asDependency[index, default: [:]])
+                }
+            }
         }
         return artifacts.indices.map { index in
-            let outcomes = asDependency[index] ?? asRoot[index] ?? [:]
+            let outcomes = asDependency[index] ?? fromCycles[index] ?? processes[index]?[index] ?? [:]
             var bundled: [String: String] = [:]
             var external: [String] = []
             for soname in artifacts[index].facts.needed where !LibcNames.isLibc(soname) {
@@ -68,12 +85,19 @@ struct LibraryResolver {
         }
     }
 
+    /// A name is found for a library loaded by several programs only if every one finds it.
+    private static func merge(_ outcomes: [String: String?], into merged: inout [String: String?]) {
+        for (soname, outcome) in outcomes where merged[soname] == nil || outcome == nil {
+            merged[soname] = outcome
+        }
+    }
+
     /// The names `Resolution.rpathLibraries` lists for the artifact at `index`: only the
     /// object's own DT_RPATH, not the ones it inherits (which depend on who loads it).
     private func rpathLibraries(of index: Int) -> [String] {
         let facts = artifacts[index].facts
         guard facts.runpath == nil, let rpath = facts.rpath else { return [] }
-        let directories = Set(expand(rpath, origin: PathText.directory(of: artifacts[index].path), facts: facts).map(PathText.normalize))
+        let directories = Set(expand(rpath, origin: PathText.directory(of: artifacts[index].path)).map(PathText.normalize))
         var names: Set<String> = []
         for directory in directories {
             for path in pathsByDirectory[directory] ?? [] {
@@ -90,38 +114,38 @@ struct LibraryResolver {
 
     /// Maps `root`'s dependencies as glibc does (`_dl_map_object_deps`): breadth first, every
     /// NEEDED entry of one object mapped before any entry of the objects it maps, so a name
-    /// counts as loaded only once an object processed earlier has mapped it.
-    private func load(
-        _ root: Int, asDependency: inout [Int: [String: String?]], asRoot: inout [Int: [String: String?]]
-    ) {
+    /// counts as loaded only once an object processed earlier has mapped it. What each object
+    /// of the process found for its NEEDED entries, by object.
+    private func load(_ root: Int) -> [Int: [String: String?]] {
         var loaded: [String: Int] = [:]
         func mapped(_ index: Int, as name: String?) {
             if let name { loaded[name] = loaded[name] ?? index }
             if let soname = artifacts[index].facts.soname { loaded[soname] = loaded[soname] ?? index }
         }
         mapped(root, as: nil)
-        var queue: [(index: Int, chain: [SearchPath])] = [(root, [])]
+        // `origin`: `$ORIGIN`, the directory of the path the object was opened by (for a library
+        // found through a link to a file, the link's directory, as glibc has it), with the links
+        // among directories followed as the kernel follows them.
+        var queue: [(index: Int, chain: [SearchPath], origin: String)] = [(root, [], PathText.directory(of: artifacts[root].path))]
         var queued: Set<Int> = [root]
+        var result: [Int: [String: String?]] = [:]
         var next = 0
         while next < queue.count, next < 10_000 {
-            let (index, chain) = queue[next]
+            let (index, chain, origin) = queue[next]
             next += 1
             let facts = artifacts[index].facts
-            let origin = PathText.directory(of: artifacts[index].path)
-            // DT_RPATH is used only when the object has no DT_RUNPATH; it is then also
-            // passed down to what this object loads.
+            // DT_RPATH is used only when the object has no DT_RUNPATH; the chain of its loaders'
+            // RPATHs is passed down whatever it has (glibc walks every loader of the object that
+            // asks, when that object has no RUNPATH).
             var ownChain = chain
             if facts.runpath == nil, let rpath = facts.rpath {
                 ownChain.insert(SearchPath(list: rpath, origin: origin), at: 0)
             }
             var directories: [String] = []
             if facts.runpath == nil {
-                for entry in ownChain { directories += expand(entry.list, origin: entry.origin, facts: facts) }
+                for entry in ownChain { directories += expand(entry.list, origin: entry.origin) }
             }
-            if let runpath = facts.runpath { directories += expand(runpath, origin: origin, facts: facts) }
-            // Dependencies inherit this object's RPATH chain (unless it has RUNPATH, in
-            // which case nothing above it is inherited either).
-            let inherited = facts.runpath == nil ? ownChain : []
+            if let runpath = facts.runpath { directories += expand(runpath, origin: origin) }
 
             var outcomes: [String: String?] = [:]
             for soname in facts.needed where !LibcNames.isLibc(soname) {
@@ -129,34 +153,29 @@ struct LibraryResolver {
                     outcomes[soname] = artifacts[already].path
                     continue
                 }
-                var found: Int?
+                var found: (index: Int, opened: String)?
                 if !soname.contains("/") {
                     for directory in directories {
-                        if let candidate = lookup(PathText.join(directory, soname)), compatible(candidate, with: facts) {
-                            found = candidate
+                        let opened = PathText.join(directory, soname)
+                        if let candidate = lookup(opened), compatible(candidate, with: facts) {
+                            found = (candidate, opened)
                             break
                         }
                     }
                 }
                 if let found {
-                    outcomes[soname] = artifacts[found].path
-                    mapped(found, as: soname)
-                    if queued.insert(found).inserted { queue.append((found, inherited)) }
+                    outcomes[soname] = artifacts[found.index].path
+                    mapped(found.index, as: soname)
+                    if queued.insert(found.index).inserted {
+                        queue.append((found.index, ownChain, resolvedDirectory(PathText.directory(of: PathText.normalize(found.opened)))))
+                    }
                 } else {
                     outcomes[soname] = .some(nil)
                 }
             }
-            if index == root {
-                asRoot[index] = outcomes
-            } else {
-                // Loaded by several programs: found only if every one of them finds it.
-                var merged = asDependency[index] ?? [:]
-                for (soname, outcome) in outcomes where merged[soname] == nil || outcome == nil {
-                    merged[soname] = outcome
-                }
-                asDependency[index] = merged
-            }
+            result[index] = outcomes
         }
+        return result
     }
 
     private func compatible(_ candidate: Int, with facts: BinaryFacts) -> Bool {
@@ -176,6 +195,16 @@ struct LibraryResolver {
         return nil
     }
 
+    /// `path` (a directory) with every recorded symbolic link in it followed.
+    private func resolvedDirectory(_ path: String) -> String {
+        var current = PathText.normalize(path)
+        for _ in 0..<40 {
+            guard let rewritten = rewriteThroughAlias(current) else { return current }
+            current = rewritten
+        }
+        return current
+    }
+
     /// Replaces the longest prefix of `path` that is a recorded symbolic link by its target.
     private func rewriteThroughAlias(_ path: String) -> String? {
         var prefix = path
@@ -189,24 +218,16 @@ struct LibraryResolver {
         }
     }
 
-    /// Splits a search list on `:` and expands the dynamic string tokens.
-    private func expand(_ list: String, origin: String, facts: BinaryFacts) -> [String] {
+    /// Splits a search list on `:` and expands `$ORIGIN`. An entry with `$LIB` or `$PLATFORM`
+    /// gives no directory: their values are the image's glibc's and the CPU's (`$LIB` is
+    /// `lib64` on Fedora and `lib/x86_64-linux-gnu` on Debian; `$PLATFORM` is `haswell` on some
+    /// Intel CPUs), so no directory of the project is known to be one.
+    private func expand(_ list: String, origin: String) -> [String] {
         var result: [String] = []
         for entry in list.split(separator: ":", omittingEmptySubsequences: true) {
-            var variants = [String(entry)]
-            variants = variants.map {
-                $0.replacingAll("${ORIGIN}", with: origin).replacingAll("$ORIGIN", with: origin)
-            }
-            if variants.contains(where: { $0.contains("$LIB") || $0.contains("${LIB}") }) {
-                let libs = facts.is64Bit ? ["lib64", "lib"] : ["lib", "lib32"]
-                variants = variants.flatMap { value in
-                    libs.map { value.replacingAll("${LIB}", with: $0).replacingAll("$LIB", with: $0) }
-                }
-            }
-            variants = variants.map {
-                $0.replacingAll("${PLATFORM}", with: facts.machine).replacingAll("$PLATFORM", with: facts.machine)
-            }
-            result += variants
+            let text = String(entry)
+            guard !["$LIB", "${LIB}", "$PLATFORM", "${PLATFORM}"].contains(where: text.contains) else { continue }
+            result.append(text.replacingAll("${ORIGIN}", with: origin).replacingAll("$ORIGIN", with: origin))
         }
         return result
     }

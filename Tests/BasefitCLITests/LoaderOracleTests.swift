@@ -271,6 +271,34 @@ struct LoaderOracleTests {
         }
     }
 
+    /// `$ORIGIN` of a library opened through a link to a file is the link's directory (glibc uses
+    /// the path it opened), not the target's: the project's `lib/libchaina.so.1` links to
+    /// `../real/lib/libchaina.so.1`, whose RUNPATH `$ORIGIN/chain` then names `lib/chain/`. With
+    /// libchainb.so.1 beside the target (`real/lib/chain/`) the loader refuses the program, with
+    /// it beside the link it starts, and `check` of the project says the same.
+    @Test(arguments: DebianRoots.present.filter { $0 != "bullseye" })  // the program needs glibc 2.34
+    func originIsTheDirectoryOfTheLinkALibraryWasOpenedBy(_ suite: String) throws {
+        let (root, work) = try Self.workDirectory(in: suite, prefix: "origin-link")
+        defer { try? FileManager.default.removeItem(atPath: root + work) }
+        let manager = FileManager.default
+        for (number, besideTheLink) in [false, true].enumerated() {
+            let project = root + work + "/p\(number)"
+            for directory in ["bin", "lib/chain", "real/lib/chain"] {
+                try manager.createDirectory(atPath: project + "/" + directory, withIntermediateDirectories: true)
+            }
+            try manager.copyItem(atPath: TestPaths.elf("chain/bin/app-rpath"), toPath: project + "/bin/app")
+            try manager.copyItem(atPath: TestPaths.elf("chain/runpath/libchaina.so.1"), toPath: project + "/real/lib/libchaina.so.1")
+            try manager.createSymbolicLink(atPath: project + "/lib/libchaina.so.1", withDestinationPath: "../real/lib/libchaina.so.1")
+            try manager.copyItem(atPath: TestPaths.elf("chain/lib/libchainb.so.1"),
+                                 toPath: project + (besideTheLink ? "/lib/chain/" : "/real/lib/chain/") + "libchainb.so.1")
+            let label = "\(suite): libchainb.so.1 beside the \(besideTheLink ? "link" : "target")"
+            let started = try Run.program("/usr/sbin/chroot", [root, "/lib64/ld-linux-x86-64.so.2", work + "/p\(number)/bin/app"], environment: ["PATH": "/usr/bin:/bin"])
+            #expect((started.status == 0) == besideTheLink, "\(label): the program exits \(started.status): \(started.stderr)")
+            let check = try Self.check(project, in: root)
+            #expect((check.status == 0) == (started.status == 0), "\(label): basefit \(check.status == 0 ? "compatible" : check.stdout)")
+        }
+    }
+
     /// `check --rootfs` of a program in a root, and the program started there: it starts or not
     /// as `starts` says, and basefit calls it compatible exactly when it starts.
     static func checkAndStart(_ program: String, in root: String, starts: Bool, _ label: String) throws -> ProcessResult {

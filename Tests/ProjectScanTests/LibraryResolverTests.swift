@@ -73,6 +73,60 @@ import TestSupport
         #expect(result["p/lib/liba.so"]?.external == ["libb.so"])
     }
 
+    @Test func aRunpathObjectPassesItsLoadersRpathOn() {
+        // app (RPATH $ORIGIN/lib) → liba.so (RUNPATH $ORIGIN) → libm2.so (no paths) → libc4.so,
+        // found through app's RPATH: glibc walks every loader of libm2.so, liba.so's RUNPATH only
+        // turns RPATHs off for liba.so's own NEEDED.
+        let result = resolve([
+            ("p/app", Self.facts(needed: ["liba.so"], rpath: "$ORIGIN/lib")),
+            ("p/lib/liba.so", Self.facts(needed: ["libm2.so"], soname: "liba.so", runpath: "$ORIGIN")),
+            ("p/lib/libm2.so", Self.facts(needed: ["libc4.so"], soname: "libm2.so")),
+            ("p/lib/libc4.so", Self.facts(soname: "libc4.so")),
+        ])
+        #expect(result["p/lib/libm2.so"]?.bundled["libc4.so"] == "p/lib/libc4.so")
+    }
+
+    @Test func aLibrarysLibrariesAreJudgedAsItsProgramLoadsThem() {
+        // app (RPATH $ORIGIN/../l1) → l1/libaa.so (RPATH $ORIGIN/../l2) → l2/libbb.so → libcc.so in l1,
+        // found through app's RPATH. libaa.so is app's library, not a program of its own: that
+        // libaa.so alone would not give libbb.so app's RPATH does not count.
+        let result = resolve([
+            ("p/bin/app", Self.facts(needed: ["libaa.so"], rpath: "$ORIGIN/../l1")),
+            ("p/l1/libaa.so", Self.facts(needed: ["libbb.so"], soname: "libaa.so", rpath: "$ORIGIN/../l2")),
+            ("p/l2/libbb.so", Self.facts(needed: ["libcc.so"], soname: "libbb.so")),
+            ("p/l1/libcc.so", Self.facts(soname: "libcc.so")),
+        ])
+        #expect(result["p/l2/libbb.so"]?.bundled["libcc.so"] == "p/l1/libcc.so")
+        #expect(result["p/l2/libbb.so"]?.external == [])
+    }
+
+    @Test func originIsTheDirectoryOfTheLinkALibraryWasOpenedBy() {
+        // lib/liba.so.1 is a link to ../real/lib/liba.so.1, whose RUNPATH is $ORIGIN/../deps: glibc
+        // looks in p/deps (the link's directory's), not in p/real/deps.
+        let items: [(String, BinaryFacts)] = [
+            ("p/bin/app", Self.facts(needed: ["liba.so.1"], runpath: "$ORIGIN/../lib")),
+            ("p/real/lib/liba.so.1", Self.facts(needed: ["libb.so.1"], soname: "liba.so.1", runpath: "$ORIGIN/../deps")),
+        ]
+        let beside = resolve(items + [("p/real/deps/libb.so.1", Self.facts(soname: "libb.so.1"))],
+                             aliases: ["p/lib/liba.so.1": "p/real/lib/liba.so.1"])
+        #expect(beside["p/bin/app"]?.bundled["liba.so.1"] == "p/real/lib/liba.so.1")
+        #expect(beside["p/real/lib/liba.so.1"]?.external == ["libb.so.1"])
+        let linked = resolve(items + [("p/deps/libb.so.1", Self.facts(soname: "libb.so.1"))],
+                             aliases: ["p/lib/liba.so.1": "p/real/lib/liba.so.1"])
+        #expect(linked["p/real/lib/liba.so.1"]?.bundled["libb.so.1"] == "p/deps/libb.so.1")
+    }
+
+    @Test func libAndPlatformFindNothingInTheProject() {
+        // $LIB is the image's glibc's (lib64 on Fedora, lib/x86_64-linux-gnu on Debian), $PLATFORM the CPU's.
+        let result = resolve([
+            ("p/bin/app", Self.facts(needed: ["libx.so.1", "liby.so.1"], runpath: "$ORIGIN/../$LIB:$ORIGIN/../${PLATFORM}")),
+            ("p/lib64/libx.so.1", Self.facts(soname: "libx.so.1")),
+            ("p/lib/libx.so.1", Self.facts(soname: "libx.so.1")),
+            ("p/x86_64/liby.so.1", Self.facts(soname: "liby.so.1")),
+        ])
+        #expect(result["p/bin/app"]?.external == ["libx.so.1", "liby.so.1"])
+    }
+
     @Test func alreadyLoadedSonameSatisfiesLaterNeeds() {
         // app loads liba.so and libb.so through its RUNPATH; libb.so needs liba.so and has no paths.
         let result = resolve([
