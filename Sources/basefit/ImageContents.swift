@@ -38,16 +38,17 @@ enum ImageContents {
 
     /// What the root's library at `inside` needs, read where the path leads inside the root and
     /// named `name`. What its own RUNPATH (else RPATH) finds in the root, `$ORIGIN` being the
-    /// directory it is loaded from (the link's or the file's), is not asked of the image.
+    /// directory of `inside` (the path the loader opens: a cache entry, or a directory of its
+    /// search joined with the name; for a link to a file, the link's directory, as glibc has it),
+    /// is not asked of the image.
     static func libraryNeeds(_ inside: String, named name: String, in measurer: RootfsMeasurer) -> FileNeeds? {
         guard let host = measurer.hostPath(of: inside),
               let artifact = (try? ProjectScan.Scanner().scan([host]))?.artifacts.first else { return nil }
         var needs = FileNeeds(artifact)
         needs.path = name
         if let list = artifact.facts.runpath ?? artifact.facts.rpath {
-            let file = String(host.dropFirst(measurer.root == "/" ? 0 : measurer.root.count))
-            let origins = [inside, file].map { String($0[..<($0.lastIndex(of: "/") ?? $0.startIndex)]) }
-            needs.external.removeAll { soname in origins.contains { measurer.found(soname, searchList: list, origin: $0) != nil } }
+            let origin = String(inside[..<(inside.lastIndex(of: "/") ?? inside.startIndex)])
+            needs.external.removeAll { soname in measurer.found(soname, searchList: list, origin: origin) != nil }
         }
         return needs
     }

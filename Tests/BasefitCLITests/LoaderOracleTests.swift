@@ -299,6 +299,33 @@ struct LoaderOracleTests {
         }
     }
 
+    /// The same for a root's library: the root's `libchaina.so.1` in its system directory is a link
+    /// to `/opt/vendor/libchaina.so.1`, whose RUNPATH `$ORIGIN/chain` names the system directory's
+    /// `chain/` (the loader opens the link, the path ld.so.cache gives). With libchainb.so.1 in
+    /// `/opt/vendor/chain/` the loader refuses the program, in the system directory's `chain/` it
+    /// starts, and `check --rootfs` says the same.
+    @Test(arguments: DebianRoots.present.filter { $0 != "bullseye" })  // the program needs glibc 2.34
+    func aRootLibrarysOriginIsTheDirectoryOfItsLink(_ suite: String) throws {
+        let manager = FileManager.default
+        for besideTheLink in [false, true] {
+            let root = try DebianRoots.linkedCopy(suite, prefix: "root-origin")
+            defer { try? manager.removeItem(atPath: root) }
+            let system = "/usr/lib/x86_64-linux-gnu"
+            try manager.createDirectory(atPath: root + "/opt/vendor/chain", withIntermediateDirectories: true)
+            try manager.createDirectory(atPath: root + system + "/chain", withIntermediateDirectories: true)
+            try manager.copyItem(atPath: TestPaths.elf("chain/runpath/libchaina.so.1"), toPath: root + "/opt/vendor/libchaina.so.1")
+            try manager.createSymbolicLink(atPath: root + system + "/libchaina.so.1", withDestinationPath: "/opt/vendor/libchaina.so.1")
+            try manager.copyItem(atPath: TestPaths.elf("chain/lib/libchainb.so.1"),
+                                 toPath: root + (besideTheLink ? system + "/chain/" : "/opt/vendor/chain/") + "libchainb.so.1")
+            let ldconfig = try Run.program("/usr/sbin/chroot", [root, "/sbin/ldconfig"])
+            try #require(ldconfig.status == 0, "ldconfig: \(ldconfig.stderr)")
+            try manager.createDirectory(atPath: root + "/opt/chain", withIntermediateDirectories: true)
+            try manager.copyItem(atPath: TestPaths.elf("chain/bin/app"), toPath: root + "/opt/chain/app")
+            _ = try Self.checkAndStart("/opt/chain/app", in: root, starts: besideTheLink,
+                                       "\(suite): libchainb.so.1 beside the \(besideTheLink ? "link" : "target")")
+        }
+    }
+
     /// `check --rootfs` of a program in a root, and the program started there: it starts or not
     /// as `starts` says, and basefit calls it compatible exactly when it starts.
     static func checkAndStart(_ program: String, in root: String, starts: Bool, _ label: String) throws -> ProcessResult {
