@@ -55,6 +55,14 @@ extension Evaluator {
             var rpath: [String]
         }
         var visited: Set<Visit> = []
+        // Each library is read once however many sets of names it is followed for.
+        var read: [String: FileNeeds?] = [:]
+        func needsOnce(_ path: String) -> FileNeeds? {
+            if let known = read[path] { return known }
+            let value = needs(path)
+            read[path] = value
+            return value
+        }
         var order: [String] = []
         var found: [String: (needs: FileNeeds, loadedFor: String)] = [:]
         var next = 0
@@ -62,7 +70,7 @@ extension Evaluator {
             let (soname, loader) = pending[next]
             next += 1
             guard visited.insert(Visit(soname: soname, loaded: loader.loadedFromProject, rpath: loader.rpathLibraries)).inserted,
-                  let path = libraries[soname]?.path, var library = needs(path) else { continue }
+                  let path = libraries[soname]?.path, var library = needsOnce(path) else { continue }
             library.external.removeAll { loader.loadedFromProject.contains($0) || (!library.hasRunpath && loader.rpathLibraries.contains($0)) }
             pending += library.external.map { ($0, loader) }
             guard !judged.contains(library.path) else { continue }
