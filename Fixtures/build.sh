@@ -205,6 +205,29 @@ gcc "${CFLAGS[@]}" -fPIC -shared "${LDFLAGS[@]}" -Wl,-soname,libchaina.so.1 \
     "$SRC/chain/a.c" -o "$OUT/chain/runpath/libchaina.so.1" -L"$OUT/chain/lib" -l:libchainb.so.1 \
     -Wl,--enable-new-dtags -Wl,-rpath,'$ORIGIN/chain'
 
+step chain/object/libchaina.so.1 "an object file (ET_REL) under a library's name"
+mkdir -p "$OUT/chain/object"
+gcc "${CFLAGS[@]}" -fPIC -c "$SRC/chain/a.c" -o "$OUT/chain/object/libchaina.so.1"
+strip --strip-unneeded "$OUT/chain/object/libchaina.so.1"
+
+# --- versions a program needs from a library the project ships ---------------------
+mkdir -p "$OUT/versions/bin" "$OUT/versions/lib" "$OUT/versions/new" "$OUT/versions/plain"
+step versions/new/libvers.so.1 "SONAME libvers.so.1, VERS_1.0 and VERS_2.0"
+gcc "${CFLAGS[@]}" -DWITH_NEW -fPIC -shared "${LDFLAGS[@]}" -Wl,-soname,libvers.so.1 \
+    -Wl,--version-script="$SRC/versions/vers-2.map" "$SRC/versions/vers.c" -o "$OUT/versions/new/libvers.so.1"
+
+step versions/lib/libvers.so.1 "SONAME libvers.so.1, VERS_1.0 only (the project's old copy)"
+gcc "${CFLAGS[@]}" -fPIC -shared "${LDFLAGS[@]}" -Wl,-soname,libvers.so.1 \
+    -Wl,--version-script="$SRC/versions/vers-1.map" "$SRC/versions/vers.c" -o "$OUT/versions/lib/libvers.so.1"
+
+step versions/plain/libvers.so.1 "SONAME libvers.so.1, no version definitions"
+gcc "${CFLAGS[@]}" -DWITH_NEW -fPIC -shared "${LDFLAGS[@]}" -Wl,-soname,libvers.so.1 \
+    "$SRC/versions/vers.c" -o "$OUT/versions/plain/libvers.so.1"
+
+step versions/bin/app "NEEDED libvers.so.1 (vers_new@VERS_2.0), RUNPATH \$ORIGIN/../lib"
+gcc "${CFLAGS[@]}" "${LDFLAGS[@]}" "$SRC/versions/app.c" -o "$OUT/versions/bin/app" \
+    -L"$OUT/versions/new" -l:libvers.so.1 -Wl,--enable-new-dtags -Wl,-rpath,'$ORIGIN/../lib'
+
 # --- dependencies mapped breadth first, as glibc maps them -------------------------
 step bfs/lib/deep/libbfsy.so "SONAME libbfsy.so"
 gcc "${CFLAGS[@]}" -fPIC -shared "${LDFLAGS[@]}" -Wl,-soname,libbfsy.so "$SRC/bfs/y.c" -o "$OUT/bfs/lib/deep/libbfsy.so"

@@ -26,6 +26,27 @@ extension Evaluator {
 
     static let glibcRefusingExecutableStacks = VersionNumber([2, 41])
 
+    /// The first glibc known to bind a versioned reference to a library that defines no versions:
+    /// the ld.so of bullseye (2.31) and bookworm (2.36) carries the assertion that stops it, that of
+    /// trixie (2.41) does not (LoaderOracleTests.aVersionTheProjectsCopyLacksStopsTheProgram).
+    static let glibcAcceptingUnversionedCopies = VersionNumber([2, 41])
+
+    /// Libraries the loader takes from the project for `file` and refuses, on every image
+    /// (`FileNeeds.libraryFailures`): a version the project's copy does not define is
+    /// `version-too-old`, a file it cannot load at all `unusable-library`. A copy without symbol
+    /// versions is refused only by a glibc older than 2.41 (or of a version not known).
+    func projectLibraryProblems(_ file: FileNeeds, _ image: Image) -> [Problem] {
+        file.libraryFailures.compactMap { failure in
+            if failure.reason == .unversionedCopy {
+                guard image.libcFamily == .glibc else { return nil }
+                if let have = image.libcVersion, have >= Self.glibcAcceptingUnversionedCopies { return nil }
+            }
+            return Problem(kind: failure.reason.isVersion ? .versionTooOld : .unusableLibrary, artifact: file.path,
+                    library: failure.library, version: failure.version, symbols: failure.symbols,
+                    message: failure.message(for: file.path), fix: Fix(advice: failure.advice))
+        }
+    }
+
     /// A program whose PT_INTERP is not the psABI's loader path (built on NixOS, against a
     /// glibc in /opt, or changed with patchelf): images have their loader at that path only,
     /// and the kernel cannot start the program ("No such file or directory"). Judged against

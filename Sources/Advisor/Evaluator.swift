@@ -86,6 +86,7 @@ public struct Evaluator: Sendable {
         if image.libcFamily != .none {
             for file in profile.files where file.isLoadable && applies(file, to: image) {
                 problems += versionProblems(file, image, architecture)
+                problems += projectLibraryProblems(file, image)
             }
             problems += libcSonameProblems(profile, image)
             problems += executableStackProblems(profile, image)

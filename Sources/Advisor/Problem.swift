@@ -30,6 +30,9 @@ public struct Problem: Sendable, Hashable {
         case interpreterMissing = "interpreter-missing"
         /// A file needs glibc's internal GLIBC_PRIVATE interface (a copy of glibc's own libraries shipped with the project).
         case glibcPrivate = "glibc-private"
+        /// The loader finds a file of the project under a NEEDED name that it cannot load (a Git
+        /// LFS pointer, an empty file, an object file …) and stops there, whatever the image has.
+        case unusableLibrary = "unusable-library"
     }
 
     public var kind: Kind
@@ -74,6 +77,7 @@ public struct Problem: Sendable, Hashable {
         case .muslTooOld: return 7
         case .glibcPrivate: return 7
         case .versionTooOld: return 8
+        case .unusableLibrary: return 8
         case .missingLibrary: return 9
         case .executableStack: return 9
         case .missingFile: return 10

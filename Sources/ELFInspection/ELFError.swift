@@ -24,6 +24,8 @@ public struct ELFError: Error, Sendable, Equatable, CustomStringConvertible {
     public var missing: Range<UInt64>?
     /// For `.notELF`: the other native format the file starts with (Mach-O, PE), if any.
     public var foreign: ForeignExecutable?
+    /// For `.notELF` of a regular file opened by path: what its first bytes say it holds.
+    public var content: NonELFContent?
 
     public init(_ kind: Kind, path: String, location: String? = nil, detail: String) {
         self.kind = kind

@@ -95,9 +95,7 @@ struct ELFHandle: ~Copyable {
         let isELF = withUnsafeBytes(of: ident) { ELFIdentity.hasMagic($0) }
         guard got >= 4, isELF else {
             close(fd)
-            var error = ELFError(.notELF, path: path, detail: "no ELF magic")
-            error.foreign = withUnsafeBytes(of: ident) { ForeignExecutable(prefix: UnsafeRawBufferPointer(rebasing: $0.prefix(max(0, got)))) }
-            throw error
+            throw withUnsafeBytes(of: ident) { Self.notELF(path, UnsafeRawBufferPointer(rebasing: $0.prefix(max(0, got)))) }
         }
         guard got == 16 else {
             close(fd)
@@ -153,10 +151,18 @@ struct ELFHandle: ~Copyable {
         try self.init(memory: memory, owned: false, path: path, coverage: coverage)
     }
 
+    /// The error for a file without the ELF magic, with what its first bytes (up to 16) say it is.
+    private static func notELF(_ path: String, _ prefix: UnsafeRawBufferPointer) -> ELFError {
+        var error = ELFError(.notELF, path: path, detail: "no ELF magic")
+        error.foreign = ForeignExecutable(prefix: prefix)
+        error.content = NonELFContent(prefix: prefix)
+        return error
+    }
+
     private static func checkIdentification(_ bytes: UnsafeRawBufferPointer, path: String) throws(ELFError) {
         let count = bytes.count
         guard count >= 4, bytes[0] == 0x7f, bytes[1] == 0x45, bytes[2] == 0x4c, bytes[3] == 0x46 else {
-            throw ELFError(.notELF, path: path, detail: "no ELF magic")
+            throw notELF(path, UnsafeRawBufferPointer(rebasing: bytes.prefix(16)))
         }
         guard count >= 16 else {
             throw ELFError(.malformed, path: path, location: "ELF header",

@@ -15,13 +15,14 @@ public struct MeasuredImageCache: Sendable {
 
     /// The documents kept beside a measured image, each in a file of its own.
     public enum Document: String, Sendable, CaseIterable {
-        /// The scan of the image's own files, as the caller serialised it. `-v6`: written since
+        /// The scan of the image's own files, as the caller serialised it. `-v7`: written since
         /// contents carry what could not be judged, which libraries ask for an executable stack,
-        /// which functions of a newer musl files call, which Node-API functions addons call and
+        /// which functions of a newer musl files call, which Node-API functions addons call,
         /// which of the project's libraries a file's image libraries find (`loadedFromProject`,
-        /// `rpathLibraries`, `hasRunpath`); earlier names (`<hex>.contents.json`, `-v2` … `-v5`)
+        /// `rpathLibraries`, `hasRunpath`) and which libraries the loader takes from the project
+        /// and refuses (`libraryFailures`); earlier names (`<hex>.contents.json`, `-v2` … `-v6`)
         /// may lack some and are never read.
-        case contents = ".contents-v6.json"
+        case contents = ".contents-v7.json"
         /// What each of the image's libraries needs, by its path inside the image. `-v2`: written
         /// since it says which have a DT_RUNPATH (`FileNeeds.hasRunpath`); `-v1` is never read.
         case libraries = ".libraries-v2.json"

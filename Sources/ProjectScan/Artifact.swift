@@ -14,6 +14,8 @@ public struct Artifact: Sendable, Hashable {
     /// Names of the tree's libraries in the directories of this file's own DT_RPATH (it has no
     /// DT_RUNPATH): what a library it loads from the image finds there (`LibraryResolver`).
     public var rpathLibraries: [String] = []
+    /// Libraries the loader takes from the tree for this file and refuses (`LibraryResolver`).
+    public var libraryFailures: [LibraryFailure] = []
     /// The npm or PyPI package the file belongs to, when known.
     public var origin: PackageOrigin?
     /// Node.js addon facts (for `.node` files).
@@ -28,5 +30,15 @@ public struct Artifact: Sendable, Hashable {
         self.path = path
         self.facts = facts
         self.external = facts.needed.filter { !LibcNames.isLibc($0) }
+    }
+}
+
+extension Artifact {
+    /// Takes what `LibraryResolver` settled for this file.
+    mutating func apply(_ resolution: Resolution) {
+        bundled = resolution.bundled
+        external = resolution.external
+        rpathLibraries = resolution.rpathLibraries
+        libraryFailures = resolution.failures
     }
 }

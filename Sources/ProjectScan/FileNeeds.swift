@@ -47,6 +47,10 @@ public struct FileNeeds: Sendable, Hashable, Codable {
     /// The file has a DT_RUNPATH, so it does not search the DT_RPATH of what loaded it.
     /// Serialised only when true.
     public var hasRunpath: Bool
+    /// Libraries the loader takes from the project for this file and refuses, whatever the
+    /// image: a file under the name that is not a loadable library, a version the project's copy
+    /// does not define. Serialised only when there are some.
+    public var libraryFailures: [LibraryFailure]
 
     public init(_ artifact: Artifact) {
         let facts = artifact.facts
@@ -58,7 +62,9 @@ public struct FileNeeds: Sendable, Hashable, Codable {
         hasOtherLibcVariant = artifact.hasOtherLibcVariant
         platformAlternative = artifact.nodeAddon?.prebuildPlatform != nil
         package = artifact.origin.map { "\($0.ecosystem.rawValue):\($0.name)" }
-        versionNeeds = facts.versionNeeds.filter { artifact.bundled[$0.library] == nil }
+        versionNeeds = facts.versionNeeds.filter { need in
+            artifact.bundled[need.library] == nil && !artifact.libraryFailures.contains { $0.library == need.library }
+        }
         // Packed relocations ask for glibc 2.36 even where the linker wrote no GLIBC_ABI_DT_RELR
         // (it does so only for a file that needs libc.so.6): an older glibc ignores DT_RELR and
         // the file crashes on its first relocated pointer.
@@ -78,12 +84,13 @@ public struct FileNeeds: Sendable, Hashable, Codable {
         loadedFromProject = artifact.bundled.keys.sorted()
         rpathLibraries = artifact.rpathLibraries
         hasRunpath = facts.runpath != nil
+        libraryFailures = artifact.libraryFailures
     }
 
     enum CodingKeys: String, CodingKey {
         case path, architecture, libc, linkage, interpreter, hasOtherLibcVariant, platformAlternative, package
         case versionNeeds, external, libcSonames, x86ISALevel, systemFiles, executableStack, muslSymbols, nodeAPIFunctions
-        case loadedFromProject, rpathLibraries, hasRunpath
+        case loadedFromProject, rpathLibraries, hasRunpath, libraryFailures
     }
 
     public init(from decoder: any Decoder) throws {
@@ -107,6 +114,7 @@ public struct FileNeeds: Sendable, Hashable, Codable {
         loadedFromProject = try container.decodeIfPresent([String].self, forKey: .loadedFromProject) ?? []
         rpathLibraries = try container.decodeIfPresent([String].self, forKey: .rpathLibraries) ?? []
         hasRunpath = try container.decodeIfPresent(Bool.self, forKey: .hasRunpath) ?? false
+        libraryFailures = try container.decodeIfPresent([LibraryFailure].self, forKey: .libraryFailures) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -131,6 +139,7 @@ public struct FileNeeds: Sendable, Hashable, Codable {
         if !loadedFromProject.isEmpty { try container.encode(loadedFromProject, forKey: .loadedFromProject) }
         if !rpathLibraries.isEmpty { try container.encode(rpathLibraries, forKey: .rpathLibraries) }
         if hasRunpath { try container.encode(true, forKey: .hasRunpath) }
+        if !libraryFailures.isEmpty { try container.encode(libraryFailures, forKey: .libraryFailures) }
     }
 
     /// The libc this file binds an image to (a file shipped in both flavours binds none).

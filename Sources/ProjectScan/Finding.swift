@@ -18,6 +18,9 @@ public struct Finding: Sendable, Hashable, Codable {
         case untaggedPrebuild = "untagged-prebuild"
         /// An extension module built for another architecture or libc than its name says.
         case extensionSuffixMismatch = "extension-suffix-mismatch"
+        /// The loader takes a library from the project for this file and refuses it (a file that
+        /// is not a loadable library under its name, a version it does not define): no image helps.
+        case projectLibraryRefused = "project-library-refused"
     }
 
     public var kind: Kind

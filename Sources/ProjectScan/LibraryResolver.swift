@@ -10,6 +10,9 @@ public struct Resolution: Sendable, Hashable {
     /// of the object's DT_RPATH, when it has no DT_RUNPATH: a library the object loads from the
     /// image searches them too for what it needs, unless it has a DT_RUNPATH of its own.
     public var rpathLibraries: [String]
+    /// Libraries the loader takes from the tree and refuses: a file it cannot load found first
+    /// under a NEEDED name, or a version the tree's copy does not define.
+    public var failures: [LibraryFailure] = []
 }
 
 /// Finds, the way glibc's loader does, which NEEDED entries the scanned tree
@@ -21,22 +24,30 @@ public struct Resolution: Sendable, Hashable {
 /// then the object's DT_RUNPATH; `$ORIGIN`/`${ORIGIN}` is the directory of the
 /// object as it was opened (through a link to a file, the link's directory); an entry
 /// with `$LIB` or `$PLATFORM` finds nothing in the project (their values are the image's).
-/// A candidate counts only if it is an ELF file of the same class and machine.
+/// A candidate of another ELF class or machine is skipped, as glibc skips it; anything else
+/// found under the name that the loader cannot load (an entry of `unusable`, an object file, a
+/// program, the other byte order, another system's ABI) stops the search with an error, and so
+/// does a version the found copy does not define (`Resolution.failures`).
 /// The image's own directories are the catalog's business, not this one's.
 struct LibraryResolver {
     private let artifacts: [Artifact]
     private let aliases: [String: String]
+    /// Files and directories named as libraries that are not loadable ELF files (normalised).
+    private let unusable: [String: LibraryFailure.Reason]
     private var indexByPath: [String: Int] = [:]
     /// The artifacts' paths and the links among them, by directory (normalised).
     private var pathsByDirectory: [String: [String]] = [:]
 
-    init(artifacts: [Artifact], aliases: [String: String]) {
+    init(artifacts: [Artifact], aliases: [String: String], unusable: [String: LibraryFailure.Reason] = [:]) {
         self.artifacts = artifacts
         var normalizedAliases: [String: String] = [:]
         for (link, target) in aliases {
             normalizedAliases[PathText.normalize(link)] = PathText.normalize(target)
         }
         self.aliases = normalizedAliases
+        var normalizedUnusable: [String: LibraryFailure.Reason] = [:]
+        for (path, reason) in unusable { normalizedUnusable[PathText.normalize(path)] = reason }
+        self.unusable = normalizedUnusable
         for (index, artifact) in artifacts.enumerated() {
             indexByPath[PathText.normalize(artifact.path)] = index
         }
@@ -49,7 +60,7 @@ struct LibraryResolver {
     func resolve() -> [Resolution] {
         // Every file with NEEDED entries is loaded as a program of its own, and what each such
         // process maps is recorded per file.
-        var processes: [Int: [Int: [String: String?]]] = [:]
+        var processes: [Int: [Int: [String: Outcome]]] = [:]
         for root in artifacts.indices where !artifacts[root].facts.needed.isEmpty {
             processes[root] = load(root)
         }
@@ -59,8 +70,8 @@ struct LibraryResolver {
         // within a cycle of libraries keeps the outcomes of every process that loads it.)
         var dependencies: Set<Int> = []
         for (root, mapped) in processes { dependencies.formUnion(mapped.keys.filter { $0 != root }) }
-        var asDependency: [Int: [String: String?]] = [:]
-        var fromCycles: [Int: [String: String?]] = [:]
+        var asDependency: [Int: [String: Outcome]] = [:]
+        var fromCycles: [Int: [String: Outcome]] = [:]
         for (root, mapped) in processes {
             for (index, outcomes) in mapped where index != root {
                 if dependencies.contains(root) {
@@ -72,24 +83,77 @@ struct LibraryResolver {
         }
         return artifacts.indices.map { index in
             let outcomes = asDependency[index] ?? fromCycles[index] ?? processes[index]?[index] ?? [:]
-            var bundled: [String: String] = [:]
-            var external: [String] = []
+            var resolution = Resolution(bundled: [:], external: [], rpathLibraries: rpathLibraries(of: index))
             for soname in artifacts[index].facts.needed where !LibcNames.isLibc(soname) {
-                if let found = outcomes[soname], let path = found {
-                    bundled[soname] = path
-                } else if !external.contains(soname) {
-                    external.append(soname)
+                switch outcomes[soname] ?? .missing {
+                case .found(let path):
+                    resolution.bundled[soname] = path
+                case .failed(let path, let reason):
+                    if !resolution.failures.contains(where: { $0.library == soname }) {
+                        resolution.failures.append(LibraryFailure(library: soname, path: path, reason: reason))
+                    }
+                case .missing:
+                    if !resolution.external.contains(soname) { resolution.external.append(soname) }
                 }
             }
-            return Resolution(bundled: bundled, external: external, rpathLibraries: rpathLibraries(of: index))
+            resolution.failures += versionFailures(of: index, bundled: resolution.bundled)
+            return resolution
         }
     }
 
-    /// A name is found for a library loaded by several programs only if every one finds it.
-    private static func merge(_ outcomes: [String: String?], into merged: inout [String: String?]) {
-        for (soname, outcome) in outcomes where merged[soname] == nil || outcome == nil {
+    /// What the loader did with one NEEDED name of one object.
+    enum Outcome: Hashable {
+        /// Loaded from the tree (path as scanned).
+        case found(String)
+        /// Found in the tree and refused.
+        case failed(String, LibraryFailure.Reason)
+        /// Not in the tree: the image's business.
+        case missing
+
+        /// Of the outcomes of several programs, the one to hold: a refusal by any, then a name
+        /// any of them leaves to the image.
+        var weight: Int {
+            switch self {
+            case .found: return 0
+            case .missing: return 1
+            case .failed: return 2
+            }
+        }
+    }
+
+    /// A name is found for a library loaded by several programs only if every one finds it, and
+    /// refused if any one of them is refused.
+    private static func merge(_ outcomes: [String: Outcome], into merged: inout [String: Outcome]) {
+        for (soname, outcome) in outcomes where merged[soname].map({ outcome.weight > $0.weight }) ?? true {
             merged[soname] = outcome
         }
+    }
+
+    /// The versions the artifact at `index` needs from libraries the tree gives it that those
+    /// copies do not define (glibc's `_dl_check_map_versions`: "version `X' not found"); a weak
+    /// need is only warned about. Against a copy that defines no versions at all, the first need
+    /// is `unversionedCopy`, which some glibc releases refuse (the advisor decides which).
+    private func versionFailures(of index: Int, bundled: [String: String]) -> [LibraryFailure] {
+        var failures: [LibraryFailure] = []
+        for library in artifacts[index].facts.versionNeeds {
+            guard let path = bundled[library.library], let provider = indexByPath[PathText.normalize(path)] else { continue }
+            let facts = artifacts[provider].facts
+            let defined = facts.versionDefinitions
+            guard !defined.isEmpty else {
+                if let need = library.versions.first(where: { !$0.weak }) {
+                    failures.append(LibraryFailure(library: library.library, path: path, reason: .unversionedCopy,
+                                                   version: need.version.name, symbols: need.symbols))
+                }
+                continue
+            }
+            // The base definition is the library's own name, which the facts leave out.
+            let names = Set(defined + [facts.soname ?? PathText.fileName(of: path)])
+            for need in library.versions where !need.weak && !names.contains(need.version.name) {
+                failures.append(LibraryFailure(library: library.library, path: path, reason: .missingVersion,
+                                               version: need.version.name, symbols: need.symbols, defined: defined))
+            }
+        }
+        return failures
     }
 
     /// The names `Resolution.rpathLibraries` lists for the artifact at `index`: only the
@@ -101,7 +165,9 @@ struct LibraryResolver {
         var names: Set<String> = []
         for directory in directories {
             for path in pathsByDirectory[directory] ?? [] {
-                if let candidate = lookup(path), compatible(candidate, with: facts) { names.insert(PathText.fileName(of: path)) }
+                if case .artifact(let candidate) = lookup(path), case .load = judge(candidate, for: facts) {
+                    names.insert(PathText.fileName(of: path))
+                }
             }
         }
         return names.sorted()
@@ -116,7 +182,7 @@ struct LibraryResolver {
     /// NEEDED entry of one object mapped before any entry of the objects it maps, so a name
     /// counts as loaded only once an object processed earlier has mapped it. What each object
     /// of the process found for its NEEDED entries, by object.
-    private func load(_ root: Int) -> [Int: [String: String?]] {
+    private func load(_ root: Int) -> [Int: [String: Outcome]] {
         var loaded: [String: Int] = [:]
         func mapped(_ index: Int, as name: String?) {
             if let name { loaded[name] = loaded[name] ?? index }
@@ -128,7 +194,7 @@ struct LibraryResolver {
         // among directories followed as the kernel follows them.
         var queue: [(index: Int, chain: [SearchPath], origin: String)] = [(root, [], PathText.directory(of: artifacts[root].path))]
         var queued: Set<Int> = [root]
-        var result: [Int: [String: String?]] = [:]
+        var result: [Int: [String: Outcome]] = [:]
         var next = 0
         while next < queue.count, next < 10_000 {
             let (index, chain, origin) = queue[next]
@@ -147,48 +213,87 @@ struct LibraryResolver {
             }
             if let runpath = facts.runpath { directories += expand(runpath, origin: origin) }
 
-            var outcomes: [String: String?] = [:]
+            var outcomes: [String: Outcome] = [:]
             for soname in facts.needed where !LibcNames.isLibc(soname) {
-                if let already = loaded[soname], compatible(already, with: facts) {
-                    outcomes[soname] = artifacts[already].path
+                if let already = loaded[soname], case .load = judge(already, for: facts) {
+                    outcomes[soname] = .found(artifacts[already].path)
                     continue
                 }
+                var outcome = Outcome.missing
                 var found: (index: Int, opened: String)?
                 if !soname.contains("/") {
-                    for directory in directories {
+                    search: for directory in directories {
                         let opened = PathText.join(directory, soname)
-                        if let candidate = lookup(opened), compatible(candidate, with: facts) {
-                            found = (candidate, opened)
-                            break
+                        switch lookup(opened) {
+                        case .artifact(let candidate):
+                            switch judge(candidate, for: facts) {
+                            case .load:
+                                found = (candidate, opened)
+                                break search
+                            case .skip:
+                                continue
+                            case .refuse(let reason):
+                                outcome = .failed(artifacts[candidate].path, reason)
+                                break search
+                            }
+                        case .unusable(let path, let reason):
+                            outcome = .failed(path, reason)
+                            break search
+                        case nil:
+                            continue
                         }
                     }
                 }
                 if let found {
-                    outcomes[soname] = artifacts[found.index].path
+                    outcome = .found(artifacts[found.index].path)
                     mapped(found.index, as: soname)
                     if queued.insert(found.index).inserted {
                         queue.append((found.index, ownChain, resolvedDirectory(PathText.directory(of: PathText.normalize(found.opened)))))
                     }
-                } else {
-                    outcomes[soname] = .some(nil)
                 }
+                outcomes[soname] = outcome
             }
             result[index] = outcomes
         }
         return result
     }
 
-    private func compatible(_ candidate: Int, with facts: BinaryFacts) -> Bool {
-        let other = artifacts[candidate].facts
-        return other.machineCode == facts.machineCode && other.is64Bit == facts.is64Bit
-            && other.linkage != .relocatable
+    enum Judgement {
+        case load
+        /// Another class or machine: glibc skips it and searches on.
+        case skip
+        /// glibc stops there with an error.
+        case refuse(LibraryFailure.Reason)
     }
 
-    /// The artifact at `path`, following symbolic links recorded inside the tree.
-    private func lookup(_ path: String) -> Int? {
+    /// What glibc's loader does with the ELF file `candidate` found for an object with `facts`,
+    /// in the order `open_verify` and `_dl_map_object_from_fd` check: class, byte order, OS ABI,
+    /// machine, file type, DF_1_PIE.
+    private func judge(_ candidate: Int, for facts: BinaryFacts) -> Judgement {
+        let other = artifacts[candidate].facts
+        if other.is64Bit != facts.is64Bit { return .skip }
+        if other.littleEndian != facts.littleEndian { return .refuse(.byteOrder) }
+        if Machine.operatingSystem(osABI: other.osABI) != nil { return .refuse(.otherOperatingSystem) }
+        if other.machineCode != facts.machineCode { return .skip }
+        switch other.fileType {
+        case .sharedObject:
+            return other.flags1.contains("PIE") ? .refuse(.positionIndependentExecutable) : .load
+        case .executable: return .refuse(.executable)
+        default: return .refuse(.objectFile)
+        }
+    }
+
+    enum Entry {
+        case artifact(Int)
+        case unusable(String, LibraryFailure.Reason)
+    }
+
+    /// The artifact or unusable entry at `path`, following symbolic links recorded inside the tree.
+    private func lookup(_ path: String) -> Entry? {
         var current = PathText.normalize(path)
         for _ in 0..<40 {
-            if let index = indexByPath[current] { return index }
+            if let index = indexByPath[current] { return .artifact(index) }
+            if let reason = unusable[current] { return .unusable(current, reason) }
             guard let rewritten = rewriteThroughAlias(current) else { return nil }
             current = rewritten
         }

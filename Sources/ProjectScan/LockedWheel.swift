@@ -31,9 +31,7 @@ public struct LockedWheel: Sendable, Hashable, Codable {
         let resolutions = LibraryResolver(artifacts: artifacts, aliases: [:]).resolve()
         return zip(artifacts, resolutions).map { artifact, resolution in
             var artifact = artifact
-            artifact.bundled = resolution.bundled
-            artifact.external = resolution.external
-            artifact.rpathLibraries = resolution.rpathLibraries
+            artifact.apply(resolution)
             artifact.origin = PackageOrigin(ecosystem: .pypi, name: package, version: nil, manifest: PathText.fileName(of: artifact.path))
             return FileNeeds(artifact)
         }

@@ -40,12 +40,8 @@ public struct Scanner: Sendable {
         walk.artifacts = []
 
         // 2. Bundled libraries: needs the whole set of artifacts and the links among them.
-        let resolutions = LibraryResolver(artifacts: artifacts, aliases: walk.aliases).resolve()
-        for index in artifacts.indices {
-            artifacts[index].bundled = resolutions[index].bundled
-            artifacts[index].external = resolutions[index].external
-            artifacts[index].rpathLibraries = resolutions[index].rpathLibraries
-        }
+        let resolutions = LibraryResolver(artifacts: artifacts, aliases: walk.aliases, unusable: walk.unusable).resolve()
+        for index in artifacts.indices { artifacts[index].apply(resolutions[index]) }
 
         // 3. Ecosystems: npm first, then PyPI (a wheel's members are PyPI's even inside node_modules).
         var node = NodeProjectAnalyzer(files: walk.manifests, roots: paths)
@@ -55,7 +51,12 @@ public struct Scanner: Sendable {
         let foreign = node.warnings(for: walk.foreignBuilds, artifacts: artifacts)
         warnings += node.warnings + python.warnings + foreign
 
-        let findings = (node.findings + python.findings).sorted { ($0.path, $0.kind.rawValue) < ($1.path, $1.kind.rawValue) }
+        let loader = artifacts.flatMap { artifact in
+            artifact.libraryFailures.map { failure in
+                Finding(kind: .projectLibraryRefused, path: artifact.path, message: failure.message(for: nil), fix: failure.advice)
+            }
+        }
+        let findings = (node.findings + python.findings + loader).sorted { ($0.path, $0.kind.rawValue) < ($1.path, $1.kind.rawValue) }
         wheels.sort { $0.path < $1.path }
         return ScanReport(
             artifacts: artifacts, warnings: warnings, filesExamined: walk.examined, aliases: walk.aliases,

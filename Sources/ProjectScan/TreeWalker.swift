@@ -25,6 +25,9 @@ struct WalkResult: Sendable {
     var wheels: [FoundFile] = []
     /// Files named as native libraries (`.node`, `.so`) that hold a macOS or Windows build.
     var foreignBuilds: [ForeignBuild] = []
+    /// Files and directories named as native libraries that the loader cannot load (empty, a Git
+    /// LFS pointer, not ELF, a directory), by display path: where a search finds one, glibc stops.
+    var unusable: [String: LibraryFailure.Reason] = [:]
 
     mutating func merge(_ other: WalkResult) {
         artifacts += other.artifacts
@@ -34,6 +37,7 @@ struct WalkResult: Sendable {
         manifests += other.manifests
         wheels += other.wheels
         foreignBuilds += other.foreignBuilds
+        unusable.merge(other.unusable) { first, _ in first }
     }
 }
 
@@ -231,6 +235,7 @@ struct TreeWalker {
                     result.warnings.append(ScanWarning(path: display, message: "directory loop; not walked again"))
                     continue
                 }
+                if ForeignBuild.isNamedAsNativeLibrary(name) { result.unusable[display] = .directory }
                 queue.push(Job(display: display, real: join(job.real, name), realRoot: job.realRoot, displayRoot: job.displayRoot))
             case UInt8(DT_LNK):
                 recordLink(display: join(job.display, name), real: join(job.real, name), realRoot: job.realRoot,
@@ -324,8 +329,12 @@ struct TreeWalker {
         switch error.kind {
         case .notELF:
             result.examined += 1
-            if let format = error.foreign, ForeignBuild.isNamedAsNativeLibrary(PathText.fileName(of: error.path)) {
+            guard ForeignBuild.isNamedAsNativeLibrary(PathText.fileName(of: error.path)) else { break }
+            if let format = error.foreign {
                 result.foreignBuilds.append(ForeignBuild(path: error.path, format: format))
+            }
+            if let content = error.content {
+                result.unusable[error.path] = LibraryFailure.Reason(content, foreign: error.foreign)
             }
         case .malformed, .unsupported, .incomplete:
             result.examined += 1

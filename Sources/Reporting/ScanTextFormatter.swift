@@ -12,7 +12,10 @@ public enum ScanTextFormatter {
                 artifact.path, facts.machine, facts.libc.rawValue, facts.linkage.rawValue,
                 facts.minimum["GLIBC"]?.version.description ?? "-",
                 facts.minimum["GLIBCXX"]?.version.description ?? "-",
-                facts.needed.isEmpty ? "-" : facts.needed.map { artifact.bundled[$0] != nil ? "\($0)(bundled)" : $0 }
+                facts.needed.isEmpty ? "-" : facts.needed.map { name in
+                    if artifact.libraryFailures.contains(where: { $0.library == name && !$0.reason.isVersion }) { return "\(name)(refused)" }
+                    return artifact.bundled[name] != nil ? "\(name)(bundled)" : name
+                }
                     .joined(separator: " "),
             ])
         }

@@ -326,6 +326,87 @@ struct LoaderOracleTests {
         }
     }
 
+    /// The loader stops at the first file under a NEEDED name in a searched directory that it
+    /// cannot load, although the root has a good copy: the project's `bin/app` (RUNPATH
+    /// `$ORIGIN/../lib`, Fixtures/elf/chain/bin/app-both) with `lib/libchaina.so.1` as a Git LFS
+    /// pointer, an empty file, a directory, an object file, a program linked at a fixed address
+    /// and a PIE program, beside the real `lib/libchainb.so.1`, and the root's own
+    /// libchaina.so.1 in its system directory. With nothing there, or the real library, the
+    /// program starts. `check --rootfs` agrees in every case and names libchaina.so.1 as an
+    /// `unusable-library` where the loader refuses.
+    @Test(arguments: DebianRoots.present.filter { $0 != "bullseye" })  // the program needs glibc 2.34
+    func aFileTheLoaderCannotLoadStopsTheSearch(_ suite: String) throws {
+        let root = try DebianRoots.linkedCopy(suite, prefix: "unusable")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let manager = FileManager.default
+        try manager.copyItem(atPath: TestPaths.elf("chain/lib/libchaina.so.1"), toPath: root + "/usr/lib/x86_64-linux-gnu/libchaina.so.1")
+        let pointer = "version https://git-lfs.github.com/spec/v1\noid sha256:6007beb94eaf040485224e13c41530eaf1f4a2d90fa478d3ca77a65cfc96afd3\nsize 15880\n"
+        let cases: [(label: String, starts: Bool, place: (String) throws -> Void)] = [
+            ("nothing", true, { _ in }),
+            ("the real library", true, { try manager.copyItem(atPath: TestPaths.elf("chain/lib/libchaina.so.1"), toPath: $0) }),
+            ("a Git LFS pointer", false, { try Data(pointer.utf8).write(to: URL(fileURLWithPath: $0)) }),
+            ("an empty file", false, { _ = manager.createFile(atPath: $0, contents: Data()) }),
+            ("a directory", false, { try manager.createDirectory(atPath: $0, withIntermediateDirectories: false) }),
+            ("an object file", false, { try manager.copyItem(atPath: TestPaths.elf("chain/object/libchaina.so.1"), toPath: $0) }),
+            ("a program at a fixed address", false, { try manager.copyItem(atPath: TestPaths.elf("hello-glibc-nopie"), toPath: $0) }),
+            ("a PIE program", false, { try manager.copyItem(atPath: TestPaths.elf("hello-glibc"), toPath: $0) }),
+        ]
+        for (number, item) in cases.enumerated() {
+            let label = "\(suite): lib/libchaina.so.1 is \(item.label)"
+            let project = "/opt/unusable\(number)"
+            try manager.createDirectory(atPath: root + project + "/bin", withIntermediateDirectories: true)
+            try manager.createDirectory(atPath: root + project + "/lib", withIntermediateDirectories: true)
+            try manager.copyItem(atPath: TestPaths.elf("chain/bin/app-both"), toPath: root + project + "/bin/app")
+            try manager.copyItem(atPath: TestPaths.elf("chain/lib/libchainb.so.1"), toPath: root + project + "/lib/libchainb.so.1")
+            try item.place(root + project + "/lib/libchaina.so.1")
+            let started = try Run.program("/usr/sbin/chroot", [root, "/lib64/ld-linux-x86-64.so.2", project + "/bin/app"], environment: ["PATH": "/usr/bin:/bin"])
+            #expect((started.status == 0) == item.starts, "\(label): the program exits \(started.status): \(started.stderr)")
+            let check = try Self.check(root + project, in: root)
+            #expect((check.status == 0) == (started.status == 0), "\(label): basefit \(check.status == 0 ? "compatible" : check.stdout)")
+            if !item.starts {
+                #expect(started.stderr.contains("libchaina.so.1"), "\(label): \(started.stderr)")
+                let problems = (try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any])?["problems"] as? [[String: Any]] ?? []
+                #expect(problems.contains { $0["kind"] as? String == "unusable-library" && $0["library"] as? String == "libchaina.so.1"
+                    && ($0["artifact"] as? String)?.hasSuffix("/bin/app") == true }, "\(label): \(problems)")
+            }
+        }
+    }
+
+    /// glibc checks the versions a program needs against the copy it loaded: the project's
+    /// `bin/app` needs VERS_2.0 from libvers.so.1 (Fixtures/elf/versions) and the root's copy
+    /// defines it. With the project's old `lib/libvers.so.1` (VERS_1.0 only) the loader refuses the
+    /// program ("version `VERS_2.0' not found"); with the new copy, or none (the root's), it
+    /// starts. A copy without version definitions stops it on bookworm (glibc 2.36 asserts in
+    /// check_match) and not on trixie (2.41). `check --rootfs` agrees, and names the project's
+    /// copy where the loader refuses.
+    @Test(arguments: DebianRoots.present.filter { $0 != "bullseye" })  // the program needs glibc 2.34
+    func aVersionTheProjectsCopyLacksStopsTheProgram(_ suite: String) throws {
+        let root = try DebianRoots.linkedCopy(suite, prefix: "project-versions")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let manager = FileManager.default
+        try manager.copyItem(atPath: TestPaths.elf("versions/new/libvers.so.1"), toPath: root + "/usr/lib/x86_64-linux-gnu/libvers.so.1")
+        for (number, shipped) in [("lib", false), ("new", true), ("plain", suite != "bookworm"), (nil, true)].enumerated() {
+            let label = "\(suite): the project ships \(shipped.0.map { "versions/\($0)/libvers.so.1" } ?? "no libvers.so.1")"
+            let project = "/opt/versions\(number)"
+            try manager.createDirectory(atPath: root + project + "/bin", withIntermediateDirectories: true)
+            try manager.createDirectory(atPath: root + project + "/lib", withIntermediateDirectories: true)
+            try manager.copyItem(atPath: TestPaths.elf("versions/bin/app"), toPath: root + project + "/bin/app")
+            if let copy = shipped.0 {
+                try manager.copyItem(atPath: TestPaths.elf("versions/\(copy)/libvers.so.1"), toPath: root + project + "/lib/libvers.so.1")
+            }
+            let started = try Run.program("/usr/sbin/chroot", [root, "/lib64/ld-linux-x86-64.so.2", project + "/bin/app"], environment: ["PATH": "/usr/bin:/bin"])
+            #expect((started.status == 0) == shipped.1, "\(label): the program exits \(started.status): \(started.stderr)")
+            let check = try Self.check(root + project, in: root)
+            #expect((check.status == 0) == (started.status == 0), "\(label): basefit \(check.status == 0 ? "compatible" : check.stdout)")
+            if !shipped.1 {
+                #expect(started.stderr.contains(shipped.0 == "plain" ? "check_match" : "version `VERS_2.0' not found"), "\(label): \(started.stderr)")
+                let problems = (try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any])?["problems"] as? [[String: Any]] ?? []
+                #expect(problems.contains { $0["kind"] as? String == "version-too-old" && $0["version"] as? String == "VERS_2.0"
+                    && ($0["message"] as? String)?.contains("the project's \(root)\(project)/lib/libvers.so.1") == true }, "\(label): \(problems)")
+            }
+        }
+    }
+
     /// `check --rootfs` of a program in a root, and the program started there: it starts or not
     /// as `starts` says, and basefit calls it compatible exactly when it starts.
     static func checkAndStart(_ program: String, in root: String, starts: Bool, _ label: String) throws -> ProcessResult {

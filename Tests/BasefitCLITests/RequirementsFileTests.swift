@@ -54,6 +54,49 @@ import TestSupport
         #expect(digest.hasPrefix("fnv1a64:"))
     }
 
+    /// A checkout without Git LFS: the program's `lib/libchaina.so.1` is an LFS pointer. The scan
+    /// says so (finding and `libraryFailures` in the contract), and every image is refused with
+    /// `unusable-library`, from the tree and from the requirements file alike, where an image that
+    /// has libchaina.so.1 used to pass.
+    @Test func aGitLFSPointerUnderALibrarysNameRefusesEveryImage() throws {
+        let manager = FileManager.default
+        let tree = manager.temporaryDirectory.appendingPathComponent("basefit-lfs-\(UUID().uuidString.prefix(8))").path
+        defer { try? manager.removeItem(atPath: tree) }
+        try manager.createDirectory(atPath: tree + "/bin", withIntermediateDirectories: true)
+        try manager.createDirectory(atPath: tree + "/lib", withIntermediateDirectories: true)
+        try manager.copyItem(atPath: TestPaths.elf("chain/bin/app-both"), toPath: tree + "/bin/app")
+        try manager.copyItem(atPath: TestPaths.elf("chain/lib/libchainb.so.1"), toPath: tree + "/lib/libchainb.so.1")
+        try "version https://git-lfs.github.com/spec/v1\noid sha256:cf1633d61f6e902766e9b5a96cec32f8719bceeed04a2eab2fac3f2ea06579e9\nsize 15904\n"
+            .write(toFile: tree + "/lib/libchaina.so.1", atomically: true, encoding: .utf8)
+
+        let scan = try basefit(["scan", tree, "--format", "json"])
+        #expect(scan.status == 0, "\(scan.stderr)")
+        let scanned = try #require(try JSONSerialization.jsonObject(with: Data(scan.stdout.utf8)) as? [String: Any])
+        let findings = scanned["findings"] as? [[String: Any]] ?? []
+        #expect(findings.contains { $0["kind"] as? String == "project-library-refused" && $0["path"] as? String == tree + "/bin/app"
+            && ($0["message"] as? String)?.contains("Git LFS pointer") == true }, "\(findings)")
+        let files = (scanned["requirements"] as? [String: Any])?["files"] as? [[String: Any]] ?? []
+        let app = try #require(files.first { $0["path"] as? String == tree + "/bin/app" })
+        let failures = app["libraryFailures"] as? [[String: Any]] ?? []
+        #expect(failures.count == 1 && failures.first?["reason"] as? String == "git-lfs-pointer"
+                && failures.first?["library"] as? String == "libchaina.so.1" && failures.first?["path"] as? String == tree + "/lib/libchaina.so.1",
+                "\(failures)")
+        #expect((app["external"] as? [String]) == [], "the image's libchaina.so.1 is not what the loader stops at")
+        #expect(files.first { $0["path"] as? String == tree + "/lib/libchainb.so.1" }?["libraryFailures"] == nil)
+
+        let file = manager.temporaryDirectory.appendingPathComponent("basefit-lfs-\(UUID().uuidString.prefix(8)).json")
+        defer { try? manager.removeItem(at: file) }
+        try scan.stdout.write(to: file, atomically: true, encoding: .utf8)
+        for source in [[tree], ["--requirements", file.path]] {
+            let check = try basefit(["check"] + source + ["--base", "debian:bookworm-slim", "--format", "json"])
+            #expect(check.status == 1, "\(source): \(check.stdout) \(check.stderr)")
+            let problems = (try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any])?["problems"] as? [[String: Any]] ?? []
+            #expect(problems.map { $0["kind"] as? String } == ["unusable-library"], "\(source): \(problems)")
+            let recommend = try basefit(["recommend"] + source + ["--format", "json"])
+            #expect(recommend.status == 1, "\(source): nothing fits: \(recommend.stdout.prefix(400))")
+        }
+    }
+
     @Test func badRequirementsFilesAreRefusedByName() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("basefit-badreq-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -18,9 +18,11 @@ import TestSupport
             exports: [], go: nil, x86ISALevel: nil, libc: .glibc, linkage: .dynamic)
     }
 
-    func resolve(_ items: [(String, BinaryFacts)], aliases: [String: String] = [:]) -> [String: Resolution] {
+    func resolve(
+        _ items: [(String, BinaryFacts)], aliases: [String: String] = [:], unusable: [String: LibraryFailure.Reason] = [:]
+    ) -> [String: Resolution] {
         let artifacts = items.map { Artifact(path: $0.0, facts: $0.1) }
-        let resolutions = LibraryResolver(artifacts: artifacts, aliases: aliases).resolve()
+        let resolutions = LibraryResolver(artifacts: artifacts, aliases: aliases, unusable: unusable).resolve()
         return Dictionary(uniqueKeysWithValues: zip(items.map(\.0), resolutions))
     }
 
@@ -178,5 +180,94 @@ import TestSupport
         #expect(PathText.normalize("w.whl!/pkg/../pkg.libs/x.so") == "w.whl!/pkg.libs/x.so")
         #expect(PathText.directory(of: "a") == ".")
         #expect(PathText.directory(of: "/a") == "/")
+    }
+
+    /// The first file under the name in a searched directory that the loader cannot load stops the
+    /// search (glibc's `open_verify` signals the error), even with a good copy further on.
+    @Test func anUnusableFileStopsTheSearch() {
+        let items = [
+            ("p/bin/app", Self.facts(needed: ["liba.so.1"], runpath: "$ORIGIN/../lfs:$ORIGIN/../lib")),
+            ("p/lib/liba.so.1", Self.facts(soname: "liba.so.1")),
+        ]
+        let stopped = resolve(items, unusable: ["p/lfs/liba.so.1": .gitLFSPointer])["p/bin/app"]
+        #expect(stopped?.failures == [LibraryFailure(library: "liba.so.1", path: "p/lfs/liba.so.1", reason: .gitLFSPointer)])
+        #expect(stopped?.bundled.isEmpty == true && stopped?.external.isEmpty == true)
+        // Through a link inside the tree, as the kernel follows it.
+        let linked = resolve(items, aliases: ["p/lfs": "p/store"], unusable: ["p/store/liba.so.1": .empty])["p/bin/app"]
+        #expect(linked?.failures.map(\.reason) == [.empty])
+        // Elsewhere in the tree it is not on the way.
+        let aside = resolve(items, unusable: ["p/other/liba.so.1": .directory])["p/bin/app"]
+        #expect(aside?.failures.isEmpty == true && aside?.bundled["liba.so.1"] == "p/lib/liba.so.1")
+    }
+
+    /// In the order glibc checks: another class or machine is skipped; the other byte order,
+    /// another system's ABI, an object file, a program (fixed or position-independent) stop it.
+    @Test func whatTheLoaderSkipsAndWhatStopsIt() {
+        func first(_ change: (inout BinaryFacts) -> Void) -> Resolution? {
+            var candidate = Self.facts(soname: "liba.so.1")
+            change(&candidate)
+            return resolve([
+                ("p/bin/app", Self.facts(needed: ["liba.so.1"], runpath: "$ORIGIN/../first:$ORIGIN/../lib")),
+                ("p/first/liba.so.1", candidate),
+                ("p/lib/liba.so.1", Self.facts(soname: "liba.so.1")),
+            ])["p/bin/app"]
+        }
+        #expect(first { $0.is64Bit = false }?.bundled["liba.so.1"] == "p/lib/liba.so.1")
+        #expect(first { $0.is64Bit = false; $0.littleEndian = false }?.bundled["liba.so.1"] == "p/lib/liba.so.1")
+        #expect(first { $0.machineCode = 183 }?.bundled["liba.so.1"] == "p/lib/liba.so.1")
+        #expect(first { $0.littleEndian = false; $0.machineCode = 183 }?.failures.map(\.reason) == [.byteOrder])
+        #expect(first { $0.osABI = 9; $0.machineCode = 183 }?.failures.map(\.reason) == [.otherOperatingSystem])
+        #expect(first { $0.osABI = 3 }?.bundled["liba.so.1"] == "p/first/liba.so.1")
+        #expect(first { $0.fileType = .relocatable; $0.linkage = .relocatable }?.failures.map(\.reason) == [.objectFile])
+        #expect(first { $0.fileType = .executable }?.failures.map(\.reason) == [.executable])
+        #expect(first { $0.flags1 = ["NOW", "PIE"] }?.failures.map(\.reason) == [.positionIndependentExecutable])
+        let refused = first { $0.fileType = .executable }
+        #expect(refused?.bundled.isEmpty == true && refused?.external.isEmpty == true)
+    }
+
+    /// A library several programs load is refused if any one of them is refused.
+    @Test func aRefusalByAnyProgramIsKept() {
+        let result = resolve([
+            ("p/bin/one", Self.facts(needed: ["libb.so"], rpath: "$ORIGIN/../lib:$ORIGIN/../bad")),
+            ("p/bin/two", Self.facts(needed: ["libb.so"], rpath: "$ORIGIN/../lib:$ORIGIN/../good")),
+            ("p/lib/libb.so", Self.facts(needed: ["libq.so"], soname: "libb.so")),
+            ("p/good/libq.so", Self.facts(soname: "libq.so")),
+        ], unusable: ["p/bad/libq.so": .linkerScript])
+        #expect(result["p/lib/libb.so"]?.failures.map(\.path) == ["p/bad/libq.so"])
+    }
+
+    /// glibc's `_dl_check_map_versions`: a version the project's copy does not define stops the
+    /// program, unless the need is weak; the base definition (the library's own name) counts. A
+    /// copy that defines no versions at all is `unversionedCopy` (some glibc releases refuse it).
+    @Test func versionsAreHeldToTheProjectsCopy() {
+        func resolved(needs: [VersionNeed], defines: [String]) -> Resolution? {
+            var app = Self.facts(needed: ["libv.so.1"], runpath: "$ORIGIN")
+            app.versionNeeds = [LibraryVersionNeeds(library: "libv.so.1", versions: needs)]
+            var library = Self.facts(soname: "libv.so.1")
+            library.versionDefinitions = defines
+            return resolve([("p/app", app), ("p/libv.so.1", library)])["p/app"]
+        }
+        let new = VersionNeed(version: SymbolVersion("V_2.0"), weak: false, symbols: ["v_new"])
+        let missing = resolved(needs: [new], defines: ["V_1.0"])
+        #expect(missing?.failures == [LibraryFailure(library: "libv.so.1", path: "p/libv.so.1", reason: .missingVersion,
+                                                    version: "V_2.0", symbols: ["v_new"], defined: ["V_1.0"])])
+        #expect(missing?.bundled["libv.so.1"] == "p/libv.so.1")
+        #expect(resolved(needs: [new], defines: ["V_1.0", "V_2.0"])?.failures.isEmpty == true)
+        #expect(resolved(needs: [new], defines: [])?.failures.map(\.reason) == [.unversionedCopy])
+        #expect(resolved(needs: [VersionNeed(version: SymbolVersion("V_2.0"), weak: true, symbols: [])], defines: ["V_1.0"])?.failures.isEmpty == true)
+        #expect(resolved(needs: [VersionNeed(version: SymbolVersion("libv.so.1"), weak: false, symbols: [])], defines: ["V_1.0"])?.failures.isEmpty == true)
+    }
+
+    @Test func nonELFContentIsToldFromItsFirstBytes() {
+        func content(_ text: String) -> NonELFContent {
+            Array(text.utf8).withUnsafeBytes { NonELFContent(prefix: UnsafeRawBufferPointer(rebasing: $0.prefix(16))) }
+        }
+        #expect(content("") == .empty)
+        #expect(content("version https://git-lfs.github.com/spec/v1\noid sha256:00\nsize 1\n") == .gitLFSPointer)
+        #expect(content("/* GNU ld script\n   Use the shared library */\nGROUP ( libc.so.6 )") == .linkerScript)
+        #expect(content("INPUT(-lfoo)") == .linkerScript)
+        #expect(content("!<arch>\n/               ") == .staticArchive)
+        #expect(content("#!/bin/sh\necho") == .other)
+        #expect(content("version 1") == .other)
     }
 }

@@ -24,7 +24,7 @@ public enum TestPaths {
         "abi-addon.node", "go-cgo", "go-nocgo", "hello-glibc", "hello-glibc-nopie", "hello-i386",
         "hello-musl", "hello-musl-static", "hello-static", "hello-static-pie", "libcxxdemo.so",
         "napi-addon.node", "napi-property-key.node", "napi-helper/helper-addon.node", "napi-helper/libnapihelper.so", "needs-glibc-2.39.so", "needs-glibcxx-3.4.32.so", "origin/bin/app",
-        "origin/lib/libdep.so", "origin/lib/libold-rpath.so", "chain/bin/app", "chain/bin/app-rpath", "chain/bin/app-both", "bfs/bin/app", "bfs/bin/app-b", "bfs/bin/app-b-rpath", "bfs/lib/libbfsa.so", "bfs/lib/libbfsb.so", "bfs/lib/libbfsc.so", "bfs/lib/deep/libbfsy.so", "chain/lib/libchaina.so.1", "chain/lib/libchainb.so.1", "chain/runpath/libchaina.so.1", "needs-musl-statx.so", "needs-musl-qsort-r.so", "tiny-ppc64be.so", "x86-64-v3.so", "libversioned.so",
+        "origin/lib/libdep.so", "origin/lib/libold-rpath.so", "chain/bin/app", "chain/bin/app-rpath", "chain/bin/app-both", "bfs/bin/app", "bfs/bin/app-b", "bfs/bin/app-b-rpath", "bfs/lib/libbfsa.so", "bfs/lib/libbfsb.so", "bfs/lib/libbfsc.so", "bfs/lib/deep/libbfsy.so", "chain/lib/libchaina.so.1", "chain/lib/libchainb.so.1", "chain/runpath/libchaina.so.1", "chain/object/libchaina.so.1", "versions/bin/app", "versions/lib/libvers.so.1", "versions/new/libvers.so.1", "versions/plain/libvers.so.1", "needs-musl-statx.so", "needs-musl-qsort-r.so", "tiny-ppc64be.so", "x86-64-v3.so", "libversioned.so",
         "go-nocgo-arm64", "needs-libdl", "go-tls", "go-tls-tzdata", "packed-relocs.so", "execstack.so", "hello-opt-loader", "needs-glibc-private.so", "x32.so", "freebsd-osabi.so", "packed-relocs-nolibc.so", "hello-multiarch-loader",
     ]
 }
