@@ -195,7 +195,6 @@ struct LoaderOracleTests {
         defer { try? FileManager.default.removeItem(atPath: root) }
         let manager = FileManager.default
         let system = root + "/usr/lib/x86_64-linux-gnu/libchaina.so.1"
-        // Started through the loader: without /proc in the chroot a program's own $ORIGIN is not known.
         let cases: [(program: String, rootLibrary: String, starts: Bool)] = [
             ("app", "lib", false),              // no RPATH: the project's lib/ is never searched
             ("app-rpath", "runpath", false),    // the root's library has a RUNPATH: the RPATH is not inherited
@@ -207,21 +206,15 @@ struct LoaderOracleTests {
             let label = "\(suite): \(item.program) with the root's \(item.rootLibrary)/libchaina.so.1"
             if manager.fileExists(atPath: system) { try manager.removeItem(atPath: system) }
             try manager.copyItem(atPath: TestPaths.elf("chain/\(item.rootLibrary)/libchaina.so.1"), toPath: system)
-            let project = "/opt/shipped\(number)"
-            try manager.createDirectory(atPath: root + project + "/bin", withIntermediateDirectories: true)
-            try manager.createDirectory(atPath: root + project + "/lib", withIntermediateDirectories: true)
-            try manager.copyItem(atPath: TestPaths.elf("chain/bin/\(item.program)"), toPath: root + project + "/bin/app")
-            try manager.copyItem(atPath: TestPaths.elf("chain/lib/libchainb.so.1"), toPath: root + project + "/lib/libchainb.so.1")
-            let check = try Self.check(root + project, in: root)
-            let started = try Run.program("/usr/sbin/chroot", [root, "/lib64/ld-linux-x86-64.so.2", project + "/bin/app"], environment: ["PATH": "/usr/bin:/bin"])
-            #expect((started.status == 0) == item.starts, "\(label): the program exits \(started.status): \(started.stderr)")
-            #expect((check.status == 0) == (started.status == 0), "\(label): basefit \(check.status == 0 ? "compatible" : check.stdout)")
+            let outcome = try Self.startAndCheck(project: "/opt/shipped\(number)", program: "chain/bin/\(item.program)", in: root,
+                                                 starts: item.starts, label) { lib in
+                try manager.copyItem(atPath: TestPaths.elf("chain/lib/libchainb.so.1"), toPath: lib + "/libchainb.so.1")
+            }
             if !item.starts {
-                #expect(started.stderr.contains("libchainb.so.1"), "\(label): \(started.stderr)")
-                let problems = (try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any])?["problems"] as? [[String: Any]] ?? []
-                let missing = problems.first { $0["library"] as? String == "libchainb.so.1" }
+                #expect(outcome.stderr.contains("libchainb.so.1"), "\(label): \(outcome.stderr)")
+                let missing = outcome.problems.first { $0["library"] as? String == "libchainb.so.1" }
                 #expect(missing?["kind"] as? String == "missing-library" && (missing?["artifact"] as? String)?.hasSuffix("/libchaina.so.1") == true,
-                        "\(label): \(problems)")
+                        "\(label): \(outcome.problems)")
             }
         }
     }
@@ -353,21 +346,15 @@ struct LoaderOracleTests {
         ]
         for (number, item) in cases.enumerated() {
             let label = "\(suite): lib/libchaina.so.1 is \(item.label)"
-            let project = "/opt/unusable\(number)"
-            try manager.createDirectory(atPath: root + project + "/bin", withIntermediateDirectories: true)
-            try manager.createDirectory(atPath: root + project + "/lib", withIntermediateDirectories: true)
-            try manager.copyItem(atPath: TestPaths.elf("chain/bin/app-both"), toPath: root + project + "/bin/app")
-            try manager.copyItem(atPath: TestPaths.elf("chain/lib/libchainb.so.1"), toPath: root + project + "/lib/libchainb.so.1")
-            try item.place(root + project + "/lib/libchaina.so.1")
-            let started = try Run.program("/usr/sbin/chroot", [root, "/lib64/ld-linux-x86-64.so.2", project + "/bin/app"], environment: ["PATH": "/usr/bin:/bin"])
-            #expect((started.status == 0) == item.starts, "\(label): the program exits \(started.status): \(started.stderr)")
-            let check = try Self.check(root + project, in: root)
-            #expect((check.status == 0) == (started.status == 0), "\(label): basefit \(check.status == 0 ? "compatible" : check.stdout)")
+            let outcome = try Self.startAndCheck(project: "/opt/unusable\(number)", program: "chain/bin/app-both", in: root,
+                                                 starts: item.starts, label) { lib in
+                try manager.copyItem(atPath: TestPaths.elf("chain/lib/libchainb.so.1"), toPath: lib + "/libchainb.so.1")
+                try item.place(lib + "/libchaina.so.1")
+            }
             if !item.starts {
-                #expect(started.stderr.contains("libchaina.so.1"), "\(label): \(started.stderr)")
-                let problems = (try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any])?["problems"] as? [[String: Any]] ?? []
-                #expect(problems.contains { $0["kind"] as? String == "unusable-library" && $0["library"] as? String == "libchaina.so.1"
-                    && ($0["artifact"] as? String)?.hasSuffix("/bin/app") == true }, "\(label): \(problems)")
+                #expect(outcome.stderr.contains("libchaina.so.1"), "\(label): \(outcome.stderr)")
+                #expect(outcome.problems.contains { $0["kind"] as? String == "unusable-library" && $0["library"] as? String == "libchaina.so.1"
+                    && ($0["artifact"] as? String)?.hasSuffix("/bin/app") == true }, "\(label): \(outcome.problems)")
             }
         }
     }
@@ -388,23 +375,38 @@ struct LoaderOracleTests {
         for (number, shipped) in [("lib", false), ("new", true), ("plain", suite != "bookworm"), (nil, true)].enumerated() {
             let label = "\(suite): the project ships \(shipped.0.map { "versions/\($0)/libvers.so.1" } ?? "no libvers.so.1")"
             let project = "/opt/versions\(number)"
-            try manager.createDirectory(atPath: root + project + "/bin", withIntermediateDirectories: true)
-            try manager.createDirectory(atPath: root + project + "/lib", withIntermediateDirectories: true)
-            try manager.copyItem(atPath: TestPaths.elf("versions/bin/app"), toPath: root + project + "/bin/app")
-            if let copy = shipped.0 {
-                try manager.copyItem(atPath: TestPaths.elf("versions/\(copy)/libvers.so.1"), toPath: root + project + "/lib/libvers.so.1")
+            let outcome = try Self.startAndCheck(project: project, program: "versions/bin/app", in: root, starts: shipped.1, label) { lib in
+                if let copy = shipped.0 {
+                    try manager.copyItem(atPath: TestPaths.elf("versions/\(copy)/libvers.so.1"), toPath: lib + "/libvers.so.1")
+                }
             }
-            let started = try Run.program("/usr/sbin/chroot", [root, "/lib64/ld-linux-x86-64.so.2", project + "/bin/app"], environment: ["PATH": "/usr/bin:/bin"])
-            #expect((started.status == 0) == shipped.1, "\(label): the program exits \(started.status): \(started.stderr)")
-            let check = try Self.check(root + project, in: root)
-            #expect((check.status == 0) == (started.status == 0), "\(label): basefit \(check.status == 0 ? "compatible" : check.stdout)")
             if !shipped.1 {
-                #expect(started.stderr.contains(shipped.0 == "plain" ? "check_match" : "version `VERS_2.0' not found"), "\(label): \(started.stderr)")
-                let problems = (try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any])?["problems"] as? [[String: Any]] ?? []
-                #expect(problems.contains { $0["kind"] as? String == "version-too-old" && $0["version"] as? String == "VERS_2.0"
-                    && ($0["message"] as? String)?.contains("the project's \(root)\(project)/lib/libvers.so.1") == true }, "\(label): \(problems)")
+                #expect(outcome.stderr.contains(shipped.0 == "plain" ? "check_match" : "version `VERS_2.0' not found"), "\(label): \(outcome.stderr)")
+                #expect(outcome.problems.contains { $0["kind"] as? String == "version-too-old" && $0["version"] as? String == "VERS_2.0"
+                    && ($0["message"] as? String)?.contains("the project's \(root)\(project)/lib/libvers.so.1") == true }, "\(label): \(outcome.problems)")
             }
         }
+    }
+
+    /// A project `project` in `root` (a path from it): the fixture `program` as `bin/app`, and a
+    /// `lib/` that `fill` is given (its path from here). The program is started through the root's
+    /// loader (without /proc in the chroot a program's own $ORIGIN is not known otherwise) and
+    /// starts or not as `starts` says; `check --rootfs` of the project calls it compatible exactly
+    /// when it starts. The loader's stderr and basefit's problems.
+    static func startAndCheck(
+        project: String, program: String, in root: String, starts: Bool, _ label: String, fill: (String) throws -> Void
+    ) throws -> (stderr: String, problems: [[String: Any]]) {
+        let manager = FileManager.default
+        try manager.createDirectory(atPath: root + project + "/bin", withIntermediateDirectories: true)
+        try manager.createDirectory(atPath: root + project + "/lib", withIntermediateDirectories: true)
+        try manager.copyItem(atPath: TestPaths.elf(program), toPath: root + project + "/bin/app")
+        try fill(root + project + "/lib")
+        let started = try Run.program("/usr/sbin/chroot", [root, "/lib64/ld-linux-x86-64.so.2", project + "/bin/app"], environment: ["PATH": "/usr/bin:/bin"])
+        #expect((started.status == 0) == starts, "\(label): the program exits \(started.status): \(started.stderr)")
+        let check = try Self.check(root + project, in: root)
+        #expect((check.status == 0) == (started.status == 0), "\(label): basefit \(check.status == 0 ? "compatible" : check.stdout)")
+        let problems = (try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any])?["problems"] as? [[String: Any]] ?? []
+        return (started.stderr, problems)
     }
 
     /// `check --rootfs` of a program in a root, and the program started there: it starts or not
