@@ -23,6 +23,12 @@ public struct Scanner: Sendable {
         var walk = try TreeWalker.walk(paths, progress: progress)
         var artifacts = walk.artifacts
         var warnings = walk.warnings
+        // A Git LFS pointer named as a native library is one that was never fetched: whatever
+        // loads it (a NEEDED entry, require, import, dlopen) fails, and what it holds is unknown.
+        warnings += walk.unusable.filter { $0.value == .gitLFSPointer }.keys.sorted().map { path in
+            ScanWarning(path: path, message: "a Git LFS pointer, not the library: the checkout did not fetch Git LFS files "
+                            + "(git lfs pull; actions/checkout with lfs: true)", effect: .unjudged)
+        }
         var wheels: [WheelSummary] = []
         for (file, outcome) in zip(walk.wheels, inspectWheels(walk.wheels)) {
             switch outcome {

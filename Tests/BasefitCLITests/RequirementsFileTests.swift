@@ -83,6 +83,8 @@ import TestSupport
                 "\(failures)")
         #expect((app["external"] as? [String]) == [], "the image's libchaina.so.1 is not what the loader stops at")
         #expect(files.first { $0["path"] as? String == tree + "/lib/libchainb.so.1" }?["libraryFailures"] == nil)
+        let unjudged = (scanned["requirements"] as? [String: Any])?["unjudged"] as? [[String: Any]] ?? []
+        #expect(unjudged.map { $0["path"] as? String } == [tree + "/lib/libchaina.so.1"], "the pointer itself is native code never fetched: \(unjudged)")
 
         let file = manager.temporaryDirectory.appendingPathComponent("basefit-lfs-\(UUID().uuidString.prefix(8)).json")
         defer { try? manager.removeItem(at: file) }

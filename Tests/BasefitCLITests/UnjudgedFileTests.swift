@@ -78,6 +78,34 @@ import TestSupport
         #expect(glibc.stdout.hasPrefix("incompatible:") && glibc.stdout.contains("not judged: \(truncated)"), "\(glibc.stdout)")
     }
 
+    /// A checkout that did not fetch Git LFS files: an addon that is an LFS pointer is native
+    /// code that was never there to judge. Another addon loads on Alpine; the check is
+    /// inconclusive, naming the pointer, where it used to pass (a file that is not ELF was skipped).
+    /// A text file that merely starts the same way under another name is not native code.
+    @Test func aGitLFSPointerWhereAnAddonBelongsIsNotJudged() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let manager = FileManager.default
+        let project = root.appendingPathComponent("app")
+        let good = project.appendingPathComponent("node_modules/good/build/Release")
+        let lfs = project.appendingPathComponent("node_modules/lfs/build/Release")
+        try manager.createDirectory(at: good, withIntermediateDirectories: true)
+        try manager.createDirectory(at: lfs, withIntermediateDirectories: true)
+        let prebuilds = TestPaths.fixtures.appendingPathComponent("projects/node-prebuilds/node_modules/dualbuild/prebuilds/linux-x64")
+        try manager.copyItem(at: prebuilds.appendingPathComponent("node.napi.musl.node"), to: good.appendingPathComponent("good.node"))
+        let pointerText = "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 16208\n"
+        let pointer = lfs.appendingPathComponent("lfs.node").path
+        try pointerText.write(toFile: pointer, atomically: true, encoding: .utf8)
+        try pointerText.write(toFile: lfs.appendingPathComponent("README.md").path, atomically: true, encoding: .utf8)
+
+        let check = try basefit(["check", "--base", "node:22-alpine", project.path])
+        #expect(check.status == 2, "\(check.stdout)\(check.stderr)")
+        #expect(check.stdout.contains("not judged: \(pointer): a Git LFS pointer, not the library"), "\(check.stdout)")
+        #expect(!check.stdout.contains("README.md"), "\(check.stdout)")
+        let allowed = try basefit(["check", "--base", "node:22-alpine", "--allow-unjudged", "--quiet", project.path])
+        #expect(allowed.status == 0, "\(allowed.stdout)\(allowed.stderr)")
+    }
+
     @Test func recommendSaysItsAnswersAreIncompleteAndWritesNoPatch() throws {
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
