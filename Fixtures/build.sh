@@ -228,6 +228,15 @@ step versions/bin/app "NEEDED libvers.so.1 (vers_new@VERS_2.0), RUNPATH \$ORIGIN
 gcc "${CFLAGS[@]}" "${LDFLAGS[@]}" "$SRC/versions/app.c" -o "$OUT/versions/bin/app" \
     -L"$OUT/versions/new" -l:libvers.so.1 -Wl,--enable-new-dtags -Wl,-rpath,'$ORIGIN/../lib'
 
+mkdir -p "$OUT/versions/user"
+step versions/user/libversuser.so.1 "SONAME libversuser.so.1, NEEDED libvers.so.1 (vers_new@VERS_2.0), no RUNPATH"
+gcc "${CFLAGS[@]}" -fPIC -shared "${LDFLAGS[@]}" -Wl,-soname,libversuser.so.1 \
+    "$SRC/versions/user.c" -o "$OUT/versions/user/libversuser.so.1" -L"$OUT/versions/new" -l:libvers.so.1
+
+step versions/bin/app-user "NEEDED libversuser.so.1, DT_RPATH \$ORIGIN/../lib (inherited)"
+gcc "${CFLAGS[@]}" "${LDFLAGS[@]}" "$SRC/versions/app-user.c" -o "$OUT/versions/bin/app-user" \
+    -L"$OUT/versions/user" -l:libversuser.so.1 -Wl,-rpath-link,"$OUT/versions/new" -Wl,--disable-new-dtags -Wl,-rpath,'$ORIGIN/../lib'
+
 # --- dependencies mapped breadth first, as glibc maps them -------------------------
 step bfs/lib/deep/libbfsy.so "SONAME libbfsy.so"
 gcc "${CFLAGS[@]}" -fPIC -shared "${LDFLAGS[@]}" -Wl,-soname,libbfsy.so "$SRC/bfs/y.c" -o "$OUT/bfs/lib/deep/libbfsy.so"

@@ -21,7 +21,7 @@ extension Evaluator {
         inner.imageFiles = nil
         inner.imageFilesRoot = files.root
         let loadedFor = Dictionary(loaded.map { ($0.needs.path, $0.loadedFor) }, uniquingKeysWith: { first, _ in first })
-        let loaderKinds: Set<Problem.Kind> = [.libcMismatch, .glibcTooOld, .versionTooOld, .missingLibrary, .glibcPrivate, .executableStack]
+        let loaderKinds: Set<Problem.Kind> = [.libcMismatch, .glibcTooOld, .versionTooOld, .missingLibrary, .glibcPrivate, .executableStack, .unusableLibrary]
         return inner.evaluate(libraries, on: image, runtime: .none).problems.filter { loaderKinds.contains($0.kind) }.map { problem in
             var problem = problem
             if let artifact = problem.artifact, let project = loadedFor[artifact] {
@@ -38,7 +38,10 @@ extension Evaluator {
     /// for that project file, and only where it does: among the libraries the file loads from the
     /// project itself (loaded by then), or, for a library without a DT_RUNPATH of its own, in the
     /// file's DT_RPATH directories (which the library inherits). A library of the same name
-    /// elsewhere in the project is not found.
+    /// elsewhere in the project is not found. Where the project gives it a name, the versions it
+    /// needs under that name are held to the project's copy (`projectCopies`), and where the first
+    /// entry under the name in those DT_RPATH directories is one the loader cannot load
+    /// (`rpathRefusals`), it is refused (`libraryFailures`).
     func loadedImageLibraries(_ profile: ProjectProfile, _ image: Image, needs: (String) -> FileNeeds?) -> [(needs: FileNeeds, loadedFor: String)] {
         let libraries = image.libraries(for: profile.architecture)
         var pending: [(soname: String, loader: FileNeeds)] = []
@@ -53,6 +56,8 @@ extension Evaluator {
             var soname: String
             var loaded: [String]
             var rpath: [String]
+            var refusals: [LibraryFailure]
+            var copies: [ProjectLibraryCopy]
         }
         var visited: Set<Visit> = []
         // Each library is read once however many sets of names it is followed for.
@@ -69,9 +74,10 @@ extension Evaluator {
         while next < pending.count {
             let (soname, loader) = pending[next]
             next += 1
-            guard visited.insert(Visit(soname: soname, loaded: loader.loadedFromProject, rpath: loader.rpathLibraries)).inserted,
+            guard visited.insert(Visit(soname: soname, loaded: loader.loadedFromProject, rpath: loader.rpathLibraries,
+                                       refusals: loader.rpathRefusals, copies: loader.projectCopies)).inserted,
                   let path = libraries[soname]?.path, var library = needsOnce(path) else { continue }
-            library.external.removeAll { loader.loadedFromProject.contains($0) || (!library.hasRunpath && loader.rpathLibraries.contains($0)) }
+            Self.giveProjectNames(from: loader, to: &library)
             pending += library.external.map { ($0, loader) }
             guard !judged.contains(library.path) else { continue }
             if var known = found[library.path] {
@@ -83,5 +89,30 @@ extension Evaluator {
             }
         }
         return order.map { found[$0]! }
+    }
+
+    /// What the loader gives an image library loaded for `loader` from the project: the names
+    /// `loader` loaded from it (mapped by then), and for a library without a DT_RUNPATH the first
+    /// entry under a name in `loader`'s DT_RPATH directories. Those names are not asked of the
+    /// image; the versions needed under them are held to the project's copy (glibc's
+    /// `_dl_check_map_versions`), and an entry the loader cannot load refuses the library.
+    static func giveProjectNames(from loader: FileNeeds, to library: inout FileNeeds) {
+        let inherits = !library.hasRunpath
+        func given(_ name: String) -> Bool { loader.loadedFromProject.contains(name) || (inherits && loader.rpathLibraries.contains(name)) }
+        for refusal in loader.rpathRefusals where inherits && library.external.contains(refusal.library) && !loader.loadedFromProject.contains(refusal.library) {
+            library.libraryFailures.append(refusal)
+            library.external.removeAll { $0 == refusal.library }
+            library.versionNeeds.removeAll { $0.library == refusal.library }
+        }
+        for needs in library.versionNeeds where given(needs.library) {
+            guard let copy = loader.projectCopies.first(where: { $0.library == needs.library }) else { continue }
+            let names = Set(copy.versions + [needs.library])
+            for need in needs.versions where !need.weak && !names.contains(need.version.name) {
+                library.libraryFailures.append(LibraryFailure(library: needs.library, path: copy.path, reason: .missingVersion,
+                                                              version: need.version.name, symbols: need.symbols, defined: copy.versions))
+            }
+        }
+        library.versionNeeds.removeAll { given($0.library) }
+        library.external.removeAll(where: given)
     }
 }

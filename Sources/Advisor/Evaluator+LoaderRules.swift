@@ -34,9 +34,11 @@ extension Evaluator {
     /// Libraries the loader takes from the project for `file` and refuses, on every image
     /// (`FileNeeds.libraryFailures`): a version the project's copy does not define is
     /// `version-too-old`, a file it cannot load at all `unusable-library`. A copy without symbol
-    /// versions is refused only by a glibc older than 2.41 (or of a version not known).
+    /// versions is refused only by a glibc older than 2.41 (or of a version not known); musl's
+    /// loader checks no versions and loads a PIE program as a library.
     func projectLibraryProblems(_ file: FileNeeds, _ image: Image) -> [Problem] {
         file.libraryFailures.compactMap { failure in
+            if image.libcFamily == .musl, failure.reason.isVersion || failure.reason == .positionIndependentExecutable { return nil }
             if failure.reason == .unversionedCopy {
                 guard image.libcFamily == .glibc else { return nil }
                 if let have = image.libcVersion, have >= Self.glibcAcceptingUnversionedCopies { return nil }

@@ -19,8 +19,9 @@ public struct MeasuredImageCache: Sendable {
         /// contents carry what could not be judged, which libraries ask for an executable stack,
         /// which functions of a newer musl files call, which Node-API functions addons call,
         /// which of the project's libraries a file's image libraries find (`loadedFromProject`,
-        /// `rpathLibraries`, `hasRunpath`) and which libraries the loader takes from the project
-        /// and refuses (`libraryFailures`); earlier names (`<hex>.contents.json`, `-v2` … `-v6`)
+        /// `rpathLibraries`, `hasRunpath`), which libraries the loader takes from the project
+        /// and refuses (`libraryFailures`, `rpathRefusals`) and the versions of the project's
+        /// copies (`projectCopies`); earlier names (`<hex>.contents.json`, `-v2` … `-v6`)
         /// may lack some and are never read.
         case contents = ".contents-v7.json"
         /// What each of the image's libraries needs, by its path inside the image. `-v2`: written

@@ -48,6 +48,31 @@ public struct FileStatus: Sendable, Hashable {
         guard lstat(path, &info) == 0 else { return nil }
         return FileStatus(info)
     }
+
+    /// What `path` names once every symbolic link is followed, as `open` would follow them; the
+    /// error says why not (`ENOENT` for a dangling link, `ELOOP`, `ENOTDIR` …).
+    public static func following(_ path: String) throws(FileError) -> FileStatus {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw FileError(path: path, operation: "stat", code: errno) }
+        return FileStatus(info)
+    }
+}
+
+/// `realpath`: the absolute path with every link, `.` and `..` resolved; nil when some part of
+/// it does not exist or cannot be read.
+public enum RealPath {
+    public static func of(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+}
+
+extension FileError {
+    /// The error number of "no such file or directory", for callers without the C names.
+    public var isMissing: Bool { code == ENOENT }
+    /// `EACCES`: a search the loader passes over.
+    public var isPermission: Bool { code == EACCES }
 }
 
 /// An open file descriptor, closed when the value goes away.

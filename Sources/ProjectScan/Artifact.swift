@@ -16,6 +16,10 @@ public struct Artifact: Sendable, Hashable {
     public var rpathLibraries: [String] = []
     /// Libraries the loader takes from the tree for this file and refuses (`LibraryResolver`).
     public var libraryFailures: [LibraryFailure] = []
+    /// What a library it loads from the image meets first in its DT_RPATH directories and cannot load.
+    public var rpathRefusals: [LibraryFailure] = []
+    /// The tree's copies (that define versions) of what it and the libraries it loads from the image are given.
+    public var projectCopies: [ProjectLibraryCopy] = []
     /// The npm or PyPI package the file belongs to, when known.
     public var origin: PackageOrigin?
     /// Node.js addon facts (for `.node` files).
@@ -40,5 +44,7 @@ extension Artifact {
         external = resolution.external
         rpathLibraries = resolution.rpathLibraries
         libraryFailures = resolution.failures
+        rpathRefusals = resolution.rpathRefusals
+        projectCopies = resolution.projectCopies
     }
 }

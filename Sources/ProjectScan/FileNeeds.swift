@@ -51,6 +51,14 @@ public struct FileNeeds: Sendable, Hashable, Codable {
     /// image: a file under the name that is not a loadable library, a version the project's copy
     /// does not define. Serialised only when there are some.
     public var libraryFailures: [LibraryFailure]
+    /// What a library without a DT_RUNPATH that this file loads from the image meets first in this
+    /// file's DT_RPATH directories and cannot load (an empty `libgcc_s.so.1` in the app's `lib/`
+    /// stops the image's `libstdc++.so.6`). Serialised only when there are some.
+    public var rpathRefusals: [LibraryFailure]
+    /// The project's copies of the names in `loadedFromProject` and `rpathLibraries`, with the
+    /// versions they define (copies that define none are not listed): a library this file loads
+    /// from the image is held to them. Serialised only when there are some.
+    public var projectCopies: [ProjectLibraryCopy]
 
     public init(_ artifact: Artifact) {
         let facts = artifact.facts
@@ -85,12 +93,14 @@ public struct FileNeeds: Sendable, Hashable, Codable {
         rpathLibraries = artifact.rpathLibraries
         hasRunpath = facts.runpath != nil
         libraryFailures = artifact.libraryFailures
+        rpathRefusals = artifact.rpathRefusals
+        projectCopies = artifact.projectCopies
     }
 
     enum CodingKeys: String, CodingKey {
         case path, architecture, libc, linkage, interpreter, hasOtherLibcVariant, platformAlternative, package
         case versionNeeds, external, libcSonames, x86ISALevel, systemFiles, executableStack, muslSymbols, nodeAPIFunctions
-        case loadedFromProject, rpathLibraries, hasRunpath, libraryFailures
+        case loadedFromProject, rpathLibraries, hasRunpath, libraryFailures, rpathRefusals, projectCopies
     }
 
     public init(from decoder: any Decoder) throws {
@@ -115,6 +125,8 @@ public struct FileNeeds: Sendable, Hashable, Codable {
         rpathLibraries = try container.decodeIfPresent([String].self, forKey: .rpathLibraries) ?? []
         hasRunpath = try container.decodeIfPresent(Bool.self, forKey: .hasRunpath) ?? false
         libraryFailures = try container.decodeIfPresent([LibraryFailure].self, forKey: .libraryFailures) ?? []
+        rpathRefusals = try container.decodeIfPresent([LibraryFailure].self, forKey: .rpathRefusals) ?? []
+        projectCopies = try container.decodeIfPresent([ProjectLibraryCopy].self, forKey: .projectCopies) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -140,6 +152,8 @@ public struct FileNeeds: Sendable, Hashable, Codable {
         if !rpathLibraries.isEmpty { try container.encode(rpathLibraries, forKey: .rpathLibraries) }
         if hasRunpath { try container.encode(true, forKey: .hasRunpath) }
         if !libraryFailures.isEmpty { try container.encode(libraryFailures, forKey: .libraryFailures) }
+        if !rpathRefusals.isEmpty { try container.encode(rpathRefusals, forKey: .rpathRefusals) }
+        if !projectCopies.isEmpty { try container.encode(projectCopies, forKey: .projectCopies) }
     }
 
     /// The libc this file binds an image to (a file shipped in both flavours binds none).

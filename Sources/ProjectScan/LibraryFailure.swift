@@ -29,8 +29,12 @@ public struct LibraryFailure: Sendable, Hashable, Codable {
         case notELF = "not-elf"
         /// A directory ("cannot read file data").
         case directory
+        /// A FIFO, socket or device (a FIFO leaves the loader waiting for ever).
+        case notARegularFile = "not-a-regular-file"
         /// An object file ("only ET_DYN and ET_EXEC can be loaded").
         case objectFile = "object-file"
+        /// A core dump or another ELF type that is not loadable ("only ET_DYN and ET_EXEC can be loaded").
+        case otherFileType = "other-file-type"
         /// A program linked at a fixed address ("cannot dynamically load executable").
         case executable
         /// A position-independent program ("cannot dynamically load position-independent
@@ -70,7 +74,9 @@ public struct LibraryFailure: Sendable, Hashable, Codable {
             case .foreignBuild: return "is a macOS or Windows build"
             case .notELF: return "is not an ELF file"
             case .directory: return "is a directory"
+            case .notARegularFile: return "is not a regular file (a FIFO, socket or device)"
             case .objectFile: return "is an object file (ET_REL)"
+            case .otherFileType: return "is an ELF file of a type the loader does not load (ET_CORE or another)"
             case .executable: return "is a program linked at a fixed address (ET_EXEC)"
             case .positionIndependentExecutable:
                 return "is a position-independent program (DF_1_PIE), which glibc 2.30 and later refuse to load as a library (and basefit does not judge as one elsewhere)"
@@ -153,3 +159,21 @@ public struct LibraryFailure: Sendable, Hashable, Codable {
         }
     }
 }
+
+/// A library of the project that a library the file loads from the image is given instead of the
+/// image's copy (`FileNeeds.loadedFromProject`, `rpathLibraries`), with the versions it defines:
+/// glibc holds that library's version needs to this copy.
+public struct ProjectLibraryCopy: Sendable, Hashable, Codable {
+    /// The name it is found under.
+    public var library: String
+    public var path: String
+    /// Its version definitions (never empty: a copy without any is not listed).
+    public var versions: [String]
+
+    public init(library: String, path: String, versions: [String]) {
+        self.library = library
+        self.path = path
+        self.versions = versions
+    }
+}
+

@@ -13,41 +13,55 @@ public struct Resolution: Sendable, Hashable {
     /// Libraries the loader takes from the tree and refuses: a file it cannot load found first
     /// under a NEEDED name, or a version the tree's copy does not define.
     public var failures: [LibraryFailure] = []
+    /// What a library without a DT_RUNPATH that the object loads from the image meets first in
+    /// the object's DT_RPATH directories and cannot load, by name.
+    public var rpathRefusals: [LibraryFailure] = []
+    /// The tree's copies, with their version definitions, of the names in `bundled` and
+    /// `rpathLibraries` (copies that define versions only).
+    public var projectCopies: [ProjectLibraryCopy] = []
 }
 
 /// Finds, the way glibc's loader does, which NEEDED entries the scanned tree
 /// itself satisfies, each file taken as a program or module that is loaded with
 /// its dependencies (mapped breadth first, as glibc maps them; a library several
 /// of them load has a name only if every one of them finds it for it):
-/// already loaded sonames first, then DT_RPATH of the object
+/// already loaded sonames first (from the tree, or from the image: a name the tree did not
+/// give an earlier object is the image's from then on), then DT_RPATH of the object
 /// and of every object that loaded it (only when the object has no DT_RUNPATH),
 /// then the object's DT_RUNPATH; `$ORIGIN`/`${ORIGIN}` is the directory of the
 /// object as it was opened (through a link to a file, the link's directory); an entry
-/// with `$LIB` or `$PLATFORM` finds nothing in the project (their values are the image's).
+/// with `$LIB` or `$PLATFORM`, or one that is not absolute once `$ORIGIN` is expanded (the
+/// loader takes it from the process's working directory), finds nothing in the project.
 /// A candidate of another ELF class or machine is skipped, as glibc skips it; anything else
-/// found under the name that the loader cannot load (an entry of `unusable`, an object file, a
-/// program, the other byte order, another system's ABI) stops the search with an error, and so
-/// does a version the found copy does not define (`Resolution.failures`).
+/// found under the name that the loader cannot load (what `probe` reports for a path without an
+/// ELF file of the tree, an object file, a program, the other byte order, another system's ABI)
+/// stops the search with an error, and so does a version the found copy does not define
+/// (`Resolution.failures`). The libc's own names are searched too, for such a refusal only.
 /// The image's own directories are the catalog's business, not this one's.
 struct LibraryResolver {
+    /// What the loader meets at a path of the tree that holds no ELF file of the scan (nil: it
+    /// searches on). `ProjectEntryProbe.entry(at:)` for a tree on disk.
+    typealias Probe = (String) -> ProjectEntryProbe.Finding?
+    /// The names in a directory of the tree that look like libraries (`ProjectEntryProbe.libraryNames(in:)`).
+    typealias Listing = (String) -> [String]
+
     private let artifacts: [Artifact]
     private let aliases: [String: String]
-    /// Files and directories named as libraries that are not loadable ELF files (normalised).
-    private let unusable: [String: LibraryFailure.Reason]
+    private let probe: Probe
+    private let listing: Listing
     private var indexByPath: [String: Int] = [:]
     /// The artifacts' paths and the links among them, by directory (normalised).
     private var pathsByDirectory: [String: [String]] = [:]
 
-    init(artifacts: [Artifact], aliases: [String: String], unusable: [String: LibraryFailure.Reason] = [:]) {
+    init(artifacts: [Artifact], aliases: [String: String], probe: @escaping Probe = { _ in nil }, listing: @escaping Listing = { _ in [] }) {
         self.artifacts = artifacts
         var normalizedAliases: [String: String] = [:]
         for (link, target) in aliases {
             normalizedAliases[PathText.normalize(link)] = PathText.normalize(target)
         }
         self.aliases = normalizedAliases
-        var normalizedUnusable: [String: LibraryFailure.Reason] = [:]
-        for (path, reason) in unusable { normalizedUnusable[PathText.normalize(path)] = reason }
-        self.unusable = normalizedUnusable
+        self.probe = probe
+        self.listing = listing
         for (index, artifact) in artifacts.enumerated() {
             indexByPath[PathText.normalize(artifact.path)] = index
         }
@@ -83,8 +97,15 @@ struct LibraryResolver {
         }
         return artifacts.indices.map { index in
             let outcomes = asDependency[index] ?? fromCycles[index] ?? processes[index]?[index] ?? [:]
-            var resolution = Resolution(bundled: [:], external: [], rpathLibraries: rpathLibraries(of: index))
-            for soname in artifacts[index].facts.needed where !LibcNames.isLibc(soname) {
+            let rpath = rpathEntries(of: index)
+            var resolution = Resolution(bundled: [:], external: [], rpathLibraries: rpath.libraries.keys.sorted(), rpathRefusals: rpath.refusals)
+            for soname in artifacts[index].facts.needed {
+                if LibcNames.isLibc(soname) {
+                    if case .failed(let path, let reason) = outcomes[soname], !resolution.failures.contains(where: { $0.library == soname }) {
+                        resolution.failures.append(LibraryFailure(library: soname, path: path, reason: reason))
+                    }
+                    continue
+                }
                 switch outcomes[soname] ?? .missing {
                 case .found(let path):
                     resolution.bundled[soname] = path
@@ -97,6 +118,13 @@ struct LibraryResolver {
                 }
             }
             resolution.failures += versionFailures(of: index, bundled: resolution.bundled)
+            let copies = resolution.bundled.merging(rpath.libraries) { bundled, _ in bundled }
+            resolution.projectCopies = copies.keys.sorted().compactMap { name in
+                let path = copies[name]!
+                guard let provider = indexByPath[PathText.normalize(path)] else { return nil }
+                let versions = artifacts[provider].facts.versionDefinitions
+                return versions.isEmpty ? nil : ProjectLibraryCopy(library: name, path: path, versions: versions)
+            }
             return resolution
         }
     }
@@ -131,8 +159,8 @@ struct LibraryResolver {
 
     /// The versions the artifact at `index` needs from libraries the tree gives it that those
     /// copies do not define (glibc's `_dl_check_map_versions`: "version `X' not found"); a weak
-    /// need is only warned about. Against a copy that defines no versions at all, the first need
-    /// is `unversionedCopy`, which some glibc releases refuse (the advisor decides which).
+    /// need is only warned about. Against a copy that defines no versions at all, the first need,
+    /// weak or not, is `unversionedCopy`, which some glibc releases refuse (the advisor decides which).
     private func versionFailures(of index: Int, bundled: [String: String]) -> [LibraryFailure] {
         var failures: [LibraryFailure] = []
         for library in artifacts[index].facts.versionNeeds {
@@ -140,7 +168,8 @@ struct LibraryResolver {
             let facts = artifacts[provider].facts
             let defined = facts.versionDefinitions
             guard !defined.isEmpty else {
-                if let need = library.versions.first(where: { !$0.weak }) {
+                // glibc's assertion holds for a weak need as well (the symbol lookup asserts).
+                if let need = library.versions.first {
                     failures.append(LibraryFailure(library: library.library, path: path, reason: .unversionedCopy,
                                                    version: need.version.name, symbols: need.symbols))
                 }
@@ -156,21 +185,40 @@ struct LibraryResolver {
         return failures
     }
 
-    /// The names `Resolution.rpathLibraries` lists for the artifact at `index`: only the
-    /// object's own DT_RPATH, not the ones it inherits (which depend on who loads it).
-    private func rpathLibraries(of index: Int) -> [String] {
+    /// What `Resolution.rpathLibraries` and `rpathRefusals` list for the artifact at `index`: per
+    /// name, the first entry in the directories of the object's own DT_RPATH (not the ones it
+    /// inherits, which depend on who loads it) that the loader does not skip: a library of the
+    /// tree (name → path), or what it stops at.
+    private func rpathEntries(of index: Int) -> (libraries: [String: String], refusals: [LibraryFailure]) {
         let facts = artifacts[index].facts
-        guard facts.runpath == nil, let rpath = facts.rpath else { return [] }
-        let directories = Set(expand(rpath, origin: PathText.directory(of: artifacts[index].path)).map(PathText.normalize))
-        var names: Set<String> = []
-        for directory in directories {
-            for path in pathsByDirectory[directory] ?? [] {
-                if case .artifact(let candidate) = lookup(path), case .load = judge(candidate, for: facts) {
-                    names.insert(PathText.fileName(of: path))
+        guard facts.runpath == nil, let rpath = facts.rpath else { return ([:], []) }
+        var libraries: [String: String] = [:]
+        var refusals: [LibraryFailure] = []
+        var settled: Set<String> = []
+        var seen: Set<String> = []
+        for directory in expand(rpath, origin: PathText.directory(of: artifacts[index].path)).map(PathText.normalize)
+        where seen.insert(directory).inserted {
+            let names = Set((pathsByDirectory[directory] ?? []).map(PathText.fileName(of:)) + listing(directory))
+            for name in names.sorted() where !settled.contains(name) {
+                let path = PathText.join(directory, name)
+                switch lookup(path) {
+                case .artifact(let candidate):
+                    switch judge(candidate, for: facts) {
+                    case .load: libraries[name] = artifacts[candidate].path
+                    case .skip: continue
+                    case .refuse(let reason): refusals.append(LibraryFailure(library: name, path: artifacts[candidate].path, reason: reason))
+                    }
+                case .probed(let found, .refused(let reason)):
+                    refusals.append(LibraryFailure(library: name, path: found, reason: reason))
+                case .probed(_, .unopenable):
+                    break  // that list ends for the name: nothing of the tree
+                case nil:
+                    continue
                 }
+                settled.insert(name)
             }
         }
-        return names.sorted()
+        return (libraries, refusals)
     }
 
     private struct SearchPath {
@@ -184,6 +232,9 @@ struct LibraryResolver {
     /// of the process found for its NEEDED entries, by object.
     private func load(_ root: Int) -> [Int: [String: Outcome]] {
         var loaded: [String: Int] = [:]
+        // Names no object of the tree was given: the image's copy is mapped under them, and an
+        // object asking for one later takes that copy without searching.
+        var fromImage: Set<String> = []
         func mapped(_ index: Int, as name: String?) {
             if let name { loaded[name] = loaded[name] ?? index }
             if let soname = artifacts[index].facts.soname { loaded[soname] = loaded[soname] ?? index }
@@ -207,42 +258,57 @@ struct LibraryResolver {
             if facts.runpath == nil, let rpath = facts.rpath {
                 ownChain.insert(SearchPath(list: rpath, origin: origin), at: 0)
             }
-            var directories: [String] = []
+            // One list per DT_RPATH of the chain, then the RUNPATH: glibc searches each with its own
+            // `open_path`, and an open that fails otherwise than "not there" ends only that list.
+            var lists: [[String]] = []
             if facts.runpath == nil {
-                for entry in ownChain { directories += expand(entry.list, origin: entry.origin) }
+                for entry in ownChain { lists.append(expand(entry.list, origin: entry.origin)) }
             }
-            if let runpath = facts.runpath { directories += expand(runpath, origin: origin) }
+            if let runpath = facts.runpath { lists.append(expand(runpath, origin: origin)) }
 
             var outcomes: [String: Outcome] = [:]
-            for soname in facts.needed where !LibcNames.isLibc(soname) {
+            for soname in facts.needed {
                 if let already = loaded[soname], case .load = judge(already, for: facts) {
-                    outcomes[soname] = .found(artifacts[already].path)
+                    if !LibcNames.isLibc(soname) { outcomes[soname] = .found(artifacts[already].path) }
+                    continue
+                }
+                if fromImage.contains(soname) {
+                    if !LibcNames.isLibc(soname) { outcomes[soname] = .missing }
                     continue
                 }
                 var outcome = Outcome.missing
                 var found: (index: Int, opened: String)?
                 if !soname.contains("/") {
-                    search: for directory in directories {
-                        let opened = PathText.join(directory, soname)
-                        switch lookup(opened) {
-                        case .artifact(let candidate):
-                            switch judge(candidate, for: facts) {
-                            case .load:
-                                found = (candidate, opened)
+                    search: for list in lists {
+                        for directory in list {
+                            let opened = PathText.join(directory, soname)
+                            switch lookup(opened) {
+                            case .artifact(let candidate):
+                                switch judge(candidate, for: facts) {
+                                case .load:
+                                    found = (candidate, opened)
+                                    break search
+                                case .skip:
+                                    continue
+                                case .refuse(let reason):
+                                    outcome = .failed(artifacts[candidate].path, reason)
+                                    break search
+                                }
+                            case .probed(_, .unopenable):
+                                continue search  // a link loop or through a file: the next list
+                            case .probed(let path, .refused(let reason)):
+                                outcome = .failed(path, reason)
                                 break search
-                            case .skip:
+                            case nil:
                                 continue
-                            case .refuse(let reason):
-                                outcome = .failed(artifacts[candidate].path, reason)
-                                break search
                             }
-                        case .unusable(let path, let reason):
-                            outcome = .failed(path, reason)
-                            break search
-                        case nil:
-                            continue
                         }
                     }
+                }
+                if LibcNames.isLibc(soname) {
+                    // The image's libc is judged as such; a copy of it in the tree is not followed.
+                    if case .failed = outcome { outcomes[soname] = outcome } else { fromImage.insert(soname) }
+                    continue
                 }
                 if let found {
                     outcome = .found(artifacts[found.index].path)
@@ -250,6 +316,8 @@ struct LibraryResolver {
                     if queued.insert(found.index).inserted {
                         queue.append((found.index, ownChain, resolvedDirectory(PathText.directory(of: PathText.normalize(found.opened)))))
                     }
+                } else if case .missing = outcome {
+                    fromImage.insert(soname)
                 }
                 outcomes[soname] = outcome
             }
@@ -267,37 +335,41 @@ struct LibraryResolver {
     }
 
     /// What glibc's loader does with the ELF file `candidate` found for an object with `facts`,
-    /// in the order `open_verify` and `_dl_map_object_from_fd` check: class, byte order, OS ABI,
-    /// machine, file type, DF_1_PIE.
+    /// in the order it checks (as the loaders of bookworm and trixie behave): class and machine
+    /// (`e_machine` as the host reads it, so a big-endian file for another machine is skipped
+    /// too), then byte order, OS ABI (System V or GNU only), file type and DF_1_PIE.
     private func judge(_ candidate: Int, for facts: BinaryFacts) -> Judgement {
         let other = artifacts[candidate].facts
         if other.is64Bit != facts.is64Bit { return .skip }
+        let machineAsRead = other.littleEndian == facts.littleEndian ? other.machineCode : other.machineCode.byteSwapped
+        if machineAsRead != facts.machineCode { return .skip }
         if other.littleEndian != facts.littleEndian { return .refuse(.byteOrder) }
-        if Machine.operatingSystem(osABI: other.osABI) != nil { return .refuse(.otherOperatingSystem) }
-        if other.machineCode != facts.machineCode { return .skip }
+        if other.osABI != 0 && other.osABI != 3 { return .refuse(.otherOperatingSystem) }
         switch other.fileType {
         case .sharedObject:
             return other.flags1.contains("PIE") ? .refuse(.positionIndependentExecutable) : .load
         case .executable: return .refuse(.executable)
-        default: return .refuse(.objectFile)
+        case .relocatable: return .refuse(.objectFile)
+        case .core, .other: return .refuse(.otherFileType)
         }
     }
 
     enum Entry {
         case artifact(Int)
-        case unusable(String, LibraryFailure.Reason)
+        case probed(String, ProjectEntryProbe.Finding)
     }
 
-    /// The artifact or unusable entry at `path`, following symbolic links recorded inside the tree.
+    /// The artifact at `path`, following symbolic links recorded inside the tree, or what the
+    /// probe finds there instead.
     private func lookup(_ path: String) -> Entry? {
-        var current = PathText.normalize(path)
+        let start = PathText.normalize(path)
+        var current = start
         for _ in 0..<40 {
             if let index = indexByPath[current] { return .artifact(index) }
-            if let reason = unusable[current] { return .unusable(current, reason) }
-            guard let rewritten = rewriteThroughAlias(current) else { return nil }
+            guard let rewritten = rewriteThroughAlias(current) else { break }
             current = rewritten
         }
-        return nil
+        return probe(start).map { .probed(start, $0) }
     }
 
     /// `path` (a directory) with every recorded symbolic link in it followed.
@@ -328,13 +400,49 @@ struct LibraryResolver {
     /// `lib64` on Fedora and `lib/x86_64-linux-gnu` on Debian; `$PLATFORM` is `haswell` on some
     /// Intel CPUs), so no directory of the project is known to be one.
     private func expand(_ list: String, origin: String) -> [String] {
-        var result: [String] = []
-        for entry in list.split(separator: ":", omittingEmptySubsequences: true) {
-            let text = String(entry)
-            guard !["$LIB", "${LIB}", "$PLATFORM", "${PLATFORM}"].contains(where: text.contains) else { continue }
-            result.append(text.replacingAll("${ORIGIN}", with: origin).replacingAll("$ORIGIN", with: origin))
+        list.split(separator: ":", omittingEmptySubsequences: true).compactMap { entry in
+            // A relative entry is taken from the working directory, which the image decides.
+            guard entry.hasPrefix("/") || Self.startsWithOrigin(entry) else { return nil }
+            return Self.substitute(entry, origin: origin)
         }
-        return result
+    }
+
+    /// glibc's dynamic string tokens in one entry (`_dl_dst_substitute`): `$ORIGIN` or
+    /// `${ORIGIN}` becomes `origin`; an unbraced name counts only when a `/` or the end follows it
+    /// (`$ORIGIN_x` is no token, and its `$` stays); nil for an entry with `$LIB` or `$PLATFORM`.
+    static func substitute(_ entry: Substring, origin: String) -> String? {
+        var result = ""
+        var rest = entry
+        while let dollar = rest.firstIndex(of: "$") {
+            result += rest[..<dollar]
+            rest = rest[dollar...]
+            var matched = false
+            for name in ["ORIGIN", "LIB", "PLATFORM"] {
+                let braced = "${\(name)}", bare = "$" + name
+                let length: Int
+                if rest.hasPrefix(braced) {
+                    length = braced.count
+                } else if rest.hasPrefix(bare), rest.dropFirst(bare.count).first.map({ $0 == "/" }) ?? true {
+                    length = bare.count
+                } else {
+                    continue
+                }
+                guard name == "ORIGIN" else { return nil }
+                result += origin
+                rest = rest.dropFirst(length)
+                matched = true
+                break
+            }
+            if !matched {
+                result.append("$")
+                rest = rest.dropFirst()
+            }
+        }
+        return result + rest
+    }
+
+    private static func startsWithOrigin(_ entry: Substring) -> Bool {
+        entry.hasPrefix("${ORIGIN}") || entry.hasPrefix("$ORIGIN") && entry.dropFirst(7).first.map({ $0 == "/" }) ?? true
     }
 }
 

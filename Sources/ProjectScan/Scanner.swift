@@ -25,7 +25,7 @@ public struct Scanner: Sendable {
         var warnings = walk.warnings
         // A Git LFS pointer named as a native library is one that was never fetched: whatever
         // loads it (a NEEDED entry, require, import, dlopen) fails, and what it holds is unknown.
-        warnings += walk.unusable.filter { $0.value == .gitLFSPointer }.keys.sorted().map { path in
+        warnings += walk.lfsPointers.sorted().map { path in
             ScanWarning(path: path, message: "a Git LFS pointer, not the library: the checkout did not fetch Git LFS files "
                             + "(git lfs pull; actions/checkout with lfs: true)", effect: .unjudged)
         }
@@ -46,7 +46,8 @@ public struct Scanner: Sendable {
         walk.artifacts = []
 
         // 2. Bundled libraries: needs the whole set of artifacts and the links among them.
-        let resolutions = LibraryResolver(artifacts: artifacts, aliases: walk.aliases, unusable: walk.unusable).resolve()
+        let probe = ProjectEntryProbe(scanned: paths)
+        let resolutions = LibraryResolver(artifacts: artifacts, aliases: walk.aliases, probe: probe.entry(at:), listing: probe.libraryNames(in:)).resolve()
         for index in artifacts.indices { artifacts[index].apply(resolutions[index]) }
 
         // 3. Ecosystems: npm first, then PyPI (a wheel's members are PyPI's even inside node_modules).

@@ -25,9 +25,9 @@ struct WalkResult: Sendable {
     var wheels: [FoundFile] = []
     /// Files named as native libraries (`.node`, `.so`) that hold a macOS or Windows build.
     var foreignBuilds: [ForeignBuild] = []
-    /// Files and directories named as native libraries that the loader cannot load (empty, a Git
-    /// LFS pointer, not ELF, a directory), by display path: where a search finds one, glibc stops.
-    var unusable: [String: LibraryFailure.Reason] = [:]
+    /// Files named as native libraries that are Git LFS pointers: what they stand for was never
+    /// fetched.
+    var lfsPointers: [String] = []
 
     mutating func merge(_ other: WalkResult) {
         artifacts += other.artifacts
@@ -37,7 +37,7 @@ struct WalkResult: Sendable {
         manifests += other.manifests
         wheels += other.wheels
         foreignBuilds += other.foreignBuilds
-        unusable.merge(other.unusable) { first, _ in first }
+        lfsPointers += other.lfsPointers
     }
 }
 
@@ -235,7 +235,6 @@ struct TreeWalker {
                     result.warnings.append(ScanWarning(path: display, message: "directory loop; not walked again"))
                     continue
                 }
-                if ForeignBuild.isNamedAsNativeLibrary(name) { result.unusable[display] = .directory }
                 queue.push(Job(display: display, real: join(job.real, name), realRoot: job.realRoot, displayRoot: job.displayRoot))
             case UInt8(DT_LNK):
                 recordLink(display: join(job.display, name), real: join(job.real, name), realRoot: job.realRoot,
@@ -333,9 +332,7 @@ struct TreeWalker {
             if let format = error.foreign {
                 result.foreignBuilds.append(ForeignBuild(path: error.path, format: format))
             }
-            if let content = error.content {
-                result.unusable[error.path] = LibraryFailure.Reason(content, foreign: error.foreign)
-            }
+            if error.content == .gitLFSPointer { result.lfsPointers.append(error.path) }
         case .malformed, .unsupported, .incomplete:
             result.examined += 1
             result.warnings.append(ScanWarning(path: error.path, message: Scanner.message(for: error), effect: .unjudged))

@@ -323,9 +323,11 @@ struct LoaderOracleTests {
     /// cannot load, although the root has a good copy: the project's `bin/app` (RUNPATH
     /// `$ORIGIN/../lib`, Fixtures/elf/chain/bin/app-both) with `lib/libchaina.so.1` as a Git LFS
     /// pointer, an empty file, a directory, an object file, a program linked at a fixed address
-    /// and a PIE program, beside the real `lib/libchainb.so.1`, and the root's own
-    /// libchaina.so.1 in its system directory. With nothing there, or the real library, the
-    /// program starts. `check --rootfs` agrees in every case and names libchaina.so.1 as an
+    /// and a PIE program, a link to an empty file of another name, or with a Git LFS pointer as
+    /// `lib/libc.so.6` (the libc's names are searched too), beside the real
+    /// `lib/libchainb.so.1`, and the root's own
+    /// libchaina.so.1 in its system directory. With nothing there, the real library, or a link to
+    /// itself (an open that fails ends that search list only), the program starts. `check --rootfs` agrees in every case and names libchaina.so.1 as an
     /// `unusable-library` where the loader refuses.
     @Test(arguments: DebianRoots.present.filter { $0 != "bullseye" })  // the program needs glibc 2.34
     func aFileTheLoaderCannotLoadStopsTheSearch(_ suite: String) throws {
@@ -334,8 +336,19 @@ struct LoaderOracleTests {
         let manager = FileManager.default
         try manager.copyItem(atPath: TestPaths.elf("chain/lib/libchaina.so.1"), toPath: root + "/usr/lib/x86_64-linux-gnu/libchaina.so.1")
         let pointer = "version https://git-lfs.github.com/spec/v1\noid sha256:6007beb94eaf040485224e13c41530eaf1f4a2d90fa478d3ca77a65cfc96afd3\nsize 15880\n"
+        let real = TestPaths.elf("chain/lib/libchaina.so.1")
+        func beside(_ path: String, _ name: String) -> String { (path as NSString).deletingLastPathComponent + "/" + name }
         let cases: [(label: String, starts: Bool, place: (String) throws -> Void)] = [
             ("nothing", true, { _ in }),
+            ("a link to an empty file not named as a library", false, { path in
+                _ = manager.createFile(atPath: beside(path, "blob"), contents: Data())
+                try manager.createSymbolicLink(atPath: path, withDestinationPath: "blob")
+            }),
+            ("a link to itself (the open fails: the list ends, the root's copy loads)", true, { try manager.createSymbolicLink(atPath: $0, withDestinationPath: "libchaina.so.1") }),
+            ("the real library, beside a Git LFS pointer named libc.so.6", false, { path in
+                try manager.copyItem(atPath: real, toPath: path)
+                try Data(pointer.utf8).write(to: URL(fileURLWithPath: beside(path, "libc.so.6")))
+            }),
             ("the real library", true, { try manager.copyItem(atPath: TestPaths.elf("chain/lib/libchaina.so.1"), toPath: $0) }),
             ("a Git LFS pointer", false, { try Data(pointer.utf8).write(to: URL(fileURLWithPath: $0)) }),
             ("an empty file", false, { _ = manager.createFile(atPath: $0, contents: Data()) }),
@@ -352,8 +365,9 @@ struct LoaderOracleTests {
                 try item.place(lib + "/libchaina.so.1")
             }
             if !item.starts {
-                #expect(outcome.stderr.contains("libchaina.so.1"), "\(label): \(outcome.stderr)")
-                #expect(outcome.problems.contains { $0["kind"] as? String == "unusable-library" && $0["library"] as? String == "libchaina.so.1"
+                let library = item.label.contains("libc.so.6") ? "libc.so.6" : "libchaina.so.1"
+                #expect(outcome.stderr.contains(library), "\(label): \(outcome.stderr)")
+                #expect(outcome.problems.contains { $0["kind"] as? String == "unusable-library" && $0["library"] as? String == library
                     && ($0["artifact"] as? String)?.hasSuffix("/bin/app") == true }, "\(label): \(outcome.problems)")
             }
         }
@@ -384,6 +398,54 @@ struct LoaderOracleTests {
                 #expect(outcome.stderr.contains(shipped.0 == "plain" ? "check_match" : "version `VERS_2.0' not found"), "\(label): \(outcome.stderr)")
                 #expect(outcome.problems.contains { $0["kind"] as? String == "version-too-old" && $0["version"] as? String == "VERS_2.0"
                     && ($0["message"] as? String)?.contains("the project's \(root)\(project)/lib/libvers.so.1") == true }, "\(label): \(outcome.problems)")
+            }
+        }
+    }
+
+    /// A root's library without a DT_RUNPATH searches the DT_RPATH of the program that loads it
+    /// first, and is held to what it finds there: the project's `bin/app` (DT_RPATH
+    /// `$ORIGIN/../lib`) loads the root's libchaina.so.1, which needs libchainb.so.1 (the root has
+    /// it), or the root's libversuser.so.1, which needs VERS_2.0 from libvers.so.1 (the root's
+    /// copy defines it). An empty `lib/libchainb.so.1`, or an old `lib/libvers.so.1` (VERS_1.0
+    /// only), stops the program; nothing there, or the new copy, does not; nor does the empty file
+    /// for a root libchaina.so.1 with a RUNPATH of its own (the RPATH is not inherited). `check
+    /// --rootfs` agrees, naming the root's library and the project's file.
+    @Test(arguments: DebianRoots.present.filter { $0 != "bullseye" })  // the programs need glibc 2.34
+    func aRootLibraryIsHeldToWhatTheProgramsRpathGivesIt(_ suite: String) throws {
+        let manager = FileManager.default
+        let system = "/usr/lib/x86_64-linux-gnu/"
+        let cases: [(label: String, program: String, rootLibraries: [String], shipped: [String: String?], starts: Bool, problem: String?)] = [
+            ("nothing shipped", "chain/bin/app-rpath", ["chain/lib/libchaina.so.1", "chain/lib/libchainb.so.1"], [:], true, nil),
+            ("an empty libchainb.so.1", "chain/bin/app-rpath", ["chain/lib/libchaina.so.1", "chain/lib/libchainb.so.1"],
+             ["libchainb.so.1": nil], false, "unusable-library"),
+            ("an empty libchainb.so.1, the root's libchaina.so.1 with a RUNPATH", "chain/bin/app-rpath",
+             ["chain/runpath/libchaina.so.1", "chain/lib/libchainb.so.1"], ["libchainb.so.1": nil], true, nil),
+            ("the old libvers.so.1", "versions/bin/app-user", ["versions/user/libversuser.so.1", "versions/new/libvers.so.1"],
+             ["libvers.so.1": "versions/lib/libvers.so.1"], false, "version-too-old"),
+            ("the new libvers.so.1", "versions/bin/app-user", ["versions/user/libversuser.so.1", "versions/new/libvers.so.1"],
+             ["libvers.so.1": "versions/new/libvers.so.1"], true, nil),
+        ]
+        for (number, item) in cases.enumerated() {
+            let root = try DebianRoots.linkedCopy(suite, prefix: "rpath-held")
+            defer { try? manager.removeItem(atPath: root) }
+            for library in item.rootLibraries {
+                try manager.copyItem(atPath: TestPaths.elf(library), toPath: root + system + (library as NSString).lastPathComponent)
+            }
+            let label = "\(suite): \(item.label)"
+            let outcome = try Self.startAndCheck(project: "/opt/held\(number)", program: item.program, in: root, starts: item.starts, label) { lib in
+                for (name, fixture) in item.shipped {
+                    if let fixture {
+                        try manager.copyItem(atPath: TestPaths.elf(fixture), toPath: lib + "/" + name)
+                    } else {
+                        _ = manager.createFile(atPath: lib + "/" + name, contents: Data())
+                    }
+                }
+            }
+            if let kind = item.problem {
+                let rootLibrary = item.rootLibraries[0]
+                #expect(outcome.problems.contains { $0["kind"] as? String == kind
+                    && ($0["artifact"] as? String)?.hasSuffix((rootLibrary as NSString).lastPathComponent) == true
+                    && ($0["message"] as? String)?.contains("/opt/held\(number)/lib/") == true }, "\(label): \(outcome.problems)")
             }
         }
     }

@@ -22,19 +22,25 @@ import TestSupport
 
     /// node_modules with a good musl addon and a glibc addon cut short after 300 bytes.
     func projectWithATruncatedAddon(in root: URL) throws -> (project: String, truncated: String) {
+        let glibc = try #require(FileManager.default.contents(atPath: TestPaths.fixtures.appendingPathComponent(
+            "projects/node-glibc-addon/node_modules/fastcrypt/build/Release/fastcrypt.node").path))
+        let made = try projectWithAGoodAddon(in: root, and: "cut", glibc.prefix(300))
+        return (made.project, made.other)
+    }
+
+    /// node_modules with a good musl addon and `node_modules/NAME/build/Release/NAME.node` holding `contents`.
+    func projectWithAGoodAddon(in root: URL, and name: String, _ contents: Data) throws -> (project: String, other: String) {
         let manager = FileManager.default
         let project = root.appendingPathComponent("app")
         let good = project.appendingPathComponent("node_modules/good/build/Release")
-        let cut = project.appendingPathComponent("node_modules/cut/build/Release")
+        let other = project.appendingPathComponent("node_modules/\(name)/build/Release")
         try manager.createDirectory(at: good, withIntermediateDirectories: true)
-        try manager.createDirectory(at: cut, withIntermediateDirectories: true)
+        try manager.createDirectory(at: other, withIntermediateDirectories: true)
         let prebuilds = TestPaths.fixtures.appendingPathComponent("projects/node-prebuilds/node_modules/dualbuild/prebuilds/linux-x64")
         try manager.copyItem(at: prebuilds.appendingPathComponent("node.napi.musl.node"), to: good.appendingPathComponent("good.node"))
-        let glibc = try #require(manager.contents(atPath: TestPaths.fixtures.appendingPathComponent(
-            "projects/node-glibc-addon/node_modules/fastcrypt/build/Release/fastcrypt.node").path))
-        let truncated = cut.appendingPathComponent("cut.node").path
-        #expect(manager.createFile(atPath: truncated, contents: glibc.prefix(300)))
-        return (project.path, truncated)
+        let path = other.appendingPathComponent(name + ".node").path
+        #expect(manager.createFile(atPath: path, contents: contents))
+        return (project.path, path)
     }
 
     @Test func aTruncatedAddonMakesTheCheckInconclusiveNotCompatible() throws {
@@ -85,18 +91,10 @@ import TestSupport
     @Test func aGitLFSPointerWhereAnAddonBelongsIsNotJudged() throws {
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
-        let manager = FileManager.default
-        let project = root.appendingPathComponent("app")
-        let good = project.appendingPathComponent("node_modules/good/build/Release")
-        let lfs = project.appendingPathComponent("node_modules/lfs/build/Release")
-        try manager.createDirectory(at: good, withIntermediateDirectories: true)
-        try manager.createDirectory(at: lfs, withIntermediateDirectories: true)
-        let prebuilds = TestPaths.fixtures.appendingPathComponent("projects/node-prebuilds/node_modules/dualbuild/prebuilds/linux-x64")
-        try manager.copyItem(at: prebuilds.appendingPathComponent("node.napi.musl.node"), to: good.appendingPathComponent("good.node"))
         let pointerText = "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 16208\n"
-        let pointer = lfs.appendingPathComponent("lfs.node").path
-        try pointerText.write(toFile: pointer, atomically: true, encoding: .utf8)
-        try pointerText.write(toFile: lfs.appendingPathComponent("README.md").path, atomically: true, encoding: .utf8)
+        let (directory, pointer) = try projectWithAGoodAddon(in: root, and: "lfs", Data(pointerText.utf8))
+        let project = URL(fileURLWithPath: directory)
+        try pointerText.write(toFile: (pointer as NSString).deletingLastPathComponent + "/README.md", atomically: true, encoding: .utf8)
 
         let check = try basefit(["check", "--base", "node:22-alpine", project.path])
         #expect(check.status == 2, "\(check.stdout)\(check.stderr)")

@@ -22,7 +22,7 @@ import TestSupport
         _ items: [(String, BinaryFacts)], aliases: [String: String] = [:], unusable: [String: LibraryFailure.Reason] = [:]
     ) -> [String: Resolution] {
         let artifacts = items.map { Artifact(path: $0.0, facts: $0.1) }
-        let resolutions = LibraryResolver(artifacts: artifacts, aliases: aliases, unusable: unusable).resolve()
+        let resolutions = LibraryResolver(artifacts: artifacts, aliases: aliases, probe: { unusable[$0].map { .refused($0) } }).resolve()
         return Dictionary(uniqueKeysWithValues: zip(items.map(\.0), resolutions))
     }
 
@@ -192,16 +192,14 @@ import TestSupport
         let stopped = resolve(items, unusable: ["p/lfs/liba.so.1": .gitLFSPointer])["p/bin/app"]
         #expect(stopped?.failures == [LibraryFailure(library: "liba.so.1", path: "p/lfs/liba.so.1", reason: .gitLFSPointer)])
         #expect(stopped?.bundled.isEmpty == true && stopped?.external.isEmpty == true)
-        // Through a link inside the tree, as the kernel follows it.
-        let linked = resolve(items, aliases: ["p/lfs": "p/store"], unusable: ["p/store/liba.so.1": .empty])["p/bin/app"]
-        #expect(linked?.failures.map(\.reason) == [.empty])
         // Elsewhere in the tree it is not on the way.
         let aside = resolve(items, unusable: ["p/other/liba.so.1": .directory])["p/bin/app"]
         #expect(aside?.failures.isEmpty == true && aside?.bundled["liba.so.1"] == "p/lib/liba.so.1")
     }
 
-    /// In the order glibc checks: another class or machine is skipped; the other byte order,
-    /// another system's ABI, an object file, a program (fixed or position-independent) stop it.
+    /// In the order glibc checks: another class or machine (`e_machine` as the host reads it) is
+    /// skipped; then the other byte order, another system's ABI, an object file or another type,
+    /// a program (fixed or position-independent) stop it.
     @Test func whatTheLoaderSkipsAndWhatStopsIt() {
         func first(_ change: (inout BinaryFacts) -> Void) -> Resolution? {
             var candidate = Self.facts(soname: "liba.so.1")
@@ -215,8 +213,13 @@ import TestSupport
         #expect(first { $0.is64Bit = false }?.bundled["liba.so.1"] == "p/lib/liba.so.1")
         #expect(first { $0.is64Bit = false; $0.littleEndian = false }?.bundled["liba.so.1"] == "p/lib/liba.so.1")
         #expect(first { $0.machineCode = 183 }?.bundled["liba.so.1"] == "p/lib/liba.so.1")
-        #expect(first { $0.littleEndian = false; $0.machineCode = 183 }?.failures.map(\.reason) == [.byteOrder])
-        #expect(first { $0.osABI = 9; $0.machineCode = 183 }?.failures.map(\.reason) == [.otherOperatingSystem])
+        #expect(first { $0.littleEndian = false; $0.machineCode = 183 }?.bundled["liba.so.1"] == "p/lib/liba.so.1")
+        #expect(first { $0.littleEndian = false }?.bundled["liba.so.1"] == "p/lib/liba.so.1")  // EM_X86_64 big-endian: 0x3e00 to the host
+        #expect(first { $0.littleEndian = false; $0.machineCode = 0x3e00 }?.failures.map(\.reason) == [.byteOrder])  // only EI_DATA flipped
+        #expect(first { $0.osABI = 9; $0.machineCode = 183 }?.bundled["liba.so.1"] == "p/lib/liba.so.1")
+        #expect(first { $0.osABI = 9 }?.failures.map(\.reason) == [.otherOperatingSystem])
+        #expect(first { $0.osABI = 97 }?.failures.map(\.reason) == [.otherOperatingSystem])
+        #expect(first { $0.fileType = .core }?.failures.map(\.reason) == [.otherFileType])
         #expect(first { $0.osABI = 3 }?.bundled["liba.so.1"] == "p/first/liba.so.1")
         #expect(first { $0.fileType = .relocatable; $0.linkage = .relocatable }?.failures.map(\.reason) == [.objectFile])
         #expect(first { $0.fileType = .executable }?.failures.map(\.reason) == [.executable])
@@ -269,5 +272,68 @@ import TestSupport
         #expect(content("!<arch>\n/               ") == .staticArchive)
         #expect(content("#!/bin/sh\necho") == .other)
         #expect(content("version 1") == .other)
+    }
+
+    /// A name the tree gave no earlier object is the image's from then on: an object asking for it
+    /// later takes that copy without searching, so a bad file under the name in its own RUNPATH is
+    /// never opened.
+    @Test func aNameLoadedFromTheImageIsNotSearchedAgain() {
+        let result = resolve([
+            ("p/bin/app", Self.facts(needed: ["libz.so.1", "liba.so.1"], runpath: "$ORIGIN/../lib")),
+            ("p/lib/liba.so.1", Self.facts(needed: ["libz.so.1"], soname: "liba.so.1", runpath: "$ORIGIN/../bad")),
+        ], unusable: ["p/bad/libz.so.1": .empty])
+        #expect(result["p/lib/liba.so.1"]?.failures.isEmpty == true)
+        #expect(result["p/lib/liba.so.1"]?.external == ["libz.so.1"])
+    }
+
+    /// The libc's own names are searched like any other, for a refusal only: a copy of the libc in
+    /// the tree is not followed (the image's libc is judged as such).
+    @Test func libcNamesAreSearchedForRefusalsOnly() {
+        let app = Self.facts(needed: ["libm.so.6", "libc.so.6"], runpath: "$ORIGIN/lib")
+        let refused = resolve([("p/app", app)], unusable: ["p/lib/libc.so.6": .gitLFSPointer])["p/app"]
+        #expect(refused?.failures == [LibraryFailure(library: "libc.so.6", path: "p/lib/libc.so.6", reason: .gitLFSPointer)])
+        #expect(refused?.external.isEmpty == true && refused?.bundled.isEmpty == true)
+        let copied = resolve([("p/app", app), ("p/lib/libm.so.6", Self.facts(soname: "libm.so.6"))])["p/app"]
+        #expect(copied?.failures.isEmpty == true && copied?.bundled.isEmpty == true && copied?.external.isEmpty == true)
+    }
+
+    /// `_dl_dst_substitute`: an unbraced `$ORIGIN` counts only before a `/` or the end; a relative
+    /// entry is the working directory's, which the image decides, so it finds nothing here.
+    @Test func originTokensAndRelativeEntries() {
+        #expect(LibraryResolver.substitute("$ORIGIN/../lib", origin: "p/bin") == "p/bin/../lib")
+        #expect(LibraryResolver.substitute("${ORIGIN}x", origin: "p/bin") == "p/binx")
+        #expect(LibraryResolver.substitute("$ORIGIN_x", origin: "p/bin") == "$ORIGIN_x")
+        #expect(LibraryResolver.substitute("/opt/$LIB", origin: "p/bin") == nil)
+        #expect(LibraryResolver.substitute("/opt/$LIBX", origin: "p/bin") == "/opt/$LIBX")
+        func found(_ runpath: String) -> String? {
+            resolve([
+                ("p/bin/app", Self.facts(needed: ["liba.so"], runpath: runpath)),
+                ("p/bin_x/liba.so", Self.facts(soname: "liba.so")),
+                ("p/lib/liba.so", Self.facts(soname: "liba.so")),
+            ])["p/bin/app"]?.bundled["liba.so"]
+        }
+        #expect(found("$ORIGIN_x:$ORIGIN/../lib") == "p/lib/liba.so")
+        #expect(found("p/lib") == nil)
+        #expect(found("${ORIGIN}/../lib") == "p/lib/liba.so")
+    }
+
+    /// An open that fails otherwise than "not there" (a link loop) ends that search list only
+    /// (`open_path`): the rest of the RUNPATH is not searched, the next list (and the image) is.
+    @Test func anOpenThatFailsEndsItsListOnly() {
+        let artifacts = [
+            Artifact(path: "p/bin/app", facts: Self.facts(needed: ["liba.so"], runpath: "$ORIGIN/../loop:$ORIGIN/../lib")),
+            Artifact(path: "p/lib/liba.so", facts: Self.facts(soname: "liba.so")),
+        ]
+        let probe: LibraryResolver.Probe = { $0 == "p/loop/liba.so" ? .unopenable : nil }
+        let app = LibraryResolver(artifacts: artifacts, aliases: [:], probe: probe).resolve()[0]
+        #expect(app.bundled.isEmpty && app.failures.isEmpty && app.external == ["liba.so"])
+        // Through DT_RPATH, the library's own list ends and its loader's is searched next.
+        let chained = [
+            Artifact(path: "p/bin/app", facts: Self.facts(needed: ["libm1.so"], rpath: "$ORIGIN/../lib")),
+            Artifact(path: "p/lib/libm1.so", facts: Self.facts(needed: ["liba.so"], soname: "libm1.so", rpath: "$ORIGIN/../loop")),
+            Artifact(path: "p/lib/liba.so", facts: Self.facts(soname: "liba.so")),
+        ]
+        let middle = LibraryResolver(artifacts: chained, aliases: [:], probe: probe).resolve()[1]
+        #expect(middle.bundled["liba.so"] == "p/lib/liba.so" && middle.failures.isEmpty)
     }
 }
