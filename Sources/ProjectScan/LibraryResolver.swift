@@ -1,26 +1,5 @@
 import ELFInspection
 
-/// How one NEEDED entry of one artifact was settled.
-public struct Resolution: Sendable, Hashable {
-    /// soname → path of the artifact inside the scanned tree that the loader would use.
-    public var bundled: [String: String]
-    /// Sonames the tree does not provide: the image must (libc's own sonames excluded).
-    public var external: [String]
-    /// Names of the tree's libraries (compatible ELF files, or links to them) in the directories
-    /// of the object's DT_RPATH, when it has no DT_RUNPATH: a library the object loads from the
-    /// image searches them too for what it needs, unless it has a DT_RUNPATH of its own.
-    public var rpathLibraries: [String]
-    /// Libraries the loader takes from the tree and refuses: a file it cannot load found first
-    /// under a NEEDED name, or a version the tree's copy does not define.
-    public var failures: [LibraryFailure] = []
-    /// What a library without a DT_RUNPATH that the object loads from the image meets first in
-    /// the object's DT_RPATH directories and cannot load, by name.
-    public var rpathRefusals: [LibraryFailure] = []
-    /// The tree's copies, with their version definitions, of the names in `bundled` and
-    /// `rpathLibraries` (copies that define versions only).
-    public var projectCopies: [ProjectLibraryCopy] = []
-}
-
 /// Finds, the way glibc's loader does, which NEEDED entries the scanned tree
 /// itself satisfies, each file taken as a program or module that is loaded with
 /// its dependencies (mapped breadth first, as glibc maps them; a library several
@@ -393,73 +372,5 @@ struct LibraryResolver {
             guard let slash = prefix.lastIndex(of: "/"), slash != prefix.startIndex else { return nil }
             prefix = String(prefix[..<slash])
         }
-    }
-
-    /// Splits a search list on `:` and expands `$ORIGIN`. An entry with `$LIB` or `$PLATFORM`
-    /// gives no directory: their values are the image's glibc's and the CPU's (`$LIB` is
-    /// `lib64` on Fedora and `lib/x86_64-linux-gnu` on Debian; `$PLATFORM` is `haswell` on some
-    /// Intel CPUs), so no directory of the project is known to be one.
-    private func expand(_ list: String, origin: String) -> [String] {
-        list.split(separator: ":", omittingEmptySubsequences: true).compactMap { entry in
-            // A relative entry is taken from the working directory, which the image decides.
-            guard entry.hasPrefix("/") || Self.startsWithOrigin(entry) else { return nil }
-            return Self.substitute(entry, origin: origin)
-        }
-    }
-
-    /// glibc's dynamic string tokens in one entry (`_dl_dst_substitute`): `$ORIGIN` or
-    /// `${ORIGIN}` becomes `origin`; an unbraced name counts only when a `/` or the end follows it
-    /// (`$ORIGIN_x` is no token, and its `$` stays); nil for an entry with `$LIB` or `$PLATFORM`.
-    static func substitute(_ entry: Substring, origin: String) -> String? {
-        var result = ""
-        var rest = entry
-        while let dollar = rest.firstIndex(of: "$") {
-            result += rest[..<dollar]
-            rest = rest[dollar...]
-            var matched = false
-            for name in ["ORIGIN", "LIB", "PLATFORM"] {
-                let braced = "${\(name)}", bare = "$" + name
-                let length: Int
-                if rest.hasPrefix(braced) {
-                    length = braced.count
-                } else if rest.hasPrefix(bare), rest.dropFirst(bare.count).first.map({ $0 == "/" }) ?? true {
-                    length = bare.count
-                } else {
-                    continue
-                }
-                guard name == "ORIGIN" else { return nil }
-                result += origin
-                rest = rest.dropFirst(length)
-                matched = true
-                break
-            }
-            if !matched {
-                result.append("$")
-                rest = rest.dropFirst()
-            }
-        }
-        return result + rest
-    }
-
-    private static func startsWithOrigin(_ entry: Substring) -> Bool {
-        entry.hasPrefix("${ORIGIN}") || entry.hasPrefix("$ORIGIN") && entry.dropFirst(7).first.map({ $0 == "/" }) ?? true
-    }
-}
-
-extension String {
-    /// Every occurrence of `target` replaced (without Foundation).
-    public func replacingAll(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty else { return self }
-        var result = ""
-        var rest = self[...]
-        while !rest.isEmpty {
-            if rest.starts(with: target) {
-                result += replacement
-                rest = rest.dropFirst(target.count)
-            } else {
-                result.append(rest.removeFirst())
-            }
-        }
-        return result
     }
 }
