@@ -106,11 +106,7 @@ extension Evaluator {
         }
         for needs in library.versionNeeds where given(needs.library) {
             guard let copy = loader.projectCopies.first(where: { $0.library == needs.library }) else { continue }
-            let names = Set(copy.versions + [needs.library])
-            for need in needs.versions where !need.weak && !names.contains(need.version.name) {
-                library.libraryFailures.append(LibraryFailure(library: needs.library, path: copy.path, reason: .missingVersion,
-                                                              version: need.version.name, symbols: need.symbols, defined: copy.versions))
-            }
+            library.libraryFailures += LibraryFailure.missingVersions(needs, copy: copy.path, defines: copy.versions, baseName: needs.library)
         }
         library.versionNeeds.removeAll { given($0.library) }
         library.external.removeAll(where: given)

@@ -147,6 +147,19 @@ public struct LibraryFailure: Sendable, Hashable, Codable {
         return "\(subject) \(library); the loader finds the project's \(path) first and stops there: it \(reason.explanation)"
     }
 
+    /// The versions in `needs` that the copy at `path`, which defines `defined` (not empty), does
+    /// not: glibc's `_dl_check_map_versions` ("version `X' not found"); a weak need is only warned
+    /// about, and the base definition (`baseName`, the library's own name) counts.
+    public static func missingVersions(
+        _ needs: LibraryVersionNeeds, copy path: String, defines defined: [String], baseName: String
+    ) -> [LibraryFailure] {
+        let names = Set(defined + [baseName])
+        return needs.versions.filter { !$0.weak && !names.contains($0.version.name) }.map { need in
+            LibraryFailure(library: needs.library, path: path, reason: .missingVersion, version: need.version.name,
+                           symbols: need.symbols, defined: defined)
+        }
+    }
+
     /// What would fix it.
     public var advice: String {
         switch reason {

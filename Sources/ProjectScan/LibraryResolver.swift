@@ -154,12 +154,8 @@ struct LibraryResolver {
                 }
                 continue
             }
-            // The base definition is the library's own name, which the facts leave out.
-            let names = Set(defined + [facts.soname ?? PathText.fileName(of: path)])
-            for need in library.versions where !need.weak && !names.contains(need.version.name) {
-                failures.append(LibraryFailure(library: library.library, path: path, reason: .missingVersion,
-                                               version: need.version.name, symbols: need.symbols, defined: defined))
-            }
+            failures += LibraryFailure.missingVersions(library, copy: path, defines: defined,
+                                                       baseName: facts.soname ?? PathText.fileName(of: path))
         }
         return failures
     }
