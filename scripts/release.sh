@@ -112,10 +112,16 @@ export PKG_CONFIG_PATH=$static/pkgconfig
 # without exporting the binary's 39,000 symbols (nothing looks them up; glibc's dladdr walks
 # them all): about 1 ms less of every run (README, "Performance"). Not packed relocations
 # (-z pack-relative-relocs): they would need GLIBC_ABI_DT_RELR, glibc 2.36, and were no faster.
+# Concrete generic types are reached through their metadata accessors, not through mangled
+# names the runtime demangles (and whose conformances it looks up by scanning all ~10,000
+# conformance records) at first use: about 1.5 ms less of every run, 220 KB more binary
+# (Benchmarks/README.md, "Per wheel").
 # Its own build directory (.build-release): it can run while a debug `swift build` holds .build
 # (scripts/test.sh runs both at once).
 flags=(-c release --product basefit --static-swift-stdlib --disable-local-rpath -Xswiftc -L"$static"
-       -Xswiftc -use-ld=lld -Xlinker --no-export-dynamic --scratch-path "$root/.build-release")
+       -Xswiftc -use-ld=lld -Xlinker --no-export-dynamic
+       -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors
+       --scratch-path "$root/.build-release")
 swift build "${flags[@]}"
 built=$(swift build "${flags[@]}" --show-bin-path)/basefit
 echo "release.sh: built in $(($(date +%s) - start)) s" >&2

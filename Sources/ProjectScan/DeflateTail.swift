@@ -43,11 +43,27 @@ import Foundation
 public struct DeflateTail: Sendable, Equatable {
     /// Offset in the member's uncompressed bytes of `bytes[0]` (= uncompressedSize - bytes.count).
     public let start: Int
-    public let bytes: [UInt8]
     /// Absolute uncompressed ranges whose bytes are exact: sorted, disjoint, within start..<(start + bytes.count).
     public let known: [Range<Int>]
     /// Bit offset, counted from the first byte of `compressed`, of the confirmed block start the bytes come from.
     public let blockBit: Int
+    /// Where the 0xFF pass wrote the tail: the member's byte `i` is `region.bytes[memberBase + i]`
+    /// for every `i` below the member's size (the region is laid out so that a whole member
+    /// fits around the tail, `PartialMember(tail:)`; only `start...` was written).
+    let region: ScratchRegion
+    let memberBase: Int
+
+    /// The tail's bytes, `bytes[0]` at `start` (a copy).
+    public var bytes: [UInt8] {
+        [UInt8](UnsafeRawBufferPointer(rebasing: region.bytes[(memberBase + start)..<(memberBase + start + count)]))
+    }
+
+    /// How many bytes the tail has (it ends at the member's end).
+    public let count: Int
+
+    public static func == (left: DeflateTail, right: DeflateTail) -> Bool {
+        left.start == right.start && left.known == right.known && left.blockBit == right.blockBit && left.bytes == right.bytes
+    }
 
     /// What a search cost (for measurements and tests).
     struct Search: Sendable, Equatable {
@@ -86,6 +102,13 @@ public struct DeflateTail: Sendable, Equatable {
         guard let scratchZero = ScratchMemory(count: PrimedStream.windowSize + capacity) else { return nil }
         defer { scratchZero.release() }
         let outputZero = scratchZero.bytes.bindMemory(to: UInt8.self)
+        // The 0xFF pass writes at `passOffset` of a region with room before it for the rest of
+        // the member: once the tail's length is known, the member's memory is laid around it
+        // (its last byte the pass's last), so the tail is never copied (`PartialMember(tail:)`).
+        let window = PrimedStream.windowSize
+        let passOffset = max(0, uncompressedSize - window)
+        guard passOffset <= Int.max - window - capacity, let region = ScratchRegion(count: passOffset + window + capacity) else { return nil }
+        let outputFF = UnsafeMutableBufferPointer(rebasing: region.bytes.bindMemory(to: UInt8.self)[passOffset..<(passOffset + window + capacity)])
         var bit = 0
         while true {
             guard let candidate = headers.next(from: bit) else { return nil }
@@ -120,25 +143,15 @@ public struct DeflateTail: Sendable, Equatable {
             // one when the wheel's members already hold every worker).
             let counts = Slots<Int>(count: 2)
             let dBit = boundaryD.bit
-            let window = PrimedStream.windowSize
-            var agreeing: [Range<Int>] = []
-            var bytes = [UInt8](unsafeUninitializedCapacity: window + capacity) { buffer, initialized in
-                initialized = 0
-                nonisolated(unsafe) let input = compressed, other = buffer
-                let done = DispatchSemaphore(value: 0)
-                let thread = Thread {
-                    if let count = Inflater.primed(input, startBit: dBit, fill: 0xFF, into: other) { counts.store(count, at: 1) }
-                    done.signal()
-                }
-                thread.start()
-                if let count = Inflater.primed(compressed, startBit: dBit, fill: 0x00, into: outputZero) { counts.store(count, at: 0) }
-                done.wait()
-                let produced = counts.values()
-                guard let tailCount = produced[0], tailCount > 0, tailCount <= uncompressedSize, produced[1] == tailCount else { return }
-                agreeing = Self.agreeing(UnsafeBufferPointer(rebasing: outputZero[window..<(window + tailCount)]),
-                                         UnsafeBufferPointer(rebasing: buffer[window..<(window + tailCount)]), untilRunOf: window)
-                initialized = window + tailCount
+            nonisolated(unsafe) let input = compressed, other = outputFF
+            let done = DispatchSemaphore(value: 0)
+            let thread = Thread {
+                if let count = Inflater.primed(input, startBit: dBit, fill: 0xFF, into: other) { counts.store(count, at: 1) }
+                done.signal()
             }
+            thread.start()
+            if let count = Inflater.primed(compressed, startBit: dBit, fill: 0x00, into: outputZero) { counts.store(count, at: 0) }
+            done.wait()
             let produced = counts.values()
             guard let tailCount = produced[0], tailCount > 0, tailCount <= uncompressedSize else {
                 // The parse does not end exactly in the last byte: as a zlib pass to the end would be, rejected.
@@ -146,11 +159,14 @@ public struct DeflateTail: Sendable, Equatable {
                 continue
             }
             // The same parse whatever the window: the same number of bytes, or something is off.
-            guard produced[1] == tailCount, bytes.count == window + tailCount else { return nil }
-            bytes.removeFirst(window)
+            guard produced[1] == tailCount else { return nil }
+            let agreeing = Self.agreeing(UnsafeBufferPointer(rebasing: outputZero[window..<(window + tailCount)]),
+                                         UnsafeBufferPointer(rebasing: outputFF[window..<(window + tailCount)]), untilRunOf: window)
             let start = uncompressedSize - tailCount
             let known = agreeing.map { (start + $0.lowerBound)..<(start + $0.upperBound) }
-            return DeflateTail(start: start, bytes: bytes, known: known, blockBit: boundaryD.bit)
+            // The pass's first tail byte (region offset passOffset + window) is the member's byte `start`.
+            return DeflateTail(start: start, known: known, blockBit: boundaryD.bit, region: region,
+                               memberBase: passOffset + window - start, count: tailCount)
         }
     }
 }

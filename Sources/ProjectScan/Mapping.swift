@@ -23,6 +23,23 @@ struct ScratchMemory: @unchecked Sendable {
     func release() { munmap(bytes.baseAddress, bytes.count) }
 }
 
+/// `ScratchMemory` shared by whoever holds it, unmapped when the last one lets go: the region
+/// a member's end is inflated into, which the member's memory is then laid around
+/// (`DeflateTail`, `PartialMember`) instead of being copied.
+final class ScratchRegion: @unchecked Sendable {
+    let bytes: UnsafeMutableRawBufferPointer
+    private let scratch: ScratchMemory
+
+    /// nil when the memory cannot be had.
+    init?(count: Int) {
+        guard let scratch = ScratchMemory(count: count) else { return nil }
+        self.scratch = scratch
+        bytes = scratch.bytes
+    }
+
+    deinit { scratch.release() }
+}
+
 /// A read-only mapping of a whole file; `unmap()` when done.
 struct MappedArchive {
     let bytes: UnsafeRawBufferPointer

@@ -9,19 +9,32 @@ public final class PartialMember {
     private let memory: UnsafeMutableRawBufferPointer
     private var ranges: [Range<UInt64>] = []
 
-    private let scratch: ScratchMemory
+    /// Holds `memory` mapped (shared with the `DeflateTail` the member was laid around).
+    private let region: ScratchRegion
 
     /// Nil for an empty member, one over the reader's size limit, or when the memory cannot be had.
     /// Only the pages written are ever made (`ScratchMemory`; calloc would clear all of them
     /// once the allocator has raised its mapping threshold).
     public init?(size: Int) {
-        guard size > 0, UInt64(size) <= WheelReader.memberSizeLimit, let scratch = ScratchMemory(count: size) else { return nil }
+        guard size > 0, UInt64(size) <= WheelReader.memberSizeLimit, let region = ScratchRegion(count: size) else { return nil }
         self.size = size
-        self.scratch = scratch
-        memory = scratch.bytes
+        self.region = region
+        memory = region.bytes
     }
 
-    deinit { scratch.release() }
+    /// The member laid around its end where `tail` inflated it: the tail's known ranges are
+    /// the member's without a copy. Nil when the tail is not this size's end.
+    public init?(size: Int, tail: DeflateTail) {
+        guard size > 0, UInt64(size) <= WheelReader.memberSizeLimit, tail.start >= 0, tail.start + tail.count == size,
+              tail.memberBase >= 0, tail.memberBase <= tail.region.bytes.count - size else { return nil }
+        self.size = size
+        region = tail.region
+        memory = UnsafeMutableRawBufferPointer(rebasing: tail.region.bytes[tail.memberBase..<(tail.memberBase + size)])
+        for range in tail.known {
+            let lower = max(range.lowerBound, tail.start), upper = min(range.upperBound, size)
+            if lower < upper { ranges.append(UInt64(lower)..<UInt64(upper)) }
+        }
+    }
 
     /// Bytes inflated from the member's start: all of them are the member's.
     public func place(prefix bytes: [UInt8]) {

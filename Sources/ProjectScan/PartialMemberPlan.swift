@@ -153,9 +153,8 @@ public struct PartialMemberPlan: Sendable {
     }
 
     private mutating func evaluate() -> Step {
-        guard let found = tail, let member = PartialMember(size: size) else { return .finished(.whole("no memory for \(size) bytes")) }
+        guard let found = tail, let member = PartialMember(size: size, tail: found) else { return .finished(.whole("no memory for \(size) bytes")) }
         member.place(prefix: prefix)
-        member.place(found.bytes, at: found.start, known: found.known)
         switch member.artifact(memberPath: entry.path, wheel: wheel) {
         case .success(let artifact):
             return .finished(.artifact(artifact))

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import ELFInspection
 @testable import ProjectScan
 
 /// `DeflateTail` inflates the end of a real wheel's ELF member from a slice starting in the
@@ -123,6 +124,10 @@ struct DeflateTailTests {
                 }
                 let wrong = Self.wrongKnownBytes(tail, member.whole)
                 #expect(wrong == 0, "\(label): \(wrong) known bytes differ from the oracle")
+                // The member laid around the tail (no copy) holds exactly the known ranges, and only at this size.
+                let laidAround = PartialMember(size: size, tail: tail)
+                #expect(laidAround?.coverage == ByteCoverage(tail.known.map { UInt64($0.lowerBound)..<UInt64($0.upperBound) }), "\(label)")
+                #expect(PartialMember(size: size + 1, tail: tail) == nil && PartialMember(size: size - 1, tail: tail) == nil, "\(label)")
                 // The section headers (the member's last bytes) are known from a slice of the
                 // default size; a smaller slice's tail may depend on its window there.
                 let lastKnown = tail.known.last
