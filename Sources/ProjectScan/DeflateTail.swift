@@ -258,6 +258,23 @@ enum DynamicBlockHeader {
         /// The first bit at or after `bit` where a dynamic block header is valid.
         func next(from bit: Int) -> Int? {
             var position = max(0, bit)
+            // Eight bits a loaded word while eight bytes are left: only a bit whose first 13
+            // bits pass `accepts`'s first checks (BTYPE 2, at most 286 and 30 codes) is looked
+            // at whole; the rest of the buffer bit by bit.
+            while position < bitCount, position & 7 != 0 {
+                if accepts(position) { return position }
+                position += 1
+            }
+            while (position >> 3) + 8 <= bytes.count {
+                let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: position >> 3, as: UInt64.self))
+                for shift in 0..<8 {
+                    let bits = word >> UInt64(shift)
+                    if (bits >> 1) & 3 == 2, (bits >> 3) & 31 <= 29, (bits >> 8) & 31 <= 29, accepts(position + shift) {
+                        return position + shift
+                    }
+                }
+                position += 8
+            }
             while position < bitCount {
                 if accepts(position) { return position }
                 position += 1

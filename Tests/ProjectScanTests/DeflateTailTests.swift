@@ -321,6 +321,29 @@ struct DeflateTailTests {
         }
     }
 
+    /// `next(from:)` skips eight bits a word by a prefilter: it must find exactly the bits
+    /// `accepts` accepts, one by one, from any starting bit, up to a buffer end at any byte.
+    @Test func nextFindsExactlyTheBitsTheHeaderCheckAccepts() throws {
+        guard let member = try Self.elfMembers("pydantic_core-2.23.4-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl")?.first else { return }
+        var generator = SplitMix(seed: 0x5ca9)
+        let random = (0..<(128 << 10)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+        for (label, data) in [("member", Array(member.compressed.prefix(192 << 10))), ("random", random)] {
+            for (from, trim) in [(0, 0), (5, 3), (13, 7), (40_000, 1)] {
+                data.withUnsafeBytes { whole in
+                    let bytes = UnsafeRawBufferPointer(rebasing: whole[0..<(whole.count - trim)])
+                    let scanner = DynamicBlockHeader.Scanner(bytes)
+                    var expected: [Int] = []
+                    for bit in from..<(bytes.count * 8) where scanner.accepts(bit) { expected.append(bit) }
+                    var found: [Int] = []
+                    var bit = from
+                    while let next = scanner.next(from: bit) { found.append(next); bit = next + 1 }
+                    #expect(found == expected, "\(label) from bit \(from), \(trim) bytes trimmed")
+                    #expect(!expected.isEmpty || label == "random", "\(label): a real stream has dynamic block starts")
+                }
+            }
+        }
+    }
+
     /// How often the header check accepts a bit that is not a block start: every bit of whole
     /// real members' streams and of random bytes (the measure behind the README's claim that
     /// a false start is rare before it must also decode to the exact end).
