@@ -7,8 +7,15 @@ public struct ByteCoverage: Sendable, Equatable {
     public let ranges: [Range<UInt64>]
 
     public init(_ ranges: [Range<UInt64>]) {
+        // Ranges usually come sorted (a member's end compared byte by byte gives tens of
+        // thousands of them in order): sorted again only when they are not.
+        var ordered = ranges.filter { !$0.isEmpty }
+        if !zip(ordered, ordered.dropFirst()).allSatisfy({ $0.lowerBound <= $1.lowerBound }) {
+            ordered.sort { $0.lowerBound < $1.lowerBound }
+        }
         var merged: [Range<UInt64>] = []
-        for range in ranges.filter({ !$0.isEmpty }).sorted(by: { $0.lowerBound < $1.lowerBound }) {
+        merged.reserveCapacity(ordered.count)
+        for range in ordered {
             if let last = merged.last, range.lowerBound <= last.upperBound {
                 merged[merged.count - 1] = last.lowerBound..<max(last.upperBound, range.upperBound)
             } else {

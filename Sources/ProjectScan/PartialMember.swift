@@ -30,6 +30,7 @@ public final class PartialMember {
         self.size = size
         region = tail.region
         memory = UnsafeMutableRawBufferPointer(rebasing: tail.region.bytes[tail.memberBase..<(tail.memberBase + size)])
+        ranges.reserveCapacity(tail.known.count + 1)
         for range in tail.known {
             let lower = max(range.lowerBound, tail.start), upper = min(range.upperBound, size)
             if lower < upper { ranges.append(UInt64(lower)..<UInt64(upper)) }

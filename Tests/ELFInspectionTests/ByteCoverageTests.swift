@@ -79,5 +79,8 @@ struct ByteCoverageTests {
         #expect(coverage.covers(100, count: 0))
         #expect(!coverage.covers(UInt64.max, count: 2))
         #expect(coverage.byteCount == 23)
+        // Sorted input (the fast path) merges the same way, empty ranges and all.
+        #expect(ByteCoverage([0..<5, 5..<8, 8..<8, 10..<20, 19..<25, 30..<30]) == coverage)
+        #expect(ByteCoverage([]).ranges.isEmpty && ByteCoverage([3..<3]).ranges.isEmpty)
     }
 }
