@@ -113,11 +113,14 @@ public struct Evaluator: Sendable {
         case .endOfLife(let event): notes.append("end of life since \(event.date) (\(event.source)): no more security updates")
         case .maintained: break
         }
-        if let floating = image.floating { notes.append("floating tag: \(floating)") }
+        if let floating = image.floating {
+            // The catalog's text is sentences; the note is one clause among others.
+            notes.append("floating tag: \(floating.hasSuffix(".") ? String(floating.dropLast()) : floating)")
+        }
         if !image.hasOwnLibraries(for: architecture) {
             notes.append("library set measured for \(image.architectureLibraries.keys.sorted().map(\.description).joined(separator: ", ")); assumed for \(architecture)")
         }
-        if image.size(for: architecture.sizeKey(in: image))?.estimate == true { notes.append("size is an estimate") }
+        if image.size(for: architecture.sizeKey(in: image))?.estimate == true { notes.append(Verdict.sizeEstimateNote) }
         if plan != nil && image.installedPackages == nil {
             notes.append("install size counts every dependency: \(image.reference)'s installed packages are not recorded")
         }

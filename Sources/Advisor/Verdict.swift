@@ -11,6 +11,9 @@ public struct Verdict: Sendable, Hashable {
     /// Things worth knowing that do not block (discontinued image, estimated size).
     public var notes: [String]
 
+    /// The note of an image whose size is estimated (a size shown with "(estimate)" already says it).
+    public static let sizeEstimateNote = "size is an estimate"
+
     public var compatible: Bool { problems.isEmpty }
     /// Every problem has an install that fixes it.
     public var fixable: Bool { !problems.isEmpty && problems.allSatisfy(\.isFixable) }
@@ -42,6 +45,8 @@ public struct Verdict: Sendable, Hashable {
     }
 
     public var compressedBytes: Int64? { image.size(for: architecture.sizeKey(in: image))?.compressedBytes }
+    /// Whether `compressedBytes` is an estimate.
+    public var sizeIsEstimate: Bool { image.size(for: architecture.sizeKey(in: image))?.estimate == true }
 
     /// Maintained, past its end of life, or no longer published, on the day judged.
     public var status: Image.Status

@@ -69,13 +69,14 @@ public enum RecommendTextFormatter {
     }
 
     static func describe(_ verdict: Verdict) -> String {
-        var parts = [megabytes(verdict.compressedBytes) + (verdict.image.size(for: verdict.architecture)?.estimate == true ? " (estimate)" : "")]
+        let estimated = verdict.sizeIsEstimate
+        var parts = [megabytes(verdict.compressedBytes) + (estimated ? " (estimate)" : "")]
         parts.append(verdict.image.libcFamily == .none ? "no libc" : "\(verdict.image.libcFamily.rawValue) \(verdict.image.libcVersion?.description ?? "")")
         if !verdict.compatible {
             parts.append("after " + verdict.installs.map { "\($0.package)" }.joined(separator: ", ")
                          + (verdict.installBytes.map { " (+\(megabytes($0)))" } ?? ""))
         }
-        parts += verdict.notes
+        parts += verdict.notes.filter { !(estimated && $0 == Verdict.sizeEstimateNote) }
         return "(" + parts.joined(separator: ", ") + ")"
     }
 }
