@@ -98,7 +98,6 @@ public struct DeflateTail: Sendable, Equatable {
         // Boundaries of failed passes (rejected, not overflowed): a pass reaching one fails the same way.
         var dead = Set<Int>()
         // The 0x00 pass from D: big, and written only as far as the tail goes (`ScratchMemory`).
-        // The 0xFF pass writes straight into the array the tail's bytes are kept in.
         guard let scratchZero = ScratchMemory(count: PrimedStream.windowSize + capacity) else { return nil }
         defer { scratchZero.release() }
         let outputZero = scratchZero.bytes.bindMemory(to: UInt8.self)
