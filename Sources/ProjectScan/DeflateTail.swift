@@ -171,40 +171,72 @@ public struct DeflateTail: Sendable, Equatable {
 }
 
 extension DeflateTail {
-    /// The ranges (sorted, disjoint, non-empty) where `a` and `b` hold the same bytes, eight at a time where they can.
+    /// The ranges (sorted, disjoint, non-empty) where `a` and `b` hold the same bytes.
     /// With `untilRunOf`, the first run at least that long is taken to go on to the end (the
     /// passes' window: after a whole window of bytes that do not depend on it, no byte does,
     /// since a match copies from at most that far back), and the rest is not compared.
+    ///
+    /// Eight bytes at a time: a word's differing bytes are found with one XOR and a carry
+    /// trick, and the runs' ends with a bit scan, so a stretch where the passes agree and
+    /// disagree every few bytes (tens of thousands of runs in a library's end) costs about
+    /// what an agreeing one does.
     static func agreeing(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, untilRunOf run: Int? = nil) -> [Range<Int>] {
         let count = min(a.count, b.count)
         guard count > 0, let baseA = a.baseAddress, let baseB = b.baseAddress else { return [] }
-        func word(_ base: UnsafePointer<UInt8>, _ index: Int) -> UInt64 {
-            UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-        }
+        let limit = run ?? Int.max
         var ranges: [Range<Int>] = []
+        // Where the run of agreeing bytes being read began (nil between runs).
+        var runStart: Int?
+        // Ends the run at `end`; true when it is the run that goes on to the end.
+        func close(at end: Int) -> Bool {
+            guard let start = runStart else { return false }
+            runStart = nil
+            if end - start >= limit {
+                ranges.append(start..<count)
+                return true
+            }
+            ranges.append(start..<end)
+            return false
+        }
+        let high: UInt64 = 0x8080_8080_8080_8080, low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
         var index = 0
-        // Words compared before the run's length is looked at again.
-        let stride = 4096
-        while index < count {
-            while index < count && baseA[index] != baseB[index] { index += 1 }
-            let runStart = index
-            var agrees = true
-            while agrees && index + 8 <= count {
-                let end = min(count - 8, index + stride)
-                while index <= end && word(baseA, index) == word(baseB, index) { index += 8 }
-                agrees = index > end
-                if let run, index - runStart >= run {
-                    ranges.append(runStart..<count)
-                    return ranges
+        while index + 8 <= count {
+            let difference = UnsafeRawPointer(baseA + index).loadUnaligned(as: UInt64.self)
+                ^ UnsafeRawPointer(baseB + index).loadUnaligned(as: UInt64.self)
+            if difference == 0 {
+                if runStart == nil { runStart = index }
+            } else {
+                // The top bit of each byte that differs (its low seven bits carry into it, or it is set).
+                let differing = (((difference & low) &+ low) | difference) & high
+                let agreeing = ~differing & high
+                var from = 0
+                while from < 8 {
+                    let above = ~UInt64(0) << UInt64(8 * from)
+                    let next = (runStart == nil ? agreeing : differing) & above
+                    guard next != 0 else { break }
+                    from = next.trailingZeroBitCount / 8
+                    if runStart == nil {
+                        runStart = index + from
+                    } else if close(at: index + from) {
+                        return ranges
+                    }
                 }
             }
-            while index < count && baseA[index] == baseB[index] { index += 1 }
-            if let run, index - runStart >= run {
-                ranges.append(runStart..<count)
+            index += 8
+            if let start = runStart, index - start >= limit {
+                ranges.append(start..<count)
                 return ranges
             }
-            if index > runStart { ranges.append(runStart..<index) }
         }
+        while index < count {
+            if baseA[index] == baseB[index] {
+                if runStart == nil { runStart = index }
+            } else if close(at: index) {
+                return ranges
+            }
+            index += 1
+        }
+        _ = close(at: count)
         return ranges
     }
 }

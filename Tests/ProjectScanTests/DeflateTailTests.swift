@@ -69,6 +69,39 @@ struct DeflateTailTests {
         }
     }
 
+    /// The word-wise comparison finds exactly the runs a byte-by-byte one finds, whatever the
+    /// lengths, the density of differences, where runs start and end inside a word, and the
+    /// run that ends the comparison (fails when a run that ends in a word's last byte, or one
+    /// that starts in its first, is taken one byte off).
+    @Test func agreeingIsTheByteByByteComparison() {
+        func reference(_ a: [UInt8], _ b: [UInt8], _ run: Int?) -> [Range<Int>] {
+            var ranges: [Range<Int>] = []
+            var index = 0
+            while index < a.count {
+                guard a[index] == b[index] else { index += 1; continue }
+                let start = index
+                while index < a.count && a[index] == b[index] { index += 1 }
+                if let run, index - start >= run { return ranges + [start..<a.count] }
+                ranges.append(start..<index)
+            }
+            return ranges
+        }
+        var generator = SystemRandomNumberGenerator()
+        var cases = 0
+        for density in [0.0, 0.01, 0.1, 0.3, 0.5, 0.9, 1.0] {
+            for length in [0, 1, 7, 8, 9, 15, 16, 17, 63, 64, 65, 1000, 5000] {
+                for run in [nil, 1, 2, 7, 8, 9, 40, 300] as [Int?] {
+                    let a = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                    let b = a.map { Double.random(in: 0..<1, using: &generator) < density ? $0 ^ UInt8.random(in: 1...255, using: &generator) : $0 }
+                    let mine = a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in DeflateTail.agreeing(a, b, untilRunOf: run) } }
+                    #expect(mine == reference(a, b, run), "length \(length), density \(density), run \(String(describing: run))")
+                    cases += 1
+                }
+            }
+        }
+        #expect(cases == 7 * 13 * 8)
+    }
+
     @Test(arguments: wheels)
     func tailsOfLargeELFMembersAreExact(_ wheel: String) throws {
         guard let members = try Self.elfMembers(wheel) else { return }
