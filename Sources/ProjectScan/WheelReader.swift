@@ -140,7 +140,8 @@ enum WheelReader {
         let slots = Slots<Outcome>(count: candidates.count)
         nonisolated(unsafe) let base = archive  // read-only, mapped until this function returns
         let members = candidates
-        DispatchQueue.concurrentPerform(iterations: members.count) { index in
+        let compressed = members.reduce(0) { $0 + $1.data.count }
+        Self.perform(iterations: members.count, workers: compressed < Self.serialBelow ? 1 : nil) { index in
             let (path, entry, data) = members[index]
             if let threshold = partial.threshold, entry.method == 8, entry.compressedSize >= threshold {
                 switch PartialMemberPlan.read(archive: base, entry: entry, wheel: wheel, maxReadShare: partial.maxReadShare) {
@@ -189,6 +190,20 @@ enum WheelReader {
             }
         }
         return (contents, results)
+    }
+
+    /// Compressed bytes under which a wheel's members are read on the calling thread: starting
+    /// the pool's threads (and its timer thread) costs more than a few hundred KiB of inflating
+    /// that only looks at each member's first bytes or inflates small libraries.
+    static let serialBelow = 512 * 1024
+
+    /// `body` for every index, on all cores, or on this thread alone when `workers` is 1.
+    static func perform(iterations: Int, workers: Int?, _ body: @Sendable (Int) -> Void) {
+        if workers == 1 {
+            for index in 0..<iterations { body(index) }
+        } else {
+            DispatchQueue.concurrentPerform(iterations: iterations, execute: body)
+        }
     }
 
     enum Outcome: Sendable {
