@@ -1,5 +1,3 @@
-import Dispatch
-import Foundation
 
 /// The end of a member's deflate stream, inflated from a block start found in its middle.
 ///
@@ -23,16 +21,18 @@ import Foundation
 /// 4. The parse must also reach, at or after A + `confirmationDistance` bytes, a boundary
 ///    that is itself a valid dynamic block header (B); it stops there. No B: nil (the slice
 ///    is too short).
-/// 5. From D to the end, libdeflate inflates twice (about three times zlib's speed; it
-///    starts only at a stream's first bit with no window, so `PrimedStream` puts a block of
-///    the window's bytes in front of D's bits): behind a window of 0x00, which is what the
-///    parse from A goes on to write (when this pass does not end exactly in the slice's
-///    last byte, A is rejected as in 2, and the next candidate is tried), and behind a
-///    window of 0xFF, which must give the same number of bytes. A byte is known when both
-///    passes agree: one that does not depend on D's window is the same in both and true; one
-///    that does is 0x00 in one and 0xFF in the other. The two passes run on two threads. Once
-///    a whole window's worth of bytes in a row is known, so is every later byte (a match
-///    copies from at most 32768 bytes back), and the comparison stops there.
+/// 5. From D to the end, libdeflate inflates behind a window of 0xFF (about three times zlib's
+///    speed; it starts only at a stream's first bit with no window, so `PrimedStream` puts a
+///    block of the window's bytes in front of D's bits); when this pass does not end exactly
+///    in the slice's last byte, A is rejected as in 2 (the parse is the same whatever the
+///    window), and the next candidate is tried. zlib inflates from D again behind a window of
+///    0x00, which is what the parse from A goes on to write, a chunk at a time, only as far as
+///    the comparison needs. A byte is known when both passes agree: one that does not depend
+///    on D's window is the same in both and true; one that does is 0x00 in one and 0xFF in the
+///    other. Once a whole window's worth of bytes in a row is known, so is every later byte (a
+///    match copies from at most 32768 bytes back), and the 0x00 pass stops there. (Both passes
+///    whole, on two threads, were slower: on the two cores measured the second pass slowed the
+///    first by about as much as it ran.)
 ///
 /// (The tail starts at D rather than at B: a byte after B that depends on B's window is
 /// known from A's pass only if its source, between D and B, is itself known, which is the
@@ -97,10 +97,6 @@ public struct DeflateTail: Sendable, Equatable {
         defer { outputA.deallocate() }
         // Boundaries of failed passes (rejected, not overflowed): a pass reaching one fails the same way.
         var dead = Set<Int>()
-        // The 0x00 pass from D: big, and written only as far as the tail goes (`ScratchMemory`).
-        guard let scratchZero = ScratchMemory(count: PrimedStream.windowSize + capacity) else { return nil }
-        defer { scratchZero.release() }
-        let outputZero = scratchZero.bytes.bindMemory(to: UInt8.self)
         // The 0xFF pass writes at `passOffset` of a region with room before it for the rest of
         // the member: once the tail's length is known, the member's memory is laid around it
         // (its last byte the pass's last), so the tail is never copied (`PartialMember(tail:)`).
@@ -136,31 +132,33 @@ public struct DeflateTail: Sendable, Equatable {
                 continue
             }
             // D: the last boundary whose window the pass refilled. From it libdeflate inflates to
-            // the end twice, behind a window of 0x00 (what the zlib pass would go on to write) and of 0xFF.
+            // the end behind a window of 0xFF, and zlib behind a window of 0x00 (what the zlib
+            // pass would go on to write) only as far as the comparison needs.
             guard let boundaryD = pass.boundaries.last(where: { $0.bit <= threshold }) else { return nil }
-            // Both at once: the 0xFF pass on a thread of its own (dispatch would run it on this
-            // one when the wheel's members already hold every worker).
-            let counts = Slots<Int>(count: 2)
             let dBit = boundaryD.bit
-            nonisolated(unsafe) let input = compressed, other = outputFF
-            let done = DispatchSemaphore(value: 0)
-            let thread = Thread {
-                if let count = Inflater.primed(input, startBit: dBit, fill: 0xFF, into: other) { counts.store(count, at: 1) }
-                done.signal()
-            }
-            thread.start()
-            if let count = Inflater.primed(compressed, startBit: dBit, fill: 0x00, into: outputZero) { counts.store(count, at: 0) }
-            done.wait()
-            let produced = counts.values()
-            guard let tailCount = produced[0], tailCount > 0, tailCount <= uncompressedSize else {
-                // The parse does not end exactly in the last byte: as a zlib pass to the end would be, rejected.
+            guard let tailCount = Inflater.primed(compressed, startBit: dBit, fill: 0xFF, into: outputFF),
+                  tailCount > 0, tailCount <= uncompressedSize else {
+                // The parse does not end exactly in the last byte (it is the same whatever the
+                // window): as a zlib pass to the end would be, rejected.
                 dead.formUnion(pass.boundaries.map(\.bit))
                 continue
             }
-            // The same parse whatever the window: the same number of bytes, or something is off.
-            guard produced[1] == tailCount else { return nil }
-            let agreeing = Self.agreeing(UnsafeBufferPointer(rebasing: outputZero[window..<(window + tailCount)]),
-                                         UnsafeBufferPointer(rebasing: outputFF[window..<(window + tailCount)]), untilRunOf: window)
+            let reference = UnsafeBufferPointer(rebasing: outputFF[window..<(window + tailCount)])
+            var agreement = Agreement(count: tailCount, untilRunOf: window)
+            let zeroPass = Inflater.chunks(compressed, startBit: dBit, fill: 0x00) { chunk in
+                // The same parse whatever the window: never more bytes than the 0xFF pass.
+                guard chunk.count <= tailCount - agreement.compared else { return false }
+                let from = agreement.compared
+                return !agreement.compare(chunk, UnsafeBufferPointer(rebasing: reference[from..<(from + chunk.count)]))
+            }
+            // Stopped with the comparison finished, or the same number of bytes to the stream's
+            // end; anything else means something is off.
+            switch zeroPass {
+            case .stopped where agreement.finished: break
+            case .streamEnd(let produced) where produced == tailCount && agreement.finished: break
+            default: return nil
+            }
+            let agreeing = agreement.ranges
             let start = uncompressedSize - tailCount
             let known = agreeing.map { (start + $0.lowerBound)..<(start + $0.upperBound) }
             // The pass's first tail byte (region offset passOffset + window) is the member's byte `start`.
@@ -175,69 +173,110 @@ extension DeflateTail {
     /// With `untilRunOf`, the first run at least that long is taken to go on to the end (the
     /// passes' window: after a whole window of bytes that do not depend on it, no byte does,
     /// since a match copies from at most that far back), and the rest is not compared.
+    static func agreeing(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, untilRunOf run: Int? = nil) -> [Range<Int>] {
+        let count = min(a.count, b.count)
+        var scan = Agreement(count: count, untilRunOf: run)
+        _ = scan.compare(UnsafeBufferPointer(rebasing: a[..<count]), UnsafeBufferPointer(rebasing: b[..<count]))
+        return scan.ranges
+    }
+
+    /// The comparison of two passes fed in order, a chunk of each at a time (the 0x00 pass is
+    /// inflated only as far as the comparison needs, `Inflater.chunks`).
     ///
     /// Eight bytes at a time: a word's differing bytes are found with one XOR and a carry
     /// trick, and the runs' ends with a bit scan, so a stretch where the passes agree and
     /// disagree every few bytes (tens of thousands of runs in a library's end) costs about
     /// what an agreeing one does.
-    static func agreeing(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, untilRunOf run: Int? = nil) -> [Range<Int>] {
-        let count = min(a.count, b.count)
-        guard count > 0, let baseA = a.baseAddress, let baseB = b.baseAddress else { return [] }
-        let limit = run ?? Int.max
-        var ranges: [Range<Int>] = []
-        // Where the run of agreeing bytes being read began (nil between runs).
-        var runStart: Int?
-        // Ends the run at `end`; true when it is the run that goes on to the end.
-        func close(at end: Int) -> Bool {
+    struct Agreement {
+        /// How many bytes the passes have (the run that ends the comparison goes on to there).
+        let count: Int
+        let limit: Int
+        /// The ranges found so far (final once `finished`).
+        private(set) var ranges: [Range<Int>] = []
+        /// Bytes compared so far.
+        private(set) var compared = 0
+        /// True once the run that goes on to the end was found, or every byte was compared.
+        private(set) var finished = false
+        /// Where the run of agreeing bytes being read began (nil between runs).
+        private var runStart: Int?
+
+        init(count: Int, untilRunOf run: Int? = nil) {
+            self.count = count
+            limit = run ?? Int.max
+            finished = count == 0
+        }
+
+        /// Ends the run at `end`; true when it is the run that goes on to the end.
+        private mutating func close(at end: Int) -> Bool {
             guard let start = runStart else { return false }
             runStart = nil
             if end - start >= limit {
                 ranges.append(start..<count)
+                finished = true
                 return true
             }
             ranges.append(start..<end)
             return false
         }
-        let high: UInt64 = 0x8080_8080_8080_8080, low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-        var index = 0
-        while index + 8 <= count {
-            let difference = UnsafeRawPointer(baseA + index).loadUnaligned(as: UInt64.self)
-                ^ UnsafeRawPointer(baseB + index).loadUnaligned(as: UInt64.self)
-            if difference == 0 {
-                if runStart == nil { runStart = index }
-            } else {
-                // The top bit of each byte that differs (its low seven bits carry into it, or it is set).
-                let differing = (((difference & low) &+ low) | difference) & high
-                let agreeing = ~differing & high
-                var from = 0
-                while from < 8 {
-                    let above = ~UInt64(0) << UInt64(8 * from)
-                    let next = (runStart == nil ? agreeing : differing) & above
-                    guard next != 0 else { break }
-                    from = next.trailingZeroBitCount / 8
-                    if runStart == nil {
-                        runStart = index + from
-                    } else if close(at: index + from) {
-                        return ranges
+
+        /// Compares the next bytes of both passes (`a` and `b` the same length, taking it no
+        /// further than `count`); true once the comparison is finished.
+        mutating func compare(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+            guard !finished else { return true }
+            let length = min(a.count, b.count, count - compared)
+            if length > 0, let baseA = a.baseAddress, let baseB = b.baseAddress, scan(baseA, baseB, length) { return true }
+            compared += max(length, 0)
+            if compared == count {
+                _ = close(at: count)
+                finished = true
+            }
+            return finished
+        }
+
+        /// Bytes `compared ..< compared + length`; true when the run that goes on to the end is found.
+        private mutating func scan(_ baseA: UnsafePointer<UInt8>, _ baseB: UnsafePointer<UInt8>, _ length: Int) -> Bool {
+            let high: UInt64 = 0x8080_8080_8080_8080, low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+            let offset = compared
+            var index = 0
+            while index + 8 <= length {
+                let difference = UnsafeRawPointer(baseA + index).loadUnaligned(as: UInt64.self)
+                    ^ UnsafeRawPointer(baseB + index).loadUnaligned(as: UInt64.self)
+                if difference == 0 {
+                    if runStart == nil { runStart = offset + index }
+                } else {
+                    // The top bit of each byte that differs (its low seven bits carry into it, or it is set).
+                    let differing = (((difference & low) &+ low) | difference) & high
+                    let agreeing = ~differing & high
+                    var from = 0
+                    while from < 8 {
+                        let above = ~UInt64(0) << UInt64(8 * from)
+                        let next = (runStart == nil ? agreeing : differing) & above
+                        guard next != 0 else { break }
+                        from = next.trailingZeroBitCount / 8
+                        if runStart == nil {
+                            runStart = offset + index + from
+                        } else if close(at: offset + index + from) {
+                            return true
+                        }
                     }
                 }
+                index += 8
+                if let start = runStart, offset + index - start >= limit {
+                    ranges.append(start..<count)
+                    finished = true
+                    return true
+                }
             }
-            index += 8
-            if let start = runStart, index - start >= limit {
-                ranges.append(start..<count)
-                return ranges
+            while index < length {
+                if baseA[index] == baseB[index] {
+                    if runStart == nil { runStart = offset + index }
+                } else if close(at: offset + index) {
+                    return true
+                }
+                index += 1
             }
+            return false
         }
-        while index < count {
-            if baseA[index] == baseB[index] {
-                if runStart == nil { runStart = index }
-            } else if close(at: index) {
-                return ranges
-            }
-            index += 1
-        }
-        _ = close(at: count)
-        return ranges
     }
 }
 

@@ -205,6 +205,56 @@ public enum Inflater {
         }
     }
 
+    /// How a chunked pass (`chunks`) ended.
+    enum ChunkPassEnd: Sendable, Equatable {
+        /// Z_STREAM_END in the last byte given, after this many bytes.
+        case streamEnd(Int)
+        /// `body` asked to stop.
+        case stopped
+        /// zlib rejected the data, or the input ran out inside the stream, or the stream
+        /// ended before the last byte.
+        case rejected
+    }
+
+    /// zlib's raw inflation of `compressed` from bit `startBit` (a block start) behind a window
+    /// of 32768 bytes all equal to `fill`, handed to `body` a chunk at a time (at most
+    /// `chunkSize` bytes, in order; zlib keeps the window itself, so one buffer serves every
+    /// chunk) until the stream ends or `body` returns false. What it writes is what
+    /// `primed` writes after its window, so a pass can stop as soon as its caller has seen
+    /// enough.
+    static func chunks(
+        _ compressed: UnsafeRawBufferPointer, startBit: Int, fill: UInt8, chunkSize: Int = 64 * 1024,
+        _ body: (UnsafeBufferPointer<UInt8>) -> Bool
+    ) -> ChunkPassEnd {
+        let startByte = startBit / 8 + (startBit % 8 == 0 ? 0 : 1)
+        guard startBit >= 0, startBit < compressed.count * 8, chunkSize > 0, let base = compressed.baseAddress else { return .rejected }
+        var stream = z_stream()
+        guard inflateInit2_(&stream, -MAX_WBITS, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return .rejected }
+        defer { inflateEnd(&stream) }
+        let window = [UInt8](repeating: fill, count: 32768)
+        guard window.withUnsafeBufferPointer({ inflateSetDictionary(&stream, $0.baseAddress, uInt($0.count)) }) == Z_OK else { return .rejected }
+        if startBit % 8 != 0 {
+            guard inflatePrime(&stream, Int32(8 - startBit % 8), Int32(compressed[startBit / 8] >> UInt8(startBit % 8))) == Z_OK else {
+                return .rejected
+            }
+        }
+        stream.next_in = UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: Bytef.self) + startByte)
+        stream.avail_in = uInt(compressed.count - startByte)
+        let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: chunkSize)
+        defer { buffer.deallocate() }
+        while true {
+            stream.next_out = buffer.baseAddress
+            stream.avail_out = uInt(chunkSize)
+            let status = CBasefitZlib.inflate(&stream, Z_NO_FLUSH)
+            let written = chunkSize - Int(stream.avail_out)
+            guard status == Z_OK || status == Z_STREAM_END || (status == Z_BUF_ERROR && written > 0) else { return .rejected }
+            if written > 0, !body(UnsafeBufferPointer(rebasing: buffer[..<written])) { return .stopped }
+            if status == Z_STREAM_END { return stream.avail_in == 0 ? .streamEnd(Int(stream.total_out)) : .rejected }
+            // No progress with output room left: the input ran out inside the stream.
+            if written == 0 || (stream.avail_in == 0 && stream.avail_out > 0) { return .rejected }
+        }
+    }
+
     /// libdeflate's raw inflation of `compressed` from bit `startBit` (a block start) to the
     /// end of the deflate stream, behind a window of 32768 bytes all equal to `fill`
     /// (`PrimedStream`), into `output` (the window first, then what the bits inflate to).

@@ -54,6 +54,66 @@ struct DeflateTailTests {
         }
     }
 
+    /// The known ranges as two whole libdeflate passes from the tail's block give them (behind
+    /// windows of 0x00 and 0xFF, compared byte by byte to the end, then cut at the first run of
+    /// a window's length); nil when a pass fails.
+    static func knownByTwoWholePasses(_ compressed: [UInt8], sliceStart: Int, tail: DeflateTail) -> [Range<Int>]? {
+        let window = PrimedStream.windowSize
+        let passes: [[UInt8]?] = ([0x00, 0xFF] as [UInt8]).map { fill in
+            var output = [UInt8](repeating: 0x5A, count: window + tail.count + 1)
+            let count = compressed.withUnsafeBytes { bytes in
+                output.withUnsafeMutableBufferPointer {
+                    Inflater.primed(UnsafeRawBufferPointer(rebasing: bytes[sliceStart...]), startBit: tail.blockBit, fill: fill, into: $0)
+                }
+            }
+            return count == tail.count ? Array(output[window..<(window + tail.count)]) : nil
+        }
+        guard let zero = passes[0], let full = passes[1] else { return nil }
+        var ranges: [Range<Int>] = []
+        var index = 0
+        while index < zero.count {
+            guard zero[index] == full[index] else { index += 1; continue }
+            let start = index
+            while index < zero.count && zero[index] == full[index] { index += 1 }
+            if index - start >= window { ranges.append(start..<zero.count); break }
+            ranges.append(start..<index)
+        }
+        return ranges.map { (tail.start + $0.lowerBound)..<(tail.start + $0.upperBound) }
+    }
+
+    /// Fed a chunk at a time (as the 0x00 pass gives them), the comparison finds what it finds
+    /// fed everything at once, whatever the chunks' sizes, and says it is finished as soon as
+    /// the run that goes on to the end is found.
+    @Test func agreementFedInChunksIsTheWholeComparison() {
+        var generator = SystemRandomNumberGenerator()
+        for density in [0.001, 0.05, 0.5] {
+            for run in [nil, 9, 64, 700] as [Int?] {
+                let length = Int.random(in: 1_000...20_000, using: &generator)
+                let a = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                let b = a.map { Double.random(in: 0..<1, using: &generator) < density ? $0 ^ 0x41 : $0 }
+                a.withUnsafeBufferPointer { a in
+                    b.withUnsafeBufferPointer { b in
+                        let whole = DeflateTail.agreeing(a, b, untilRunOf: run)
+                        var agreement = DeflateTail.Agreement(count: length, untilRunOf: run)
+                        var finishedAt: Int?
+                        while agreement.compared < length && finishedAt == nil {
+                            let from = agreement.compared, size = min(length - from, Int.random(in: 1...300, using: &generator))
+                            if agreement.compare(UnsafeBufferPointer(rebasing: a[from..<(from + size)]),
+                                                 UnsafeBufferPointer(rebasing: b[from..<(from + size)])) {
+                                finishedAt = from + size
+                            }
+                        }
+                        #expect(agreement.finished && agreement.ranges == whole, "density \(density), run \(String(describing: run))")
+                        // Finished in the chunk where the run reached its length, or at the last byte.
+                        if let run, let last = whole.last, last.upperBound == length, last.count >= run, let finishedAt {
+                            #expect(finishedAt < last.lowerBound + run + 300, "finished at \(finishedAt), run from \(last.lowerBound)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// The comparison of the two passes stops at the first run of agreeing bytes as long as the
     /// window and takes the rest as agreeing; before it, every disagreement is found.
     @Test func agreeingStopsAfterAWholeWindow() {
@@ -157,6 +217,9 @@ struct DeflateTailTests {
                 }
                 let wrong = Self.wrongKnownBytes(tail, member.whole)
                 #expect(wrong == 0, "\(label): \(wrong) known bytes differ from the oracle")
+                // The 0x00 pass inflated only as far as the comparison needs finds exactly the
+                // ranges that two whole passes, compared to the end, find.
+                #expect(Self.knownByTwoWholePasses(member.compressed, sliceStart: sliceStart, tail: tail) == tail.known, "\(label)")
                 // The member laid around the tail (no copy) holds exactly the known ranges, and only at this size.
                 let laidAround = PartialMember(size: size, tail: tail)
                 #expect(laidAround?.coverage == ByteCoverage(tail.known.map { UInt64($0.lowerBound)..<UInt64($0.upperBound) }), "\(label)")
