@@ -54,6 +54,21 @@ struct DeflateTailTests {
         }
     }
 
+    /// The ranges where `a` and `b` agree, a byte at a time, cut at the first run of `untilRunOf`
+    /// (which then goes on to the end): the oracle for `DeflateTail.agreeing`.
+    static func byteByByte(_ a: [UInt8], _ b: [UInt8], untilRunOf run: Int?) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        var index = 0
+        while index < a.count {
+            guard a[index] == b[index] else { index += 1; continue }
+            let start = index
+            while index < a.count && a[index] == b[index] { index += 1 }
+            if let run, index - start >= run { return ranges + [start..<a.count] }
+            ranges.append(start..<index)
+        }
+        return ranges
+    }
+
     /// The known ranges as two whole libdeflate passes from the tail's block give them (behind
     /// windows of 0x00 and 0xFF, compared byte by byte to the end, then cut at the first run of
     /// a window's length); nil when a pass fails.
@@ -69,16 +84,7 @@ struct DeflateTailTests {
             return count == tail.count ? Array(output[window..<(window + tail.count)]) : nil
         }
         guard let zero = passes[0], let full = passes[1] else { return nil }
-        var ranges: [Range<Int>] = []
-        var index = 0
-        while index < zero.count {
-            guard zero[index] == full[index] else { index += 1; continue }
-            let start = index
-            while index < zero.count && zero[index] == full[index] { index += 1 }
-            if index - start >= window { ranges.append(start..<zero.count); break }
-            ranges.append(start..<index)
-        }
-        return ranges.map { (tail.start + $0.lowerBound)..<(tail.start + $0.upperBound) }
+        return byteByByte(zero, full, untilRunOf: window).map { (tail.start + $0.lowerBound)..<(tail.start + $0.upperBound) }
     }
 
     /// Fed a chunk at a time (as the 0x00 pass gives them), the comparison finds what it finds
@@ -134,18 +140,6 @@ struct DeflateTailTests {
     /// run that ends the comparison (fails when a run that ends in a word's last byte, or one
     /// that starts in its first, is taken one byte off).
     @Test func agreeingIsTheByteByByteComparison() {
-        func reference(_ a: [UInt8], _ b: [UInt8], _ run: Int?) -> [Range<Int>] {
-            var ranges: [Range<Int>] = []
-            var index = 0
-            while index < a.count {
-                guard a[index] == b[index] else { index += 1; continue }
-                let start = index
-                while index < a.count && a[index] == b[index] { index += 1 }
-                if let run, index - start >= run { return ranges + [start..<a.count] }
-                ranges.append(start..<index)
-            }
-            return ranges
-        }
         var generator = SystemRandomNumberGenerator()
         var cases = 0
         for density in [0.0, 0.01, 0.1, 0.3, 0.5, 0.9, 1.0] {
@@ -154,7 +148,7 @@ struct DeflateTailTests {
                     let a = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
                     let b = a.map { Double.random(in: 0..<1, using: &generator) < density ? $0 ^ UInt8.random(in: 1...255, using: &generator) : $0 }
                     let mine = a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in DeflateTail.agreeing(a, b, untilRunOf: run) } }
-                    #expect(mine == reference(a, b, run), "length \(length), density \(density), run \(String(describing: run))")
+                    #expect(mine == Self.byteByByte(a, b, untilRunOf: run), "length \(length), density \(density), run \(String(describing: run))")
                     cases += 1
                 }
             }
