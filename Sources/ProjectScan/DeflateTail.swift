@@ -25,9 +25,9 @@
 ///    speed; it starts only at a stream's first bit with no window, so `PrimedStream` puts a
 ///    block of the window's bytes in front of D's bits); when this pass does not end exactly
 ///    in the slice's last byte, A is rejected as in 2 (the parse is the same whatever the
-///    window), and the next candidate is tried. zlib inflates from D again behind a window of
-///    0x00, which is what the parse from A goes on to write, a chunk at a time, only as far as
-///    the comparison needs. A byte is known when both passes agree: one that does not depend
+///    window), and the next candidate is tried. The 0x00 pass is the parse from A: up to B it
+///    is already written (no window was refilled after D), and zlib goes on from B behind the
+///    window it had there, a chunk at a time, only as far as the comparison needs. A byte is known when both passes agree: one that does not depend
 ///    on D's window is the same in both and true; one that does is 0x00 in one and 0xFF in the
 ///    other. Once a whole window's worth of bytes in a row is known, so is every later byte (a
 ///    match copies from at most 32768 bytes back), and the 0x00 pass stops there. (Both passes
@@ -145,18 +145,30 @@ public struct DeflateTail: Sendable, Equatable {
             }
             let reference = UnsafeBufferPointer(rebasing: outputFF[window..<(window + tailCount)])
             var agreement = Agreement(count: tailCount, untilRunOf: window)
-            let zeroPass = Inflater.chunks(compressed, startBit: dBit, fill: 0x00) { chunk in
-                // The same parse whatever the window: never more bytes than the 0xFF pass.
-                guard chunk.count <= tailCount - agreement.compared else { return false }
-                let from = agreement.compared
-                return !agreement.compare(chunk, UnsafeBufferPointer(rebasing: reference[from..<(from + chunk.count)]))
-            }
-            // Stopped with the comparison finished, or the same number of bytes to the stream's
-            // end; anything else means something is off.
-            switch zeroPass {
-            case .stopped where agreement.finished: break
-            case .streamEnd(let produced) where produced == tailCount && agreement.finished: break
-            default: return nil
+            // The zlib pass from A has already written what the 0x00 pass from D writes up to B
+            // (it refilled no window after D): compared first, then zlib goes on from B behind
+            // the window that pass had there (0x00 before D, then what it wrote after D).
+            let boundaryB = pass.boundaries.last!
+            let written = boundaryB.produced - boundaryD.produced
+            guard written > 0, written <= tailCount else { return nil }
+            _ = agreement.compare(UnsafeBufferPointer(rebasing: outputA[boundaryD.produced..<boundaryB.produced]),
+                                  UnsafeBufferPointer(rebasing: reference[0..<written]))
+            if !agreement.finished {
+                let windowAtB = [UInt8](repeating: 0x00, count: max(0, window - written))
+                    + outputA[max(boundaryD.produced, boundaryB.produced - window)..<boundaryB.produced]
+                let zeroPass = Inflater.chunks(compressed, startBit: boundaryB.bit, window: windowAtB) { chunk in
+                    // The same parse whatever the window: never more bytes than the 0xFF pass.
+                    guard chunk.count <= tailCount - agreement.compared else { return false }
+                    let from = agreement.compared
+                    return !agreement.compare(chunk, UnsafeBufferPointer(rebasing: reference[from..<(from + chunk.count)]))
+                }
+                // Stopped with the comparison finished, or the same number of bytes to the stream's
+                // end; anything else means something is off.
+                switch zeroPass {
+                case .stopped where agreement.finished: break
+                case .streamEnd(let produced) where written + produced == tailCount && agreement.finished: break
+                default: return nil
+                }
             }
             let agreeing = agreement.ranges
             let start = uncompressedSize - tailCount

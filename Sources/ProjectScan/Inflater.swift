@@ -216,22 +216,22 @@ public enum Inflater {
         case rejected
     }
 
-    /// zlib's raw inflation of `compressed` from bit `startBit` (a block start) behind a window
-    /// of 32768 bytes all equal to `fill`, handed to `body` a chunk at a time (at most
+    /// zlib's raw inflation of `compressed` from bit `startBit` (a block start) behind `window`
+    /// (the 32768 bytes written before it), handed to `body` a chunk at a time (at most
     /// `chunkSize` bytes, in order; zlib keeps the window itself, so one buffer serves every
     /// chunk) until the stream ends or `body` returns false. What it writes is what
     /// `primed` writes after its window, so a pass can stop as soon as its caller has seen
     /// enough.
     static func chunks(
-        _ compressed: UnsafeRawBufferPointer, startBit: Int, fill: UInt8, chunkSize: Int = 64 * 1024,
+        _ compressed: UnsafeRawBufferPointer, startBit: Int, window: [UInt8], chunkSize: Int = 64 * 1024,
         _ body: (UnsafeBufferPointer<UInt8>) -> Bool
     ) -> ChunkPassEnd {
         let startByte = startBit / 8 + (startBit % 8 == 0 ? 0 : 1)
-        guard startBit >= 0, startBit < compressed.count * 8, chunkSize > 0, let base = compressed.baseAddress else { return .rejected }
+        guard startBit >= 0, startBit < compressed.count * 8, chunkSize > 0, window.count == 32768,
+              let base = compressed.baseAddress else { return .rejected }
         var stream = z_stream()
         guard inflateInit2_(&stream, -MAX_WBITS, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return .rejected }
         defer { inflateEnd(&stream) }
-        let window = [UInt8](repeating: fill, count: 32768)
         guard window.withUnsafeBufferPointer({ inflateSetDictionary(&stream, $0.baseAddress, uInt($0.count)) }) == Z_OK else { return .rejected }
         if startBit % 8 != 0 {
             guard inflatePrime(&stream, Int32(8 - startBit % 8), Int32(compressed[startBit / 8] >> UInt8(startBit % 8))) == Z_OK else {
