@@ -23,7 +23,7 @@ public enum ScanTextFormatter {
         let unjudged = report.requirements.unjudged.count
         let notJudged = unjudged == 0 ? "" : "; \(UnjudgedFile.counted(unjudged)) could not be judged (see the warnings)"
         if report.artifacts.isEmpty {
-            output += "No ELF files among \(report.filesExamined) files examined\(notJudged).\n"
+            output += "No ELF files among \(report.filesExamined) file\(report.filesExamined == 1 ? "" : "s") examined\(notJudged).\n"
         } else {
             output += table(rows)
             output += "\n"
@@ -32,7 +32,7 @@ public enum ScanTextFormatter {
             let byEnds = report.wheels.reduce(0) { $0 + $1.membersByTheirEnds }
             let ends = byEnds == 0 ? "" : ", \(byEnds) big member\(byEnds == 1 ? "" : "s") by \(byEnds == 1 ? "its" : "their") start and end"
             let wheels = report.wheels.isEmpty ? "" : " (\(report.wheels.count) wheel\(report.wheels.count == 1 ? "" : "s") read member by member\(ends))"
-            output += "\(report.artifacts.count) ELF file\(report.artifacts.count == 1 ? "" : "s") in \(report.filesExamined) files examined\(wheels)\(notJudged).\n"
+            output += "\(report.artifacts.count) ELF file\(report.artifacts.count == 1 ? "" : "s") in \(report.filesExamined) file\(report.filesExamined == 1 ? "" : "s") examined\(wheels)\(notJudged).\n"
         }
         return output
     }

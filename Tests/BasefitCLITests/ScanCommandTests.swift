@@ -86,7 +86,7 @@ import TestSupport
         let result = try basefit(["scan", "Fixtures/elf/not-elf.txt"])
         #expect(result.status == 0)
         #expect(result.stderr.isEmpty)
-        #expect(result.stdout == "No ELF files among 1 files examined.\n")
+        #expect(result.stdout == "No ELF files among 1 file examined.\n")
     }
 
     /// A directory holding a FIFO, a symlink loop, a link out of the root, an
