@@ -164,25 +164,11 @@ public enum Inflater {
     ) -> (produced: Int, boundaries: [BlockBoundary], end: BlockPassEnd) {
         let startByte = startBit / 8 + (startBit % 8 == 0 ? 0 : 1)
         var boundaries = [BlockBoundary(bit: startBit, produced: 0)]
-        guard startBit >= 0, startBit < compressed.count * 8, let base = compressed.baseAddress else { return (0, boundaries, .rejected) }
-        var stream = z_stream()
-        guard inflateInit2_(&stream, -MAX_WBITS, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-            return (0, boundaries, .rejected)
-        }
-        defer { inflateEnd(&stream) }
         let window = [UInt8](repeating: fill, count: 32768)
-        func refill() -> Bool {
-            window.withUnsafeBufferPointer { inflateSetDictionary(&stream, $0.baseAddress, uInt($0.count)) } == Z_OK
-        }
-        guard refill() else { return (0, boundaries, .rejected) }
-        if startBit % 8 != 0 {
-            let byte = compressed[startBit / 8]
-            guard inflatePrime(&stream, Int32(8 - startBit % 8), Int32(byte >> UInt8(startBit % 8))) == Z_OK else {
-                return (0, boundaries, .rejected)
-            }
-        }
-        stream.next_in = UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: Bytef.self) + startByte)
-        stream.avail_in = uInt(compressed.count - startByte)
+        var stream = z_stream()
+        guard open(&stream, compressed, startBit: startBit, window: window) else { return (0, boundaries, .rejected) }
+        defer { inflateEnd(&stream) }
+        func refill() -> Bool { setWindow(&stream, window) }
         stream.next_out = output.baseAddress
         stream.avail_out = uInt(output.count)
         while true {
@@ -203,6 +189,30 @@ public enum Inflater {
             if status != Z_OK || stream.avail_in == 0 { return (produced, boundaries, .rejected) }
             if stream.total_in == consumedBefore && stream.total_out == producedBefore { return (produced, boundaries, .rejected) }
         }
+    }
+
+    /// Opens `stream` for raw inflation at bit `startBit` of `compressed` (a block start),
+    /// behind `window` when given (the 32768 bytes written before it), its input the rest of
+    /// `compressed`. False when zlib refuses, the stream then closed; otherwise the caller
+    /// closes it (`inflateEnd`).
+    private static func open(_ stream: inout z_stream, _ compressed: UnsafeRawBufferPointer, startBit: Int, window: [UInt8]?) -> Bool {
+        guard startBit >= 0, startBit < compressed.count * 8, let base = compressed.baseAddress,
+              inflateInit2_(&stream, -MAX_WBITS, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return false }
+        let residue = startBit % 8
+        guard window.map({ setWindow(&stream, $0) }) ?? true,
+              residue == 0 || inflatePrime(&stream, Int32(8 - residue), Int32(compressed[startBit / 8] >> UInt8(residue))) == Z_OK else {
+            inflateEnd(&stream)
+            return false
+        }
+        let startByte = startBit / 8 + (residue == 0 ? 0 : 1)
+        stream.next_in = UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: Bytef.self) + startByte)
+        stream.avail_in = uInt(compressed.count - startByte)
+        return true
+    }
+
+    /// Replaces the window `stream` copies matches from.
+    private static func setWindow(_ stream: inout z_stream, _ window: [UInt8]) -> Bool {
+        window.withUnsafeBufferPointer { inflateSetDictionary(&stream, $0.baseAddress, uInt($0.count)) } == Z_OK
     }
 
     /// How a chunked pass (`chunks`) ended.
@@ -226,20 +236,10 @@ public enum Inflater {
         _ compressed: UnsafeRawBufferPointer, startBit: Int, window: [UInt8], chunkSize: Int = 64 * 1024,
         _ body: (UnsafeBufferPointer<UInt8>) -> Bool
     ) -> ChunkPassEnd {
-        let startByte = startBit / 8 + (startBit % 8 == 0 ? 0 : 1)
-        guard startBit >= 0, startBit < compressed.count * 8, chunkSize > 0, window.count == 32768,
-              let base = compressed.baseAddress else { return .rejected }
+        guard chunkSize > 0, window.count == 32768 else { return .rejected }
         var stream = z_stream()
-        guard inflateInit2_(&stream, -MAX_WBITS, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return .rejected }
+        guard open(&stream, compressed, startBit: startBit, window: window) else { return .rejected }
         defer { inflateEnd(&stream) }
-        guard window.withUnsafeBufferPointer({ inflateSetDictionary(&stream, $0.baseAddress, uInt($0.count)) }) == Z_OK else { return .rejected }
-        if startBit % 8 != 0 {
-            guard inflatePrime(&stream, Int32(8 - startBit % 8), Int32(compressed[startBit / 8] >> UInt8(startBit % 8))) == Z_OK else {
-                return .rejected
-            }
-        }
-        stream.next_in = UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: Bytef.self) + startByte)
-        stream.avail_in = uInt(compressed.count - startByte)
         let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: chunkSize)
         defer { buffer.deallocate() }
         while true {
@@ -276,20 +276,11 @@ public enum Inflater {
     /// without rejecting it (Z_TREES stops right after it), within the bytes given: the
     /// oracle for `DynamicBlockHeader`.
     static func acceptsBlockHeader(_ compressed: UnsafeRawBufferPointer, startBit: Int) -> Bool {
-        let startByte = startBit / 8 + (startBit % 8 == 0 ? 0 : 1)
-        guard startBit >= 0, startBit < compressed.count * 8, let base = compressed.baseAddress else { return false }
         var stream = z_stream()
-        guard inflateInit2_(&stream, -MAX_WBITS, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return false }
+        guard open(&stream, compressed, startBit: startBit, window: nil) else { return false }
         defer { inflateEnd(&stream) }
-        if startBit % 8 != 0 {
-            guard inflatePrime(&stream, Int32(8 - startBit % 8), Int32(compressed[startBit / 8] >> UInt8(startBit % 8))) == Z_OK else {
-                return false
-            }
-        }
         var byte: UInt8 = 0
         return withUnsafeMutablePointer(to: &byte) { output in
-            stream.next_in = UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: Bytef.self) + startByte)
-            stream.avail_in = uInt(compressed.count - startByte)
             stream.next_out = output
             stream.avail_out = 1
             let status = CBasefitZlib.inflate(&stream, Z_TREES)
