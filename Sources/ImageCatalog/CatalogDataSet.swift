@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// The catalog's source files (Data/images/*.json, Data/measured/*.json,
@@ -32,8 +33,23 @@ public struct CatalogDataSet: Sendable {
         self.families = families
         self.measured = measured
         self.hints = hints
-        self.digest = Self.fnv1a(files)
+        self.digest = Self.digest(of: files)
     }
+
+    /// The newest dated fact in the data (a tag snapshot, a measured root, a size): no figure
+    /// in the catalog is newer than that.
+    public var snapshotDate: Day? {
+        var dates = measured.values.compactMap { Day($0.date) }
+        for family in families {
+            if let snapshot = family.tagsAsOf.flatMap({ Day($0.date) }) { dates.append(snapshot) }
+            for image in family.images {
+                dates += image.sizes.compactMap { $0.date.flatMap(Day.init) }
+            }
+        }
+        return dates.max()
+    }
+
+    public var imageCount: Int { families.reduce(0) { $0 + $1.images.count } }
 
     /// Reads a Data/ directory from disk.
     public static func load(directory: String) throws(CatalogError) -> CatalogDataSet {
@@ -76,13 +92,19 @@ public struct CatalogDataSet: Sendable {
         keys.isEmpty ? "top level" : keys.map { $0.intValue.map { "[\($0)]" } ?? "." + $0.stringValue }.joined()
     }
 
-    private static func fnv1a(_ files: [String: String]) -> String {
+    /// The digest of raw files (FNV-1a over each name and text, in name order), without
+    /// decoding them: what names a materialised catalog.
+    public static func digest(of files: [String: String]) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func add(_ byte: UInt8) {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
         for name in files.keys.sorted() {
-            for byte in name.utf8 + [0] + files[name]!.utf8 + [0] {
-                hash ^= UInt64(byte)
-                hash = hash &* 0x0000_0100_0000_01b3
-            }
+            for byte in name.utf8 { add(byte) }
+            add(0)
+            for byte in files[name]!.utf8 { add(byte) }
+            add(0)
         }
         return String(hash, radix: 16)
     }

@@ -21,15 +21,19 @@ public enum DefaultCatalog {
     /// Opens the default catalog, building it first if this binary's data has not
     /// been materialised yet. The database is written to a temporary file and
     /// renamed into place, so a reader never sees half a catalog.
+    /// Only the digest of the embedded files is computed when the cache holds them already: the
+    /// data is decoded (and checked) only to build the database.
     public static func open() throws(CatalogError) -> CatalogStore {
-        let data = try data()
+        let digest = CatalogDataSet.digest(of: EmbeddedCatalogData.files)
         let directory = cacheDirectory
-        let path = directory + "/catalog-\(data.digest).sqlite"
+        let path = directory + "/catalog-\(digest).sqlite"
         if FileManager.default.fileExists(atPath: path),
            let database = try? CatalogDatabase(path: path, mode: .readOnly),
-           (try? CatalogStore(database: database).meta("digest")) == data.digest {
+           (try? CatalogStore(database: database).meta("digest")) == digest,
+           (try? CatalogStore(database: database).meta(MetaKey.snapshotDate)) != nil {
             return CatalogStore(database: database)
         }
+        let data = try data()
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
@@ -54,9 +58,18 @@ public enum DefaultCatalog {
         return CatalogStore(database: try CatalogDatabase(path: path, mode: .readOnly))
     }
 
+    /// What the materialised catalog records about its data besides the digest, so that a run
+    /// need not decode the embedded files to know it.
+    public enum MetaKey {
+        /// The data's newest dated fact (`CatalogDataSet.snapshotDate`), YYYY-MM-DD, or empty when
+        /// nothing in it is dated. A cache without it (materialised by an older basefit) is rebuilt.
+        public static let snapshotDate = "snapshotDate"
+    }
+
     /// Writes every image and hint of `data` into `store`.
     public static func build(into store: CatalogStore, data: CatalogDataSet) throws(CatalogError) {
-        try store.write(images: CatalogBuilder.images(from: data), hints: CatalogBuilder.hints(from: data),
-                        meta: ["digest": data.digest, "source": "embedded Data/"])
+        var meta = ["digest": data.digest, "source": "embedded Data/"]
+        meta[MetaKey.snapshotDate] = data.snapshotDate?.description ?? ""
+        try store.write(images: CatalogBuilder.images(from: data), hints: CatalogBuilder.hints(from: data), meta: meta)
     }
 }

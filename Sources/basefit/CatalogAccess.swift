@@ -13,7 +13,7 @@ enum CatalogAccess {
     /// `docker://` catalog (nil: verify TLS, credentials from the auth files).
     static func open(_ options: GlobalOptions, registry: RegistryAccessOptions? = nil) throws -> CatalogLayers {
         let builtIn = try DefaultCatalog.open()
-        CatalogSnapshot.warnIfStale(options)
+        CatalogSnapshot.warnIfStale(options, builtIn: builtIn)
         Output.verbose("catalog: embedded, materialised at \(builtIn.database.path)", options: options)
         guard let given = options.catalog else { return CatalogLayers(stores: [builtIn]) }
         let (database, name) = try userCatalog(given, registry: registry, options: options)

@@ -1,9 +1,8 @@
 import Domain
 import ImageCatalog
 
-/// What the catalog compiled into this binary is: how many images, and how fresh.
-/// The snapshot date is the newest dated fact in the data (a tag snapshot, a measured
-/// root, a size); no figure in it is newer than that.
+/// What the catalog compiled into this binary is: how many images, and how fresh
+/// (`CatalogDataSet.snapshotDate`: no figure in it is newer than that).
 struct CatalogSnapshot {
     /// Past this age the binary says once on stderr that its catalog is old.
     static let maximumAgeDays = 120
@@ -13,15 +12,8 @@ struct CatalogSnapshot {
     let digest: String
 
     init(_ data: CatalogDataSet) {
-        var dates = data.measured.values.compactMap { Day($0.date) }
-        for family in data.families {
-            if let snapshot = family.tagsAsOf.flatMap({ Day($0.date) }) { dates.append(snapshot) }
-            for image in family.images {
-                dates += image.sizes.compactMap { $0.date.flatMap(Day.init) }
-            }
-        }
-        date = dates.max()
-        imageCount = data.families.reduce(0) { $0 + $1.images.count }
+        date = data.snapshotDate
+        imageCount = data.imageCount
         digest = data.digest
     }
 
@@ -30,10 +22,18 @@ struct CatalogSnapshot {
     }
 
     /// One stderr line when the embedded catalog is older than `maximumAgeDays`.
-    /// Called where the embedded catalog is opened; silent with `--quiet`.
-    static func warnIfStale(_ options: GlobalOptions) {
-        guard !options.quiet, let snapshot = try? embedded(), let today = try? Clock.today(),
-              let date = snapshot.date, date.days(until: today) > maximumAgeDays else { return }
+    /// Called where the embedded catalog is opened (`builtIn`, which records its snapshot date
+    /// so the embedded files need not be decoded again); silent with `--quiet`.
+    static func warnIfStale(_ options: GlobalOptions, builtIn: CatalogStore) {
+        guard !options.quiet, let today = try? Clock.today() else { return }
+        let date: Day?
+        if let recorded = try? builtIn.meta(DefaultCatalog.MetaKey.snapshotDate) {
+            date = Day(recorded)
+        } else {
+            // A cache materialised by a basefit that did not record the date.
+            date = (try? embedded())?.date
+        }
+        guard let date, date.days(until: today) > maximumAgeDays else { return }
         Output.warning("the built-in catalog is \(date.days(until: today)) days old (snapshot \(date)); image facts and sizes may have moved on: "
             + "upgrade basefit, or measure your image with `basefit catalog import` and pass --catalog")
     }

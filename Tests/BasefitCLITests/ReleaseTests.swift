@@ -340,6 +340,38 @@ struct CIRecipeTests {
         let scan = try basefit(["scan", TestPaths.elf("hello-glibc")], today: old)
         #expect(!scan.stderr.contains("days old"))
     }
+
+    /// A run reads the snapshot date from the materialised catalog instead of decoding the
+    /// embedded data; a cache an older basefit wrote without it is rebuilt, not trusted.
+    @Test func cacheWithoutTheSnapshotDateIsRebuilt() throws {
+        let python = try #require(Run.which("python3"))
+        let snapshot = try #require(CatalogDates.snapshot())
+        let old = try #require(CatalogDates.day(snapshot, plus: 121))
+        let cache = NSTemporaryDirectory() + "basefit-snapshot-cache-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: cache) }
+        var environment = ProcessInfo.processInfo.environment
+        environment["BASEFIT_TODAY"] = old
+        environment["BASEFIT_CACHE_DIR"] = cache
+        let first = try Run.program(TestPaths.executable.path, ["catalog", "list"], environment: environment)
+        #expect(first.status == 0 && first.stderr.contains("121 days old (snapshot \(snapshot))"), "\(first.stderr)")
+        let databases = try FileManager.default.contentsOfDirectory(atPath: cache).filter { $0.hasSuffix(".sqlite") }
+        #expect(databases.count == 1, "\(databases)")
+        let database = cache + "/" + (try #require(databases.first))
+        let meta = """
+            import sqlite3, sys
+            c = sqlite3.connect(sys.argv[1])
+            if sys.argv[2] == "drop":
+                c.execute("DELETE FROM catalogMeta WHERE key = 'snapshotDate'"); c.commit()
+            print(dict(c.execute("SELECT key, value FROM catalogMeta")).get("snapshotDate", "absent"))
+            """
+        let dropped = try Run.program(python, ["-c", meta, database, "drop"])
+        #expect(dropped.stdout == "absent\n", "\(dropped.stdout)\(dropped.stderr)")
+        let second = try Run.program(TestPaths.executable.path, ["catalog", "list"], environment: environment)
+        #expect(second.status == 0 && second.stdout == first.stdout)
+        #expect(second.stderr.contains("121 days old (snapshot \(snapshot))"), "\(second.stderr)")
+        let rebuilt = try Run.program(python, ["-c", meta, database, "read"])
+        #expect(rebuilt.stdout == "\(snapshot)\n", "\(rebuilt.stdout)\(rebuilt.stderr)")
+    }
 }
 
 /// Dates in the catalog sources under Data/, read as text (independently of the product).

@@ -23,6 +23,20 @@ import TestSupport
         let original = try #require(built.first { $0.reference == "node:22-bookworm-slim" })
         let roundTrip = try #require(try store.image("node:22-bookworm-slim"))
         #expect(roundTrip == original, "round trip of node:22-bookworm-slim differs")
+        // Every image's libraries, with their versions and maxima, per architecture, read back as
+        // built (the bulk of the catalog, read through row cursors).
+        let byReference = Dictionary(uniqueKeysWithValues: built.map { ($0.reference, $0) })
+        for image in read {
+            let original = try #require(byReference[image.reference])
+            #expect(image.libraries == original.libraries, "libraries of \(image.reference) differ")
+            #expect(image.architectureLibraries == original.architectureLibraries, "per-architecture libraries of \(image.reference) differ")
+        }
+        #expect(read.reduce(0) { $0 + $1.libraries.count + $1.architectureLibraries.values.reduce(0) { $0 + $1.count } } > 10_000)
+        // What a run reads instead of decoding the embedded files again.
+        #expect(CatalogDataSet.digest(of: EmbeddedCatalogData.files) == data.digest)
+        let snapshot = try #require(data.snapshotDate)
+        #expect(try store.meta(DefaultCatalog.MetaKey.snapshotDate) == snapshot.description)
+        #expect(try store.meta("digest") == data.digest)
         #expect(try store.images(.init(libc: .musl)).allSatisfy { $0.libcFamily == .musl })
         #expect(try store.images(.init(family: "distroless")).count >= 8)
         #expect(!(try store.hints(for: "libpq.so.5")).isEmpty)
