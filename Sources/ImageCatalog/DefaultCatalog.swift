@@ -22,18 +22,31 @@ public enum DefaultCatalog {
     /// been materialised yet. The database is written to a temporary file and
     /// renamed into place, so a reader never sees half a catalog.
     /// Only the digest of the embedded files is computed when the cache holds them already: the
-    /// data is decoded (and checked) only to build the database.
+    /// data is decoded (and checked) only to build the database. A cache of the same data that an
+    /// older basefit wrote without `MetaKey.snapshotDate` is rebuilt; where the cache cannot be
+    /// written (a read-only directory), it is used as it is.
     public static func open() throws(CatalogError) -> CatalogStore {
         let digest = CatalogDataSet.digest(of: EmbeddedCatalogData.files)
         let directory = cacheDirectory
         let path = directory + "/catalog-\(digest).sqlite"
+        var older: CatalogStore?
         if FileManager.default.fileExists(atPath: path),
            let database = try? CatalogDatabase(path: path, mode: .readOnly),
-           (try? CatalogStore(database: database).meta("digest")) == digest,
-           (try? CatalogStore(database: database).meta(MetaKey.snapshotDate)) != nil {
-            return CatalogStore(database: database)
+           (try? CatalogStore(database: database).meta("digest")) == digest {
+            let store = CatalogStore(database: database)
+            if (try? store.meta(MetaKey.snapshotDate)) != nil { return store }
+            older = store
         }
-        let data = try data()
+        do {
+            return try materialise(data(), directory: directory, path: path)
+        } catch {
+            if let older { return older }
+            throw error
+        }
+    }
+
+    /// Builds the database for `data` beside `path` and renames it into place.
+    private static func materialise(_ data: CatalogDataSet, directory: String, path: String) throws(CatalogError) -> CatalogStore {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
@@ -62,7 +75,8 @@ public enum DefaultCatalog {
     /// need not decode the embedded files to know it.
     public enum MetaKey {
         /// The data's newest dated fact (`CatalogDataSet.snapshotDate`), YYYY-MM-DD, or empty when
-        /// nothing in it is dated. A cache without it (materialised by an older basefit) is rebuilt.
+        /// nothing in it is dated. A cache without it (materialised by an older basefit) is rebuilt
+        /// where it can be.
         public static let snapshotDate = "snapshotDate"
     }
 

@@ -342,7 +342,8 @@ struct CIRecipeTests {
     }
 
     /// A run reads the snapshot date from the materialised catalog instead of decoding the
-    /// embedded data; a cache an older basefit wrote without it is rebuilt, not trusted.
+    /// embedded data; a cache an older basefit wrote without it is rebuilt, or used as it is where
+    /// the cache directory cannot be written.
     @Test func cacheWithoutTheSnapshotDateIsRebuilt() throws {
         let python = try #require(Run.which("python3"))
         let snapshot = try #require(CatalogDates.snapshot())
@@ -366,6 +367,18 @@ struct CIRecipeTests {
             """
         let dropped = try Run.program(python, ["-c", meta, database, "drop"])
         #expect(dropped.stdout == "absent\n", "\(dropped.stdout)\(dropped.stderr)")
+        // Where the cache cannot be written, that database is used as it is: same answer, same
+        // warning (the date then comes from the embedded data). `chattr +i` stops even root.
+        if let chattr = Run.which("chattr"), (try? Run.program(chattr, ["+i", cache]))?.status == 0 {
+            let readOnly = try Run.program(TestPaths.executable.path, ["catalog", "list"], environment: environment)
+            _ = try? Run.program(chattr, ["-i", cache])
+            #expect(readOnly.status == 0 && readOnly.stdout == first.stdout, "\(readOnly.status) \(readOnly.stderr)")
+            #expect(readOnly.stderr.contains("121 days old (snapshot \(snapshot))"), "\(readOnly.stderr)")
+            let untouched = try Run.program(python, ["-c", meta, database, "read"])
+            #expect(untouched.stdout == "absent\n", "\(untouched.stdout)\(untouched.stderr)")
+        } else {
+            print("cacheWithoutTheSnapshotDateIsRebuilt: chattr +i refused here; the read-only case was not run")
+        }
         let second = try Run.program(TestPaths.executable.path, ["catalog", "list"], environment: environment)
         #expect(second.status == 0 && second.stdout == first.stdout)
         #expect(second.stderr.contains("121 days old (snapshot \(snapshot))"), "\(second.stderr)")
