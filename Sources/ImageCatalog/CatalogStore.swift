@@ -164,7 +164,8 @@ public struct CatalogStore: Sendable {
                               estimate: size.estimate, source: size.source, date: size.date)
         }
         // The libraries and their versions are most of the catalog (40,000 and 145,000 rows for
-        // the built-in one): read through row cursors by column, not decoded record by record.
+        // the built-in one): read through row cursors by column, not decoded record by record. A
+        // NULL where a value must be (a hand-made or hostile --catalog) is an error, not a crash.
         var defined: [Int64: Set<String>] = [:]
         var maxima: [Int64: [String: VersionNumber]] = [:]
         let versions = try Row.fetchCursor(db.cachedStatement(sql: """
@@ -172,9 +173,9 @@ public struct CatalogStore: Sendable {
             JOIN providedLibrary l ON l.id = v.libraryId WHERE l.imageId = ?
             """), arguments: [id])
         while let row = try versions.next() {
-            let library: Int64 = row[0]
-            let name: String = row[1]
-            if row[2] as Bool {
+            let library: Int64 = try row.decode(atIndex: 0)
+            let name: String = try row.decode(atIndex: 1)
+            if try row.decode(Bool.self, atIndex: 2) {
                 let version = SymbolVersion(name)
                 if let number = version.number { maxima[library, default: [:]][version.family] = number }
             } else {
@@ -186,11 +187,12 @@ public struct CatalogStore: Sendable {
             SELECT id, architecture, soname, path, package, estimate, source FROM providedLibrary WHERE imageId = ?
             """), arguments: [id])
         while let row = try libraries.next() {
-            let library: Int64 = row[0]
-            let soname: String = row[2]
-            sets[row[1] as String, default: [:]][soname] = ProvidedLibrary(
-                soname: soname, path: row[3], package: row[4], versions: defined[library] ?? [],
-                maxima: maxima[library] ?? [:], estimate: row[5], source: row[6])
+            let library: Int64 = try row.decode(atIndex: 0)
+            let soname: String = try row.decode(atIndex: 2)
+            sets[try row.decode(String.self, atIndex: 1), default: [:]][soname] = ProvidedLibrary(
+                soname: soname, path: try row.decode(atIndex: 3), package: try row.decode(atIndex: 4),
+                versions: defined[library] ?? [], maxima: maxima[library] ?? [:],
+                estimate: try row.decode(atIndex: 5), source: try row.decode(atIndex: 6))
         }
         var architectureLibraries: [Architecture: [String: ProvidedLibrary]] = [:]
         for (name, set) in sets where !name.isEmpty {

@@ -61,6 +61,40 @@ import TestSupport
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(repeating: 0x41, count: 8192))
     }
 
+    /// A hand-made or hostile catalog (`--catalog`, possibly pulled from a registry) whose table
+    /// lets a NULL in where basefit needs a value: a CatalogError naming the file, not a crash.
+    @Test func aNullWhereAValueMustBeIsAnErrorNotACrash() throws {
+        for (table, column) in [("providedLibrary", "soname"), ("libraryVersion", "name")] {
+            let path = temporaryPath("nulls.sqlite")
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let store = CatalogStore(database: try CatalogDatabase(path: path, mode: .readWrite))
+            let images = try CatalogBuilder.images(from: DefaultCatalog.data())
+            try store.write(images: [try #require(images.first { $0.reference == "node:22-bookworm-slim" })])
+            #expect(try store.images().count == 1)
+            let queue = try DatabaseQueue(path: path)
+            try queue.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA writable_schema = ON")
+                try db.execute(sql: "UPDATE sqlite_master SET sql = replace(sql, ?, ?) WHERE name = ?",
+                               arguments: ["\(column) TEXT NOT NULL", "\(column) TEXT", table])
+                try db.execute(sql: "UPDATE sqlite_master SET sql = replace(sql, ?, ?) WHERE name = ?",
+                               arguments: ["\"\(column)\" TEXT NOT NULL", "\"\(column)\" TEXT", table])
+                try db.execute(sql: "PRAGMA writable_schema = OFF")
+            }
+            try queue.close()
+            let edited = try DatabaseQueue(path: path)
+            try edited.write { db in
+                try db.execute(sql: "UPDATE \(table) SET \(column) = NULL WHERE rowid = (SELECT min(rowid) FROM \(table))")
+            }
+            try edited.close()
+            #expect {
+                _ = try CatalogStore(database: try CatalogDatabase(path: path, mode: .readOnly)).images()
+            } throws: { error in
+                guard let error = error as? CatalogError else { return false }
+                return error.path == path && error.detail.contains("NULL")
+            }
+        }
+    }
+
     @Test func newerSchemaIsRefused() throws {
         let path = temporaryPath("newer.sqlite")
         defer { try? FileManager.default.removeItem(atPath: path) }
