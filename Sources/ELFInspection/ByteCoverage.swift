@@ -7,8 +7,12 @@ public struct ByteCoverage: Sendable, Equatable {
     public let ranges: [Range<UInt64>]
 
     public init(_ ranges: [Range<UInt64>]) {
-        // Ranges usually come sorted (a member's end compared byte by byte gives tens of
-        // thousands of them in order): sorted again only when they are not.
+        // Ranges usually come as they are kept (a member's end compared byte by byte gives
+        // tens of thousands of them in order): taken without a copy, sorted only when not.
+        if Self.isNormal(ranges) {
+            self.ranges = ranges
+            return
+        }
         var ordered = ranges.filter { !$0.isEmpty }
         if !zip(ordered, ordered.dropFirst()).allSatisfy({ $0.lowerBound <= $1.lowerBound }) {
             ordered.sort { $0.lowerBound < $1.lowerBound }
@@ -23,6 +27,35 @@ public struct ByteCoverage: Sendable, Equatable {
             }
         }
         self.ranges = merged
+    }
+
+    /// Whether `ranges` are as a coverage keeps them: sorted, none empty, no two touching.
+    public static func isNormal(_ ranges: [Range<UInt64>]) -> Bool {
+        var previousEnd: UInt64?
+        for range in ranges {
+            guard !range.isEmpty, previousEnd.map({ $0 < range.lowerBound }) ?? true else { return false }
+            previousEnd = range.upperBound
+        }
+        return true
+    }
+
+    /// Adds `range` to `ranges` kept as a coverage keeps them (`isNormal`), merging it with
+    /// the ranges it overlaps or touches, in place.
+    public static func insert(_ range: Range<UInt64>, into ranges: inout [Range<UInt64>]) {
+        guard !range.isEmpty else { return }
+        // The first range that ends at or after `range` starts (it may touch or overlap it).
+        var low = 0, high = ranges.count
+        while low < high {
+            let middle = (low + high) / 2
+            if ranges[middle].upperBound < range.lowerBound { low = middle + 1 } else { high = middle }
+        }
+        var last = low
+        var merged = range
+        while last < ranges.count, ranges[last].lowerBound <= merged.upperBound {
+            merged = min(merged.lowerBound, ranges[last].lowerBound)..<max(merged.upperBound, ranges[last].upperBound)
+            last += 1
+        }
+        ranges.replaceSubrange(low..<last, with: CollectionOfOne(merged))
     }
 
     /// Whether every byte of `offset..<offset+count` is covered (an empty range is).

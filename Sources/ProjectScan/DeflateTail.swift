@@ -43,8 +43,9 @@
 public struct DeflateTail: Sendable, Equatable {
     /// Offset in the member's uncompressed bytes of `bytes[0]` (= uncompressedSize - bytes.count).
     public let start: Int
-    /// Absolute uncompressed ranges whose bytes are exact: sorted, disjoint, within start..<(start + bytes.count).
-    public let known: [Range<Int>]
+    /// Absolute uncompressed ranges whose bytes are exact: sorted, disjoint, not touching,
+    /// within start..<(start + bytes.count) (as `ByteCoverage` takes them, without a copy).
+    public let known: [Range<UInt64>]
     /// Bit offset, counted from the first byte of `compressed`, of the confirmed block start the bytes come from.
     public let blockBit: Int
     /// Where the 0xFF pass wrote the tail: the member's byte `i` is `region.bytes[memberBase + i]`
@@ -144,7 +145,8 @@ public struct DeflateTail: Sendable, Equatable {
                 continue
             }
             let reference = UnsafeBufferPointer(rebasing: outputFF[window..<(window + tailCount)])
-            var agreement = Agreement(count: tailCount, untilRunOf: window)
+            let start = uncompressedSize - tailCount
+            var agreement = Agreement(count: tailCount, untilRunOf: window, base: UInt64(start))
             // The zlib pass from A has already written what the 0x00 pass from D writes up to B
             // (it refilled no window after D): compared first, then zlib goes on from B behind
             // the window that pass had there (0x00 before D, then what it wrote after D).
@@ -170,11 +172,8 @@ public struct DeflateTail: Sendable, Equatable {
                 default: return nil
                 }
             }
-            let agreeing = agreement.ranges
-            let start = uncompressedSize - tailCount
-            let known = agreeing.map { (start + $0.lowerBound)..<(start + $0.upperBound) }
             // The pass's first tail byte (region offset passOffset + window) is the member's byte `start`.
-            return DeflateTail(start: start, known: known, blockBit: boundaryD.bit, region: region,
+            return DeflateTail(start: start, known: agreement.ranges, blockBit: boundaryD.bit, region: region,
                                memberBase: passOffset + window - start, count: tailCount)
         }
     }
@@ -189,7 +188,7 @@ extension DeflateTail {
         let count = min(a.count, b.count)
         var scan = Agreement(count: count, untilRunOf: run)
         _ = scan.compare(UnsafeBufferPointer(rebasing: a[..<count]), UnsafeBufferPointer(rebasing: b[..<count]))
-        return scan.ranges
+        return scan.ranges.map { Int($0.lowerBound)..<Int($0.upperBound) }
     }
 
     /// The comparison of two passes fed in order, a chunk of each at a time (the 0x00 pass is
@@ -203,8 +202,11 @@ extension DeflateTail {
         /// How many bytes the passes have (the run that ends the comparison goes on to there).
         let count: Int
         let limit: Int
-        /// The ranges found so far (final once `finished`).
-        private(set) var ranges: [Range<Int>] = []
+        /// The ranges found so far (final once `finished`), each offset by `base`: a member's
+        /// end gives tens of thousands of them, so they are made once, where they are final
+        /// (each copy of such a list cost its pages' faults as well as the copying).
+        private(set) var ranges: [Range<UInt64>] = []
+        let base: UInt64
         /// Bytes compared so far.
         private(set) var compared = 0
         /// True once the run that goes on to the end was found, or every byte was compared.
@@ -212,10 +214,19 @@ extension DeflateTail {
         /// Where the run of agreeing bytes being read began (nil between runs).
         private var runStart: Int?
 
-        init(count: Int, untilRunOf run: Int? = nil) {
+        init(count: Int, untilRunOf run: Int? = nil, base: UInt64 = 0) {
             self.count = count
+            self.base = base
             limit = run ?? Int.max
             finished = count == 0
+            // Room for a run every 16 bytes without growing (cryptography's 2.67 MB end gives
+            // 32,172 runs): the list's pages are then written once, not again at each doubling;
+            // the room never written costs no page.
+            ranges.reserveCapacity(min(count / 16, 1 << 22))
+        }
+
+        private mutating func append(_ lower: Int, _ upper: Int) {
+            ranges.append((base + UInt64(lower))..<(base + UInt64(upper)))
         }
 
         /// Ends the run at `end`; true when it is the run that goes on to the end.
@@ -223,11 +234,11 @@ extension DeflateTail {
             guard let start = runStart else { return false }
             runStart = nil
             if end - start >= limit {
-                ranges.append(start..<count)
+                append(start, count)
                 finished = true
                 return true
             }
-            ranges.append(start..<end)
+            append(start, end)
             return false
         }
 
@@ -274,7 +285,7 @@ extension DeflateTail {
                 }
                 index += 8
                 if let start = runStart, offset + index - start >= limit {
-                    ranges.append(start..<count)
+                    append(start, count)
                     finished = true
                     return true
                 }

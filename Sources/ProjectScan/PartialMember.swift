@@ -7,6 +7,7 @@ import ELFInspection
 public final class PartialMember {
     public let size: Int
     private let memory: UnsafeMutableRawBufferPointer
+    /// The bytes that are the member's, kept as `ByteCoverage` takes them (no copy there).
     private var ranges: [Range<UInt64>] = []
 
     /// Holds `memory` mapped (shared with the `DeflateTail` the member was laid around).
@@ -24,16 +25,22 @@ public final class PartialMember {
 
     /// The member laid around its end where `tail` inflated it: the tail's known ranges are
     /// the member's without a copy. Nil when the tail is not this size's end.
-    public init?(size: Int, tail: DeflateTail) {
+    public init?(size: Int, tail: consuming DeflateTail) {
         guard size > 0, UInt64(size) <= WheelReader.memberSizeLimit, tail.start >= 0, tail.start + tail.count == size,
               tail.memberBase >= 0, tail.memberBase <= tail.region.bytes.count - size else { return nil }
         self.size = size
         region = tail.region
         memory = UnsafeMutableRawBufferPointer(rebasing: tail.region.bytes[tail.memberBase..<(tail.memberBase + size)])
-        ranges.reserveCapacity(tail.known.count + 1)
-        for range in tail.known {
-            let lower = max(range.lowerBound, tail.start), upper = min(range.upperBound, size)
-            if lower < upper { ranges.append(UInt64(lower)..<UInt64(upper)) }
+        // Tens of thousands of ranges for a big library's end: taken as they are when they
+        // lie in the tail, as they do (the prefix is then merged in front of them in place).
+        if tail.known.first.map({ $0.lowerBound >= UInt64(tail.start) }) ?? true,
+           tail.known.last.map({ $0.upperBound <= UInt64(size) }) ?? true, ByteCoverage.isNormal(tail.known) {
+            ranges = tail.known
+        } else {
+            for range in tail.known {
+                let lower = max(range.lowerBound, UInt64(tail.start)), upper = min(range.upperBound, UInt64(size))
+                if lower < upper { ByteCoverage.insert(lower..<upper, into: &ranges) }
+            }
         }
     }
 
@@ -50,7 +57,7 @@ public final class PartialMember {
             bytes.withUnsafeBytes { source in
                 memory.baseAddress!.advanced(by: lower).copyMemory(from: source.baseAddress!.advanced(by: lower - start), byteCount: upper - lower)
             }
-            ranges.append(UInt64(lower)..<UInt64(upper))
+            ByteCoverage.insert(UInt64(lower)..<UInt64(upper), into: &ranges)
         }
     }
 

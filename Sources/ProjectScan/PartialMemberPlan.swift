@@ -10,7 +10,7 @@ import ELFInspection
 /// The plan says which bytes of the archive it needs next (`Step.read`) and is given them,
 /// so the same steps serve a wheel on an index (each read a range request, `RemoteWheel`) and
 /// a wheel in memory (`read(archive:)`, each read a slice).
-public struct PartialMemberPlan: Sendable {
+public struct PartialMemberPlan {
     public enum Outcome: Sendable {
         case artifact(Artifact)
         /// The member does not start with the ELF magic (like a whole read, nothing is said).
@@ -59,11 +59,19 @@ public struct PartialMemberPlan: Sendable {
     /// Where the dynamic section or the section headers begin (uncompressed offset).
     private var late: UInt64 = 0
     private var ratio = 1.0
-    /// The compressed bytes from `fetchedFrom` to the member's end, and where to read from next.
+    /// The compressed bytes from `fetchedFrom` to the member's end (fetched in pieces; none
+    /// when read in place), and where to read from next.
     private var tailData: [UInt8] = []
+    /// How many compressed bytes of the end were inflated last.
+    private var tailCount = 0
     private var fetchedFrom = 0
     private var tailFrom = 0
-    private var tail: DeflateTail?
+    /// The member laid around the end inflated from a confirmed block (kept across reads of
+    /// more of the start: the end's tens of thousands of known ranges are then not copied),
+    /// where that end starts (uncompressed) and its block's bit.
+    private var member: PartialMember?
+    private var tailStart = 0
+    private var tailBlockBit = 0
     private var tries = 0
     /// Bytes the reads so far asked for.
     private var bytesRead = 0
@@ -96,9 +104,22 @@ public struct PartialMemberPlan: Sendable {
         guard let bytes else { return .finished(.whole("the index did not answer a range")) }
         switch waiting {
         case .head: return afterHead(bytes)
-        case .tail: return afterTail(bytes)
+        case .tail: return afterTail(.pieces(bytes))
         case .moreHead: return afterMoreHead(bytes)
         }
+    }
+
+    /// The last step's bytes read in place from the whole archive in memory: the end is
+    /// inflated straight from the archive (about 1 MB for a big library, which a copy would
+    /// cost in page faults as well as in copying); the start, being small, is copied.
+    mutating func received(inPlace archive: UnsafeRawBufferPointer, offset: Int, count: Int) -> Step {
+        let lower = min(max(offset, 0), archive.count), upper = min(lower + max(count, 0), archive.count)
+        guard waiting == .tail else { return received([UInt8](archive[lower..<upper])) }
+        // The end from `offset` (the plan's `tailFrom`) through the member's last byte.
+        guard offset >= 0, upper - lower == count, dataStart + compressedSize <= archive.count else {
+            return .finished(.whole("the archive ends inside the member"))
+        }
+        return afterTail(.archive(UnsafeRawBufferPointer(rebasing: archive[offset..<(dataStart + compressedSize)])))
     }
 
     private mutating func afterHead(_ head: [UInt8]) -> Step {
@@ -129,7 +150,7 @@ public struct PartialMemberPlan: Sendable {
     private mutating func next() -> Step {
         guard tries < 2 * Self.attempts else { return .finished(.whole("no exact read after \(2 * Self.attempts) tries")) }
         tries += 1
-        guard tail == nil else { return evaluate() }
+        guard member == nil else { return evaluate() }
         // From further back each time no block is confirmed before the dynamic section, or a
         // byte it needs depends on what came before the block.
         guard tailFrom > headData.count + Self.headLength else { return .finished(.whole("the end would reach back to the start")) }
@@ -137,23 +158,43 @@ public struct PartialMemberPlan: Sendable {
         return read(offset: dataStart + tailFrom, count: fetchedFrom - tailFrom) ?? .finished(.whole(Self.tooMuch))
     }
 
-    private mutating func afterTail(_ more: [UInt8]) -> Step {
-        guard more.count == fetchedFrom - tailFrom else { return .finished(.whole("the archive ends inside the member")) }
-        tailData = tailData.isEmpty ? more : more + tailData
+    /// Bytes of the end: a piece just fetched (the ends fetched before follow it), or the
+    /// whole end read so far, in place in the archive.
+    private enum TailBytes {
+        case pieces([UInt8])
+        case archive(UnsafeRawBufferPointer)
+    }
+
+    private mutating func afterTail(_ more: TailBytes) -> Step {
+        var inflated: DeflateTail?
+        switch more {
+        case .pieces(let piece):
+            guard piece.count == fetchedFrom - tailFrom else { return .finished(.whole("the archive ends inside the member")) }
+            tailData = tailData.isEmpty ? piece : piece + tailData
+            tailCount = tailData.count
+            inflated = tailData.withUnsafeBytes { DeflateTail.inflate($0, uncompressedSize: size) }
+        case .archive(let end):
+            tailCount = end.count
+            inflated = DeflateTail.inflate(end, uncompressedSize: size)
+        }
         fetchedFrom = tailFrom
         tailFrom = remote ? compressedSize - 2 * (compressedSize - fetchedFrom) : tailFrom - 2 * Self.tailMargin
-        let found = tailData.withUnsafeBytes { DeflateTail.inflate($0, uncompressedSize: size) }
-        guard let found, UInt64(found.start) <= late else {
+        guard let found = inflated.take() else { return next() }
+        guard UInt64(found.start) <= late else {
             // A block confirmed after the dynamic section: how the end compresses is now known.
-            if remote, let found { tailFrom = min(remoteTailStart(from: late, after: found), fetchedFrom - 2 * Self.headLength) }
+            if remote { tailFrom = min(remoteTailStart(from: late, after: (found.start, found.blockBit)), fetchedFrom - 2 * Self.headLength) }
             return next()
         }
-        tail = found
+        (tailStart, tailBlockBit) = (found.start, found.blockBit)
+        // The tail is given away, so the member's known ranges are its own (not copied when the
+        // start is merged in front of them).
+        guard let laidAround = PartialMember(size: size, tail: consume found) else { return .finished(.whole("no memory for \(size) bytes")) }
+        member = laidAround
         return evaluate()
     }
 
     private mutating func evaluate() -> Step {
-        guard let found = tail, let member = PartialMember(size: size, tail: found) else { return .finished(.whole("no memory for \(size) bytes")) }
+        guard let member else { return .finished(.whole("no memory for \(size) bytes")) }
         member.place(prefix: prefix)
         switch member.artifact(memberPath: entry.path, wheel: wheel) {
         case .success(let artifact):
@@ -164,14 +205,15 @@ public struct PartialMemberPlan: Sendable {
             // bytes that depend on what came before the block): the end from further back.
             // Over a network only bytes of the end itself are read from further back: the start
             // is read on exactly, where the end needs a block and its confirmation before them.
-            let inEnd = missing.lowerBound >= UInt64(found.start)
-            if inEnd || (!remote && UInt64(found.start) - min(missing.upperBound, UInt64(found.start))
+            let inEnd = missing.lowerBound >= UInt64(tailStart)
+            if inEnd || (!remote && UInt64(tailStart) - min(missing.upperBound, UInt64(tailStart))
                                         < missing.lowerBound - min(missing.lowerBound, UInt64(prefix.count))) {
                 // (Bytes that depend on the window: how far back their matches reach is not
                 // known, so twice as far back as read so far.)
-                tailFrom = remote ? min(remoteTailStart(from: missing.lowerBound, after: found), compressedSize - 2 * (compressedSize - fetchedFrom))
+                tailFrom = remote ? min(remoteTailStart(from: missing.lowerBound, after: (tailStart, tailBlockBit)),
+                                        compressedSize - 2 * (compressedSize - fetchedFrom))
                     : min(tailFrom, Int(Double(missing.lowerBound) * ratio) - Self.tailMargin)
-                tail = nil
+                self.member = nil
                 return next()
             }
             // More of the start (the dynamic symbol tables of a big library), short of the end.
@@ -198,10 +240,10 @@ public struct PartialMemberPlan: Sendable {
 
     /// Over a network: where to read the end from so that it holds `offset` (uncompressed), by
     /// `remoteEndRatio`, or by how the end inflated from a block confirmed in it compresses.
-    private func remoteTailStart(from offset: UInt64, after found: DeflateTail? = nil) -> Int {
+    private func remoteTailStart(from offset: UInt64, after found: (start: Int, blockBit: Int)? = nil) -> Int {
         var endRatio = Self.remoteEndRatio
         if let found, found.start < size {
-            endRatio = 1.1 * Double(tailData.count - found.blockBit / 8) / Double(size - found.start)
+            endRatio = 1.1 * Double(tailCount - found.blockBit / 8) / Double(size - found.start)
         }
         return compressedSize - Self.tailMargin - Int(Double(size - Int(min(offset, UInt64(size)))) * endRatio)
     }
@@ -220,8 +262,7 @@ public struct PartialMemberPlan: Sendable {
             case .finished(let outcome):
                 return outcome
             case .read(let offset, let count):
-                let lower = min(max(offset, 0), archive.count), upper = min(lower + max(count, 0), archive.count)
-                step = plan.received([UInt8](archive[lower..<upper]))
+                step = plan.received(inPlace: archive, offset: offset, count: count)
             }
         }
     }

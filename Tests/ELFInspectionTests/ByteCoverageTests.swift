@@ -83,4 +83,34 @@ struct ByteCoverageTests {
         #expect(ByteCoverage([0..<5, 5..<8, 8..<8, 10..<20, 19..<25, 30..<30]) == coverage)
         #expect(ByteCoverage([]).ranges.isEmpty && ByteCoverage([3..<3]).ranges.isEmpty)
     }
+
+    /// Ranges inserted one at a time, in any order, overlapping, touching or empty, give what
+    /// the whole list gives at once, and what a set of the bytes says (the model); a list
+    /// already kept so is taken as it is.
+    @Test func insertingKeepsTheRangesAsTheCoverageKeepsThem() {
+        var generator = SystemRandomNumberGenerator()
+        for round in 0..<400 {
+            var ranges: [Range<UInt64>] = []
+            var kept: [Range<UInt64>] = []
+            var model = Set<UInt64>()
+            for _ in 0..<Int.random(in: 0...30, using: &generator) {
+                let lower = UInt64.random(in: 0...200, using: &generator)
+                let range = lower..<(lower + UInt64.random(in: 0...(round % 2 == 0 ? 4 : 40), using: &generator))
+                ranges.append(range)
+                ByteCoverage.insert(range, into: &kept)
+                model.formUnion(range)
+                #expect(ByteCoverage.isNormal(kept), "\(kept)")
+            }
+            let whole = ByteCoverage(ranges)
+            #expect(kept == whole.ranges, "\(ranges)")
+            #expect(Set(kept.flatMap { $0 }) == model)
+            #expect(whole.byteCount == UInt64(model.count))
+            for offset in UInt64(0)...250 {
+                #expect(whole.covers(offset, count: 3) == (offset..<(offset + 3)).allSatisfy(model.contains))
+            }
+            #expect(ByteCoverage(kept).ranges == kept)
+        }
+        #expect(!ByteCoverage.isNormal([0..<5, 5..<8]) && !ByteCoverage.isNormal([4..<5, 0..<2]) && !ByteCoverage.isNormal([1..<1]))
+        #expect(ByteCoverage.isNormal([0..<5, 6..<8]) && ByteCoverage.isNormal([]))
+    }
 }

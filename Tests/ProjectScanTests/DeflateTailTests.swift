@@ -43,7 +43,7 @@ struct DeflateTailTests {
     static func wrongKnownBytes(_ tail: DeflateTail, _ whole: [UInt8]) -> Int {
         tail.bytes.withUnsafeBytes { bytes in
             whole.withUnsafeBytes { oracle in
-                tail.known.reduce(0) { sum, range in
+                tail.knownOffsets.reduce(0) { sum, range in
                     guard range.lowerBound >= tail.start, range.upperBound <= whole.count,
                           range.upperBound - tail.start <= bytes.count else { return sum + range.count }
                     let mine = bytes.baseAddress! + (range.lowerBound - tail.start), theirs = oracle.baseAddress! + range.lowerBound
@@ -100,7 +100,9 @@ struct DeflateTailTests {
                 a.withUnsafeBufferPointer { a in
                     b.withUnsafeBufferPointer { b in
                         let whole = DeflateTail.agreeing(a, b, untilRunOf: run)
-                        var agreement = DeflateTail.Agreement(count: length, untilRunOf: run)
+                        // Offset by a base (a member's end starts in its middle): the same ranges, moved.
+                        let base = UInt64.random(in: 0...(1 << 40), using: &generator)
+                        var agreement = DeflateTail.Agreement(count: length, untilRunOf: run, base: base)
                         var finishedAt: Int?
                         while agreement.compared < length && finishedAt == nil {
                             let from = agreement.compared, size = min(length - from, Int.random(in: 1...300, using: &generator))
@@ -109,7 +111,8 @@ struct DeflateTailTests {
                                 finishedAt = from + size
                             }
                         }
-                        #expect(agreement.finished && agreement.ranges == whole, "density \(density), run \(String(describing: run))")
+                        #expect(agreement.finished && agreement.ranges.map { Int($0.lowerBound - base)..<Int($0.upperBound - base) } == whole,
+                                "density \(density), run \(String(describing: run))")
                         // Finished in the chunk where the run reached its length, or at the last byte.
                         if let run, let last = whole.last, last.upperBound == length, last.count >= run, let finishedAt {
                             #expect(finishedAt < last.lowerBound + run + 300, "finished at \(finishedAt), run from \(last.lowerBound)")
@@ -204,7 +207,7 @@ struct DeflateTailTests {
                 #expect(tail.start >= 0, "\(label)")
                 var previousEnd = tail.start
                 var knownCount = 0
-                for range in tail.known {
+                for range in tail.knownOffsets {
                     #expect(range.lowerBound >= previousEnd && !range.isEmpty && range.upperBound <= size, "\(label): ranges \(range)")
                     previousEnd = range.upperBound
                     knownCount += range.count
@@ -213,14 +216,14 @@ struct DeflateTailTests {
                 #expect(wrong == 0, "\(label): \(wrong) known bytes differ from the oracle")
                 // The 0x00 pass inflated only as far as the comparison needs finds exactly the
                 // ranges that two whole passes, compared to the end, find.
-                #expect(Self.knownByTwoWholePasses(member.compressed, sliceStart: sliceStart, tail: tail) == tail.known, "\(label)")
+                #expect(Self.knownByTwoWholePasses(member.compressed, sliceStart: sliceStart, tail: tail) == tail.knownOffsets, "\(label)")
                 // The member laid around the tail (no copy) holds exactly the known ranges, and only at this size.
                 let laidAround = PartialMember(size: size, tail: tail)
-                #expect(laidAround?.coverage == ByteCoverage(tail.known.map { UInt64($0.lowerBound)..<UInt64($0.upperBound) }), "\(label)")
+                #expect(laidAround?.coverage == ByteCoverage(tail.known), "\(label)")
                 #expect(PartialMember(size: size + 1, tail: tail) == nil && PartialMember(size: size - 1, tail: tail) == nil, "\(label)")
                 // The section headers (the member's last bytes) are known from a slice of the
                 // default size; a smaller slice's tail may depend on its window there.
-                let lastKnown = tail.known.last
+                let lastKnown = tail.knownOffsets.last
                 let endKnown = lastKnown?.upperBound == size ? lastKnown!.count : 0
                 if sliceCount >= 128 << 10 {
                     #expect(endKnown >= 4096, "\(label): the last 4 KiB are not all known (last range \(String(describing: lastKnown)))")
@@ -318,7 +321,7 @@ struct DeflateTailTests {
             #expect(tail.start + tail.bytes.count == size)
             let wrong = Self.wrongKnownBytes(tail, member.whole)
             #expect(wrong == 0, "from byte \(sliceStart): \(wrong) known bytes differ from the oracle")
-            knownTotal += tail.known.reduce(0) { $0 + $1.count }
+            knownTotal += tail.knownOffsets.reduce(0) { $0 + $1.count }
             tailTotal += tail.bytes.count
         }
         print("\(slices) slices: \(Double(tried) / Double(max(1, slices))) candidates inflated per slice (A included), \(100 * knownTotal / max(1, tailTotal))% of tail bytes known")
@@ -360,7 +363,7 @@ struct DeflateTailTests {
             try #require(passA.end == .streamEnd && passB.end == .streamEnd && passB.produced == second.count)
             let offset = size - second.count
             let fooled = second.indices.filter { second[$0] == first[b.produced + $0] && second[$0] != member.whole[offset + $0] }.count
-            print("a false start landing on a true block: \(tail.known.reduce(0) { $0 + $1.count }) of \(tail.bytes.count) bytes known, none wrong; without the refill, \(fooled) bytes after the next block start would be taken for known and are wrong")
+            print("a false start landing on a true block: \(tail.knownOffsets.reduce(0) { $0 + $1.count }) of \(tail.bytes.count) bytes known, none wrong; without the refill, \(fooled) bytes after the next block start would be taken for known and are wrong")
         }
     }
 
@@ -612,4 +615,9 @@ struct DeflateTailTests {
             }
         }
     }
+}
+
+extension DeflateTail {
+    /// The known ranges as `Int` offsets (the tests' arithmetic is in `Int`).
+    var knownOffsets: [Range<Int>] { known.map { Int($0.lowerBound)..<Int($0.upperBound) } }
 }

@@ -77,4 +77,44 @@ struct LocalPartialReadTests {
         #expect(wheel.summary.membersByTheirEnds == 1, "the 3.9 MB _rust.abi3.so; libgcc_s is small")
         #expect(wheel.summary.membersByTheirEnds == (try Self.read(path, .inMemory)).partialMembers)
     }
+
+    /// The end read in place in the archive (as a wheel on disk is read) asks for the same
+    /// reads and comes to the same outcome as the end given in copied pieces (as over a
+    /// network), for every big member, with and without a cap on the share read.
+    @Test func inPlaceReadsAreThePiecesReads() throws {
+        var compared = 0, byEnds = 0
+        for path in Self.wheels {
+            let mapping = try MappedArchive(path: path)
+            defer { mapping.unmap() }
+            let archive = mapping.bytes
+            for (entry, data) in try InflaterAgreementTests.deflatedMembers(archive) where data.count >= 256 << 10 {
+                for share in [0.25, nil] as [Double?] {
+                    func run(inPlace: Bool) -> (steps: [Range<Int>], outcome: String) {
+                        var plan = PartialMemberPlan(entry: entry, wheel: "w.whl", maxReadShare: share)
+                        var steps: [Range<Int>] = []
+                        var step = plan.start()
+                        while case .read(let offset, let count) = step {
+                            steps.append(offset..<(offset + count))
+                            let lower = min(max(offset, 0), archive.count), upper = min(lower + max(count, 0), archive.count)
+                            step = inPlace ? plan.received(inPlace: archive, offset: offset, count: count)
+                                : plan.received([UInt8](archive[lower..<upper]))
+                        }
+                        guard case .finished(let outcome) = step else { return (steps, "") }
+                        switch outcome {
+                        case .artifact(let artifact): return (steps, "artifact \(artifact)")
+                        case .notELF: return (steps, "not ELF")
+                        case .whole(let reason): return (steps, "whole: \(reason)")
+                        }
+                    }
+                    let inPlace = run(inPlace: true), pieces = run(inPlace: false)
+                    #expect(inPlace.steps == pieces.steps, "\(path) \(entry.path)")
+                    #expect(inPlace.outcome == pieces.outcome, "\(path) \(entry.path)")
+                    compared += 1
+                    if inPlace.outcome.hasPrefix("artifact") { byEnds += 1 }
+                }
+            }
+        }
+        print("\(compared) plans compared, \(byEnds) read by their ends")
+        #expect(byEnds >= Self.wheels.count / 2)
+    }
 }
