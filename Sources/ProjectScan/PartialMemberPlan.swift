@@ -127,6 +127,13 @@ public struct PartialMemberPlan {
             Result { () throws(ZipDirectory.ReadError) in try ZipDirectory.dataOffset(localHeader: bytes, at: entry.localHeaderOffset) }
         }
         guard case .success(let offset) = located else { return .finished(.whole("no local header")) }
+        // The end is placed by the declared size: a size the local header does not repeat
+        // would put every byte of the end at the wrong offset (a whole read refuses it).
+        switch head.withUnsafeBytes({ ZipDirectory.localHeader($0, agreesWith: entry) }) {
+        case true?: break
+        case false?: return .finished(.whole("the local header's CRC-32 or sizes are not the directory's"))
+        case nil: return .finished(.whole("the sizes are not in the local header (a data descriptor follows the data)"))
+        }
         dataStart = Int(offset)
         headData = [UInt8](head.dropFirst(dataStart - Int(entry.localHeaderOffset)).prefix(compressedSize))
         guard let inflated = Self.inflatePrefix(headData, size: size) else { return .finished(.whole("the start does not inflate")) }

@@ -87,20 +87,8 @@ public struct ZipDirectory: Sendable, Hashable {
                 throw ReadError(detail: "central directory entry \(entries.count) runs past the directory")
             }
             let path = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[nameStart..<(nameStart + nameLength)]), as: UTF8.self)
-            // ZIP64 extra field (0x0001): the 0xffffffff fields, in order.
-            var extra = nameStart + nameLength
-            let extraEnd = extra + extraLength
-            while extra + 4 <= extraEnd {
-                let id = bytes.loadLE16(extra)
-                let length = Int(bytes.loadLE16(extra + 2))
-                var field = extra + 4
-                if id == 0x0001 {
-                    if uncompressed == 0xffff_ffff, field + 8 <= extra + 4 + length { uncompressed = bytes.loadLE64(field); field += 8 }
-                    if compressed == 0xffff_ffff, field + 8 <= extra + 4 + length { compressed = bytes.loadLE64(field); field += 8 }
-                    if local == 0xffff_ffff, field + 8 <= extra + 4 + length { local = bytes.loadLE64(field) }
-                }
-                extra += 4 + length
-            }
+            let extra = (nameStart + nameLength)..<(nameStart + nameLength + extraLength)
+            Self.applyZip64(bytes, extra: extra, uncompressed: &uncompressed, compressed: &compressed, localOffset: &local)
             let unixMode = (madeBy >> 8) == 3 ? external >> 16 : 0
             entries.append(Entry(
                 path: path, method: method, flags: flags, crc32: crc, compressedSize: compressed, uncompressedSize: uncompressed,
@@ -109,6 +97,40 @@ public struct ZipDirectory: Sendable, Hashable {
             position = nameStart + nameLength + extraLength + commentLength
         }
         return ZipDirectory(entries: entries, directoryOffset: offset, directorySize: UInt64(bytes.count))
+    }
+
+    /// The ZIP64 extra field (0x0001) of a header's `extra` bytes: the fields that are
+    /// 0xffffffff in the header, in order, 8 bytes each.
+    static func applyZip64(
+        _ bytes: UnsafeRawBufferPointer, extra: Range<Int>, uncompressed: inout UInt64, compressed: inout UInt64, localOffset: inout UInt64
+    ) {
+        var position = extra.lowerBound
+        while position + 4 <= extra.upperBound {
+            let id = bytes.loadLE16(position)
+            let end = min(position + 4 + Int(bytes.loadLE16(position + 2)), extra.upperBound)
+            var field = position + 4
+            if id == 0x0001 {
+                if uncompressed == 0xffff_ffff, field + 8 <= end { uncompressed = bytes.loadLE64(field); field += 8 }
+                if compressed == 0xffff_ffff, field + 8 <= end { compressed = bytes.loadLE64(field); field += 8 }
+                if localOffset == 0xffff_ffff, field + 8 <= end { localOffset = bytes.loadLE64(field) }
+            }
+            position = end
+        }
+    }
+
+    /// Whether a member's local header says what the directory says of its CRC-32 and its
+    /// sizes (with ZIP64). Nil when it cannot say: the sizes follow the data (flag bit 3, a
+    /// data descriptor), or the header's extra field runs past the bytes given. A whole read
+    /// checks the declared size and CRC-32 against the data itself; a read by the member's
+    /// ends places its end by the declared size, so it needs this agreement instead.
+    public static func localHeader(_ bytes: UnsafeRawBufferPointer, agreesWith entry: Entry) -> Bool? {
+        guard bytes.count >= 30, bytes.loadLE32(0) == 0x0403_4b50 else { return false }
+        guard bytes.loadLE16(6) & 0x8 == 0 else { return nil }
+        let extra = (30 + Int(bytes.loadLE16(26)))..<(30 + Int(bytes.loadLE16(26)) + Int(bytes.loadLE16(28)))
+        guard extra.upperBound <= bytes.count else { return nil }
+        var compressed = UInt64(bytes.loadLE32(18)), uncompressed = UInt64(bytes.loadLE32(22)), unused: UInt64 = 0
+        applyZip64(bytes, extra: extra, uncompressed: &uncompressed, compressed: &compressed, localOffset: &unused)
+        return bytes.loadLE32(14) == entry.crc32 && compressed == entry.compressedSize && uncompressed == entry.uncompressedSize
     }
 
     /// Where a member's data starts, from its local header (30 bytes + name + extra).

@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import ProjectScan
+
+/// A member read by its ends places its end by the size the directory declares, so the plan
+/// reads it so only when the member's local header repeats the directory's CRC-32 and sizes
+/// (`ZipDirectory.localHeader(_:agreesWith:)`).
+struct ZipLocalHeaderTests {
+    /// A local header: signature, version, flags, method, time, date, CRC-32, sizes, name, extra.
+    static func header(flags: UInt16 = 0, crc: UInt32, compressed: UInt32, uncompressed: UInt32, name: String = "a.so", extra: [UInt8] = []) -> [UInt8] {
+        func le16(_ value: UInt16) -> [UInt8] { [UInt8(value & 0xff), UInt8(value >> 8)] }
+        func le32(_ value: UInt32) -> [UInt8] { (0..<4).map { UInt8(value >> (8 * $0) & 0xff) } }
+        return le32(0x0403_4b50) + le16(45) + le16(flags) + le16(8) + le16(0) + le16(0) + le32(crc) + le32(compressed) + le32(uncompressed)
+            + le16(UInt16(name.utf8.count)) + le16(UInt16(extra.count)) + Array(name.utf8) + extra
+    }
+
+    static func zip64Extra(uncompressed: UInt64, compressed: UInt64) -> [UInt8] {
+        func le64(_ value: UInt64) -> [UInt8] { (0..<8).map { UInt8(value >> (8 * $0) & 0xff) } }
+        return [0x01, 0x00, 16, 0] + le64(uncompressed) + le64(compressed)
+    }
+
+    static let entry = ZipDirectory.Entry(path: "a.so", method: 8, flags: 0, crc32: 0xDEAD_BEEF, compressedSize: 3_000_000,
+                                          uncompressedSize: 9_000_000, localHeaderOffset: 0, isDirectory: false, isSymlink: false)
+
+    @Test func theHeaderMustRepeatTheDirectory() {
+        func agrees(_ bytes: [UInt8], _ entry: ZipDirectory.Entry = Self.entry) -> Bool? {
+            bytes.withUnsafeBytes { ZipDirectory.localHeader($0, agreesWith: entry) }
+        }
+        #expect(agrees(Self.header(crc: 0xDEAD_BEEF, compressed: 3_000_000, uncompressed: 9_000_000)) == true)
+        #expect(agrees(Self.header(crc: 0xDEAD_BEEE, compressed: 3_000_000, uncompressed: 9_000_000)) == false)
+        #expect(agrees(Self.header(crc: 0xDEAD_BEEF, compressed: 3_000_001, uncompressed: 9_000_000)) == false)
+        #expect(agrees(Self.header(crc: 0xDEAD_BEEF, compressed: 3_000_000, uncompressed: 9_004_096)) == false)
+        // Sizes after the data (flag bit 3): the header cannot say.
+        #expect(agrees(Self.header(flags: 0x8, crc: 0, compressed: 0, uncompressed: 0)) == nil)
+        // ZIP64: the sizes in the extra field, uncompressed first.
+        var big = Self.entry
+        (big.compressedSize, big.uncompressedSize) = (5 << 30, 9 << 30)
+        let zip64 = Self.zip64Extra(uncompressed: 9 << 30, compressed: 5 << 30)
+        #expect(agrees(Self.header(crc: 0xDEAD_BEEF, compressed: 0xffff_ffff, uncompressed: 0xffff_ffff, extra: zip64), big) == true)
+        #expect(agrees(Self.header(crc: 0xDEAD_BEEF, compressed: 0xffff_ffff, uncompressed: 0xffff_ffff,
+                                   extra: Self.zip64Extra(uncompressed: 9 << 30, compressed: (5 << 30) + 1)), big) == false)
+        // An extra field past the bytes given: cannot say; no header at all: not the member's.
+        #expect(agrees(Array(Self.header(crc: 0xDEAD_BEEF, compressed: 3_000_000, uncompressed: 9_000_000, extra: zip64).dropLast(4))) == nil)
+        #expect(agrees(Array(repeating: 0, count: 64)) == false)
+    }
+
+    /// Every member of every real wheel the tests have repeats its directory entry in its
+    /// local header (none has a data descriptor), and a plan given a header with the sizes
+    /// after the data reads the member whole.
+    @Test func realWheelsAgreeAndADataDescriptorIsReadWhole() throws {
+        var members = 0
+        for path in InflaterAgreementTests.wheels {
+            let mapping = try MappedArchive(path: path)
+            defer { mapping.unmap() }
+            for (entry, data) in try InflaterAgreementTests.deflatedMembers(mapping.bytes) {
+                let header = UnsafeRawBufferPointer(rebasing: mapping.bytes[Int(entry.localHeaderOffset)..<data.lowerBound])
+                #expect(ZipDirectory.localHeader(header, agreesWith: entry) == true, "\(path) \(entry.path)")
+                members += 1
+            }
+        }
+        #expect(members > 1000)
+        var archive = Self.header(flags: 0x8, crc: 0, compressed: 0, uncompressed: 0) + Array(repeating: 0x00, count: 20_000)
+        var entry = Self.entry
+        entry.compressedSize = 20_000
+        let outcome = archive.withUnsafeMutableBytes { bytes in
+            PartialMemberPlan.read(archive: UnsafeRawBufferPointer(bytes), entry: entry, wheel: "w.whl", maxReadShare: nil)
+        }
+        guard case .whole(let reason) = outcome else {
+            Issue.record("a member with a data descriptor was not read whole: \(outcome)")
+            return
+        }
+        #expect(reason.contains("data descriptor"))
+    }
+}
