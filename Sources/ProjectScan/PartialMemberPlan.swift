@@ -85,8 +85,14 @@ public struct PartialMemberPlan {
     private var size: Int { Int(entry.uncompressedSize) }
     private var compressedSize: Int { Int(entry.compressedSize) }
 
-    /// The first read: the local header (its name and extra may differ from the directory's) and the head.
+    /// The first read: the local header (its name and extra may differ from the directory's)
+    /// and the head. A directory entry whose offsets or sizes no archive could hold is read
+    /// whole (where the whole read's own checks refuse it).
     public mutating func start() -> Step {
+        let limit = UInt64(Int.max / 4)
+        guard entry.localHeaderOffset <= limit, entry.compressedSize <= limit, entry.uncompressedSize <= WheelReader.memberSizeLimit else {
+            return .finished(.whole("its offset or sizes are out of range"))
+        }
         waiting = .head
         return read(offset: Int(entry.localHeaderOffset), count: 30 + entry.path.utf8.count + 1024 + Self.headLength)!
     }
@@ -111,15 +117,18 @@ public struct PartialMemberPlan {
 
     /// The last step's bytes read in place from the whole archive in memory: the end is
     /// inflated straight from the archive (about 1 MB for a big library, which a copy would
-    /// cost in page faults as well as in copying); the start, being small, is copied.
+    /// cost in page faults as well as in copying); reads of the start are copied (they are
+    /// inflated from their first byte each time, and kept to be read on).
     mutating func received(inPlace archive: UnsafeRawBufferPointer, offset: Int, count: Int) -> Step {
-        let lower = min(max(offset, 0), archive.count), upper = min(lower + max(count, 0), archive.count)
+        let lower = min(max(offset, 0), archive.count), upper = lower + min(max(count, 0), archive.count - lower)
         guard waiting == .tail else { return received([UInt8](archive[lower..<upper])) }
-        // The end from `offset` (the plan's `tailFrom`) through the member's last byte.
-        guard offset >= 0, upper - lower == count, dataStart + compressedSize <= archive.count else {
+        // The end from the plan's `tailFrom` through the member's last byte (what the step asked
+        // for and every end read before it).
+        let from = dataStart + tailFrom
+        guard offset == from, upper - lower == count, compressedSize <= archive.count - dataStart else {
             return .finished(.whole("the archive ends inside the member"))
         }
-        return afterTail(.archive(UnsafeRawBufferPointer(rebasing: archive[offset..<(dataStart + compressedSize)])))
+        return afterTail(.archive(UnsafeRawBufferPointer(rebasing: archive[from..<(dataStart + compressedSize)])))
     }
 
     private mutating func afterHead(_ head: [UInt8]) -> Step {
@@ -130,9 +139,9 @@ public struct PartialMemberPlan {
         // The end is placed by the declared size: a size the local header does not repeat
         // would put every byte of the end at the wrong offset (a whole read refuses it).
         switch head.withUnsafeBytes({ ZipDirectory.localHeader($0, agreesWith: entry) }) {
-        case true?: break
-        case false?: return .finished(.whole("the local header's CRC-32 or sizes are not the directory's"))
-        case nil: return .finished(.whole("the sizes are not in the local header (a data descriptor follows the data)"))
+        case .agrees: break
+        case .differs: return .finished(.whole("the local header's CRC-32 or sizes are not the directory's"))
+        case .cannotSay(let why): return .finished(.whole("the local header cannot confirm the sizes: \(why)"))
         }
         dataStart = Int(offset)
         headData = [UInt8](head.dropFirst(dataStart - Int(entry.localHeaderOffset)).prefix(compressedSize))

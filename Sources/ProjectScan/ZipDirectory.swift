@@ -118,19 +118,30 @@ public struct ZipDirectory: Sendable, Hashable {
         }
     }
 
+    /// What a member's local header says of the directory's CRC-32 and sizes for it.
+    public enum LocalHeaderCheck: Sendable, Equatable {
+        case agrees
+        /// No local header there, or one with another CRC-32 or size.
+        case differs
+        /// The header does not hold them (why: the sizes follow the data, or its extra field
+        /// runs past the bytes given).
+        case cannotSay(String)
+    }
+
     /// Whether a member's local header says what the directory says of its CRC-32 and its
-    /// sizes (with ZIP64). Nil when it cannot say: the sizes follow the data (flag bit 3, a
-    /// data descriptor), or the header's extra field runs past the bytes given. A whole read
-    /// checks the declared size and CRC-32 against the data itself; a read by the member's
-    /// ends places its end by the declared size, so it needs this agreement instead.
-    public static func localHeader(_ bytes: UnsafeRawBufferPointer, agreesWith entry: Entry) -> Bool? {
-        guard bytes.count >= 30, bytes.loadLE32(0) == 0x0403_4b50 else { return false }
-        guard bytes.loadLE16(6) & 0x8 == 0 else { return nil }
+    /// sizes (with ZIP64). A whole read checks the declared size and CRC-32 against the data
+    /// itself; a read by the member's ends places its end by the declared size, so it needs this
+    /// agreement instead. (A header and a directory that agree on a wrong size are not told
+    /// apart here: only a whole read can.)
+    public static func localHeader(_ bytes: UnsafeRawBufferPointer, agreesWith entry: Entry) -> LocalHeaderCheck {
+        guard bytes.count >= 30, bytes.loadLE32(0) == 0x0403_4b50 else { return .differs }
+        guard bytes.loadLE16(6) & 0x8 == 0 else { return .cannotSay("the sizes follow the data (a data descriptor)") }
         let extra = (30 + Int(bytes.loadLE16(26)))..<(30 + Int(bytes.loadLE16(26)) + Int(bytes.loadLE16(28)))
-        guard extra.upperBound <= bytes.count else { return nil }
+        guard extra.upperBound <= bytes.count else { return .cannotSay("its extra field runs past the bytes read") }
         var compressed = UInt64(bytes.loadLE32(18)), uncompressed = UInt64(bytes.loadLE32(22)), unused: UInt64 = 0
         applyZip64(bytes, extra: extra, uncompressed: &uncompressed, compressed: &compressed, localOffset: &unused)
-        return bytes.loadLE32(14) == entry.crc32 && compressed == entry.compressedSize && uncompressed == entry.uncompressedSize
+        let agrees = bytes.loadLE32(14) == entry.crc32 && compressed == entry.compressedSize && uncompressed == entry.uncompressedSize
+        return agrees ? .agrees : .differs
     }
 
     /// Where a member's data starts, from its local header (30 bytes + name + extra).

@@ -108,7 +108,10 @@ struct ByteCoverageTests {
             for offset in UInt64(0)...250 {
                 #expect(whole.covers(offset, count: 3) == (offset..<(offset + 3)).allSatisfy(model.contains))
             }
-            #expect(ByteCoverage(kept).ranges == kept)
+            // Kept so, the list is taken as it is: the same storage, not a copy.
+            let adopted = ByteCoverage(kept)
+            #expect(adopted.ranges == kept)
+            #expect(kept.isEmpty || adopted.ranges.withUnsafeBufferPointer(\.baseAddress) == kept.withUnsafeBufferPointer(\.baseAddress))
         }
         #expect(!ByteCoverage.isNormal([0..<5, 5..<8]) && !ByteCoverage.isNormal([4..<5, 0..<2]) && !ByteCoverage.isNormal([1..<1]))
         #expect(ByteCoverage.isNormal([0..<5, 6..<8]) && ByteCoverage.isNormal([]))

@@ -87,7 +87,7 @@ struct LocalPartialReadTests {
     /// archive's end, short of the member's, a larger or smaller size, another CRC-32) is never
     /// read by its ends: its end would be placed by a wrong size.
     @Test func inPlaceReadsAreThePiecesReads() throws {
-        var compared = 0, byEnds = 0
+        var compared = 0, byEnds = 0, endsInside = 0
         for path in Self.wheels {
             let mapping = try MappedArchive(path: path)
             defer { mapping.unmap() }
@@ -100,7 +100,10 @@ struct LocalPartialReadTests {
                 lying[4].uncompressedSize -= 1
                 lying.append(real)
                 lying[5].crc32 ^= 1
-                for (entry, share) in lying.map({ ($0, 0.25) }) + [(real, nil)] as [(ZipDirectory.Entry, Double?)] {
+                // Last, the real entry in an archive cut short inside the member's data.
+                let cutShort = UnsafeRawBufferPointer(rebasing: mapping.bytes[..<(data.upperBound - data.count / 8)])
+                for (entry, share, archive) in lying.map({ ($0, 0.25, archive) }) + [(real, nil, archive), (real, nil, cutShort)]
+                    as [(ZipDirectory.Entry, Double?, UnsafeRawBufferPointer)] {
                     func run(inPlace: Bool) -> (steps: [Range<Int>], outcome: String) {
                         var plan = PartialMemberPlan(entry: entry, wheel: "w.whl", maxReadShare: share)
                         var steps: [Range<Int>] = []
@@ -123,14 +126,18 @@ struct LocalPartialReadTests {
                     #expect(inPlace.outcome == pieces.outcome, "\(path) \(entry)")
                     if entry != real {
                         #expect(inPlace.outcome == "whole: the local header's CRC-32 or sizes are not the directory's", "\(path) \(entry)")
+                    } else if archive.count < mapping.bytes.count {
+                        #expect(inPlace.outcome.hasPrefix("whole: "), "\(path) \(entry)")
+                        if inPlace.outcome == "whole: the archive ends inside the member" { endsInside += 1 }
                     }
                     compared += 1
                     if inPlace.outcome.hasPrefix("artifact") { byEnds += 1 }
                 }
             }
         }
-        print("\(compared) plans compared, \(byEnds) read by their ends")
+        print("\(compared) plans compared, \(byEnds) read by their ends, \(endsInside) found the archive cut short")
         #expect(byEnds >= Self.wheels.count / 2)
+        #expect(endsInside >= Self.wheels.count / 2)
     }
 
     /// A directory that declares a big member's size 4 KiB off (one bit flipped): read by
@@ -139,7 +146,10 @@ struct LocalPartialReadTests {
     /// library and loads on either libc); read as scans read it, the wheel gives exactly what
     /// the whole read gives: that member damaged and not scanned, the others as they are.
     @Test func aWrongDeclaredSizeIsWhatTheWholeReadSays() throws {
-        guard let path = LocalIndex.cachedFile("numpy-2.1.3-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl") else { return }
+        guard let path = LocalIndex.cachedFile("numpy-2.1.3-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl") else {
+            Issue.record("numpy's wheel could not be had from PyPI")
+            return
+        }
         var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
         let name = Array("numpy/_core/_multiarray_umath.cpython-312-x86_64-linux-gnu.so".utf8)
         // The member's central directory record (its uncompressed size at +24).

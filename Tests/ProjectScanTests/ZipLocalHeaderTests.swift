@@ -25,7 +25,12 @@ struct ZipLocalHeaderTests {
 
     @Test func theHeaderMustRepeatTheDirectory() {
         func agrees(_ bytes: [UInt8], _ entry: ZipDirectory.Entry = Self.entry) -> Bool? {
-            bytes.withUnsafeBytes { ZipDirectory.localHeader($0, agreesWith: entry) }
+            // true, false, or nil when the header cannot say.
+            switch bytes.withUnsafeBytes({ ZipDirectory.localHeader($0, agreesWith: entry) }) {
+            case .agrees: return true
+            case .differs: return false
+            case .cannotSay: return nil
+            }
         }
         #expect(agrees(Self.header(crc: 0xDEAD_BEEF, compressed: 3_000_000, uncompressed: 9_000_000)) == true)
         #expect(agrees(Self.header(crc: 0xDEAD_BEEE, compressed: 3_000_000, uncompressed: 9_000_000)) == false)
@@ -55,7 +60,7 @@ struct ZipLocalHeaderTests {
             defer { mapping.unmap() }
             for (entry, data) in try InflaterAgreementTests.deflatedMembers(mapping.bytes) {
                 let header = UnsafeRawBufferPointer(rebasing: mapping.bytes[Int(entry.localHeaderOffset)..<data.lowerBound])
-                #expect(ZipDirectory.localHeader(header, agreesWith: entry) == true, "\(path) \(entry.path)")
+                #expect(ZipDirectory.localHeader(header, agreesWith: entry) == .agrees, "\(path) \(entry.path)")
                 members += 1
             }
         }
@@ -71,5 +76,26 @@ struct ZipLocalHeaderTests {
             return
         }
         #expect(reason.contains("data descriptor"))
+    }
+
+    /// The central directory's ZIP64 field: the sizes that are 0xffffffff come from it, in
+    /// order; a field whose length runs past the entry's extra bytes is not read (the sizes stay
+    /// 0xffffffff, which nothing reads as a member's size; the old loop read past the field).
+    @Test func directoryZip64FieldsStayInTheirExtra() throws {
+        func directory(extra: [UInt8], comment: [UInt8] = []) throws -> ZipDirectory.Entry {
+            func le16(_ value: UInt16) -> [UInt8] { [UInt8(value & 0xff), UInt8(value >> 8)] }
+            func le32(_ value: UInt32) -> [UInt8] { (0..<4).map { UInt8(value >> (8 * $0) & 0xff) } }
+            let name = Array("a.so".utf8)
+            let record = le32(0x0201_4b50) + le16(0x031e) + le16(45) + le16(0) + le16(8) + le16(0) + le16(0) + le32(7)
+                + le32(0xffff_ffff) + le32(0xffff_ffff) + le16(UInt16(name.count)) + le16(UInt16(extra.count)) + le16(UInt16(comment.count))
+                + le16(0) + le16(0) + le32(0o100644 << 16) + le32(0) + name + extra + comment
+            return try #require(try record.withUnsafeBytes { try ZipDirectory.parse(directory: $0, offset: 0, limit: 10) }.entries.first)
+        }
+        let whole = try directory(extra: Self.zip64Extra(uncompressed: 9 << 30, compressed: 5 << 30))
+        #expect(whole.uncompressedSize == 9 << 30 && whole.compressedSize == 5 << 30)
+        // The field says 16 bytes, the extra holds 8 of them; the comment after it is not read as sizes.
+        let cut = try directory(extra: Array(Self.zip64Extra(uncompressed: 9 << 30, compressed: 5 << 30).prefix(12)),
+                                comment: Array(repeating: 0x11, count: 16))
+        #expect(cut.uncompressedSize == 9 << 30 && cut.compressedSize == 0xffff_ffff)
     }
 }
