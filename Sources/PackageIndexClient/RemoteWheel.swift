@@ -104,7 +104,9 @@ public struct RemoteWheel: Sendable {
 
         // Big deflated members by their start and end, and runs of the others, all at once:
         // each partial read is two to four requests in a row, so they overlap with the runs.
-        let candidates = directory.entries.filter(WheelInspection.mayBeELF)
+        let mayBeELF = directory.entries.filter(WheelInspection.mayBeELF)
+        let candidates = mayBeELF.filter(directory.holds)
+        let outside = mayBeELF.filter { !directory.holds($0) }.map { "member \($0.path) lies outside the archive's members (its directory entry is damaged); not scanned" }
         let big = candidates.filter { $0.method == 8 && $0.compressedSize >= partialThreshold }
         let bigSet = Set(big)
         let fetcher = fetcher, url = url, wheel = displayPath
@@ -141,7 +143,7 @@ public struct RemoteWheel: Sendable {
         let rest = await readRuns(Self.runs(of: fallbacks, in: directory, mergeGap: mergeGap), url: url, wheel: wheel)
         collected.add(rest)
         if let failure = collected.failure { throw failure }
-        return Scan(artifacts: collected.artifacts.sorted { $0.path < $1.path }, warnings: [], unjudged: collected.unjudged,
+        return Scan(artifacts: collected.artifacts.sorted { $0.path < $1.path }, warnings: [], unjudged: outside + collected.unjudged,
                     bytesFetched: fetched + collected.bytes, wheelSize: total, usedRanges: true, requests: requests + collected.requests,
                     partialMembers: partial, readWhole: readWhole)
     }

@@ -106,7 +106,10 @@ enum WheelReader {
             }
             let data: Range<Int>
             do throws(ZipDirectory.ReadError) {
-                guard entry.localHeaderOffset + 30 <= size else { throw ZipDirectory.ReadError(detail: "local header past the end") }
+                // (A ZIP64 offset can be anything up to 2^64 - 1: no sum with it before this.)
+                guard entry.localHeaderOffset <= size, size - entry.localHeaderOffset >= 30 else {
+                    throw ZipDirectory.ReadError(detail: "local header past the end")
+                }
                 let header = UnsafeRawBufferPointer(rebasing: archive[Int(entry.localHeaderOffset)..<min(archive.count, Int(entry.localHeaderOffset) + 30)])
                 let start = try ZipDirectory.dataOffset(localHeader: header, at: entry.localHeaderOffset)
                 guard start <= size, entry.compressedSize <= size - start else { throw ZipDirectory.ReadError(detail: "data past the end of the archive") }

@@ -156,7 +156,14 @@ public struct ZipDirectory: Sendable, Hashable {
     /// header's name and extra may differ from the directory's, so 30 + name + 1 KiB of
     /// extra is asked beyond the compressed data.
     public static func rangeEstimate(_ entry: Entry) -> (start: UInt64, length: UInt64) {
-        (entry.localHeaderOffset, 30 + UInt64(entry.path.utf8.count) + 1024 + entry.compressedSize)
+        let (length, overflow) = entry.compressedSize.addingReportingOverflow(30 + UInt64(entry.path.utf8.count) + 1024)
+        return (entry.localHeaderOffset, overflow ? .max : length)
+    }
+
+    /// Whether an entry's local header and data can lie before the central directory, where
+    /// every member's bytes are (a hostile ZIP64 field can say anything up to 2^64 - 1).
+    public func holds(_ entry: Entry) -> Bool {
+        entry.localHeaderOffset < directoryOffset && entry.compressedSize <= directoryOffset - entry.localHeaderOffset
     }
 }
 

@@ -156,6 +156,36 @@ import TestSupport
     }
 }
 
+extension RemoteWheelTests {
+    /// A remote wheel whose directory puts a member's local header near 2^64 or past the
+    /// archive (ZIP64): read by ranges or whole, that member is not scanned and says why,
+    /// instead of a crash (the range's end overflowed); the rest is read.
+    @Test(arguments: [true, false]) func aMemberOutsideTheArchiveIsUnjudged(ranges: Bool) async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("basefit-hostile-index-\(getpid())-\(ranges)").path
+        for folder in ["/files", "/projects"] { try FileManager.default.createDirectory(atPath: root + folder, withIntermediateDirectories: true) }
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let offsets: [UInt64] = [.max - 15, 1 << 40]
+        for (index, offset) in offsets.enumerated() {
+            // 256 KiB of padding: more than a small wheel, so the reader asks for ranges.
+            try Data(HostileWheel.bytes(localHeaderAt: offset, padding: 256 << 10)).write(to: URL(fileURLWithPath: root + "/files/h\(index).whl"))
+        }
+        // The server serves the files its projects list (offline: never fetched).
+        let listed = offsets.indices.map { ["filename": "h\($0).whl", "url": "https://invalid.example/h\($0).whl", "hashes": [String: String]()] as [String: Any] }
+        try JSONSerialization.data(withJSONObject: ["name": "hostile", "files": listed]).write(to: URL(fileURLWithPath: root + "/projects/hostile.json"))
+        let server = try LocalIndex(ranges: ranges, root: root)
+        defer { server.stop() }
+        let fetcher = HTTPFetcher(options: FetchOptions(timeout: 120))
+        let remote = RemoteWheel(fetcher: fetcher)
+        for index in offsets.indices {
+            let scan = try await remote.scan(url: server.baseURL + "/files/h\(index).whl", displayPath: "h\(index).whl")
+            #expect(scan.artifacts.isEmpty)
+            #expect(scan.usedRanges == ranges)
+            #expect(scan.unjudged.count == 1 && scan.unjudged.allSatisfy { $0.contains("pkg/x.so") }, "\(scan.unjudged)")
+        }
+        await fetcher.shutdown()
+    }
+}
+
 /// Big members read by their start and end only (`PartialMemberFetch`, `DeflateTail`,
 /// `ByteCoverage`) give exactly the facts of the whole member, read locally, for every big
 /// member of real wheels; the same scan with partial reads turned off is the control.

@@ -98,4 +98,19 @@ struct ZipLocalHeaderTests {
                                 comment: Array(repeating: 0x11, count: 16))
         #expect(cut.uncompressedSize == 9 << 30 && cut.compressedSize == 0xffff_ffff)
     }
+
+    /// A ZIP64 field that puts a member's local header near 2^64 (basefit crashed on it, the
+    /// offset plus 30 overflowing) or past the archive: that member is not scanned and says
+    /// why, the rest of the wheel is read.
+    @Test(arguments: [UInt64.max - 15, 1 << 40, UInt64(Int64.max)])
+    func aLocalHeaderOutsideTheArchiveIsUnjudged(offset: UInt64) throws {
+        let bytes = HostileWheel.bytes(localHeaderAt: offset, padding: 64)
+        let read = try bytes.withUnsafeBytes { try WheelReader.read($0, wheel: "hostile-1.0-py3-none-any.whl") }
+        #expect(read.results.isEmpty)
+        #expect(read.contents.unjudged == ["member pkg/x.so cannot be read: local header past the end"])
+        // The same wheel with the true offset reads the member (the builder is right).
+        let honest = HostileWheel.bytes(localHeaderAt: UInt64(30 + "pkg/pad.bin".utf8.count + 64), padding: 64)
+        let good = try honest.withUnsafeBytes { try WheelReader.read($0, wheel: "hostile-1.0-py3-none-any.whl") }
+        #expect(good.contents.unjudged.isEmpty && good.results.count == 1, "\(good.contents.unjudged)")
+    }
 }
