@@ -26,6 +26,21 @@ elf = bytearray((root / "Fixtures/elf/needs-glibc-2.39.so").read_bytes())
 elf[0x28:0x30] = bytes(8)      # e_shoff
 elf[0x3c:0x40] = bytes(4)      # e_shnum, e_shstrndx
 (out / "FuzzELF" / "sstripped-needs-glibc-2.39.so").write_bytes(bytes(elf))
+# ZIP64: a wheel whose central directory gives a member's sizes and local header offset in a
+# ZIP64 extra field (its local header too), so mutations reach those 64-bit values (an offset
+# near 2^64 once crashed the reader).
+import struct, zlib
+data = (root / "Fixtures/elf/needs-glibc-2.39.so").read_bytes()
+packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+deflated = packer.compress(data) + packer.flush()
+name, crc = b"demo/needs-glibc-2.39.so", zlib.crc32(data)
+local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 45, 0, 8, 0, 0, crc, 0xFFFFFFFF, 0xFFFFFFFF, len(name), 20) + name \
+    + struct.pack("<HHQQ", 1, 16, len(data), len(deflated)) + deflated
+extra = struct.pack("<HHQQQ", 1, 24, len(data), len(deflated), 0)
+central = struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 0x031E, 45, 0, 8, 0, 0, crc, 0xFFFFFFFF, 0xFFFFFFFF, len(name), len(extra),
+                      0, 0, 0, 0o100755 << 16, 0xFFFFFFFF) + name + extra
+end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, 1, 1, len(central), len(local), 0)
+(out / "FuzzWheel" / "zip64-needs-glibc-2.39.whl").write_bytes(local + central + end)
 # Ends of raw deflate streams of the ELF fixtures (what a remote wheel's member gives), the
 # declared size in front; small block sizes so that a slice holds several block starts.
 import zlib
