@@ -167,7 +167,7 @@ extension RemoteWheelTests {
         let offsets: [UInt64] = [.max - 15, 1 << 40]
         for (index, offset) in offsets.enumerated() {
             // 256 KiB of padding: more than a small wheel, so the reader asks for ranges.
-            try Data(HostileWheel.bytes(localHeaderAt: offset, padding: 256 << 10)).write(to: URL(fileURLWithPath: root + "/files/h\(index).whl"))
+            try Data(ZipBytes.wheel(localHeaderAt: offset, padding: 256 << 10)).write(to: URL(fileURLWithPath: root + "/files/h\(index).whl"))
         }
         // The server serves the files its projects list (offline: never fetched).
         let listed = offsets.indices.map { ["filename": "h\($0).whl", "url": "https://invalid.example/h\($0).whl", "hashes": [String: String]()] as [String: Any] }

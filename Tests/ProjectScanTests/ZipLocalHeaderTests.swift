@@ -7,18 +7,11 @@ import TestSupport
 /// reads it so only when the member's local header repeats the directory's CRC-32 and sizes
 /// (`ZipDirectory.localHeader(_:agreesWith:)`).
 struct ZipLocalHeaderTests {
-    /// A local header: signature, version, flags, method, time, date, CRC-32, sizes, name, extra.
-    static func header(flags: UInt16 = 0, crc: UInt32, compressed: UInt32, uncompressed: UInt32, name: String = "a.so", extra: [UInt8] = []) -> [UInt8] {
-        func le16(_ value: UInt16) -> [UInt8] { [UInt8(value & 0xff), UInt8(value >> 8)] }
-        func le32(_ value: UInt32) -> [UInt8] { (0..<4).map { UInt8(value >> (8 * $0) & 0xff) } }
-        return le32(0x0403_4b50) + le16(45) + le16(flags) + le16(8) + le16(0) + le16(0) + le32(crc) + le32(compressed) + le32(uncompressed)
-            + le16(UInt16(name.utf8.count)) + le16(UInt16(extra.count)) + Array(name.utf8) + extra
+    static func header(flags: UInt16 = 0, crc: UInt32, compressed: UInt32, uncompressed: UInt32, extra: [UInt8] = []) -> [UInt8] {
+        ZipBytes.localHeader(name: "a.so", flags: flags, method: 8, crc: crc, compressed: compressed, uncompressed: uncompressed, extra: extra)
     }
 
-    static func zip64Extra(uncompressed: UInt64, compressed: UInt64) -> [UInt8] {
-        func le64(_ value: UInt64) -> [UInt8] { (0..<8).map { UInt8(value >> (8 * $0) & 0xff) } }
-        return [0x01, 0x00, 16, 0] + le64(uncompressed) + le64(compressed)
-    }
+    static func zip64Extra(uncompressed: UInt64, compressed: UInt64) -> [UInt8] { ZipBytes.zip64Extra([uncompressed, compressed]) }
 
     static let entry = ZipDirectory.Entry(path: "a.so", method: 8, flags: 0, crc32: 0xDEAD_BEEF, compressedSize: 3_000_000,
                                           uncompressedSize: 9_000_000, localHeaderOffset: 0, isDirectory: false, isSymlink: false)
@@ -83,12 +76,8 @@ struct ZipLocalHeaderTests {
     /// 0xffffffff, which nothing reads as a member's size; the old loop read past the field).
     @Test func directoryZip64FieldsStayInTheirExtra() throws {
         func directory(extra: [UInt8], comment: [UInt8] = []) throws -> ZipDirectory.Entry {
-            func le16(_ value: UInt16) -> [UInt8] { [UInt8(value & 0xff), UInt8(value >> 8)] }
-            func le32(_ value: UInt32) -> [UInt8] { (0..<4).map { UInt8(value >> (8 * $0) & 0xff) } }
-            let name = Array("a.so".utf8)
-            let record = le32(0x0201_4b50) + le16(0x031e) + le16(45) + le16(0) + le16(8) + le16(0) + le16(0) + le32(7)
-                + le32(0xffff_ffff) + le32(0xffff_ffff) + le16(UInt16(name.count)) + le16(UInt16(extra.count)) + le16(UInt16(comment.count))
-                + le16(0) + le16(0) + le32(0o100644 << 16) + le32(0) + name + extra + comment
+            let record = ZipBytes.centralRecord(name: "a.so", method: 8, crc: 7, compressed: 0xffff_ffff, uncompressed: 0xffff_ffff,
+                                                localHeaderOffset: 0, extra: extra, comment: comment, mode: 0o100644)
             return try #require(try record.withUnsafeBytes { try ZipDirectory.parse(directory: $0, offset: 0, limit: 10) }.entries.first)
         }
         let whole = try directory(extra: Self.zip64Extra(uncompressed: 9 << 30, compressed: 5 << 30))
@@ -104,12 +93,12 @@ struct ZipLocalHeaderTests {
     /// why, the rest of the wheel is read.
     @Test(arguments: [UInt64.max - 15, 1 << 40, UInt64(Int64.max)])
     func aLocalHeaderOutsideTheArchiveIsUnjudged(offset: UInt64) throws {
-        let bytes = HostileWheel.bytes(localHeaderAt: offset, padding: 64)
+        let bytes = ZipBytes.wheel(localHeaderAt: offset, padding: 64)
         let read = try bytes.withUnsafeBytes { try WheelReader.read($0, wheel: "hostile-1.0-py3-none-any.whl") }
         #expect(read.results.isEmpty)
         #expect(read.contents.unjudged == ["member pkg/x.so cannot be read: local header past the end"])
         // The same wheel with the true offset reads the member (the builder is right).
-        let honest = HostileWheel.bytes(localHeaderAt: UInt64(30 + "pkg/pad.bin".utf8.count + 64), padding: 64)
+        let honest = ZipBytes.wheel(localHeaderAt: ZipBytes.honestOffset(padding: 64), padding: 64)
         let good = try honest.withUnsafeBytes { try WheelReader.read($0, wheel: "hostile-1.0-py3-none-any.whl") }
         #expect(good.contents.unjudged.isEmpty && good.results.count == 1, "\(good.contents.unjudged)")
     }

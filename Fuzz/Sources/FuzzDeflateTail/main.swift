@@ -18,10 +18,12 @@ public func fuzzDeflateTail(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32
         return 0
     }
     precondition(tail.start >= 0 && tail.start + tail.bytes.count == max(declared, 1), "the tail ends at the declared size")
-    var previous = tail.start
+    // Sorted, disjoint and not touching, inside the tail (as `ByteCoverage` takes them).
+    var previous: UInt64?
     for range in tail.known {
-        precondition(range.lowerBound >= previous && range.upperBound <= tail.start + tail.bytes.count && !range.isEmpty,
-                     "known ranges are sorted, disjoint and inside the tail")
+        precondition(range.lowerBound >= UInt64(tail.start) && range.upperBound <= UInt64(tail.start + tail.bytes.count) && !range.isEmpty
+                     && previous.map { $0 < range.lowerBound } ?? true,
+                     "known ranges are sorted, disjoint, not touching and inside the tail")
         previous = range.upperBound
     }
     return 0
