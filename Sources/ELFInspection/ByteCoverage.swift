@@ -13,18 +13,11 @@ public struct ByteCoverage: Sendable, Equatable {
             self.ranges = ranges
             return
         }
-        var ordered = ranges.filter { !$0.isEmpty }
-        if !zip(ordered, ordered.dropFirst()).allSatisfy({ $0.lowerBound <= $1.lowerBound }) {
-            ordered.sort { $0.lowerBound < $1.lowerBound }
-        }
+        // Otherwise merged one at a time (in order, each lands at the end: no shifting).
         var merged: [Range<UInt64>] = []
-        merged.reserveCapacity(ordered.count)
-        for range in ordered {
-            if let last = merged.last, range.lowerBound <= last.upperBound {
-                merged[merged.count - 1] = last.lowerBound..<max(last.upperBound, range.upperBound)
-            } else {
-                merged.append(range)
-            }
+        merged.reserveCapacity(ranges.count)
+        for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            Self.insert(range, into: &merged)
         }
         self.ranges = merged
     }
