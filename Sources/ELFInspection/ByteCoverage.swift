@@ -51,6 +51,31 @@ public struct ByteCoverage: Sendable, Equatable {
         ranges.replaceSubrange(low..<last, with: CollectionOfOne(merged))
     }
 
+    /// The ranges of both lists (each kept as a coverage keeps them, `isNormal`), merged in
+    /// one pass, kept so too.
+    public static func union(_ first: [Range<UInt64>], _ second: [Range<UInt64>]) -> [Range<UInt64>] {
+        var merged: [Range<UInt64>] = []
+        merged.reserveCapacity(first.count + second.count)
+        var left = 0, right = 0
+        while left < first.count || right < second.count {
+            let next: Range<UInt64>
+            if right == second.count || (left < first.count && first[left].lowerBound <= second[right].lowerBound) {
+                next = first[left]
+                left += 1
+            } else {
+                next = second[right]
+                right += 1
+            }
+            guard !next.isEmpty else { continue }
+            if let last = merged.last, last.upperBound >= next.lowerBound {
+                merged[merged.count - 1] = last.lowerBound..<max(last.upperBound, next.upperBound)
+            } else {
+                merged.append(next)
+            }
+        }
+        return merged
+    }
+
     /// Whether every byte of `offset..<offset+count` is covered (an empty range is).
     public func covers(_ offset: UInt64, count: UInt64) -> Bool {
         guard count > 0 else { return true }

@@ -27,12 +27,21 @@
 ///    in the slice's last byte, A is rejected as in 2 (the parse is the same whatever the
 ///    window), and the next candidate is tried. The 0x00 pass is the parse from A: up to B it
 ///    is already written (no window was refilled after D), and zlib goes on from B behind the
-///    window it had there, a chunk at a time, only as far as the comparison needs. A byte is known when both passes agree: one that does not depend
-///    on D's window is the same in both and true; one that does is 0x00 in one and 0xFF in the
-///    other. Once a whole window's worth of bytes in a row is known, so is every later byte (a
-///    match copies from at most 32768 bytes back), and the 0x00 pass stops there. (Both passes
-///    whole, on two threads, were slower: on the two cores measured the second pass slowed the
-///    first by about as much as it ran.)
+///    window it had there, a chunk at a time, only as far as the comparison needs. A byte is
+///    known when both passes agree: one that does not depend on D's window is the same in both
+///    and true; one that does is 0x00 in one and 0xFF in the other. Once a whole window's worth
+///    of bytes in a row is known, so is every later byte (a match copies from at most 32768
+///    bytes back), and the 0x00 pass stops there. (Both passes whole, on two threads, were
+///    slower: on the two cores measured the second pass slowed the first by about as much as
+///    it ran.)
+/// 6. A byte the 0xFF pass did not write as 0xFF is true without the 0x00 pass: each byte is a
+///    literal or a copy of an earlier one, so its value is a literal's (true) or a window
+///    byte's (0xFF). So when, past what the zlib pass from A already wrote, the 0xFF pass holds
+///    a window's worth of bytes in a row none of which is 0xFF (R), every byte from R on is
+///    known, and so is each run of other bytes before it, and the 0x00 pass is not run
+///    (`undecided`): it was most of what a big library's end cost (zlib over hundreds of
+///    kilobytes in which the window's bytes are copied on and on). Only the 0xFF bytes before
+///    R are then undecided; `resolved` goes on with the comparison from B when a fact needs one.
 ///
 /// (The tail starts at D rather than at B: a byte after B that depends on B's window is
 /// known from A's pass only if its source, between D and B, is itself known, which is the
@@ -48,6 +57,19 @@ public struct DeflateTail: Sendable, Equatable {
     public let known: [Range<UInt64>]
     /// Bit offset, counted from the first byte of `compressed`, of the confirmed block start the bytes come from.
     public let blockBit: Int
+    /// Where the 0x00 pass was left out (6); nil when the passes were compared as far as that
+    /// decides anything.
+    public let undecided: Undecided?
+
+    /// The 0x00 pass left out at B (6), and what it needs to go on from there.
+    public struct Undecided: Sendable, Equatable {
+        /// From this member offset on, a byte outside `known` may still be the member's (a 0xFF
+        /// not compared), up to the range that runs to the end.
+        public let from: UInt64
+        /// B's bit in the slice, and the window the 0x00 pass had there.
+        let bit: Int
+        let window: [UInt8]
+    }
     /// Where the 0xFF pass wrote the tail: the member's byte `i` is `region.bytes[memberBase + i]`
     /// for every `i` below the member's size (the region is laid out so that a whole member
     /// fits around the tail, `PartialMember(tail:)`; only `start...` was written).
@@ -64,6 +86,7 @@ public struct DeflateTail: Sendable, Equatable {
 
     public static func == (left: DeflateTail, right: DeflateTail) -> Bool {
         left.start == right.start && left.known == right.known && left.blockBit == right.blockBit && left.bytes == right.bytes
+            && left.undecided == right.undecided
     }
 
     /// What a search cost (for measurements and tests).
@@ -155,9 +178,15 @@ public struct DeflateTail: Sendable, Equatable {
             guard written > 0, written <= tailCount else { return nil }
             _ = agreement.compare(UnsafeBufferPointer(rebasing: outputA[boundaryD.produced..<boundaryB.produced]),
                                   UnsafeBufferPointer(rebasing: reference[0..<written]))
+            var undecided: Undecided?
             if !agreement.finished {
                 let windowAtB = [UInt8](repeating: 0x00, count: max(0, window - written))
                     + outputA[max(boundaryD.produced, boundaryB.produced - window)..<boundaryB.produced]
+                if agreement.settleByTheFullPass(reference, window: window) {
+                    undecided = Undecided(from: UInt64(start + written), bit: boundaryB.bit, window: windowAtB)
+                    return DeflateTail(start: start, known: agreement.ranges, blockBit: boundaryD.bit, undecided: undecided,
+                                       region: region, memberBase: passOffset + window - start, count: tailCount)
+                }
                 let zeroPass = Inflater.chunks(compressed, startBit: boundaryB.bit, window: windowAtB) { chunk in
                     // The same parse whatever the window: never more bytes than the 0xFF pass.
                     guard chunk.count <= tailCount - agreement.compared else { return false }
@@ -173,8 +202,37 @@ public struct DeflateTail: Sendable, Equatable {
                 }
             }
             // The pass's first tail byte (region offset passOffset + window) is the member's byte `start`.
-            return DeflateTail(start: start, known: agreement.ranges, blockBit: boundaryD.bit, region: region,
-                               memberBase: passOffset + window - start, count: tailCount)
+            return DeflateTail(start: start, known: agreement.ranges, blockBit: boundaryD.bit, undecided: nil,
+                               region: region, memberBase: passOffset + window - start, count: tailCount)
+        }
+    }
+
+    /// The known ranges from member offset `from` on (at or after `undecided.from`), the 0x00
+    /// pass going on from B and compared as far as it decides anything (5), when a fact needs
+    /// one of the bytes left undecided. `compressed` is the slice the tail was inflated from,
+    /// `member` the member laid around it (`PartialMember(tail:)`), holding the 0xFF pass's bytes
+    /// from `from` on. nil when the pass does not end as the tail did.
+    static func resolved(_ compressed: UnsafeRawBufferPointer, _ undecided: Undecided, member: UnsafeRawBufferPointer, from: Int) -> [Range<UInt64>]? {
+        guard undecided.from <= UInt64(member.count), from >= Int(undecided.from), from < member.count,
+              let base = member.baseAddress else { return nil }
+        let reference = UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self) + from, count: member.count - from)
+        var agreement = Agreement(count: reference.count, untilRunOf: PrimedStream.windowSize, base: UInt64(from))
+        let resumed = Int(undecided.from)
+        var produced = resumed
+        let zeroPass = Inflater.chunks(compressed, startBit: undecided.bit, window: undecided.window) { chunk in
+            defer { produced += chunk.count }
+            // The same parse whatever the window: never past the member's end.
+            guard chunk.count <= member.count - produced else { return false }
+            let skip = max(0, min(from - produced, chunk.count))
+            guard skip < chunk.count else { return true }
+            let offset = produced + skip - from
+            return !agreement.compare(UnsafeBufferPointer(rebasing: chunk[skip...]),
+                                      UnsafeBufferPointer(rebasing: reference[offset..<(offset + chunk.count - skip)]))
+        }
+        switch zeroPass {
+        case .stopped where agreement.finished: return agreement.ranges
+        case .streamEnd(let count) where resumed + count == member.count && agreement.finished: return agreement.ranges
+        default: return nil
         }
     }
 }
@@ -227,6 +285,77 @@ extension DeflateTail {
 
         private mutating func append(_ lower: Int, _ upper: Int) {
             ranges.append((base + UInt64(lower))..<(base + UInt64(upper)))
+        }
+
+        /// Ends the comparison where it is with what the 0xFF pass `reference` (all `count`
+        /// bytes) tells alone (6), when past the bytes compared it holds a run of `window` bytes
+        /// none of which is 0xFF: the runs of other bytes up to that run are known (those
+        /// shorter than `shortest` are left out: binary data has a 0xFF every few dozen bytes,
+        /// each range costs 16 bytes, and a fact that reads them is read from the resolved
+        /// comparison), and everything from it on. False, with nothing changed, when it holds
+        /// no such run.
+        mutating func settleByTheFullPass(_ reference: UnsafeBufferPointer<UInt8>, window: Int, shortest: Int = 64) -> Bool {
+            guard !finished, reference.count == count, let first = reference.baseAddress else { return false }
+            // Appended as they are found, and taken back when there is no long run.
+            let kept = ranges.count, openRun = runStart
+            if let start = runStart { add(start, compared) }
+            runStart = nil
+            // Where the run of bytes other than 0xFF being read began (the run being compared
+            // goes on into it); the 0xFF bytes one at a time from each 8-byte word (a mask with
+            // the top bit of each: exact, no carries between bytes).
+            var runFrom = compared
+            let lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+            var index = compared
+            var longRun = false
+            scan: while index < count {
+                var full: UInt64
+                let step: Int
+                if index + 8 <= count {
+                    let inverted = ~UnsafeRawPointer(first + index).loadUnaligned(as: UInt64.self)
+                    full = ~(((inverted & lows) &+ lows) | inverted | lows)
+                    step = 8
+                } else {
+                    full = first[index] == 0xFF ? 0x80 : 0
+                    step = 1
+                }
+                while full != 0 {
+                    let at = index + full.trailingZeroBitCount / 8
+                    let length = at - runFrom
+                    if length >= window {
+                        longRun = true
+                        break scan
+                    }
+                    if length >= shortest || (length > 0 && runFrom == compared && openRun != nil) { add(runFrom, at) }
+                    runFrom = at + 1
+                    full &= full - 1
+                }
+                index += step
+                if index - runFrom >= window {
+                    longRun = true
+                    break
+                }
+            }
+            guard longRun || count - runFrom >= window else {
+                ranges.removeSubrange(kept...)
+                runStart = openRun
+                return false
+            }
+            add(runFrom, count)
+            compared = count
+            finished = true
+            return true
+        }
+
+        /// Appends `lower..<upper` (not before the last range's start), merged with the last
+        /// range when they touch.
+        private mutating func add(_ lower: Int, _ upper: Int) {
+            guard lower < upper else { return }
+            let range = (base + UInt64(lower))..<(base + UInt64(upper))
+            if let last = ranges.last, last.upperBound >= range.lowerBound {
+                ranges[ranges.count - 1] = last.lowerBound..<max(last.upperBound, range.upperBound)
+            } else {
+                ranges.append(range)
+            }
         }
 
         /// Ends the run at `end`; true when it is the run that goes on to the end.

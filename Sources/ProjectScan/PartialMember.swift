@@ -63,6 +63,23 @@ public final class PartialMember {
 
     public var coverage: ByteCoverage { ByteCoverage(ranges) }
 
+    /// Decides the bytes of the end left undecided (`DeflateTail.undecided`) from member offset
+    /// `from` on (past any start placed over them): the 0x00 pass is compared with the 0xFF
+    /// pass's bytes this member holds. False when it does not inflate as the tail did; nothing
+    /// is changed then.
+    func resolve(_ compressed: UnsafeRawBufferPointer, _ undecided: DeflateTail.Undecided, from: Int) -> Bool {
+        guard let known = DeflateTail.resolved(compressed, undecided, member: UnsafeRawBufferPointer(memory), from: from) else { return false }
+        ranges = ByteCoverage.union(ranges, known)
+        return true
+    }
+
+    /// How many of the member's bytes in `range` are 0xFF (the undecided bytes of an end
+    /// inflated from a block start are, when they copy the unknown window).
+    func fullBytes(in range: Range<Int>) -> Int {
+        let lower = max(0, min(range.lowerBound, size)), upper = max(lower, min(range.upperBound, size))
+        return memory[lower..<upper].reduce(0) { $0 + ($1 == 0xFF ? 1 : 0) }
+    }
+
     /// Where the dynamic section and section headers begin, from what was read of the start.
     public func lateStart(memberPath: String, wheel: String) -> Result<UInt64?, ELFError> {
         let path = wheel + "!/" + memberPath

@@ -50,7 +50,7 @@ public struct PartialMemberPlan {
     /// nil: any share (over a network the bytes are what costs).
     public let maxReadShare: Double?
 
-    private enum Waiting: Sendable { case head, tail, moreHead }
+    private enum Waiting: Sendable { case head, tail, moreHead, resolve }
     private var waiting = Waiting.head
     private var dataStart = 0
     /// The member's compressed bytes from its first, and their exact inflation.
@@ -72,6 +72,8 @@ public struct PartialMemberPlan {
     private var member: PartialMember?
     private var tailStart = 0
     private var tailBlockBit = 0
+    /// Where that end's 0x00 pass was left out (`DeflateTail.undecided`), until it is run.
+    private var tailUndecided: DeflateTail.Undecided?
     private var tries = 0
     /// Bytes the reads so far asked for.
     private var bytesRead = 0
@@ -112,6 +114,7 @@ public struct PartialMemberPlan {
         case .head: return afterHead(bytes)
         case .tail: return afterTail(.pieces(bytes))
         case .moreHead: return afterMoreHead(bytes)
+        case .resolve: return bytes.withUnsafeBytes { afterResolve($0) }
         }
     }
 
@@ -121,14 +124,15 @@ public struct PartialMemberPlan {
     /// inflated from their first byte each time, and kept to be read on).
     mutating func received(inPlace archive: UnsafeRawBufferPointer, offset: Int, count: Int) -> Step {
         let lower = min(max(offset, 0), archive.count), upper = lower + min(max(count, 0), archive.count - lower)
-        guard waiting == .tail else { return received([UInt8](archive[lower..<upper])) }
+        guard waiting == .tail || waiting == .resolve else { return received([UInt8](archive[lower..<upper])) }
         // The end from the plan's `tailFrom` through the member's last byte (what the step asked
-        // for and every end read before it).
-        let from = dataStart + tailFrom
+        // for and every end read before it), or again the end the member was laid around.
+        let from = dataStart + (waiting == .tail ? tailFrom : fetchedFrom)
         guard offset == from, upper - lower == count, compressedSize <= archive.count - dataStart else {
             return .finished(.whole("the archive ends inside the member"))
         }
-        return afterTail(.archive(UnsafeRawBufferPointer(rebasing: archive[from..<(dataStart + compressedSize)])))
+        let end = UnsafeRawBufferPointer(rebasing: archive[from..<(dataStart + compressedSize)])
+        return waiting == .tail ? afterTail(.archive(end)) : afterResolve(end)
     }
 
     private mutating func afterHead(_ head: [UInt8]) -> Step {
@@ -201,7 +205,7 @@ public struct PartialMemberPlan {
             if remote { tailFrom = min(remoteTailStart(from: late, after: (found.start, found.blockBit)), fetchedFrom - 2 * Self.headLength) }
             return next()
         }
-        (tailStart, tailBlockBit) = (found.start, found.blockBit)
+        (tailStart, tailBlockBit, tailUndecided) = (found.start, found.blockBit, found.undecided)
         // The tail is given away, so the member's known ranges are its own (not copied when the
         // start is merged in front of them).
         guard let laidAround = PartialMember(size: size, tail: consume found) else { return .finished(.whole("no memory for \(size) bytes")) }
@@ -217,6 +221,13 @@ public struct PartialMemberPlan {
             return .finished(.artifact(artifact))
         case .failure(let error) where error.kind == .incomplete && error.missing != nil:
             let missing = error.missing!
+            // Bytes of the end the 0x00 pass was left out for: compared now, unless most of them
+            // are 0xFF (then they most likely copy the window, and the comparison would only
+            // confirm it: the end is read from further back, as below).
+            if let undecided = tailUndecided, missing.upperBound > undecided.from {
+                let bytes = Int(max(missing.lowerBound, undecided.from))..<Int(min(missing.upperBound, UInt64(size)))
+                if bytes.isEmpty || 4 * member.fullBytes(in: bytes) < 3 * bytes.count { return resolve() }
+            }
             // Nearer the end than the start (a string table patchelf moved after the code, or
             // bytes that depend on what came before the block): the end from further back.
             // Over a network only bytes of the end itself are read from further back: the start
@@ -241,6 +252,26 @@ public struct PartialMemberPlan {
         case .failure(let error):
             return .finished(.whole(error.description))
         }
+    }
+
+    /// Runs the end's 0x00 pass over the compressed end the member was laid around: at hand when
+    /// it was fetched in pieces, else read again in place (not counted again: it was read).
+    private mutating func resolve() -> Step {
+        guard tailData.isEmpty else {
+            let compressed = tailData
+            return compressed.withUnsafeBytes { afterResolve($0) }
+        }
+        waiting = .resolve
+        return .read(offset: dataStart + fetchedFrom, count: compressedSize - fetchedFrom)
+    }
+
+    private mutating func afterResolve(_ compressed: UnsafeRawBufferPointer) -> Step {
+        guard let member, let undecided = tailUndecided, compressed.count == compressedSize - fetchedFrom,
+              member.resolve(compressed, undecided, from: max(Int(undecided.from), prefix.count)) else {
+            return .finished(.whole("the end's undecided bytes do not inflate as the end did"))
+        }
+        tailUndecided = nil
+        return evaluate()
     }
 
     private mutating func afterMoreHead(_ more: [UInt8]) -> Step {

@@ -123,6 +123,76 @@ struct DeflateTailTests {
         }
     }
 
+    /// Left with the 0xFF pass alone (`settleByTheFullPass`), the comparison keeps what it
+    /// compared (closing the run it was reading), adds each run of bytes other than 0xFF at
+    /// least `shortest` long (or going on from that run), and everything from the first such
+    /// run a window long; with no such run, it says so and changes nothing. The oracle is a
+    /// byte-by-byte rule over random passes: 0xFF bytes dense or sparse, runs and words cut
+    /// anywhere, a window of a few bytes to a few hundred (fails when the run that goes to the
+    /// end starts a byte off, or a word's 0xFF bytes past its first are missed).
+    @Test func settlingByTheFullPassIsTheByteByByteRule() {
+        var generator = SystemRandomNumberGenerator()
+        var settled = 0, unsettled = 0
+        for density in [0.0, 0.003, 0.03, 0.2, 0.7] {
+            for window in [1, 9, 64, 300] {
+                for shortest in [1, 8, 64] {
+                    for _ in 0..<16 {
+                        let length = Int.random(in: 0...4000, using: &generator)
+                        var full = (0..<length).map { _ in Double.random(in: 0..<1, using: &generator) < density ? UInt8(0xFF) : UInt8.random(in: 0...0xFE, using: &generator) }
+                        // Sometimes a stretch with no 0xFF, somewhere.
+                        if length > 0, Bool.random(using: &generator) {
+                            let from = Int.random(in: 0..<length, using: &generator), to = min(length, from + Int.random(in: 0...600, using: &generator))
+                            for index in from..<to where full[index] == 0xFF { full[index] = 0x41 }
+                        }
+                        let zero = full.map { $0 == 0xFF && Bool.random(using: &generator) ? UInt8(0x00) : $0 }
+                        let compared = Int.random(in: 0...length, using: &generator)
+                        let base = UInt64.random(in: 0...(1 << 40), using: &generator)
+                        var agreement = DeflateTail.Agreement(count: length, untilRunOf: window, base: base)
+                        let settles = zero.withUnsafeBufferPointer { zero in
+                            full.withUnsafeBufferPointer { full in
+                                _ = agreement.compare(UnsafeBufferPointer(rebasing: zero[..<compared]), UnsafeBufferPointer(rebasing: full[..<compared]))
+                                return agreement.finished ? nil : agreement.settleByTheFullPass(full, window: window, shortest: shortest)
+                            }
+                        }
+                        guard let settles else { continue }
+                        // The oracle: the runs compared (cut at `compared`), then the rule.
+                        var ranges = Self.byteByByte(Array(zero[..<compared]), Array(full[..<compared]), untilRunOf: nil)
+                        let openRun = ranges.last?.upperBound == compared
+                        var runFrom = compared, longRun: Int?
+                        for index in compared...length where index == length || full[index] == 0xFF {
+                            if index - runFrom >= window { longRun = runFrom; break }
+                            if index > runFrom, index - runFrom >= shortest || (runFrom == compared && openRun) {
+                                if ranges.last?.upperBound == runFrom { ranges[ranges.count - 1] = ranges.last!.lowerBound..<index } else { ranges.append(runFrom..<index) }
+                            }
+                            runFrom = index + 1
+                        }
+                        let label = "length \(length), density \(density), window \(window), shortest \(shortest), compared \(compared)"
+                        #expect(settles == (longRun != nil), "\(label)")
+                        if let longRun {
+                            if ranges.last?.upperBound == longRun { ranges[ranges.count - 1] = ranges.last!.lowerBound..<length } else { ranges.append(longRun..<length) }
+                            #expect(agreement.finished && agreement.compared == length, "\(label)")
+                            #expect(agreement.ranges.map { Int($0.lowerBound - base)..<Int($0.upperBound - base) } == ranges, "\(label)")
+                            settled += 1
+                        } else {
+                            // Nothing changed: the comparison goes on as if never asked.
+                            #expect(!agreement.finished && agreement.compared == compared, "\(label)")
+                            let rest = zero.withUnsafeBufferPointer { zero in
+                                full.withUnsafeBufferPointer { full in
+                                    agreement.compare(UnsafeBufferPointer(rebasing: zero[compared...]), UnsafeBufferPointer(rebasing: full[compared...]))
+                                }
+                            }
+                            #expect(rest && agreement.ranges.map { Int($0.lowerBound - base)..<Int($0.upperBound - base) }
+                                        == Self.byteByByte(zero, full, untilRunOf: window), "\(label)")
+                            unsettled += 1
+                        }
+                    }
+                }
+            }
+        }
+        print("\(settled) comparisons settled by the 0xFF pass, \(unsettled) not")
+        #expect(settled > 40 && unsettled > 40)
+    }
+
     /// The comparison of the two passes stops at the first run of agreeing bytes as long as the
     /// window and takes the rest as agreeing; before it, every disagreement is found.
     @Test func agreeingStopsAfterAWholeWindow() {
@@ -163,6 +233,8 @@ struct DeflateTailTests {
     func tailsOfLargeELFMembersAreExact(_ wheel: String) throws {
         guard let members = try Self.elfMembers(wheel) else { return }
         try #require(!members.isEmpty, "\(wheel) has an ELF member of 256 KiB compressed or more")
+        var resolvedTails = 0
+        defer { print("\(wheel): \(resolvedTails) tails left the 0x00 pass out") }
         for member in members {
             let size = member.whole.count
             let trueStarts = try #require(member.compressed.withUnsafeBytes { Inflater.blockStarts($0, uncompressedSize: size) })
@@ -215,8 +287,26 @@ struct DeflateTailTests {
                 let wrong = Self.wrongKnownBytes(tail, member.whole)
                 #expect(wrong == 0, "\(label): \(wrong) known bytes differ from the oracle")
                 // The 0x00 pass inflated only as far as the comparison needs finds exactly the
-                // ranges that two whole passes, compared to the end, find.
-                #expect(Self.knownByTwoWholePasses(member.compressed, sliceStart: sliceStart, tail: tail) == tail.knownOffsets, "\(label)")
+                // ranges that two whole passes, compared to the end, find. Left out (a window's
+                // worth of bytes in a row none 0xFF), the tail knows some of them, and resolving
+                // it from its start finds them all.
+                let classic = Self.knownByTwoWholePasses(member.compressed, sliceStart: sliceStart, tail: tail)
+                if let undecided = tail.undecided {
+                    let oracle = try #require(classic.map { ByteCoverage($0.map { UInt64($0.lowerBound)..<UInt64($0.upperBound) }) })
+                    #expect(tail.known.allSatisfy { oracle.covers($0.lowerBound, count: UInt64($0.count)) }, "\(label)")
+                    #expect(tail.known.last?.upperBound == UInt64(size), "\(label): the run to the end")
+                    #expect(undecided.from >= UInt64(tail.start) && undecided.from < UInt64(size), "\(label)")
+                    // Resolved, the tail knows what the whole comparison knows from where it was left out.
+                    let resolved = member.compressed.withUnsafeBytes { bytes in
+                        DeflateTail.resolved(UnsafeRawBufferPointer(rebasing: bytes[sliceStart...]), undecided,
+                                             member: tail.memberBytes(size: size), from: Int(undecided.from))
+                    }
+                    let union = resolved.map { ByteCoverage.union(tail.known, $0).map { Int($0.lowerBound)..<Int($0.upperBound) } }
+                    #expect(union == classic, "\(label)")
+                    resolvedTails += 1
+                } else {
+                    #expect(classic == tail.knownOffsets, "\(label)")
+                }
                 // The member laid around the tail (no copy) holds exactly the known ranges, and only at this size.
                 let laidAround = PartialMember(size: size, tail: tail)
                 #expect(laidAround?.coverage == ByteCoverage(tail.known), "\(label)")
@@ -620,4 +710,10 @@ struct DeflateTailTests {
 extension DeflateTail {
     /// The known ranges as `Int` offsets (the tests' arithmetic is in `Int`).
     var knownOffsets: [Range<Int>] { known.map { Int($0.lowerBound)..<Int($0.upperBound) } }
+
+    /// The member of `size` bytes laid around the tail (only the tail's bytes written), as
+    /// `PartialMember(tail:)` holds it.
+    func memberBytes(size: Int) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: region.bytes[memberBase..<(memberBase + size)])
+    }
 }

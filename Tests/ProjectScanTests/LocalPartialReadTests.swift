@@ -87,7 +87,7 @@ struct LocalPartialReadTests {
     /// archive's end, short of the member's, a larger or smaller size, another CRC-32) is never
     /// read by its ends: its end would be placed by a wrong size.
     @Test func inPlaceReadsAreThePiecesReads() throws {
-        var compared = 0, byEnds = 0, endsInside = 0
+        var compared = 0, byEnds = 0, endsInside = 0, resolved = 0
         for path in Self.wheels {
             let mapping = try MappedArchive(path: path)
             defer { mapping.unmap() }
@@ -122,7 +122,15 @@ struct LocalPartialReadTests {
                         }
                     }
                     let inPlace = run(inPlace: true), pieces = run(inPlace: false)
-                    #expect(inPlace.steps == pieces.steps, "\(path) \(entry)")
+                    // In place, an end whose 0x00 pass was left out and is then needed
+                    // (`DeflateTail.undecided`) is read again, from where it was read last (in
+                    // pieces it is at hand): free in place, and never fetched again.
+                    let again = inPlace.steps.indices.filter { index in
+                        inPlace.steps[index].upperBound == data.upperBound
+                            && inPlace.steps[..<index].contains { $0.lowerBound == inPlace.steps[index].lowerBound }
+                    }
+                    resolved += again.count
+                    #expect(inPlace.steps.indices.filter { !again.contains($0) }.map { inPlace.steps[$0] } == pieces.steps, "\(path) \(entry)")
                     #expect(inPlace.outcome == pieces.outcome, "\(path) \(entry)")
                     if entry != real {
                         #expect(inPlace.outcome == "whole: the local header's CRC-32 or sizes are not the directory's", "\(path) \(entry)")
@@ -135,8 +143,9 @@ struct LocalPartialReadTests {
                 }
             }
         }
-        print("\(compared) plans compared, \(byEnds) read by their ends, \(endsInside) found the archive cut short")
+        print("\(compared) plans compared, \(byEnds) read by their ends, \(endsInside) found the archive cut short, \(resolved) ends read again to decide bytes")
         #expect(byEnds >= Self.wheels.count / 2)
+        #expect(resolved > 0, "some end's undecided bytes are needed")
         #expect(endsInside >= Self.wheels.count / 2)
     }
 
