@@ -116,4 +116,27 @@ struct ByteCoverageTests {
         #expect(!ByteCoverage.isNormal([0..<5, 5..<8]) && !ByteCoverage.isNormal([4..<5, 0..<2]) && !ByteCoverage.isNormal([1..<1]))
         #expect(ByteCoverage.isNormal([0..<5, 6..<8]) && ByteCoverage.isNormal([]))
     }
+
+    /// The union of two kept lists, merged in one pass, is kept so and holds exactly the bytes
+    /// of both (the model: a set), whether they interleave, overlap, touch or nest.
+    @Test func theUnionOfTwoKeptListsIsTheirBytes() {
+        var generator = SystemRandomNumberGenerator()
+        for round in 0..<400 {
+            var lists: [[Range<UInt64>]] = [[], []]
+            var model = Set<UInt64>()
+            for index in 0..<2 {
+                for _ in 0..<Int.random(in: 0...20, using: &generator) {
+                    let lower = UInt64.random(in: 0...300, using: &generator)
+                    let range = lower..<(lower + UInt64.random(in: 0...(round % 2 == 0 ? 5 : 60), using: &generator))
+                    ByteCoverage.insert(range, into: &lists[index])
+                    model.formUnion(range)
+                }
+            }
+            let union = ByteCoverage.union(lists[0], lists[1])
+            #expect(ByteCoverage.isNormal(union), "\(lists)")
+            #expect(Set(union.flatMap { $0 }) == model, "\(lists)")
+            #expect(union == ByteCoverage.union(lists[1], lists[0]))
+        }
+        #expect(ByteCoverage.union([0..<5, 9..<12], [5..<9]) == [0..<12])
+    }
 }
