@@ -46,22 +46,29 @@ enum DynamicBlockHeader {
         /// The first bit at or after `bit` where a dynamic block header is valid.
         func next(from bit: Int) -> Int? {
             var position = max(0, bit)
-            // Eight bits a loaded word while eight bytes are left: only a bit whose first 13
-            // bits pass `accepts`'s first checks (BTYPE 2, at most 286 and 30 codes) is looked
-            // at whole; the rest of the buffer bit by bit.
+            // 32 bits a loaded word while eight bytes are left: the first checks of `accepts`
+            // (BTYPE 2, at most 286 and 30 codes, in a header's first 13 bits) are made for all
+            // 32 at once, bit-parallel, and only a bit that passes them is looked at whole; the
+            // rest of the buffer bit by bit.
             while position < bitCount, position & 7 != 0 {
                 if accepts(position) { return position }
                 position += 1
             }
             while (position >> 3) + 8 <= bytes.count {
                 let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: position >> 3, as: UInt64.self))
-                for shift in 0..<8 {
-                    let bits = word >> UInt64(shift)
-                    if (bits >> 1) & 3 == 2, (bits >> 3) & 31 <= 29, (bits >> 8) & 31 <= 29, accepts(position + shift) {
-                        return position + shift
-                    }
+                // Bit i of each: the check for a header starting at `position + i` (its bits
+                // i + 1 and i + 2 are BTYPE, 0 then 1; HLIT of 30 or 31 is bits i + 4 to i + 7
+                // all set, HDIST of 30 or 31 bits i + 9 to i + 12).
+                let dynamic = ~(word >> 1) & (word >> 2)
+                let tooManyLiterals = (word >> 4) & (word >> 5) & (word >> 6) & (word >> 7)
+                let tooManyDistances = (word >> 9) & (word >> 10) & (word >> 11) & (word >> 12)
+                var passing = dynamic & ~tooManyLiterals & ~tooManyDistances & 0xFFFF_FFFF
+                while passing != 0 {
+                    let candidate = position + passing.trailingZeroBitCount
+                    if accepts(candidate) { return candidate }
+                    passing &= passing - 1
                 }
-                position += 8
+                position += 32
             }
             while position < bitCount {
                 if accepts(position) { return position }
