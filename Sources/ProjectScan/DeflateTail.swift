@@ -41,7 +41,8 @@
 ///    known, and so is each run of other bytes before it, and the 0x00 pass is not run
 ///    (`undecided`): it was most of what a big library's end cost (zlib over hundreds of
 ///    kilobytes in which the window's bytes are copied on and on). Only the 0xFF bytes before
-///    R are then undecided; `resolved` goes on with the comparison from B when a fact needs one.
+///    R, and the runs of other bytes too short to be worth a range, are then undecided;
+///    `resolved` goes on with the comparison from B when a fact needs one of them.
 ///
 /// (The tail starts at D rather than at B: a byte after B that depends on B's window is
 /// known from A's pass only if its source, between D and B, is itself known, which is the
@@ -63,8 +64,8 @@ public struct DeflateTail: Sendable, Equatable {
 
     /// The 0x00 pass left out at B (6), and what it needs to go on from there.
     public struct Undecided: Sendable, Equatable {
-        /// From this member offset on, a byte outside `known` may still be the member's (a 0xFF
-        /// not compared), up to the range that runs to the end.
+        /// From this member offset on, a byte outside `known` may still be the member's (a 0xFF,
+        /// or one of a short run of other bytes, not compared), up to the range that runs to the end.
         public let from: UInt64
         /// B's bit in the slice, and the window the 0x00 pass had there.
         let bit: Int
@@ -183,7 +184,10 @@ public struct DeflateTail: Sendable, Equatable {
                 let windowAtB = [UInt8](repeating: 0x00, count: max(0, window - written))
                     + outputA[max(boundaryD.produced, boundaryB.produced - window)..<boundaryB.produced]
                 if agreement.settleByTheFullPass(reference, window: window) {
-                    undecided = Undecided(from: UInt64(start + written), bit: boundaryB.bit, window: windowAtB)
+                    // Nothing is undecided when the run that goes to the end starts where the comparison stopped.
+                    if agreement.ranges.last.map({ $0.lowerBound > UInt64(start + written) }) ?? true {
+                        undecided = Undecided(from: UInt64(start + written), bit: boundaryB.bit, window: windowAtB)
+                    }
                     return DeflateTail(start: start, known: agreement.ranges, blockBit: boundaryD.bit, undecided: undecided,
                                        region: region, memberBase: passOffset + window - start, count: tailCount)
                 }

@@ -67,17 +67,32 @@ public final class PartialMember {
     /// `from` on (past any start placed over them): the 0x00 pass is compared with the 0xFF
     /// pass's bytes this member holds. False when it does not inflate as the tail did; nothing
     /// is changed then.
+    ///
+    /// The comparison reads the member's memory, which was lent to libelf (`artifact`), and
+    /// libelf may write into an image it is lent only to convert its byte order: a partial
+    /// read is made of a little-endian ELF only (`PartialMemberPlan`), and only on a
+    /// little-endian host, so the bytes compared are the 0xFF pass's.
     func resolve(_ compressed: UnsafeRawBufferPointer, _ undecided: DeflateTail.Undecided, from: Int) -> Bool {
+        #if !_endian(little)
+        return false
+        #endif
         guard let known = DeflateTail.resolved(compressed, undecided, member: UnsafeRawBufferPointer(memory), from: from) else { return false }
         ranges = ByteCoverage.union(ranges, known)
         return true
     }
 
-    /// How many of the member's bytes in `range` are 0xFF (the undecided bytes of an end
-    /// inflated from a block start are, when they copy the unknown window).
-    func fullBytes(in range: Range<Int>) -> Int {
+    /// Of the bytes in `range` not known to be the member's: how many there are, and how many
+    /// of them are 0xFF (as the undecided bytes of an end inflated from a block start are when
+    /// they copy the unknown window).
+    func unknownBytes(in range: Range<Int>) -> (count: Int, full: Int) {
         let lower = max(0, min(range.lowerBound, size)), upper = max(lower, min(range.upperBound, size))
-        return memory[lower..<upper].reduce(0) { $0 + ($1 == 0xFF ? 1 : 0) }
+        let coverage = self.coverage
+        var count = 0, full = 0
+        for offset in lower..<upper where !coverage.covers(UInt64(offset), count: 1) {
+            count += 1
+            if memory[offset] == 0xFF { full += 1 }
+        }
+        return (count, full)
     }
 
     /// Where the dynamic section and section headers begin, from what was read of the start.

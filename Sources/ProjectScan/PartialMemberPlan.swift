@@ -74,6 +74,9 @@ public struct PartialMemberPlan {
     private var tailBlockBit = 0
     /// Where that end's 0x00 pass was left out (`DeflateTail.undecided`), until it is run.
     private var tailUndecided: DeflateTail.Undecided?
+    /// Whether an end was already read from further back rather than resolved (once only: a
+    /// further end may leave the same bytes undecided).
+    private var resolutionSkipped = false
     private var tries = 0
     /// Bytes the reads so far asked for.
     private var bytesRead = 0
@@ -223,10 +226,13 @@ public struct PartialMemberPlan {
             let missing = error.missing!
             // Bytes of the end the 0x00 pass was left out for: compared now, unless most of them
             // are 0xFF (then they most likely copy the window, and the comparison would only
-            // confirm it: the end is read from further back, as below).
+            // confirm it: the end is read from further back, as below, once).
             if let undecided = tailUndecided, missing.upperBound > undecided.from {
-                let bytes = Int(max(missing.lowerBound, undecided.from))..<Int(min(missing.upperBound, UInt64(size)))
-                if bytes.isEmpty || 4 * member.fullBytes(in: bytes) < 3 * bytes.count { return resolve() }
+                let unknown = member.unknownBytes(in: Int(max(missing.lowerBound, undecided.from))..<Int(min(missing.upperBound, UInt64(size))))
+                if unknown.count > 0 {
+                    if resolutionSkipped || 4 * unknown.full < 3 * unknown.count { return resolve() }
+                    resolutionSkipped = true
+                }
             }
             // Nearer the end than the start (a string table patchelf moved after the code, or
             // bytes that depend on what came before the block): the end from further back.

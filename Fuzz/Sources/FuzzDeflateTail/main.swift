@@ -26,6 +26,13 @@ public func fuzzDeflateTail(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32
                      "known ranges are sorted, disjoint, not touching and inside the tail")
         previous = range.upperBound
     }
+    // Bytes left undecided (the 0x00 pass left out) lie inside the tail, before the range that
+    // runs to its end.
+    if let undecided = tail.undecided {
+        precondition(undecided.from >= UInt64(tail.start) && undecided.from < UInt64(tail.start + tail.bytes.count)
+                     && tail.known.last?.upperBound == UInt64(tail.start + tail.bytes.count),
+                     "undecided bytes lie inside the tail, and the last known range runs to its end")
+    }
     return 0
 }
 
