@@ -10,7 +10,8 @@
 #   build (default)  compiled in the `build` stage with the Swift toolchain (needs the network):
 #                        docker build -t basefit .
 #   dist             the release tarball scripts/release.sh wrote to dist/ (no toolchain, no
-#                    network; what scripts/container-test.sh builds and runs here):
+#                    network; what scripts/container-test.sh builds and runs here, with the
+#                    newest tarball of dist/ and .build/test-dist/ as dist/ of its own context):
 #                        bash scripts/release.sh
 #                        buildah bud --build-arg BASEFIT_BINARY=dist -t basefit .
 #

@@ -4,7 +4,9 @@
 #     from the debootstrapped bookworm root (scripts/rootfs.sh), standing in for the
 #     registry base the Dockerfile pins (no registry is reachable here);
 #  2. `buildah bud --isolation chroot --storage-driver vfs` with BASEFIT_BINARY=dist (the
-#     binary from dist/, made by scripts/release.sh) and BASE=that local image;
+#     newest tarball in dist/ or .build/test-dist/, made by scripts/release.sh, with
+#     --from-debug in scripts/test.sh; put in a build context of its own as dist/) and
+#     BASE=that local image;
 #  3. checks: basefit passes `check --dockerfile Dockerfile` on its own binary, and passes
 #     `check --rootfs` on the built image's root; `buildah run` of `basefit --version` and a
 #     real `basefit recommend` on a fixture project, as the image's non-root user;
@@ -26,7 +28,7 @@ if ! command -v buildah >/dev/null 2>&1; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq buildah >/dev/null
 fi
 [[ -f $rootfs/.basefit-complete ]] || bash scripts/rootfs.sh "$suite"
-tarball=$(ls -t dist/basefit-*-linux-"$(uname -m)".tar.gz 2>/dev/null | head -n 1 || true)
+tarball=$(ls -t dist/basefit-*-linux-"$(uname -m)".tar.gz .build/test-dist/basefit-*-linux-"$(uname -m)".tar.gz 2>/dev/null | head -n 1 || true)
 [[ -n $tarball ]] || tarball=$(bash scripts/release.sh | tail -n 1)
 echo "container-test.sh: binary from $tarball" >&2
 
@@ -70,10 +72,15 @@ bah config --created-by "scripts/container-test.sh: libc6 from a debootstrap min
 bah commit --quiet "$container" "$base" >/dev/null
 echo "container-test.sh: base $base: $(du -sh --apparent-size "$base_root" | cut -f1) ($(find "$base_root" -type f | wc -l) files)" >&2
 
-# 2. Build the Dockerfile: the dist stage, the local base.
+# 2. Build the Dockerfile: the dist stage, the local base. The context holds the Dockerfile and
+#    the tarball as dist/ (its stage's ADD), wherever the tarball was made.
 "$binary" check "$binary" --dockerfile Dockerfile
+context=$work/context
+mkdir -p "$context/dist"
+cp Dockerfile .dockerignore "$context/"
+cp "$tarball" "$context/dist/"
 bah bud --quiet --isolation chroot --pull-never --layers=false \
-    --build-arg BASEFIT_BINARY=dist --build-arg BASE="$base" -t "$image" . >/dev/null
+    --build-arg BASEFIT_BINARY=dist --build-arg BASE="$base" -t "$image" "$context" >/dev/null
 
 # 3. Run it: as the image's user, with nothing else there.
 container=$(bah from --pull-never "$image")

@@ -16,10 +16,27 @@
 # script passes that directory; the normal `swift build` links exactly as before.
 #
 # Needs root (or sudo) only when a Debian package is missing. Usage:
-#   bash scripts/release.sh            # writes dist/, prints the tarball path last
+#   bash scripts/release.sh               # writes dist/, prints the tarball path last
+#   bash scripts/release.sh --from-debug  # for the tests (scripts/test.sh): writes .build/test-dist/
+#
+# --from-debug links the same self-contained binary from the objects the debug `swift build`
+# already made in .build, instead of compiling every module and dependency again optimised (on
+# CI's two cores that second build was the longest step of the run). The link is the release's
+# (static Swift runtime, Foundation and libraries, lld, no exported symbols, no RUNPATH), so
+# what the tests check of the tarball (its files, what its binary needs of an image, that it
+# runs in plain roots, the container image) holds for it; only the code is unoptimised. It is
+# written apart from dist/ so that it is never mistaken for a release.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
+
+from_debug=false
+case "${1:-}" in
+    "") ;;
+    --from-debug) from_debug=true ;;
+    -h | --help) sed -n 2,27p "$0"; exit 0 ;;
+    *) echo "release.sh: unknown argument $1 (--from-debug or nothing)" >&2; exit 2 ;;
+esac
 
 # 1. The static archives (Debian's -dev packages ship them next to the .so).
 packages=(libelf-dev libsqlite3-dev libarchive-dev zlib1g-dev libdeflate-dev libbz2-dev liblzma-dev libzstd-dev liblz4-dev
@@ -116,23 +133,51 @@ export PKG_CONFIG_PATH=$static/pkgconfig
 # names the runtime demangles (and whose conformances it looks up by scanning all ~10,000
 # conformance records) at first use: about 1.5 ms less of every run, 220 KB more binary
 # (Benchmarks/README.md, "Per wheel").
-# Its own build directory (.build-release): it can run while a debug `swift build` holds .build
-# (scripts/test.sh runs both at once).
-flags=(-c release --product basefit --static-swift-stdlib --disable-local-rpath -Xswiftc -L"$static"
-       -Xswiftc -use-ld=lld -Xlinker --no-export-dynamic
-       -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors
-       --scratch-path "$root/.build-release")
+# The release has its own build directory (.build-release), apart from the debug build's .build.
+if $from_debug; then
+    # The debug objects were compiled against the shared Foundation, whose modules autolink
+    # fewer libraries than the static ones (which add _FoundationICU, _FoundationCShims, ...):
+    # the libraries a -static-stdlib compile of `import Foundation` asks for are named here.
+    # --gc-sections as in a release link (an unoptimised build leaves references in code
+    # nothing calls).
+    probe=$(mktemp -d)
+    echo 'import Foundation' >"$probe/probe.swift"
+    swiftc -static-stdlib -parse-as-library -c "$probe/probe.swift" -o "$probe/probe.o"
+    autolinked=()
+    for flag in $(swift-autolink-extract "$probe/probe.o"); do
+        [[ $flag == -l* ]] && autolinked+=(-Xlinker "$flag")
+    done
+    rm -rf "$probe"
+    flags=(-c debug --product basefit --static-swift-stdlib --disable-local-rpath -Xswiftc -use-ld=lld
+           -Xlinker -L"$static" -Xlinker --gc-sections -Xlinker --no-export-dynamic "${autolinked[@]}")
+    out=.build/test-dist
+    level=1
+else
+    flags=(-c release --product basefit --static-swift-stdlib --disable-local-rpath -Xswiftc -L"$static"
+           -Xswiftc -use-ld=lld -Xlinker --no-export-dynamic
+           -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors
+           --scratch-path "$root/.build-release")
+    out=dist
+    level=9
+fi
 swift build "${flags[@]}"
 built=$(swift build "${flags[@]}" --show-bin-path)/basefit
+if $from_debug; then
+    # The product is linked where the debug build keeps its own; the next `swift build` or
+    # `swift test` links that one again as it was. Taken aside before.
+    aside=$(mktemp -d)
+    cp "$built" "$aside/basefit"
+    built=$aside/basefit
+fi
 echo "release.sh: built in $(($(date +%s) - start)) s" >&2
 
 # 3. Stage, strip, pack.
 version=$("$built" --version | head -n 1 | awk '{print $2}')
 arch=$(uname -m)
 name=basefit-$version-linux-$arch
-mkdir -p dist
+mkdir -p "$out"
 stage=$(mktemp -d)
-trap 'rm -rf "$stage"' EXIT
+trap 'rm -rf "$stage" ${aside:+"$aside"}' EXIT
 mkdir "$stage/$name"
 cp "$built" "$stage/$name/basefit"
 strip --strip-all "$stage/$name/basefit"
@@ -142,11 +187,11 @@ cp README.md "$stage/$name/"
 
 # Reproducible: fixed order, owner and time (the last commit's, when there is one).
 epoch=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}
-tarball=dist/$name.tar.gz
+tarball=$out/$name.tar.gz
 tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$epoch" -C "$stage" -cf - "$name" \
-    | gzip -n -9 >"$tarball.tmp"
+    | gzip -n -"$level" >"$tarball.tmp"
 mv "$tarball.tmp" "$tarball"
-(cd dist && sha256sum -- basefit-*.tar.gz >SHA256SUMS)
+(cd "$out" && sha256sum -- basefit-*.tar.gz >SHA256SUMS)
 
 # 4. Dogfood: what the binary needs of an image, as basefit itself reads it.
 binary=$stage/$name/basefit

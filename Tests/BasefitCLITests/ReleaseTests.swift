@@ -2,7 +2,8 @@ import Foundation
 import Testing
 import TestSupport
 
-/// The release tarball (`bash scripts/release.sh`, which scripts/test.sh runs first):
+/// The release tarball (`bash scripts/release.sh`; scripts/test.sh links one from the debug
+/// build with `--from-debug`, the same way a release is linked):
 /// what is in it, what its binary needs of an image (read by basefit itself and by
 /// binutils), and that it runs, with nothing installed, in copies of the minbase roots.
 @Suite(.enabled(if: ReleaseTarball.available, Comment(rawValue: ReleaseTarball.missingMessage)), .serialized)
@@ -34,7 +35,7 @@ struct ReleaseTests {
         let names = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
         #expect(names == ["LICENSE", "README.md", "SHA256SUMS", "basefit"])
         #expect(FileManager.default.isExecutableFile(atPath: binary))
-        // The checksums inside the tarball, and dist/SHA256SUMS naming the tarball.
+        // The checksums inside the tarball, and the SHA256SUMS beside it naming the tarball.
         let inner = try Run.program("/usr/bin/sha256sum", ["-c", "SHA256SUMS"], currentDirectory: URL(fileURLWithPath: directory))
         #expect(inner.status == 0, "\(inner.stdout)\(inner.stderr)")
         let outer = try Run.program("/usr/bin/sha256sum", ["-c", "--ignore-missing", "SHA256SUMS"], currentDirectory: ReleaseTarball.distDirectory)
@@ -210,7 +211,7 @@ struct ReleaseTests {
 }
 
 /// The CI recipes (ci/install.sh, action.yml through ci/try-action.py, the pre-commit entry)
-/// installing the release from dist/ over file:// and gating a real project.
+/// installing the release from its directory over file:// and gating a real project.
 @Suite(.enabled(if: ReleaseTarball.available, Comment(rawValue: ReleaseTarball.missingMessage)), .serialized)
 struct CIRecipeTests {
     let root = TestPaths.packageRoot.path
