@@ -4,7 +4,6 @@
 #   bash scripts/fuzz.sh                 # the long run: 10 minutes per target (50 minutes)
 #   bash scripts/fuzz.sh --runs 500      # a smoke run (CI): 500 executions per target
 #   bash scripts/fuzz.sh --time 60 FuzzELF    # one target for a minute
-#   bash scripts/fuzz.sh --build-only    # build the targets and seeds, run nothing
 #
 # Seeds come from the committed fixtures (Fuzz/seeds.sh); new inputs the fuzzer
 # finds go to .build-fuzz/corpus/<target>. A crash, leak-free OOM or timeout stops
@@ -15,14 +14,12 @@ cd "$(dirname "$0")/.."
 
 runs=""
 seconds="600"
-build_only=false
 targets=()
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --runs) runs="$2"; seconds=""; shift 2 ;;
         --time) seconds="$2"; runs=""; shift 2 ;;
-        --build-only) build_only=true; shift ;;
-        -h|--help) sed -n 2,13p "$0"; exit 0 ;;
+        -h|--help) sed -n 2,12p "$0"; exit 0 ;;
         Fuzz*) targets+=("$1"); shift ;;
         *) echo "fuzz.sh: unknown argument $1" >&2; exit 2 ;;
     esac
@@ -36,7 +33,6 @@ swift build --package-path Fuzz --scratch-path "$work/build" -c debug \
 bin="$(swift build --package-path Fuzz --scratch-path "$work/build" -c debug --show-bin-path)"
 
 bash Fuzz/seeds.sh "$work/seeds"
-if $build_only; then exit 0; fi
 
 # Known, bounded leaks in dependencies (see the file); any other leak fails the run.
 export LSAN_OPTIONS="suppressions=$PWD/Fuzz/lsan.supp:print_suppressions=0"

@@ -9,13 +9,6 @@ bash scripts/deps.sh
 bash scripts/rootfs.sh &
 rootfs=$!
 swift build
-# The fuzz targets (their own AddressSanitizer build, about a minute and a half of both cores)
-# are built at low priority while the tests run: they take the cycles the tests leave idle.
-fuzz_build=""
-if [[ $# -eq 0 ]]; then
-    nice -n 15 bash scripts/fuzz.sh --build-only >/dev/null 2>&1 &
-    fuzz_build=$!
-fi
 # The self-contained tarball the release tests run in plain roots (.build/test-dist/): linked as
 # a release is, from the objects the debug build just made (about half a minute; compiling the
 # optimised release as well took CI about 15 minutes of its two cores). `bash scripts/release.sh`
@@ -40,7 +33,5 @@ fi
 # Fuzz smoke run: every fuzz target built with AddressSanitizer and run on its seeds
 # plus 500 mutations (about a minute). The long run is `bash scripts/fuzz.sh`.
 if [[ $# -eq 0 ]]; then
-    # A failed background build is built again here, where its errors are shown.
-    wait "$fuzz_build" || true
     bash scripts/fuzz.sh --runs 500
 fi
