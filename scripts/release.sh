@@ -145,7 +145,7 @@ if $from_debug; then
     swiftc -static-stdlib -parse-as-library -c "$probe/probe.swift" -o "$probe/probe.o"
     autolinked=()
     for flag in $(swift-autolink-extract "$probe/probe.o"); do
-        [[ $flag == -l* ]] && autolinked+=(-Xlinker "$flag")
+        if [[ $flag == -l* ]]; then autolinked+=(-Xlinker "$flag"); fi
     done
     rm -rf "$probe"
     flags=(-c debug --product basefit --static-swift-stdlib --disable-local-rpath -Xswiftc -use-ld=lld
