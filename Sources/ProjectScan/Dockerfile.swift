@@ -84,9 +84,13 @@ public enum Dockerfile {
     /// it. A FROM that names its image through an ARG gets the ARG's default changed instead.
     public static func switchingBase(_ text: String, line: Int, to reference: String, run: [String] = [],
                                      path: String) throws(DockerfileError) -> String {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // Each line keeps its own "\r" (a file saved on Windows), so that joining them with "\n"
+        // gives back every line not changed byte for byte; a changed or added line takes the
+        // ending of the FROM line (or ARG line) it replaces.
+        var lines = text.textLines(keepingCarriageReturns: true).map(String.init)
         guard line >= 1, line <= lines.count else { throw DockerfileError(path: path, line: line, detail: "no such line") }
-        let original = lines[line - 1]
+        let ending = lines[line - 1].hasSuffix("\r") ? "\r" : ""
+        let original = String(lines[line - 1].dropLast(ending.count))
         let indent = String(original.prefix { $0 == " " || $0 == "\t" })
         var words = original.dropFirst(indent.count).split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         guard words.first?.uppercased() == "FROM", let imageIndex = words.indices.dropFirst().first(where: { !words[$0].hasPrefix("--") }) else {
@@ -102,12 +106,12 @@ public enum Dockerfile {
             }) else {
                 throw DockerfileError(path: path, line: line, detail: "FROM \(image) uses ARG \(name), which has no default to change")
             }
-            lines[argLine] = "ARG \(name)=\(reference)"
+            lines[argLine] = "ARG \(name)=\(reference)" + (lines[argLine].hasSuffix("\r") ? "\r" : "")
         } else {
             words[imageIndex] = reference
-            lines[line - 1] = indent + words.joined(separator: " ")
+            lines[line - 1] = indent + words.joined(separator: " ") + ending
         }
-        lines.insert(contentsOf: run.map { "RUN \($0)" }, at: line)
+        lines.insert(contentsOf: run.map { "RUN \($0)" + ending }, at: line)
         return lines.joined(separator: "\n")
     }
 
@@ -190,9 +194,8 @@ public enum Dockerfile {
         var result: [(Int, String)] = []
         var pending = ""
         var start = 0
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            var line = String(raw)
-            if line.hasSuffix("\r") { line.removeLast() }
+        for (index, raw) in text.textLines().enumerated() {
+            let line = String(raw)
             let trimmed = line.drop(while: { $0 == " " || $0 == "\t" })
             if trimmed.hasPrefix("#") { continue }
             if pending.isEmpty { start = index + 1 }

@@ -1,3 +1,5 @@
+import Domain
+
 /// The subset of YAML that pnpm-lock.yaml and Yarn Berry's yarn.lock are written in:
 /// block mappings by indentation, plain/single/double-quoted scalars, flow sequences
 /// (`[x64, arm64]`) and flow mappings kept as text. Block sequences (`- x`) become
@@ -63,9 +65,7 @@ indirect enum LockfileYAML: Sendable, Hashable {
 
     static func parse(_ text: String) throws(ParseError) -> LockfileYAML {
         var lines: [Line] = []
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            var line = raw
-            if line.hasSuffix("\r") { line = line.dropLast() }
+        for (index, line) in text.textLines().enumerated() {
             let indent = line.prefix { $0 == " " }.count
             let content = line.dropFirst(indent)
             if content.isEmpty || content.hasPrefix("#") || content == "---" { continue }

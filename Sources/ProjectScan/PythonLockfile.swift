@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// The distributions a Python lockfile pins: `requirements*.txt` (pip-compile or
@@ -147,9 +148,8 @@ public struct PythonLockfile: Sendable, Hashable, Codable {
         // Join `\` continuations, keeping the first line's number.
         var logical: [(Int, String)] = []
         var pending: (Int, String)?
-        for (number, raw) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (number, raw) in String(decoding: data, as: UTF8.self).textLines().enumerated() {
             var line = String(raw)
-            if line.hasSuffix("\r") { line.removeLast() }
             let continues = line.hasSuffix("\\")
             if continues { line.removeLast() }
             if var current = pending { current.1 += " " + line; pending = current } else { pending = (number + 1, line) }

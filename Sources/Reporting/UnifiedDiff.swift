@@ -1,3 +1,5 @@
+import Domain
+
 /// A unified diff (`diff -u`) between two texts, with three lines of context, for
 /// `recommend --format patch`. Lines are compared whole; the edit script is the
 /// longest common subsequence (Dockerfiles are short).
@@ -41,9 +43,9 @@ public enum UnifiedDiff {
             var oldCount = 0, newCount = 0
             for (edit, x, y) in edits[start...end] {
                 switch edit {
-                case .keep: body += " \(a[x])\n"; oldCount += 1; newCount += 1
-                case .remove: body += "-\(a[x])\n"; oldCount += 1
-                case .add: body += "+\(b[y])\n"; newCount += 1
+                case .keep: body += " \(a[x].text)\n" + a[x].unterminatedMark; oldCount += 1; newCount += 1
+                case .remove: body += "-\(a[x].text)\n" + a[x].unterminatedMark; oldCount += 1
+                case .add: body += "+\(b[y].text)\n" + b[y].unterminatedMark; newCount += 1
                 }
             }
             let first = edits[start]
@@ -53,10 +55,25 @@ public enum UnifiedDiff {
         return output
     }
 
+    /// A line as the diff compares it: its text (with the "\r" of a "\r\n" ending, which a
+    /// patch must carry to match the file) and whether a newline ends it. Only a text's last
+    /// line can lack one; it differs from the same text with a newline, and the diff marks it
+    /// as `diff -u` and git do.
+    private struct Line: Equatable {
+        var text: Substring
+        var terminated: Bool
+
+        var unterminatedMark: String { terminated ? "" : "\\ No newline at end of file\n" }
+    }
+
     /// The text's lines; a final newline ends the last line rather than starting an empty one.
-    private static func lines(_ text: String) -> [String] {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        if text.hasSuffix("\n") { lines.removeLast() }
+    private static func lines(_ text: String) -> [Line] {
+        var lines = text.textLines(keepingCarriageReturns: true).map { Line(text: $0, terminated: true) }
+        if lines.last?.text.isEmpty == true {
+            lines.removeLast()
+        } else if !lines.isEmpty {
+            lines[lines.count - 1].terminated = false
+        }
         return lines
     }
 }

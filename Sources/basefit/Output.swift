@@ -18,6 +18,11 @@ enum Output {
         write("basefit: warning: \(message)\n", to: 2)
     }
 
+    /// Something the user must know to use the output, not a problem.
+    static func note(_ message: String) {
+        write("basefit: note: \(message)\n", to: 2)
+    }
+
     static func verbose(_ message: String, options: GlobalOptions) {
         guard options.verbose else { return }
         write("basefit: \(message)\n", to: 2)

@@ -1,6 +1,7 @@
 import Advisor
 import ArgumentParser
 import Domain
+import Foundation
 import ELFInspection
 import ImageCatalog
 import ProjectScan
@@ -154,7 +155,10 @@ extension RecommendCommand {
         }
         let run = best.compatible ? [] : best.installCommands
         let patched = try Dockerfile.switchingBase(text, line: base.line, to: reference, run: run, path: path)
-        let name = path.split(separator: "/").last.map(String.init) ?? path
-        return UnifiedDiff.diff(text, patched, path: name)
+        let name = DiffFileName(path: path, currentDirectory: FileManager.default.currentDirectoryPath)
+        if let directory = name.directory, !global.quiet {
+            Output.note("\(path) lies outside the current directory: the diff names it \(name.name); apply it in \(directory) (patch -p1)")
+        }
+        return UnifiedDiff.diff(text, patched, path: name.name)
     }
 }

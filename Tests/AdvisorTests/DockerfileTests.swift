@@ -24,6 +24,25 @@ import TestSupport
         #expect(build.reference == "node:22-bookworm")
     }
 
+    /// A Dockerfile saved with Windows line endings: every line is a line. Before, the text was
+    /// split at "\n" Characters, which a "\r\n" is not: the file was one line, its first FROM
+    /// (a glibc build stage) was taken for the final one, and a musl runtime stage went unjudged.
+    @Test func windowsLineEndingsKeepTheStages() throws {
+        let unix = "# syntax=docker/dockerfile:1\nARG BASE=node:22-alpine\nFROM node:22-bookworm AS build\nRUN npm ci \\\n  && npm prune\nFROM ${BASE} AS runtime\nCOPY --from=build /app /app\n"
+        let windows = unix.replacingOccurrences(of: "\n", with: "\r\n")
+        for text in [unix, windows] {
+            let base = try Dockerfile.base(of: text, path: "Dockerfile", stage: nil)
+            #expect(base.reference == "node:22-alpine" && base.line == 6 && base.stage == "runtime", "\(base)")
+            #expect(try Dockerfile.base(of: text, path: "Dockerfile", stage: "build").line == 3)
+        }
+        // Switching the base keeps every other byte, and each changed line keeps its ending.
+        let switched = try Dockerfile.switchingBase(windows, line: 6, to: "node:22-bookworm-slim", run: ["apt-get install -y libvips42"], path: "Dockerfile")
+        #expect(switched == windows.replacingOccurrences(of: "ARG BASE=node:22-alpine", with: "ARG BASE=node:22-bookworm-slim")
+            .replacingOccurrences(of: "FROM ${BASE} AS runtime\r\n", with: "FROM ${BASE} AS runtime\r\nRUN apt-get install -y libvips42\r\n"))
+        let direct = try Dockerfile.switchingBase("FROM a AS build\r\nFROM b\r\nCMD x", line: 2, to: "c", path: "Dockerfile")
+        #expect(direct == "FROM a AS build\r\nFROM c\r\nCMD x")
+    }
+
     @Test func digestsAndRegistries() throws {
         let digest = "sha256:" + String(repeating: "0123456789abcdef", count: 4)
         let pinned = try Dockerfile.base(of: "FROM docker.io/library/python:3.12-slim@\(digest)\n", path: "D", stage: nil)

@@ -50,6 +50,45 @@ struct PatchFormatTests {
         #expect(gate.status == 0, "\(gate.stdout)")
     }
 
+    /// The diff names the Dockerfile by the path given, relative to where basefit ran, so that
+    /// `patch -p1` there changes that file and not ./Dockerfile (before, it named only the
+    /// base name); it keeps Windows line endings and marks a last line without a newline, so
+    /// that `patch` applies it without fuzz and `git apply` at all.
+    @Test(arguments: [("crlf", "\r\n", true), ("no-final-newline", "\n", false)])
+    func aNestedDockerfileIsPatchedWhereItIsWithItsLineEndings(label: String, ending: String, finalNewline: Bool) throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("basefit-patch-\(label)-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("services/api"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let decoy = "FROM node:22-bookworm\nCOPY . /app\n"
+        try decoy.write(to: directory.appendingPathComponent("Dockerfile"), atomically: true, encoding: .utf8)
+        let lines = ["FROM node:22-bookworm AS build", "RUN npm ci", "FROM --platform=linux/amd64 node:22-bookworm", "COPY --from=build /app /app"]
+        let original = lines.joined(separator: ending) + (finalNewline ? ending : "")
+        let dockerfile = directory.appendingPathComponent("services/api/Dockerfile")
+        try Data(original.utf8).write(to: dockerfile)
+        let project = TestPaths.packageRoot.appendingPathComponent("Fixtures/projects/node-napi-rs").path
+        let result = try Run.program(TestPaths.executable.path, ["recommend", project, "--dockerfile", "./services//api/Dockerfile", "--format", "patch", "--offline"],
+                                     currentDirectory: directory)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("--- a/services/api/Dockerfile\n+++ b/services/api/Dockerfile\n"), "\(result.stdout)")
+        #expect(result.stdout.hasSuffix(finalNewline ? "/app\(ending)" : "/app\n\\ No newline at end of file\n"), "\(result.stdout)")
+        let recommended = try #require(try JSONSerialization.jsonObject(with: Data(try basefit(["recommend", project, "--format", "json"]).stdout.utf8)) as? [String: Any])["recommended"] as? String
+        if let git = Run.which("git") {
+            let file = directory.appendingPathComponent("change.diff")
+            try result.stdout.write(to: file, atomically: true, encoding: .utf8)
+            let check = try Run.program(git, ["apply", "--check", file.path], currentDirectory: directory)
+            #expect(check.status == 0, "git apply: \(check.stderr)")
+        }
+        // A Dockerfile outside the current directory: named by its base name, with a note saying where to apply it.
+        let outside = try basefit(["recommend", project, "--dockerfile", dockerfile.path, "--format", "patch", "--offline"])
+        #expect(outside.stdout.hasPrefix("--- a/Dockerfile\n"), "\(outside.stdout)")
+        #expect(outside.stderr.contains("note: \(dockerfile.path) lies outside the current directory: the diff names it Dockerfile; apply it in \(dockerfile.deletingLastPathComponent().path) (patch -p1)"), "\(outside.stderr)")
+        let applied = try apply(result.stdout, in: directory)
+        #expect(applied.status == 0 && !applied.stdout.contains("fuzz") && applied.stdout.contains("services/api/Dockerfile"), "\(applied.stdout)\(applied.stderr)")
+        let expected = original.replacingOccurrences(of: "FROM --platform=linux/amd64 node:22-bookworm\(ending)", with: "FROM --platform=linux/amd64 \(recommended ?? "?")\(ending)")
+        #expect(try Data(contentsOf: dockerfile) == Data(expected.utf8))
+        #expect(try String(contentsOf: directory.appendingPathComponent("Dockerfile"), encoding: .utf8) == decoy)
+    }
+
     @Test func anArgDefaultAndTheInstallLineWhenInstallsWereAllowed() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("basefit-patch-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

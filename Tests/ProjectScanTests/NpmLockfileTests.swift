@@ -86,6 +86,19 @@ import TestSupport
         #expect(arm.blocked.map(\.package).sorted() == ["@node-rs/argon2", "sharp"])
     }
 
+    /// A lockfile saved with Windows line endings reads exactly as with Unix ones (pnpm's and
+    /// Yarn's YAML used to split at "\n" Characters, which a "\r\n" is not: one line, refused).
+    @Test(arguments: [("package-lock.json", NpmLockfile.Format.packageLock), ("pnpm-lock.yaml", .pnpm), ("yarn.lock", .yarnBerry)])
+    func windowsLineEndingsReadTheSame(name: String, format: NpmLockfile.Format) throws {
+        let copies = try WindowsLineEndings(copying: [Self.fixture(name)])
+        defer { copies.remove() }
+        let unix = try NpmLockfile.read(path: copies.unix.appendingPathComponent(name).path)
+        let windows = try NpmLockfile.read(path: copies.windows.appendingPathComponent(name).path)
+        #expect(unix.format == format && windows.format == format)
+        #expect(unix.packages.count >= 5)
+        #expect(try copies.comparable(windows) == copies.comparable(unix))
+    }
+
     @Test func yarnBerryConditionsAreRead() throws {
         let lock = try NpmLockfile.read(path: Self.fixture("yarn.lock"))
         #expect(lock.format == .yarnBerry)

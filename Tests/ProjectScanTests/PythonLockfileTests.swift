@@ -53,6 +53,20 @@ import TestSupport
     @Test func poetryLockMatchesTomllib() throws { try compare(Self.fixture("poetry.lock"), format: .poetry) }
     @Test func requirementsMatchPip() throws { try compare(Self.fixture("requirements-dev.txt"), format: .requirements) }
 
+    /// A lockfile saved with Windows line endings reads exactly as with Unix ones. Before,
+    /// requirements files split at "\n" Characters, and "\r\n" is one Character: a CRLF
+    /// requirements.txt was one line and its pins were silently lost.
+    @Test(arguments: [("requirements-dev.txt", PythonLockfile.Format.requirements), ("uv.lock", .uv), ("poetry.lock", .poetry), ("pylock.toml", .pylock)])
+    func windowsLineEndingsReadTheSame(name: String, format: PythonLockfile.Format) throws {
+        let copies = try WindowsLineEndings(copying: [Self.fixture(name), Self.fixture("requirements.txt")])
+        defer { copies.remove() }
+        let unix = try PythonLockfile.read(path: copies.unix.appendingPathComponent(name).path)
+        let windows = try PythonLockfile.read(path: copies.windows.appendingPathComponent(name).path)
+        #expect(unix.format == format && windows.format == format)
+        #expect(unix.pins.count >= 4, "\(unix.pins.map(\.name))")
+        #expect(try copies.comparable(windows) == copies.comparable(unix))
+    }
+
     @Test func requirementsOptionsHashesAndWarnings() throws {
         let lockfile = try PythonLockfile.read(path: Self.fixture("requirements-dev.txt"))
         #expect(lockfile.indexURL == "https://pypi.org/simple")
