@@ -18,6 +18,18 @@ public struct DockerfileBase: Sendable, Hashable {
     /// Paths the selected stage COPYs or ADDs (sources and destinations).
     public var copied: [String] = []
 
+    /// The architecture the stage's `--platform` fixes (`linux/arm64/v8` → `arm64/v8`), nil
+    /// when the Dockerfile leaves it to the build (no `--platform`, or `$TARGETPLATFORM`).
+    /// The ARGs the FROM's image reference names (`FROM ${BASE}` → `BASE`): a patch changes
+    /// their defaults, which a `--build-arg` overrides.
+    public var imageArguments: [String] = []
+
+    public var platformArchitecture: String? {
+        guard let platform else { return nil }
+        let parts = platform.split(separator: "/")
+        return parts.count >= 2 ? parts.dropFirst().joined(separator: "/") : platform
+    }
+
     /// System files the stage adds itself (`COPY --from=build /etc/ssl/certs/… /etc/ssl/certs/`),
     /// so a base without them still runs the program.
     public var addedSystemFiles: Set<SystemFile> {
@@ -45,6 +57,8 @@ public enum Dockerfile {
 
     struct Stage {
         var from: String
+        /// The image as written, before ARG substitution.
+        var written: String = ""
         var name: String?
         var platform: String?
         var line: Int
@@ -54,8 +68,8 @@ public enum Dockerfile {
 
     /// Reads the Dockerfile at `path` (a regular file or a pipe such as `<(…)`),
     /// never more than `sizeLimit` bytes, and finds the base of `stage`.
-    public static func base(file path: String, stage wanted: String?) throws(DockerfileError) -> DockerfileBase {
-        try base(of: try text(file: path), path: path, stage: wanted)
+    public static func base(file path: String, stage wanted: String?, buildArgs: [String: String] = [:]) throws(DockerfileError) -> DockerfileBase {
+        try base(of: try text(file: path), path: path, stage: wanted, buildArgs: buildArgs)
     }
 
     /// The Dockerfile's text (a regular file or a pipe), never more than `sizeLimit` bytes.
@@ -115,27 +129,44 @@ public enum Dockerfile {
         return lines.joined(separator: "\n")
     }
 
-    public static func base(of text: String, path: String, stage wanted: String?) throws(DockerfileError) -> DockerfileBase {
+    /// The platform arguments BuildKit defines itself, in the global scope too (a FROM may use
+    /// them without declaring them). TARGET…: the platform being built for, the one judged;
+    /// BUILD…: the build machine's, unknown here.
+    static let automaticPlatformArgs = ["TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT",
+                                        "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "BUILDVARIANT"]
+
+    /// `buildArgs` are `docker build --build-arg NAME=VALUE`: they replace the defaults of the
+    /// ARGs declared before the first FROM (and give a value to those declared without one).
+    public static func base(of text: String, path: String, stage wanted: String?, buildArgs: [String: String] = [:]) throws(DockerfileError) -> DockerfileBase {
         guard text.utf8.count <= sizeLimit else {
             throw DockerfileError(path: path, line: nil, detail: "larger than \(sizeLimit) bytes")
         }
         var globalArgs: [String: String] = [:]
+        var declared: Set<String> = []
         var stages: [Stage] = []
-        for (number, instruction) in logicalLines(text) {
+        for (number, instruction) in try logicalLines(text, path: path) {
             let words = instruction.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
             guard let keyword = words.first?.uppercased() else { continue }
+            if keyword == "ARG" {
+                declared.formUnion(words.dropFirst().compactMap { $0.split(separator: "=", maxSplits: 1).first.map(String.init) })
+            }
             if keyword == "ARG" && stages.isEmpty {
                 for word in words.dropFirst() {
                     // `ARG NAME`, `ARG NAME=value`; a word like `=` or `=x` names nothing.
                     let parts = word.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
                     guard let name = parts.first, !name.isEmpty else { continue }
-                    globalArgs[name] = parts.count > 1 ? unquote(parts[1]) : globalArgs[name]
+                    globalArgs[name] = buildArgs[name] ?? (parts.count > 1 ? unquote(parts[1]) : globalArgs[name])
                 }
             } else if keyword == "FROM" {
                 var rest = Array(words.dropFirst())
                 var platform: String?
                 while let flag = rest.first, flag.hasPrefix("--") {
-                    if flag.hasPrefix("--platform=") { platform = substitute(String(flag.dropFirst("--platform=".count)), globalArgs) }
+                    if flag.hasPrefix("--platform=") {
+                        // An automatic platform argument stands for itself: marked, then judged below.
+                        var scope = globalArgs
+                        for name in automaticPlatformArgs where scope[name] == nil { scope[name] = "\u{0}" + name }
+                        platform = substitute(String(flag.dropFirst("--platform=".count)), scope)
+                    }
                     rest.removeFirst()
                 }
                 guard let image = rest.first else {
@@ -143,7 +174,7 @@ public enum Dockerfile {
                 }
                 var name: String?
                 if rest.count >= 3, rest[1].uppercased() == "AS" { name = rest[2].lowercased() }
-                stages.append(Stage(from: substitute(image, globalArgs), name: name, platform: platform, line: number))
+                stages.append(Stage(from: substitute(image, globalArgs), written: image, name: name, platform: platform, line: number))
             } else if keyword == "COPY" || keyword == "ADD", !stages.isEmpty {
                 stages[stages.count - 1].copied += words.dropFirst().filter { !$0.hasPrefix("--") }
             }
@@ -162,14 +193,27 @@ public enum Dockerfile {
         let stageName = current.name
         let copied = current.copied
         var platform = current.platform
+        var platformLine = platform == nil ? nil : current.line
         for _ in 0..<stages.count {
             guard let parent = stages.first(where: { $0.name == current.from.lowercased() && $0.line < current.line }) else { break }
             current = parent
-            platform = platform ?? parent.platform
+            if platform == nil, let inherited = parent.platform { platform = inherited; platformLine = parent.line }
         }
-        var warnings: [String] = []
+        var warnings: [String] = buildArgs.keys.sorted().filter { !declared.contains($0) }.map {
+            "--build-arg \($0): \(path) declares no ARG \($0); it changes nothing"
+        }
         if current.from.contains("$") {
-            throw DockerfileError(path: path, line: current.line, detail: "FROM \(current.from) uses an ARG without a default; give --base instead")
+            throw DockerfileError(path: path, line: current.line, detail: "FROM \(current.from) uses an ARG without a default; give --build-arg NAME=VALUE as the build does, or --base")
+        }
+        if let marked = platform, marked.contains("\u{0}") {
+            // The target platform is the one judged (--arch, else the project's); the build
+            // machine's is not known here, and the target's is judged in its place.
+            if marked.contains("\u{0}BUILD") {
+                warnings.append("\(path):\(platformLine ?? current.line): the stage runs on the build machine's platform ($BUILDPLATFORM); judged for the target platform (--arch, else the project's)")
+            }
+            platform = nil
+        } else if let platform, platform.contains("$") {
+            throw DockerfileError(path: path, line: platformLine ?? current.line, detail: "--platform=\(platform) uses an ARG without a default; give --build-arg NAME=VALUE as the build does, or --arch")
         }
         if current.from.lowercased() == "scratch" {
             return DockerfileBase(image: "scratch", reference: "scratch", digest: nil, platform: platform,
@@ -180,7 +224,8 @@ public enum Dockerfile {
             warnings.append("\(path):\(current.line): FROM \(current.from) is not pinned by digest (@sha256:…); the image behind the tag can change under you")
         }
         return DockerfileBase(image: current.from, reference: reference, digest: digest, platform: platform,
-                              stage: stageName, line: current.line, warnings: warnings, copied: copied)
+                              stage: stageName, line: current.line, warnings: warnings, copied: copied,
+                              imageArguments: argumentNames(in: current.written))
     }
 
     /// `docker.io/library/node:22@sha256:…` → (`node:22`, `sha256:…`); no tag → `:latest`.
@@ -189,26 +234,150 @@ public enum Dockerfile {
         return (parsed.withoutDigest.taggedName, parsed.digest)
     }
 
-    /// Lines with continuations joined and comments dropped, with their first line number.
-    static func logicalLines(_ text: String) -> [(Int, String)] {
+    /// The instructions, as BuildKit's parser reads them, each with the number of its first
+    /// line: a UTF-8 byte order mark dropped; the `# escape=` parser directive (backslash or
+    /// backtick) at the top; lines joined where the escape character ends them (spaces after
+    /// it allowed), comment and empty lines inside such a continuation skipped; comment lines
+    /// dropped; and the here-documents of RUN, COPY and ADD (`<<EOF`, `<<-EOF`, `<<"EOF"`, one
+    /// or more per instruction) skipped to their terminator lines, so that a line of their
+    /// content (a script, a config file, an inner Dockerfile's `FROM`) is never an instruction.
+    static func logicalLines(_ text: String, path: String) throws(DockerfileError) -> [(Int, String)] {
+        var lines = text.textLines()
+        if let first = lines.first, first.hasPrefix("\u{FEFF}") { lines[0] = first.dropFirst() }
+        var escape: Character = "\\"
+        // Parser directives: `# name=value` lines before anything else.
+        for line in lines {
+            guard let directive = directive(in: line) else { break }
+            if directive.name == "escape" {
+                guard directive.value == "\\" || directive.value == "`" else {
+                    throw DockerfileError(path: path, line: nil, detail: "invalid escape directive \(directive.value) (only \\ and ` are allowed)")
+                }
+                escape = Character(directive.value)
+            }
+        }
         var result: [(Int, String)] = []
-        var pending = ""
-        var start = 0
-        for (index, raw) in text.textLines().enumerated() {
-            let line = String(raw)
-            let trimmed = line.drop(while: { $0 == " " || $0 == "\t" })
-            if trimmed.hasPrefix("#") { continue }
-            if pending.isEmpty { start = index + 1 }
-            if line.hasSuffix("\\") {
-                pending += line.dropLast() + " "
+        var index = 0
+        while index < lines.count {
+            let number = index + 1
+            var line = String(lines[index].drop(while: { $0 == " " || $0 == "\t" }))
+            index += 1
+            if line.hasPrefix("#") { continue }
+            var continued = continuation(&line, escape: escape)
+            while continued, index < lines.count {
+                let next = String(lines[index])
+                index += 1
+                let trimmed = next.drop(while: { $0 == " " || $0 == "\t" })
+                if trimmed.hasPrefix("#") || trimmed.isEmpty { continue }
+                var part = next
+                continued = continuation(&part, escape: escape)
+                line += part
+            }
+            let instruction = String(line.trimmingSpaces())
+            if instruction.isEmpty { continue }
+            result.append((number, instruction))
+            for heredoc in heredocs(in: instruction) {
+                var terminated = false
+                while index < lines.count {
+                    var candidate = lines[index]
+                    index += 1
+                    if heredoc.chomp { candidate = candidate.drop(while: { $0 == "\t" }) }
+                    if candidate == heredoc.name { terminated = true; break }
+                }
+                guard terminated else {
+                    throw DockerfileError(path: path, line: number, detail: "unterminated here-document <<\(heredoc.chomp ? "-" : "")\(heredoc.name) (no line \(heredoc.name) ends it)")
+                }
+            }
+        }
+        return result
+    }
+
+    /// A parser directive line (`# escape=``), as BuildKit recognises them at the top of the file.
+    private static func directive(in line: Substring) -> (name: String, value: String)? {
+        guard line.hasPrefix("#") else { return nil }
+        let body = line.dropFirst().trimmingSpaces()
+        guard let equals = body.firstIndex(of: "=") else { return nil }
+        let name = body[..<equals].trimmingSpaces().lowercased()
+        let value = String(body[body.index(after: equals)...].trimmingSpaces())
+        guard let first = name.first, first.isASCII, first.isLetter, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }), !value.isEmpty,
+              name == "escape" || name == "syntax" || name == "check" else { return nil }
+        return (name, value)
+    }
+
+    /// Removes a trailing escape character (and the spaces or tabs after it) that continues
+    /// the instruction on the next line; an escape character escaped by another does not.
+    private static func continuation(_ line: inout String, escape: Character) -> Bool {
+        var body = Substring(line)
+        while let last = body.last, last == " " || last == "\t" { body = body.dropLast() }
+        guard body.last == escape else { return false }
+        let before = body.dropLast()
+        if before.last == escape { return false }
+        line = String(before)
+        return true
+    }
+
+    /// The here-documents an instruction opens, in order: words `<<NAME`, `<<-NAME` (tabs
+    /// before the terminator allowed), with the name quoted or not (`<<"EOF"`, `<<'EOF'`), in
+    /// RUN, COPY and ADD (also after ONBUILD), not in their JSON (exec) form.
+    static func heredocs(in instruction: String) -> [(name: String, chomp: Bool)] {
+        var words = shellWords(instruction)
+        if words.first?.uppercased() == "ONBUILD" { words.removeFirst() }
+        guard let keyword = words.first?.uppercased(), ["RUN", "COPY", "ADD"].contains(keyword) else { return [] }
+        if words.dropFirst().first(where: { !$0.hasPrefix("--") })?.hasPrefix("[") == true { return [] }
+        var found: [(name: String, chomp: Bool)] = []
+        for word in words.dropFirst() {
+            var rest = Substring(word).drop(while: { $0.isASCII && $0.isNumber })
+            guard rest.hasPrefix("<<") else { continue }
+            rest = rest.dropFirst(2)
+            let chomp = rest.hasPrefix("-")
+            if chomp { rest = rest.dropFirst() }
+            guard !rest.isEmpty, !rest.contains("<") else { continue }
+            let name = rest.filter { $0 != "\"" && $0 != "'" && $0 != "\\" }
+            guard !name.isEmpty, !name.contains(" ") else { continue }
+            found.append((name, chomp))
+        }
+        return found
+    }
+
+    /// Shell words with their quotes kept: split at unquoted spaces and tabs; a backslash
+    /// outside single quotes keeps the next character in the word.
+    static func shellWords(_ text: String) -> [String] {
+        var words: [String] = []
+        var word = ""
+        var inWord = false
+        var quote: Character?
+        var escaped = false
+        for character in text {
+            if escaped { word.append(character); escaped = false; continue }
+            if character == "\\" && quote != "'" { word.append(character); escaped = true; inWord = true; continue }
+            if let open = quote {
+                word.append(character)
+                if character == open { quote = nil }
                 continue
             }
-            pending += line
-            if !pending.trimmingSpaces().isEmpty { result.append((start, String(pending.trimmingSpaces()))) }
-            pending = ""
+            if character == " " || character == "\t" {
+                if inWord { words.append(word); word = ""; inWord = false }
+                continue
+            }
+            if character == "\"" || character == "'" { quote = character }
+            word.append(character)
+            inWord = true
         }
-        if !pending.trimmingSpaces().isEmpty { result.append((start, String(pending.trimmingSpaces()))) }
-        return result
+        if inWord { words.append(word) }
+        return words
+    }
+
+    /// The names `$NAME` and `${NAME…}` refer to in `text`.
+    static func argumentNames(in text: String) -> [String] {
+        var names: [String] = []
+        var rest = Substring(text)
+        while let dollar = rest.firstIndex(of: "$") {
+            rest = rest[rest.index(after: dollar)...]
+            if rest.first == "{" { rest = rest.dropFirst() }
+            let name = rest.prefix { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
+            if !name.isEmpty, !names.contains(String(name)) { names.append(String(name)) }
+            rest = rest.dropFirst(name.count)
+        }
+        return names
     }
 
     /// `${NAME}`, `${NAME:-default}` and `$NAME` from ARG defaults.

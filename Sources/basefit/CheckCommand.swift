@@ -42,6 +42,9 @@ struct CheckCommand: ParsableCommand {
     @Option(help: "With --dockerfile: the stage whose base to check.")
     var stage: String?
 
+    @Option(name: .customLong("build-arg"), help: BuildArguments.help)
+    var buildArgs: [String] = []
+
     @Option(help: "Check against a real root filesystem directory instead of the catalog.")
     var rootfs: String?
 
@@ -80,6 +83,8 @@ struct CheckCommand: ParsableCommand {
             throw ValidationError("--app-only goes with --image and no paths.")
         }
         if stage != nil && dockerfile == nil { throw ValidationError("--stage goes with --dockerfile.") }
+        if !buildArgs.isEmpty && dockerfile == nil { throw ValidationError("--build-arg goes with --dockerfile.") }
+        _ = try BuildArguments.parse(buildArgs)
     }
 
     func run() throws {
@@ -110,13 +115,11 @@ struct CheckCommand: ParsableCommand {
             var reference = base ?? ""
             source = "--base"
             if let dockerfile {
-                let found = try Dockerfile.base(file: dockerfile, stage: stage)
+                let found = try Dockerfile.base(file: dockerfile, stage: stage, buildArgs: BuildArguments.parse(buildArgs))
                 reference = found.image
                 line = found.line
                 source = "\(dockerfile):\(found.line)" + (found.stage.map { ", stage \($0)" } ?? "")
-                if architecture == nil, let platform = found.platform {
-                    architecture = platform.split(separator: "/").dropFirst().joined(separator: "/")
-                }
+                if architecture == nil { architecture = found.platformArchitecture }
                 for warning in found.warnings where !global.quiet { Output.warning(warning) }
                 addedFiles = found.addedSystemFiles
             }

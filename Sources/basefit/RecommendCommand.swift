@@ -43,6 +43,9 @@ struct RecommendCommand: ParsableCommand {
     @Option(help: "With --dockerfile: the stage whose FROM to move.")
     var stage: String?
 
+    @Option(name: .customLong("build-arg"), help: BuildArguments.help)
+    var buildArgs: [String] = []
+
     @Option(help: "Target architecture (amd64, arm64, arm/v7 …); default: the project's.")
     var arch: String?
 
@@ -71,16 +74,17 @@ struct RecommendCommand: ParsableCommand {
         if !paths.isEmpty && requirements != nil { throw ValidationError("Give paths or --requirements FILE, not both.") }
         if format == .patch && dockerfile == nil { throw ValidationError("--format patch needs --dockerfile FILE.") }
         if stage != nil && dockerfile == nil { throw ValidationError("--stage goes with --dockerfile.") }
+        if !buildArgs.isEmpty && dockerfile == nil { throw ValidationError("--build-arg goes with --dockerfile.") }
+        _ = try BuildArguments.parse(buildArgs)
     }
 
     func run() throws {
         var needs: Requirements
         var inputs = requirements.map { [$0] } ?? paths
         var architecture = arch
-        let base = try dockerfile.map { path throws(DockerfileError) in try Dockerfile.base(file: path, stage: stage) }
-        if architecture == nil, let platform = base?.platform {
-            architecture = platform.split(separator: "/").dropFirst().joined(separator: "/")
-        }
+        let buildArguments = try BuildArguments.parse(buildArgs)
+        let base = try dockerfile.map { path throws(DockerfileError) in try Dockerfile.base(file: path, stage: stage, buildArgs: buildArguments) }
+        if architecture == nil { architecture = base?.platformArchitecture }
         if let reference = imageOptions.image {
             // The app's own files: the layers above the base when the image names it, else all.
             let platform = "linux/" + (architecture.flatMap { Architecture($0)?.platformName } ?? "amd64")
@@ -152,6 +156,9 @@ extension RecommendCommand {
         } else if !global.quiet {
             if let lookupFailure { Output.warning("could not ask the registry for the digest of \(reference): \(lookupFailure)") }
             Output.warning("the catalog records no digest for \(reference): pin it yourself (skopeo inspect docker://\(reference)) before you merge")
+        }
+        if !global.quiet, let argument = base.imageArguments.first(where: { (try? BuildArguments.parse(buildArgs))?[$0] != nil }) {
+            Output.warning("the build sets \(argument) with --build-arg, and the patch changes only the default of ARG \(argument): change the --build-arg to \(reference) too")
         }
         let run = best.compatible ? [] : best.installCommands
         let patched = try Dockerfile.switchingBase(text, line: base.line, to: reference, run: run, path: path)

@@ -43,6 +43,74 @@ import TestSupport
         #expect(direct == "FROM a AS build\r\nFROM c\r\nCMD x")
     }
 
+    /// BuildKit reads the lines of a here-document (RUN, COPY, ADD; `<<EOF`, `<<-EOF`, quoted
+    /// names, several per instruction) as the instruction's content, never as instructions.
+    /// Before, a content line starting with FROM was taken for a stage: a glibc base written
+    /// into a script made a musl final stage pass.
+    @Test func hereDocumentsAreContentNotInstructions() throws {
+        let cases: [(String, String, Int)] = [
+            // A FROM inside a RUN's here-document after the last real FROM.
+            ("FROM node:22-alpine AS build\nRUN <<EOF\necho hi\nFROM node:22-bookworm-slim\nEOF\n", "node:22-alpine", 1),
+            // A COPY here-document with SQL, then the real final stage.
+            ("FROM node:22-bookworm AS build\nCOPY <<EOF /app/db.sql\nSELECT name\nFROM users\nEOF\nFROM node:22-alpine\n", "node:22-alpine", 6),
+            // <<- lets tabs stand before the terminator; quoted names; two here-documents in one RUN.
+            ("FROM node:22-bookworm AS build\nRUN <<-\"EOT\" bash && cat <<'EOF2'\n\tFROM a\n\tEOT\nFROM b\nEOF2\nFROM node:22-alpine\n", "node:22-alpine", 7),
+            // Not here-documents: `<<` inside quotes, an exec-form RUN, a FROM line.
+            ("FROM node:22-bookworm\nRUN echo \"<<EOF\"\nRUN [\"sh\", \"-c\", \"cat <<EOF\"]\nFROM node:22-alpine\n", "node:22-alpine", 4),
+            // ONBUILD RUN with a here-document.
+            ("FROM node:22-alpine\nONBUILD RUN <<EOF\nFROM node:22-bookworm\nEOF\n", "node:22-alpine", 1),
+        ]
+        for (text, image, line) in cases {
+            let base = try Dockerfile.base(of: text, path: "Dockerfile", stage: nil)
+            #expect(base.reference == image + ":latest" || base.reference == image, "\(text)")
+            #expect(base.line == line, "\(text)")
+        }
+        #expect {
+            try Dockerfile.base(of: "FROM node:22 AS build\nRUN cat <<EOF\nnever ends\n", path: "D", stage: nil)
+        } throws: { ($0 as? DockerfileError).map { $0.line == 2 && $0.detail.contains("unterminated here-document <<EOF") } == true }
+    }
+
+    /// The rest of BuildKit's line rules: a byte order mark, the `# escape=` directive, spaces
+    /// after the continuation character, comment and empty lines inside a continuation.
+    @Test func escapeDirectiveByteOrderMarkAndContinuations() throws {
+        let backtick = "\u{FEFF}# escape=`\nFROM node:22-bookworm AS build\nRUN dir c:\\ `\n  && echo\nFROM node:22-alpine `\n   AS runtime\n"
+        let base = try Dockerfile.base(of: backtick, path: "D", stage: nil)
+        #expect(base.reference == "node:22-alpine" && base.stage == "runtime" && base.line == 5)
+        #expect(try Dockerfile.base(of: "\u{FEFF}FROM node:22-alpine\n", path: "D", stage: nil).line == 1)
+        let continued = "FROM node:22-bookworm AS build \\  \n# a comment inside\n\n  \nRUN true\nFROM \\\t\n\n  node:22-alpine\n"
+        let found = try Dockerfile.base(of: continued, path: "D", stage: nil)
+        #expect(found.reference == "node:22-alpine" && found.line == 6)
+        #expect(try Dockerfile.base(of: continued, path: "D", stage: "build").line == 1)
+        #expect(throws: DockerfileError.self) { try Dockerfile.base(of: "# escape=x\nFROM a\n", path: "D", stage: nil) }
+    }
+
+    /// `--platform=$TARGETPLATFORM` is the platform being built: the one judged (no error, no
+    /// fixed architecture); `$BUILDPLATFORM` is the build machine's, said in a warning; an ARG
+    /// of the user's without a value is an error naming --build-arg.
+    @Test func automaticPlatformArgumentsAndBuildArgs() throws {
+        let target = try Dockerfile.base(of: "FROM --platform=$TARGETPLATFORM node:22-alpine\n", path: "D", stage: nil)
+        #expect(target.platform == nil && target.platformArchitecture == nil && target.warnings.count == 1)
+        let build = try Dockerfile.base(of: "FROM --platform=${BUILDPLATFORM} node:22-alpine\n", path: "D", stage: nil)
+        #expect(build.platform == nil && build.warnings.contains { $0.contains("$BUILDPLATFORM") })
+        let fixed = try Dockerfile.base(of: "FROM --platform=linux/arm64/v8 node:22-alpine AS a\nFROM a\n", path: "D", stage: nil)
+        #expect(fixed.platformArchitecture == "arm64/v8")
+        #expect {
+            try Dockerfile.base(of: "ARG PLATFORM\nFROM --platform=$PLATFORM node:22-alpine\n", path: "D", stage: nil)
+        } throws: { ($0 as? DockerfileError)?.detail.contains("--build-arg") == true }
+        let arg = try Dockerfile.base(of: "ARG PLATFORM\nFROM --platform=$PLATFORM node:22-alpine\n", path: "D", stage: nil, buildArgs: ["PLATFORM": "linux/arm64"])
+        #expect(arg.platformArchitecture == "arm64")
+        // --build-arg replaces a global ARG's default, as `docker build` does; one no ARG declares is a warning.
+        let text = "ARG BASE=node:22-bookworm\nFROM ${BASE} AS runtime\nARG INSIDE\n"
+        #expect(try Dockerfile.base(of: text, path: "D", stage: nil).reference == "node:22-bookworm")
+        let overridden = try Dockerfile.base(of: text, path: "D", stage: nil, buildArgs: ["BASE": "node:22-alpine", "INSIDE": "x", "NOPE": "y"])
+        #expect(overridden.reference == "node:22-alpine" && overridden.imageArguments == ["BASE"])
+        #expect(overridden.warnings.filter { $0.hasPrefix("--build-arg") } == ["--build-arg NOPE: D declares no ARG NOPE; it changes nothing"])
+        #expect {
+            try Dockerfile.base(of: "ARG NODE\nFROM node:${NODE}-alpine\n", path: "D", stage: nil)
+        } throws: { ($0 as? DockerfileError)?.detail.contains("--build-arg NAME=VALUE") == true }
+        #expect(try Dockerfile.base(of: "ARG NODE\nFROM node:${NODE}-alpine\n", path: "D", stage: nil, buildArgs: ["NODE": "20"]).reference == "node:20-alpine")
+    }
+
     @Test func digestsAndRegistries() throws {
         let digest = "sha256:" + String(repeating: "0123456789abcdef", count: 4)
         let pinned = try Dockerfile.base(of: "FROM docker.io/library/python:3.12-slim@\(digest)\n", path: "D", stage: nil)

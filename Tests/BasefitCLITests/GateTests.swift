@@ -22,6 +22,28 @@ import TestSupport
 
     // MARK: Nothing to judge is not a pass
 
+    /// The gate judges the image the build uses: `--build-arg` as docker build takes it, and a
+    /// Dockerfile whose here-document holds a FROM line (the base the build really uses is
+    /// node:22-alpine; the napi-rs project needs glibc).
+    @Test func theBuildsOwnArgumentsAndHereDocumentsDecideTheBase() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("basefit-buildarg-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let dockerfile = directory.appendingPathComponent("Dockerfile")
+        try "# syntax=docker/dockerfile:1\nARG BASE=node:22-bookworm-slim\nFROM node:22-bookworm AS build\nRUN <<EOF\nFROM node:22-bookworm-slim\nEOF\nFROM --platform=$TARGETPLATFORM ${BASE}\n"
+            .write(to: dockerfile, atomically: true, encoding: .utf8)
+        let project = "Fixtures/projects/node-napi-rs"
+        let byDefault = try basefit(["check", project, "--dockerfile", dockerfile.path, "--quiet"])
+        #expect(byDefault.status == 0 && byDefault.stdout.hasPrefix("compatible: node:22-bookworm-slim (\(dockerfile.path):7)"), "\(byDefault.stdout)\(byDefault.stderr)")
+        let alpine = try basefit(["check", project, "--dockerfile", dockerfile.path, "--build-arg", "BASE=node:22-alpine", "--quiet"])
+        #expect(alpine.status == 1 && alpine.stdout.contains("[libc-mismatch]"), "\(alpine.stdout)\(alpine.stderr)")
+        try "FROM node:22-bookworm AS build\nRUN <<EOF\necho built\nFROM node:22-bookworm-slim\nEOF\nFROM node:22-alpine\n".write(to: dockerfile, atomically: true, encoding: .utf8)
+        let heredoc = try basefit(["check", project, "--dockerfile", dockerfile.path, "--quiet"])
+        #expect(heredoc.status == 1 && heredoc.stdout.hasPrefix("incompatible: node:22-alpine"), "\(heredoc.stdout)\(heredoc.stderr)")
+        let misuse = try basefit(["check", project, "--base", "node:22-alpine", "--build-arg", "BASE=x"])
+        #expect(misuse.status == 2 && misuse.stderr.contains("--build-arg goes with --dockerfile"), "\(misuse.stderr)")
+    }
+
     @Test func nothingToJudgeExitsTwoWithWhatToDo() throws {
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
