@@ -89,6 +89,23 @@ struct PatchFormatTests {
         #expect(try String(contentsOf: directory.appendingPathComponent("Dockerfile"), encoding: .utf8) == decoy)
     }
 
+    /// A patch that changes an ARG's default says when the build overrides that ARG with
+    /// --build-arg (the changed default would then change nothing), and moves the image the
+    /// build really uses.
+    @Test func aBuildArgThatOverridesThePatchedDefaultIsSaid() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("basefit-patch-arg-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let dockerfile = directory.appendingPathComponent("Dockerfile")
+        try "ARG BASE=node:22-bookworm\nFROM ${BASE}\nCOPY . /app\n".write(to: dockerfile, atomically: true, encoding: .utf8)
+        let arguments = ["recommend", "Fixtures/projects/node-napi-rs", "--dockerfile", dockerfile.path, "--format", "patch", "--offline"]
+        let plain = try basefit(arguments)
+        #expect(plain.status == 0 && plain.stdout.contains("+ARG BASE=") && !plain.stderr.contains("--build-arg"), "\(plain.stdout)\(plain.stderr)")
+        let overridden = try basefit(arguments + ["--build-arg", "BASE=node:22-bookworm-slim"])
+        #expect(overridden.status == 0 && overridden.stdout.contains("+ARG BASE="), "\(overridden.stdout)")
+        #expect(overridden.stderr.contains("the build sets BASE with --build-arg, and the patch changes only the default of ARG BASE"), "\(overridden.stderr)")
+    }
+
     @Test func anArgDefaultAndTheInstallLineWhenInstallsWereAllowed() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("basefit-patch-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
