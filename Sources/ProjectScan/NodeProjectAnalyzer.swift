@@ -123,10 +123,37 @@ struct NodeProjectAnalyzer {
             }
             if let (_, manifest) = nearestManifest(above: PathText.normalize(build.path)), let os = manifest.os,
                !os.contains("linux"), os.contains(where: { !$0.hasPrefix("!") }) || os.contains("!linux") {
-                return nil
+                // Unless it is the platform package of a family that publishes Linux ones
+                // (sharp, napi-rs, esbuild …) and none of those is installed: then node_modules
+                // was installed on another system, and the family's package cannot load here.
+                guard let name = manifest.name, let family = linuxFamily(of: name) else { return nil }
+                return ScanWarning(
+                    path: build.path,
+                    message: "a \(build.format.system) build (\(build.format.rawValue)) of \(name), one of \(family.parent)'s platform packages, and none of its "
+                        + "Linux ones (\(family.linux.prefix(3).joined(separator: ", "))\(family.linux.count > 3 ? " …" : "")) is installed: node_modules was "
+                        + "installed on \(build.format.system), and \(family.parent) loads on no Linux image (run npm ci on Linux, e.g. in the image's build stage)",
+                    effect: .unjudged)
             }
             return build.warning
         }
+    }
+
+    /// For a package another one lists among its optionalDependencies beside packages named
+    /// for Linux (`@img/sharp-darwin-arm64` beside `@img/sharp-linux-x64`): that parent and
+    /// its Linux platform packages, when none of those is installed.
+    private mutating func linuxFamily(of name: String) -> (parent: String, linux: [String])? {
+        var installed: Set<String> = []
+        for directory in manifests.keys {
+            if let manifest = manifest(at: directory), let installedName = manifest.name { installed.insert(installedName) }
+        }
+        for directory in manifests.keys.sorted() {
+            guard let parent = manifest(at: directory), parent.optionalDependencies.contains(name) else { continue }
+            let linux = parent.optionalDependencies.filter { $0.contains("linux") }.sorted()
+            if !linux.isEmpty, !linux.contains(where: installed.contains) {
+                return (parent.name ?? PathText.fileName(of: directory), linux)
+            }
+        }
+        return nil
     }
 
     private mutating func manifest(at directory: String) -> PackageJSON? {
