@@ -20,14 +20,15 @@ public struct PackageIndexClient: Sendable {
         self.fetcher = fetcher
     }
 
-    /// pip's precedence: `--index-url` on the command line, else PIP_INDEX_URL, else the
-    /// lockfile's own, else PyPI; extra indexes from the command line, PIP_EXTRA_INDEX_URL
-    /// (space-separated) and the lockfiles.
+    /// pip's precedence: a requirements file's own `-i` (the last one read), which pip puts
+    /// over its command line and PIP_INDEX_URL alike; else `--index-url`, else PIP_INDEX_URL,
+    /// else PyPI. Extra indexes from the command line, PIP_EXTRA_INDEX_URL (space-separated)
+    /// and the lockfiles.
     public static func indexes(
         indexURL: String?, extraIndexURLs: [String], environment: [String: String], lockfiles: [PythonLockfile]
     ) -> [String] {
-        let primary = indexURL ?? environment["PIP_INDEX_URL"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? lockfiles.compactMap(\.indexURL).first ?? defaultIndex
+        let primary = lockfiles.compactMap(\.indexURL).last ?? indexURL
+            ?? environment["PIP_INDEX_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? defaultIndex
         var extras = extraIndexURLs
         extras += (environment["PIP_EXTRA_INDEX_URL"] ?? "").split(separator: " ").map(String.init)
         extras += lockfiles.flatMap(\.extraIndexURLs)

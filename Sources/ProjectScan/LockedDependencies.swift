@@ -67,9 +67,13 @@ public struct LockedDependencies: Sendable, Hashable, Codable {
     }
     public var paths: [String] { npm.map(\.path) + python.map(\.path) }
 
-    /// The lockfiles in `paths`: each path a lockfile, or a directory whose top level holds
-    /// them. Lockfiles that cannot be read are warnings.
-    public static func find(in paths: [String]) -> LockedDependencies {
+    /// The lockfiles in `paths`: each path a lockfile (always read), or a directory whose top
+    /// level holds them: every npm lockfile there (npm, pnpm and Yarn each read their own,
+    /// and which one the build runs is not known here, so all are judged), and every Python
+    /// one (uv.lock, pylock.toml, poetry.lock and requirements.txt, else `requirements*.txt`).
+    /// `installed` leaves out a directory's lockfiles of an ecosystem whose packages are
+    /// installed (what is installed is judged instead). Lockfiles that cannot be read are warnings.
+    public static func find(in paths: [String], installed: (npm: Bool, python: Bool) = (false, false)) -> LockedDependencies {
         var found = LockedDependencies()
         var files: [String] = []
         for path in paths {
@@ -77,19 +81,18 @@ public struct LockedDependencies: Sendable, Hashable, Codable {
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
             if isDirectory.boolValue {
                 let names = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
-                // One npm lockfile per directory, as npm/pnpm/yarn would use it.
-                if let npm = ["package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml", "yarn.lock"].first(where: names.contains) {
-                    files.append(PathText.join(path, npm))
+                if !installed.npm {
+                    files += ["npm-shrinkwrap.json", "package-lock.json", "pnpm-lock.yaml", "yarn.lock"].filter(names.contains).map { PathText.join(path, $0) }
                 }
-                // uv.lock, pylock.toml or poetry.lock before requirements files (which they usually export).
-                if let lock = ["pylock.toml", "uv.lock", "poetry.lock"].first(where: names.contains) {
-                    files.append(PathText.join(path, lock))
-                } else if names.contains("requirements.txt") {
-                    // What a Dockerfile installs (`pip install -r requirements.txt`); dev and test
-                    // files (requirements-dev.txt) are read when named.
-                    files.append(PathText.join(path, "requirements.txt"))
-                } else {
-                    files += names.filter { PythonLockfile.isLockfileName($0) && $0.hasPrefix("requirements") }.map { PathText.join(path, $0) }
+                if !installed.python {
+                    files += ["pylock.toml", "uv.lock", "poetry.lock"].filter(names.contains).map { PathText.join(path, $0) }
+                    if names.contains("requirements.txt") {
+                        // What a Dockerfile installs (`pip install -r requirements.txt`); dev and test
+                        // files (requirements-dev.txt) are read when named, or when there is no requirements.txt.
+                        files.append(PathText.join(path, "requirements.txt"))
+                    } else {
+                        files += names.filter { PythonLockfile.isLockfileName($0) && $0.hasPrefix("requirements") }.map { PathText.join(path, $0) }
+                    }
                 }
             } else if isLockfileName(PathText.fileName(of: path)) {
                 files.append(path)

@@ -145,14 +145,23 @@ public struct PythonLockfile: Sendable, Hashable, Codable {
             throw ParseError(path: path, detail: depth == 0 ? "cannot read the file" : "cannot read the included file")
         }
         let display = PathText.fileName(of: path)
-        // Join `\` continuations, keeping the first line's number.
+        // Join `\` continuations as pip does, keeping the first line's number: the pieces are
+        // joined as they are (no space added), and a comment line (`#` after optional spaces)
+        // neither continues nor is continued into (it ends a continuation). A byte order mark
+        // at the start is not part of the first line.
+        var text = String(decoding: data, as: UTF8.self)
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         var logical: [(Int, String)] = []
         var pending: (Int, String)?
-        for (number, raw) in String(decoding: data, as: UTF8.self).textLines().enumerated() {
+        for (number, raw) in text.textLines().enumerated() {
             var line = String(raw)
+            if line.drop(while: { $0 == " " || $0 == "\t" }).hasPrefix("#") {
+                if let done = pending { logical.append(done); pending = nil }
+                continue
+            }
             let continues = line.hasSuffix("\\")
             if continues { line.removeLast() }
-            if var current = pending { current.1 += " " + line; pending = current } else { pending = (number + 1, line) }
+            if var current = pending { current.1 += line; pending = current } else { pending = (number + 1, line) }
             if !continues, let done = pending { logical.append(done); pending = nil }
         }
         if let done = pending { logical.append(done) }
@@ -173,7 +182,11 @@ public struct PythonLockfile: Sendable, Hashable, Codable {
                     let included = argument.hasPrefix("/") ? argument : PathText.join(PathText.directory(of: path), argument)
                     try readRequirements(path: included, into: &lockfile, visited: &visited, depth: depth + 1)
                 case "-i", "--index-url":
-                    if lockfile.indexURL == nil { lockfile.indexURL = argument }
+                    // pip: each one replaces the index, over --index-url and PIP_INDEX_URL too.
+                    if let argument { lockfile.indexURL = argument }
+                case "--no-index", "-f", "--find-links":
+                    lockfile.warnings.append("\(origin): \(line): pip then installs from \(option == "--no-index" ? "the --find-links locations only" : "that location too"), "
+                                             + "whose files basefit does not read; the pins are not judged from the index alone (scan the wheels there, e.g. basefit check wheelhouse/)")
                 case "--extra-index-url":
                     if let argument { lockfile.extraIndexURLs.append(argument) }
                 case "-e", "--editable":

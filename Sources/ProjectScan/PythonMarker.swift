@@ -1,16 +1,31 @@
 import ELFInspection
 
 /// Evaluates a PEP 508 environment marker for a Linux CPython platform
-/// (`python_version < "3.11" and platform_machine == "x86_64"`). `extra` is never set.
-/// A marker basefit cannot read evaluates to true (the pin is kept, not silently dropped).
+/// (`python_version < "3.11" and platform_machine == "x86_64"`).
+///
+/// What the platform does not say is unknown, not empty: `extra` (which extras the install
+/// asks for), `platform_release` and `platform_version` (the build machine's kernel), and
+/// the patch release of `python_full_version`/`implementation_version` (only the CPython
+/// line is known: a comparison is decided when it comes out the same for every patch
+/// release). The logic is three-valued, and a marker that is not false for certain keeps
+/// its pin, as does a marker basefit cannot read: a pin is dropped only when pip would
+/// certainly not install it there.
 public enum PythonMarker {
     public static func evaluate(_ marker: String, platform: LockfilePlatform) -> Bool {
         var parser = Parser(tokens: tokenize(marker), environment: environment(platform))
         guard let value = parser.orExpression(), parser.position == parser.tokens.count else { return true }
-        return value
+        return value != false
     }
 
-    static func environment(_ platform: LockfilePlatform) -> [String: String] {
+    /// A marker variable's value on the platform.
+    enum Value {
+        case known(String)
+        /// `major.minor` known, the patch release not.
+        case line(String)
+        case unknown
+    }
+
+    static func environment(_ platform: LockfilePlatform) -> [String: Value] {
         let machine: String
         switch platform.architecture {
         case .amd64: machine = "x86_64"
@@ -19,12 +34,13 @@ public enum PythonMarker {
         case .i386: machine = "i686"
         default: machine = platform.architecture.elfName
         }
-        let python = platform.python ?? "3"
+        let python: Value = platform.python.map { .known($0) } ?? .unknown
+        let full: Value = platform.python.map { .line($0) } ?? .unknown
         return [
-            "python_version": python, "python_full_version": python + ".0", "sys_platform": "linux",
-            "platform_system": "Linux", "platform_machine": machine, "os_name": "posix",
-            "implementation_name": "cpython", "platform_python_implementation": "CPython",
-            "implementation_version": python + ".0", "extra": "",
+            "python_version": python, "python_full_version": full, "sys_platform": .known("linux"),
+            "platform_system": .known("Linux"), "platform_machine": .known(machine), "os_name": .known("posix"),
+            "implementation_name": .known("cpython"), "platform_python_implementation": .known("CPython"),
+            "implementation_version": full,
         ]
     }
 
@@ -70,35 +86,36 @@ public enum PythonMarker {
 
     private struct Parser {
         let tokens: [Token]
-        let environment: [String: String]
+        let environment: [String: Value]
         var position = 0
 
-        init(tokens: [Token], environment: [String: String]) {
+        init(tokens: [Token], environment: [String: Value]) {
             self.tokens = tokens
             self.environment = environment
         }
 
-        mutating func orExpression() -> Bool? {
+        /// nil in a value: unknown (Kleene logic). A nil result: the marker could not be read.
+        mutating func orExpression() -> Bool?? {
             guard var value = andExpression() else { return nil }
             while position < tokens.count, tokens[position] == .op("or") {
                 position += 1
                 guard let right = andExpression() else { return nil }
-                value = value || right
+                value = value == true || right == true ? true : (value == false && right == false ? false : Bool?.none)
             }
             return value
         }
 
-        mutating func andExpression() -> Bool? {
+        mutating func andExpression() -> Bool?? {
             guard var value = atom() else { return nil }
             while position < tokens.count, tokens[position] == .op("and") {
                 position += 1
                 guard let right = atom() else { return nil }
-                value = value && right
+                value = value == false || right == false ? false : (value == true && right == true ? true : Bool?.none)
             }
             return value
         }
 
-        mutating func atom() -> Bool? {
+        mutating func atom() -> Bool?? {
             guard position < tokens.count else { return nil }
             if tokens[position] == .open {
                 position += 1
@@ -112,27 +129,51 @@ public enum PythonMarker {
             position += 1
             if op == "not", position < tokens.count, tokens[position] == .op("in") { position += 1; op = "not in" }
             guard let right = operand() else { return nil }
-            return compare(left, op, right)
+            switch (left, right) {
+            case (.known(let a), .known(let b)): return .some(Self.compare(a, op, b))
+            case (.line(let a), .known(let b)): return .some(Self.overPatches(a, b, third: true) { Self.compare($0, op, $1) })
+            case (.known(let a), .line(let b)): return .some(Self.overPatches(b, a, third: false) { Self.compare($1, op, $0) })
+            default: return .some(nil)
+            }
         }
 
-        mutating func operand() -> (text: String, isVariable: Bool)? {
+        mutating func operand() -> Value? {
             guard position < tokens.count else { return nil }
             defer { position += 1 }
             switch tokens[position] {
-            case .string(let text): return (text, false)
-            case .word(let name): return (environment[name] ?? "", true)
+            case .string(let text): return .known(text)
+            case .word(let name): return environment[name] ?? .unknown
             default: return nil
             }
         }
 
-        func compare(_ left: (text: String, isVariable: Bool), _ op: String, _ right: (text: String, isVariable: Bool)) -> Bool {
+        /// A comparison of `line.<patch>` with `other`, decided only when it is the same for
+        /// every patch release: tried at 0, at the other side's own patch number and next to
+        /// it, and far above (the comparisons change only at those points).
+        static func overPatches(_ line: String, _ other: String, third: Bool, _ compare: (String, String) -> Bool) -> Bool? {
+            let otherPatch = other.split(separator: ".").dropFirst(2).first.flatMap { Int($0.prefix { $0.isNumber }) }
+            var patches = [0, 9_999]
+            if let otherPatch { patches += [max(0, otherPatch - 1), otherPatch, otherPatch + 1] }
+            let results = Set(patches.map { compare("\(line).\($0)", other) })
+            return results.count == 1 ? results.first : nil
+        }
+
+        static func compare(_ left: String, _ op: String, _ right: String) -> Bool {
             switch op {
-            case "in": return right.text.contains(left.text)
-            case "not in": return !right.text.contains(left.text)
+            case "in": return right.contains(left)
+            case "not in": return !right.contains(left)
             default: break
             }
-            if let a = VersionNumber(left.text), let b = VersionNumber(right.text),
-               left.text.allSatisfy({ $0.isNumber || $0 == "." }), right.text.allSatisfy({ $0.isNumber || $0 == "." }) {
+            // PEP 440 prefix matching: `== "3.12.*"`, `!= "3.12.*"`.
+            if op == "==" || op == "!=", right.hasSuffix(".*"), left.allSatisfy({ $0.isNumber || $0 == "." }) {
+                let prefix = right.dropLast(2).split(separator: ".").map { Int($0) ?? -1 }
+                let components = left.split(separator: ".").map { Int($0) ?? -2 }
+                let padded = components + Array(repeating: 0, count: max(0, prefix.count - components.count))
+                let matches = Array(padded.prefix(prefix.count)) == prefix
+                return op == "==" ? matches : !matches
+            }
+            if let a = VersionNumber(left), let b = VersionNumber(right),
+               left.allSatisfy({ $0.isNumber || $0 == "." }), right.allSatisfy({ $0.isNumber || $0 == "." }) {
                 // PEP 440 compares release segments padded with zeros.
                 let width = max(a.components.count, b.components.count)
                 let x = a.components + Array(repeating: 0, count: width - a.components.count)
@@ -151,12 +192,12 @@ public enum PythonMarker {
                 }
             }
             switch op {
-            case "==", "===": return left.text == right.text
-            case "!=": return left.text != right.text
-            case "<": return left.text < right.text
-            case "<=": return left.text <= right.text
-            case ">": return left.text > right.text
-            case ">=": return left.text >= right.text
+            case "==", "===": return left == right
+            case "!=": return left != right
+            case "<": return left < right
+            case "<=": return left <= right
+            case ">": return left > right
+            case ">=": return left >= right
             default: return true
             }
         }

@@ -22,11 +22,13 @@ enum LockfileInput {
 
     static func attach(to requirements: Requirements, paths: [String], _ global: GlobalOptions, index: IndexOptions?,
                        targets: WheelTargets = .catalog(nil)) throws -> Requirements {
-        let namesLockfile = paths.contains { LockedDependencies.isLockfileName(URL(fileURLWithPath: $0).lastPathComponent) }
-        let installed = requirements.files.contains(where: \.isLoadable) || requirements.node?.isInstalled == true
-            || requirements.python?.isInstalled == true
-        guard namesLockfile || !installed else { return requirements }
-        var locked = LockedDependencies.find(in: paths)
+        // A lockfile named as a path is always read; in a directory, the lockfiles of an
+        // ecosystem whose packages are installed are not (the installed files are judged).
+        // Other native code beside them (a tool's binary, a Node app beside a Python
+        // requirements file) does not stand in for their pins.
+        let installed = (npm: requirements.node?.isInstalled == true, python: requirements.python?.isInstalled == true)
+        var locked = LockedDependencies.find(in: paths, installed: installed)
+        if locked.isEmpty && locked.unreadable == nil { return requirements }
         guard !locked.isEmpty else {
             Output.warnings(locked.warnings.map { ScanWarning(path: "lockfile", message: $0) }, options: global)
             return requirements.adding(unjudged: locked.unjudged())  // a named lockfile that could not be parsed
@@ -37,6 +39,11 @@ enum LockfileInput {
             let indexes = PackageIndexClient.indexes(
                 indexURL: index?.indexURL, extraIndexURLs: index?.extraIndexURL ?? [],
                 environment: ProcessInfo.processInfo.environment, lockfiles: locked.python)
+            let given = index?.indexURL ?? ProcessInfo.processInfo.environment["PIP_INDEX_URL"].flatMap { $0.isEmpty ? nil : $0 }
+            if let own = locked.python.compactMap(\.indexURL).last, let given, !global.quiet,
+               own.trimmingCharacters(in: ["/"]) != given.trimmingCharacters(in: ["/"]) {
+                Output.warning("lockfile: the requirements file's -i \(own) is the index pip uses, over \(index?.indexURL != nil ? "--index-url" : "PIP_INDEX_URL") \(given); judged from \(own)")
+            }
             Output.verbose("lockfiles: \(locked.paths.joined(separator: ", ")); asking \(indexes.joined(separator: ", "))", options: global)
             let targetPlatforms = try self.platforms(targets, requirements: requirements, global)
             platforms = targetPlatforms

@@ -44,6 +44,33 @@ import TestSupport
         #expect(misuse.status == 2 && misuse.stderr.contains("--build-arg goes with --dockerfile"), "\(misuse.stderr)")
     }
 
+    /// A directory's lockfiles are read unless their own ecosystem is installed: a tool's
+    /// binary or a Node install beside a requirements file does not stand in for its pins, and
+    /// every npm lockfile there is judged (which one the build uses is not known). Before, any
+    /// ELF file or installed package made basefit skip them all, and only the first npm
+    /// lockfile of package-lock.json, npm-shrinkwrap.json, pnpm-lock.yaml, yarn.lock was read.
+    @Test func lockfilesCountBesideOtherNativeCode() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("basefit-locks-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let manager = FileManager.default
+        for name in ["tool", "node", "npm"] { try manager.createDirectory(at: root.appendingPathComponent(name), withIntermediateDirectories: true) }
+        try manager.copyItem(atPath: TestPaths.elf("hello-glibc"), toPath: root.appendingPathComponent("tool/hello").path)
+        try "pywin32==308\n".write(to: root.appendingPathComponent("tool/requirements.txt"), atomically: true, encoding: .utf8)
+        try manager.removeItem(at: root.appendingPathComponent("node"))
+        try manager.copyItem(at: TestPaths.fixtures.appendingPathComponent("projects/node-pure"), to: root.appendingPathComponent("node"))
+        try "pywin32==308\n".write(to: root.appendingPathComponent("node/requirements.txt"), atomically: true, encoding: .utf8)
+        for name in ["tool", "node"] {
+            let check = try basefit(["check", root.appendingPathComponent(name).path, "--base", "node:22-bookworm-slim", "--offline"])
+            #expect(check.status == 2 && check.stderr.contains("--offline: pins of requirements files are not judged"), "\(name): \(check.stdout)\(check.stderr)")
+        }
+        // A pure package-lock.json beside the fixture yarn.lock, which pins no musl build of @node-rs/argon2.
+        try #"{"name": "app", "lockfileVersion": 3, "packages": {"": {"name": "app"}, "node_modules/left-pad": {"version": "1.3.0"}}}"#
+            .write(to: root.appendingPathComponent("npm/package-lock.json"), atomically: true, encoding: .utf8)
+        try manager.copyItem(at: TestPaths.fixtures.appendingPathComponent("lockfiles/npm-sharp-argon2/yarn.lock"), to: root.appendingPathComponent("npm/yarn.lock"))
+        let alpine = try basefit(["check", root.appendingPathComponent("npm").path, "--base", "node:22-alpine", "--runtime", "node"])
+        #expect(alpine.status == 1 && alpine.stdout.contains("@node-rs/argon2"), "\(alpine.stdout)\(alpine.stderr)")
+    }
+
     @Test func nothingToJudgeExitsTwoWithWhatToDo() throws {
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
