@@ -43,6 +43,10 @@ public struct Scanner: Sendable {
         }
         progress?(walk.examined, artifacts.count, walk.examined)
         artifacts.sort { $0.path < $1.path }
+        warnings += artifacts.compactMap { artifact in
+            guard AddonFile.isAddonName(artifact.path), !artifact.path.contains("!/"), let message = AddonFile.message(for: artifact.facts) else { return nil }
+            return ScanWarning(path: artifact.path, message: message, effect: .unjudged)
+        }
         walk.artifacts = []
 
         // 2. Bundled libraries: needs the whole set of artifacts and the links among them.

@@ -331,8 +331,11 @@ struct TreeWalker {
             guard ForeignBuild.isNamedAsNativeLibrary(PathText.fileName(of: error.path)) else { break }
             if let format = error.foreign {
                 result.foreignBuilds.append(ForeignBuild(path: error.path, format: format))
+            } else if error.content == .gitLFSPointer {
+                result.lfsPointers.append(error.path)
+            } else if AddonFile.isAddonName(error.path), let message = AddonFile.message(for: error.content ?? .other) {
+                result.warnings.append(ScanWarning(path: error.path, message: message, effect: .unjudged))
             }
-            if error.content == .gitLFSPointer { result.lfsPointers.append(error.path) }
         case .malformed, .unsupported, .incomplete:
             result.examined += 1
             result.warnings.append(ScanWarning(path: error.path, message: Scanner.message(for: error), effect: .unjudged))
@@ -353,8 +356,11 @@ struct TreeWalker {
         guard let resolved = realpath(real, nil) else {
             if errno == ELOOP {
                 result.warnings.append(ScanWarning(path: display, message: "symbolic link loop; not followed"))
+            } else if AddonFile.isAddonName(display) {
+                // A dangling link names nothing to scan, but require() of an addon there fails.
+                result.warnings.append(ScanWarning(path: display, message: "a symbolic link to nothing, named as a Node addon: require() loads it on no image", effect: .unjudged))
             }
-            return  // A dangling link names nothing to scan.
+            return
         }
         let target = String(cString: resolved)
         free(resolved)

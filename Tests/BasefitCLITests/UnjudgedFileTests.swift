@@ -133,6 +133,43 @@ import TestSupport
 
     /// Installed files beside a named lockfile that pins nothing judgeable: the lockfile's lines
     /// are still not judged, and the installed addon alone does not pass the gate.
+    /// A file named as a Node addon that require() cannot load on any image is not judged
+    /// (exit 2), where it used to pass as "no native code" (or, for an executable, as a loaded
+    /// ELF file): empty, text, an object file, a position-independent executable, a link to
+    /// nothing. Built by gcc here; glibc's loader refuses each (the messages are its own).
+    @Test func filesNamedAsAddonsThatNoLoaderOpensAreNotJudged() throws {
+        guard let gcc = Run.which("gcc") else { print("skipping: no gcc"); return }
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let source = root.appendingPathComponent("m.c")
+        try "int napi_register_module_v1(void *e, void *x) { return 0; }\nint main(void) { return 0; }\n".write(to: source, atomically: true, encoding: .utf8)
+        let cases: [(String, String)] = [("empty", "an empty file"), ("text", "not ELF"), ("object", "an object file (ELF REL)"),
+                                         ("pie", "a position-independent executable"), ("dangling", "a symbolic link to nothing"), ("good", "")]
+        for (name, reason) in cases {
+            let release = root.appendingPathComponent("\(name)/node_modules/foo/build/Release")
+            try FileManager.default.createDirectory(at: release, withIntermediateDirectories: true)
+            try #"{"name": "foo", "version": "1.0.0"}"#.write(to: release.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("package.json"), atomically: true, encoding: .utf8)
+            let addon = release.appendingPathComponent("foo.node").path
+            switch name {
+            case "empty": FileManager.default.createFile(atPath: addon, contents: Data())
+            case "text": FileManager.default.createFile(atPath: addon, contents: Data("module.exports = 1\n".utf8))
+            case "object": #expect(try Run.program(gcc, ["-c", "-fPIC", "-o", addon, source.path]).status == 0)
+            case "pie": #expect(try Run.program(gcc, ["-fPIE", "-pie", "-o", addon, source.path]).status == 0)
+            case "dangling": try FileManager.default.createSymbolicLink(atPath: addon, withDestinationPath: "missing.node")
+            default: #expect(try Run.program(gcc, ["-shared", "-fPIC", "-o", addon, source.path]).status == 0)
+            }
+            let check = try basefit(["check", root.appendingPathComponent(name).path, "--base", "node:22-bookworm-slim", "--format", "json", "--quiet"])
+            let unjudged = (try json(check.stdout)["unjudged"] as? [[String: Any]]) ?? []
+            if reason.isEmpty {
+                #expect(check.status == 0 && unjudged.isEmpty, "\(name): \(check.stdout)")
+            } else {
+                #expect(check.status == 2, "\(name): \(check.stdout)")
+                #expect(unjudged.count == 1 && (unjudged.first?["path"] as? String)?.hasSuffix("foo.node") == true
+                        && (unjudged.first?["reason"] as? String)?.hasPrefix(reason) == true, "\(name): \(unjudged)")
+            }
+        }
+    }
+
     @Test func aNamedLockfileBesideInstalledFilesStillCounts() throws {
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
