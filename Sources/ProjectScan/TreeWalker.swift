@@ -28,6 +28,10 @@ struct WalkResult: Sendable {
     /// Files named as native libraries that are Git LFS pointers: what they stand for was never
     /// fetched.
     var lfsPointers: [String] = []
+    /// Links in `node_modules` to a directory or an addon outside the root they were found in
+    /// (a workspace package, `npm link`): display path → real target. Not followed; unjudged
+    /// unless another scanned root holds the target.
+    var linksOut: [String: String] = [:]
 
     mutating func merge(_ other: WalkResult) {
         artifacts += other.artifacts
@@ -38,6 +42,7 @@ struct WalkResult: Sendable {
         wheels += other.wheels
         foreignBuilds += other.foreignBuilds
         lfsPointers += other.lfsPointers
+        linksOut.merge(other.linksOut) { first, _ in first }
     }
 }
 
@@ -199,6 +204,19 @@ struct TreeWalker {
             results.merge(local)
         }
         var result = results.value
+        // A link out of its root whose target another scanned root holds is judged there.
+        let realRoots = roots.compactMap { root -> String? in
+            guard let resolved = realpath(root, nil) else { return nil }
+            defer { free(resolved) }
+            return String(cString: resolved)
+        }
+        for (display, target) in result.linksOut.sorted(by: { $0.key < $1.key })
+        where !realRoots.contains(where: { target == $0 || target.hasPrefix($0 == "/" ? "/" : $0 + "/") }) {
+            result.warnings.append(ScanWarning(
+                path: display,
+                message: "a link out of the scanned directory (to \(target)): not followed, so what it holds is not judged; scan \(target) too (give it as another path), or judge without it with --allow-unjudged",
+                effect: .unjudged))
+        }
         result.warnings.sort { ($0.path, $0.message) < ($1.path, $1.message) }
         return result
     }
@@ -365,7 +383,17 @@ struct TreeWalker {
         let target = String(cString: resolved)
         free(resolved)
         let prefix = realRoot == "/" ? "/" : realRoot + "/"
-        guard target == realRoot || target.hasPrefix(prefix) else { return }  // outside the root: not followed
+        guard target == realRoot || target.hasPrefix(prefix) else {
+            // Outside the root: not followed. In node_modules a link to a directory (a workspace
+            // package, `npm link`) or to an addon may be native code the app loads.
+            if display.hasPrefix("node_modules/") || display.contains("/node_modules/") {
+                var info = stat()
+                if AddonFile.isAddonName(target) || (stat(target, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR) {
+                    result.linksOut[display] = target
+                }
+            }
+            return
+        }
         let relative = target == realRoot ? "" : String(target.dropFirst(prefix.count))
         result.aliases[display] = relative.isEmpty ? displayRoot : join(displayRoot, relative)
     }

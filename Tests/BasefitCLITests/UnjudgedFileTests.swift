@@ -170,6 +170,30 @@ import TestSupport
         }
     }
 
+    /// A workspace package linked into node_modules from outside the scanned directory is not
+    /// judged (it was skipped without a word, and the gate passed a glibc addon on Alpine),
+    /// unless the target is given as another path, where it is judged.
+    @Test func aLinkOutOfTheScannedDirectoryInNodeModulesIsNotJudged() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let package = root.appendingPathComponent("packages/native")
+        try FileManager.default.createDirectory(at: package.appendingPathComponent("build/Release"), withIntermediateDirectories: true)
+        try #"{"name": "@org/native", "version": "1.0.0"}"#.write(to: package.appendingPathComponent("package.json"), atomically: true, encoding: .utf8)
+        try FileManager.default.copyItem(atPath: TestPaths.elf("napi-addon.node"), toPath: package.appendingPathComponent("build/Release/native.node").path)
+        let app = root.appendingPathComponent("services/api")
+        try FileManager.default.createDirectory(at: app.appendingPathComponent("node_modules/@org"), withIntermediateDirectories: true)
+        try #"{"name": "api", "version": "1.0.0"}"#.write(to: app.appendingPathComponent("package.json"), atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: app.appendingPathComponent("node_modules/@org/native").path, withDestinationPath: "../../../../packages/native")
+        try FileManager.default.createDirectory(at: app.appendingPathComponent("node_modules/left-pad"), withIntermediateDirectories: true)
+        try #"{"name": "left-pad", "version": "1.3.0"}"#.write(to: app.appendingPathComponent("node_modules/left-pad/package.json"), atomically: true, encoding: .utf8)
+        let alone = try basefit(["check", app.path, "--base", "node:22-alpine", "--format", "json", "--quiet"])
+        #expect(alone.status == 2, "\(alone.stdout)")
+        let reasons = ((try json(alone.stdout)["unjudged"] as? [[String: Any]]) ?? []).compactMap { $0["reason"] as? String }
+        #expect(reasons.count == 1 && reasons[0].hasPrefix("a link out of the scanned directory (to \(package.resolvingSymlinksInPath().path))"), "\(reasons)")
+        let both = try basefit(["check", app.path, package.path, "--base", "node:22-alpine", "--quiet"])
+        #expect(both.status == 1 && both.stdout.contains("[libc-mismatch]") && both.stdout.contains("native.node"), "\(both.stdout)")
+    }
+
     @Test func aNamedLockfileBesideInstalledFilesStillCounts() throws {
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
