@@ -137,7 +137,9 @@ public struct LockedDependencies: Sendable, Hashable, Codable {
             }
             for pin in lockfile.pins where files(of: pin)?.isEmpty != false {
                 if let platforms, let marker = pin.marker, !platforms.contains(where: { PythonMarker.evaluate(marker, platform: $0) }) { continue }
-                let reason = "\(pin.origin): \(pin.name)==\(pin.version): its files are unknown (the lockfile lists none, and the index did not); not judged"
+                let reason = listedFiles(of: pin)?.isEmpty == false
+                    ? "\(pin.origin): \(pin.name)==\(pin.version): pip may install none of its files (its --hash values, --no-binary or --only-binary leave none); not judged"
+                    : "\(pin.origin): \(pin.name)==\(pin.version): its files are unknown (the lockfile lists none, and the index did not); not judged"
                 if seen.insert(reason).inserted { result.append(UnjudgedFile(path: lockfile.path, reason: reason)) }
             }
         }
@@ -156,8 +158,23 @@ public struct LockedDependencies: Sendable, Hashable, Codable {
         ["package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml", "yarn.lock"].contains(name) || PythonLockfile.isLockfileName(name)
     }
 
-    /// The files of a pinned release: the lockfile's own list, else the index's.
+    /// The files of a pinned release pip may install: the lockfile's own list, else the
+    /// index's; with the pin's `--hash` values only the files they name (pip's hash-checking
+    /// mode refuses the others; a file whose hash is not known is kept), and with
+    /// `--no-binary`/`--only-binary` only the sdist or only the wheels.
     public func files(of pin: PythonLockfile.Pin) -> [PythonLockfile.File]? {
+        guard let files = listedFiles(of: pin) else { return nil }
+        return files.filter { file in
+            if !pin.hashes.isEmpty, let sha256 = file.sha256, !pin.hashes.contains(sha256.lowercased()) { return false }
+            switch pin.binary {
+            case .noBinary: return file.isSdist
+            case .onlyBinary: return !file.isSdist
+            case nil: return true
+            }
+        }
+    }
+
+    private func listedFiles(of pin: PythonLockfile.Pin) -> [PythonLockfile.File]? {
         if let files = pin.files, !files.isEmpty {
             // The index knows requires-python and its PEP 658 metadata files, which lockfiles do not record.
             guard let indexed = releases[pin.name]?.first(where: { $0.version == pin.version }) else { return files }

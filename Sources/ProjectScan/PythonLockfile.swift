@@ -51,6 +51,12 @@ public struct PythonLockfile: Sendable, Hashable, Codable {
         public var isSdist: Bool { filename.hasSuffix(".tar.gz") || filename.hasSuffix(".zip") || filename.hasSuffix(".tar.bz2") }
     }
 
+    /// What pip may install of a project: only its sdist (`--no-binary`), or only wheels (`--only-binary`).
+    public enum BinaryPolicy: String, Sendable, Hashable, Codable {
+        case noBinary = "no-binary"
+        case onlyBinary = "only-binary"
+    }
+
     public struct Pin: Sendable, Hashable, Codable {
         /// PEP 503 normalised (`pydantic-core`).
         public var name: String
@@ -63,6 +69,8 @@ public struct PythonLockfile: Sendable, Hashable, Codable {
         public var hashes: [String]
         /// `requirements.txt:12`: where it was pinned.
         public var origin: String
+        /// `--no-binary`/`--only-binary` of its requirements file, when they name it (nil: both).
+        public var binary: BinaryPolicy?
 
         public init(name: String, version: String, marker: String? = nil, files: [File]? = nil, hashes: [String] = [], origin: String) {
             self.name = PythonLockfile.normalize(name)
@@ -131,13 +139,16 @@ public struct PythonLockfile: Sendable, Hashable, Codable {
     public static func parseRequirements(path: String) throws(ParseError) -> PythonLockfile {
         var lockfile = PythonLockfile(format: .requirements, path: path, pins: [], indexURL: nil, extraIndexURLs: [], warnings: [])
         var visited = Set<String>()
-        try readRequirements(path: path, into: &lockfile, visited: &visited, depth: 0)
+        var formats = FormatControl()
+        try readRequirements(path: path, into: &lockfile, visited: &visited, formats: &formats, depth: 0)
+        for index in lockfile.pins.indices { lockfile.pins[index].binary = formats.policy(for: lockfile.pins[index].name) }
         var seen = Set<String>()
         lockfile.pins = lockfile.pins.filter { seen.insert($0.name + "==" + $0.version + ($0.marker ?? "")).inserted }
         return lockfile
     }
 
-    private static func readRequirements(path: String, into lockfile: inout PythonLockfile, visited: inout Set<String>, depth: Int) throws(ParseError) {
+    private static func readRequirements(path: String, into lockfile: inout PythonLockfile, visited: inout Set<String>,
+                                         formats: inout FormatControl, depth: Int) throws(ParseError) {
         let canonical = URL(fileURLWithPath: path).standardizedFileURL.path
         guard visited.insert(canonical).inserted else { return }
         guard depth < 32 else { throw ParseError(path: path, detail: "-r includes nested more than 32 deep") }
@@ -180,7 +191,7 @@ public struct PythonLockfile: Sendable, Hashable, Codable {
                 case "-r", "--requirement", "-c", "--constraint":
                     guard let argument else { continue }
                     let included = argument.hasPrefix("/") ? argument : PathText.join(PathText.directory(of: path), argument)
-                    try readRequirements(path: included, into: &lockfile, visited: &visited, depth: depth + 1)
+                    try readRequirements(path: included, into: &lockfile, visited: &visited, formats: &formats, depth: depth + 1)
                 case "-i", "--index-url":
                     // pip: each one replaces the index, over --index-url and PIP_INDEX_URL too.
                     if let argument { lockfile.indexURL = argument }
@@ -191,8 +202,10 @@ public struct PythonLockfile: Sendable, Hashable, Codable {
                     if let argument { lockfile.extraIndexURLs.append(argument) }
                 case "-e", "--editable":
                     lockfile.warnings.append("\(origin): editable install \(argument ?? "") is not judged (build it into a wheel and scan that)")
+                case "--no-binary", "--only-binary":
+                    if let argument { formats.apply(argument, only: option == "--only-binary") }
                 default:
-                    break  // --no-binary, --prefer-binary, --trusted-host … do not change what is pinned
+                    break  // --prefer-binary, --trusted-host … do not change which files pip may take
                 }
                 continue
             }
@@ -202,7 +215,7 @@ public struct PythonLockfile: Sendable, Hashable, Codable {
             while let range = requirement.range(of: "--hash") {
                 let tail = requirement[range.upperBound...].drop { $0 == "=" || $0 == " " }
                 let value = tail.prefix { $0 != " " && $0 != "\t" }
-                if value.hasPrefix("sha256:") { hashes.append(String(value.dropFirst(7))) }
+                if value.hasPrefix("sha256:") { hashes.append(String(value.dropFirst(7)).lowercased()) }
                 requirement = String(requirement[..<range.lowerBound]) + String(tail.dropFirst(value.count))
             }
             var marker: String?

@@ -89,6 +89,49 @@ import TestSupport
         #expect(LockedDependencies(python: [local]).unjudged().filter { $0.reason.contains("whose files basefit does not read") }.count == 2)
     }
 
+    /// Which of a release's files pip may take: with `--hash` values only those files (pip's
+    /// hash-checking mode), with `--no-binary` only the sdist, with `--only-binary` only wheels,
+    /// by pip's rules for the two lists (`:all:`, `:none:`, a name moving from one to the other).
+    /// A review found all three ignored: a hash list naming the manylinux wheel and the sdist
+    /// passed Alpine on the musllinux wheel pip refuses.
+    @Test func hashesAndBinaryOptionsDecideWhichFilesPipMayTake() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("basefit-formats-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("requirements.txt")
+        try """
+            numpy==2.1.3 --hash=sha256:AAAA --hash=sha256:cccc
+            psycopg2==2.9.10
+            cffi==1.17.1
+            orjson==3.10.11
+            --no-binary :all:
+            --only-binary psycopg2,Orjson
+            --no-binary orjson
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let lockfile = try PythonLockfile.read(path: file.path)
+        let policies = Dictionary(uniqueKeysWithValues: lockfile.pins.map { ($0.name, $0.binary) })
+        #expect(policies == ["numpy": .noBinary, "psycopg2": .onlyBinary, "cffi": .noBinary, "orjson": .noBinary])
+        let wheel = PythonLockfile.File(filename: "numpy-2.1.3-cp312-cp312-musllinux_1_2_x86_64.whl", sha256: "bbbb")
+        let listed = PythonLockfile.File(filename: "numpy-2.1.3-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl", sha256: "aaaa")
+        let sdist = PythonLockfile.File(filename: "numpy-2.1.3.tar.gz", sha256: "cccc")
+        let unknown = PythonLockfile.File(filename: "numpy-2.1.3-cp313-cp313-musllinux_1_2_x86_64.whl")
+        var pin = try #require(lockfile.pins.first { $0.name == "numpy" })
+        #expect(pin.hashes == ["aaaa", "cccc"])
+        pin.files = [wheel, listed, sdist, unknown]
+        let locked = LockedDependencies(python: [lockfile])
+        #expect(locked.files(of: pin)?.map(\.filename) == ["numpy-2.1.3.tar.gz"])
+        pin.binary = nil
+        #expect(locked.files(of: pin)?.map(\.filename) == [listed.filename, sdist.filename, unknown.filename])
+        pin.binary = .onlyBinary
+        #expect(locked.files(of: pin)?.map(\.filename) == [listed.filename, unknown.filename])
+        var control = FormatControl()
+        control.apply(":all:", only: true)
+        control.apply("a,:none:", only: false)
+        #expect(control.policy(for: "a") == .onlyBinary && control.policy(for: "b") == .onlyBinary)
+        control.apply("b", only: false)
+        #expect(control.policy(for: "b") == .noBinary)
+    }
+
     @Test func requirementsOptionsHashesAndWarnings() throws {
         let lockfile = try PythonLockfile.read(path: Self.fixture("requirements-dev.txt"))
         #expect(lockfile.indexURL == "https://pypi.org/simple")
