@@ -144,6 +144,13 @@ public struct PythonLockfile: Sendable, Hashable, Codable {
         for index in lockfile.pins.indices { lockfile.pins[index].binary = formats.policy(for: lockfile.pins[index].name) }
         var seen = Set<String>()
         lockfile.pins = lockfile.pins.filter { seen.insert($0.name + "==" + $0.version + ($0.marker ?? "")).inserted }
+        // Two versions of one project under the same marker: pip refuses the whole file
+        // (ResolutionImpossible), so no image installs it.
+        let groups = Dictionary(grouping: lockfile.pins, by: { $0.name + ";" + ($0.marker ?? "") })
+        for (_, group) in groups.sorted(by: { $0.key < $1.key }) where Set(group.map(\.version)).count > 1 {
+            lockfile.warnings.append("\(group.map { "\($0.origin) pins \($0.name)==\($0.version)" }.joined(separator: ", ")): "
+                                     + "pip refuses conflicting pins (ResolutionImpossible); not judged")
+        }
         return lockfile
     }
 
@@ -359,6 +366,12 @@ public struct PythonLockfile: Sendable, Hashable, Codable {
         let display = PathText.fileName(of: path)
         for package in document["packages"]?.array ?? [] {
             guard let name = package["name"]?.string else { continue }
+            // An archive, VCS or directory source is what the installer installs, whether or not
+            // the package also names a version (PEP 751 allows one with an archive).
+            if let source = ["archive", "vcs", "directory"].first(where: { package[$0] != nil }) {
+                warnings.append("\(display): \(name) installs from its \(source) source, not from an index; not judged (scan the built wheel)")
+                continue
+            }
             guard let version = package["version"]?.string else {
                 warnings.append("\(display): \(name) has no version (a VCS, directory or archive source); not judged")
                 continue

@@ -83,6 +83,9 @@ import TestSupport
         #expect(lockfile.pins.last?.origin == "requirements.txt:6")
         #expect(lockfile.indexURL == "https://last/simple")
         #expect(lockfile.warnings.isEmpty, "\(lockfile.warnings)")
+        try "numpy==2.1.3\nnumpy==2.2.0\nnumpy==2.1.3 ; python_version >= '3.13'\nnumpy==2.2.0 ; python_version < '3.13'\n".write(to: file, atomically: true, encoding: .utf8)
+        #expect(try PythonLockfile.read(path: file.path).warnings
+                == ["requirements.txt:1 pins numpy==2.1.3, requirements.txt:2 pins numpy==2.2.0: pip refuses conflicting pins (ResolutionImpossible); not judged"])
         try "--no-index\n--find-links wheelhouse\nnumpy==2.1.3\n".write(to: file, atomically: true, encoding: .utf8)
         let local = try PythonLockfile.read(path: file.path)
         #expect(local.warnings.count == 2 && local.warnings.allSatisfy { $0.contains("whose files basefit does not read") }, "\(local.warnings)")
@@ -130,6 +133,26 @@ import TestSupport
         #expect(control.policy(for: "a") == .onlyBinary && control.policy(for: "b") == .onlyBinary)
         control.apply("b", only: false)
         #expect(control.policy(for: "b") == .noBinary)
+    }
+
+    /// A pylock.toml package with an `archive` (or VCS, directory) source installs from it even
+    /// when it also names a version: not judged from the index (it was, and a harmless release
+    /// there passed for the archive the installer takes).
+    @Test func pylockArchiveSourcesAreNotJudgedFromTheIndex() throws {
+        let text = """
+            lock-version = "1.0"
+            created-by = "hand"
+            [[packages]]
+            name = "bfdemo-cxx"
+            version = "1.0"
+            archive = { url = "https://example.org/bfdemo_cxx-1.0-cp39-abi3-manylinux_2_28_x86_64.whl", hashes = { sha256 = "00" } }
+            [[packages]]
+            name = "numpy"
+            version = "2.1.3"
+            """
+        let lockfile = try PythonLockfile.parsePylock(text, path: "pylock.toml")
+        #expect(lockfile.pins.map(\.name) == ["numpy"])
+        #expect(lockfile.warnings == ["pylock.toml: bfdemo-cxx installs from its archive source, not from an index; not judged (scan the built wheel)"])
     }
 
     @Test func requirementsOptionsHashesAndWarnings() throws {
