@@ -203,6 +203,9 @@ public enum Dockerfile {
             "--build-arg \($0): \(path) declares no ARG \($0); it changes nothing"
         }
         if current.from.contains("$") {
+            if let form = unsupportedSubstitution(in: current.from) {
+                throw DockerfileError(path: path, line: current.line, detail: "FROM \(current.from) uses \(form), a substitution basefit does not evaluate; give --base")
+            }
             throw DockerfileError(path: path, line: current.line, detail: "FROM \(current.from) uses an ARG without a default; give --build-arg NAME=VALUE as the build does, or --base")
         }
         if let marked = platform, marked.contains("\u{0}") {
@@ -366,6 +369,21 @@ public enum Dockerfile {
         return words
     }
 
+    /// The first `${NAME…}` in `text` whose operator is not one `substitute` evaluates (`${V%-alpine}`).
+    static func unsupportedSubstitution(in text: String) -> String? {
+        var rest = Substring(text)
+        while let open = rest.range(of: "${") {
+            guard let close = rest[open.upperBound...].firstIndex(of: "}") else { return nil }
+            let body = rest[open.upperBound..<close]
+            let operatorPart = body.drop { $0 == "_" || $0.isLetter || $0.isNumber }
+            if let first = operatorPart.first, !(first == ":" || first == "-" || first == "+") {
+                return String(rest[open.lowerBound...close])
+            }
+            rest = rest[rest.index(after: close)...]
+        }
+        return nil
+    }
+
     /// The names `$NAME` and `${NAME…}` refer to in `text`.
     static func argumentNames(in text: String) -> [String] {
         var names: [String] = []
@@ -394,8 +412,24 @@ public enum Dockerfile {
             let next = text.index(after: index)
             if next < text.endIndex, text[next] == "{", let close = text[next...].firstIndex(of: "}") {
                 let body = String(text[text.index(after: next)..<close])
-                let parts = body.components(separatedByString: ":-")
-                result += args[parts[0]] ?? (parts.count > 1 ? parts[1] : "$" + "{" + body + "}")
+                let name = String(body.prefix { $0 == "_" || $0.isLetter || $0.isNumber })
+                let rest = body.dropFirst(name.count)
+                let value = args[name]
+                // ${NAME}, ${NAME:-word}, ${NAME-word}, ${NAME:+word}, ${NAME+word}, as BuildKit's shell
+                // lexer reads them; any other form stays unresolved (and is refused by name).
+                if rest.isEmpty {
+                    result += value ?? "$" + "{" + body + "}"
+                } else if rest.hasPrefix(":-") {
+                    result += (value?.isEmpty == false ? value : nil) ?? String(rest.dropFirst(2))
+                } else if rest.hasPrefix(":+") {
+                    result += value?.isEmpty == false ? String(rest.dropFirst(2)) : ""
+                } else if rest.hasPrefix("-") {
+                    result += value ?? String(rest.dropFirst())
+                } else if rest.hasPrefix("+") {
+                    result += value != nil ? String(rest.dropFirst()) : ""
+                } else {
+                    result += "$" + "{" + body + "}"
+                }
                 index = text.index(after: close)
             } else {
                 var end = next

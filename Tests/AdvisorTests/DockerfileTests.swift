@@ -111,6 +111,21 @@ import TestSupport
         #expect(try Dockerfile.base(of: "ARG NODE\nFROM node:${NODE}-alpine\n", path: "D", stage: nil, buildArgs: ["NODE": "20"]).reference == "node:20-alpine")
     }
 
+    /// The substitution forms BuildKit's lexer evaluates in a FROM: `:-`, `-`, `:+`, `+`; any
+    /// other (`${V%-alpine}`) is refused by its own name, not as "an ARG without a default".
+    @Test func substitutionForms() throws {
+        func reference(_ text: String) throws -> String { try Dockerfile.base(of: text, path: "D", stage: nil).reference }
+        #expect(try reference("ARG V=x\nFROM node:22${V:+-alpine}\n") == "node:22-alpine")
+        #expect(try reference("ARG V=\nFROM node:22${V:+-alpine}\n") == "node:22")
+        #expect(try reference("ARG V=\nFROM node:22${V+-alpine}\n") == "node:22-alpine")
+        #expect(try reference("ARG V=\nFROM node:${V:-20}-slim\n") == "node:20-slim")
+        #expect(try reference("ARG V=\nFROM node:22${V-x}-slim\n") == "node:22-slim")
+        #expect(try reference("ARG V\nFROM node:${V-21}-slim\n") == "node:21-slim")
+        #expect {
+            try Dockerfile.base(of: "ARG V=node:22-alpine\nFROM ${V%-alpine}-bookworm-slim\n", path: "D", stage: nil)
+        } throws: { ($0 as? DockerfileError)?.detail.contains("uses ${V%-alpine}, a substitution basefit does not evaluate") == true }
+    }
+
     @Test func digestsAndRegistries() throws {
         let digest = "sha256:" + String(repeating: "0123456789abcdef", count: 4)
         let pinned = try Dockerfile.base(of: "FROM docker.io/library/python:3.12-slim@\(digest)\n", path: "D", stage: nil)
