@@ -66,7 +66,10 @@ public struct NodeVersionConstraint: Sendable, Hashable {
                     guard let today, let since = Day(entry.since) else { return true }
                     return since <= today
                 }
-                let entry = name == "*" ? known.last : Self.lts.first { $0.codename == name }
+                // `lts/*` the newest LTS line, `lts/-N` the Nth before it (nvm), `lts/<codename>`.
+                let back = name.hasPrefix("-") ? Int(name.dropFirst()) : nil
+                let entry = name == "*" ? known.last
+                    : back.flatMap { known.count > $0 ? known[known.count - 1 - $0] : nil } ?? Self.lts.first { $0.codename == name }
                 guard let entry else { return nil }
                 self.init(major: entry.major, text: text)
                 return

@@ -242,12 +242,16 @@ struct NodeProjectAnalyzer {
         }
     }
 
+    /// The version a `.nvmrc` or `.node-version` names, as nvm reads it: the first line that
+    /// is not empty once a `#` comment is cut off (`20 # pinned`, a comment line first).
     private static func firstLine(_ fileSystemPath: String) -> String? {
         guard let handle = FileHandle(forReadingAtPath: fileSystemPath) else { return nil }
         defer { try? handle.close() }
-        let data = (try? handle.read(upToCount: 256)) ?? Data()
-        let line = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).first
-        let trimmed = line.map { $0.trimmingCharacters(in: .whitespaces) }
-        return trimmed?.isEmpty == false ? trimmed : nil
+        let data = (try? handle.read(upToCount: 4096)) ?? Data()
+        for line in String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline) {
+            let value = line.prefix { $0 != "#" }.trimmingCharacters(in: .whitespaces)
+            if !value.isEmpty { return value }
+        }
+        return nil
     }
 }

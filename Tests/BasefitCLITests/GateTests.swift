@@ -230,6 +230,24 @@ import TestSupport
         #expect(check.stdout.contains(".nvmrc asks for Node lts/jod"), "\(check.stdout)")
     }
 
+    /// `.nvmrc` as nvm reads it: a `#` comment after the version or on a line of its own, and
+    /// `lts/-1` (the LTS line before the newest); each was ignored, and Node 22 passed for 20.
+    @Test func nvmrcCommentsAndPreviousLTS() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let project = root.appendingPathComponent("app")
+        try FileManager.default.copyItem(at: TestPaths.fixtures.appendingPathComponent("projects/node-pure"), to: project)
+        try #"{"name":"app"}"#.write(to: project.appendingPathComponent("package.json"), atomically: true, encoding: .utf8)
+        // On 2026-11-30 the newest LTS line is 24 (krypton): lts/-1 is 22, lts/-2 is 20.
+        for (nvmrc, asked) in [("20 # pinned for the old driver\n", "20"), ("# the runtime\n\n  20\n", "20"), ("lts/-2\n", "lts/-2")] {
+            try nvmrc.write(to: project.appendingPathComponent(".nvmrc"), atomically: true, encoding: .utf8)
+            let check = try basefit(["check", project.path, "--base", "node:22-bookworm-slim"])
+            #expect(check.status == 1 && check.stdout.contains(".nvmrc asks for Node \(asked)"), "\(nvmrc): \(check.stdout)")
+        }
+        try "lts/-1\n".write(to: project.appendingPathComponent(".nvmrc"), atomically: true, encoding: .utf8)
+        #expect(try basefit(["check", project.path, "--base", "node:22-bookworm-slim"]).status == 0)
+    }
+
     @Test func constraintNoImageMeetsIsAWarningNotSilence() throws {
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
