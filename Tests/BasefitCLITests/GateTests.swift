@@ -26,8 +26,7 @@ import TestSupport
     /// Dockerfile whose here-document holds a FROM line (the base the build really uses is
     /// node:22-alpine; the napi-rs project needs glibc).
     @Test func theBuildsOwnArgumentsAndHereDocumentsDecideTheBase() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("basefit-buildarg-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try TemporaryDirectory.make("buildarg")
         defer { try? FileManager.default.removeItem(at: directory) }
         let dockerfile = directory.appendingPathComponent("Dockerfile")
         try "# syntax=docker/dockerfile:1\nARG BASE=node:22-bookworm-slim\nFROM node:22-bookworm AS build\nRUN <<EOF\nFROM node:22-bookworm-slim\nEOF\nFROM --platform=$TARGETPLATFORM ${BASE}\n"
@@ -50,7 +49,7 @@ import TestSupport
     /// ELF file or installed package made basefit skip them all, and only the first npm
     /// lockfile of package-lock.json, npm-shrinkwrap.json, pnpm-lock.yaml, yarn.lock was read.
     @Test func lockfilesCountBesideOtherNativeCode() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("basefit-locks-\(UUID().uuidString.prefix(8))")
+        let root = try TemporaryDirectory.make("locks")
         defer { try? FileManager.default.removeItem(at: root) }
         let manager = FileManager.default
         for name in ["tool", "node", "npm"] { try manager.createDirectory(at: root.appendingPathComponent(name), withIntermediateDirectories: true) }

@@ -56,7 +56,7 @@ struct PatchFormatTests {
     /// that `patch` applies it without fuzz and `git apply` at all.
     @Test(arguments: [("crlf", "\r\n", true), ("no-final-newline", "\n", false)])
     func aNestedDockerfileIsPatchedWhereItIsWithItsLineEndings(label: String, ending: String, finalNewline: Bool) throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("basefit-patch-\(label)-\(UUID().uuidString.prefix(8))")
+        let directory = try TemporaryDirectory.make("patch-\(label)")
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("services/api"), withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let decoy = "FROM node:22-bookworm\nCOPY . /app\n"
@@ -93,8 +93,7 @@ struct PatchFormatTests {
     /// --build-arg (the changed default would then change nothing), and moves the image the
     /// build really uses.
     @Test func aBuildArgThatOverridesThePatchedDefaultIsSaid() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("basefit-patch-arg-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try TemporaryDirectory.make("patch-arg")
         defer { try? FileManager.default.removeItem(at: directory) }
         let dockerfile = directory.appendingPathComponent("Dockerfile")
         try "ARG BASE=node:22-bookworm\nFROM ${BASE}\nCOPY . /app\n".write(to: dockerfile, atomically: true, encoding: .utf8)

@@ -72,8 +72,7 @@ import TestSupport
     /// pieces join with no space added; a byte order mark; the last `-i` is the index; and
     /// `--find-links`/`--no-index` leave the pins unjudged (pip installs from elsewhere).
     @Test func requirementsLineRulesAsPipReadsThem() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("basefit-req-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try TemporaryDirectory.make("req")
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("requirements.txt")
         try "\u{FEFF}# pinned by hand\n-i https://first/simple\ntyping_extensions==4.12.2\n# windows helper, see C:\\tools\\\npywin32==308\nnum\\\npy==2.1\\\n.3\n--index-url=https://last/simple\n"
@@ -98,8 +97,7 @@ import TestSupport
     /// A review found all three ignored: a hash list naming the manylinux wheel and the sdist
     /// passed Alpine on the musllinux wheel pip refuses.
     @Test func hashesAndBinaryOptionsDecideWhichFilesPipMayTake() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("basefit-formats-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try TemporaryDirectory.make("formats")
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("requirements.txt")
         try """

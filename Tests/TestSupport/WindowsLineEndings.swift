@@ -9,7 +9,7 @@ public struct WindowsLineEndings {
     public var windows: URL { root.appendingPathComponent("crlf") }
 
     public init(copying files: [String]) throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("basefit-crlf-\(UUID().uuidString.prefix(8))")
+        root = try TemporaryDirectory.make("crlf")
         for directory in [unix, windows] {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         }
