@@ -68,7 +68,9 @@ public struct FileNeeds: Sendable, Hashable, Codable {
         linkage = facts.linkage
         interpreter = facts.interpreter
         hasOtherLibcVariant = artifact.hasOtherLibcVariant
-        platformAlternative = artifact.nodeAddon?.prebuildPlatform != nil
+        // A prebuild is one platform's alternative only when it is built for the platform its
+        // directory names; a mislabeled one is what node-gyp-build loads there.
+        platformAlternative = artifact.nodeAddon.map { $0.prebuildPlatform != nil && $0.mislabeledFor == nil } ?? false
         package = artifact.origin.map { "\($0.ecosystem.rawValue):\($0.name)" }
         versionNeeds = facts.versionNeeds.filter { need in
             artifact.bundled[need.library] == nil && !artifact.libraryFailures.contains { $0.library == need.library }

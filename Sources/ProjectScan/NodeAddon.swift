@@ -23,6 +23,10 @@ public struct NodeAddon: Sendable, Hashable {
     public var prebuildTags: [String]
     /// `linux-x64` from `prebuilds/linux-x64/…`.
     public var prebuildPlatform: String?
+    /// The npm cpu names the Linux prebuild directory gives (`linux-x64` → x64; `linux-x64+arm64`
+    /// → both) when the file is built for none of them: node-gyp-build picks a prebuild by its
+    /// directory, so on those machines it loads this file and fails.
+    public var mislabeledFor: [String]?
 
     /// Node major for an official NODE_MODULE_VERSION (nil when unknown, e.g. Electron).
     public var nodeMajor: Int? {
@@ -53,6 +57,11 @@ public struct NodeAddon: Sendable, Hashable {
         }.first
         prebuildPlatform = Self.prebuildPlatform(of: path)
         prebuildTags = prebuildPlatform == nil ? [] : PathText.fileName(of: path).split(separator: ".").dropLast().map(String.init)
+        if let platform = prebuildPlatform, platform.hasPrefix("linux"), let dash = platform.firstIndex(of: "-"),
+           let cpu = facts.architecture.npmName {
+            let named = platform[platform.index(after: dash)...].split(separator: "+").map(String.init)
+            if !named.isEmpty, !named.contains(cpu) { mislabeledFor = named }
+        }
     }
 
     /// `linux-x64` for `…/prebuilds/linux-x64/x.node` (prebuildify's layout), else nil.

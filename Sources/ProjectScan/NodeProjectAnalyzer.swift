@@ -63,6 +63,11 @@ struct NodeProjectAnalyzer {
                 let addon = NodeAddon(facts: facts, path: path)
                 artifacts[index].nodeAddon = addon
                 recordRuntime(addon, path: artifacts[index].path)
+                if let named = addon.mislabeledFor, let platform = addon.prebuildPlatform {
+                    findings.append(Finding(
+                        kind: .metadataMismatch, path: artifacts[index].path,
+                        message: "prebuild directory \(platform) holds a build for \(facts.machine): node-gyp-build loads it on \(named.joined(separator: "/")), where it fails"))
+                }
                 if let platform = addon.prebuildPlatform, platform.hasPrefix("linux") {
                     let otherTags = addon.prebuildTags.filter { $0 != "glibc" && $0 != "musl" }
                     let key = "prebuild:" + directory + "|" + platform + "|" + otherTags.joined(separator: ".")

@@ -149,6 +149,35 @@ import TestSupport
 
     // MARK: Pure runtime projects
 
+    /// node-gyp-build picks a prebuild by its directory: a `linux-x64` prebuild built for
+    /// aarch64 is what x64 loads, and fails there. Such a file is no other platform's
+    /// alternative (it was, and both architectures passed), and the scan says so.
+    @Test func aPrebuildBuiltForAnotherMachineThanItsDirectoryFails() throws {
+        let root = try TemporaryDirectory.make("mislabeled")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let package = root.appendingPathComponent("node_modules/foo")
+        for platform in ["linux-x64", "linux-arm64"] {
+            try FileManager.default.createDirectory(at: package.appendingPathComponent("prebuilds/\(platform)"), withIntermediateDirectories: true)
+        }
+        try #"{"name": "foo", "version": "1.0.0"}"#.write(to: package.appendingPathComponent("package.json"), atomically: true, encoding: .utf8)
+        let x86 = try Data(contentsOf: URL(fileURLWithPath: TestPaths.elf("napi-addon.node")))
+        var arm = x86
+        arm[18] = 0xB7  // e_machine EM_AARCH64: the same file, as an aarch64 build's header says
+        arm[19] = 0x00
+        try x86.write(to: package.appendingPathComponent("prebuilds/linux-arm64/node.napi.node"))
+        try arm.write(to: package.appendingPathComponent("prebuilds/linux-x64/node.napi.node"))
+        for (arch, wrong) in [("amd64", "linux-x64"), ("arm64", "linux-arm64")] {
+            let check = try basefit(["check", root.path, "--base", "node:22-bookworm-slim", "--arch", arch, "--quiet"])
+            #expect(check.status == 1 && check.stdout.contains("[architecture]") && check.stdout.contains("prebuilds/\(wrong)/node.napi.node"), "\(arch): \(check.stdout)")
+        }
+        let scan = try basefit(["scan", root.path])
+        #expect(scan.stdout.contains("prebuild directory linux-x64 holds a build for aarch64: node-gyp-build loads it on x64, where it fails"), "\(scan.stdout)")
+        // Correctly placed, each is the other's alternative and both architectures pass.
+        try x86.write(to: package.appendingPathComponent("prebuilds/linux-x64/node.napi.node"))
+        try arm.write(to: package.appendingPathComponent("prebuilds/linux-arm64/node.napi.node"))
+        #expect(try basefit(["check", root.path, "--base", "node:22-bookworm-slim", "--arch", "amd64", "--quiet"]).status == 0)
+    }
+
     @Test func pureProjectsAreJudgedByTheirRuntime() throws {
         let node = try basefit(["recommend", "Fixtures/projects/node-pure", "--format", "json"])
         #expect(node.status == 0, "\(node.stderr)")
