@@ -149,8 +149,11 @@ public struct PackageIndexClient: Sendable {
     /// Fills `locked.releases` for every Python pin: its release and the newer ones the indexes list.
     /// Projects the indexes cannot list become warnings.
     public func resolve(_ locked: inout LockedDependencies) async {
-        var names: [String: String] = [:]
-        for lockfile in locked.python { for pin in lockfile.pins where names[pin.name] == nil { names[pin.name] = pin.version } }
+        // Every version pinned of each project (a file may pin two under different markers).
+        var names: [String: [String]] = [:]
+        for lockfile in locked.python {
+            for pin in lockfile.pins where names[pin.name]?.contains(pin.version) != true { names[pin.name, default: []].append(pin.version) }
+        }
         for (name, pinned) in names.sorted(by: { $0.key < $1.key }) {
             do {
                 let files = try await files(of: name)
@@ -159,12 +162,16 @@ public struct PackageIndexClient: Sendable {
                     guard let version = file.version(project: name) else { continue }
                     byVersion[version, default: []].append(file)
                 }
-                let kept = byVersion.keys.filter { $0 == pinned || (Self.isFinal($0) && LockedDependencies.isNewerVersion($0, than: pinned)) }
+                let kept = byVersion.keys.filter { version in
+                    pinned.contains(version) || (Self.isFinal(version) && pinned.contains { LockedDependencies.isNewerVersion(version, than: $0) })
+                }
                 locked.releases[name] = kept.sorted { LockedDependencies.isNewerVersion($1, than: $0) }
                     .map { LockedDependencies.Release(version: $0, files: byVersion[$0]!) }
-                if byVersion[pinned] == nil { locked.warnings.append("\(name) \(pinned): no file of this release on \(indexes.joined(separator: ", "))") }
+                for version in pinned where byVersion[version] == nil {
+                    locked.warnings.append("\(name) \(version): no file of this release on \(indexes.joined(separator: ", "))")
+                }
             } catch {
-                locked.warnings.append("\(name) \(pinned): cannot list its files: \(error.description)")
+                locked.warnings.append("\(name) \(pinned.joined(separator: ", ")): cannot list its files: \(error.description)")
             }
         }
     }

@@ -54,12 +54,18 @@ import TestSupport
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: directory) }
             let file = directory.appendingPathComponent("requirements.txt")
-            try "numpy==2.1.3\npsycopg2==2.9.10\nmarkupsafe==3.0.2\nnosuchproject==1.0\n".write(to: file, atomically: true, encoding: .utf8)
+            try "numpy==2.1.3\npsycopg2==2.9.10\nmarkupsafe==3.0.3 ; python_version >= '3.13'\nmarkupsafe==3.0.2\nnosuchproject==1.0\n".write(to: file, atomically: true, encoding: .utf8)
             var locked = LockedDependencies.find(in: [directory.path])
             #expect(locked.python.count == 1)
             await client.resolve(&locked)
             #expect(locked.releases["numpy"]?.first?.version == "2.1.3")
             #expect(locked.warnings.contains { $0.hasPrefix("nosuchproject 1.0") })
+            // Both pinned versions of one project are looked up (only the first one was, and the
+            // older second pin was said to be missing from the index).
+            for pin in locked.python[0].pins where pin.name == "markupsafe" {
+                #expect(locked.files(of: pin)?.isEmpty == false, "\(pin.version)")
+            }
+            #expect(!locked.warnings.contains { $0.hasPrefix("markupsafe") }, "\(locked.warnings)")
             // numpy 2.1.3 has no musllinux armv7l wheel; psycopg2 never has a wheel.
             let alpineArm = LockfilePlatform(libc: .musl, libcVersion: VersionNumber([1, 2]), architecture: .arm(.v7), python: "3.12")
             let judged = locked.judge(alpineArm)
