@@ -279,7 +279,9 @@ public struct PythonLockfile: Sendable, Hashable, Codable {
                 if case .table(let groups)? = package[key] { lists = groups.values.flatMap(\.array) }
                 for dependency in lists {
                     guard let target = dependency["name"]?.string else { continue }
-                    edges[normalize(target), default: []].append(dependency["marker"]?.string)
+                    // A project locked at several versions (a fork by marker): the edge names the version.
+                    let key = normalize(target) + (dependency["version"]?.string.map { "@" + $0 } ?? "")
+                    edges[key, default: []].append(dependency["marker"]?.string)
                 }
             }
         }
@@ -294,7 +296,8 @@ public struct PythonLockfile: Sendable, Hashable, Codable {
                 continue
             }
             var marker: String?
-            if let incoming = edges[normalize(name)], !incoming.isEmpty, incoming.allSatisfy({ $0 != nil }) {
+            let incoming = (edges[normalize(name)] ?? []) + (edges[normalize(name) + "@" + version] ?? [])
+            if !incoming.isEmpty, incoming.allSatisfy({ $0 != nil }) {
                 let distinct = Array(Set(incoming.compactMap { $0 })).sorted()
                 marker = distinct.count == 1 ? distinct[0] : distinct.map { "(\($0))" }.joined(separator: " or ")
             }

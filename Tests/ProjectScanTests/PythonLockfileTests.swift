@@ -153,6 +153,35 @@ import TestSupport
         #expect(lockfile.warnings == ["pylock.toml: bfdemo-cxx installs from its archive source, not from an index; not judged (scan the built wheel)"])
     }
 
+    /// uv.lock forks a project by marker (numpy 2.1.3 below Python 3.13, 2.5.5 from 3.13):
+    /// its dependency edges name the version, and each version keeps the markers of its own
+    /// edges (both were judged on every image, each refusing where the other installs).
+    @Test func uvLockForksKeepTheirOwnMarkers() throws {
+        let text = """
+            version = 1
+            [[package]]
+            name = "app"
+            version = "1.0"
+            source = { virtual = "." }
+            dependencies = [
+                { name = "numpy", version = "2.1.3", source = { registry = "https://pypi.org/simple" }, marker = "python_full_version < '3.13'" },
+                { name = "numpy", version = "2.5.5", source = { registry = "https://pypi.org/simple" }, marker = "python_full_version >= '3.13'" },
+            ]
+            [[package]]
+            name = "numpy"
+            version = "2.1.3"
+            source = { registry = "https://pypi.org/simple" }
+            [[package]]
+            name = "numpy"
+            version = "2.5.5"
+            source = { registry = "https://pypi.org/simple" }
+            """
+        let lockfile = try PythonLockfile.parseUV(text, path: "uv.lock")
+        #expect(lockfile.pins.map { "\($0.version) \($0.marker ?? "-")" } == ["2.1.3 python_full_version < '3.13'", "2.5.5 python_full_version >= '3.13'"])
+        let py312 = LockfilePlatform(libc: .glibc, architecture: .amd64, python: "3.12")
+        #expect(lockfile.pins.filter { PythonMarker.evaluate($0.marker ?? "", platform: py312) }.map(\.version) == ["2.1.3"])
+    }
+
     @Test func requirementsOptionsHashesAndWarnings() throws {
         let lockfile = try PythonLockfile.read(path: Self.fixture("requirements-dev.txt"))
         #expect(lockfile.indexURL == "https://pypi.org/simple")
