@@ -65,7 +65,7 @@ public struct Requirements: Sendable, Hashable {
         set { digestSet = newValue }
     }
     private var digestSet: String?
-    /// Lockfiles found where nothing is installed yet: judged per candidate image
+    /// Lockfiles whose packages are not installed where they were found: judged per candidate image
     /// (which native packages install prebuilt, build from source, or cannot install).
     public var lockfiles: LockedDependencies?
     /// Files and wheel members that are, or may be, native code and could not be judged

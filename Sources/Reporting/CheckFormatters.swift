@@ -9,7 +9,7 @@ extension CheckResult {
         if let node = profile.requirements.node, node.isInstalled { return "a pure Node.js project (\(node.installedPackages) installed packages, no native code)" }
         if let python = profile.requirements.python, python.isInstalled { return "a pure Python project (no extension modules)" }
         if let locked = profile.requirements.lockfiles {
-            return "the packages locked in \(locked.paths.joined(separator: ", ")) (judged from the lockfile: nothing is installed)"
+            return "the packages locked in \(locked.paths.joined(separator: ", ")) (judged from the lockfile: they are not installed here)"
         }
         return "no ELF file"
     }

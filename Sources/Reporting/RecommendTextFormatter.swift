@@ -13,7 +13,7 @@ public enum RecommendTextFormatter {
                      + "; runtime \(recommendation.runtime.rawValue)"
                      + (recommendation.nodeConstraint.map { " (\($0.summary))" } ?? ""))
         if let locked = profile.requirements.lockfiles {
-            lines.append("  judged from \(locked.paths.joined(separator: ", ")): nothing is installed, so each image is held to the builds the lockfile would install there")
+            lines.append("  judged from \(locked.paths.joined(separator: ", ")): its packages are not installed here, so each image is held to the builds the lockfile would install there")
         } else if count == 0, recommendation.runtime != .none {
             lines.append("  no native code: a pure \(recommendation.runtime.rawValue) project (it may well run on Alpine too)")
         }
