@@ -67,7 +67,7 @@ public struct NodeVersionConstraint: Sendable, Hashable {
                     return since <= today
                 }
                 // `lts/*` the newest LTS line, `lts/-N` the Nth before it (nvm), `lts/<codename>`.
-                let back = name.hasPrefix("-") ? Int(name.dropFirst()) : nil
+                let back = name.hasPrefix("-") ? Int(name.dropFirst()).flatMap { $0 >= 0 ? $0 : nil } : nil
                 let entry = name == "*" ? known.last
                     : back.flatMap { known.count > $0 ? known[known.count - 1 - $0] : nil } ?? Self.lts.first { $0.codename == name }
                 guard let entry else { return nil }

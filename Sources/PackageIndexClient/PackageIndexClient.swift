@@ -27,13 +27,20 @@ public struct PackageIndexClient: Sendable {
     public static func indexes(
         indexURL: String?, extraIndexURLs: [String], environment: [String: String], lockfiles: [PythonLockfile]
     ) -> [String] {
-        let primary = lockfiles.compactMap(\.indexURL).last ?? indexURL
-            ?? environment["PIP_INDEX_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? defaultIndex
+        let primary = requirementsIndex(lockfiles) ?? indexURL
+            ?? environment["PIP_INDEX_URL"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? lockfiles.compactMap(\.indexURL).first ?? defaultIndex
         var extras = extraIndexURLs
         extras += (environment["PIP_EXTRA_INDEX_URL"] ?? "").split(separator: " ").map(String.init)
         extras += lockfiles.flatMap(\.extraIndexURLs)
         var seen = Set<String>()
         return ([primary] + extras).map { $0.hasSuffix("/") ? $0 : $0 + "/" }.filter { seen.insert($0).inserted }
+    }
+
+    /// The index a requirements file sets with `-i` (the last one read), which pip puts over its
+    /// command line; uv.lock's and the other lockfiles' registries do not (they list their files).
+    public static func requirementsIndex(_ lockfiles: [PythonLockfile]) -> String? {
+        lockfiles.filter { $0.format == .requirements }.compactMap(\.indexURL).last
     }
 
     public struct IndexError: Error, Sendable, CustomStringConvertible {

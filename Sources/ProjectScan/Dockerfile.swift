@@ -104,9 +104,12 @@ public enum Dockerfile {
         var lines = text.textLines(keepingCarriageReturns: true).map(String.init)
         guard line >= 1, line <= lines.count else { throw DockerfileError(path: path, line: line, detail: "no such line") }
         let ending = lines[line - 1].hasSuffix("\r") ? "\r" : ""
-        let original = String(lines[line - 1].dropLast(ending.count))
-        let indent = String(original.prefix { $0 == " " || $0 == "\t" })
-        var words = original.dropFirst(indent.count).split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        var original = String(lines[line - 1].dropLast(ending.count))
+        // A byte order mark stays where it is, before the first line.
+        let mark = line == 1 && original.hasPrefix("\u{FEFF}") ? "\u{FEFF}" : ""
+        original.removeFirst(mark.count)
+        let indent = mark + String(original.prefix { $0 == " " || $0 == "\t" })
+        var words = original.dropFirst(indent.count - mark.count).split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         guard words.first?.uppercased() == "FROM", let imageIndex = words.indices.dropFirst().first(where: { !words[$0].hasPrefix("--") }) else {
             throw DockerfileError(path: path, line: line, detail: "line \(line) is not a FROM with an image (a continued FROM cannot be patched)")
         }
@@ -129,6 +132,11 @@ public enum Dockerfile {
         return lines.joined(separator: "\n")
     }
 
+    /// BuildKit's word separators in an instruction (`[\t\v\f\r ]`).
+    static func isSeparator(_ character: Character) -> Bool {
+        character == " " || character == "\t" || character == "\u{0B}" || character == "\u{0C}" || character == "\r"
+    }
+
     /// The platform arguments BuildKit defines itself, in the global scope too (a FROM may use
     /// them without declaring them). TARGET…: the platform being built for, the one judged;
     /// BUILD…: the build machine's, unknown here.
@@ -145,7 +153,7 @@ public enum Dockerfile {
         var declared: Set<String> = []
         var stages: [Stage] = []
         for (number, instruction) in try logicalLines(text, path: path) {
-            let words = instruction.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+            let words = instruction.split(whereSeparator: isSeparator).map(String.init)
             guard let keyword = words.first?.uppercased() else { continue }
             if keyword == "ARG" {
                 declared.formUnion(words.dropFirst().compactMap { $0.split(separator: "=", maxSplits: 1).first.map(String.init) })
@@ -262,14 +270,14 @@ public enum Dockerfile {
         var index = 0
         while index < lines.count {
             let number = index + 1
-            var line = String(lines[index].drop(while: { $0 == " " || $0 == "\t" }))
+            var line = String(lines[index].drop(while: \.isWhitespace))
             index += 1
             if line.hasPrefix("#") { continue }
             var continued = continuation(&line, escape: escape)
             while continued, index < lines.count {
                 let next = String(lines[index])
                 index += 1
-                let trimmed = next.drop(while: { $0 == " " || $0 == "\t" })
+                let trimmed = next.drop(while: \.isWhitespace)
                 if trimmed.hasPrefix("#") || trimmed.isEmpty { continue }
                 var part = next
                 continued = continuation(&part, escape: escape)
@@ -325,7 +333,12 @@ public enum Dockerfile {
         var words = shellWords(instruction)
         if words.first?.uppercased() == "ONBUILD" { words.removeFirst() }
         guard let keyword = words.first?.uppercased(), ["RUN", "COPY", "ADD"].contains(keyword) else { return [] }
-        if words.dropFirst().first(where: { !$0.hasPrefix("--") })?.hasPrefix("[") == true { return [] }
+        // The exec form is JSON: BuildKit reads a heredoc only in the shell form, and a shell
+        // command may start with `[` (`RUN [ -d /app ] || …`).
+        if let start = instruction.firstIndex(of: "["), words.dropFirst().first(where: { !$0.hasPrefix("--") })?.hasPrefix("[") == true,
+           (try? JSONSerialization.jsonObject(with: Data(instruction[start...].utf8))) as? [String] != nil {
+            return []
+        }
         var found: [(name: String, chomp: Bool)] = []
         for word in words.dropFirst() {
             var rest = Substring(word).drop(while: { $0.isASCII && $0.isNumber })
@@ -335,7 +348,7 @@ public enum Dockerfile {
             if chomp { rest = rest.dropFirst() }
             guard !rest.isEmpty, !rest.contains("<") else { continue }
             let name = rest.filter { $0 != "\"" && $0 != "'" && $0 != "\\" }
-            guard !name.isEmpty, !name.contains(" ") else { continue }
+            guard !name.isEmpty else { continue }
             found.append((name, chomp))
         }
         return found
@@ -357,7 +370,7 @@ public enum Dockerfile {
                 if character == open { quote = nil }
                 continue
             }
-            if character == " " || character == "\t" {
+            if isSeparator(character) {
                 if inWord { words.append(word); word = ""; inWord = false }
                 continue
             }
@@ -367,6 +380,24 @@ public enum Dockerfile {
         }
         if inWord { words.append(word) }
         return words
+    }
+
+    /// The `}` that closes the `${` whose `{` is at `open`, counting nested `${…}` words.
+    static func matchingBrace(in text: String, from open: String.Index) -> String.Index? {
+        var depth = 0
+        var index = open
+        var previous: Character?
+        while index < text.endIndex {
+            let character = text[index]
+            if character == "{" && (index == open || previous == "$") { depth += 1 }
+            if character == "}" {
+                depth -= 1
+                if depth == 0 { return index }
+            }
+            previous = character
+            index = text.index(after: index)
+        }
+        return nil
     }
 
     /// The first `${NAME…}` in `text` whose operator is not one `substitute` evaluates (`${V%-alpine}`).
@@ -410,7 +441,7 @@ public enum Dockerfile {
                 continue
             }
             let next = text.index(after: index)
-            if next < text.endIndex, text[next] == "{", let close = text[next...].firstIndex(of: "}") {
+            if next < text.endIndex, text[next] == "{", let close = matchingBrace(in: text, from: next) {
                 let body = String(text[text.index(after: next)..<close])
                 let name = String(body.prefix { $0 == "_" || $0.isLetter || $0.isNumber })
                 let rest = body.dropFirst(name.count)
@@ -420,13 +451,13 @@ public enum Dockerfile {
                 if rest.isEmpty {
                     result += value ?? "$" + "{" + body + "}"
                 } else if rest.hasPrefix(":-") {
-                    result += (value?.isEmpty == false ? value : nil) ?? String(rest.dropFirst(2))
+                    result += (value?.isEmpty == false ? value : nil) ?? substitute(String(rest.dropFirst(2)), args)
                 } else if rest.hasPrefix(":+") {
-                    result += value?.isEmpty == false ? String(rest.dropFirst(2)) : ""
+                    result += value?.isEmpty == false ? substitute(String(rest.dropFirst(2)), args) : ""
                 } else if rest.hasPrefix("-") {
-                    result += value ?? String(rest.dropFirst())
+                    result += value ?? substitute(String(rest.dropFirst()), args)
                 } else if rest.hasPrefix("+") {
-                    result += value != nil ? String(rest.dropFirst()) : ""
+                    result += value != nil ? substitute(String(rest.dropFirst()), args) : ""
                 } else {
                     result += "$" + "{" + body + "}"
                 }

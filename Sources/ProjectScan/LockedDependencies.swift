@@ -98,12 +98,23 @@ public struct LockedDependencies: Sendable, Hashable, Codable {
                 files.append(path)
             }
         }
+        var npmFailures: [(path: String, detail: String)] = []
         for file in files {
             let name = PathText.fileName(of: file)
             if PythonLockfile.isLockfileName(name) {
                 do { found.python.append(try PythonLockfile.read(path: file)) } catch { found.unreadableLockfile(file, error.description) }
             } else {
-                do { found.npm.append(try NpmLockfile.read(path: file)) } catch { found.unreadableLockfile(file, error.description) }
+                do { found.npm.append(try NpmLockfile.read(path: file)) } catch { npmFailures.append((file, error.description)) }
+            }
+        }
+        // An npm lockfile basefit cannot read (Yarn classic, lockfileVersion 1) beside one it
+        // read in the same directory is a leftover of another package manager: said, not counted.
+        for failure in npmFailures {
+            let directory = PathText.directory(of: failure.path)
+            if let read = found.npm.first(where: { PathText.directory(of: $0.path) == directory }) {
+                found.warnings.append("\(failure.detail); judged from \(PathText.fileName(of: read.path)) beside it")
+            } else {
+                found.unreadableLockfile(failure.path, failure.detail)
             }
         }
         for lockfile in found.python { found.warnings += lockfile.warnings }

@@ -171,7 +171,9 @@ public struct PythonLockfile: Sendable, Hashable, Codable {
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         var logical: [(Int, String)] = []
         var pending: (Int, String)?
-        for (number, raw) in text.textLines().enumerated() {
+        // pip splits with Python's str.splitlines: at \n, \r, \r\n, \v, \f, \x1c–\x1e, \x85, U+2028, U+2029.
+        let lines = text.split(omittingEmptySubsequences: false) { $0.isNewline || $0 == "\u{1C}" || $0 == "\u{1D}" || $0 == "\u{1E}" }
+        for (number, raw) in lines.enumerated() {
             var line = String(raw)
             if line.drop(while: { $0 == " " || $0 == "\t" }).hasPrefix("#") {
                 if let done = pending { logical.append(done); pending = nil }

@@ -151,8 +151,9 @@ public enum PythonMarker {
         /// every patch release: tried at 0, at the other side's own patch number and next to
         /// it, and far above (the comparisons change only at those points).
         static func overPatches(_ line: String, _ other: String, third: Bool, _ compare: (String, String) -> Bool) -> Bool? {
-            let otherPatch = other.split(separator: ".").dropFirst(2).first.flatMap { Int($0.prefix { $0.isNumber }) }
-            var patches = [0, 9_999]
+            // Clamped: a patch number past any real one compares like a very large one.
+            let otherPatch = other.split(separator: ".").dropFirst(2).first.flatMap { Int($0.prefix { $0.isNumber }.prefix(8)) }
+            var patches = [0, 999_999_999]
             if let otherPatch { patches += [max(0, otherPatch - 1), otherPatch, otherPatch + 1] }
             let results = Set(patches.map { compare("\(line).\($0)", other) })
             return results.count == 1 ? results.first : nil

@@ -210,12 +210,21 @@ struct TreeWalker {
             defer { free(resolved) }
             return String(cString: resolved)
         }
+        // Links into one outer node_modules (a pnpm workspace package's dependencies, all in the
+        // workspace's store) are told once, naming that directory.
+        var groups: [String: [(display: String, target: String)]] = [:]
         for (display, target) in result.linksOut.sorted(by: { $0.key < $1.key })
         where !realRoots.contains(where: { target == $0 || target.hasPrefix($0 == "/" ? "/" : $0 + "/") }) {
-            result.warnings.append(ScanWarning(
-                path: display,
-                message: "a link out of the scanned directory (to \(target)): not followed, so what it holds is not judged; scan \(target) too (give it as another path), or judge without it with --allow-unjudged",
-                effect: .unjudged))
+            let store = target.range(of: "/node_modules/").map { String(target[..<$0.lowerBound]) + "/node_modules" } ?? target
+            groups[store, default: []].append((display, target))
+        }
+        for (store, links) in groups.sorted(by: { $0.key < $1.key }) {
+            let first = links[0]
+            let message = links.count == 1 && store == first.target
+                ? "a link out of the scanned directory (to \(first.target)): not followed, so what it holds is not judged; scan \(first.target) too (give it as another path), or judge without it with --allow-unjudged"
+                : "\(links.count == 1 ? "a link" : "\(links.count) links") out of the scanned directory into \(store) (to \(first.target)\(links.count > 1 ? " …" : "")): "
+                    + "not followed, so what \(links.count == 1 ? "it holds" : "they hold") is not judged; scan \(store) too (give it as another path), or judge without it with --allow-unjudged"
+            result.warnings.append(ScanWarning(path: first.display, message: message, effect: .unjudged))
         }
         result.warnings.sort { ($0.path, $0.message) < ($1.path, $1.message) }
         return result
@@ -386,7 +395,7 @@ struct TreeWalker {
         guard target == realRoot || target.hasPrefix(prefix) else {
             // Outside the root: not followed. In node_modules a link to a directory (a workspace
             // package, `npm link`) or to an addon may be native code the app loads.
-            if display.hasPrefix("node_modules/") || display.contains("/node_modules/") {
+            if display.hasPrefix("node_modules/") || display.contains("/node_modules/") || display == "node_modules" || display.hasSuffix("/node_modules") {
                 var info = stat()
                 if AddonFile.isAddonName(target) || (stat(target, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR) {
                     result.linksOut[display] = target

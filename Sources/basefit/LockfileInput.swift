@@ -40,7 +40,7 @@ enum LockfileInput {
                 indexURL: index?.indexURL, extraIndexURLs: index?.extraIndexURL ?? [],
                 environment: ProcessInfo.processInfo.environment, lockfiles: locked.python)
             let given = index?.indexURL ?? ProcessInfo.processInfo.environment["PIP_INDEX_URL"].flatMap { $0.isEmpty ? nil : $0 }
-            if let own = locked.python.compactMap(\.indexURL).last, let given, !global.quiet,
+            if let own = PackageIndexClient.requirementsIndex(locked.python), let given, !global.quiet,
                own.trimmingCharacters(in: ["/"]) != given.trimmingCharacters(in: ["/"]) {
                 Output.warning("lockfile: the requirements file's -i \(own) is the index pip uses, over \(index?.indexURL != nil ? "--index-url" : "PIP_INDEX_URL") \(given); judged from \(own)")
             }

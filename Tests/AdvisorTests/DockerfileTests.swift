@@ -126,6 +126,23 @@ import TestSupport
         } throws: { ($0 as? DockerfileError)?.detail.contains("uses ${V%-alpine}, a substitution basefit does not evaluate") == true }
     }
 
+    /// A review's cases: a shell-form RUN that starts with `[` still opens its here-document
+    /// (only a JSON array is the exec form); BuildKit's white space (a form feed before an
+    /// instruction, a vertical tab between its words); a quoted here-document name with a
+    /// space; a nested default; a byte order mark kept by the patch.
+    @Test func buildKitEdgesAReviewFound() throws {
+        func base(_ text: String) throws -> DockerfileBase { try Dockerfile.base(of: text, path: "D", stage: nil) }
+        #expect(try base("FROM node:22-alpine\nRUN [ -d /app ] || mkdir /app; cat <<EOF > /app/x\nFROM node:22-bookworm-slim\nEOF\nCMD [\"node\"]\n").line == 1)
+        #expect(try base("FROM node:22-alpine\nRUN [\"sh\", \"-c\", \"cat <<EOF\"]\nFROM node:22-bookworm-slim\n").line == 3)
+        #expect(try base("FROM node:22-bookworm-slim\n\u{0C}FROM node:22-alpine\n").reference == "node:22-alpine")
+        #expect(try base("FROM node:22-bookworm-slim\nFROM\u{0B}node:22-alpine\n").reference == "node:22-alpine")
+        #expect(try base("FROM node:22-alpine\nRUN cat <<\"END OF\" > /x\nFROM node:22-bookworm-slim\nEND OF\n").line == 1)
+        #expect(try base("ARG BASE=node:22-bookworm-slim\nFROM ${BASE:-${X}}\n").reference == "node:22-bookworm-slim")
+        #expect(try base("ARG V\nFROM ${V:-node:${N:-22}-alpine}\n").reference == "node:22-alpine")
+        let marked = "\u{FEFF}FROM node:22-alpine\nCMD [\"node\"]\n"
+        #expect(try Dockerfile.switchingBase(marked, line: 1, to: "node:22-bookworm-slim", path: "D") == "\u{FEFF}FROM node:22-bookworm-slim\nCMD [\"node\"]\n")
+    }
+
     @Test func digestsAndRegistries() throws {
         let digest = "sha256:" + String(repeating: "0123456789abcdef", count: 4)
         let pinned = try Dockerfile.base(of: "FROM docker.io/library/python:3.12-slim@\(digest)\n", path: "D", stage: nil)

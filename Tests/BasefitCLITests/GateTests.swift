@@ -68,6 +68,11 @@ import TestSupport
         try manager.copyItem(at: TestPaths.fixtures.appendingPathComponent("lockfiles/npm-sharp-argon2/yarn.lock"), to: root.appendingPathComponent("npm/yarn.lock"))
         let alpine = try basefit(["check", root.appendingPathComponent("npm").path, "--base", "node:22-alpine", "--runtime", "node"])
         #expect(alpine.status == 1 && alpine.stdout.contains("@node-rs/argon2"), "\(alpine.stdout)\(alpine.stderr)")
+        // A Yarn classic yarn.lock (which basefit does not read) beside the package-lock.json it
+        // read is a leftover: said, not counted against the gate.
+        try "# yarn lockfile v1\n\nleft-pad@^1.3.0:\n  version \"1.3.0\"\n".write(to: root.appendingPathComponent("npm/yarn.lock"), atomically: true, encoding: .utf8)
+        let leftover = try basefit(["check", root.appendingPathComponent("npm").path, "--base", "node:22-alpine", "--runtime", "node"])
+        #expect(leftover.status == 0 && leftover.stderr.contains("judged from package-lock.json beside it"), "\(leftover.stdout)\(leftover.stderr)")
     }
 
     @Test func nothingToJudgeExitsTwoWithWhatToDo() throws {
@@ -274,6 +279,11 @@ import TestSupport
         }
         try "lts/-1\n".write(to: project.appendingPathComponent(".nvmrc"), atomically: true, encoding: .utf8)
         #expect(try basefit(["check", project.path, "--base", "node:22-bookworm-slim"]).status == 0)
+        // No crash on a negative or huge step back: an alias nvm does not know is not read.
+        for nvmrc in ["lts/--3\n", "lts/--9223372036854775808\n", "lts/-99\n"] {
+            try nvmrc.write(to: project.appendingPathComponent(".nvmrc"), atomically: true, encoding: .utf8)
+            #expect(try basefit(["check", project.path, "--base", "node:22-bookworm-slim"]).status == 0, "\(nvmrc)")
+        }
     }
 
     @Test func constraintNoImageMeetsIsAWarningNotSilence() throws {

@@ -151,8 +151,8 @@ import TestSupport
             try #"{"name": "foo", "version": "1.0.0"}"#.write(to: release.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("package.json"), atomically: true, encoding: .utf8)
             let addon = release.appendingPathComponent("foo.node").path
             switch name {
-            case "empty": FileManager.default.createFile(atPath: addon, contents: Data())
-            case "text": FileManager.default.createFile(atPath: addon, contents: Data("module.exports = 1\n".utf8))
+            case "empty": #expect(FileManager.default.createFile(atPath: addon, contents: Data()))
+            case "text": #expect(FileManager.default.createFile(atPath: addon, contents: Data("module.exports = 1\n".utf8)))
             case "object": #expect(try Run.program(gcc, ["-c", "-fPIC", "-o", addon, source.path]).status == 0)
             case "pie": #expect(try Run.program(gcc, ["-fPIE", "-pie", "-o", addon, source.path]).status == 0)
             case "dangling": try FileManager.default.createSymbolicLink(atPath: addon, withDestinationPath: "missing.node")
@@ -192,6 +192,19 @@ import TestSupport
         #expect(reasons.count == 1 && reasons[0].hasPrefix("a link out of the scanned directory (to \(package.resolvingSymlinksInPath().path))"), "\(reasons)")
         let both = try basefit(["check", app.path, package.path, "--base", "node:22-alpine", "--quiet"])
         #expect(both.status == 1 && both.stdout.contains("[libc-mismatch]") && both.stdout.contains("native.node"), "\(both.stdout)")
+        // A pnpm workspace package: every dependency a link into the workspace's store, told once.
+        let store = root.appendingPathComponent("node_modules/.pnpm")
+        for name in ["a", "b", "c"] {
+            let target = store.appendingPathComponent("\(name)@1.0.0/node_modules/\(name)")
+            try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
+            try #"{"name": "x", "version": "1.0.0"}"#.write(to: target.appendingPathComponent("package.json"), atomically: true, encoding: .utf8)
+            try FileManager.default.createSymbolicLink(atPath: app.appendingPathComponent("node_modules/\(name)").path,
+                                                       withDestinationPath: "../../../node_modules/.pnpm/\(name)@1.0.0/node_modules/\(name)")
+        }
+        let workspace = try basefit(["check", app.path, package.path, "--base", "node:22-bookworm-slim", "--format", "json", "--quiet"])
+        let told = ((try json(workspace.stdout)["unjudged"] as? [[String: Any]]) ?? []).compactMap { $0["reason"] as? String }
+        #expect(workspace.status == 2 && told.count == 1 && told[0].hasPrefix("3 links out of the scanned directory into \(root.resolvingSymlinksInPath().path)/node_modules"), "\(told)")
+        #expect(try basefit(["check", app.path, package.path, root.appendingPathComponent("node_modules").path, "--base", "node:22-bookworm-slim", "--quiet"]).status == 0)
     }
 
     @Test func aNamedLockfileBesideInstalledFilesStillCounts() throws {

@@ -104,6 +104,10 @@ import TestSupport
                                            lockfiles: [plain]) == ["https://cli/simple/"])
         #expect(PackageIndexClient.indexes(indexURL: nil, extraIndexURLs: [], environment: ["PIP_INDEX_URL": "https://env/simple"],
                                            lockfiles: [plain]) == ["https://env/simple/"])
+        // uv.lock's registry is where its own files are listed, not an -i: it does not override.
+        let uv = PythonLockfile(format: .uv, path: "uv.lock", pins: [], indexURL: "https://pypi.org/simple", extraIndexURLs: [], warnings: [])
+        #expect(PackageIndexClient.indexes(indexURL: "https://cli/simple/", extraIndexURLs: [], environment: [:], lockfiles: [uv, plain]) == ["https://cli/simple/"])
+        #expect(PackageIndexClient.indexes(indexURL: nil, extraIndexURLs: [], environment: [:], lockfiles: [uv]) == ["https://pypi.org/simple/"])
         var later = lockfile
         later.indexURL = "https://later/simple"
         #expect(PackageIndexClient.indexes(indexURL: nil, extraIndexURLs: [], environment: [:], lockfiles: [lockfile, later]).first == "https://later/simple/")

@@ -85,6 +85,12 @@ import TestSupport
         try "numpy==2.1.3\nnumpy==2.2.0\nnumpy==2.1.3 ; python_version >= '3.13'\nnumpy==2.2.0 ; python_version < '3.13'\n".write(to: file, atomically: true, encoding: .utf8)
         #expect(try PythonLockfile.read(path: file.path).warnings
                 == ["requirements.txt:1 pins numpy==2.1.3, requirements.txt:2 pins numpy==2.2.0: pip refuses conflicting pins (ResolutionImpossible); not judged"])
+        // pip splits lines as Python's str.splitlines does: a pin after a bare \r is a line of its own.
+        try "six==1.16.0  # pinned\ronnxruntime==1.17.0\u{0C}orjson==3.10.11\n".write(to: file, atomically: true, encoding: .utf8)
+        #expect(try PythonLockfile.read(path: file.path).pins.map(\.name) == ["six", "onnxruntime", "orjson"])
+        // A marker's patch number past any real one neither traps nor drops the pin.
+        let huge = LockfilePlatform(libc: .glibc, architecture: .amd64, python: "3.12")
+        #expect(PythonMarker.evaluate("python_full_version < \"3.12.9223372036854775807\"", platform: huge))
         try "--no-index\n--find-links wheelhouse\nnumpy==2.1.3\n".write(to: file, atomically: true, encoding: .utf8)
         let local = try PythonLockfile.read(path: file.path)
         #expect(local.warnings.count == 2 && local.warnings.allSatisfy { $0.contains("whose files basefit does not read") }, "\(local.warnings)")
