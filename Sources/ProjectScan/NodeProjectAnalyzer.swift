@@ -12,6 +12,8 @@ struct NodeProjectAnalyzer {
     private(set) var warnings: [ScanWarning] = []
     private(set) var findings: [Finding] = []
     private(set) var runtime = NodeRuntime()
+    /// The names of the installed packages, read once when a foreign build asks.
+    private var installedNames: Set<String>?
 
     init(files: [FoundFile], roots: [String]) {
         self.roots = roots.map(PathText.normalize)
@@ -147,10 +149,10 @@ struct NodeProjectAnalyzer {
     /// for Linux (`@img/sharp-darwin-arm64` beside `@img/sharp-linux-x64`): that parent and
     /// its Linux platform packages, when none of those is installed.
     private mutating func linuxFamily(of name: String) -> (parent: String, linux: [String])? {
-        var installed: Set<String> = []
-        for directory in manifests.keys {
-            if let manifest = manifest(at: directory), let installedName = manifest.name { installed.insert(installedName) }
+        if installedNames == nil {
+            installedNames = Set(manifests.keys.compactMap { manifest(at: $0)?.name })
         }
+        let installed = installedNames ?? []
         for directory in manifests.keys.sorted() {
             guard let parent = manifest(at: directory), parent.optionalDependencies.contains(name) else { continue }
             let linux = parent.optionalDependencies.filter { $0.contains("linux") }.sorted()

@@ -1,4 +1,3 @@
-import Domain
 import Foundation
 
 /// The distributions a Python lockfile pins: `requirements*.txt` (pip-compile or

@@ -18,9 +18,8 @@ public struct DiffFileName: Equatable, Sendable {
     public init(path: String, currentDirectory: String) {
         let absolute = path.hasPrefix("/") ? Self.folded(path) : Self.folded(currentDirectory + "/" + path)
         let base = Self.folded(currentDirectory)
-        let prefix = base == [] ? [] : base
-        if absolute.count > prefix.count, Array(absolute.prefix(prefix.count)) == prefix {
-            self.init(name: absolute.dropFirst(prefix.count).joined(separator: "/"))
+        if absolute.count > base.count, Array(absolute.prefix(base.count)) == base {
+            self.init(name: absolute.dropFirst(base.count).joined(separator: "/"))
         } else {
             self.init(name: absolute.last ?? path, directory: "/" + absolute.dropLast().joined(separator: "/"))
         }

@@ -113,7 +113,7 @@ struct RecommendCommand: ParsableCommand {
                 throw CLIError.inconclusive("no patch: \(UnjudgedFile.counted(recommendation.unjudged.count)) could not be judged "
                     + "(\(recommendation.unjudged.map(\.path).joined(separator: ", "))); fix or remove them, or --allow-unjudged")
             }
-            Output.standard(try patch(dockerfile, base: base, to: best))
+            Output.standard(try patch(dockerfile, base: base, to: best, buildArguments: buildArguments))
         }
         if recommendation.recommended == nil { throw ExitCodes.incompatible }
         if !recommendation.conclusive { throw ExitCodes.inconclusive }
@@ -124,7 +124,7 @@ extension RecommendCommand {
     /// The Dockerfile moved to `best`, pinned by the digest its registry serves now (through
     /// mirrors; not with --offline), else the one the catalog recorded (with a note), else
     /// unpinned with a warning; with the install line when --allow-installs chose an install.
-    func patch(_ path: String, base: DockerfileBase, to best: Verdict) throws -> String {
+    func patch(_ path: String, base: DockerfileBase, to best: Verdict, buildArguments: [String: String]) throws -> String {
         let text = try Dockerfile.text(file: path)
         var reference = best.image.reference
         var lookupFailure: String?
@@ -157,7 +157,7 @@ extension RecommendCommand {
             if let lookupFailure { Output.warning("could not ask the registry for the digest of \(reference): \(lookupFailure)") }
             Output.warning("the catalog records no digest for \(reference): pin it yourself (skopeo inspect docker://\(reference)) before you merge")
         }
-        if !global.quiet, let argument = base.imageArguments.first(where: { (try? BuildArguments.parse(buildArgs))?[$0] != nil }) {
+        if !global.quiet, let argument = base.imageArguments.first(where: { buildArguments[$0] != nil }) {
             Output.warning("the build sets \(argument) with --build-arg, and the patch changes only the default of ARG \(argument): change the --build-arg to \(reference) too")
         }
         let run = best.compatible ? [] : best.installCommands
