@@ -557,6 +557,9 @@ build_projects() {
         "$P/wheels/markupsafe-3.0.3-cp313-cp313t-manylinux2014_x86_64.manylinux_2_17_x86_64.manylinux_2_28_x86_64.whl" \
         "$P/python-freethreaded/lib/python3.13t/site-packages"
 
+    step node-pnp               "a Yarn Plug'n'Play install: cache zips, an unplugged addon, .pnp.cjs"
+    python3 "$PS/make_pnp.py" "$HERE"
+
     # modes: built .node/.so executable as linkers write them; text 0644
     find "$P" -path "$P/wheels" -prune -o -path "$P/python-venv*/lib" -prune -o -type f \
         \( -name '*.node' -o -name '*.so' -o -name '*.so.*' \) -print0 | xargs -0 chmod 0755

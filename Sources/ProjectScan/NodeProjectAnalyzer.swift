@@ -6,7 +6,7 @@ import Foundation
 /// fields, the Node runtime the addons need.
 struct NodeProjectAnalyzer {
     private let roots: [String]
-    private var manifests: [String: String] = [:]       // display directory → file system path of package.json
+    private var manifests: [String: FoundFile] = [:]    // display directory → its package.json
     private var parsed: [String: PackageJSON?] = [:]    // display directory → parsed manifest (nil: malformed)
     private var versionFiles: [String: String] = [:]    // display path of .nvmrc/.node-version → file system path
     private(set) var warnings: [ScanWarning] = []
@@ -20,7 +20,7 @@ struct NodeProjectAnalyzer {
         for file in files {
             let name = PathText.fileName(of: file.displayPath)
             if name == "package.json" {
-                manifests[PathText.normalize(PathText.directory(of: file.displayPath))] = file.fileSystemPath
+                manifests[PathText.normalize(PathText.directory(of: file.displayPath))] = file
             } else if name == ".nvmrc" || name == ".node-version" {
                 versionFiles[PathText.normalize(file.displayPath)] = file.fileSystemPath
             }
@@ -39,7 +39,7 @@ struct NodeProjectAnalyzer {
             if let manifest = manifest(at: directory) { allOptionalDependencies.formUnion(manifest.optionalDependencies) }
         }
 
-        for index in artifacts.indices where !artifacts[index].path.contains("!/") {
+        for index in artifacts.indices where !PathText.isWheelMember(artifacts[index].path) {
             let path = PathText.normalize(artifacts[index].path)
             let isAddon = path.hasSuffix(".node")
             let manifestHit = nearestManifest(above: path)
@@ -165,10 +165,14 @@ struct NodeProjectAnalyzer {
 
     private mutating func manifest(at directory: String) -> PackageJSON? {
         if let cached = parsed[directory] { return cached }
-        guard let fileSystemPath = manifests[directory] else { return nil }
+        guard let file = manifests[directory] else { return nil }
         var result: PackageJSON?
-        do {
-            result = try PackageJSON.load(fileSystemPath: fileSystemPath)
+        do throws(PackageJSON.LoadError) {
+            if let bytes = file.contents {
+                result = try PackageJSON.parse(Data(bytes))
+            } else {
+                result = try PackageJSON.load(fileSystemPath: file.fileSystemPath)
+            }
         } catch {
             let message: String
             switch error {

@@ -48,6 +48,12 @@ enum PathText {
         return String(path[path.index(after: slash)...])
     }
 
+    /// A member of a wheel (`x.whl!/a.so`): PyPI's, never an npm package's file, even when a
+    /// Yarn cache zip's members (`x.zip!/node_modules/…`) are.
+    static func isWheelMember(_ path: String) -> Bool {
+        path.contains(".whl!/")
+    }
+
     static func join(_ directory: String, _ name: String) -> String {
         if name.hasPrefix("/") { return name }
         if directory == "/" { return "/" + name }

@@ -29,6 +29,12 @@ public struct Scanner: Sendable {
             ScanWarning(path: path, message: "a Git LFS pointer, not the library: the checkout did not fetch Git LFS files "
                             + "(git lfs pull; actions/checkout with lfs: true)", effect: .unjudged)
         }
+        // Yarn Plug'n'Play: the packages that stay in Yarn's cache zips (their manifests and ELF members).
+        let pnp = YarnPnPInstall.read(walk.manifests, roots: paths)
+        artifacts += pnp.artifacts
+        walk.manifests += pnp.manifests
+        warnings += pnp.warnings
+        walk.examined += pnp.examined
         var wheels: [WheelSummary] = []
         for (file, outcome) in zip(walk.wheels, inspectWheels(walk.wheels)) {
             switch outcome {
@@ -44,7 +50,7 @@ public struct Scanner: Sendable {
         progress?(walk.examined, artifacts.count, walk.examined)
         artifacts.sort { $0.path < $1.path }
         warnings += artifacts.compactMap { artifact in
-            guard AddonFile.isAddonName(artifact.path), !artifact.path.contains("!/"), let message = AddonFile.message(for: artifact.facts) else { return nil }
+            guard AddonFile.isAddonName(artifact.path), !PathText.isWheelMember(artifact.path), let message = AddonFile.message(for: artifact.facts) else { return nil }
             return ScanWarning(path: artifact.path, message: message, effect: .unjudged)
         }
         walk.artifacts = []

@@ -10,6 +10,9 @@ import Musl
 public struct FoundFile: Sendable, Hashable {
     public var displayPath: String
     public var fileSystemPath: String
+    /// The file's bytes when it was read from an archive (a `package.json` in a Yarn cache zip,
+    /// `displayPath` then naming it as `archive!/member`); nil: read it at `fileSystemPath`.
+    var contents: [UInt8]? = nil
 }
 
 /// What one walk found.
@@ -373,7 +376,7 @@ struct TreeWalker {
 
     private static func isManifest(_ name: String, parent: String) -> Bool {
         switch name {
-        case "package.json", ".nvmrc", ".node-version", "pyvenv.cfg": return true
+        case "package.json", ".nvmrc", ".node-version", "pyvenv.cfg", ".pnp.cjs", ".pnp.js", ".pnp.data.json": return true
         case "RECORD": return parent.hasSuffix(".dist-info")
         default: return false
         }

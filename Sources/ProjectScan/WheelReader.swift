@@ -71,19 +71,7 @@ enum WheelReader {
     static func read(
         _ archive: UnsafeRawBufferPointer, wheel: String, partial: PartialReads = .inMemory
     ) throws(ReadError) -> (contents: WheelContents, results: [Result<Artifact, ELFError>]) {
-        let directory: ZipDirectory
-        let size = UInt64(archive.count)
-        do {
-            let tailCount = min(archive.count, ZipDirectory.tailLength)
-            let tail = UnsafeRawBufferPointer(rebasing: archive[(archive.count - tailCount)...])
-            let located = try ZipDirectory.locate(tail: tail, archiveSize: size)
-            let start = Int(located.offset)
-            directory = try ZipDirectory.parse(
-                directory: UnsafeRawBufferPointer(rebasing: archive[start..<(start + Int(located.size))]),
-                offset: located.offset, limit: memberCountLimit + 1)
-        } catch {
-            throw .unreadable("not a readable zip archive (\(error.detail))")
-        }
+        let directory = try self.directory(of: archive)
         var contents = WheelContents()
         var candidates: [(path: String, entry: ZipDirectory.Entry, data: Range<Int>)] = []
         var total: UInt64 = 0
@@ -106,14 +94,7 @@ enum WheelReader {
             }
             let data: Range<Int>
             do throws(ZipDirectory.ReadError) {
-                // (A ZIP64 offset can be anything up to 2^64 - 1: no sum with it before this.)
-                guard entry.localHeaderOffset <= size, size - entry.localHeaderOffset >= 30 else {
-                    throw ZipDirectory.ReadError(detail: "local header past the end")
-                }
-                let header = UnsafeRawBufferPointer(rebasing: archive[Int(entry.localHeaderOffset)..<min(archive.count, Int(entry.localHeaderOffset) + 30)])
-                let start = try ZipDirectory.dataOffset(localHeader: header, at: entry.localHeaderOffset)
-                guard start <= size, entry.compressedSize <= size - start else { throw ZipDirectory.ReadError(detail: "data past the end of the archive") }
-                data = Int(start)..<Int(start + entry.compressedSize)
+                data = try memberData(entry, in: archive)
             } catch {
                 contents.unjudged.append("member \(path) cannot be read: \(error.detail)")
                 continue
@@ -193,6 +174,34 @@ enum WheelReader {
             }
         }
         return (contents, results)
+    }
+
+    /// The central directory of a zip archive in memory (at most `memberCountLimit` + 1 entries).
+    static func directory(of archive: UnsafeRawBufferPointer) throws(ReadError) -> ZipDirectory {
+        do {
+            let tailCount = min(archive.count, ZipDirectory.tailLength)
+            let tail = UnsafeRawBufferPointer(rebasing: archive[(archive.count - tailCount)...])
+            let located = try ZipDirectory.locate(tail: tail, archiveSize: UInt64(archive.count))
+            let start = Int(located.offset)
+            return try ZipDirectory.parse(
+                directory: UnsafeRawBufferPointer(rebasing: archive[start..<(start + Int(located.size))]),
+                offset: located.offset, limit: memberCountLimit + 1)
+        } catch {
+            throw .unreadable("not a readable zip archive (\(error.detail))")
+        }
+    }
+
+    /// Where a member's (compressed) data lies in the archive, past its local header.
+    static func memberData(_ entry: ZipDirectory.Entry, in archive: UnsafeRawBufferPointer) throws(ZipDirectory.ReadError) -> Range<Int> {
+        let size = UInt64(archive.count)
+        // (A ZIP64 offset can be anything up to 2^64 - 1: no sum with it before this.)
+        guard entry.localHeaderOffset <= size, size - entry.localHeaderOffset >= 30 else {
+            throw ZipDirectory.ReadError(detail: "local header past the end")
+        }
+        let header = UnsafeRawBufferPointer(rebasing: archive[Int(entry.localHeaderOffset)..<min(archive.count, Int(entry.localHeaderOffset) + 30)])
+        let start = try ZipDirectory.dataOffset(localHeader: header, at: entry.localHeaderOffset)
+        guard start <= size, entry.compressedSize <= size - start else { throw ZipDirectory.ReadError(detail: "data past the end of the archive") }
+        return Int(start)..<Int(start + entry.compressedSize)
     }
 
     /// Compressed bytes under which a wheel's members are read on the calling thread: starting

@@ -1,0 +1,175 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Yarn Plug'n'Play installs (`Fixtures/projects/node-pnp`, written by
+/// `Fixtures/src/projects/make_pnp.py`): no node_modules; what stays in Yarn's cache zips is
+/// judged from the zips, and an install that is not on this machine is never taken for a
+/// project without native code.
+@Suite struct YarnPnPTests {
+    let fixture = TestPaths.fixtures.appendingPathComponent("projects/node-pnp")
+
+    func basefit(_ arguments: [String], in directory: URL) throws -> ProcessResult {
+        try Run.program(TestPaths.executable.path, arguments, currentDirectory: directory)
+    }
+
+    func json(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "\(text)")
+    }
+
+    /// A copy of the fixture to change.
+    func copy(into root: URL) throws -> URL {
+        let project = root.appendingPathComponent("app")
+        try FileManager.default.copyItem(at: fixture, to: project)
+        return project
+    }
+
+    /// The ELF members of every cache zip, as Python's zipfile reads them (the oracle).
+    func elfMembersByPython() throws -> [String] {
+        let script = """
+            import pathlib, sys, zipfile
+            for path in sorted(pathlib.Path(sys.argv[1]).glob('.yarn/cache/*.zip')):
+                with zipfile.ZipFile(path) as archive:
+                    for name in archive.namelist():
+                        if archive.read(name)[:4] == b'\\x7fELF':
+                            print('./.yarn/cache/%s!/%s' % (path.name, name))
+            """
+        let result = try Run.program("/usr/bin/python3", ["-c", script, fixture.path])
+        try #require(result.status == 0, "\(result.stderr)")
+        return result.stdout.split(separator: "\n").map(String.init)
+    }
+
+    /// The C++ library that stays zipped (needs GLIBCXX_3.4.32) is judged: bookworm's
+    /// libstdc++ (3.4.30) fails it, trixie's passes; the unplugged addon and the zipped one are
+    /// the project's two ELF files, each attributed to its package (the zipped one by the
+    /// package.json inside its zip); the platform family's parent, zipped too, makes the musl
+    /// sibling known.
+    @Test func packagesInYarnsCacheZipsAreJudged() throws {
+        let zipped = try elfMembersByPython()
+        #expect(zipped == ["./.yarn/cache/@demo-cxxlib-npm-2.0.0-9e8f7a6b5c-10c0.zip!/node_modules/@demo/cxxlib/lib/libglibcxx32.so"])
+        let scan = try json(try basefit(["scan", ".", "--format", "json"], in: fixture).stdout)
+        let artifacts = try #require(scan["artifacts"] as? [[String: Any]])
+        let paths = artifacts.compactMap { $0["path"] as? String }
+        #expect(paths == zipped + ["./.yarn/unplugged/@napi-demo-core-linux-x64-gnu-npm-1.4.0-7f3b2c1d9e/node_modules/@napi-demo/core-linux-x64-gnu/core.linux-x64-gnu.node"])
+        let packages = artifacts.compactMap { ($0["package"] as? [String: Any])?["name"] as? String }
+        #expect(packages == ["@demo/cxxlib", "@napi-demo/core-linux-x64-gnu"])
+        let findings = (scan["findings"] as? [[String: Any]] ?? []).compactMap { $0["message"] as? String }
+        #expect(findings == ["only the glibc build @napi-demo/core-linux-x64-gnu is installed; the package also publishes @napi-demo/core-linux-x64-musl"])
+
+        let bookworm = try basefit(["check", ".", "--base", "node:22-bookworm-slim", "--format", "json"], in: fixture)
+        #expect(bookworm.status == 1, "\(bookworm.stdout)\(bookworm.stderr)")
+        let problems = (try json(bookworm.stdout)["problems"] as? [[String: Any]]) ?? []
+        #expect(problems.count == 1)
+        #expect((problems.first?["message"] as? String)?.hasPrefix(zipped[0] + " needs GLIBCXX_3.4.32 (_ZSt21ios_base_library_initv) from libstdc++.so.6") == true,
+                "\(problems)")
+        let trixie = try basefit(["check", ".", "--base", "node:22-trixie-slim"], in: fixture)
+        #expect(trixie.status == 0 && trixie.stdout.contains("loads 2 ELF files for amd64"), "\(trixie.stdout)\(trixie.stderr)")
+    }
+
+    /// node_modules installed on a Mac, the Plug'n'Play way: the darwin platform package is
+    /// unplugged and its parent stays zipped. Its Linux siblings are named in the zipped
+    /// parent's optionalDependencies, so the darwin build is not passed over as a macOS-only
+    /// package (it was: the gate passed with no native code judged).
+    @Test func aMacInstallIsNotJudgedAsPureJavaScript() throws {
+        let root = try TemporaryDirectory.make("pnp-mac")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let project = try copy(into: root)
+        let wheel = TestPaths.fixtures.appendingPathComponent("projects/foreign-wheels/markupsafe-3.0.3-cp311-cp311-macosx_11_0_arm64.whl")
+        let linux = ".yarn/unplugged/@napi-demo-core-linux-x64-gnu-npm-1.4.0-7f3b2c1d9e/node_modules/@napi-demo/core-linux-x64-gnu"
+        let darwin = ".yarn/unplugged/@napi-demo-core-darwin-arm64-npm-1.4.0-1a2b3c4d5e/node_modules/@napi-demo/core-darwin-arm64"
+        try FileManager.default.removeItem(at: project.appendingPathComponent(".yarn/unplugged"))
+        try FileManager.default.createDirectory(at: project.appendingPathComponent(darwin), withIntermediateDirectories: true)
+        let extract = "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); open(sys.argv[2], 'wb').write(z.read(next(n for n in z.namelist() if n.endswith('darwin.so'))))"
+        let made = try Run.program("/usr/bin/python3", ["-c", extract, wheel.path, project.appendingPathComponent(darwin + "/core.darwin-arm64.node").path])
+        try #require(made.status == 0, "\(made.stderr)")
+        try Data(#"{"name": "@napi-demo/core-darwin-arm64", "version": "1.4.0", "os": ["darwin"], "cpu": ["arm64"]}"#.utf8)
+            .write(to: project.appendingPathComponent(darwin + "/package.json"))
+        let state = project.appendingPathComponent(".pnp.cjs")
+        let text = try String(contentsOf: state, encoding: .utf8)
+            .replacingOccurrences(of: linux, with: darwin)
+        try Data(text.utf8).write(to: state)
+
+        let check = try basefit(["check", ".", "--base", "node:22-trixie-slim", "--format", "json"], in: project)
+        #expect(check.status == 2, "\(check.stdout)\(check.stderr)")
+        let unjudged = (try json(check.stdout)["unjudged"] as? [[String: Any]]) ?? []
+        #expect(unjudged.compactMap { $0["path"] as? String } == ["./" + darwin + "/core.darwin-arm64.node"], "\(unjudged)")
+        #expect((unjudged.first?["reason"] as? String)?.contains("one of @napi-demo/core's platform packages, and none of its Linux ones") == true)
+    }
+
+    /// A zero-install checkout before `yarn install`: the zips are there, nothing is unplugged.
+    /// Not an install on this machine: judged from yarn.lock when it is beside it, not judged
+    /// at all without one.
+    @Test func anInstallNotDoneHereIsJudgedFromItsLockfileOrNotAtAll() throws {
+        let root = try TemporaryDirectory.make("pnp-fresh")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let project = try copy(into: root)
+        try FileManager.default.removeItem(at: project.appendingPathComponent(".yarn/unplugged"))
+        let locked = try basefit(["check", ".", "--base", "node:22-alpine"], in: project)
+        #expect(locked.status == 0, "\(locked.stdout)\(locked.stderr)")
+        #expect(locked.stdout.contains("loads the packages locked in ./yarn.lock"), "\(locked.stdout)")
+        #expect(locked.stderr.contains("./.pnp.cjs: Yarn Plug'n'Play install not done here (1 of the 4 packages it installs is not on this machine: "
+                                       + "@napi-demo/core-linux-x64-gnu (./.yarn/unplugged/"), "\(locked.stderr)")
+        #expect(locked.stderr.contains("judged from yarn.lock beside it"))
+
+        try FileManager.default.removeItem(at: project.appendingPathComponent("yarn.lock"))
+        let bare = try basefit(["check", ".", "--base", "node:22-alpine"], in: project)
+        #expect(bare.status == 2, "\(bare.stdout)\(bare.stderr)")
+        #expect(bare.stderr.contains("run yarn install, or scan the directory with its yarn.lock"), "\(bare.stderr)")
+    }
+
+    /// A `portal:` dependency on a directory outside the scanned one (its state in split mode,
+    /// `.pnp.data.json`): what it loads is not judged, unless a path given holds it.
+    @Test func aPortalOutsideTheScannedDirectoryIsNotJudgedUnlessGiven() throws {
+        let root = try TemporaryDirectory.make("pnp-portal")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let project = try copy(into: root)
+        let split = #"""
+            import json, sys
+            path = sys.argv[1]
+            text = open(path + '/.pnp.cjs').read()
+            start = text.index("const RAW_RUNTIME_STATE =\n'") + len("const RAW_RUNTIME_STATE =\n'")
+            literal = text[start:text.index("';\n", start)]
+            state = json.loads(literal.replace('\\\n', '').replace("\\'", "'").replace('\\\\', '\\'))
+            state['packageRegistryData'].append(['native-helper', [['portal:../native::locator=node-pnp%40workspace%3A.',
+                {'packageLocation': '../native/', 'packageDependencies': [], 'linkType': 'SOFT'}]]])
+            json.dump(state, open(path + '/.pnp.data.json', 'w'), indent=2)
+            open(path + '/.pnp.cjs', 'w').write('function $$SETUP_STATE(hydrateRuntimeState, basePath) {\n'
+                '  var dataLocation = path.resolve(__dirname, "./.pnp.data.json");\n'
+                '  return hydrateRuntimeState(require(dataLocation), {basePath: basePath || path.dirname(dataLocation)});\n}\n')
+            """#
+        let made = try Run.program("/usr/bin/python3", ["-c", split, project.path])
+        try #require(made.status == 0, "\(made.stderr)")
+        let native = root.appendingPathComponent("native/build/Release")
+        try FileManager.default.createDirectory(at: native, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: TestPaths.fixtures.appendingPathComponent(
+            "projects/node-glibc-addon/node_modules/fastcrypt/build/Release/fastcrypt.node").path, toPath: native.appendingPathComponent("helper.node").path)
+
+        let alone = try basefit(["check", "app", "--base", "node:22-trixie-slim"], in: root)
+        #expect(alone.status == 2, "\(alone.stdout)\(alone.stderr)")
+        #expect(alone.stdout.contains("not judged: app/.pnp.cjs: a dependency linked from outside the scanned directory (portal:/link:): "
+                                      + "native-helper (native); what it loads is not judged unless a path given holds it"), "\(alone.stdout)")
+        let both = try basefit(["check", "app", "native", "--base", "node:22-trixie-slim"], in: root)
+        #expect(both.status == 0 && both.stdout.contains("loads 3 ELF files for amd64"), "\(both.stdout)\(both.stderr)")
+    }
+
+    /// A package whose zip is missing while the rest of the install is here, and a state file
+    /// that is not one Yarn wrote: the gate is inconclusive, naming what it could not judge.
+    @Test func aMissingZipOrAnUnreadableStateLeavesTheGateInconclusive() throws {
+        let root = try TemporaryDirectory.make("pnp-missing")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let project = try copy(into: root)
+        try FileManager.default.removeItem(at: project.appendingPathComponent(".yarn/cache/left-pad-npm-1.3.0-3d86de7f5d-10c0.zip"))
+        let missing = try basefit(["check", ".", "--base", "node:22-trixie-slim"], in: project)
+        #expect(missing.status == 2, "\(missing.stdout)\(missing.stderr)")
+        #expect(missing.stdout.contains("not judged: ./.pnp.cjs: 1 of the 4 packages it installs is not on this machine: left-pad "
+                                        + "(./.yarn/cache/left-pad-npm-1.3.0-3d86de7f5d-10c0.zip); run yarn install"), "\(missing.stdout)")
+
+        let state = project.appendingPathComponent(".pnp.cjs")
+        let text = try String(contentsOf: state, encoding: .utf8)
+        try Data(text.prefix(text.count / 2).utf8).write(to: state)  // cut short, as a failed write leaves it
+        let cut = try basefit(["check", ".", "--base", "node:22-trixie-slim"], in: project)
+        #expect(cut.status == 2, "\(cut.stdout)\(cut.stderr)")
+        #expect(cut.stdout.contains("not judged: ./.pnp.cjs: Yarn Plug'n'Play state not read (.pnp.cjs: the runtime state string is not closed)"),
+                "\(cut.stdout)")
+    }
+}
