@@ -19,7 +19,7 @@ enum YarnPnPInstall {
         var artifacts: [Artifact] = []
         var manifests: [FoundFile] = []
         var warnings: [ScanWarning] = []
-        /// Zips read.
+        /// Zips read that the walk did not look at (a global cache outside the scanned directory).
         var examined = 0
     }
 
@@ -48,6 +48,8 @@ enum YarnPnPInstall {
         var real: String
         /// For a package in a zip: its folder inside (`node_modules/@scope/name`).
         var member: String?
+        /// Under the directory of the state file (walked with it), not in a global cache.
+        var insideProject: Bool
     }
 
     private static func read(directory: String, files: [FoundFile], roots: Set<String>, into reading: inout Reading) {
@@ -67,17 +69,12 @@ enum YarnPnPInstall {
         let realDirectory = PathText.directory(of: stateFile.fileSystemPath)
         var locations: [Location] = []
         for package in state.packages where package.isHard {
-            let plain = PathText.normalize(YarnPnPState.resolvingVirtual(package.location))
-            let parts = plain.split(separator: "/", omittingEmptySubsequences: false)
-            var path = plain
-            var member: String?
-            if let zip = parts.firstIndex(where: { $0.hasSuffix(".zip") }), zip + 1 < parts.count {
-                path = parts[...zip].joined(separator: "/")
-                member = parts[(zip + 1)...].filter { !$0.isEmpty }.joined(separator: "/")
-            }
+            let (path, member) = place(of: package)
             let display = path.hasPrefix("/") ? path : PathText.normalize(PathText.join(directory, path))
             let shown = directory == "." && !display.hasPrefix("/") && !display.hasPrefix("../") ? "./" + display : display
-            locations.append(Location(package: package, display: shown, real: PathText.join(realDirectory, path), member: member))
+            let insideProject = !path.hasPrefix("/") && path != ".." && !path.hasPrefix("../")
+            locations.append(Location(package: package, display: shown, real: PathText.join(realDirectory, path), member: member,
+                                      insideProject: insideProject))
         }
         linksOut(state, directory: directory, roots: roots, stateFile: stateFile, into: &reading)
         let missing = locations.filter { !FileManager.default.fileExists(atPath: $0.real) }
@@ -103,15 +100,17 @@ enum YarnPnPInstall {
                 path: stateFile.displayPath, message: "\(count); run yarn install", effect: .unjudged))
         }
         // Each zip once (a package and its virtual aliases share one).
-        var zips: [String: (display: String, members: Set<String>)] = [:]
+        var zips: [String: (display: String, walked: Bool, members: Set<String>)] = [:]
         for location in locations where location.member != nil && FileManager.default.fileExists(atPath: location.real) {
-            zips[location.real, default: (location.display, [])].members.insert(location.member ?? "")
+            zips[location.real, default: (location.display, location.insideProject, [])].members.insert(location.member ?? "")
         }
         let jobs = zips.sorted { $0.key < $1.key }
         let slots = Slots<Reading>(count: jobs.count)
         DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
             let (real, zip) = jobs[index]
-            slots.store(readZip(real: real, display: zip.display, packages: zip.members), at: index)
+            var part = readZip(real: real, display: zip.display, packages: zip.members)
+            part.examined = zip.walked ? 0 : 1
+            slots.store(part, at: index)
         }
         for case let part? in slots.values() {
             reading.artifacts += part.artifacts
@@ -121,27 +120,40 @@ enum YarnPnPInstall {
         }
     }
 
-    /// `portal:` and `link:` dependencies (SOFT) outside the scanned directories: the code
-    /// they load is another directory's, not judged unless a path given holds it (as a link out
-    /// of `node_modules`). Workspaces inside the project are walked as any directory.
+    /// A package's location made plain (`__virtual__` resolved), relative to the state file's
+    /// directory: the zip and the package's folder inside it, or a directory.
+    private static func place(of package: YarnPnPState.Package) -> (path: String, member: String?) {
+        let plain = PathText.normalize(YarnPnPState.resolvingVirtual(package.location))
+        let parts = plain.split(separator: "/", omittingEmptySubsequences: false)
+        guard let zip = parts.firstIndex(where: { $0.hasSuffix(".zip") }), zip + 1 < parts.count else { return (plain, nil) }
+        return (parts[...zip].joined(separator: "/"), parts[(zip + 1)...].filter { !$0.isEmpty }.joined(separator: "/"))
+    }
+
+    /// Packages in directories outside the scanned ones: `portal:` and `link:` dependencies, a
+    /// `pnpUnpluggedFolder` elsewhere. The code they load is another directory's, not judged
+    /// unless a path given holds it (as a link out of `node_modules`). Workspaces and unplugged
+    /// packages inside the project are walked as any directory; zips are read wherever they are.
     private static func linksOut(_ state: YarnPnPState, directory: String, roots: Set<String>, stateFile: FoundFile,
                                  into reading: inout Reading) {
-        var outside: [String] = []
-        for package in state.packages where !package.isHard {
-            let display = PathText.normalize(PathText.join(directory, YarnPnPState.resolvingVirtual(package.location)))
+        var outside: Set<String> = []
+        for package in state.packages {
+            let (path, member) = place(of: package)
+            guard member == nil else { continue }
+            let display = PathText.normalize(PathText.join(directory, path))
             let held = roots.contains { root in
                 root == "." ? !display.hasPrefix("../") && display != ".." && !display.hasPrefix("/")
                     : display == root || display.hasPrefix(root == "/" ? "/" : root + "/")
             }
-            if !held { outside.append("\(package.name) (\(display))") }
+            if !held { outside.insert("\(package.name) (\(display))") }
         }
         guard !outside.isEmpty else { return }
-        let names = Array(Set(outside)).sorted()
+        let names = outside.sorted()
+        let one = names.count == 1
         reading.warnings.append(ScanWarning(
             path: stateFile.displayPath,
-            message: "\(names.count == 1 ? "a dependency" : "\(names.count) dependencies") linked from outside the scanned directory "
-                + "(portal:/link:): \(names.prefix(3).joined(separator: ", "))\(names.count > 3 ? " …" : ""); what \(names.count == 1 ? "it loads" : "they load") "
-                + "is not judged unless a path given holds \(names.count == 1 ? "it" : "them")",
+            message: "\(one ? "a package it lists lies" : "\(names.count) packages it lists lie") outside the scanned directory (portal:, link:, "
+                + "an unplugged folder elsewhere): \(names.prefix(3).joined(separator: ", "))\(names.count > 3 ? " …" : ""); "
+                + "what \(one ? "it loads" : "they load") is not judged unless a path given holds \(one ? "it" : "them")",
             effect: .unjudged))
     }
 
@@ -179,7 +191,6 @@ enum YarnPnPInstall {
     /// under those folders.
     private static func readZip(real: String, display: String, packages: Set<String>) -> Reading {
         var reading = Reading()
-        reading.examined = 1
         func inPackage(_ member: String) -> Bool { packages.contains { member.hasPrefix($0 + "/") } }
         do throws(WheelReader.ReadError) {
             let mapping = try MappedArchive(path: real)
