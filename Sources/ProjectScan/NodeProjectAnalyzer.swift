@@ -137,8 +137,9 @@ struct NodeProjectAnalyzer {
                 return ScanWarning(
                     path: build.path,
                     message: "a \(build.format.system) build (\(build.format.rawValue)) of \(name), one of \(family.parent)'s platform packages, and none of its "
-                        + "Linux ones (\(family.linux.prefix(3).joined(separator: ", "))\(family.linux.count > 3 ? " …" : "")) is installed: node_modules was "
-                        + "installed on \(build.format.system), and \(family.parent) loads on no Linux image (run npm ci on Linux, e.g. in the image's build stage)",
+                        + "Linux ones (\(family.linux.prefix(3).joined(separator: ", "))\(family.linux.count > 3 ? " …" : "")) is installed: the packages were "
+                        + "installed on \(build.format.system), and \(family.parent) loads on no Linux image (install them on Linux, npm ci or yarn install, "
+                        + "e.g. in the image's build stage)",
                     effect: .unjudged)
             }
             return build.warning

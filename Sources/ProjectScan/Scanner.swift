@@ -34,6 +34,7 @@ public struct Scanner: Sendable {
         artifacts += pnp.artifacts
         walk.manifests += pnp.manifests
         warnings += pnp.warnings
+        walk.foreignBuilds += pnp.foreignBuilds
         walk.examined += pnp.examined
         var wheels: [WheelSummary] = []
         for (file, outcome) in zip(walk.wheels, inspectWheels(walk.wheels)) {

@@ -19,6 +19,8 @@ enum YarnPnPInstall {
         var artifacts: [Artifact] = []
         var manifests: [FoundFile] = []
         var warnings: [ScanWarning] = []
+        /// Zipped members named as native libraries that hold a macOS or Windows build.
+        var foreignBuilds: [ForeignBuild] = []
         /// Zips read that the walk did not look at (a global cache outside the scanned directory).
         var examined = 0
     }
@@ -116,6 +118,7 @@ enum YarnPnPInstall {
             reading.artifacts += part.artifacts
             reading.manifests += part.manifests
             reading.warnings += part.warnings
+            reading.foreignBuilds += part.foreignBuilds
             reading.examined += part.examined
         }
     }
@@ -207,6 +210,16 @@ enum YarnPnPInstall {
                 } catch {
                     reading.warnings.append(ScanWarning(path: display + "!/" + name, message: "cannot be read: \(error)"))
                 }
+            }
+            // A macOS or Windows build zipped where the Linux one belongs (not ELF, so the
+            // member read below passes over it): judged as the same file on disk is.
+            for entry in directory.entries where !entry.isDirectory && inPackage(entry.path)
+                && ForeignBuild.isNamedAsNativeLibrary(PathText.fileName(of: entry.path)) {
+                guard let data = try? WheelReader.memberData(entry, in: mapping.bytes),
+                      let bytes = try? Inflater.inflate(UnsafeRawBufferPointer(rebasing: mapping.bytes[data]), method: entry.method,
+                                                        declaredSize: Int(entry.uncompressedSize), crc32: entry.crc32, magic: nil),
+                      let format = bytes.withUnsafeBytes({ ForeignExecutable(prefix: $0) }) else { continue }
+                reading.foreignBuilds.append(ForeignBuild(path: display + "!/" + entry.path, format: format))
             }
             let read = try WheelReader.read(mapping.bytes, wheel: display)
             for result in read.results {

@@ -94,6 +94,26 @@ import TestSupport
         let unjudged = (try json(check.stdout)["unjudged"] as? [[String: Any]]) ?? []
         #expect(unjudged.compactMap { $0["path"] as? String } == ["./" + darwin + "/core.darwin-arm64.node"], "\(unjudged)")
         #expect((unjudged.first?["reason"] as? String)?.contains("one of @napi-demo/core's platform packages, and none of its Linux ones") == true)
+
+        // The same darwin package left in its cache zip (unplugging turned off): the zipped
+        // Mach-O member is named as the file on disk was.
+        let zip = ".yarn/cache/@napi-demo-core-darwin-arm64-npm-1.4.0-1a2b3c4d5e-10c0.zip"
+        let zipped = """
+            import os, shutil, sys, zipfile
+            project, folder, zip = sys.argv[1:4]
+            with zipfile.ZipFile(os.path.join(project, zip), 'w', zipfile.ZIP_DEFLATED) as archive:
+                for name in sorted(os.listdir(os.path.join(project, folder))):
+                    archive.write(os.path.join(project, folder, name), 'node_modules/@napi-demo/core-darwin-arm64/' + name)
+            shutil.rmtree(os.path.join(project, '.yarn/unplugged'))
+            """
+        let moved = try Run.program("/usr/bin/python3", ["-c", zipped, project.path, darwin, zip])
+        try #require(moved.status == 0, "\(moved.stderr)")
+        try Data(text.replacingOccurrences(of: "./" + darwin + "/", with: "./" + zip + "/node_modules/@napi-demo/core-darwin-arm64/").utf8).write(to: state)
+        let zippedCheck = try basefit(["check", ".", "--base", "node:22-trixie-slim", "--format", "json"], in: project)
+        #expect(zippedCheck.status == 2, "\(zippedCheck.stdout)\(zippedCheck.stderr)")
+        let zippedUnjudged = (try json(zippedCheck.stdout)["unjudged"] as? [[String: Any]]) ?? []
+        #expect(zippedUnjudged.compactMap { $0["path"] as? String } == ["./" + zip + "!/node_modules/@napi-demo/core-darwin-arm64/core.darwin-arm64.node"],
+                "\(zippedUnjudged)")
     }
 
     /// A zero-install checkout before `yarn install`: the zips are there, nothing is unplugged.
