@@ -18,6 +18,10 @@ public struct NodeRuntime: Sendable, Hashable {
     /// Contents of `.nvmrc` / `.node-version` in the scanned roots.
     public var nvmrc: String?
     public var nodeVersionFile: String?
+    /// Yarn Plug'n'Play installs that unplugged none of their platform packages here (a
+    /// zero-install checkout): the `yarn.lock` beside each decides them per image, beside
+    /// what is installed.
+    public var lockfilesDecidingPlatformPackages: [String] = []
 
     /// Node majors the pinned addons require (nil entries: unofficial module versions).
     public var pinnedMajors: [Int] {
@@ -41,7 +45,7 @@ public struct NodeRuntime: Sendable, Hashable {
 extension NodeRuntime: Codable {
     enum CodingKeys: String, CodingKey {
         case pinnedModuleVersions, napiAddons, unconfirmedAddons, installedPackages, libnodeAddons
-        case engines, nvmrc, nodeVersionFile
+        case engines, nvmrc, nodeVersionFile, lockfilesDecidingPlatformPackages
     }
 
     public init(from decoder: any Decoder) throws {
@@ -61,6 +65,7 @@ extension NodeRuntime: Codable {
         enginesRange = try container.decodeIfPresent(String.self, forKey: .engines)
         nvmrc = try container.decodeIfPresent(String.self, forKey: .nvmrc)
         nodeVersionFile = try container.decodeIfPresent(String.self, forKey: .nodeVersionFile)
+        lockfilesDecidingPlatformPackages = try container.decodeIfPresent([String].self, forKey: .lockfilesDecidingPlatformPackages) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -73,5 +78,8 @@ extension NodeRuntime: Codable {
         try container.encode(enginesRange, forKey: .engines)
         try container.encode(nvmrc, forKey: .nvmrc)
         try container.encode(nodeVersionFile, forKey: .nodeVersionFile)
+        if !lockfilesDecidingPlatformPackages.isEmpty {
+            try container.encode(lockfilesDecidingPlatformPackages, forKey: .lockfilesDecidingPlatformPackages)
+        }
     }
 }

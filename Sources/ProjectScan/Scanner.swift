@@ -21,6 +21,14 @@ public struct Scanner: Sendable {
     public func scan(_ paths: [String]) throws(ScanError) -> ScanReport {
         // 1. Walk and inspect on all cores; wheels are then read member by member in memory.
         var walk = try TreeWalker.walk(paths, progress: progress)
+        // Yarn Plug'n'Play: the packages that stay in Yarn's cache zips (their manifests and members).
+        let pnp = YarnPnPInstall.read(walk.manifests, roots: paths)
+        walk.artifacts += pnp.artifacts
+        walk.manifests += pnp.manifests
+        walk.warnings += pnp.warnings
+        walk.foreignBuilds += pnp.foreignBuilds
+        walk.lfsPointers += pnp.lfsPointers
+        walk.examined += pnp.examined
         var artifacts = walk.artifacts
         var warnings = walk.warnings
         // A Git LFS pointer named as a native library is one that was never fetched: whatever
@@ -29,13 +37,6 @@ public struct Scanner: Sendable {
             ScanWarning(path: path, message: "a Git LFS pointer, not the library: the checkout did not fetch Git LFS files "
                             + "(git lfs pull; actions/checkout with lfs: true)", effect: .unjudged)
         }
-        // Yarn Plug'n'Play: the packages that stay in Yarn's cache zips (their manifests and ELF members).
-        let pnp = YarnPnPInstall.read(walk.manifests, roots: paths)
-        artifacts += pnp.artifacts
-        walk.manifests += pnp.manifests
-        warnings += pnp.warnings
-        walk.foreignBuilds += pnp.foreignBuilds
-        walk.examined += pnp.examined
         var wheels: [WheelSummary] = []
         for (file, outcome) in zip(walk.wheels, inspectWheels(walk.wheels)) {
             switch outcome {
@@ -74,12 +75,14 @@ public struct Scanner: Sendable {
                 Finding(kind: .projectLibraryRefused, path: artifact.path, message: failure.message(for: nil), fix: failure.advice)
             }
         }
+        var nodeRuntime = node.runtime
+        nodeRuntime.lockfilesDecidingPlatformPackages = pnp.lockfilesDecidingPlatformPackages
         let findings = (node.findings + python.findings + loader).sorted { ($0.path, $0.kind.rawValue) < ($1.path, $1.kind.rawValue) }
         wheels.sort { $0.path < $1.path }
         return ScanReport(
             artifacts: artifacts, warnings: warnings, filesExamined: walk.examined, aliases: walk.aliases,
             findings: findings, wheels: wheels,
-            requirements: Requirements(artifacts: artifacts, node: node.runtime, python: python.runtime, hints: findings,
+            requirements: Requirements(artifacts: artifacts, node: nodeRuntime, python: python.runtime, hints: findings,
                                        unjudged: warnings.compactMap(\.unjudgedFile)))
     }
 

@@ -2,17 +2,22 @@ import Dispatch
 import ELFInspection
 import Foundation
 
-/// A Yarn Plug'n'Play install (`nodeLinker: pnp`, Yarn 2+'s default): no `node_modules`; each
-/// package stays in its cache zip, and Yarn unplugs to `.yarn/unplugged/` only the packages that
-/// hold `.node` files, build scripts or `preferUnplugged` (the walk reads those as any
-/// `node_modules`). The PnP state lists where every package is; what this adds to a scan is
-/// what lies in the zips: each zipped package's `package.json` (so the platform families and
-/// their `optionalDependencies` are known) and every ELF member, named `zip!/node_modules/…`.
+/// A Yarn Plug'n'Play install (`nodeLinker: pnp`, Yarn 2+'s default): no `node_modules`. The PnP
+/// state lists where each package is: in its cache zip, or unplugged to `.yarn/unplugged/` (the
+/// packages that hold `.node` files, run build scripts, ask for `preferUnplugged`, and, since
+/// Yarn 3.2, every package with `conditions`; the walk reads those as any `node_modules`).
 ///
-/// A state whose packages are not on this machine (a zero-install checkout before
-/// `yarn install` unplugged anything, a global cache elsewhere) is not an install here: its
-/// `yarn.lock` is judged instead when it is beside it in a scanned directory, otherwise the
-/// packages are not judged.
+/// What this adds to a scan is what lies in the zips, wherever they are: each zipped package's
+/// `package.json` (so the platform families and their `optionalDependencies` are known) and
+/// every ELF member, named `zip!/node_modules/…` (and a macOS or Windows build, or a `.node`
+/// `require()` cannot load, told as on disk).
+///
+/// An unplugged location that is not on disk is, for a package with `conditions` in the
+/// `yarn.lock` beside the state, a platform package for another machine (Yarn writes its path
+/// and never creates it); when no such platform package is unplugged here at all (a
+/// zero-install checkout before `yarn install`), which one each image installs is judged from
+/// that `yarn.lock`. Any other package not on disk is judged from its cache zip when that zip
+/// holds what Yarn would unplug (no build script), and is otherwise not judged.
 enum YarnPnPInstall {
     /// What a scan takes from the PnP installs it found.
     struct Reading {
@@ -21,24 +26,44 @@ enum YarnPnPInstall {
         var warnings: [ScanWarning] = []
         /// Zipped members named as native libraries that hold a macOS or Windows build.
         var foreignBuilds: [ForeignBuild] = []
+        /// Zipped members named as native libraries that are Git LFS pointers.
+        var lfsPointers: [String] = []
         /// Zips read that the walk did not look at (a global cache outside the scanned directory).
         var examined = 0
+        /// The `yarn.lock` files that decide, per image, which platform packages are installed:
+        /// none of those the state unplugs is on disk.
+        var lockfilesDecidingPlatformPackages: [String] = []
+
+        mutating func add(_ other: Reading) {
+            artifacts += other.artifacts
+            manifests += other.manifests
+            warnings += other.warnings
+            foreignBuilds += other.foreignBuilds
+            lfsPointers += other.lfsPointers
+            examined += other.examined
+            lockfilesDecidingPlatformPackages += other.lockfilesDecidingPlatformPackages
+        }
     }
 
     /// The PnP state files among the walk's manifests (one per directory, `.pnp.cjs` first;
-    /// never one inside `node_modules` or `.yarn`, which belong to packages), read.
+    /// never one inside `node_modules` or `.yarn` below a scanned root, which belong to
+    /// packages), read.
     static func read(_ files: [FoundFile], roots: [String]) -> Reading {
+        let normalizedRoots = Set(roots.map(PathText.normalize))
         var byDirectory: [String: [FoundFile]] = [:]
         for file in files where YarnPnPState.fileNames.contains(PathText.fileName(of: file.displayPath)) {
             let directory = PathText.directory(of: file.displayPath)
-            let parts = PathText.normalize(directory).split(separator: "/")
+            let normalized = PathText.normalize(directory)
+            let root = normalizedRoots.filter { $0 == "." || normalized == $0 || normalized.hasPrefix($0 == "/" ? "/" : $0 + "/") }
+                .max { $0.count < $1.count }
+            let below = root.map { $0 == "." || normalized == $0 ? (normalized == $0 ? "" : normalized) : String(normalized.dropFirst($0.count)) } ?? normalized
+            let parts = below.split(separator: "/")
             if parts.contains("node_modules") || parts.contains(".yarn") { continue }
             byDirectory[directory, default: []].append(file)
         }
         var reading = Reading()
-        let normalizedRoots = Set(roots.map(PathText.normalize))
         for (directory, found) in byDirectory.sorted(by: { $0.key < $1.key }) {
-            read(directory: directory, files: found, roots: normalizedRoots, into: &reading)
+            reading.add(read(directory: directory, files: found, roots: normalizedRoots))
         }
         return reading
     }
@@ -54,21 +79,21 @@ enum YarnPnPInstall {
         var insideProject: Bool
     }
 
-    private static func read(directory: String, files: [FoundFile], roots: Set<String>, into reading: inout Reading) {
-        let isRoot = roots.contains(PathText.normalize(directory))
+    private static func read(directory: String, files: [FoundFile], roots: Set<String>) -> Reading {
+        var reading = Reading()
         let ordered = YarnPnPState.fileNames.compactMap { name in files.first { PathText.fileName(of: $0.displayPath) == name } }
-        guard let stateFile = ordered.first else { return }
+        guard let stateFile = ordered.first else { return reading }
+        let realDirectory = PathText.directory(of: stateFile.fileSystemPath)
         let state: YarnPnPState
         do throws(YarnPnPState.ParseError) {
-            state = try readState(ordered)
+            state = try readState(ordered, realDirectory: realDirectory)
         } catch {
             reading.warnings.append(ScanWarning(
                 path: stateFile.displayPath,
                 message: "Yarn Plug'n'Play state not read (\(error.detail)): the packages it installs are not judged",
                 effect: .unjudged))
-            return
+            return reading
         }
-        let realDirectory = PathText.directory(of: stateFile.fileSystemPath)
         var locations: [Location] = []
         for package in state.packages where package.isHard {
             let (path, member) = place(of: package)
@@ -79,33 +104,68 @@ enum YarnPnPInstall {
                                       insideProject: insideProject))
         }
         linksOut(state, directory: directory, roots: roots, stateFile: stateFile, into: &reading)
-        let missing = locations.filter { !FileManager.default.fileExists(atPath: $0.real) }
-        if !missing.isEmpty {
-            let example = missing.prefix(3).map { "\($0.package.name) (\($0.display))" }.joined(separator: ", ")
-            let count = "\(missing.count) of the \(locations.count) packages it installs \(missing.count == 1 ? "is" : "are") not on this machine: \(example)\(missing.count > 3 ? " …" : "")"
-            let unpluggedPresent = locations.contains { $0.member == nil && FileManager.default.fileExists(atPath: $0.real) }
-            if !unpluggedPresent {
-                // Nothing Yarn unplugged is here: the install has not run on this machine.
-                if isRoot && FileManager.default.fileExists(atPath: PathText.join(realDirectory, "yarn.lock")) {
-                    reading.warnings.append(ScanWarning(
-                        path: stateFile.displayPath,
-                        message: "Yarn Plug'n'Play install not done here (\(count)); judged from yarn.lock beside it"))
-                } else {
-                    reading.warnings.append(ScanWarning(
-                        path: stateFile.displayPath,
-                        message: "Yarn Plug'n'Play install not done here (\(count)); run yarn install, or scan the directory with its yarn.lock",
-                        effect: .unjudged))
-                }
-                return
-            }
-            reading.warnings.append(ScanWarning(
-                path: stateFile.displayPath, message: "\(count); run yarn install", effect: .unjudged))
-        }
-        // Each zip once (a package and its virtual aliases share one).
+
+        // Which packages yarn.lock gives conditions (platform packages Yarn unplugs for one machine).
+        let lockfile = PathText.join(realDirectory, "yarn.lock")
+        let conditional = FileManager.default.fileExists(atPath: lockfile) ? conditionalNames(lockfile: lockfile) : []
+        let exists = { (location: Location) in FileManager.default.fileExists(atPath: location.real) }
         var zips: [String: (display: String, walked: Bool, members: Set<String>)] = [:]
-        for location in locations where location.member != nil && FileManager.default.fileExists(atPath: location.real) {
-            zips[location.real, default: (location.display, location.insideProject, [])].members.insert(location.member ?? "")
+        func addZip(_ real: String, display: String, walked: Bool, member: String) {
+            zips[real, default: (display, walked, [])].members.insert(member)
         }
+        var missing: [Location] = []
+        var missingPlatform: [Location] = []
+        var platformHere = false
+        var notUnplugged: [Location] = []
+        for location in locations {
+            let isPlatformPackage = conditional.contains(location.package.name)
+            if exists(location) {
+                if let member = location.member { addZip(location.real, display: location.display, walked: location.insideProject, member: member) }
+                if isPlatformPackage { platformHere = true }
+            } else if isPlatformPackage {
+                missingPlatform.append(location)
+            } else if location.member == nil {
+                notUnplugged.append(location)
+            } else {
+                missing.append(location)
+            }
+        }
+        // Not unplugged here: the content Yarn would unplug, from its cache zip beside the others.
+        let caches = Dictionary(zips.map { (PathText.directory(of: $0.key), PathText.directory(of: $0.value.display)) }) { first, _ in first }
+        for location in notUnplugged {
+            if let zip = cacheZip(unplugged: location, caches: caches), !runsBuildScripts(zip: zip.real, member: zip.member) {
+                addZip(zip.real, display: zip.display, walked: location.insideProject, member: zip.member)
+            } else {
+                missing.append(location)
+            }
+        }
+        if !missing.isEmpty {
+            let names = missing.map { "\($0.package.name) (\($0.display))" }
+            reading.warnings.append(ScanWarning(
+                path: stateFile.displayPath,
+                message: "\(missing.count) of the \(locations.count) packages it installs \(missing.count == 1 ? "is" : "are") not on this machine "
+                    + "(a package Yarn builds at install is judged once built): \(names.prefix(3).joined(separator: ", "))\(names.count > 3 ? " …" : ""); run yarn install",
+                effect: .unjudged))
+        }
+        if !missingPlatform.isEmpty && !platformHere {
+            let names = missingPlatform.map(\.package.name).sorted()
+            let listed = "\(names.prefix(3).joined(separator: ", "))\(names.count > 3 ? " …" : "")"
+            if roots.contains(PathText.normalize(directory)) {
+                reading.lockfilesDecidingPlatformPackages.append(PathText.join(directory, "yarn.lock"))
+                reading.warnings.append(ScanWarning(
+                    path: stateFile.displayPath,
+                    message: "none of the platform packages it unplugs is here (\(listed)): yarn install has not run on this machine; "
+                        + "which of them each image installs is judged from yarn.lock beside it"))
+            } else {
+                reading.warnings.append(ScanWarning(
+                    path: stateFile.displayPath,
+                    message: "none of the platform packages it unplugs is here (\(listed)): run yarn install, or scan \(directory) itself "
+                        + "(its yarn.lock then decides them per image)",
+                    effect: .unjudged))
+            }
+        }
+
+        // Each zip once (a package and its virtual aliases share one).
         let jobs = zips.sorted { $0.key < $1.key }
         let slots = Slots<Reading>(count: jobs.count)
         DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
@@ -114,13 +174,61 @@ enum YarnPnPInstall {
             part.examined = zip.walked ? 0 : 1
             slots.store(part, at: index)
         }
-        for case let part? in slots.values() {
-            reading.artifacts += part.artifacts
-            reading.manifests += part.manifests
-            reading.warnings += part.warnings
-            reading.foreignBuilds += part.foreignBuilds
-            reading.examined += part.examined
+        for case let part? in slots.values() { reading.add(part) }
+        return reading
+    }
+
+    /// The names yarn.lock gives `conditions` (os, cpu, libc): Yarn 3.2+ unplugs each and
+    /// creates its folder only on a machine that matches.
+    private static func conditionalNames(lockfile: String) -> Set<String> {
+        guard let data = FileManager.default.contents(atPath: lockfile),
+              let document = try? LockfileYAML.parse(String(decoding: data, as: UTF8.self)) else { return [] }
+        var names: Set<String> = []
+        for (key, value) in document.pairs where key != "__metadata" && value["conditions"]?.text != nil {
+            if let resolution = value["resolution"]?.text, let (name, _) = NpmLockfile.splitNameVersion(resolution) { names.insert(name) }
         }
+        return names
+    }
+
+    /// The cache zip of a package whose unplugged folder is missing (a zero-install checkout):
+    /// the folder's name without its hash (`left-pad-npm-1.3.0-<hash>` → `left-pad-npm-1.3.0`)
+    /// starts exactly one zip's name (`…-<hash>-<cache key>.zip`) in the folders the state's
+    /// other zips lie in.
+    private static func cacheZip(unplugged location: Location, caches: [String: String]) -> (real: String, display: String, member: String)? {
+        let parts = location.real.split(separator: "/").map(String.init)
+        guard let modules = parts.lastIndex(of: "node_modules"), modules >= 1 else { return nil }
+        let folder = parts[modules - 1]
+        guard let dash = folder.lastIndex(of: "-") else { return nil }
+        let slug = String(folder[..<dash]) + "-"
+        let member = parts[modules...].joined(separator: "/")
+        var candidates: [(real: String, display: String)] = []
+        for (cache, shown) in caches.sorted(by: { $0.key < $1.key }) {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: cache)) ?? []
+            for name in names.sorted() where name.hasPrefix(slug) && name.hasSuffix(".zip") {
+                let rest = name.dropFirst(slug.count).dropLast(4).split(separator: "-", omittingEmptySubsequences: false)
+                if rest.count == 2, rest.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isLetter || $0.isNumber } }) {
+                    candidates.append((PathText.join(cache, name), PathText.join(shown, name)))
+                }
+            }
+        }
+        guard candidates.count == 1, let found = candidates.first else { return nil }
+        return (found.real, found.display, member)
+    }
+
+    /// A package whose `package.json` (in its zip) names an install script or that has a
+    /// `binding.gyp`: what Yarn unplugs for it is built at install, not what the zip holds.
+    private static func runsBuildScripts(zip: String, member: String) -> Bool {
+        guard let mapping = try? MappedArchive(path: zip) else { return true }
+        defer { mapping.unmap() }
+        guard let directory = try? WheelReader.directory(of: mapping.bytes) else { return true }
+        if directory.entries.contains(where: { $0.path == member + "/binding.gyp" }) { return true }
+        guard let entry = directory.entries.first(where: { $0.path == member + "/package.json" }),
+              let data = try? WheelReader.memberData(entry, in: mapping.bytes),
+              let bytes = try? Inflater.inflate(UnsafeRawBufferPointer(rebasing: mapping.bytes[data]), method: entry.method,
+                                                declaredSize: Int(entry.uncompressedSize), crc32: entry.crc32, magic: nil),
+              let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else { return true }
+        let scripts = object["scripts"] as? [String: Any] ?? [:]
+        return ["preinstall", "install", "postinstall"].contains { scripts[$0] != nil }
     }
 
     /// A package's location made plain (`__virtual__` resolved), relative to the state file's
@@ -161,37 +269,45 @@ enum YarnPnPInstall {
     }
 
     /// The state of the first file that holds one; a loader in split mode sends the read on
-    /// to `.pnp.data.json`.
-    private static func readState(_ files: [FoundFile]) throws(YarnPnPState.ParseError) -> YarnPnPState {
-        var lastError = YarnPnPState.ParseError(detail: "no state file")
-        for file in files {
-            let name = PathText.fileName(of: file.displayPath)
-            let data: Data
+    /// to the data file it names (`.pnp.data.json` unless it says otherwise).
+    private static func readState(_ files: [FoundFile], realDirectory: String) throws(YarnPnPState.ParseError) -> YarnPnPState {
+        func load(_ path: String, name: String) throws(YarnPnPState.ParseError) -> String {
             do {
-                let attributes = try FileManager.default.attributesOfItem(atPath: file.fileSystemPath)
+                let attributes = try FileManager.default.attributesOfItem(atPath: path)
                 if let size = attributes[.size] as? Int, size > YarnPnPState.sizeLimit {
                     throw YarnPnPState.ParseError(detail: "\(name) is larger than \(YarnPnPState.sizeLimit) bytes")
                 }
-                data = try Data(contentsOf: URL(fileURLWithPath: file.fileSystemPath))
+                return String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)
             } catch let error as YarnPnPState.ParseError {
                 throw error
             } catch {
                 throw YarnPnPState.ParseError(detail: "\(name) cannot be read: \(error.localizedDescription)")
             }
-            do throws(YarnPnPState.ParseError) {
-                return try YarnPnPState.parse(String(decoding: data, as: UTF8.self), fileName: name)
-            } catch where error.isSplitState {
-                lastError = YarnPnPState.ParseError(detail: "\(name) keeps its state in .pnp.data.json, which is missing")
-                continue
-            } catch {
-                throw YarnPnPState.ParseError(detail: "\(name): \(error.detail)")
-            }
         }
-        throw lastError
+        guard let file = files.first else { throw YarnPnPState.ParseError(detail: "no state file") }
+        let name = PathText.fileName(of: file.displayPath)
+        let text = try load(file.fileSystemPath, name: name)
+        do throws(YarnPnPState.ParseError) {
+            return try YarnPnPState.parse(text, fileName: name)
+        } catch where error.isSplitState {
+            let data = error.dataLocation ?? "./.pnp.data.json"
+            let dataName = PathText.fileName(of: data)
+            let path = data.hasPrefix("/") ? data : PathText.join(realDirectory, data)
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw YarnPnPState.ParseError(detail: "\(name) keeps its state in \(data), which is missing")
+            }
+            do throws(YarnPnPState.ParseError) {
+                return try YarnPnPState.parse(try load(path, name: dataName), fileName: ".pnp.data.json")
+            } catch {
+                throw YarnPnPState.ParseError(detail: "\(data): \(error.detail)")
+            }
+        } catch {
+            throw YarnPnPState.ParseError(detail: "\(name): \(error.detail)")
+        }
     }
 
-    /// One cache zip: the `package.json` of each package folder in it, and its ELF members
-    /// under those folders.
+    /// One cache zip: the `package.json` of each package folder in it, its ELF members under
+    /// those folders, and its members named as native libraries that no image loads.
     private static func readZip(real: String, display: String, packages: Set<String>) -> Reading {
         var reading = Reading()
         func inPackage(_ member: String) -> Bool { packages.contains { member.hasPrefix($0 + "/") } }
@@ -211,15 +327,32 @@ enum YarnPnPInstall {
                     reading.warnings.append(ScanWarning(path: display + "!/" + name, message: "cannot be read: \(error)"))
                 }
             }
-            // A macOS or Windows build zipped where the Linux one belongs (not ELF, so the
-            // member read below passes over it): judged as the same file on disk is.
+            // Members named as native libraries that are not ELF (the member read below passes
+            // over them): told as the same file on disk is.
             for entry in directory.entries where !entry.isDirectory && inPackage(entry.path)
                 && ForeignBuild.isNamedAsNativeLibrary(PathText.fileName(of: entry.path)) {
-                guard let data = try? WheelReader.memberData(entry, in: mapping.bytes),
-                      let bytes = try? Inflater.inflate(UnsafeRawBufferPointer(rebasing: mapping.bytes[data]), method: entry.method,
-                                                        declaredSize: Int(entry.uncompressedSize), crc32: entry.crc32, magic: nil),
-                      let format = bytes.withUnsafeBytes({ ForeignExecutable(prefix: $0) }) else { continue }
-                reading.foreignBuilds.append(ForeignBuild(path: display + "!/" + entry.path, format: format))
+                guard let data = try? WheelReader.memberData(entry, in: mapping.bytes) else { continue }  // reported below
+                let compressed = UnsafeRawBufferPointer(rebasing: mapping.bytes[data])
+                let head: [UInt8]
+                if entry.method == 0 {
+                    head = Array(compressed.prefix(64))
+                } else if let bytes = try? Inflater.prefix(compressed, limit: 64) {
+                    head = bytes
+                } else {
+                    continue  // a member that does not inflate is reported below
+                }
+                if head.starts(with: WheelReader.elfMagic) { continue }
+                let path = display + "!/" + entry.path
+                if let format = head.withUnsafeBytes({ ForeignExecutable(prefix: $0) }) {
+                    reading.foreignBuilds.append(ForeignBuild(path: path, format: format))
+                    continue
+                }
+                let content = head.withUnsafeBytes { NonELFContent(prefix: $0) }
+                if content == .gitLFSPointer {
+                    reading.lfsPointers.append(path)
+                } else if AddonFile.isAddonName(path), let message = AddonFile.message(for: content) {
+                    reading.warnings.append(ScanWarning(path: path, message: message, effect: .unjudged))
+                }
             }
             let read = try WheelReader.read(mapping.bytes, wheel: display)
             for result in read.results {

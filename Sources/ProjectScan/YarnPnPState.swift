@@ -27,8 +27,10 @@ struct YarnPnPState: Sendable, Equatable {
 
     struct ParseError: Error, Sendable, CustomStringConvertible {
         var detail: String
-        /// The file is a loader whose state is in `.pnp.data.json` beside it.
+        /// The file is a loader whose state is in a file beside it (`.pnp.data.json`, or the
+        /// path `dataLocation` names).
         var isSplitState = false
+        var dataLocation: String?
         var description: String { detail }
     }
 
@@ -53,26 +55,45 @@ struct YarnPnPState: Sendable, Equatable {
     /// Thrown when a loader keeps its state in `.pnp.data.json`.
     static let splitState = ParseError(detail: "the loader keeps its state in .pnp.data.json", isSplitState: true)
 
+    /// A split-mode loader: Yarn 2 `require(dataLocation)`, Yarn 3/4
+    /// `JSON.parse(fs.readFileSync(pnpDataFilepath, 'utf8'))`, the file named by
+    /// `path.resolve(__dirname, "<location>")`.
+    private static func splitLoader(_ bytes: [UInt8]) -> ParseError? {
+        guard find("require(dataLocation)", in: bytes) != nil || find("readFileSync(pnpDataFilepath", in: bytes) != nil else { return nil }
+        var error = splitState
+        if let start = find("path.resolve(__dirname, ", in: bytes), start < bytes.count, bytes[start] == UInt8(ascii: "\"") {
+            error.dataLocation = try? doubleQuoted(bytes, from: start)
+        }
+        return error
+    }
+
     private static func embeddedJSON(in text: String) throws(ParseError) -> String {
         let bytes = Array(text.utf8)
-        if let start = find("const RAW_RUNTIME_STATE =", in: bytes) ?? find("hydrateRuntimeState(JSON.parse(", in: bytes) {
-            var position = start
+        func skipSpace(_ from: Int) -> Int {
+            var position = from
             while position < bytes.count, [0x20, 0x09, 0x0a, 0x0d].contains(bytes[position]) { position += 1 }
-            guard position < bytes.count else { throw ParseError(detail: "the runtime state string is missing") }
+            return position
+        }
+        func literal(at position: Int) throws(ParseError) -> String? {
+            guard position < bytes.count else { return nil }
             switch bytes[position] {
             case UInt8(ascii: "'"): return try singleQuoted(bytes, from: position + 1)
             case UInt8(ascii: "\""): return try doubleQuoted(bytes, from: position)
-            default: throw ParseError(detail: "the runtime state is not a string literal")
+            default: return nil
             }
         }
+        if let start = find("const RAW_RUNTIME_STATE =", in: bytes) {
+            guard let json = try literal(at: skipSpace(start)) else { throw ParseError(detail: "the runtime state is not a string literal") }
+            return json
+        }
+        if let start = find("hydrateRuntimeState(JSON.parse(", in: bytes), let json = try literal(at: skipSpace(start)) {
+            return json
+        }
+        if let split = splitLoader(bytes) { throw split }
         if let start = find("hydrateRuntimeState(", in: bytes) {
-            var position = start
-            while position < bytes.count, [0x20, 0x09, 0x0a, 0x0d].contains(bytes[position]) { position += 1 }
+            let position = skipSpace(start)
             if position < bytes.count, bytes[position] == UInt8(ascii: "{") {
                 return try objectLiteral(bytes, from: position)
-            }
-            if find("require(dataLocation)", in: bytes) != nil || find(".pnp.data.json", in: bytes) != nil {
-                throw splitState
             }
         }
         throw ParseError(detail: "no Plug'n'Play runtime state in it (not a file Yarn wrote)")
@@ -84,7 +105,7 @@ struct YarnPnPState: Sendable, Equatable {
         guard let first = pattern.first, bytes.count >= pattern.count else { return nil }
         var index = 0
         while index <= bytes.count - pattern.count {
-            if bytes[index] == first, Array(bytes[index..<(index + pattern.count)]) == pattern { return index + pattern.count }
+            if bytes[index] == first, bytes[index..<(index + pattern.count)].elementsEqual(pattern) { return index + pattern.count }
             index += 1
         }
         return nil

@@ -4,14 +4,28 @@ import ProjectScan
 extension CheckResult {
     /// What was judged, in words: "6 ELF files" or "a pure Node.js project (120 packages)".
     var judged: String {
-        let count = profile.files.filter(\.isLoadable).count
-        if count > 0 { return "\(count) ELF file\(count == 1 ? "" : "s")" }
-        if let node = profile.requirements.node, node.isInstalled { return "a pure Node.js project (\(node.installedPackages) installed packages, no native code)" }
-        if let python = profile.requirements.python, python.isInstalled { return "a pure Python project (no extension modules)" }
-        if let locked = profile.requirements.lockfiles {
-            return "the packages locked in \(locked.paths.joined(separator: ", ")) (judged from the lockfile: they are not installed here)"
+        let locked = profile.requirements.lockfiles.map {
+            "the packages locked in \($0.paths.joined(separator: ", ")) (judged from the lockfile: they are not installed here)"
         }
-        return "no ELF file"
+        let count = profile.files.filter(\.isLoadable).count
+        let installed: String?
+        if count > 0 {
+            installed = "\(count) ELF file\(count == 1 ? "" : "s")"
+        } else if let node = profile.requirements.node, node.isInstalled {
+            installed = "a pure Node.js project (\(node.installedPackages) installed packages, no native code)"
+        } else if let python = profile.requirements.python, python.isInstalled {
+            installed = "a pure Python project (no extension modules)"
+        } else {
+            installed = nil
+        }
+        // Installed files and a lockfile judged beside them (a Yarn Plug'n'Play checkout whose
+        // platform packages the lockfile decides, a Node app beside a requirements file).
+        switch (installed, locked) {
+        case (let installed?, let locked?): return installed + " and " + locked
+        case (let installed?, nil): return installed
+        case (nil, let locked?): return locked
+        case (nil, nil): return "no ELF file"
+        }
     }
 
     /// "1 item that may hold native code" (could not be judged).

@@ -26,7 +26,10 @@ enum LockfileInput {
         // ecosystem whose packages are installed are not (the installed files are judged).
         // Other native code beside them (a tool's binary, a Node app beside a Python
         // requirements file) does not stand in for their pins.
-        let installed = (npm: requirements.node?.isInstalled == true, python: requirements.python?.isInstalled == true)
+        // A Yarn Plug'n'Play install that unplugged none of its platform packages here: its
+        // yarn.lock decides them per image, beside the zipped packages that were judged.
+        let installed = (npm: requirements.node?.isInstalled == true && requirements.node?.lockfilesDecidingPlatformPackages.isEmpty != false,
+                         python: requirements.python?.isInstalled == true)
         var locked = LockedDependencies.find(in: paths, installed: installed)
         if locked.isEmpty && locked.unreadable == nil { return requirements }
         guard !locked.isEmpty else {

@@ -109,11 +109,11 @@ const RAW_RUNTIME_STATE =
               ],\
               [\
                 "@napi-demo/core-darwin-arm64",\
-                null\
+                "npm:1.4.0"\
               ],\
               [\
                 "@napi-demo/core-linux-arm64-gnu",\
-                null\
+                "npm:1.4.0"\
               ],\
               [\
                 "@napi-demo/core-linux-x64-gnu",\
@@ -121,7 +121,43 @@ const RAW_RUNTIME_STATE =
               ],\
               [\
                 "@napi-demo/core-linux-x64-musl",\
-                null\
+                "npm:1.4.0"\
+              ]\
+            ],\
+            "linkType": "HARD"\
+          }\
+        ]\
+      ]\
+    ],\
+    [\
+      "@napi-demo/core-darwin-arm64",\
+      [\
+        [\
+          "npm:1.4.0",\
+          {\
+            "packageLocation": "./.yarn/unplugged/@napi-demo-core-darwin-arm64-npm-1.4.0-3c5e7a9b1d/node_modules/@napi-demo/core-darwin-arm64/",\
+            "packageDependencies": [\
+              [\
+                "@napi-demo/core-darwin-arm64",\
+                "npm:1.4.0"\
+              ]\
+            ],\
+            "linkType": "HARD"\
+          }\
+        ]\
+      ]\
+    ],\
+    [\
+      "@napi-demo/core-linux-arm64-gnu",\
+      [\
+        [\
+          "npm:1.4.0",\
+          {\
+            "packageLocation": "./.yarn/unplugged/@napi-demo-core-linux-arm64-gnu-npm-1.4.0-4d6f8b0c2e/node_modules/@napi-demo/core-linux-arm64-gnu/",\
+            "packageDependencies": [\
+              [\
+                "@napi-demo/core-linux-arm64-gnu",\
+                "npm:1.4.0"\
               ]\
             ],\
             "linkType": "HARD"\
@@ -139,6 +175,24 @@ const RAW_RUNTIME_STATE =
             "packageDependencies": [\
               [\
                 "@napi-demo/core-linux-x64-gnu",\
+                "npm:1.4.0"\
+              ]\
+            ],\
+            "linkType": "HARD"\
+          }\
+        ]\
+      ]\
+    ],\
+    [\
+      "@napi-demo/core-linux-x64-musl",\
+      [\
+        [\
+          "npm:1.4.0",\
+          {\
+            "packageLocation": "./.yarn/unplugged/@napi-demo-core-linux-x64-musl-npm-1.4.0-5e7a9c1d3f/node_modules/@napi-demo/core-linux-x64-musl/",\
+            "packageDependencies": [\
+              [\
+                "@napi-demo/core-linux-x64-musl",\
                 "npm:1.4.0"\
               ]\
             ],\

@@ -80,6 +80,10 @@ def main():
     cxx_zip = ".yarn/cache/@demo-cxxlib-npm-2.0.0-9e8f7a6b5c-10c0.zip"
     pad_zip = ".yarn/cache/left-pad-npm-1.3.0-3d86de7f5d-10c0.zip"
     unplugged = ".yarn/unplugged/@napi-demo-core-linux-x64-gnu-npm-1.4.0-7f3b2c1d9e"
+    gnu_zip = ".yarn/cache/@napi-demo-core-linux-x64-gnu-npm-1.4.0-2b4d6f8a0c-10c0.zip"
+    # Yarn 3.2+ unplugs every package with conditions, and writes the unplugged path of those
+    # for other machines without creating it.
+    others = {"darwin-arm64": "3c5e7a9b1d", "linux-arm64-gnu": "4d6f8b0c2e", "linux-x64-musl": "5e7a9c1d3f"}
     virtual = "virtual:0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9#npm:2.0.0"
 
     with open(os.path.join(napi, "core", "package.json")) as handle:
@@ -98,6 +102,11 @@ def main():
     cache_zip(os.path.join(out, pad_zip), "left-pad", {
         "package.json": json.dumps({"name": "left-pad", "version": "1.3.0", "main": "index.js"}, indent=2) + "\n",
         "index.js": "module.exports = (s, n) => String(s).padStart(n);\n",
+    }, zipfile.ZIP_STORED)
+    # The platform package's cache zip, as a zero-install cache holds it beside its unplugged copy.
+    cache_zip(os.path.join(out, gnu_zip), "@napi-demo/core-linux-x64-gnu", {
+        "package.json": open(os.path.join(napi, "core-linux-x64-gnu", "package.json"), "rb").read(),
+        "core.linux-x64-gnu.node": addon,
     }, zipfile.ZIP_STORED)
     platform_dir = unplugged + "/node_modules/@napi-demo/core-linux-x64-gnu"
     with open(os.path.join(napi, "core-linux-x64-gnu", "package.json"), "rb") as handle:
@@ -132,11 +141,20 @@ def main():
                                 [["@demo/cxxlib", virtual], ["left-pad", "npm:1.3.0"]], peers=["left-pad"])],
             ]],
             ["@napi-demo/core", [["npm:1.4.0", entry("./" + core_zip + "/node_modules/@napi-demo/core/", [
-                ["@napi-demo/core", "npm:1.4.0"], ["@napi-demo/core-darwin-arm64", None],
-                ["@napi-demo/core-linux-arm64-gnu", None], ["@napi-demo/core-linux-x64-gnu", "npm:1.4.0"],
-                ["@napi-demo/core-linux-x64-musl", None]])]]],
+                ["@napi-demo/core", "npm:1.4.0"], ["@napi-demo/core-darwin-arm64", "npm:1.4.0"],
+                ["@napi-demo/core-linux-arm64-gnu", "npm:1.4.0"], ["@napi-demo/core-linux-x64-gnu", "npm:1.4.0"],
+                ["@napi-demo/core-linux-x64-musl", "npm:1.4.0"]])]]],
+        ] + [
+            ["@napi-demo/core-" + platform, [["npm:1.4.0", entry(
+                "./.yarn/unplugged/@napi-demo-core-%s-npm-1.4.0-%s/node_modules/@napi-demo/core-%s/" % (platform, digest, platform),
+                [["@napi-demo/core-" + platform, "npm:1.4.0"]])]]]
+            for platform, digest in sorted(others.items()) if platform < "linux-x64-gnu"
+        ] + [
             ["@napi-demo/core-linux-x64-gnu", [["npm:1.4.0", entry("./" + platform_dir + "/",
                                                                    [["@napi-demo/core-linux-x64-gnu", "npm:1.4.0"]])]]],
+            ["@napi-demo/core-linux-x64-musl", [["npm:1.4.0", entry(
+                "./.yarn/unplugged/@napi-demo-core-linux-x64-musl-npm-1.4.0-%s/node_modules/@napi-demo/core-linux-x64-musl/" % others["linux-x64-musl"],
+                [["@napi-demo/core-linux-x64-musl", "npm:1.4.0"]])]]],
             ["left-pad", [["npm:1.3.0", entry("./" + pad_zip + "/node_modules/left-pad/", [["left-pad", "npm:1.3.0"]])]]],
             ["node-pnp", [["workspace:.", entry("./", [["@demo/cxxlib", virtual], ["@napi-demo/core", "npm:1.4.0"],
                                                        ["left-pad", "npm:1.3.0"], ["node-pnp", "workspace:."]], "SOFT")]]],
