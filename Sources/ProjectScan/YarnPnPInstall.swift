@@ -65,7 +65,35 @@ enum YarnPnPInstall {
         for (directory, found) in byDirectory.sorted(by: { $0.key < $1.key }) {
             reading.add(read(directory: directory, files: found, roots: normalizedRoots))
         }
+        for root in roots where !byDirectory.keys.contains(where: { PathText.normalize($0) == PathText.normalize(root) }) {
+            if let warning = workspaceOfAnotherProject(root) { reading.warnings.append(warning) }
+        }
         return reading
+    }
+
+    /// A scanned directory that is one workspace of a Plug'n'Play project whose state lies in
+    /// a directory above it (a `package.json`, no `node_modules`, no state of its own): the
+    /// packages it loads are that project's, and they are not judged from here.
+    private static func workspaceOfAnotherProject(_ root: String) -> ScanWarning? {
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard manager.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue,
+              manager.fileExists(atPath: PathText.join(root, "package.json")),
+              !manager.fileExists(atPath: PathText.join(root, "node_modules")),
+              var directory = URL(fileURLWithPath: root).resolvingSymlinksInPath().path as String? else { return nil }
+        for _ in 0..<64 {
+            let parent = PathText.directory(of: directory)
+            guard parent != directory else { return nil }
+            directory = parent
+            for name in [".pnp.cjs", ".pnp.js"] where manager.fileExists(atPath: PathText.join(directory, name)) {
+                return ScanWarning(
+                    path: root,
+                    message: "a workspace of the Yarn Plug'n'Play project in \(directory) (its \(name)): the packages it loads are "
+                        + "installed there and not judged from here; scan \(directory)",
+                    effect: .unjudged)
+            }
+        }
+        return nil
     }
 
     private struct Location {

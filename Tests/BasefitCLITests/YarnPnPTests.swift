@@ -224,6 +224,25 @@ import TestSupport
         #expect(both.status == 0 && both.stdout.contains("loads 3 ELF files for amd64"), "\(both.stdout)\(both.stderr)")
     }
 
+    /// One workspace of a PnP monorepo scanned on its own: what it loads is installed at the
+    /// project's root, so beside a binary of its own it is not called compatible.
+    @Test func aWorkspaceScannedAloneIsInconclusive() throws {
+        let root = try TemporaryDirectory.make("pnp-workspace")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let project = try copy(into: root)
+        let api = project.appendingPathComponent("packages/api")
+        try FileManager.default.createDirectory(at: api, withIntermediateDirectories: true)
+        try Data(#"{"name": "api", "version": "1.0.0"}"#.utf8).write(to: api.appendingPathComponent("package.json"))
+        try FileManager.default.copyItem(atPath: TestPaths.elf("hello-glibc"), toPath: api.appendingPathComponent("hello").path)
+        let alone = try basefit(["check", "app/packages/api", "--base", "node:22-trixie-slim"], in: root)
+        #expect(alone.status == 2, "\(alone.stdout)\(alone.stderr)")
+        let real = project.resolvingSymlinksInPath().path
+        #expect(alone.stdout.contains("not judged: app/packages/api: a workspace of the Yarn Plug'n'Play project in \(real) (its .pnp.cjs): "
+                                      + "the packages it loads are installed there and not judged from here; scan \(real)"), "\(alone.stdout)")
+        let whole = try basefit(["check", "app", "--base", "node:22-trixie-slim"], in: root)
+        #expect(whole.status == 0 && whole.stdout.contains("loads 3 ELF files"), "\(whole.stdout)\(whole.stderr)")
+    }
+
     /// A package whose zip is missing while the rest of the install is here, and a state file
     /// that is not one Yarn wrote: the gate is inconclusive, naming what it could not judge.
     @Test func aMissingZipOrAnUnreadableStateLeavesTheGateInconclusive() throws {
