@@ -133,9 +133,9 @@ enum YarnPnPInstall {
         }
         linksOut(state, directory: directory, roots: roots, stateFile: stateFile, into: &reading)
 
-        // Which packages yarn.lock gives conditions (platform packages Yarn unplugs for one machine).
+        // What yarn.lock says of each package: the conditions Yarn unplugs it under for one machine.
         let lockfile = PathText.join(realDirectory, "yarn.lock")
-        let conditional = FileManager.default.fileExists(atPath: lockfile) ? conditionalNames(lockfile: lockfile) : []
+        let locked = FileManager.default.fileExists(atPath: lockfile) ? lockedConditions(lockfile: lockfile) : [:]
         let exists = { (location: Location) in FileManager.default.fileExists(atPath: location.real) }
         var zips: [String: (display: String, walked: Bool, members: Set<String>)] = [:]
         func addZip(_ real: String, display: String, walked: Bool, member: String) {
@@ -146,16 +146,20 @@ enum YarnPnPInstall {
         var platformHere = false
         var notUnplugged: [Location] = []
         for location in locations {
-            let isPlatformPackage = conditional.contains(location.package.name)
+            let condition = locked[conditionKey(location.package)]
             if exists(location) {
                 if let member = location.member { addZip(location.real, display: location.display, walked: location.insideProject, member: member) }
-                if isPlatformPackage { platformHere = true }
-            } else if isPlatformPackage {
-                missingPlatform.append(location)
-            } else if location.member == nil {
-                notUnplugged.append(location)
-            } else {
-                missing.append(location)
+                if condition != nil { platformHere = true }
+                continue
+            }
+            switch condition {
+            case let condition? where !condition.allowsLinux:
+                continue  // fsevents: never installed on a Linux image
+            case let condition? where condition.optional:
+                missingPlatform.append(location)  // one of a family's platform packages, for this machine or another
+            default:
+                // No conditions, or a package every Linux install needs (os=linux, not optional).
+                if location.member == nil { notUnplugged.append(location) } else { missing.append(location) }
             }
         }
         // Not unplugged here: the content Yarn would unplug, from its cache zip beside the others.
@@ -206,16 +210,47 @@ enum YarnPnPInstall {
         return reading
     }
 
-    /// The names yarn.lock gives `conditions` (os, cpu, libc): Yarn 3.2+ unplugs each and
-    /// creates its folder only on a machine that matches.
-    private static func conditionalNames(lockfile: String) -> Set<String> {
+    /// A package's `conditions` in yarn.lock, as far as they decide whether a Linux image gets it.
+    struct LockedCondition: Equatable {
+        /// The `os` terms allow linux (`os=linux`, none, or a negation of another system).
+        var allowsLinux: Bool
+        /// Another entry lists it among its optional dependencies: one of a family's platform packages.
+        var optional: Bool
+    }
+
+    /// yarn.lock's entries that have `conditions`, keyed by `name@reference` as the state
+    /// names the package (Yarn 3.2+ unplugs each and creates its folder only on a matching machine).
+    static func lockedConditions(lockfile: String) -> [String: LockedCondition] {
         guard let data = FileManager.default.contents(atPath: lockfile),
-              let document = try? LockfileYAML.parse(String(decoding: data, as: UTF8.self)) else { return [] }
-        var names: Set<String> = []
-        for (key, value) in document.pairs where key != "__metadata" && value["conditions"]?.text != nil {
-            if let resolution = value["resolution"]?.text, let (name, _) = NpmLockfile.splitNameVersion(resolution) { names.insert(name) }
+              let document = try? LockfileYAML.parse(String(decoding: data, as: UTF8.self)) else { return [:] }
+        var optionalNames: Set<String> = []
+        for (_, value) in document.pairs {
+            optionalNames.formUnion(value["optionalDependencies"]?.pairs.map(\.key) ?? [])
+            optionalNames.formUnion(value["dependenciesMeta"]?.pairs.filter { $0.value["optional"]?.text == "true" }.map(\.key) ?? [])
         }
-        return names
+        var conditions: [String: LockedCondition] = [:]
+        for (key, value) in document.pairs where key != "__metadata" {
+            guard let text = value["conditions"]?.text, let resolution = value["resolution"]?.text,
+                  let (name, _) = NpmLockfile.splitNameVersion(resolution) else { continue }
+            var allowed: Set<String> = []
+            var denied: Set<String> = []
+            for term in text.split(whereSeparator: { "&|() ".contains($0) }) where term.contains("os=") {
+                let system = String(term.split(separator: "=", maxSplits: 1).last ?? "")
+                if term.hasPrefix("!") { denied.insert(system) } else { allowed.insert(system) }
+            }
+            conditions[resolution] = LockedCondition(
+                allowsLinux: (allowed.isEmpty || allowed.contains("linux")) && !denied.contains("linux"),
+                optional: optionalNames.contains(name))
+        }
+        return conditions
+    }
+
+    /// The yarn.lock `resolution` a state entry stands for: `name@reference`, a virtual
+    /// instance's reference without its `virtual:<hash>#` prefix.
+    private static func conditionKey(_ package: YarnPnPState.Package) -> String {
+        var reference = package.reference
+        if reference.hasPrefix("virtual:"), let hash = reference.firstIndex(of: "#") { reference = String(reference[reference.index(after: hash)...]) }
+        return package.name + "@" + reference
     }
 
     /// The cache zip of a package whose unplugged folder is missing (a zero-install checkout):

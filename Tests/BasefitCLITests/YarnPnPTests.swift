@@ -162,8 +162,8 @@ import TestSupport
         let trixie = try basefit(["check", ".", "--base", "node:22-trixie-slim"], in: project)
         #expect(trixie.status == 0, "\(trixie.stdout)\(trixie.stderr)")
         #expect(trixie.stdout.contains("loads 1 ELF file and the packages locked in ./yarn.lock"), "\(trixie.stdout)")
-        #expect(trixie.stderr.contains("./.pnp.cjs: none of the platform packages it unplugs is here (@napi-demo/core-darwin-arm64, "
-                                       + "@napi-demo/core-linux-arm64-gnu, @napi-demo/core-linux-x64-gnu …): yarn install has not run on this machine; "
+        #expect(trixie.stderr.contains("./.pnp.cjs: none of the platform packages it unplugs is here (@napi-demo/core-linux-arm64-gnu, "
+                                       + "@napi-demo/core-linux-x64-gnu, @napi-demo/core-linux-x64-musl): yarn install has not run on this machine; "
                                        + "which of them each image installs is judged from yarn.lock beside it"), "\(trixie.stderr)")
         let alpine = try basefit(["check", ".", "--base", "node:22-alpine", "--format", "json"], in: project)
         #expect(alpine.status == 1, "\(alpine.stdout)\(alpine.stderr)")
@@ -199,6 +199,41 @@ import TestSupport
         let built = try json(try basefit(["check", ".", "--base", "node:22-trixie-slim", "--format", "json"], in: project).stdout)
         let builtReasons = ((built["unjudged"] as? [[String: Any]]) ?? []).compactMap { $0["reason"] as? String }
         #expect(builtReasons.first?.hasPrefix("4 of the 7 packages it installs are not on this machine") == true, "\(builtReasons)")
+    }
+
+    /// yarn.lock's conditions, per version, decide which missing unplugged folder is a gap: a
+    /// package only macOS gets (epollish 1.0.0, `os=darwin`) is none; a package every Linux
+    /// install needs (epollish 2.0.0, `os=linux`, nobody's optional dependency) is judged from
+    /// its cache zip when Yarn has not unplugged it here (it was taken for another machine's).
+    @Test func conditionsPerVersionDecideWhatIsMissing() throws {
+        let root = try TemporaryDirectory.make("pnp-conditions")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let project = try copy(into: root)
+        let zip = ".yarn/cache/epollish-npm-2.0.0-0123456789-10c0.zip"
+        let made = try Run.program("/usr/bin/python3", ["-c", """
+            import sys, zipfile
+            with zipfile.ZipFile(sys.argv[1], 'w') as archive:
+                archive.writestr('node_modules/epollish/package.json', '{"name": "epollish", "version": "2.0.0", "os": ["linux"]}')
+                archive.writestr('node_modules/epollish/build/Release/epoll.node', open(sys.argv[2], 'rb').read())
+            """, project.appendingPathComponent(zip).path, TestPaths.elf("needs-glibc-2.39.so")])
+        try #require(made.status == 0, "\(made.stderr)")
+        try rewriteState(project, """
+            state['packageRegistryData'].append(['epollish', [
+                ['npm:1.0.0', {'packageLocation': './.yarn/unplugged/epollish-npm-1.0.0-aaaaaaaaaa/node_modules/epollish/', 'packageDependencies': [], 'linkType': 'HARD'}],
+                ['npm:2.0.0', {'packageLocation': './.yarn/unplugged/epollish-npm-2.0.0-bbbbbbbbbb/node_modules/epollish/', 'packageDependencies': [], 'linkType': 'HARD'}]]])
+            """)
+        let lock = project.appendingPathComponent("yarn.lock")
+        let entries = ["\n\"epollish@npm:1.0.0\":", "  version: 1.0.0", "  resolution: \"epollish@npm:1.0.0\"", "  conditions: os=darwin",
+                       "  languageName: node", "  linkType: hard", "", "\"epollish@npm:2.0.0\":", "  version: 2.0.0",
+                       "  resolution: \"epollish@npm:2.0.0\"", "  conditions: os=linux", "  languageName: node", "  linkType: hard", ""]
+        try Data((try String(contentsOf: lock, encoding: .utf8) + entries.joined(separator: "\n")).utf8).write(to: lock)
+
+        let scan = try json(try basefit(["scan", ".", "--format", "json"], in: project).stdout)
+        let paths = ((scan["artifacts"] as? [[String: Any]]) ?? []).compactMap { $0["path"] as? String }
+        #expect(paths.contains("./" + zip + "!/node_modules/epollish/build/Release/epoll.node"), "\(paths)")
+        #expect((scan["warnings"] as? [Any])?.isEmpty == true, "\(scan["warnings"] ?? "")")
+        let bookworm = try basefit(["check", ".", "--base", "node:22-bookworm-slim"], in: project)
+        #expect(bookworm.status == 1 && bookworm.stdout.contains("epoll.node needs GLIBC_2.39"), "\(bookworm.stdout)\(bookworm.stderr)")
     }
 
     /// A `portal:` dependency on a directory outside the scanned one (its state in split mode,
