@@ -15,5 +15,6 @@ let package = Package(
         .executableTarget(name: "FuzzDeflateTail", dependencies: ["FuzzSupport", .product(name: "ProjectScan", package: "basefit")]),
         .executableTarget(name: "FuzzDockerfile", dependencies: ["FuzzSupport", .product(name: "ProjectScan", package: "basefit")]),
         .executableTarget(name: "FuzzCatalogData", dependencies: ["FuzzSupport", .product(name: "ImageCatalog", package: "basefit")]),
+        .executableTarget(name: "FuzzPnPState", dependencies: ["FuzzSupport", .product(name: "ProjectScan", package: "basefit")]),
     ]
 )

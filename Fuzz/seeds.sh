@@ -6,11 +6,12 @@ set -euo pipefail
 out="${1:?usage: seeds.sh OUTDIR}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 rm -rf "$out"
-mkdir -p "$out"/{FuzzELF,FuzzWheel,FuzzDeflateTail,FuzzDockerfile,FuzzCatalogData}
+mkdir -p "$out"/{FuzzELF,FuzzWheel,FuzzDeflateTail,FuzzDockerfile,FuzzCatalogData,FuzzPnPState}
 
 find "$root/Fixtures/elf" -type f -exec cp {} "$out/FuzzELF/" \;
 for file in "$root"/Fixtures/projects/wheels/*.whl; do cp "$file" "$out/FuzzWheel/"; done
 cp "$root"/Fuzz/seeds/dockerfile/* "$out/FuzzDockerfile/"
+cp "$root"/Fixtures/projects/node-pnp/.pnp.cjs "$out/FuzzPnPState/yarn4.pnp.cjs"
 
 python3 - "$root" "$out" <<'PY'
 import json, pathlib, sys, zipfile
@@ -54,6 +55,17 @@ for index, elf in enumerate(sorted((root / "Fixtures/elf").glob("*"))):
     for share in (2, 4):
         piece = stream[len(stream) * (share - 1) // share:]
         (out / "FuzzDeflateTail" / f"{index:02d}-{elf.name}-{share}").write_bytes(size[:3] + bytes([size[3] | 0x40]) + piece)
+# Plug'n'Play states in Yarn's other forms, from the fixture's: Yarn 3.0 (JSON.parse of the
+# string in place), Yarn 2 (an object literal), Yarn 6 (a JSON string), a split-mode loader.
+text = (root / "Fixtures/projects/node-pnp/.pnp.cjs").read_text()
+start = text.index("const RAW_RUNTIME_STATE =\n'") + len("const RAW_RUNTIME_STATE =\n'")
+literal = text[start:text.index("';\n", start)]
+state = json.loads(literal.replace("\\\n", "").replace("\\'", "'").replace("\\\\", "\\"))
+setup = "function $$SETUP_STATE(hydrateRuntimeState, basePath) {\n  return hydrateRuntimeState(%s, {basePath: basePath || __dirname});\n}\n"
+(out / "FuzzPnPState" / "yarn3.pnp.cjs").write_text(setup % ("JSON.parse('" + literal + "')"))
+(out / "FuzzPnPState" / "yarn2.pnp.js").write_text(setup % json.dumps(state, indent=2))
+(out / "FuzzPnPState" / "yarn6.pnp.cjs").write_text("const RAW_RUNTIME_STATE =\n" + json.dumps(json.dumps(state)) + ";\n")
+(out / "FuzzPnPState" / "split.pnp.cjs").write_text(setup % "JSON.parse(fs.readFileSync(pnpDataFilepath, 'utf8'))")
 # Catalog data: each family file with a measured root and the package hints.
 measured = json.loads((root / "Data/measured/debian-bookworm.json").read_text())
 measured["libraries"] = measured["libraries"][:6]

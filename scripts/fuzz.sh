@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets in Fuzz/ (AddressSanitizer on) and runs each one.
 #
-#   bash scripts/fuzz.sh                 # the long run: 10 minutes per target (50 minutes)
+#   bash scripts/fuzz.sh                 # the long run: 10 minutes per target (60 minutes)
 #   bash scripts/fuzz.sh --runs 500      # a smoke run (CI): 500 executions per target
 #   bash scripts/fuzz.sh --time 60 FuzzELF    # one target for a minute
 #
@@ -24,7 +24,7 @@ while [[ $# -gt 0 ]]; do
         *) echo "fuzz.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
-[[ ${#targets[@]} -gt 0 ]] || targets=(FuzzELF FuzzWheel FuzzDeflateTail FuzzDockerfile FuzzCatalogData)
+[[ ${#targets[@]} -gt 0 ]] || targets=(FuzzELF FuzzWheel FuzzDeflateTail FuzzDockerfile FuzzCatalogData FuzzPnPState)
 
 work="$PWD/.build-fuzz"
 swift build --package-path Fuzz --scratch-path "$work/build" -c debug \

@@ -1,6 +1,7 @@
 import Dispatch
 import ELFInspection
 import Foundation
+import POSIXFiles
 
 /// A Yarn Plug'n'Play install (`nodeLinker: pnp`, Yarn 2+'s default): no `node_modules`. The PnP
 /// state lists where each package is: in its cache zip, or unplugged to `.yarn/unplugged/` (the
@@ -335,17 +336,20 @@ enum YarnPnPInstall {
     /// to the data file it names (`.pnp.data.json` unless it says otherwise).
     private static func readState(_ files: [FoundFile], realDirectory: String) throws(YarnPnPState.ParseError) -> YarnPnPState {
         func load(_ path: String, name: String) throws(YarnPnPState.ParseError) -> String {
+            let bytes: [UInt8]?
             do {
-                let attributes = try FileManager.default.attributesOfItem(atPath: path)
-                if let size = attributes[.size] as? Int, size > YarnPnPState.sizeLimit {
-                    throw YarnPnPState.ParseError(detail: "\(name) is larger than \(YarnPnPState.sizeLimit) bytes")
-                }
-                return String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)
+                let file = try OpenFile(path)
+                guard try file.status().kind == .regular else { throw YarnPnPState.ParseError(detail: "\(name) is not a regular file") }
+                bytes = try file.readAll(limit: YarnPnPState.sizeLimit)
+            } catch let error as FileError {
+                throw YarnPnPState.ParseError(detail: "\(name) cannot be read: \(error.reason)")
             } catch let error as YarnPnPState.ParseError {
                 throw error
             } catch {
-                throw YarnPnPState.ParseError(detail: "\(name) cannot be read: \(error.localizedDescription)")
+                throw YarnPnPState.ParseError(detail: "\(name) cannot be read: \(error)")
             }
+            guard let bytes else { throw YarnPnPState.ParseError(detail: "\(name) is larger than \(YarnPnPState.sizeLimit) bytes") }
+            return String(decoding: bytes, as: UTF8.self)
         }
         guard let file = files.first else { throw YarnPnPState.ParseError(detail: "no state file") }
         let name = PathText.fileName(of: file.displayPath)
