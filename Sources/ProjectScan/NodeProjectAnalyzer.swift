@@ -110,7 +110,7 @@ struct NodeProjectAnalyzer {
             findings.append(Finding(
                 kind: .muslVariantAvailable, path: entry.artifact,
                 message: "only the glibc build \(packageName) is installed; the package also publishes \(sibling)",
-                fix: "install \(sibling) for musl images (run npm ci inside the musl image, or add it explicitly)"))
+                fix: "install \(sibling) for musl images (run npm ci or yarn install inside the musl image, or add it explicitly)"))
         }
     }
 

@@ -73,14 +73,17 @@ enum YarnPnPInstall {
     }
 
     /// A scanned directory that is one workspace of a Plug'n'Play project whose state lies in
-    /// a directory above it (a `package.json`, no `node_modules`, no state of its own): the
-    /// packages it loads are that project's, and they are not judged from here.
+    /// a directory above it (a `package.json`, no `node_modules` but tools' dot-folders, no state
+    /// of its own): the packages it loads are that project's, and they are not judged from here.
     private static func workspaceOfAnotherProject(_ root: String) -> ScanWarning? {
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
+        // Under Plug'n'Play a workspace's node_modules holds at most tools' caches
+        // (`.cache`, `.vite`): Yarn keeps dot-folders there, and installs nothing in it.
+        let modules = PathText.join(root, "node_modules")
         guard manager.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue,
               manager.fileExists(atPath: PathText.join(root, "package.json")),
-              !manager.fileExists(atPath: PathText.join(root, "node_modules")),
+              !manager.fileExists(atPath: modules) || ((try? Directory.names(modules)) ?? []).allSatisfy({ $0.hasPrefix(".") }),
               var directory = URL(fileURLWithPath: root).resolvingSymlinksInPath().path as String? else { return nil }
         for _ in 0..<64 {
             let parent = PathText.directory(of: directory)

@@ -259,8 +259,9 @@ import TestSupport
         #expect(both.status == 0 && both.stdout.contains("loads 3 ELF files for amd64"), "\(both.stdout)\(both.stderr)")
     }
 
-    /// One workspace of a PnP monorepo scanned on its own: what it loads is installed at the
-    /// project's root, so beside a binary of its own it is not called compatible.
+    /// One workspace of a PnP monorepo scanned on its own, after a build left a tool's cache in
+    /// its node_modules: what it loads is installed at the project's root, so beside a binary
+    /// of its own it is not called compatible.
     @Test func aWorkspaceScannedAloneIsInconclusive() throws {
         let root = try TemporaryDirectory.make("pnp-workspace")
         defer { try? FileManager.default.removeItem(at: root) }
@@ -269,6 +270,8 @@ import TestSupport
         try FileManager.default.createDirectory(at: api, withIntermediateDirectories: true)
         try Data(#"{"name": "api", "version": "1.0.0"}"#.utf8).write(to: api.appendingPathComponent("package.json"))
         try FileManager.default.copyItem(atPath: TestPaths.elf("hello-glibc"), toPath: api.appendingPathComponent("hello").path)
+        // What a build leaves there under Plug'n'Play: tools' caches, no package.
+        try FileManager.default.createDirectory(at: api.appendingPathComponent("node_modules/.cache/babel-loader"), withIntermediateDirectories: true)
         let alone = try basefit(["check", "app/packages/api", "--base", "node:22-trixie-slim"], in: root)
         #expect(alone.status == 2, "\(alone.stdout)\(alone.stderr)")
         let real = project.resolvingSymlinksInPath().path
