@@ -54,6 +54,15 @@ enum PathText {
         path.contains(".whl!/")
     }
 
+    /// `path` below `root` (both normalised): "" for the root itself, nil when it lies outside.
+    /// Under the root "." lies every relative path that does not climb out of it.
+    static func relative(_ path: String, to root: String) -> String? {
+        if root == "." { return path == ".." || path.hasPrefix("../") || path.hasPrefix("/") ? nil : (path == "." ? "" : path) }
+        if path == root { return "" }
+        let prefix = root == "/" ? "/" : root + "/"
+        return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : nil
+    }
+
     static func join(_ directory: String, _ name: String) -> String {
         if name.hasPrefix("/") { return name }
         if directory == "/" { return "/" + name }

@@ -23,12 +23,7 @@ public struct Scanner: Sendable {
         var walk = try TreeWalker.walk(paths, progress: progress)
         // Yarn Plug'n'Play: the packages that stay in Yarn's cache zips (their manifests and members).
         let pnp = YarnPnPInstall.read(walk.manifests, roots: paths)
-        walk.artifacts += pnp.artifacts
-        walk.manifests += pnp.manifests
-        walk.warnings += pnp.warnings
-        walk.foreignBuilds += pnp.foreignBuilds
-        walk.lfsPointers += pnp.lfsPointers
-        walk.examined += pnp.examined
+        walk.merge(pnp.found)
         var artifacts = walk.artifacts
         var warnings = walk.warnings
         // A Git LFS pointer named as a native library is one that was never fetched: whatever

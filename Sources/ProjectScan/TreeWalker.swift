@@ -6,49 +6,6 @@ import Glibc
 import Musl
 #endif
 
-/// A regular file the walk kept for later: the path to show the user and the path to open.
-public struct FoundFile: Sendable, Hashable {
-    public var displayPath: String
-    public var fileSystemPath: String
-    /// The file's bytes when it was read from an archive (a `package.json` in a Yarn cache zip,
-    /// `displayPath` then naming it as `archive!/member`); nil: read it at `fileSystemPath`.
-    var contents: [UInt8]? = nil
-}
-
-/// What one walk found.
-struct WalkResult: Sendable {
-    var artifacts: [Artifact] = []
-    var warnings: [ScanWarning] = []
-    /// Regular files looked at (ELF or not, wheels included).
-    var examined = 0
-    /// Symbolic links inside a scanned root: display path → display path of the target.
-    var aliases: [String: String] = [:]
-    /// Manifests the ecosystem passes read: package.json, RECORD, pyvenv.cfg, .nvmrc, .node-version.
-    var manifests: [FoundFile] = []
-    var wheels: [FoundFile] = []
-    /// Files named as native libraries (`.node`, `.so`) that hold a macOS or Windows build.
-    var foreignBuilds: [ForeignBuild] = []
-    /// Files named as native libraries that are Git LFS pointers: what they stand for was never
-    /// fetched.
-    var lfsPointers: [String] = []
-    /// Links in `node_modules` to a directory or an addon outside the root they were found in
-    /// (a workspace package, `npm link`): display path → real target. Not followed; unjudged
-    /// unless another scanned root holds the target.
-    var linksOut: [String: String] = [:]
-
-    mutating func merge(_ other: WalkResult) {
-        artifacts += other.artifacts
-        warnings += other.warnings
-        examined += other.examined
-        aliases.merge(other.aliases) { first, _ in first }
-        manifests += other.manifests
-        wheels += other.wheels
-        foreignBuilds += other.foreignBuilds
-        lfsPointers += other.lfsPointers
-        linksOut.merge(other.linksOut) { first, _ in first }
-    }
-}
-
 /// Walks files and directories on all cores without leaving the scanned root, and
 /// inspects each regular file where it stands (one `openat` and one small read
 /// rejects a non-ELF file; nothing else is kept of it).
@@ -358,14 +315,7 @@ struct TreeWalker {
         switch error.kind {
         case .notELF:
             result.examined += 1
-            guard ForeignBuild.isNamedAsNativeLibrary(PathText.fileName(of: error.path)) else { break }
-            if let format = error.foreign {
-                result.foreignBuilds.append(ForeignBuild(path: error.path, format: format))
-            } else if error.content == .gitLFSPointer {
-                result.lfsPointers.append(error.path)
-            } else if AddonFile.isAddonName(error.path), let message = AddonFile.message(for: error.content ?? .other) {
-                result.warnings.append(ScanWarning(path: error.path, message: message, effect: .unjudged))
-            }
+            result.recordNotELF(path: error.path, foreign: error.foreign, content: error.content)
         case .malformed, .unsupported, .incomplete:
             result.examined += 1
             result.warnings.append(ScanWarning(path: error.path, message: Scanner.message(for: error), effect: .unjudged))

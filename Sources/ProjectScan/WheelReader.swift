@@ -71,7 +71,13 @@ enum WheelReader {
     static func read(
         _ archive: UnsafeRawBufferPointer, wheel: String, partial: PartialReads = .inMemory
     ) throws(ReadError) -> (contents: WheelContents, results: [Result<Artifact, ELFError>]) {
-        let directory = try self.directory(of: archive)
+        read(archive, directory: try self.directory(of: archive), wheel: wheel, partial: partial)
+    }
+
+    /// The same, for an archive whose central directory the caller has read already.
+    static func read(
+        _ archive: UnsafeRawBufferPointer, directory: ZipDirectory, wheel: String, partial: PartialReads = .inMemory
+    ) -> (contents: WheelContents, results: [Result<Artifact, ELFError>]) {
         var contents = WheelContents()
         var candidates: [(path: String, entry: ZipDirectory.Entry, data: Range<Int>)] = []
         var total: UInt64 = 0
@@ -202,6 +208,13 @@ enum WheelReader {
         let start = try ZipDirectory.dataOffset(localHeader: header, at: entry.localHeaderOffset)
         guard start <= size, entry.compressedSize <= size - start else { throw ZipDirectory.ReadError(detail: "data past the end of the archive") }
         return Int(start)..<Int(start + entry.compressedSize)
+    }
+
+    /// A (small) member inflated whole, its CRC-32 checked.
+    static func bytes(of entry: ZipDirectory.Entry, in archive: UnsafeRawBufferPointer) throws -> [UInt8] {
+        let data = try memberData(entry, in: archive)
+        return try Inflater.inflate(UnsafeRawBufferPointer(rebasing: archive[data]), method: entry.method,
+                                    declaredSize: Int(entry.uncompressedSize), crc32: entry.crc32, magic: nil)
     }
 
     /// Compressed bytes under which a wheel's members are read on the calling thread: starting

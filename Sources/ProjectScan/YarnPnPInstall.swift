@@ -22,26 +22,16 @@ import POSIXFiles
 enum YarnPnPInstall {
     /// What a scan takes from the PnP installs it found.
     struct Reading {
-        var artifacts: [Artifact] = []
-        var manifests: [FoundFile] = []
-        var warnings: [ScanWarning] = []
-        /// Zipped members named as native libraries that hold a macOS or Windows build.
-        var foreignBuilds: [ForeignBuild] = []
-        /// Zipped members named as native libraries that are Git LFS pointers.
-        var lfsPointers: [String] = []
-        /// Zips read that the walk did not look at (a global cache outside the scanned directory).
-        var examined = 0
+        /// What the walk would have found had the zipped packages been files: their manifests,
+        /// ELF members, builds for other systems, LFS pointers, warnings, and the zips the walk
+        /// did not look at (a global cache outside the scanned directory) as files examined.
+        var found = WalkResult()
         /// The `yarn.lock` files that decide, per image, which platform packages are installed:
         /// none of those the state unplugs is on disk.
         var lockfilesDecidingPlatformPackages: [String] = []
 
         mutating func add(_ other: Reading) {
-            artifacts += other.artifacts
-            manifests += other.manifests
-            warnings += other.warnings
-            foreignBuilds += other.foreignBuilds
-            lfsPointers += other.lfsPointers
-            examined += other.examined
+            found.merge(other.found)
             lockfilesDecidingPlatformPackages += other.lockfilesDecidingPlatformPackages
         }
     }
@@ -55,9 +45,7 @@ enum YarnPnPInstall {
         for file in files where YarnPnPState.fileNames.contains(PathText.fileName(of: file.displayPath)) {
             let directory = PathText.directory(of: file.displayPath)
             let normalized = PathText.normalize(directory)
-            let root = normalizedRoots.filter { $0 == "." || normalized == $0 || normalized.hasPrefix($0 == "/" ? "/" : $0 + "/") }
-                .max { $0.count < $1.count }
-            let below = root.map { $0 == "." || normalized == $0 ? (normalized == $0 ? "" : normalized) : String(normalized.dropFirst($0.count)) } ?? normalized
+            let below = normalizedRoots.compactMap { PathText.relative(normalized, to: $0) }.min { $0.count < $1.count } ?? normalized
             let parts = below.split(separator: "/")
             if parts.contains("node_modules") || parts.contains(".yarn") { continue }
             byDirectory[directory, default: []].append(file)
@@ -67,7 +55,7 @@ enum YarnPnPInstall {
             reading.add(read(directory: directory, files: found, roots: normalizedRoots))
         }
         for root in roots where !byDirectory.keys.contains(where: { PathText.normalize($0) == PathText.normalize(root) }) {
-            if let warning = workspaceOfAnotherProject(root) { reading.warnings.append(warning) }
+            if let warning = workspaceOfAnotherProject(root) { reading.found.warnings.append(warning) }
         }
         return reading
     }
@@ -120,7 +108,7 @@ enum YarnPnPInstall {
         do throws(YarnPnPState.ParseError) {
             state = try readState(ordered, realDirectory: realDirectory)
         } catch {
-            reading.warnings.append(ScanWarning(
+            reading.found.warnings.append(ScanWarning(
                 path: stateFile.displayPath,
                 message: "Yarn Plug'n'Play state not read (\(error.detail)): the packages it installs are not judged",
                 effect: .unjudged))
@@ -139,7 +127,7 @@ enum YarnPnPInstall {
 
         // What yarn.lock says of each package: the conditions Yarn unplugs it under for one machine.
         let lockfile = PathText.join(realDirectory, "yarn.lock")
-        let locked = FileManager.default.fileExists(atPath: lockfile) ? lockedConditions(lockfile: lockfile) : [:]
+        let locked = YarnLockConditions(lockfile: lockfile)
         let exists = { (location: Location) in FileManager.default.fileExists(atPath: location.real) }
         var zips: [String: (display: String, walked: Bool, members: Set<String>)] = [:]
         func addZip(_ real: String, display: String, walked: Bool, member: String) {
@@ -150,7 +138,7 @@ enum YarnPnPInstall {
         var platformHere = false
         var notUnplugged: [Location] = []
         for location in locations {
-            let condition = locked[conditionKey(location.package)]
+            let condition = locked.condition(of: location.package)
             if exists(location) {
                 if let member = location.member { addZip(location.real, display: location.display, walked: location.insideProject, member: member) }
                 if condition != nil { platformHere = true }
@@ -169,7 +157,7 @@ enum YarnPnPInstall {
         // Not unplugged here: the content Yarn would unplug, from its cache zip beside the others.
         let caches = Dictionary(zips.map { (PathText.directory(of: $0.key), PathText.directory(of: $0.value.display)) }) { first, _ in first }
         for location in notUnplugged {
-            if let zip = cacheZip(unplugged: location, caches: caches), !runsBuildScripts(zip: zip.real, member: zip.member) {
+            if let zip = YarnCacheZip.find(unplugged: location.real, caches: caches), !YarnCacheZip.runsBuildScripts(zip: zip.real, member: zip.member) {
                 addZip(zip.real, display: zip.display, walked: location.insideProject, member: zip.member)
             } else {
                 missing.append(location)
@@ -177,7 +165,7 @@ enum YarnPnPInstall {
         }
         if !missing.isEmpty {
             let names = missing.map { "\($0.package.name) (\($0.display))" }
-            reading.warnings.append(ScanWarning(
+            reading.found.warnings.append(ScanWarning(
                 path: stateFile.displayPath,
                 message: "\(missing.count) of the \(locations.count) packages it installs \(missing.count == 1 ? "is" : "are") not on this machine "
                     + "(a package Yarn builds at install is judged once built): \(names.prefix(3).joined(separator: ", "))\(names.count > 3 ? " …" : ""); run yarn install",
@@ -188,12 +176,12 @@ enum YarnPnPInstall {
             let listed = "\(names.prefix(3).joined(separator: ", "))\(names.count > 3 ? " …" : "")"
             if roots.contains(PathText.normalize(directory)) {
                 reading.lockfilesDecidingPlatformPackages.append(PathText.join(directory, "yarn.lock"))
-                reading.warnings.append(ScanWarning(
+                reading.found.warnings.append(ScanWarning(
                     path: stateFile.displayPath,
                     message: "none of the platform packages it unplugs is here (\(listed)): yarn install has not run on this machine; "
                         + "which of them each image installs is judged from yarn.lock beside it"))
             } else {
-                reading.warnings.append(ScanWarning(
+                reading.found.warnings.append(ScanWarning(
                     path: stateFile.displayPath,
                     message: "none of the platform packages it unplugs is here (\(listed)): run yarn install, or scan \(directory) itself "
                         + "(its yarn.lock then decides them per image)",
@@ -206,96 +194,12 @@ enum YarnPnPInstall {
         let slots = Slots<Reading>(count: jobs.count)
         DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
             let (real, zip) = jobs[index]
-            var part = readZip(real: real, display: zip.display, packages: zip.members)
-            part.examined = zip.walked ? 0 : 1
+            var part = YarnCacheZip.read(real: real, display: zip.display, packages: zip.members)
+            part.found.examined = zip.walked ? 0 : 1
             slots.store(part, at: index)
         }
         for case let part? in slots.values() { reading.add(part) }
         return reading
-    }
-
-    /// A package's `conditions` in yarn.lock, as far as they decide whether a Linux image gets it.
-    struct LockedCondition: Equatable {
-        /// The `os` terms allow linux (`os=linux`, none, or a negation of another system).
-        var allowsLinux: Bool
-        /// Another entry lists it among its optional dependencies: one of a family's platform packages.
-        var optional: Bool
-    }
-
-    /// yarn.lock's entries that have `conditions`, keyed by `name@reference` as the state
-    /// names the package (Yarn 3.2+ unplugs each and creates its folder only on a matching machine).
-    static func lockedConditions(lockfile: String) -> [String: LockedCondition] {
-        guard let data = FileManager.default.contents(atPath: lockfile),
-              let document = try? LockfileYAML.parse(String(decoding: data, as: UTF8.self)) else { return [:] }
-        var optionalNames: Set<String> = []
-        for (_, value) in document.pairs {
-            optionalNames.formUnion(value["optionalDependencies"]?.pairs.map(\.key) ?? [])
-            optionalNames.formUnion(value["dependenciesMeta"]?.pairs.filter { $0.value["optional"]?.text == "true" }.map(\.key) ?? [])
-        }
-        var conditions: [String: LockedCondition] = [:]
-        for (key, value) in document.pairs where key != "__metadata" {
-            guard let text = value["conditions"]?.text, let resolution = value["resolution"]?.text,
-                  let (name, _) = NpmLockfile.splitNameVersion(resolution) else { continue }
-            var allowed: Set<String> = []
-            var denied: Set<String> = []
-            for term in text.split(whereSeparator: { "&|() ".contains($0) }) where term.contains("os=") {
-                let system = String(term.split(separator: "=", maxSplits: 1).last ?? "")
-                if term.hasPrefix("!") { denied.insert(system) } else { allowed.insert(system) }
-            }
-            conditions[resolution] = LockedCondition(
-                allowsLinux: (allowed.isEmpty || allowed.contains("linux")) && !denied.contains("linux"),
-                optional: optionalNames.contains(name))
-        }
-        return conditions
-    }
-
-    /// The yarn.lock `resolution` a state entry stands for: `name@reference`, a virtual
-    /// instance's reference without its `virtual:<hash>#` prefix.
-    private static func conditionKey(_ package: YarnPnPState.Package) -> String {
-        var reference = package.reference
-        if reference.hasPrefix("virtual:"), let hash = reference.firstIndex(of: "#") { reference = String(reference[reference.index(after: hash)...]) }
-        return package.name + "@" + reference
-    }
-
-    /// The cache zip of a package whose unplugged folder is missing (a zero-install checkout):
-    /// the folder's name without its hash (`left-pad-npm-1.3.0-<hash>` → `left-pad-npm-1.3.0`)
-    /// starts exactly one zip's name (`…-<hash>-<cache key>.zip`) in the folders the state's
-    /// other zips lie in.
-    private static func cacheZip(unplugged location: Location, caches: [String: String]) -> (real: String, display: String, member: String)? {
-        let parts = location.real.split(separator: "/").map(String.init)
-        guard let modules = parts.lastIndex(of: "node_modules"), modules >= 1 else { return nil }
-        let folder = parts[modules - 1]
-        guard let dash = folder.lastIndex(of: "-") else { return nil }
-        let slug = String(folder[..<dash]) + "-"
-        let member = parts[modules...].joined(separator: "/")
-        var candidates: [(real: String, display: String)] = []
-        for (cache, shown) in caches.sorted(by: { $0.key < $1.key }) {
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: cache)) ?? []
-            for name in names.sorted() where name.hasPrefix(slug) && name.hasSuffix(".zip") {
-                let rest = name.dropFirst(slug.count).dropLast(4).split(separator: "-", omittingEmptySubsequences: false)
-                if rest.count == 2, rest.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isLetter || $0.isNumber } }) {
-                    candidates.append((PathText.join(cache, name), PathText.join(shown, name)))
-                }
-            }
-        }
-        guard candidates.count == 1, let found = candidates.first else { return nil }
-        return (found.real, found.display, member)
-    }
-
-    /// A package whose `package.json` (in its zip) names an install script or that has a
-    /// `binding.gyp`: what Yarn unplugs for it is built at install, not what the zip holds.
-    private static func runsBuildScripts(zip: String, member: String) -> Bool {
-        guard let mapping = try? MappedArchive(path: zip) else { return true }
-        defer { mapping.unmap() }
-        guard let directory = try? WheelReader.directory(of: mapping.bytes) else { return true }
-        if directory.entries.contains(where: { $0.path == member + "/binding.gyp" }) { return true }
-        guard let entry = directory.entries.first(where: { $0.path == member + "/package.json" }),
-              let data = try? WheelReader.memberData(entry, in: mapping.bytes),
-              let bytes = try? Inflater.inflate(UnsafeRawBufferPointer(rebasing: mapping.bytes[data]), method: entry.method,
-                                                declaredSize: Int(entry.uncompressedSize), crc32: entry.crc32, magic: nil),
-              let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else { return true }
-        let scripts = object["scripts"] as? [String: Any] ?? [:]
-        return ["preinstall", "install", "postinstall"].contains { scripts[$0] != nil }
     }
 
     /// A package's location made plain (`__virtual__` resolved), relative to the state file's
@@ -318,16 +222,12 @@ enum YarnPnPInstall {
             let (path, member) = place(of: package)
             guard member == nil else { continue }
             let display = PathText.normalize(PathText.join(directory, path))
-            let held = roots.contains { root in
-                root == "." ? !display.hasPrefix("../") && display != ".." && !display.hasPrefix("/")
-                    : display == root || display.hasPrefix(root == "/" ? "/" : root + "/")
-            }
-            if !held { outside.insert("\(package.name) (\(display))") }
+            if !roots.contains(where: { PathText.relative(display, to: $0) != nil }) { outside.insert("\(package.name) (\(display))") }
         }
         guard !outside.isEmpty else { return }
         let names = outside.sorted()
         let one = names.count == 1
-        reading.warnings.append(ScanWarning(
+        reading.found.warnings.append(ScanWarning(
             path: stateFile.displayPath,
             message: "\(one ? "a package it lists lies" : "\(names.count) packages it lists lie") outside the scanned directory (portal:, link:, "
                 + "an unplugged folder elsewhere): \(names.prefix(3).joined(separator: ", "))\(names.count > 3 ? " …" : ""); "
@@ -374,73 +274,5 @@ enum YarnPnPInstall {
         } catch {
             throw YarnPnPState.ParseError(detail: "\(name): \(error.detail)")
         }
-    }
-
-    /// One cache zip: the `package.json` of each package folder in it, its ELF members under
-    /// those folders, and its members named as native libraries that no image loads.
-    private static func readZip(real: String, display: String, packages: Set<String>) -> Reading {
-        var reading = Reading()
-        func inPackage(_ member: String) -> Bool { packages.contains { member.hasPrefix($0 + "/") } }
-        do throws(WheelReader.ReadError) {
-            let mapping = try MappedArchive(path: real)
-            defer { mapping.unmap() }
-            let directory = try WheelReader.directory(of: mapping.bytes)
-            for package in packages.sorted() {
-                let name = package + "/package.json"
-                guard let entry = directory.entries.first(where: { $0.path == name }) else { continue }
-                do {
-                    let data = try WheelReader.memberData(entry, in: mapping.bytes)
-                    let bytes = try Inflater.inflate(UnsafeRawBufferPointer(rebasing: mapping.bytes[data]), method: entry.method,
-                                                     declaredSize: Int(entry.uncompressedSize), crc32: entry.crc32, magic: nil)
-                    reading.manifests.append(FoundFile(displayPath: display + "!/" + name, fileSystemPath: real, contents: bytes))
-                } catch {
-                    reading.warnings.append(ScanWarning(path: display + "!/" + name, message: "cannot be read: \(error)"))
-                }
-            }
-            // Members named as native libraries that are not ELF (the member read below passes
-            // over them): told as the same file on disk is.
-            for entry in directory.entries where !entry.isDirectory && inPackage(entry.path)
-                && ForeignBuild.isNamedAsNativeLibrary(PathText.fileName(of: entry.path)) {
-                guard let data = try? WheelReader.memberData(entry, in: mapping.bytes) else { continue }  // reported below
-                let compressed = UnsafeRawBufferPointer(rebasing: mapping.bytes[data])
-                let head: [UInt8]
-                if entry.method == 0 {
-                    head = Array(compressed.prefix(64))
-                } else if let bytes = try? Inflater.prefix(compressed, limit: 64) {
-                    head = bytes
-                } else {
-                    continue  // a member that does not inflate is reported below
-                }
-                if head.starts(with: WheelReader.elfMagic) { continue }
-                let path = display + "!/" + entry.path
-                if let format = head.withUnsafeBytes({ ForeignExecutable(prefix: $0) }) {
-                    reading.foreignBuilds.append(ForeignBuild(path: path, format: format))
-                    continue
-                }
-                let content = head.withUnsafeBytes { NonELFContent(prefix: $0) }
-                if content == .gitLFSPointer {
-                    reading.lfsPointers.append(path)
-                } else if AddonFile.isAddonName(path), let message = AddonFile.message(for: content) {
-                    reading.warnings.append(ScanWarning(path: path, message: message, effect: .unjudged))
-                }
-            }
-            let read = try WheelReader.read(mapping.bytes, wheel: display)
-            for result in read.results {
-                switch result {
-                case .success(let artifact):
-                    if inPackage(String(artifact.path.dropFirst(display.count + 2))) { reading.artifacts.append(artifact) }
-                case .failure(let error):
-                    reading.warnings.append(ScanWarning(path: display, message: error.detail, effect: .unjudged))
-                }
-            }
-            reading.warnings += read.contents.unjudged.map { ScanWarning(path: display, message: $0, effect: .unjudged) }
-            reading.warnings += read.contents.warnings.map { ScanWarning(path: display, message: $0) }
-        } catch {
-            switch error {
-            case .unreadable(let detail):
-                reading.warnings.append(ScanWarning(path: display, message: "Yarn cache zip not read: \(detail); its packages are not judged", effect: .unjudged))
-            }
-        }
-        return reading
     }
 }
