@@ -21,7 +21,7 @@ import urllib.request
 PROJECTS = [
     ("numpy", "2.1.3"), ("cryptography", "43.0.3"), ("orjson", "3.10.11"), ("pydantic-core", "2.23.4"),
     ("psycopg2", "2.9.10"), ("psycopg2-binary", "2.9.10"), ("markupsafe", "3.0.2"), ("cffi", "1.17.1"),
-    ("typing-extensions", "4.12.2"), ("lxml", "5.3.0"), ("pywin32", "308"),
+    ("typing-extensions", "4.12.2"), ("lxml", "5.3.0"), ("pywin32", "308"), ("pycparser", "3.12"),
 ]
 
 

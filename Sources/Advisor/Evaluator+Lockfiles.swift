@@ -50,7 +50,7 @@ extension Evaluator {
     func lockfileProblems(_ profile: ProjectProfile, _ image: Image, runtime: RuntimeChoice) -> (problems: [Problem], notes: [String]) {
         guard let locked = profile.requirements.lockfiles,
               let platform = Self.lockfilePlatform(image, architecture: profile.architecture) else { return ([], []) }
-        var problems: [Problem] = []
+        var problems: [Problem] = runtime == .python ? Self.lockedPythonProblems(locked, image) : []
         var notes: [String] = []
         var unread: [String] = []
         for entry in locked.judge(platform).entries {
@@ -93,5 +93,24 @@ extension Evaluator {
                 + "\(unread.joined(separator: ", ")); judged by tags only, and listed as not judged")
         }
         return (problems, notes)
+    }
+
+    /// A lock made for other Pythons than the image's: its installer refuses the image's
+    /// interpreter (and pipenv without `--deploy` leaves out the pins whose markers exclude it).
+    static func lockedPythonProblems(_ locked: LockedDependencies, _ image: Image) -> [Problem] {
+        guard let python = image.runtime, python.kind == .python else { return [] }
+        return locked.python.compactMap { lockfile -> Problem? in
+            guard let range = lockfile.requiresPython, !PythonSpecifier.allows(range, version: python.version) else { return nil }
+            let name = lockfile.path.split(separator: "/").last.map(String.init) ?? lockfile.path
+            let why: String
+            switch lockfile.format {
+            case .pipfile: why = "its _meta.requires asks for Python \(range); pipenv install --deploy refuses CPython \(python.version), and without --deploy the pins whose markers exclude it are left out"
+            case .uv: why = "its requires-python is \(range); uv sync refuses CPython \(python.version)"
+            default: why = "it is for Python \(range), not CPython \(python.version)"
+            }
+            return Problem(kind: .runtimeMismatch, artifact: lockfile.path, library: nil, version: "CPython \(range)", symbols: [],
+                           message: "\(name) does not install on \(image.reference): \(why)",
+                           fix: Fix(advice: "use an image with a Python in \(range), or lock again with the image's Python"))
+        }
     }
 }

@@ -70,7 +70,8 @@ public struct LockedDependencies: Sendable, Hashable, Codable {
     /// The lockfiles in `paths`: each path a lockfile (always read), or a directory whose top
     /// level holds them: every npm lockfile there (npm, pnpm and Yarn each read their own,
     /// and which one the build runs is not known here, so all are judged), and every Python
-    /// one (uv.lock, pylock.toml, poetry.lock and requirements.txt, else `requirements*.txt`).
+    /// one (uv.lock, pylock.toml, poetry.lock, pdm.lock, Pipfile.lock and requirements.txt,
+    /// else `requirements*.txt`).
     /// `installed` leaves out a directory's lockfiles of an ecosystem whose packages are
     /// installed (what is installed is judged instead). Lockfiles that cannot be read are warnings.
     public static func find(in paths: [String], installed: (npm: Bool, python: Bool) = (false, false)) -> LockedDependencies {
@@ -85,7 +86,7 @@ public struct LockedDependencies: Sendable, Hashable, Codable {
                     files += ["npm-shrinkwrap.json", "package-lock.json", "pnpm-lock.yaml", "yarn.lock"].filter(names.contains).map { PathText.join(path, $0) }
                 }
                 if !installed.python {
-                    files += ["pylock.toml", "uv.lock", "poetry.lock"].filter(names.contains).map { PathText.join(path, $0) }
+                    files += ["pylock.toml", "uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock"].filter(names.contains).map { PathText.join(path, $0) }
                     if names.contains("requirements.txt"), names.contains("uv.lock"), isUVExport(PathText.join(path, "requirements.txt")) {
                         // `uv export` of the uv.lock beside it: the same pins, plus `-e .` for the
                         // project itself (which uv.lock keeps as the user's own code).
@@ -160,7 +161,7 @@ public struct LockedDependencies: Sendable, Hashable, Codable {
             for pin in lockfile.pins where files(of: pin)?.isEmpty != false {
                 if let platforms, let marker = pin.marker, !platforms.contains(where: { PythonMarker.evaluate(marker, platform: $0) }) { continue }
                 let reason = listedFiles(of: pin)?.isEmpty == false
-                    ? "\(pin.origin): \(pin.name)==\(pin.version): pip may install none of its files (its --hash values, --no-binary or --only-binary leave none); not judged"
+                    ? "\(pin.origin): \(pin.name)==\(pin.version): pip may install none of its files (its hashes, --no-binary or --only-binary leave none); not judged"
                     : "\(pin.origin): \(pin.name)==\(pin.version): its files are unknown (the lockfile lists none, and the index did not); not judged"
                 if seen.insert(reason).inserted { result.append(UnjudgedFile(path: lockfile.path, reason: reason)) }
             }

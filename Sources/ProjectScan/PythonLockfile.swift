@@ -1,14 +1,17 @@
 import Foundation
 
 /// The distributions a Python lockfile pins: `requirements*.txt` (pip-compile or
-/// `pip freeze`), `uv.lock`, `poetry.lock` or `pylock.toml` (PEP 751). uv, poetry and
-/// pylock list each release's files; a requirements file leaves that to the index.
+/// `pip freeze`), `uv.lock`, `poetry.lock`, `pylock.toml` (PEP 751), `Pipfile.lock` (pipenv)
+/// or `pdm.lock`. uv, poetry, pylock and PDM list each release's files; a requirements file
+/// and Pipfile.lock leave that to the index (Pipfile.lock limits it to its hashes).
 public struct PythonLockfile: Sendable, Hashable, Codable {
     public enum Format: String, Sendable, Hashable, Codable {
         case requirements = "requirements.txt"
         case uv = "uv.lock"
         case poetry = "poetry.lock"
         case pylock = "pylock.toml"
+        case pipfile = "Pipfile.lock"
+        case pdm = "pdm.lock"
     }
 
     /// One file of a release, as the lockfile or the index names it.
@@ -64,7 +67,8 @@ public struct PythonLockfile: Sendable, Hashable, Codable {
         public var marker: String?
         /// The release's files as the lockfile lists them; nil: ask the index.
         public var files: [File]?
-        /// `--hash=sha256:…` values of a requirements file (pip accepts only these files).
+        /// `--hash=sha256:…` values of a requirements file, a Pipfile.lock's `hashes` (pip
+        /// accepts only these files); lower-case hex without the `sha256:`.
         public var hashes: [String]
         /// `requirements.txt:12`: where it was pinned.
         public var origin: String
@@ -89,6 +93,10 @@ public struct PythonLockfile: Sendable, Hashable, Codable {
     public var extraIndexURLs: [String]
     /// Lines that pin nothing basefit can judge (ranges, URLs, editable installs).
     public var warnings: [String]
+    /// The Pythons the whole lock is for, as its installer enforces them (a PEP 440
+    /// specifier): uv.lock's `requires-python` (`uv sync` refuses another interpreter),
+    /// Pipfile.lock's `_meta.requires` (`pipenv install --deploy` refuses one). Nil: any.
+    public var requiresPython: String? = nil
 
     public struct ParseError: Error, Sendable, CustomStringConvertible {
         public var path: String
@@ -116,6 +124,7 @@ public struct PythonLockfile: Sendable, Hashable, Codable {
     public static func isLockfileName(_ name: String) -> Bool {
         (name.hasPrefix("requirements") && name.hasSuffix(".txt")) || name == "uv.lock" || name == "poetry.lock"
             || name == "pylock.toml" || (name.hasPrefix("pylock.") && name.hasSuffix(".toml"))
+            || name == "Pipfile.lock" || name == "pdm.lock"
     }
 
     public static func read(path: String) throws(ParseError) -> PythonLockfile {
@@ -125,6 +134,8 @@ public struct PythonLockfile: Sendable, Hashable, Codable {
         switch name {
         case "uv.lock": return try parseUV(text, path: path)
         case "poetry.lock": return try parsePoetry(text, path: path)
+        case "Pipfile.lock": return try parsePipfileLock(data, path: path)
+        case "pdm.lock": return try parsePDM(text, path: path, pyproject: pyprojectBeside(path))
         default:
             if name.hasSuffix(".toml") { return try parsePylock(text, path: path) }
             return try parseRequirements(path: path)
@@ -141,16 +152,25 @@ public struct PythonLockfile: Sendable, Hashable, Codable {
         var formats = FormatControl()
         try readRequirements(path: path, into: &lockfile, visited: &visited, formats: &formats, depth: 0)
         for index in lockfile.pins.indices { lockfile.pins[index].binary = formats.policy(for: lockfile.pins[index].name) }
-        var seen = Set<String>()
-        lockfile.pins = lockfile.pins.filter { seen.insert($0.name + "==" + $0.version + ($0.marker ?? "")).inserted }
-        // Two versions of one project under the same marker: pip refuses the whole file
-        // (ResolutionImpossible), so no image installs it.
-        let groups = Dictionary(grouping: lockfile.pins, by: { $0.name + ";" + ($0.marker ?? "") })
-        for (_, group) in groups.sorted(by: { $0.key < $1.key }) where Set(group.map(\.version)).count > 1 {
-            lockfile.warnings.append("\(group.map { "\($0.origin) pins \($0.name)==\($0.version)" }.joined(separator: ", ")): "
-                                     + "pip refuses conflicting pins (ResolutionImpossible); not judged")
-        }
+        let (pins, conflicts) = onePinEach(lockfile.pins)
+        lockfile.pins = pins
+        lockfile.warnings += conflicts
         return lockfile
+    }
+
+    /// The pins pip is given at once (a requirements file and its includes, a Pipfile.lock's
+    /// sections): one of each project, version and marker; two versions of one project under
+    /// the same marker make pip refuse the whole install (ResolutionImpossible), so no image
+    /// installs it, said as warnings.
+    static func onePinEach(_ pins: [Pin]) -> (pins: [Pin], conflicts: [String]) {
+        var seen = Set<String>()
+        let unique = pins.filter { seen.insert($0.name + "==" + $0.version + ";" + ($0.marker ?? "")).inserted }
+        let groups = Dictionary(grouping: unique, by: { $0.name + ";" + ($0.marker ?? "") })
+        let conflicts = groups.sorted(by: { $0.key < $1.key }).filter { Set($0.value.map(\.version)).count > 1 }.map { _, group in
+            "\(group.map { "\($0.origin) pins \($0.name)==\($0.version)" }.joined(separator: ", ")): "
+                + "pip refuses conflicting pins (ResolutionImpossible); not judged"
+        }
+        return (unique, conflicts)
     }
 
     private static func readRequirements(path: String, into lockfile: inout PythonLockfile, visited: inout Set<String>,
@@ -309,12 +329,13 @@ public struct PythonLockfile: Sendable, Hashable, Codable {
             pins.append(Pin(name: name, version: version, marker: marker, files: files, origin: "\(display) [[package]] \(name)"))
         }
         return PythonLockfile(format: .uv, path: path, pins: pins, indexURL: registries.first,
-                              extraIndexURLs: Array(registries.dropFirst()), warnings: warnings)
+                              extraIndexURLs: Array(registries.dropFirst()), warnings: warnings,
+                              requiresPython: document["requires-python"]?.string)
     }
 
     /// `{ url = "…/numpy-2.1.3-….whl", hash = "sha256:…", size = 123 }` (uv) or
     /// `{ url = …, hashes = { sha256 = … } }` / `{ name = …, … }` (pylock).
-    private static func file(_ table: LockfileTOML) -> File? {
+    static func file(_ table: LockfileTOML) -> File? {
         let url = table["url"]?.string
         guard let filename = table["name"]?.string ?? table["file"]?.string ?? url.map(fileName(ofURL:)) else { return nil }
         var sha = table["hashes"]?["sha256"]?.string
@@ -390,7 +411,7 @@ public struct PythonLockfile: Sendable, Hashable, Codable {
         return PythonLockfile(format: .pylock, path: path, pins: pins, indexURL: nil, extraIndexURLs: indexes, warnings: warnings)
     }
 
-    private static func toml(_ text: String, path: String) throws(ParseError) -> LockfileTOML {
+    static func toml(_ text: String, path: String) throws(ParseError) -> LockfileTOML {
         do { return try LockfileTOML.parse(text) } catch { throw ParseError(path: path, detail: error.description) }
     }
 }

@@ -66,7 +66,7 @@ enum LockfileInput {
             Output.verbose("wheels: \(stats.picked) picked on \(Set(targetPlatforms).count) platforms, \(stats.cached) from the cache, "
                 + "\(stats.bytesFetched) bytes fetched\(share), \(stats.partialMembers) big members by their start and end, \(stats.metadataFiles) METADATA files", options: global)
         } else if needsIndex {
-            locked.warnings.append("--offline: pins of requirements files are not judged (their files come from the index)")
+            locked.warnings.append("--offline: pins of requirements files are not judged, nor those of a Pipfile.lock (their files come from the index)")
         }
         if index?.offline == true && locked.hasJudgeablePins && !locked.python.isEmpty {
             locked.warnings.append("--offline: the wheels each image would install are judged by their tags only (their ELF members are not read)")

@@ -46,7 +46,8 @@ public final class LocalIndex: @unchecked Sendable {
     /// Makes the index directory when missing (needs PyPI).
     public static func made() throws {
         guard let python = Run.which("python3") else { throw Unavailable.reason("no python3") }
-        if !FileManager.default.fileExists(atPath: Self.root + "/projects/numpy.json") {
+        // The project fetch_index.py's list gained last: an index made before it is made again.
+        if !FileManager.default.fileExists(atPath: Self.root + "/projects/pycparser.json") {
             let result = try Run.program(python, [Self.scripts.appendingPathComponent("fetch_index.py").path, "--root", Self.root])
             guard result.status == 0 else { throw Unavailable.reason("PyPI unreachable and no cached index at \(Self.root): \(result.stderr.suffix(200))") }
         }

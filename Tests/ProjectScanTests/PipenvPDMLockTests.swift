@@ -1,0 +1,140 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import ProjectScan
+
+/// `Pipfile.lock` and `pdm.lock` read by basefit against Python's own readers (json, tomllib)
+/// on real locks made by pipenv 2026.10.3 and PDM 2.29.4 against PyPI
+/// (Fixtures/lockfiles/make_pipenv_pdm.sh), and the cases those locks do not hold.
+@Suite struct PipenvPDMLockTests {
+    static let pipfileLock = TestPaths.fixtures.appendingPathComponent("lockfiles/python-pipenv/Pipfile.lock").path
+    static let pdmLock = TestPaths.fixtures.appendingPathComponent("lockfiles/python-pdm/pdm.lock").path
+
+    @Test func pipfileLockMatchesJSON() throws {
+        try PythonLockfileTests().compare(Self.pipfileLock, format: .pipfile)
+        let lockfile = try PythonLockfile.read(path: Self.pipfileLock)
+        #expect(lockfile.indexURL == "https://pypi.org/simple")
+        #expect(lockfile.extraIndexURLs.isEmpty)
+        #expect(lockfile.warnings.isEmpty, "\(lockfile.warnings)")
+        // The hashes are what pip will accept: every one of the lock's sha256 values, nothing else.
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Self.pipfileLock))) as? [String: Any])
+        let numpy = try #require((object["default"] as? [String: Any])?["numpy"] as? [String: Any])
+        let listed = (numpy["hashes"] as? [String] ?? []).map { String($0.dropFirst("sha256:".count)) }
+        let pin = try #require(lockfile.pins.first { $0.name == "numpy" })
+        #expect(listed.count > 20 && pin.hashes == listed)
+        #expect(pin.files == nil && pin.origin == "Pipfile.lock default numpy")
+        // typing-extensions is in both sections at one version: one pin.
+        #expect(lockfile.pins.filter { $0.name == "typing-extensions" }.count == 1)
+        #expect(lockfile.pins.first { $0.name == "pywin32" }?.marker == "sys_platform == 'win32'")
+    }
+
+    @Test func pdmLockMatchesTomllib() throws {
+        try PythonLockfileTests().compare(Self.pdmLock, format: .pdm)
+        let lockfile = try PythonLockfile.read(path: Self.pdmLock)
+        #expect(lockfile.indexURL == nil && lockfile.extraIndexURLs.isEmpty)  // PyPI, or --index-url
+        let cffi = try #require(lockfile.pins.first { $0.name == "cffi" })
+        #expect(cffi.marker == "platform_python_implementation != \"PyPy\"")
+        #expect(cffi.files?.contains { $0.filename == "cffi-2.1.1.tar.gz" && $0.sha256?.count == 64 } == true)
+    }
+
+    /// What the real locks do not hold: sources that are not an index, pins that are not one
+    /// version, two versions of one project, and a file that is no lock at all.
+    @Test func pipfileLockEntriesThatPinNothingJudgeable() throws {
+        let directory = try TemporaryDirectory.make("pipfile")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("Pipfile.lock").path
+        let text = """
+        {"_meta": {"pipfile-spec": 6, "sources": [{"name": "corp", "url": "https://corp.example/simple"},
+                                                  {"name": "pypi", "url": "https://pypi.org/simple"}]},
+         "default": {
+           "orjson": {"version": "==3.10.11", "hashes": ["sha256:ABCD", "md5:1234"], "index": "corp"},
+           "fastlib": {"git": "https://github.com/x/fastlib.git", "ref": "0123abc", "editable": true},
+           "vendored": {"path": "./vendor/vendored"},
+           "loose": {"version": "*"},
+           "exact": {"version": "===1.0"}
+         },
+         "develop": {"orjson": {"version": "==3.10.12", "hashes": []}}}
+        """
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let lockfile = try PythonLockfile.read(path: path)
+        #expect(lockfile.indexURL == "https://corp.example/simple")
+        #expect(lockfile.extraIndexURLs == ["https://pypi.org/simple"])
+        #expect(lockfile.pins.map { "\($0.name)==\($0.version)" } == ["orjson==3.10.11", "orjson==3.10.12"])
+        #expect(lockfile.pins.first?.hashes == ["abcd"])
+        let warnings = lockfile.warnings.joined(separator: "\n")
+        #expect(warnings.contains("Pipfile.lock default fastlib installs from its git source"), "\(warnings)")
+        #expect(warnings.contains("Pipfile.lock default vendored installs from its path source"), "\(warnings)")
+        #expect(warnings.contains("Pipfile.lock default loose is not pinned with == (*)"), "\(warnings)")
+        #expect(warnings.contains("Pipfile.lock default exact is not pinned with == (===1.0)"), "\(warnings)")
+        #expect(warnings.contains("pip refuses conflicting pins"), "\(warnings)")
+
+        for (bad, expected) in [("[1, 2]", "no _meta object"), ("{\"_meta\": {\"pipfile-spec\": 5}}", "pipfile-spec 5"), ("{\"_meta\"", "not JSON")] {
+            try bad.write(toFile: path, atomically: true, encoding: .utf8)
+            let result = Result { () throws(PythonLockfile.ParseError) in try PythonLockfile.read(path: path) }
+            guard case .failure(let error) = result else {
+                Issue.record("\(bad) was read as a Pipfile.lock")
+                continue
+            }
+            #expect(error.path == path && error.detail.contains(expected), "\(error)")
+        }
+    }
+
+    /// PDM's indexes live in pyproject.toml: a source named `pypi` replaces PyPI, others are
+    /// searched too, `find_links` is not an index. Lock version 3 kept the files apart.
+    @Test func pdmSourcesAndLockVersion3() throws {
+        let directory = try TemporaryDirectory.make("pdm")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("pdm.lock").path
+        try """
+        [metadata]
+        lock_version = "3.1"
+
+        [[package]]
+        name = "orjson"
+        version = "3.10.11"
+
+        [[package]]
+        name = "fastlib"
+        version = "0.1"
+        git = "https://github.com/x/fastlib.git"
+        revision = "0123abc"
+
+        [[package]]
+        name = "local"
+        version = "0.1"
+        path = "./vendor/local"
+
+        [metadata.files]
+        "orjson 3.10.11" = [
+            {url = "https://files.example/orjson-3.10.11-cp312-cp312-musllinux_1_2_x86_64.whl", hash = "sha256:aa"},
+        ]
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        try """
+        [project]
+        name = "app"
+        [[tool.pdm.source]]
+        name = "corp"
+        url = "https://corp.example/simple"
+        [[tool.pdm.source]]
+        name = "pypi"
+        url = "https://mirror.example/simple"
+        [[tool.pdm.source]]
+        name = "wheels"
+        url = "https://wheels.example/"
+        type = "find_links"
+        """.write(to: directory.appendingPathComponent("pyproject.toml"), atomically: true, encoding: .utf8)
+        let lockfile = try PythonLockfile.read(path: path)
+        #expect(lockfile.format == .pdm)
+        #expect(lockfile.indexURL == "https://mirror.example/simple")
+        #expect(lockfile.extraIndexURLs == ["https://corp.example/simple"])
+        #expect(lockfile.pins.map(\.name) == ["orjson"])
+        #expect(lockfile.pins.first?.files?.map(\.filename) == ["orjson-3.10.11-cp312-cp312-musllinux_1_2_x86_64.whl"])
+        #expect(lockfile.warnings.count == 2)
+        #expect(lockfile.warnings.contains { $0.hasPrefix("pdm.lock [[package]] fastlib installs from its git source") })
+
+        try "[metadata]\nlock_version = \"5.0\"\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let result = Result { () throws(PythonLockfile.ParseError) in try PythonLockfile.read(path: path) }
+        guard case .failure(let error) = result else { Issue.record("lock_version 5.0 was read"); return }
+        #expect(error.detail.contains("lock_version 5.0"), "\(error)")
+    }
+}
