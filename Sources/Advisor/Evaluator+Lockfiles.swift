@@ -100,13 +100,19 @@ extension Evaluator {
     static func lockedPythonProblems(_ locked: LockedDependencies, _ image: Image) -> [Problem] {
         guard let python = image.runtime, python.kind == .python else { return [] }
         return locked.python.compactMap { lockfile -> Problem? in
-            guard let range = lockfile.requiresPython, !PythonSpecifier.allows(range, version: python.version) else { return nil }
+            guard let range = lockfile.requiresPython else { return nil }
+            let decided = PythonSpecifier.decides(range, line: python.version)
+            guard decided != true else { return nil }
             let name = lockfile.path.split(separator: "/").last.map(String.init) ?? lockfile.path
+            // The catalog records a Python's line (3.12), not its patch release.
+            let refuses = decided == false ? "refuses CPython \(python.version)"
+                : "refuses CPython \(python.version).x for some of its patch releases, and the catalog does not record which one the image has"
             let why: String
             switch lockfile.format {
-            case .pipfile: why = "its _meta.requires asks for Python \(range); pipenv install --deploy refuses CPython \(python.version), and without --deploy the pins whose markers exclude it are left out"
-            case .uv: why = "its requires-python is \(range); uv sync refuses CPython \(python.version)"
-            default: why = "it is for Python \(range), not CPython \(python.version)"
+            case .pipfile: why = "its _meta.requires asks for Python \(range); pipenv install --deploy \(refuses), and without --deploy the pins whose markers exclude it are left out"
+            case .uv: why = "its requires-python is \(range); uv sync \(refuses)"
+            case .pdm: why = "its lock targets are for Python \(range); pdm install \(refuses) (no compatible lock target)"
+            default: why = "it is for Python \(range); its installer \(refuses)"
             }
             return Problem(kind: .runtimeMismatch, artifact: lockfile.path, library: nil, version: "CPython \(range)", symbols: [],
                            message: "\(name) does not install on \(image.reference): \(why)",

@@ -83,7 +83,9 @@ public struct LockedDependencies: Sendable, Hashable, Codable {
             if isDirectory.boolValue {
                 let names = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
                 if !installed.npm {
-                    files += ["npm-shrinkwrap.json", "package-lock.json", "pnpm-lock.yaml", "yarn.lock"].filter(names.contains).map { PathText.join(path, $0) }
+                    // Bun's lockfiles are not read: named (beside a lockfile read, a warning; alone, not judged).
+                    files += ["npm-shrinkwrap.json", "package-lock.json", "pnpm-lock.yaml", "yarn.lock", "bun.lock", "bun.lockb"]
+                        .filter(names.contains).map { PathText.join(path, $0) }
                 }
                 if !installed.python {
                     files += ["pylock.toml", "uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock"].filter(names.contains).map { PathText.join(path, $0) }
@@ -178,7 +180,8 @@ public struct LockedDependencies: Sendable, Hashable, Codable {
     }
 
     public static func isLockfileName(_ name: String) -> Bool {
-        ["package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml", "yarn.lock"].contains(name) || PythonLockfile.isLockfileName(name)
+        ["package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml", "yarn.lock", "bun.lock", "bun.lockb"].contains(name)
+            || PythonLockfile.isLockfileName(name)
     }
 
     /// The files of a pinned release pip may install: the lockfile's own list, else the
@@ -204,10 +207,13 @@ public struct LockedDependencies: Sendable, Hashable, Codable {
             let byName = Dictionary(indexed.files.map { ($0.filename, $0) }, uniquingKeysWith: { a, _ in a })
             return files.map { file in
                 var file = file
-                guard let listed = byName[file.filename] else { return file }
+                // A file the index lists under the name with another sha256 is not the locked one:
+                // the installer refuses it (hash checking), so nothing of it is taken.
+                guard let listed = byName[file.filename],
+                      file.sha256 == nil || listed.sha256 == nil || file.sha256?.lowercased() == listed.sha256?.lowercased() else { return file }
                 if file.requiresPython == nil { file.requiresPython = listed.requiresPython }
                 // The same file only: the metadata's hash is trusted when the wheel's own hash agrees.
-                if file.hasMetadataFile == nil, file.sha256 == nil || file.sha256 == listed.sha256 {
+                if file.hasMetadataFile == nil, file.sha256 == nil || listed.sha256 != nil {  // the hashes agree (above)
                     file.hasMetadataFile = listed.hasMetadataFile
                     file.metadataSHA256 = listed.metadataSHA256
                 }

@@ -39,6 +39,10 @@ enum LockfileTOML: Sendable, Hashable {
         var root: [String: LockfileTOML] = [:]
         /// The path of the current table; array-of-tables segments point at their last element.
         var current: [String] = []
+        /// Arrays and inline tables open around the value being read: bounded, as the parse
+        /// and the value's release recurse once per level (a hostile file 5,000 deep crashed).
+        var nesting = 0
+        static let nestingLimit = 128
 
         init(_ bytes: [UInt8]) { self.bytes = bytes }
 
@@ -119,6 +123,7 @@ enum LockfileTOML: Sendable, Hashable {
                 }
                 skipSpaces()
                 guard peek == UInt8(ascii: ".") else { return parts }
+                guard parts.count < Self.nestingLimit else { throw error("a dotted key of more than \(Self.nestingLimit) parts") }
                 index += 1
             }
         }
@@ -186,6 +191,9 @@ enum LockfileTOML: Sendable, Hashable {
             case UInt8(ascii: "\""), UInt8(ascii: "'"):
                 return .string(try string(quote: byte))
             case UInt8(ascii: "["):
+                nesting += 1
+                defer { nesting -= 1 }
+                guard nesting <= Self.nestingLimit else { throw error("arrays and inline tables nested more than \(Self.nestingLimit) deep") }
                 index += 1
                 var items: [LockfileTOML] = []
                 while true {
@@ -198,6 +206,9 @@ enum LockfileTOML: Sendable, Hashable {
                     guard peek == UInt8(ascii: "]") else { throw error("expected , or ] in an array") }
                 }
             case UInt8(ascii: "{"):
+                nesting += 1
+                defer { nesting -= 1 }
+                guard nesting <= Self.nestingLimit else { throw error("arrays and inline tables nested more than \(Self.nestingLimit) deep") }
                 index += 1
                 var table: [String: LockfileTOML] = [:]
                 skipSpaces()

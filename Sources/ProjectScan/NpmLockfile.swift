@@ -62,6 +62,10 @@ public struct NpmLockfile: Sendable, Hashable, Codable {
     public static func read(path: String) throws(ParseError) -> NpmLockfile {
         guard let data = FileManager.default.contents(atPath: path) else { throw ParseError(path: path, detail: "cannot read the file") }
         let name = PathText.fileName(of: path)
+        if name == "bun.lock" || name == "bun.lockb" {
+            throw ParseError(path: path, detail: "Bun's lockfile is not read (basefit reads package-lock.json, pnpm-lock.yaml and yarn.lock): "
+                             + "run bun install and scan node_modules, or give a package-lock.json of the same packages")
+        }
         if name.hasSuffix(".json") { return try parsePackageLock(data, path: path) }
         if name.hasPrefix("pnpm-lock") { return try parsePnpm(String(decoding: data, as: UTF8.self), path: path) }
         return try parseYarn(String(decoding: data, as: UTF8.self), path: path)

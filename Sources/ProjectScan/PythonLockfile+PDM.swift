@@ -35,8 +35,23 @@ extension PythonLockfile {
             pins.append(Pin(name: name, version: version, marker: package["marker"]?.string.flatMap { $0.isEmpty ? nil : $0 },
                             files: files.isEmpty ? nil : files, origin: origin))
         }
-        let (index, extras) = pdmSources(pyproject.flatMap { try? LockfileTOML.parse($0) })
-        return PythonLockfile(format: .pdm, path: path, pins: pins, indexURL: index, extraIndexURLs: extras, warnings: warnings)
+        var project: LockfileTOML?
+        if let pyproject {
+            do { project = try LockfileTOML.parse(pyproject) } catch {
+                // Its PDM sources would be missed, and PyPI asked instead of them.
+                if pyproject.contains("tool.pdm.source") {
+                    warnings.append("pyproject.toml beside \(display): its [[tool.pdm.source]] could not be read (\(error)); not judged")
+                }
+            }
+        }
+        let (index, extras) = pdmSources(project)
+        // `pdm install` refuses an interpreter no lock target is for ("No compatible lock
+        // target found"); a target without requires_python is for any.
+        let targets = document["metadata"]?["targets"]?.array ?? []
+        let ranges = targets.map { $0["requires_python"]?.string ?? "" }
+        let python = targets.isEmpty || ranges.contains("") ? nil : Array(Set(ranges)).sorted().joined(separator: " || ")
+        return PythonLockfile(format: .pdm, path: path, pins: pins, indexURL: index, extraIndexURLs: extras, warnings: warnings,
+                              requiresPython: python)
     }
 
     /// The indexes of `[[tool.pdm.source]]`: one named `pypi` replaces PyPI, the others are

@@ -2,8 +2,8 @@ import Foundation
 
 /// `Pipfile.lock` (pipenv, `pipfile-spec` 6): JSON whose `default` and `develop` sections map
 /// each project to `{"version": "==X", "hashes": ["sha256:…"], "markers": "…", "index": "name"}`.
-/// It names no files: pipenv has pip install each pin from `_meta.sources` with its hashes
-/// required, so the index lists the files and only those with a listed hash may be picked.
+/// It names no files: pipenv has pip install each pin from one of `_meta.sources` with its
+/// hashes required, so the index lists the files and only those with a listed hash may be picked.
 extension PythonLockfile {
     public static func parsePipfileLock(_ data: Data, path: String) throws(ParseError) -> PythonLockfile {
         let object: Any
@@ -13,17 +13,26 @@ extension PythonLockfile {
         guard let top = object as? [String: Any], let meta = top["_meta"] as? [String: Any] else {
             throw ParseError(path: path, detail: "no _meta object: not a Pipfile.lock")
         }
-        if let spec = meta["pipfile-spec"] as? Int, spec != 6 {
+        if let spec = meta["pipfile-spec"], (spec as? Int ?? (spec as? String).flatMap { Int($0) }) != 6 {
             throw ParseError(path: path, detail: "pipfile-spec \(spec) (basefit reads 6)")
         }
-        // pipenv installs from the first source and looks in the others too.
-        let sources = (meta["sources"] as? [[String: Any]] ?? []).compactMap { $0["url"] as? String }
+        guard meta["sources"] == nil || meta["sources"] is [[String: Any]] else {
+            throw ParseError(path: path, detail: "_meta.sources is not a list of sources")
+        }
+        // pipenv has pip install each package from one source: the one its `index` names, else
+        // the first (`pip install -i` that source and nothing else).
+        let sources = (meta["sources"] as? [[String: Any]] ?? []).compactMap { source -> (name: String, url: String)? in
+            guard let url = source["url"] as? String else { return nil }
+            return (source["name"] as? String ?? "", url)
+        }
         let display = PathText.fileName(of: path)
         var pins: [Pin] = []
         var warnings: [String] = []
-        // `pipenv install --deploy` installs `default`; `--dev` adds `develop`. Both are judged,
-        // as every group of uv.lock, poetry.lock and pdm.lock is.
-        for section in ["default", "develop"] {
+        // `pipenv install --deploy` installs `default`; `--dev` adds `develop`, and
+        // `--categories` any other section (a Pipfile's `[docs]` is locked as `docs`). Every
+        // one is judged, as every group of uv.lock, poetry.lock and pdm.lock is.
+        let sections = ["default", "develop"] + top.keys.filter { $0 != "_meta" && $0 != "default" && $0 != "develop" }.sorted()
+        for section in sections {
             guard let entries = top[section] else { continue }
             guard let entries = entries as? [String: Any] else {
                 throw ParseError(path: path, detail: "\"\(section)\" is not an object")
@@ -32,6 +41,13 @@ extension PythonLockfile {
                 let origin = "\(display) \(section) \(name)"
                 guard let entry = entries[name] as? [String: Any] else {
                     warnings.append("\(origin): not an object; not judged")
+                    continue
+                }
+                // The project itself (`pipenv install -e .`) is the user's own code.
+                if let local = entry["path"] as? String, [".", "./"].contains(local) { continue }
+                if let index = entry["index"] as? String, let first = sources.first, index != first.name {
+                    warnings.append("\(origin) installs from the source \(index), not the lock's first source; "
+                                    + "basefit asks the first one (or --index-url) for every pin; not judged")
                     continue
                 }
                 if let source = ["git", "hg", "svn", "bzr", "path", "file"].first(where: { entry[$0] != nil }) {
@@ -52,7 +68,10 @@ extension PythonLockfile {
                     hash.hasPrefix("sha256:") ? String(hash.dropFirst(7)).lowercased() : nil
                 }
                 let marker = (entry["markers"] as? String).flatMap { $0.isEmpty ? nil : $0 }
-                pins.append(Pin(name: name, version: version, marker: marker, hashes: hashes, origin: origin))
+                var pin = Pin(name: name, version: version, marker: marker, hashes: hashes, origin: origin)
+                // pipenv installs a `no_binary` package with pip's --no-binary (its sdist).
+                if entry["no_binary"] as? Bool == true { pin.binary = .noBinary }
+                pins.append(pin)
             }
         }
         // A project in both sections at one version is one pin; at two (pipenv resolves
@@ -62,8 +81,8 @@ extension PythonLockfile {
         warnings += conflicts
         let requires = meta["requires"] as? [String: Any]
         let python = pipenvPython(full: requires?["python_full_version"] as? String, version: requires?["python_version"] as? String)
-        return PythonLockfile(format: .pipfile, path: path, pins: pins, indexURL: sources.first,
-                              extraIndexURLs: Array(sources.dropFirst()), warnings: warnings, requiresPython: python)
+        return PythonLockfile(format: .pipfile, path: path, pins: pins, indexURL: sources.first?.url,
+                              extraIndexURLs: [], warnings: warnings, requiresPython: python)
     }
 
     /// `[requires]` as pipenv holds an interpreter to it: a specifier as written (`>=3.10`),

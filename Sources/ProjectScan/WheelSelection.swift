@@ -75,6 +75,27 @@ public enum PythonSpecifier {
         return true
     }
 
+    /// Whether every interpreter of a version line (`3.12`, its patch release unknown) is in
+    /// `specifier`: true for all of them, false for none, nil when it depends on the patch
+    /// release (`==3.12.0`, `<=3.12`, `>=3.12.4`). Alternatives may be joined by `||`. A full
+    /// version (`3.12.7`) is decided exactly.
+    public static func decides(_ specifier: String, line: String) -> Bool? {
+        let alternatives = specifier.components(separatedBy: "||")
+        func holds(_ version: String) -> Bool { alternatives.contains { allows($0, version: version) } }
+        guard let have = numbers(line), have.count == 2 else { return holds(line) }
+        // The patch releases where a clause can change its answer, and ones far from them.
+        var patches: Set<Int> = [0, 1, 9_999]
+        for clause in alternatives.flatMap({ $0.split(separator: ",") }) {
+            let text = clause.trimmingCharacters(in: .whitespaces)
+            let value = text.drop { "<>=!~ ".contains($0) }
+            if let want = numbers(String(value.hasSuffix(".*") ? value.dropLast(2) : value)), want.count >= 3, Array(want.prefix(2)) == have {
+                patches.formUnion([max(0, want[2] - 1), want[2], want[2] + 1])
+            }
+        }
+        let answers = Set(patches.map { holds("\(have[0]).\(have[1]).\($0)") })
+        return answers.count == 1 ? answers.first : nil
+    }
+
     private static func numbers(_ text: String) -> [Int]? {
         let parts = text.split(separator: ".").map { Int($0.prefix { $0.isNumber }) }
         guard !parts.isEmpty, parts.allSatisfy({ $0 != nil }) else { return nil }

@@ -243,4 +243,24 @@ import TestSupport
         let result = try basefit(["recommend", directory.path])
         #expect(result.status == 2)
     }
+
+    /// Bun's lockfile is not read. Alone it is named, and the gate is inconclusive (it said
+    /// "run npm ci" before, without naming it); beside a lockfile basefit reads, a warning.
+    @Test func bunLockfileIsNamedNotRead() throws {
+        let directory = try checkout([])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try #"{"name": "app", "dependencies": {"bcrypt": "5.1.1"}}"#.write(to: directory.appendingPathComponent("package.json"), atomically: true, encoding: .utf8)
+        try #"{"lockfileVersion": 1, "workspaces": {"": {"name": "app"}}, "packages": {"bcrypt": ["bcrypt@5.1.1", "", {}, "sha512-x"],},}"#
+            .write(to: directory.appendingPathComponent("bun.lock"), atomically: true, encoding: .utf8)
+        let alone = try basefit(["check", directory.path, "--base", "node:22-alpine"])
+        #expect(alone.status == 2, "\(alone.stdout)\(alone.stderr)")
+        #expect(alone.stderr.contains("bun.lock: Bun's lockfile is not read"), "\(alone.stderr)")
+        #expect(alone.stderr.contains("run bun install and scan node_modules"), "\(alone.stderr)")
+
+        try FileManager.default.copyItem(at: TestPaths.fixtures.appendingPathComponent("lockfiles/npm-sharp-argon2/package-lock.json"),
+                                         to: directory.appendingPathComponent("package-lock.json"))
+        let beside = try basefit(["check", directory.path, "--base", "node:22-bookworm-slim"])
+        #expect(beside.status != 2, "\(beside.stdout)\(beside.stderr)")
+        #expect(beside.stderr.contains("Bun's lockfile is not read") && beside.stderr.contains("judged from package-lock.json beside it"), "\(beside.stderr)")
+    }
 }

@@ -53,22 +53,32 @@ import TestSupport
            "loose": {"version": "*"},
            "exact": {"version": "===1.0"}
          },
-         "develop": {"orjson": {"version": "==3.10.12", "hashes": []}}}
+         "develop": {"orjson": {"version": "==3.10.12", "hashes": []}},
+         "docs": {"markupsafe": {"version": "==3.0.2", "no_binary": true, "index": "corp"},
+                  "app": {"path": ".", "editable": true},
+                  "other": {"version": "==1.0", "index": "pypi"}}}
         """
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         let lockfile = try PythonLockfile.read(path: path)
         #expect(lockfile.indexURL == "https://corp.example/simple")
-        #expect(lockfile.extraIndexURLs == ["https://pypi.org/simple"])
-        #expect(lockfile.pins.map { "\($0.name)==\($0.version)" } == ["orjson==3.10.11", "orjson==3.10.12"])
+        // pipenv installs each package from one source only: its `index`, else the first.
+        #expect(lockfile.extraIndexURLs.isEmpty)
+        #expect(lockfile.pins.map { "\($0.name)==\($0.version)" } == ["orjson==3.10.11", "orjson==3.10.12", "markupsafe==3.0.2"])
         #expect(lockfile.pins.first?.hashes == ["abcd"])
+        // A category of its own (`pipenv install --categories docs`), and `no_binary` (pip's --no-binary).
+        #expect(lockfile.pins.last?.origin == "Pipfile.lock docs markupsafe" && lockfile.pins.last?.binary == .noBinary)
         let warnings = lockfile.warnings.joined(separator: "\n")
         #expect(warnings.contains("Pipfile.lock default fastlib installs from its git source"), "\(warnings)")
         #expect(warnings.contains("Pipfile.lock default vendored installs from its path source"), "\(warnings)")
         #expect(warnings.contains("Pipfile.lock default loose is not pinned with == (*)"), "\(warnings)")
         #expect(warnings.contains("Pipfile.lock default exact is not pinned with == (===1.0)"), "\(warnings)")
         #expect(warnings.contains("pip refuses conflicting pins"), "\(warnings)")
+        #expect(warnings.contains("Pipfile.lock docs other installs from the source pypi, not the lock's first source"), "\(warnings)")
+        #expect(!warnings.contains("docs app"), "\(warnings)")  // the project itself
+        #expect(lockfile.warnings.count == 6, "\(warnings)")
 
-        for (bad, expected) in [("[1, 2]", "no _meta object"), ("{\"_meta\": {\"pipfile-spec\": 5}}", "pipfile-spec 5"), ("{\"_meta\"", "not JSON")] {
+        for (bad, expected) in [("[1, 2]", "no _meta object"), ("{\"_meta\": {\"pipfile-spec\": 5}}", "pipfile-spec 5"), ("{\"_meta\"", "not JSON"),
+                                ("{\"_meta\": {\"pipfile-spec\": \"7\"}}", "pipfile-spec 7"), ("{\"_meta\": {\"sources\": \"x\"}}", "_meta.sources")] {
             try bad.write(toFile: path, atomically: true, encoding: .utf8)
             let result = Result { () throws(PythonLockfile.ParseError) in try PythonLockfile.read(path: path) }
             guard case .failure(let error) = result else {
@@ -132,9 +142,35 @@ import TestSupport
         #expect(lockfile.warnings.count == 2)
         #expect(lockfile.warnings.contains { $0.hasPrefix("pdm.lock [[package]] fastlib installs from its git source") })
 
+        // PDM's lock targets: `pdm install` refuses a Python none of them is for.
+        let lock = try String(contentsOfFile: path, encoding: .utf8)
+        try (lock + "\n[[metadata.targets]]\nrequires_python = \">=3.12\"\n[[metadata.targets]]\nrequires_python = \"==3.10.*\"\n")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try PythonLockfile.read(path: path).requiresPython == "==3.10.* || >=3.12")
+        // A pyproject.toml whose PDM sources cannot be read: not judged (PyPI is not theirs).
+        try "[[tool.pdm.source]]\nname = \"corp\"\nurl = \"\"\"a\"\"\"\"\"\"\n".write(to: directory.appendingPathComponent("pyproject.toml"), atomically: true, encoding: .utf8)
+        #expect(try PythonLockfile.read(path: path).warnings.contains { $0.hasPrefix("pyproject.toml beside pdm.lock: its [[tool.pdm.source]] could not be read") })
+
         try "[metadata]\nlock_version = \"5.0\"\n".write(toFile: path, atomically: true, encoding: .utf8)
         let result = Result { () throws(PythonLockfile.ParseError) in try PythonLockfile.read(path: path) }
         guard case .failure(let error) = result else { Issue.record("lock_version 5.0 was read"); return }
         #expect(error.detail.contains("lock_version 5.0"), "\(error)")
+    }
+
+    /// A file the index lists under the lock's file name with another sha256 is not the one
+    /// locked (the installer's hash check refuses it): none of it is taken, so the wheel is
+    /// not read, and no facts are kept under the lock's hash for the other file.
+    @Test func anIndexFileWithAnotherHashIsNotTheLockedOne() throws {
+        let name = "orjson-3.10.11-cp312-cp312-musllinux_1_2_x86_64.whl"
+        let pin = PythonLockfile.Pin(name: "orjson", version: "3.10.11", files: [PythonLockfile.File(filename: name, sha256: "aa")], origin: "pdm.lock")
+        let lockfile = PythonLockfile(format: .pdm, path: "pdm.lock", pins: [pin], indexURL: nil, extraIndexURLs: [], warnings: [])
+        func listed(_ sha256: String) -> LockedDependencies {
+            LockedDependencies(python: [lockfile], releases: ["orjson": [.init(version: "3.10.11", files: [
+                PythonLockfile.File(filename: name, url: "http://index/\(name)", sha256: sha256, requiresPython: ">=3.8", hasMetadataFile: true)])]])
+        }
+        let same = try #require(listed("AA").files(of: pin)?.first)
+        #expect(same.url == "http://index/\(name)" && same.requiresPython == ">=3.8" && same.hasMetadataFile == true)
+        let other = try #require(listed("bb").files(of: pin)?.first)
+        #expect(other.url == nil && other.requiresPython == nil && other.hasMetadataFile == nil)
     }
 }

@@ -324,5 +324,12 @@ import TestSupport
         #expect(packages.first?["wheels"]?.array.count == 2)
         #expect(throws: LockfileTOML.ParseError.self) { try LockfileTOML.parse("a = 1\na = 2\n") }
         #expect(throws: LockfileTOML.ParseError.self) { try LockfileTOML.parse("a = \"open\n") }
+        // Nesting is bounded (a 5,000-deep array in a pyproject.toml beside pdm.lock crashed the parse).
+        #expect(try LockfileTOML.parse("a = " + String(repeating: "[", count: 100) + String(repeating: "]", count: 100) + "\n")["a"] != nil)
+        #expect(throws: LockfileTOML.ParseError.self) {
+            try LockfileTOML.parse("a = " + String(repeating: "[", count: 5_000) + String(repeating: "]", count: 5_000) + "\n")
+        }
+        #expect(throws: LockfileTOML.ParseError.self) { try LockfileTOML.parse("a = " + String(repeating: "{b = ", count: 5_000) + "1" + String(repeating: "}", count: 5_000) + "\n") }
+        #expect(throws: LockfileTOML.ParseError.self) { try LockfileTOML.parse(Array(repeating: "k", count: 5_000).joined(separator: ".") + " = 1\n") }
     }
 }

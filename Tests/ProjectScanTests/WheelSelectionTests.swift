@@ -114,4 +114,34 @@ import TestSupport
         #expect(PythonSpecifier.allows("~=3.10", version: "3.13"))
         #expect(!PythonSpecifier.allows("<3.13", version: "3.13"))
     }
+
+    /// A version line whose patch release is unknown (the catalog records `3.12`): decided
+    /// only when packaging's SpecifierSet says the same for every patch release 0…40.
+    @Test func aLineIsDecidedOnlyWhenEveryPatchReleaseAgrees() throws {
+        let cases = [(">=3.11", "3.12"), (">=3.11", "3.10"), ("==3.11.*", "3.11"), ("==3.11.*", "3.12"), ("==3.12.0", "3.12"),
+                     (">=3.12.4", "3.12"), (">=3.11, <=3.12", "3.12"), ("<3.13", "3.12"), ("!=3.12.4", "3.12"), ("~=3.12.2", "3.12"),
+                     (">3.12", "3.12"), ("==3.12.7", "3.11"), (">=3.8, !=3.9.*, <4", "3.9"), ("<3.12.1", "3.12")]
+        guard let python = Run.which("python3") else { print("skipping: no python3"); return }
+        let script = """
+        import json, sys
+        from packaging.specifiers import SpecifierSet
+        out = []
+        for spec, line in json.loads(sys.argv[1]):
+            answers = {f"{line}.{p}" in SpecifierSet(spec) for p in range(41)}
+            out.append(answers.pop() if len(answers) == 1 else None)
+        print(json.dumps(out))
+        """
+        let input = String(decoding: try JSONSerialization.data(withJSONObject: cases.map { [$0.0, $0.1] }), as: UTF8.self)
+        let result = try Run.program(python, ["-c", script, input])
+        guard result.status == 0 else { print("skipping: \(result.stderr.suffix(200))"); return }
+        let expected = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [Any])
+        #expect(expected.contains { $0 is NSNull } && expected.contains { ($0 as? Bool) == true } && expected.contains { ($0 as? Bool) == false })
+        for ((specifier, line), oracle) in zip(cases, expected) {
+            #expect(PythonSpecifier.decides(specifier, line: line) == oracle as? Bool, "\(specifier) on \(line)")
+        }
+        // Alternatives (PDM's lock targets) and a full version.
+        #expect(PythonSpecifier.decides(">=3.12 || ==3.10.*", line: "3.10") == true)
+        #expect(PythonSpecifier.decides(">=3.12 || ==3.10.*", line: "3.11") == false)
+        #expect(PythonSpecifier.decides("==3.12.0", line: "3.12.0") == true)
+    }
 }
