@@ -106,7 +106,8 @@ extension Evaluator {
             let name = lockfile.path.split(separator: "/").last.map(String.init) ?? lockfile.path
             // The catalog records a Python's line (3.12), not its patch release.
             let refuses = decided == false ? "refuses CPython \(python.version)"
-                : "refuses CPython \(python.version).x for some of its patch releases, and the catalog does not record which one the image has"
+                : "may refuse CPython \(python.version) (the answer depends on its patch release, which the catalog does not record, "
+                + "or the range is not one basefit reads exactly)"
             let why: String
             switch lockfile.format {
             case .pipfile: why = "its _meta.requires asks for Python \(range); pipenv install --deploy \(refuses), and without --deploy the pins whose markers exclude it are left out"

@@ -273,6 +273,13 @@ public final class HTTPFetcher: Sendable {
     }
 }
 
+extension HTTPFetcher {
+    /// sha256 of bytes received whole, as 64 lowercase hex digits (to check them against an index's or a lockfile's hash).
+    public static func sha256(of bytes: Data) -> String {
+        SHA256.hash(data: bytes).hexString
+    }
+}
+
 extension Sequence where Element == UInt8 {
     /// Lowercase hex, two digits a byte.
     var hexString: String {

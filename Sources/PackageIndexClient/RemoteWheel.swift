@@ -25,6 +25,8 @@ public struct RemoteWheel: Sendable {
         public var partialMembers = 0
         /// Big members read whole after all, each with why (`member: reason`).
         public var readWhole: [String] = []
+        /// Received whole and found to be the file the expected sha256 names.
+        public var verified = false
     }
 
     public let fetcher: HTTPFetcher
@@ -39,18 +41,46 @@ public struct RemoteWheel: Sendable {
         self.fetcher = fetcher
     }
 
-    /// With `sha256` (the index's hash of the file) and a cache, a wheel seen before costs no request.
+    /// With `sha256` (the lockfile's or the index's hash of the file) and a cache, a wheel seen
+    /// before costs no request. A wheel received whole is held to `sha256` (other bytes: not
+    /// judged, and not kept); one read by ranges cannot be, so its facts are kept for that
+    /// sha256 as read from that URL only, and another URL claiming the hash reads its own.
     public func scan(url: String, displayPath: String, sha256: String?, cache: WheelFactsCache?) async throws(NetworkError) -> Scan {
-        if let sha256, let cache, let hit = cache.load(sha256: sha256, displayPath: displayPath) {
-            return Scan(artifacts: hit.artifacts, warnings: hit.warnings, unjudged: hit.unjudged, bytesFetched: 0, wheelSize: 0, usedRanges: false,
-                        requests: 0, cached: true)
+        let expected = sha256?.lowercased()
+        let unverifiedKey = expected.map { $0 + "-" + String(HTTPFetcher.sha256(of: Data(url.utf8)).prefix(16)) }
+        if let cache, let expected {
+            for key in [expected, unverifiedKey!] {
+                if let hit = cache.load(sha256: key, displayPath: displayPath) {
+                    return Scan(artifacts: hit.artifacts, warnings: hit.warnings, unjudged: hit.unjudged, bytesFetched: 0, wheelSize: 0,
+                                usedRanges: false, requests: 0, cached: true)
+                }
+            }
         }
-        let scan = try await self.scan(url: url, displayPath: displayPath)
-        if let sha256, let cache { cache.store(sha256: sha256, artifacts: scan.artifacts, warnings: scan.warnings, unjudged: scan.unjudged) }
+        let scan = try await self.scan(url: url, displayPath: displayPath, expectedSHA256: expected)
+        if let expected, let cache, scan.unjudged != [Self.otherBytes] {
+            cache.store(sha256: scan.verified ? expected : unverifiedKey!, artifacts: scan.artifacts, warnings: scan.warnings, unjudged: scan.unjudged)
+        }
         return scan
     }
 
-    public func scan(url: String, displayPath: String) async throws(NetworkError) -> Scan {
+    static let otherBytes = "the wheel's bytes are not the file the lockfile or the index names (another sha256): not judged"
+
+    /// A wheel received whole: its artifacts, or, when `expectedSHA256` is given and the bytes
+    /// hash otherwise, only that it is not the file named.
+    private func inspectWhole(_ bytes: Data, displayPath: String, expectedSHA256: String?, scan: (inout Scan) -> Void) -> Scan {
+        if let expectedSHA256, HTTPFetcher.sha256(of: bytes) != expectedSHA256 {
+            var result = Scan(artifacts: [], warnings: [], unjudged: [Self.otherBytes], bytesFetched: 0, wheelSize: bytes.count, usedRanges: false, requests: 0)
+            scan(&result)
+            return result
+        }
+        let (artifacts, warnings, unjudged) = bytes.withUnsafeBytes { WheelInspection.inspect(archive: $0, path: displayPath) }
+        var result = Scan(artifacts: artifacts, warnings: warnings, unjudged: unjudged, bytesFetched: 0, wheelSize: bytes.count, usedRanges: false, requests: 0)
+        result.verified = expectedSHA256 != nil
+        scan(&result)
+        return result
+    }
+
+    public func scan(url: String, displayPath: String, expectedSHA256: String? = nil) async throws(NetworkError) -> Scan {
         var fetched = 0
         var requests = 1
         // Most wheels have no zip comment: the end record is in the last 22 bytes, and a small
@@ -65,8 +95,10 @@ public struct RemoteWheel: Sendable {
         }
         guard tailReply.status == 206, let total = Self.totalSize(tailReply.header("Content-Range")) else {
             // Ranges refused: the whole wheel came back.
-            let (artifacts, warnings, unjudged) = tailReply.body.withUnsafeBytes { WheelInspection.inspect(archive: $0, path: displayPath) }
-            return Scan(artifacts: artifacts, warnings: warnings, unjudged: unjudged, bytesFetched: fetched, wheelSize: tailReply.body.count, usedRanges: false, requests: 1)
+            return inspectWhole(tailReply.body, displayPath: displayPath, expectedSHA256: expectedSHA256) {
+                $0.bytesFetched = fetched
+                $0.requests = 1
+            }
         }
         // A small wheel: the rest of it costs less than a directory plus member ranges.
         if total <= 4 * Self.firstTail {
@@ -78,8 +110,12 @@ public struct RemoteWheel: Sendable {
                 whole = head.body
             }
             whole.append(tailReply.body.suffix(min(tailReply.body.count, total)))
-            let (artifacts, warnings, unjudged) = whole.withUnsafeBytes { WheelInspection.inspect(archive: $0, path: displayPath) }
-            return Scan(artifacts: artifacts, warnings: warnings, unjudged: unjudged, bytesFetched: fetched, wheelSize: total, usedRanges: true, requests: requests)
+            return inspectWhole(whole, displayPath: displayPath, expectedSHA256: expectedSHA256) { [requests] in
+                $0.bytesFetched = fetched
+                $0.wheelSize = total
+                $0.usedRanges = true
+                $0.requests = requests
+            }
         }
         let tailStart = UInt64(total) - UInt64(tailReply.body.count)
         let directory: ZipDirectory

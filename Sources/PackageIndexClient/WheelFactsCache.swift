@@ -37,8 +37,12 @@ public struct WheelFactsCache: Sendable {
         static let currentSchema = 6
     }
 
+    /// A key: a wheel's sha256 (its bytes were checked), or that sha256, `-`, and 16 hex
+    /// digits of the URL it was read from by ranges (`RemoteWheel`).
     static func valid(_ sha256: String) -> Bool {
-        sha256.count == 64 && sha256.allSatisfy { $0.isHexDigit && !$0.isUppercase }
+        let parts = sha256.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count <= 2, parts[0].count == 64, parts.count == 1 || parts[1].count == 16 else { return false }
+        return parts.allSatisfy { $0.allSatisfy { $0.isHexDigit && !$0.isUppercase } }
     }
 
     /// The cached artifacts of the wheel with this hash, named under `displayPath`.

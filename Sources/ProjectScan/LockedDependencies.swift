@@ -186,12 +186,13 @@ public struct LockedDependencies: Sendable, Hashable, Codable {
 
     /// The files of a pinned release pip may install: the lockfile's own list, else the
     /// index's; with the pin's `--hash` values only the files they name (pip's hash-checking
-    /// mode refuses the others; a file whose hash is not known is kept), and with
+    /// mode refuses the others; a file whose hash the index does not give is left out too: pip
+    /// takes it only if its bytes hash to a listed value, which is not known here), and with
     /// `--no-binary`/`--only-binary` only the sdist or only the wheels.
     public func files(of pin: PythonLockfile.Pin) -> [PythonLockfile.File]? {
         guard let files = listedFiles(of: pin) else { return nil }
         return files.filter { file in
-            if !pin.hashes.isEmpty, let sha256 = file.sha256, !pin.hashes.contains(sha256.lowercased()) { return false }
+            if !pin.hashes.isEmpty, !pin.hashes.contains(file.sha256?.lowercased() ?? "") { return false }
             switch pin.binary {
             case .noBinary: return file.isSdist
             case .onlyBinary: return !file.isSdist

@@ -38,10 +38,9 @@ extension PythonLockfile {
         var project: LockfileTOML?
         if let pyproject {
             do { project = try LockfileTOML.parse(pyproject) } catch {
-                // Its PDM sources would be missed, and PyPI asked instead of them.
-                if pyproject.contains("tool.pdm.source") {
-                    warnings.append("pyproject.toml beside \(display): its [[tool.pdm.source]] could not be read (\(error)); not judged")
-                }
+                // Its PDM sources (`[[tool.pdm.source]]`, written in any of TOML's ways) would be
+                // missed, and PyPI asked instead of them.
+                warnings.append("pyproject.toml beside \(display) could not be read for its [[tool.pdm.source]] (\(error)); not judged")
             }
         }
         let (index, extras) = pdmSources(project)

@@ -37,14 +37,19 @@ extension PythonLockfile {
             guard let entries = entries as? [String: Any] else {
                 throw ParseError(path: path, detail: "\"\(section)\" is not an object")
             }
+            var sectionPins: [Pin] = []
             for name in entries.keys.sorted() {
                 let origin = "\(display) \(section) \(name)"
                 guard let entry = entries[name] as? [String: Any] else {
                     warnings.append("\(origin): not an object; not judged")
                     continue
                 }
-                // The project itself (`pipenv install -e .`) is the user's own code.
-                if let local = entry["path"] as? String, [".", "./"].contains(local) { continue }
+                // The project itself (`pipenv install -e .`): its own build is not judged here.
+                if let local = entry["path"] as? String, [".", "./"].contains(local) {
+                    warnings.append("\(origin) is the project itself (path \(local)): its own build is not judged "
+                                    + "(scan the built wheel, or --allow-unjudged when it is pure Python)")
+                    continue
+                }
                 if let index = entry["index"] as? String, let first = sources.first, index != first.name {
                     warnings.append("\(origin) installs from the source \(index), not the lock's first source; "
                                     + "basefit asks the first one (or --index-url) for every pin; not judged")
@@ -70,26 +75,51 @@ extension PythonLockfile {
                 let marker = (entry["markers"] as? String).flatMap { $0.isEmpty ? nil : $0 }
                 var pin = Pin(name: name, version: version, marker: marker, hashes: hashes, origin: origin)
                 // pipenv installs a `no_binary` package with pip's --no-binary (its sdist).
-                if entry["no_binary"] as? Bool == true { pin.binary = .noBinary }
+                if truthy(entry["no_binary"]) { pin.binary = .noBinary }
+                sectionPins.append(pin)
+            }
+            // Two versions in one section: pip refuses the pair. pipenv installs each category
+            // with a pip run of its own, so two categories' versions are both judged.
+            let (unique, conflicts) = onePinEach(sectionPins)
+            warnings += conflicts
+            for pin in unique where !pins.contains(where: { $0.name == pin.name && $0.version == pin.version && $0.marker == pin.marker }) {
                 pins.append(pin)
             }
         }
-        // A project in both sections at one version is one pin; at two (pipenv resolves
-        // `develop` with `default`'s pins, so only an edited lock has them) pip refuses the pair.
-        let (unique, conflicts) = onePinEach(pins)
-        pins = unique
-        warnings += conflicts
         let requires = meta["requires"] as? [String: Any]
-        let python = pipenvPython(full: requires?["python_full_version"] as? String, version: requires?["python_version"] as? String)
+        func text(_ value: Any?) -> String? { (value as? String) ?? (value as? NSNumber).map { "\($0)" } }
+        let python = pipenvPython(full: text(requires?["python_full_version"]), version: text(requires?["python_version"]))
         return PythonLockfile(format: .pipfile, path: path, pins: pins, indexURL: sources.first?.url,
                               extraIndexURLs: [], warnings: warnings, requiresPython: python)
     }
 
     /// `[requires]` as pipenv holds an interpreter to it: a specifier as written (`>=3.10`),
     /// else only the components given (`3.11` is any 3.11.x, `3.11.7` exactly that).
+    /// (pipenv's `_python_version_matches_required`: an empty full version falls back to
+    /// `python_version`; `*` is any; text that is neither is matched as a string, so it
+    /// refuses every interpreter, and `decides` does not read it either.)
     static func pipenvPython(full: String?, version: String?) -> String? {
-        guard let text = (full ?? version)?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
-        if text.contains(where: { "<>=!~".contains($0) }) { return text }
-        return full != nil ? "==" + text : "==" + text + ".*"
+        let given = [full, version].compactMap { $0?.trimmingCharacters(in: .whitespaces) }.first { !$0.isEmpty }
+        guard let text = given, text != "*" else { return nil }
+        // Matched as a string: PEP 440's arbitrary equality says the same (`decides` leaves it undecided).
+        let asText = "===" + text.drop { $0 == "=" }
+        // `||` is no PEP 440 operator: pipenv's SpecifierSet refuses the text, and it is matched as a string.
+        if text.contains("||") { return asText }
+        if [">=", "<=", "!=", "~=", ">", "<"].contains(where: text.contains) { return text }
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }) else { return asText }
+        return parts.count >= 3 ? "==" + text : "==" + text + ".*"
+    }
+
+    /// Python's truth of a JSON value, as pipenv tests `entry.get("no_binary")`.
+    static func truthy(_ value: Any?) -> Bool {
+        switch value {
+        case let flag as Bool: return flag
+        case let text as String: return !text.isEmpty
+        case let number as NSNumber: return number != 0
+        case let list as [Any]: return !list.isEmpty
+        case let object as [String: Any]: return !object.isEmpty
+        default: return false
+        }
     }
 }

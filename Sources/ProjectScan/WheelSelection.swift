@@ -78,20 +78,25 @@ public enum PythonSpecifier {
     /// Whether every interpreter of a version line (`3.12`, its patch release unknown) is in
     /// `specifier`: true for all of them, false for none, nil when it depends on the patch
     /// release (`==3.12.0`, `<=3.12`, `>=3.12.4`). Alternatives may be joined by `||`. A full
-    /// version (`3.12.7`) is decided exactly.
+    /// version (`3.12.7`) is decided exactly. Nil too when a clause is not one basefit reads exactly (`===`, a pre-release, `~=3`, a
+    /// number too big): the installer's answer is then not known here.
     public static func decides(_ specifier: String, line: String) -> Bool? {
         let alternatives = specifier.components(separatedBy: "||")
         func holds(_ version: String) -> Bool { alternatives.contains { allows($0, version: version) } }
-        guard let have = numbers(line), have.count == 2 else { return holds(line) }
-        // The patch releases where a clause can change its answer, and ones far from them.
         var patches: Set<Int> = [0, 1, 9_999]
-        for clause in alternatives.flatMap({ $0.split(separator: ",") }) {
+        for clause in alternatives.flatMap({ $0.split(separator: ",", omittingEmptySubsequences: false) }) {
             let text = clause.trimmingCharacters(in: .whitespaces)
-            let value = text.drop { "<>=!~ ".contains($0) }
-            if let want = numbers(String(value.hasSuffix(".*") ? value.dropLast(2) : value)), want.count >= 3, Array(want.prefix(2)) == have {
-                patches.formUnion([max(0, want[2] - 1), want[2], want[2] + 1])
-            }
+            let op = String(text.prefix { "<>=!~".contains($0) })
+            var value = text.dropFirst(op.count).trimmingCharacters(in: .whitespaces)
+            let wildcard = value.hasSuffix(".*")
+            if wildcard { value.removeLast(2) }
+            guard ["==", "!=", ">=", "<=", ">", "<", "~="].contains(op), !wildcard || op == "==" || op == "!=",
+                  value.split(separator: ".", omittingEmptySubsequences: false).allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+                  let want = numbers(value), op != "~=" || want.count >= 2 else { return nil }
+            // The patch releases where a clause can change its answer, and ones far from them.
+            if want.count >= 3 { patches.formUnion([want[2] == 0 ? 0 : want[2] - 1, want[2], want[2] == Int.max ? want[2] : want[2] + 1]) }
         }
+        guard let have = numbers(line), have.count == 2 else { return holds(line) }
         let answers = Set(patches.map { holds("\(have[0]).\(have[1]).\($0)") })
         return answers.count == 1 ? answers.first : nil
     }

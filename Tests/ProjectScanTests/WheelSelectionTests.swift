@@ -143,5 +143,12 @@ import TestSupport
         #expect(PythonSpecifier.decides(">=3.12 || ==3.10.*", line: "3.10") == true)
         #expect(PythonSpecifier.decides(">=3.12 || ==3.10.*", line: "3.11") == false)
         #expect(PythonSpecifier.decides("==3.12.0", line: "3.12.0") == true)
+        // Clauses not read exactly are not decided (they had been taken as holding), and a
+        // patch number at Int.max does not overflow.
+        for unread in ["===3.12", "~=3", ">=3.12.99999999999999999999", "<3.12.0rc1", "==3.12.*.1", ">=v3.12", ">=3.12,", ""] {
+            #expect(PythonSpecifier.decides(unread, line: "3.12") == nil, "\(unread)")
+        }
+        #expect(PythonSpecifier.decides(">=3.12.9223372036854775807", line: "3.12") == nil)
+        #expect(PythonSpecifier.decides("<3.11.9223372036854775807", line: "3.12") == false)
     }
 }
