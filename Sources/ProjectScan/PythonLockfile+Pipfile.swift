@@ -1,7 +1,7 @@
 import Foundation
 
-/// `Pipfile.lock` (pipenv, `pipfile-spec` 6): JSON whose `default` and `develop` sections map
-/// each project to `{"version": "==X", "hashes": ["sha256:…"], "markers": "…", "index": "name"}`.
+/// `Pipfile.lock` (pipenv, `pipfile-spec` 6): JSON whose categories (`default`, `develop`, any
+/// other a Pipfile names) map each project to `{"version": "==X", "hashes": ["sha256:…"], "markers": "…", "index": "name"}`.
 /// It names no files: pipenv has pip install each pin from one of `_meta.sources` with its
 /// hashes required, so the index lists the files and only those with a listed hash may be picked.
 extension PythonLockfile {
