@@ -6,9 +6,9 @@ import Foundation
 /// hashes required, so the index lists the files and only those with a listed hash may be picked.
 extension PythonLockfile {
     public static func parsePipfileLock(_ data: Data, path: String) throws(ParseError) -> PythonLockfile {
-        let object: Any
-        do { object = try JSONSerialization.jsonObject(with: data) } catch {
-            throw ParseError(path: path, detail: "not JSON (\(error.localizedDescription)): not a Pipfile.lock")
+        guard !data.isEmpty else { throw ParseError(path: path, detail: "the file is empty: not a Pipfile.lock") }
+        guard let object = try? JSONSerialization.jsonObject(with: data) else {
+            throw ParseError(path: path, detail: "not JSON: not a Pipfile.lock")
         }
         guard let top = object as? [String: Any], let meta = top["_meta"] as? [String: Any] else {
             throw ParseError(path: path, detail: "no _meta object: not a Pipfile.lock")

@@ -98,7 +98,7 @@ import TestSupport
             #expect(PythonSpecifier.decides(range, line: "3.12") != true, "\(matchedAsText) → \(range)")
         }
 
-        for (bad, expected) in [("[1, 2]", "no _meta object"), ("{\"_meta\": {\"pipfile-spec\": 5}}", "pipfile-spec 5"), ("{\"_meta\"", "not JSON"),
+        for (bad, expected) in [("[1, 2]", "no _meta object"), ("{\"_meta\": {\"pipfile-spec\": 5}}", "pipfile-spec 5"), ("{\"_meta\"", "not JSON"), ("", "the file is empty"),
                                 ("{\"_meta\": {\"pipfile-spec\": \"7\"}}", "pipfile-spec 7"), ("{\"_meta\": {\"sources\": \"x\"}}", "_meta.sources")] {
             try bad.write(toFile: path, atomically: true, encoding: .utf8)
             let result = Result { () throws(PythonLockfile.ParseError) in try PythonLockfile.read(path: path) }
