@@ -103,7 +103,6 @@ extension Evaluator {
             guard let range = lockfile.requiresPython else { return nil }
             let decided = PythonSpecifier.decides(range, line: python.version)
             guard decided != true else { return nil }
-            let name = lockfile.path.split(separator: "/").last.map(String.init) ?? lockfile.path
             // The catalog records a Python's line (3.12), not its patch release.
             let refuses = decided == false ? "refuses CPython \(python.version)"
                 : "may refuse CPython \(python.version) (the answer depends on its patch release, which the catalog does not record, "
@@ -116,7 +115,7 @@ extension Evaluator {
             default: why = "it is for Python \(range); its installer \(refuses)"
             }
             return Problem(kind: .runtimeMismatch, artifact: lockfile.path, library: nil, version: "CPython \(range)", symbols: [],
-                           message: "\(name) does not install on \(image.reference): \(why)",
+                           message: "\(lockfile.fileName) does not install on \(image.reference): \(why)",
                            fix: Fix(advice: "use an image with a Python in \(range), or lock again with the image's Python"))
         }
     }

@@ -25,8 +25,9 @@ public struct RemoteWheel: Sendable {
         public var partialMembers = 0
         /// Big members read whole after all, each with why (`member: reason`).
         public var readWhole: [String] = []
-        /// Received whole and found to be the file the expected sha256 names.
-        public var verified = false
+        /// Its bytes held to the expected sha256: true when they are that file, false when they
+        /// are not (not judged), nil when not checked (no sha256, or read by ranges).
+        public var matchesSHA256: Bool?
     }
 
     public let fetcher: HTTPFetcher
@@ -47,9 +48,10 @@ public struct RemoteWheel: Sendable {
     /// sha256 as read from that URL only, and another URL claiming the hash reads its own.
     public func scan(url: String, displayPath: String, sha256: String?, cache: WheelFactsCache?) async throws(NetworkError) -> Scan {
         let expected = sha256?.lowercased()
-        let unverifiedKey = expected.map { $0 + "-" + String(HTTPFetcher.sha256(of: Data(url.utf8)).prefix(16)) }
-        if let cache, let expected {
-            for key in [expected, unverifiedKey!] {
+        // The checked key, and the key of facts read by ranges from this URL.
+        let keys = expected.map { ($0, $0 + "-" + String(HTTPFetcher.sha256(of: Data(url.utf8)).prefix(16))) }
+        if let cache, let keys {
+            for key in [keys.0, keys.1] {
                 if let hit = cache.load(sha256: key, displayPath: displayPath) {
                     return Scan(artifacts: hit.artifacts, warnings: hit.warnings, unjudged: hit.unjudged, bytesFetched: 0, wheelSize: 0,
                                 usedRanges: false, requests: 0, cached: true)
@@ -57,25 +59,25 @@ public struct RemoteWheel: Sendable {
             }
         }
         let scan = try await self.scan(url: url, displayPath: displayPath, expectedSHA256: expected)
-        if let expected, let cache, scan.unjudged != [Self.otherBytes] {
-            cache.store(sha256: scan.verified ? expected : unverifiedKey!, artifacts: scan.artifacts, warnings: scan.warnings, unjudged: scan.unjudged)
+        if let cache, let keys, scan.matchesSHA256 != false {
+            cache.store(sha256: scan.matchesSHA256 == true ? keys.0 : keys.1, artifacts: scan.artifacts, warnings: scan.warnings, unjudged: scan.unjudged)
         }
         return scan
     }
-
-    static let otherBytes = "the wheel's bytes are not the file the lockfile or the index names (another sha256): not judged"
 
     /// A wheel received whole: its artifacts, or, when `expectedSHA256` is given and the bytes
     /// hash otherwise, only that it is not the file named.
     private func inspectWhole(_ bytes: Data, displayPath: String, expectedSHA256: String?, scan: (inout Scan) -> Void) -> Scan {
         if let expectedSHA256, HTTPFetcher.sha256(of: bytes) != expectedSHA256 {
-            var result = Scan(artifacts: [], warnings: [], unjudged: [Self.otherBytes], bytesFetched: 0, wheelSize: bytes.count, usedRanges: false, requests: 0)
+            var result = Scan(artifacts: [], warnings: [], bytesFetched: 0, wheelSize: bytes.count, usedRanges: false, requests: 0)
+            result.unjudged = ["the wheel's bytes are not the file the lockfile or the index names (another sha256): not judged"]
+            result.matchesSHA256 = false
             scan(&result)
             return result
         }
         let (artifacts, warnings, unjudged) = bytes.withUnsafeBytes { WheelInspection.inspect(archive: $0, path: displayPath) }
         var result = Scan(artifacts: artifacts, warnings: warnings, unjudged: unjudged, bytesFetched: 0, wheelSize: bytes.count, usedRanges: false, requests: 0)
-        result.verified = expectedSHA256 != nil
+        result.matchesSHA256 = expectedSHA256 != nil ? true : nil
         scan(&result)
         return result
     }

@@ -93,6 +93,8 @@ public struct PythonLockfile: Sendable, Hashable, Codable {
     public var extraIndexURLs: [String]
     /// Lines that pin nothing basefit can judge (ranges, URLs, editable installs).
     public var warnings: [String]
+    /// The lockfile's own name (`Pipfile.lock`), as messages name it.
+    public var fileName: String { PathText.fileName(of: path) }
     /// The Pythons the whole lock is for, as its installer enforces them (a PEP 440
     /// specifier): uv.lock's `requires-python` (`uv sync` refuses another interpreter),
     /// Pipfile.lock's `_meta.requires` (`pipenv install --deploy` refuses one). Nil: any.
@@ -283,55 +285,7 @@ public struct PythonLockfile: Sendable, Hashable, Codable {
         return (first, words.count > 1 ? words[1] : nil)
     }
 
-    // MARK: uv.lock
-
-    public static func parseUV(_ text: String, path: String) throws(ParseError) -> PythonLockfile {
-        let document = try toml(text, path: path)
-        var pins: [Pin] = []
-        var registries: [String] = []
-        var warnings: [String] = []
-        let display = PathText.fileName(of: path)
-        // uv.lock puts markers on dependency edges, not packages: a package every edge to which
-        // carries a marker is installed only where one of them holds.
-        var edges: [String: [String?]] = [:]
-        for package in document["package"]?.array ?? [] {
-            for key in ["dependencies", "optional-dependencies", "dev-dependencies"] {
-                var lists = package[key]?.array ?? []
-                if case .table(let groups)? = package[key] { lists = groups.values.flatMap(\.array) }
-                for dependency in lists {
-                    guard let target = dependency["name"]?.string else { continue }
-                    // A project locked at several versions (a fork by marker): the edge names the version.
-                    let key = normalize(target) + (dependency["version"]?.string.map { "@" + $0 } ?? "")
-                    edges[key, default: []].append(dependency["marker"]?.string)
-                }
-            }
-        }
-        for package in document["package"]?.array ?? [] {
-            guard let name = package["name"]?.string, let version = package["version"]?.string else { continue }
-            guard let registry = package["source"]?["registry"]?.string else {
-                // The project and its workspace (editable, virtual) are the user's own code; a
-                // git, path, directory or URL source is a dependency basefit cannot look up.
-                if let kind = ["git", "path", "directory", "url"].first(where: { package["source"]?[$0] != nil }) {
-                    warnings.append("\(display): \(name) \(version) comes from a \(kind) source, not an index; not judged")
-                }
-                continue
-            }
-            var marker: String?
-            let incoming = (edges[normalize(name)] ?? []) + (edges[normalize(name) + "@" + version] ?? [])
-            if !incoming.isEmpty, incoming.allSatisfy({ $0 != nil }) {
-                let distinct = Array(Set(incoming.compactMap { $0 })).sorted()
-                marker = distinct.count == 1 ? distinct[0] : distinct.map { "(\($0))" }.joined(separator: " or ")
-            }
-            if !registries.contains(registry) { registries.append(registry) }
-            var files: [File] = []
-            if let sdist = package["sdist"], let file = file(sdist) { files.append(file) }
-            for wheel in package["wheels"]?.array ?? [] { if let file = file(wheel) { files.append(file) } }
-            pins.append(Pin(name: name, version: version, marker: marker, files: files, origin: "\(display) [[package]] \(name)"))
-        }
-        return PythonLockfile(format: .uv, path: path, pins: pins, indexURL: registries.first,
-                              extraIndexURLs: Array(registries.dropFirst()), warnings: warnings,
-                              requiresPython: document["requires-python"]?.string)
-    }
+    // MARK: Shared by the TOML lockfiles (uv.lock, poetry.lock, pylock.toml, pdm.lock)
 
     /// `{ url = "…/numpy-2.1.3-….whl", hash = "sha256:…", size = 123 }` (uv) or
     /// `{ url = …, hashes = { sha256 = … } }` / `{ name = …, … }` (pylock).
@@ -349,66 +303,6 @@ public struct PythonLockfile: Sendable, Hashable, Codable {
         if let query = text.firstIndex(of: "?") { text = text[..<query] }
         let name = text.split(separator: "/").last.map(String.init) ?? String(text)
         return name.removingPercentEncoding ?? name
-    }
-
-    // MARK: poetry.lock
-
-    public static func parsePoetry(_ text: String, path: String) throws(ParseError) -> PythonLockfile {
-        let document = try toml(text, path: path)
-        var pins: [Pin] = []
-        var sources: [String] = []
-        var warnings: [String] = []
-        let display = PathText.fileName(of: path)
-        for package in document["package"]?.array ?? [] {
-            guard let name = package["name"]?.string, let version = package["version"]?.string else { continue }
-            if let type = package["source"]?["type"]?.string, type != "legacy" {  // git, directory, file, url
-                warnings.append("\(display): \(name) \(version) comes from a \(type) source, not an index; not judged")
-                continue
-            }
-            if let url = package["source"]?["url"]?.string, !sources.contains(url) { sources.append(url) }
-            // poetry ≥ 1.2 lists files per package; older locks keep them in [metadata.files].
-            var entries = package["files"]?.array ?? []
-            if entries.isEmpty { entries = document["metadata"]?["files"]?[name]?.array ?? [] }
-            let files = entries.compactMap(file)
-            pins.append(Pin(name: name, version: version, files: files.isEmpty ? nil : files, origin: "\(display) [[package]] \(name)"))
-        }
-        return PythonLockfile(format: .poetry, path: path, pins: pins, indexURL: nil, extraIndexURLs: sources, warnings: warnings)
-    }
-
-    // MARK: pylock.toml (PEP 751)
-
-    public static func parsePylock(_ text: String, path: String) throws(ParseError) -> PythonLockfile {
-        let document = try toml(text, path: path)
-        guard let lockVersion = document["lock-version"]?.string else {
-            throw ParseError(path: path, detail: "no lock-version: not a PEP 751 pylock.toml")
-        }
-        guard lockVersion.hasPrefix("1.") || lockVersion == "1" else {
-            throw ParseError(path: path, detail: "lock-version \(lockVersion) (basefit reads 1.x)")
-        }
-        var pins: [Pin] = []
-        var warnings: [String] = []
-        var indexes: [String] = []
-        let display = PathText.fileName(of: path)
-        for package in document["packages"]?.array ?? [] {
-            guard let name = package["name"]?.string else { continue }
-            // An archive, VCS or directory source is what the installer installs, whether or not
-            // the package also names a version (PEP 751 allows one with an archive).
-            if let source = ["archive", "vcs", "directory"].first(where: { package[$0] != nil }) {
-                warnings.append("\(display): \(name) installs from its \(source) source, not from an index; not judged (scan the built wheel)")
-                continue
-            }
-            guard let version = package["version"]?.string else {
-                warnings.append("\(display): \(name) has no version (a VCS, directory or archive source); not judged")
-                continue
-            }
-            if let index = package["index"]?.string, !indexes.contains(index) { indexes.append(index) }
-            var files: [File] = []
-            if let sdist = package["sdist"], let file = file(sdist) { files.append(file) }
-            for wheel in package["wheels"]?.array ?? [] { if let file = file(wheel) { files.append(file) } }
-            pins.append(Pin(name: name, version: version, marker: package["marker"]?.string,
-                            files: files.isEmpty ? nil : files, origin: "\(display) [[packages]] \(name)"))
-        }
-        return PythonLockfile(format: .pylock, path: path, pins: pins, indexURL: nil, extraIndexURLs: indexes, warnings: warnings)
     }
 
     static func toml(_ text: String, path: String) throws(ParseError) -> LockfileTOML {
