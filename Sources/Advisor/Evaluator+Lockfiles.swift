@@ -22,8 +22,10 @@ extension Evaluator {
               let platform = Self.lockfilePlatform(image, architecture: profile.architecture) else { return profile }
         var added: [FileNeeds] = []
         var foreign: [FileNeeds] = []
-        for entry in locked.judge(platform).entries where entry.ecosystem == .pypi {
-            guard case .prebuilt(let filename) = entry.way, let wheel = wheels[filename] else { continue }
+        var taken = Set<String>()
+        let entries = installPlatforms(.pypi, image: platform).flatMap { locked.judge($0).entries }
+        for entry in entries where entry.ecosystem == .pypi {
+            guard case .prebuilt(let filename) = entry.way, let wheel = wheels[filename], taken.insert(filename).inserted else { continue }
             // A member built for another machine than its wheel's tag says is an architecture problem.
             for file in wheel.files {
                 if !file.isLoadable || file.architecture.runs(on: profile.architecture) { added.append(file) } else { foreign.append(file) }
@@ -53,7 +55,17 @@ extension Evaluator {
         var problems: [Problem] = runtime == .python ? Self.lockedPythonProblems(locked, image) : []
         var notes: [String] = []
         var unread: [String] = []
-        for entry in locked.judge(platform).entries {
+        // Each ecosystem's packages as installed where the Dockerfile installs them (else on the image).
+        let npmPlatforms = installPlatforms(.npm, image: platform)
+        let pypiPlatforms = installPlatforms(.pypi, image: platform)
+        var judged: [LockfileJudgement.Entry] = []
+        for installPlatform in npmPlatforms + pypiPlatforms.filter({ !npmPlatforms.contains($0) }) {
+            for entry in locked.judge(installPlatform).entries where !judged.contains(entry) {
+                let platforms = entry.ecosystem == .npm ? npmPlatforms : pypiPlatforms
+                if platforms.contains(installPlatform) { judged.append(entry) }
+            }
+        }
+        for entry in judged {
             if entry.ecosystem == .npm && runtime != .node { continue }
             if entry.ecosystem == .pypi && runtime != .python { continue }
             let unblock = entry.unblockedBy.map { "\(entry.package) \($0) publishes a prebuilt build for \(platform.libc.rawValue) \(profile.architecture)" }
@@ -87,12 +99,65 @@ extension Evaluator {
                     fix: Fix(advice: unblock.map { "upgrade: \($0)" } ?? "\(entry.package): no release in the lockfile installs on \(platform.libc.rawValue) \(profile.architecture)")))
             }
         }
+        problems += carriedProblems(locked, image, platform: platform, runtime: runtime)
         if !unread.isEmpty {
             // Why, and that no gate passes on it, is in the requirements' `unjudged` (the command adds it).
             notes.append("\(unread.count == 1 ? "a wheel" : "\(unread.count) wheels") this image would install \(unread.count == 1 ? "was" : "were") not read: "
                 + "\(unread.joined(separator: ", ")); judged by tags only, and listed as not judged")
         }
         return (problems, notes)
+    }
+
+    /// The platforms `ecosystem`'s lockfiles are installed on for an image of `platform`: those
+    /// of the Dockerfile's installs of it, else the image's own.
+    func installPlatforms(_ ecosystem: PackageOrigin.Ecosystem, image platform: LockfilePlatform) -> [LockfilePlatform] {
+        var result: [LockfilePlatform] = []
+        for site in installSites where site.install.ecosystem == ecosystem {
+            let installed = site.platform ?? platform
+            if !result.contains(installed) { result.append(installed) }
+        }
+        return result.isEmpty ? [platform] : result
+    }
+
+    /// What the Dockerfile's installs picked that the image cannot use: platform packages for
+    /// another libc or architecture, wheels whose tags its interpreter refuses, platform
+    /// packages left out with the optional dependencies.
+    func carriedProblems(_ locked: LockedDependencies, _ image: Image, platform: LockfilePlatform, runtime: RuntimeChoice) -> [Problem] {
+        var problems: [Problem] = []
+        for site in installSites {
+            if site.install.ecosystem == .npm && runtime != .node { continue }
+            if site.install.ecosystem == .pypi && runtime != .python { continue }
+            let installed = site.platform ?? platform
+            let inStage = "run the install in a stage built on \(image.reference) (or an image with its libc and architecture), or in the final stage"
+            for carried in locked.carried(installedOn: installed, loadedOn: platform, omitsOptional: site.install.omitsOptional,
+                                          ecosystem: site.install.ecosystem) {
+                let what = "\(carried.package) \(carried.version)"
+                let builds = carried.installed.joined(separator: ", ")
+                switch carried.gap {
+                case .libc(let family):
+                    problems.append(Problem(
+                        kind: .libcMismatch, artifact: carried.lockfile, library: carried.package, version: carried.version, symbols: [],
+                        message: "\(site.description) installs \(builds) for \(what): \(family.rawValue) builds (npm picks the platform packages of the machine it runs on); \(image.reference) has \(platform.libc.rawValue)",
+                        fix: Fix(advice: inStage)))
+                case .architecture(let architecture):
+                    problems.append(Problem(
+                        kind: .architecture, artifact: carried.lockfile, library: carried.package, version: carried.version, symbols: [],
+                        message: "\(site.description) installs \(builds) for \(what): builds for \(architecture) (npm picks the platform packages of the machine it runs on); judged for \(platform.architecture)",
+                        fix: Fix(advice: inStage)))
+                case .wheelTags:
+                    problems.append(Problem(
+                        kind: .lockedNoBuild, artifact: carried.lockfile, library: carried.package, version: carried.version, symbols: [],
+                        message: "\(site.description) installs \(builds) for \(what), picked for \(installed.description); \(image.reference) (\(platform.description)) does not accept its tags",
+                        fix: Fix(advice: inStage)))
+                case .optionalLeftOut:
+                    problems.append(Problem(
+                        kind: .lockedNoBuild, artifact: carried.lockfile, library: carried.package, version: carried.version, symbols: [],
+                        message: "\(site.description) leaves out optional dependencies: \(what)'s platform packages (\(builds)) are optional ones, so none is installed and it has no build",
+                        fix: Fix(advice: "install optional dependencies (drop --omit=optional / --no-optional / --ignore-optional)")))
+                }
+            }
+        }
+        return problems
     }
 
     /// A lock made for other Pythons than the image's: its installer refuses the image's

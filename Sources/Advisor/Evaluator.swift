@@ -44,6 +44,10 @@ public struct Evaluator: Sendable {
     /// The files of a real root or image (`check --rootfs`, `check PATH --image`): the
     /// libraries the project loads from it are then held to it too. nil: a catalog image.
     public var imageFiles: ImageFiles?
+    /// Where a Dockerfile installs the locked packages (`check --dockerfile`): a lockfile is
+    /// then judged as installed there, and what the install picked must load on the image.
+    /// Empty: each image is judged as the place of the install.
+    public var installSites: [InstallSite] = []
 
     public struct ImageFiles: Sendable {
         /// How the image's files are named among judged ones (`imageFilesRoot`).

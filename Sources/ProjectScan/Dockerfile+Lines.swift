@@ -10,7 +10,7 @@ extension Dockerfile {
     /// dropped; and the here-documents of RUN, COPY and ADD (`<<EOF`, `<<-EOF`, `<<"EOF"`, one
     /// or more per instruction) skipped to their terminator lines, so that a line of their
     /// content (a script, a config file, an inner Dockerfile's `FROM`) is never an instruction.
-    static func logicalLines(_ text: String, path: String) throws(DockerfileError) -> [(Int, String)] {
+    static func logicalLines(_ text: String, path: String) throws(DockerfileError) -> [(line: Int, text: String, bodies: [String])] {
         var lines = text.textLines()
         if let first = lines.first, first.hasPrefix("\u{FEFF}") { lines[0] = first.dropFirst() }
         var escape: Character = "\\"
@@ -24,7 +24,7 @@ extension Dockerfile {
                 escape = Character(directive.value)
             }
         }
-        var result: [(Int, String)] = []
+        var result: [(line: Int, text: String, bodies: [String])] = []
         var index = 0
         while index < lines.count {
             let number = index + 1
@@ -43,19 +43,23 @@ extension Dockerfile {
             }
             let instruction = String(line.trimmingSpaces())
             if instruction.isEmpty { continue }
-            result.append((number, instruction))
+            var bodies: [String] = []
             for heredoc in heredocs(in: instruction) {
                 var terminated = false
+                var body: [Substring] = []
                 while index < lines.count {
                     var candidate = lines[index]
                     index += 1
                     if heredoc.chomp { candidate = candidate.drop(while: { $0 == "\t" }) }
                     if candidate == heredoc.name { terminated = true; break }
+                    body.append(candidate)
                 }
                 guard terminated else {
                     throw DockerfileError(path: path, line: number, detail: "unterminated here-document <<\(heredoc.chomp ? "-" : "")\(heredoc.name) (no line \(heredoc.name) ends it)")
                 }
+                bodies.append(body.joined(separator: "\n"))
             }
+            result.append((number, instruction, bodies))
         }
         return result
     }

@@ -16,6 +16,12 @@ public enum Dockerfile {
         var line: Int
         /// Destinations (and sources) of this stage's COPY/ADD instructions.
         var copied: [String] = []
+        /// The stages (names or indexes) or images its `COPY --from=` instructions copy from.
+        var copiedFrom: [String] = []
+        /// Its `ENV` so far.
+        var environment: [String: String] = [:]
+        /// The installs its `RUN` instructions make, with their lines.
+        var installs: [(tool: DockerfileInstall.Tool, command: String, omitsOptional: Bool, line: Int)] = []
     }
 
     /// Reads the Dockerfile at `path` (a regular file or a pipe such as `<(…)`),
@@ -104,7 +110,7 @@ public enum Dockerfile {
         var globalArgs: [String: String] = [:]
         var declared: Set<String> = []
         var stages: [Stage] = []
-        for (number, instruction) in try logicalLines(text, path: path) {
+        for (number, instruction, bodies) in try logicalLines(text, path: path) {
             let words = instruction.split(whereSeparator: isSeparator).map(String.init)
             guard let keyword = words.first?.uppercased() else { continue }
             if keyword == "ARG" {
@@ -137,6 +143,22 @@ public enum Dockerfile {
                 stages.append(Stage(from: substitute(image, globalArgs), written: image, name: name, platform: platform, line: number))
             } else if keyword == "COPY" || keyword == "ADD", !stages.isEmpty {
                 stages[stages.count - 1].copied += words.dropFirst().filter { !$0.hasPrefix("--") }
+                stages[stages.count - 1].copiedFrom += words.dropFirst().filter { $0.lowercased().hasPrefix("--from=") }
+                    .map { unquote(String($0.dropFirst("--from=".count))).lowercased() }
+            } else if keyword == "ENV", !stages.isEmpty {
+                let pairs = Array(words.dropFirst())
+                if pairs.count == 2, !pairs[0].contains("=") {
+                    stages[stages.count - 1].environment[pairs[0]] = unquote(pairs[1])  // ENV NAME value
+                } else {
+                    for pair in pairs {
+                        let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                        if parts.count == 2 { stages[stages.count - 1].environment[String(parts[0])] = unquote(String(parts[1])) }
+                    }
+                }
+            } else if keyword == "RUN", !stages.isEmpty {
+                for install in installs(inRun: instruction, bodies: bodies, environment: stages[stages.count - 1].environment) {
+                    stages[stages.count - 1].installs.append((install.tool, install.command, install.omitsOptional, number))
+                }
             }
         }
         guard !stages.isEmpty else { throw DockerfileError(path: path, line: nil, detail: "no FROM instruction") }
@@ -152,6 +174,7 @@ public enum Dockerfile {
         }
         let stageName = current.name
         let copied = current.copied
+        let installs = reachingInstalls(stages, judged: stages.firstIndex { $0.line == current.line } ?? stages.count - 1)
         var platform = current.platform
         var platformLine = platform == nil ? nil : current.line
         for _ in 0..<stages.count {
@@ -180,7 +203,7 @@ public enum Dockerfile {
         }
         if current.from.lowercased() == "scratch" {
             return DockerfileBase(image: "scratch", reference: "scratch", digest: nil, platform: platform,
-                                  stage: stageName, line: current.line, warnings: [], copied: copied)
+                                  stage: stageName, line: current.line, warnings: [], copied: copied, installs: installs)
         }
         let (reference, digest) = normalize(current.from)
         if digest == nil {
@@ -188,7 +211,47 @@ public enum Dockerfile {
         }
         return DockerfileBase(image: current.from, reference: reference, digest: digest, platform: platform,
                               stage: stageName, line: current.line, warnings: warnings, copied: copied,
-                              imageArguments: argumentNames(in: current.written))
+                              imageArguments: argumentNames(in: current.written), installs: installs)
+    }
+
+    /// The installs whose files reach stage `judged`: those of its `FROM` chain, and those of
+    /// every stage it (or a stage reached so) copies from with `COPY --from=`, by name or index.
+    static func reachingInstalls(_ stages: [Stage], judged: Int) -> [DockerfileInstall] {
+        /// A stage and the stages it is built FROM, nearest first.
+        func chain(_ index: Int) -> [Int] {
+            var result = [index]
+            var current = index
+            while let parent = stages.indices.last(where: { $0 < current && stages[$0].name != nil && stages[$0].name == stages[current].from.lowercased() }) {
+                result.append(parent)
+                current = parent
+            }
+            return result
+        }
+        let judgedChain = chain(judged)
+        var reached = judgedChain
+        var queue = judgedChain
+        while let next = queue.popLast() {
+            for source in stages[next].copiedFrom {
+                let found = stages.indices.last { $0 < next && stages[$0].name == source } ?? Int(source).flatMap { $0 >= 0 && $0 < next ? $0 : nil }
+                guard let found else { continue }  // an image, not a stage
+                for index in chain(found) where !reached.contains(index) {
+                    reached.append(index)
+                    queue.append(index)
+                }
+            }
+        }
+        var installs: [DockerfileInstall] = []
+        for index in reached.sorted() {
+            let root = chain(index).last!
+            let image = stages[root].from.contains("$") ? nil : stages[root].from
+            let platform = chain(index).lazy.compactMap { stages[$0].platform }.first
+            for install in stages[index].installs {
+                installs.append(DockerfileInstall(tool: install.tool, command: install.command, line: install.line,
+                                                  stage: stages[index].name ?? String(index), image: image, platform: platform,
+                                                  inJudgedStage: judgedChain.contains(index), omitsOptional: install.omitsOptional))
+            }
+        }
+        return installs
     }
 
     /// `docker.io/library/node:22@sha256:…` → (`node:22`, `sha256:…`); no tag → `:latest`.

@@ -19,6 +19,9 @@ public struct DockerfileBase: Sendable, Hashable {
     /// their defaults, which a `--build-arg` overrides.
     public var imageArguments: [String] = []
 
+    /// The `RUN`s that install the project's locked packages and whose files reach this stage.
+    public var installs: [DockerfileInstall] = []
+
     /// The architecture the stage's `--platform` fixes (`linux/arm64/v8` → `arm64/v8`), nil
     /// when the Dockerfile leaves it to the build (no `--platform`, or `$TARGETPLATFORM`).
     public var platformArchitecture: String? {

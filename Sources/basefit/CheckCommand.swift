@@ -97,6 +97,7 @@ struct CheckCommand: ParsableCommand {
         var requested: String?
         var notes: [String] = []
         var addedFiles = Set<SystemFile>()
+        var stages = InstallStages()
         var evaluator = Evaluator(today: today)
         if let rootfs {
             let measurer = try RootfsMeasurer(root: rootfs)
@@ -122,6 +123,7 @@ struct CheckCommand: ParsableCommand {
                 if architecture == nil { architecture = found.platformArchitecture }
                 for warning in found.warnings where !global.quiet { Output.warning(warning) }
                 addedFiles = found.addedSystemFiles
+                stages = InstallStages(found.installs, resolver: ImageResolver(catalog: catalog))
             }
             let resolution = try ImageResolver(catalog: catalog).resolve(reference)
             image = resolution.image
@@ -130,8 +132,14 @@ struct CheckCommand: ParsableCommand {
         }
         // After the image: a lockfile's wheels are read for the image's platform only.
         let needs = try ProjectInput.requirements(paths: paths, file: requirements, global, index: index,
-                                                  targets: .image(image, architecture))
-        let profile = try ProjectInput.profile(needs, architecture: architecture, inputs: requirements.map { [$0] } ?? paths)
+                                                  targets: .image(image, architecture, installedOn: Array(stages.images.values)))
+        var profile = try ProjectInput.profile(needs, architecture: architecture, inputs: requirements.map { [$0] } ?? paths)
+        if let dockerfile {
+            // The packages are judged as the Dockerfile's installs pick them (a build stage's, when it runs there).
+            evaluator.installSites = stages.sites(dockerfile: dockerfile, architecture: profile.architecture)
+            profile.requirements = profile.requirements.adding(
+                unjudged: stages.unjudged(dockerfile: dockerfile, architecture: profile.architecture, lockfiles: profile.requirements.lockfiles))
+        }
         let choice = runtime ?? RuntimeChoice.implied(by: profile.requirements)
         let verdict = evaluator.evaluate(profile, on: image, runtime: choice, addedFiles: addedFiles)
         let result = CheckResult(verdict: verdict, profile: profile, source: source, dockerfile: dockerfile, dockerfileLine: line,

@@ -16,8 +16,9 @@ enum LockfileInput {
     enum WheelTargets {
         /// Every catalog image (built-in and `--catalog`) for this architecture: recommend, scan.
         case catalog(String?)
-        /// One image judged for one architecture: check.
-        case image(Image, String?)
+        /// One image judged for one architecture: check. `installedOn`: the images of the
+        /// Dockerfile stages that install the packages for it (their picks are what it gets).
+        case image(Image, String?, installedOn: [Image] = [])
     }
 
     static func attach(to requirements: Requirements, paths: [String], _ global: GlobalOptions, index: IndexOptions?,
@@ -104,9 +105,13 @@ enum LockfileInput {
     /// The install platforms (libc, architecture, CPython) of the target images.
     static func platforms(_ targets: WheelTargets, requirements: Requirements, _ global: GlobalOptions) throws -> [LockfilePlatform] {
         switch targets {
-        case .image(let image, let arch):
+        case .image(let image, let arch, let stages):
             let architecture = try targetArchitecture(arch, requirements)
-            return Evaluator.lockfilePlatform(image, architecture: architecture).map { [$0] } ?? []
+            var platforms: [LockfilePlatform] = []
+            for candidate in [image] + stages {
+                if let platform = Evaluator.lockfilePlatform(candidate, architecture: architecture), !platforms.contains(platform) { platforms.append(platform) }
+            }
+            return platforms
         case .catalog(let arch):
             let architecture = try targetArchitecture(arch, requirements)
             var quiet = global

@@ -1,0 +1,69 @@
+import Advisor
+import ELFInspection
+import ImageCatalog
+import ProjectScan
+
+/// The Dockerfile's installs of the locked packages (`check --dockerfile`), each with the
+/// catalog image of the stage it runs in: the packages the installer picks there are the ones
+/// the judged image gets.
+struct InstallStages {
+    var installs: [DockerfileInstall] = []
+    /// The resolved image of each install in another stage than the judged one (same order).
+    var images: [DockerfileInstall: Image] = [:]
+    /// Installs whose stage image the catalog cannot tell: what they pick is not judged.
+    var unknown: [(install: DockerfileInstall, why: String)] = []
+
+    init() {}
+
+    init(_ installs: [DockerfileInstall], resolver: ImageResolver) {
+        self.installs = installs
+        for install in installs where !install.inJudgedStage {
+            guard let reference = install.image, reference.lowercased() != "scratch" else {
+                unknown.append((install, install.image == nil ? "its stage's FROM uses an ARG without a value" : "its stage is FROM scratch"))
+                continue
+            }
+            do {
+                images[install] = try resolver.resolve(reference).image
+            } catch {
+                unknown.append((install, "the catalog does not know \(reference) (\(error))"))
+            }
+        }
+    }
+
+    /// The architecture a stage installs for: its own `--platform` when it names one, else the judged one.
+    static func architecture(of install: DockerfileInstall, judged: Architecture) -> Architecture {
+        guard let platform = install.platform, !platform.contains("\u{0}") else { return judged }
+        let parts = platform.split(separator: "/")
+        guard parts.count >= 2, let architecture = Architecture(parts.dropFirst().joined(separator: "/")) else { return judged }
+        return architecture
+    }
+
+    /// The installs as the Evaluator judges them, for a profile judged for `architecture`.
+    func sites(dockerfile: String, architecture: Architecture) -> [InstallSite] {
+        installs.compactMap { install in
+            if install.inJudgedStage { return InstallSite(install: install, dockerfile: dockerfile, platform: nil, imageReference: nil) }
+            guard let image = images[install],
+                  let platform = Evaluator.lockfilePlatform(image, architecture: Self.architecture(of: install, judged: architecture)) else { return nil }
+            return InstallSite(install: install, dockerfile: dockerfile, platform: platform, imageReference: image.reference)
+        }
+    }
+
+    /// What cannot be judged: an install whose stage image is unknown (or has no libc basefit
+    /// reads), of an ecosystem whose lockfiles are judged.
+    func unjudged(dockerfile: String, architecture: Architecture, lockfiles: LockedDependencies?) -> [UnjudgedFile] {
+        guard let lockfiles else { return [] }
+        var result: [UnjudgedFile] = []
+        var missing = unknown
+        for install in installs where !install.inJudgedStage {
+            if let image = images[install], Evaluator.lockfilePlatform(image, architecture: Self.architecture(of: install, judged: architecture)) == nil {
+                missing.append((install, "\(image.reference) has no glibc or musl basefit reads"))
+            }
+        }
+        for (install, why) in missing {
+            let judged = install.ecosystem == .npm ? !lockfiles.npm.isEmpty : !lockfiles.python.isEmpty
+            guard judged else { continue }
+            result.append(UnjudgedFile(path: dockerfile, reason: "\(install.site(path: dockerfile)): \(why); which builds it installs is not known, so the packages it installs are not judged"))
+        }
+        return result
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `check --dockerfile` on a checkout with only lockfiles: the packages are judged as the
+/// Dockerfile's install picks them. npm picks the platform packages of the machine it runs on
+/// (npm-install-checks' checkPlatform), pip the wheels that machine's interpreter accepts; a
+/// glibc build stage's `node_modules` or `site-packages` copied into a musl image do not load.
+@Suite struct DockerfileInstallCommandTests {
+    /// A checkout with the real npm lockfile of sharp 0.33.5 and @node-rs/argon2 1.8.3 (every
+    /// platform package listed) and `files`.
+    func checkout(_ files: [String: String], lockfile: String = "npm-sharp-argon2/package-lock.json") throws -> URL {
+        let directory = try TemporaryDirectory.make("dockerfile-install")
+        let source = TestPaths.fixtures.appendingPathComponent("lockfiles/" + lockfile)
+        try FileManager.default.copyItem(at: source, to: directory.appendingPathComponent(source.lastPathComponent))
+        for (name, text) in files { try text.write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        return directory
+    }
+
+    func check(_ directory: URL, _ extra: [String] = []) throws -> ProcessResult {
+        var environment = ProcessInfo.processInfo.environment
+        environment["XDG_CACHE_HOME"] = directory.appendingPathComponent(".cache").path
+        environment.removeValue(forKey: "PIP_INDEX_URL")
+        environment.removeValue(forKey: "PIP_EXTRA_INDEX_URL")
+        return try Run.program(TestPaths.executable.path,
+                               ["check", directory.path, "--dockerfile", directory.appendingPathComponent("Dockerfile").path, "--quiet"] + extra,
+                               currentDirectory: TestPaths.packageRoot, environment: environment)
+    }
+
+    func multiStage(build: String, final: String, run: String = "npm ci --omit=dev") -> String {
+        "FROM \(build) AS build\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN \(run)\n\nFROM \(final)\nWORKDIR /app\n"
+            + "COPY --from=build /app/node_modules ./node_modules\nCOPY . .\nCMD [\"node\", \"index.js\"]\n"
+    }
+
+    @Test func glibcBuildStageCopiedIntoAlpineFails() throws {
+        let directory = try checkout(["Dockerfile": multiStage(build: "node:22-bookworm", final: "node:22-alpine")])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try check(directory)
+        #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("[libc-mismatch]"), "\(result.stdout)")
+        #expect(result.stdout.contains("@img/sharp-linux-x64"), "\(result.stdout)")
+        #expect(result.stdout.contains("@node-rs/argon2-linux-x64-gnu"), "\(result.stdout)")
+        #expect(result.stdout.contains("stage build (node:22-bookworm)"), "\(result.stdout)")
+
+        // The control: the install in the final image itself (the same lockfile) passes on Alpine,
+        // whose musl builds the lockfile lists; and a glibc build stage for a glibc final image.
+        let alone = try checkout(["Dockerfile": "FROM node:22-alpine\nWORKDIR /app\nCOPY . .\nRUN npm ci --omit=dev\n"])
+        defer { try? FileManager.default.removeItem(at: alone) }
+        let own = try check(alone)
+        #expect(own.status == 0, "\(own.stdout)\(own.stderr)")
+        let glibc = try checkout(["Dockerfile": multiStage(build: "node:22-bookworm", final: "gcr.io/distroless/nodejs22-debian12")])
+        defer { try? FileManager.default.removeItem(at: glibc) }
+        let distroless = try check(glibc)
+        #expect(distroless.status == 0, "\(distroless.stdout)\(distroless.stderr)")
+        // The same Dockerfile, judged at the build stage: its own install, nothing carried.
+        let buildStage = try check(directory, ["--stage", "build"])
+        #expect(buildStage.status == 0, "\(buildStage.stdout)\(buildStage.stderr)")
+    }
+
+    @Test func anArm64BuildStageCopiedIntoAnAmd64ImageFails() throws {
+        let directory = try checkout(["Dockerfile": multiStage(build: "--platform=linux/arm64 node:22-bookworm", final: "node:22-bookworm-slim")])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try check(directory, ["--arch", "amd64"])
+        #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("[architecture]"), "\(result.stdout)")
+        #expect(result.stdout.contains("@img/sharp-linux-arm64"), "\(result.stdout)")
+    }
+
+    @Test func leavingOutOptionalDependenciesLeavesThePlatformPackagesOut() throws {
+        for run in ["npm ci --omit=optional", "NPM_CONFIG_OMIT=optional npm ci", "npm install --no-optional"] {
+            let directory = try checkout(["Dockerfile": "FROM node:22-bookworm-slim\nCOPY . .\nRUN \(run)\n"])
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let result = try check(directory)
+            #expect(result.status == 1, "\(run): \(result.stdout)\(result.stderr)")
+            #expect(result.stdout.contains("leaves out optional dependencies: sharp 0.33.5's platform packages"), "\(run): \(result.stdout)")
+        }
+    }
+
+    @Test func anInstallStageTheCatalogDoesNotKnowIsNotJudged() throws {
+        let directory = try checkout(["Dockerfile": multiStage(build: "registry.example/team/builder:7", final: "node:22-alpine")])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try check(directory)
+        #expect(result.status == 2, "\(result.stdout)\(result.stderr)")
+        #expect((result.stdout + result.stderr).contains("registry.example/team/builder:7"), "\(result.stdout)\(result.stderr)")
+        // --allow-unjudged: the final image is judged on the lockfile as installed there.
+        #expect(try check(directory, ["--allow-unjudged"]).status == 0)
+    }
+
+    /// The demo index's manylinux wheels (pip's pick on a Debian build stage) copied into Alpine.
+    @Test func wheelsPickedOnAGlibcBuildStageDoNotLoadOnAlpine() throws {
+        let index = try LocalIndex(root: LocalIndex.demoRoot)
+        defer { index.stop() }
+        let dockerfile = "FROM python:3.12-trixie AS build\nCOPY requirements.txt .\nRUN pip install --prefix=/install -r requirements.txt\n"
+            + "FROM python:3.12-alpine\nCOPY --from=build /install /usr/local\n"
+        let directory = try TemporaryDirectory.make("dockerfile-install")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "bfdemo-pq==1.0\n".write(to: directory.appendingPathComponent("requirements.txt"), atomically: true, encoding: .utf8)
+        try dockerfile.write(to: directory.appendingPathComponent("Dockerfile"), atomically: true, encoding: .utf8)
+        let result = try check(directory, ["--index-url", index.simpleURL])
+        #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("pip install --prefix=/install -r requirements.txt in stage build (python:3.12-trixie)"), "\(result.stdout)")
+        #expect(result.stdout.contains("does not accept its tags"), "\(result.stdout)")
+        // The wheel read and judged is the one picked on the build stage (Alpine itself picks
+        // none: the demo publishes no musllinux wheel): its member's libpq.so.5 is not on Alpine.
+        #expect(result.stdout.contains("_pq.abi3.so needs libpq.so.5"), "\(result.stdout)")
+    }
+}
