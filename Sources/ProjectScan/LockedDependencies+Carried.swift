@@ -71,3 +71,14 @@ extension LockedDependencies {
         return found
     }
 }
+
+extension LockedDependencies {
+    /// What a verdict from npm lockfiles does not cover, said once: the lockfile names the
+    /// platform packages npm installs and the packages that compile, not what their binaries
+    /// need. nil without an npm lockfile.
+    public var unreadBuildsCaveat: String? {
+        guard !npm.isEmpty else { return nil }
+        return "an npm lockfile names the builds npm installs, not what their binaries need: their GLIBC/GLIBCXX versions and libraries, "
+            + "and what install scripts compile, are judged once installed (check the installed node_modules, or check --image after the build)"
+    }
+}

@@ -14,6 +14,7 @@ public enum RecommendTextFormatter {
                      + (recommendation.nodeConstraint.map { " (\($0.summary))" } ?? ""))
         if let locked = profile.requirements.lockfiles {
             lines.append("  judged from \(locked.paths.joined(separator: ", ")): its packages are not installed here, so each image is held to the builds the lockfile would install there")
+            if let caveat = locked.unreadBuildsCaveat { lines.append("  \(caveat)") }
         } else if count == 0, recommendation.runtime != .none {
             lines.append("  no native code: a pure \(recommendation.runtime.rawValue) project (it may well run on Alpine too)")
         }

@@ -140,6 +140,7 @@ struct CheckCommand: ParsableCommand {
             profile.requirements = profile.requirements.adding(
                 unjudged: stages.unjudged(dockerfile: dockerfile, architecture: profile.architecture, lockfiles: profile.requirements.lockfiles))
         }
+        if let caveat = profile.requirements.lockfiles?.unreadBuildsCaveat, profile.requirements.node?.isInstalled != true { notes.append(caveat) }
         let choice = runtime ?? RuntimeChoice.implied(by: profile.requirements)
         let verdict = evaluator.evaluate(profile, on: image, runtime: choice, addedFiles: addedFiles)
         let result = CheckResult(verdict: verdict, profile: profile, source: source, dockerfile: dockerfile, dockerfileLine: line,
