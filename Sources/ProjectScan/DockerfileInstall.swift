@@ -43,6 +43,30 @@ public struct DockerfileInstall: Sendable, Hashable {
 
     public var ecosystem: PackageOrigin.Ecosystem { tool.ecosystem }
 
+    /// An npm, pnpm or Yarn install reads its own lockfile. For each directory whose npm-family
+    /// lockfiles were judged: why this one installs something else (its lockfile was not read,
+    /// as Yarn classic's set aside beside a package-lock.json, or there is none and it resolves
+    /// the versions itself). Empty for pip and the other Python tools.
+    public func unreadLockfiles(_ locked: LockedDependencies) -> [String] {
+        let names: [String]
+        switch tool {
+        case .npm: names = ["npm-shrinkwrap.json", "package-lock.json"]
+        case .pnpm: names = ["pnpm-lock.yaml"]
+        case .yarn: names = ["yarn.lock"]
+        default: return []
+        }
+        var reasons: [String] = []
+        for directory in Set(locked.npm.map { PathText.directory(of: $0.path) }).sorted() {
+            guard !locked.npm.contains(where: { PathText.directory(of: $0.path) == directory && names.contains(PathText.fileName(of: $0.path)) }) else { continue }
+            if let present = names.first(where: { FileManager.default.fileExists(atPath: PathText.join(directory, $0)) }) {
+                reasons.append("it installs from \(PathText.join(directory, present)), which was not read (see the warnings)")
+            } else {
+                reasons.append("it finds no \(names.joined(separator: " or ")) in \(directory) and resolves the versions itself")
+            }
+        }
+        return reasons
+    }
+
     /// Where it runs, for messages: `stage build (node:22-bookworm, Dockerfile:4)`.
     public func site(path: String) -> String {
         "\(command) in stage \(stage)\(image.map { " (\($0))" } ?? "") at \(path):\(line)"

@@ -59,6 +59,10 @@ struct InstallStages {
                 missing.append((install, "\(image.reference) has no glibc or musl basefit reads"))
             }
         }
+        // An npm-family install reads its own lockfile: one not read, or absent, leaves what it installs unknown.
+        for install in installs {
+            for why in install.unreadLockfiles(lockfiles) { missing.append((install, why)) }
+        }
         for (install, why) in missing {
             let judged = install.ecosystem == .npm ? !lockfiles.npm.isEmpty : !lockfiles.python.isEmpty
             guard judged else { continue }
