@@ -95,9 +95,17 @@ struct RecommendCommand: ParsableCommand {
         } else {
             needs = try ProjectInput.requirements(paths: paths, file: requirements, global, index: index, targets: .catalog(architecture))
         }
-        let profile = try ProjectInput.profile(needs, architecture: architecture, inputs: inputs)
+        var profile = try ProjectInput.profile(needs, architecture: architecture, inputs: inputs)
         let catalog = try CatalogAccess.open(global, registry: imageOptions.registry)
         var evaluator = try ProjectInput.evaluator(catalog, today: try ProjectInput.today())
+        if let dockerfile, let base {
+            // The packages are judged as the Dockerfile's installs pick them: a build stage's
+            // picks come along whatever the judged stage is moved to.
+            let stages = InstallStages(base.installs, resolver: ImageResolver(catalog: catalog))
+            evaluator.installSites = stages.sites(dockerfile: dockerfile, architecture: profile.architecture)
+            profile.requirements = profile.requirements.adding(
+                unjudged: stages.unjudged(dockerfile: dockerfile, architecture: profile.architecture, lockfiles: profile.requirements.lockfiles))
+        }
         // Without a known base the image's own glibc comes along with the app's files.
         if imageOptions.image != nil { evaluator.imageFilesRoot = "" }
         let choice = runtime ?? RuntimeChoice.implied(by: profile.requirements)

@@ -57,6 +57,24 @@ import TestSupport
         #expect(buildStage.status == 0, "\(buildStage.stdout)\(buildStage.stderr)")
     }
 
+    /// recommend --dockerfile moves the final stage's FROM: the build stage's picks come along,
+    /// so Alpine is no answer while the install runs on Debian (the patch would build an image
+    /// whose sharp cannot load).
+    @Test func recommendKeepsTheBuildStagesPicks() throws {
+        let directory = try checkout(["Dockerfile": multiStage(build: "node:22-bookworm", final: "node:22-bookworm-slim")])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try Run.program(TestPaths.executable.path,
+                                     ["recommend", directory.path, "--dockerfile", directory.appendingPathComponent("Dockerfile").path, "--quiet"],
+                                     currentDirectory: TestPaths.packageRoot)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        let alpine = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("Can we move to Alpine") })
+        #expect(alpine.contains("No: npm ci --omit=dev in stage build (node:22-bookworm)"), "\(result.stdout)")
+        #expect(!(result.stdout.split(separator: "\n").first { $0.hasPrefix("Recommended:") } ?? "").contains("alpine"))
+        // Without the Dockerfile, the same lockfile installs on Alpine (its musl builds are listed).
+        let plain = try Run.program(TestPaths.executable.path, ["recommend", directory.path, "--quiet"], currentDirectory: TestPaths.packageRoot)
+        #expect(plain.stdout.contains("Can we move to Alpine (musl)? Yes"), "\(plain.stdout)")
+    }
+
     @Test func anArm64BuildStageCopiedIntoAnAmd64ImageFails() throws {
         let directory = try checkout(["Dockerfile": multiStage(build: "--platform=linux/arm64 node:22-bookworm", final: "node:22-bookworm-slim")])
         defer { try? FileManager.default.removeItem(at: directory) }
