@@ -2,7 +2,7 @@ import Domain
 
 /// Finds the catalog row for any reference a Dockerfile can hold: Docker Hub
 /// spellings, no tag (`:latest`), tags that alias a row (`python:3.12-slim`),
-/// version-precise tags (`node:18.20.1-slim` → the line's row), dated builds
+/// version-precise tags (`debian:12.5-slim`, `node:18.20.1-bookworm-slim` → the line's row), dated builds
 /// (`debian:bookworm-20260803-slim`), and `name:tag@sha256:…` (the digest when the
 /// catalog recorded it, else the tag).
 public struct ImageResolver: Sendable {
@@ -17,6 +17,9 @@ public struct ImageResolver: Sendable {
     public enum ResolveError: Error, Sendable, CustomStringConvertible {
         case malformed(String, ImageReference.ParseError)
         case unknown(String, similar: [String])
+        /// A patch release's tag without its suite (`python:3.12.7-slim`): its image was built on
+        /// the Debian or Alpine the line used that day, which the catalog does not record.
+        case patchWithoutSuite(String, line: String)
 
         public var description: String {
             switch self {
@@ -25,6 +28,10 @@ public struct ImageResolver: Sendable {
             case .unknown(let reference, let similar):
                 return "\(reference): not in the catalog" + (similar.isEmpty ? "" : "; similar: \(similar.joined(separator: ", "))")
                     + ". Import it (basefit catalog import) or check a root filesystem with --rootfs."
+            case .patchWithoutSuite(let reference, let line):
+                return "\(reference): a patch release's image was built on the Debian or Alpine its line used that day (python:3.12 moved from "
+                    + "bookworm to trixie in 2025), which the catalog does not record; write the suite as well (-bookworm, -trixie, -alpine3.20) "
+                    + "or judge the line's image now (\(line)), or check the image itself with --image"
             }
         }
     }
@@ -63,14 +70,57 @@ public struct ImageResolver: Sendable {
             }
             return Resolution(image: image, requested: text, notes: notes)
         }
+        var suiteless: String?
         for candidate in Self.lineTags(of: reference.withoutDigest) {
-            if let image = try catalog.image(tagged: candidate) {
+            // A line tag holds the requested version (`3.12-slim` for `3.12.7-slim`); a tag that
+            // floats over lines (`3-slim`, the newest 3.x) does not hold `3.7-slim` or `3.15-slim`.
+            if let image = try catalog.image(tagged: candidate), Self.holds(image.reference, version: reference.tag) {
+                // The base under a runtime's line moves (python:3.12: bookworm, then trixie): a
+                // patch release's tag is that line's image only when it names the suite.
+                if image.runtime != nil, Self.versionDepth(candidate) < Self.versionDepth(name), !Self.namesSuite(reference.tag) {
+                    suiteless = suiteless ?? candidate
+                    continue
+                }
                 notes.append("\(name) → \(image.reference): judged as \(candidate); the catalog tracks release lines, not patch levels or build dates")
                 return Resolution(image: image, requested: text, notes: notes)
             }
         }
+        if let suiteless { throw ResolveError.patchWithoutSuite(text, line: suiteless) }
         let similar = try catalog.allNames().filter { $0.hasPrefix(reference.name + ":") }.prefix(12)
         throw ResolveError.unknown(text, similar: Array(similar))
+    }
+
+    /// How many version parts a reference's tag starts with (`python:3.12.7-slim` → 3).
+    static func versionDepth(_ reference: String) -> Int {
+        guard let tag = reference.split(separator: "/").last?.split(separator: ":", maxSplits: 1).dropFirst().first else { return 0 }
+        let lead = tag.prefix { $0.isNumber || $0 == "." }
+        return lead.first?.isNumber == true ? lead.split(separator: ".").count : 0
+    }
+
+    /// True when a tag names the distribution release it is built on (`-bookworm`, `-trixie`,
+    /// `-alpine3.20`, `-noble`), which a patch release's image keeps.
+    static func namesSuite(_ tag: String?) -> Bool {
+        guard let tag else { return false }
+        let suites: Set<Substring> = ["buster", "bullseye", "bookworm", "trixie", "forky", "focal", "jammy", "noble", "plucky", "questing", "resolute"]
+        return tag.split(separator: "-").contains { part in
+            suites.contains(part) || (part.hasPrefix("alpine") && part.dropFirst("alpine".count).first?.isNumber == true)
+        }
+    }
+
+    /// True when the row `rowReference` is of the release line `tag` names: the row's tag has no
+    /// version (`debian:bookworm-slim`), or its version's parts begin the tag's (`3.12` of
+    /// `3.12.7-slim`, `22` of `22.11.0-alpine`). `alpine:3.24` is not alpine 3.17's line, nor
+    /// `python:3.14-slim-trixie` python 3.15's.
+    static func holds(_ rowReference: String, version tag: String?) -> Bool {
+        func version(_ tag: Substring) -> [Substring]? {
+            let lead = tag.prefix { $0.isNumber || $0 == "." }
+            guard let first = lead.first, first.isNumber else { return nil }
+            return lead.split(separator: ".")
+        }
+        guard let rowTag = rowReference.split(separator: "/").last?.split(separator: ":", maxSplits: 1).dropFirst().first,
+              let row = version(rowTag) else { return true }
+        guard let tag, let requested = version(Substring(tag)) else { return false }
+        return requested.count >= row.count && Array(requested.prefix(row.count)) == row
     }
 
     /// The line tags a version-precise or dated tag belongs to, most precise first:
