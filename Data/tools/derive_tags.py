@@ -201,6 +201,10 @@ def main():
     # debian.json holds debian and buildpack-deps rows: name both sources
     dd = files['debian.json']
     dd['tagsAsOf'] = {'date': date, 'source': sources['debian'] + '; ' + sources['buildpack-deps']}
+    # floating tags that moved on scheduled dates between the tree's date and the catalog's (scheduled_moves.py)
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import scheduled_moves
+    scheduled_moves.apply(files)
     # order keys: put tags right after reference
     for fn, d in files.items():
         new = []

@@ -7441,7 +7441,8 @@ enum EmbeddedCatalogData {
   "notes": "Official Docker Hub node images (nodejs/docker-node). Unsuffixed tags follow each line's \"debian-default\" in docker-node versions.json: node:26 / node:26-slim / latest / current are trixie, but node:22, node:22-slim, node:24, node:24-slim, lts, lts-slim are still bookworm (versions.json @ f27d936f, 2026-08-19; library/node @ 5aa45c8629, 2026-08-05). The 2026-07 change 68e20499 only changed the helper scripts' default_variant. All run as root; a `node` user (uid 1000) exists. Slim images keep only what ldd of node needs: no OpenSSL, no ca-certificates (node ≥ 25 keeps libatomic1; armhf keeps it for every line). Full images are buildpack-deps and carry a compiler and many -dev libraries.",
   "tagsAsOf": {
     "date": "2026-08-21",
-    "source": "docker-library/official-images library/node @ 5aa45c8629 (2026-08-05; tree 37079fb336, 2026-08-21)"
+    "source": "docker-library/official-images library/node @ 5aa45c8629 (2026-08-05; tree 37079fb336, 2026-08-21)",
+    "moves": "Floating lts tags moved to Node 26 on 2026-10-28 (nodejs/docker-node versions.json @ f27d936f (\"26\": lts 2026-10-28, debian-default trixie) and stackbrew.js); Data/tools/scheduled_moves.py."
   },
   "images": [
     {
@@ -8619,8 +8620,6 @@ enum EmbeddedCatalogData {
         "node:24-bookworm",
         "node:krypton",
         "node:krypton-bookworm",
-        "node:lts",
-        "node:lts-bookworm",
         "node:lts-krypton"
       ],
       "variant": "full",
@@ -8691,9 +8690,7 @@ enum EmbeddedCatalogData {
         "node:24-bookworm-slim",
         "node:24-slim",
         "node:krypton-bookworm-slim",
-        "node:krypton-slim",
-        "node:lts-bookworm-slim",
-        "node:lts-slim"
+        "node:krypton-slim"
       ],
       "variant": "slim",
       "os": {
@@ -8761,8 +8758,7 @@ enum EmbeddedCatalogData {
       "reference": "node:24-trixie",
       "tags": [
         "node:24-trixie",
-        "node:krypton-trixie",
-        "node:lts-trixie"
+        "node:krypton-trixie"
       ],
       "variant": "full",
       "os": {
@@ -8831,8 +8827,7 @@ enum EmbeddedCatalogData {
       "reference": "node:24-trixie-slim",
       "tags": [
         "node:24-trixie-slim",
-        "node:krypton-trixie-slim",
-        "node:lts-trixie-slim"
+        "node:krypton-trixie-slim"
       ],
       "variant": "slim",
       "os": {
@@ -9092,7 +9087,9 @@ enum EmbeddedCatalogData {
         "node:current",
         "node:current-trixie",
         "node:latest",
-        "node:trixie"
+        "node:trixie",
+        "node:lts",
+        "node:lts-trixie"
       ],
       "variant": "full",
       "os": {
@@ -9164,7 +9161,9 @@ enum EmbeddedCatalogData {
         "node:current-slim",
         "node:current-trixie-slim",
         "node:slim",
-        "node:trixie-slim"
+        "node:trixie-slim",
+        "node:lts-slim",
+        "node:lts-trixie-slim"
       ],
       "variant": "slim",
       "os": {
@@ -9241,7 +9240,8 @@ enum EmbeddedCatalogData {
       "tags": [
         "node:26-bookworm",
         "node:bookworm",
-        "node:current-bookworm"
+        "node:current-bookworm",
+        "node:lts-bookworm"
       ],
       "variant": "full",
       "os": {
@@ -9309,7 +9309,8 @@ enum EmbeddedCatalogData {
       "tags": [
         "node:26-bookworm-slim",
         "node:bookworm-slim",
-        "node:current-bookworm-slim"
+        "node:current-bookworm-slim",
+        "node:lts-bookworm-slim"
       ],
       "variant": "slim",
       "os": {
@@ -9385,7 +9386,8 @@ enum EmbeddedCatalogData {
       "tags": [
         "node:26-bullseye",
         "node:bullseye",
-        "node:current-bullseye"
+        "node:current-bullseye",
+        "node:lts-bullseye"
       ],
       "variant": "full",
       "os": {
@@ -9452,7 +9454,8 @@ enum EmbeddedCatalogData {
       "tags": [
         "node:26-bullseye-slim",
         "node:bullseye-slim",
-        "node:current-bullseye-slim"
+        "node:current-bullseye-slim",
+        "node:lts-bullseye-slim"
       ],
       "variant": "slim",
       "os": {
@@ -9530,7 +9533,9 @@ enum EmbeddedCatalogData {
         "node:alpine",
         "node:alpine3.24",
         "node:current-alpine",
-        "node:current-alpine3.24"
+        "node:current-alpine3.24",
+        "node:lts-alpine",
+        "node:lts-alpine3.24"
       ],
       "variant": "alpine",
       "os": {
@@ -9617,7 +9622,8 @@ enum EmbeddedCatalogData {
       "tags": [
         "node:26-alpine3.23",
         "node:alpine3.23",
-        "node:current-alpine3.23"
+        "node:current-alpine3.23",
+        "node:lts-alpine3.23"
       ],
       "variant": "alpine",
       "os": {
@@ -9703,8 +9709,7 @@ enum EmbeddedCatalogData {
       "reference": "node:24-bullseye",
       "tags": [
         "node:24-bullseye",
-        "node:krypton-bullseye",
-        "node:lts-bullseye"
+        "node:krypton-bullseye"
       ],
       "variant": "full",
       "os": {
@@ -9771,8 +9776,7 @@ enum EmbeddedCatalogData {
       "reference": "node:24-bullseye-slim",
       "tags": [
         "node:24-bullseye-slim",
-        "node:krypton-bullseye-slim",
-        "node:lts-bullseye-slim"
+        "node:krypton-bullseye-slim"
       ],
       "variant": "slim",
       "os": {
@@ -9841,9 +9845,7 @@ enum EmbeddedCatalogData {
         "node:24-alpine",
         "node:24-alpine3.24",
         "node:krypton-alpine",
-        "node:krypton-alpine3.24",
-        "node:lts-alpine",
-        "node:lts-alpine3.24"
+        "node:krypton-alpine3.24"
       ],
       "variant": "alpine",
       "os": {
@@ -9931,8 +9933,7 @@ enum EmbeddedCatalogData {
       "reference": "node:24-alpine3.23",
       "tags": [
         "node:24-alpine3.23",
-        "node:krypton-alpine3.23",
-        "node:lts-alpine3.23"
+        "node:krypton-alpine3.23"
       ],
       "variant": "alpine",
       "os": {
@@ -11521,7 +11522,8 @@ enum EmbeddedCatalogData {
   "notes": "Official python images (docker-library/python). CPython lives in /usr/local (libpythonX.Y.so.1.0 in /usr/local/lib). Unsuffixed tags (python:3.12, python:3.12-slim, python:3-slim, python:slim, latest) point at trixie since Aug 2025 (library/python @ 73f6781860, 2026-08-13); bookworm lost arm32v5 and s390x on 2026-08-04 (a3abd8e725). No free-threaded (3.13t/3.14t) variants are published by the official image at this snapshot. manylinux wheels need glibc ≥ the tag's version; musllinux wheels need the alpine rows.",
   "tagsAsOf": {
     "date": "2026-08-21",
-    "source": "docker-library/official-images library/python @ 73f6781860 (2026-08-13; tree 37079fb336, 2026-08-21)"
+    "source": "docker-library/official-images library/python @ 73f6781860 (2026-08-13; tree 37079fb336, 2026-08-21)",
+    "moves": "Floating tags without a minor version (python:3, latest, slim, alpine …) name CPython 3.15 since 2026-10-01 (peps.python.org/api/release-cycle.json (3.15 first_release 2026-10-01, PEP 790)); the catalog has no 3.15 rows, so they are not in it (Data/tools/scheduled_moves.py)."
   },
   "images": [
     {
@@ -13741,13 +13743,8 @@ enum EmbeddedCatalogData {
     {
       "reference": "python:3.14-trixie",
       "tags": [
-        "python",
         "python:3.14-trixie",
-        "python:3-trixie",
-        "python:trixie",
-        "python:3.14",
-        "python:3",
-        "python:latest"
+        "python:3.14"
       ],
       "variant": "full",
       "os": {
@@ -13846,11 +13843,7 @@ enum EmbeddedCatalogData {
       "reference": "python:3.14-slim-trixie",
       "tags": [
         "python:3.14-slim-trixie",
-        "python:3-slim-trixie",
-        "python:slim-trixie",
-        "python:3.14-slim",
-        "python:3-slim",
-        "python:slim"
+        "python:3.14-slim"
       ],
       "variant": "slim",
       "os": {
@@ -14004,9 +13997,7 @@ enum EmbeddedCatalogData {
     {
       "reference": "python:3.14-bookworm",
       "tags": [
-        "python:3.14-bookworm",
-        "python:3-bookworm",
-        "python:bookworm"
+        "python:3.14-bookworm"
       ],
       "variant": "full",
       "os": {
@@ -14101,9 +14092,7 @@ enum EmbeddedCatalogData {
     {
       "reference": "python:3.14-slim-bookworm",
       "tags": [
-        "python:3.14-slim-bookworm",
-        "python:3-slim-bookworm",
-        "python:slim-bookworm"
+        "python:3.14-slim-bookworm"
       ],
       "variant": "slim",
       "os": {
@@ -14268,11 +14257,7 @@ enum EmbeddedCatalogData {
       "reference": "python:3.14-alpine3.24",
       "tags": [
         "python:3.14-alpine3.24",
-        "python:3-alpine3.24",
-        "python:alpine3.24",
-        "python:3.14-alpine",
-        "python:3-alpine",
-        "python:alpine"
+        "python:3.14-alpine"
       ],
       "variant": "alpine",
       "os": {
@@ -14426,9 +14411,7 @@ enum EmbeddedCatalogData {
     {
       "reference": "python:3.14-alpine3.23",
       "tags": [
-        "python:3.14-alpine3.23",
-        "python:3-alpine3.23",
-        "python:alpine3.23"
+        "python:3.14-alpine3.23"
       ],
       "variant": "alpine",
       "os": {
