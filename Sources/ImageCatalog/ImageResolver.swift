@@ -12,6 +12,10 @@ public struct ImageResolver: Sendable {
         public var requested: String
         /// How it was resolved, for every output format.
         public var notes: [String]
+        /// A digest the reference pins that the catalog did not record: the row is the tag's,
+        /// which names that digest only if the tag has not moved since the pin was taken (the
+        /// caller asks the registry, or does not judge it).
+        public var unconfirmedDigest: String? = nil
     }
 
     public enum ResolveError: Error, Sendable, CustomStringConvertible {
@@ -63,12 +67,13 @@ public struct ImageResolver: Sendable {
             }
             notes.append("digest \(digest.prefix(19))… is not in the catalog: judged by its tag \(reference.withoutDigest.taggedName)")
         }
+        let pinned = reference.digest
         let name = reference.withoutDigest.taggedName
         if let image = try catalog.image(tagged: name) {
             if image.reference != name {
                 notes.append("\(name) → \(image.reference)" + (image.tagsAsOf.map { " (tags as of \($0))" } ?? ""))
             }
-            return Resolution(image: image, requested: text, notes: notes)
+            return Resolution(image: image, requested: text, notes: notes, unconfirmedDigest: pinned)
         }
         var suiteless: String?
         for candidate in Self.lineTags(of: reference.withoutDigest) {
@@ -82,7 +87,7 @@ public struct ImageResolver: Sendable {
                     continue
                 }
                 notes.append("\(name) → \(image.reference): judged as \(candidate); the catalog tracks release lines, not patch levels or build dates")
-                return Resolution(image: image, requested: text, notes: notes)
+                return Resolution(image: image, requested: text, notes: notes, unconfirmedDigest: pinned)
             }
         }
         if let suiteless { throw ResolveError.patchWithoutSuite(text, line: suiteless) }

@@ -125,7 +125,7 @@ struct CheckCommand: ParsableCommand {
                 addedFiles = found.addedSystemFiles
                 stages = InstallStages(found.installs, resolver: ImageResolver(catalog: catalog))
             }
-            let resolution = try ImageResolver(catalog: catalog).resolve(reference)
+            let resolution = try PinnedDigest.confirm(ImageResolver(catalog: catalog).resolve(reference), options: imageOptions, offline: index.offline)
             image = resolution.image
             notes = resolution.notes
             if resolution.image.reference != reference { requested = reference }
