@@ -229,20 +229,22 @@ public struct LockedDependencies: Sendable, Hashable, Codable {
     public func judge(_ platform: LockfilePlatform) -> LockfileJudgement {
         var entries: [LockfileJudgement.Entry] = []
         for lockfile in npm {
-            let families = Set(lockfile.packages.filter { package in
-                package.optionalDependencies.contains { name in lockfile.packages.contains { $0.name == name && $0.isPlatformSpecific && NpmLockfileAnswer.allows($0.os, "linux") } }
-            }.map(\.name))
             for entry in NpmLockfileAnswer(lockfile, platform: platform).entries {
                 let way: LockfileJudgement.Way
                 switch entry.way {
                 case .prebuilt(let packages): way = .prebuilt(packages.joined(separator: ", "))
                 case .compiles(let needs): way = .buildsFromSource("node-gyp (install script)", needs: needs)
                 case .noWay(let available):
-                    way = .noWay(available.isEmpty ? "its os/cpu/libc exclude this platform"
-                                 : "the lockfile pins platform packages only for others (\(available.prefix(4).joined(separator: ", "))\(available.count > 4 ? " …" : ""))")
+                    way = .noWay("the lockfile pins platform packages only for others (\(available.prefix(4).joined(separator: ", "))\(available.count > 4 ? " …" : ""))")
+                case .notLocked(let members):
+                    way = .noWay("it lists \(members.joined(separator: ", ")) for this platform among its optional dependencies, but the lockfile "
+                                 + "does not pin \(members.count == 1 ? "it" : "them") (a lockfile written on another OS, npm/cli#4828): npm ci installs none")
+                case .refused:
+                    way = .noWay("it is not optional, and its os/cpu/libc (or its name's platform) exclude this platform: "
+                                 + "npm ci stops with EBADPLATFORM, or installs a build that does not load here")
                 }
                 entries.append(.init(ecosystem: .npm, package: entry.package, version: entry.version, lockfile: lockfile.path, way: way,
-                                     unblockedBy: nil, prebuiltElsewhere: families.contains(entry.package)))
+                                     unblockedBy: nil, prebuiltElsewhere: entry.hasLinuxPlatformPackages))
             }
         }
         if let tags = WheelTags(platform) {
