@@ -14,12 +14,18 @@ struct NodePlatformName: Sendable, Hashable {
     /// npm's cpu name (`x64`, `arm64` …; Bun's `aarch64` is `arm64`).
     var cpu: String
     var libc: LibcFamily
+    /// The cpu as the name spells it (`aarch64`, `armv7`).
+    var cpuPart: String
     /// The name's parts after the cpu (`gnueabihf`, `musl`, `baseline`), in order.
     var suffix: [String]
 
     private static let cpus: Set<String> = ["x64", "arm64", "arm", "ia32", "riscv64", "s390x", "ppc64", "loong64"]
-    /// Names some families give a cpu instead of npm's.
-    private static let cpuAliases: [String: String] = ["aarch64": "arm64"]
+    /// Names some families give a cpu instead of npm's (Bun's `aarch64`, Rollup's
+    /// `powerpc64le` and `loongarch64`, Sentry's `i686`, `armv7`).
+    private static let cpuAliases: [String: String] = [
+        "aarch64": "arm64", "x86_64": "x64", "i686": "ia32", "powerpc64le": "ppc64", "ppc64le": "ppc64",
+        "loongarch64": "loong64", "armv7": "arm", "armv7l": "arm",
+    ]
 
     init?(packageName: String) {
         let parts = packageName.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
@@ -30,13 +36,14 @@ struct NodePlatformName: Sendable, Hashable {
         }) else { return nil }
         family = parts[..<os].joined(separator: "-")
         cpu = Self.cpuAliases[parts[os + 1]] ?? parts[os + 1]
+        cpuPart = parts[os + 1]
         suffix = Array(parts[(os + 2)...])
         libc = parts[os] == "linuxmusl" || suffix.contains { $0.hasPrefix("musl") } ? .musl : .glibc
     }
 
-    /// The name says its build is for ARMv7 hard-float (`gnueabihf`, `musleabihf`): not for
+    /// The name says its build is for ARMv7 (`gnueabihf`, `musleabihf`, `armv7`): not for
     /// ARMv6 (linux/arm/v6), whose cpu npm also calls `arm`.
-    var isARMv7HardFloat: Bool { cpu == "arm" && suffix.contains { $0.hasSuffix("eabihf") } }
+    var isARMv7HardFloat: Bool { cpu == "arm" && (cpuPart.hasPrefix("armv7") || suffix.contains { $0.hasSuffix("eabihf") }) }
 
     /// False for an ARMv7 hard-float build on an older ARM (or one whose variant is unknown).
     func runs(on architecture: Architecture) -> Bool {

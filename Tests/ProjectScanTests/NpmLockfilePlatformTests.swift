@@ -119,6 +119,11 @@ import TestSupport
         #expect(NodePlatformName(packageName: "@oven/bun-linux-x64-baseline")?.libc == .glibc)
         #expect(NodePlatformName(packageName: "@oven/bun-linux-x64-musl-baseline")?.libc == .musl)
         #expect(NodePlatformName(packageName: "@esbuild/linux-x64") == nil)
+        // Rollup's ppc64 build carries cpu ["ppc64"] and no libc: its name says glibc.
+        let rollup = try #require(NodePlatformName(packageName: "@rollup/rollup-linux-powerpc64le-gnu"))
+        #expect(rollup.cpu == "ppc64" && rollup.libc == .glibc)
+        #expect(NodePlatformName(packageName: "@rollup/rollup-linux-loongarch64-gnu")?.cpu == "loong64")
+        #expect(NodePlatformName(packageName: "@sentry/cli-linux-i686")?.cpu == "ia32")
 
         let watcher = try Self.lockfile("c16-glibc-suffix-nolibc/package-lock.json")
         // Only a -glibc arm build: on musl arm/v7 the install script builds it from source.
