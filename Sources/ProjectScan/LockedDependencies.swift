@@ -104,23 +104,25 @@ public struct LockedDependencies: Sendable, Hashable, Codable {
                 files.append(path)
             }
         }
-        var npmFailures: [(path: String, detail: String)] = []
+        var npmFailures: [NpmLockfile.ParseError] = []
         for file in files {
             let name = PathText.fileName(of: file)
             if PythonLockfile.isLockfileName(name) {
                 do { found.python.append(try PythonLockfile.read(path: file)) } catch { found.unreadableLockfile(file, error.description) }
             } else {
-                do { found.npm.append(try NpmLockfile.read(path: file)) } catch { npmFailures.append((file, error.description)) }
+                do { found.npm.append(try NpmLockfile.read(path: file)) } catch { npmFailures.append(error) }
             }
         }
-        // An npm lockfile basefit cannot read (Yarn classic, lockfileVersion 1) beside one it
-        // read in the same directory is a leftover of another package manager: said, not counted.
+        // An npm lockfile of a kind basefit does not read (Yarn classic, lockfileVersion 1, Bun's)
+        // beside one it read in the same directory is a leftover of another package manager: said,
+        // not counted. One of a kind it reads that cannot be parsed (damaged, or pnpm documents that
+        // are not pnpm's) may be the one the build installs from: not judged.
         for failure in npmFailures {
             let directory = PathText.directory(of: failure.path)
-            if let read = found.npm.first(where: { PathText.directory(of: $0.path) == directory }) {
-                found.warnings.append("\(failure.detail); judged from \(PathText.fileName(of: read.path)) beside it")
+            if failure.formatNotRead, let read = found.npm.first(where: { PathText.directory(of: $0.path) == directory }) {
+                found.warnings.append("\(failure.description); judged from \(PathText.fileName(of: read.path)) beside it")
             } else {
-                found.unreadableLockfile(failure.path, failure.detail)
+                found.unreadableLockfile(failure.path, failure.description)
             }
         }
         for lockfile in found.python { found.warnings += lockfile.warnings }

@@ -48,6 +48,9 @@ public struct NpmLockfile: Sendable, Hashable, Codable {
     public struct ParseError: Error, Sendable, CustomStringConvertible {
         public var path: String
         public var detail: String
+        /// A kind of lockfile basefit does not read at all (Bun's, Yarn classic, npm's
+        /// lockfileVersion 1), rather than one it reads that is damaged or ambiguous.
+        public var formatNotRead: Bool = false
         public var description: String { "\(path): \(detail)" }
     }
 
@@ -65,7 +68,7 @@ public struct NpmLockfile: Sendable, Hashable, Codable {
         let name = PathText.fileName(of: path)
         if name == "bun.lock" || name == "bun.lockb" {
             throw ParseError(path: path, detail: "Bun's lockfile is not read (basefit reads package-lock.json, pnpm-lock.yaml and yarn.lock): "
-                             + "run bun install and scan node_modules, or give a package-lock.json of the same packages")
+                             + "run bun install and scan node_modules, or give a package-lock.json of the same packages", formatNotRead: true)
         }
         if name.hasSuffix(".json") { return try parsePackageLock(data, path: path) }
         if name.hasPrefix("pnpm-lock") { return try parsePnpm(String(decoding: data, as: UTF8.self), path: path) }
@@ -80,7 +83,8 @@ public struct NpmLockfile: Sendable, Hashable, Codable {
         }
         let version = top["lockfileVersion"] as? Int ?? 1
         guard let entries = top["packages"] as? [String: Any] else {
-            throw ParseError(path: path, detail: "lockfileVersion \(version) has no `packages` map (npm 7+ writes it; lockfileVersion 1 does not record os/cpu: run npm install --package-lock-only with npm ≥ 7)")
+            throw ParseError(path: path, detail: "lockfileVersion \(version) has no `packages` map (npm 7+ writes it; lockfileVersion 1 does not record os/cpu: run npm install --package-lock-only with npm ≥ 7)",
+                             formatNotRead: version < 2)
         }
         var packages: [Package] = []
         for (key, value) in entries {
@@ -203,7 +207,7 @@ public struct NpmLockfile: Sendable, Hashable, Codable {
     /// packages. Classic (v1) yarn.lock records no platform fields at all.
     public static func parseYarn(_ text: String, path: String) throws(ParseError) -> NpmLockfile {
         guard text.contains("__metadata:") else {
-            throw ParseError(path: path, detail: "a Yarn classic (v1) lockfile, which records no os/cpu/libc of its packages; regenerate it with Yarn ≥ 2 or use npm's package-lock.json")
+            throw ParseError(path: path, detail: "a Yarn classic (v1) lockfile, which records no os/cpu/libc of its packages; regenerate it with Yarn ≥ 2 or use npm's package-lock.json", formatNotRead: true)
         }
         let document: LockfileYAML
         do { document = try LockfileYAML.parse(text) } catch { throw ParseError(path: path, detail: error.description) }

@@ -55,6 +55,13 @@ import TestSupport
         let unjudged = try basefit(["check", directory.path, "--base", "node:22-alpine"])
         #expect(unjudged.status == 2, "\(unjudged.stdout)\(unjudged.stderr)")
         #expect(unjudged.stderr.contains("pnpm-lock.yaml: holds only pnpm's env document"), "\(unjudged.stderr)")
+        // Beside a package-lock.json it is still not judged: it is no other tool's leftover, and
+        // the build may install from it.
+        try FileManager.default.copyItem(at: TestPaths.fixtures.appendingPathComponent("lockfiles/npm-sharp-argon2/package-lock.json"),
+                                         to: directory.appendingPathComponent("package-lock.json"))
+        let beside = try basefit(["check", directory.path, "--base", "node:22-slim"])
+        #expect(beside.status == 2, "\(beside.stdout)\(beside.stderr)")
+        #expect(beside.stderr.contains("holds only pnpm's env document"), "\(beside.stderr)")
     }
 
     /// A lockfile npm 10.8.2 wrote: a darwin package as a dev dependency (devOptional). npm ci
