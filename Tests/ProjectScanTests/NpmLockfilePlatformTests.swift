@@ -73,6 +73,39 @@ import TestSupport
         #expect(try way(Self.lockfile("c09b-string-os-required/package-lock.json"), Self.glibcX64, "macnative") == .refused)
     }
 
+    @Test func pnpmStringFieldsAreOneItemListsToo() throws {
+        let text = """
+        lockfileVersion: '9.0'
+
+        packages:
+
+          nativefam-linux-x64-gnu@2.0.0:
+            resolution: {integrity: sha512-A}
+            cpu: x64
+            os: linux
+            libc: glibc
+
+          nativefam@2.0.0:
+            resolution: {integrity: sha512-A}
+
+        snapshots:
+
+          nativefam-linux-x64-gnu@2.0.0:
+            optional: true
+
+          nativefam@2.0.0:
+            optionalDependencies:
+              nativefam-linux-x64-gnu: 2.0.0
+        """
+        let lock = try NpmLockfile.parsePnpm(text, path: "pnpm-lock.yaml")
+        let gnu = try #require(lock.packages.first { $0.name == "nativefam-linux-x64-gnu" })
+        #expect(gnu.cpu == ["x64"] && gnu.os == ["linux"] && gnu.libc == ["glibc"] && gnu.optional)
+        guard case .noWay = try way(lock, Self.glibcArm64, "nativefam") else {
+            Issue.record("nativefam pins only an x64 build")
+            return
+        }
+    }
+
     @Test func aPlatformFieldOfAnotherTypeIsNotJudged() {
         let text = #"{"lockfileVersion":3,"packages":{"":{},"node_modules/a":{"version":"1.0.0","cpu":{"x64":true}}}}"#
         #expect(throws: NpmLockfile.ParseError.self) { try NpmLockfile.parsePackageLock(Data(text.utf8), path: "package-lock.json") }
@@ -172,5 +205,10 @@ import TestSupport
             return
         }
         #expect(try way(lock, Self.muslArmV7, "@napi-rs/example") == .prebuilt(platformPackages: ["@napi-rs/example-linux-arm-musleabihf"]))
+        // An ARM whose variant is unknown is not taken for ARMv7.
+        guard case .noWay = try way(lock, LockfilePlatform(libc: .musl, architecture: .arm(nil)), "@napi-rs/example") else {
+            Issue.record("-musleabihf on an ARM of unknown variant")
+            return
+        }
     }
 }
