@@ -194,6 +194,8 @@ import TestSupport
         #expect(try way(bun, Self.muslX64, "bun") == .compiles(needs: ["python3", "make", "g++"]))
         #expect(try way(bun, Self.glibcX64, "bun") == .prebuilt(platformPackages: ["@oven/bun-linux-x64", "@oven/bun-linux-x64-baseline"]))
         #expect(try way(bun, Self.glibcArm64, "bun") == .prebuilt(platformPackages: ["@oven/bun-linux-aarch64"]))
+        // The same family without os/cpu on its root was already judged so.
+        #expect(try way(Self.lockfile("c20-control/package-lock.json"), Self.muslX64, "nativeroot") == .noWay(available: ["nativeroot-linux-x64-gnu"]))
     }
 
     // MARK: F13 ARMv7 builds on ARMv6
