@@ -104,23 +104,25 @@ public struct LockedDependencies: Sendable, Hashable, Codable {
                 files.append(path)
             }
         }
-        var npmFailures: [(path: String, detail: String)] = []
+        var npmFailures: [NpmLockfile.ParseError] = []
         for file in files {
             let name = PathText.fileName(of: file)
             if PythonLockfile.isLockfileName(name) {
                 do { found.python.append(try PythonLockfile.read(path: file)) } catch { found.unreadableLockfile(file, error.description) }
             } else {
-                do { found.npm.append(try NpmLockfile.read(path: file)) } catch { npmFailures.append((file, error.description)) }
+                do { found.npm.append(try NpmLockfile.read(path: file)) } catch { npmFailures.append(error) }
             }
         }
-        // An npm lockfile basefit cannot read (Yarn classic, lockfileVersion 1) beside one it
-        // read in the same directory is a leftover of another package manager: said, not counted.
+        // An npm lockfile of a kind basefit does not read (Yarn classic, lockfileVersion 1, Bun's)
+        // beside one it read in the same directory is a leftover of another package manager: said,
+        // not counted. One of a kind it reads that cannot be parsed (damaged, or pnpm documents that
+        // are not pnpm's) may be the one the build installs from: not judged.
         for failure in npmFailures {
             let directory = PathText.directory(of: failure.path)
-            if let read = found.npm.first(where: { PathText.directory(of: $0.path) == directory }) {
-                found.warnings.append("\(failure.detail); judged from \(PathText.fileName(of: read.path)) beside it")
+            if failure.formatNotRead, let read = found.npm.first(where: { PathText.directory(of: $0.path) == directory }) {
+                found.warnings.append("\(failure.description); judged from \(PathText.fileName(of: read.path)) beside it")
             } else {
-                found.unreadableLockfile(failure.path, failure.detail)
+                found.unreadableLockfile(failure.path, failure.description)
             }
         }
         for lockfile in found.python { found.warnings += lockfile.warnings }
@@ -229,20 +231,22 @@ public struct LockedDependencies: Sendable, Hashable, Codable {
     public func judge(_ platform: LockfilePlatform) -> LockfileJudgement {
         var entries: [LockfileJudgement.Entry] = []
         for lockfile in npm {
-            let families = Set(lockfile.packages.filter { package in
-                package.optionalDependencies.contains { name in lockfile.packages.contains { $0.name == name && $0.isPlatformSpecific && NpmLockfileAnswer.allows($0.os, "linux") } }
-            }.map(\.name))
             for entry in NpmLockfileAnswer(lockfile, platform: platform).entries {
                 let way: LockfileJudgement.Way
                 switch entry.way {
                 case .prebuilt(let packages): way = .prebuilt(packages.joined(separator: ", "))
                 case .compiles(let needs): way = .buildsFromSource("node-gyp (install script)", needs: needs)
                 case .noWay(let available):
-                    way = .noWay(available.isEmpty ? "its os/cpu/libc exclude this platform"
-                                 : "the lockfile pins platform packages only for others (\(available.prefix(4).joined(separator: ", "))\(available.count > 4 ? " …" : ""))")
+                    way = .noWay("the lockfile pins platform packages only for others (\(available.prefix(4).joined(separator: ", "))\(available.count > 4 ? " …" : ""))")
+                case .notLocked(let members):
+                    way = .noWay("it lists \(members.joined(separator: ", ")) for this platform among its optional dependencies, but the lockfile "
+                                 + "does not pin \(members.count == 1 ? "it" : "them") (a lockfile written on another OS, npm/cli#4828): npm ci installs none")
+                case .refused:
+                    way = .noWay("it is not optional, and its os/cpu/libc (or its name's platform) exclude this platform: "
+                                 + "npm ci stops with EBADPLATFORM, or installs a build that does not load here")
                 }
                 entries.append(.init(ecosystem: .npm, package: entry.package, version: entry.version, lockfile: lockfile.path, way: way,
-                                     unblockedBy: nil, prebuiltElsewhere: families.contains(entry.package)))
+                                     unblockedBy: nil, prebuiltElsewhere: entry.hasLinuxPlatformPackages))
             }
         }
         if let tags = WheelTags(platform) {

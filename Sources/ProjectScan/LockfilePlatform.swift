@@ -20,19 +20,7 @@ public struct LockfilePlatform: Sendable, Hashable, Comparable, CustomStringConv
     }
 
     /// npm's name of the architecture (`x64`, `arm64`, `arm`, `ia32` …).
-    public var npmCPU: String? {
-        switch architecture {
-        case .amd64: return "x64"
-        case .arm64: return "arm64"
-        case .arm: return "arm"
-        case .i386: return "ia32"
-        case .ppc64le: return "ppc64"
-        case .s390x: return "s390x"
-        case .riscv64: return "riscv64"
-        case .loong64: return "loong64"
-        default: return nil
-        }
-    }
+    public var npmCPU: String? { architecture.npmName }
 
     /// npm's `libc` field value (`glibc`, `musl`).
     public var npmLibc: String? {

@@ -63,17 +63,61 @@ indirect enum LockfileYAML: Sendable, Hashable {
         var content: Substring
     }
 
+    /// One YAML document of a file: `opened` when a `---` line began it.
+    struct Document: Sendable {
+        var opened: Bool
+        /// The file's line the document's first content stands on (nil: an empty document).
+        var firstLine: Int?
+        var root: LockfileYAML
+    }
+
+    /// The file's only YAML document (a leading `---` allowed). Two or more are refused: which
+    /// one a tool reads is that tool's rule (pnpm's: `documents`), never a guess here.
     static func parse(_ text: String) throws(ParseError) -> LockfileYAML {
-        var lines: [Line] = []
+        let documents = try parseDocuments(text)
+        guard documents.count <= 1 else {
+            throw ParseError(line: documents[1].firstLine ?? 1, detail: "\(documents.count) YAML documents (`---` lines) where one is read")
+        }
+        return documents.first?.root ?? .scalar("")
+    }
+
+    /// Every YAML document of the file in order, split at `---` lines (column 0; a comment may
+    /// follow). A `---` with content after it, and the `...` end marker, are not read.
+    static func parseDocuments(_ text: String) throws(ParseError) -> [Document] {
+        var documents: [(opened: Bool, lines: [Line])] = []
+        var current: (opened: Bool, lines: [Line]) = (false, [])
+        var started = false  // a `---` or content line has been seen
         for (index, line) in text.textLines().enumerated() {
             let indent = line.prefix { $0 == " " }.count
             let content = line.dropFirst(indent)
-            if content.isEmpty || content.hasPrefix("#") || content == "---" { continue }
+            if indent == 0, content.hasPrefix("---") {
+                let rest = content.dropFirst(3)
+                guard rest.isEmpty || rest.first == " " && (rest.trimmingSpaces().isEmpty || rest.trimmingSpaces().hasPrefix("#")) else {
+                    throw ParseError(line: index + 1, detail: "content after a `---` document marker")
+                }
+                if started { documents.append(current) }
+                current = (true, [])
+                started = true
+                continue
+            }
+            if indent == 0, content == "..." || content.hasPrefix("... ") { throw ParseError(line: index + 1, detail: "a `...` document end marker") }
+            if content.isEmpty || content.hasPrefix("#") { continue }
             if content.hasPrefix("\t") { throw ParseError(line: index + 1, detail: "tab indentation") }
-            lines.append(Line(number: index + 1, indent: indent, content: content))
+            current.lines.append(Line(number: index + 1, indent: indent, content: content))
+            started = true
         }
-        var position = 0
-        return try block(lines, &position, indent: lines.first?.indent ?? 0)
+        if started { documents.append(current) }
+        var parsed: [Document] = []
+        for document in documents {
+            var position = 0
+            let root = try block(document.lines, &position, indent: document.lines.first?.indent ?? 0)
+            if position < document.lines.count {
+                // A line left of the document's first one: not part of its top mapping.
+                throw ParseError(line: document.lines[position].number, detail: "unexpected indentation")
+            }
+            parsed.append(Document(opened: document.opened, firstLine: document.lines.first?.number, root: root))
+        }
+        return parsed
     }
 
     private static func block(_ lines: [Line], _ position: inout Int, indent: Int) throws(ParseError) -> LockfileYAML {

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// The packages an npm, pnpm or Yarn Berry lockfile pins, with the platform fields
@@ -47,6 +48,9 @@ public struct NpmLockfile: Sendable, Hashable, Codable {
     public struct ParseError: Error, Sendable, CustomStringConvertible {
         public var path: String
         public var detail: String
+        /// A kind of lockfile basefit does not read at all (Bun's, Yarn classic, npm's
+        /// lockfileVersion 1), rather than one it reads that is damaged or ambiguous.
+        public var formatNotRead: Bool = false
         public var description: String { "\(path): \(detail)" }
     }
 
@@ -64,7 +68,7 @@ public struct NpmLockfile: Sendable, Hashable, Codable {
         let name = PathText.fileName(of: path)
         if name == "bun.lock" || name == "bun.lockb" {
             throw ParseError(path: path, detail: "Bun's lockfile is not read (basefit reads package-lock.json, pnpm-lock.yaml and yarn.lock): "
-                             + "run bun install and scan node_modules, or give a package-lock.json of the same packages")
+                             + "run bun install and scan node_modules, or give a package-lock.json of the same packages", formatNotRead: true)
         }
         if name.hasSuffix(".json") { return try parsePackageLock(data, path: path) }
         if name.hasPrefix("pnpm-lock") { return try parsePnpm(String(decoding: data, as: UTF8.self), path: path) }
@@ -79,7 +83,8 @@ public struct NpmLockfile: Sendable, Hashable, Codable {
         }
         let version = top["lockfileVersion"] as? Int ?? 1
         guard let entries = top["packages"] as? [String: Any] else {
-            throw ParseError(path: path, detail: "lockfileVersion \(version) has no `packages` map (npm 7+ writes it; lockfileVersion 1 does not record os/cpu: run npm install --package-lock-only with npm ≥ 7)")
+            throw ParseError(path: path, detail: "lockfileVersion \(version) has no `packages` map (npm 7+ writes it; lockfileVersion 1 does not record os/cpu: run npm install --package-lock-only with npm ≥ 7)",
+                             formatNotRead: version < 2)
         }
         var packages: [Package] = []
         for (key, value) in entries {
@@ -90,19 +95,32 @@ public struct NpmLockfile: Sendable, Hashable, Codable {
             let optionalDependencies = (entry["optionalDependencies"] as? [String: Any]).map { Array($0.keys).sorted() } ?? []
             packages.append(Package(
                 name: name, version: entry["version"] as? String ?? "",
-                os: entry["os"] as? [String], cpu: entry["cpu"] as? [String], libc: entry["libc"] as? [String],
-                optional: entry["optional"] as? Bool ?? false || entry["devOptional"] as? Bool ?? false,
+                os: try platformField(entry, "os", key: key, path: path), cpu: try platformField(entry, "cpu", key: key, path: path),
+                libc: try platformField(entry, "libc", key: key, path: path),
+                optional: entry["optional"] as? Bool ?? false,
                 hasInstallScript: entry["hasInstallScript"] as? Bool ?? false,
                 optionalDependencies: optionalDependencies))
         }
         return NpmLockfile(format: .packageLock, path: path, packages: packages)
     }
 
+    /// An entry's `os`, `cpu` or `libc` as npm checks it (npm-install-checks `checkPlatform`):
+    /// npm copies the package's value as declared, and a string is a one-item list
+    /// (`"cpu": "x64"` is `["x64"]`); absent, null or an empty string restricts nothing.
+    /// Any other value is not guessed at: the lockfile is not judged.
+    private static func platformField(_ entry: [String: Any], _ field: String, key: String, path: String) throws(ParseError) -> [String]? {
+        switch entry[field] {
+        case nil, is NSNull: return nil
+        case let list as [String]: return list
+        case let text as String: return text.isEmpty ? nil : [text]
+        default: throw ParseError(path: path, detail: "\(key): `\(field)` is neither a string nor a list of strings")
+        }
+    }
+
     // MARK: pnpm-lock.yaml
 
     public static func parsePnpm(_ text: String, path: String) throws(ParseError) -> NpmLockfile {
-        let document: LockfileYAML
-        do { document = try LockfileYAML.parse(text) } catch { throw ParseError(path: path, detail: error.description) }
+        let document = try pnpmProjectDocument(text, path: path)
         guard let packagesNode = document["packages"] else { throw ParseError(path: path, detail: "no `packages` section") }
         // Lockfile v9 keeps optionalDependencies in `snapshots`; v5/v6 in `packages`.
         var snapshotOptional: [String: [String]] = [:]
@@ -125,6 +143,38 @@ public struct NpmLockfile: Sendable, Hashable, Codable {
                 optionalDependencies: Array(Set(optional)).sorted()))
         }
         return NpmLockfile(format: .pnpm, path: path, packages: packages)
+    }
+
+    /// The project's lockfile in a pnpm-lock.yaml, by pnpm's own rule (lockfile.fs
+    /// `extractMainDocument`): pnpm 11+ writes two YAML documents, an "env" one with pnpm's own
+    /// version first (the file then starts with a `---` line), and the project's lockfile after
+    /// the next `---`; a file that does not start with `---` is one document, the project's.
+    /// Anything else (only the env document, a third document, a project document without
+    /// `lockfileVersion`) is not guessed at: the file is not judged.
+    static func pnpmProjectDocument(_ text: String, path: String) throws(ParseError) -> LockfileYAML {
+        let documents: [LockfileYAML.Document]
+        do { documents = try LockfileYAML.parseDocuments(text) } catch { throw ParseError(path: path, detail: error.description) }
+        var firstLine = text.textLines().first ?? ""
+        if firstLine.hasPrefix("\u{FEFF}") { firstLine = firstLine.dropFirst() }
+        let project: LockfileYAML.Document
+        if firstLine == "---" {
+            guard documents.count == 2, documents[0].firstLine != nil else {
+                let detail = documents.count < 2
+                    ? "holds only pnpm's env document (the file starts with `---` and no second document follows), no project lockfile"
+                    : "starts with `---` and holds \(documents.count) YAML documents where pnpm writes two (its env document, then the project's)"
+                throw ParseError(path: path, detail: detail)
+            }
+            project = documents[1]
+        } else {
+            guard documents.count <= 1 else {
+                throw ParseError(path: path, detail: "\(documents.count) YAML documents, and the file does not start with `---` as pnpm's two-document lockfile does")
+            }
+            project = documents.first ?? LockfileYAML.Document(opened: false, firstLine: nil, root: .scalar(""))
+        }
+        guard project.root["lockfileVersion"]?.text?.isEmpty == false else {
+            throw ParseError(path: path, detail: "the project document\(project.firstLine.map { " (line \($0))" } ?? "") has no `lockfileVersion`")
+        }
+        return project.root
     }
 
     /// `/@img/sharp-linux-x64@0.33.5` (v6), `/sharp/0.32.6` (v5), `@img/sharp-linux-x64@0.33.5(peer@1)` (v9) → `name@version`.
@@ -157,7 +207,7 @@ public struct NpmLockfile: Sendable, Hashable, Codable {
     /// packages. Classic (v1) yarn.lock records no platform fields at all.
     public static func parseYarn(_ text: String, path: String) throws(ParseError) -> NpmLockfile {
         guard text.contains("__metadata:") else {
-            throw ParseError(path: path, detail: "a Yarn classic (v1) lockfile, which records no os/cpu/libc of its packages; regenerate it with Yarn ≥ 2 or use npm's package-lock.json")
+            throw ParseError(path: path, detail: "a Yarn classic (v1) lockfile, which records no os/cpu/libc of its packages; regenerate it with Yarn ≥ 2 or use npm's package-lock.json", formatNotRead: true)
         }
         let document: LockfileYAML
         do { document = try LockfileYAML.parse(text) } catch { throw ParseError(path: path, detail: error.description) }
@@ -165,24 +215,17 @@ public struct NpmLockfile: Sendable, Hashable, Codable {
         for (key, value) in document.pairs where key != "__metadata" {
             guard let resolution = value["resolution"]?.text, let (name, reference) = splitNameVersion(resolution) else { continue }
             guard reference.hasPrefix("npm:") else { continue }  // workspace:, patch:, link: entries
-            var os: [String]?
-            var cpu: [String]?
-            var libc: [String]?
-            for condition in (value["conditions"]?.text ?? "").split(separator: "&") {
-                let parts = condition.trimmingSpaces().split(separator: "=", maxSplits: 1).map(String.init)
-                guard parts.count == 2 else { continue }
-                switch parts[0] {
-                case "os": os = (os ?? []) + [parts[1]]
-                case "cpu": cpu = (cpu ?? []) + [parts[1]]
-                case "libc": libc = (libc ?? []) + [parts[1]]
-                default: break
-                }
+            var condition = YarnCondition()
+            if let text = value["conditions"]?.text {
+                do { condition = try YarnCondition(parsing: text) } catch { throw ParseError(path: path, detail: "\(key): \(error.description)") }
+            } else if value["conditions"] != nil {
+                throw ParseError(path: path, detail: "\(key): `conditions` is not a string")
             }
             let optionalMeta = value["dependenciesMeta"]?.pairs.filter { $0.value["optional"]?.text == "true" }.map(\.key) ?? []
             let optional = (value["optionalDependencies"]?.pairs.map(\.key) ?? []) + optionalMeta
             packages.append(Package(
                 name: name, version: value["version"]?.text ?? String(reference.dropFirst(4)),
-                os: os, cpu: cpu, libc: libc, optional: false, hasInstallScript: false,
+                os: condition.os, cpu: condition.cpu, libc: condition.libc, optional: false, hasInstallScript: false,
                 optionalDependencies: Array(Set(optional)).sorted()))
         }
         // A package some other entry lists as optional is optional.

@@ -27,14 +27,10 @@ struct YarnLockConditions {
         for (key, value) in document.pairs where key != "__metadata" {
             guard let text = value["conditions"]?.text, let resolution = value["resolution"]?.text,
                   let (name, _) = NpmLockfile.splitNameVersion(resolution) else { continue }
-            var allowed: Set<String> = []
-            var denied: Set<String> = []
-            for term in text.split(whereSeparator: { "&|() ".contains($0) }) where term.contains("os=") {
-                let system = String(term.split(separator: "=", maxSplits: 1).last ?? "")
-                if term.hasPrefix("!") { denied.insert(system) } else { allowed.insert(system) }
-            }
+            // Conditions that cannot be read are taken to allow Linux: the package is then expected here.
+            let os = (try? YarnCondition(parsing: text))?.os
             byResolution[resolution] = Condition(
-                allowsLinux: (allowed.isEmpty || allowed.contains("linux")) && !denied.contains("linux"),
+                allowsLinux: NpmLockfileAnswer.allows(os, "linux"),
                 optional: optionalNames.contains(name))
         }
     }

@@ -38,6 +38,42 @@ import TestSupport
         #expect(arm.stdout.contains("sharp: the build stage needs python3 make g++"))
     }
 
+    /// pnpm 11+ writes its env document (pnpm's own version) first and the project's lockfile
+    /// second: the project's packages are judged; a file with only the env document is not.
+    @Test func pnpmTwoDocumentLockfileIsJudgedFromTheProjectDocument() throws {
+        let directory = try checkout(["npm-platform/p1-twodoc/pnpm-lock.yaml"])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try basefit(["check", directory.path, "--base", "node:22-alpine"])
+        #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("@node-rs/argon2 1.8.3 cannot install on musl"), "\(result.stdout)")
+
+        let lockfile = directory.appendingPathComponent("pnpm-lock.yaml")
+        let text = try String(contentsOf: lockfile, encoding: .utf8)
+        let separator = try #require(text.range(of: "\n---\n", options: .backwards))
+        let envOnly = String(text[..<separator.lowerBound]) + "\n"
+        try envOnly.write(to: lockfile, atomically: true, encoding: .utf8)
+        let unjudged = try basefit(["check", directory.path, "--base", "node:22-alpine"])
+        #expect(unjudged.status == 2, "\(unjudged.stdout)\(unjudged.stderr)")
+        #expect(unjudged.stderr.contains("pnpm-lock.yaml: holds only pnpm's env document"), "\(unjudged.stderr)")
+        // Beside a package-lock.json it is still not judged: it is no other tool's leftover, and
+        // the build may install from it.
+        try FileManager.default.copyItem(at: TestPaths.fixtures.appendingPathComponent("lockfiles/npm-sharp-argon2/package-lock.json"),
+                                         to: directory.appendingPathComponent("package-lock.json"))
+        let beside = try basefit(["check", directory.path, "--base", "node:22-slim"])
+        #expect(beside.status == 2, "\(beside.stdout)\(beside.stderr)")
+        #expect(beside.stderr.contains("holds only pnpm's env document"), "\(beside.stderr)")
+    }
+
+    /// A lockfile npm 10.8.2 wrote: a darwin package as a dev dependency (devOptional). npm ci
+    /// checks every package that is not optional and stops with EBADPLATFORM on Linux.
+    @Test func aDevOptionalPlatformPackageFailsOnLinux() throws {
+        let directory = try checkout(["npm-platform/npm10-devoptional-darwin/package-lock.json"])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try basefit(["check", directory.path, "--base", "node:22-slim"])
+        #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("famz-darwin-arm64 1.0.0 cannot install") && result.stdout.contains("EBADPLATFORM"), "\(result.stdout)")
+    }
+
     @Test func uvLockAloneAnswersOffline() throws {
         let directory = try checkout(["python-ingest/uv.lock", "python-ingest/pyproject.toml"])
         defer { try? FileManager.default.removeItem(at: directory) }
