@@ -232,9 +232,11 @@ public struct Evaluator: Sendable {
         }
         guard !missing.isEmpty else { return ([], nil) }
         var plan: InstallPlan?
-        // A library that is there but not in ld.so.cache needs ldconfig, not a package.
-        if image.packageManager != nil, missing.contains(where: { image.uncachedLibraries[$0.soname] == nil }) {
-            let needs = missing.filter { image.uncachedLibraries[$0.soname] == nil }.map { entry in
+        // A library that is there but not in ld.so.cache needs ldconfig, not a package; one the
+        // loader stops at before it reaches a package's copy needs that file gone.
+        func installable(_ soname: String) -> Bool { image.uncachedLibraries[soname] == nil && image.refusedLibraries[soname] == nil }
+        if image.packageManager != nil, missing.contains(where: { installable($0.soname) }) {
+            let needs = missing.filter { installable($0.soname) }.map { entry in
                 let versions = entry.users.compactMap { byPath[$0] }.flatMap(\.versionNeeds)
                     .filter { $0.library == entry.soname }.flatMap(\.versions).map(\.version.name)
                 return MissingLibrary(soname: entry.soname, versions: Array(Set(versions)).sorted())
@@ -245,6 +247,15 @@ public struct Evaluator: Sendable {
             let first = users[0]
             let more = users.count > 1 ? " (and \(users.count - 1) more)" : ""
             var fix = Fix()
+            if let refusal = image.refusedLibraries[soname] {
+                let explanation = LibraryFailure.Reason(rawValue: refusal.reason)?.explanation ?? refusal.reason
+                fix.advice = "put the real \(soname) at \(refusal.path), or remove what is there: the loader does not search past it"
+                problems.append(Problem(
+                    kind: .missingLibrary, artifact: first, artifacts: users, library: soname, version: nil, symbols: [],
+                    message: "\(first)\(more) needs \(soname); in \(image.reference) the loader finds \(refusal.path) first and stops there: it \(explanation)",
+                    fix: fix))
+                continue
+            }
             if let path = image.uncachedLibraries[soname] {
                 fix.advice = "\(path) is there, but not in /etc/ld.so.cache, where the loader looks: run ldconfig after copying it in (RUN ldconfig)"
             } else if let plan {

@@ -5,9 +5,13 @@
 //   absolute entry paths, `..` in a path or hard-link target, writing through a symbolic link
 //   that is absolute or climbs above the destination, hard links to such paths or to missing
 //   files or directories, digest/size mismatches, limits passed, malformed archives or JSON.
+//   Names and link targets that are not valid UTF-8 are errors too (`.unsupported`): skipping
+//   them would leave a lower layer's file in place or hide a program from the gate.
 // - skipped and listed in `ImageConfig.skippedEntries`, unpack goes on:
-//   character/block devices, FIFOs, sockets, unknown entry types, names that are not UTF-8,
-//   empty symlink targets, a hard link to itself, AUFS `.wh..wh.*` bookkeeping entries.
+//   character/block devices, FIFOs, sockets, unknown entry types (each still replaces what
+//   lower layers had at its path, and an empty file stands in for it: the loader cannot load a
+//   library from any of them), empty symlink targets, a hard link to itself, AUFS `.wh..wh.*`
+//   bookkeeping entries.
 // - silently adjusted: setuid/setgid bits are dropped; owners are set only when running as root
 //   (otherwise the owner also gets read/write, and search on directories); xattrs are ignored.
 
@@ -107,6 +111,7 @@ public enum ImageLayers {
         config.uncompressedBytes = writer.bytesWritten
         config.layerCount = layers.count
         config.skippedEntries = writer.skipped
+        config.layerFiles = writer.layerFiles
         return config
     }
 

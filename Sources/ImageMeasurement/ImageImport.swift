@@ -29,11 +29,12 @@ public enum ImageImport {
 
     /// Unpacks `source`, measures the root, and hands the unpacked root and its measurement to
     /// `inspect` (to scan the image's own files) before it is removed. The image records its layers' diff_ids for
-    /// its architecture. Returns the image and the entries deliberately not created.
+    /// its architecture. Returns the image and what its config and the unpack said (the entries
+    /// deliberately not created, the files each layer wrote).
     public static func image(
         from source: Source, name: String, description: String? = nil,
         inspect: (_ root: String, _ measured: RootfsMeasurer.Result) throws -> Void = { _, _ in }
-    ) throws -> (Image, [String]) {
+    ) throws -> (image: Image, config: ImageConfig) {
         let (measured, config) = try measureRoot(from: source, inspect: inspect)
         let architecture = config.architecture.flatMap { Architecture([$0, config.variant].compactMap { $0 }.joined(separator: "/")) ?? Architecture($0) }
         var image = RootfsImport.image(
@@ -43,7 +44,7 @@ public enum ImageImport {
         if let architecture = architecture ?? image.architectures.first, !config.diffIDs.isEmpty {
             image.layers[architecture] = config.diffIDs
         }
-        return (image, config.skippedEntries.map(\.description))
+        return (image, config)
     }
 
     /// Unpacks `source` into a private temporary directory, measures the root, hands it to
