@@ -61,13 +61,36 @@ public enum ImageLayers {
 
         var layers: [(path: String, label: String)] = []
         var compressed: UInt64 = 0
-        for descriptor in manifest.layers {
+        for (index, descriptor) in manifest.layers.enumerated() {
             try checkLayerMediaType(descriptor.mediaType, path: manifestPath)
             let digest = try Digest(descriptor.digest, path: manifestPath)
             let path = blobs.path(digest)
             try BlobFiles.verify(path, against: descriptor, digest: digest)
+            let label = "blobs/sha256/\(digest.hex)"
+            // What a runtime checks before it applies a layer (umoci: "diffid mismatch"; a
+            // compression other than the media type's does not decompress there): libarchive
+            // would read any compression, and --app-only trusts the diff_ids.
+            let (uncompressed, compression) = try BlobFiles.uncompressedLayer(path)
+            if let mediaType = descriptor.mediaType {
+                guard let promised = LayerCompression(mediaType: mediaType) else {
+                    throw ImageLayersError(.unsupported, path: label, detail: "layer media type \(mediaType) names no compression basefit knows")
+                }
+                guard promised == compression else {
+                    throw ImageLayersError(
+                        .malformed, path: label,
+                        detail: "the layer is \(compression) but its media type \(mediaType) says \(promised); a runtime would not unpack it")
+                }
+            }
+            if let diffIDs = raw.rootfs?.diff_ids, !diffIDs.isEmpty {
+                let diffID = try Digest(diffIDs[index], path: configPath)
+                guard uncompressed == diffID.hex else {
+                    throw ImageLayersError(
+                        .digestMismatch, path: label,
+                        detail: "layer's uncompressed sha256 is \(uncompressed), the config's diff_id says \(diffID.hex) (diffid mismatch)")
+                }
+            }
             compressed += UInt64(clamping: descriptor.size)
-            layers.append((path, "blobs/sha256/\(digest.hex)"))
+            layers.append((path, label))
         }
         return try apply(layers, config: raw, compressedBytes: compressed, writer: writer)
     }

@@ -121,7 +121,7 @@ public struct RootfsMeasurer: Sendable {
         var libraries: [String: ProvidedLibrary] = [:]
         var refused: [String: RefusedLibrary] = [:]
         /// What the loader makes of the entry at `inside` when it searches `name` there.
-        func library(_ name: String, at inside: String) -> Candidate {
+        func file(_ name: String, at inside: String) -> Candidate {
             // Nothing there (or a link to nothing): the search goes on.
             guard let host = paths.resolve(inside), let status = FileStatus.ofLink(host) else { return .searchOn }
             var prefix: [UInt8] = []
@@ -147,6 +147,35 @@ public struct RootfsMeasurer: Sendable {
                                                 maxima: [:], estimate: false, source: "measured"))
             case .skip: return .searchOn
             case .refuse(let reason): return .refused(RefusedLibrary(path: inside, reason: reason.rawValue))
+            }
+        }
+        /// `file(_:at:)`, with the copies glibc (2.33 and later) tries first on a capable CPU, in
+        /// the directory's `glibc-hwcaps/<level>/` subdirectories. The CPU is not known, so each
+        /// copy must do: one the loader refuses is the answer, and a name found in both is
+        /// credited only with the versions every copy defines.
+        func library(_ name: String, at inside: String) -> Candidate {
+            let found = file(name, at: inside)
+            let directory = String(inside[..<(inside.lastIndex(of: "/") ?? inside.startIndex)])
+            guard family == LibcFamily.glibc.rawValue else { return found }
+            var versions: Set<String>?
+            for level in paths.list(directory + "/glibc-hwcaps") {
+                switch file(name, at: directory + "/glibc-hwcaps/" + level + "/" + name) {
+                case .searchOn: continue
+                case .stop: return .stop
+                case .refused(let refusal): return .refused(refusal)
+                case .library(let copy): versions = (versions ?? copy.versions).intersection(copy.versions)
+                }
+            }
+            guard let versions else { return found }
+            switch found {
+            case .library(var library):
+                library.versions.formIntersection(versions)
+                return .library(library)
+            case .searchOn:
+                // Found on some CPUs only: not credited.
+                return .stop
+            case .refused, .stop:
+                return found
             }
         }
         // LD_LIBRARY_PATH first. The loader tries the first cache entry for a name only; when its

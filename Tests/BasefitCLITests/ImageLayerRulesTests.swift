@@ -130,6 +130,32 @@ import TestSupport
         }
     }
 
+    /// F5: a `glibc-hwcaps/x86-64-v2/` copy beside the system directory's library is what glibc
+    /// loads on a capable CPU; basefit does not know the CPU, so an old copy there (without the
+    /// VERS_2.0 the program needs) is a problem although the plain copy has it.
+    @Test func aGlibcHwcapsCopyMustDoToo() throws {
+        guard let registry else { return }
+        let home = try home("hwcaps")
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let directory = "usr/lib/x86_64-linux-gnu"
+        let program = TestPaths.elf("versions/bin/app")
+        try layer([Entry(kind: "file", name: directory + "/libvers.so.1", argument: TestPaths.elf("versions/new/libvers.so.1"))],
+                  at: home + "/plain.tar")
+        let plain = try registry.pushWithLayer(base: "bookworm", layer: home + "/plain.tar", tag: "hwcaps-plain", repository: "team/hwcaps-plain")
+        let passes = try LocalRegistry.basefit(["check", program, "--image", plain, "--tls-verify=false", "--runtime", "none"], home: home)
+        #expect(passes.status == 0, "\(passes.stdout)\(passes.stderr)")
+        try layer([Entry(kind: "file", name: directory + "/libvers.so.1", argument: TestPaths.elf("versions/new/libvers.so.1")),
+                   Entry(kind: "file", name: directory + "/glibc-hwcaps/x86-64-v2/libvers.so.1", argument: TestPaths.elf("versions/lib/libvers.so.1"))],
+                  at: home + "/hwcaps.tar")
+        let image = try registry.pushWithLayer(base: "bookworm", layer: home + "/hwcaps.tar", tag: "hwcaps-old", repository: "team/hwcaps-old")
+        for run in ["measured", "from the cache"] {
+            let check = try LocalRegistry.basefit(["check", program, "--image", image, "--tls-verify=false", "--runtime", "none",
+                                                   "--format", "json"], home: home)
+            #expect(check.status == 1, "\(run): \(check.stdout)\(check.stderr)")
+            #expect(problems(check.stdout).contains { ($0["message"] as? String)?.contains("VERS_2.0") == true }, "\(run): \(check.stdout)")
+        }
+    }
+
     /// F4: `--app-only` keeps the app layer's files however the layer spells their paths:
     /// `app/./bad`, `app//bad2` and `bin/bad3` written through bookworm's `bin -> usr/bin`
     /// (a program needing libchaina.so.1, which the image lacks); before, only `app/ok` was

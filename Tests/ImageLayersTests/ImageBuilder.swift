@@ -109,6 +109,8 @@ struct OCILayoutBuilder {
     struct Layer {
         var data: Data
         var mediaType = "application/vnd.oci.image.layer.v1.tar"
+        /// sha256 of the uncompressed tar; nil: of `data`.
+        var diffID: String?
     }
 
     var layers: [Layer] = []
@@ -125,7 +127,8 @@ struct OCILayoutBuilder {
     }
 
     mutating func addGzip(_ tar: TarBuilder) throws {
-        layers.append(Layer(data: try gzip(tar.archive), mediaType: "application/vnd.oci.image.layer.v1.tar+gzip"))
+        layers.append(Layer(data: try gzip(tar.archive), mediaType: "application/vnd.oci.image.layer.v1.tar+gzip",
+                            diffID: SHA256.hex(of: tar.archive)))
     }
 
     @discardableResult
@@ -146,7 +149,7 @@ struct OCILayoutBuilder {
                 try layer.data.write(to: blobs.appendingPathComponent(hex))
             }
             layerDescriptors.append(#"{"mediaType":"\#(layer.mediaType)","digest":"sha256:\#(hex)","size":\#(layer.data.count)}"#)
-            diffIDs.append(#""sha256:\#(hex)""#)
+            diffIDs.append(#""sha256:\#(layer.diffID ?? SHA256.hex(of: layer.data))""#)
         }
         let env = environment.map { #""\#($0)""# }.joined(separator: ",")
         let config = Data(#"{"architecture":"\#(architecture)","os":"\#(os)","config":{"User":"\#(user)","Env":[\#(env)]},"rootfs":{"type":"layers","diff_ids":[\#(diffIDs.joined(separator: ","))]}}"#.utf8)

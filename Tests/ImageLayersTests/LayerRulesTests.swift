@@ -399,6 +399,44 @@ import TestSupport
         #expect(config.layerCount == 1)
     }
 
+    /// A layer whose bytes are not compressed as its media type says (xz under `tar+gzip`, gzip
+    /// under plain `tar`) is refused: libarchive reads any compression, a runtime does not.
+    @Test func aLayerCompressedOtherwiseThanItsMediaTypeSaysIsRefused() throws {
+        var layer = TarBuilder()
+        layer.file("usr/lib/libfoo.so.1", "x")
+        let scratch = try Scratch()
+        let tar = scratch.path("layer.tar")
+        try layer.archive.write(to: URL(fileURLWithPath: tar))
+        #expect(try Run.program("/usr/bin/xz", ["-k", tar]).status == 0)
+        let xz = try Data(contentsOf: URL(fileURLWithPath: tar + ".xz"))
+        let wrong = try unpack([]) {
+            $0.layers = [.init(data: xz, mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", diffID: SHA256.hex(of: layer.archive))]
+        }
+        #expect(wrong.error?.kind == .malformed, "\(String(describing: wrong.result))")
+        #expect(wrong.error?.detail.contains("is xz but its media type") == true, "\(String(describing: wrong.error))")
+        expectContained(wrong)
+        let gzipped = try gzip(layer.archive)
+        let plain = try unpack([]) {
+            $0.layers = [.init(data: gzipped, mediaType: "application/vnd.oci.image.layer.v1.tar", diffID: SHA256.hex(of: layer.archive))]
+        }
+        #expect(plain.error?.kind == .malformed, "\(String(describing: plain.result))")
+        let right = try unpack([layer], gzip: true)
+        #expect(right.config != nil, "\(String(describing: right.error))")
+    }
+
+    /// The config's diff_ids are held to the layers' uncompressed bytes (umoci: "diffid
+    /// mismatch"); `--app-only` finds the base by them.
+    @Test func aDiffIDThatIsNotTheLayersIsRefused() throws {
+        var layer = TarBuilder()
+        layer.file("etc/app", "x")
+        let outcome = try unpack([]) {
+            $0.layers = [.init(data: layer.archive, diffID: String(repeating: "ab", count: 32))]
+        }
+        #expect(outcome.error?.kind == .digestMismatch, "\(String(describing: outcome.result))")
+        #expect(outcome.error?.detail.contains("diff_id") == true, "\(String(describing: outcome.error))")
+        expectContained(outcome)
+    }
+
     @Test func selfHardLinksAreSkipped() throws {
         var layer = TarBuilder()
         layer.file("same", "x")
