@@ -136,6 +136,9 @@ public struct Image: Sendable, Hashable {
     /// Names the loader's search meets first at a file it cannot load (measured images; not in
     /// catalogs): not in `libraries`, and said in the problem.
     public var refusedLibraries: [String: RefusedLibrary] = [:]
+    /// Libraries the image's configuration preloads (`LD_PRELOAD`) that the loader maps, by path
+    /// inside the image: loaded into every program (measured images; not in catalogs).
+    public var preloads: [String] = []
     /// Nodes a measured root holds besides `runtime` (the distribution's /usr/bin/node beside
     /// an official one in /usr/local …): an addon is held to each, as whichever PATH finds
     /// runs it. Set where a root was measured; never stored in a catalog.

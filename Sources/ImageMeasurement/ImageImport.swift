@@ -76,6 +76,9 @@ public enum ImageImport {
         var measurer = try RootfsMeasurer(root: rootfs)
         measurer.libraryPath = config.environment.last { $0.hasPrefix("LD_LIBRARY_PATH=") }
             .map { $0.dropFirst("LD_LIBRARY_PATH=".count).split(separator: ":").map(String.init) } ?? []
+        // glibc splits LD_PRELOAD at spaces and colons.
+        measurer.preload = config.environment.last { $0.hasPrefix("LD_PRELOAD=") }
+            .map { $0.dropFirst("LD_PRELOAD=".count).split(whereSeparator: { $0 == ":" || $0 == " " }).map(String.init) } ?? []
         let measured = measurer.measure()
         try inspect(rootfs, measured)
         return (measured, config)

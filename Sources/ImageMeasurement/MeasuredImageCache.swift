@@ -33,6 +33,8 @@ public struct MeasuredImageCache: Sendable {
         case refused = ".refused-v1.json"
         /// Per layer, the files it wrote (`ImageConfig.layerFiles`), for `--app-only`.
         case layerFiles = ".layerfiles-v1.json"
+        /// The libraries the configuration's LD_PRELOAD maps (`Image.preloads`).
+        case preloads = ".preloads-v1.json"
         /// The Node-API functions the image's Nodes export (`Image.Runtime.nodeAPIExports`,
         /// `Image.otherNodes`).
         case nodeAPI = ".nodeapi-v1.json"

@@ -31,6 +31,7 @@ public enum RootfsImport {
             measured: source, provenance: "\(source), \(date)")
         image.uncachedLibraries = result.uncachedLibraries
         image.refusedLibraries = result.refusedLibraries
+        image.preloads = result.preloads
         image.otherNodes = result.runtimes.dropFirst().filter { $0.kind == .node }.map(runtime)
         return image
     }

@@ -21,6 +21,9 @@ public struct RootfsMeasurer: Sendable {
     /// `LD_LIBRARY_PATH` of the image's configuration (`config.Env`): directories the loader
     /// searches before anything else, for every program started with that environment.
     public var libraryPath: [String] = []
+    /// `LD_PRELOAD` of the image's configuration: libraries (paths, or names searched as NEEDED
+    /// names are) the loader maps into every program started with that environment.
+    public var preload: [String] = []
 
     public init(root: String) throws(CatalogError) {
         var info = stat()
@@ -67,6 +70,9 @@ public struct RootfsMeasurer: Sendable {
         /// Names whose first file on the loader's search is one the loader cannot load, so that it
         /// stops there (`LoaderCandidate`): not in `libraries`, whatever a later directory holds.
         public var refusedLibraries: [String: RefusedLibrary] = [:]
+        /// The `preload` entries the loader maps, by their path inside the root (one it cannot
+        /// find or load, it ignores with a message; what a mapped one needs, every program needs).
+        public var preloads: [String] = []
 
         /// The root's runtime: the first of `runtimes`, those under /usr/local (where the
         /// official images install theirs) before the distribution's.
@@ -208,6 +214,19 @@ public struct RootfsMeasurer: Sendable {
                 }
             }
         }
+        var preloads: [String] = []
+        if family != "none" {
+            for entry in preload where !entry.isEmpty {
+                if entry.contains("/") {
+                    // A relative path is the program's working directory's business: not followed.
+                    guard entry.hasPrefix("/"), let name = entry.split(separator: "/").last,
+                          case .library = library(String(name), at: entry) else { continue }
+                    preloads.append(entry)
+                } else if let path = libraries[entry]?.path {
+                    preloads.append(path)
+                }
+            }
+        }
         var version: VersionNumber?
         if family == LibcFamily.glibc.rawValue, let libc = libraries["libc.so.6"] {
             // glibc releases without new symbols (2.31) define no version node of their
@@ -226,7 +245,7 @@ public struct RootfsMeasurer: Sendable {
             users: users(), totalBytes: treeBytes(), osName: os.name, osVersion: os.version, osCodename: os.codename,
             runtimes: RuntimeDetector(paths: paths).detect(),
             installedPackages: (try? DpkgStatus.installedPackages(root: root)).map { $0.sorted() },
-            uncachedLibraries: uncached, refusedLibraries: refused)
+            uncachedLibraries: uncached, refusedLibraries: refused, preloads: preloads)
     }
 
     /// What the loader does with one file it finds under a name it searches.

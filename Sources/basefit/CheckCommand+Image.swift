@@ -27,6 +27,12 @@ extension CheckCommand {
         var inputs = paths
         if let projectNeeds {
             needs = projectNeeds
+            // What the image's LD_PRELOAD maps is loaded into every program of the project too.
+            let preloaded = measured.image.preloads.compactMap { measured.libraryNeeds?[$0] }
+            if !preloaded.isEmpty {
+                needs = Requirements(files: needs.files + preloaded, node: needs.node, python: needs.python, hints: needs.hints,
+                                     lockfiles: needs.lockfiles, unjudged: needs.unjudged)
+            }
         } else {
             needs = measured.contents ?? Requirements(files: [], node: nil, python: nil, hints: [])
             inputs = [measured.label]

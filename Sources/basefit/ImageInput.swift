@@ -109,7 +109,7 @@ enum ImageInput {
                 return result
             }
             let measurements = MeasuredImageCache(cacheDirectory: cache.directory)
-            var documents: Set<MeasuredImageCache.Document> = [.uncached, .refused, .nodeAPI]
+            var documents: Set<MeasuredImageCache.Document> = [.uncached, .refused, .preloads, .nodeAPI]
             if appOnly || appIfKnown { documents.insert(.layerFiles) }
             if scanContents { documents.insert(.contents) }
             if readLibraries { documents.insert(.libraries) }
@@ -119,11 +119,13 @@ enum ImageInput {
             let cachedUncached = hit?.documents[.uncached].flatMap { try? JSONDecoder().decode([String: String].self, from: $0) }
             let cachedNodeAPI = hit?.documents[.nodeAPI].flatMap { try? JSONDecoder().decode(NodeAPIDocument.self, from: $0) }
             let cachedRefused = hit?.documents[.refused].flatMap { try? JSONDecoder().decode([String: RefusedLibrary].self, from: $0) }
+            let cachedPreloads = hit?.documents[.preloads].flatMap { try? JSONDecoder().decode([String].self, from: $0) }
             let cachedLayerFiles = hit?.documents[.layerFiles].flatMap { try? JSONDecoder().decode([[String]].self, from: $0) }
             if var hit, !scanContents || cachedContents != nil, !readLibraries || cachedLibraries != nil, let cachedUncached,
-               let cachedRefused, let cachedNodeAPI, !(appOnly || appIfKnown) || cachedLayerFiles != nil {
+               let cachedRefused, let cachedPreloads, let cachedNodeAPI, !(appOnly || appIfKnown) || cachedLayerFiles != nil {
                 hit.image.uncachedLibraries = cachedUncached
                 hit.image.refusedLibraries = cachedRefused
+                hit.image.preloads = cachedPreloads
                 cachedNodeAPI.restore(into: &hit.image)
                 Output.verbose("image: \(label) measured earlier (cache)", options: global)
                 return try onlyApp(MeasuredImage(image: hit.image, label: label, digest: resolved.digest, contents: cachedContents,
@@ -148,6 +150,7 @@ enum ImageInput {
                 written[.libraries] = try measured.libraryNeeds.map { try JSONEncoder().encode($0) }
                 written[.uncached] = try JSONEncoder().encode(measured.image.uncachedLibraries)
                 written[.refused] = try JSONEncoder().encode(measured.image.refusedLibraries)
+                written[.preloads] = try JSONEncoder().encode(measured.image.preloads)
                 written[.layerFiles] = try measured.layerFiles.map { try JSONEncoder().encode($0.map { $0.sorted() }) }
                 written[.nodeAPI] = try JSONEncoder().encode(NodeAPIDocument(measured.image))
                 try measurements.write(hex: hex, image: measured.image, documents: written)

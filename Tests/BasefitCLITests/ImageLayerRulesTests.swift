@@ -156,6 +156,31 @@ import TestSupport
         }
     }
 
+    /// F6: the image's configuration preloads a library (`LD_PRELOAD`) that needs one the image
+    /// lacks: the loader maps it into every program and stops ("error while loading shared
+    /// libraries: libchainb.so.1"), so a project program that itself loads is not compatible.
+    @Test func aPreloadedLibraryIsHeldToTheImageForEveryProgram() throws {
+        guard let registry else { return }
+        let home = try home("preload")
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        try layer([Entry(kind: "file", name: "opt/lib/libchaina.so.1", argument: TestPaths.elf("chain/lib/libchaina.so.1"))],
+                  at: home + "/preload.tar")
+        let program = TestPaths.elf("hello-glibc")
+        let quiet = try registry.pushWithLayer(base: "bookworm", layer: home + "/preload.tar", tag: "preload-none", repository: "team/preload-none")
+        let passes = try LocalRegistry.basefit(["check", program, "--image", quiet, "--tls-verify=false", "--runtime", "none"], home: home)
+        #expect(passes.status == 0, "\(passes.stdout)\(passes.stderr)")
+        let image = try registry.pushWithLayer(base: "bookworm", layer: home + "/preload.tar", tag: "preload-broken",
+                                               repository: "team/preload-broken", environment: ["LD_PRELOAD=/opt/lib/libchaina.so.1"])
+        for run in ["measured", "from the cache"] {
+            let check = try LocalRegistry.basefit(["check", program, "--image", image, "--tls-verify=false", "--runtime", "none",
+                                                   "--format", "json"], home: home)
+            #expect(check.status == 1, "\(run): \(check.stdout)\(check.stderr)")
+            let found = problems(check.stdout)
+            #expect(found.count == 1 && found.first?["library"] as? String == "libchainb.so.1"
+                    && found.first?["artifact"] as? String == "/opt/lib/libchaina.so.1", "\(run): \(found)")
+        }
+    }
+
     /// F4: `--app-only` keeps the app layer's files however the layer spells their paths:
     /// `app/./bad`, `app//bad2` and `bin/bad3` written through bookworm's `bin -> usr/bin`
     /// (a program needing libchaina.so.1, which the image lacks); before, only `app/ok` was
