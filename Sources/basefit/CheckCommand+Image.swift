@@ -49,7 +49,11 @@ extension CheckCommand {
         if let libraryNeeds = measured.libraryNeeds {
             evaluator.imageFiles = Evaluator.ImageFiles(root: "") { libraryNeeds[$0] }
         }
-        let verdict = evaluator.evaluate(profile, on: measured.image, runtime: choice)
+        var verdict = evaluator.evaluate(profile, on: measured.image, runtime: choice)
+        let preloads = Set(measured.image.preloads)
+        for index in verdict.problems.indices where !judgingContents && verdict.problems[index].artifact.map(preloads.contains) == true {
+            verdict.problems[index].message += " (the image's LD_PRELOAD loads it into every program)"
+        }
         var notes: [String] = []
         if measured.cached, let digest = measured.digest { notes.append("\(digest) was measured earlier (cache); nothing was downloaded") }
         let result = CheckResult(verdict: verdict, profile: profile, source: judgingContents ? "its own files" : "--image", notes: notes,

@@ -178,6 +178,7 @@ import TestSupport
             let found = problems(check.stdout)
             #expect(found.count == 1 && found.first?["library"] as? String == "libchainb.so.1"
                     && found.first?["artifact"] as? String == "/opt/lib/libchaina.so.1", "\(run): \(found)")
+            #expect((found.first?["message"] as? String)?.hasSuffix("(the image's LD_PRELOAD loads it into every program)") == true, "\(run): \(found)")
         }
     }
 
