@@ -93,6 +93,7 @@ public struct Evaluator: Sendable {
             problems += interpreterProblems(profile, image)
             let libraries = libraryProblems(profile, image)
             problems += libraries.problems
+            problems += setIDProblems(profile, image)
             plan = libraries.plan
             if let imageFiles { problems += loadedLibraryProblems(profile, image, files: imageFiles) }
         }
@@ -322,6 +323,25 @@ public struct Evaluator: Sendable {
         case "amazonlinux": return "amazonlinux" + (image.osVersion ?? "")
         default: return image.osName
         }
+    }
+
+    /// The image's own setuid and setgid programs (`check --image` with no paths) that need a
+    /// name only the configuration's LD_LIBRARY_PATH gives: glibc's secure mode ignores it
+    /// for them (unless the program's own user runs it, which basefit does not count on).
+    private func setIDProblems(_ profile: ProjectProfile, _ image: Image) -> [Problem] {
+        guard !image.setID.libraryPathOnly.isEmpty, imageFilesRoot != nil else { return [] }
+        let programs = Set(image.setID.programs)
+        var problems: [Problem] = []
+        for file in profile.files where file.isLoadable && programs.contains(file.path) && applies(file, to: image) {
+            for soname in file.external.sorted() {
+                guard let copy = image.setID.libraryPathOnly[soname] else { continue }
+                problems.append(Problem(
+                    kind: .missingLibrary, artifact: file.path, artifacts: [file.path], library: soname, version: nil, symbols: [],
+                    message: "\(file.path) is setuid or setgid and needs \(soname), which \(image.reference) gives it only through LD_LIBRARY_PATH (\(copy)); the loader ignores LD_LIBRARY_PATH for such a program",
+                    fix: Fix(advice: "put \(soname) where the loader finds it without LD_LIBRARY_PATH (a system directory, then RUN ldconfig), or drop the setuid/setgid bit")))
+            }
+        }
+        return problems
     }
 
     // MARK: Runtime

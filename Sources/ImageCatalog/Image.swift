@@ -139,6 +139,11 @@ public struct Image: Sendable, Hashable {
     /// Libraries the image's configuration preloads (`LD_PRELOAD`) that the loader maps, by path
     /// inside the image: loaded into every program (measured images; not in catalogs).
     public var preloads: [String] = []
+    /// Setuid and setgid programs (absolute paths inside the image), and the names they cannot
+    /// count on because only the configuration's LD_LIBRARY_PATH gives them (soname → the copy
+    /// there), which the loader ignores for such a program unless its own user runs it
+    /// (measured images; not in catalogs).
+    public var setID = SetIDPrograms()
     /// Nodes a measured root holds besides `runtime` (the distribution's /usr/bin/node beside
     /// an official one in /usr/local …): an addon is held to each, as whichever PATH finds
     /// runs it. Set where a root was measured; never stored in a catalog.

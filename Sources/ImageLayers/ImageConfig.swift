@@ -31,6 +31,9 @@ public struct ImageConfig: Sendable, Hashable {
     /// for a layer's `./bin//app` over a lower `bin -> usr/bin`): what tells an application's
     /// files (the layers above its base) from the base's. A file a later layer removed stays listed.
     public var layerFiles: [Set<String>] = []
+    /// Regular files the layers wrote with the setuid or setgid bit (dropped in the unpacked
+    /// tree), as paths below the root; one a later layer replaced is not listed.
+    public var setIDFiles: Set<String> = []
 
     public init(
         architecture: String? = nil, variant: String? = nil, os: String? = nil, user: String? = nil,

@@ -135,6 +135,7 @@ public enum ImageLayers {
         config.layerCount = layers.count
         config.skippedEntries = writer.skipped
         config.layerFiles = writer.layerFiles
+        config.setIDFiles = writer.setIDFiles
         return config
     }
 

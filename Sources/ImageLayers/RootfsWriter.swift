@@ -34,6 +34,9 @@ final class RootfsWriter {
     /// applied (`bin/app` through a lower layer's `bin -> usr/bin` is `usr/bin/app`), so they
     /// name the files as a scan of the finished tree does.
     private(set) var layerFiles: [Set<String>] = []
+    /// Regular files written with the setuid or setgid bit (which the tree does not keep), by
+    /// their path below the destination, as long as no later entry replaced them.
+    private(set) var setIDFiles: Set<String> = []
 
     static let maxPathBytes = 4096
     static let maxComponents = 256
@@ -148,9 +151,15 @@ final class RootfsWriter {
         }
         guard let (parent, resolvedParent) = try openResolvedDirectory(parentComponents, create: true, entry: name) else { return }
         defer { closeIfOwned(parent) }
+        let written = (resolvedParent + [last]).joined(separator: "/")
         switch header.kind {
-        case .regular, .symlink, .hardlink: layerFiles[layerIndex].insert((resolvedParent + [last]).joined(separator: "/"))
+        case .regular, .symlink, .hardlink: layerFiles[layerIndex].insert(written)
         default: break
+        }
+        if header.kind == .regular && header.permissions & 0o6000 != 0 {
+            setIDFiles.insert(written)
+        } else {
+            setIDFiles.remove(written)
         }
 
         if let special {

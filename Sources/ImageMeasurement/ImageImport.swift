@@ -79,7 +79,22 @@ public enum ImageImport {
         // glibc splits LD_PRELOAD at spaces and colons.
         measurer.preload = config.environment.last { $0.hasPrefix("LD_PRELOAD=") }
             .map { $0.dropFirst("LD_PRELOAD=".count).split(whereSeparator: { $0 == ":" || $0 == " " }).map(String.init) } ?? []
-        let measured = measurer.measure()
+        var measured = measurer.measure()
+        if !config.setIDFiles.isEmpty {
+            measured.setID.programs = config.setIDFiles.map { "/" + $0 }.sorted()
+            if !measurer.libraryPath.isEmpty {
+                // glibc's secure mode: the same search without LD_LIBRARY_PATH.
+                var secure = measurer
+                secure.libraryPath = []
+                let without = Dictionary(uniqueKeysWithValues: secure.measure().libraries.map { ($0.soname, $0) })
+                let directories = measurer.libraryPath.map { $0.hasSuffix("/") ? $0 : $0 + "/" }
+                for library in measured.libraries {
+                    guard let path = library.path, directories.contains(where: { path.hasPrefix($0) }) else { continue }
+                    if let other = without[library.soname], other.versions.isSuperset(of: library.versions) { continue }
+                    measured.setID.libraryPathOnly[library.soname] = path
+                }
+            }
+        }
         try inspect(rootfs, measured)
         return (measured, config)
     }

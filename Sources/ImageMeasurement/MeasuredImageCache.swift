@@ -35,6 +35,8 @@ public struct MeasuredImageCache: Sendable {
         case layerFiles = ".layerfiles-v1.json"
         /// The libraries the configuration's LD_PRELOAD maps (`Image.preloads`).
         case preloads = ".preloads-v1.json"
+        /// Setuid/setgid programs and what only LD_LIBRARY_PATH gives them (`Image.setID`).
+        case setID = ".setid-v1.json"
         /// The Node-API functions the image's Nodes export (`Image.Runtime.nodeAPIExports`,
         /// `Image.otherNodes`).
         case nodeAPI = ".nodeapi-v1.json"

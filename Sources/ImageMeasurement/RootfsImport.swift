@@ -32,6 +32,7 @@ public enum RootfsImport {
         image.uncachedLibraries = result.uncachedLibraries
         image.refusedLibraries = result.refusedLibraries
         image.preloads = result.preloads
+        image.setID = result.setID
         image.otherNodes = result.runtimes.dropFirst().filter { $0.kind == .node }.map(runtime)
         return image
     }

@@ -73,6 +73,9 @@ public struct RootfsMeasurer: Sendable {
         /// The `preload` entries the loader maps, by their path inside the root (one it cannot
         /// find or load, it ignores with a message; what a mapped one needs, every program needs).
         public var preloads: [String] = []
+        /// The root's setuid and setgid programs and what only LD_LIBRARY_PATH gives (set by
+        /// the caller that knows them: `ImageImport` from the layers).
+        public var setID = SetIDPrograms()
 
         /// The root's runtime: the first of `runtimes`, those under /usr/local (where the
         /// official images install theirs) before the distribution's.

@@ -109,7 +109,7 @@ enum ImageInput {
                 return result
             }
             let measurements = MeasuredImageCache(cacheDirectory: cache.directory)
-            var documents: Set<MeasuredImageCache.Document> = [.uncached, .refused, .preloads, .nodeAPI]
+            var documents: Set<MeasuredImageCache.Document> = [.uncached, .refused, .preloads, .setID, .nodeAPI]
             if appOnly || appIfKnown { documents.insert(.layerFiles) }
             if scanContents { documents.insert(.contents) }
             if readLibraries { documents.insert(.libraries) }
@@ -120,12 +120,14 @@ enum ImageInput {
             let cachedNodeAPI = hit?.documents[.nodeAPI].flatMap { try? JSONDecoder().decode(NodeAPIDocument.self, from: $0) }
             let cachedRefused = hit?.documents[.refused].flatMap { try? JSONDecoder().decode([String: RefusedLibrary].self, from: $0) }
             let cachedPreloads = hit?.documents[.preloads].flatMap { try? JSONDecoder().decode([String].self, from: $0) }
+            let cachedSetID = hit?.documents[.setID].flatMap { try? JSONDecoder().decode(SetIDPrograms.self, from: $0) }
             let cachedLayerFiles = hit?.documents[.layerFiles].flatMap { try? JSONDecoder().decode([[String]].self, from: $0) }
             if var hit, !scanContents || cachedContents != nil, !readLibraries || cachedLibraries != nil, let cachedUncached,
-               let cachedRefused, let cachedPreloads, let cachedNodeAPI, !(appOnly || appIfKnown) || cachedLayerFiles != nil {
+               let cachedRefused, let cachedPreloads, let cachedSetID, let cachedNodeAPI, !(appOnly || appIfKnown) || cachedLayerFiles != nil {
                 hit.image.uncachedLibraries = cachedUncached
                 hit.image.refusedLibraries = cachedRefused
                 hit.image.preloads = cachedPreloads
+                hit.image.setID = cachedSetID
                 cachedNodeAPI.restore(into: &hit.image)
                 Output.verbose("image: \(label) measured earlier (cache)", options: global)
                 return try onlyApp(MeasuredImage(image: hit.image, label: label, digest: resolved.digest, contents: cachedContents,
@@ -151,6 +153,7 @@ enum ImageInput {
                 written[.uncached] = try JSONEncoder().encode(measured.image.uncachedLibraries)
                 written[.refused] = try JSONEncoder().encode(measured.image.refusedLibraries)
                 written[.preloads] = try JSONEncoder().encode(measured.image.preloads)
+                written[.setID] = try JSONEncoder().encode(measured.image.setID)
                 written[.layerFiles] = try measured.layerFiles.map { try JSONEncoder().encode($0.map { $0.sorted() }) }
                 written[.nodeAPI] = try JSONEncoder().encode(NodeAPIDocument(measured.image))
                 try measurements.write(hex: hex, image: measured.image, documents: written)

@@ -15,7 +15,7 @@ import TestSupport
         registry = LocalRegistry.shared()
     }
 
-    /// One layer entry for `layer(_:at:)`: kind ("file", "sym", "chr", "fifo"), name (`\xNN`
+    /// One layer entry for `layer(_:at:)`: kind ("file", "suid" (a file with mode 4755), "sym", "chr", "fifo"), name (`\xNN`
     /// escapes for raw bytes), and the source file (fixture path), link target or file bytes.
     struct Entry {
         var kind: String
@@ -33,6 +33,8 @@ import TestSupport
                 for kind, name, argument in entries:
                     info = tarfile.TarInfo(raw(name)); info.mtime = 1700000000; info.mode = 0o755
                     data = None
+                    if kind == "suid":
+                        kind, info.mode = "file", 0o4755
                     if kind == "file":
                         data = open(argument, "rb").read() if argument.startswith("/") else argument.encode()
                         info.size = len(data)
@@ -179,6 +181,32 @@ import TestSupport
             #expect(found.count == 1 && found.first?["library"] as? String == "libchainb.so.1"
                     && found.first?["artifact"] as? String == "/opt/lib/libchaina.so.1", "\(run): \(found)")
             #expect((found.first?["message"] as? String)?.hasSuffix("(the image's LD_PRELOAD loads it into every program)") == true, "\(run): \(found)")
+        }
+    }
+
+    /// F7: a setuid program that finds its library only through the configuration's
+    /// LD_LIBRARY_PATH: glibc's secure mode ignores it ("error while loading shared libraries:
+    /// libchaina.so.1" as any other user), so the image's own gate fails; the same program
+    /// without the bit passes.
+    @Test func aSetuidProgramGetsNothingFromLDLibraryPath() throws {
+        guard let registry else { return }
+        let home = try home("setuid")
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let libraries = [Entry(kind: "file", name: "opt/lib/libchaina.so.1", argument: TestPaths.elf("chain/lib/libchaina.so.1")),
+                         Entry(kind: "file", name: "opt/lib/libchainb.so.1", argument: TestPaths.elf("chain/lib/libchainb.so.1"))]
+        for (kind, expected) in [("file", Int32(0)), ("suid", Int32(1))] {
+            try layer(libraries + [Entry(kind: kind, name: "app/app", argument: TestPaths.elf("chain/bin/app"))], at: home + "/\(kind).tar")
+            let image = try registry.pushWithLayer(base: "bookworm", layer: home + "/\(kind).tar", tag: "setid-\(kind)",
+                                                   repository: "team/setid-\(kind)", environment: ["LD_LIBRARY_PATH=/opt/lib"])
+            for run in ["measured", "from the cache"] {
+                let check = try LocalRegistry.basefit(["check", "--image", image, "--tls-verify=false", "--format", "json"], home: home)
+                #expect(check.status == expected, "\(kind), \(run): \(check.stdout)\(check.stderr)")
+                guard expected == 1 else { continue }
+                let found = problems(check.stdout)
+                #expect(found.count == 1 && found.first?["artifact"] as? String == "/app/app"
+                        && found.first?["library"] as? String == "libchaina.so.1", "\(run): \(found)")
+                #expect((found.first?["message"] as? String)?.contains("setuid or setgid") == true, "\(run): \(found)")
+            }
         }
     }
 
