@@ -34,6 +34,9 @@ public struct ImageConfig: Sendable, Hashable {
     /// Regular files the layers wrote with the setuid or setgid bit (dropped in the unpacked
     /// tree), as paths below the root; one a later layer replaced is not listed.
     public var setIDFiles: Set<String> = []
+    /// The empty files standing in for special entries (`SkippedEntry.hasStandIn`), as paths
+    /// below the root; one a later layer replaced is not listed.
+    public var standIns: Set<String> = []
 
     public init(
         architecture: String? = nil, variant: String? = nil, os: String? = nil, user: String? = nil,

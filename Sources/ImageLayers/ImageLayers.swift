@@ -136,6 +136,7 @@ public enum ImageLayers {
         config.skippedEntries = writer.skipped
         config.layerFiles = writer.layerFiles
         config.setIDFiles = writer.setIDFiles
+        config.standIns = writer.standIns
         return config
     }
 

@@ -37,6 +37,9 @@ final class RootfsWriter {
     /// Regular files written with the setuid or setgid bit (which the tree does not keep), by
     /// their path below the destination, as long as no later entry replaced them.
     private(set) var setIDFiles: Set<String> = []
+    /// The empty files standing in for devices, FIFOs, sockets and unknown entries, by their
+    /// path below the destination, as long as no later entry replaced them.
+    private(set) var standIns: Set<String> = []
 
     static let maxPathBytes = 4096
     static let maxComponents = 256
@@ -161,6 +164,7 @@ final class RootfsWriter {
         } else {
             setIDFiles.remove(written)
         }
+        if special != nil { standIns.insert(written) } else { standIns.remove(written) }
 
         if let special {
             // The entry replaces what lower layers put there, as any entry does; an empty file

@@ -3,6 +3,7 @@ import ImageCatalog
 import ELFInspection
 import Foundation
 import ImageLayers
+import ProjectScan
 
 /// Imports a real container image (an OCI layout or `docker save` output): its layers
 /// are applied into a private temporary directory (whiteouts honoured, nothing written
@@ -80,6 +81,13 @@ public enum ImageImport {
         measurer.preload = config.environment.last { $0.hasPrefix("LD_PRELOAD=") }
             .map { $0.dropFirst("LD_PRELOAD=".count).split(whereSeparator: { $0 == ":" || $0 == " " }).map(String.init) } ?? []
         var measured = measurer.measure()
+        // An empty file the loader stops at that stands in for a device or FIFO is named as what the image has.
+        let paths = RootPath(root: measurer.root)
+        for (name, refusal) in measured.refusedLibraries where refusal.reason == LibraryFailure.Reason.empty.rawValue {
+            guard let host = paths.resolve(refusal.path), host.hasPrefix(measurer.root + "/"),
+                  config.standIns.contains(String(host.dropFirst(measurer.root.count + 1))) else { continue }
+            measured.refusedLibraries[name]?.reason = LibraryFailure.Reason.notARegularFile.rawValue
+        }
         if !config.setIDFiles.isEmpty {
             measured.setID.programs = config.setIDFiles.map { "/" + $0 }.sorted()
             if !measurer.libraryPath.isEmpty {

@@ -276,6 +276,7 @@ import TestSupport
             let outcome = try unpack([lower, upper])
             let config = try #require(outcome.config, "\(type)")
             #expect(config.skippedEntries.count == 2 && config.skippedEntries.allSatisfy(\.hasStandIn), "\(type)")
+            #expect(config.standIns == ["usr/lib/libfoo.so.1", "opt/dir"], "\(type)")
             for path in ["usr/lib/libfoo.so.1", "opt/dir"] {
                 let info = try #require(lstatInfo(outcome.path(path)), "\(type) \(path)")
                 #expect((info.st_mode & S_IFMT) == S_IFREG && info.st_size == 0, "\(type) \(path)")
