@@ -58,7 +58,7 @@ let package = Package(
         ),
         // Measuring real images: root filesystems, OCI layouts and docker archives (through
         // ImageLayers, the libarchive edge) into catalog `Image`s. Nothing here judges.
-        .target(name: "ImageMeasurement", dependencies: ["Domain", "ELFInspection", "ImageCatalog", "ImageLayers", "PackageKnowledge", "POSIXFiles", "Registry"]),
+        .target(name: "ImageMeasurement", dependencies: ["Domain", "ELFInspection", "ImageCatalog", "ImageLayers", "PackageKnowledge", "POSIXFiles", "ProjectScan", "Registry"]),
         // Debian's zlib1g-dev. PackageKnowledge/Gzip.swift and ProjectScan/Inflater.swift import it.
         .systemLibrary(name: "CBasefitZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "PackageKnowledge", dependencies: ["Domain", "ELFInspection", "CBasefitZlib"]),

@@ -97,6 +97,7 @@ public struct Evaluator: Sendable {
             problems += interpreterProblems(profile, image)
             let libraries = libraryProblems(profile, image)
             problems += libraries.problems
+            problems += setIDProblems(profile, image)
             plan = libraries.plan
             if let imageFiles { problems += loadedLibraryProblems(profile, image, files: imageFiles) }
         }
@@ -236,9 +237,11 @@ public struct Evaluator: Sendable {
         }
         guard !missing.isEmpty else { return ([], nil) }
         var plan: InstallPlan?
-        // A library that is there but not in ld.so.cache needs ldconfig, not a package.
-        if image.packageManager != nil, missing.contains(where: { image.uncachedLibraries[$0.soname] == nil }) {
-            let needs = missing.filter { image.uncachedLibraries[$0.soname] == nil }.map { entry in
+        // A library that is there but not in ld.so.cache needs ldconfig, not a package; one the
+        // loader stops at before it reaches a package's copy needs that file gone.
+        func installable(_ soname: String) -> Bool { image.uncachedLibraries[soname] == nil && image.refusedLibraries[soname] == nil }
+        if image.packageManager != nil, missing.contains(where: { installable($0.soname) }) {
+            let needs = missing.filter { installable($0.soname) }.map { entry in
                 let versions = entry.users.compactMap { byPath[$0] }.flatMap(\.versionNeeds)
                     .filter { $0.library == entry.soname }.flatMap(\.versions).map(\.version.name)
                 return MissingLibrary(soname: entry.soname, versions: Array(Set(versions)).sorted())
@@ -249,6 +252,15 @@ public struct Evaluator: Sendable {
             let first = users[0]
             let more = users.count > 1 ? " (and \(users.count - 1) more)" : ""
             var fix = Fix()
+            if let refusal = image.refusedLibraries[soname] {
+                let explanation = LibraryFailure.Reason(rawValue: refusal.reason)?.explanation ?? refusal.reason
+                fix.advice = "put the real \(soname) at \(refusal.path), or remove what is there: the loader does not search past it"
+                problems.append(Problem(
+                    kind: .missingLibrary, artifact: first, artifacts: users, library: soname, version: nil, symbols: [],
+                    message: "\(first)\(more) needs \(soname); in \(image.reference) the loader finds \(refusal.path) first and stops there: it \(explanation)",
+                    fix: fix))
+                continue
+            }
             if let path = image.uncachedLibraries[soname] {
                 fix.advice = "\(path) is there, but not in /etc/ld.so.cache, where the loader looks: run ldconfig after copying it in (RUN ldconfig)"
             } else if let plan {
@@ -315,6 +327,25 @@ public struct Evaluator: Sendable {
         case "amazonlinux": return "amazonlinux" + (image.osVersion ?? "")
         default: return image.osName
         }
+    }
+
+    /// The image's own setuid and setgid programs (`check --image` with no paths) that need a
+    /// name only the configuration's LD_LIBRARY_PATH gives: glibc's secure mode ignores it
+    /// for them (unless the program's own user runs it, which basefit does not count on).
+    private func setIDProblems(_ profile: ProjectProfile, _ image: Image) -> [Problem] {
+        guard !image.setID.libraryPathOnly.isEmpty, imageFilesRoot != nil else { return [] }
+        let programs = Set(image.setID.programs)
+        var problems: [Problem] = []
+        for file in profile.files where file.isLoadable && programs.contains(file.path) && applies(file, to: image) {
+            for soname in file.external.sorted() {
+                guard let copy = image.setID.libraryPathOnly[soname] else { continue }
+                problems.append(Problem(
+                    kind: .missingLibrary, artifact: file.path, artifacts: [file.path], library: soname, version: nil, symbols: [],
+                    message: "\(file.path) is setuid or setgid and needs \(soname), which \(image.reference) gives it only through LD_LIBRARY_PATH (\(copy)); the loader ignores LD_LIBRARY_PATH for such a program",
+                    fix: Fix(advice: "put \(soname) where the loader finds it without LD_LIBRARY_PATH (a system directory, then RUN ldconfig), or drop the setuid/setgid bit")))
+            }
+        }
+        return problems
     }
 
     // MARK: Runtime

@@ -133,6 +133,17 @@ public struct Image: Sendable, Hashable {
     /// /etc/ld.so.cache, which the loader therefore does not find (soname → path): not
     /// provided, only named in the fix. Set where a root was measured; never stored in a catalog.
     public var uncachedLibraries: [String: String] = [:]
+    /// Names the loader's search meets first at a file it cannot load (measured images; not in
+    /// catalogs): not in `libraries`, and said in the problem.
+    public var refusedLibraries: [String: RefusedLibrary] = [:]
+    /// Libraries the image's configuration preloads (`LD_PRELOAD`) that the loader maps, by path
+    /// inside the image: loaded into every program (measured images; not in catalogs).
+    public var preloads: [String] = []
+    /// Setuid and setgid programs (absolute paths inside the image), and the names they cannot
+    /// count on because only the configuration's LD_LIBRARY_PATH gives them (soname → the copy
+    /// there), which the loader ignores for such a program unless its own user runs it
+    /// (measured images; not in catalogs).
+    public var setID = SetIDPrograms()
     /// Nodes a measured root holds besides `runtime` (the distribution's /usr/bin/node beside
     /// an official one in /usr/local …): an addon is held to each, as whichever PATH finds
     /// runs it. Set where a root was measured; never stored in a catalog.

@@ -75,9 +75,14 @@ enum BlobFiles {
 
     /// sha256 of a layer's uncompressed tar stream (its diff_id), decompressed by libarchive.
     static func uncompressedDigest(ofLayer path: String) throws(ImageLayersError) -> String {
+        try uncompressedLayer(path).hex
+    }
+
+    /// sha256 of a layer's uncompressed tar stream (its diff_id) and the compression its bytes have.
+    static func uncompressedLayer(_ path: String) throws(ImageLayersError) -> (hex: String, compression: LayerCompression) {
         let reader = try ArchiveReader(path: path, format: .raw)
         var hasher = SHA256()
-        guard try reader.nextHeader() != nil else { return hasher.finalizeHex() }
+        guard try reader.nextHeader() != nil else { return (hasher.finalizeHex(), reader.compression) }
         var expected: Int64 = 0
         try reader.readData { (block, offset) throws(ImageLayersError) in
             guard offset == expected else {
@@ -86,7 +91,7 @@ enum BlobFiles {
             hasher.update(block)
             expected += Int64(block.count)
         }
-        return hasher.finalizeHex()
+        return (hasher.finalizeHex(), reader.compression)
     }
 
     /// Checks a blob file against its descriptor: size first, then sha256.

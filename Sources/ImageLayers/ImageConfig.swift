@@ -26,6 +26,17 @@ public struct ImageConfig: Sendable, Hashable {
     /// Entries that were read but deliberately not created (device nodes, FIFOs, sockets, …),
     /// in the order met. Unsafe entries are never here: they stop the unpack with an error.
     public var skippedEntries: [SkippedEntry]
+    /// Per layer (bottom first), the regular files and links it wrote, as paths below the root
+    /// with every symbolic link on the way followed as the unpack followed it (`usr/bin/app`
+    /// for a layer's `./bin//app` over a lower `bin -> usr/bin`): what tells an application's
+    /// files (the layers above its base) from the base's. A file a later layer removed stays listed.
+    public var layerFiles: [Set<String>] = []
+    /// Regular files the layers wrote with the setuid or setgid bit (dropped in the unpacked
+    /// tree), as paths below the root; one a later layer replaced is not listed.
+    public var setIDFiles: Set<String> = []
+    /// The empty files standing in for special entries (`SkippedEntry.hasStandIn`), as paths
+    /// below the root; one a later layer replaced is not listed.
+    public var standIns: Set<String> = []
 
     public init(
         architecture: String? = nil, variant: String? = nil, os: String? = nil, user: String? = nil,
@@ -66,7 +77,6 @@ public struct SkippedEntry: Sendable, Hashable, CustomStringConvertible {
         case fifo = "FIFO"
         case socket = "socket"
         case unknownType = "unknown entry type"
-        case undecodableName = "name is not valid UTF-8"
         case emptySymlinkTarget = "symbolic link with an empty target"
         case selfHardLink = "hard link to itself"
         case unknownWhiteout = "AUFS metadata whiteout"
@@ -78,7 +88,18 @@ public struct SkippedEntry: Sendable, Hashable, CustomStringConvertible {
         self.reason = reason
     }
 
-    public var description: String { "layer \(layer): \(path): skipped (\(reason.rawValue))" }
+    /// Devices, FIFOs, sockets and unknown types still replace what lower layers had at their
+    /// path: an empty file stands in for them (what the loader cannot load a library from).
+    public var hasStandIn: Bool {
+        switch reason {
+        case .characterDevice, .blockDevice, .fifo, .socket, .unknownType: return true
+        case .emptySymlinkTarget, .selfHardLink, .unknownWhiteout: return false
+        }
+    }
+
+    public var description: String {
+        "layer \(layer): \(path): skipped (\(reason.rawValue))" + (hasStandIn ? "; an empty file stands in for it" : "")
+    }
 }
 
 /// Upper bounds on what one unpack may write. Past either, the unpack stops with

@@ -5,9 +5,13 @@
 //   absolute entry paths, `..` in a path or hard-link target, writing through a symbolic link
 //   that is absolute or climbs above the destination, hard links to such paths or to missing
 //   files or directories, digest/size mismatches, limits passed, malformed archives or JSON.
+//   Names and link targets that are not valid UTF-8 are errors too (`.unsupported`): skipping
+//   them would leave a lower layer's file in place or hide a program from the gate.
 // - skipped and listed in `ImageConfig.skippedEntries`, unpack goes on:
-//   character/block devices, FIFOs, sockets, unknown entry types, names that are not UTF-8,
-//   empty symlink targets, a hard link to itself, AUFS `.wh..wh.*` bookkeeping entries.
+//   character/block devices, FIFOs, sockets, unknown entry types (each still replaces what
+//   lower layers had at its path, and an empty file stands in for it: the loader cannot load a
+//   library from any of them), empty symlink targets, a hard link to itself, AUFS `.wh..wh.*`
+//   bookkeeping entries.
 // - silently adjusted: setuid/setgid bits are dropped; owners are set only when running as root
 //   (otherwise the owner also gets read/write, and search on directories); xattrs are ignored.
 
@@ -57,13 +61,36 @@ public enum ImageLayers {
 
         var layers: [(path: String, label: String)] = []
         var compressed: UInt64 = 0
-        for descriptor in manifest.layers {
+        for (index, descriptor) in manifest.layers.enumerated() {
             try checkLayerMediaType(descriptor.mediaType, path: manifestPath)
             let digest = try Digest(descriptor.digest, path: manifestPath)
             let path = blobs.path(digest)
             try BlobFiles.verify(path, against: descriptor, digest: digest)
+            let label = "blobs/sha256/\(digest.hex)"
+            // What a runtime checks before it applies a layer (umoci: "diffid mismatch"; a
+            // compression other than the media type's does not decompress there): libarchive
+            // would read any compression, and --app-only trusts the diff_ids.
+            let (uncompressed, compression) = try BlobFiles.uncompressedLayer(path)
+            if let mediaType = descriptor.mediaType {
+                guard let promised = LayerCompression(mediaType: mediaType) else {
+                    throw ImageLayersError(.unsupported, path: label, detail: "layer media type \(mediaType) names no compression basefit knows")
+                }
+                guard promised == compression else {
+                    throw ImageLayersError(
+                        .malformed, path: label,
+                        detail: "the layer is \(compression) but its media type \(mediaType) says \(promised); a runtime would not unpack it")
+                }
+            }
+            if let diffIDs = raw.rootfs?.diff_ids, !diffIDs.isEmpty {
+                let diffID = try Digest(diffIDs[index], path: configPath)
+                guard uncompressed == diffID.hex else {
+                    throw ImageLayersError(
+                        .digestMismatch, path: label,
+                        detail: "layer's uncompressed sha256 is \(uncompressed), the config's diff_id says \(diffID.hex) (diffid mismatch)")
+                }
+            }
             compressed += UInt64(clamping: descriptor.size)
-            layers.append((path, "blobs/sha256/\(digest.hex)"))
+            layers.append((path, label))
         }
         return try apply(layers, config: raw, compressedBytes: compressed, writer: writer)
     }
@@ -107,6 +134,9 @@ public enum ImageLayers {
         config.uncompressedBytes = writer.bytesWritten
         config.layerCount = layers.count
         config.skippedEntries = writer.skipped
+        config.layerFiles = writer.layerFiles
+        config.setIDFiles = writer.setIDFiles
+        config.standIns = writer.standIns
         return config
     }
 

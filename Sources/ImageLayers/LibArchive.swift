@@ -70,6 +70,25 @@ struct ArchiveReader: ~Copyable {
         archive_read_free(archive)
     }
 
+    /// The compression libarchive found on the stream (from the bytes, whatever the file claims):
+    /// `.none` for a plain stream, else the outermost filter.
+    var compression: LayerCompression {
+        let codes = (0..<max(0, Int(archive_filter_count(archive)))).map { archive_filter_code(archive, Int32($0)) }
+            .filter { $0 != ARCHIVE_FILTER_NONE }
+        switch codes.last {
+        case nil: return .none
+        case ARCHIVE_FILTER_GZIP where codes.count == 1: return .gzip
+        case ARCHIVE_FILTER_ZSTD where codes.count == 1: return .zstd
+        default:
+            let names = (0..<max(0, Int(archive_filter_count(archive)))).compactMap { index -> String? in
+                guard archive_filter_code(archive, Int32(index)) != ARCHIVE_FILTER_NONE,
+                      let name = archive_filter_name(archive, Int32(index)) else { return nil }
+                return String(cString: name)
+            }
+            return .other(names.joined(separator: " in "))
+        }
+    }
+
     private static func message(_ archive: OpaquePointer) -> String {
         if let text = archive_error_string(archive) { return String(cString: text) }
         return "unknown libarchive error (errno \(archive_errno(archive)))"

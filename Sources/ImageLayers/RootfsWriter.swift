@@ -8,6 +8,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import Domain
 import POSIXFiles
 
 /// Writes layers into `destination`. Single-threaded; one per unpack.
@@ -28,6 +29,17 @@ final class RootfsWriter {
     /// Every path (and each of its ancestors) the current layer wrote: opaque directories and
     /// whiteouts hide only what lower layers put there.
     private var thisLayer: Set<String> = []
+    /// Per layer, the regular files and links it wrote, by the path they were written at below
+    /// the destination: every symbolic link on the way followed as it was when the layer was
+    /// applied (`bin/app` through a lower layer's `bin -> usr/bin` is `usr/bin/app`), so they
+    /// name the files as a scan of the finished tree does.
+    private(set) var layerFiles: [Set<String>] = []
+    /// Regular files written with the setuid or setgid bit (which the tree does not keep), by
+    /// their path below the destination, as long as no later entry replaced them.
+    private(set) var setIDFiles: Set<String> = []
+    /// The empty files standing in for devices, FIFOs, sockets and unknown entries, by their
+    /// path below the destination, as long as no later entry replaced them.
+    private(set) var standIns: Set<String> = []
 
     static let maxPathBytes = 4096
     static let maxComponents = 256
@@ -66,6 +78,7 @@ final class RootfsWriter {
         layerIndex = index
         layerLabel = label
         thisLayer = []
+        while layerFiles.count <= index { layerFiles.append([]) }
         let reader = try ArchiveReader(path: path, format: .tar)
         while let header = try reader.nextHeader() {
             entryCount += 1
@@ -110,8 +123,7 @@ final class RootfsWriter {
 
     private func applyEntry(_ header: ArchiveEntryHeader, reader: borrowing ArchiveReader) throws(ImageLayersError) {
         guard let name = String(validating: header.pathBytes, as: UTF8.self) else {
-            skip(String(decoding: header.pathBytes, as: UTF8.self), .undecodableName)
-            return
+            throw undecodable(header.pathBytes, what: "name")
         }
         // "/" alone (umoci insert writes it) is the root directory itself, like "./".
         if header.kind == .directory && name.allSatisfy({ $0 == "/" }) { return }
@@ -125,13 +137,14 @@ final class RootfsWriter {
             return
         }
 
+        let special: SkippedEntry.Reason?
         switch header.kind {
-        case .characterDevice: skip(name, .characterDevice); return
-        case .blockDevice: skip(name, .blockDevice); return
-        case .fifo: skip(name, .fifo); return
-        case .socket: skip(name, .socket); return
-        case .unknown: skip(name, .unknownType); return
-        case .regular, .directory, .symlink, .hardlink: break
+        case .characterDevice: special = .characterDevice
+        case .blockDevice: special = .blockDevice
+        case .fifo: special = .fifo
+        case .socket: special = .socket
+        case .unknown: special = .unknownType
+        case .regular, .directory, .symlink, .hardlink: special = nil
         }
 
         var prefix = ""
@@ -139,8 +152,32 @@ final class RootfsWriter {
             prefix = prefix.isEmpty ? component : prefix + "/" + component
             thisLayer.insert(prefix)
         }
-        guard let parent = try openDirectory(parentComponents, create: true, entry: name) else { return }
+        guard let (parent, resolvedParent) = try openResolvedDirectory(parentComponents, create: true, entry: name) else { return }
         defer { closeIfOwned(parent) }
+        let written = (resolvedParent + [last]).joined(separator: "/")
+        switch header.kind {
+        case .regular, .symlink, .hardlink: layerFiles[layerIndex].insert(written)
+        default: break
+        }
+        if header.kind == .regular && header.permissions & 0o6000 != 0 {
+            setIDFiles.insert(written)
+        } else {
+            setIDFiles.remove(written)
+        }
+        if special != nil { standIns.insert(written) } else { standIns.remove(written) }
+
+        if let special {
+            // The entry replaces what lower layers put there, as any entry does; an empty file
+            // stands in for it (devices and FIFOs are never created), so that nothing reads the
+            // lower file there and the loader model stops at it as glibc does (a FIFO blocks,
+            // /dev/null is "file too short", an overlay whiteout device at worst makes it search on).
+            try removeExisting(parent, last, entry: name, keepDirectory: false)
+            let fd = openat(parent, last, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode_t(sanitized(0, directory: false)))
+            guard fd >= 0 else { throw failure(name, "cannot create the empty file standing in for a \(special.rawValue): \(errnoText())") }
+            close(fd)
+            skip(name, special)
+            return
+        }
 
         switch header.kind {
         case .directory:
@@ -156,8 +193,7 @@ final class RootfsWriter {
 
         case .symlink:
             guard let target = String(validating: header.linkBytes ?? [], as: UTF8.self) else {
-                skip(name, .undecodableName)
-                return
+                throw undecodable(header.linkBytes ?? [], what: "symbolic link target", entry: name)
             }
             guard !target.isEmpty else {
                 skip(name, .emptySymlinkTarget)
@@ -173,8 +209,7 @@ final class RootfsWriter {
 
         case .hardlink:
             guard let targetName = String(validating: header.linkBytes ?? [], as: UTF8.self) else {
-                skip(name, .undecodableName)
-                return
+                throw undecodable(header.linkBytes ?? [], what: "hard link target", entry: name)
             }
             let target = try normalize(targetName, entry: name, what: "hard link target")
             guard let targetLast = target.last else {
@@ -330,6 +365,14 @@ final class RootfsWriter {
     private func openDirectory(
         _ components: ArraySlice<String>, create: Bool, entry: String
     ) throws(ImageLayersError) -> Int32? {
+        try openResolvedDirectory(components, create: create, entry: entry)?.descriptor
+    }
+
+    /// `openDirectory`, with the path (components below the destination) the directory was
+    /// reached by once every symbolic link on the way was followed.
+    private func openResolvedDirectory(
+        _ components: ArraySlice<String>, create: Bool, entry: String
+    ) throws(ImageLayersError) -> (descriptor: Int32, path: [String])? {
         var opened: [Int32] = []
         var names: [String] = []
         defer { for fd in opened { close(fd) } }
@@ -386,8 +429,8 @@ final class RootfsWriter {
             opened.append(fd)
             names.append(component)
         }
-        if let fd = opened.popLast() { return fd }
-        return rootFD
+        if let fd = opened.popLast() { return (fd, names) }
+        return (rootFD, [])
     }
 
     private func readLink(_ directory: Int32, _ name: String, entry: String) throws(ImageLayersError) -> String {
@@ -490,6 +533,17 @@ final class RootfsWriter {
     }
 
     private func entryPath(_ entry: String) -> String { "\(layerLabel)!/\(entry)" }
+
+    /// A name or link target that is not valid UTF-8: the tree cannot be laid out as the image
+    /// has it (every path here is a Swift string), and skipping the entry would leave the lower
+    /// layer's file in its place or hide a program, so the image is not judged.
+    private func undecodable(_ bytes: [UInt8], what: String, entry: String? = nil) -> ImageLayersError {
+        let shown = EscapedName.of(bytes)
+        let subject = entry == nil ? "the entry's \(what)" : "its \(what) \(shown)"
+        return ImageLayersError(
+            .unsupported, path: entryPath(entry ?? shown),
+            detail: "\(subject) is not valid UTF-8; basefit cannot lay the image out as it is and does not judge it (rename it in the image)")
+    }
 
     private func failure(_ entry: String, _ detail: String) -> ImageLayersError {
         ImageLayersError(.destination, path: entryPath(entry), detail: detail)

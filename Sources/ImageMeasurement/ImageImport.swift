@@ -3,6 +3,7 @@ import ImageCatalog
 import ELFInspection
 import Foundation
 import ImageLayers
+import ProjectScan
 
 /// Imports a real container image (an OCI layout or `docker save` output): its layers
 /// are applied into a private temporary directory (whiteouts honoured, nothing written
@@ -29,11 +30,12 @@ public enum ImageImport {
 
     /// Unpacks `source`, measures the root, and hands the unpacked root and its measurement to
     /// `inspect` (to scan the image's own files) before it is removed. The image records its layers' diff_ids for
-    /// its architecture. Returns the image and the entries deliberately not created.
+    /// its architecture. Returns the image and what its config and the unpack said (the entries
+    /// deliberately not created, the files each layer wrote).
     public static func image(
         from source: Source, name: String, description: String? = nil,
         inspect: (_ root: String, _ measured: RootfsMeasurer.Result) throws -> Void = { _, _ in }
-    ) throws -> (Image, [String]) {
+    ) throws -> (image: Image, config: ImageConfig) {
         let (measured, config) = try measureRoot(from: source, inspect: inspect)
         let architecture = config.architecture.flatMap { Architecture([$0, config.variant].compactMap { $0 }.joined(separator: "/")) ?? Architecture($0) }
         var image = RootfsImport.image(
@@ -43,7 +45,7 @@ public enum ImageImport {
         if let architecture = architecture ?? image.architectures.first, !config.diffIDs.isEmpty {
             image.layers[architecture] = config.diffIDs
         }
-        return (image, config.skippedEntries.map(\.description))
+        return (image, config)
     }
 
     /// Unpacks `source` into a private temporary directory, measures the root, hands it to
@@ -75,7 +77,32 @@ public enum ImageImport {
         var measurer = try RootfsMeasurer(root: rootfs)
         measurer.libraryPath = config.environment.last { $0.hasPrefix("LD_LIBRARY_PATH=") }
             .map { $0.dropFirst("LD_LIBRARY_PATH=".count).split(separator: ":").map(String.init) } ?? []
-        let measured = measurer.measure()
+        // glibc splits LD_PRELOAD at spaces and colons.
+        measurer.preload = config.environment.last { $0.hasPrefix("LD_PRELOAD=") }
+            .map { $0.dropFirst("LD_PRELOAD=".count).split(whereSeparator: { $0 == ":" || $0 == " " }).map(String.init) } ?? []
+        var measured = measurer.measure()
+        // An empty file the loader stops at that stands in for a device or FIFO is named as what the image has.
+        let paths = RootPath(root: measurer.root)
+        for (name, refusal) in measured.refusedLibraries where refusal.reason == LibraryFailure.Reason.empty.rawValue {
+            guard let host = paths.resolve(refusal.path), host.hasPrefix(measurer.root + "/"),
+                  config.standIns.contains(String(host.dropFirst(measurer.root.count + 1))) else { continue }
+            measured.refusedLibraries[name]?.reason = LibraryFailure.Reason.notARegularFile.rawValue
+        }
+        if !config.setIDFiles.isEmpty {
+            measured.setID.programs = config.setIDFiles.map { "/" + $0 }.sorted()
+            if !measurer.libraryPath.isEmpty {
+                // glibc's secure mode: the same search without LD_LIBRARY_PATH.
+                var secure = measurer
+                secure.libraryPath = []
+                let without = Dictionary(uniqueKeysWithValues: secure.measure().libraries.map { ($0.soname, $0) })
+                let directories = measurer.libraryPath.map { $0.hasSuffix("/") ? $0 : $0 + "/" }
+                for library in measured.libraries {
+                    guard let path = library.path, directories.contains(where: { path.hasPrefix($0) }) else { continue }
+                    if let other = without[library.soname], other.versions.isSuperset(of: library.versions) { continue }
+                    measured.setID.libraryPathOnly[library.soname] = path
+                }
+            }
+        }
         try inspect(rootfs, measured)
         return (measured, config)
     }

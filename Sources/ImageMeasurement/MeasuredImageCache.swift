@@ -29,6 +29,14 @@ public struct MeasuredImageCache: Sendable {
         case libraries = ".libraries-v2.json"
         /// Libraries in a directory of ld.so.conf but not in the cache (`Image.uncachedLibraries`).
         case uncached = ".uncached-v1.json"
+        /// Names whose first file on the loader's search the loader refuses (`Image.refusedLibraries`).
+        case refused = ".refused-v1.json"
+        /// Per layer, the files it wrote (`ImageConfig.layerFiles`), for `--app-only`.
+        case layerFiles = ".layerfiles-v1.json"
+        /// The libraries the configuration's LD_PRELOAD maps (`Image.preloads`).
+        case preloads = ".preloads-v1.json"
+        /// Setuid/setgid programs and what only LD_LIBRARY_PATH gives them (`Image.setID`).
+        case setID = ".setid-v1.json"
         /// The Node-API functions the image's Nodes export (`Image.Runtime.nodeAPIExports`,
         /// `Image.otherNodes`).
         case nodeAPI = ".nodeapi-v1.json"

@@ -30,6 +30,9 @@ public enum RootfsImport {
             installedPackages: result.installedPackages.map(Set.init),
             measured: source, provenance: "\(source), \(date)")
         image.uncachedLibraries = result.uncachedLibraries
+        image.refusedLibraries = result.refusedLibraries
+        image.preloads = result.preloads
+        image.setID = result.setID
         image.otherNodes = result.runtimes.dropFirst().filter { $0.kind == .node }.map(runtime)
         return image
     }

@@ -3,6 +3,7 @@ import ImageCatalog
 import ELFInspection
 import POSIXFiles
 import PackageKnowledge
+import ProjectScan
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -20,6 +21,9 @@ public struct RootfsMeasurer: Sendable {
     /// `LD_LIBRARY_PATH` of the image's configuration (`config.Env`): directories the loader
     /// searches before anything else, for every program started with that environment.
     public var libraryPath: [String] = []
+    /// `LD_PRELOAD` of the image's configuration: libraries (paths, or names searched as NEEDED
+    /// names are) the loader maps into every program started with that environment.
+    public var preload: [String] = []
 
     public init(root: String) throws(CatalogError) {
         var info = stat()
@@ -62,6 +66,16 @@ public struct RootfsMeasurer: Sendable {
         /// /etc/ld.so.cache does not list them (`ldconfig` was not run after they were copied
         /// in): name → path inside the root. Not provided; said in the fix.
         public var uncachedLibraries: [String: String] = [:]
+
+        /// Names whose first file on the loader's search is one the loader cannot load, so that it
+        /// stops there (`LoaderCandidate`): not in `libraries`, whatever a later directory holds.
+        public var refusedLibraries: [String: RefusedLibrary] = [:]
+        /// The `preload` entries the loader maps, by their path inside the root (one it cannot
+        /// find or load, it ignores with a message; what a mapped one needs, every program needs).
+        public var preloads: [String] = []
+        /// The root's setuid and setgid programs and what only LD_LIBRARY_PATH gives (set by
+        /// the caller that knows them: `ImageImport` from the layers).
+        public var setID = SetIDPrograms()
 
         /// The root's runtime: the first of `runtimes`, those under /usr/local (where the
         /// official images install theirs) before the distribution's.
@@ -112,18 +126,71 @@ public struct RootfsMeasurer: Sendable {
             searchPath = []  // without a loader nothing is loaded from anywhere
             directories = []
         }
-        /// The shared object of the root's machine at `inside`, or nil.
-        func library(_ name: String, at inside: String) -> ProvidedLibrary? {
-            guard let host = paths.resolve(inside), paths.isRegularFile(inside),
-                  let facts = try? ELFInspector.inspect(path: host),
-                  facts.fileType == .sharedObject, machine == nil || facts.machine == machine
-            else { return nil }
-            return ProvidedLibrary(soname: name, path: inside, package: nil, versions: Set(facts.versionDefinitions),
-                                   maxima: [:], estimate: false, source: "measured")
-        }
+        let loaderFacts = detected.flatMap { paths.resolve($0.evidence) }.flatMap { try? ELFInspector.inspect(path: $0) }
         var libraries: [String: ProvidedLibrary] = [:]
+        var refused: [String: RefusedLibrary] = [:]
+        /// What the loader makes of the entry at `inside` when it searches `name` there.
+        func file(_ name: String, at inside: String) -> Candidate {
+            // Nothing there (or a link to nothing): the search goes on.
+            guard let host = paths.resolve(inside), let status = FileStatus.ofLink(host) else { return .searchOn }
+            var prefix: [UInt8] = []
+            if status.kind == .regular {
+                guard let bytes = try? OpenFile(host).read(count: 16, at: 0) else { return .stop }
+                prefix = bytes
+            }
+            if let reason = LoaderCandidate.refusal(kind: status.kind, prefix: prefix) {
+                return .refused(RefusedLibrary(path: inside, reason: reason.rawValue))
+            }
+            // An ELF file libelf cannot read: whether the loader takes it is not known, so the
+            // name is not provided (and the search stops: what follows is not credited either).
+            guard let facts = try? ELFInspector.inspect(path: host) else { return .stop }
+            let verdict: LoaderCandidate
+            if let loaderFacts {
+                verdict = LoaderCandidate.judge(facts, for: loaderFacts)
+            } else {
+                verdict = facts.fileType == .sharedObject && (machine == nil || facts.machine == machine) ? .load : .skip
+            }
+            switch verdict {
+            case .load:
+                return .library(ProvidedLibrary(soname: name, path: inside, package: nil, versions: Set(facts.versionDefinitions),
+                                                maxima: [:], estimate: false, source: "measured"))
+            case .skip: return .searchOn
+            case .refuse(let reason): return .refused(RefusedLibrary(path: inside, reason: reason.rawValue))
+            }
+        }
+        /// `file(_:at:)`, with the copies glibc (2.33 and later) tries first on a capable CPU, in
+        /// the directory's `glibc-hwcaps/<level>/` subdirectories. The CPU is not known, so each
+        /// copy must do: one the loader refuses is the answer, and a name found in both is
+        /// credited only with the versions every copy defines.
+        func library(_ name: String, at inside: String) -> Candidate {
+            let found = file(name, at: inside)
+            let directory = String(inside[..<(inside.lastIndex(of: "/") ?? inside.startIndex)])
+            guard family == LibcFamily.glibc.rawValue else { return found }
+            var versions: Set<String>?
+            for level in paths.list(directory + "/glibc-hwcaps") {
+                switch file(name, at: directory + "/glibc-hwcaps/" + level + "/" + name) {
+                case .searchOn: continue
+                case .stop: return .stop
+                case .refused(let refusal): return .refused(refusal)
+                case .library(let copy): versions = (versions ?? copy.versions).intersection(copy.versions)
+                }
+            }
+            guard let versions else { return found }
+            switch found {
+            case .library(var library):
+                library.versions.formIntersection(versions)
+                return .library(library)
+            case .searchOn:
+                // Found on some CPUs only: not credited.
+                return .stop
+            case .refused, .stop:
+                return found
+            }
+        }
         // LD_LIBRARY_PATH first. The loader tries the first cache entry for a name only; when its
-        // file is gone, the system directories (not a later entry).
+        // file is gone, the system directories (not a later entry). The first file it can open
+        // under the name ends the search, loaded or refused; only one of another class or
+        // machine lets it search on.
         var cachedNames = Set<String>()
         let environment = family == "none" ? [] : libraryPath.filter { $0.hasPrefix("/") && paths.resolve($0) != nil }
         func listed(_ directories: [String]) -> [(String, String)] {
@@ -132,14 +199,34 @@ public struct RootfsMeasurer: Sendable {
         let candidates = listed(environment)
             + cached.filter { cachedNames.insert($0.name).inserted && $0.path.hasPrefix("/") }.map { ($0.name, $0.path) }
             + listed(directories)
-        for (name, path) in candidates where libraries[name] == nil {
-            libraries[name] = library(name, at: path)
+        var decided = Set<String>()
+        for (name, path) in candidates where !decided.contains(name) {
+            switch library(name, at: path) {
+            case .searchOn: continue
+            case .library(let found): libraries[name] = found
+            case .refused(let refusal): refused[name] = refusal
+            case .stop: break
+            }
+            decided.insert(name)
         }
         var uncached: [String: String] = [:]
         if family == LibcFamily.glibc.rawValue {
             for directory in ldSoConfDirectories() where !directories.contains(directory) && !environment.contains(directory) {
-                for name in paths.list(directory) where name.contains(".so") && libraries[name] == nil && uncached[name] == nil {
-                    uncached[name] = library(name, at: directory + "/" + name)?.path
+                for name in paths.list(directory) where name.contains(".so") && !decided.contains(name) && uncached[name] == nil {
+                    if case .library(let found) = library(name, at: directory + "/" + name) { uncached[name] = found.path }
+                }
+            }
+        }
+        var preloads: [String] = []
+        if family != "none" {
+            for entry in preload where !entry.isEmpty {
+                if entry.contains("/") {
+                    // A relative path is the program's working directory's business: not followed.
+                    guard entry.hasPrefix("/"), let name = entry.split(separator: "/").last,
+                          case .library = library(String(name), at: entry) else { continue }
+                    preloads.append(entry)
+                } else if let path = libraries[entry]?.path {
+                    preloads.append(path)
                 }
             }
         }
@@ -161,7 +248,17 @@ public struct RootfsMeasurer: Sendable {
             users: users(), totalBytes: treeBytes(), osName: os.name, osVersion: os.version, osCodename: os.codename,
             runtimes: RuntimeDetector(paths: paths).detect(),
             installedPackages: (try? DpkgStatus.installedPackages(root: root)).map { $0.sorted() },
-            uncachedLibraries: uncached)
+            uncachedLibraries: uncached, refusedLibraries: refused, preloads: preloads)
+    }
+
+    /// What the loader does with one file it finds under a name it searches.
+    private enum Candidate {
+        case library(ProvidedLibrary)
+        /// Nothing there, or a file of another class or machine.
+        case searchOn
+        case refused(RefusedLibrary)
+        /// Neither loaded nor searched past, for a reason basefit cannot name.
+        case stop
     }
 
     // MARK: Pieces

@@ -301,32 +301,9 @@ struct LibraryResolver {
         return result
     }
 
-    enum Judgement {
-        case load
-        /// Another class or machine: glibc skips it and searches on.
-        case skip
-        /// glibc stops there with an error.
-        case refuse(LibraryFailure.Reason)
-    }
-
-    /// What glibc's loader does with the ELF file `candidate` found for an object with `facts`,
-    /// in the order it checks (as the loaders of bookworm and trixie behave): class and machine
-    /// (`e_machine` as the host reads it, so a big-endian file for another machine is skipped
-    /// too), then byte order, OS ABI (System V or GNU only), file type and DF_1_PIE.
-    private func judge(_ candidate: Int, for facts: BinaryFacts) -> Judgement {
-        let other = artifacts[candidate].facts
-        if other.is64Bit != facts.is64Bit { return .skip }
-        let machineAsRead = other.littleEndian == facts.littleEndian ? other.machineCode : other.machineCode.byteSwapped
-        if machineAsRead != facts.machineCode { return .skip }
-        if other.littleEndian != facts.littleEndian { return .refuse(.byteOrder) }
-        if other.osABI != 0 && other.osABI != 3 { return .refuse(.otherOperatingSystem) }
-        switch other.fileType {
-        case .sharedObject:
-            return other.flags1.contains("PIE") ? .refuse(.positionIndependentExecutable) : .load
-        case .executable: return .refuse(.executable)
-        case .relocatable: return .refuse(.objectFile)
-        case .core, .other: return .refuse(.otherFileType)
-        }
+    /// glibc's verdict on the artifact `candidate` found for an object with `facts`.
+    private func judge(_ candidate: Int, for facts: BinaryFacts) -> LoaderCandidate {
+        LoaderCandidate.judge(artifacts[candidate].facts, for: facts)
     }
 
     enum Entry {

@@ -1,3 +1,5 @@
+import Domain
+
 /// Lexical path arithmetic on the paths basefit shows (which may contain archive
 /// members as `wheel.whl!/member`). Never touches the file system.
 enum PathText {
@@ -23,19 +25,8 @@ enum PathText {
         return joined.isEmpty ? "." : joined
     }
 
-    /// A file name that is not valid UTF-8, shown with its printable ASCII bytes as
-    /// they are and every other byte (and `\`) as `\xNN`, as `ls -b` does.
-    static func escaped(_ rawName: [UInt8]) -> String {
-        var text = ""
-        for byte in rawName {
-            if byte >= 0x20 && byte < 0x7f && byte != UInt8(ascii: "\\") {
-                text.unicodeScalars.append(Unicode.Scalar(byte))
-            } else {
-                text += "\\x" + (byte < 16 ? "0" : "") + String(byte, radix: 16)
-            }
-        }
-        return text
-    }
+    /// A file name that is not valid UTF-8, shown as `ls -b` does (`EscapedName`).
+    static func escaped(_ rawName: [UInt8]) -> String { EscapedName.of(rawName) }
 
     static func directory(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }

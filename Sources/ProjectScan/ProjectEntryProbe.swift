@@ -43,23 +43,17 @@ struct ProjectEntryProbe: Sendable {
             }
             guard let target = RealPath.of(path), inside(target) else { return nil }
         }
-        switch kind {
-        case .directory: return .refused(.directory)
-        case .other, .symbolicLink: return .refused(.notARegularFile)
-        case .regular: break
+        var bytes: [UInt8] = []
+        if kind == .regular {
+            do throws(FileError) {
+                bytes = try OpenFile(path).read(count: 16, at: 0)
+            } catch {
+                return error.isPermission ? nil : .unopenable
+            }
         }
-        let bytes: [UInt8]
-        do throws(FileError) {
-            bytes = try OpenFile(path).read(count: 16, at: 0)
-        } catch {
-            return error.isPermission ? nil : .unopenable
-        }
-        if bytes.count >= 4, bytes[0] == 0x7f, bytes[1] == 0x45, bytes[2] == 0x4c, bytes[3] == 0x46 {
-            // An ELF file the walk could not read: its warning leaves it unjudged, and whether the
-            // loader skips it (another class) or stops is not known.
-            return nil
-        }
-        return .refused(bytes.withUnsafeBytes { LibraryFailure.Reason(NonELFContent(prefix: $0), foreign: ForeignExecutable(prefix: $0)) })
+        // An ELF file the walk could not read (nil here): its warning leaves it unjudged, and
+        // whether the loader skips it (another class) or stops is not known.
+        return LoaderCandidate.refusal(kind: kind, prefix: bytes).map { .refused($0) }
     }
 
     /// The names in `directory` that look like libraries (`*.so`, `*.so.N…`, `*.node`), when it lies

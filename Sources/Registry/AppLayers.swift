@@ -1,6 +1,5 @@
 import Domain
 import Foundation
-import ImageLayers
 
 /// The application's part of an image: the layers above its base. The base is named by the
 /// `org.opencontainers.image.base.name` / `.base.digest` annotations (buildah and BuildKit
@@ -8,16 +7,16 @@ import ImageLayers
 /// uncompressed digest (`diff_ids`) for base layers that were recompressed. An image without
 /// the annotations is matched by its diff_ids against the layers a catalog recorded.
 public enum AppLayers {
-    /// The paths the app layers add (`etc/app.conf`, as in the layer tarballs). Blobs are read
-    /// from `cache` (the image's layers must have been pulled into it); the base's manifest is
-    /// resolved from its registry. `note` hears one line on how the layers split.
-    /// Throws `.appLayersUnknown` when the split cannot be told (every message names the image),
-    /// and the registry's errors as they are.
-    public static func files(
+    /// How many of the image's first layers are its base's (the app layers are the rest; which
+    /// files they wrote, the unpack tells: `ImageConfig.layerFiles`). The base's manifest is
+    /// resolved from its registry, configs read through `cache`. `note` hears one line on how
+    /// the layers split. Throws `.appLayersUnknown` when the split cannot be told (every message
+    /// names the image), and the registry's errors as they are.
+    public static func baseLayerCount(
         of manifest: ImageManifest, reference: ImageReference, platform: PlatformChoice, cache: BlobCache,
         options: RegistryOptions, catalogBase: (_ diffIDs: [String]) -> (name: String, layers: Int)? = { _ in nil },
         note: (String) -> Void = { _ in }
-    ) throws(RegistryError) -> Set<String> {
+    ) throws(RegistryError) -> Int {
         let label = "docker://\(reference)"
         guard let baseName = manifest.annotations["org.opencontainers.image.base.name"] else {
             let diffIDs = try ImagePull.diffIDs(of: manifest, reference: reference, cache: cache, options: options)
@@ -26,7 +25,7 @@ public enum AppLayers {
                                     detail: "the image does not name its base (no org.opencontainers.image.base.name annotation) and its first layers are no catalog image's, so its app layers are not known")
             }
             note("app layers: \(manifest.layers.count - found.layers) above the \(found.layers) of \(found.name) (matched by layer digests in the catalog)")
-            return try addedFiles(manifest.layers[found.layers...], cache: cache)
+            return found.layers
         }
         var base: ImageReference
         do {
@@ -54,19 +53,6 @@ public enum AppLayers {
                                 detail: "--app-only: the base \(baseName)'s layers are not the first layers of the image (\(shared) of \(baseManifest.layers.count) match)")
         }
         note("app layers: \(manifest.layers.count - shared) above the \(shared) of \(baseName)")
-        return try addedFiles(manifest.layers[shared...], cache: cache)
-    }
-
-    private static func addedFiles(_ layers: ArraySlice<Descriptor>, cache: BlobCache) throws(RegistryError) -> Set<String> {
-        var files = Set<String>()
-        for layer in layers {
-            let path = cache.path(hex: String(layer.digest.dropFirst("sha256:".count)))
-            do {
-                files.formUnion(try ImageLayers.addedFiles(inLayer: path))
-            } catch {
-                throw RegistryError(.appLayersUnknown, reference: path, detail: error.description)
-            }
-        }
-        return files
+        return shared
     }
 }

@@ -53,9 +53,11 @@ struct CatalogImportCommand: ParsableCommand {
             let result = try RootfsMeasurer(root: rootfs).measure()
             image = RootfsImport.image(result, reference: name, source: "measured by basefit catalog import --rootfs \(rootfs)")
         } else if let oci {
-            (image, skipped) = try ImageImport.image(from: .ociLayout(path: oci, reference: imageRef, platform: platform), name: name)
+            let imported = try ImageImport.image(from: .ociLayout(path: oci, reference: imageRef, platform: platform), name: name)
+            (image, skipped) = (imported.image, imported.config.skippedEntries.map(\.description))
         } else {
-            (image, skipped) = try ImageImport.image(from: .dockerArchive(path: dockerArchive!, reference: imageRef), name: name)
+            let imported = try ImageImport.image(from: .dockerArchive(path: dockerArchive!, reference: imageRef), name: name)
+            (image, skipped) = (imported.image, imported.config.skippedEntries.map(\.description))
         }
         for entry in skipped where !global.quiet { Output.warning(entry) }
         let store = CatalogStore(database: try CatalogDatabase(path: global.catalog!, mode: .readWrite))

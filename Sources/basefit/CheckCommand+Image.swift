@@ -27,6 +27,12 @@ extension CheckCommand {
         var inputs = paths
         if let projectNeeds {
             needs = projectNeeds
+            // What the image's LD_PRELOAD maps is loaded into every program of the project too.
+            let preloaded = measured.image.preloads.compactMap { measured.libraryNeeds?[$0] }
+            if !preloaded.isEmpty {
+                needs = Requirements(files: needs.files + preloaded, node: needs.node, python: needs.python, hints: needs.hints,
+                                     lockfiles: needs.lockfiles, unjudged: needs.unjudged)
+            }
         } else {
             needs = measured.contents ?? Requirements(files: [], node: nil, python: nil, hints: [])
             inputs = [measured.label]
@@ -43,7 +49,11 @@ extension CheckCommand {
         if let libraryNeeds = measured.libraryNeeds {
             evaluator.imageFiles = Evaluator.ImageFiles(root: "") { libraryNeeds[$0] }
         }
-        let verdict = evaluator.evaluate(profile, on: measured.image, runtime: choice)
+        var verdict = evaluator.evaluate(profile, on: measured.image, runtime: choice)
+        let preloads = Set(measured.image.preloads)
+        for index in verdict.problems.indices where !judgingContents && verdict.problems[index].artifact.map(preloads.contains) == true {
+            verdict.problems[index].message += " (the image's LD_PRELOAD loads it into every program)"
+        }
         var notes: [String] = []
         if measured.cached, let digest = measured.digest { notes.append("\(digest) was measured earlier (cache); nothing was downloaded") }
         let result = CheckResult(verdict: verdict, profile: profile, source: judgingContents ? "its own files" : "--image", notes: notes,

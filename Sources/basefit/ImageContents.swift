@@ -30,7 +30,7 @@ enum ImageContents {
     static func libraryNeeds(root: String, measured: RootfsMeasurer.Result) throws -> [String: FileNeeds] {
         let measurer = try RootfsMeasurer(root: root)
         var result: [String: FileNeeds] = [:]
-        for inside in Set(measured.libraries.compactMap(\.path)) {
+        for inside in Set(measured.libraries.compactMap(\.path) + measured.preloads) {
             result[inside] = libraryNeeds(inside, named: inside, in: measurer)
         }
         return result

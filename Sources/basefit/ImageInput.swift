@@ -24,6 +24,8 @@ struct MeasuredImage {
     var libraryNeeds: [String: FileNeeds]?
     /// True when measurement and scan came from the cache.
     var cached = false
+    /// Per layer, the files it wrote, where the unpack put them (`ImageConfig.layerFiles`).
+    var layerFiles: [Set<String>]?
 }
 
 /// `measured/<hex>.nodeapi-v1.json`: the Node-API functions the image's Nodes export (`exports`
@@ -81,8 +83,8 @@ enum ImageInput {
             func onlyApp(_ measured: MeasuredImage, _ manifest: ImageManifest) throws -> MeasuredImage {
                 guard appOnly || appIfKnown, let contents = measured.contents else { return measured }
                 var result = measured
-                let files = Result { () throws(RegistryError) in
-                    try AppLayers.files(
+                let split = Result { () throws(RegistryError) in
+                    try AppLayers.baseLayerCount(
                         of: manifest, reference: reference, platform: choice, cache: cache, options: registryOptions,
                         catalogBase: { diffIDs in
                             // A catalog that cannot be read finds no base: --app-only then stops (exit 2).
@@ -91,9 +93,12 @@ enum ImageInput {
                             return (found.image.reference, found.layers)
                         }, note: { line in Output.verbose(line, options: global) })
                 }
-                switch files {
-                case .success(let files):
-                    result.contents = ImageContents.restrict(contents, to: files)
+                switch split {
+                case .success(let baseLayers):
+                    guard let layerFiles = measured.layerFiles, layerFiles.count == manifest.layers.count, baseLayers <= layerFiles.count else {
+                        throw CLIError.usage("--app-only: \(label): which files each layer wrote is not known")
+                    }
+                    result.contents = ImageContents.restrict(contents, to: layerFiles[baseLayers...].reduce(into: Set()) { $0.formUnion($1) })
                 case .failure(let error) where error.kind == .appLayersUnknown && appIfKnown && !appOnly:
                     if !global.quiet { Output.warning("\(error.description); every file of the image is taken as the app's") }
                 case .failure(let error) where error.kind == .appLayersUnknown:
@@ -104,7 +109,8 @@ enum ImageInput {
                 return result
             }
             let measurements = MeasuredImageCache(cacheDirectory: cache.directory)
-            var documents: Set<MeasuredImageCache.Document> = [.uncached, .nodeAPI]
+            var documents: Set<MeasuredImageCache.Document> = [.uncached, .refused, .preloads, .setID, .nodeAPI]
+            if appOnly || appIfKnown { documents.insert(.layerFiles) }
             if scanContents { documents.insert(.contents) }
             if readLibraries { documents.insert(.libraries) }
             let hit = measurements.read(hex: hex, name: name, documents: documents)
@@ -112,18 +118,21 @@ enum ImageInput {
             let cachedLibraries = hit?.documents[.libraries].flatMap { try? JSONDecoder().decode([String: FileNeeds].self, from: $0) }
             let cachedUncached = hit?.documents[.uncached].flatMap { try? JSONDecoder().decode([String: String].self, from: $0) }
             let cachedNodeAPI = hit?.documents[.nodeAPI].flatMap { try? JSONDecoder().decode(NodeAPIDocument.self, from: $0) }
+            let cachedRefused = hit?.documents[.refused].flatMap { try? JSONDecoder().decode([String: RefusedLibrary].self, from: $0) }
+            let cachedPreloads = hit?.documents[.preloads].flatMap { try? JSONDecoder().decode([String].self, from: $0) }
+            let cachedSetID = hit?.documents[.setID].flatMap { try? JSONDecoder().decode(SetIDPrograms.self, from: $0) }
+            let cachedLayerFiles = hit?.documents[.layerFiles].flatMap { try? JSONDecoder().decode([[String]].self, from: $0) }
             if var hit, !scanContents || cachedContents != nil, !readLibraries || cachedLibraries != nil, let cachedUncached,
-               let cachedNodeAPI {
+               let cachedRefused, let cachedPreloads, let cachedSetID, let cachedNodeAPI, !(appOnly || appIfKnown) || cachedLayerFiles != nil {
                 hit.image.uncachedLibraries = cachedUncached
+                hit.image.refusedLibraries = cachedRefused
+                hit.image.preloads = cachedPreloads
+                hit.image.setID = cachedSetID
                 cachedNodeAPI.restore(into: &hit.image)
                 Output.verbose("image: \(label) measured earlier (cache)", options: global)
-                var manifest = resolved
-                if appOnly || appIfKnown {
-                    // --app-only lists the app layers' files: those blobs must be here.
-                    manifest = try ImagePull.pull(reference.withDigest(resolved.digest), platform: choice, cache: cache, options: registryOptions)
-                }
                 return try onlyApp(MeasuredImage(image: hit.image, label: label, digest: resolved.digest, contents: cachedContents,
-                                                 libraryNeeds: cachedLibraries, cached: true), manifest)
+                                                 libraryNeeds: cachedLibraries, cached: true, layerFiles: cachedLayerFiles?.map(Set.init)),
+                                   resolved)
             }
             let manifest = try ImagePull.pull(reference.withDigest(resolved.digest), platform: choice, cache: cache, options: registryOptions) { line in
                 if !global.quiet { Output.warning(line) }
@@ -142,6 +151,10 @@ enum ImageInput {
                 written[.contents] = try measured.contents.map { try JSONEncoder().encode($0) }
                 written[.libraries] = try measured.libraryNeeds.map { try JSONEncoder().encode($0) }
                 written[.uncached] = try JSONEncoder().encode(measured.image.uncachedLibraries)
+                written[.refused] = try JSONEncoder().encode(measured.image.refusedLibraries)
+                written[.preloads] = try JSONEncoder().encode(measured.image.preloads)
+                written[.setID] = try JSONEncoder().encode(measured.image.setID)
+                written[.layerFiles] = try measured.layerFiles.map { try JSONEncoder().encode($0.map { $0.sorted() }) }
                 written[.nodeAPI] = try JSONEncoder().encode(NodeAPIDocument(measured.image))
                 try measurements.write(hex: hex, image: measured.image, documents: written)
             } catch {
@@ -166,9 +179,9 @@ enum ImageInput {
     ) throws -> MeasuredImage {
         var contents: Requirements?
         var libraryNeeds: [String: FileNeeds]?
-        let image: Image, skipped: [String]
+        let image: Image, config: ImageConfig
         do {
-            (image, skipped) = try ImageImport.image(from: source, name: name, description: description) { root, measured in
+            (image, config) = try ImageImport.image(from: source, name: name, description: description) { root, measured in
                 if scanContents { contents = try ImageContents.scan(root: root, global: global) }
                 if readLibraries { libraryNeeds = try ImageContents.libraryNeeds(root: root, measured: measured) }
             }
@@ -176,7 +189,8 @@ enum ImageInput {
             // The layout of a pulled image is a temporary directory: name the image instead.
             throw CLIError.usage("\(name): \(error.detail)")
         }
-        for entry in skipped where global.verbose { Output.verbose(entry, options: global) }
-        return MeasuredImage(image: image, label: name, digest: nil, contents: contents, libraryNeeds: libraryNeeds)
+        for entry in config.skippedEntries where global.verbose { Output.verbose(entry.description, options: global) }
+        return MeasuredImage(image: image, label: name, digest: nil, contents: contents, libraryNeeds: libraryNeeds,
+                             layerFiles: config.layerFiles)
     }
 }

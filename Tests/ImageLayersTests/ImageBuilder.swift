@@ -33,23 +33,28 @@ struct TarBuilder {
     }
 
     mutating func entry(_ name: String, type: TypeFlag, mode: UInt32, link: String = "", body: Data = Data()) {
+        entry(rawName: Array(name.utf8), type: type, mode: mode, rawLink: Array(link.utf8), body: body)
+    }
+
+    /// An entry whose name and link target are the bytes given (not necessarily UTF-8).
+    mutating func entry(rawName: [UInt8], type: TypeFlag, mode: UInt32, rawLink: [UInt8] = [], body: Data = Data()) {
         var header = [UInt8](repeating: 0, count: 512)
-        func put(_ text: String, at offset: Int, width: Int) {
-            let bytes = Array(text.utf8)
-            precondition(bytes.count <= width, "\(text) does not fit in \(width) bytes")
+        func put(_ bytes: [UInt8], at offset: Int, width: Int) {
+            precondition(bytes.count <= width, "\(bytes) does not fit in \(width) bytes")
             for (index, byte) in bytes.enumerated() { header[offset + index] = byte }
         }
+        func put(_ text: String, at offset: Int, width: Int) { put(Array(text.utf8), at: offset, width: width) }
         func octal(_ value: UInt64, at offset: Int, width: Int) {
             put(String(repeating: "0", count: max(0, width - 1 - String(value, radix: 8).count)) + String(value, radix: 8), at: offset, width: width - 1)
         }
-        put(name, at: 0, width: 100)
+        put(rawName, at: 0, width: 100)
         octal(UInt64(mode), at: 100, width: 8)
         octal(0, at: 108, width: 8)
         octal(0, at: 116, width: 8)
         octal(UInt64(body.count), at: 124, width: 12)
         octal(0, at: 136, width: 12)
         header[156] = type.rawValue
-        put(link, at: 157, width: 100)
+        put(rawLink, at: 157, width: 100)
         put("ustar", at: 257, width: 6)
         put("00", at: 263, width: 2)
         if type == .characterDevice || type == .blockDevice {
@@ -104,6 +109,8 @@ struct OCILayoutBuilder {
     struct Layer {
         var data: Data
         var mediaType = "application/vnd.oci.image.layer.v1.tar"
+        /// sha256 of the uncompressed tar; nil: of `data`.
+        var diffID: String?
     }
 
     var layers: [Layer] = []
@@ -120,7 +127,8 @@ struct OCILayoutBuilder {
     }
 
     mutating func addGzip(_ tar: TarBuilder) throws {
-        layers.append(Layer(data: try gzip(tar.archive), mediaType: "application/vnd.oci.image.layer.v1.tar+gzip"))
+        layers.append(Layer(data: try gzip(tar.archive), mediaType: "application/vnd.oci.image.layer.v1.tar+gzip",
+                            diffID: SHA256.hex(of: tar.archive)))
     }
 
     @discardableResult
@@ -141,7 +149,7 @@ struct OCILayoutBuilder {
                 try layer.data.write(to: blobs.appendingPathComponent(hex))
             }
             layerDescriptors.append(#"{"mediaType":"\#(layer.mediaType)","digest":"sha256:\#(hex)","size":\#(layer.data.count)}"#)
-            diffIDs.append(#""sha256:\#(hex)""#)
+            diffIDs.append(#""sha256:\#(layer.diffID ?? SHA256.hex(of: layer.data))""#)
         }
         let env = environment.map { #""\#($0)""# }.joined(separator: ",")
         let config = Data(#"{"architecture":"\#(architecture)","os":"\#(os)","config":{"User":"\#(user)","Env":[\#(env)]},"rootfs":{"type":"layers","diff_ids":[\#(diffIDs.joined(separator: ","))]}}"#.utf8)

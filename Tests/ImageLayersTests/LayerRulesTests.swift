@@ -242,6 +242,7 @@ import TestSupport
         expectContained(second)
     }
 
+    /// Devices and FIFOs are never created: an empty regular file stands in for each.
     @Test func devicesFifosAreSkipped() throws {
         var layer = TarBuilder()
         layer.entry("dev/null", type: .characterDevice, mode: 0o666)
@@ -252,10 +253,83 @@ import TestSupport
         let config = try #require(outcome.config)
         #expect(config.skippedEntries.map(\.reason) == [.characterDevice, .blockDevice, .fifo])
         #expect(config.skippedEntries.map(\.path) == ["dev/null", "dev/sda", "run/pipe"])
-        #expect(lstatInfo(outcome.path("dev/null")) == nil)
-        #expect(lstatInfo(outcome.path("dev/sda")) == nil)
-        #expect(lstatInfo(outcome.path("run/pipe")) == nil)
+        for path in ["dev/null", "dev/sda", "run/pipe"] {
+            let info = try #require(lstatInfo(outcome.path(path)))
+            #expect((info.st_mode & S_IFMT) == S_IFREG && info.st_size == 0, "\(path)")
+        }
         #expect(contents(outcome.path("etc/kept")) == "yes")
+        expectContained(outcome)
+    }
+
+    /// A device node, FIFO (or the `c 0 0` whiteout device of overlay layers) replaces what a
+    /// lower layer had at its path, a library or a directory, as any entry does: the lower file
+    /// is gone in the image (the loader meets the special file and fails: "file too short",
+    /// "cannot open shared object file", or it waits on the FIFO for ever).
+    @Test func aDeviceOrFifoReplacesTheLowerLayersFile() throws {
+        for type in [TarBuilder.TypeFlag.characterDevice, .blockDevice, .fifo] {
+            var lower = TarBuilder()
+            lower.file("usr/lib/libfoo.so.1", "the library")
+            lower.file("opt/dir/inside", "x")
+            var upper = TarBuilder()
+            upper.entry("usr/lib/libfoo.so.1", type: type, mode: 0o644)
+            upper.entry("opt/dir", type: type, mode: 0o644)
+            let outcome = try unpack([lower, upper])
+            let config = try #require(outcome.config, "\(type)")
+            #expect(config.skippedEntries.count == 2 && config.skippedEntries.allSatisfy(\.hasStandIn), "\(type)")
+            #expect(config.standIns == ["usr/lib/libfoo.so.1", "opt/dir"], "\(type)")
+            for path in ["usr/lib/libfoo.so.1", "opt/dir"] {
+                let info = try #require(lstatInfo(outcome.path(path)), "\(type) \(path)")
+                #expect((info.st_mode & S_IFMT) == S_IFREG && info.st_size == 0, "\(type) \(path)")
+            }
+            expectContained(outcome)
+        }
+    }
+
+    /// A name or link target that is not UTF-8 cannot be laid out as the image has it: the image
+    /// is not judged (an error naming the entry), rather than the entry skipped, which hid a
+    /// program from the gate and left the lower layer's library in place of a replacing link.
+    @Test func aNameOrLinkTargetThatIsNotUTF8StopsTheUnpack() throws {
+        var program = TarBuilder()
+        program.entry(rawName: Array("app/".utf8) + [0xff] + Array("server".utf8), type: .regular, mode: 0o755, body: Data("x".utf8))
+        let named = try unpack([program])
+        #expect(named.error?.kind == .unsupported)
+        #expect(named.error?.description.contains("app/\\xffserver") == true, "\(String(describing: named.error))")
+        expectContained(named)
+
+        var lower = TarBuilder()
+        lower.file("usr/lib/libstdc++.so.6.0.30", "the library")
+        lower.symlink("usr/lib/libstdc++.so.6", to: "libstdc++.so.6.0.30")
+        for type in [TarBuilder.TypeFlag.symlink, .hardlink] {
+            var upper = TarBuilder()
+            upper.entry(rawName: Array("usr/lib/libstdc++.so.6".utf8), type: type, mode: 0o777,
+                        rawLink: Array("usr/lib/libstdc++.so.6.0.30".utf8) + [0xff])
+            let linked = try unpack([lower, upper])
+            #expect(linked.error?.kind == .unsupported, "\(type)")
+            #expect(linked.error?.description.contains("usr/lib/libstdc++.so.6") == true, "\(String(describing: linked.error))")
+            #expect(linked.error?.description.contains("\\xff") == true, "\(String(describing: linked.error))")
+            expectContained(linked)
+        }
+    }
+
+    /// Which files each layer wrote, where the unpack put them: `./`, `.` and doubled slashes
+    /// are spelled away, and a path through a lower layer's symbolic link (`bin -> usr/bin`) is
+    /// the file's real place, as a scan of the tree names it (`--app-only` keeps these).
+    @Test func eachLayersFilesAreNamedWhereTheyWereWritten() throws {
+        var lower = TarBuilder()
+        lower.directory("usr/bin")
+        lower.symlink("bin", to: "usr/bin")
+        lower.file("usr/bin/base", "base")
+        var upper = TarBuilder()
+        upper.file("./app/./bad", "a")
+        upper.file("app//bad2", "b")
+        upper.file("bin/bad3", "c")
+        upper.symlink("app/link", to: "bad")
+        upper.hardlink("app/hard", to: "./bin//bad3")
+        upper.entry("app/pipe", type: .fifo, mode: 0o644)
+        let outcome = try unpack([lower, upper])
+        let config = try #require(outcome.config)
+        #expect(config.layerFiles == [["usr/bin/base", "bin"], ["app/bad", "app/bad2", "usr/bin/bad3", "app/link", "app/hard"]])
+        #expect(contents(outcome.path("usr/bin/bad3")) == "c")
         expectContained(outcome)
     }
 
@@ -326,7 +400,45 @@ import TestSupport
         #expect(config.layerCount == 1)
     }
 
-    @Test func nonUTF8AndSelfLinksAreSkipped() throws {
+    /// A layer whose bytes are not compressed as its media type says (xz under `tar+gzip`, gzip
+    /// under plain `tar`) is refused: libarchive reads any compression, a runtime does not.
+    @Test func aLayerCompressedOtherwiseThanItsMediaTypeSaysIsRefused() throws {
+        var layer = TarBuilder()
+        layer.file("usr/lib/libfoo.so.1", "x")
+        let scratch = try Scratch()
+        let tar = scratch.path("layer.tar")
+        try layer.archive.write(to: URL(fileURLWithPath: tar))
+        #expect(try Run.program("/usr/bin/xz", ["-k", tar]).status == 0)
+        let xz = try Data(contentsOf: URL(fileURLWithPath: tar + ".xz"))
+        let wrong = try unpack([]) {
+            $0.layers = [.init(data: xz, mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", diffID: SHA256.hex(of: layer.archive))]
+        }
+        #expect(wrong.error?.kind == .malformed, "\(String(describing: wrong.result))")
+        #expect(wrong.error?.detail.contains("is xz but its media type") == true, "\(String(describing: wrong.error))")
+        expectContained(wrong)
+        let gzipped = try gzip(layer.archive)
+        let plain = try unpack([]) {
+            $0.layers = [.init(data: gzipped, mediaType: "application/vnd.oci.image.layer.v1.tar", diffID: SHA256.hex(of: layer.archive))]
+        }
+        #expect(plain.error?.kind == .malformed, "\(String(describing: plain.result))")
+        let right = try unpack([layer], gzip: true)
+        #expect(right.config != nil, "\(String(describing: right.error))")
+    }
+
+    /// The config's diff_ids are held to the layers' uncompressed bytes (umoci: "diffid
+    /// mismatch"); `--app-only` finds the base by them.
+    @Test func aDiffIDThatIsNotTheLayersIsRefused() throws {
+        var layer = TarBuilder()
+        layer.file("etc/app", "x")
+        let outcome = try unpack([]) {
+            $0.layers = [.init(data: layer.archive, diffID: String(repeating: "ab", count: 32))]
+        }
+        #expect(outcome.error?.kind == .digestMismatch, "\(String(describing: outcome.result))")
+        #expect(outcome.error?.detail.contains("diff_id") == true, "\(String(describing: outcome.error))")
+        expectContained(outcome)
+    }
+
+    @Test func selfHardLinksAreSkipped() throws {
         var layer = TarBuilder()
         layer.file("same", "x")
         layer.hardlink("same", to: "same")
