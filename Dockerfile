@@ -21,8 +21,9 @@ ARG BASEFIT_BINARY=build
 
 # busybox:1.37-glibc pinned by its index digest as docker-library/repo-info lists it
 # (repos/busybox/remote/1.37-glibc.md, commit af9c4c03e99467c0284cded7d0853f507b83671c;
-# layers pushed 2026-09-22). basefit's catalog holds no digests, so this pin comes from
-# there; renew it with `skopeo inspect docker://busybox:1.37-glibc` (or let Renovate/Dependabot).
+# layers pushed 2026-09-22). basefit's catalog records this digest for the row (Data/images/
+# busybox.json), so `check --dockerfile` judges the pin without asking the registry; renew it with
+# `skopeo inspect docker://busybox:1.37-glibc` (or let Renovate/Dependabot), and the row's digest too.
 ARG BASE=busybox:1.37-glibc@sha256:efa394a68601344526b8934cf3d5b11a04041db5f2b7f216fd7d37b445f88df5
 
 # --- build: the toolchain stage. bookworm, so that the glibc floor is the release's (2.35).

@@ -1148,6 +1148,7 @@ enum EmbeddedCatalogData {
         "s390x"
       ],
       "discontinued": null,
+      "digest": "sha256:efa394a68601344526b8934cf3d5b11a04041db5f2b7f216fd7d37b445f88df5",
       "sizes": [
         {
           "arch": "amd64",
@@ -1170,7 +1171,7 @@ enum EmbeddedCatalogData {
       "removesLibraries": [],
       "measured": null,
       "provenance": "docker-library/busybox dist-amd64 70ce0fb (2026-07-27) latest-1/glibc/amd64/rootfs.tar.gz unpacked and read (audit 2026-11-29): /lib holds only these; Dockerfile.builder (FROM debian:trixie-slim) copies libnss*, libpthread* and what ldd of busybox lists. glibc 2.41 (Debian 13 builder). No libstdc++, libgcc_s, libssl or zlib.",
-      "notes": "libc.sonames lists the loader of every published platform (each image holds only its own: amd64 ld-linux-x86-64.so.2, arm64 ld-linux-aarch64.so.1, arm/v7 ld-linux-armhf.so.3, arm/v5 ld-linux.so.3, 386 ld-linux.so.2, ppc64le ld64.so.2, riscv64 ld-linux-riscv64-lp64d.so.1, s390x ld64.so.1; only amd64 was unpacked and read). glibc without libdl.so.2, librt.so.1, libutil.so.1, libanl.so.1, libnsl.so.1, libmvec.so.1 (Debian 13 moved those into libc.so.6 but keeps stub files in libc6; busybox copies only what it links). Loader name differs per architecture.",
+      "notes": "libc.sonames lists the loader of every published platform (each image holds only its own: amd64 ld-linux-x86-64.so.2, arm64 ld-linux-aarch64.so.1, arm/v7 ld-linux-armhf.so.3, arm/v5 ld-linux.so.3, 386 ld-linux.so.2, ppc64le ld64.so.2, riscv64 ld-linux-riscv64-lp64d.so.1, s390x ld64.so.1; only amd64 was unpacked and read). glibc without libdl.so.2, librt.so.1, libutil.so.1, libanl.so.1, libnsl.so.1, libmvec.so.1 (Debian 13 moved those into libc.so.6 but keeps stub files in libc6; busybox copies only what it links). Loader name differs per architecture. digest: the index digest docker-library/repo-info lists for busybox:1.37-glibc (repos/busybox/remote/1.37-glibc.md @ af9c4c03e99467c0284cded7d0853f507b83671c, layers pushed 2026-09-22; the same Debian 13 builder, glibc 2.41), which the project Dockerfile pins.",
       "files": {
         "caCertificates": false,
         "tzdata": false,
