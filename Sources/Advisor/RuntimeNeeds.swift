@@ -24,13 +24,15 @@ enum RuntimeNeeds {
             let needed = NodeABI.major(forModuleVersion: moduleVersion)
             let confirmed = carried.moduleVersion.map { $0 == moduleVersion } ?? (needed != nil && needed == major)
             guard !confirmed else { continue }
-            let what = needed.map { "Node \($0)" } ?? "an unofficial Node (NODE_MODULE_VERSION \(moduleVersion))"
+            let what = needed.map { "Node \($0)" }
+                ?? (NodeABI.isNewerThanKnown(moduleVersion) ? "a Node newer than this basefit knows (NODE_MODULE_VERSION \(moduleVersion))"
+                    : "an unofficial Node (NODE_MODULE_VERSION \(moduleVersion))")
             let more = addons.count > 1 ? " (and \(addons.count - 1) more)" : ""
             problems.append(Problem(
                 kind: .runtimeMismatch, artifact: addons.first, artifacts: addons, library: nil, version: "NODE_MODULE_VERSION \(moduleVersion)",
                 symbols: ["node_register_module_v\(moduleVersion)"],
                 message: "\(addons[0])\(more) is built for \(what) (exports node_register_module_v\(moduleVersion)); \(image.reference) has Node \(carried.version)",
-                fix: Fix(advice: "use a node:\(needed.map(String.init) ?? "?") image, or rebuild the addon (npm rebuild) for Node \(carried.version)")))
+                fix: Fix(advice: "\(needed.map { "use a node:\($0) image" } ?? "use the Node it was built for"), or rebuild the addon (npm rebuild) for Node \(carried.version)")))
         }
         if !node.unconfirmedAddons.isEmpty {
             let addons = node.unconfirmedAddons

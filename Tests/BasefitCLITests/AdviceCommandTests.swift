@@ -27,6 +27,33 @@ import TestSupport
         #expect(migrations.map { $0["target"] as? String } == ["alpine", "distroless"])
     }
 
+    /// An ABI-pinned addon built for Node 26 (NODE_MODULE_VERSION 147, from the official node_version.h in
+    /// Fixtures/node-abi/) passes node:26 and node:lts-slim (Node 26 since 2026-10-28) and nothing else; one built
+    /// for a number past the table is said to be for a newer Node, not an unofficial one.
+    @Test func nodeTwentySixAddonsAreJudgedByTheirModuleVersion() throws {
+        guard let gcc = Run.which("gcc") else { print("skipping: no gcc"); return }
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("basefit-node26-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: root) }
+        for version in [147, 1_000] {
+            let app = root.appendingPathComponent("v\(version)")
+            try FileManager.default.createDirectory(at: app, withIntermediateDirectories: true)
+            let source = root.appendingPathComponent("v\(version).c")
+            try "void node_register_module_v\(version)(void *e, void *m, void *c) {}\n".write(to: source, atomically: true, encoding: .utf8)
+            #expect(try Run.program(gcc, ["-shared", "-fPIC", "-o", app.appendingPathComponent("addon.node").path, source.path]).status == 0)
+        }
+        let v147 = root.appendingPathComponent("v147").path
+        for base in ["node:26-trixie-slim", "node:lts-slim"] {
+            let result = try basefit(["check", v147, "--base", base, "--quiet"])
+            #expect(result.status == 0, "\(base): \(result.stdout)")
+        }
+        let older = try basefit(["check", v147, "--base", "node:24-trixie-slim"])
+        #expect(older.status == 1)
+        #expect(older.stdout.contains("built for Node 26") && older.stdout.contains("use a node:26 image"), "\(older.stdout)")
+        let newer = try basefit(["check", root.appendingPathComponent("v1000").path, "--base", "node:26-trixie-slim"])
+        #expect(newer.status == 1)
+        #expect(newer.stdout.contains("a Node newer than this basefit knows (NODE_MODULE_VERSION 1000)"), "\(newer.stdout)")
+    }
+
     @Test func recommendExitsOneWhenNothingFits() throws {
         let result = try basefit(["recommend", "Fixtures/projects/python-venv-mixed"])
         #expect(result.status == 1)
