@@ -15,6 +15,13 @@ them away (the tag is then not in the catalog: exit 2), when it does not.
     release-cycle.json gives 3.15 "first_release": "2026-10-01" (PEP 790); official-images moves
     `3`/`latest` to a new CPython on its release day (92b80e388d, 3.14.0 on 2025-10-07). The
     catalog has no 3.15 rows: the tags are taken away.
+  - cgr.dev/chainguard/python (`:latest`, `:latest-dev`): Chainguard's free tier tags only `latest`,
+    which moves to each new CPython minor (the row was read at 3.14 on 2026-08-22). From 3.15's
+    release it is an image the catalog has not read: the row is taken away.
+
+A tag taken away is recorded in its family file's `retiredTags` (tag, since, formerly, why,
+source), so that `basefit check --base python:3-slim` says why the tag is not in the catalog and
+which line it was, instead of only "not in the catalog".
 
 Idempotent. Run after derive_tags.py (which calls it), then scripts/embed-catalog.py.
 """
@@ -50,9 +57,25 @@ def python_floats(tag):
     return name == 'python' and (version == '' or not re.match(r'^\d+\.\d+', version))
 
 
+def retire(document, tag, formerly, why):
+    """Records in a family file that `tag` was taken away from `formerly` (None: the row went too)."""
+    entries = document.setdefault('retiredTags', [])
+    if any(e['tag'] == tag for e in entries):
+        return
+    entry = {'tag': tag, 'since': PYTHON_315_FROM, 'why': why, 'source': PYTHON_SOURCE}
+    if formerly:
+        entry['formerly'] = formerly
+    entries.append(entry)
+    entries.sort(key=lambda e: e['tag'])
+
+
+CHAINGUARD_PYTHON = 'cgr.dev/chainguard/python'
+
+
 def apply(files):
     """Moves the tags in `files` ({filename: family document}) in place; returns what moved."""
     rows = {r['reference']: r for d in files.values() for r in d['images']}
+    family_of = {r['reference']: d for d in files.values() for r in d['images']}
     moved = []
     for row in list(rows.values()):
         for tag in list(row.get('tags', [])):
@@ -65,7 +88,18 @@ def apply(files):
                     moved.append(f'{tag}: {row["reference"]} -> {target} (from {NODE_LTS_FROM})')
             elif python_floats(tag) and row['reference'].startswith('python:3.14'):
                 row['tags'].remove(tag)
+                retire(family_of[row['reference']], tag, row['reference'],
+                       'it names CPython 3.15 from then, and the catalog has no 3.15 rows')
                 moved.append(f'{tag}: {row["reference"]} -> not in the catalog (CPython 3.15 from {PYTHON_315_FROM})')
+    if CHAINGUARD_PYTHON in rows:
+        document = family_of[CHAINGUARD_PYTHON]
+        row = rows[CHAINGUARD_PYTHON]
+        for tag in [CHAINGUARD_PYTHON] + row.get('tags', []):
+            retire(document, tag, None,
+                   'its only free tag, latest, moves to each new CPython minor and names CPython 3.15 from then, an image '
+                   'the catalog has not read (it read 3.14 on 2026-08-22, chainguard-images/images @ cd7edd236)')
+            moved.append(f'{tag}: {CHAINGUARD_PYTHON} -> not in the catalog (CPython 3.15 from {PYTHON_315_FROM})')
+        document['images'].remove(row)
     notes = {'node': f'Floating lts tags moved to Node 26 on {NODE_LTS_FROM} ({NODE_SOURCE}); Data/tools/scheduled_moves.py.',
              'python': f'Floating tags without a minor version (python:3, latest, slim, alpine …) name CPython 3.15 since {PYTHON_315_FROM} '
                        f'({PYTHON_SOURCE}); the catalog has no 3.15 rows, so they are not in it (Data/tools/scheduled_moves.py).'}

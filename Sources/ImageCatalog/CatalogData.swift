@@ -6,6 +6,24 @@ public struct CatalogDataFile: Sendable, Codable, Hashable {
     /// The snapshot the tag lists in this file were read from.
     public var tagsAsOf: CatalogDataImage.Dated?
     public var images: [CatalogDataImage]
+    /// Tags taken away because they moved to an image the catalog has not read (Data/tools/scheduled_moves.py).
+    public var retiredTags: [RetiredTag]?
+}
+
+/// A tag the catalog no longer holds, and why: `python:3-slim` names CPython 3.15 since 2026-10-01.
+public struct RetiredTag: Sendable, Codable, Hashable {
+    public var tag: String
+    /// The day it moved (YYYY-MM-DD).
+    public var since: String
+    public var why: String
+    public var source: String
+    /// The row it named before, when the catalog still has it.
+    public var formerly: String?
+
+    /// "not in the catalog since 2026-10-01: it names CPython 3.15 from then, … (source: …)."
+    public var description: String {
+        "not in the catalog since \(since): \(why) (source: \(source))."
+    }
 }
 
 public struct CatalogDataImage: Sendable, Codable, Hashable {

@@ -18,6 +18,13 @@ public enum DefaultCatalog {
         try CatalogDataSet(files: EmbeddedCatalogData.files)
     }
 
+    /// The tags the built-in catalog took away, and why (read from the embedded data only when a
+    /// reference is not in the catalog).
+    public static func retiredTag(_ tag: String) -> RetiredTag? {
+        guard let data = try? data() else { return nil }
+        return data.families.lazy.flatMap { $0.retiredTags ?? [] }.first { $0.tag == tag }
+    }
+
     /// Opens the default catalog, building it first if this binary's data has not
     /// been materialised yet. The database is written to a temporary file and
     /// renamed into place, so a reader never sees half a catalog.

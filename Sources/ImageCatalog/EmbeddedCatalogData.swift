@@ -1942,202 +1942,26 @@ enum EmbeddedCatalogData {
         }
       },
       "endOfLife": null
+    }
+  ],
+  "retiredTags": [
+    {
+      "tag": "cgr.dev/chainguard/python",
+      "since": "2026-10-01",
+      "why": "its only free tag, latest, moves to each new CPython minor and names CPython 3.15 from then, an image the catalog has not read (it read 3.14 on 2026-08-22, chainguard-images/images @ cd7edd236)",
+      "source": "peps.python.org/api/release-cycle.json (3.15 first_release 2026-10-01, PEP 790)"
     },
     {
-      "reference": "cgr.dev/chainguard/python",
-      "tags": [
-        "cgr.dev/chainguard/python:latest",
-        "cgr.dev/chainguard/python:latest-dev"
-      ],
-      "variant": "distroless",
-      "os": {
-        "name": "wolfi",
-        "version": null,
-        "codename": null
-      },
-      "basedOn": null,
-      "libc": {
-        "family": "glibc",
-        "version": "2.43"
-      },
-      "runtime": {
-        "kind": "python",
-        "version": "3.14",
-        "path": "/usr/bin/python3.14",
-        "abi": "cp314"
-      },
-      "shell": null,
-      "packageManager": null,
-      "defaultUser": "65532",
-      "architectures": [
-        "amd64",
-        "arm64"
-      ],
-      "discontinued": null,
-      "sizes": [
-        {
-          "arch": "amd64",
-          "compressedBytes": 25000000,
-          "uncompressedBytes": 80000000,
-          "estimate": true,
-          "source": "estimate (research notes /work/shared/research/base-images.md (2026-11))",
-          "date": "2026-11"
-        },
-        {
-          "arch": "arm64",
-          "compressedBytes": 25000000,
-          "uncompressedBytes": 80000000,
-          "estimate": true,
-          "source": "estimate (research notes /work/shared/research/base-images.md (2026-11)); arm64 uncompressed scaled from amd64 by the compressed ratio (estimate)",
-          "date": "2026-11"
-        }
-      ],
-      "addsLibraries": [
-        {
-          "soname": "libssl.so.3",
-          "maxVersions": {
-            "OPENSSL": "3.5.0"
-          },
-          "package": "libssl3",
-          "estimate": true,
-          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/<name>/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4; OPENSSL_3.6.0 node likely, 3.5.0 claimed as lower bound"
-        },
-        {
-          "soname": "libcrypto.so.3",
-          "maxVersions": {
-            "OPENSSL": "3.5.0"
-          },
-          "package": "libcrypto3",
-          "estimate": true,
-          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/<name>/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4; OPENSSL_3.6.0 node likely, 3.5.0 claimed as lower bound"
-        },
-        {
-          "soname": "libz.so.1",
-          "maxVersions": {
-            "ZLIB": "1.2.12"
-          },
-          "package": "zlib",
-          "estimate": true,
-          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/python/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4, python-3.14 3.14.7-r1, libffi 3.8.0, sqlite-libs 3.53.4, libbz2-1, xz 5.8.3, libexpat1 2.8.3, ncurses 6.6, readline 8.3, gdbm 1.26, libuuid, libzstd1 1.5.7, mpdecimal 4.0.1 (package in the lock; soname not read)"
-        },
-        {
-          "soname": "libpython3.14.so.1.0",
-          "maxVersions": {},
-          "package": "python-3.14",
-          "estimate": true,
-          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/python/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4, python-3.14 3.14.7-r1, libffi 3.8.0, sqlite-libs 3.53.4, libbz2-1, xz 5.8.3, libexpat1 2.8.3, ncurses 6.6, readline 8.3, gdbm 1.26, libuuid, libzstd1 1.5.7, mpdecimal 4.0.1 (package in the lock; soname not read)"
-        },
-        {
-          "soname": "libffi.so.8",
-          "maxVersions": {},
-          "package": "libffi",
-          "estimate": true,
-          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/python/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4, python-3.14 3.14.7-r1, libffi 3.8.0, sqlite-libs 3.53.4, libbz2-1, xz 5.8.3, libexpat1 2.8.3, ncurses 6.6, readline 8.3, gdbm 1.26, libuuid, libzstd1 1.5.7, mpdecimal 4.0.1 (package in the lock; soname not read)"
-        },
-        {
-          "soname": "libsqlite3.so.0",
-          "maxVersions": {},
-          "package": "sqlite-libs",
-          "estimate": true,
-          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/python/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4, python-3.14 3.14.7-r1, libffi 3.8.0, sqlite-libs 3.53.4, libbz2-1, xz 5.8.3, libexpat1 2.8.3, ncurses 6.6, readline 8.3, gdbm 1.26, libuuid, libzstd1 1.5.7, mpdecimal 4.0.1 (package in the lock; soname not read)"
-        },
-        {
-          "soname": "libbz2.so.1",
-          "maxVersions": {},
-          "package": "libbz2-1",
-          "estimate": true,
-          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/python/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4, python-3.14 3.14.7-r1, libffi 3.8.0, sqlite-libs 3.53.4, libbz2-1, xz 5.8.3, libexpat1 2.8.3, ncurses 6.6, readline 8.3, gdbm 1.26, libuuid, libzstd1 1.5.7, mpdecimal 4.0.1 (package in the lock; soname not read)"
-        },
-        {
-          "soname": "liblzma.so.5",
-          "maxVersions": {},
-          "package": "xz",
-          "estimate": true,
-          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/python/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4, python-3.14 3.14.7-r1, libffi 3.8.0, sqlite-libs 3.53.4, libbz2-1, xz 5.8.3, libexpat1 2.8.3, ncurses 6.6, readline 8.3, gdbm 1.26, libuuid, libzstd1 1.5.7, mpdecimal 4.0.1 (package in the lock; soname not read)"
-        },
-        {
-          "soname": "libexpat.so.1",
-          "maxVersions": {},
-          "package": "libexpat1",
-          "estimate": true,
-          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/python/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4, python-3.14 3.14.7-r1, libffi 3.8.0, sqlite-libs 3.53.4, libbz2-1, xz 5.8.3, libexpat1 2.8.3, ncurses 6.6, readline 8.3, gdbm 1.26, libuuid, libzstd1 1.5.7, mpdecimal 4.0.1 (package in the lock; soname not read)"
-        },
-        {
-          "soname": "libncursesw.so.6",
-          "maxVersions": {},
-          "package": "ncurses",
-          "estimate": true,
-          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/python/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4, python-3.14 3.14.7-r1, libffi 3.8.0, sqlite-libs 3.53.4, libbz2-1, xz 5.8.3, libexpat1 2.8.3, ncurses 6.6, readline 8.3, gdbm 1.26, libuuid, libzstd1 1.5.7, mpdecimal 4.0.1 (package in the lock; soname not read)"
-        },
-        {
-          "soname": "libreadline.so.8",
-          "maxVersions": {},
-          "package": "readline",
-          "estimate": true,
-          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/python/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4, python-3.14 3.14.7-r1, libffi 3.8.0, sqlite-libs 3.53.4, libbz2-1, xz 5.8.3, libexpat1 2.8.3, ncurses 6.6, readline 8.3, gdbm 1.26, libuuid, libzstd1 1.5.7, mpdecimal 4.0.1 (package in the lock; soname not read)"
-        },
-        {
-          "soname": "libgdbm.so.6",
-          "maxVersions": {},
-          "package": "gdbm",
-          "estimate": true,
-          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/python/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4, python-3.14 3.14.7-r1, libffi 3.8.0, sqlite-libs 3.53.4, libbz2-1, xz 5.8.3, libexpat1 2.8.3, ncurses 6.6, readline 8.3, gdbm 1.26, libuuid, libzstd1 1.5.7, mpdecimal 4.0.1 (package in the lock; soname not read)"
-        },
-        {
-          "soname": "libstdc++.so.6",
-          "maxVersions": {
-            "GLIBCXX": "3.4.34",
-            "CXXABI": "1.3.16"
-          },
-          "package": "libstdc++",
-          "estimate": true,
-          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/python/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4, python-3.14 3.14.7-r1, libffi 3.8.0, sqlite-libs 3.53.4, libbz2-1, xz 5.8.3, libexpat1 2.8.3, ncurses 6.6, readline 8.3, gdbm 1.26, libuuid, libzstd1 1.5.7, mpdecimal 4.0.1; GLIBCXX lower bound"
-        },
-        {
-          "soname": "libgcc_s.so.1",
-          "maxVersions": {
-            "GCC": "14.0.0"
-          },
-          "package": "libgcc",
-          "estimate": true,
-          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/python/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4, python-3.14 3.14.7-r1, libffi 3.8.0, sqlite-libs 3.53.4, libbz2-1, xz 5.8.3, libexpat1 2.8.3, ncurses 6.6, readline 8.3, gdbm 1.26, libuuid, libzstd1 1.5.7, mpdecimal 4.0.1; GCC_ lower bound"
-        },
-        {
-          "soname": "libzstd.so.1",
-          "maxVersions": {},
-          "package": "libzstd1",
-          "estimate": true,
-          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/python/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4, python-3.14 3.14.7-r1, libffi 3.8.0, sqlite-libs 3.53.4, libbz2-1, xz 5.8.3, libexpat1 2.8.3, ncurses 6.6, readline 8.3, gdbm 1.26, libuuid, libzstd1 1.5.7, mpdecimal 4.0.1"
-        },
-        {
-          "soname": "libmpdec.so.4",
-          "maxVersions": {},
-          "package": "mpdecimal",
-          "estimate": true,
-          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/python/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4, python-3.14 3.14.7-r1, libffi 3.8.0, sqlite-libs 3.53.4, libbz2-1, xz 5.8.3, libexpat1 2.8.3, ncurses 6.6, readline 8.3, gdbm 1.26, libuuid, libzstd1 1.5.7, mpdecimal 4.0.1"
-        },
-        {
-          "soname": "libuuid.so.1",
-          "maxVersions": {},
-          "package": "libuuid",
-          "estimate": true,
-          "source": "chainguard-images/images @ cd7edd236 (2026-08-22) images/python/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4, python-3.14 3.14.7-r1, libffi 3.8.0, sqlite-libs 3.53.4, libbz2-1, xz 5.8.3, libexpat1 2.8.3, ncurses 6.6, readline 8.3, gdbm 1.26, libuuid, libzstd1 1.5.7, mpdecimal 4.0.1"
-        }
-      ],
-      "removesLibraries": [],
-      "measured": null,
-      "provenance": "chainguard-images/images @ cd7edd236 (2026-08-22) images/python/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4, python-3.14 3.14.7-r1, libffi 3.8.0, sqlite-libs 3.53.4, libbz2-1, xz 5.8.3, libexpat1 2.8.3, ncurses 6.6, readline 8.3, gdbm 1.26, libuuid, libzstd1 1.5.7, mpdecimal 4.0.1. Runs as nonroot (65532), no shell in :latest. Free tier :latest tracks the newest CPython (3.14 at 2026-08-22).",
-      "floating": "cgr.dev/chainguard/python:latest moves to each new CPython minor (3.14 at 2026-08-22); the free tier has no version tags to pin.",
-      "notes": ":latest has no shell and runs as nonroot (65532); :latest-dev adds pip, uv, apk and bash/ash/sh (chainguard-images/images images/python/README.md).",
-      "files": {
-        "caCertificates": true,
-        "tzdata": false,
-        "nonRootUser": {
-          "name": "nonroot",
-          "uid": 65532
-        }
-      },
-      "endOfLife": null
+      "tag": "cgr.dev/chainguard/python:latest",
+      "since": "2026-10-01",
+      "why": "its only free tag, latest, moves to each new CPython minor and names CPython 3.15 from then, an image the catalog has not read (it read 3.14 on 2026-08-22, chainguard-images/images @ cd7edd236)",
+      "source": "peps.python.org/api/release-cycle.json (3.15 first_release 2026-10-01, PEP 790)"
+    },
+    {
+      "tag": "cgr.dev/chainguard/python:latest-dev",
+      "since": "2026-10-01",
+      "why": "its only free tag, latest, moves to each new CPython minor and names CPython 3.15 from then, an image the catalog has not read (it read 3.14 on 2026-08-22, chainguard-images/images @ cd7edd236)",
+      "source": "peps.python.org/api/release-cycle.json (3.15 first_release 2026-10-01, PEP 790)"
     }
   ]
 }
@@ -17646,6 +17470,141 @@ enum EmbeddedCatalogData {
         "source": "Python devguide include/release-cycle.json (PEP 569: end_of_life 2024-10-07) (earlier than the other component: 2026-04-01)"
       },
       "tagsLastSeen": "2c12d496c7 (2024-10-01)"
+    }
+  ],
+  "retiredTags": [
+    {
+      "tag": "python",
+      "since": "2026-10-01",
+      "why": "it names CPython 3.15 from then, and the catalog has no 3.15 rows",
+      "source": "peps.python.org/api/release-cycle.json (3.15 first_release 2026-10-01, PEP 790)",
+      "formerly": "python:3.14-trixie"
+    },
+    {
+      "tag": "python:3",
+      "since": "2026-10-01",
+      "why": "it names CPython 3.15 from then, and the catalog has no 3.15 rows",
+      "source": "peps.python.org/api/release-cycle.json (3.15 first_release 2026-10-01, PEP 790)",
+      "formerly": "python:3.14-trixie"
+    },
+    {
+      "tag": "python:3-alpine",
+      "since": "2026-10-01",
+      "why": "it names CPython 3.15 from then, and the catalog has no 3.15 rows",
+      "source": "peps.python.org/api/release-cycle.json (3.15 first_release 2026-10-01, PEP 790)",
+      "formerly": "python:3.14-alpine3.24"
+    },
+    {
+      "tag": "python:3-alpine3.23",
+      "since": "2026-10-01",
+      "why": "it names CPython 3.15 from then, and the catalog has no 3.15 rows",
+      "source": "peps.python.org/api/release-cycle.json (3.15 first_release 2026-10-01, PEP 790)",
+      "formerly": "python:3.14-alpine3.23"
+    },
+    {
+      "tag": "python:3-alpine3.24",
+      "since": "2026-10-01",
+      "why": "it names CPython 3.15 from then, and the catalog has no 3.15 rows",
+      "source": "peps.python.org/api/release-cycle.json (3.15 first_release 2026-10-01, PEP 790)",
+      "formerly": "python:3.14-alpine3.24"
+    },
+    {
+      "tag": "python:3-bookworm",
+      "since": "2026-10-01",
+      "why": "it names CPython 3.15 from then, and the catalog has no 3.15 rows",
+      "source": "peps.python.org/api/release-cycle.json (3.15 first_release 2026-10-01, PEP 790)",
+      "formerly": "python:3.14-bookworm"
+    },
+    {
+      "tag": "python:3-slim",
+      "since": "2026-10-01",
+      "why": "it names CPython 3.15 from then, and the catalog has no 3.15 rows",
+      "source": "peps.python.org/api/release-cycle.json (3.15 first_release 2026-10-01, PEP 790)",
+      "formerly": "python:3.14-slim-trixie"
+    },
+    {
+      "tag": "python:3-slim-bookworm",
+      "since": "2026-10-01",
+      "why": "it names CPython 3.15 from then, and the catalog has no 3.15 rows",
+      "source": "peps.python.org/api/release-cycle.json (3.15 first_release 2026-10-01, PEP 790)",
+      "formerly": "python:3.14-slim-bookworm"
+    },
+    {
+      "tag": "python:3-slim-trixie",
+      "since": "2026-10-01",
+      "why": "it names CPython 3.15 from then, and the catalog has no 3.15 rows",
+      "source": "peps.python.org/api/release-cycle.json (3.15 first_release 2026-10-01, PEP 790)",
+      "formerly": "python:3.14-slim-trixie"
+    },
+    {
+      "tag": "python:3-trixie",
+      "since": "2026-10-01",
+      "why": "it names CPython 3.15 from then, and the catalog has no 3.15 rows",
+      "source": "peps.python.org/api/release-cycle.json (3.15 first_release 2026-10-01, PEP 790)",
+      "formerly": "python:3.14-trixie"
+    },
+    {
+      "tag": "python:alpine",
+      "since": "2026-10-01",
+      "why": "it names CPython 3.15 from then, and the catalog has no 3.15 rows",
+      "source": "peps.python.org/api/release-cycle.json (3.15 first_release 2026-10-01, PEP 790)",
+      "formerly": "python:3.14-alpine3.24"
+    },
+    {
+      "tag": "python:alpine3.23",
+      "since": "2026-10-01",
+      "why": "it names CPython 3.15 from then, and the catalog has no 3.15 rows",
+      "source": "peps.python.org/api/release-cycle.json (3.15 first_release 2026-10-01, PEP 790)",
+      "formerly": "python:3.14-alpine3.23"
+    },
+    {
+      "tag": "python:alpine3.24",
+      "since": "2026-10-01",
+      "why": "it names CPython 3.15 from then, and the catalog has no 3.15 rows",
+      "source": "peps.python.org/api/release-cycle.json (3.15 first_release 2026-10-01, PEP 790)",
+      "formerly": "python:3.14-alpine3.24"
+    },
+    {
+      "tag": "python:bookworm",
+      "since": "2026-10-01",
+      "why": "it names CPython 3.15 from then, and the catalog has no 3.15 rows",
+      "source": "peps.python.org/api/release-cycle.json (3.15 first_release 2026-10-01, PEP 790)",
+      "formerly": "python:3.14-bookworm"
+    },
+    {
+      "tag": "python:latest",
+      "since": "2026-10-01",
+      "why": "it names CPython 3.15 from then, and the catalog has no 3.15 rows",
+      "source": "peps.python.org/api/release-cycle.json (3.15 first_release 2026-10-01, PEP 790)",
+      "formerly": "python:3.14-trixie"
+    },
+    {
+      "tag": "python:slim",
+      "since": "2026-10-01",
+      "why": "it names CPython 3.15 from then, and the catalog has no 3.15 rows",
+      "source": "peps.python.org/api/release-cycle.json (3.15 first_release 2026-10-01, PEP 790)",
+      "formerly": "python:3.14-slim-trixie"
+    },
+    {
+      "tag": "python:slim-bookworm",
+      "since": "2026-10-01",
+      "why": "it names CPython 3.15 from then, and the catalog has no 3.15 rows",
+      "source": "peps.python.org/api/release-cycle.json (3.15 first_release 2026-10-01, PEP 790)",
+      "formerly": "python:3.14-slim-bookworm"
+    },
+    {
+      "tag": "python:slim-trixie",
+      "since": "2026-10-01",
+      "why": "it names CPython 3.15 from then, and the catalog has no 3.15 rows",
+      "source": "peps.python.org/api/release-cycle.json (3.15 first_release 2026-10-01, PEP 790)",
+      "formerly": "python:3.14-slim-trixie"
+    },
+    {
+      "tag": "python:trixie",
+      "since": "2026-10-01",
+      "why": "it names CPython 3.15 from then, and the catalog has no 3.15 rows",
+      "source": "peps.python.org/api/release-cycle.json (3.15 first_release 2026-10-01, PEP 790)",
+      "formerly": "python:3.14-trixie"
     }
   ]
 }

@@ -24,6 +24,8 @@ public struct ImageResolver: Sendable {
         /// A patch release's tag without its suite (`python:3.12.7-slim`): its image was built on
         /// the Debian or Alpine the line used that day, which the catalog does not record.
         case patchWithoutSuite(String, line: String)
+        /// A tag the built-in catalog took away: it moved to an image the catalog has not read.
+        case retired(String, RetiredTag)
 
         public var description: String {
             switch self {
@@ -32,6 +34,10 @@ public struct ImageResolver: Sendable {
             case .unknown(let reference, let similar):
                 return "\(reference): not in the catalog" + (similar.isEmpty ? "" : "; similar: \(similar.joined(separator: ", "))")
                     + ". Import it (basefit catalog import) or check a root filesystem with --rootfs."
+            case .retired(let reference, let retired):
+                return "\(reference): \(retired.description) "
+                    + (retired.formerly.map { "Until then it was \($0): write that tag to judge that line, or check" } ?? "Check")
+                    + " the image itself with --image."
             case .patchWithoutSuite(let reference, let line):
                 return "\(reference): a patch release's image was built on the Debian or Alpine its line used that day (python:3.12 moved from "
                     + "bookworm to trixie in 2025), which the catalog does not record; write the suite as well (-bookworm, -trixie, -alpine3.20) "
@@ -41,9 +47,12 @@ public struct ImageResolver: Sendable {
     }
 
     let catalog: ImageCatalogReading
+    /// Why a tag is not in the catalog, when it was taken away (the built-in catalog's record).
+    let retired: @Sendable (String) -> RetiredTag?
 
-    public init(catalog: ImageCatalogReading) {
+    public init(catalog: ImageCatalogReading, retired: @escaping @Sendable (String) -> RetiredTag? = DefaultCatalog.retiredTag) {
         self.catalog = catalog
+        self.retired = retired
     }
 
     public func resolve(_ text: String) throws -> Resolution {
@@ -91,8 +100,27 @@ public struct ImageResolver: Sendable {
             }
         }
         if let suiteless { throw ResolveError.patchWithoutSuite(text, line: suiteless) }
-        let similar = try catalog.allNames().filter { $0.hasPrefix(reference.name + ":") }.prefix(12)
-        throw ResolveError.unknown(text, similar: Array(similar))
+        if let retired = retired(name) { throw ResolveError.retired(text, retired) }
+        throw ResolveError.unknown(text, similar: Self.similar(to: reference, among: try catalog.allNames()))
+    }
+
+    /// Up to 12 names of the same repository, the newest lines first, and those with the requested
+    /// tag's variant (`-slim` of `3.15-slim`) before the others.
+    static func similar(to reference: ImageReference, among names: [String]) -> [String] {
+        func tag(_ name: String) -> Substring { name.split(separator: ":", maxSplits: 1).dropFirst().first ?? "" }
+        func variant(_ tag: Substring) -> Substring { tag.drop { $0.isNumber || $0 == "." } }
+        func version(_ tag: Substring) -> [Int] { tag.prefix { $0.isNumber || $0 == "." }.split(separator: ".").compactMap { Int($0) } }
+        let wanted = variant(Substring(reference.tag ?? ""))
+        let same = names.filter { $0.hasPrefix(reference.name + ":") }
+        let ranked = same.sorted { a, b in
+            let (ta, tb) = (tag(a), tag(b))
+            let (va, vb) = (variant(ta) == wanted, variant(tb) == wanted)
+            if va != vb { return va }
+            let (na, nb) = (version(ta), version(tb))
+            if na != nb { return na.lexicographicallyPrecedes(nb) == false }
+            return a < b
+        }
+        return Array(ranked.prefix(12))
     }
 
     /// How many version parts a reference's tag starts with (`python:3.12.7-slim` → 3).
