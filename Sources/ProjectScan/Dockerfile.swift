@@ -21,7 +21,7 @@ public enum Dockerfile {
         /// Its `ENV` so far.
         var environment: [String: String] = [:]
         /// The installs its `RUN` instructions make, with their lines.
-        var installs: [(tool: DockerfileInstall.Tool, command: String, omitsOptional: Bool, line: Int)] = []
+        var installs: [(command: DockerfileInstall.Command, line: Int)] = []
     }
 
     /// Reads the Dockerfile at `path` (a regular file or a pipe such as `<(…)`),
@@ -157,7 +157,7 @@ public enum Dockerfile {
                 }
             } else if keyword == "RUN", !stages.isEmpty {
                 for install in installs(inRun: instruction, bodies: bodies, environment: stages[stages.count - 1].environment) {
-                    stages[stages.count - 1].installs.append((install.tool, install.command, install.omitsOptional, number))
+                    stages[stages.count - 1].installs.append((install, number))
                 }
             }
         }
@@ -246,9 +246,8 @@ public enum Dockerfile {
             let image = stages[root].from.contains("$") ? nil : stages[root].from
             let platform = chain(index).lazy.compactMap { stages[$0].platform }.first
             for install in stages[index].installs {
-                installs.append(DockerfileInstall(tool: install.tool, command: install.command, line: install.line,
-                                                  stage: stages[index].name ?? String(index), image: image, platform: platform,
-                                                  inJudgedStage: judgedChain.contains(index), omitsOptional: install.omitsOptional))
+                installs.append(DockerfileInstall(install.command, line: install.line, stage: stages[index].name ?? String(index),
+                                                  image: image, platform: platform, inJudgedStage: judgedChain.contains(index)))
             }
         }
         return installs

@@ -40,6 +40,39 @@ public struct DockerfileInstall: Sendable, Hashable {
     /// `--ignore-optional`, `NPM_CONFIG_OMIT=optional`): no platform package of a napi-rs or
     /// sharp family is installed.
     public var omitsOptional: Bool
+    /// The requirements files a pip install names (`-r requirements-prod.txt`), as written:
+    /// paths inside the image, which the build copied from the context.
+    public var requirementFiles: [String] = []
+    /// Packages a pip install names on its command line (`pip install gunicorn==21.2`), other
+    /// than the packaging tools themselves (pip, setuptools, wheel, poetry, uv …).
+    public var inlinePackages: [String] = []
+
+    /// What one `RUN` command installs, before its stage is known.
+    struct Command: Sendable, Hashable {
+        var tool: Tool
+        var command: String
+        var omitsOptional: Bool
+        var requirementFiles: [String] = []
+        var inlinePackages: [String] = []
+    }
+
+    init(_ found: Command, line: Int, stage: String, image: String?, platform: String?, inJudgedStage: Bool) {
+        self.init(tool: found.tool, command: found.command, line: line, stage: stage, image: image, platform: platform,
+                  inJudgedStage: inJudgedStage, omitsOptional: found.omitsOptional)
+        requirementFiles = found.requirementFiles
+        inlinePackages = found.inlinePackages
+    }
+
+    public init(tool: Tool, command: String, line: Int, stage: String, image: String?, platform: String?, inJudgedStage: Bool, omitsOptional: Bool) {
+        self.tool = tool
+        self.command = command
+        self.line = line
+        self.stage = stage
+        self.image = image
+        self.platform = platform
+        self.inJudgedStage = inJudgedStage
+        self.omitsOptional = omitsOptional
+    }
 
     public var ecosystem: PackageOrigin.Ecosystem { tool.ecosystem }
 
@@ -76,7 +109,7 @@ public struct DockerfileInstall: Sendable, Hashable {
 extension Dockerfile {
     /// The installs a `RUN`'s commands make (shell form, exec form, here-document bodies).
     /// `environment` is the stage's `ENV` so far (`NPM_CONFIG_OMIT`).
-    static func installs(inRun instruction: String, bodies: [String], environment: [String: String]) -> [(tool: DockerfileInstall.Tool, command: String, omitsOptional: Bool)] {
+    static func installs(inRun instruction: String, bodies: [String], environment: [String: String]) -> [DockerfileInstall.Command] {
         var scripts: [String] = []
         var rest = Substring(instruction.drop(while: { !isSeparator($0) }))  // past RUN
         // RUN's own flags (--mount=…, --network=…, --security=…).
@@ -96,7 +129,7 @@ extension Dockerfile {
             scripts.append(String(rest))
         }
         scripts += bodies
-        var found: [(DockerfileInstall.Tool, String, Bool)] = []
+        var found: [DockerfileInstall.Command] = []
         for script in scripts {
             for command in ShellCommands.split(script) {
                 guard let install = install(in: command, environment: environment) else { continue }
@@ -107,7 +140,7 @@ extension Dockerfile {
     }
 
     /// One simple command: the install it makes, if any.
-    private static func install(in words: [String], environment: [String: String]) -> (DockerfileInstall.Tool, String, Bool)? {
+    private static func install(in words: [String], environment: [String: String]) -> DockerfileInstall.Command? {
         var words = words
         var assignments = environment
         // Leading `NAME=value` assignments, and the wrappers that run the next word as the command.
@@ -138,10 +171,28 @@ extension Dockerfile {
                 arguments.removeFirst(2)
             }
             guard arguments.first(where: { !$0.hasPrefix("-") }) == "install" else { return nil }
-            // The project's pins (-r FILE) or the project itself (`.`), not a tool (`pip install poetry`).
-            if arguments.contains(where: { $0 == "-r" || $0.hasPrefix("--requirement") || ($0.hasPrefix("-r") && $0.count > 2) || $0 == "." || $0.hasPrefix("./") }) { tool = .pip }
+            // The project's pins (-r FILE), the project itself (`.`), or packages named on the
+            // line; not only tools (`pip install --upgrade pip poetry`).
+            let named = PipArguments(arguments.drop { $0 != "install" }.dropFirst())
+            if !named.requirementFiles.isEmpty || named.installsProject || !named.packages.isEmpty {
+                return DockerfileInstall.Command(tool: .pip, command: ([program] + arguments).joined(separator: " "), omitsOptional: false,
+                                                 requirementFiles: named.requirementFiles, inlinePackages: named.packages)
+            }
         case "uv":
-            if arguments.first == "sync" || (arguments.first == "pip" && arguments.count > 1 && (arguments[1] == "sync" || arguments.contains("-r"))) { tool = .uv }
+            if arguments.first == "pip", arguments.count > 1, arguments[1] == "install" {
+                let named = PipArguments(arguments.dropFirst(2))
+                if !named.requirementFiles.isEmpty || named.installsProject || !named.packages.isEmpty {
+                    return DockerfileInstall.Command(tool: .uv, command: ([program] + arguments).joined(separator: " "), omitsOptional: false,
+                                                     requirementFiles: named.requirementFiles, inlinePackages: named.packages)
+                }
+            } else if arguments.first == "sync" || (arguments.first == "pip" && arguments.count > 1 && arguments[1] == "sync") {
+                tool = .uv
+                if arguments.first == "pip" {
+                    let files = arguments.dropFirst(2).filter { !$0.hasPrefix("-") }
+                    return DockerfileInstall.Command(tool: .uv, command: ([program] + arguments).joined(separator: " "), omitsOptional: false,
+                                                     requirementFiles: Array(files))
+                }
+            }
         case "poetry", "pipenv", "pdm":
             if let sub = arguments.first(where: { !$0.hasPrefix("-") }), sub == "install" || sub == "sync" { tool = DockerfileInstall.Tool(rawValue: program) }
         default:
@@ -162,7 +213,7 @@ extension Dockerfile {
                 if name.lowercased() == "npm_config_optional" && value == "false" { omits = true }
             }
         }
-        return (tool, ([program] + arguments).joined(separator: " "), omits)
+        return DockerfileInstall.Command(tool: tool, command: ([program] + arguments).joined(separator: " "), omitsOptional: omits)
     }
 }
 

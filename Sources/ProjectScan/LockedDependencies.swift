@@ -100,14 +100,19 @@ public struct LockedDependencies: Sendable, Hashable, Codable {
                         files += names.filter { PythonLockfile.isLockfileName($0) && $0.hasPrefix("requirements") }.map { PathText.join(path, $0) }
                     }
                 }
-            } else if isLockfileName(PathText.fileName(of: path)) {
+            } else if isLockfileName(PathText.fileName(of: path)) || PathText.fileName(of: path).hasSuffix(".txt") {
+                // Given by path, any `.txt` is a pip requirements file (`pip install -r prod.txt` reads any name).
                 files.append(path)
             }
         }
+        // A file named twice (a directory's requirements.txt, and the same file a Dockerfile's
+        // `pip install -r` names) is read once.
+        var seen = Set<String>()
+        files = files.filter { seen.insert(($0 as NSString).standardizingPath).inserted }
         var npmFailures: [NpmLockfile.ParseError] = []
         for file in files {
             let name = PathText.fileName(of: file)
-            if PythonLockfile.isLockfileName(name) {
+            if PythonLockfile.isLockfileName(name) || name.hasSuffix(".txt") {
                 do { found.python.append(try PythonLockfile.read(path: file)) } catch { found.unreadableLockfile(file, error.description) }
             } else {
                 do { found.npm.append(try NpmLockfile.read(path: file)) } catch { npmFailures.append(error) }

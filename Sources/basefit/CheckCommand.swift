@@ -123,7 +123,7 @@ struct CheckCommand: ParsableCommand {
                 if architecture == nil { architecture = found.platformArchitecture }
                 for warning in found.warnings where !global.quiet { Output.warning(warning) }
                 addedFiles = found.addedSystemFiles
-                stages = InstallStages(found.installs, resolver: ImageResolver(catalog: catalog))
+                stages = InstallStages(found.installs, resolver: ImageResolver(catalog: catalog), dockerfile: dockerfile, paths: paths)
             }
             let resolution = try PinnedDigest.confirm(ImageResolver(catalog: catalog).resolve(reference), options: imageOptions, offline: index.offline)
             image = resolution.image
@@ -131,7 +131,8 @@ struct CheckCommand: ParsableCommand {
             if resolution.image.reference != reference { requested = reference }
         }
         // After the image: a lockfile's wheels are read for the image's platform only.
-        let needs = try ProjectInput.requirements(paths: paths, file: requirements, global, index: index,
+        // The requirements files the Dockerfile's pip installs read are judged as well.
+        let needs = try ProjectInput.requirements(paths: paths + stages.requirementFiles, file: requirements, global, index: index,
                                                   targets: .image(image, architecture, installedOn: Array(stages.images.values)))
         var profile = try ProjectInput.profile(needs, architecture: architecture, inputs: requirements.map { [$0] } ?? paths)
         if let dockerfile {

@@ -12,11 +12,17 @@ struct InstallStages {
     var images: [DockerfileInstall: Image] = [:]
     /// Installs whose stage image the catalog cannot tell: what they pick is not judged.
     var unknown: [(install: DockerfileInstall, why: String)] = []
+    /// The requirements files the pip installs read, found in the build context (read as lockfiles given by path).
+    var requirementFiles: [String] = []
+    /// Pip installs whose packages basefit cannot read: a requirements file not found (or found
+    /// twice) in the build context, packages named on the command line.
+    var unread: [(install: DockerfileInstall, why: String)] = []
 
     init() {}
 
-    init(_ installs: [DockerfileInstall], resolver: ImageResolver) {
+    init(_ installs: [DockerfileInstall], resolver: ImageResolver, dockerfile: String, paths: [String]) {
         self.installs = installs
+        (requirementFiles, unread) = DockerfileInstall.requirementFiles(installs, dockerfile: dockerfile, paths: paths)
         for install in installs where !install.inJudgedStage {
             guard let reference = install.image, reference.lowercased() != "scratch" else {
                 unknown.append((install, install.image == nil ? "its stage's FROM uses an ARG without a value" : "its stage is FROM scratch"))
@@ -51,8 +57,10 @@ struct InstallStages {
     /// What cannot be judged: an install whose stage image is unknown (or has no libc basefit
     /// reads), of an ecosystem whose lockfiles are judged.
     func unjudged(dockerfile: String, architecture: Architecture, lockfiles: LockedDependencies?) -> [UnjudgedFile] {
-        guard let lockfiles else { return [] }
-        var result: [UnjudgedFile] = []
+        var result = unread.map { install, why in
+            UnjudgedFile(path: dockerfile, reason: "\(install.site(path: dockerfile)): \(why); the packages it installs are not judged")
+        }
+        guard let lockfiles else { return result }
         var missing = unknown
         for install in installs where !install.inJudgedStage {
             if let image = images[install], Evaluator.lockfilePlatform(image, architecture: Self.architecture(of: install, judged: architecture)) == nil {
@@ -71,3 +79,4 @@ struct InstallStages {
         return result
     }
 }
+

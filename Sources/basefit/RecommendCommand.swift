@@ -93,7 +93,11 @@ struct RecommendCommand: ParsableCommand {
             needs = measured.contents ?? Requirements(files: [], node: nil, python: nil, hints: [])
             inputs = [measured.label]
         } else {
-            needs = try ProjectInput.requirements(paths: paths, file: requirements, global, index: index, targets: .catalog(architecture))
+            // The requirements files the Dockerfile's pip installs read are judged as well.
+            let named = zip(dockerfile.map { [$0] } ?? [], base.map { [$0] } ?? []).flatMap { file, base in
+                DockerfileInstall.requirementFiles(base.installs, dockerfile: file, paths: paths).found
+            }
+            needs = try ProjectInput.requirements(paths: paths + named, file: requirements, global, index: index, targets: .catalog(architecture))
         }
         var profile = try ProjectInput.profile(needs, architecture: architecture, inputs: inputs)
         let catalog = try CatalogAccess.open(global, registry: imageOptions.registry)
@@ -101,7 +105,7 @@ struct RecommendCommand: ParsableCommand {
         if let dockerfile, let base {
             // The packages are judged as the Dockerfile's installs pick them: a build stage's
             // picks come along whatever the judged stage is moved to.
-            let stages = InstallStages(base.installs, resolver: ImageResolver(catalog: catalog))
+            let stages = InstallStages(base.installs, resolver: ImageResolver(catalog: catalog), dockerfile: dockerfile, paths: paths)
             evaluator.installSites = stages.sites(dockerfile: dockerfile, architecture: profile.architecture)
             profile.requirements = profile.requirements.adding(
                 unjudged: stages.unjudged(dockerfile: dockerfile, architecture: profile.architecture, lockfiles: profile.requirements.lockfiles))

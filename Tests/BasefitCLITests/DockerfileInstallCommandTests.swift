@@ -142,4 +142,35 @@ import TestSupport
         // none: the demo publishes no musllinux wheel): its member's libpq.so.5 is not on Alpine.
         #expect(result.stdout.contains("_pq.abi3.so needs libpq.so.5"), "\(result.stdout)")
     }
+
+    /// The requirements file the Dockerfile's pip install names is the one judged (found in the
+    /// build context as written, or by its name when the COPY renamed its directory), and
+    /// packages named on a pip command line are not passed unjudged. Each case passed before:
+    /// only the directory's requirements.txt was read.
+    @Test func theRequirementsFileTheDockerfileInstallsIsJudged() throws {
+        let index = try LocalIndex(root: LocalIndex.demoRoot)
+        defer { index.stop() }
+        let directory = try TemporaryDirectory.make("dockerfile-requirements")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("requirements"), withIntermediateDirectories: true)
+        try "bfdemo-cxx==1.0\n".write(to: directory.appendingPathComponent("requirements.txt"), atomically: true, encoding: .utf8)
+        try "bfdemo-pq==1.0\n".write(to: directory.appendingPathComponent("requirements-prod.txt"), atomically: true, encoding: .utf8)
+        try "bfdemo-pq==1.0\n".write(to: directory.appendingPathComponent("requirements/prod.txt"), atomically: true, encoding: .utf8)
+        let from = "FROM python:3.12-slim-trixie\nWORKDIR /app\n"
+        let cases: [(run: String, status: Int32, says: String)] = [
+            ("COPY requirements.txt .\nRUN pip install --upgrade pip setuptools wheel && pip install --no-cache-dir -r requirements.txt", 0, ""),
+            ("COPY requirements-prod.txt .\nRUN pip install --no-cache-dir -r requirements-prod.txt", 1, "_pq.abi3.so needs libpq.so.5"),
+            ("COPY requirements/prod.txt /app/\nRUN pip install -r /app/prod.txt", 1, "_pq.abi3.so needs libpq.so.5"),
+            ("COPY . .\nRUN [\"pip\", \"install\", \"--requirement=requirements/prod.txt\"]", 1, "_pq.abi3.so needs libpq.so.5"),
+            ("COPY requirements.txt .\nRUN pip install -r requirements.txt && pip install bfdemo-pq==1.0", 2,
+             "it installs bfdemo-pq==1.0, which no lockfile or requirements file pins"),
+            ("COPY . .\nRUN pip install -r requirements-missing.txt", 2, "it installs from requirements-missing.txt, which is not in the build context"),
+        ]
+        for (run, status, says) in cases {
+            try (from + run + "\n").write(to: directory.appendingPathComponent("Dockerfile"), atomically: true, encoding: .utf8)
+            let result = try check(directory, ["--index-url", index.simpleURL])
+            #expect(result.status == status, "\(run): \(result.stdout)\(result.stderr)")
+            #expect(says.isEmpty || result.stdout.contains(says), "\(run): \(result.stdout)")
+        }
+    }
 }
