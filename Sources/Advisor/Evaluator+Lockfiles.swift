@@ -48,7 +48,9 @@ extension Evaluator {
     /// Locked packages that install no prebuilt build on the image: each a problem (an
     /// install-time compile is one too: slow builds and a compiler in the build stage).
     /// A package that compiles from source on every image (no prebuilt Linux build at all) is a
-    /// note, not a problem: it does not tell images apart.
+    /// note when it may be pure Python (an sdist does not say), and a problem when it is known to
+    /// compile native code (psycopg2 links libpq): the install needs a compiler and headers, and
+    /// what it builds is not judged until built.
     func lockfileProblems(_ profile: ProjectProfile, _ image: Image, runtime: RuntimeChoice) -> (problems: [Problem], notes: [String]) {
         guard let locked = profile.requirements.lockfiles,
               let platform = Self.lockfilePlatform(image, architecture: profile.architecture) else { return ([], []) }
@@ -85,6 +87,13 @@ extension Evaluator {
                 }
             case .prebuilt:
                 continue
+            case .buildsFromSource(let what, let needs) where !entry.prebuiltElsewhere && entry.ecosystem == .pypi && SourceBuildNeeds.compilesNativeCode(entry.package):
+                problems.append(Problem(
+                    kind: .lockedBuildsFromSource, artifact: entry.lockfile, library: entry.package, version: entry.version, symbols: [],
+                    message: "\(entry.package) \(entry.version) has no prebuilt build for any platform: pip compiles its extension from \(what) at install time, "
+                        + "and what that links is not judged until it is built",
+                    fix: Fix(advice: (unblock.map { "upgrade: \($0); or " } ?? "") + "build it in a stage with \(needs.joined(separator: " ")) and judge the built "
+                        + "site-packages (basefit check DIR, or check --image after the build); or use a release or package that publishes wheels")))
             case .buildsFromSource(let what, let needs) where !entry.prebuiltElsewhere:
                 notes.append("\(entry.package) \(entry.version) compiles from \(what) on every image: the build stage needs \(needs.joined(separator: " "))")
             case .buildsFromSource(let what, let needs):

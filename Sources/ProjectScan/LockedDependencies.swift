@@ -342,6 +342,10 @@ public enum SourceBuildNeeds {
         "pydantic-core": ["rust", "cargo"], "orjson": ["rust", "cargo"], "mysqlclient": ["mariadb-dev", "pkgconf"],
     ]
 
+    /// A project whose build compiles native code against libraries (psycopg2 links libpq): its
+    /// source build makes an extension module, never pure Python.
+    public static func compilesNativeCode(_ project: String) -> Bool { debian[project] != nil }
+
     public static func python(_ project: String, libc: LibcFamily) -> [String] {
         let musl = libc == .musl
         let base = musl ? ["build-base", "python3-dev"] : ["build-essential", "python3-dev"]
