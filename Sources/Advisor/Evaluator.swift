@@ -48,6 +48,9 @@ public struct Evaluator: Sendable {
     /// then judged as installed there, and what the install picked must load on the image.
     /// Empty: each image is judged as the place of the install.
     public var installSites: [InstallSite] = []
+    /// The Dockerfile's instructions that need a shell in the judged image (`check`/`recommend
+    /// --dockerfile`), and the Dockerfile's path for messages.
+    public var shellUses: (dockerfile: String, uses: [DockerfileShellUse]) = ("", [])
 
     public struct ImageFiles: Sendable {
         /// How the image's files are named among judged ones (`imageFilesRoot`).
@@ -107,6 +110,7 @@ public struct Evaluator: Sendable {
         }
         let files = systemFileProblems(profile, image, added: addedFiles)
         problems += files.problems
+        problems += shellProblems(image)
         notes += files.notes
         let locked = lockfileProblems(profile, image, runtime: runtime)
         problems += locked.problems

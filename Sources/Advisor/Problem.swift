@@ -33,6 +33,10 @@ public struct Problem: Sendable, Hashable {
         /// The loader finds a file of the project under a NEEDED name that it cannot load (a Git
         /// LFS pointer, an empty file, an object file …) and stops there, whatever the image has.
         case unusableLibrary = "unusable-library"
+        /// The Dockerfile runs commands in the stage (`RUN`, a shell-form `CMD`), and the image has no shell.
+        case noShell = "no-shell"
+        /// The Dockerfile's `RUN` calls a package manager the image does not have (`apt-get` on Alpine).
+        case missingPackageManager = "missing-package-manager"
     }
 
     public var kind: Kind
@@ -81,6 +85,8 @@ public struct Problem: Sendable, Hashable {
         case .missingLibrary: return 9
         case .executableStack: return 9
         case .missingFile: return 10
+        case .noShell: return 10
+        case .missingPackageManager: return 10
         case .lockedNoBuild: return 5
         case .lockedBuildsFromSource: return 11
         }

@@ -22,6 +22,10 @@ public enum Dockerfile {
         var environment: [String: String] = [:]
         /// The installs its `RUN` instructions make, with their lines.
         var installs: [(command: DockerfileInstall.Command, line: Int)] = []
+        /// Its `RUN`s, and its last `CMD` and `ENTRYPOINT` when they need a shell.
+        var runs: [DockerfileShellUse] = []
+        var cmd: DockerfileShellUse??
+        var entrypoint: DockerfileShellUse??
     }
 
     /// Reads the Dockerfile at `path` (a regular file or a pipe such as `<(…)`),
@@ -159,6 +163,11 @@ public enum Dockerfile {
                 for install in installs(inRun: instruction, bodies: bodies, environment: stages[stages.count - 1].environment) {
                     stages[stages.count - 1].installs.append((install, number))
                 }
+                if let use = DockerfileShellUse.of(instruction, keyword: keyword, line: number, bodies: bodies) { stages[stages.count - 1].runs.append(use) }
+            } else if keyword == "CMD", !stages.isEmpty {
+                stages[stages.count - 1].cmd = .some(DockerfileShellUse.of(instruction, keyword: keyword, line: number))
+            } else if keyword == "ENTRYPOINT", !stages.isEmpty {
+                stages[stages.count - 1].entrypoint = .some(DockerfileShellUse.of(instruction, keyword: keyword, line: number))
             }
         }
         guard !stages.isEmpty else { throw DockerfileError(path: path, line: nil, detail: "no FROM instruction") }
@@ -177,11 +186,20 @@ public enum Dockerfile {
         let installs = reachingInstalls(stages, judged: stages.firstIndex { $0.line == current.line } ?? stages.count - 1)
         var platform = current.platform
         var platformLine = platform == nil ? nil : current.line
+        // What runs in the image: the RUNs of the stage and of those it is built FROM, and the
+        // last CMD and ENTRYPOINT along that chain (a stage inherits its parent's).
+        var shellUses = current.runs
+        var cmd = current.cmd
+        var entrypoint = current.entrypoint
         for _ in 0..<stages.count {
             guard let parent = stages.first(where: { $0.name == current.from.lowercased() && $0.line < current.line }) else { break }
             current = parent
             if platform == nil, let inherited = parent.platform { platform = inherited; platformLine = parent.line }
+            shellUses = parent.runs + shellUses
+            cmd = cmd ?? parent.cmd
+            entrypoint = entrypoint ?? parent.entrypoint
         }
+        shellUses += [entrypoint, cmd].compactMap { $0 ?? nil }.sorted { $0.line < $1.line }
         var warnings: [String] = buildArgs.keys.sorted().filter { !declared.contains($0) }.map {
             "--build-arg \($0): \(path) declares no ARG \($0); it changes nothing"
         }
@@ -202,16 +220,20 @@ public enum Dockerfile {
             throw DockerfileError(path: path, line: platformLine ?? current.line, detail: "--platform=\(platform) uses an ARG without a default; give --build-arg NAME=VALUE as the build does, or --arch")
         }
         if current.from.lowercased() == "scratch" {
-            return DockerfileBase(image: "scratch", reference: "scratch", digest: nil, platform: platform,
-                                  stage: stageName, line: current.line, warnings: [], copied: copied, installs: installs)
+            var base = DockerfileBase(image: "scratch", reference: "scratch", digest: nil, platform: platform,
+                                      stage: stageName, line: current.line, warnings: [], copied: copied, installs: installs)
+            base.shellUses = shellUses
+            return base
         }
         let (reference, digest) = normalize(current.from)
         if digest == nil {
             warnings.append("\(path):\(current.line): FROM \(current.from) is not pinned by digest (@sha256:…); the image behind the tag can change under you")
         }
-        return DockerfileBase(image: current.from, reference: reference, digest: digest, platform: platform,
-                              stage: stageName, line: current.line, warnings: warnings, copied: copied,
-                              imageArguments: argumentNames(in: current.written), installs: installs)
+        var base = DockerfileBase(image: current.from, reference: reference, digest: digest, platform: platform,
+                                  stage: stageName, line: current.line, warnings: warnings, copied: copied,
+                                  imageArguments: argumentNames(in: current.written), installs: installs)
+        base.shellUses = shellUses
+        return base
     }
 
     /// The installs whose files reach stage `judged`: those of its `FROM` chain, and those of

@@ -22,6 +22,9 @@ public struct DockerfileBase: Sendable, Hashable {
     /// The `RUN`s that install the project's locked packages and whose files reach this stage.
     public var installs: [DockerfileInstall] = []
 
+    /// The stage's instructions that need a shell in the image (`RUN`, a shell-form `CMD`).
+    public var shellUses: [DockerfileShellUse] = []
+
     /// The architecture the stage's `--platform` fixes (`linux/arm64/v8` → `arm64/v8`), nil
     /// when the Dockerfile leaves it to the build (no `--platform`, or `$TARGETPLATFORM`).
     public var platformArchitecture: String? {

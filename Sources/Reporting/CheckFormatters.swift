@@ -254,6 +254,8 @@ public enum CheckSARIFFormatter {
         case .glibcTooOld: return "The image's glibc is older than a file needs"
         case .versionTooOld: return "A library the file loads (from the image or the project) is older than it needs"
         case .unusableLibrary: return "The loader finds a file of the project under a library's name that it cannot load"
+        case .noShell: return "The Dockerfile runs commands in a stage whose image has no shell"
+        case .missingPackageManager: return "The Dockerfile calls a package manager the image does not have"
         case .missingLibrary: return "A needed shared library is not in the image"
         case .runtimeMissing: return "The image carries no matching runtime"
         case .runtimeMismatch: return "The image's runtime version does not match an addon or extension"

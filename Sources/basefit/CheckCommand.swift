@@ -124,6 +124,10 @@ struct CheckCommand: ParsableCommand {
                 for warning in found.warnings where !global.quiet { Output.warning(warning) }
                 addedFiles = found.addedSystemFiles
                 stages = InstallStages(found.installs, resolver: ImageResolver(catalog: catalog), dockerfile: dockerfile, paths: paths)
+                // A debugging tag (distroless :debug, Chainguard :latest-dev) adds a shell (and apk) the row does not record.
+                if !["debug", "debug-nonroot", "latest-dev"].contains(where: { found.image.hasSuffix(":" + $0) }) {
+                    evaluator.shellUses = (dockerfile, found.shellUses)
+                }
             }
             let resolution = try PinnedDigest.confirm(ImageResolver(catalog: catalog).resolve(reference), options: imageOptions, offline: index.offline)
             image = resolution.image
