@@ -364,7 +364,7 @@ public struct Evaluator: Sendable {
             guard let carried = image.runtime, carried.kind == .node else {
                 return [runtimeMissing(.node, image: image, needed: RuntimeNeeds.nodeMajors(node).map { "Node \($0)" }.joined(separator: " or "))]
             }
-            return RuntimeNeeds.nodeProblems(node, carried: carried, image: image, today: today, newest: newestNodeMajor)
+            return RuntimeNeeds.nodeProblems(node, carried: carried, image: image, today: today, newest: newestNodeMajor, maintained: maintainedNodeMajors)
                 + RuntimeNeeds.nodeAPIProblems(nodeAPIAddons(profile, image), carried: carried, image: image)
         case .python:
             let lockedPython = profile.requirements.lockfiles.map { !$0.python.isEmpty } == true
@@ -379,6 +379,11 @@ public struct Evaluator: Sendable {
     /// The project's files that call Node-API functions and load on this image.
     func nodeAPIAddons(_ profile: ProjectProfile, _ image: Image) -> [FileNeeds] {
         profile.files.filter { $0.isLoadable && applies($0, to: image) && !$0.nodeAPIFunctions.isEmpty }
+    }
+
+    /// The Node majors some catalog image maintained today carries.
+    var maintainedNodeMajors: Set<Int> {
+        Set(catalog.compactMap { $0.runtime?.kind == .node && $0.status(on: today).isMaintained ? $0.runtime?.major : nil })
     }
 
     /// The newest Node major any catalog image carries (what `node`/`latest` in .nvmrc mean).

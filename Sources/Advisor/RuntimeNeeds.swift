@@ -17,7 +17,18 @@ enum RuntimeNeeds {
         return majors.sorted()
     }
 
-    static func nodeProblems(_ node: NodeRuntime, carried: Image.Runtime, image: Image, today: Day, newest: Int?) -> [Problem] {
+    /// `maintained`: the Node majors some maintained catalog image carries; the fix never sends a
+    /// user to a Node past its end of life.
+    /// Rebuild for the image's Node; move to the addon's Node only while that Node is maintained.
+    static func nodeAdvice(needed: Int?, carried: Image.Runtime, maintained: Set<Int>) -> String {
+        let rebuild = "rebuild the addon (npm rebuild) for Node \(carried.version)"
+        guard let needed else { return "use the Node it was built for, or \(rebuild)" }
+        if maintained.contains(needed) { return "use a node:\(needed) image, or \(rebuild)" }
+        return "\(rebuild) (Node \(needed), which it was built for, is past its end of life: no maintained image carries it)"
+    }
+
+    static func nodeProblems(_ node: NodeRuntime, carried: Image.Runtime, image: Image, today: Day, newest: Int?,
+                             maintained: Set<Int> = []) -> [Problem] {
         var problems: [Problem] = []
         let major = carried.major
         for (moduleVersion, addons) in node.pinnedModuleVersions.sorted(by: { $0.key < $1.key }) {
@@ -32,7 +43,7 @@ enum RuntimeNeeds {
                 kind: .runtimeMismatch, artifact: addons.first, artifacts: addons, library: nil, version: "NODE_MODULE_VERSION \(moduleVersion)",
                 symbols: ["node_register_module_v\(moduleVersion)"],
                 message: "\(addons[0])\(more) is built for \(what) (exports node_register_module_v\(moduleVersion)); \(image.reference) has Node \(carried.version)",
-                fix: Fix(advice: "\(needed.map { "use a node:\($0) image" } ?? "use the Node it was built for"), or rebuild the addon (npm rebuild) for Node \(carried.version)")))
+                fix: Fix(advice: Self.nodeAdvice(needed: needed, carried: carried, maintained: maintained))))
         }
         if !node.unconfirmedAddons.isEmpty {
             let addons = node.unconfirmedAddons

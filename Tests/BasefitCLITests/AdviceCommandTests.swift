@@ -49,6 +49,17 @@ import TestSupport
         let older = try basefit(["check", v147, "--base", "node:24-trixie-slim"])
         #expect(older.status == 1)
         #expect(older.stdout.contains("built for Node 26") && older.stdout.contains("use a node:26 image"), "\(older.stdout)")
+        // The fix sends a user to the addon's Node only while some maintained image carries it
+        // (Node 20: end of life 2026-04-30); the clock is fixed either side of that day.
+        func fix(on day: String) throws -> String {
+            var environment = ProcessInfo.processInfo.environment
+            environment["BASEFIT_TODAY"] = day
+            return try Run.program(TestPaths.executable.path, ["check", TestPaths.elf("abi-addon.node"), "--base", "node:22-bookworm-slim"],
+                                   currentDirectory: TestPaths.packageRoot, environment: environment).stdout
+        }
+        #expect(try fix(on: "2026-01-15").contains("fix: use a node:20 image, or rebuild the addon (npm rebuild) for Node 22"))
+        let past = try fix(on: "2026-12-01")
+        #expect(past.contains("fix: rebuild the addon (npm rebuild) for Node 22 (Node 20, which it was built for, is past its end of life") && !past.contains("node:20 image"), "\(past)")
         let newer = try basefit(["check", root.appendingPathComponent("v1000").path, "--base", "node:26-trixie-slim"])
         #expect(newer.status == 1)
         #expect(newer.stdout.contains("a Node newer than this basefit knows (NODE_MODULE_VERSION 1000)"), "\(newer.stdout)")
