@@ -7,37 +7,41 @@ import ProjectScan
 /// Symbol versions: what a file needs of the image's libraries, glibc's own included.
 extension Evaluator {
     func versionProblems(_ file: FileNeeds, _ image: Image, _ architecture: Architecture) -> [Problem] {
-        var problems = glibcPrivateProblems(file, image) + muslSymbolProblems(file, image)
+        glibcPrivateProblems(file, image) + muslSymbolProblems(file, image)
+            + file.versionNeeds.flatMap { libraryVersionProblems(file, $0, image, architecture) }
+    }
+
+    /// What `library`'s needs ask of the image's copy under that name (nothing where the image
+    /// has none: that is a missing library).
+    func libraryVersionProblems(_ file: FileNeeds, _ library: LibraryVersionNeeds, _ image: Image, _ architecture: Architecture) -> [Problem] {
         let libraries = image.libraries(for: architecture)
-        for library in file.versionNeeds {
-            if LibcNames.isLibc(library.library) {
-                guard image.libcFamily == .glibc, let have = image.libcVersion else { continue }
-                problems += glibcVersionProblems(file, library, image, have: have, defined: libraries[library.library]?.versions ?? [])
-                continue
-            }
-            guard let provided = libraries[library.library] else { continue }  // reported as missing below
-            // Unnumbered versions (OPENSSL_1_1_1d, LIBSYSTEMD_PRIVATE…) can only be checked
-            // where the image's version definitions were measured.
-            let unnumbered = library.versions.filter {
-                $0.version.number == nil && !$0.weak && !provided.versions.isEmpty
-                    && provided.maxima[$0.version.family] == nil && !provided.versions.contains($0.version.name)
-            }
-            if let first = unnumbered.first {
-                problems.append(Problem(
-                    kind: .versionTooOld, artifact: file.path, library: library.library, version: first.version.name,
-                    symbols: first.symbols,
-                    message: "\(file.path) needs \(first.version.name)\(symbolText(first.symbols)) from \(library.library); \(image.reference)'s \(library.library) does not define it",
-                    fix: Fix(advice: "use an image whose \(library.library) defines \(first.version.name), or rebuild against the image's version")))
-            }
-            let missing = library.versions.filter { $0.version.number != nil && !provided.provides($0.version) }
-            guard let worst = missing.max(by: { ($0.version.number ?? VersionNumber([0])) < ($1.version.number ?? VersionNumber([0])) }) else { continue }
-            let highest = provided.highest(worst.version.family).map { "up to \(worst.version.family)_\($0)" } ?? "no \(worst.version.family) versions"
-            problems.append(Problem(
-                kind: .versionTooOld, artifact: file.path, library: library.library, version: worst.version.name,
-                symbols: worst.symbols,
-                message: "\(file.path) needs \(worst.version.name)\(symbolText(worst.symbols)) from \(library.library); \(image.reference)'s \(library.library) provides \(highest)",
-                fix: Fix(advice: "use an image with a newer \(library.library), or rebuild with an older toolchain")))
+        if LibcNames.isLibc(library.library) {
+            guard image.libcFamily == .glibc, let have = image.libcVersion else { return [] }
+            return glibcVersionProblems(file, library, image, have: have, defined: libraries[library.library]?.versions ?? [])
         }
+        guard let provided = libraries[library.library] else { return [] }  // reported as missing
+        var problems: [Problem] = []
+        // Unnumbered versions (OPENSSL_1_1_1d, LIBSYSTEMD_PRIVATE…) can only be checked
+        // where the image's version definitions were measured.
+        let unnumbered = library.versions.filter {
+            $0.version.number == nil && !$0.weak && !provided.versions.isEmpty
+                && provided.maxima[$0.version.family] == nil && !provided.versions.contains($0.version.name)
+        }
+        if let first = unnumbered.first {
+            problems.append(Problem(
+                kind: .versionTooOld, artifact: file.path, library: library.library, version: first.version.name,
+                symbols: first.symbols,
+                message: "\(file.path) needs \(first.version.name)\(symbolText(first.symbols)) from \(library.library); \(image.reference)'s \(library.library) does not define it",
+                fix: Fix(advice: "use an image whose \(library.library) defines \(first.version.name), or rebuild against the image's version")))
+        }
+        let missing = library.versions.filter { $0.version.number != nil && !provided.provides($0.version) }
+        guard let worst = missing.max(by: { ($0.version.number ?? VersionNumber([0])) < ($1.version.number ?? VersionNumber([0])) }) else { return problems }
+        let highest = provided.highest(worst.version.family).map { "up to \(worst.version.family)_\($0)" } ?? "no \(worst.version.family) versions"
+        problems.append(Problem(
+            kind: .versionTooOld, artifact: file.path, library: library.library, version: worst.version.name,
+            symbols: worst.symbols,
+            message: "\(file.path) needs \(worst.version.name)\(symbolText(worst.symbols)) from \(library.library); \(image.reference)'s \(library.library) provides \(highest)",
+            fix: Fix(advice: "use an image with a newer \(library.library), or rebuild with an older toolchain")))
         return problems
     }
 

@@ -59,6 +59,11 @@ public struct FileNeeds: Sendable, Hashable, Codable {
     /// versions they define (copies that define none are not listed): a library this file loads
     /// from the image is held to them. Serialised only when there are some.
     public var projectCopies: [ProjectLibraryCopy]
+    /// The project's libraries this file is given whose names a runtime's process may have loaded
+    /// from the image before it (the file is an addon or extension module, or a library one
+    /// loads), with the versions the file needs of them (`HostedLibrary`). Serialised only when
+    /// there are some.
+    public var hostedLibraries: [HostedLibrary]
 
     public init(_ artifact: Artifact) {
         let facts = artifact.facts
@@ -97,12 +102,19 @@ public struct FileNeeds: Sendable, Hashable, Codable {
         libraryFailures = artifact.libraryFailures
         rpathRefusals = artifact.rpathRefusals
         projectCopies = artifact.projectCopies
+        hostedLibraries = artifact.host.map { host in
+            facts.versionNeeds.compactMap { need in
+                guard !need.versions.isEmpty, let path = artifact.bundled[need.library] else { return nil }
+                return HostedLibrary(host: host, library: need.library, path: path, versions: need.versions)
+            }
+        } ?? []
     }
 
     enum CodingKeys: String, CodingKey {
         case path, architecture, libc, linkage, interpreter, hasOtherLibcVariant, platformAlternative, package
         case versionNeeds, external, libcSonames, x86ISALevel, systemFiles, executableStack, muslSymbols, nodeAPIFunctions
         case loadedFromProject, rpathLibraries, hasRunpath, libraryFailures, rpathRefusals, projectCopies
+        case hostedLibraries
     }
 
     public init(from decoder: any Decoder) throws {
@@ -129,6 +141,7 @@ public struct FileNeeds: Sendable, Hashable, Codable {
         libraryFailures = try container.decodeIfPresent([LibraryFailure].self, forKey: .libraryFailures) ?? []
         rpathRefusals = try container.decodeIfPresent([LibraryFailure].self, forKey: .rpathRefusals) ?? []
         projectCopies = try container.decodeIfPresent([ProjectLibraryCopy].self, forKey: .projectCopies) ?? []
+        hostedLibraries = try container.decodeIfPresent([HostedLibrary].self, forKey: .hostedLibraries) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -156,6 +169,7 @@ public struct FileNeeds: Sendable, Hashable, Codable {
         if !libraryFailures.isEmpty { try container.encode(libraryFailures, forKey: .libraryFailures) }
         if !rpathRefusals.isEmpty { try container.encode(rpathRefusals, forKey: .rpathRefusals) }
         if !projectCopies.isEmpty { try container.encode(projectCopies, forKey: .projectCopies) }
+        if !hostedLibraries.isEmpty { try container.encode(hostedLibraries, forKey: .hostedLibraries) }
     }
 
     /// The libc this file binds an image to (a file shipped in both flavours binds none).
