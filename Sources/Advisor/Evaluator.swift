@@ -92,6 +92,7 @@ public struct Evaluator: Sendable {
             for file in profile.files where file.isLoadable && applies(file, to: image) {
                 problems += versionProblems(file, image, architecture)
                 problems += hostedLibraryProblems(file, image, architecture, loads: loads)
+                problems += noDefaultLibraryProblems(file, image, architecture)
                 problems += projectLibraryProblems(file, image)
             }
             problems += libcSonameProblems(profile, image)
