@@ -2,8 +2,9 @@ import Foundation
 import Testing
 import TestSupport
 
-/// What glibc's loader does with entries of a file's dynamic section that basefit once passed
-/// over (repro 09 of the scanner review): DF_1_NODEFLIB and DT_FILTER. Built by gcc
+/// What glibc's loader does with entries of a file's dynamic section and version needs that
+/// basefit once passed over (repro 05 and 09 of the scanner review): DF_1_NODEFLIB, DT_FILTER, and
+/// a needed version below the library's highest that the library does not define. Built by gcc
 /// here; the bookworm root's loader (`ld.so --list`, in a chroot) is the oracle where it exists.
 @Suite(.serialized) struct LoaderEntryTests {
     func basefit(_ arguments: [String]) throws -> ProcessResult { try BuiltInputs.basefit(arguments) }
@@ -73,5 +74,44 @@ import TestSupport
         let listed = try loaderList(root, work + "/f/filter.so")
         #expect((listed.stdout + listed.stderr).contains("libfiltee-missing.so.1"), "\(listed.stdout)\(listed.stderr)")
         #expect(listed.status != 0 || listed.stdout.contains("not found"), "\(listed.stdout)\(listed.stderr)")
+    }
+
+    /// A file needing `version` of `soname`, linked against a stub that defines it.
+    func needing(_ soname: String, _ version: String, in work: String, name: String) throws -> String {
+        let stub = work + "/stub-\(name)"
+        try FileManager.default.createDirectory(atPath: stub, withIntermediateDirectories: true)
+        try write("int fakefn(void){return 1;}\n", stub + "/s.c")
+        try write("\(version) { global: fakefn; };\n", stub + "/map")
+        try gcc(["-shared", "-fPIC", "-o", stub + "/" + soname, stub + "/s.c", "-Wl,-soname," + soname, "-Wl,--version-script," + stub + "/map"])
+        try write("int fakefn(void);\nint g(void){return fakefn();}\n", work + "/g-\(name).c")
+        let out = work + "/p-\(name)/\(name).so"
+        try FileManager.default.createDirectory(atPath: work + "/p-\(name)", withIntermediateDirectories: true)
+        try gcc(["-shared", "-fPIC", "-o", out, work + "/g-\(name).c", "-L" + stub, "-l:" + soname])
+        return out
+    }
+
+    /// libm.so.6 of glibc 2.36 defines GLIBC_2.29 and GLIBC_2.35 but not GLIBC_2.33: the loader
+    /// checks the exact version in that soname's definitions, and so does basefit where they were
+    /// measured (the catalog's Debian rows, a root).
+    @Test func aVersionBelowTheHighestThatTheLibraryDoesNotDefineIsRefused() throws {
+        let (root, work) = try workDirectory("vgap")
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let gap = try needing("libm.so.6", "GLIBC_2.33", in: work, name: "libm233")
+        let defined = try needing("libm.so.6", "GLIBC_2.29", in: work, name: "libm229")
+        let catalog = try basefit(["check", gap, "--base", "debian:bookworm-slim", "--format", "json"])
+        #expect(catalog.status == 1, "\(catalog.stdout)\(catalog.stderr)")
+        let problem = try problems(catalog).first { $0["version"] as? String == "GLIBC_2.33" }
+        #expect(problem?["library"] as? String == "libm.so.6", "\(catalog.stdout)")
+        #expect((problem?["message"] as? String)?.contains("does not define that version") == true, "\(catalog.stdout)")
+        let fine = try basefit(["check", defined, "--base", "debian:bookworm-slim", "--format", "json"])
+        #expect(fine.status == 0, "\(fine.stdout)\(fine.stderr)")
+        guard let root else { return }
+        for (file, loads) in [(gap, false), (defined, true)] {
+            let rootfs = try basefit(["check", file, "--rootfs", root, "--runtime", "none", "--format", "json"])
+            let listed = try loaderList(root, file)
+            let loaderLoads = listed.status == 0 && !(listed.stdout + listed.stderr).contains("not found")
+            #expect(loaderLoads == loads, "\(file): \(listed.stdout)\(listed.stderr)")
+            #expect((rootfs.status == 0) == loaderLoads, "\(file): \(rootfs.stdout)\(rootfs.stderr)")
+        }
     }
 }
