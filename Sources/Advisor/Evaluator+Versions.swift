@@ -7,37 +7,53 @@ import ProjectScan
 /// Symbol versions: what a file needs of the image's libraries, glibc's own included.
 extension Evaluator {
     func versionProblems(_ file: FileNeeds, _ image: Image, _ architecture: Architecture) -> [Problem] {
-        var problems = glibcPrivateProblems(file, image) + muslSymbolProblems(file, image)
+        glibcPrivateProblems(file, image) + muslSymbolProblems(file, image)
+            + file.versionNeeds.flatMap { libraryVersionProblems(file, $0, image, architecture) }
+    }
+
+    /// What `library`'s needs ask of the image's copy under that name (nothing where the image
+    /// has none: that is a missing library). glibc's `_dl_check_map_versions` looks each needed
+    /// version up in that soname's own `.gnu.version_d`: where the definitions were measured for
+    /// this architecture, a need is met only by a version defined there (libm.so.6 of glibc 2.36
+    /// has no GLIBC_2.33, though 2.33 < 2.36); where only a highest version is documented, that is
+    /// what a need is compared with.
+    func libraryVersionProblems(_ file: FileNeeds, _ library: LibraryVersionNeeds, _ image: Image, _ architecture: Architecture) -> [Problem] {
         let libraries = image.libraries(for: architecture)
-        for library in file.versionNeeds {
-            if LibcNames.isLibc(library.library) {
-                guard image.libcFamily == .glibc, let have = image.libcVersion else { continue }
-                problems += glibcVersionProblems(file, library, image, have: have, defined: libraries[library.library]?.versions ?? [])
-                continue
-            }
-            guard let provided = libraries[library.library] else { continue }  // reported as missing below
-            // Unnumbered versions (OPENSSL_1_1_1d, LIBSYSTEMD_PRIVATE…) can only be checked
-            // where the image's version definitions were measured.
-            let unnumbered = library.versions.filter {
-                $0.version.number == nil && !$0.weak && !provided.versions.isEmpty
-                    && provided.maxima[$0.version.family] == nil && !provided.versions.contains($0.version.name)
-            }
-            if let first = unnumbered.first {
-                problems.append(Problem(
-                    kind: .versionTooOld, artifact: file.path, library: library.library, version: first.version.name,
-                    symbols: first.symbols,
-                    message: "\(file.path) needs \(first.version.name)\(symbolText(first.symbols)) from \(library.library); \(image.reference)'s \(library.library) does not define it",
-                    fix: Fix(advice: "use an image whose \(library.library) defines \(first.version.name), or rebuild against the image's version")))
-            }
-            let missing = library.versions.filter { $0.version.number != nil && !provided.provides($0.version) }
-            guard let worst = missing.max(by: { ($0.version.number ?? VersionNumber([0])) < ($1.version.number ?? VersionNumber([0])) }) else { continue }
-            let highest = provided.highest(worst.version.family).map { "up to \(worst.version.family)_\($0)" } ?? "no \(worst.version.family) versions"
-            problems.append(Problem(
-                kind: .versionTooOld, artifact: file.path, library: library.library, version: worst.version.name,
-                symbols: worst.symbols,
-                message: "\(file.path) needs \(worst.version.name)\(symbolText(worst.symbols)) from \(library.library); \(image.reference)'s \(library.library) provides \(highest)",
-                fix: Fix(advice: "use an image with a newer \(library.library), or rebuild with an older toolchain")))
+        if LibcNames.isLibc(library.library) {
+            guard image.libcFamily == .glibc, let have = image.libcVersion else { return [] }
+            let defined = libraries[library.library]?.versions ?? []
+            return glibcVersionProblems(file, library, image, have: have, defined: defined,
+                                        exact: image.hasOwnLibraries(for: architecture) && !defined.isEmpty)
         }
+        guard let provided = libraries[library.library] else { return [] }  // reported as missing
+        var problems: [Problem] = []
+        // Unnumbered versions (OPENSSL_1_1_1d, LIBSYSTEMD_PRIVATE…) can only be checked
+        // where the image's version definitions were measured.
+        let unnumbered = library.versions.filter {
+            $0.version.number == nil && !$0.weak && !provided.versions.isEmpty
+                && provided.maxima[$0.version.family] == nil && !provided.versions.contains($0.version.name)
+        }
+        if let first = unnumbered.first {
+            problems.append(Problem(
+                kind: .versionTooOld, artifact: file.path, library: library.library, version: first.version.name,
+                symbols: first.symbols,
+                message: "\(file.path) needs \(first.version.name)\(symbolText(first.symbols)) from \(library.library); \(image.reference)'s \(library.library) does not define it",
+                fix: Fix(advice: "use an image whose \(library.library) defines \(first.version.name), or rebuild against the image's version")))
+        }
+        let missing = library.versions.filter { $0.version.number != nil && !provided.provides($0.version) }
+        guard let worst = missing.max(by: { ($0.version.number ?? VersionNumber([0])) < ($1.version.number ?? VersionNumber([0])) }) else { return problems }
+        let highest = provided.highest(worst.version.family)
+        let offered = highest.map { "up to \(worst.version.family)_\($0)" } ?? "no \(worst.version.family) versions"
+        // A need below the highest version the library defines: it is a gap in the list, not an old library.
+        let gap = highest.map { worst.version.number! < $0 } ?? false
+        problems.append(Problem(
+            kind: .versionTooOld, artifact: file.path, library: library.library, version: worst.version.name,
+            symbols: worst.symbols,
+            message: "\(file.path) needs \(worst.version.name)\(symbolText(worst.symbols)) from \(library.library); \(image.reference)'s \(library.library) "
+                + (gap ? "defines \(offered) but not \(worst.version.name), and the loader checks for that exact version" : "provides \(offered)"),
+            fix: Fix(advice: gap
+                ? "rebuild against the \(library.library) of the image's distribution (the need names a version it never defined), or use an image whose \(library.library) defines \(worst.version.name)"
+                : "use an image with a newer \(library.library), or rebuild with an older toolchain")))
         return problems
     }
 
@@ -78,9 +94,10 @@ extension Evaluator {
     /// A feature marker (`GLIBC_ABI_DT_RELR`: the loader refuses the file without it) against
     /// the library's measured version definitions (`defined`) where there are any, else against
     /// the first release that defines it; a marker neither settles is a problem too, as a gate
-    /// must not pass what it cannot confirm.
+    /// must not pass what it cannot confirm. Where `exact` (`defined` is the whole list, measured
+    /// for this architecture), a numbered version at or below the release must be in it too.
     func glibcVersionProblems(_ file: FileNeeds, _ library: LibraryVersionNeeds, _ image: Image, have: VersionNumber,
-                                      defined: Set<String>) -> [Problem] {
+                                      defined: Set<String>, exact: Bool = false) -> [Problem] {
         var problems: [Problem] = []
         let worst = library.versions.compactMap { need -> (VersionNeed, VersionNumber)? in
             if need.version.family == "GLIBC", let number = need.version.number { return (need, number) }
@@ -97,6 +114,17 @@ extension Evaluator {
                 fix: Fix(advice: GlibcFeatureVersion.isMarker(need.version)
                     ? "use an image with glibc ≥ \(number), or relink without the feature"
                     : "use an image with glibc ≥ \(number), or rebuild against an older glibc")))
+        }
+        if exact, worst == nil, let gap = library.versions.first(where: { need in
+            need.version.family == "GLIBC" && need.version.number != nil && !need.weak && !defined.contains(need.version.name)
+        }) {
+            let listed = defined.map(SymbolVersion.init).filter { $0.family == "GLIBC" && $0.number != nil }
+                .sorted { $0.number! < $1.number! }
+            let range = listed.first.map { first in " (it defines \(first.name) … \(listed.last!.name), not every release between)" } ?? ""
+            problems.append(Problem(
+                kind: .glibcTooOld, artifact: file.path, library: library.library, version: gap.version.name, symbols: gap.symbols,
+                message: "\(file.path) needs \(gap.version.name)\(symbolText(gap.symbols)) from \(library.library); \(image.reference)'s \(library.library) (glibc \(have)) does not define that version\(range), and the loader checks for that exact version",
+                fix: Fix(advice: "rebuild against the image's glibc (the need names a version \(library.library) never defined, as a build against a stub library or another architecture's glibc does)")))
         }
         let marker = library.versions.first { need in
             guard GlibcFeatureVersion.isMarker(need.version), !need.weak else { return false }

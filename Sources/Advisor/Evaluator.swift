@@ -91,8 +91,11 @@ public struct Evaluator: Sendable {
         problems += foreignProblems(profile, image)
         problems += libcProblems(profile, image)
         if image.libcFamily != .none {
+            let loads = runtimeLoads(image, architecture)
             for file in profile.files where file.isLoadable && applies(file, to: image) {
                 problems += versionProblems(file, image, architecture)
+                problems += hostedLibraryProblems(file, image, architecture, loads: loads)
+                problems += noDefaultLibraryProblems(file, image, architecture)
                 problems += projectLibraryProblems(file, image)
             }
             problems += libcSonameProblems(profile, image)
@@ -405,6 +408,6 @@ public struct Evaluator: Sendable {
     }
 }
 
-private func fileName(_ path: String) -> String {
+func fileName(_ path: String) -> String {
     path.split(separator: "/").last.map(String.init) ?? path
 }

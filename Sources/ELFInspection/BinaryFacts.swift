@@ -89,6 +89,8 @@ public struct BinaryFacts: Sendable, Codable, Hashable {
     public var pie: Bool
     public var interpreter: String?
     public var soname: String?
+    /// DT_NEEDED names, and DT_FILTER names (filtees the loader must load too), in the order of
+    /// the dynamic section.
     public var needed: [String]
     public var rpath: String?
     public var runpath: String?

@@ -116,6 +116,8 @@ public enum ELFInspector {
     private enum DynamicTag {
         static let needed: Int64 = 1, stringTable: Int64 = 5, stringTableSize: Int64 = 10
         static let soname: Int64 = 14, rpath: Int64 = 15, runpath: Int64 = 29, relr: Int64 = 36
+        /// DT_FILTER: a filtee the loader must load (a failure is fatal, as for DT_NEEDED).
+        static let filter: Int64 = 0x7fff_ffff
         static let flags1: Int64 = 0x6fff_fffb
         static let verneed: Int64 = 0x6fff_fffe, verneedCount: Int64 = 0x6fff_ffff
     }
@@ -370,6 +372,9 @@ public enum ELFInspector {
         for (index, entry) in entries.enumerated() {
             switch entry.tag {
             case DynamicTag.needed: info.needed.append(try lookup(entry.value, "DT_NEEDED", index))
+            // glibc maps a DT_FILTER name with the DT_NEEDED ones (`_dl_map_object_deps`), and one
+            // it cannot find stops the load: a need like any other. (DT_AUXILIARY's may be missing.)
+            case DynamicTag.filter: info.needed.append(try lookup(entry.value, "DT_FILTER", index))
             case DynamicTag.soname: info.soname = try lookup(entry.value, "DT_SONAME", index)
             case DynamicTag.rpath: info.rpath = try lookup(entry.value, "DT_RPATH", index)
             case DynamicTag.runpath: info.runpath = try lookup(entry.value, "DT_RUNPATH", index)

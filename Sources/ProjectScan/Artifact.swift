@@ -1,3 +1,4 @@
+import Domain
 import ELFInspection
 
 /// One ELF file found by a scan: where it is, as the user will recognise it, and its facts.
@@ -29,6 +30,10 @@ public struct Artifact: Sendable, Hashable {
     /// True when the project also ships this package built for the other libc,
     /// so this file does not force its libc on the image.
     public var hasOtherLibcVariant = false
+    /// The runtime whose process loads this file: Node for an addon, CPython for an extension
+    /// module, and either for the project's libraries those load (`HostedFiles`). nil for a
+    /// program and what only programs load.
+    public var host: RuntimeKind?
 
     public init(path: String, facts: BinaryFacts) {
         self.path = path

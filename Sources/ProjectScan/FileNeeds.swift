@@ -59,6 +59,16 @@ public struct FileNeeds: Sendable, Hashable, Codable {
     /// versions they define (copies that define none are not listed): a library this file loads
     /// from the image is held to them. Serialised only when there are some.
     public var projectCopies: [ProjectLibraryCopy]
+    /// The project's libraries this file is given whose names a runtime's process may have loaded
+    /// from the image before it (the file is an addon or extension module, or a library one
+    /// loads), with the versions the file needs of them (`HostedLibrary`). Serialised only when
+    /// there are some.
+    public var hostedLibraries: [HostedLibrary]
+    /// Set only for a file with DF_1_NODEFLIB: glibc then searches neither /etc/ld.so.cache nor
+    /// the default directories for its NEEDED names, so the image serves them only from these
+    /// directories (the absolute entries of its DT_RUNPATH, else DT_RPATH) or as a library
+    /// already loaded. nil for every other file. Serialised only when set.
+    public var imageSearchDirectories: [String]?
 
     public init(_ artifact: Artifact) {
         let facts = artifact.facts
@@ -97,12 +107,25 @@ public struct FileNeeds: Sendable, Hashable, Codable {
         libraryFailures = artifact.libraryFailures
         rpathRefusals = artifact.rpathRefusals
         projectCopies = artifact.projectCopies
+        hostedLibraries = artifact.host.map { host in
+            facts.versionNeeds.compactMap { need in
+                guard !need.versions.isEmpty, let path = artifact.bundled[need.library] else { return nil }
+                return HostedLibrary(host: host, library: need.library, path: path, versions: need.versions)
+            }
+        } ?? []
+        if facts.flags1.contains("NODEFLIB") {
+            // `$ORIGIN` entries are the project's, settled by the scan; a relative one is the
+            // working directory's, which no image is known to make one of its directories.
+            let list = facts.runpath ?? facts.rpath ?? ""
+            imageSearchDirectories = list.split(separator: ":").map(String.init).filter { $0.hasPrefix("/") }
+        }
     }
 
     enum CodingKeys: String, CodingKey {
         case path, architecture, libc, linkage, interpreter, hasOtherLibcVariant, platformAlternative, package
         case versionNeeds, external, libcSonames, x86ISALevel, systemFiles, executableStack, muslSymbols, nodeAPIFunctions
         case loadedFromProject, rpathLibraries, hasRunpath, libraryFailures, rpathRefusals, projectCopies
+        case hostedLibraries, imageSearchDirectories
     }
 
     public init(from decoder: any Decoder) throws {
@@ -129,6 +152,8 @@ public struct FileNeeds: Sendable, Hashable, Codable {
         libraryFailures = try container.decodeIfPresent([LibraryFailure].self, forKey: .libraryFailures) ?? []
         rpathRefusals = try container.decodeIfPresent([LibraryFailure].self, forKey: .rpathRefusals) ?? []
         projectCopies = try container.decodeIfPresent([ProjectLibraryCopy].self, forKey: .projectCopies) ?? []
+        hostedLibraries = try container.decodeIfPresent([HostedLibrary].self, forKey: .hostedLibraries) ?? []
+        imageSearchDirectories = try container.decodeIfPresent([String].self, forKey: .imageSearchDirectories)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -156,6 +181,8 @@ public struct FileNeeds: Sendable, Hashable, Codable {
         if !libraryFailures.isEmpty { try container.encode(libraryFailures, forKey: .libraryFailures) }
         if !rpathRefusals.isEmpty { try container.encode(rpathRefusals, forKey: .rpathRefusals) }
         if !projectCopies.isEmpty { try container.encode(projectCopies, forKey: .projectCopies) }
+        if !hostedLibraries.isEmpty { try container.encode(hostedLibraries, forKey: .hostedLibraries) }
+        try container.encodeIfPresent(imageSearchDirectories, forKey: .imageSearchDirectories)
     }
 
     /// The libc this file binds an image to (a file shipped in both flavours binds none).

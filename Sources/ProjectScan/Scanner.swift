@@ -63,6 +63,8 @@ public struct Scanner: Sendable {
         var python = PythonProjectAnalyzer(files: walk.manifests)
         python.analyze(&artifacts, wheels: wheels)
         let foreign = node.warnings(for: walk.foreignBuilds, artifacts: artifacts)
+        // 4. What a runtime's process loads: needs the addons and extension modules named above.
+        HostedFiles.mark(&artifacts)
         warnings += node.warnings + python.warnings + foreign
 
         let loader = artifacts.flatMap { artifact in

@@ -26,11 +26,12 @@ enum ImageContents {
     }
 
     /// What each library the measurement found needs, by its path inside the image as the
-    /// measurement names it (often a symbolic link: `/lib/x86_64-linux-gnu/libz.so.1`).
+    /// measurement names it (often a symbolic link: `/lib/x86_64-linux-gnu/libz.so.1`), and what
+    /// each runtime's program needs (what its process loads before an addon or extension module).
     static func libraryNeeds(root: String, measured: RootfsMeasurer.Result) throws -> [String: FileNeeds] {
         let measurer = try RootfsMeasurer(root: root)
         var result: [String: FileNeeds] = [:]
-        for inside in Set(measured.libraries.compactMap(\.path) + measured.preloads) {
+        for inside in Set(measured.libraries.compactMap(\.path) + measured.preloads + measured.runtimes.map(\.path)) {
             result[inside] = libraryNeeds(inside, named: inside, in: measurer)
         }
         return result
