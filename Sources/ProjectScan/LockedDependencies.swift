@@ -74,9 +74,12 @@ public struct LockedDependencies: Sendable, Hashable, Codable {
     /// else `requirements*.txt`).
     /// `installed` leaves out a directory's lockfiles of an ecosystem whose packages are
     /// installed (what is installed is judged instead). Lockfiles that cannot be read are warnings.
-    public static func find(in paths: [String], installed: (npm: Bool, python: Bool) = (false, false)) -> LockedDependencies {
+    /// `requirementFiles` are read as pip requirements files whatever their names (those a
+    /// Dockerfile's `pip install -r` names: `pip install -r prod.txt` reads any name).
+    public static func find(in paths: [String], installed: (npm: Bool, python: Bool) = (false, false),
+                            requirementFiles: [String] = []) -> LockedDependencies {
         var found = LockedDependencies()
-        var files: [String] = []
+        var files: [String] = requirementFiles.filter { !paths.contains($0) }
         for path in paths {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
@@ -100,8 +103,7 @@ public struct LockedDependencies: Sendable, Hashable, Codable {
                         files += names.filter { PythonLockfile.isLockfileName($0) && $0.hasPrefix("requirements") }.map { PathText.join(path, $0) }
                     }
                 }
-            } else if isLockfileName(PathText.fileName(of: path)) || PathText.fileName(of: path).hasSuffix(".txt") {
-                // Given by path, any `.txt` is a pip requirements file (`pip install -r prod.txt` reads any name).
+            } else if isLockfileName(PathText.fileName(of: path)) {
                 files.append(path)
             }
         }
@@ -112,7 +114,7 @@ public struct LockedDependencies: Sendable, Hashable, Codable {
         var npmFailures: [NpmLockfile.ParseError] = []
         for file in files {
             let name = PathText.fileName(of: file)
-            if PythonLockfile.isLockfileName(name) || name.hasSuffix(".txt") {
+            if PythonLockfile.isLockfileName(name) || requirementFiles.contains(file) {
                 do { found.python.append(try PythonLockfile.read(path: file)) } catch { found.unreadableLockfile(file, error.description) }
             } else {
                 do { found.npm.append(try NpmLockfile.read(path: file)) } catch { npmFailures.append(error) }

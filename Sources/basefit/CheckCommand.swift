@@ -136,8 +136,9 @@ struct CheckCommand: ParsableCommand {
         }
         // After the image: a lockfile's wheels are read for the image's platform only.
         // The requirements files the Dockerfile's pip installs read are judged as well.
-        let needs = try ProjectInput.requirements(paths: paths + stages.requirementFiles, file: requirements, global, index: index,
-                                                  targets: .image(image, architecture, installedOn: Array(stages.images.values)))
+        let needs = try ProjectInput.requirements(paths: paths, file: requirements, global, index: index,
+                                                  targets: .image(image, architecture, installedOn: Array(stages.images.values)),
+                                                  requirementFiles: stages.requirementFiles)
         var profile = try ProjectInput.profile(needs, architecture: architecture, inputs: requirements.map { [$0] } ?? paths)
         if let dockerfile {
             // The packages are judged as the Dockerfile's installs pick them (a build stage's, when it runs there).

@@ -22,7 +22,7 @@ enum LockfileInput {
     }
 
     static func attach(to requirements: Requirements, paths: [String], _ global: GlobalOptions, index: IndexOptions?,
-                       targets: WheelTargets = .catalog(nil)) throws -> Requirements {
+                       targets: WheelTargets = .catalog(nil), requirementFiles: [String] = []) throws -> Requirements {
         // A lockfile named as a path is always read; in a directory, the lockfiles of an
         // ecosystem whose packages are installed are not (the installed files are judged).
         // Other native code beside them (a tool's binary, a Node app beside a Python
@@ -31,7 +31,7 @@ enum LockfileInput {
         // yarn.lock decides them per image, beside the zipped packages that were judged.
         let installed = (npm: requirements.node?.isInstalled == true && requirements.node?.lockfilesDecidingPlatformPackages.isEmpty != false,
                          python: requirements.python?.isInstalled == true)
-        var locked = LockedDependencies.find(in: paths, installed: installed)
+        var locked = LockedDependencies.find(in: paths, installed: installed, requirementFiles: requirementFiles)
         if locked.isEmpty && locked.unreadable == nil { return requirements }
         guard !locked.isEmpty else {
             Output.warnings(locked.warnings.map { ScanWarning(path: "lockfile", message: $0) }, options: global)

@@ -23,8 +23,9 @@ enum ProjectInput {
     }
 
     /// The requirements of the paths, or of `--requirements FILE` (`scan --format json` output).
+    /// `requirementFiles`: the requirements files a Dockerfile's pip installs name, read whatever their names.
     static func requirements(paths: [String], file: String?, _ global: GlobalOptions, index: IndexOptions? = nil,
-                             targets: LockfileInput.WheelTargets = .catalog(nil)) throws -> Requirements {
+                             targets: LockfileInput.WheelTargets = .catalog(nil), requirementFiles: [String] = []) throws -> Requirements {
         if let file {
             guard let data = FileManager.default.contents(atPath: file) else {
                 throw CLIError.usage("\(file): cannot read the requirements file")
@@ -41,7 +42,8 @@ enum ProjectInput {
             judged.digest = requirements.digest
             return judged
         }
-        return try LockfileInput.attach(to: scan(paths, global).requirements, paths: paths, global, index: index, targets: targets)
+        return try LockfileInput.attach(to: scan(paths, global).requirements, paths: paths, global, index: index, targets: targets,
+                                        requirementFiles: requirementFiles)
     }
 
     /// "scanned 59990 files (1811 ELF, 0 wheels) in 1.12 s".
