@@ -9,4 +9,6 @@ RUN npm ci
 # runtime
 FROM --platform=linux/amd64 node:22-bookworm AS runtime
 COPY --from=build /app /app
-CMD ["node", "/app/index.js"]
+# The script alone: distroless and Chainguard node run it with their ENTRYPOINT (node), and
+# the official images' docker-entrypoint.sh runs node for a file that is not executable.
+CMD ["/app/index.js"]

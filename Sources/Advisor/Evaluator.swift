@@ -50,7 +50,8 @@ public struct Evaluator: Sendable {
     public var installSites: [InstallSite] = []
     /// The Dockerfile's instructions that need a shell in the judged image (`check`/`recommend
     /// --dockerfile`), and the Dockerfile's path for messages.
-    public var shellUses: (dockerfile: String, uses: [DockerfileShellUse]) = ("", [])
+    /// Its exec-form CMD, which an image's ENTRYPOINT receives.
+    public var shellUses: (dockerfile: String, uses: [DockerfileShellUse], command: DockerfileCommand?) = ("", [], nil)
 
     public struct ImageFiles: Sendable {
         /// How the image's files are named among judged ones (`imageFilesRoot`).

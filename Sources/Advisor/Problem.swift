@@ -37,6 +37,8 @@ public struct Problem: Sendable, Hashable {
         case noShell = "no-shell"
         /// The Dockerfile's `RUN` calls a package manager the image does not have (`apt-get` on Alpine).
         case missingPackageManager = "missing-package-manager"
+        /// The Dockerfile's CMD names the runtime, which the image's ENTRYPOINT already runs (`node node index.js`).
+        case entrypointConflict = "entrypoint-conflict"
     }
 
     public var kind: Kind
@@ -87,6 +89,7 @@ public struct Problem: Sendable, Hashable {
         case .missingFile: return 10
         case .noShell: return 10
         case .missingPackageManager: return 10
+        case .entrypointConflict: return 10
         case .lockedNoBuild: return 5
         case .lockedBuildsFromSource: return 11
         }

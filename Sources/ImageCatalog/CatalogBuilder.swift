@@ -154,7 +154,7 @@ public enum CatalogBuilder {
             }
             var architectureLibraries = sets
             let defaultLibraries = architectureLibraries.removeValue(forKey: nil) ?? [:]
-            let image = Image(
+            var image = Image(
                 reference: reference, family: file.family, variant: row.variant, osName: row.os.name,
                 osVersion: row.os.version, osCodename: row.os.codename, basedOn: row.basedOn,
                 libcFamily: libc, libcVersion: libcVersion,
@@ -170,6 +170,7 @@ public enum CatalogBuilder {
                 // A published package list (repo-info) beats a row's own list, which beats the base's.
                 installedPackages: InstalledPackages.forImage(reference) ?? row.installedPackages.map(Set.init) ?? installed,
                 layers: layers, measured: row.measured?.names.joined(separator: ", "), provenance: row.provenance)
+            image.entrypoint = row.entrypoint
             built[reference] = (image, sets)
             return (image, sets)
         }

@@ -153,6 +153,9 @@ public struct CatalogDataImage: Sendable, Codable, Hashable {
     public var shell: String?
     public var packageManager: String?
     public var defaultUser: String?
+    /// The image's ENTRYPOINT when it sets one that a Dockerfile's CMD is appended to
+    /// (distroless nodejs: `["/nodejs/bin/node"]`).
+    public var entrypoint: [String]?
     public var architectures: [String]
     public var tags: [String]?
     public var endOfLife: Dated?

@@ -140,6 +140,12 @@ public struct CatalogDatabase: Sendable {
             }
             try db.create(index: "imageLayerFirst", on: "imageLayer", columns: ["diffID", "position"])
         }
+        // The ENTRYPOINT of images that set one a Dockerfile's CMD is appended to (distroless runtimes).
+        migrator.registerMigration("v4-entrypoint") { db in
+            try db.alter(table: "image") { table in
+                table.add(column: "entrypoint", .text)
+            }
+        }
         return migrator
     }
 

@@ -220,7 +220,7 @@ public struct CatalogStore: Sendable {
             layers[architecture, default: []].append(row.diffID)
         }
         let hasFiles = record.caCertificates != nil || record.tzdata != nil || record.nonRootUser != nil
-        return Image(
+        var image = Image(
             reference: record.reference, family: record.family, variant: record.variant, osName: record.osName,
             osVersion: record.osVersion, osCodename: record.osCodename, basedOn: record.basedOn,
             libcFamily: libc, libcVersion: record.libcVersion.flatMap(VersionNumber.init),
@@ -235,6 +235,11 @@ public struct CatalogStore: Sendable {
                                           nonRootUser: record.nonRootUser, nonRootUID: record.nonRootUID) : nil,
             digest: record.digest, sizes: sizes, libraries: sets[""] ?? [:], architectureLibraries: architectureLibraries,
             installedPackages: packages, layers: layers, measured: record.measured, provenance: record.provenance)
+        image.entrypoint = try record.entrypoint.map { text in
+            guard let words = try? JSONDecoder().decode([String].self, from: Data(text.utf8)) else { throw invalid("entrypoint \(text) is not a JSON array of strings") }
+            return words
+        }
+        return image
     }
 
     // MARK: Writing
@@ -263,6 +268,7 @@ public struct CatalogStore: Sendable {
                         floating: image.floating, notes: image.notes, caCertificates: image.files?.caCertificates,
                         tzdata: image.files?.tzdata, nonRootUser: image.files?.nonRootUser, nonRootUID: image.files?.nonRootUID,
                         digest: image.digest, packagesKnown: image.installedPackages != nil)
+                    record.entrypoint = try image.entrypoint.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
                     try record.insert(db)
                     let id = record.id!
                     for architecture in Set(image.architectures.compactMap(\.platformName)) {

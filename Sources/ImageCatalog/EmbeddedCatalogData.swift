@@ -1787,6 +1787,9 @@ enum EmbeddedCatalogData {
       "shell": "/bin/sh",
       "packageManager": null,
       "defaultUser": "65532",
+      "entrypoint": [
+        "/usr/bin/node"
+      ],
       "architectures": [
         "amd64",
         "arm64"
@@ -1930,7 +1933,7 @@ enum EmbeddedCatalogData {
       ],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "chainguard-images/images @ cd7edd236 (2026-08-22) images/node/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4, libicu78 78.3-r2, nodejs-26 26.7.0-r0, libuv 1.52.1, c-ares 1.34.8, libnghttp2-14, libbrotli*1 1.2.0, busybox 1.38.0. Runs as node (65532). Free tier publishes only :latest (and :latest-dev), which tracks the newest Node release line: Node 26 at this snapshot. Wolfi x86_64 packages target x86-64-v2 CPUs.",
+      "provenance": "chainguard-images/images @ cd7edd236 (2026-08-22) images/node/locked_config.json: glibc-2.43=2.43-r15, ld-linux-2.43, libgcc/libstdc++ 16.2.0-r0, libcrypto3/libssl3 3.6.3-r5, zlib 1.3.2-r4, libicu78 78.3-r2, nodejs-26 26.7.0-r0, libuv 1.52.1, c-ares 1.34.8, libnghttp2-14, libbrotli*1 1.2.0, busybox 1.38.0. Runs as node (65532). Free tier publishes only :latest (and :latest-dev), which tracks the newest Node release line: Node 26 at this snapshot. Wolfi x86_64 packages target x86-64-v2 CPUs. ENTRYPOINT: chainguard-images/images images/node/config/template.apko.yaml @ 55cca85c (entrypoint: command: /usr/bin/node; its example Dockerfile sets ENTRYPOINT [\"\"] to run CMD [\"dumb-init\", \"node\", \"server.js\"]).",
       "floating": "cgr.dev/chainguard/node:latest moves to each new Node major (26 at 2026-08-22); the free tier has no version tags to pin.",
       "notes": ":latest has busybox (/bin/sh) and runs as node (65532); :latest-dev adds apk, bash and build tools and runs as root.",
       "files": {
@@ -6445,6 +6448,9 @@ enum EmbeddedCatalogData {
       "shell": null,
       "packageManager": null,
       "defaultUser": "root",
+      "entrypoint": [
+        "/nodejs/bin/node"
+      ],
       "architectures": [
         "amd64",
         "arm64",
@@ -6477,7 +6483,7 @@ enum EmbeddedCatalogData {
       "addsLibraries": [],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "GoogleContainerTools/distroless nodejs/ (before 5cd38c1e): official nodejs.org tarball in /nodejs on cc-debian12 (node needs only glibc/libstdc++/libgcc_s). Removed 2026-02-27; the -debian13 variants continue.",
+      "provenance": "GoogleContainerTools/distroless nodejs/ (before 5cd38c1e): official nodejs.org tarball in /nodejs on cc-debian12 (node needs only glibc/libstdc++/libgcc_s). Removed 2026-02-27; the -debian13 variants continue. ENTRYPOINT: GoogleContainerTools/distroless nodejs/nodejs.bzl: oci_image(entrypoint = [\"/nodejs/bin/node\"]).",
       "files": {
         "caCertificates": true,
         "tzdata": true,
@@ -6519,6 +6525,9 @@ enum EmbeddedCatalogData {
       "shell": null,
       "packageManager": null,
       "defaultUser": "root",
+      "entrypoint": [
+        "/nodejs/bin/node"
+      ],
       "architectures": [
         "amd64",
         "arm64",
@@ -6551,7 +6560,7 @@ enum EmbeddedCatalogData {
       "addsLibraries": [],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "GoogleContainerTools/distroless nodejs/ (before 5cd38c1e): official nodejs.org tarball in /nodejs on cc-debian12 (node needs only glibc/libstdc++/libgcc_s). Removed 2026-02-27; the -debian13 variants continue.",
+      "provenance": "GoogleContainerTools/distroless nodejs/ (before 5cd38c1e): official nodejs.org tarball in /nodejs on cc-debian12 (node needs only glibc/libstdc++/libgcc_s). Removed 2026-02-27; the -debian13 variants continue. ENTRYPOINT: GoogleContainerTools/distroless nodejs/nodejs.bzl: oci_image(entrypoint = [\"/nodejs/bin/node\"]).",
       "files": {
         "caCertificates": true,
         "tzdata": true,
@@ -6594,6 +6603,9 @@ enum EmbeddedCatalogData {
       "shell": null,
       "packageManager": null,
       "defaultUser": "root",
+      "entrypoint": [
+        "/usr/bin/python3.11"
+      ],
       "architectures": [
         "amd64",
         "arm64"
@@ -6794,7 +6806,7 @@ enum EmbeddedCatalogData {
       ],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "GoogleContainerTools/distroless python3/ (before 22b97d10): Debian's python3.11 (3.11.2, libpython statically in /usr/bin/python3.11) + its runtime libraries on cc-debian12. Removed 2026-05-12.",
+      "provenance": "GoogleContainerTools/distroless python3/ (before 22b97d10): Debian's python3.11 (3.11.2, libpython statically in /usr/bin/python3.11) + its runtime libraries on cc-debian12. Removed 2026-05-12. ENTRYPOINT: GoogleContainerTools/distroless python3/python.bzl: oci_image(entrypoint = [\"/usr/bin/python\" + DISTRO_VERSION[distro]]).",
       "files": {
         "caCertificates": true,
         "tzdata": true,
@@ -6841,6 +6853,9 @@ enum EmbeddedCatalogData {
       "shell": null,
       "packageManager": null,
       "defaultUser": "root",
+      "entrypoint": [
+        "/nodejs/bin/node"
+      ],
       "architectures": [
         "amd64",
         "arm64",
@@ -6870,7 +6885,7 @@ enum EmbeddedCatalogData {
       "addsLibraries": [],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "GoogleContainerTools/distroless @ cd080764 (2026-08-21) nodejs/config.bzl (NODEJS_ARCHITECTURES[\"debian13\"][\"22\"]) and nodejs.bzl (base //cc:cc…_debian13): official nodejs.org tarball in /nodejs on cc-debian13.",
+      "provenance": "GoogleContainerTools/distroless @ cd080764 (2026-08-21) nodejs/config.bzl (NODEJS_ARCHITECTURES[\"debian13\"][\"22\"]) and nodejs.bzl (base //cc:cc…_debian13): official nodejs.org tarball in /nodejs on cc-debian13. ENTRYPOINT: GoogleContainerTools/distroless nodejs/nodejs.bzl: oci_image(entrypoint = [\"/nodejs/bin/node\"]).",
       "files": {
         "caCertificates": true,
         "tzdata": true,
@@ -6917,6 +6932,9 @@ enum EmbeddedCatalogData {
       "shell": null,
       "packageManager": null,
       "defaultUser": "root",
+      "entrypoint": [
+        "/nodejs/bin/node"
+      ],
       "architectures": [
         "amd64",
         "arm64",
@@ -6945,7 +6963,7 @@ enum EmbeddedCatalogData {
       "addsLibraries": [],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "GoogleContainerTools/distroless @ cd080764 (2026-08-21) nodejs/config.bzl (NODEJS_ARCHITECTURES[\"debian13\"][\"24\"]) and nodejs.bzl (base //cc:cc…_debian13): official nodejs.org tarball in /nodejs on cc-debian13.",
+      "provenance": "GoogleContainerTools/distroless @ cd080764 (2026-08-21) nodejs/config.bzl (NODEJS_ARCHITECTURES[\"debian13\"][\"24\"]) and nodejs.bzl (base //cc:cc…_debian13): official nodejs.org tarball in /nodejs on cc-debian13. ENTRYPOINT: GoogleContainerTools/distroless nodejs/nodejs.bzl: oci_image(entrypoint = [\"/nodejs/bin/node\"]).",
       "files": {
         "caCertificates": true,
         "tzdata": true,
@@ -6991,6 +7009,9 @@ enum EmbeddedCatalogData {
       "shell": null,
       "packageManager": null,
       "defaultUser": "root",
+      "entrypoint": [
+        "/nodejs/bin/node"
+      ],
       "architectures": [
         "amd64",
         "arm64",
@@ -7027,7 +7048,7 @@ enum EmbeddedCatalogData {
       ],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "GoogleContainerTools/distroless @ cd080764 (2026-08-21) nodejs/config.bzl (NODEJS_ARCHITECTURES[\"debian13\"][\"26\"]) and nodejs.bzl (base //cc:cc…_debian13): official nodejs.org tarball in /nodejs on cc-debian13 plus libatomic1.",
+      "provenance": "GoogleContainerTools/distroless @ cd080764 (2026-08-21) nodejs/config.bzl (NODEJS_ARCHITECTURES[\"debian13\"][\"26\"]) and nodejs.bzl (base //cc:cc…_debian13): official nodejs.org tarball in /nodejs on cc-debian13 plus libatomic1. ENTRYPOINT: GoogleContainerTools/distroless nodejs/nodejs.bzl: oci_image(entrypoint = [\"/nodejs/bin/node\"]).",
       "files": {
         "caCertificates": true,
         "tzdata": true,
@@ -7074,6 +7095,9 @@ enum EmbeddedCatalogData {
       "shell": null,
       "packageManager": null,
       "defaultUser": "root",
+      "entrypoint": [
+        "/usr/bin/python3.13"
+      ],
       "architectures": [
         "amd64",
         "arm64",
@@ -7242,7 +7266,7 @@ enum EmbeddedCatalogData {
       ],
       "removesLibraries": [],
       "measured": null,
-      "provenance": "GoogleContainerTools/distroless @ cd080764 (2026-08-21) python3/config.bzl PYTHON_PACKAGES[\"debian13\"]; private/repos/deb/trixie_python.lock.json (python3.13 3.13.5-2+deb13u4, libexpat1 2.8.3-1~deb13u1, libsqlite3-0 3.46.1-7+deb13u1, libffi8 3.4.8-2): Debian's python3.13 (3.13.5) on cc-debian13 (\"Based on //cc so that C extensions work properly\", python3/python.bzl). Debian links libpython statically into /usr/bin/python3.13: no libpython3.13.so.1.0.",
+      "provenance": "GoogleContainerTools/distroless @ cd080764 (2026-08-21) python3/config.bzl PYTHON_PACKAGES[\"debian13\"]; private/repos/deb/trixie_python.lock.json (python3.13 3.13.5-2+deb13u4, libexpat1 2.8.3-1~deb13u1, libsqlite3-0 3.46.1-7+deb13u1, libffi8 3.4.8-2): Debian's python3.13 (3.13.5) on cc-debian13 (\"Based on //cc so that C extensions work properly\", python3/python.bzl). Debian links libpython statically into /usr/bin/python3.13: no libpython3.13.so.1.0. ENTRYPOINT: GoogleContainerTools/distroless python3/python.bzl: oci_image(entrypoint = [\"/usr/bin/python\" + DISTRO_VERSION[distro]]).",
       "files": {
         "caCertificates": true,
         "tzdata": true,

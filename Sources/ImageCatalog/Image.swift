@@ -98,6 +98,9 @@ public struct Image: Sendable, Hashable {
     public var shell: String?
     public var packageManager: PackageManager?
     public var defaultUser: String?
+    /// The image's ENTRYPOINT, where the catalog records one (distroless nodejs: `/nodejs/bin/node`):
+    /// a Dockerfile's CMD becomes its arguments.
+    public var entrypoint: [String]?
     public var architectures: [Architecture]
     /// scratch: an empty image that exists for every platform (`"any"` in the data).
     public var forAnyArchitecture: Bool

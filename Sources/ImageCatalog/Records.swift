@@ -41,6 +41,8 @@ struct ImageRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord
     var nonRootUID: Int?
     var digest: String?
     var packagesKnown: Bool
+    /// JSON array of strings (the image's ENTRYPOINT), nil when it sets none the catalog records.
+    var entrypoint: String? = nil
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

@@ -26,6 +26,8 @@ public enum Dockerfile {
         var runs: [DockerfileShellUse] = []
         var cmd: DockerfileShellUse??
         var entrypoint: DockerfileShellUse??
+        /// Its last `CMD` in exec form (line and words).
+        var execCommand: DockerfileCommand?
     }
 
     /// Reads the Dockerfile at `path` (a regular file or a pipe such as `<(…)`),
@@ -166,6 +168,7 @@ public enum Dockerfile {
                 if let use = DockerfileShellUse.of(instruction, keyword: keyword, line: number, bodies: bodies) { stages[stages.count - 1].runs.append(use) }
             } else if keyword == "CMD", !stages.isEmpty {
                 stages[stages.count - 1].cmd = .some(DockerfileShellUse.of(instruction, keyword: keyword, line: number))
+                stages[stages.count - 1].execCommand = DockerfileCommand(instruction, line: number)
             } else if keyword == "ENTRYPOINT", !stages.isEmpty {
                 stages[stages.count - 1].entrypoint = .some(DockerfileShellUse.of(instruction, keyword: keyword, line: number))
             }
@@ -191,15 +194,19 @@ public enum Dockerfile {
         var shellUses = current.runs
         var cmd = current.cmd
         var entrypoint = current.entrypoint
+        var execCommand = current.cmd == nil ? nil : current.execCommand
         for _ in 0..<stages.count {
             guard let parent = stages.first(where: { $0.name == current.from.lowercased() && $0.line < current.line }) else { break }
             current = parent
             if platform == nil, let inherited = parent.platform { platform = inherited; platformLine = parent.line }
             shellUses = parent.runs + shellUses
+            if cmd == nil, parent.cmd != nil { execCommand = parent.execCommand }
             cmd = cmd ?? parent.cmd
             entrypoint = entrypoint ?? parent.entrypoint
         }
         shellUses += [entrypoint, cmd].compactMap { $0 ?? nil }.sorted { $0.line < $1.line }
+        // The CMD a base image's ENTRYPOINT receives: only when the Dockerfile sets no ENTRYPOINT of its own.
+        let command = entrypoint == nil ? execCommand : nil
         var warnings: [String] = buildArgs.keys.sorted().filter { !declared.contains($0) }.map {
             "--build-arg \($0): \(path) declares no ARG \($0); it changes nothing"
         }
@@ -223,6 +230,7 @@ public enum Dockerfile {
             var base = DockerfileBase(image: "scratch", reference: "scratch", digest: nil, platform: platform,
                                       stage: stageName, line: current.line, warnings: [], copied: copied, installs: installs)
             base.shellUses = shellUses
+            base.command = command
             return base
         }
         let (reference, digest) = normalize(current.from)
@@ -233,6 +241,7 @@ public enum Dockerfile {
                                   stage: stageName, line: current.line, warnings: warnings, copied: copied,
                                   imageArguments: argumentNames(in: current.written), installs: installs)
         base.shellUses = shellUses
+        base.command = command
         return base
     }
 

@@ -25,6 +25,9 @@ public struct DockerfileBase: Sendable, Hashable {
     /// The stage's instructions that need a shell in the image (`RUN`, a shell-form `CMD`).
     public var shellUses: [DockerfileShellUse] = []
 
+    /// Its exec-form `CMD` when it sets no `ENTRYPOINT`: the arguments of the image's own ENTRYPOINT.
+    public var command: DockerfileCommand?
+
     /// The architecture the stage's `--platform` fixes (`linux/arm64/v8` → `arm64/v8`), nil
     /// when the Dockerfile leaves it to the build (no `--platform`, or `$TARGETPLATFORM`).
     public var platformArchitecture: String? {

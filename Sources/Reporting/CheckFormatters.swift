@@ -256,6 +256,7 @@ public enum CheckSARIFFormatter {
         case .unusableLibrary: return "The loader finds a file of the project under a library's name that it cannot load"
         case .noShell: return "The Dockerfile runs commands in a stage whose image has no shell"
         case .missingPackageManager: return "The Dockerfile calls a package manager the image does not have"
+        case .entrypointConflict: return "The Dockerfile's CMD names the runtime the image's ENTRYPOINT already runs"
         case .missingLibrary: return "A needed shared library is not in the image"
         case .runtimeMissing: return "The image carries no matching runtime"
         case .runtimeMismatch: return "The image's runtime version does not match an addon or extension"

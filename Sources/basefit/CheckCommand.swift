@@ -126,7 +126,7 @@ struct CheckCommand: ParsableCommand {
                 stages = InstallStages(found.installs, resolver: ImageResolver(catalog: catalog), dockerfile: dockerfile, paths: paths)
                 // A debugging tag (distroless :debug, Chainguard :latest-dev) adds a shell (and apk) the row does not record.
                 if !["debug", "debug-nonroot", "latest-dev"].contains(where: { found.image.hasSuffix(":" + $0) }) {
-                    evaluator.shellUses = (dockerfile, found.shellUses)
+                    evaluator.shellUses = (dockerfile, found.shellUses, found.command)
                 }
             }
             let resolution = try PinnedDigest.confirm(ImageResolver(catalog: catalog).resolve(reference), options: imageOptions, offline: index.offline)

@@ -108,7 +108,7 @@ struct RecommendCommand: ParsableCommand {
             // picks come along whatever the judged stage is moved to.
             let stages = InstallStages(base.installs, resolver: ImageResolver(catalog: catalog), dockerfile: dockerfile, paths: paths)
             evaluator.installSites = stages.sites(dockerfile: dockerfile, architecture: profile.architecture)
-            evaluator.shellUses = (dockerfile, base.shellUses)
+            evaluator.shellUses = (dockerfile, base.shellUses, base.command)
             profile.requirements = profile.requirements.adding(
                 unjudged: stages.unjudged(dockerfile: dockerfile, architecture: profile.architecture, lockfiles: profile.requirements.lockfiles))
         }

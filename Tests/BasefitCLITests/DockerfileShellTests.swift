@@ -29,6 +29,15 @@ import TestSupport
             ("FROM cgr.dev/chainguard/node\nCOPY . /app\nRUN <<EOF\napt-get update\napt-get install -y curl\nEOF\n", 1,
              "[missing-package-manager] Dockerfile:3: RUN <<EOF calls apt; cgr.dev/chainguard/node has no package manager"),
             ("FROM node:22-bookworm-slim\nRUN [\"apk\", \"add\", \"curl\"]\nCOPY . /app\n", 1, "calls apk; node:22-bookworm-slim has only apt"),
+            // The image's ENTRYPOINT is node (distroless nodejs.bzl, Chainguard's apko config): CMD's words are its arguments.
+            ("FROM gcr.io/distroless/nodejs22-debian13\nCOPY . /app\nCMD [\"node\", \"/app/index.js\"]\n", 1,
+             "[entrypoint-conflict] Dockerfile:3: CMD [\"node\", \"/app/index.js\"] becomes the arguments of gcr.io/distroless/nodejs22-debian13's ENTRYPOINT /nodejs/bin/node"),
+            ("FROM cgr.dev/chainguard/node\nCOPY . /app\nCMD [\"/usr/bin/node\", \"/app/index.js\"]\n", 1, "write CMD [\"/app/index.js\"]"),
+            ("FROM gcr.io/distroless/nodejs22-debian13 AS base\nCMD [\"node\", \"x.js\"]\nFROM base\nCOPY . /app\n", 1, "Dockerfile:2: CMD [\"node\", \"x.js\"]"),
+            // Its own ENTRYPOINT (Chainguard's example sets ENTRYPOINT [""]), or the script alone, is what runs.
+            ("FROM cgr.dev/chainguard/node\nCOPY . /app\nENTRYPOINT [\"\"]\nCMD [\"dumb-init\", \"node\", \"/app/index.js\"]\n", 0, ""),
+            ("FROM gcr.io/distroless/nodejs22-debian13\nCOPY . /app\nCMD [\"/app/index.js\"]\n", 0, ""),
+            ("FROM node:22-bookworm-slim\nCOPY . /app\nCMD [\"node\", \"/app/index.js\"]\n", 0, ""),
             // The controls: exec form without a shell, the :debug tag's busybox shell, apt on Debian.
             ("FROM gcr.io/distroless/nodejs22-debian13\nCOPY . /app\nCMD [\"/app/index.js\"]\n", 0, ""),
             ("FROM gcr.io/distroless/nodejs22-debian13:debug\nCOPY . /app\nRUN [\"/busybox/sh\", \"-c\", \"ls /app\"]\n", 0, ""),
