@@ -132,7 +132,8 @@ struct CheckCommand: ParsableCommand {
         }
         // After the image: a lockfile's wheels are read for the image's platform only.
         let needs = try ProjectInput.requirements(paths: paths, file: requirements, global, index: index,
-                                                  targets: .image(image, architecture, installedOn: Array(stages.images.values)))
+                                                  targets: .image(image, architecture, installedOn: Array(stages.images.values),
+                                                                  distributionPython: runtime == RuntimeChoice.none))
         var profile = try ProjectInput.profile(needs, architecture: architecture, inputs: requirements.map { [$0] } ?? paths)
         if let dockerfile {
             // The packages are judged as the Dockerfile's installs pick them (a build stage's, when it runs there).

@@ -93,7 +93,7 @@ struct RecommendCommand: ParsableCommand {
             needs = measured.contents ?? Requirements(files: [], node: nil, python: nil, hints: [])
             inputs = [measured.label]
         } else {
-            needs = try ProjectInput.requirements(paths: paths, file: requirements, global, index: index, targets: .catalog(architecture))
+            needs = try ProjectInput.requirements(paths: paths, file: requirements, global, index: index, targets: .catalog(architecture, distributionPython: runtime == RuntimeChoice.none))
         }
         var profile = try ProjectInput.profile(needs, architecture: architecture, inputs: inputs)
         let catalog = try CatalogAccess.open(global, registry: imageOptions.registry)
