@@ -116,10 +116,14 @@ extension Evaluator {
                     continue
                 }
                 // pip refuses a distribution whose METADATA excludes the interpreter, whatever the index listed.
-                if let range = wheel.metadata?.requiresPython, let python = platform.python, !PythonSpecifier.allows(range, version: python) {
+                // The catalog records the line (3.12), not the patch release: a range that depends on it is not passed.
+                if let range = wheel.metadata?.requiresPython, let python = platform.python,
+                   case let decided = PythonSpecifier.decides(range, line: python), decided != true {
+                    let has = decided == false ? "has CPython \(python)"
+                        : "has CPython \(python), and whether its patch release is in that range is not known (the catalog records the line only)"
                     problems.append(Problem(
                         kind: .lockedNoBuild, artifact: entry.lockfile, library: entry.package, version: entry.version, symbols: [],
-                        message: "\(entry.package) \(entry.version): \(filename)'s METADATA says Requires-Python \(range); \(image.reference) has CPython \(python)",
+                        message: "\(entry.package) \(entry.version): \(filename)'s METADATA says Requires-Python \(range); \(image.reference) \(has)",
                         fix: Fix(advice: (unblock.map { "upgrade: \($0); or " } ?? "") + "use an image with a Python in \(range)")))
                 }
             case .prebuilt:

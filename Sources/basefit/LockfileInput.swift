@@ -52,6 +52,11 @@ enum LockfileInput {
                own.trimmingCharacters(in: ["/"]) != given.trimmingCharacters(in: ["/"]) {
                 Output.warning("lockfile: the requirements file's -i \(own) is the index pip uses, over \(index?.indexURL != nil ? "--index-url" : "PIP_INDEX_URL") \(given); judged from \(own)")
             }
+            let extras = (index?.extraIndexURL ?? []) + PackageIndexClient.environmentExtraIndexes(ProcessInfo.processInfo.environment)
+            if let own = PackageIndexClient.requirementsIndex(locked.python), !extras.isEmpty, !global.quiet {
+                Output.warning("lockfile: the requirements file's -i \(own) replaces every index pip was given, so pip does not ask "
+                               + "\(extras.joined(separator: ", ")) (--extra-index-url, PIP_EXTRA_INDEX_URL); not asked")
+            }
             Output.verbose("lockfiles: \(locked.paths.joined(separator: ", ")); asking \(indexes.joined(separator: ", "))", options: global)
             let targetPlatforms = try self.platforms(targets, requirements: requirements, global)
             platforms = targetPlatforms
