@@ -46,6 +46,9 @@ import TestSupport
         let recommend = try checkout.basefit(["recommend", checkout.requirements, "--runtime", "none", "--index-url", index.simpleURL, "--format", "json"])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(recommend.stdout.utf8)) as? [String: Any], "\(recommend.stderr)")
         #expect(object["recommended"] is NSNull, "\(object["recommended"] ?? "")")
+        let candidate = (object["candidates"] as? [[String: Any]])?.first { $0["image"] as? String == "scratch" }
+        #expect(candidate?["compatible"] as? Bool == false)
+        #expect((candidate?["unjudged"] as? [Any])?.isEmpty == false)
         #expect(recommend.status != 0)
     }
 
@@ -96,7 +99,7 @@ import TestSupport
     @Test func aHashBasefitCannotMatchLeavesThePinUnjudged() throws {
         guard let index = index("index") else { return }
         defer { index.stop() }
-        let (result, _) = try check("bfpin-local===1.0 --hash=sha512:00\n", ["--index-url", index.simpleURL])
+        let (result, _) = try check("bfpin-build==1.0 --hash=sha512:00\n", ["--index-url", index.simpleURL])
         #expect(result.status == 2, "\(result.stdout)\(result.stderr)")
     }
 }
