@@ -268,7 +268,10 @@ public struct LockedDependencies: Sendable, Hashable, Codable {
                     case .sdist(let file):
                         way = .buildsFromSource(file.filename, needs: SourceBuildNeeds.python(pin.name, libc: platform.libc))
                     case .none:
-                        way = .noWay("no wheel for \(tags.platforms.first ?? "this platform") and no sdist")
+                        // An sdist the release has but pip may not take here is named, not denied.
+                        let excluded = listedFiles(of: pin)?.first { $0.isSdist }
+                        way = .noWay("no wheel for \(tags.platforms.first ?? "this platform") and "
+                                     + (excluded.map { "its sdist \($0.filename) is excluded (--only-binary, --no-binary, its hashes or its requires-python)" } ?? "no sdist"))
                     }
                     var unblocked: String?
                     if case .prebuilt = way {} else {

@@ -220,4 +220,14 @@ import Testing
         let linux = LockfilePlatform(libc: .glibc, architecture: .amd64, python: "3.12")
         #expect(PythonMarker.evaluate(markers["pywin32"]!!, platform: linux) == false)
     }
+
+    /// "no sdist" was said of a release whose sdist exists but pip may not take (--only-binary).
+    @Test func anExcludedSdistIsNamedNotDenied() throws {
+        var pin = PythonLockfile.Pin(name: "p", version: "1.0", files: [PythonLockfile.File(filename: "p-1.0.tar.gz")], origin: "r.txt:2")
+        pin.binary = .onlyBinary
+        let lockfile = PythonLockfile(format: .requirements, path: "r.txt", pins: [pin], indexURL: nil, extraIndexURLs: [], warnings: [])
+        let entry = try #require(LockedDependencies(python: [lockfile]).judge(Self.cp312).entries.first)
+        guard case .noWay(let why) = entry.way else { Issue.record("\(entry.way)"); return }
+        #expect(why.contains("its sdist p-1.0.tar.gz is excluded"), "\(why)")
+    }
 }
