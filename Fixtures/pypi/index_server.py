@@ -21,6 +21,7 @@ import shutil
 import signal
 import sys
 import threading
+import urllib.parse
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -145,7 +146,7 @@ def make_handler(index, ranges):
                 return self.send_body(200, body.encode(), "text/html")
             match = re.fullmatch(r"/files/([^/]+)", path)
             if match:
-                filename = match.group(1)
+                filename = urllib.parse.unquote(match.group(1))  # pip asks for 1.0%2Bcu1 (a local version)
                 try:
                     local = index.local_file(filename)
                 except Exception as error:  # upstream unreachable

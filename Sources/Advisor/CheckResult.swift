@@ -29,8 +29,8 @@ public struct CheckResult: Sendable {
         case inconclusive
     }
 
-    /// What may be native code and was not judged (the requirements').
-    public var unjudged: [UnjudgedFile] { profile.requirements.unjudged }
+    /// What may be native code and was not judged (the requirements', and the image's own).
+    public var unjudged: [UnjudgedFile] { profile.requirements.unjudged + verdict.unjudged.filter { !profile.requirements.unjudged.contains($0) } }
 
     /// False when something was not judged and `--allow-unjudged` was not given.
     public var conclusive: Bool { unjudged.isEmpty || allowUnjudged }

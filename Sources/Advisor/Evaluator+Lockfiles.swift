@@ -5,12 +5,49 @@ import ProjectScan
 
 extension Evaluator {
     /// The platform an image offers a lockfile's install: its libc, the judged
-    /// architecture, its CPython line (nil when the image carries no Python).
-    public static func lockfilePlatform(_ image: Image, architecture: Architecture) -> LockfilePlatform? {
+    /// architecture, its CPython line. An image that carries no Python has none, unless
+    /// `distributionPython`: then the line its own `python3` package gives (bookworm's 3.11),
+    /// the Python a Dockerfile that adds it (`--runtime none`) or a build stage's pip runs on.
+    public static func lockfilePlatform(_ image: Image, architecture: Architecture, distributionPython: Bool = false) -> LockfilePlatform? {
         guard image.libcFamily == .glibc || image.libcFamily == .musl else { return nil }
-        let python = image.runtime?.kind == .python ? image.runtime : nil
-        return LockfilePlatform(libc: image.libcFamily, libcVersion: image.libcVersion, architecture: architecture,
-                                python: python?.line, freeThreaded: python?.freeThreaded ?? false)
+        if let python = image.runtime, python.kind == .python {
+            return LockfilePlatform(libc: image.libcFamily, libcVersion: image.libcVersion, architecture: architecture,
+                                    python: python.line, freeThreaded: python.freeThreaded)
+        }
+        let offered = distributionPython ? image.packageManager.flatMap { DistributionRuntime.offer(.python, image: image, manager: $0) } : nil
+        return LockfilePlatform(libc: image.libcFamily, libcVersion: image.libcVersion, architecture: architecture, python: offered?.version)
+    }
+
+    /// The platform the project's lockfiles are judged on for `image` under `runtime`: with
+    /// `--runtime none` the Python the image's own package would give.
+    func lockfilePlatform(_ image: Image, _ profile: ProjectProfile, runtime: RuntimeChoice) -> LockfilePlatform? {
+        Self.lockfilePlatform(image, architecture: profile.architecture, distributionPython: runtime == .none)
+    }
+
+    /// Whether `ecosystem`'s locked packages are judged under `runtime`: Python pins with
+    /// `--runtime python`, and with `--runtime none` (the Dockerfile adds the Python they
+    /// install into; judged for the Python the image would get, see `unjudgedPins`).
+    static func judges(_ ecosystem: PackageOrigin.Ecosystem, runtime: RuntimeChoice) -> Bool {
+        switch ecosystem {
+        case .npm: return runtime == .node
+        case .pypi: return runtime != .node
+        }
+    }
+
+    /// Python pins that cannot be judged on `image` under `--runtime none`: no Python line is
+    /// known for it (it carries none, and no `python3` package of its distribution basefit
+    /// knows gives one), so which wheels pip would pick there is not known. Never a pass
+    /// with nothing judged: `check` is inconclusive, `recommend` does not name the image.
+    public func unjudgedPins(_ profile: ProjectProfile, _ image: Image, runtime: RuntimeChoice) -> [UnjudgedFile] {
+        guard runtime == .none, let locked = profile.requirements.lockfiles, locked.hasJudgeablePins,
+              lockfilePlatform(image, profile, runtime: runtime)?.python == nil else { return [] }
+        let why = image.libcFamily == .glibc || image.libcFamily == .musl
+            ? "it carries no Python, and basefit knows no python3 package of its distribution"
+            : "it has no glibc or musl for a CPython to run on"
+        return locked.python.filter { !$0.pins.isEmpty }.map { lockfile in
+            UnjudgedFile(path: lockfile.path, reason: "--runtime none: no Python line is known for \(image.reference) (\(why)), "
+                         + "so which wheels pip installs there is not known; judge with --runtime python on an image with Python, or check the built image (check --image)")
+        }
     }
 
     /// The profile as it stands on `image` once the lockfile is installed there: the ELF
@@ -18,8 +55,8 @@ extension Evaluator {
     /// judged exactly like installed extension modules (libc, version needs, the libraries
     /// the image must provide with their install plan, the libc's own sonames).
     func withPickedWheels(_ profile: ProjectProfile, _ image: Image, runtime: RuntimeChoice) -> ProjectProfile {
-        guard runtime == .python, let locked = profile.requirements.lockfiles, let wheels = locked.wheels, !wheels.isEmpty,
-              let platform = Self.lockfilePlatform(image, architecture: profile.architecture) else { return profile }
+        guard Self.judges(.pypi, runtime: runtime), let locked = profile.requirements.lockfiles, let wheels = locked.wheels, !wheels.isEmpty,
+              let platform = lockfilePlatform(image, profile, runtime: runtime) else { return profile }
         var added: [FileNeeds] = []
         var foreign: [FileNeeds] = []
         var taken = Set<String>()
@@ -53,9 +90,12 @@ extension Evaluator {
     /// what it builds is not judged until built.
     func lockfileProblems(_ profile: ProjectProfile, _ image: Image, runtime: RuntimeChoice) -> (problems: [Problem], notes: [String]) {
         guard let locked = profile.requirements.lockfiles,
-              let platform = Self.lockfilePlatform(image, architecture: profile.architecture) else { return ([], []) }
-        var problems: [Problem] = runtime == .python ? Self.lockedPythonProblems(locked, image) : []
+              let platform = lockfilePlatform(image, profile, runtime: runtime) else { return ([], []) }
+        var problems: [Problem] = Self.judges(.pypi, runtime: runtime) ? Self.lockedPythonProblems(locked, image, python: platform.python) : []
         var notes: [String] = []
+        if runtime == .none, let python = platform.python, image.runtime?.kind != .python, !locked.python.isEmpty {
+            notes.append("--runtime none: the Python pins are judged for CPython \(python), the Python \(image.reference)'s own python3 package gives")
+        }
         var unread: [String] = []
         // Each ecosystem's packages as installed where the Dockerfile installs them (else on the image).
         let npmPlatforms = installPlatforms(.npm, image: platform)
@@ -68,8 +108,7 @@ extension Evaluator {
             }
         }
         for entry in judged {
-            if entry.ecosystem == .npm && runtime != .node { continue }
-            if entry.ecosystem == .pypi && runtime != .python { continue }
+            guard Self.judges(entry.ecosystem, runtime: runtime) else { continue }
             let unblock = entry.unblockedBy.map { "\(entry.package) \($0) publishes a prebuilt build for \(platform.libc.rawValue) \(profile.architecture)" }
             switch entry.way {
             case .prebuilt(let filename) where entry.ecosystem == .pypi:
@@ -79,10 +118,14 @@ extension Evaluator {
                     continue
                 }
                 // pip refuses a distribution whose METADATA excludes the interpreter, whatever the index listed.
-                if let range = wheel.metadata?.requiresPython, let python = platform.python, !PythonSpecifier.allows(range, version: python) {
+                // The catalog records the line (3.12), not the patch release: a range that depends on it is not passed.
+                if let range = wheel.metadata?.requiresPython, let python = platform.python,
+                   case let decided = PythonSpecifier.decides(range, line: python), decided != true {
+                    let has = decided == false ? "has CPython \(python)"
+                        : "has CPython \(python), and whether its patch release is in that range is not known (the catalog records the line only)"
                     problems.append(Problem(
                         kind: .lockedNoBuild, artifact: entry.lockfile, library: entry.package, version: entry.version, symbols: [],
-                        message: "\(entry.package) \(entry.version): \(filename)'s METADATA says Requires-Python \(range); \(image.reference) has CPython \(python)",
+                        message: "\(entry.package) \(entry.version): \(filename)'s METADATA says Requires-Python \(range); \(image.reference) \(has)",
                         fix: Fix(advice: (unblock.map { "upgrade: \($0); or " } ?? "") + "use an image with a Python in \(range)")))
                 }
             case .prebuilt:
@@ -134,8 +177,7 @@ extension Evaluator {
     func carriedProblems(_ locked: LockedDependencies, _ image: Image, platform: LockfilePlatform, runtime: RuntimeChoice) -> [Problem] {
         var problems: [Problem] = []
         for site in installSites {
-            if site.install.ecosystem == .npm && runtime != .node { continue }
-            if site.install.ecosystem == .pypi && runtime != .python { continue }
+            guard Self.judges(site.install.ecosystem, runtime: runtime) else { continue }
             let installed = site.platform ?? platform
             let inStage = "run the install in a stage built on \(image.reference) (or an image with its libc and architecture), or in the final stage"
             for carried in locked.carried(installedOn: installed, loadedOn: platform, omitsOptional: site.install.omitsOptional,
@@ -171,21 +213,25 @@ extension Evaluator {
 
     /// A lock made for other Pythons than the image's: its installer refuses the image's
     /// interpreter (and pipenv without `--deploy` leaves out the pins whose markers exclude it).
-    static func lockedPythonProblems(_ locked: LockedDependencies, _ image: Image) -> [Problem] {
-        guard let python = image.runtime, python.kind == .python else { return [] }
+    /// `python`: the CPython line the lock is installed with on the image (nil: none known).
+    static func lockedPythonProblems(_ locked: LockedDependencies, _ image: Image, python line: String?) -> [Problem] {
+        guard let line else { return [] }
+        let version = image.runtime.flatMap { $0.kind == .python ? $0.version : nil } ?? line
         return locked.python.compactMap { lockfile -> Problem? in
             guard let range = lockfile.requiresPython else { return nil }
-            let decided = PythonSpecifier.decides(range, line: python.version)
+            let decided = PythonSpecifier.decides(range, line: version)
             guard decided != true else { return nil }
             // The catalog records a Python's line (3.12), not its patch release.
-            let refuses = decided == false ? "refuses CPython \(python.version)"
-                : "may refuse CPython \(python.version) (the answer depends on its patch release, which the catalog does not record, "
+            let refuses = decided == false ? "refuses CPython \(version)"
+                : "may refuse CPython \(version) (the answer depends on its patch release, which the catalog does not record, "
                 + "or the range is not one basefit reads exactly)"
             let why: String
             switch lockfile.format {
             case .pipfile: why = "its _meta.requires asks for Python \(range); pipenv install --deploy \(refuses), and without --deploy the pins whose markers exclude it are left out"
             case .uv: why = "its requires-python is \(range); uv sync \(refuses)"
             case .pdm: why = "its lock targets are for Python \(range); pdm install \(refuses) (no compatible lock target)"
+            case .pylock: why = "its requires-python is \(range); an installer of pylock.toml (pip, uv pip install) \(refuses)"
+            case .poetry: why = "its [metadata] python-versions is \(range) (as PEP 440); poetry install \(refuses)"
             default: why = "it is for Python \(range); its installer \(refuses)"
             }
             return Problem(kind: .runtimeMismatch, artifact: lockfile.path, library: nil, version: "CPython \(range)", symbols: [],

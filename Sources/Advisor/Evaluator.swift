@@ -137,7 +137,9 @@ public struct Evaluator: Sendable {
         if plan != nil && image.installedPackages == nil {
             notes.append("install size counts every dependency: \(image.reference)'s installed packages are not recorded")
         }
-        return Verdict(image: image, architecture: architecture, problems: problems, notes: notes, status: status, installPlan: plan)
+        var verdict = Verdict(image: image, architecture: architecture, problems: problems, notes: notes, status: status, installPlan: plan)
+        verdict.unjudged = unjudgedPins(profile, image, runtime: runtime)
+        return verdict
     }
 
     /// A file shipped in both libc flavours only binds the image to the flavour that matches it.

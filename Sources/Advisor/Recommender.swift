@@ -21,7 +21,7 @@ public struct Recommendation: Sendable {
         /// What would unblock it, from the verdict's fixes and the scan's findings.
         public var unblockers: [String]
 
-        public var possible: Bool { verdict?.compatible == true }
+        public var possible: Bool { verdict?.judgedCompatible == true }
     }
 
     public var profile: ProjectProfile
@@ -84,7 +84,7 @@ public struct Recommender: Sendable {
             }
         }
         let verdicts = pool.map { evaluator.evaluate(profile, on: $0, runtime: runtime) }
-        let eligible = verdicts.filter { $0.compatible || (allowInstalls && $0.fixable) }
+        let eligible = verdicts.filter { $0.unjudged.isEmpty && ($0.compatible || (allowInstalls && $0.fixable)) }
         // Maintained images first: an image past its end of life gets no security updates,
         // so it is never the recommendation while a maintained one fits.
         let ranked = eligible.sorted { Self.rankKey($0) < Self.rankKey($1) }
@@ -92,7 +92,7 @@ public struct Recommender: Sendable {
         var rejected: [Recommendation.Group] = []
         for name in byGroup.keys.sorted() {
             let members = byGroup[name]!
-            guard !members.contains(where: { $0.compatible }) else { continue }
+            guard !members.contains(where: { $0.judgedCompatible }) else { continue }
             rejected.append(.init(name: name, best: Self.closest(members)))
         }
         let migrations = [
@@ -152,10 +152,11 @@ public struct Recommender: Sendable {
         func key(_ verdict: Verdict) -> (Int, Int, Int64) {
             (Self.rankKey(verdict).0, Self.group(of: verdict.image) == target ? 0 : 1, verdict.compressedBytes ?? .max)
         }
-        let compatible = members.filter(\.compatible).sorted { key($0) < key($1) }
+        let compatible = members.filter(\.judgedCompatible).sorted { key($0) < key($1) }
         let verdict = compatible.first ?? Self.closest(members)
         var unblockers: [String] = []
-        if !verdict.compatible {
+        if !verdict.judgedCompatible {
+            unblockers += verdict.unjudged.map(\.reason)
             for problem in verdict.problems.sorted(by: { $0.severity < $1.severity }) {
                 if let install = problem.fix?.install {
                     unblockers.append("\(install.command)  (\(problem.library ?? ""))")

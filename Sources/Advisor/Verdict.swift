@@ -2,6 +2,7 @@ import Domain
 import ELFInspection
 import ImageCatalog
 import PackageKnowledge
+import ProjectScan
 
 /// How one image fares against the project's requirements.
 public struct Verdict: Sendable, Hashable {
@@ -14,7 +15,13 @@ public struct Verdict: Sendable, Hashable {
     /// The note of an image whose size is estimated (a size shown with "(estimate)" already says it).
     public static let sizeEstimateNote = "size is an estimate"
 
+    /// What this image leaves unjudged beyond the project's own (`unjudgedPins`: Python pins
+    /// with no Python line known for it). An image with any is never recommended.
+    public var unjudged: [UnjudgedFile] = []
+
     public var compatible: Bool { problems.isEmpty }
+    /// Compatible, and nothing left unjudged on this image alone.
+    public var judgedCompatible: Bool { compatible && unjudged.isEmpty }
     /// Every problem has an install that fixes it.
     public var fixable: Bool { !problems.isEmpty && problems.allSatisfy(\.isFixable) }
 

@@ -20,21 +20,27 @@ public struct PackageIndexClient: Sendable {
         self.fetcher = fetcher
     }
 
-    /// pip's precedence: a requirements file's own `-i` (the last one read), which pip puts
-    /// over its command line and PIP_INDEX_URL alike; else `--index-url`, else PIP_INDEX_URL,
-    /// else PyPI. Extra indexes from the command line, PIP_EXTRA_INDEX_URL (space-separated)
-    /// and the lockfiles.
+    /// pip's precedence: a requirements file's own `-i` (the last one read) replaces the whole
+    /// list, its command line's and PIP_INDEX_URL's index and extra indexes alike (only the
+    /// file's `--extra-index-url`s after it are added); else `--index-url`, else PIP_INDEX_URL,
+    /// else PyPI, with the extra indexes of the command line, PIP_EXTRA_INDEX_URL
+    /// (space-separated) and the lockfiles.
     public static func indexes(
         indexURL: String?, extraIndexURLs: [String], environment: [String: String], lockfiles: [PythonLockfile]
     ) -> [String] {
-        let primary = requirementsIndex(lockfiles) ?? indexURL
+        let own = requirementsIndex(lockfiles)
+        let primary = own ?? indexURL
             ?? environment["PIP_INDEX_URL"].flatMap { $0.isEmpty ? nil : $0 }
             ?? lockfiles.compactMap(\.indexURL).first ?? defaultIndex
-        var extras = extraIndexURLs
-        extras += (environment["PIP_EXTRA_INDEX_URL"] ?? "").split(separator: " ").map(String.init)
+        var extras = own == nil ? extraIndexURLs + environmentExtraIndexes(environment) : []
         extras += lockfiles.flatMap(\.extraIndexURLs)
         var seen = Set<String>()
         return ([primary] + extras).map { $0.hasSuffix("/") ? $0 : $0 + "/" }.filter { seen.insert($0).inserted }
+    }
+
+    /// PIP_EXTRA_INDEX_URL's indexes (space-separated).
+    public static func environmentExtraIndexes(_ environment: [String: String]) -> [String] {
+        (environment["PIP_EXTRA_INDEX_URL"] ?? "").split(separator: " ").map(String.init)
     }
 
     /// The index a requirements file sets with `-i` (the last one read), which pip puts over its
@@ -90,14 +96,14 @@ public struct PackageIndexClient: Sendable {
         var files: [PythonLockfile.File] = []
         for entry in entries {
             guard let filename = entry["filename"] as? String, let href = entry["url"] as? String else { continue }
-            if let yanked = entry["yanked"] as? Bool, yanked { continue }
-            if entry["yanked"] is String { continue }
             let metadata = entry["core-metadata"] ?? entry["dist-info-metadata"]
             let hasMetadata = (metadata as? Bool) == true || metadata is [String: Any]
-            files.append(PythonLockfile.File(
+            var file = PythonLockfile.File(
                 filename: filename, url: resolve(href, against: base), sha256: (entry["hashes"] as? [String: Any])?["sha256"] as? String,
                 size: entry["size"] as? Int, requiresPython: entry["requires-python"] as? String, hasMetadataFile: hasMetadata,
-                metadataSHA256: (metadata as? [String: Any])?["sha256"] as? String))
+                metadataSHA256: (metadata as? [String: Any])?["sha256"] as? String)
+            if (entry["yanked"] as? Bool) == true || entry["yanked"] is String { file.yanked = true }
+            files.append(file)
         }
         return files
     }
@@ -112,7 +118,7 @@ public struct PackageIndexClient: Sendable {
             let attributes = String(rest[open.upperBound..<close])
             let label = unescape(String(rest[rest.index(after: close)..<end.lowerBound])).trimmingCharacters(in: .whitespacesAndNewlines)
             rest = rest[end.upperBound...]
-            guard let href = attribute("href", in: attributes), attribute("data-yanked", in: attributes) == nil else { continue }
+            guard let href = attribute("href", in: attributes) else { continue }
             var url = href
             var sha: String?
             if let hash = href.range(of: "#sha256=") {
@@ -123,10 +129,12 @@ public struct PackageIndexClient: Sendable {
             }
             let filename = label.isEmpty ? PythonLockfileURL.fileName(url) : label
             let metadata = attribute("data-core-metadata", in: attributes) ?? attribute("data-dist-info-metadata", in: attributes)
-            files.append(PythonLockfile.File(
+            var file = PythonLockfile.File(
                 filename: filename, url: resolve(url, against: base), sha256: sha, size: nil,
                 requiresPython: attribute("data-requires-python", in: attributes), hasMetadataFile: metadata.map { $0 != "false" } ?? false,
-                metadataSHA256: metadata.flatMap { $0.hasPrefix("sha256=") ? String($0.dropFirst(7)) : nil }))
+                metadataSHA256: metadata.flatMap { $0.hasPrefix("sha256=") ? String($0.dropFirst(7)) : nil })
+            if attribute("data-yanked", in: attributes) != nil { file.yanked = true }
+            files.append(file)
         }
         return files
     }
@@ -154,12 +162,17 @@ public struct PackageIndexClient: Sendable {
     }
 
     /// Fills `locked.releases` for every Python pin: its release and the newer ones the indexes list.
-    /// Projects the indexes cannot list become warnings.
+    /// A pin's release holds the files of every version `==` matches as pip matches it (`1.0`
+    /// takes `1.0.0` and the local versions `1.0+cu121`; `===` the same text only); pip picks
+    /// among them (`WheelSelection`). Projects the indexes cannot list become warnings.
     public func resolve(_ locked: inout LockedDependencies) async {
         // Every version pinned of each project (a file may pin two under different markers).
-        var names: [String: [String]] = [:]
+        var names: [String: [PinnedVersion]] = [:]
         for lockfile in locked.python {
-            for pin in lockfile.pins where names[pin.name]?.contains(pin.version) != true { names[pin.name, default: []].append(pin.version) }
+            for pin in lockfile.pins {
+                let pinned = PinnedVersion(text: pin.version, arbitrary: pin.arbitraryEquality == true)
+                if names[pin.name]?.contains(pinned) != true { names[pin.name, default: []].append(pinned) }
+            }
         }
         for (name, pinned) in names.sorted(by: { $0.key < $1.key }) {
             do {
@@ -169,18 +182,34 @@ public struct PackageIndexClient: Sendable {
                     guard let version = file.version(project: name) else { continue }
                     byVersion[version, default: []].append(file)
                 }
-                let kept = byVersion.keys.filter { version in
-                    pinned.contains(version) || (Self.isFinal(version) && pinned.contains { LockedDependencies.isNewerVersion(version, than: $0) })
+                func matched(_ version: String) -> Bool { pinned.contains { $0.matches(version) } }
+                // A newer release that unblocks an image is one pip would install: its yanked files are not.
+                let newer = byVersion.keys.filter { version in
+                    !matched(version) && Self.isFinal(version) && pinned.contains { LockedDependencies.isNewerVersion(version, than: $0.text) }
+                        && byVersion[version]!.contains { $0.yanked != true }
                 }
-                locked.releases[name] = kept.sorted { LockedDependencies.isNewerVersion($1, than: $0) }
-                    .map { LockedDependencies.Release(version: $0, files: byVersion[$0]!) }
-                for version in pinned where byVersion[version] == nil {
-                    locked.warnings.append("\(name) \(version): no file of this release on \(indexes.joined(separator: ", "))")
+                var releases = newer.map { LockedDependencies.Release(version: $0, files: byVersion[$0]!.filter { $0.yanked != true }) }
+                for pin in pinned {
+                    let versions = byVersion.keys.filter(pin.matches).sorted()
+                    guard !versions.isEmpty else {
+                        locked.warnings.append("\(name) \(pin.text): no file of this release on \(indexes.joined(separator: ", "))")
+                        continue
+                    }
+                    releases.append(LockedDependencies.Release(version: pin.text, files: versions.flatMap { byVersion[$0]! }))
                 }
+                locked.releases[name] = releases.sorted { LockedDependencies.isNewerVersion($1.version, than: $0.version) }
             } catch {
-                locked.warnings.append("\(name) \(pinned.joined(separator: ", ")): cannot list its files: \(error.description)")
+                locked.warnings.append("\(name) \(pinned.map(\.text).joined(separator: ", ")): cannot list its files: \(error.description)")
             }
         }
+    }
+
+    /// One pinned version of a project: `==text`, or `===text` when `arbitrary`.
+    struct PinnedVersion: Hashable {
+        var text: String
+        var arbitrary: Bool
+
+        func matches(_ version: String) -> Bool { PEP440Version.matches(version, pinned: text, arbitrary: arbitrary) }
     }
 
     static func isFinal(_ version: String) -> Bool { version.allSatisfy { $0.isNumber || $0 == "." } }

@@ -39,8 +39,8 @@ public struct LockedDependencies: Sendable, Hashable, Codable {
         self.wheels = wheels
     }
 
-    /// The binary wheels pip would install on any of `platforms` (pure-Python wheels
-    /// excluded: they hold no ELF file), each once, with the pinned project's name.
+    /// The wheels pip would install on any of `platforms` (pure-tagged ones too: they may
+    /// carry ELF files, as selenium's selenium-manager), each once, with the pinned project's name.
     public func pickedWheels(on platforms: [LockfilePlatform]) -> [(project: String, file: PythonLockfile.File)] {
         var picked: [String: (project: String, file: PythonLockfile.File)] = [:]
         for platform in Set(platforms) {
@@ -50,7 +50,7 @@ public struct LockedDependencies: Sendable, Hashable, Codable {
                     if let marker = pin.marker, !PythonMarker.evaluate(marker, platform: platform) { continue }
                     guard let files = files(of: pin),
                           let wheel = WheelSelection.select(files, tags: tags, python: platform.python).wheel,
-                          wheel.wheel?.platformTags != ["any"], picked[wheel.filename] == nil else { continue }
+                          picked[wheel.filename] == nil else { continue }
                     picked[wheel.filename] = (pin.name, wheel)
                 }
             }
@@ -264,14 +264,21 @@ public struct LockedDependencies: Sendable, Hashable, Codable {
                     let selection = WheelSelection.select(files, tags: tags, python: platform.python)
                     let way: LockfileJudgement.Way
                     switch selection.outcome {
+                    case _ where selection.patchDependentRange != nil:
+                        way = .noWay("\(selection.file?.filename ?? pin.name) requires Python \(selection.patchDependentRange ?? ""), which holds for some "
+                                     + "CPython \(platform.python ?? "") patch releases and not others (the catalog records the line, not the patch release)")
                     case .wheel(let file):
-                        let pure = file.wheel?.platformTags == ["any"]
-                        if pure { continue }  // pure Python: loads anywhere the interpreter does
+                        // A pure-tagged wheel loads anywhere the interpreter does, unless it carries
+                        // ELF files (selenium's selenium-manager): then it is judged as read.
+                        if file.wheel?.platformTags == ["any"], wheels?[file.filename]?.files.isEmpty != false { continue }
                         way = .prebuilt(file.filename)
                     case .sdist(let file):
                         way = .buildsFromSource(file.filename, needs: SourceBuildNeeds.python(pin.name, libc: platform.libc))
                     case .none:
-                        way = .noWay("no wheel for \(tags.platforms.first ?? "this platform") and no sdist")
+                        // An sdist the release has but pip may not take here is named, not denied.
+                        let excluded = listedFiles(of: pin)?.first { $0.isSdist }
+                        way = .noWay("no wheel for \(tags.platforms.first ?? "this platform") and "
+                                     + (excluded.map { "its sdist \($0.filename) is excluded (--only-binary, --no-binary, its hashes or its requires-python)" } ?? "no sdist"))
                     }
                     var unblocked: String?
                     if case .prebuilt = way {} else {

@@ -9,8 +9,28 @@ extension PythonLockfile {
         var sources: [String] = []
         var warnings: [String] = []
         let display = PathText.fileName(of: path)
-        for package in document["package"]?.array ?? [] {
+        // Markers: poetry 2.x writes each package's own (`markers = "…"`, or one per group);
+        // lock 2.0 only the dependency edges' (`pywin32 = {version = ">=304", markers = "sys_platform == 'win32'"}`).
+        let packages = document["package"]?.array ?? []
+        var edges: [String: [DependencyMarkers.Edge]] = [:]
+        for (parent, package) in packages.enumerated() {
+            guard case .table(let dependencies)? = package["dependencies"] else { continue }
+            for (target, constraint) in dependencies {
+                for item in constraint.array.isEmpty ? [constraint] : constraint.array {
+                    edges[normalize(target), default: []].append(.init(parent: parent, marker: item["markers"]?.string))
+                }
+            }
+        }
+        let reached = DependencyMarkers.markers(incoming: packages.map { edges[normalize($0["name"]?.string ?? "")] ?? [] })
+        for (index, package) in packages.enumerated() {
             guard let name = package["name"]?.string, let version = package["version"]?.string else { continue }
+            var marker = package["markers"]?.string ?? reached[index]
+            if case .table(let groups)? = package["markers"] {
+                // One marker per dependency group: installed where any holds.
+                let each = groups.values.map(\.string)
+                marker = each.contains(nil) || each.isEmpty ? nil
+                    : Set(each.compactMap { $0 }).sorted().map { "(\($0))" }.joined(separator: " or ")
+            }
             if let type = package["source"]?["type"]?.string, type != "legacy" {  // git, directory, file, url
                 warnings.append("\(display): \(name) \(version) comes from a \(type) source, not an index; not judged")
                 continue
@@ -20,8 +40,12 @@ extension PythonLockfile {
             var entries = package["files"]?.array ?? []
             if entries.isEmpty { entries = document["metadata"]?["files"]?[name]?.array ?? [] }
             let files = entries.compactMap(file)
-            pins.append(Pin(name: name, version: version, files: files.isEmpty ? nil : files, origin: "\(display) [[package]] \(name)"))
+            pins.append(Pin(name: name, version: version, marker: marker, files: files.isEmpty ? nil : files, origin: "\(display) [[package]] \(name)"))
         }
-        return PythonLockfile(format: .poetry, path: path, pins: pins, indexURL: nil, extraIndexURLs: sources, warnings: warnings)
+        // `poetry install` refuses a Python outside the project's range, which the lock records in
+        // poetry's own syntax (`^3.13`, `>=3.9,<4.0 || 3.8.*`).
+        let range = document["metadata"]?["python-versions"]?.string.map(PoetryConstraint.pep440)
+        return PythonLockfile(format: .poetry, path: path, pins: pins, indexURL: nil, extraIndexURLs: sources, warnings: warnings,
+                              requiresPython: range == "" ? nil : range)
     }
 }

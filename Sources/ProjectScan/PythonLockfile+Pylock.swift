@@ -34,6 +34,8 @@ extension PythonLockfile {
             pins.append(Pin(name: name, version: version, marker: package["marker"]?.string,
                             files: files.isEmpty ? nil : files, origin: "\(display) [[packages]] \(name)"))
         }
-        return PythonLockfile(format: .pylock, path: path, pins: pins, indexURL: nil, extraIndexURLs: indexes, warnings: warnings)
+        // The installer refuses an interpreter outside the lock's `requires-python` (PEP 751).
+        return PythonLockfile(format: .pylock, path: path, pins: pins, indexURL: nil, extraIndexURLs: indexes, warnings: warnings,
+                              requiresPython: document["requires-python"]?.string)
     }
 }

@@ -26,6 +26,9 @@ public struct PythonLockfile: Sendable, Hashable, Codable {
         public var hasMetadataFile: Bool?
         /// The sha256 the index gives for that metadata file (`core-metadata: {"sha256": …}`).
         public var metadataSHA256: String?
+        /// The index marks it yanked (PEP 592): pip still installs it for an `==` pin, after
+        /// every file that is not (nil: not yanked).
+        public var yanked: Bool?
 
         public init(filename: String, url: String? = nil, sha256: String? = nil, size: Int? = nil,
                     requiresPython: String? = nil, hasMetadataFile: Bool? = nil, metadataSHA256: String? = nil) {
@@ -74,6 +77,8 @@ public struct PythonLockfile: Sendable, Hashable, Codable {
         public var origin: String
         /// `--no-binary`/`--only-binary` of its requirements file, when they name it (nil: both).
         public var binary: BinaryPolicy?
+        /// `===` (PEP 440 arbitrary equality): only a file of exactly this version text; nil: `==`.
+        public var arbitraryEquality: Bool?
 
         public init(name: String, version: String, marker: String? = nil, files: [File]? = nil, hashes: [String] = [], origin: String) {
             self.name = PythonLockfile.normalize(name)
@@ -97,7 +102,8 @@ public struct PythonLockfile: Sendable, Hashable, Codable {
     public var fileName: String { PathText.fileName(of: path) }
     /// The Pythons the whole lock is for, as its installer enforces them (a PEP 440
     /// specifier): uv.lock's `requires-python` (`uv sync` refuses another interpreter),
-    /// Pipfile.lock's `_meta.requires` (`pipenv install --deploy` refuses one). Nil: any.
+    /// Pipfile.lock's `_meta.requires` (`pipenv install --deploy` refuses one), pylock.toml's
+    /// `requires-python`, poetry.lock's `[metadata] python-versions` (`poetry install`). Nil: any.
     public var requiresPython: String? = nil
 
     public struct ParseError: Error, Sendable, CustomStringConvertible {
@@ -147,7 +153,8 @@ public struct PythonLockfile: Sendable, Hashable, Codable {
     // MARK: requirements.txt
 
     /// Reads pins, `--hash`, markers, `-r`/`--requirement` includes (relative to the
-    /// including file; each file read once), `-c` constraints (pins too), index options.
+    /// including file; each file read once), `-c` constraints (their options only: a
+    /// constraint installs nothing), index options.
     public static func parseRequirements(path: String) throws(ParseError) -> PythonLockfile {
         var lockfile = PythonLockfile(format: .requirements, path: path, pins: [], indexURL: nil, extraIndexURLs: [], warnings: [])
         var visited = Set<String>()
@@ -175,8 +182,9 @@ public struct PythonLockfile: Sendable, Hashable, Codable {
         return (unique, conflicts)
     }
 
+    /// `constraints`: a `-c` file's lines limit versions and install nothing (pip), so its pins are not judged.
     private static func readRequirements(path: String, into lockfile: inout PythonLockfile, visited: inout Set<String>,
-                                         formats: inout FormatControl, depth: Int) throws(ParseError) {
+                                         formats: inout FormatControl, depth: Int, constraints: Bool = false) throws(ParseError) {
         let canonical = URL(fileURLWithPath: path).standardizedFileURL.path
         guard visited.insert(canonical).inserted else { return }
         guard depth < 32 else { throw ParseError(path: path, detail: "-r includes nested more than 32 deep") }
@@ -188,7 +196,7 @@ public struct PythonLockfile: Sendable, Hashable, Codable {
         // joined as they are (no space added), and a comment line (`#` after optional spaces)
         // neither continues nor is continued into (it ends a continuation). A byte order mark
         // at the start is not part of the first line.
-        var text = String(decoding: data, as: UTF8.self)
+        var text = decodedAsPip(data)
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         var logical: [(Int, String)] = []
         var pending: (Int, String)?
@@ -221,10 +229,15 @@ public struct PythonLockfile: Sendable, Hashable, Codable {
                 case "-r", "--requirement", "-c", "--constraint":
                     guard let argument else { continue }
                     let included = argument.hasPrefix("/") ? argument : PathText.join(PathText.directory(of: path), argument)
-                    try readRequirements(path: included, into: &lockfile, visited: &visited, formats: &formats, depth: depth + 1)
+                    try readRequirements(path: included, into: &lockfile, visited: &visited, formats: &formats, depth: depth + 1,
+                                         constraints: constraints || option == "-c" || option == "--constraint")
                 case "-i", "--index-url":
-                    // pip: each one replaces the index, over --index-url and PIP_INDEX_URL too.
-                    if let argument { lockfile.indexURL = argument }
+                    // pip: each one replaces the whole index list (the extra indexes read so far
+                    // too), over --index-url, PIP_INDEX_URL and the extra ones given to pip.
+                    if let argument {
+                        lockfile.indexURL = argument
+                        lockfile.extraIndexURLs = []
+                    }
                 case "--no-index", "-f", "--find-links":
                     lockfile.warnings.append("\(origin): \(line): pip then installs from \(option == "--no-index" ? "the --find-links locations only" : "that location too"), "
                                              + "whose files basefit does not read; the pins are not judged from the index alone (scan the wheels there, e.g. basefit check wheelhouse/)")
@@ -239,13 +252,15 @@ public struct PythonLockfile: Sendable, Hashable, Codable {
                 }
                 continue
             }
+            if constraints { continue }
             // `name[extras]==version ; marker --hash=…`
             var requirement = line
             var hashes: [String] = []
+            var otherHashes: [String] = []
             while let range = requirement.range(of: "--hash") {
                 let tail = requirement[range.upperBound...].drop { $0 == "=" || $0 == " " }
                 let value = tail.prefix { $0 != " " && $0 != "\t" }
-                if value.hasPrefix("sha256:") { hashes.append(String(value.dropFirst(7)).lowercased()) }
+                if value.hasPrefix("sha256:") { hashes.append(String(value.dropFirst(7)).lowercased()) } else { otherHashes.append(String(value)) }
                 requirement = String(requirement[..<range.lowerBound]) + String(tail.dropFirst(value.count))
             }
             var marker: String?
@@ -264,13 +279,38 @@ public struct PythonLockfile: Sendable, Hashable, Codable {
             }
             var name = requirement[..<equals.lowerBound].trimmingCharacters(in: .whitespaces)
             if let bracket = name.firstIndex(of: "[") { name = String(name[..<bracket]) }
-            let version = requirement[equals.upperBound...].trimmingCharacters(in: .whitespaces).split(separator: ",").first.map(String.init) ?? ""
+            var value = requirement[equals.upperBound...]
+            let arbitrary = value.first == "="
+            if arbitrary { value = value.dropFirst() }
+            let version = value.trimmingCharacters(in: .whitespaces).split(separator: ",").first.map(String.init) ?? ""
             guard !name.isEmpty, !version.isEmpty, !version.contains("*") else {
                 lockfile.warnings.append("\(origin): \(requirement) does not pin one version; not judged")
                 continue
             }
-            lockfile.pins.append(Pin(name: name, version: version, marker: marker, hashes: hashes, origin: origin))
+            // pip accepts a file matching any of the pin's hashes; which files match one basefit
+            // cannot check (sha384, sha512, a typo) is not known, so the pin is not judged.
+            guard otherHashes.isEmpty else {
+                lockfile.warnings.append("\(origin): \(name)==\(version): --hash=\(otherHashes.joined(separator: ", --hash=")) is not a sha256 basefit can "
+                                         + "match to the index's files, so which file pip accepts is not known; not judged")
+                continue
+            }
+            var pin = Pin(name: name, version: version, marker: marker, hashes: hashes, origin: origin)
+            if arbitrary { pin.arbitraryEquality = true }
+            lockfile.pins.append(pin)
         }
+    }
+
+    /// pip's `auto_decode`: a UTF-32 or UTF-16 byte order mark (PowerShell's `pip freeze >
+    /// requirements.txt` writes UTF-16) says the encoding; else UTF-8.
+    static func decodedAsPip(_ data: Data) -> String {
+        let marks: [([UInt8], String.Encoding)] = [
+            ([0xFF, 0xFE, 0, 0], .utf32LittleEndian), ([0, 0, 0xFE, 0xFF], .utf32BigEndian),
+            ([0xFF, 0xFE], .utf16LittleEndian), ([0xFE, 0xFF], .utf16BigEndian),
+        ]
+        for (mark, encoding) in marks where data.starts(with: mark) {
+            if let text = String(data: data.dropFirst(mark.count), encoding: encoding) { return text }
+        }
+        return String(decoding: data, as: UTF8.self)
     }
 
     /// `-r file`, `-rfile`, `--requirement=file`.

@@ -9,16 +9,40 @@ public struct WheelName: Sendable, Hashable {
     public var pythonTags: [String]
     public var abiTags: [String]
     public var platformTags: [String]
+    /// The optional build tag (`-2-`, `-1abc-`): pip's tie-breaker after tag priority.
+    public var build: BuildTag?
 
+    /// A wheel's build tag as pip compares it: its leading number, then the rest as text;
+    /// a wheel without one sorts below every wheel with one.
+    public struct BuildTag: Sendable, Hashable, Comparable {
+        public var number: Int
+        public var suffix: String
+
+        /// packaging's rule: it must start with a digit.
+        public init?(_ text: String) {
+            let digits = text.prefix { $0.isASCII && $0.isNumber }
+            guard !digits.isEmpty, let number = Int(digits) else { return nil }
+            self.number = number
+            suffix = String(text.dropFirst(digits.count))
+        }
+
+        public static func < (lhs: BuildTag, rhs: BuildTag) -> Bool { (lhs.number, lhs.suffix) < (rhs.number, rhs.suffix) }
+    }
+
+    /// Tags are compared lower-cased, as packaging parses them (`CP312` is `cp312`).
     public init?(fileName: String) {
         guard fileName.hasSuffix(".whl") else { return nil }
         let parts = fileName.dropLast(4).split(separator: "-", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 5 || parts.count == 6, parts.allSatisfy({ !$0.isEmpty }) else { return nil }
         distribution = parts[0]
         version = parts[1]
-        pythonTags = parts[parts.count - 3].split(separator: ".").map(String.init)
-        abiTags = parts[parts.count - 2].split(separator: ".").map(String.init)
-        platformTags = parts[parts.count - 1].split(separator: ".").map(String.init)
+        if parts.count == 6 {
+            guard let build = BuildTag(parts[2]) else { return nil }
+            self.build = build
+        }
+        pythonTags = parts[parts.count - 3].lowercased().split(separator: ".").map(String.init)
+        abiTags = parts[parts.count - 2].lowercased().split(separator: ".").map(String.init)
+        platformTags = parts[parts.count - 1].lowercased().split(separator: ".").map(String.init)
     }
 
     public init(distribution: String, version: String, pythonTags: [String], abiTags: [String], platformTags: [String]) {

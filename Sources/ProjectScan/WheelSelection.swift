@@ -20,26 +20,64 @@ public struct WheelSelection: Sendable, Hashable {
         return nil
     }
 
-    /// `files` are one release's files; `requiresPython` filters them as pip does with
-    /// the index's `requires-python` (a file whose range excludes the interpreter is skipped).
+    /// The picked file's `requires-python` holds for some patch releases of the platform's
+    /// CPython line and not others (`<=3.12` on 3.12): the catalog records the line only, so
+    /// whether pip takes it there is not known.
+    public var patchDependentRange: String?
+
+    /// `files` are the pinned release's files (of every version `==` matches: `1.0`, `1.0.0`,
+    /// `1.0+cu121`); `requiresPython` filters them as pip does with the index's
+    /// `requires-python` (a file whose range excludes the interpreter is skipped; one that
+    /// depends on its patch release is kept, and said). pip's order: the highest version,
+    /// then the best tag, then the highest build tag (none lowest).
     public static func select(
         _ files: [PythonLockfile.File], tags: WheelTags, python: String?, requiresPython: [String: String] = [:]
     ) -> WheelSelection {
-        func allowed(_ file: PythonLockfile.File) -> Bool {
-            guard let python, let range = requiresPython[file.filename] ?? file.requiresPython else { return true }
-            return PythonSpecifier.allows(range, version: python)
+        func range(_ file: PythonLockfile.File) -> String? { requiresPython[file.filename] ?? file.requiresPython }
+        func decided(_ file: PythonLockfile.File) -> Bool? {
+            guard let python, let range = range(file) else { return true }
+            return PythonSpecifier.decides(range, line: python)
         }
-        var ranked: [(rank: Int, file: PythonLockfile.File)] = []
-        for file in files where allowed(file) {
+        var ranked: [(version: PEP440Version?, rank: Int, build: WheelName.BuildTag?, file: PythonLockfile.File)] = []
+        for file in files where decided(file) != false {
             guard let name = file.wheel, let rank = tags.rank(of: name) else { continue }
-            ranked.append((rank, file))
+            ranked.append((PEP440Version(name.version), rank, name.build, file))
         }
-        // pip: best tag first; among equal tags the higher build number, then the name (stable).
-        ranked.sort { ($0.rank, $0.file.filename) < ($1.rank, $1.file.filename) }
+        // pip: a file the index does not mark yanked first (PEP 592), then the rest.
+        ranked.sort { a, b in
+            if (a.file.yanked == true) != (b.file.yanked == true) { return b.file.yanked == true }
+            if let x = a.version, let y = b.version, x != y { return y < x }
+            if a.rank != b.rank { return a.rank < b.rank }
+            switch (a.build, b.build) {
+            case let (x?, y?) where x != y: return y < x
+            case (.some, nil): return true
+            case (nil, .some): return false
+            default: break
+            }
+            return a.file.filename < b.file.filename
+        }
         let candidates = ranked.map(\.file)
-        if let best = candidates.first { return WheelSelection(outcome: .wheel(best), candidates: candidates) }
-        if let sdist = files.first(where: { $0.isSdist && allowed($0) }) { return WheelSelection(outcome: .sdist(sdist), candidates: []) }
-        return WheelSelection(outcome: .none, candidates: [])
+        let picked: Outcome
+        // A yanked wheel comes after an sdist that is not yanked, too.
+        let sdists = files.filter { $0.isSdist && decided($0) != false }.sorted { $0.yanked != true && $1.yanked == true }
+        if let best = candidates.first, best.yanked != true || sdists.first?.yanked == true || sdists.isEmpty {
+            picked = .wheel(best)
+        } else if let sdist = sdists.first {
+            picked = .sdist(sdist)
+        } else {
+            return WheelSelection(outcome: .none, candidates: [])
+        }
+        var selection = WheelSelection(outcome: picked, candidates: candidates)
+        if let file = selection.file, decided(file) == nil { selection.patchDependentRange = range(file) }
+        return selection
+    }
+
+    /// The file picked (wheel or sdist).
+    public var file: PythonLockfile.File? {
+        switch outcome {
+        case .wheel(let file), .sdist(let file): return file
+        case .none: return nil
+        }
     }
 }
 

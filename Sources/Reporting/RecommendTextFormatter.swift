@@ -45,7 +45,13 @@ public enum RecommendTextFormatter {
             lines.append("")
             lines.append("Rejected:")
             for group in recommendation.rejectedGroups {
-                guard let problem = group.best.mainProblem else { continue }
+                guard let problem = group.best.mainProblem else {
+                    // Nothing failed there, but the image left the pins unjudged (--runtime none).
+                    if let unjudged = group.best.unjudged.first {
+                        lines.append("  \(group.name) (e.g. \(group.best.image.reference)): not judged: \(unjudged.reason)")
+                    }
+                    continue
+                }
                 lines.append("  \(group.name) (e.g. \(group.best.image.reference)): \(problem.message)")
                 if let install = problem.fix?.install {
                     lines.append("    fix: \(install.command)\(install.bytes.map { " (+\(megabytes($0)))" } ?? "")")

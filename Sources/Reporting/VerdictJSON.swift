@@ -43,9 +43,12 @@ enum VerdictJSON {
     }
 
     static func verdict(_ verdict: Verdict) -> JSONValue {
-        .object([
+        // What this image alone leaves unjudged (`--runtime none` with no Python line known):
+        // not compatible, and listed (only then, so other output is unchanged).
+        let unjudged: [(String, JSONValue)] = verdict.unjudged.isEmpty ? [] : [("unjudged", JSONValue(encoding: verdict.unjudged))]
+        return .object([
             ("image", .string(verdict.image.reference)),
-            ("compatible", .bool(verdict.compatible)),
+            ("compatible", .bool(verdict.judgedCompatible)),
             ("fixable", .bool(verdict.fixable)),
             ("architecture", .string(verdict.architecture.description)),
             ("compressedBytes", verdict.compressedBytes.map { .int(Int($0)) } ?? .null),
@@ -60,7 +63,7 @@ enum VerdictJSON {
             ("installPackages", .strings(verdict.installPlan?.packages ?? [])),
             ("installClosure", .strings(verdict.installPlan?.closure ?? [])),
             ("notes", .strings(verdict.notes)),
-        ])
+        ] + unjudged)
     }
 }
 

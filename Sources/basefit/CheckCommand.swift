@@ -137,7 +137,8 @@ struct CheckCommand: ParsableCommand {
         // After the image: a lockfile's wheels are read for the image's platform only.
         // The requirements files the Dockerfile's pip installs read are judged as well.
         let needs = try ProjectInput.requirements(paths: paths, file: requirements, global, index: index,
-                                                  targets: .image(image, architecture, installedOn: Array(stages.images.values)),
+                                                  targets: .image(image, architecture, installedOn: Array(stages.images.values),
+                                                                  distributionPython: runtime == RuntimeChoice.none),
                                                   requirementFiles: stages.requirementFiles)
         var profile = try ProjectInput.profile(needs, architecture: architecture, inputs: requirements.map { [$0] } ?? paths)
         if let dockerfile {

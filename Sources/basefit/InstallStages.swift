@@ -49,7 +49,8 @@ struct InstallStages {
         installs.compactMap { install in
             if install.inJudgedStage { return InstallSite(install: install, dockerfile: dockerfile, platform: nil, imageReference: nil) }
             guard let image = images[install],
-                  let platform = Evaluator.lockfilePlatform(image, architecture: Self.architecture(of: install, judged: architecture)) else { return nil }
+                  let platform = Evaluator.lockfilePlatform(image, architecture: Self.architecture(of: install, judged: architecture),
+                                                            distributionPython: install.ecosystem == .pypi) else { return nil }
             return InstallSite(install: install, dockerfile: dockerfile, platform: platform, imageReference: image.reference)
         }
     }

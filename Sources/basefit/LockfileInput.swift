@@ -15,10 +15,14 @@ enum LockfileInput {
     /// The images whose platforms decide which wheels are read.
     enum WheelTargets {
         /// Every catalog image (built-in and `--catalog`) for this architecture: recommend, scan.
-        case catalog(String?)
+        /// `distributionPython` (`--runtime none`): the images without Python, for the Python
+        /// their own python3 package gives.
+        case catalog(String?, distributionPython: Bool = false)
         /// One image judged for one architecture: check. `installedOn`: the images of the
-        /// Dockerfile stages that install the packages for it (their picks are what it gets).
-        case image(Image, String?, installedOn: [Image] = [])
+        /// Dockerfile stages that install the packages for it (their picks are what it gets);
+        /// their pip runs on their python3 package's Python when they carry none, and so does
+        /// the image's with `distributionPython` (`--runtime none`).
+        case image(Image, String?, installedOn: [Image] = [], distributionPython: Bool = false)
     }
 
     static func attach(to requirements: Requirements, paths: [String], _ global: GlobalOptions, index: IndexOptions?,
@@ -47,6 +51,11 @@ enum LockfileInput {
             if let own = PackageIndexClient.requirementsIndex(locked.python), let given, !global.quiet,
                own.trimmingCharacters(in: ["/"]) != given.trimmingCharacters(in: ["/"]) {
                 Output.warning("lockfile: the requirements file's -i \(own) is the index pip uses, over \(index?.indexURL != nil ? "--index-url" : "PIP_INDEX_URL") \(given); judged from \(own)")
+            }
+            let extras = (index?.extraIndexURL ?? []) + PackageIndexClient.environmentExtraIndexes(ProcessInfo.processInfo.environment)
+            if let own = PackageIndexClient.requirementsIndex(locked.python), !extras.isEmpty, !global.quiet {
+                Output.warning("lockfile: the requirements file's -i \(own) replaces every index pip was given, so pip does not ask "
+                               + "\(extras.joined(separator: ", ")) (--extra-index-url, PIP_EXTRA_INDEX_URL); not asked")
             }
             Output.verbose("lockfiles: \(locked.paths.joined(separator: ", ")); asking \(indexes.joined(separator: ", "))", options: global)
             let targetPlatforms = try self.platforms(targets, requirements: requirements, global)
@@ -105,20 +114,23 @@ enum LockfileInput {
     /// The install platforms (libc, architecture, CPython) of the target images.
     static func platforms(_ targets: WheelTargets, requirements: Requirements, _ global: GlobalOptions) throws -> [LockfilePlatform] {
         switch targets {
-        case .image(let image, let arch, let stages):
+        case .image(let image, let arch, let stages, let distributionPython):
             let architecture = try targetArchitecture(arch, requirements)
             var platforms: [LockfilePlatform] = []
-            for candidate in [image] + stages {
-                if let platform = Evaluator.lockfilePlatform(candidate, architecture: architecture), !platforms.contains(platform) { platforms.append(platform) }
+            for (candidate, distribution) in [(image, distributionPython)] + stages.map({ ($0, true) }) {
+                if let platform = Evaluator.lockfilePlatform(candidate, architecture: architecture, distributionPython: distribution),
+                   !platforms.contains(platform) { platforms.append(platform) }
             }
             return platforms
-        case .catalog(let arch):
+        case .catalog(let arch, let distributionPython):
             let architecture = try targetArchitecture(arch, requirements)
             var quiet = global
             quiet.quiet = true  // the command opens the catalog again and warns then
             quiet.verbose = false
             let images = try CatalogAccess.open(quiet).images()
-            return Array(Set(images.filter { $0.runtime?.kind == .python }.compactMap { Evaluator.lockfilePlatform($0, architecture: architecture) })).sorted()
+            let judged = images.filter { $0.runtime?.kind == .python || (distributionPython && $0.runtime == nil) }
+            return Array(Set(judged.compactMap { Evaluator.lockfilePlatform($0, architecture: architecture, distributionPython: distributionPython) })
+                .filter { $0.python != nil }).sorted()
         }
     }
 

@@ -97,7 +97,8 @@ struct RecommendCommand: ParsableCommand {
             let named = zip(dockerfile.map { [$0] } ?? [], base.map { [$0] } ?? []).flatMap { file, base in
                 DockerfileInstall.requirementFiles(base.installs, dockerfile: file, paths: paths).found
             }
-            needs = try ProjectInput.requirements(paths: paths, file: requirements, global, index: index, targets: .catalog(architecture),
+            needs = try ProjectInput.requirements(paths: paths, file: requirements, global, index: index,
+                                                  targets: .catalog(architecture, distributionPython: runtime == RuntimeChoice.none),
                                                   requirementFiles: named)
         }
         var profile = try ProjectInput.profile(needs, architecture: architecture, inputs: inputs)

@@ -88,7 +88,8 @@ import TestSupport
 
     /// pip's order, as pip 23 here shows it (`pip download -r r.txt --index-url A` with
     /// `-i B` then `-i C` in r.txt, or PIP_INDEX_URL=A: "Looking in indexes: C"): the
-    /// requirements file's last `-i`, then the command line, then PIP_INDEX_URL, then PyPI.
+    /// requirements file's last `-i` (which replaces the whole list, extra indexes included),
+    /// then the command line, then PIP_INDEX_URL, then PyPI.
     @Test func indexPrecedenceFollowsPip() {
         let lockfile = PythonLockfile(format: .requirements, path: "r.txt", pins: [], indexURL: "https://lock/simple",
                                       extraIndexURLs: ["https://extra-lock/simple"], warnings: [])
@@ -99,7 +100,10 @@ import TestSupport
                 == ["https://lock/simple/", "https://extra-lock/simple/"])
         #expect(PackageIndexClient.indexes(indexURL: "https://cli/simple/", extraIndexURLs: ["https://x/"],
                                            environment: ["PIP_EXTRA_INDEX_URL": "https://a/ https://b/"], lockfiles: [lockfile])
-                == ["https://lock/simple/", "https://x/", "https://a/", "https://b/", "https://extra-lock/simple/"])
+                == ["https://lock/simple/", "https://extra-lock/simple/"])  // the file's -i drops the given extra indexes (pip 23.2.1: "Looking in indexes: …" names the file's only)
+        #expect(PackageIndexClient.indexes(indexURL: "https://cli/simple/", extraIndexURLs: ["https://x/"],
+                                           environment: ["PIP_EXTRA_INDEX_URL": "https://a/ https://b/"], lockfiles: [plain])
+                == ["https://cli/simple/", "https://x/", "https://a/", "https://b/"])
         #expect(PackageIndexClient.indexes(indexURL: "https://cli/simple/", extraIndexURLs: [], environment: ["PIP_INDEX_URL": "https://env/simple"],
                                            lockfiles: [plain]) == ["https://cli/simple/"])
         #expect(PackageIndexClient.indexes(indexURL: nil, extraIndexURLs: [], environment: ["PIP_INDEX_URL": "https://env/simple"],
@@ -111,5 +115,14 @@ import TestSupport
         var later = lockfile
         later.indexURL = "https://later/simple"
         #expect(PackageIndexClient.indexes(indexURL: nil, extraIndexURLs: [], environment: [:], lockfiles: [lockfile, later]).first == "https://later/simple/")
+    }
+
+    /// Yanked files are listed, marked (pip installs them for an `==` pin).
+    @Test func yankedFilesAreKeptAndMarked() throws {
+        let html = #"<a href="../../files/p-1.0.tar.gz#sha256=00" data-yanked="broken">p-1.0.tar.gz</a><a href="../../files/p-1.1.tar.gz">p-1.1.tar.gz</a>"#
+        let files = PackageIndexClient.parseHTML(html, base: "http://127.0.0.1/simple/p/")
+        #expect(files.map(\.yanked) == [true, nil])
+        let json = #"{"files": [{"filename": "p-1.0.tar.gz", "url": "p-1.0.tar.gz", "hashes": {}, "yanked": "broken"}]}"#
+        #expect(try PackageIndexClient.parseJSON(Data(json.utf8), base: "http://127.0.0.1/simple/p/").first?.yanked == true)
     }
 }
