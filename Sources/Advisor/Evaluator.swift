@@ -109,6 +109,7 @@ public struct Evaluator: Sendable {
             if let imageFiles { problems += loadedLibraryProblems(profile, image, files: imageFiles) }
         }
         problems += runtimeProblems(profile, image, runtime: runtime)
+        problems += wheelPlatformProblems(profile, image)
         if runtime == .node, let carried = image.runtime, carried.kind == .node {
             notes += RuntimeNeeds.nodeAPINotes(nodeAPIAddons(profile, image), carried: carried, image: image)
         }
@@ -379,6 +380,7 @@ public struct Evaluator: Sendable {
                 return [runtimeMissing(.python, image: image, needed: RuntimeNeeds.pythonLines(python).map { "CPython \($0)" }.joined(separator: " or "))]
             }
             return RuntimeNeeds.pythonProblems(python, carried: carried, image: image)
+                + RuntimeNeeds.suffixProblems(python, files: profile.files, carried: carried, image: image)
         }
     }
 

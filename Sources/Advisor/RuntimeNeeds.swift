@@ -1,4 +1,5 @@
 import Domain
+import ELFInspection
 import ImageCatalog
 import ProjectScan
 
@@ -143,6 +144,7 @@ enum RuntimeNeeds {
                 message: "\(modules[0])\(more) is built for \(built); \(image.reference) has \(have)",
                 fix: Fix(advice: advice)))
         }
+        problems += stableABIProblems(python, carried: carried, image: image)
         if let venv = python.virtualenvLine, venv != line, !python.versions.keys.contains(where: { $0.hasPrefix(venv) }) {
             problems.append(Problem(
                 kind: .runtimeMismatch, artifact: "pyvenv.cfg", library: nil, version: "CPython \(venv)", symbols: [],
@@ -150,6 +152,51 @@ enum RuntimeNeeds {
                 fix: Fix(advice: "use a python:\(venv) image, or recreate the virtualenv with Python \(line)")))
         }
         return problems
+    }
+}
+
+extension RuntimeNeeds {
+    /// `abi3` modules whose wheel is tagged `cpXY-abi3` on a CPython older than X.Y: pip does not
+    /// install the wheel there, and the module calls what that CPython lacks ("undefined symbol").
+    static func stableABIProblems(_ python: PythonRuntime, carried: Image.Runtime, image: Image) -> [Problem] {
+        guard let have = VersionNumber(carried.line) else { return [] }
+        return python.abi3MinimumVersions.sorted(by: { $0.key < $1.key }).compactMap { floor, modules in
+            guard let needed = VersionNumber(floor), have < needed, let first = modules.first else { return nil }
+            let more = modules.count > 1 ? " (and \(modules.count - 1) more)" : ""
+            let tag = "cp\(floor.replacingOccurrences(of: ".", with: ""))-abi3"
+            return Problem(
+                kind: .runtimeMismatch, artifact: first, artifacts: modules, library: nil, version: "CPython >= \(floor)", symbols: [],
+                message: "\(first)\(more) is a stable-ABI module of a wheel tagged \(tag): it needs CPython \(floor) or newer; \(image.reference) has Python \(carried.version)",
+                fix: Fix(advice: "use a python:\(floor) (or newer) image, or install a release of the package tagged for an older cpXY-abi3"))
+        }
+    }
+
+    /// Modules whose name carries a platform triplet the image's CPython does not import
+    /// (`_x.cpython-311-x86_64-linux-musl.so` under a glibc CPython): `import` never opens them
+    /// ("No module named"). A glibc CPython's names end `-linux-gnu`; a musl CPython's end
+    /// `-linux-musl` from 3.11 on (bpo-43112) and `-linux-gnu` before. A module linked against
+    /// the other libc is left to the libc check (`libc-mismatch`), which names the real fix.
+    static func suffixProblems(_ python: PythonRuntime, files: [FileNeeds], carried: Image.Runtime, image: Image) -> [Problem] {
+        guard let have = VersionNumber(carried.line) else { return [] }
+        let imported: LibcFamily
+        switch image.libcFamily {
+        case .glibc: imported = .glibc
+        case .musl: imported = have >= VersionNumber([3, 11]) ? .musl : .glibc
+        default: return []
+        }
+        let otherLibc = Set(files.filter { ($0.libc == .glibc || $0.libc == .musl) && $0.libc != image.libcFamily }.map(\.path))
+        let named = python.versions.values.flatMap { $0 }.sorted().filter { path in
+            !otherLibc.contains(path)
+                && PythonExtension(fileName: String(path.split(separator: "/").last ?? "")).flatMap(\.libc).map { $0 != imported } == true
+        }
+        guard let first = named.first else { return [] }
+        let more = named.count > 1 ? " (and \(named.count - 1) more)" : ""
+        let suffix = imported == .musl ? "-linux-musl" : "-linux-gnu"
+        return [Problem(
+            kind: .runtimeMismatch, artifact: first, artifacts: named, library: nil, version: nil, symbols: [],
+            message: "\(first)\(more) is named for another platform than \(image.reference)'s Python \(carried.version) (\(image.libcFamily.rawValue)) imports: "
+                + "it imports only extension modules named …\(suffix).so, .abi3.so or .so, so this one is never loaded (\"No module named\")",
+            fix: Fix(advice: "install the package's wheel for \(image.libcFamily.rawValue) (\(imported == .musl ? "musllinux" : "manylinux")), or use an image whose Python imports this name"))]
     }
 }
 

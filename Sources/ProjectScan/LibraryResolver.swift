@@ -42,7 +42,7 @@ struct LibraryResolver {
         self.probe = probe
         self.listing = listing
         for (index, artifact) in artifacts.enumerated() {
-            indexByPath[PathText.normalize(artifact.path)] = index
+            indexByPath[PathText.normalize(WheelInstallPath.installed(artifact.path))] = index
         }
         for path in Array(indexByPath.keys) + Array(normalizedAliases.keys) {
             pathsByDirectory[PathText.directory(of: path), default: []].append(path)
@@ -100,7 +100,7 @@ struct LibraryResolver {
             let copies = resolution.bundled.merging(rpath.libraries) { bundled, _ in bundled }
             resolution.projectCopies = copies.keys.sorted().compactMap { name in
                 let path = copies[name]!
-                guard let provider = indexByPath[PathText.normalize(path)] else { return nil }
+                guard let provider = indexByPath[PathText.normalize(WheelInstallPath.installed(path))] else { return nil }
                 let versions = artifacts[provider].facts.versionDefinitions
                 return versions.isEmpty ? nil : ProjectLibraryCopy(library: name, path: path, versions: versions)
             }
@@ -143,7 +143,7 @@ struct LibraryResolver {
     private func versionFailures(of index: Int, bundled: [String: String]) -> [LibraryFailure] {
         var failures: [LibraryFailure] = []
         for library in artifacts[index].facts.versionNeeds {
-            guard let path = bundled[library.library], let provider = indexByPath[PathText.normalize(path)] else { continue }
+            guard let path = bundled[library.library], let provider = indexByPath[PathText.normalize(WheelInstallPath.installed(path))] else { continue }
             let facts = artifacts[provider].facts
             let defined = facts.versionDefinitions
             guard !defined.isEmpty else {
@@ -171,7 +171,7 @@ struct LibraryResolver {
         var refusals: [LibraryFailure] = []
         var settled: Set<String> = []
         var seen: Set<String> = []
-        for directory in expand(rpath, origin: PathText.directory(of: artifacts[index].path)).map(PathText.normalize)
+        for directory in expand(rpath, origin: origin(of: index)).map(PathText.normalize)
         where seen.insert(directory).inserted {
             let names = Set((pathsByDirectory[directory] ?? []).map(PathText.fileName(of:)) + listing(directory))
             for name in names.sorted() where !settled.contains(name) {
@@ -218,7 +218,7 @@ struct LibraryResolver {
         // `origin`: `$ORIGIN`, the directory of the path the object was opened by (for a library
         // found through a link to a file, the link's directory, as glibc has it), with the links
         // among directories followed as the kernel follows them.
-        var queue: [(index: Int, chain: [SearchPath], origin: String)] = [(root, [], PathText.directory(of: artifacts[root].path))]
+        var queue: [(index: Int, chain: [SearchPath], origin: String)] = [(root, [], origin(of: root))]
         var queued: Set<Int> = [root]
         var result: [Int: [String: Outcome]] = [:]
         var next = 0
@@ -299,6 +299,12 @@ struct LibraryResolver {
             result[index] = outcomes
         }
         return result
+    }
+
+    /// `$ORIGIN` of the artifact at `index` loaded by its own path: its directory where it is
+    /// installed (a wheel's `<dist>.data/platlib/` member at the root of site-packages).
+    private func origin(of index: Int) -> String {
+        PathText.directory(of: WheelInstallPath.installed(artifacts[index].path))
     }
 
     /// glibc's verdict on the artifact `candidate` found for an object with `facts`.

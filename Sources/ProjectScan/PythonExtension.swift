@@ -10,6 +10,9 @@ public struct PythonExtension: Sendable, Hashable {
     public var abi: String
     /// The platform triplet (`x86_64-linux-gnu`), when the name carries one.
     public var platform: String?
+    /// For an `abi3` module, the oldest CPython its wheel's tag lets it load on (`cp313-abi3` →
+    /// `3.13`), from the `.whl` name or the installed `*.dist-info/WHEEL`; nil when unknown.
+    public var minimumPythonVersion: String?
 
     public init?(fileName: String) {
         guard fileName.hasSuffix(".so") else { return nil }

@@ -6,6 +6,8 @@ import Foundation
 /// against what its files really need, as auditwheel does.
 struct PythonProjectAnalyzer {
     private var recordOwners: [String: (name: String, version: String?, record: String)] = [:]
+    /// `Tag:` lines of each installed distribution's `WHEEL`, by its `*.dist-info` directory.
+    private var installedTags: [String: [String]] = [:]
     private var virtualenvConfig: String?
     private(set) var warnings: [ScanWarning] = []
     private(set) var findings: [Finding] = []
@@ -19,6 +21,10 @@ struct PythonProjectAnalyzer {
             let name = PathText.fileName(of: file.displayPath)
             if name == "RECORD", PathText.directory(of: file.displayPath).hasSuffix(".dist-info") {
                 readRecord(file)
+            } else if WheelMetadataFile.isWheelFile(name: name, parent: PathText.directory(of: file.displayPath)) {
+                if let data = FileManager.default.contents(atPath: file.fileSystemPath), data.count <= 65_536 {
+                    installedTags[PathText.normalize(PathText.directory(of: file.displayPath))] = WheelMetadataFile.tags(data)
+                }
             } else if name == "pyvenv.cfg", virtualenvConfig == nil {
                 virtualenvConfig = file.fileSystemPath
             }
@@ -34,10 +40,15 @@ struct PythonProjectAnalyzer {
 
     mutating func analyze(_ artifacts: inout [Artifact], wheels: [WheelSummary]) {
         let wheelsByPath = Dictionary(wheels.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+        for wheel in wheels where wheel.elfMembers > 0 {
+            runtime.wheelPlatformTags[wheel.path] = wheel.name?.platformTags
+                ?? Array(Set(wheel.declaredTags.compactMap { $0.split(separator: "-").last.map(String.init) })).sorted()
+        }
         for index in artifacts.indices {
             let path = artifacts[index].path
             let facts = artifacts[index].facts
-            if let owner = recordOwners[PathText.normalize(path)] {
+            let owner = recordOwners[PathText.normalize(path)]
+            if let owner {
                 artifacts[index].origin = PackageOrigin(ecosystem: .pypi, name: owner.name, version: owner.version,
                                                         manifest: owner.record)
             }
@@ -49,7 +60,11 @@ struct PythonProjectAnalyzer {
                                                             version: name.version, manifest: wheel.path)
                 }
             }
-            if let module = PythonExtension(fileName: PathText.fileName(of: path)) {
+            if var module = PythonExtension(fileName: PathText.fileName(of: path)) {
+                if module.abi == "abi3", let floor = stableABIFloor(wheel: wheel, record: owner?.record) {
+                    module.minimumPythonVersion = floor.description
+                    runtime.abi3MinimumVersions[floor.description, default: []].append(path)
+                }
                 artifacts[index].pythonExtension = module
                 if let version = module.pythonVersion {
                     let key = module.abi.hasSuffix("t") ? version + "t" : version
@@ -60,6 +75,14 @@ struct PythonProjectAnalyzer {
             }
             if let wheel { checkTag(wheel, artifact: artifacts[index]) }
         }
+    }
+
+    /// The oldest CPython an `abi3` module loads on, by the tags of the wheel it is read from,
+    /// or of the installed distribution whose RECORD lists it (`StableABITag`).
+    private func stableABIFloor(wheel: WheelSummary?, record: String?) -> VersionNumber? {
+        if let wheel { return StableABITag.minimumPython(name: wheel.name, declared: wheel.declaredTags) }
+        guard let record, let tags = installedTags[PathText.normalize(PathText.directory(of: record))] else { return nil }
+        return StableABITag.minimumPython(name: nil, declared: tags)
     }
 
     // MARK: Checks

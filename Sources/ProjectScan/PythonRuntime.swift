@@ -5,6 +5,13 @@ public struct PythonRuntime: Sendable, Hashable, Codable {
     public var versions: [String: [String]] = [:]
     /// Stable-ABI (`abi3`) modules: any CPython at least as new as their wheel says.
     public var abi3Modules: [String] = []
+    /// CPython `X.Y` → the `abi3` modules whose wheel is tagged `cpXY-abi3`: they load on
+    /// CPython X.Y and later only. (Read as empty from a requirements file that lacks it.)
+    public var abi3MinimumVersions: [String: [String]] = [:]
+    /// `.whl` files scanned → their platform tags (`manylinux_2_17_x86_64`): pip installs such a
+    /// wheel only where one of them is the image's (`WheelTags.platformTags`). (Read as empty
+    /// from a requirements file that lacks it.)
+    public var wheelPlatformTags: [String: [String]] = [:]
     /// `version` from `pyvenv.cfg`, when a virtualenv was scanned.
     public var virtualenvVersion: String?
     /// Installed distributions (`*.dist-info` with a RECORD): evidence of an installed
@@ -27,6 +34,25 @@ public struct PythonRuntime: Sendable, Hashable, Codable {
     /// `3.12` of a virtualenv's `3.12.1` / `3.12.1.final.0` (`3.13t` for a free-threaded one).
     public var virtualenvLine: String? {
         virtualenvVersion.map { $0.split(separator: ".").prefix(2).joined(separator: ".") + (virtualenvFreeThreaded ? "t" : "") }
+    }
+}
+
+extension PythonRuntime {
+    private enum CodingKeys: String, CodingKey {
+        case versions, abi3Modules, abi3MinimumVersions, wheelPlatformTags, virtualenvVersion, installedDistributions, virtualenvFreeThreaded
+    }
+
+    /// Requirements files written before `abi3MinimumVersions` and `wheelPlatformTags` are read
+    /// as they were (neither fact known).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        versions = try container.decode([String: [String]].self, forKey: .versions)
+        abi3Modules = try container.decode([String].self, forKey: .abi3Modules)
+        abi3MinimumVersions = try container.decodeIfPresent([String: [String]].self, forKey: .abi3MinimumVersions) ?? [:]
+        wheelPlatformTags = try container.decodeIfPresent([String: [String]].self, forKey: .wheelPlatformTags) ?? [:]
+        virtualenvVersion = try container.decodeIfPresent(String.self, forKey: .virtualenvVersion)
+        installedDistributions = try container.decode(Int.self, forKey: .installedDistributions)
+        virtualenvFreeThreaded = try container.decode(Bool.self, forKey: .virtualenvFreeThreaded)
     }
 }
 

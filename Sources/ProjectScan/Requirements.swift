@@ -11,9 +11,12 @@ public struct Requirements: Sendable, Hashable {
     /// Bumped when the serialised form changes incompatibly. A file is written with
     /// `schemaVersion` 1 when nothing was left unjudged, so older readers still take it, and
     /// with 2 when it lists `unjudged` files: a basefit that does not know that key would
-    /// judge without them, so it must refuse the file instead.
-    public static let schemaVersion = 2
+    /// judge without them, so it must refuse the file instead. Likewise 3 when its Python
+    /// runtime holds `abi3MinimumVersions` or `wheelPlatformTags`, which a reader that does not
+    /// know them would pass on images pip and CPython refuse.
+    public static let schemaVersion = 3
     static let schemaWithoutUnjudged = 1
+    static let schemaWithUnjudged = 2
 
     /// The C library the image must carry.
     public enum Libc: String, Sendable, Hashable, Codable {
@@ -156,7 +159,8 @@ public struct Requirements: Sendable, Hashable {
 
     /// The schema version this value is written with (see `schemaVersion`).
     public var schemaVersionWritten: Int {
-        unjudged.isEmpty ? Self.schemaWithoutUnjudged : Self.schemaVersion
+        if let python, !python.abi3MinimumVersions.isEmpty || !python.wheelPlatformTags.isEmpty { return Self.schemaVersion }
+        return unjudged.isEmpty ? Self.schemaWithoutUnjudged : Self.schemaWithUnjudged
     }
 
     /// The same requirements with more that could not be judged.

@@ -47,7 +47,7 @@ public struct Scanner: Sendable {
         progress?(walk.examined, artifacts.count, walk.examined)
         artifacts.sort { $0.path < $1.path }
         warnings += artifacts.compactMap { artifact in
-            guard AddonFile.isAddonName(artifact.path), !PathText.isWheelMember(artifact.path), let message = AddonFile.message(for: artifact.facts) else { return nil }
+            guard let module = ModuleFile.kind(of: artifact.path), let message = module.message(for: artifact.facts) else { return nil }
             return ScanWarning(path: artifact.path, message: message, effect: .unjudged)
         }
         walk.artifacts = []

@@ -327,7 +327,7 @@ struct TreeWalker {
     private static func isManifest(_ name: String, parent: String) -> Bool {
         switch name {
         case "package.json", ".nvmrc", ".node-version", "pyvenv.cfg", ".pnp.cjs", ".pnp.js", ".pnp.data.json": return true
-        case "RECORD": return parent.hasSuffix(".dist-info")
+        case "RECORD", "WHEEL": return parent.hasSuffix(".dist-info")
         default: return false
         }
     }
@@ -336,7 +336,7 @@ struct TreeWalker {
         guard let resolved = realpath(real, nil) else {
             if errno == ELOOP {
                 result.warnings.append(ScanWarning(path: display, message: "symbolic link loop; not followed"))
-            } else if AddonFile.isAddonName(display) {
+            } else if ModuleFile.isAddonName(display) {
                 // A dangling link names nothing to scan, but require() of an addon there fails.
                 result.warnings.append(ScanWarning(path: display, message: "a symbolic link to nothing, named as a Node addon: require() loads it on no image", effect: .unjudged))
             }
@@ -350,7 +350,7 @@ struct TreeWalker {
             // package, `npm link`) or to an addon may be native code the app loads.
             if display.hasPrefix("node_modules/") || display.contains("/node_modules/") || display == "node_modules" || display.hasSuffix("/node_modules") {
                 var info = stat()
-                if AddonFile.isAddonName(target) || (stat(target, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR) {
+                if ModuleFile.isAddonName(target) || (stat(target, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR) {
                     result.linksOut[display] = target
                 }
             }

@@ -22,7 +22,7 @@ struct WalkResult: Sendable {
     var linksOut: [String: String] = [:]
 
     /// A file that is not ELF, named as a native library (`x.node`, `x.so`): a macOS or Windows
-    /// build, a Git LFS pointer, or an addon `require()` cannot load is told; anything else is
+    /// build, a Git LFS pointer, or a module `require()` or `import` cannot load is told; anything else is
     /// passed over, as every other file that is not ELF.
     mutating func recordNotELF(path: String, foreign: ForeignExecutable?, content: NonELFContent?) {
         guard ForeignBuild.isNamedAsNativeLibrary(PathText.fileName(of: path)) else { return }
@@ -30,7 +30,7 @@ struct WalkResult: Sendable {
             foreignBuilds.append(ForeignBuild(path: path, format: foreign))
         } else if content == .gitLFSPointer {
             lfsPointers.append(path)
-        } else if AddonFile.isAddonName(path), let message = AddonFile.message(for: content ?? .other) {
+        } else if let module = ModuleFile.kind(of: path), let message = module.message(for: content ?? .other) {
             warnings.append(ScanWarning(path: path, message: message, effect: .unjudged))
         }
     }

@@ -93,6 +93,15 @@ public enum PlatformTag: Sendable, Hashable {
         }
     }
 
+    /// The libc a wheel so tagged is built for (nil: `linux_<arch>`, `any` and others).
+    public var libc: LibcFamily? {
+        switch self {
+        case .manylinux: return .glibc
+        case .musllinux: return .musl
+        default: return nil
+        }
+    }
+
     /// The basefit machine name of the tag's architecture.
     public var machine: String? { architecture?.elfName }
 }

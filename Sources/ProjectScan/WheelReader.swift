@@ -93,7 +93,14 @@ enum WheelReader {
                 contents.warnings.append("member \(path) has an absolute or ../ path (never written anywhere; not scanned)")
                 continue
             }
-            guard entry.uncompressedSize >= 4 else { continue }
+            guard entry.uncompressedSize >= 4 else {
+                // Too short for ELF: nothing, unless `import` would load it as a module.
+                if let module = ModuleFile.kind(ofWheelMember: path[...]),
+                   let message = module.message(for: entry.uncompressedSize == 0 ? .empty : .other) {
+                    contents.unjudged.append("member \(path): \(message)")
+                }
+                continue
+            }
             guard entry.uncompressedSize <= memberSizeLimit else {
                 contents.unjudged.append("member \(path) declares \(entry.uncompressedSize) bytes, over the \(memberSizeLimit)-byte limit; not scanned, so its requirements are unknown")
                 continue
@@ -110,9 +117,7 @@ enum WheelReader {
                 do throws(Inflater.Failure) {
                     let bytes = try Inflater.inflate(UnsafeRawBufferPointer(rebasing: archive[data]), method: entry.method,
                                                      declaredSize: Int(entry.uncompressedSize), crc32: entry.crc32, magic: nil)
-                    for line in String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline) where line.hasPrefix("Tag:") {
-                        contents.declaredTags.append(String(line.dropFirst(4).trimmingSpaces()))
-                    }
+                    contents.declaredTags += WheelMetadataFile.tags(bytes)
                 } catch {
                     contents.unjudged.append("member \(path) cannot be read: \(error)")
                 }
@@ -170,13 +175,20 @@ enum WheelReader {
             }
         }
         var results: [Result<Artifact, ELFError>] = []
-        for outcome in slots.values() {
+        for (index, outcome) in slots.values().enumerated() {
             switch outcome {
             case .elf(let value, let byEnds)?:
                 results.append(value)
                 if byEnds { contents.partialMembers += 1 }
             case .failed(let message)?: contents.unjudged.append(message)
-            case .notELF?, nil: break
+            case .notELF?:
+                // A member `import` loads as a module and no loader opens (text, an archive).
+                let (path, entry, _) = members[index]
+                if let module = ModuleFile.kind(ofWheelMember: path[...]),
+                   let message = module.message(for: content(of: entry, in: archive)) {
+                    contents.unjudged.append("member \(path): \(message)")
+                }
+            case nil: break
             }
         }
         return (contents, results)
@@ -208,6 +220,13 @@ enum WheelReader {
         let start = try ZipDirectory.dataOffset(localHeader: header, at: entry.localHeaderOffset)
         guard start <= size, entry.compressedSize <= size - start else { throw ZipDirectory.ReadError(detail: "data past the end of the archive") }
         return Int(start)..<Int(start + entry.compressedSize)
+    }
+
+    /// What a member that is not ELF holds, told from its first bytes (one over 1 MiB, or
+    /// one that does not inflate, is told as `.other`).
+    static func content(of entry: ZipDirectory.Entry, in archive: UnsafeRawBufferPointer) -> NonELFContent {
+        guard entry.uncompressedSize <= 1 << 20, let bytes = try? self.bytes(of: entry, in: archive) else { return .other }
+        return bytes.withUnsafeBytes { NonELFContent(prefix: $0) }
     }
 
     /// A (small) member inflated whole, its CRC-32 checked.

@@ -16,8 +16,38 @@ public struct WheelTags: Sendable {
     /// Nil when the platform has no Python version or no libc a wheel can target.
     public init?(_ platform: LockfilePlatform) {
         guard let line = platform.python, let version = VersionNumber(line), version.components.count >= 2,
-              version.components[0] == 3, let arch = Self.wheelArchitecture(platform.architecture) else { return nil }
+              version.components[0] == 3, let platforms = Self.platformTags(for: platform) else { return nil }
         let minor = version.components[1]
+        self.platforms = platforms
+
+        var tags: [String] = []
+        let interpreter = "cp3\(minor)"
+        let abi = interpreter + (platform.freeThreaded ? "t" : "")
+        // PEP 384's abi3 for GIL builds; PEP 803's abi3t for free-threaded ones (packaging ≥ 26).
+        let stable = platform.freeThreaded ? "abi3t" : "abi3"
+        let useStable = minor >= 2
+        for p in platforms { tags.append("\(interpreter)-\(abi)-\(p)") }
+        if useStable { for p in platforms { tags.append("\(interpreter)-\(stable)-\(p)") } }
+        for p in platforms { tags.append("\(interpreter)-none-\(p)") }
+        if useStable {
+            for older in stride(from: minor - 1, to: 1, by: -1) {
+                for p in platforms { tags.append("cp3\(older)-\(stable)-\(p)") }
+            }
+        }
+        let pyRange = ["py3\(minor)", "py3"] + stride(from: minor - 1, through: 0, by: -1).map { "py3\($0)" }
+        for py in pyRange { for p in platforms { tags.append("\(py)-none-\(p)") } }
+        tags.append("\(interpreter)-none-any")
+        for py in pyRange { tags.append("\(py)-none-any") }
+        ordered = tags
+        var ranks: [String: Int] = [:]
+        for (index, tag) in tags.enumerated() where ranks[tag] == nil { ranks[tag] = index }
+        self.ranks = ranks
+    }
+
+    /// The platform tags pip installs on `platform` (its libc, libc version and architecture; the
+    /// Python version does not matter), most preferred first; nil for a libc no wheel targets.
+    public static func platformTags(for platform: LockfilePlatform) -> [String]? {
+        guard let arch = wheelArchitecture(platform.architecture) else { return nil }
         var platforms: [String] = []
         switch platform.libc {
         case .glibc:
@@ -43,30 +73,7 @@ public struct WheelTags: Sendable {
             return nil
         }
         platforms.append("linux_\(arch)")
-        self.platforms = platforms
-
-        var tags: [String] = []
-        let interpreter = "cp3\(minor)"
-        let abi = interpreter + (platform.freeThreaded ? "t" : "")
-        // PEP 384's abi3 for GIL builds; PEP 803's abi3t for free-threaded ones (packaging ≥ 26).
-        let stable = platform.freeThreaded ? "abi3t" : "abi3"
-        let useStable = minor >= 2
-        for p in platforms { tags.append("\(interpreter)-\(abi)-\(p)") }
-        if useStable { for p in platforms { tags.append("\(interpreter)-\(stable)-\(p)") } }
-        for p in platforms { tags.append("\(interpreter)-none-\(p)") }
-        if useStable {
-            for older in stride(from: minor - 1, to: 1, by: -1) {
-                for p in platforms { tags.append("cp3\(older)-\(stable)-\(p)") }
-            }
-        }
-        let pyRange = ["py3\(minor)", "py3"] + stride(from: minor - 1, through: 0, by: -1).map { "py3\($0)" }
-        for py in pyRange { for p in platforms { tags.append("\(py)-none-\(p)") } }
-        tags.append("\(interpreter)-none-any")
-        for py in pyRange { tags.append("\(py)-none-any") }
-        ordered = tags
-        var ranks: [String: Int] = [:]
-        for (index, tag) in tags.enumerated() where ranks[tag] == nil { ranks[tag] = index }
-        self.ranks = ranks
+        return platforms
     }
 
     /// The wheel's best rank among its expanded tag triples (nil: not installable here).

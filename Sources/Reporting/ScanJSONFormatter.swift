@@ -109,6 +109,7 @@ public enum ScanJSONFormatter {
             ("pythonVersion", .optional(module.pythonVersion)),
             ("abi", .string(module.abi)),
             ("platform", .optional(module.platform)),
+            ("minimumPythonVersion", .optional(module.minimumPythonVersion)),
         ])
     }
 
@@ -153,6 +154,8 @@ public enum ScanJSONFormatter {
         .object([
             ("versions", .object(python.versions.keys.sorted().map { ($0, .strings(python.versions[$0]!)) })),
             ("abi3Modules", .strings(python.abi3Modules)),
+            ("abi3MinimumVersions", .object(python.abi3MinimumVersions.keys.sorted().map { ($0, .strings(python.abi3MinimumVersions[$0]!)) })),
+            ("wheelPlatformTags", .object(python.wheelPlatformTags.keys.sorted().map { ($0, .strings(python.wheelPlatformTags[$0]!)) })),
             ("virtualenvVersion", .optional(python.virtualenvVersion)),
             ("installedDistributions", .int(python.installedDistributions)),
             ("virtualenvFreeThreaded", .bool(python.virtualenvFreeThreaded)),
