@@ -24,12 +24,13 @@ extension Evaluator {
         Self.lockfilePlatform(image, architecture: profile.architecture, distributionPython: runtime == .none)
     }
 
-    /// Whether `ecosystem`'s locked packages are judged under `runtime`: Python pins with
-    /// `--runtime python`, and with `--runtime none` (the Dockerfile adds the Python they
-    /// install into; judged for the Python the image would get, see `unjudgedPins`).
+    /// Whether `ecosystem`'s locked packages are judged under `runtime`: npm's with `--runtime
+    /// node`, Python pins with `--runtime python`, and both with `--runtime none` (the Dockerfile
+    /// adds the runtime they install into: npm picks the platform packages of the image's libc and
+    /// architecture all the same; pins are judged for the Python the image would get, see `unjudgedPins`).
     static func judges(_ ecosystem: PackageOrigin.Ecosystem, runtime: RuntimeChoice) -> Bool {
         switch ecosystem {
-        case .npm: return runtime == .node
+        case .npm: return runtime == .node || runtime == .none
         case .pypi: return runtime != .node
         }
     }
@@ -39,12 +40,17 @@ extension Evaluator {
     /// knows gives one), so which wheels pip would pick there is not known. Never a pass
     /// with nothing judged: `check` is inconclusive, `recommend` does not name the image.
     public func unjudgedPins(_ profile: ProjectProfile, _ image: Image, runtime: RuntimeChoice) -> [UnjudgedFile] {
-        guard runtime == .none, let locked = profile.requirements.lockfiles, locked.hasJudgeablePins,
-              lockfilePlatform(image, profile, runtime: runtime)?.python == nil else { return [] }
+        guard runtime == .none, let locked = profile.requirements.lockfiles, locked.hasJudgeablePins else { return [] }
+        // npm picks platform packages by the image's libc: without glibc or musl, which ones is not known.
+        let npm = lockfilePlatform(image, profile, runtime: runtime) != nil ? [] : locked.npm.filter { !$0.packages.isEmpty }.map { lockfile in
+            UnjudgedFile(path: lockfile.path, reason: "--runtime none: \(image.reference) has no glibc or musl, so which platform packages npm "
+                         + "installs there (and whether the Node the Dockerfile adds runs) is not known")
+        }
+        guard lockfilePlatform(image, profile, runtime: runtime)?.python == nil else { return npm }
         let why = image.libcFamily == .glibc || image.libcFamily == .musl
             ? "it carries no Python, and basefit knows no python3 package of its distribution"
             : "it has no glibc or musl for a CPython to run on"
-        return locked.python.filter { !$0.pins.isEmpty }.map { lockfile in
+        return npm + locked.python.filter { !$0.pins.isEmpty }.map { lockfile in
             UnjudgedFile(path: lockfile.path, reason: "--runtime none: no Python line is known for \(image.reference) (\(why)), "
                          + "so which wheels pip installs there is not known; judge with --runtime python on an image with Python, or check the built image (check --image)")
         }

@@ -243,7 +243,7 @@ import TestSupport
         let digest = try registry.manifestDigest(registry.open + "/" + path)
 
         let dockerfile = directory + "/Dockerfile"
-        try "FROM node:22-bookworm\nCMD [\"node\"]\n".write(toFile: dockerfile, atomically: true, encoding: .utf8)
+        try "FROM node:22-bookworm\nCMD [\"index.js\"]\n".write(toFile: dockerfile, atomically: true, encoding: .utf8)
         let patch = try basefit(["recommend", project, "--dockerfile", dockerfile, "--format", "patch",
                                  "--registry-mirror", "\(host)=\(registry.open)", "--tls-verify=false", "--verbose"], cache: cache)
         #expect(patch.status == 0, "\(patch.stderr)")

@@ -29,7 +29,7 @@ import TestSupport
 
     func multiStage(build: String, final: String, run: String = "npm ci --omit=dev") -> String {
         "FROM \(build) AS build\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN \(run)\n\nFROM \(final)\nWORKDIR /app\n"
-            + "COPY --from=build /app/node_modules ./node_modules\nCOPY . .\nCMD [\"node\", \"index.js\"]\n"
+            + "COPY --from=build /app/node_modules ./node_modules\nCOPY . .\nCMD [\"index.js\"]\n"
     }
 
     @Test func glibcBuildStageCopiedIntoAlpineFails() throws {

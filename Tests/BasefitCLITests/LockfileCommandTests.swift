@@ -74,6 +74,21 @@ import TestSupport
         #expect(result.stdout.contains("famz-darwin-arm64 1.0.0 cannot install") && result.stdout.contains("EBADPLATFORM"), "\(result.stdout)")
     }
 
+    /// `--runtime none` (the Dockerfile adds Node itself) still installs the npm lockfile's
+    /// platform packages by the image's libc: they are judged (the yarn.lock pins no musl build
+    /// of @node-rs/argon2), and an image without glibc or musl leaves them not judged. Before,
+    /// every npm pin was skipped and scratch passed.
+    @Test func runtimeNoneStillJudgesNpmLockfiles() throws {
+        let directory = try checkout(["npm-sharp-argon2/yarn.lock"])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let alpine = try basefit(["check", directory.path, "--base", "alpine:3.22", "--runtime", "none"])
+        #expect(alpine.status == 1 && alpine.stdout.contains("@node-rs/argon2"), "\(alpine.stdout)\(alpine.stderr)")
+        let debian = try basefit(["check", directory.path, "--base", "debian:bookworm-slim", "--runtime", "none"])
+        #expect(debian.status == 0, "\(debian.stdout)\(debian.stderr)")
+        let scratch = try basefit(["check", directory.path, "--base", "scratch", "--runtime", "none"])
+        #expect(scratch.status == 2 && scratch.stdout.contains("scratch has no glibc or musl"), "\(scratch.stdout)\(scratch.stderr)")
+    }
+
     @Test func uvLockAloneAnswersOffline() throws {
         let directory = try checkout(["python-ingest/uv.lock", "python-ingest/pyproject.toml"])
         defer { try? FileManager.default.removeItem(at: directory) }

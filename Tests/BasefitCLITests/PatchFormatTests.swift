@@ -29,7 +29,7 @@ struct PatchFormatTests {
             # runtime
             FROM --platform=linux/amd64 node:22-bookworm AS runtime
             COPY --from=build /app /app
-            CMD ["node", "/app/index.js"]
+            CMD ["/app/index.js"]
 
             """
         let dockerfile = directory.appendingPathComponent("Dockerfile")
