@@ -120,7 +120,7 @@ extension Dockerfile {
         }
         if rest.hasPrefix("["), let array = try? JSONDecoderArray.strings(String(rest)) {
             // Exec form: the program and its arguments, or a shell given its script.
-            if array.count >= 3, ["sh", "bash", "/bin/sh", "/bin/bash", "ash", "/bin/ash"].contains(array[0]), array[1].hasPrefix("-"), array[1].contains("c") {
+            if array.count >= 3, DockerfileShellUse.shells.contains(array[0]), array[1].hasPrefix("-"), array[1].contains("c") {
                 scripts.append(array[2])
             } else {
                 scripts.append(array.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " "))
