@@ -15,6 +15,9 @@ public enum RecommendTextFormatter {
         if let locked = profile.requirements.lockfiles {
             lines.append("  judged from \(locked.paths.joined(separator: ", ")): its packages are not installed here, so each image is held to the builds the lockfile would install there")
             if let caveat = locked.unreadBuildsCaveat { lines.append("  \(caveat)") }
+        } else if count == 0, !profile.foreignFiles.isEmpty {
+            let machines = Set(profile.foreignFiles.map(\.architecture.elfName)).sorted().joined(separator: ", ")
+            lines.append("  no native code for \(profile.architecture): its \(profile.foreignFiles.count) ELF file\(profile.foreignFiles.count == 1 ? " is" : "s are") built for \(machines)")
         } else if count == 0, recommendation.runtime != .none {
             lines.append("  no native code: a pure \(recommendation.runtime.rawValue) project (it may well run on Alpine too)")
         }

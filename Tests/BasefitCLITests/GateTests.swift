@@ -155,6 +155,10 @@ import TestSupport
         let recommend = try basefit(["recommend", "Fixtures/elf/hello-glibc", "--arch", "arm64", "--format", "json"])
         #expect(recommend.status == 1)
         #expect(try json(recommend.stdout)["recommended"] is NSNull)
+        // Its header says the files are for another machine, not that the project is pure (a review found it said so).
+        let header = try basefit(["recommend", "Fixtures/projects/node-napi-rs", "--arch", "arm64"])
+        #expect(header.stdout.contains("no native code for arm64: its 6 ELF files are built for x86_64"), "\(header.stdout)")
+        #expect(!header.stdout.contains("pure node project"), "\(header.stdout)")
     }
 
     @Test func prebuildsForOtherPlatformsBesideATargetBuildAreNotRequired() throws {
