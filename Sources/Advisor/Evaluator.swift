@@ -371,7 +371,8 @@ public struct Evaluator: Sendable {
             guard let carried = image.runtime, carried.kind == .node else {
                 return [runtimeMissing(.node, image: image, needed: RuntimeNeeds.nodeMajors(node).map { "Node \($0)" }.joined(separator: " or "))]
             }
-            return RuntimeNeeds.nodeProblems(node, carried: carried, image: image, today: today, newest: newestNodeMajor, maintained: maintainedNodeMajors)
+            return RuntimeNeeds.nodeProblems(node, carried: carried, image: image, today: today, newest: newestNodeMajor,
+                                             maintained: node.pinnedModuleVersions.isEmpty ? [] : maintainedNodeMajors)
                 + RuntimeNeeds.nodeAPIProblems(nodeAPIAddons(profile, image), carried: carried, image: image)
         case .python:
             let lockedPython = profile.requirements.lockfiles.map { !$0.python.isEmpty } == true
